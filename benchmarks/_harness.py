@@ -1,0 +1,125 @@
+"""A small timing harness: medians of repeated timings, printed as a table.
+
+Each case is timed for every implementation that is available (ember, torch,
+numpy). A timing runs the statement `number` times in a loop (`number` is
+chosen so one timing takes about `min_time` seconds) and divides; the case's
+result is the median of `repeat` such timings, after `warmup` untimed calls.
+`compare` interleaves the implementations' timings round by round.
+
+Statements may be callables or source strings. A string is compiled into the
+timing loop by `timeit`, so it carries no function-call overhead; use strings
+for micro-operations (a + b on tiny tensors) where ~50 ns of call overhead
+would distort the ratio.
+
+The machines are noisy: quote ratios, not absolute times.
+"""
+import gc
+import statistics
+import time
+import timeit
+
+IMPLS = ("ember", "torch", "numpy")
+
+
+def _runner(stmt, globals):
+    """A function run(n) -> total seconds for n executions of stmt."""
+    if isinstance(stmt, str):
+        return timeit.Timer(stmt, globals=globals, timer=time.perf_counter).timeit
+
+    def run(n, fn=stmt, clock=time.perf_counter):
+        t0 = clock()
+        for _ in range(n):
+            fn()
+        return clock() - t0
+    return run
+
+
+def _calibrate(run, min_time):
+    """Loop count so that one timing takes at least min_time (like timeit.autorange)."""
+    number = 1
+    while True:
+        t = run(number)
+        if t >= min_time:
+            return number
+        number = max(number * 2, int(number * min_time / max(t, 1e-9) * 1.2))
+
+
+def compare(stmts, *, repeat=7, warmup=1, min_time=0.02):
+    """Median seconds per execution for each of {name: (stmt, globals)}.
+
+    The repeats are interleaved (one timing of each implementation per round),
+    so slow drift of the machine (frequency, noisy neighbours) spreads evenly
+    over all implementations instead of biasing whichever ran first.
+    """
+    runs = {name: _runner(stmt, g) for name, (stmt, g) in stmts.items()}
+    numbers = {}
+    for name, run in runs.items():
+        if warmup:
+            run(warmup)
+        numbers[name] = _calibrate(run, min_time) if min_time > 0 else 1
+    gc.collect()
+    times = {name: [] for name in runs}
+    for _ in range(repeat):
+        for name, run in runs.items():
+            times[name].append(run(numbers[name]) / numbers[name])
+    return {name: statistics.median(ts) for name, ts in times.items()}
+
+
+def measure(stmt, globals=None, *, repeat=7, warmup=1, min_time=0.02):
+    """Median seconds per execution of `stmt` (a callable or a source string)."""
+    return compare({"_": (stmt, globals)}, repeat=repeat, warmup=warmup, min_time=min_time)["_"]
+
+
+def fmt_time(seconds):
+    if seconds is None:
+        return "-"
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("us", 1e-6), ("ns", 1e-9)):
+        if seconds >= scale:
+            return f"{seconds / scale:.3g} {unit}"
+    return f"{seconds / 1e-9:.3g} ns"
+
+
+def fmt_ratio(num, den):
+    if num is None or den is None or den == 0:
+        return "-"
+    return f"{num / den:.2f}x"
+
+
+class Table:
+    """Rows of (case, {impl: seconds}); prints medians and ember/other ratios."""
+
+    def __init__(self, title):
+        self.title = title
+        self.rows = []
+        self.notes = []
+
+    def add(self, case, results):
+        self.rows.append((case, dict(results)))
+
+    def note(self, text):
+        self.notes.append(text)
+
+    def render(self):
+        impls = [i for i in IMPLS if any(i in r for _, r in self.rows)]
+        others = [i for i in impls if i != "ember"]
+        header = ["case"] + impls + [f"ember/{o}" for o in others if "ember" in impls]
+        body = []
+        for case, r in self.rows:
+            line = [case] + [fmt_time(r.get(i)) for i in impls]
+            if "ember" in impls:
+                line += [fmt_ratio(r.get("ember"), r.get(o)) for o in others]
+            body.append(line)
+        widths = [max(len(str(row[c])) for row in [header] + body) for c in range(len(header))]
+        out = [f"== {self.title} =="]
+        fmt_row = lambda row: "  ".join(
+            str(v).ljust(w) if c == 0 else str(v).rjust(w) for c, (v, w) in enumerate(zip(row, widths))
+        )
+        out.append(fmt_row(header))
+        out.append("  ".join("-" * w for w in widths))
+        out.extend(fmt_row(row) for row in body)
+        out.extend(f"  note: {n}" for n in self.notes)
+        return "\n".join(out)
+
+    def print(self):
+        print(self.render(), flush=True)
+        print(flush=True)
