@@ -1,0 +1,48 @@
+"""ember: PyTorch's programming model in Python on NumPy.
+
+>>> import ember as torch
+>>> x = torch.tensor([1., 2., 3.], requires_grad=True)
+>>> (x ** 2).sum().backward()
+>>> x.grad
+tensor([2., 4., 6.])
+"""
+from ._dtype import (dtype, float32, float, float64, double, float16, half, bfloat16, int8, int16,
+                     short, int32, int, int64, long, uint8, bool, complex64, cfloat, complex128,
+                     cdouble, get_default_dtype, set_default_dtype, promote_types, result_type)
+from ._tensor import Tensor, Size, device
+from ._creation import *  # noqa: F401,F403
+from . import autograd
+from .autograd import (no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled,
+                       is_inference_mode_enabled)
+from . import ops as _ops
+
+globals().update(_ops.public)
+del _ops
+
+from ._random import (manual_seed, seed, initial_seed, Generator, default_generator,  # noqa: E402
+                      get_rng_state, set_rng_state)
+
+__version__ = "0.1.0"
+
+
+def is_tensor(obj):
+    """True for an ember Tensor.
+
+    >>> ember.is_tensor(ember.ones(1)), ember.is_tensor([1])
+    (True, False)
+    """
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input):
+    """True when ``input`` has a floating dtype."""
+    return input.is_floating_point()
+
+
+def numel(input):
+    """Number of elements of ``input``."""
+    return input.numel()
+
+
+def typename(obj):
+    return obj.type() if isinstance(obj, Tensor) else type(obj).__name__

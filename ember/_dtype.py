@@ -1,0 +1,263 @@
+"""dtypes with PyTorch's names and PyTorch's type-promotion rules.
+
+>>> import ember
+>>> ember.float32, ember.int64.is_floating_point
+(torch.float32, False)
+>>> ember.promote_types(ember.uint8, ember.int8)
+torch.int16
+"""
+from ._backend import np
+
+__all__ = [
+    "dtype", "float32", "float", "float64", "double", "float16", "half", "bfloat16",
+    "int8", "int16", "int32", "int", "int64", "long", "uint8", "bool",
+    "complex64", "cfloat", "complex128", "cdouble",
+    "get_default_dtype", "set_default_dtype", "promote_types", "result_type",
+]
+
+
+class dtype:
+    """A tensor element type, named as in PyTorch (``ember.float32`` ...)."""
+
+    __slots__ = ("name", "np", "is_floating_point", "is_complex", "is_signed", "itemsize", "_cat")
+
+    def __init__(self, name, npdtype, cat):
+        self.name = name
+        self.np = np.dtype(npdtype)
+        self._cat = cat  # 0 bool, 1 integer, 2 floating, 3 complex
+        self.is_floating_point = cat == 2
+        self.is_complex = cat == 3
+        self.is_signed = name not in ("uint8", "bool")
+        self.itemsize = self.np.itemsize
+
+    def __repr__(self):
+        return "torch." + self.name
+
+    def __reduce__(self):
+        return (_by_name, (self.name,))
+
+    def to_complex(self):
+        return {"float64": complex128, "complex128": complex128}.get(self.name, complex64)
+
+    def to_real(self):
+        return {"complex128": float64, "complex64": float32}.get(self.name, self)
+
+    @property
+    def is_bool(self):
+        return self._cat == 0
+
+
+bool = dtype("bool", np.bool_, 0)
+uint8 = dtype("uint8", np.uint8, 1)
+int8 = dtype("int8", np.int8, 1)
+int16 = dtype("int16", np.int16, 1)
+int32 = dtype("int32", np.int32, 1)
+int64 = dtype("int64", np.int64, 1)
+float16 = dtype("float16", np.float16, 2)
+float32 = dtype("float32", np.float32, 2)
+float64 = dtype("float64", np.float64, 2)
+complex64 = dtype("complex64", np.complex64, 3)
+complex128 = dtype("complex128", np.complex128, 3)
+float, double, half, long, int = float32, float64, float16, int64, int32
+cfloat, cdouble = complex64, complex128
+short = int16
+
+try:  # bfloat16 only with the optional ml_dtypes package
+    import ml_dtypes as _mld
+    bfloat16 = dtype("bfloat16", _mld.bfloat16, 2)
+except ImportError:  # pragma: no cover - depends on the environment
+    bfloat16 = None
+bfloat16_np = bfloat16.np if bfloat16 is not None else None
+
+_ALL = [d for d in (bool, uint8, int8, int16, int32, int64, float16, float32, float64,
+                    complex64, complex128, bfloat16) if d is not None]
+_BY_NAME = {d.name: d for d in _ALL}
+# numpy dtype -> ember dtype (both np.dtype objects and scalar types as keys)
+NP2DT = {}
+for _d in _ALL:
+    NP2DT[_d.np] = _d
+    NP2DT[_d.np.type] = _d
+
+
+def _by_name(name):
+    return _BY_NAME[name]
+
+
+def to_dtype(x):
+    """Normalise a dtype given as an ember dtype, numpy dtype, Python type or string."""
+    if x.__class__ is dtype:
+        return x
+    if x is None:
+        return None
+    try:
+        return NP2DT[x]
+    except (KeyError, TypeError):
+        pass
+    if x is builtins_float:
+        return _default[0]
+    if x is builtins_int:
+        return int64
+    if x is builtins_bool:
+        return bool
+    if x is builtins_complex:
+        return _default[0].to_complex()
+    if isinstance(x, str):
+        name = x[6:] if x.startswith("torch.") else x
+        alias = {"float": float32, "double": float64, "half": float16, "long": int64,
+                 "int": int32, "short": int16, "cfloat": complex64, "cdouble": complex128}
+        if name in alias:
+            return alias[name]
+        if name in _BY_NAME:
+            return _BY_NAME[name]
+    try:
+        return NP2DT[np.dtype(x)]
+    except (KeyError, TypeError):
+        raise TypeError(f"unsupported dtype: {x!r}") from None
+
+
+import builtins as _b  # noqa: E402
+
+builtins_float, builtins_int, builtins_bool, builtins_complex = _b.float, _b.int, _b.bool, _b.complex
+
+_default = [float32]
+
+
+def get_default_dtype():
+    """The dtype of tensors made from Python floats (float32 unless changed).
+
+    >>> ember.get_default_dtype()
+    torch.float32
+    """
+    return _default[0]
+
+
+def set_default_dtype(d):
+    """Set the default floating point dtype (float32 or float64, or float16/bfloat16).
+
+    >>> ember.set_default_dtype(ember.float64); ember.tensor(1.5).dtype
+    torch.float64
+    >>> ember.set_default_dtype(ember.float32)
+    """
+    d = to_dtype(d)
+    if not d.is_floating_point:
+        raise TypeError("only floating-point types are supported as the default type")
+    _default[0] = d
+
+
+_promo_cache = {}
+
+
+def promote_types(a, b):
+    """The smallest dtype both ``a`` and ``b`` can be cast to, as torch.promote_types.
+
+    >>> ember.promote_types(ember.int32, ember.float16)
+    torch.float16
+    """
+    key = (a, b)
+    r = _promo_cache.get(key)
+    if r is None:
+        if a is b:
+            r = a
+        elif a._cat != b._cat:  # across categories the higher one wins (int + float32 = float32)
+            hi, lo = (a, b) if a._cat > b._cat else (b, a)
+            r = hi
+            if hi._cat == 3 and lo is float64:
+                r = complex128
+        elif bfloat16 is not None and (a is bfloat16 or b is bfloat16):
+            other = b if a is bfloat16 else a
+            if other._cat <= 1 or other is bfloat16:
+                r = bfloat16
+            elif other is float16:
+                r = float32
+            else:
+                r = other
+        else:
+            r = NP2DT[np.promote_types(a.np, b.np)]
+        _promo_cache[key] = r
+    return r
+
+
+def _combine(higher, lower):
+    """Combine the result of a higher-priority class (dim tensors) with a lower one."""
+    if higher is None:
+        return lower
+    if lower is None:
+        return higher
+    if higher._cat >= lower._cat:
+        if higher._cat == 0:  # bool only promotes within bool
+            return promote_types(higher, lower)
+        return higher
+    if lower._cat == 3 and higher._cat == 2:
+        return higher.to_complex()
+    if higher._cat == 0 or lower._cat == 2:
+        return promote_types(higher, lower)
+    return lower
+
+
+def scalar_dtype(v):
+    """dtype category a Python scalar takes when it meets a tensor (a 'wrapped number')."""
+    c = v.__class__
+    if c is builtins_float:
+        return _default[0]
+    if c is builtins_int:
+        return int64
+    if c is builtins_bool:
+        return bool
+    if c is builtins_complex:
+        return _default[0].to_complex()
+    if isinstance(v, np.generic):  # NumPy scalars act as Python numbers of their kind
+        k = v.dtype.kind
+        return bool if k == "b" else int64 if k in "iu" else _default[0] if k == "f" else _default[0].to_complex()
+    raise TypeError(f"unsupported scalar type {c.__name__}")
+
+
+def result_type(*operands):
+    """PyTorch's result type for operands (tensors, Python scalars).
+
+    Tensors with dimensions beat 0-d tensors, which beat Python scalars, unless a
+    lower class has a higher category (bool < integer < floating < complex).
+
+    >>> ember.result_type(ember.tensor([1, 2]), 1.0)
+    torch.float32
+    """
+    dim_t = zero_t = wrapped = None
+    for o in operands:
+        d = getattr(o, "_data", None)
+        if d is not None:
+            t = NP2DT[d.dtype]
+            if d.ndim:
+                dim_t = t if dim_t is None else promote_types(dim_t, t)
+            else:
+                zero_t = t if zero_t is None else promote_types(zero_t, t)
+        else:
+            t = scalar_dtype(o)
+            if wrapped is None or t._cat > wrapped._cat:
+                wrapped = t
+    return _combine(_combine(dim_t, zero_t), wrapped)
+
+
+_bin_cache = {}
+_REPR = {builtins_float: 0.0, builtins_int: 0, builtins_bool: False, builtins_complex: 0j}
+
+
+def binary_result(a, b):
+    """Fast path of :func:`result_type` for a tensor ``a`` and a tensor or scalar ``b``.
+
+    Returns ``(torch_dtype, np_dtype_or_None)``: the second is the dtype to pass to the
+    NumPy ufunc, or None where NumPy's own promotion already gives the right answer.
+    """
+    ad = a._data
+    bd = getattr(b, "_data", None)
+    if bd is not None:
+        key = (ad.dtype, ad.ndim == 0, bd.dtype, bd.ndim == 0)
+    else:
+        key = (ad.dtype, ad.ndim == 0, b.__class__, _default[0])
+    r = _bin_cache.get(key)
+    if r is None:
+        t = result_type(a, b)
+        if bd is not None:
+            natural = np.result_type(ad, bd)
+        else:
+            natural = np.result_type(ad, _REPR.get(b.__class__, b))
+        r = _bin_cache[key] = (t, None if natural == t.np else t.np)
+    return r

@@ -1,0 +1,540 @@
+"""The Tensor: a NumPy array plus dtype/device and autograd metadata.
+
+Operators delegate to ``ember.ops``; no math lives here.
+
+>>> x = ember.tensor([[1., 2.]], requires_grad=True)
+>>> y = (x * x).sum()
+>>> y.backward(); x.grad
+tensor([[2., 4.]])
+"""
+import weakref
+
+from ._backend import np, ndarray as _ndarray
+from . import _dtype as D
+from .autograd import grad_mode
+from .autograd.function import RemovableHandle, _add_hook
+
+_state = grad_mode._state
+_new = object.__new__
+NP2DT = D.NP2DT
+
+
+class device:
+    """A device, as ``torch.device``; ember computes on ``cpu``.
+
+    >>> ember.device("cpu")
+    device(type='cpu')
+    """
+
+    __slots__ = ("type", "index")
+
+    def __init__(self, type="cpu", index=None):
+        if isinstance(type, device):
+            type, index = type.type, type.index
+        elif isinstance(type, int):
+            type, index = "cuda", type
+        elif ":" in type:
+            type, idx = type.split(":")
+            index = int(idx)
+        if type not in ("cpu", "cuda", "mps", "meta"):
+            raise RuntimeError(f"Expected one of cpu, cuda, mps, meta device type at start of device string: {type}")
+        self.type = type
+        self.index = index
+
+    def __repr__(self):
+        return f"device(type='{self.type}')" if self.index is None else \
+            f"device(type='{self.type}', index={self.index})"
+
+    def __str__(self):
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __eq__(self, other):
+        if isinstance(other, str):
+            other = device(other)
+        return isinstance(other, device) and self.type == other.type and self.index == other.index
+
+    def __hash__(self):
+        return hash((self.type, self.index))
+
+
+CPU = device("cpu")
+
+
+def _check_device(dev):
+    if dev is None:
+        return
+    d = dev if isinstance(dev, device) else device(dev)
+    if d.type != "cpu":
+        raise RuntimeError(f"ember has no {d.type} backend yet: tensors live on the cpu "
+                           "(Torch not compiled with CUDA enabled)")
+
+
+def _wrap(data):
+    """Make a Tensor around ndarray ``data`` (no copy, no grad)."""
+    if data.__class__ is not _ndarray:
+        data = np.asarray(data)
+    t = _new(Tensor)
+    t._data = data
+    t._rg = False
+    t.grad = None
+    t.grad_fn = None
+    t._out_nr = 0
+    t._version = None
+    t._base = None
+    t._hooks = None
+    t._accum = None
+    t._post_acc_hooks = None
+    t._view_fn = None
+    return t
+
+
+class Tensor:
+    """A multi-dimensional array that can record operations for autograd.
+
+    Construct tensors with :func:`ember.tensor`, :func:`ember.zeros`, ... The legacy
+    constructor ``ember.Tensor(2, 3)`` (uninitialised, default dtype) and
+    ``ember.Tensor([1, 2])`` (a float copy) work as in PyTorch.
+    """
+
+    __slots__ = ("_data", "_rg", "grad", "grad_fn", "_out_nr", "_version", "_base", "_hooks",
+                 "_accum", "_post_acc_hooks", "_view_fn", "__weakref__", "__dict__")
+    __array_priority__ = 1000
+
+    def __init__(self, *args, dtype=None, device=None):
+        _check_device(device)
+        dt = D.to_dtype(dtype) if dtype is not None else D.get_default_dtype()
+        if len(args) == 1 and not isinstance(args[0], int):
+            a = args[0]
+            data = a._data.astype(dt.np) if isinstance(a, Tensor) else np.array(a, dtype=dt.np)
+        else:
+            shape = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
+            data = np.empty(tuple(shape), dtype=dt.np)
+        t = _wrap(data)
+        for k in Tensor.__slots__[:-2]:
+            setattr(self, k, getattr(t, k))
+
+    # -- basic properties -----------------------------------------------------------
+    @property
+    def dtype(self):
+        return NP2DT[self._data.dtype]
+
+    @property
+    def shape(self):
+        return Size(self._data.shape)
+
+    @property
+    def device(self):
+        return CPU
+
+    @property
+    def is_cuda(self):
+        return False
+
+    @property
+    def is_cpu(self):
+        return True
+
+    @property
+    def layout(self):
+        return "torch.strided"
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    @property
+    def is_leaf(self):
+        return self.grad_fn is None
+
+    @property
+    def requires_grad(self):
+        return self._rg
+
+    @requires_grad.setter
+    def requires_grad(self, value):
+        self.requires_grad_(value)
+
+    @property
+    def retains_grad(self):
+        fn = self.grad_fn
+        return bool(fn is not None and fn._retain and self._out_nr in fn._retain)
+
+    @property
+    def output_nr(self):
+        return self._out_nr
+
+    @property
+    def _version_value(self):
+        return 0 if self._version is None else self._version[0]
+
+    @property
+    def data(self):
+        """The same data, detached from the graph (shares memory)."""
+        t = _wrap(self._data)
+        t._version = self._ensure_version()
+        return t
+
+    @data.setter
+    def data(self, value):
+        if not isinstance(value, Tensor):
+            raise TypeError("data must be a Tensor")
+        self._data = value._data
+
+    @property
+    def is_quantized(self):
+        return False
+
+    @property
+    def is_sparse(self):
+        return False
+
+    @property
+    def names(self):
+        return (None,) * self._data.ndim
+
+    def _ensure_version(self):
+        v = self._version
+        if v is None:
+            v = self._version = [0]
+        return v
+
+    def _bump(self):
+        v = self._version
+        if v is None:
+            self._version = [1]
+        else:
+            v[0] += 1
+
+    def size(self, dim=None):
+        """The shape, or the size of dimension ``dim``.
+
+        >>> ember.zeros(2, 3).size(), ember.zeros(2, 3).size(-1)
+        (torch.Size([2, 3]), 3)
+        """
+        if dim is None:
+            return Size(self._data.shape)
+        try:
+            return self._data.shape[dim]
+        except IndexError:
+            raise IndexError(_dim_msg(dim, self._data.ndim)) from None
+
+    def dim(self):
+        """Number of dimensions."""
+        return self._data.ndim
+
+    ndimension = dim
+
+    def numel(self):
+        """Number of elements."""
+        return self._data.size
+
+    nelement = numel
+
+    def element_size(self):
+        return self._data.itemsize
+
+    def stride(self, dim=None):
+        """Strides in elements, as PyTorch reports them.
+
+        >>> ember.zeros(2, 3).stride()
+        (3, 1)
+        """
+        d = self._data
+        st = tuple(s // d.itemsize for s in d.strides) if d.itemsize else (0,) * d.ndim
+        return st if dim is None else st[dim]
+
+    def storage_offset(self):
+        d = self._data
+        b = d
+        while b.base is not None and isinstance(b.base, _ndarray):
+            b = b.base
+        return (d.__array_interface__["data"][0] - b.__array_interface__["data"][0]) // max(d.itemsize, 1)
+
+    def data_ptr(self):
+        return self._data.__array_interface__["data"][0]
+
+    def untyped_storage(self):
+        raise NotImplementedError("ember: storages are not exposed; use .numpy() for the array")
+
+    def is_contiguous(self, memory_format=None):
+        return self._data.flags.c_contiguous
+
+    def is_floating_point(self):
+        return self._data.dtype.kind == "f" or self.dtype is D.bfloat16
+
+    def is_complex(self):
+        return self._data.dtype.kind == "c"
+
+    def get_device(self):
+        return -1
+
+    # -- conversion -------------------------------------------------------------------
+    def item(self):
+        """The value of a one-element tensor as a Python number.
+
+        >>> ember.tensor([2.5]).item()
+        2.5
+        """
+        d = self._data
+        if d.size != 1:
+            raise RuntimeError(f"a Tensor with {d.size} elements cannot be converted to Scalar")
+        return d.reshape(()).item() if self.dtype is not D.bfloat16 else float(d.reshape(()))
+
+    def tolist(self):
+        """Nested Python lists of Python numbers.
+
+        >>> ember.tensor([[1, 2]]).tolist()
+        [[1, 2]]
+        """
+        d = self._data
+        if self.dtype is D.bfloat16:
+            d = d.astype(np.float32)
+        return d.tolist()
+
+    def numpy(self, *, force=False):
+        """The NumPy array, sharing memory with the tensor.
+
+        >>> ember.ones(2).numpy()
+        array([1., 1.], dtype=float32)
+        """
+        if self._rg and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
+                               "Use tensor.detach().numpy() instead.")
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        d = self._data
+        return d if dtype is None else d.astype(dtype, copy=False)
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(self.unbind(0))
+
+    def __bool__(self):
+        d = self._data
+        if d.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+        return bool(d.reshape(()))
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __complex__(self):
+        return complex(self.item())
+
+    def __index__(self):
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self._data.reshape(()))
+
+    def __hash__(self):
+        return id(self)
+
+    def __repr__(self, *, tensor_contents=None):
+        from ._tensor_str import tensor_repr
+        return tensor_repr(self)
+
+    def __format__(self, spec):
+        if self._data.ndim == 0 and spec:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec) if spec else repr(self)
+
+    def __reduce_ex__(self, proto):
+        return (_rebuild, (self._data, self._rg))
+
+    def __deepcopy__(self, memo):
+        if not self.is_leaf:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) "
+                               "support the deepcopy protocol at the moment.")
+        t = type(self).__new__(type(self)) if type(self) is not Tensor else _new(Tensor)
+        w = _wrap(self._data.copy())
+        for k in Tensor.__slots__[:-2]:
+            setattr(t, k, getattr(w, k))
+        t._rg = self._rg
+        if self.grad is not None:
+            t.grad = self.grad.__deepcopy__(memo)
+        if hasattr(self, "__dict__"):
+            for k, v in self.__dict__.items():
+                import copy
+                t.__dict__[k] = copy.deepcopy(v, memo)
+        memo[id(self)] = t
+        return t
+
+    # -- autograd ---------------------------------------------------------------------
+    def requires_grad_(self, requires_grad=True):
+        """Set whether autograd records operations on this leaf tensor (in place).
+
+        >>> ember.ones(2).requires_grad_().requires_grad
+        True
+        """
+        if self.grad_fn is not None:
+            if not requires_grad:
+                raise RuntimeError("you can only change requires_grad flags of leaf variables. "
+                                   "If you want to use a computed variable in a subgraph that "
+                                   "doesn't require differentiation use var_no_grad = var.detach().")
+            return self
+        if requires_grad and self._data.dtype.kind not in "fc":
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+        self._rg = bool(requires_grad)
+        return self
+
+    def detach(self):
+        """A new tensor sharing data, outside the graph.
+
+        >>> ember.ones(1, requires_grad=True).detach().requires_grad
+        False
+        """
+        t = _wrap(self._data)
+        t._version = self._ensure_version()
+        return t
+
+    def detach_(self):
+        if self._base is not None and self._base._rg:
+            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
+        self.grad_fn = None
+        self._rg = False
+        return self
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Compute the gradient of this tensor w.r.t. graph leaves; sums into ``.grad``.
+
+        >>> x = ember.tensor([1., 2.], requires_grad=True)
+        >>> (x ** 2).sum().backward(); x.grad
+        tensor([2., 4.])
+        """
+        from .autograd import backward
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def register_hook(self, hook):
+        """Register ``hook(grad)`` to run when this tensor's gradient is computed.
+
+        >>> x = ember.ones(2, requires_grad=True)
+        >>> h = x.register_hook(lambda g: g * 2)
+        >>> x.sum().backward(); x.grad
+        tensor([2., 2.])
+        """
+        if not self._rg:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        fn = self.grad_fn
+        if fn is None:
+            if self._hooks is None:
+                self._hooks = {}
+            return _add_hook(self._hooks, hook)
+        if fn._out_hooks is None:
+            fn._out_hooks = {}
+        return _add_hook(fn._out_hooks.setdefault(self._out_nr, {}), hook)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        if self.grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        if self._post_acc_hooks is None:
+            self._post_acc_hooks = {}
+        return _add_hook(self._post_acc_hooks, hook)
+
+    def retain_grad(self):
+        """Keep ``.grad`` for this non-leaf tensor after backward."""
+        if not self._rg:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        fn = self.grad_fn
+        if fn is None:
+            return
+        if fn._retain is None:
+            fn._retain = {}
+        fn._retain[self._out_nr] = weakref.ref(self)
+
+    # -- typing helpers (the ops live in ember.ops.convert) -----------------------------
+    def type(self, dtype=None, non_blocking=False, **kw):
+        if dtype is None:
+            return _type_name(self._data.dtype)
+        if isinstance(dtype, str) and dtype.endswith("Tensor"):
+            dtype = _TYPE_NAMES[dtype.split(".")[-1]]
+        return self.to(dtype)
+
+    def cpu(self, memory_format=None):
+        return self
+
+    def cuda(self, device=None, non_blocking=False, memory_format=None):
+        raise RuntimeError("ember has no CUDA backend yet (Torch not compiled with CUDA enabled)")
+
+    def pin_memory(self, device=None):
+        return self
+
+    def is_pinned(self, device=None):
+        return False
+
+    def share_memory_(self):
+        return self
+
+    def is_shared(self):
+        return False
+
+
+def _rebuild(data, rg):
+    t = _wrap(data)
+    t._rg = rg
+    return t
+
+
+_TYPE_NAMES = {"FloatTensor": D.float32, "DoubleTensor": D.float64, "HalfTensor": D.float16,
+               "LongTensor": D.int64, "IntTensor": D.int32, "ShortTensor": D.int16,
+               "CharTensor": D.int8, "ByteTensor": D.uint8, "BoolTensor": D.bool,
+               "BFloat16Tensor": D.bfloat16}
+
+
+def _type_name(npdt):
+    n = NP2DT[npdt]
+    for k, v in _TYPE_NAMES.items():
+        if v is n:
+            return "torch." + k
+    return "torch." + n.name
+
+
+def _dim_msg(dim, ndim):
+    lo, hi = (-ndim, ndim - 1) if ndim else (-1, 0)
+    return f"Dimension out of range (expected to be in range of [{lo}, {hi}], but got {dim})"
+
+
+class Size(tuple):
+    """The shape of a tensor: a tuple that prints as ``torch.Size([2, 3])``.
+
+    >>> ember.Size([2, 3]).numel()
+    6
+    """
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return f"torch.Size({list(self)})"
+
+    def numel(self):
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+    def __getitem__(self, item):
+        r = tuple.__getitem__(self, item)
+        return Size(r) if isinstance(item, slice) else r
+
+    def __add__(self, other):
+        return Size(tuple.__add__(self, tuple(other)))
+
+    def __radd__(self, other):
+        return Size(tuple(other) + tuple(self))
+
+
+def _bind():
+    from .autograd import function as f
+    f.Tensor, f._wrap, f._ndarray, f.np = Tensor, _wrap, _ndarray, np
+
+
+_bind()

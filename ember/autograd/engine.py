@@ -1,0 +1,262 @@
+"""The backward engine: one iterative pass over the graph in dependency order.
+
+No recursion (a chain of 100,000 ops is fine), gradients summed with ``+``, and
+un-broadcasting to each input's shape done here, in one place.
+"""
+import sys
+
+from . import grad_mode
+from .function import AccumulateGrad, _anomaly_state, accumulate_node
+
+_state = grad_mode._state
+
+
+def _edge_of(t):
+    fn = t.grad_fn
+    if fn is not None:
+        return fn, t._out_nr
+    if t._rg:
+        return accumulate_node(t), 0
+    return None, 0
+
+
+def _fit(g, meta, node, i):
+    """Bring gradient ``g`` to the (shape, dtype) the receiving output had."""
+    shape, dt = meta
+    d = g._data
+    if d.shape != shape:
+        if _broadcastable_to(shape, d.shape):
+            g = g.sum_to_size(shape) if len(shape) else g.sum()
+        else:
+            raise RuntimeError(
+                f"Function {node._name} returned an invalid gradient at index {i} - got "
+                f"{list(d.shape)} but expected shape compatible with {list(shape)}")
+    if g._data.dtype != dt:
+        g = g.to(_dtype_of(dt))
+    return g
+
+
+def _broadcastable_to(small, big):
+    if len(small) > len(big):
+        return False
+    for s, b in zip(reversed(small), reversed(big)):
+        if s != b and s != 1:
+            return False
+    return True
+
+
+def _dtype_of(npdt):
+    from .._dtype import NP2DT
+    return NP2DT[npdt]
+
+
+def _accumulate(leaf, g, create_graph):
+    from .._tensor import _wrap
+    if leaf._hooks:
+        for h in list(leaf._hooks.values()):
+            r = h(g)
+            if r is not None:
+                g = r
+    old = leaf.grad
+    if create_graph:
+        leaf.grad = g if old is None else old + g
+    elif old is None:
+        d = g._data
+        # steal the array when nothing else holds it (our Tensor + getrefcount's arg)
+        if sys.getrefcount(d) > 2 or d.base is not None or not d.flags.writeable:
+            d = d.copy()
+        leaf.grad = _wrap(d)
+    elif old._rg:
+        leaf.grad = (old + g).detach()
+    else:
+        od = old._data
+        if od.shape == g._data.shape:
+            od += g._data
+        else:
+            leaf.grad = _wrap(od + g._data)
+    if leaf._post_acc_hooks:
+        for h in list(leaf._post_acc_hooks.values()):
+            h(leaf)
+
+
+def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
+                 allow_unused=False, accumulate=True):
+    """Propagate ``grad_tensors`` from ``tensors`` back through the graph.
+
+    With ``accumulate`` (``Tensor.backward``), leaf gradients are summed into
+    ``.grad``; otherwise (``autograd.grad``) the gradients of ``inputs`` are returned.
+    """
+    roots = []
+    for t, g in zip(tensors, grad_tensors):
+        node, nr = _edge_of(t)
+        if node is None:
+            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+        roots.append((node, nr, g))
+
+    # dependency counts over the reachable graph
+    deps = {}
+    seen = set()  # ids of visited nodes
+    stack = []
+    for node, _, _ in roots:
+        if id(node) not in seen:
+            seen.add(id(node))
+            stack.append(node)
+    order = []
+    while stack:
+        n = stack.pop()
+        order.append(n)
+        for nf, _ in n.next_functions:
+            if nf is not None:
+                deps[nf] = deps.get(nf, 0) + 1
+                if id(nf) not in seen:
+                    seen.add(id(nf))
+                    stack.append(nf)
+
+    # targets to capture (autograd.grad, or backward(inputs=...))
+    capture = None
+    needed = None
+    if inputs is not None:
+        capture = {}
+        for k, t in enumerate(inputs):
+            if not t._rg:
+                raise RuntimeError("One of the differentiated Tensors does not require grad")
+            node, nr = _edge_of(t)
+            capture.setdefault((id(node), nr), []).append(k)
+        # prune: a node is needed if it leads to a capture target (walk parents up)
+        parents = {}
+        for n in order:
+            for nf, _ in n.next_functions:
+                if nf is not None:
+                    parents.setdefault(id(nf), []).append(n)
+        needed = {key[0] for key in capture}
+        walk = list(needed)
+        while walk:
+            for p in parents.get(walk.pop(), ()):
+                if id(p) not in needed:
+                    needed.add(id(p))
+                    walk.append(id(p))
+    results = [None] * len(inputs) if inputs is not None else None
+
+    buffers = {}
+    for node, nr, g in roots:
+        buf = buffers.get(node)
+        if buf is None:
+            buf = buffers[node] = [None] * len(node._out_meta)
+        buf[nr] = g if buf[nr] is None else buf[nr] + g
+    ready = [node for node, _, _ in roots if deps.get(node, 0) == 0]
+    ready = list({id(n): n for n in ready}.values())
+
+    prev = _state[0]
+    _state[0] = bool(create_graph)
+    anomaly = _anomaly_state[0]
+    try:
+        while ready:
+            node = ready.pop()
+            grads = buffers.pop(node, None)
+            run = grads is not None and any(g is not None for g in grads)
+            if run and node._out_hooks:
+                for nr, hooks in node._out_hooks.items():
+                    if grads[nr] is not None:
+                        for h in list(hooks.values()):
+                            r = h(grads[nr])
+                            if r is not None:
+                                grads[nr] = r
+            if run and node._retain:
+                for nr, ref in node._retain.items():
+                    t = ref()
+                    if t is not None and grads[nr] is not None:
+                        g = grads[nr]
+                        if t.grad is None:
+                            t.grad = g if create_graph else g.detach().clone()
+                        else:
+                            t.grad = t.grad + g if create_graph else (t.grad + g).detach()
+            if run and capture is not None:
+                nid = id(node)
+                for nr, g in enumerate(grads):
+                    ks = capture.get((nid, nr))
+                    if ks is not None and g is not None:
+                        if node.__class__ is AccumulateGrad and node.variable._hooks:
+                            for h in list(node.variable._hooks.values()):
+                                r = h(g)
+                                if r is not None:
+                                    g = r
+                        for k in ks:
+                            results[k] = g if results[k] is None else results[k] + g
+            if needed is not None and id(node) not in needed:
+                run = False
+            if node.__class__ is AccumulateGrad:
+                if run and (accumulate and (capture is None or (id(node), 0) in capture)):
+                    _accumulate(node.variable, grads[0], create_graph)
+                continue
+            outs = None
+            if run:
+                if node._pre_hooks:
+                    for h in list(node._pre_hooks.values()):
+                        r = h(tuple(grads))
+                        if r is not None:
+                            grads = list(r)
+                if any(g is None for g in grads):
+                    grads = _materialize(node, grads)
+                outs = node._apply(tuple(grads))
+                if node._hooks:
+                    for h in list(node._hooks.values()):
+                        r = h(outs, tuple(grads))
+                        if r is not None:
+                            outs = tuple(r)
+                if not retain_graph:
+                    node._release()
+                if anomaly and _anomaly_state[1]:
+                    _check_nan(node, outs)
+            for i, (nf, nr) in enumerate(node.next_functions):
+                if nf is None:
+                    continue
+                if outs is not None and i < len(outs):
+                    g = outs[i]
+                    if g is not None:
+                        meta = nf._out_meta[nr]
+                        if meta is not None and (g._data.shape != meta[0] or g._data.dtype != meta[1]):
+                            g = _fit(g, meta, node, i)
+                        buf = buffers.get(nf)
+                        if buf is None:
+                            buf = buffers[nf] = [None] * len(nf._out_meta)
+                        old = buf[nr]
+                        buf[nr] = g if old is None else old + g
+                c = deps[nf] - 1
+                deps[nf] = c
+                if c == 0:
+                    ready.append(nf)
+    finally:
+        _state[0] = prev
+
+    if inputs is not None and not accumulate:
+        for k, r in enumerate(results):
+            if r is None and not allow_unused:
+                raise RuntimeError(
+                    "One of the differentiated Tensors appears to not have been used in the graph. "
+                    "Set allow_unused=True if this is the desired behavior.")
+        return tuple(results)
+    return None
+
+
+def _materialize(node, grads):
+    from .. import _creation
+    out = list(grads)
+    for i, g in enumerate(out):
+        if g is None and node._out_meta[i] is not None:
+            shape, dt = node._out_meta[i]
+            out[i] = _creation._zeros_np(shape, dt)
+    return out
+
+
+def _check_nan(node, outs):
+    for i, g in enumerate(outs):
+        if g is not None and g._data.dtype.kind in "fc" and g._data.size and not _finite_nan_free(g._data):
+            msg = f"Function '{node._name}' returned nan values in its {i}th output."
+            if node._anomaly:
+                msg += "\nTraceback of forward call that caused the error:\n" + node._anomaly
+            raise RuntimeError(msg)
+
+
+def _finite_nan_free(a):
+    from .._backend import np
+    return not np.isnan(a).any()

@@ -1,0 +1,447 @@
+"""Backward-graph nodes and ``Function``: the forward and backward of an op side by side.
+
+Two flavours share one ``Node`` base:
+
+* ``Op`` — ember's own primitives (``ember/ops``). ``forward(ctx, *arrays, *args)``
+  works on NumPy arrays; ``backward(ctx, *grads)`` is written in Tensor ops, so that
+  ``create_graph=True`` gives higher derivatives for free.
+* ``Function`` — the public ``ember.autograd.Function`` for user-defined ops, as in
+  PyTorch: ``forward(ctx, *args)`` receives tensors, ``backward(ctx, *grads)``
+  returns one gradient per forward argument.
+
+>>> class Cube(ember.autograd.Function):
+...     @staticmethod
+...     def forward(ctx, x):
+...         ctx.save_for_backward(x)
+...         return x ** 3
+...     @staticmethod
+...     def backward(ctx, g):
+...         x, = ctx.saved_tensors
+...         return 3 * x ** 2 * g
+>>> x = ember.tensor(2.0, requires_grad=True)
+>>> Cube.apply(x).backward(); x.grad
+tensor(12.)
+"""
+import weakref
+
+from . import grad_mode
+
+_state = grad_mode._state
+# bound by ember._tensor once it is imported (it imports this module first)
+Tensor = _wrap = _ndarray = np = None
+_FREED_MSG = (
+    "Trying to backward through the graph a second time (or directly access saved "
+    "tensors after they have already been freed). Saved intermediate values of the graph "
+    "are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if "
+    "you need to backward through the graph a second time or if you need to access saved "
+    "tensors after calling backward.")
+
+
+class RemovableHandle:
+    """Returned by ``register_hook``; ``remove()`` takes the hook away again."""
+
+    __slots__ = ("_dict", "_key")
+    _next = [0]
+
+    def __init__(self, d):
+        self._dict = d
+        RemovableHandle._next[0] += 1
+        self._key = RemovableHandle._next[0]
+
+    def remove(self):
+        self._dict.pop(self._key, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def _add_hook(d, fn):
+    h = RemovableHandle(d)
+    d[h._key] = fn
+    return h
+
+
+class Node:
+    """A node of the backward graph, PyTorch's ``grad_fn``.
+
+    ``next_functions`` holds ``(node, output_nr)`` for each differentiable input.
+    """
+
+    __slots__ = ("next_functions", "_saved", "_out_meta", "needs_input_grad", "_non_diff",
+                 "_pre_hooks", "_hooks", "_out_hooks", "_retain", "_anomaly", "__dict__",
+                 "__weakref__")
+    _name = "Node"
+
+    def __init__(self):
+        self.next_functions = ()
+        self._saved = None
+        self._out_meta = ()
+        self._non_diff = None
+        self._pre_hooks = self._hooks = self._out_hooks = self._retain = None
+        self._anomaly = None
+
+    def name(self):
+        return self._name
+
+    def __repr__(self):
+        return f"<{self._name} object at {hex(id(self))}>"
+
+    # -- saving -----------------------------------------------------------------
+    def save_for_backward(self, *tensors):
+        self._saved = tensors
+
+    def mark_non_differentiable(self, *outs):
+        self._non_diff = outs
+
+    def mark_dirty(self, *tensors):
+        pass
+
+    def set_materialize_grads(self, value):
+        self.__dict__["_materialize"] = bool(value)
+
+    @property
+    def saved_tensors(self):
+        s = self._saved
+        if s is None:
+            return ()
+        if s is _FREED:
+            raise RuntimeError(_FREED_MSG)
+        return tuple(_unpack(self, e) for e in s)
+
+    def _release(self):
+        if self._saved is not None:
+            self._saved = _FREED
+
+    # -- hooks --------------------------------------------------------------------
+    def register_hook(self, fn):
+        """``fn(grad_inputs, grad_outputs)`` runs after this node's backward."""
+        if self._hooks is None:
+            self._hooks = {}
+        return _add_hook(self._hooks, fn)
+
+    def register_prehook(self, fn):
+        """``fn(grad_outputs)`` runs before this node's backward; may return new grads."""
+        if self._pre_hooks is None:
+            self._pre_hooks = {}
+        return _add_hook(self._pre_hooks, fn)
+
+    def _apply(self, grads):  # pragma: no cover - overridden
+        raise NotImplementedError(f"{self._name} has no backward")
+
+    def __call__(self, *grads):
+        return self._apply(grads)
+
+
+_FREED = ("freed",)
+
+
+class _Saved:
+    """A tensor saved for backward, with the version it had when saved."""
+
+    __slots__ = ("kind", "obj", "version_counter", "version", "out_nr")
+
+    def __init__(self, kind, obj, vc, out_nr=0):
+        self.kind = kind  # 0 input tensor, 1 output (data array), 2 constant array
+        self.obj = obj
+        self.version_counter = vc
+        self.version = vc[0] if vc is not None else 0
+        self.out_nr = out_nr
+
+
+def _unpack(node, e):
+    if e is None:
+        return None
+    if e.__class__ is not _Saved:
+        return e
+    vc = e.version_counter
+    if vc is not None and vc[0] != e.version:
+        obj = e.obj
+        shape = list(obj.shape)
+        dt = obj.dtype if e.kind else obj._data.dtype
+        where = f"output {e.out_nr} of {node._name}" if e.kind == 1 else "an input of " + node._name
+        raise RuntimeError(
+            "one of the variables needed for gradient computation has been modified by an "
+            f"inplace operation: [{_type_name(dt)} {shape}], which is {where}, is at version "
+            f"{vc[0]}; expected version {e.version} instead. Hint: the backtrace further above "
+            "can show the operation that failed to compute its gradient. The variable in "
+            "question was changed in there or anywhere later. Good luck!")
+    if e.kind == 0:
+        return e.obj
+    t = _wrap(e.obj)
+    if e.kind == 1:
+        t._rg = True
+        t.grad_fn = node
+        t._out_nr = e.out_nr
+        t._version = vc
+    return t
+
+
+def _type_name(npdt):
+    from .._dtype import NP2DT
+    n = NP2DT[npdt].name
+    return "torch." + {"float32": "Float", "float64": "Double", "float16": "Half",
+                       "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char",
+                       "uint8": "Byte", "bool": "Bool", "bfloat16": "BFloat16"}.get(n, n) + "Tensor"
+
+
+class AccumulateGrad(Node):
+    """The node that sums gradients into a leaf tensor's ``.grad``."""
+
+    __slots__ = ("variable",)
+    _name = "AccumulateGrad"
+
+    def __init__(self, variable):
+        Node.__init__(self)
+        self.variable = variable
+
+    @property
+    def _out_meta_(self):
+        d = self.variable._data
+        return ((d.shape, d.dtype),)
+
+
+def accumulate_node(t):
+    """The (unique, cached) AccumulateGrad node of leaf ``t``."""
+    ref = t._accum
+    n = ref() if ref is not None else None
+    if n is None:
+        n = AccumulateGrad(t)
+        d = t._data
+        n._out_meta = ((d.shape, d.dtype),)
+        t._accum = weakref.ref(n)
+    return n
+
+
+def _edge(t):
+    """The graph edge ``(node, output_nr)`` a tensor's gradient flows into."""
+    if not t._rg:
+        return (None, 0)
+    fn = t.grad_fn
+    if fn is None:
+        return (accumulate_node(t), 0)
+    return (fn, t._out_nr)
+
+
+class _NoGradCtx:
+    """A throwaway ctx for forward calls that record nothing."""
+
+    def save_for_backward(self, *a):
+        pass
+
+    def mark_non_differentiable(self, *a):
+        pass
+
+    def mark_dirty(self, *a):
+        pass
+
+    def set_materialize_grads(self, v):
+        pass
+
+
+class Op(Node):
+    """Base of ember's primitives: array forward, Tensor-op backward.
+
+    Subclasses get the PyTorch-style node name ``<ClassName>Backward0``.
+    """
+
+    __slots__ = ()
+
+    def __init_subclass__(cls, **kw):
+        super().__init_subclass__(**kw)
+        if "_name" not in cls.__dict__:
+            cls._name = cls.__name__ + "Backward0"
+
+    def _apply(self, grads):
+        r = self.backward(self, *grads)
+        if r.__class__ is not tuple:
+            r = (r,)
+        return r
+
+    @classmethod
+    def apply(cls, *tensors_and_args):  # pragma: no cover - convenience for tests
+        raise TypeError("use ember.ops._apply for internal ops")
+
+
+_NOGRAD = _NoGradCtx()
+
+
+def apply_op(cls, tensors, *args):
+    """Run op ``cls`` on ``tensors`` (a tuple) with extra non-tensor ``args``.
+
+    Records a node when grad mode is on and any input requires grad.
+    """
+    if _state[0]:
+        for t in tensors:
+            if t._rg:
+                return _record(cls, tensors, args)
+    out = cls.forward(_NOGRAD, *[t._data for t in tensors], *args)
+    if out.__class__ is tuple:
+        return tuple(_wrap(o) for o in out)
+    return _wrap(out)
+
+
+def _record(cls, tensors, args):
+    ctx = cls.__new__(cls)
+    ctx._saved = None
+    ctx._non_diff = None
+    ctx._pre_hooks = ctx._hooks = ctx._out_hooks = ctx._retain = ctx._anomaly = None
+    arrays = [t._data for t in tensors]
+    ctx.needs_input_grad = tuple(t._rg for t in tensors)
+    out = cls.forward(ctx, *arrays, *args)
+    ctx.next_functions = tuple(_edge(t) for t in tensors)
+    multi = out.__class__ is tuple
+    outs = out if multi else (out,)
+    outs = tuple(o if o.__class__ is _ndarray else np.asarray(o) for o in outs)
+    ctx._out_meta = tuple((o.shape, o.dtype) for o in outs)
+    nd = ctx._non_diff
+    results = []
+    for i, o in enumerate(outs):
+        t = _wrap(o)
+        if o.dtype.kind in "fc" and not (nd and any(o is x for x in nd)):
+            t._rg = True
+            t.grad_fn = ctx
+            t._out_nr = i
+        results.append(t)
+    saved = ctx._saved
+    if saved:
+        ctx._saved = tuple(_save_entry(s, arrays, tensors, outs, results) for s in saved)
+    if _anomaly_state[0]:
+        import traceback
+        ctx._anomaly = "".join(traceback.format_stack()[:-3])
+    return tuple(results) if multi else results[0]
+
+
+def _save_entry(s, arrays, tensors, outs, results):
+    if s is None:
+        return None
+    for i, a in enumerate(arrays):
+        if s is a:
+            t = tensors[i]
+            if t._version is None:
+                t._version = [0]
+            return _Saved(0, t, t._version)
+    for i, o in enumerate(outs):
+        if s is o:
+            t = results[i]
+            if t._version is None:
+                t._version = [0]
+            return _Saved(1, o, t._version, i)
+    if hasattr(s, "_data"):  # a Tensor saved directly
+        if s._version is None:
+            s._version = [0]
+        return _Saved(0, s, s._version)
+    if hasattr(s, "dtype") and hasattr(s, "shape"):  # an intermediate array: a constant
+        return _Saved(2, s, None)
+    return s  # a Python scalar or other plain value, kept as is
+
+
+_anomaly_state = [False, True]  # enabled, check_nan
+
+
+class FunctionMeta(type):
+    def __init__(cls, name, bases, ns):
+        super().__init__(name, bases, ns)
+        if "_name" not in ns:
+            cls._name = name + "Backward"
+
+
+class Function(Node, metaclass=FunctionMeta):
+    """Base class for custom differentiable operations, as ``torch.autograd.Function``.
+
+    Define ``forward(ctx, *args)`` and ``backward(ctx, *grad_outputs)`` as static
+    methods and call ``MyFunction.apply(*args)``.
+    """
+
+    def __init__(self, *args, **kwargs):
+        Node.__init__(self)
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError("You must implement either the backward or vjp method for "
+                                  "your custom autograd.Function to use it with backward mode AD.")
+
+    vjp = backward
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        tensors = [(i, a) for i, a in enumerate(args) if isinstance(a, Tensor)]
+        ctx = cls.__new__(cls)
+        Node.__init__(ctx)
+        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._rg for a in args)
+        ctx.__dict__["_materialize"] = True
+        record = _state[0] and any(t._rg for _, t in tensors)
+        with grad_mode.no_grad():
+            out = cls.forward(ctx, *args, **kwargs)
+        multi = isinstance(out, tuple)
+        outs = out if multi else (out,)
+        if not record:
+            return out
+        ctx._nargs = len(args)
+        ctx._tensor_pos = [i for i, _ in tensors]
+        ctx.next_functions = tuple(_edge(a) if isinstance(a, Tensor) else (None, 0) for a in args)
+        nd = ctx._non_diff or ()
+        results, metas = [], []
+        inputs_by_id = {id(a): a for _, a in tensors}
+        for i, o in enumerate(outs):
+            if not isinstance(o, Tensor):
+                results.append(o)
+                metas.append(None)
+                continue
+            if id(o) in inputs_by_id:
+                o = o.view_as(o)  # an input returned as is: a new tensor in the graph
+            metas.append((o._data.shape, o._data.dtype))
+            if o._data.dtype.kind in "fc" and not any(o is x for x in nd):
+                o._rg = True
+                o.grad_fn = ctx
+                o._out_nr = i
+            results.append(o)
+        ctx._out_meta = tuple(metas)
+        saved = ctx._saved
+        if saved:
+            ents = []
+            for s in saved:
+                if s is None:
+                    ents.append(None)
+                    continue
+                idx = next((i for i, o in enumerate(results) if o is s), None)
+                if s._version is None:
+                    s._version = [0]
+                if idx is not None:
+                    ents.append(_Saved(1, s._data, s._version, idx))
+                else:
+                    ents.append(_Saved(0, s, s._version))
+            ctx._saved = tuple(ents)
+        return tuple(results) if multi else results[0]
+
+    def _apply(self, grads):
+        r = self.backward(self, *grads)
+        if not isinstance(r, tuple):
+            r = (r,)
+        n = self._nargs
+        if len(r) > n:
+            if any(g is not None for g in r[n:]):
+                raise RuntimeError(f"function {self._name} returned an incorrect number of gradients "
+                                   f"(expected {n}, got {len(r)})")
+            r = r[:n]
+        elif len(r) < n:
+            raise RuntimeError(f"function {self._name} returned an incorrect number of gradients "
+                               f"(expected {n}, got {len(r)})")
+        for i, g in enumerate(r):
+            if g is not None and not isinstance(g, Tensor) and self.next_functions[i][0] is not None:
+                raise TypeError(f"function {self._name} returned a gradient of type "
+                                f"{type(g).__name__} at index {i}, expected Tensor or None")
+        return r
+
+
+class once_differentiable:  # noqa: N801 - PyTorch's name
+    """Decorator for a backward that cannot itself be differentiated (accepted as is)."""
+
+    def __new__(cls, fn):
+        return fn

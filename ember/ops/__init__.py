@@ -1,0 +1,26 @@
+"""ember's differentiable primitives, one family per module.
+
+Each family module defines ``__all__`` (functions exported as ``ember.<name>``) and
+``TENSOR_METHODS`` (names bound on ``ember.Tensor``). Adding a family means adding it to
+``FAMILIES`` below.
+"""
+import importlib
+
+from .._tensor import Tensor
+
+FAMILIES = ["elementwise", "reduce", "movement", "convert", "indexing"]
+_OPTIONAL = ["elementwise_more", "reduce_more", "shape_ops", "index_ops", "linalg", "sort_ops",
+             "random_ops"]
+
+public = {}
+for _name in FAMILIES + _OPTIONAL:
+    try:
+        _mod = importlib.import_module(f".{_name}", __name__)
+    except ModuleNotFoundError as _e:
+        if _name in _OPTIONAL and _e.name == f"{__name__}.{_name}":
+            continue
+        raise
+    for _k in getattr(_mod, "__all__", ()):
+        public[_k] = getattr(_mod, _k)
+    for _k, _v in getattr(_mod, "TENSOR_METHODS", {}).items():
+        setattr(Tensor, _k, _v)

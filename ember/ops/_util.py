@@ -1,0 +1,102 @@
+"""Small helpers shared by the op families (argument handling, views, in-place)."""
+from .._backend import np, ndarray
+from .. import _dtype as D
+from .._tensor import Tensor, _wrap, _dim_msg
+from ..autograd import grad_mode
+from ..autograd.function import Op, apply_op
+
+_state = grad_mode._state
+NP2DT = D.NP2DT
+
+__all__ = ["np", "ndarray", "D", "Tensor", "_wrap", "Op", "apply_op", "norm_dim", "norm_dims",
+           "as_tensor_like", "to_float_np", "make_view", "grad_on", "float_np", "check_cast", "copy_into"]
+
+
+def grad_on(*tensors):
+    """True when an op on ``tensors`` must be recorded."""
+    if not _state[0]:
+        return False
+    for t in tensors:
+        if t._rg:
+            return True
+    return False
+
+
+def norm_dim(dim, ndim):
+    """Normalise a possibly negative ``dim`` for a tensor of ``ndim`` dims (IndexError as torch)."""
+    n = ndim if ndim else 1
+    if not -n <= dim < n:
+        raise IndexError(_dim_msg(dim, ndim))
+    return dim % n if ndim else 0
+
+
+def norm_dims(dim, ndim):
+    """``dim`` as a sorted tuple of non-negative ints; None means all dims."""
+    if dim is None:
+        return tuple(range(ndim))
+    if isinstance(dim, int):
+        return (norm_dim(dim, ndim),)
+    out = tuple(sorted(norm_dim(int(d), ndim) for d in dim))
+    if len(set(out)) != len(out):
+        raise RuntimeError(f"dim {out[0]} appears multiple times in the list of dims")
+    return out
+
+
+def as_tensor_like(x, like=None, dtype=None):
+    """Turn a scalar, list or array into a Tensor (no grad)."""
+    if isinstance(x, Tensor):
+        return x
+    if dtype is None:
+        if isinstance(x, ndarray):
+            return _wrap(x)
+        if isinstance(x, (bool, int, float, complex, np.generic)):
+            dtype = D.scalar_dtype(x) if like is None else D.result_type(like, x)
+            return _wrap(np.asarray(x, dtype=dtype.np))
+        from .._creation import tensor
+        return tensor(x)
+    return _wrap(np.asarray(x, dtype=dtype.np))
+
+
+def float_np():
+    """NumPy dtype of the default float type."""
+    return D._default[0].np
+
+
+def to_float_np(a):
+    """``a`` itself when it is floating/complex, else cast to the default float dtype."""
+    if a.dtype.kind in "fcV" or a.dtype is D.bfloat16_np:
+        return a
+    return a.astype(D._default[0].np)
+
+
+def make_view(out, base, fn):
+    """Mark ``out`` (a Tensor made by a view op on ``base``) as a view sharing its version.
+
+    ``fn`` replays the view on another tensor of base's shape (used by in-place ops
+    on views to route gradients into the base).
+    """
+    root = base._base if base._base is not None else base
+    out._base = root
+    out._version = root._version if root._version is not None else root._ensure_version()
+    pfn = base._view_fn
+    out._view_fn = fn if pfn is None else (lambda t, _p=pfn, _f=fn: _f(_p(t)))
+    return out
+
+
+_TORCH_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
+                "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+                "bool": "Bool", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
+
+
+def check_cast(src_dt, dst_dt):
+    """In-place results may not move up a category (e.g. float into an int tensor)."""
+    if src_dt is not dst_dt and NP2DT[src_dt]._cat > NP2DT[dst_dt]._cat:
+        raise RuntimeError(f"result type {_TORCH_NAMES[NP2DT[src_dt].name]} can't be cast to the "
+                           f"desired output type {_TORCH_NAMES[NP2DT[dst_dt].name]}")
+
+
+def copy_into(dst, src):
+    """Write array ``src`` into ``dst`` (broadcasting), with PyTorch's cast check."""
+    if dst.dtype != src.dtype:
+        check_cast(src.dtype, dst.dtype)
+    np.copyto(dst, src, casting="unsafe")

@@ -1,0 +1,164 @@
+"""dtype conversion and copies: ``to``, ``clone``, ``contiguous`` and the cast shorthands.
+
+>>> ember.tensor([1.7, -2.5]).long()
+tensor([ 1, -2])
+"""
+from ._util import np, D, Tensor, _wrap, Op, apply_op, _state, copy_into
+from .._tensor import _check_device, device as _device
+
+__all__ = ["clone"]
+
+
+class ToCopy(Op):
+    @staticmethod
+    def forward(ctx, a, npdt):
+        if ctx is not None:
+            ctx.src = a.dtype
+        return a.astype(npdt)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.to(D.NP2DT[ctx.src])
+
+
+def _cast(self, dt, copy=False):
+    d = self._data
+    if d.dtype == dt.np and not copy:
+        return self
+    if _state[0] and self._rg and dt._cat >= 2:
+        return apply_op(ToCopy, (self,), dt.np)
+    return _wrap(d.astype(dt.np))
+
+
+def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False, memory_format=None):
+    """Convert dtype (and, nominally, device). Returns ``self`` when nothing changes.
+
+    >>> ember.tensor([1, 2]).to(ember.float32)
+    tensor([1., 2.])
+    """
+    for a in args:
+        if isinstance(a, D.dtype):
+            dtype = a
+        elif isinstance(a, (str, _device)):
+            device = a
+        elif isinstance(a, Tensor):
+            dtype = a.dtype
+        elif a is None:
+            pass
+        else:
+            dtype = D.to_dtype(a)
+    _check_device(device)
+    if dtype is None:
+        return clone(self) if copy else self
+    return _cast(self, D.to_dtype(dtype), copy)
+
+
+class Clone(Op):
+    @staticmethod
+    def forward(ctx, a):
+        return a.copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+
+def clone(input, *, memory_format=None):
+    """A copy with its own memory; gradients flow through.
+
+    >>> x = ember.ones(2); y = x.clone(); y[0] = 5.; x
+    tensor([1., 1.])
+    """
+    if _state[0] and input._rg:
+        return apply_op(Clone, (input,))
+    return _wrap(input._data.copy())
+
+
+def contiguous(self, memory_format=None):
+    """``self`` if C-contiguous, else a contiguous copy."""
+    if self._data.flags.c_contiguous:
+        return self
+    if _state[0] and self._rg:
+        return apply_op(Clone, (self,))
+    return _wrap(np.ascontiguousarray(self._data))
+
+
+def _caster(dt):
+    def method(self, memory_format=None):
+        return _cast(self, dt)
+    method.__doc__ = f"``self.to({dt!r})``."
+    return method
+
+
+def _copy_(self, src, non_blocking=False):
+    """Copy ``src`` into ``self`` (broadcasting, casting); differentiable."""
+    from .inplace import inplace_op
+    if not isinstance(src, Tensor):
+        src = _wrap(np.asarray(src))
+    if not (_state[0] and (self._rg or src._rg)) and not (self._base is not None and self._base._rg and _state[0] and src._rg):
+        try:
+            np.copyto(self._data, src._data, casting="unsafe")
+        except ValueError:
+            raise RuntimeError(f"The size of tensor a ({self._data.shape[-1] if self._data.ndim else 1}) must match "
+                               f"the size of tensor b ({src._data.shape[-1] if src._data.ndim else 1}) at "
+                               "non-singleton dimension 0") from None
+        self._bump()
+        return self
+    return inplace_op(self, lambda s: _CopyFrom.apply_to(s, src), src)
+
+
+class _CopyFrom(Op):
+    _name = "CopyBackwards"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        if ctx is not None:
+            ctx.b_dtype = b.dtype
+        out = np.empty_like(a)
+        np.copyto(out, b, casting="unsafe")
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        n = ctx.needs_input_grad
+        ga = g.new_zeros(g.shape) if n[0] else None
+        gb = g.to(D.NP2DT[ctx.b_dtype]) if n[1] else None
+        return ga, gb
+
+    @classmethod
+    def apply_to(cls, s, src):
+        return apply_op(cls, (s, src))
+
+
+def _fill_(self, value):
+    """Fill with ``value`` in place."""
+    if isinstance(value, Tensor):
+        if value._data.ndim:
+            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
+                               f"{value._data.ndim} dimensions.")
+        if _state[0] and (value._rg or self._rg):
+            return _copy_(self, value.expand(self._data.shape))
+        value = value._data
+    if _state[0] and (self._rg or (self._base is not None and self._base._rg)):
+        from .inplace import inplace_op
+        return _copy_(self, _wrap(np.full(self._data.shape, value, dtype=self._data.dtype)))
+    self._data.fill(value)
+    self._bump()
+    return self
+
+
+def _zero_(self):
+    """Fill with zeros in place."""
+    return _fill_(self, 0)
+
+
+TENSOR_METHODS = {
+    "to": to, "clone": clone, "contiguous": contiguous, "copy_": _copy_, "fill_": _fill_,
+    "zero_": _zero_,
+    "float": _caster(D.float32), "double": _caster(D.float64), "half": _caster(D.float16),
+    "long": _caster(D.int64), "int": _caster(D.int32), "short": _caster(D.int16),
+    "char": _caster(D.int8), "byte": _caster(D.uint8), "bool": _caster(D.bool),
+    "cfloat": _caster(D.complex64), "cdouble": _caster(D.complex128),
+}
+if D.bfloat16 is not None:
+    TENSOR_METHODS["bfloat16"] = _caster(D.bfloat16)

@@ -1,0 +1,679 @@
+"""Elementwise arithmetic and math: each op's forward (on arrays) and backward (in
+Tensor ops) side by side, with PyTorch's type promotion.
+
+>>> a = ember.tensor([1., 2.], requires_grad=True)
+>>> (a * a + a.exp()).sum().backward(); a.grad
+tensor([ 4.7183, 11.3891])
+"""
+from ._util import np, D, Tensor, _wrap, Op, apply_op, _state, to_float_np, check_cast, as_tensor_like
+from .inplace import inplace_op
+
+binary_result = D.binary_result
+
+__all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "neg",
+           "negative", "pow", "exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "abs",
+           "absolute", "sqrt", "rsqrt", "square", "reciprocal", "eq", "ne", "lt", "le", "gt", "ge",
+           "greater", "greater_equal", "less", "less_equal", "not_equal"]
+
+
+def _operands(a, b):
+    """Normalise a binary op's operands: ``a`` a Tensor, ``b`` a Tensor or Python scalar."""
+    if b.__class__ is not Tensor and not isinstance(b, Tensor):
+        if not isinstance(b, (int, float, bool, complex, np.generic)):
+            b = as_tensor_like(b)
+    return a, b
+
+
+def _binary(cls, ufunc, a, b):
+    if a.__class__ is not Tensor and not isinstance(a, Tensor):
+        a = as_tensor_like(a)
+    dt, npdt = binary_result(a, b)
+    bd = getattr(b, "_data", None)
+    if bd is None:
+        if not isinstance(b, (int, float, bool, complex, np.generic)):
+            b = as_tensor_like(b)
+            return _binary(cls, ufunc, a, b)
+        if not (_state[0] and a._rg):
+            return _wrap(ufunc(a._data, b, dtype=npdt) if npdt is not None else ufunc(a._data, b))
+        return apply_op(cls, (a,), b, npdt)
+    if not (_state[0] and (a._rg or b._rg)):
+        return _wrap(ufunc(a._data, bd, dtype=npdt) if npdt is not None else ufunc(a._data, bd))
+    return apply_op(cls, (a, b), npdt)
+
+
+def _needs(ctx, i):
+    n = ctx.needs_input_grad
+    return i < len(n) and n[i]
+
+
+# ---------------------------------------------------------------- add / sub / mul / div
+class Add(Op):
+    @staticmethod
+    def forward(ctx, a, b, npdt):
+        return np.add(a, b, dtype=npdt)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, g
+
+
+class Sub(Op):
+    @staticmethod
+    def forward(ctx, a, b, npdt):
+        return np.subtract(a, b, dtype=npdt)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, (-g if _needs(ctx, 1) else None)
+
+
+class Mul(Op):
+    @staticmethod
+    def forward(ctx, a, b, npdt):
+        ctx.save_for_backward(a, b)
+        return np.multiply(a, b, dtype=npdt)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        return (g * b if _needs(ctx, 0) else None), (g * a if _needs(ctx, 1) else None)
+
+
+class Div(Op):
+    @staticmethod
+    def forward(ctx, a, b, npdt):
+        ctx.save_for_backward(a, b)
+        return np.true_divide(a, b, dtype=npdt)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        ga = g / b if _needs(ctx, 0) else None
+        gb = -g * a / (b * b) if _needs(ctx, 1) else None
+        return ga, gb
+
+
+def add(input, other, *, alpha=1, out=None):
+    """``input + alpha * other`` with broadcasting and type promotion.
+
+    >>> ember.add(ember.tensor([1, 2]), 1.5)
+    tensor([2.5000, 3.5000])
+    """
+    if alpha != 1:
+        other = mul(other, alpha) if isinstance(other, Tensor) else other * alpha
+    return _out(_binary(Add, np.add, input, other), out)
+
+
+def sub(input, other, *, alpha=1, out=None):
+    """``input - alpha * other``.
+
+    >>> ember.sub(ember.tensor([3., 4.]), ember.tensor([1., 1.]), alpha=2)
+    tensor([1., 2.])
+    """
+    if alpha != 1:
+        other = mul(other, alpha) if isinstance(other, Tensor) else other * alpha
+    if getattr(input, "dtype", None) is D.bool and getattr(other, "dtype", D.bool) is D.bool:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "Use the `^` or `logical_xor()` operator instead.")
+    return _out(_binary(Sub, np.subtract, input, other), out)
+
+
+def mul(input, other, *, out=None):
+    """Elementwise product.
+
+    >>> ember.mul(ember.tensor([1., 2.]), 3)
+    tensor([3., 6.])
+    """
+    return _out(_binary(Mul, np.multiply, input, other), out)
+
+
+def div(input, other, *, rounding_mode=None, out=None):
+    """Elementwise division; integer inputs give floats (true division) unless
+    ``rounding_mode`` is ``'trunc'`` or ``'floor'``.
+
+    >>> ember.div(ember.tensor([3, 4]), 2)
+    tensor([1.5000, 2.0000])
+    """
+    if rounding_mode is None:
+        if not isinstance(input, Tensor):
+            input = as_tensor_like(input)
+        dt, _ = binary_result(input, other)
+        if dt._cat < 2:  # int / int is float
+            input = input.to(D._default[0])
+        return _out(_binary(Div, np.true_divide, input, other), out)
+    if rounding_mode == "trunc":
+        from .elementwise_more import _div_trunc
+        return _out(_div_trunc(input, other), out)
+    if rounding_mode == "floor":
+        from .elementwise_more import floor_divide
+        return _out(floor_divide(input, other), out)
+    raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
+
+
+subtract, multiply, divide, true_divide = sub, mul, div, div
+
+
+def _out(r, out):
+    if out is None:
+        return r
+    if out._rg and _state[0]:
+        raise RuntimeError("out=... arguments don't support automatic differentiation, but one of the arguments requires grad.")
+    check_cast(r._data.dtype, out._data.dtype)
+    if out._data.shape != r._data.shape:
+        out._data = np.empty(r._data.shape, out._data.dtype)
+    np.copyto(out._data, r._data, casting="unsafe")
+    out._bump()
+    return out
+
+
+# ---------------------------------------------------------------- pow
+class Pow(Op):
+    @staticmethod
+    def forward(ctx, a, b, npdt):
+        out = np.power(a, b, dtype=npdt)
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b, out = ctx.saved_tensors
+        ga = gb = None
+        if _needs(ctx, 0):
+            if isinstance(b, Tensor):
+                ga = g * b * a.pow(b - 1)
+                ga = ga.masked_fill((b == 0) & (a == 0), 0) if ga._data.size else ga
+            elif b == 0:
+                ga = g * 0
+            else:
+                ga = g * b * a.pow(b - 1)
+        if _needs(ctx, 1):
+            gb = g * out * a.log()
+            gb = gb.masked_fill((a == 0) & (b >= 0), 0)
+        return ga, gb
+
+
+class PowScalarBase(Op):
+    _name = "PowBackward1"
+
+    @staticmethod
+    def forward(ctx, b, a, npdt):
+        out = np.power(a, b, dtype=npdt)
+        ctx.save_for_backward(out)
+        ctx.base = a
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        out, = ctx.saved_tensors
+        if ctx.base == 0:
+            return g * 0
+        return g * out * float(np.log(ctx.base))
+
+
+def pow(input, exponent, *, out=None):
+    """``input ** exponent`` elementwise; either may be a Python scalar.
+
+    >>> ember.pow(ember.tensor([2., 3.]), 2)
+    tensor([4., 9.])
+    """
+    if not isinstance(input, Tensor):
+        e = exponent if isinstance(exponent, Tensor) else as_tensor_like(exponent)
+        dt, npdt = binary_result(e, input)
+        if npdt is None and e._data.dtype != dt.np:
+            npdt = dt.np
+        if not (_state[0] and e._rg):
+            return _out(_wrap(np.power(input, e._data, dtype=npdt)), out)
+        return _out(apply_op(PowScalarBase, (e,), input, npdt), out)
+    if isinstance(exponent, Tensor) or exponent.__class__ not in (int, float):
+        dt = D.result_type(input, exponent)
+        if dt._cat == 1 and isinstance(exponent, Tensor) and (exponent._data < 0).any():
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        return _out(_binary(Pow, np.power, input, exponent), out)
+    if exponent == 2 and not (_state[0] and input._rg):
+        d = input._data
+        return _out(_wrap(np.multiply(d, d) if d.dtype.kind != "b" else d.astype(np.int64)), out)
+    if input._data.dtype.kind in "iu" and exponent.__class__ is int and exponent < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    return _out(_binary(Pow, np.power, input, exponent), out)
+
+
+# ---------------------------------------------------------------- unary math
+def _unary(cls, a):
+    if not isinstance(a, Tensor):
+        raise TypeError(f"{cls.__name__.lower()}(): argument 'input' (position 1) must be Tensor, "
+                        f"not {type(a).__name__}")
+    if _state[0] and a._rg:
+        return apply_op(cls, (a,))
+    return _wrap(cls.forward(None, a._data))
+
+
+class _SaveOut(Op):
+    """Unary ops whose backward is cheapest from the output (exp, sigmoid, tanh, sqrt)."""
+
+    __slots__ = ()
+
+
+class Neg(Op):
+    @staticmethod
+    def forward(ctx, a):
+        if a.dtype.kind == "b":
+            raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. "
+                               "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+        return np.negative(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        return -g
+
+
+class Exp(Op):
+    @staticmethod
+    def forward(ctx, a):
+        out = np.exp(to_float_np(a))
+        if ctx is not None:
+            ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        out, = ctx.saved_tensors
+        return g * out
+
+
+class Log(Op):
+    @staticmethod
+    def forward(ctx, a):
+        if ctx is not None:
+            ctx.save_for_backward(a)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log(to_float_np(a))
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g / a
+
+
+class Sin(Op):
+    @staticmethod
+    def forward(ctx, a):
+        if ctx is not None:
+            ctx.save_for_backward(a)
+        return np.sin(to_float_np(a))
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g * a.cos()
+
+
+class Cos(Op):
+    @staticmethod
+    def forward(ctx, a):
+        if ctx is not None:
+            ctx.save_for_backward(a)
+        return np.cos(to_float_np(a))
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return -g * a.sin()
+
+
+class Tanh(Op):
+    @staticmethod
+    def forward(ctx, a):
+        out = np.tanh(to_float_np(a))
+        if ctx is not None:
+            ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        out, = ctx.saved_tensors
+        return g * (1 - out * out)
+
+
+class Sigmoid(Op):
+    @staticmethod
+    def forward(ctx, a):
+        a = to_float_np(a)
+        with np.errstate(over="ignore"):
+            out = np.reciprocal(1 + np.exp(-a))
+        out = out.astype(a.dtype, copy=False)
+        if ctx is not None:
+            ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        out, = ctx.saved_tensors
+        return g * out * (1 - out)
+
+
+class Relu(Op):
+    @staticmethod
+    def forward(ctx, a):
+        if a.dtype.kind == "b":
+            raise RuntimeError('"clamp_min_cpu" not implemented for \'Bool\'')
+        out = np.maximum(a, 0, dtype=a.dtype)
+        if ctx is not None:
+            ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        out, = ctx.saved_tensors
+        return g * (out > 0)
+
+
+class Abs(Op):
+    @staticmethod
+    def forward(ctx, a):
+        if ctx is not None:
+            ctx.save_for_backward(a)
+        return np.abs(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g * a.sign()
+
+
+class Sqrt(Op):
+    @staticmethod
+    def forward(ctx, a):
+        with np.errstate(invalid="ignore"):
+            out = np.sqrt(to_float_np(a))
+        if ctx is not None:
+            ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        out, = ctx.saved_tensors
+        return g / (2 * out)
+
+
+class Rsqrt(Op):
+    @staticmethod
+    def forward(ctx, a):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = np.reciprocal(np.sqrt(to_float_np(a)))
+        if ctx is not None:
+            ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        out, = ctx.saved_tensors
+        return -0.5 * g * out * out * out
+
+
+class Reciprocal(Op):
+    @staticmethod
+    def forward(ctx, a):
+        with np.errstate(divide="ignore"):
+            out = np.reciprocal(to_float_np(a))
+        if ctx is not None:
+            ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        out, = ctx.saved_tensors
+        return -g * out * out
+
+
+def neg(input, *, out=None):
+    """``-input``.
+
+    >>> ember.neg(ember.tensor([1., -2.]))
+    tensor([-1.,  2.])
+    """
+    return _out(_unary(Neg, input), out)
+
+
+negative = neg
+
+
+def exp(input, *, out=None):
+    """``e ** input``; integer inputs give the default float dtype.
+
+    >>> ember.exp(ember.tensor([0., 1.]))
+    tensor([1.0000, 2.7183])
+    """
+    return _out(_unary(Exp, input), out)
+
+
+def log(input, *, out=None):
+    """Natural logarithm.
+
+    >>> ember.log(ember.tensor([1., 2.]))
+    tensor([0.0000, 0.6931])
+    """
+    return _out(_unary(Log, input), out)
+
+
+def sin(input, *, out=None):
+    """Sine.
+
+    >>> ember.sin(ember.tensor([0.]))
+    tensor([0.])
+    """
+    return _out(_unary(Sin, input), out)
+
+
+def cos(input, *, out=None):
+    """Cosine.
+
+    >>> ember.cos(ember.tensor([0.]))
+    tensor([1.])
+    """
+    return _out(_unary(Cos, input), out)
+
+
+def tanh(input, *, out=None):
+    """Hyperbolic tangent.
+
+    >>> ember.tanh(ember.tensor([0.]))
+    tensor([0.])
+    """
+    return _out(_unary(Tanh, input), out)
+
+
+def sigmoid(input, *, out=None):
+    """Logistic sigmoid ``1 / (1 + exp(-input))``.
+
+    >>> ember.sigmoid(ember.tensor([0.]))
+    tensor([0.5000])
+    """
+    return _out(_unary(Sigmoid, input), out)
+
+
+def relu(input):
+    """``max(input, 0)``.
+
+    >>> ember.relu(ember.tensor([-1., 2.]))
+    tensor([0., 2.])
+    """
+    return _unary(Relu, input)
+
+
+def abs(input, *, out=None):
+    """Absolute value.
+
+    >>> ember.abs(ember.tensor([-1, 2]))
+    tensor([1, 2])
+    """
+    return _out(_unary(Abs, input), out)
+
+
+absolute = abs
+
+
+def sqrt(input, *, out=None):
+    """Square root.
+
+    >>> ember.sqrt(ember.tensor([4.]))
+    tensor([2.])
+    """
+    return _out(_unary(Sqrt, input), out)
+
+
+def rsqrt(input, *, out=None):
+    """``1 / sqrt(input)``.
+
+    >>> ember.rsqrt(ember.tensor([4.]))
+    tensor([0.5000])
+    """
+    return _out(_unary(Rsqrt, input), out)
+
+
+def reciprocal(input, *, out=None):
+    """``1 / input``.
+
+    >>> ember.reciprocal(ember.tensor([4.]))
+    tensor([0.2500])
+    """
+    return _out(_unary(Reciprocal, input), out)
+
+
+def square(input, *, out=None):
+    """``input * input``.
+
+    >>> ember.square(ember.tensor([3.]))
+    tensor([9.])
+    """
+    return _out(pow(input, 2), out)
+
+
+# ---------------------------------------------------------------- comparisons (no grad)
+def _compare(ufunc, a, b):
+    if not isinstance(a, Tensor):
+        a = as_tensor_like(a)
+    a, b = _operands(a, b)
+    dt, npdt = binary_result(a, b)
+    bd = getattr(b, "_data", b)
+    ad = a._data
+    if npdt is not None and dt._cat >= 2:
+        ad = ad.astype(npdt, copy=False)
+        if isinstance(bd, np.ndarray):
+            bd = bd.astype(npdt, copy=False)
+    return _wrap(ufunc(ad, bd))
+
+
+def eq(input, other, *, out=None):
+    """Elementwise ``==`` as a bool tensor.
+
+    >>> ember.eq(ember.tensor([1, 2]), 2)
+    tensor([False,  True])
+    """
+    return _out(_compare(np.equal, input, other), out)
+
+
+def ne(input, other, *, out=None):
+    """Elementwise ``!=``."""
+    return _out(_compare(np.not_equal, input, other), out)
+
+
+def lt(input, other, *, out=None):
+    """Elementwise ``<``."""
+    return _out(_compare(np.less, input, other), out)
+
+
+def le(input, other, *, out=None):
+    """Elementwise ``<=``."""
+    return _out(_compare(np.less_equal, input, other), out)
+
+
+def gt(input, other, *, out=None):
+    """Elementwise ``>``."""
+    return _out(_compare(np.greater, input, other), out)
+
+
+def ge(input, other, *, out=None):
+    """Elementwise ``>=``."""
+    return _out(_compare(np.greater_equal, input, other), out)
+
+
+greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+
+
+# ---------------------------------------------------------------- in-place forms
+def _inplace_binary(ufunc, fn):
+    def method(self, other, **kw):
+        if kw:
+            return inplace_op(self, lambda s: fn(s, other, **kw), *( (other,) if isinstance(other, Tensor) else ()))
+        od = getattr(other, "_data", None)
+        if not _state[0] or not (self._rg or (od is not None and other._rg)):
+            if self._base is None or not self._base._rg or not _state[0]:
+                d = self._data
+                dt, npdt = binary_result(self, other)
+                check_cast(dt.np, d.dtype)
+                if ufunc is np.true_divide and dt._cat < 2:
+                    check_cast(D._default[0].np, d.dtype)
+                try:
+                    ufunc(d, other if od is None else od, out=d, casting="unsafe",
+                          dtype=npdt if npdt is not None else None)
+                except ValueError:
+                    shp = np.broadcast_shapes(d.shape, od.shape if od is not None else ())
+                    raise RuntimeError(f"output with shape {list(d.shape)} doesn't match the "
+                                       f"broadcast shape {list(shp)}") from None
+                self._bump()
+                return self
+        return inplace_op(self, lambda s: fn(s, other), *((other,) if od is not None else ()))
+    method.__name__ = fn.__name__ + "_"
+    method.__doc__ = f"In-place :func:`{fn.__name__}`; returns ``self``."
+    return method
+
+
+def _inplace_unary(fn):
+    def method(self):
+        return inplace_op(self, fn)
+    method.__name__ = fn.__name__ + "_"
+    method.__doc__ = f"In-place :func:`{fn.__name__}`; returns ``self``."
+    return method
+
+
+add_ = _inplace_binary(np.add, add)
+sub_ = _inplace_binary(np.subtract, sub)
+mul_ = _inplace_binary(np.multiply, mul)
+div_ = _inplace_binary(np.true_divide, div)
+
+
+def _rsub(self, other):
+    return sub(as_tensor_like(other, self) if not isinstance(other, Tensor) else other, self)
+
+
+def _rdiv(self, other):
+    return div(as_tensor_like(other, self) if not isinstance(other, Tensor) else other, self)
+
+
+def _rpow(self, other):
+    return pow(other, self)
+
+
+TENSOR_METHODS = {
+    "add": add, "sub": sub, "subtract": sub, "mul": mul, "multiply": mul, "div": div,
+    "divide": div, "true_divide": div, "neg": neg, "negative": neg, "pow": pow, "exp": exp,
+    "log": log, "sin": sin, "cos": cos, "tanh": tanh, "sigmoid": sigmoid, "relu": relu,
+    "abs": abs, "absolute": abs, "sqrt": sqrt, "rsqrt": rsqrt, "reciprocal": reciprocal,
+    "square": square, "eq": eq, "ne": ne, "lt": lt, "le": le, "gt": gt, "ge": ge,
+    "greater": gt, "greater_equal": ge, "less": lt, "less_equal": le, "not_equal": ne,
+    "add_": add_, "sub_": sub_, "subtract_": sub_, "mul_": mul_, "multiply_": mul_,
+    "div_": div_, "divide_": div_, "true_divide_": div_,
+    "neg_": _inplace_unary(neg), "exp_": _inplace_unary(exp), "log_": _inplace_unary(log),
+    "sin_": _inplace_unary(sin), "cos_": _inplace_unary(cos), "tanh_": _inplace_unary(tanh),
+    "sigmoid_": _inplace_unary(sigmoid), "relu_": _inplace_unary(relu),
+    "abs_": _inplace_unary(abs), "sqrt_": _inplace_unary(sqrt), "rsqrt_": _inplace_unary(rsqrt),
+    "reciprocal_": _inplace_unary(reciprocal), "square_": _inplace_unary(square),
+    "pow_": _inplace_binary(np.power, pow),
+    "__add__": add, "__radd__": add, "__iadd__": add_,
+    "__sub__": sub, "__rsub__": _rsub, "__isub__": sub_,
+    "__mul__": mul, "__rmul__": mul, "__imul__": mul_,
+    "__truediv__": div, "__rtruediv__": _rdiv, "__itruediv__": div_,
+    "__neg__": neg, "__pow__": pow, "__rpow__": _rpow, "__ipow__": _inplace_binary(np.power, pow),
+    "__abs__": abs,
+    "__eq__": eq, "__ne__": ne, "__lt__": lt, "__le__": le, "__gt__": gt, "__ge__": ge,
+}

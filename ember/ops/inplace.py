@@ -1,0 +1,103 @@
+"""In-place ops under autograd: the tensor takes over the history of an out-of-place result.
+
+Without autograd an in-place op writes into the array directly (see the ``*_`` methods);
+with it, ``inplace_op`` computes the op out of place on a snapshot of the old value, writes
+the result into the tensor's memory and rebases its history. For a view whose base is in
+the graph, the base gets a ``CopySlices`` node, as in PyTorch, so gradients reach both.
+"""
+from ._util import np, Op, _wrap, grad_on, copy_into, _state
+
+
+def inplace_op(self, fn, *others):
+    """Apply ``fn(old_self)`` (an out-of-place op) and store the result in ``self``."""
+    if not grad_on(self, *others) and not (self._base is not None and self._base._rg and _state[0]):
+        r = fn(self)
+        copy_into(self._data, r._data)
+        self._bump()
+        return self
+    if self._rg and self.grad_fn is None:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+    base = self._base
+    if base is not None and base._rg and base.grad_fn is None:
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "
+                           "in-place operation.")
+    old = _wrap(self._data.copy())
+    old._rg, old.grad_fn, old._out_nr = self._rg, self.grad_fn, self._out_nr
+    result = fn(old)
+    rebase_history(self, result)
+    return self
+
+
+def rebase_history(self, result):
+    """Write ``result`` into ``self`` and make ``self`` (and its base) carry its history."""
+    d = self._data
+    r = result._data
+    if r.shape != d.shape and np.broadcast_shapes(r.shape, d.shape) != d.shape:
+        raise RuntimeError(f"output with shape {list(d.shape)} doesn't match the broadcast shape "
+                           f"{list(np.broadcast_shapes(r.shape, d.shape))}")
+    if r.shape != d.shape:
+        result = result.expand(d.shape)
+    if result._data.dtype != d.dtype:
+        copy_into(d, result._data)  # checks the cast
+        result = result.to(_dt(d.dtype))
+    else:
+        np.copyto(d, result._data)
+    self._bump()
+    base = self._base
+    if base is None or self._view_fn is None:
+        self.grad_fn, self._out_nr, self._rg = result.grad_fn, result._out_nr, result._rg
+        if self.grad_fn is not None and len(self.grad_fn._out_meta) == 1:
+            self.grad_fn._out_meta = ((d.shape, d.dtype),)
+        return
+    # a view: the base's history goes through CopySlices
+    node = CopySlices.__new__(CopySlices)
+    CopySlices._init(node, base, result, self._view_fn)
+    base.grad_fn, base._out_nr, base._rg = node, 0, True
+    with _enable():
+        nv = self._view_fn(base)
+    self.grad_fn, self._out_nr, self._rg = nv.grad_fn, nv._out_nr, True
+
+
+def _dt(npdt):
+    from .._dtype import NP2DT
+    return NP2DT[npdt]
+
+
+class _enable:
+    def __enter__(self):
+        self.prev = _state[0]
+        _state[0] = True
+
+    def __exit__(self, *a):
+        _state[0] = self.prev
+
+
+def _edge(t):
+    from ..autograd.function import _edge as e
+    return e(t)
+
+
+class CopySlices(Op):
+    """Gradient routing for an in-place op on a view: the region goes to the op's
+    result, the rest to the base's previous history."""
+
+    _name = "CopySlices"
+
+    @staticmethod
+    def _init(node, base, result, view_fn):
+        from ..autograd.function import Node
+        Node.__init__(node)
+        node.next_functions = (_edge(base), _edge(result))
+        node.needs_input_grad = (base._rg, result._rg)
+        d = base._data
+        node._out_meta = ((d.shape, d.dtype),)
+        node.view_fn = view_fn
+        node.result_shape = result._data.shape
+
+    @staticmethod
+    def backward(ctx, g):
+        gb = g.clone()
+        region = ctx.view_fn(gb)
+        gr = region.clone()
+        region.zero_()
+        return gb, gr

@@ -1,0 +1,458 @@
+"""Shape and view ops: view/reshape, transpose/permute, expand, squeeze/unsqueeze,
+flatten, and indexing. Views share memory with their base, as in PyTorch.
+
+>>> x = ember.zeros(2, 3)
+>>> v = x.view(3, 2); v[0, 0] = 1.; x[0, 0]
+tensor(1.)
+"""
+from ._util import np, D, Tensor, _wrap, Op, apply_op, _state, norm_dim, make_view, as_tensor_like
+from .inplace import inplace_op
+
+__all__ = ["reshape", "transpose", "swapaxes", "swapdims", "permute", "squeeze", "unsqueeze",
+           "flatten", "t", "movedim", "moveaxis"]
+
+
+def _shape_arg(size):
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = size[0]
+    return tuple(int(s) for s in size)
+
+
+def _infer(shape, numel):
+    shape = list(shape)
+    neg = [i for i, s in enumerate(shape) if s == -1]
+    if len(neg) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    known = 1
+    for s in shape:
+        if s != -1:
+            if s < 0:
+                raise RuntimeError(f"invalid shape dimension {s}")
+            known *= s
+    if neg:
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        shape[neg[0]] = numel // known
+    elif known != numel:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+    return tuple(shape)
+
+
+def _view_result(cls, x, fn, *args):
+    """Run a view op and mark its output as a view of ``x``."""
+    if _state[0] and x._rg:
+        out = apply_op(cls, (x,), *args)
+    else:
+        out = _wrap(cls.forward(None, x._data, *args))
+    return make_view(out, x, fn)
+
+
+class View(Op):
+    @staticmethod
+    def forward(ctx, a, shape):
+        if ctx is not None:
+            ctx.in_shape = a.shape
+        out = a.view()
+        try:
+            out.shape = shape  # never copies: raises when a copy would be needed
+        except AttributeError:
+            raise RuntimeError(
+                "view size is not compatible with input tensor's size and stride (at least one "
+                "dimension spans across two contiguous subspaces). Use .reshape(...) instead.") from None
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.reshape(ctx.in_shape)
+
+
+class Reshape(Op):
+    _name = "ViewBackward0"
+
+    @staticmethod
+    def forward(ctx, a, shape):
+        if ctx is not None:
+            ctx.in_shape = a.shape
+        return a.reshape(shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.reshape(ctx.in_shape)
+
+
+def view(self, *shape):
+    """A view with another shape (no copy; the strides must allow it).
+
+    >>> ember.arange(6).view(2, -1).shape
+    torch.Size([2, 3])
+    """
+    if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int)):
+        return self.to(shape[0]) if not hasattr(shape[0], "_data") else self.view(shape[0].shape)
+    shape = _infer(_shape_arg(shape), self._data.size)
+    return _view_result(View, self, lambda t, s=shape: t.view(s), shape)
+
+
+def reshape(input, *shape):
+    """``input`` with another shape: a view when the strides allow, else a copy.
+
+    >>> ember.reshape(ember.arange(4), (2, 2))
+    tensor([[0, 1],
+            [2, 3]])
+    """
+    shape = _infer(_shape_arg(shape), input._data.size)
+    d = input._data
+    if shape == d.shape:
+        return view(input, shape)
+    try:
+        v = d.view()
+        v.shape = shape
+        return view(input, shape)
+    except AttributeError:
+        pass
+    if _state[0] and input._rg:
+        return apply_op(Reshape, (input,), shape)
+    return _wrap(d.reshape(shape))
+
+
+def view_as(self, other):
+    return view(self, other._data.shape)
+
+
+def reshape_as(self, other):
+    return reshape(self, other._data.shape)
+
+
+class Transpose(Op):
+    @staticmethod
+    def forward(ctx, a, d0, d1):
+        if ctx is not None:
+            ctx.dims = (d0, d1)
+        return np.swapaxes(a, d0, d1)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.transpose(*ctx.dims)
+
+
+class T(Transpose):
+    pass
+
+
+def transpose(input, dim0, dim1):
+    """Swap two dimensions (a view).
+
+    >>> ember.zeros(2, 3).transpose(0, 1).shape
+    torch.Size([3, 2])
+    """
+    n = input._data.ndim
+    d0, d1 = norm_dim(dim0, n), norm_dim(dim1, n)
+    if n == 0:
+        return _view_result(Transpose, input, lambda t: t, 0, 0) if False else view(input, ())
+    return _view_result(Transpose, input, lambda x, a=d0, b=d1: x.transpose(a, b), d0, d1)
+
+
+swapaxes = swapdims = transpose
+
+
+def t(input):
+    """Transpose a tensor of at most 2 dims.
+
+    >>> ember.zeros(2, 3).t().shape
+    torch.Size([3, 2])
+    """
+    n = input._data.ndim
+    if n > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {n}D")
+    if n < 2:
+        return view(input, input._data.shape)
+    return _view_result(T, input, lambda x: x.t(), 0, 1)
+
+
+class Permute(Op):
+    @staticmethod
+    def forward(ctx, a, dims):
+        if ctx is not None:
+            ctx.dims = dims
+        return np.transpose(a, dims)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.permute(tuple(np.argsort(ctx.dims).tolist()))
+
+
+def permute(input, *dims):
+    """Reorder dimensions (a view).
+
+    >>> ember.zeros(2, 3, 4).permute(2, 0, 1).shape
+    torch.Size([4, 2, 3])
+    """
+    n = input._data.ndim
+    dims = _shape_arg(dims)
+    if len(dims) != n:
+        raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not match "
+                           f"the length of the desired ordering of dimensions i.e. input.dim() = {n} "
+                           f"is not equal to len(dims) = {len(dims)}")
+    dims = tuple(norm_dim(d, n) for d in dims)
+    if len(set(dims)) != n:
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    return _view_result(Permute, input, lambda x, p=dims: x.permute(p), dims)
+
+
+def movedim(input, source, destination):
+    """Move dims from ``source`` to ``destination`` positions (a view)."""
+    n = input._data.ndim
+    src = [source] if isinstance(source, int) else list(source)
+    dst = [destination] if isinstance(destination, int) else list(destination)
+    src = [norm_dim(s, n) for s in src]
+    dst = [norm_dim(s, n) for s in dst]
+    order = [i for i in range(n) if i not in src]
+    for d, s in sorted(zip(dst, src)):
+        order.insert(d, s)
+    return permute(input, order)
+
+
+moveaxis = movedim
+
+
+@property
+def _T(self):
+    n = self._data.ndim
+    if n <= 1:
+        return self
+    return permute(self, tuple(range(n - 1, -1, -1)))
+
+
+@property
+def _mT(self):
+    if self._data.ndim < 2:
+        raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.")
+    return transpose(self, -2, -1)
+
+
+class Expand(Op):
+    @staticmethod
+    def forward(ctx, a, shape):
+        if ctx is not None:
+            ctx.in_shape = a.shape
+        return np.broadcast_to(a, shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.sum_to_size(ctx.in_shape) if ctx.in_shape else g.sum()
+
+
+def expand(self, *sizes):
+    """Broadcast to a larger shape without copying (``-1`` keeps a size).
+
+    >>> ember.tensor([[1], [2]]).expand(2, 3)
+    tensor([[1, 1, 1],
+            [2, 2, 2]])
+    """
+    sizes = _shape_arg(sizes)
+    shape = self._data.shape
+    lead = len(sizes) - len(shape)
+    if lead < 0:
+        raise RuntimeError(f"expand(torch.FloatTensor{{{list(shape)}}}, size={list(sizes)}): the number "
+                           "of sizes provided ({}) must be greater or equal to the number of dimensions "
+                           "in the tensor ({})".format(len(sizes), len(shape)))
+    out = []
+    for i, s in enumerate(sizes):
+        if i < lead:
+            if s < 0:
+                raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension {i}")
+            out.append(s)
+        else:
+            cur = shape[i - lead]
+            if s == -1:
+                s = cur
+            if cur != s and cur != 1:
+                raise RuntimeError(f"The expanded size of the tensor ({s}) must match the existing size "
+                                   f"({cur}) at non-singleton dimension {i}.  Target sizes: {list(sizes)}.  "
+                                   f"Tensor sizes: {list(shape)}")
+            out.append(s)
+    out = tuple(out)
+    if out == shape:
+        return view(self, shape)
+    return _view_result(Expand, self, lambda x, s=out: x.expand(s), out)
+
+
+def expand_as(self, other):
+    return expand(self, other._data.shape)
+
+
+def squeeze(input, dim=None):
+    """Remove dims of size 1 (all, or those in ``dim``); a view.
+
+    >>> ember.zeros(1, 2, 1).squeeze().shape
+    torch.Size([2])
+    """
+    shape = input._data.shape
+    n = len(shape)
+    if dim is None:
+        new = tuple(s for s in shape if s != 1)
+    else:
+        dims = {norm_dim(d, n) for d in ((dim,) if isinstance(dim, int) else dim)}
+        new = tuple(s for i, s in enumerate(shape) if not (i in dims and s == 1))
+    return view(input, new)
+
+
+def unsqueeze(input, dim):
+    """Insert a dim of size 1 at ``dim``; a view.
+
+    >>> ember.zeros(2).unsqueeze(0).shape
+    torch.Size([1, 2])
+    """
+    shape = list(input._data.shape)
+    dim = norm_dim(dim, len(shape) + 1)
+    shape.insert(dim, 1)
+    return view(input, tuple(shape))
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    """Merge dims ``start_dim..end_dim`` into one.
+
+    >>> ember.zeros(2, 3, 4).flatten(1).shape
+    torch.Size([2, 12])
+    """
+    shape = input._data.shape
+    n = len(shape)
+    if n == 0:
+        return reshape(input, (1,))
+    s, e = norm_dim(start_dim, n), norm_dim(end_dim, n)
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if s == e:
+        return input
+    m = 1
+    for x in shape[s:e + 1]:
+        m *= x
+    return reshape(input, shape[:s] + (m,) + shape[e + 1:])
+
+
+def unflatten(input, dim, sizes):
+    """Split dim ``dim`` into ``sizes``.
+
+    >>> ember.zeros(2, 6).unflatten(1, (2, 3)).shape
+    torch.Size([2, 2, 3])
+    """
+    shape = input._data.shape
+    dim = norm_dim(dim, len(shape))
+    sizes = _infer(tuple(sizes), shape[dim])
+    return view(input, shape[:dim] + sizes + shape[dim + 1:])
+
+
+# ------------------------------------------------------------------ indexing
+def _norm_index(idx):
+    """Convert an index (ints, slices, None, Ellipsis, tensors, lists) to NumPy's form.
+
+    Returns (numpy_index, is_basic).
+    """
+    if not isinstance(idx, tuple):
+        idx = (idx,)
+    out = []
+    basic = True
+    for i in idx:
+        if isinstance(i, Tensor):
+            d = i._data
+            if d.dtype.kind == "b":
+                basic = False
+                out.append(d)
+            elif d.dtype.kind in "iu":
+                if d.ndim == 0 and False:
+                    out.append(int(d))
+                else:
+                    basic = False
+                    out.append(d)
+            else:
+                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        elif isinstance(i, (list, np.ndarray)):
+            a = np.asarray(i)
+            if a.dtype.kind not in "iub" and a.size:
+                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+            if a.size == 0:
+                a = a.astype(np.int64)
+            basic = False
+            out.append(a)
+        elif isinstance(i, slice):
+            if i.step is not None and _as_int(i.step) <= 0:
+                raise ValueError("step must be greater than zero")
+            out.append(slice(_as_int(i.start), _as_int(i.stop), _as_int(i.step)))
+        elif i is None or i is Ellipsis or isinstance(i, (bool, np.bool_)):
+            if isinstance(i, (bool, np.bool_)):
+                basic = False
+            out.append(i)
+        else:
+            out.append(i.__index__())
+    return tuple(out), basic
+
+
+def _as_int(v):
+    if v is None or isinstance(v, int):
+        return v
+    return v.__index__()
+
+
+def _index(a, idx):
+    """``a[idx]`` with PyTorch's IndexError wording."""
+    try:
+        return a[idx]
+    except IndexError as e:
+        raise IndexError(str(e).replace("axis", "dimension").replace("array", "tensor")) from None
+
+
+class Select(Op):
+    _name = "SliceBackward0"
+
+    @staticmethod
+    def forward(ctx, a, idx):
+        if ctx is not None:
+            ctx.in_shape = a.shape
+            ctx.dtype = a.dtype
+            ctx.idx = idx
+        return _index(a, idx)
+
+    @staticmethod
+    def backward(ctx, g):
+        from .indexing import index_put_backward
+        return index_put_backward(g, ctx.in_shape, ctx.dtype, ctx.idx)
+
+
+class Index(Select):
+    _name = "IndexBackward0"
+
+
+def getitem(self, idx):
+    """``x[idx]``: basic indexing gives a view, advanced indexing a copy; both differentiable."""
+    if idx.__class__ is int and self._data.ndim:
+        n = self._data.shape[0]
+        if not -n <= idx < n:
+            raise IndexError(f"index {idx} is out of bounds for dimension 0 with size {n}")
+        nidx, basic = idx, True
+    else:
+        if self._data.ndim == 0 and not (idx is None or idx is Ellipsis or (isinstance(idx, tuple) and all(
+                i is None or i is Ellipsis or isinstance(i, (bool, slice)) for i in idx)) or isinstance(idx, (bool, slice))):
+            if isinstance(idx, (Tensor, list)) or isinstance(idx, int):
+                if not isinstance(idx, Tensor) or idx._data.dtype.kind != "b":
+                    raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                                     "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+        nidx, basic = _norm_index(idx)
+    if basic:
+        return _view_result(Select, self, lambda x, i=idx: x[i], nidx)
+    if _state[0] and self._rg:
+        return apply_op(Index, (self,), nidx)
+    return _wrap(_index(self._data, nidx))
+
+
+def setitem(self, idx, value):
+    """``x[idx] = value`` with broadcasting; differentiable w.r.t. ``x`` and ``value``."""
+    from .indexing import index_put_nidx
+    index_put_nidx(self, _norm_index(idx)[0], value)
+
+
+TENSOR_METHODS = {
+    "view": view, "view_as": view_as, "reshape": reshape, "reshape_as": reshape_as,
+    "transpose": transpose, "swapaxes": transpose, "swapdims": transpose, "t": t,
+    "permute": permute, "movedim": movedim, "moveaxis": movedim, "T": _T, "mT": _mT,
+    "expand": expand, "expand_as": expand_as, "squeeze": squeeze, "unsqueeze": unsqueeze,
+    "flatten": flatten, "unflatten": unflatten, "__getitem__": getitem, "__setitem__": setitem,
+}
