@@ -44,18 +44,27 @@ def _calibrate(run, min_time):
         number = max(number * 2, int(number * min_time / max(t, 1e-9) * 1.2))
 
 
-def compare(stmts, *, repeat=7, warmup=1, min_time=0.02):
+def compare(stmts, *, repeat=7, warmup=1, min_time=0.02, notes=None):
     """Median seconds per execution for each of {name: (stmt, globals)}.
 
     The repeats are interleaved (one timing of each implementation per round),
     so slow drift of the machine (frequency, noisy neighbours) spreads evenly
     over all implementations instead of biasing whichever ran first.
+
+    An implementation whose statement raises on its first run is left out of
+    the result; with `notes` (a list) given, the error is appended to it.
     """
     runs = {name: _runner(stmt, g) for name, (stmt, g) in stmts.items()}
     numbers = {}
-    for name, run in runs.items():
-        if warmup:
-            run(warmup)
+    for name, run in list(runs.items()):
+        try:
+            run(max(warmup, 1))
+        except Exception as e:
+            if notes is None:
+                raise
+            notes.append(f"{name}: not measured, {type(e).__name__}: {e}")
+            del runs[name]
+            continue
         numbers[name] = _calibrate(run, min_time) if min_time > 0 else 1
     gc.collect()
     times = {name: [] for name in runs}
@@ -94,7 +103,8 @@ class Table:
         self.notes = []
 
     def add(self, case, results):
-        self.rows.append((case, dict(results)))
+        if results:
+            self.rows.append((case, dict(results)))
 
     def note(self, text):
         self.notes.append(text)
