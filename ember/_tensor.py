@@ -78,14 +78,11 @@ def _wrap(data):
     t._rg = False
     t.grad = None
     t.grad_fn = None
-    t._out_nr = 0
     t._version = None
-    t._base = None
-    t._hooks = None
-    t._accum = None
-    t._post_acc_hooks = None
-    t._view_fn = None
     return t
+
+
+_SLOTS = ("_data", "_rg", "grad", "grad_fn", "_version")
 
 
 class Tensor:
@@ -96,9 +93,15 @@ class Tensor:
     ``ember.Tensor([1, 2])`` (a float copy) work as in PyTorch.
     """
 
-    __slots__ = ("_data", "_rg", "grad", "grad_fn", "_out_nr", "_version", "_base", "_hooks",
-                 "_accum", "_post_acc_hooks", "_view_fn", "__weakref__", "__dict__")
+    __slots__ = ("_data", "_rg", "grad", "grad_fn", "_version", "__weakref__", "__dict__")
     __array_priority__ = 1000
+    # rarely set, so class-level defaults keep tensor construction cheap
+    _out_nr = 0          # which output of grad_fn this tensor is
+    _base = None         # the tensor this one is a view of
+    _hooks = None        # leaf gradient hooks
+    _accum = None        # weakref to the leaf's AccumulateGrad node
+    _post_acc_hooks = None
+    _view_fn = None      # replays the view on another tensor (in-place on views)
 
     def __init__(self, *args, dtype=None, device=None):
         _check_device(device)
@@ -109,9 +112,10 @@ class Tensor:
         else:
             shape = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
             data = np.empty(tuple(shape), dtype=dt.np)
-        t = _wrap(data)
-        for k in Tensor.__slots__[:-2]:
-            setattr(self, k, getattr(t, k))
+        for k in _SLOTS:
+            setattr(self, k, None)
+        self._data = data
+        self._rg = False
 
     # -- basic properties -----------------------------------------------------------
     @property
@@ -356,15 +360,15 @@ class Tensor:
             raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) "
                                "support the deepcopy protocol at the moment.")
         t = type(self).__new__(type(self)) if type(self) is not Tensor else _new(Tensor)
-        w = _wrap(self._data.copy())
-        for k in Tensor.__slots__[:-2]:
-            setattr(t, k, getattr(w, k))
+        for k in _SLOTS:
+            setattr(t, k, None)
+        t._data = self._data.copy()
         t._rg = self._rg
         if self.grad is not None:
             t.grad = self.grad.__deepcopy__(memo)
-        if hasattr(self, "__dict__"):
-            for k, v in self.__dict__.items():
-                import copy
+        import copy
+        for k, v in getattr(self, "__dict__", {}).items():
+            if k not in ("_accum", "_hooks", "_post_acc_hooks", "_base", "_view_fn", "_out_nr"):
                 t.__dict__[k] = copy.deepcopy(v, memo)
         memo[id(self)] = t
         return t

@@ -93,24 +93,25 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
             raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
         roots.append((node, nr, g))
 
-    # dependency counts over the reachable graph
+    # dependency counts over the reachable graph (iterative DFS: no recursion limit)
     deps = {}
-    seen = set()  # ids of visited nodes
     stack = []
     for node, _, _ in roots:
-        if id(node) not in seen:
-            seen.add(id(node))
+        if node not in deps:
+            deps[node] = 0
             stack.append(node)
-    order = []
+    order = stack[:]
     while stack:
         n = stack.pop()
-        order.append(n)
         for nf, _ in n.next_functions:
             if nf is not None:
-                deps[nf] = deps.get(nf, 0) + 1
-                if id(nf) not in seen:
-                    seen.add(id(nf))
+                c = deps.get(nf)
+                if c is None:
+                    deps[nf] = 1
                     stack.append(nf)
+                    order.append(nf)
+                else:
+                    deps[nf] = c + 1
 
     # targets to capture (autograd.grad, or backward(inputs=...))
     capture = None
@@ -143,49 +144,33 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
         if buf is None:
             buf = buffers[node] = [None] * len(node._out_meta)
         buf[nr] = g if buf[nr] is None else buf[nr] + g
-    ready = [node for node, _, _ in roots if deps.get(node, 0) == 0]
-    ready = list({id(n): n for n in ready}.values())
+    ready = []
+    for node, _, _ in roots:
+        if deps[node] == 0 and node not in ready:
+            ready.append(node)
 
     prev = _state[0]
     _state[0] = bool(create_graph)
-    anomaly = _anomaly_state[0]
+    anomaly = _anomaly_state[0] and _anomaly_state[1]
     try:
         while ready:
             node = ready.pop()
             grads = buffers.pop(node, None)
-            run = grads is not None and any(g is not None for g in grads)
-            if run and node._out_hooks:
-                for nr, hooks in node._out_hooks.items():
-                    if grads[nr] is not None:
-                        for h in list(hooks.values()):
-                            r = h(grads[nr])
-                            if r is not None:
-                                grads[nr] = r
-            if run and node._retain:
-                for nr, ref in node._retain.items():
-                    t = ref()
-                    if t is not None and grads[nr] is not None:
-                        g = grads[nr]
-                        if t.grad is None:
-                            t.grad = g if create_graph else g.detach().clone()
-                        else:
-                            t.grad = t.grad + g if create_graph else (t.grad + g).detach()
-            if run and capture is not None:
-                nid = id(node)
-                for nr, g in enumerate(grads):
-                    ks = capture.get((nid, nr))
-                    if ks is not None and g is not None:
-                        if node.__class__ is AccumulateGrad and node.variable._hooks:
-                            for h in list(node.variable._hooks.values()):
-                                r = h(g)
-                                if r is not None:
-                                    g = r
-                        for k in ks:
-                            results[k] = g if results[k] is None else results[k] + g
-            if needed is not None and id(node) not in needed:
+            if grads is None:
                 run = False
+            elif len(grads) == 1:
+                run = grads[0] is not None
+            else:
+                run = any(g is not None for g in grads)
+            if run:
+                if node._out_hooks is not None or node._retain is not None:
+                    _output_hooks(node, grads, create_graph)
+                if capture is not None:
+                    _capture(node, grads, capture, results)
+                if needed is not None and id(node) not in needed:
+                    run = False
             if node.__class__ is AccumulateGrad:
-                if run and (accumulate and (capture is None or (id(node), 0) in capture)):
+                if run and accumulate and (capture is None or (id(node), 0) in capture):
                     _accumulate(node.variable, grads[0], create_graph)
                 continue
             outs = None
@@ -195,9 +180,9 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                         r = h(tuple(grads))
                         if r is not None:
                             grads = list(r)
-                if any(g is None for g in grads):
+                if len(grads) > 1 and any(g is None for g in grads):
                     grads = _materialize(node, grads)
-                outs = node._apply(tuple(grads))
+                outs = node._apply(grads)
                 if node._hooks:
                     for h in list(node._hooks.values()):
                         r = h(outs, tuple(grads))
@@ -205,26 +190,31 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                             outs = tuple(r)
                 if not retain_graph:
                     node._release()
-                if anomaly and _anomaly_state[1]:
+                if anomaly:
                     _check_nan(node, outs)
-            for i, (nf, nr) in enumerate(node.next_functions):
-                if nf is None:
-                    continue
-                if outs is not None and i < len(outs):
-                    g = outs[i]
-                    if g is not None:
-                        meta = nf._out_meta[nr]
-                        if meta is not None and (g._data.shape != meta[0] or g._data.dtype != meta[1]):
-                            g = _fit(g, meta, node, i)
-                        buf = buffers.get(nf)
-                        if buf is None:
-                            buf = buffers[nf] = [None] * len(nf._out_meta)
-                        old = buf[nr]
-                        buf[nr] = g if old is None else old + g
-                c = deps[nf] - 1
-                deps[nf] = c
-                if c == 0:
-                    ready.append(nf)
+                nouts = len(outs)
+            i = 0
+            for nf, nr in node.next_functions:
+                if nf is not None:
+                    if outs is not None and i < nouts:
+                        g = outs[i]
+                        if g is not None:
+                            meta = nf._out_meta[nr]
+                            d = g._data
+                            if meta is not None and (d.shape != meta[0] or d.dtype != meta[1]):
+                                g = _fit(g, meta, node, i)
+                            buf = buffers.get(nf)
+                            if buf is None:
+                                buf = buffers[nf] = [None] * len(nf._out_meta)
+                                buf[nr] = g
+                            else:
+                                old = buf[nr]
+                                buf[nr] = g if old is None else old + g
+                    c = deps[nf] - 1
+                    deps[nf] = c
+                    if c == 0:
+                        ready.append(nf)
+                i += 1
     finally:
         _state[0] = prev
 
@@ -236,6 +226,40 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                     "Set allow_unused=True if this is the desired behavior.")
         return tuple(results)
     return None
+
+
+def _output_hooks(node, grads, create_graph):
+    """Tensor hooks on a non-leaf output, then retain_grad."""
+    if node._out_hooks:
+        for nr, hooks in node._out_hooks.items():
+            if grads[nr] is not None:
+                for h in list(hooks.values()):
+                    r = h(grads[nr])
+                    if r is not None:
+                        grads[nr] = r
+    if node._retain:
+        for nr, ref in node._retain.items():
+            t = ref()
+            g = grads[nr]
+            if t is not None and g is not None:
+                if t.grad is None:
+                    t.grad = g if create_graph else g.detach().clone()
+                else:
+                    t.grad = t.grad + g if create_graph else (t.grad + g).detach()
+
+
+def _capture(node, grads, capture, results):
+    nid = id(node)
+    for nr, g in enumerate(grads):
+        ks = capture.get((nid, nr))
+        if ks is not None and g is not None:
+            if node.__class__ is AccumulateGrad and node.variable._hooks:
+                for h in list(node.variable._hooks.values()):
+                    r = h(g)
+                    if r is not None:
+                        g = r
+            for k in ks:
+                results[k] = g if results[k] is None else results[k] + g
 
 
 def _materialize(node, grads):

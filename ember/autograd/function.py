@@ -70,10 +70,13 @@ class Node:
     ``next_functions`` holds ``(node, output_nr)`` for each differentiable input.
     """
 
-    __slots__ = ("next_functions", "_saved", "_out_meta", "needs_input_grad", "_non_diff",
-                 "_pre_hooks", "_hooks", "_out_hooks", "_retain", "_anomaly", "__dict__",
-                 "__weakref__")
+    __slots__ = ("next_functions", "_out_meta", "needs_input_grad", "__dict__", "__weakref__")
     _name = "Node"
+    # rarely set, so class-level defaults keep node construction cheap
+    _saved = None        # entries saved for backward (see _Saved), or _FREED
+    _non_diff = None     # outputs marked non-differentiable
+    _pre_hooks = _hooks = _out_hooks = _retain = None
+    _anomaly = None      # forward traceback when anomaly mode is on
 
     def __init__(self):
         self.next_functions = ()
@@ -109,7 +112,7 @@ class Node:
             return ()
         if s is _FREED:
             raise RuntimeError(_FREED_MSG)
-        return tuple(_unpack(self, e) for e in s)
+        return tuple([_unpack(self, e) for e in s])
 
     def _release(self):
         if self._saved is not None:
@@ -279,39 +282,58 @@ def apply_op(cls, tensors, *args):
                 return _record(cls, tensors, args)
     out = cls.forward(_NOGRAD, *[t._data for t in tensors], *args)
     if out.__class__ is tuple:
-        return tuple(_wrap(o) for o in out)
+        return tuple([_wrap(o) for o in out])
     return _wrap(out)
 
 
 def _record(cls, tensors, args):
-    ctx = cls.__new__(cls)
-    ctx._saved = None
-    ctx._non_diff = None
-    ctx._pre_hooks = ctx._hooks = ctx._out_hooks = ctx._retain = ctx._anomaly = None
+    ctx = _new(cls)
     arrays = [t._data for t in tensors]
-    ctx.needs_input_grad = tuple(t._rg for t in tensors)
+    ctx.needs_input_grad = tuple([t._rg for t in tensors])
     out = cls.forward(ctx, *arrays, *args)
-    ctx.next_functions = tuple(_edge(t) for t in tensors)
-    multi = out.__class__ is tuple
-    outs = out if multi else (out,)
-    outs = tuple(o if o.__class__ is _ndarray else np.asarray(o) for o in outs)
-    ctx._out_meta = tuple((o.shape, o.dtype) for o in outs)
-    nd = ctx._non_diff
-    results = []
-    for i, o in enumerate(outs):
-        t = _wrap(o)
-        if o.dtype.kind in "fc" and not (nd and any(o is x for x in nd)):
+    edges = []
+    for t in tensors:
+        if t._rg:
+            fn = t.grad_fn
+            edges.append((fn, t._out_nr) if fn is not None else (accumulate_node(t), 0))
+        else:
+            edges.append(_NO_EDGE)
+    ctx.next_functions = tuple(edges)
+    if out.__class__ is not tuple:  # the common single-output case
+        if out.__class__ is not _ndarray:
+            out = np.asarray(out)
+        ctx._out_meta = ((out.shape, out.dtype),)
+        t = _wrap(out)
+        if out.dtype.kind in "fc" and ctx._non_diff is None:
             t._rg = True
             t.grad_fn = ctx
-            t._out_nr = i
-        results.append(t)
+        outs = (out,)
+        results = (t,)
+    else:
+        outs = tuple([o if o.__class__ is _ndarray else np.asarray(o) for o in out])
+        ctx._out_meta = tuple([(o.shape, o.dtype) for o in outs])
+        nd = ctx._non_diff
+        results = []
+        for i, o in enumerate(outs):
+            t = _wrap(o)
+            if o.dtype.kind in "fc" and not (nd and any(o is x for x in nd)):
+                t._rg = True
+                t.grad_fn = ctx
+                if i:
+                    t._out_nr = i
+            results.append(t)
+        results = tuple(results)
     saved = ctx._saved
     if saved:
-        ctx._saved = tuple(_save_entry(s, arrays, tensors, outs, results) for s in saved)
+        ctx._saved = [_save_entry(s, arrays, tensors, outs, results) for s in saved]
     if _anomaly_state[0]:
         import traceback
         ctx._anomaly = "".join(traceback.format_stack()[:-3])
-    return tuple(results) if multi else results[0]
+    return results if out.__class__ is tuple else results[0]
+
+
+_new = object.__new__
+_NO_EDGE = (None, 0)
 
 
 def _save_entry(s, arrays, tensors, outs, results):
