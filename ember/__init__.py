@@ -6,7 +6,7 @@
 >>> x.grad
 tensor([2., 4., 6.])
 """
-from ._dtype import (dtype, float32, float, float64, double, float16, half, bfloat16, int8, int16,
+from ._dtype import (dtype, float32, float, float64, double, float16, half, int8, int16,
                      short, int32, int, int64, long, uint8, bool, complex64, cfloat, complex128,
                      cdouble, get_default_dtype, set_default_dtype, promote_types, result_type)
 from ._tensor import Tensor, Size, device
@@ -42,6 +42,12 @@ def is_floating_point(input):
 def numel(input):
     """Number of elements of ``input``."""
     return input.numel()
+
+
+def __getattr__(name):  # bfloat16 imports the optional ml_dtypes on first use
+    if name == "bfloat16":
+        return _dtype.__getattr__(name)
+    raise AttributeError(f"module 'ember' has no attribute {name!r}")
 
 
 def typename(obj):

@@ -62,21 +62,51 @@ float, double, half, long, int = float32, float64, float16, int64, int32
 cfloat, cdouble = complex64, complex128
 short = int16
 
-try:  # bfloat16 only with the optional ml_dtypes package
-    import ml_dtypes as _mld
-    bfloat16 = dtype("bfloat16", _mld.bfloat16, 2)
-except ImportError:  # pragma: no cover - depends on the environment
-    bfloat16 = None
-bfloat16_np = bfloat16.np if bfloat16 is not None else None
-
-_ALL = [d for d in (bool, uint8, int8, int16, int32, int64, float16, float32, float64,
-                    complex64, complex128, bfloat16) if d is not None]
+_ALL = [bool, uint8, int8, int16, int32, int64, float16, float32, float64, complex64, complex128]
 _BY_NAME = {d.name: d for d in _ALL}
-# numpy dtype -> ember dtype (both np.dtype objects and scalar types as keys)
-NP2DT = {}
+
+
+class _NP2DT(dict):
+    """NumPy dtype -> ember dtype; bfloat16 (ml_dtypes) is registered on first sight."""
+
+    def __missing__(self, key):
+        if getattr(key, "name", getattr(key, "__name__", None)) == "bfloat16" and _load_bfloat16():
+            return dict.__getitem__(self, key)
+        raise KeyError(key)
+
+
+NP2DT = _NP2DT()
 for _d in _ALL:
     NP2DT[_d.np] = _d
     NP2DT[_d.np.type] = _d
+
+_bf16 = []  # [dtype] once ml_dtypes has been imported
+
+
+def _load_bfloat16():
+    """Import the optional ml_dtypes package on first use of bfloat16."""
+    if not _bf16:
+        try:
+            import ml_dtypes
+        except ImportError:
+            return None
+        d = dtype("bfloat16", ml_dtypes.bfloat16, 2)
+        _bf16.append(d)
+        _ALL.append(d)
+        _BY_NAME["bfloat16"] = d
+        NP2DT[d.np] = d
+        NP2DT[d.np.type] = d
+        globals()["bfloat16"] = d
+    return _bf16[0]
+
+
+def __getattr__(name):  # lazy module attribute: ember._dtype.bfloat16
+    if name == "bfloat16":
+        d = _load_bfloat16()
+        if d is None:
+            raise AttributeError("bfloat16 needs the optional package ml_dtypes (pip install ml_dtypes)")
+        return d
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _by_name(name):
@@ -108,6 +138,8 @@ def to_dtype(x):
         if name in alias:
             return alias[name]
         if name in _BY_NAME:
+            return _BY_NAME[name]
+        if name == "bfloat16" and _load_bfloat16():
             return _BY_NAME[name]
     try:
         return NP2DT[np.dtype(x)]
@@ -163,10 +195,11 @@ def promote_types(a, b):
             r = hi
             if hi._cat == 3 and lo is float64:
                 r = complex128
-        elif bfloat16 is not None and (a is bfloat16 or b is bfloat16):
-            other = b if a is bfloat16 else a
-            if other._cat <= 1 or other is bfloat16:
-                r = bfloat16
+        elif a.name == "bfloat16" or b.name == "bfloat16":
+            bf = a if a.name == "bfloat16" else b
+            other = b if bf is a else a
+            if other._cat <= 1 or other is bf:
+                r = bf
             elif other is float16:
                 r = float32
             else:

@@ -264,7 +264,7 @@ class Tensor:
         return self._data.flags.c_contiguous
 
     def is_floating_point(self):
-        return self._data.dtype.kind == "f" or self.dtype is D.bfloat16
+        return self._data.dtype.kind in "fV"
 
     def is_complex(self):
         return self._data.dtype.kind == "c"
@@ -282,7 +282,7 @@ class Tensor:
         d = self._data
         if d.size != 1:
             raise RuntimeError(f"a Tensor with {d.size} elements cannot be converted to Scalar")
-        return d.reshape(()).item() if self.dtype is not D.bfloat16 else float(d.reshape(()))
+        return d.reshape(()).item() if d.dtype.kind != "V" else float(d.reshape(()))
 
     def tolist(self):
         """Nested Python lists of Python numbers.
@@ -291,7 +291,7 @@ class Tensor:
         [[1, 2]]
         """
         d = self._data
-        if self.dtype is D.bfloat16:
+        if d.dtype.kind == "V":  # bfloat16
             d = d.astype(np.float32)
         return d.tolist()
 
@@ -491,13 +491,13 @@ def _rebuild(data, rg):
 _TYPE_NAMES = {"FloatTensor": D.float32, "DoubleTensor": D.float64, "HalfTensor": D.float16,
                "LongTensor": D.int64, "IntTensor": D.int32, "ShortTensor": D.int16,
                "CharTensor": D.int8, "ByteTensor": D.uint8, "BoolTensor": D.bool,
-               "BFloat16Tensor": D.bfloat16}
+               "BFloat16Tensor": "bfloat16"}
 
 
 def _type_name(npdt):
     n = NP2DT[npdt]
     for k, v in _TYPE_NAMES.items():
-        if v is n:
+        if v is n or v == n.name:
             return "torch." + k
     return "torch." + n.name
 

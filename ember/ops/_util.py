@@ -64,7 +64,7 @@ def float_np():
 
 def to_float_np(a):
     """``a`` itself when it is floating/complex, else cast to the default float dtype."""
-    if a.dtype.kind in "fcV" or a.dtype is D.bfloat16_np:
+    if a.dtype.kind in "fcV":  # V: ml_dtypes bfloat16
         return a
     return a.astype(D._default[0].np)
 

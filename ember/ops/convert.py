@@ -160,5 +160,11 @@ TENSOR_METHODS = {
     "char": _caster(D.int8), "byte": _caster(D.uint8), "bool": _caster(D.bool),
     "cfloat": _caster(D.complex64), "cdouble": _caster(D.complex128),
 }
-if D.bfloat16 is not None:
-    TENSOR_METHODS["bfloat16"] = _caster(D.bfloat16)
+
+
+def _bfloat16(self, memory_format=None):
+    """``self.to(ember.bfloat16)`` (needs the optional ml_dtypes package)."""
+    return _cast(self, D.to_dtype("bfloat16"))
+
+
+TENSOR_METHODS["bfloat16"] = _bfloat16
