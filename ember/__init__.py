@@ -35,12 +35,20 @@ def is_tensor(obj):
 
 
 def is_floating_point(input):
-    """True when ``input`` has a floating dtype."""
+    """True when ``input`` has a floating dtype.
+
+    >>> ember.is_floating_point(ember.ones(1)), ember.is_floating_point(ember.ones(1, dtype=ember.long))
+    (True, False)
+    """
     return input.is_floating_point()
 
 
 def numel(input):
-    """Number of elements of ``input``."""
+    """Number of elements of ``input``.
+
+    >>> ember.numel(ember.zeros(2, 3))
+    6
+    """
     return input.numel()
 
 
@@ -51,4 +59,9 @@ def __getattr__(name):  # bfloat16 imports the optional ml_dtypes on first use
 
 
 def typename(obj):
+    """The PyTorch-style type name of a tensor (or the Python type name otherwise).
+
+    >>> ember.typename(ember.zeros(1))
+    'torch.FloatTensor'
+    """
     return obj.type() if isinstance(obj, Tensor) else type(obj).__name__

@@ -24,7 +24,12 @@ def is_grad_enabled():
 
 
 def is_inference_mode_enabled():
-    """True inside ``inference_mode()``."""
+    """True inside ``inference_mode()``.
+
+    >>> with ember.inference_mode():
+    ...     ember.is_inference_mode_enabled()
+    True
+    """
     return _state[1]
 
 

@@ -573,27 +573,47 @@ def eq(input, other, *, out=None):
 
 
 def ne(input, other, *, out=None):
-    """Elementwise ``!=``."""
+    """Elementwise ``!=`` as a bool tensor.
+
+    >>> ember.ne(ember.tensor([1, 2]), 2)
+    tensor([ True, False])
+    """
     return _out(_compare(np.not_equal, input, other), out)
 
 
 def lt(input, other, *, out=None):
-    """Elementwise ``<``."""
+    """Elementwise ``<`` as a bool tensor.
+
+    >>> ember.lt(ember.tensor([1, 2]), 2)
+    tensor([ True, False])
+    """
     return _out(_compare(np.less, input, other), out)
 
 
 def le(input, other, *, out=None):
-    """Elementwise ``<=``."""
+    """Elementwise ``<=`` as a bool tensor.
+
+    >>> ember.le(ember.tensor([1, 2]), 2)
+    tensor([True, True])
+    """
     return _out(_compare(np.less_equal, input, other), out)
 
 
 def gt(input, other, *, out=None):
-    """Elementwise ``>``."""
+    """Elementwise ``>`` as a bool tensor.
+
+    >>> ember.gt(ember.tensor([1, 2]), 2)
+    tensor([False, False])
+    """
     return _out(_compare(np.greater, input, other), out)
 
 
 def ge(input, other, *, out=None):
-    """Elementwise ``>=``."""
+    """Elementwise ``>=`` as a bool tensor.
+
+    >>> ember.ge(ember.tensor([1, 2]), 2)
+    tensor([False,  True])
+    """
     return _out(_compare(np.greater_equal, input, other), out)
 
 

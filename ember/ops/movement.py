@@ -199,7 +199,11 @@ def permute(input, *dims):
 
 
 def movedim(input, source, destination):
-    """Move dims from ``source`` to ``destination`` positions (a view)."""
+    """Move dims from ``source`` to ``destination`` positions (a view).
+
+    >>> ember.zeros(2, 3, 4).movedim(0, -1).shape
+    torch.Size([3, 4, 2])
+    """
     n = input._data.ndim
     src = [source] if isinstance(source, int) else list(source)
     dst = [destination] if isinstance(destination, int) else list(destination)
