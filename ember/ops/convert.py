@@ -152,7 +152,56 @@ def _zero_(self):
     return _fill_(self, 0)
 
 
+def _new_factory(np_fn, name):
+    def method(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+        _check_device(device)
+        if len(size) == 1 and isinstance(size[0], (tuple, list)):
+            size = tuple(size[0])
+        dt = self._data.dtype if dtype is None else D.to_dtype(dtype).np
+        t = _wrap(np_fn(tuple(int(s) for s in size), dtype=dt))
+        return t.requires_grad_() if requires_grad else t
+    method.__name__ = name
+    method.__doc__ = f"A new tensor of the given size filled like ``ember.{name[4:]}``, with this tensor's dtype."
+    return method
+
+
+def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
+             pin_memory=False):
+    """A tensor of ``size`` filled with ``fill_value``, with this tensor's dtype.
+
+    >>> ember.tensor([1, 2]).new_full((2,), 7)
+    tensor([7, 7])
+    """
+    _check_device(device)
+    dt = self._data.dtype if dtype is None else D.to_dtype(dtype).np
+    t = _wrap(np.full(tuple(size), fill_value, dtype=dt))
+    return t.requires_grad_() if requires_grad else t
+
+
+def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    """A copy of ``data`` as a tensor with this tensor's dtype (unless ``dtype`` is given).
+
+    >>> ember.zeros(1, dtype=ember.float64).new_tensor([1, 2])
+    tensor([1., 2.], dtype=torch.float64)
+    """
+    from .._creation import tensor
+    return tensor(data, dtype=D.NP2DT[self._data.dtype] if dtype is None else dtype,
+                  device=device, requires_grad=requires_grad)
+
+
+def type_as(self, other):
+    """``self`` cast to ``other``'s dtype.
+
+    >>> ember.tensor([1, 2]).type_as(ember.zeros(1))
+    tensor([1., 2.])
+    """
+    return _cast(self, D.NP2DT[other._data.dtype])
+
+
 TENSOR_METHODS = {
+    "new_zeros": _new_factory(np.zeros, "new_zeros"), "new_ones": _new_factory(np.ones, "new_ones"),
+    "new_empty": _new_factory(np.empty, "new_empty"), "new_full": new_full, "new_tensor": new_tensor,
+    "type_as": type_as,
     "to": to, "clone": clone, "contiguous": contiguous, "copy_": _copy_, "fill_": _fill_,
     "zero_": _zero_,
     "float": _caster(D.float32), "double": _caster(D.float64), "half": _caster(D.float16),
