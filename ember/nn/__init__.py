@@ -1,0 +1,10 @@
+"""Neural networks, ``torch.nn``: Module, Parameter, layers, ``functional`` and ``init``.
+
+>>> net = ember.nn.Sequential(ember.nn.Linear(4, 8), ember.nn.ReLU(), ember.nn.Linear(8, 1))
+>>> net(ember.randn(2, 4)).shape
+torch.Size([2, 1])
+"""
+from .parameter import Parameter, Buffer, UninitializedParameter
+from .modules import *  # noqa: F401,F403
+from .modules import Module
+from . import functional, init

@@ -1,0 +1,5 @@
+"""Layers, one family per file."""
+from .module import Module
+from .container import Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict
+from .linear import Identity, Linear
+from .activation import ReLU

@@ -1,0 +1,61 @@
+"""Identity and Linear layers.
+
+>>> m = ember.nn.Linear(20, 30)
+>>> m(ember.randn(128, 20)).shape
+torch.Size([128, 30])
+"""
+import math
+
+from .module import Module
+from ..parameter import Parameter
+from .. import functional as F, init
+from ..._creation import empty
+
+__all__ = ["Identity", "Linear"]
+
+
+class Identity(Module):
+    """Returns its input unchanged (arguments are accepted and ignored).
+
+    >>> ember.nn.Identity(54, unused="x")(ember.ones(2))
+    tensor([1., 1.])
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__()
+
+    def forward(self, input):
+        return input
+
+
+class Linear(Module):
+    """``y = x A^T + b``; weight ``(out_features, in_features)``, both initialised from
+    U(-1/sqrt(in_features), 1/sqrt(in_features)) as in PyTorch.
+
+    >>> ember.nn.Linear(3, 2, bias=False)
+    Linear(in_features=3, out_features=2, bias=False)
+    """
+
+    def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
+        super().__init__()
+        self.in_features = in_features
+        self.out_features = out_features
+        self.weight = Parameter(empty((out_features, in_features), dtype=dtype, device=device))
+        if bias:
+            self.bias = Parameter(empty(out_features, dtype=dtype, device=device))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            fan_in = self.weight.shape[1]
+            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input):
+        return F.linear(input, self.weight, self.bias)
+
+    def extra_repr(self):
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
