@@ -1,0 +1,2183 @@
+"""The rest of the elementwise family: more unary math (erf, erfinv, rounding ...),
+clamp, binary math (maximum, atan2, remainder, lerp, where ...), logical and bitwise
+ops, and predicates. Forward on arrays, backward in Tensor ops, PyTorch's promotion.
+
+>>> x = ember.tensor([-2., 0.5, 3.], requires_grad=True)
+>>> y = x.clamp(-1, 1).erf().sum(); y.backward(); x.grad
+tensor([0.0000, 0.8788, 0.0000])
+"""
+import builtins
+import math
+
+from ._util import np, D, Tensor, _wrap, Op, apply_op, _state, to_float_np, as_tensor_like, grad_on
+from .inplace import inplace_op
+from .elementwise import _out, _needs
+
+binary_result = D.binary_result
+_SCALARS = (builtins.int, builtins.float, builtins.bool, builtins.complex, np.generic)
+_TNAME = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
+          "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+          "bool": "Bool", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
+_LN2, _LN10 = math.log(2.0), math.log(10.0)
+_TWO_RSQRTPI = 2.0 / math.sqrt(math.pi)
+
+__all__ = [
+    "exp2", "expm1", "log2", "log10", "log1p", "tan", "asin", "arcsin", "acos", "arccos", "atan",
+    "arctan", "sinh", "cosh", "asinh", "arcsinh", "acosh", "arccosh", "atanh", "arctanh", "erf",
+    "erfc", "erfinv", "sign", "sgn", "floor", "ceil", "round", "trunc", "fix", "frac", "logit",
+    "sinc", "deg2rad", "rad2deg", "positive",
+    "clamp", "clip", "clamp_min", "clamp_max", "clamp_", "clip_", "clamp_min_", "clamp_max_",
+    "maximum", "minimum", "fmax", "fmin", "atan2", "arctan2", "hypot", "logaddexp", "logaddexp2",
+    "remainder", "fmod", "floor_divide", "copysign", "xlogy", "float_power", "lerp", "addcmul",
+    "addcdiv", "where",
+    "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and", "bitwise_or",
+    "bitwise_xor", "bitwise_not", "bitwise_left_shift", "bitwise_right_shift",
+    "isnan", "isinf", "isposinf", "isneginf", "isfinite", "isreal", "signbit", "isclose",
+    "allclose", "equal", "nan_to_num", "nan_to_num_",
+]
+
+
+# ---------------------------------------------------------------- helpers
+def _tn(npdt):
+    return _TNAME.get(D.NP2DT[npdt].name, str(npdt))
+
+
+def _not_impl(kernel, npdt):
+    raise NotImplementedError(f'"{kernel}" not implemented for \'{_tn(npdt)}\'')
+
+
+def _ign():
+    return np.errstate(all="ignore")
+
+
+def _flt(fn, a):
+    """``fn`` on ``a`` as floats: ints/bool go to the default float dtype; half precision
+    is computed in float32 and rounded back, as PyTorch does."""
+    a = to_float_np(a)
+    dt = a.dtype
+    with _ign():
+        if dt.itemsize >= 4 or dt.kind == "c":
+            return fn(a)
+        return fn(a.astype(np.float32)).astype(dt)
+
+
+def _via64(fn):
+    """``fn`` computed in float64 for float32 input (NumPy's float32 log2/log10 are off by an
+    ulp at exact powers), rounded back."""
+    def g(a):
+        if a.dtype == np.float32:
+            return fn(a.astype(np.float64)).astype(np.float32)
+        return fn(a)
+    return g
+
+
+_log2_64, _log10_64 = _via64(np.log2), _via64(np.log10)
+
+
+def _zeros(g):
+    return _wrap(np.zeros_like(g._data))
+
+
+def _check_tensor(x, fname, pos=1, argname="input"):
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{fname}(): argument '{argname}' (position {pos}) must be Tensor, "
+                        f"not {type(x).__name__}")
+
+
+def _unary(cls, input, fname, *args):
+    _check_tensor(input, fname)
+    return apply_op(cls, (input,), *args)
+
+
+def _bshape_error(*shapes):
+    """PyTorch's message for shapes that do not broadcast (or None if they do)."""
+    try:
+        np.broadcast_shapes(*shapes)
+        return None
+    except ValueError:
+        pass
+    nd = builtins.max(len(s) for s in shapes)
+    shapes = [(1,) * (nd - len(s)) + tuple(s) for s in shapes]
+    for i in range(nd - 1, -1, -1):
+        for j in range(1, len(shapes)):
+            x, y = shapes[0][i], shapes[j][i]
+            if x != y and x != 1 and y != 1:
+                return RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b "
+                                    f"({y}) at non-singleton dimension {i}")
+        if any(s[i] != 1 for s in shapes):  # a later operand against the broadcast so far
+            sizes = [s[i] for s in shapes if s[i] != 1]
+            if len(set(sizes)) > 1:
+                return RuntimeError(f"The size of tensor a ({sizes[0]}) must match the size of "
+                                    f"tensor b ({sizes[1]}) at non-singleton dimension {i}")
+    return None
+
+
+def _run(cls, tensors, *args):
+    """``apply_op`` turning NumPy's broadcast ValueError into PyTorch's RuntimeError."""
+    try:
+        return apply_op(cls, tensors, *args)
+    except ValueError:
+        err = _bshape_error(*[t._data.shape for t in tensors])
+        if err is not None:
+            raise err from None
+        raise
+
+
+def _prep(input, other, fname, tensor_other=False):
+    """Normalise a binary op's operands: a Tensor, a Tensor or Python scalar, and the
+    result dtype by PyTorch's promotion."""
+    if not isinstance(input, Tensor):
+        if isinstance(other, Tensor) and isinstance(input, _SCALARS) and not tensor_other:
+            input = as_tensor_like(input)
+        else:
+            _check_tensor(input, fname)
+    if not isinstance(other, Tensor):
+        if tensor_other:
+            _check_tensor(other, fname, 2, "other")
+        if not isinstance(other, _SCALARS):
+            other = as_tensor_like(other)
+    return input, other, binary_result(input, other)[0]
+
+
+def _bin(cls, input, other, fname, tensor_other=False):
+    a, b, dt = _prep(input, other, fname, tensor_other)
+    if isinstance(b, Tensor):
+        return _run(cls, (a, b), dt)
+    return _run(cls, (a,), b, dt)
+
+
+def _arr(x):
+    return x._data if isinstance(x, Tensor) else x
+
+
+def _check_int_zero(b, dt):
+    if dt._cat <= 1:
+        if isinstance(b, np.ndarray):
+            if b.size and not b.all():
+                raise RuntimeError("ZeroDivisionError")
+        elif b == 0:
+            raise RuntimeError("ZeroDivisionError")
+
+
+def _broadcast_inplace_check(s, r):
+    ss, rs = s._data.shape, r._data.shape
+    if ss != rs and np.broadcast_shapes(ss, rs) != ss:
+        raise RuntimeError(f"output with shape {list(ss)} doesn't match the broadcast shape "
+                           f"{list(np.broadcast_shapes(ss, rs))}")
+
+
+def _inplace(fn, name=None):
+    """The in-place form ``t.name_(...)`` of out-of-place ``fn``."""
+    def method(self, *args, **kw):
+        others = [x for x in args if isinstance(x, Tensor)]
+        others += [x for x in kw.values() if isinstance(x, Tensor)]
+
+        def f(s):
+            r = fn(s, *args, **kw)
+            _broadcast_inplace_check(s, r)
+            return r
+        return inplace_op(self, f, *others)
+    method.__name__ = (name or fn.__name__) + "_"
+    method.__doc__ = f"In-place :func:`{fn.__name__}`; returns ``self``."
+    return method
+
+
+# ---------------------------------------------------------------- erf / erfc / erfinv on arrays
+def _erf_series(x):
+    """erf for |x| < 1: 2/sqrt(pi) exp(-x^2) sum 2^n x^(2n+1) / (2n+1)!!, all terms positive."""
+    x2 = x * x
+    term = x.copy()
+    s = x.copy()
+    for n in range(1, 22):
+        term *= (2.0 * x2) / (2 * n + 1)
+        s += term
+    return _TWO_RSQRTPI * np.exp(-x2) * s
+
+
+_CF_BANDS = ((1.0, 1.5, 200), (1.5, 2.0, 120), (2.0, np.inf, 60))
+
+
+def _erfc_cf(x):
+    """erfc for x >= 1 by its continued fraction, evaluated from the tail, bands by depth."""
+    out = np.empty_like(x)
+    nanm = np.isnan(x)
+    out[nanm] = np.nan
+    for lo, hi, depth in _CF_BANDS:
+        m = (x >= lo) & (x < hi) if hi != np.inf else (x >= lo)
+        if not m.any():
+            continue
+        xs = x[m]
+        t = xs.copy()
+        for k in range(depth, 0, -1):
+            t = xs + (0.5 * k) / t
+        out[m] = np.exp(-xs * xs) / (math.sqrt(math.pi) * t)
+    return out
+
+
+def _erf64(x):
+    x = np.asarray(x, dtype=np.float64)
+    ax = np.abs(x)
+    small = ax < 1.0
+    if small.all():
+        return _erf_series(x)
+    out = np.empty_like(x)
+    out[small] = _erf_series(x[small])
+    big = ~small
+    out[big] = np.copysign(1.0 - _erfc_cf(ax[big]), x[big])
+    return out
+
+
+def _erfc64(x):
+    x = np.asarray(x, dtype=np.float64)
+    out = np.empty_like(x)
+    small = np.abs(x) < 1.0
+    out[small] = 1.0 - _erf_series(x[small])
+    pos = x >= 1.0
+    out[pos] = _erfc_cf(x[pos])
+    neg = ~(small | pos)
+    out[neg] = 2.0 - _erfc_cf(-x[neg])
+    return out
+
+
+def _erfinv64(y):
+    """erfinv: Winitzki's closed-form start, then three Halley steps on erf (|y| <= 0.5) or
+    on erfc (|y| > 0.5, where 1 - |y| is exact)."""
+    y = np.asarray(y, dtype=np.float64)
+    ay = np.abs(y)
+    with _ign():
+        a = 0.147
+        ln = np.log((1.0 - ay) * (1.0 + ay))
+        t = 2.0 / (math.pi * a) + 0.5 * ln
+        x = np.sqrt(np.sqrt(t * t - ln / a) - t)
+        tail = ay > 0.5
+        q = 1.0 - ay
+        for _ in range(3):
+            fin = np.isfinite(x)
+            xf = np.where(fin, x, 0.0)
+            if tail.any():
+                f = np.where(tail, _erfc64(xf) - q, _erf64(xf) - ay)
+                d = _TWO_RSQRTPI * np.exp(-xf * xf) * np.where(tail, -1.0, 1.0)
+            else:
+                f = _erf64(xf) - ay
+                d = _TWO_RSQRTPI * np.exp(-xf * xf)
+            step = f / (d + xf * f)
+            x = np.where(fin & (d != 0), xf - step, x)
+        x = np.where(ay == 1.0, np.inf, x)
+        x = np.where(ay > 1.0, np.nan, x)
+    return np.copysign(x, y)
+
+
+def _cast_like(fn):
+    def g(a):
+        return fn(a).astype(a.dtype, copy=False)
+    return g
+
+
+# ---------------------------------------------------------------- unary math
+class Exp2(Op):
+    @staticmethod
+    def forward(ctx, a):
+        out = _flt(np.exp2, a)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        out, = ctx.saved_tensors
+        return g * out * _LN2
+
+
+class Expm1(Op):
+    @staticmethod
+    def forward(ctx, a):
+        out = _flt(np.expm1, a)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        out, = ctx.saved_tensors
+        return g * (out + 1)
+
+
+class Log2(Op):
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _flt(_log2_64, a)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g / (a * _LN2)
+
+
+class Log10(Op):
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _flt(_log10_64, a)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g / (a * _LN10)
+
+
+class Log1p(Op):
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _flt(np.log1p, a)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g / (a + 1)
+
+
+class Tan(Op):
+    @staticmethod
+    def forward(ctx, a):
+        out = _flt(np.tan, a)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        out, = ctx.saved_tensors
+        return g * (out * out + 1)
+
+
+class Asin(Op):
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _flt(np.arcsin, a)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g * (1 - a * a).rsqrt()
+
+
+class Acos(Op):
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _flt(np.arccos, a)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return -g * (1 - a * a).rsqrt()
+
+
+class Atan(Op):
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _flt(np.arctan, a)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g / (a * a + 1)
+
+
+class Sinh(Op):
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _flt(np.sinh, a)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g * cosh(a)
+
+
+class Cosh(Op):
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _flt(np.cosh, a)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g * sinh(a)
+
+
+class Asinh(Op):
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _flt(np.arcsinh, a)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g * (a * a + 1).rsqrt()
+
+
+class Acosh(Op):
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _flt(np.arccosh, a)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g * (a * a - 1).rsqrt()
+
+
+class Atanh(Op):
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _flt(np.arctanh, a)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g / (1 - a * a)
+
+
+class Erf(Op):
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _flt(_cast_like(_erf64), a)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g * _TWO_RSQRTPI * (-a * a).exp()
+
+
+class Erfc(Op):
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _flt(_cast_like(_erfc64), a)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g * -_TWO_RSQRTPI * (-a * a).exp()
+
+
+class Erfinv(Op):
+    @staticmethod
+    def forward(ctx, a):
+        out = _flt(_cast_like(_erfinv64), a)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        out, = ctx.saved_tensors
+        return g * (0.5 * math.sqrt(math.pi)) * (out * out).exp()
+
+
+class Sinc(Op):
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _flt(np.sinc, a)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        pa = a * math.pi
+        d = (pa * pa.cos() - pa.sin()) / (pa * a)
+        return g * where(a == 0, 0.0, d)
+
+
+class Deg2rad(Op):
+    @staticmethod
+    def forward(ctx, a):
+        return _flt(np.deg2rad, a)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * (math.pi / 180.0)
+
+
+class Rad2deg(Op):
+    @staticmethod
+    def forward(ctx, a):
+        return _flt(np.rad2deg, a)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * (180.0 / math.pi)
+
+
+class Logit(Op):
+    @staticmethod
+    def forward(ctx, a, eps):
+        ctx.save_for_backward(a)
+        ctx.eps = eps
+
+        def f(z):
+            if eps is not None:
+                z = np.clip(z, eps, 1.0 - eps)
+            return np.log(z / (1.0 - z))
+        return _flt(f, a)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        eps = ctx.eps
+        d = g / (a * (1 - a))
+        if eps is None:
+            return where((a < 0) | (a > 1), math.nan, d)
+        return where((a < eps) | (a > 1 - eps), 0.0, d)
+
+
+def exp2(input, *, out=None):
+    """``2 ** input``.
+
+    >>> ember.exp2(ember.tensor([0., 3.]))
+    tensor([1., 8.])
+    """
+    return _out(_unary(Exp2, input, "exp2"), out)
+
+
+def expm1(input, *, out=None):
+    """``exp(input) - 1``, accurate near zero.
+
+    >>> ember.expm1(ember.tensor([0., 1.]))
+    tensor([0.0000, 1.7183])
+    """
+    return _out(_unary(Expm1, input, "expm1"), out)
+
+
+def log2(input, *, out=None):
+    """Base-2 logarithm.
+
+    >>> ember.log2(ember.tensor([1., 8.]))
+    tensor([0., 3.])
+    """
+    return _out(_unary(Log2, input, "log2"), out)
+
+
+def log10(input, *, out=None):
+    """Base-10 logarithm.
+
+    >>> ember.log10(ember.tensor([1., 100.]))
+    tensor([0., 2.])
+    """
+    return _out(_unary(Log10, input, "log10"), out)
+
+
+def log1p(input, *, out=None):
+    """``log(1 + input)``, accurate near zero.
+
+    >>> ember.log1p(ember.tensor([0., 1.]))
+    tensor([0.0000, 0.6931])
+    """
+    return _out(_unary(Log1p, input, "log1p"), out)
+
+
+def tan(input, *, out=None):
+    """Tangent.
+
+    >>> ember.tan(ember.tensor([0., 1.]))
+    tensor([0.0000, 1.5574])
+    """
+    return _out(_unary(Tan, input, "tan"), out)
+
+
+def asin(input, *, out=None):
+    """Arcsine (``arcsin`` is an alias).
+
+    >>> ember.asin(ember.tensor([0., 1.]))
+    tensor([0.0000, 1.5708])
+    """
+    return _out(_unary(Asin, input, "asin"), out)
+
+
+def acos(input, *, out=None):
+    """Arccosine (``arccos`` is an alias).
+
+    >>> ember.acos(ember.tensor([1., 0.]))
+    tensor([0.0000, 1.5708])
+    """
+    return _out(_unary(Acos, input, "acos"), out)
+
+
+def atan(input, *, out=None):
+    """Arctangent (``arctan`` is an alias).
+
+    >>> ember.atan(ember.tensor([0., 1.]))
+    tensor([0.0000, 0.7854])
+    """
+    return _out(_unary(Atan, input, "atan"), out)
+
+
+def sinh(input, *, out=None):
+    """Hyperbolic sine.
+
+    >>> ember.sinh(ember.tensor([0., 1.]))
+    tensor([0.0000, 1.1752])
+    """
+    return _out(_unary(Sinh, input, "sinh"), out)
+
+
+def cosh(input, *, out=None):
+    """Hyperbolic cosine.
+
+    >>> ember.cosh(ember.tensor([0., 1.]))
+    tensor([1.0000, 1.5431])
+    """
+    return _out(_unary(Cosh, input, "cosh"), out)
+
+
+def asinh(input, *, out=None):
+    """Inverse hyperbolic sine (``arcsinh`` is an alias).
+
+    >>> ember.asinh(ember.tensor([0., 1.]))
+    tensor([0.0000, 0.8814])
+    """
+    return _out(_unary(Asinh, input, "asinh"), out)
+
+
+def acosh(input, *, out=None):
+    """Inverse hyperbolic cosine (``arccosh`` is an alias).
+
+    >>> ember.acosh(ember.tensor([1., 2.]))
+    tensor([0.0000, 1.3170])
+    """
+    return _out(_unary(Acosh, input, "acosh"), out)
+
+
+def atanh(input, *, out=None):
+    """Inverse hyperbolic tangent (``arctanh`` is an alias).
+
+    >>> ember.atanh(ember.tensor([0., 0.5]))
+    tensor([0.0000, 0.5493])
+    """
+    return _out(_unary(Atanh, input, "atanh"), out)
+
+
+def erf(input, *, out=None):
+    """The error function ``2/sqrt(pi) * integral_0^x exp(-t^2) dt`` (float64-accurate).
+
+    >>> ember.erf(ember.tensor([0., 1., -2.]))
+    tensor([ 0.0000,  0.8427, -0.9953])
+    """
+    return _out(_unary(Erf, input, "erf"), out)
+
+
+def erfc(input, *, out=None):
+    """The complementary error function ``1 - erf(input)``, accurate in the tails.
+
+    >>> ember.erfc(ember.tensor([0., 1.]))
+    tensor([1.0000, 0.1573])
+    """
+    return _out(_unary(Erfc, input, "erfc"), out)
+
+
+def erfinv(input, *, out=None):
+    """The inverse error function on ``(-1, 1)``; ``±1`` give ``±inf``.
+
+    >>> ember.erfinv(ember.tensor([0., 0.5, 1.]))
+    tensor([0.0000, 0.4769,    inf])
+    """
+    return _out(_unary(Erfinv, input, "erfinv"), out)
+
+
+def sinc(input, *, out=None):
+    """Normalised sinc ``sin(pi x) / (pi x)``, 1 at 0.
+
+    >>> ember.sinc(ember.tensor([0., 0.5]))
+    tensor([1.0000, 0.6366])
+    """
+    return _out(_unary(Sinc, input, "sinc"), out)
+
+
+def deg2rad(input, *, out=None):
+    """Degrees to radians.
+
+    >>> ember.deg2rad(ember.tensor([180.]))
+    tensor([3.1416])
+    """
+    return _out(_unary(Deg2rad, input, "deg2rad"), out)
+
+
+def rad2deg(input, *, out=None):
+    """Radians to degrees.
+
+    >>> ember.rad2deg(ember.tensor([3.14159265]))
+    tensor([180.])
+    """
+    return _out(_unary(Rad2deg, input, "rad2deg"), out)
+
+
+def logit(input, eps=None, *, out=None):
+    """``log(p / (1 - p))``, with ``p`` clamped to ``[eps, 1 - eps]`` when eps is given.
+
+    >>> ember.logit(ember.tensor([0.5, 0.75]))
+    tensor([0.0000, 1.0986])
+    """
+    return _out(_unary(Logit, input, "logit", None if eps is None else builtins.float(eps)), out)
+
+
+arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
+
+
+# ---------------------------------------------------------------- sign and rounding (zero grad)
+class Sign(Op):
+    @staticmethod
+    def forward(ctx, a):
+        k = a.dtype.kind
+        if k == "b":
+            return a.copy()
+        if k == "c":
+            raise NotImplementedError("Unlike NumPy, torch.sign is not intended to support complex "
+                                      "numbers. Please use torch.sgn instead.")
+        return np.sign(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        return _zeros(g)
+
+
+class Sgn(Op):
+    @staticmethod
+    def forward(ctx, a):
+        k = a.dtype.kind
+        if k == "b":
+            return a.copy()
+        if k == "c":
+            ab = np.abs(a)
+            with _ign():
+                return np.where(ab == 0, 0, a / ab).astype(a.dtype)
+        return np.sign(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        if g._data.dtype.kind == "c":
+            raise NotImplementedError("ember: the gradient of sgn for complex inputs is not implemented")
+        return _zeros(g)
+
+
+def _rounder(ufunc, kernel, name):
+    class R(Op):
+        _name = name + "Backward0"
+
+        @staticmethod
+        def forward(ctx, a):
+            k = a.dtype.kind
+            if k in "iu":
+                return a.copy()
+            if k == "b":
+                _not_impl(kernel, a.dtype)
+            return ufunc(a)
+
+        @staticmethod
+        def backward(ctx, g):
+            return _zeros(g)
+    R.__name__ = R.__qualname__ = name
+    return R
+
+
+Floor = _rounder(np.floor, "floor_vml_cpu", "Floor")
+Ceil = _rounder(np.ceil, "ceil_vml_cpu", "Ceil")
+Trunc = _rounder(np.trunc, "trunc_vml_cpu", "Trunc")
+
+
+class Round(Op):
+    @staticmethod
+    def forward(ctx, a, decimals):
+        k = a.dtype.kind
+        if k == "b" or (k in "iu" and decimals != 0):
+            _not_impl("round_cpu", a.dtype)
+        if k in "iu":
+            return a.copy()
+        if decimals == 0:
+            return np.rint(a)
+        with _ign():
+            return np.round(a, decimals)
+
+    @staticmethod
+    def backward(ctx, g):
+        return _zeros(g)
+
+
+class Round1(Round):
+    _name = "RoundBackward1"
+
+
+class Frac(Op):
+    @staticmethod
+    def forward(ctx, a):
+        if a.dtype.kind not in "fV":
+            _not_impl("frac_cpu", a.dtype)
+        return a - np.trunc(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+
+def sign(input, *, out=None):
+    """-1, 0 or 1 by the sign of each element (bool stays bool).
+
+    >>> ember.sign(ember.tensor([-2., 0., 3.]))
+    tensor([-1.,  0.,  1.])
+    """
+    return _out(_unary(Sign, input, "sign"), out)
+
+
+def sgn(input, *, out=None):
+    """``sign`` extended to complex numbers: ``z / |z|`` (0 at 0).
+
+    >>> ember.sgn(ember.tensor([-2., 0., 3.]))
+    tensor([-1.,  0.,  1.])
+    """
+    return _out(_unary(Sgn, input, "sgn"), out)
+
+
+def floor(input, *, out=None):
+    """Round down; integer tensors are returned unchanged (as a copy).
+
+    >>> ember.floor(ember.tensor([-1.5, 1.5]))
+    tensor([-2.,  1.])
+    """
+    return _out(_unary(Floor, input, "floor"), out)
+
+
+def ceil(input, *, out=None):
+    """Round up.
+
+    >>> ember.ceil(ember.tensor([-1.5, 1.5]))
+    tensor([-1.,  2.])
+    """
+    return _out(_unary(Ceil, input, "ceil"), out)
+
+
+def trunc(input, *, out=None):
+    """Round toward zero (``fix`` is an alias).
+
+    >>> ember.trunc(ember.tensor([-1.5, 1.5]))
+    tensor([-1.,  1.])
+    """
+    return _out(_unary(Trunc, input, "trunc"), out)
+
+
+fix = trunc
+
+
+def round(input, *, decimals=0, out=None):
+    """Round half to even, to ``decimals`` decimal places (negative: left of the point).
+
+    >>> ember.round(ember.tensor([0.5, 1.5, 1.2345]))
+    tensor([0., 2., 1.])
+    >>> ember.round(ember.tensor([1.2345]), decimals=2)
+    tensor([1.2300])
+    """
+    return _out(_unary(Round if decimals == 0 else Round1, input, "round", builtins.int(decimals)), out)
+
+
+def frac(input, *, out=None):
+    """The fractional part ``input - trunc(input)``, keeping the sign.
+
+    >>> ember.frac(ember.tensor([-1.25, 2.5]))
+    tensor([-0.2500,  0.5000])
+    """
+    return _out(_unary(Frac, input, "frac"), out)
+
+
+def positive(input):
+    """Returns ``input`` itself (``+input``); an error for bool tensors.
+
+    >>> ember.positive(ember.tensor([-1., 2.]))
+    tensor([-1.,  2.])
+    """
+    _check_tensor(input, "positive")
+    if input._data.dtype.kind == "b":
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
+
+
+# ---------------------------------------------------------------- clamp
+class Clamp(Op):
+    """clamp with scalar bounds: the gradient passes where ``min <= x <= max``."""
+
+    _name = "ClampBackward1"
+
+    @staticmethod
+    def forward(ctx, a, lo, hi, npdt):
+        ctx.save_for_backward(a)
+        ctx.lo, ctx.hi = lo, hi
+        x = a if a.dtype == npdt else a.astype(npdt)
+        out = None
+        if lo is not None:
+            out = np.maximum(x, lo, dtype=npdt)
+        if hi is not None:
+            out = np.minimum(x if out is None else out, hi, out=out, dtype=npdt)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        lo, hi = ctx.lo, ctx.hi
+        m = None
+        if lo is not None:
+            m = a >= lo
+        if hi is not None:
+            m = (a <= hi) if m is None else m & (a <= hi)
+        return where(m, g, 0.0)
+
+
+class ClampMin(Clamp):
+    _name = "ClampMinBackward0"
+
+
+class ClampMax(Clamp):
+    _name = "ClampMaxBackward0"
+
+
+class ClampT(Op):
+    """clamp with tensor bounds (either may be absent: ``has`` says which)."""
+
+    _name = "ClampBackward0"
+
+    @staticmethod
+    def forward(ctx, a, *rest):
+        *bounds, has, npdt = rest
+        ctx.save_for_backward(a, *bounds)
+        ctx.has = has
+        it = iter(bounds)
+        lo = next(it) if has[0] else None
+        hi = next(it) if has[1] else None
+        out = a if a.dtype == npdt else a.astype(npdt)
+        if lo is not None:
+            out = np.maximum(out, lo, dtype=npdt)
+        if hi is not None:
+            out = np.minimum(out, hi, dtype=npdt)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        saved = ctx.saved_tensors
+        a, has = saved[0], ctx.has
+        it = iter(saved[1:])
+        lo = next(it) if has[0] else None
+        hi = next(it) if has[1] else None
+        m = None
+        if lo is not None:
+            m = a >= lo
+        if hi is not None:
+            m = (a <= hi) if m is None else m & (a <= hi)
+        grads = [where(m, g, 0.0) if _needs(ctx, 0) else None]
+        if lo is not None:
+            if not _needs(ctx, 1):
+                grads.append(None)
+            elif hi is not None:
+                grads.append(where((a < lo) & (lo < hi), g, 0.0))
+            else:
+                grads.append(where(a < lo, g, 0.0))
+        if hi is not None:
+            if not _needs(ctx, len(grads)):
+                grads.append(None)
+            elif lo is not None:
+                grads.append(where((a > hi) | (hi < lo), g, 0.0))
+            else:
+                grads.append(where(a > hi, g, 0.0))
+        return tuple(grads)
+
+
+class ClampMinT(ClampT):
+    _name = "ClampMinBackward1"
+
+
+class ClampMaxT(ClampT):
+    _name = "ClampMaxBackward1"
+
+
+def _clamp(input, min, max, fname, cls, clsT):
+    _check_tensor(input, fname)
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    bounds = [b for b in (min, max) if b is not None]
+    if any(isinstance(b, Tensor) for b in bounds):
+        bounds = [b if isinstance(b, Tensor) else as_tensor_like(b) for b in bounds]
+        dt = D.result_type(input, *bounds)
+        return _run(clsT, (input, *bounds), (min is not None, max is not None), dt.np)
+    dt = D.result_type(input, *bounds)
+    if input._data.dtype.kind == "b" and dt._cat == 0:
+        _not_impl("clamp_cpu", input._data.dtype)
+    return apply_op(cls, (input,), min, max, dt.np)
+
+
+def clamp(input, min=None, max=None, *, out=None):
+    """Limit each element to ``[min, max]`` (numbers or tensors; either may be None).
+
+    The gradient flows to ``input`` where ``min <= input <= max`` (bounds included).
+
+    >>> ember.clamp(ember.tensor([-2., 0.5, 3.]), min=-1, max=1)
+    tensor([-1.0000,  0.5000,  1.0000])
+    """
+    return _out(_clamp(input, min, max, "clamp", Clamp, ClampT), out)
+
+
+clip = clamp
+
+
+def clamp_min(input, min, *, out=None):
+    """``clamp(input, min=min)``.
+
+    >>> ember.clamp_min(ember.tensor([-2., 3.]), 0)
+    tensor([0., 3.])
+    """
+    return _out(_clamp(input, min, None, "clamp_min", ClampMin, ClampMinT), out)
+
+
+def clamp_max(input, max, *, out=None):
+    """``clamp(input, max=max)``.
+
+    >>> ember.clamp_max(ember.tensor([-2., 3.]), 0)
+    tensor([-2.,  0.])
+    """
+    return _out(_clamp(input, None, max, "clamp_max", ClampMax, ClampMaxT), out)
+
+
+def clamp_(input, min=None, max=None):
+    """In-place :func:`clamp`; returns ``input``.
+
+    >>> t = ember.tensor([-2., 0.5, 3.]); _ = t.clamp_(-1, 1); t
+    tensor([-1.0000,  0.5000,  1.0000])
+    """
+    if not isinstance(min, Tensor) and not isinstance(max, Tensor) and not grad_on(input) \
+            and (input._base is None or not input._base._rg or not _state[0]):
+        d = input._data
+        if (min is not None or max is not None) and d.dtype.kind in "fV" or (
+                d.dtype.kind in "iu" and all(isinstance(b, (builtins.int, type(None))) and
+                                             not isinstance(b, builtins.bool) for b in (min, max))):
+            if min is not None:
+                np.maximum(d, min, out=d)
+            if max is not None:
+                np.minimum(d, max, out=d)
+            input._bump()
+            return input
+    others = [b for b in (min, max) if isinstance(b, Tensor)]
+
+    def f(s):
+        r = clamp(s, min, max)
+        _broadcast_inplace_check(s, r)
+        return r
+    return inplace_op(input, f, *others)
+
+
+clip_ = clamp_
+
+
+def clamp_min_(input, min):
+    """In-place :func:`clamp_min`.
+
+    >>> t = ember.tensor([-2., 3.]); _ = t.clamp_min_(0); t
+    tensor([0., 3.])
+    """
+    return clamp_(input, min, None)
+
+
+def clamp_max_(input, max):
+    """In-place :func:`clamp_max`.
+
+    >>> t = ember.tensor([-2., 3.]); _ = t.clamp_max_(0); t
+    tensor([-2.,  0.])
+    """
+    return clamp_(input, None, max)
+
+
+# ---------------------------------------------------------------- maximum / minimum / fmax / fmin
+class Maximum(Op):
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        ctx.save_for_backward(a, b)
+        return np.maximum(a, b, dtype=dt.np)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        h = where(a == b, g / 2, g)
+        return (where(a < b, 0.0, h) if _needs(ctx, 0) else None,
+                where(a > b, 0.0, h) if _needs(ctx, 1) else None)
+
+
+class Minimum(Op):
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        ctx.save_for_backward(a, b)
+        return np.minimum(a, b, dtype=dt.np)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        h = where(a == b, g / 2, g)
+        return (where(a > b, 0.0, h) if _needs(ctx, 0) else None,
+                where(a < b, 0.0, h) if _needs(ctx, 1) else None)
+
+
+class Fmax(Op):
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        ctx.save_for_backward(a, b)
+        return np.fmax(a, b, dtype=dt.np)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        m = (a >= b) | isnan(b)
+        return where(m, g, 0.0), where(m, 0.0, g)
+
+
+class Fmin(Op):
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        ctx.save_for_backward(a, b)
+        return np.fmin(a, b, dtype=dt.np)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        m = (a <= b) | isnan(b)
+        return where(m, g, 0.0), where(m, 0.0, g)
+
+
+def maximum(input, other, *, out=None):
+    """Elementwise maximum of two tensors (NaN propagates; ties split the gradient).
+
+    >>> ember.maximum(ember.tensor([1., 5.]), ember.tensor([3., 2.]))
+    tensor([3., 5.])
+    """
+    return _out(_bin(Maximum, input, other, "maximum", True), out)
+
+
+def minimum(input, other, *, out=None):
+    """Elementwise minimum of two tensors.
+
+    >>> ember.minimum(ember.tensor([1., 5.]), ember.tensor([3., 2.]))
+    tensor([1., 2.])
+    """
+    return _out(_bin(Minimum, input, other, "minimum", True), out)
+
+
+def fmax(input, other, *, out=None):
+    """Elementwise maximum ignoring NaN (NaN only where both are NaN).
+
+    >>> ember.fmax(ember.tensor([1., float('nan')]), ember.tensor([3., 2.]))
+    tensor([3., 2.])
+    """
+    return _out(_bin(Fmax, input, other, "fmax", True), out)
+
+
+def fmin(input, other, *, out=None):
+    """Elementwise minimum ignoring NaN.
+
+    >>> ember.fmin(ember.tensor([1., float('nan')]), ember.tensor([3., 2.]))
+    tensor([1., 2.])
+    """
+    return _out(_bin(Fmin, input, other, "fmin", True), out)
+
+
+# ---------------------------------------------------------------- binary float math
+def _float_dt(dt):
+    return D._default[0] if dt._cat < 2 else dt
+
+
+def _fbin(ufunc, a, b, dt):
+    """``ufunc`` computed in float dtype ``dt`` (half via float32)."""
+    npdt = dt.np
+    with _ign():
+        if npdt.itemsize >= 4 or npdt.kind == "c":
+            return ufunc(a, b, dtype=npdt)
+        a = a.astype(np.float32) if isinstance(a, np.ndarray) else a
+        b = b.astype(np.float32) if isinstance(b, np.ndarray) else b
+        return ufunc(a, b, dtype=np.float32).astype(npdt)
+
+
+class Atan2(Op):
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        ctx.save_for_backward(a, b)
+        return _fbin(np.arctan2, a, b, _float_dt(dt))
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        r = g / (a * a + b * b)
+        return (r * b if _needs(ctx, 0) else None), (-r * a if _needs(ctx, 1) else None)
+
+
+class Hypot(Op):
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        if dt._cat < 2:
+            _not_impl("hypot_cpu", dt.np)
+        out = _fbin(np.hypot, a, b, dt)
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b, out = ctx.saved_tensors
+        r = g / out
+        return (r * a if _needs(ctx, 0) else None), (r * b if _needs(ctx, 1) else None)
+
+
+class Logaddexp(Op):
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        if dt._cat < 2:
+            _not_impl("logaddexp_cpu", dt.np)
+        ctx.save_for_backward(a, b)
+        return _fbin(np.logaddexp, a, b, dt)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        return (g / ((b - a).exp() + 1) if _needs(ctx, 0) else None,
+                g / ((a - b).exp() + 1) if _needs(ctx, 1) else None)
+
+
+class Logaddexp2(Op):
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        if dt._cat < 2:
+            _not_impl("logaddexp2_cpu", dt.np)
+        ctx.save_for_backward(a, b)
+        return _fbin(np.logaddexp2, a, b, dt)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        return (g / (exp2(b - a) + 1) if _needs(ctx, 0) else None,
+                g / (exp2(a - b) + 1) if _needs(ctx, 1) else None)
+
+
+class Copysign(Op):
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        out = _fbin(np.copysign, a, b, _float_dt(dt))
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        a, out = ctx.saved_tensors
+        with _ign():
+            ratio = where(a == 0, 0.0, out / a)
+        return (g * ratio if _needs(ctx, 0) else None), (_zeros(g) if _needs(ctx, 1) else None)
+
+
+class Copysign1(Copysign):
+    _name = "CopysignBackward1"
+
+
+class Xlogy(Op):
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        ctx.save_for_backward(a, b)
+        fdt = _float_dt(dt).np
+        with _ign():
+            out = _fbin(np.multiply, a, np.log(np.asarray(b, dtype=fdt)), _float_dt(dt))
+            out = np.where((np.asarray(a) == 0) & ~np.isnan(b), np.zeros((), fdt), out)
+        return out.astype(fdt, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        ga = gb = None
+        if _needs(ctx, 0):
+            ga = where((a == 0) & (b <= 0), 0.0, xlogy(g, b))
+        if _needs(ctx, 1):
+            gb = g * a / b
+        return ga, gb
+
+
+def atan2(input, other, *, out=None):
+    """The angle of the point ``(other, input)``, i.e. ``atan(input / other)`` in the right
+    quadrant (``arctan2`` is an alias).
+
+    >>> ember.atan2(ember.tensor([1., -1.]), ember.tensor([-1., -1.]))
+    tensor([ 2.3562, -2.3562])
+    """
+    return _out(_bin(Atan2, input, other, "atan2", True), out)
+
+
+arctan2 = atan2
+
+
+def hypot(input, other, *, out=None):
+    """``sqrt(input**2 + other**2)`` without overflow.
+
+    >>> ember.hypot(ember.tensor([3.]), ember.tensor([4.]))
+    tensor([5.])
+    """
+    return _out(_bin(Hypot, input, other, "hypot", True), out)
+
+
+def logaddexp(input, other, *, out=None):
+    """``log(exp(input) + exp(other))`` computed stably.
+
+    >>> ember.logaddexp(ember.tensor([0., 100.]), ember.tensor([0., 100.]))
+    tensor([  0.6931, 100.6931])
+    """
+    return _out(_bin(Logaddexp, input, other, "logaddexp", True), out)
+
+
+def logaddexp2(input, other, *, out=None):
+    """``log2(2**input + 2**other)`` computed stably.
+
+    >>> ember.logaddexp2(ember.tensor([1.]), ember.tensor([1.]))
+    tensor([2.])
+    """
+    return _out(_bin(Logaddexp2, input, other, "logaddexp2", True), out)
+
+
+def copysign(input, other, *, out=None):
+    """``|input|`` with the sign of ``other`` (a float result).
+
+    >>> ember.copysign(ember.tensor([1, 2]), -1.)
+    tensor([-1., -2.])
+    """
+    a, b, dt = _prep(input, other, "copysign")
+    if isinstance(b, Tensor):
+        return _out(_run(Copysign, (a, b), dt), out)
+    return _out(_run(Copysign1, (a,), b, dt), out)
+
+
+def xlogy(input, other, *, out=None):
+    """``input * log(other)``, 0 where ``input`` is 0 (unless ``other`` is NaN).
+
+    >>> ember.xlogy(ember.tensor([0., 2.]), ember.tensor([0., 3.]))
+    tensor([0.0000, 2.1972])
+    """
+    if not isinstance(input, Tensor) and isinstance(other, Tensor):
+        input = as_tensor_like(input)
+        if input._data.dtype.kind != "f" and other._data.dtype.kind != "f":
+            input = input.to(D._default[0])
+    return _out(_bin(Xlogy, input, other, "xlogy"), out)
+
+
+# ---------------------------------------------------------------- remainder / fmod / division
+class Remainder(Op):
+    _name = "RemainderBackward1"
+
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        if dt._cat == 0:
+            _not_impl("remainder_cpu", dt.np)
+        _check_int_zero(b, dt)
+        ctx.save_for_backward(a, b)
+        with _ign():
+            return np.remainder(a, b, dtype=dt.np)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        gb = None
+        if _needs(ctx, 1):
+            gb = -g * floor_divide(a, b)
+        return g, gb
+
+
+class Remainder0(Remainder):
+    _name = "RemainderBackward0"
+
+
+class Fmod(Op):
+    _name = "FmodBackward1"
+
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        if dt._cat == 0:
+            _not_impl("fmod_cpu", dt.np)
+        _check_int_zero(b, dt)
+        ctx.save_for_backward(a, b)
+        with _ign():
+            return np.fmod(a, b, dtype=dt.np)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        gb = None
+        if _needs(ctx, 1):
+            gb = -g * _div_trunc(a, b)
+        return g, gb
+
+
+class Fmod0(Fmod):
+    _name = "FmodBackward0"
+
+
+class DivFloor(Op):
+    """Floor division; its gradient is zero, as for ``div(rounding_mode='floor')``."""
+
+    _name = "DivBackward2"
+
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        if dt._cat == 0:
+            _not_impl("div_floor_cpu", dt.np)
+        _check_int_zero(b, dt)
+        with _ign():
+            return np.floor_divide(a, b, dtype=dt.np)
+
+    @staticmethod
+    def backward(ctx, g):
+        return _zeros(g), (_zeros(g) if _needs(ctx, 1) else None)
+
+
+class DivTrunc(DivFloor):
+    _name = "DivBackward2"
+
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        if dt._cat == 0:
+            _not_impl("div_trunc_cpu", dt.np)
+        _check_int_zero(b, dt)
+        npdt = dt.np
+        with _ign():
+            if dt._cat >= 2:
+                return np.trunc(np.true_divide(a, b, dtype=npdt))
+            q = np.floor_divide(a, b, dtype=npdt)
+            r = np.subtract(a, np.multiply(q, b, dtype=npdt), dtype=npdt)
+            q += ((r != 0) & ((np.asarray(a) < 0) != (np.asarray(b) < 0))).astype(npdt)
+            return q
+
+
+def _remlike(cls, cls0, input, other, fname):
+    a, b, dt = _prep(input, other, fname)
+    if isinstance(b, Tensor):
+        return _run(cls, (a, b), dt)
+    return _run(cls0, (a,), b, dt)
+
+
+def remainder(input, other, *, out=None):
+    """Python-style modulus: the result has the sign of ``other``.
+
+    >>> ember.remainder(ember.tensor([-3, -1, 4]), 3)
+    tensor([0, 2, 1])
+    """
+    return _out(_remlike(Remainder, Remainder0, input, other, "remainder"), out)
+
+
+def fmod(input, other, *, out=None):
+    """C-style modulus: the result has the sign of ``input``.
+
+    >>> ember.fmod(ember.tensor([-3, -1, 4]), 3)
+    tensor([ 0, -1,  1])
+    """
+    return _out(_remlike(Fmod, Fmod0, input, other, "fmod"), out)
+
+
+def floor_divide(input, other, *, out=None):
+    """``floor(input / other)``, integer for integer inputs.
+
+    >>> ember.floor_divide(ember.tensor([-7, 7]), 2)
+    tensor([-4,  3])
+    """
+    return _out(_bin(DivFloor, input, other, "floor_divide"), out)
+
+
+def _div_trunc(input, other):
+    """``trunc(input / other)``: ``div(rounding_mode='trunc')``.
+
+    >>> ember.ops.elementwise_more._div_trunc(ember.tensor([-7, 7]), 2)
+    tensor([-3,  3])
+    """
+    return _bin(DivTrunc, input, other, "div")
+
+
+# ---------------------------------------------------------------- float_power / lerp / addc*
+def float_power(input, exponent, *, out=None):
+    """``input ** exponent`` computed in double precision (float64, or complex128).
+
+    >>> ember.float_power(ember.tensor([2, 3]), 2)
+    tensor([4., 9.], dtype=torch.float64)
+    """
+    from .elementwise import pow as _pow
+
+    def up(x):
+        if isinstance(x, Tensor):
+            t = D.complex128 if x._data.dtype.kind == "c" else D.float64
+            return x if x._data.dtype == t.np else x.to(t)
+        if isinstance(x, builtins.complex):
+            return x
+        return builtins.float(x)
+    if isinstance(exponent, Tensor) and not isinstance(input, Tensor):
+        if isinstance(input, builtins.complex):
+            return _out(_pow(input, exponent.to(D.complex128)), out)
+        return _out(_pow(up(input), up(exponent)), out)
+    _check_tensor(input, "float_power")
+    if isinstance(exponent, builtins.complex) or (isinstance(exponent, Tensor) and
+                                                  exponent._data.dtype.kind == "c"):
+        input = input.to(D.complex128)
+    b = up(exponent)
+    if isinstance(b, Tensor) and input._data.dtype.kind == "c":
+        b = b.to(D.complex128)
+    a = up(input)
+    if isinstance(b, Tensor) and a._data.dtype != b._data.dtype:
+        a = a.to(D.complex128)
+        b = b.to(D.complex128)
+    return _out(_pow(a, b), out)
+
+
+def float_power_(input, exponent):
+    """In-place :func:`float_power`; ``input`` must already be float64 (or complex128).
+
+    >>> t = ember.tensor([2., 3.], dtype=ember.float64); _ = t.float_power_(2); t
+    tensor([4., 9.], dtype=torch.float64)
+    """
+    k = input._data.dtype
+    want = np.complex128 if (k.kind == "c" or isinstance(exponent, builtins.complex) or (
+        isinstance(exponent, Tensor) and exponent._data.dtype.kind == "c")) else np.float64
+    if k != want:
+        raise RuntimeError(f"the base given to float_power_ has dtype {_tn(k)} but the operation's "
+                           f"result requires dtype {_tn(np.dtype(want))}")
+    return _inplace(float_power)(input, exponent)
+
+
+def _lerp_np(a, e, w, npdt):
+    d = np.subtract(e, a, dtype=npdt)
+    with _ign():
+        lo = np.add(a, np.multiply(w, d, dtype=npdt), dtype=npdt)
+        hi = np.subtract(e, np.multiply(d, np.subtract(1, w, dtype=npdt), dtype=npdt), dtype=npdt)
+    return np.where(np.abs(w) < 0.5, lo, hi).astype(npdt, copy=False)
+
+
+class LerpS(Op):
+    _name = "LerpBackward0"
+
+    @staticmethod
+    def forward(ctx, a, e, w, npdt):
+        ctx.save_for_backward(a, e)
+        ctx.w = w
+        return _lerp_np(a, e, w, npdt)
+
+    @staticmethod
+    def backward(ctx, g):
+        w = ctx.w
+        return (g * (1 - w) if _needs(ctx, 0) else None), (g * w if _needs(ctx, 1) else None)
+
+
+class LerpT(Op):
+    _name = "LerpBackward1"
+
+    @staticmethod
+    def forward(ctx, a, e, w, npdt):
+        ctx.save_for_backward(a, e, w)
+        return _lerp_np(a, e, w, npdt)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, e, w = ctx.saved_tensors
+        return (g * (1 - w) if _needs(ctx, 0) else None, g * w if _needs(ctx, 1) else None,
+                g * (e - a) if _needs(ctx, 2) else None)
+
+
+def lerp(input, end, weight, *, out=None):
+    """Linear interpolation ``input + weight * (end - input)``; weight a number or tensor.
+
+    >>> ember.lerp(ember.tensor([0., 10.]), ember.tensor([10., 20.]), 0.25)
+    tensor([ 2.5000, 12.5000])
+    """
+    _check_tensor(input, "lerp")
+    _check_tensor(end, "lerp", 2, "end")
+    adt = input._data.dtype
+    if end._data.dtype != adt:
+        raise RuntimeError(f"expected dtype {D.NP2DT[adt].name.replace('float32', 'float')} for "
+                           f"`end` but got dtype {D.NP2DT[end._data.dtype].name.replace('float32', 'float')}")
+    if adt.kind not in "fcV":
+        _not_impl("lerp_kernel_scalar" if not isinstance(weight, Tensor) else "lerp_kernel_tensor", adt)
+    if isinstance(weight, Tensor):
+        if weight._data.dtype != adt:
+            raise RuntimeError(f"expected dtype {D.NP2DT[adt].name.replace('float32', 'float')} for "
+                               f"`weight` but got dtype "
+                               f"{D.NP2DT[weight._data.dtype].name.replace('float32', 'float')}")
+        return _out(_run(LerpT, (input, end, weight), adt), out)
+    return _out(_run(LerpS, (input, end), weight, adt), out)
+
+
+class Addcmul(Op):
+    @staticmethod
+    def forward(ctx, a, t1, t2, value, npdt):
+        ctx.save_for_backward(t1, t2)
+        ctx.value = value
+        p = np.multiply(t1, t2, dtype=npdt)
+        if value != 1:
+            p = np.multiply(p, value, dtype=npdt)
+        return np.add(a, p, dtype=npdt)
+
+    @staticmethod
+    def backward(ctx, g):
+        t1, t2 = ctx.saved_tensors
+        v = ctx.value
+        gv = g * v if v != 1 else g
+        return (g if _needs(ctx, 0) else None, gv * t2 if _needs(ctx, 1) else None,
+                gv * t1 if _needs(ctx, 2) else None)
+
+
+class Addcdiv(Op):
+    @staticmethod
+    def forward(ctx, a, t1, t2, value, npdt):
+        ctx.save_for_backward(t1, t2)
+        ctx.value = value
+        with _ign():
+            p = np.true_divide(t1, t2, dtype=npdt)
+        if value != 1:
+            p = np.multiply(p, value, dtype=npdt)
+        return np.add(a, p, dtype=npdt)
+
+    @staticmethod
+    def backward(ctx, g):
+        t1, t2 = ctx.saved_tensors
+        v = ctx.value
+        gv = g * v if v != 1 else g
+        return (g if _needs(ctx, 0) else None, gv / t2 if _needs(ctx, 1) else None,
+                -gv * t1 / (t2 * t2) if _needs(ctx, 2) else None)
+
+
+def _addc(cls, input, tensor1, tensor2, value, fname):
+    _check_tensor(input, fname)
+    _check_tensor(tensor1, fname, 2, "tensor1")
+    _check_tensor(tensor2, fname, 3, "tensor2")
+    dt = D.result_type(input, tensor1, tensor2)
+    if cls is Addcdiv and tensor1._data.dtype.kind in "biu" and tensor2._data.dtype.kind in "biu":
+        raise RuntimeError(
+            "Integer division with addcdiv is no longer supported, and in a future  release "
+            "addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv "
+            "behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2))."
+            "to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for "
+            "float inputs. The future addcdiv behavior is just the latter implementation: "
+            "(input + value * tensor1 / tensor2), for all dtypes.")
+    if dt._cat <= 1 and isinstance(value, builtins.float):
+        raise RuntimeError("For integral input tensors, argument value must not be a floating point number.")
+    return _run(cls, (input, tensor1, tensor2), value, dt.np)
+
+
+def addcmul(input, tensor1, tensor2, *, value=1, out=None):
+    """``input + value * tensor1 * tensor2``.
+
+    >>> ember.addcmul(ember.tensor([1., 1.]), ember.tensor([2., 3.]), ember.tensor([4., 5.]), value=0.5)
+    tensor([5.0000, 8.5000])
+    """
+    return _out(_addc(Addcmul, input, tensor1, tensor2, value, "addcmul"), out)
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
+    """``input + value * tensor1 / tensor2``.
+
+    >>> ember.addcdiv(ember.tensor([1., 1.]), ember.tensor([2., 3.]), ember.tensor([4., 6.]), value=2)
+    tensor([2., 2.])
+    """
+    return _out(_addc(Addcdiv, input, tensor1, tensor2, value, "addcdiv"), out)
+
+
+# ---------------------------------------------------------------- where
+class Where(Op):
+    @staticmethod
+    def forward(ctx, x, y, cond, npdt):
+        ctx.save_for_backward(cond)
+        return np.where(cond, x, y).astype(npdt, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        cond, = ctx.saved_tensors
+        z = np.zeros((), g._data.dtype)
+        gx = _wrap(np.where(cond._data, g._data, z)) if _needs(ctx, 0) else None
+        gy = _wrap(np.where(cond._data, z, g._data)) if _needs(ctx, 1) else None
+        if _state[0]:  # create_graph: keep the graph through g
+            gx = where(cond, g, 0.0) if gx is not None else None
+            gy = where(cond, 0.0, g) if gy is not None else None
+        return gx, gy
+
+
+def where(condition, input=None, other=None, *, out=None):
+    """``input`` where ``condition`` holds, else ``other`` (either may be a number).
+    With only ``condition``, the indices of its nonzero elements (``nonzero(as_tuple=True)``).
+
+    >>> ember.where(ember.tensor([True, False]), ember.tensor([1., 2.]), 0)
+    tensor([1., 0.])
+    >>> ember.where(ember.tensor([0, 3, 5]) > 1)
+    (tensor([1, 2]),)
+    """
+    if input is None and other is None:
+        c = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
+        return tuple(_wrap(i.astype(np.int64, copy=False)) for i in np.nonzero(np.atleast_1d(c) if c.ndim == 0 else c))
+    if input is None or other is None:
+        raise TypeError("where() missing required argument 'input' or 'other'")
+    if not isinstance(condition, Tensor):
+        condition = as_tensor_like(condition)
+    c = condition._data
+    if c.dtype.kind != "b":
+        if c.dtype == np.uint8:
+            import warnings
+            warnings.warn("where received a uint8 condition tensor. This behavior is deprecated and "
+                          "will be removed in a future version of PyTorch. Use a boolean condition instead.")
+            c = c.astype(bool)
+        else:
+            raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor "
+                               f"with dtype {_tn(c.dtype)}")
+    dt = D.result_type(input, other)
+    npdt = dt.np
+    x = input if isinstance(input, Tensor) else _wrap(np.asarray(input, dtype=npdt))
+    y = other if isinstance(other, Tensor) else _wrap(np.asarray(other, dtype=npdt))
+    try:
+        r = apply_op(Where, (x, y), c, npdt)
+    except ValueError:
+        err = _bshape_error(c.shape, x._data.shape, y._data.shape)
+        if err is not None:
+            raise err from None
+        raise
+    return _out(r, out)
+
+
+def _where_method(self, condition, other):
+    """``self.where(condition, other)`` is ``where(condition, self, other)``."""
+    return where(condition, self, other)
+
+
+# ---------------------------------------------------------------- logical and bitwise (no grad)
+def _logical(ufunc, input, other, fname):
+    _check_tensor(input, fname)
+    _check_tensor(other, fname, 2, "other")
+    try:
+        return _wrap(ufunc(input._data, other._data))
+    except ValueError:
+        err = _bshape_error(input._data.shape, other._data.shape)
+        if err is not None:
+            raise err from None
+        raise
+
+
+def logical_and(input, other, *, out=None):
+    """Elementwise logical AND of the truth values (nonzero is True); a bool tensor.
+
+    >>> ember.logical_and(ember.tensor([1, 0, 2]), ember.tensor([True, True, False]))
+    tensor([ True, False, False])
+    """
+    return _out(_logical(np.logical_and, input, other, "logical_and"), out)
+
+
+def logical_or(input, other, *, out=None):
+    """Elementwise logical OR.
+
+    >>> ember.logical_or(ember.tensor([1, 0, 0]), ember.tensor([0., 1., 0.]))
+    tensor([ True,  True, False])
+    """
+    return _out(_logical(np.logical_or, input, other, "logical_or"), out)
+
+
+def logical_xor(input, other, *, out=None):
+    """Elementwise logical XOR.
+
+    >>> ember.logical_xor(ember.tensor([1, 0, 1]), ember.tensor([1, 1, 0]))
+    tensor([False,  True,  True])
+    """
+    return _out(_logical(np.logical_xor, input, other, "logical_xor"), out)
+
+
+def logical_not(input, *, out=None):
+    """Elementwise logical NOT; a bool tensor.
+
+    >>> ember.logical_not(ember.tensor([0., 2.]))
+    tensor([ True, False])
+    """
+    _check_tensor(input, "logical_not")
+    return _out(_wrap(np.logical_not(input._data)), out)
+
+
+def _bitwise(ufunc, input, other, kernel, fname):
+    if not isinstance(input, Tensor):
+        if isinstance(other, Tensor) and isinstance(input, _SCALARS):
+            input = as_tensor_like(input)
+        else:
+            _check_tensor(input, fname)
+    if not isinstance(other, Tensor) and not isinstance(other, _SCALARS):
+        other = as_tensor_like(other)
+    dt = binary_result(input, other)[0]
+    if dt._cat >= 2:
+        _not_impl(kernel, dt.np)
+    b = _arr(other)
+    try:
+        return _wrap(ufunc(input._data, b, dtype=dt.np))
+    except ValueError:
+        err = _bshape_error(input._data.shape, np.shape(b))
+        if err is not None:
+            raise err from None
+        raise
+
+
+def bitwise_and(input, other, *, out=None):
+    """Elementwise bitwise AND of integer or bool tensors (``&``).
+
+    >>> ember.bitwise_and(ember.tensor([12, 10]), 6)
+    tensor([4, 2])
+    """
+    return _out(_bitwise(np.bitwise_and, input, other, "bitwise_and_cpu", "bitwise_and"), out)
+
+
+def bitwise_or(input, other, *, out=None):
+    """Elementwise bitwise OR (``|``).
+
+    >>> ember.bitwise_or(ember.tensor([12, 10]), 1)
+    tensor([13, 11])
+    """
+    return _out(_bitwise(np.bitwise_or, input, other, "bitwise_or_cpu", "bitwise_or"), out)
+
+
+def bitwise_xor(input, other, *, out=None):
+    """Elementwise bitwise XOR (``^``).
+
+    >>> ember.bitwise_xor(ember.tensor([True, False]), ember.tensor([True, True]))
+    tensor([False,  True])
+    """
+    return _out(_bitwise(np.bitwise_xor, input, other, "bitwise_xor_cpu", "bitwise_xor"), out)
+
+
+def bitwise_not(input, *, out=None):
+    """Elementwise bitwise NOT (``~``); logical NOT for bool tensors.
+
+    >>> ember.bitwise_not(ember.tensor([0, -3]))
+    tensor([-1,  2])
+    """
+    _check_tensor(input, "bitwise_not")
+    d = input._data
+    if d.dtype.kind not in "biu":
+        _not_impl("bitwise_not_cpu", d.dtype)
+    return _out(_wrap(np.invert(d)), out)
+
+
+def _shift(left, input, other, fname):
+    kernel = "lshift_cpu" if left else "rshift_cpu"
+    if not isinstance(input, Tensor):
+        if isinstance(other, Tensor) and isinstance(input, _SCALARS):
+            input = as_tensor_like(input)
+        else:
+            _check_tensor(input, fname)
+    if not isinstance(other, Tensor) and not isinstance(other, _SCALARS):
+        other = as_tensor_like(other)
+    dt = binary_result(input, other)[0]
+    if dt._cat >= 2:
+        _not_impl(kernel, dt.np)
+    npdt = dt.np if dt._cat == 1 else np.dtype(np.uint8)
+    a = input._data.astype(npdt, copy=False)
+    b = np.asarray(_arr(other)).astype(npdt, copy=False)
+    bits = npdt.itemsize * 8
+    try:
+        neg = b < 0
+        s = np.clip(b, 0, bits - 1)
+        if left:
+            r = np.where(neg | (b >= bits), np.zeros((), npdt), np.left_shift(a, s))
+        else:
+            r = np.right_shift(a, s)
+            if npdt.kind == "u":
+                r = np.where(b >= bits, np.zeros((), npdt), r)
+            r = np.where(neg, np.zeros((), npdt), r)
+    except ValueError:
+        err = _bshape_error(a.shape, b.shape)
+        if err is not None:
+            raise err from None
+        raise
+    r = np.asarray(r).astype(dt.np, copy=False)
+    return _wrap(r)
+
+
+def bitwise_left_shift(input, other, *, out=None):
+    """``input << other`` for integer tensors (shifts past the width give 0).
+
+    >>> ember.bitwise_left_shift(ember.tensor([1, 3]), 2)
+    tensor([ 4, 12])
+    """
+    return _out(_shift(True, input, other, "bitwise_left_shift"), out)
+
+
+def bitwise_right_shift(input, other, *, out=None):
+    """``input >> other``, arithmetic for signed integers.
+
+    >>> ember.bitwise_right_shift(ember.tensor([-8, 8]), 2)
+    tensor([-2,  2])
+    """
+    return _out(_shift(False, input, other, "bitwise_right_shift"), out)
+
+
+def _invert(self):
+    if self._data.dtype.kind not in "biu":
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+    return bitwise_not(self)
+
+
+def _inplace_logical(fn):
+    def method(self, other):
+        def f(s):
+            r = fn(s, other)
+            _broadcast_inplace_check(s, r)
+            return r
+        return inplace_op(self, f)
+    method.__name__ = fn.__name__ + "_"
+    method.__doc__ = f"In-place :func:`{fn.__name__}` (keeps the dtype of ``self``)."
+    return method
+
+
+# ---------------------------------------------------------------- predicates (no grad)
+def isnan(input):
+    """True where ``input`` is NaN.
+
+    >>> ember.isnan(ember.tensor([1., float('nan')]))
+    tensor([False,  True])
+    """
+    _check_tensor(input, "isnan")
+    d = input._data
+    if d.dtype.kind in "biu":
+        return _wrap(np.zeros(d.shape, bool))
+    return _wrap(np.isnan(d))
+
+
+def isinf(input):
+    """True where ``input`` is +inf or -inf.
+
+    >>> ember.isinf(ember.tensor([1., float('-inf')]))
+    tensor([False,  True])
+    """
+    _check_tensor(input, "isinf")
+    d = input._data
+    if d.dtype.kind in "biu":
+        return _wrap(np.zeros(d.shape, bool))
+    return _wrap(np.isinf(d))
+
+
+def isposinf(input, *, out=None):
+    """True where ``input`` is +inf.
+
+    >>> ember.isposinf(ember.tensor([float('inf'), float('-inf')]))
+    tensor([ True, False])
+    """
+    _check_tensor(input, "isposinf")
+    d = input._data
+    if d.dtype.kind in "biu":
+        return _out(_wrap(np.zeros(d.shape, bool)), out)
+    return _out(_wrap(d == np.inf), out)
+
+
+def isneginf(input, *, out=None):
+    """True where ``input`` is -inf.
+
+    >>> ember.isneginf(ember.tensor([float('inf'), float('-inf')]))
+    tensor([False,  True])
+    """
+    _check_tensor(input, "isneginf")
+    d = input._data
+    if d.dtype.kind in "biu":
+        return _out(_wrap(np.zeros(d.shape, bool)), out)
+    return _out(_wrap(d == -np.inf), out)
+
+
+def isfinite(input):
+    """True where ``input`` is neither inf nor NaN.
+
+    >>> ember.isfinite(ember.tensor([1., float('inf'), float('nan')]))
+    tensor([ True, False, False])
+    """
+    _check_tensor(input, "isfinite")
+    d = input._data
+    if d.dtype.kind in "biu":
+        return _wrap(np.ones(d.shape, bool))
+    return _wrap(np.isfinite(d))
+
+
+def isreal(input):
+    """True where ``input`` has zero imaginary part (everywhere for real dtypes).
+
+    >>> ember.isreal(ember.tensor([1+0j, 1j]))
+    tensor([ True, False])
+    """
+    _check_tensor(input, "isreal")
+    d = input._data
+    if d.dtype.kind == "c":
+        return _wrap(d.imag == 0)
+    return _wrap(np.ones(d.shape, bool))
+
+
+def signbit(input, *, out=None):
+    """True where the sign bit is set (including ``-0.``).
+
+    >>> ember.signbit(ember.tensor([-0., 0., -2.]))
+    tensor([ True, False,  True])
+    """
+    _check_tensor(input, "signbit")
+    d = input._data
+    if d.dtype.kind == "b" or d.dtype.kind == "u":
+        return _out(_wrap(np.zeros(d.shape, bool)), out)
+    if d.dtype.kind == "i":
+        return _out(_wrap(d < 0), out)
+    if d.dtype.kind == "c":
+        raise RuntimeError("signbit is not implemented for complex tensors.")
+    return _out(_wrap(np.signbit(d if d.dtype.itemsize >= 2 and d.dtype.kind == "f"
+                                 else d.astype(np.float32))), out)
+
+
+def _same_dtype(a, b):
+    if a._data.dtype != b._data.dtype:
+        raise RuntimeError(f"{_tn(a._data.dtype)} did not match {_tn(b._data.dtype)}")
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """``|input - other| <= atol + rtol * |other|`` elementwise (inf equal to itself).
+
+    >>> ember.isclose(ember.tensor([1., 1.1]), ember.tensor([1.000001, 1.]))
+    tensor([ True, False])
+    """
+    _check_tensor(input, "isclose")
+    _check_tensor(other, "isclose", 2, "other")
+    _same_dtype(input, other)
+    if rtol < 0:
+        raise RuntimeError(f"rtol must be greater than or equal to zero, but got {rtol}")
+    if atol < 0:
+        raise RuntimeError(f"atol must be greater than or equal to zero, but got {atol}")
+    a, b = input._data, other._data
+    err = _bshape_error(a.shape, b.shape)
+    if err is not None:
+        raise err
+    if a.dtype.kind == "b":
+        return _wrap(np.broadcast_to(a == b, np.broadcast_shapes(a.shape, b.shape)).copy())
+    if a.dtype.kind in "iu":
+        a, b = a.astype(np.float64), b.astype(np.float64)
+    elif a.dtype.itemsize < 4 and a.dtype.kind == "f" or a.dtype.kind == "V":
+        a, b = a.astype(np.float32), b.astype(np.float32)
+    with _ign():
+        r = np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)
+    return _wrap(np.asarray(r))
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """True when every element of ``input`` is close to ``other`` (a Python bool).
+
+    >>> ember.allclose(ember.tensor([1., 2.]), ember.tensor([1., 2.000001]))
+    True
+    """
+    return builtins.bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
+
+
+def equal(input, other):
+    """True when both tensors have the same shape and the same values (a Python bool).
+
+    >>> ember.equal(ember.tensor([1, 2]), ember.tensor([1., 2.]))
+    True
+    """
+    _check_tensor(input, "equal")
+    _check_tensor(other, "equal", 2, "other")
+    a, b = input._data, other._data
+    if a.shape != b.shape:
+        return False
+    return builtins.bool(np.array_equal(a, b))
+
+
+class NanToNum(Op):
+    @staticmethod
+    def forward(ctx, a, nan, posinf, neginf):
+        ctx.save_for_backward(a)
+        if a.dtype.kind in "biu":
+            return a.copy()
+        return np.nan_to_num(a, copy=True, nan=nan, posinf=posinf, neginf=neginf)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return where(isfinite(a), g, 0.0)
+
+
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
+    """Replace NaN by ``nan``, +inf/-inf by ``posinf``/``neginf`` (default: the dtype's
+    largest/smallest finite value).
+
+    >>> ember.nan_to_num(ember.tensor([float('nan'), float('inf'), 1.]), posinf=9.)
+    tensor([0., 9., 1.])
+    """
+    _check_tensor(input, "nan_to_num")
+    return _out(apply_op(NanToNum, (input,), nan, posinf, neginf), out)
+
+
+def nan_to_num_(input, nan=0.0, posinf=None, neginf=None):
+    """In-place :func:`nan_to_num`.
+
+    >>> t = ember.tensor([float('nan'), 1.]); _ = t.nan_to_num_(); t
+    tensor([0., 1.])
+    """
+    return inplace_op(input, lambda s: nan_to_num(s, nan, posinf, neginf))
+
+
+# ---------------------------------------------------------------- Tensor methods and dunders
+def _u_inplace(fn):
+    def method(self, *args, **kw):
+        return inplace_op(self, lambda s: fn(s, *args, **kw))
+    method.__name__ = fn.__name__ + "_"
+    method.__doc__ = f"In-place :func:`{fn.__name__}`; returns ``self``."
+    return method
+
+
+def _r(fn):
+    def r(self, other):
+        if isinstance(other, _SCALARS):
+            other = as_tensor_like(other)
+        return fn(other, self)
+    r.__name__ = "__r" + fn.__name__ + "__"
+    return r
+
+
+_UNARY = {"exp2": exp2, "expm1": expm1, "log2": log2, "log10": log10, "log1p": log1p, "tan": tan,
+          "asin": asin, "arcsin": asin, "acos": acos, "arccos": acos, "atan": atan, "arctan": atan,
+          "sinh": sinh, "cosh": cosh, "asinh": asinh, "arcsinh": asinh, "acosh": acosh,
+          "arccosh": acosh, "atanh": atanh, "arctanh": atanh, "erf": erf, "erfc": erfc,
+          "erfinv": erfinv, "sign": sign, "sgn": sgn, "floor": floor, "ceil": ceil, "round": round,
+          "trunc": trunc, "fix": trunc, "frac": frac, "logit": logit, "sinc": sinc,
+          "deg2rad": deg2rad, "rad2deg": rad2deg, "nan_to_num": nan_to_num}
+_BINARY = {"atan2": atan2, "arctan2": atan2, "hypot": hypot, "remainder": remainder,
+           "fmod": fmod, "floor_divide": floor_divide, "copysign": copysign, "xlogy": xlogy,
+           "lerp": lerp, "addcmul": addcmul, "addcdiv": addcdiv}
+
+TENSOR_METHODS = dict(_UNARY)
+TENSOR_METHODS.update({k + "_": _u_inplace(v) for k, v in _UNARY.items() if k != "nan_to_num"})
+TENSOR_METHODS.update(_BINARY)
+TENSOR_METHODS.update({k + "_": _inplace(v, k) for k, v in _BINARY.items()})
+TENSOR_METHODS.update({
+    "positive": positive, "nan_to_num_": nan_to_num_, "float_power": float_power,
+    "float_power_": float_power_, "logaddexp": logaddexp, "logaddexp2": logaddexp2,
+    "clamp": clamp, "clip": clamp, "clamp_min": clamp_min, "clamp_max": clamp_max,
+    "clamp_": clamp_, "clip_": clamp_, "clamp_min_": clamp_min_, "clamp_max_": clamp_max_,
+    "maximum": maximum, "minimum": minimum, "fmax": fmax, "fmin": fmin, "where": _where_method,
+    "logical_and": logical_and, "logical_or": logical_or, "logical_xor": logical_xor,
+    "logical_not": logical_not, "logical_and_": _inplace_logical(logical_and),
+    "logical_or_": _inplace_logical(logical_or), "logical_xor_": _inplace_logical(logical_xor),
+    "logical_not_": _u_inplace(logical_not),
+    "bitwise_and": bitwise_and, "bitwise_or": bitwise_or, "bitwise_xor": bitwise_xor,
+    "bitwise_not": bitwise_not, "bitwise_left_shift": bitwise_left_shift,
+    "bitwise_right_shift": bitwise_right_shift,
+    "bitwise_and_": _inplace_logical(bitwise_and), "bitwise_or_": _inplace_logical(bitwise_or),
+    "bitwise_xor_": _inplace_logical(bitwise_xor), "bitwise_not_": _u_inplace(bitwise_not),
+    "bitwise_left_shift_": _inplace_logical(bitwise_left_shift),
+    "bitwise_right_shift_": _inplace_logical(bitwise_right_shift),
+    "isnan": isnan, "isinf": isinf, "isposinf": isposinf, "isneginf": isneginf,
+    "isfinite": isfinite, "isreal": isreal, "signbit": signbit, "isclose": isclose,
+    "allclose": allclose, "equal": equal,
+    "__and__": bitwise_and, "__or__": bitwise_or, "__xor__": bitwise_xor, "__invert__": _invert,
+    "__rand__": _r(bitwise_and), "__ror__": _r(bitwise_or), "__rxor__": _r(bitwise_xor),
+    "__iand__": _inplace_logical(bitwise_and), "__ior__": _inplace_logical(bitwise_or),
+    "__ixor__": _inplace_logical(bitwise_xor),
+    "__mod__": remainder, "__rmod__": _r(remainder), "__imod__": _inplace(remainder),
+    "__floordiv__": floor_divide, "__rfloordiv__": _r(floor_divide),
+    "__ifloordiv__": _inplace(floor_divide),
+    "__lshift__": bitwise_left_shift, "__rshift__": bitwise_right_shift,
+    "__rlshift__": _r(bitwise_left_shift), "__rrshift__": _r(bitwise_right_shift),
+    "__ilshift__": _inplace_logical(bitwise_left_shift),
+    "__irshift__": _inplace_logical(bitwise_right_shift),
+    "__pos__": positive,
+})
