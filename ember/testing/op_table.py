@@ -1,0 +1,867 @@
+"""The op table (OpInfo-lite): one entry per public op, driving the generic op tests.
+
+An entry names the op, says how to call it (``call(lib, *args, **kwargs)`` where ``lib`` is
+``ember`` or ``torch``, so the same entry runs both), gives sample inputs as NumPy arrays
+(0-d, 1-d, n-d, broadcasting pairs, non-contiguous, empty), a NumPy reference, the dtypes
+it supports, flags (differentiable, second derivatives, in-place variant) and error inputs.
+
+Adding an op is usually one line::
+
+    unary("exp", np.exp)
+    binary("atan2", np.arctan2, ints=False)
+
+An entry whose op ember does not have (yet) is kept out of ``OPS`` and listed in
+``PENDING``; the meta-test (tests/test_meta_coverage.py) fails when a public op has no entry.
+"""
+import builtins
+import contextlib
+import warnings
+import zlib
+from dataclasses import dataclass, field
+
+from .._backend import np
+
+FLOAT = ("float32", "float64")
+INTS = ("uint8", "int8", "int16", "int32", "int64")
+SIGNED = ("int8", "int16", "int32", "int64")
+NUM = FLOAT + INTS
+ALL = NUM + ("bool",)
+
+
+# --------------------------------------------------------------------------- samples
+
+@dataclass
+class Sample:
+    """Positional and keyword arguments of one call. NumPy arrays become tensors (also inside
+    lists/tuples); ``DT('float64')`` becomes the library's dtype; other values pass as-is."""
+    args: tuple
+    kwargs: dict = field(default_factory=dict)
+    desc: str = ""
+
+    def __repr__(self):
+        return self.desc or _describe(self.args, self.kwargs)
+
+
+@dataclass
+class ErrorInput:
+    sample: Sample
+    exc: type
+    match: str = None
+
+
+class DT:
+    """A dtype argument, resolved per library (``lib.float64``, ``np.float64``)."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return f"DT({self.name})"
+
+
+def _describe(args, kwargs):
+    def d(a):
+        if isinstance(a, np.ndarray):
+            tag = "" if a.flags.c_contiguous else "nc"
+            return f"{a.dtype.name}{list(a.shape)}{tag}"
+        if isinstance(a, (list, tuple)) and any(isinstance(x, np.ndarray) for x in a):
+            return "[" + ",".join(d(x) for x in a) + "]"
+        return repr(a)
+    parts = [d(a) for a in args] + [f"{k}={d(v)}" for k, v in kwargs.items()]
+    return "(" + ", ".join(parts) + ")"
+
+
+def npdtype(name):
+    if name == "bfloat16":
+        import ml_dtypes
+        return np.dtype(ml_dtypes.bfloat16)
+    return np.dtype(name)
+
+
+def make_array(rng, shape, dtype, low=-3.0, high=3.0, *, layout="c", nonzero=False, ints=False):
+    """Random array of ``shape``; ``layout`` 'c' contiguous, 'T' transposed, 's' strided."""
+    dt = npdtype(dtype)
+    if layout == "T" and len(shape) >= 2:
+        return make_array(rng, tuple(reversed(shape)), dtype, low, high, nonzero=nonzero,
+                          ints=ints).T
+    if dt.kind == "b":
+        a = rng.integers(0, 2, size=shape).astype(bool)
+    elif dt.kind in "iu":
+        lo, hi = int(np.floor(low)), int(np.ceil(high))
+        if dt.kind == "u":
+            lo = max(lo, 0)
+            hi = max(hi, lo + 1)
+        a = rng.integers(lo, hi + 1, size=shape).astype(dt)
+        if nonzero:
+            a[a == 0] = 1
+    else:
+        if ints:
+            a = rng.integers(int(low), int(high) + 1, size=shape).astype(np.float64)
+        else:
+            a = rng.uniform(low, high, size=shape)
+        if nonzero:
+            a = np.where(np.abs(a) < 0.25, np.where(a < 0, -0.5, 0.5), a)
+        a = a.astype(dt)
+    if layout == "s" and a.size:
+        big = np.zeros(a.shape + (2,), dtype=a.dtype)
+        big[..., 0] = a
+        a = big[..., 0]
+    return a
+
+
+UNARY_SHAPES = [((), "c"), ((5,), "c"), ((3, 4), "c"), ((3, 4), "T"), ((2, 3, 2), "s"),
+                ((0, 3), "c")]
+BINARY_SHAPES = [(((5,), "c"), ((5,), "c")), (((3, 4), "c"), ((4,), "c")),
+                 (((3, 1), "c"), ((1, 4), "c")), (((), "c"), ((3,), "c")),
+                 (((2, 3), "c"), ((), "c")), (((), "c"), ((), "c")),
+                 (((3, 4), "T"), ((3, 4), "s")), (((0, 3), "c"), ((3,), "c"))]
+
+
+def unary_samples(low=-3.0, high=3.0, *, nonzero=False, ints=False, extra=None):
+    """Samples for a one-tensor op over the standard shapes; ``extra(dtype, rng)`` adds more."""
+    def gen(dtype, rng):
+        out = [Sample((make_array(rng, s, dtype, low, high, layout=l, nonzero=nonzero, ints=ints),))
+               for s, l in UNARY_SHAPES]
+        if extra is not None:
+            out += extra(dtype, rng)
+        return out
+    return gen
+
+
+def binary_samples(low=-3.0, high=3.0, *, rhs_low=None, rhs_high=None, nonzero=False,
+                   ints=False, scalars=(1.5, 2), kwargs=None):
+    """Samples for a tensor-tensor op: same shape, broadcasting, 0-d, non-contiguous, empty and
+    a Python scalar right-hand side (floats only for float dtypes)."""
+    rl = low if rhs_low is None else rhs_low
+    rh = high if rhs_high is None else rhs_high
+
+    def gen(dtype, rng):
+        kw = dict(kwargs or {})
+        out = []
+        for (sa, la), (sb, lb) in BINARY_SHAPES:
+            a = make_array(rng, sa, dtype, low, high, layout=la, ints=ints)
+            b = make_array(rng, sb, dtype, rl, rh, layout=lb, nonzero=nonzero, ints=ints)
+            out.append(Sample((a, b), dict(kw)))
+        for sc in scalars:
+            if isinstance(sc, float) and npdtype(dtype).kind != "f":
+                continue
+            if isinstance(sc, builtins.bool) and npdtype(dtype).kind != "b":
+                continue
+            out.append(Sample((make_array(rng, (3, 4), dtype, low, high, ints=ints), sc), dict(kw)))
+        return out
+    return gen
+
+
+def reduce_samples(low=-3.0, high=3.0, *, dim_tuple=True, dim_none=True, keepdim=True, empty=True,
+                   ints=False, extra_kwargs=None, dim_required=False):
+    """Samples for a reduction: all elements, one dim (also negative), keepdim, dim tuples."""
+    def gen(dtype, rng):
+        ek = dict(extra_kwargs or {})
+        m = lambda s, l="c": make_array(rng, s, dtype, low, high, layout=l, ints=ints)  # noqa: E731
+        out = []
+        if dim_none and not dim_required:
+            out += [Sample((m(()),), dict(ek)), Sample((m((5,)),), dict(ek)),
+                    Sample((m((3, 4), "T"),), dict(ek))]
+        out += [Sample((m((3, 4)),), dict(dim=0, **ek)), Sample((m((3, 4)),), dict(dim=-1, **ek)),
+                Sample((m((2, 3, 2), "s"),), dict(dim=1, **ek))]
+        if keepdim:
+            out.append(Sample((m((3, 4)),), dict(dim=1, keepdim=True, **ek)))
+        if dim_tuple:
+            out.append(Sample((m((2, 3, 2)),), dict(dim=(0, 2), **ek)))
+        if empty:
+            out.append(Sample((m((0, 3)),), dict(dim=1, **ek)))
+        return out
+    return gen
+
+
+# --------------------------------------------------------------------------- entries
+
+def _default_call(name):
+    def call(lib, *args, **kwargs):
+        return getattr(lib, name)(*args, **kwargs)
+    return call
+
+
+def method_call(name):
+    """``call`` for an op used as a Tensor method (``args[0].name(*args[1:])``)."""
+    def call(lib, x, *args, **kwargs):
+        return getattr(x, name)(*args, **kwargs)
+    return call
+
+
+@dataclass
+class OpInfo:
+    """One op of the table (see the module docstring)."""
+    name: str
+    call: object = None          # call(lib, *args, **kwargs); default lib.<name>
+    ref: object = None           # NumPy reference on arrays (None: no forward reference check)
+    samples: object = None       # samples(dtype_name, rng) -> [Sample]
+    dtypes: tuple = FLOAT
+    grad: bool = True            # differentiable w.r.t. its float tensor inputs
+    gradgrad: bool = True        # second derivatives supported
+    inplace: str = None          # name of the in-place Tensor method (x.<inplace>(*rest))
+    errors: object = None        # errors() -> [ErrorInput]
+    covers: tuple = ()           # other public names/Tensor methods this entry stands for
+    aliases: tuple = ()          # names in covers that compute the same thing (checked equal)
+    needs: tuple = None          # names ember must have for the entry to be active
+    tol: dict = None             # dtype -> (rtol, atol) for forward checks
+    grad_tol: tuple = (1e-5, 1e-4)   # (rtol, atol) for float64 gradient checks
+    grad_args: tuple = None      # indices of positional args to differentiate (default: all float)
+    torch_call: object = None    # a different call for torch (default: call)
+    nondeterministic: bool = False   # outputs compared by ref only up to ordering
+    xfail: dict = field(default_factory=dict)   # check name -> reason (a known bug)
+
+    def __post_init__(self):
+        if self.call is None:
+            self.call = _default_call(self.name)
+        if self.needs is None:
+            self.needs = (self.name,)
+
+    def __repr__(self):
+        return f"OpInfo({self.name})"
+
+    def run(self, lib, sample, requires_grad=False):
+        """Call the op on ``lib`` (ember or torch); returns (output, leaf tensors with grad)."""
+        leaves = []
+        args = tuple(_convert(lib, a, requires_grad and self._grad_arg(i), leaves)
+                     for i, a in enumerate(sample.args))
+        kwargs = {k: _convert(lib, v, requires_grad and self.grad_args is None, leaves)
+                  for k, v in sample.kwargs.items()}
+        call = self.torch_call if (self.torch_call is not None and lib.__name__ == "torch") \
+            else self.call
+        return call(lib, *args, **kwargs), leaves
+
+    def _grad_arg(self, i):
+        return self.grad_args is None or i in self.grad_args
+
+    def reference(self, sample):
+        args = tuple(_convert(np, a, False, []) for a in sample.args)
+        kwargs = {k: _convert(np, v, False, []) for k, v in sample.kwargs.items()}
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            return self.ref(*args, **kwargs)
+
+    def sample_inputs(self, dtype, seed=0):
+        rng = np.random.default_rng(zlib.crc32(f"{self.name}/{dtype}/{seed}".encode()))
+        return self.samples(dtype, rng)
+
+    def error_inputs(self):
+        return self.errors() if self.errors is not None else []
+
+
+def _relayout(a):
+    """A fresh copy of ``a`` with the same (non-)contiguity."""
+    if a.flags.c_contiguous or a.ndim == 0:
+        return a.copy()
+    if a.ndim >= 2 and a.T.flags.c_contiguous:
+        return np.ascontiguousarray(a.T).T
+    big = np.zeros(a.shape + (2,), dtype=a.dtype)
+    big[..., 0] = a
+    return big[..., 0]
+
+
+def _convert(lib, x, grad, leaves):
+    if isinstance(x, _Pre):
+        return x.t
+    if isinstance(x, np.ndarray):
+        if lib is np:
+            return x.copy()
+        a = _relayout(x)
+        if lib.__name__ == "torch":
+            t = lib.from_numpy(a)
+        else:
+            from .._tensor import _wrap
+            t = _wrap(a)
+        if grad and a.dtype.kind in "fc":
+            t.requires_grad_(True)
+            leaves.append(t)
+        return t
+    if isinstance(x, DT):
+        return npdtype(x.name) if lib is np else getattr(lib, x.name)
+    if isinstance(x, (list, tuple)) and any(isinstance(v, (np.ndarray, DT, _Pre)) for v in x):
+        return type(x)(_convert(lib, v, grad, leaves) for v in x)
+    return x
+
+
+OPS_ALL = []
+
+
+def add(info):
+    OPS_ALL.append(info)
+    return info
+
+
+def entry(name, ref=None, samples=None, **kw):
+    return add(OpInfo(name, ref=ref, samples=samples, **kw))
+
+
+def unary(name, ref, low=-3.0, high=3.0, *, nonzero=False, dtypes=FLOAT, inplace=True,
+          extra=None, **kw):
+    """An elementwise op of one tensor; the in-place method ``name_`` is tested when it exists."""
+    return entry(name, ref, unary_samples(low, high, nonzero=nonzero, extra=extra), dtypes=dtypes,
+                 inplace=(name + "_") if inplace is True else inplace, **kw)
+
+
+def _bad_broadcast():
+    return [ErrorInput(Sample((np.ones(3, np.float32), np.ones(4, np.float32))), RuntimeError)]
+
+
+def binary(name, ref, low=-3.0, high=3.0, *, nonzero=False, dtypes=NUM, inplace=True,
+           ints=False, rhs_low=None, rhs_high=None, scalars=(1.5, 2), kwargs=None, **kw):
+    """An elementwise op of two tensors (or tensor and scalar), broadcasting."""
+    kw.setdefault("errors", _bad_broadcast)
+    return entry(name, ref, binary_samples(low, high, nonzero=nonzero, ints=ints, rhs_low=rhs_low,
+                                           rhs_high=rhs_high, scalars=scalars, kwargs=kwargs),
+                 dtypes=dtypes, inplace=(name + "_") if inplace is True else inplace, **kw)
+
+
+def compare(name, ref, **kw):
+    """A comparison: bool result, not differentiable, ties included (integer-valued floats)."""
+    return binary(name, ref, -2, 2, ints=True, dtypes=ALL, grad=False, gradgrad=False,
+                  scalars=(1.0, 1, True), **kw)
+
+
+def _bad_dim(n=5):
+    return lambda: [ErrorInput(Sample((np.ones((2, 3), np.float32),), dict(dim=n)), IndexError)]
+
+
+# --------------------------------------------------------------------------- references
+
+def _sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def _np_reduce(fn):
+    def ref(x, dim=None, keepdim=False, dtype=None):
+        axis = dim if not isinstance(dim, list) else tuple(dim)
+        if x.ndim == 0 and axis in (0, -1):
+            axis = None
+        r = fn(x, axis=axis, keepdims=keepdim)
+        return np.asarray(r) if dtype is None else np.asarray(r).astype(dtype)
+    return ref
+
+
+def _np_sum(x, dim=None, keepdim=False, dtype=None):
+    axis = None if (x.ndim == 0 and dim in (0, -1)) else dim
+    if dtype is None and x.dtype.kind in "biu":
+        dtype = np.int64
+    return np.asarray(np.sum(x, axis=axis, keepdims=keepdim, dtype=dtype))
+
+
+def _div_mode(mode):
+    def ref(a, b, rounding_mode=None):
+        with np.errstate(all="ignore"):
+            q = np.true_divide(a, b)
+            if np.asarray(q).dtype.kind != "f":
+                q = q.astype(np.float64)
+            r = np.trunc(q) if mode == "trunc" else np.floor(q)
+        if np.asarray(a).dtype.kind in "iu" and (not isinstance(b, float)):
+            return r.astype(np.asarray(a).dtype if isinstance(b, int) else np.result_type(a, b))
+        return r
+    return ref
+
+
+# --------------------------------------------------------------------------- elementwise
+
+binary("add", np.add, covers=("__add__", "__radd__", "__iadd__"))
+entry("add_alpha", lambda a, b, alpha: a + alpha * b, binary_samples(kwargs=dict(alpha=2)),
+      call=_default_call("add"), needs=("add",), dtypes=NUM, inplace="add_")
+binary("sub", np.subtract, dtypes=NUM, covers=("subtract", "subtract_", "__sub__", "__isub__"),
+       aliases=("subtract",))
+entry("sub_alpha", lambda a, b, alpha: a - alpha * b, binary_samples(kwargs=dict(alpha=2)),
+      call=_default_call("sub"), needs=("sub",), dtypes=NUM, inplace="sub_")
+binary("mul", np.multiply, dtypes=ALL, covers=("multiply", "multiply_", "__mul__", "__rmul__",
+                                                "__imul__"), aliases=("multiply",))
+binary("div", np.true_divide, nonzero=True,
+       covers=("divide", "true_divide", "divide_", "true_divide_", "__truediv__", "__itruediv__"),
+       aliases=("divide", "true_divide"))
+binary("div_trunc", _div_mode("trunc"), nonzero=True, call=_default_call("div"), needs=("div",),
+       kwargs=dict(rounding_mode="trunc"), grad=False, gradgrad=False, inplace="div_", ints=True,
+       low=-9, high=9, rhs_low=-4, rhs_high=4)
+binary("div_floor", _div_mode("floor"), nonzero=True, call=_default_call("div"), needs=("div",),
+       kwargs=dict(rounding_mode="floor"), grad=False, gradgrad=False, inplace="div_", ints=True,
+       low=-9, high=9, rhs_low=-4, rhs_high=4)
+binary("pow", np.power, 0.5, 2.0, rhs_low=-2, rhs_high=2, dtypes=FLOAT, covers=("__pow__", "__ipow__"),
+       scalars=(2, 0.5, 3.0))
+entry("pow_int", np.power, binary_samples(0, 4, rhs_low=0, rhs_high=3, scalars=(2, 3)),
+      call=_default_call("pow"), needs=("pow",), dtypes=INTS, grad=False, inplace="pow_")
+entry("rpow", lambda a: np.power(2.0, a), unary_samples(), call=lambda lib, a: 2.0 ** a,
+      needs=("__rpow__",), covers=("__rpow__",), dtypes=NUM)
+entry("rsub", lambda a: 2 - a, unary_samples(), call=lambda lib, a: 2 - a, needs=("__rsub__",),
+      covers=("__rsub__",), dtypes=NUM)
+entry("rdiv", lambda a: 2.0 / a, unary_samples(nonzero=True), call=lambda lib, a: 2.0 / a,
+      needs=("__rtruediv__",), covers=("__rtruediv__",), dtypes=NUM)
+unary("neg", np.negative, dtypes=FLOAT + SIGNED, covers=("negative", "__neg__", "negative_"),
+      aliases=("negative",))
+unary("exp", np.exp)
+unary("log", np.log, 0.1, 5.0)
+unary("sin", np.sin)
+unary("cos", np.cos)
+unary("tanh", np.tanh)
+unary("sigmoid", _sigmoid)
+unary("relu", lambda x: np.maximum(x, 0).astype(x.dtype), dtypes=FLOAT + SIGNED)
+unary("abs", np.abs, dtypes=NUM, covers=("absolute", "__abs__", "absolute_"), aliases=("absolute",),
+      nonzero=True)
+unary("sqrt", np.sqrt, 0.1, 5.0)
+unary("rsqrt", lambda x: 1 / np.sqrt(x), 0.1, 5.0)
+unary("square", np.square, dtypes=NUM)
+unary("reciprocal", np.reciprocal, nonzero=True)
+for _n, _f, _al in [("eq", np.equal, ("__eq__",)), ("ne", np.not_equal, ("not_equal", "__ne__")),
+                    ("lt", np.less, ("less", "__lt__")), ("le", np.less_equal, ("less_equal", "__le__")),
+                    ("gt", np.greater, ("greater", "__gt__")),
+                    ("ge", np.greater_equal, ("greater_equal", "__ge__"))]:
+    compare(_n, _f, covers=_al + tuple(a + "_" for a in _al if not a.startswith("_")),
+            aliases=tuple(a for a in _al if not a.startswith("_")), inplace=_n + "_")
+    del _n, _f, _al
+
+# --------------------------------------------------------------------------- reductions
+
+entry("sum", _np_sum, reduce_samples(), dtypes=ALL, errors=_bad_dim())
+entry("sum_dtype", _np_sum, reduce_samples(extra_kwargs=dict(dtype=DT("float64"))), dtypes=NUM,
+      call=_default_call("sum"), needs=("sum",))
+entry("mean", _np_reduce(np.mean), reduce_samples(), errors=lambda: _bad_dim()() + [
+    ErrorInput(Sample((np.ones(3, np.int64),)), RuntimeError)])
+entry("sum_to_size", lambda x, *size: _sum_to(x, size),
+      lambda dt, rng: [Sample((make_array(rng, (3, 4), dt), 1, 4)),
+                       Sample((make_array(rng, (2, 3, 4), dt, layout="T"), (3, 1))),
+                       Sample((make_array(rng, (3, 4), dt), 3, 4))],
+      call=method_call("sum_to_size"), dtypes=NUM,
+      errors=lambda: [ErrorInput(Sample((np.ones((3, 4), np.float32), 2, 4)), RuntimeError)])
+
+
+def _sum_to(x, size):
+    size = tuple(size[0]) if len(size) == 1 and isinstance(size[0], tuple) else tuple(size)
+    lead = x.ndim - len(size)
+    r = x.sum(axis=tuple(range(lead))) if lead else x
+    axes = tuple(i for i, s in enumerate(size) if s == 1 and r.shape[i] != 1)
+    return r.sum(axis=axes, keepdims=True) if axes else r
+
+
+# --------------------------------------------------------------------------- movement / views
+
+def _shape_samples(*specs):
+    """Samples from (shape, layout, *extra positional args) or (shape, layout, args, kwargs)."""
+    def gen(dtype, rng):
+        out = []
+        for sp in specs:
+            shape, layout, rest = sp[0], sp[1], sp[2:]
+            kwargs = {}
+            if rest and isinstance(rest[-1], dict):
+                rest, kwargs = rest[:-1], rest[-1]
+            out.append(Sample((make_array(rng, shape, dtype, layout=layout),) + tuple(rest), kwargs))
+        return out
+    return gen
+
+
+def movement(name, ref, *specs, method=False, dtypes=ALL, **kw):
+    kw.setdefault("call", method_call(name) if method else None)
+    return entry(name, ref, _shape_samples(*specs), dtypes=dtypes, **kw)
+
+
+def _np_reshape(x, *shape):
+    shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+    return x.reshape(shape)
+
+
+movement("reshape", _np_reshape, ((3, 4), "c", (4, 3)), ((3, 4), "T", (-1,)), ((2, 3, 2), "s", (6, 2)),
+         ((), "c", (1, 1)), ((0, 3), "c", (3, 0)), ((5,), "c", (5, 1)),
+         errors=lambda: [ErrorInput(Sample((np.ones((3, 4)), (5, 2))), RuntimeError)])
+movement("view", _np_reshape, ((3, 4), "c", 4, 3), ((3, 4), "c", (2, -1)), ((2, 3, 2), "c", 12),
+         ((), "c", 1), ((4,), "c", 2, 2), method=True,
+         errors=lambda: [ErrorInput(Sample((np.ones((3, 4)).T, 12)), RuntimeError),
+                         ErrorInput(Sample((np.ones((3, 4)), 5)), RuntimeError)])
+entry("view_as", lambda x, o: x.reshape(o.shape),
+      lambda dt, rng: [Sample((make_array(rng, (3, 4), dt), make_array(rng, (2, 6), dt)))],
+      call=method_call("view_as"), dtypes=ALL, grad_args=(0,))
+entry("reshape_as", lambda x, o: x.reshape(o.shape),
+      lambda dt, rng: [Sample((make_array(rng, (3, 4), dt, layout="T"), make_array(rng, (2, 6), dt)))],
+      call=method_call("reshape_as"), dtypes=ALL, grad_args=(0,))
+movement("transpose", lambda x, a, b: np.swapaxes(x, a, b) if x.ndim else x, ((3, 4), "c", 0, 1), ((2, 3, 2), "s", -1, 0),
+         ((5,), "c", 0, 0), ((), "c", 0, -1), covers=("swapaxes", "swapdims"),
+         aliases=("swapaxes", "swapdims"),
+         errors=lambda: [ErrorInput(Sample((np.ones((3, 4)), 0, 2)), IndexError)])
+movement("t", lambda x: x.T, ((3, 4), "c"), ((5,), "c"), ((), "c"), ((3, 4), "T"),
+         errors=lambda: [ErrorInput(Sample((np.ones((2, 3, 4)),)), RuntimeError)])
+movement("T", lambda x: x.T, ((3, 4), "c"), ((3, 4), "T"), call=lambda lib, x: x.T, needs=("T",))
+movement("mT", lambda x: np.swapaxes(x, -1, -2), ((2, 3, 4), "c"), ((3, 4), "T"),
+         call=lambda lib, x: x.mT, needs=("mT",))
+def _np_permute(x, *d):
+    return np.transpose(x, d[0] if len(d) == 1 and isinstance(d[0], tuple) else d)
+
+
+movement("permute", _np_permute, ((2, 3, 2), "c", (2, 0, 1)), ((3, 4), "T", (1, 0)), ((), "c", ()),
+         ((2, 3, 2), "s", (-1, 0, 1)),
+         errors=lambda: [ErrorInput(Sample((np.ones((3, 4)), (0, 0))), RuntimeError)])
+movement("permute_varargs", _np_permute, ((2, 3, 2), "c", 2, 0, 1), ((3, 4), "T", 1, 0),
+         call=method_call("permute"), needs=("permute",))
+movement("movedim", np.moveaxis, ((2, 3, 4), "c", 0, 2), ((2, 3, 4), "s", (0, 1), (2, 0)),
+         ((3, 4), "T", -1, 0), covers=("moveaxis",), aliases=("moveaxis",))
+movement("expand", lambda x, *s: np.broadcast_to(x, tuple(
+    x.shape[i - (len(s) - x.ndim)] if v == -1 else v for i, v in enumerate(s))),
+         ((3, 1), "c", 3, 4), ((1,), "c", 2, 3, 5), ((), "c", 4), ((3, 1), "c", -1, 2),
+         ((4, 1), "T", 2, 4, 3), method=True,
+         errors=lambda: [ErrorInput(Sample((np.ones((3, 2)), 3, 4)), RuntimeError)])
+entry("expand_as", lambda x, o: np.broadcast_to(x, o.shape),
+      lambda dt, rng: [Sample((make_array(rng, (3, 1), dt), make_array(rng, (2, 3, 4), dt)))],
+      call=method_call("expand_as"), dtypes=ALL, grad_args=(0,))
+
+
+def _np_squeeze(x, dim=None):
+    if dim is None:
+        return np.squeeze(x)
+    dims = dim if isinstance(dim, tuple) else (dim,)
+    dims = tuple(d % max(x.ndim, 1) for d in dims)
+    return np.squeeze(x, tuple(d for d in dims if x.ndim and x.shape[d] == 1))
+
+
+movement("squeeze", _np_squeeze, ((3, 1, 4, 1), "c"), ((3, 1, 4, 1), "c", 1), ((3, 1, 4), "c", 0),
+         ((1, 1), "c", {"dim": (0, 1)}), ((), "c"), ((1,), "c", -1),
+         errors=lambda: [ErrorInput(Sample((np.ones((3, 1)), 2)), IndexError)])
+movement("unsqueeze", np.expand_dims, ((3, 4), "c", 0), ((3, 4), "T", -1), ((), "c", 0), ((5,), "c", 1),
+         errors=lambda: [ErrorInput(Sample((np.ones((3, 1)), 3)), IndexError)])
+
+
+def _np_flatten(x, start_dim=0, end_dim=-1):
+    if x.ndim == 0:
+        return x.reshape(1)
+    s, e = start_dim % x.ndim, end_dim % x.ndim
+    return x.reshape(x.shape[:s] + (-1,) + x.shape[e + 1:]) if x.size else \
+        x.reshape(x.shape[:s] + (int(np.prod(x.shape[s:e + 1])),) + x.shape[e + 1:])
+
+
+movement("flatten", _np_flatten, ((2, 3, 4), "c"), ((2, 3, 4), "s", 1), ((2, 3, 4), "T", 0, 1),
+         ((), "c"), ((0, 3), "c"), ((2, 3, 4), "c", {"start_dim": -2, "end_dim": -1}))
+movement("unflatten", lambda x, d, s: x.reshape(x.shape[:d % x.ndim] + tuple(s) + x.shape[d % x.ndim + 1:]),
+         ((2, 6), "c", 1, (2, 3)), ((6, 2), "T", 0, (3, -1)), method=True)
+
+
+def _getitem_samples(dtype, rng):
+    m = lambda s, l="c": make_array(rng, s, dtype, layout=l)  # noqa: E731
+    idx_list = [(1,), (-1,), (slice(1, 3),), ((slice(None), 1),), ((Ellipsis, 0),),
+                ((None, slice(None, None, 2)),), ((0, slice(None), None),)]
+    out = [Sample((m((3, 4, 2)), i[0])) for i in idx_list]
+    out += [Sample((m((4, 3), "T"), (slice(1, None), slice(None, 2)))),
+            Sample((m((5,)), np.array([0, 2, 2, 4]))),
+            Sample((m((3, 4)), (np.array([0, 2]), np.array([1, 3])))),
+            Sample((m((3, 4)), np.array([True, False, True]))),
+            Sample((m(()), None)), Sample((m(()), ()))]
+    return out
+
+
+entry("__getitem__", lambda x, i: x[i], _getitem_samples, dtypes=ALL,
+      call=lambda lib, x, i: x[_index_to(lib, i)], grad_args=(0,),
+      errors=lambda: [ErrorInput(Sample((np.ones((3, 4)), 3)), IndexError),
+                      ErrorInput(Sample((np.ones((3, 4)), (0, 0, 0))), IndexError)])
+
+
+def _index_to(lib, i):
+    """Index arrays become the library's tensors (ember and torch alike)."""
+    if isinstance(i, np.ndarray):
+        return lib.from_numpy(i)
+    if isinstance(i, tuple):
+        return tuple(_index_to(lib, v) for v in i)
+    return i
+
+
+def _setitem_call(lib, x, i, v):
+    y = x.clone()
+    y[_index_to(lib, i)] = v
+    return y
+
+
+def _setitem_ref(x, i, v):
+    y = x.copy()
+    y[i] = v
+    return y
+
+
+entry("__setitem__", _setitem_ref,
+      lambda dt, rng: [Sample((make_array(rng, (3, 4), dt), 1, make_array(rng, (4,), dt))),
+                       Sample((make_array(rng, (3, 4), dt, layout="T"), (slice(None), 0),
+                               make_array(rng, (), dt))),
+                       Sample((make_array(rng, (3, 4), dt), (slice(0, 2), slice(1, 3)),
+                               make_array(rng, (1, 2), dt))),
+                       Sample((make_array(rng, (5,), dt), np.array([0, 3]), make_array(rng, (2,), dt))),
+                       Sample((make_array(rng, (3, 4), dt), 0, 2))],
+      call=_setitem_call, needs=("__setitem__", "clone"), dtypes=NUM)
+
+# --------------------------------------------------------------------------- conversion / copies
+
+unary("clone", lambda x: x.copy(), dtypes=ALL, inplace=None)
+unary("contiguous", lambda x: np.array(x, order="C"), dtypes=ALL, inplace=None,
+      call=method_call("contiguous"))
+entry("to", lambda x, d: x.astype(d), lambda dt, rng: [
+    Sample((make_array(rng, s, dt, layout=l), DT("float64"))) for (s, l) in UNARY_SHAPES],
+      call=method_call("to"), dtypes=NUM)
+entry("to_lower", lambda x, d: x.astype(d), lambda dt, rng: [
+    Sample((make_array(rng, s, dt, layout=l), DT(t))) for (s, l) in UNARY_SHAPES
+    for t in ("float32", "float16")], call=method_call("to"), needs=("to",), dtypes=NUM, grad=False)
+entry("to_int", lambda x, d: x.astype(d), lambda dt, rng: [
+    Sample((make_array(rng, s, dt, layout=l, ints=True), DT("int64"))) for (s, l) in UNARY_SHAPES],
+      call=method_call("to"), needs=("to",), dtypes=ALL, grad=False)
+
+
+def _inplace_copy(name):
+    def call(lib, x, *args):
+        y = x.clone()
+        r = getattr(y, name)(*args)
+        assert r is y
+        return y
+    return call
+
+
+entry("copy_", lambda x, s: np.broadcast_to(s, x.shape).astype(x.dtype),
+      lambda dt, rng: [Sample((make_array(rng, (3, 4), dt), make_array(rng, (3, 4), dt, layout="T"))),
+                       Sample((make_array(rng, (3, 4), dt), make_array(rng, (4,), dt))),
+                       Sample((make_array(rng, (), dt), make_array(rng, (), dt)))],
+      call=_inplace_copy("copy_"), needs=("copy_", "clone"), dtypes=NUM)
+entry("fill_", lambda x, v: np.full_like(x, v),
+      lambda dt, rng: [Sample((make_array(rng, s, dt, layout=l), 2)) for s, l in UNARY_SHAPES],
+      call=_inplace_copy("fill_"), needs=("fill_", "clone"), dtypes=NUM)
+entry("zero_", np.zeros_like,
+      lambda dt, rng: [Sample((make_array(rng, s, dt, layout=l),)) for s, l in UNARY_SHAPES],
+      call=_inplace_copy("zero_"), needs=("zero_", "clone"), dtypes=ALL)
+
+
+# --------------------------------------------------------------------------- 0-d reductions
+
+def reduce_0d(name, ref, dtypes=FLOAT, **kw):
+    """A reduction over ``dim=0``/``-1`` of a 0-d tensor (PyTorch allows it)."""
+    return entry(name + "_0d_dim", ref, lambda dt, rng: [
+        Sample((make_array(rng, (), dt),), dict(dim=0)), Sample((make_array(rng, (), dt),), dict(dim=-1)),
+        Sample((make_array(rng, (), dt),), dict(dim=0, keepdim=True))],
+        call=_default_call(name), needs=(name,), dtypes=dtypes, **kw)
+
+
+_BUG_0D = {"*": "reduce over dim=0 of a 0-d tensor raises numpy AxisError/IndexError (torch allows it)"}
+reduce_0d("sum", _np_sum, dtypes=NUM, xfail=_BUG_0D)
+reduce_0d("mean", _np_reduce(np.mean), xfail=_BUG_0D)
+
+
+def known_bug(names, check, reason):
+    """Mark a check of some entries as a known failure (reported to the op's owner)."""
+    for o in OPS_ALL:
+        if o.name in names:
+            o.xfail.setdefault(check, reason)
+
+
+known_bug({"exp", "tanh", "sigmoid", "sqrt", "rsqrt", "reciprocal", "rpow"}, "gradgrad",
+          "the op saves its output as a plain array, so grad(create_graph=True) has no graph through "
+          "it: the second derivative w.r.t. the input comes out 0")
+
+
+known_bug({o.name for o in OPS_ALL if o.errors is _bad_broadcast}, "errors",
+          "shapes that do not broadcast ((3,) with (4,)) raise NumPy's ValueError; torch raises "
+          "RuntimeError")
+
+
+# --------------------------------------------------------------------------- the active table
+
+def _ember_has(name):
+    import ember
+    from .. import ops as _ops
+    return name in _ops.public or hasattr(ember.Tensor, name) or hasattr(ember, name)
+
+
+def _active():
+    ops, pending = [], []
+    for info in OPS_ALL:
+        (ops if all(_ember_has(n) for n in info.needs) else pending).append(info)
+    return ops, pending
+
+
+OPS, PENDING = _active()
+OPS_BY_NAME = {o.name: o for o in OPS}
+assert len(OPS_BY_NAME) == len(OPS), "duplicate entry names in the op table"
+
+
+@contextlib.contextmanager
+def quiet():
+    """Silence NumPy floating point warnings in reference computations."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        yield
+
+
+def covered_names():
+    """Public names and Tensor methods that the active entries stand for."""
+    names = set()
+    for o in OPS:
+        names.update(o.needs)
+        names.update(o.covers)
+        if o.inplace:
+            names.add(o.inplace)
+    return names
+
+
+def params(check, ops=None):
+    """pytest parameters over the table, with known failures marked xfail for ``check``."""
+    import pytest
+    out = []
+    for o in (OPS if ops is None else ops):
+        marks = []
+        reason = o.xfail.get(check) or o.xfail.get("*")
+        if reason:
+            marks.append(pytest.mark.xfail(reason=reason, strict=False))
+        out.append(pytest.param(o, id=o.name, marks=marks))
+    return out
+
+
+# --------------------------------------------------------------------------- check helpers
+
+def outputs(out):
+    """An op's output as a flat list (tuples, lists and namedtuples are unpacked)."""
+    if isinstance(out, (tuple, list)):
+        r = []
+        for o in out:
+            r += outputs(o)
+        return r
+    return [out]
+
+
+def ref_outputs(out):
+    if isinstance(out, (tuple, list)):
+        r = []
+        for o in out:
+            r += ref_outputs(o)
+        return r
+    return [np.asarray(out)]
+
+
+def forward_tol(info, dtype, out_dtype=None):
+    """(rtol, atol) for comparing an output of dtype ``out_dtype`` (a NumPy dtype) computed from
+    ``dtype`` inputs; exact for integer and bool outputs."""
+    if info.tol and dtype in info.tol:
+        return info.tol[dtype]
+    if out_dtype is not None:
+        kind = np.dtype(out_dtype).kind
+        if kind in "biu":
+            return (0, 0)
+        dtype = np.dtype(out_dtype).name if kind == "f" else dtype
+    return {"float32": (1e-5, 1e-5), "float64": (1e-7, 1e-7), "float16": (1e-3, 1e-3),
+            "bfloat16": (1.6e-2, 1e-2)}.get(dtype, (0, 0))
+
+
+def _ember():
+    import ember
+    return ember
+
+
+def _diff_outputs(out):
+    return [o for o in outputs(out) if getattr(o, "requires_grad", False)]
+
+
+def _weighted(outs, vs):
+    """sum_i <out_i, v_i> as a float (NumPy)."""
+    return builtins.sum(float(np.sum(np.asarray(o._data, dtype=np.float64) * v)) for o, v in zip(outs, vs))
+
+
+def run_with(info, sample, values):
+    """Run ``info`` on ember (no grad) with the float inputs replaced by ``values``."""
+    em = _ember()
+    it = iter(values)
+
+    def sub(x):
+        if isinstance(x, np.ndarray) and x.dtype.kind == "f":
+            return next(it)
+        if isinstance(x, (list, tuple)) and any(isinstance(v, np.ndarray) for v in x):
+            return type(x)(sub(v) for v in x)
+        return x
+    args = tuple(sub(a) if info._grad_arg(i) else a for i, a in enumerate(sample.args))
+    kwargs = {k: (sub(v) if info.grad_args is None else v) for k, v in sample.kwargs.items()}
+    with em.no_grad():
+        out, _ = info.run(em, Sample(args, kwargs))
+    return [o for o in outputs(out) if hasattr(o, "_data") and o._data.dtype.kind == "f"]
+
+
+def numeric_grad(fn, xs, eps=1e-6):
+    """Central differences of the scalar function ``fn(list_of_arrays)`` w.r.t. each array."""
+    grads = []
+    for k, x in enumerate(xs):
+        g = np.zeros(x.shape)
+        for j in range(x.size):
+            xp = [a.copy() for a in xs]
+            xm = [a.copy() for a in xs]
+            xp[k].flat[j] += eps
+            xm[k].flat[j] -= eps
+            g.flat[j] = (fn(xp) - fn(xm)) / (2 * eps)
+        grads.append(g)
+    return grads
+
+
+def leaf_arrays(leaves):
+    return [np.array(t._data, dtype=np.float64) for t in leaves]
+
+
+def check_grad(info, sample, rng, *, second=False, rtol=1e-3, atol=1e-5):
+    """Compare autograd gradients (or second derivatives) with central differences in float64.
+
+    Returns False when the sample has nothing to differentiate."""
+    from ._comparison import assert_close
+    em = _ember()
+    out, leaves = info.run(em, sample, requires_grad=True)
+    if not leaves:
+        return False
+    outs = _diff_outputs(out)
+    if not outs:
+        raise AssertionError(f"{info.name}{sample!r}: no output requires grad although inputs do")
+    x0 = leaf_arrays(leaves)
+    vs = [rng.standard_normal(o.shape) for o in outs]
+    if not second:
+        g = em.autograd.grad(outs, leaves, [em.tensor(v) for v in vs], allow_unused=True)
+        analytic = [np.zeros(x.shape) if gi is None else np.asarray(gi._data) for gi, x in zip(g, x0)]
+        numeric = numeric_grad(lambda xs: _weighted(run_with(info, sample, xs), vs), x0)
+        for i, (a, n) in enumerate(zip(analytic, numeric)):
+            assert_close(a, n, rtol=rtol, atol=atol, check_dtype=False,
+                         msg=lambda m, i=i: f"{info.name}{sample!r}: gradient of input {i} differs "
+                                            f"from finite differences\n{m}")
+        return True
+    vt = [em.tensor(v, requires_grad=True) for v in vs]
+    g = em.autograd.grad(outs, leaves, vt, create_graph=True, allow_unused=True)
+    us = [rng.standard_normal(x.shape) for x in x0]
+    terms = [(gi * em.tensor(u)).sum() for gi, u in zip(g, us) if gi is not None and gi.requires_grad]
+    if not terms:
+        return False  # the gradient does not depend on inputs or grad_output
+    total = terms[0]
+    for t in terms[1:]:
+        total = total + t
+    gg = em.autograd.grad(total, list(leaves) + vt, allow_unused=True)
+    analytic = [np.zeros(x.shape) if gi is None else np.asarray(gi._data)
+                for gi, x in zip(gg, x0 + vs)]
+    nx = len(x0)
+
+    def first(arrs):
+        xs, v = arrs[:nx], arrs[nx:]
+        ts = [em.tensor(a, requires_grad=True) for a in xs]
+        it = iter(ts)
+        o, _ = info.run(em, _substitute(info, sample, it))
+        os_ = _diff_outputs(o)
+        gs = em.autograd.grad(os_, ts, [em.tensor(a) for a in v], allow_unused=True)
+        return builtins.sum(float(np.sum(np.asarray(gi._data) * u)) for gi, u in zip(gs, us)
+                            if gi is not None)
+    numeric = numeric_grad(first, x0 + vs)
+    for i, (a, n) in enumerate(zip(analytic, numeric)):
+        what = f"input {i}" if i < nx else f"grad_output {i - nx}"
+        assert_close(a, n, rtol=rtol, atol=atol, check_dtype=False,
+                     msg=lambda m, w=what: f"{info.name}{sample!r}: second derivative w.r.t. {w} "
+                                           f"differs from finite differences\n{m}")
+    return True
+
+
+class _Pre:
+    """A ready-made tensor standing in for an array in a sample (used by second-order checks)."""
+
+    def __init__(self, t):
+        self.t = t
+
+
+def _substitute(info, sample, it):
+    def sub(x):
+        if isinstance(x, np.ndarray) and x.dtype.kind == "f":
+            return _Pre(next(it))
+        if isinstance(x, (list, tuple)) and any(isinstance(v, np.ndarray) for v in x):
+            return type(x)(sub(v) for v in x)
+        return x
+    args = tuple(sub(a) if info._grad_arg(i) else a for i, a in enumerate(sample.args))
+    kwargs = {k: (sub(v) if info.grad_args is None else v) for k, v in sample.kwargs.items()}
+    return Sample(args, kwargs)

@@ -1,0 +1,143 @@
+"""Generic tests driven by the op table (ember/testing/op_table.py): every entry's forward
+against its NumPy reference, output dtypes against PyTorch's, gradients and second
+derivatives against central differences in float64, error inputs, in-place variants and
+aliases."""
+import numpy as np
+import pytest
+
+import ember
+from ember.testing import assert_close
+from ember.testing import op_table as T
+
+_TORCH_DT = {}
+
+
+def _samples(info, dtype):
+    return info.sample_inputs(dtype)
+
+
+@pytest.mark.parametrize("info", T.params("forward"))
+def test_forward_matches_reference(info):
+    if info.ref is None:
+        pytest.skip("no NumPy reference")
+    n = 0
+    for dtype in info.dtypes:
+        for s in _samples(info, dtype):
+            out, _ = info.run(ember, s)
+            got = [np.asarray(o._data) for o in T.outputs(out)]
+            with T.quiet():
+                exp = T.ref_outputs(info.reference(s))
+            assert len(got) == len(exp), f"{info.name}{s!r}: {len(got)} outputs, reference {len(exp)}"
+            for g, e in zip(got, exp):
+                rtol, atol = T.forward_tol(info, dtype, g.dtype)
+                assert_close(g, e, rtol=rtol, atol=atol, equal_nan=True, check_dtype=False,
+                             msg=lambda m: f"{info.name}[{dtype}]{s!r} vs NumPy:\n{m}")
+            n += 1
+    assert n
+
+
+@pytest.mark.parametrize("info", T.params("dtype"))
+def test_output_dtype_and_shape_match_torch(info):
+    torch = pytest.importorskip("torch")
+    for dtype in info.dtypes:
+        for s in _samples(info, dtype):
+            out, _ = info.run(ember, s)
+            tout, _ = info.run(torch, s)
+            eo, to = T.outputs(out), T.outputs(tout)
+            assert len(eo) == len(to)
+            for e, t in zip(eo, to):
+                assert repr(e.dtype) == str(t.dtype), f"{info.name}[{dtype}]{s!r}: dtype {e.dtype}, torch {t.dtype}"
+                assert tuple(e.shape) == tuple(t.shape), \
+                    f"{info.name}[{dtype}]{s!r}: shape {tuple(e.shape)}, torch {tuple(t.shape)}"
+
+
+def _grad_ops():
+    return [o for o in T.OPS if o.grad and "float64" in o.dtypes]
+
+
+@pytest.mark.parametrize("info", T.params("grad", _grad_ops()))
+def test_gradient_vs_finite_differences(info):
+    rng = np.random.default_rng(0)
+    checked = 0
+    for s in _samples(info, "float64"):
+        checked += T.check_grad(info, s, rng, rtol=info.grad_tol[0] * 100, atol=info.grad_tol[1] / 10)
+    assert checked, "no sample had differentiable inputs"
+
+
+@pytest.mark.parametrize("info", T.params("gradgrad", [o for o in _grad_ops() if o.gradgrad]))
+def test_second_derivative_vs_finite_differences(info):
+    rng = np.random.default_rng(1)
+    for s in _samples(info, "float64"):
+        T.check_grad(info, s, rng, second=True, rtol=1e-3, atol=1e-4)
+
+
+@pytest.mark.parametrize("info", T.params("errors", [o for o in T.OPS if o.errors]))
+def test_error_inputs_raise(info):
+    for e in info.error_inputs():
+        with pytest.raises(e.exc, match=e.match):
+            info.run(ember, e.sample)
+
+
+@pytest.mark.parametrize("info", T.params("inplace", [o for o in T.OPS if o.inplace]))
+def test_inplace_matches_out_of_place(info):
+    if not hasattr(ember.Tensor, info.inplace):
+        pytest.skip(f"ember has no Tensor.{info.inplace}")
+    n = 0
+    for dtype in info.dtypes:
+        for s in _samples(info, dtype):
+            if not s.args or not isinstance(s.args[0], np.ndarray):
+                continue
+            out, _ = info.run(ember, s)
+            if not isinstance(out, ember.Tensor) or tuple(out.shape) != s.args[0].shape \
+                    or out._data.dtype != s.args[0].dtype:
+                continue
+            x = ember.tensor(s.args[0])
+            rest = T.Sample(s.args[1:], s.kwargs)
+            r, _ = T.OpInfo("_", call=lambda lib, *a, **k: getattr(x, info.inplace)(*a, **k)).run(ember, rest)
+            assert r is x, f"{info.inplace} must return self"
+            assert_close(x, out, equal_nan=True, msg=lambda m: f"{info.inplace}[{dtype}]{s!r}:\n{m}")
+            n += 1
+    assert n, "no sample had an output of the input's shape and dtype"
+
+
+def _alias_cases():
+    cases = []
+    for o in T.OPS:
+        for a in o.aliases:
+            cases.append(pytest.param(o, a, id=f"{o.name}-{a}"))
+    return cases
+
+
+@pytest.mark.parametrize("info,alias", _alias_cases())
+def test_alias_same_result(info, alias):
+    for s in _samples(info, info.dtypes[0])[:4]:
+        out, _ = info.run(ember, s)
+        fn = getattr(ember, alias, None)
+        args, _ = T.OpInfo("_", call=lambda lib, *a, **k: (a, k)).run(ember, s)
+        a, k = args
+        got = fn(*a, **k) if fn is not None else getattr(a[0], alias)(*a[1:], **k)
+        assert_close(got, out, equal_nan=True)
+
+
+def _method_cases():
+    return [o for o in T.OPS if getattr(o.call, "__name__", "") == "call"
+            and getattr(o.call, "__qualname__", "").startswith("_default_call")
+            and o.name in T.OPS_BY_NAME and hasattr(ember.Tensor, o.needs[0])
+            and hasattr(ember, o.needs[0])]
+
+
+@pytest.mark.parametrize("info", T.params("method", _method_cases()))
+def test_method_variant_same_result(info):
+    name = info.needs[0]
+    for s in _samples(info, info.dtypes[0])[:4]:
+        if not s.args or not isinstance(s.args[0], np.ndarray):
+            continue
+        out, _ = info.run(ember, s)
+        args, _ = T.OpInfo("_", call=lambda lib, *a, **k: (a, k)).run(ember, s)
+        a, k = args
+        assert_close(getattr(a[0], name)(*a[1:], **k), out, equal_nan=True)
+
+
+def test_table_is_not_empty_and_names_unique():
+    assert len(T.OPS) >= 50
+    assert len({o.name for o in T.OPS}) == len(T.OPS)
