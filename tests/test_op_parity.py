@@ -1,0 +1,100 @@
+"""Parity with real PyTorch for every op-table entry: forward values, output dtypes and
+shapes, and input gradients for a random grad_output (float32 and float64, including the
+broadcasting, 0-d, non-contiguous and empty samples), and the exception type on bad input."""
+import numpy as np
+import pytest
+
+import ember
+from ember.testing import assert_close
+from ember.testing import op_table as T
+
+torch = pytest.importorskip("torch")
+
+_TOL = {"float32": (1e-5, 1e-5), "float64": (1e-7, 1e-7)}
+
+
+def _tol(info, out_np_dtype):
+    return T.forward_tol(info, out_np_dtype.name if out_np_dtype.kind == "f" else "int", out_np_dtype)
+
+
+def _to_np(t):
+    if isinstance(t, ember.Tensor):
+        return np.asarray(t._data)
+    return t.detach().numpy() if t.dtype != torch.bfloat16 else t.detach().float().numpy()
+
+
+def _compare_outputs(info, dtype, s, eout, tout):
+    eo, to = T.outputs(eout), T.outputs(tout)
+    assert len(eo) == len(to), f"{info.name}{s!r}: {len(eo)} outputs, torch {len(to)}"
+    for i, (e, t) in enumerate(zip(eo, to)):
+        where = f"{info.name}[{dtype}]{s!r} output {i}"
+        if not isinstance(t, torch.Tensor):
+            assert not isinstance(e, ember.Tensor), f"{where}: torch returns {type(t)}, ember a Tensor"
+            assert e == t or (e != e and t != t), f"{where}: {e!r} != torch {t!r}"
+            continue
+        assert repr(e.dtype) == str(t.dtype), f"{where}: dtype {e.dtype}, torch {t.dtype}"
+        assert tuple(e.shape) == tuple(t.shape), f"{where}: shape {tuple(e.shape)}, torch {tuple(t.shape)}"
+        en, tn = _to_np(e), _to_np(t)
+        rtol, atol = _tol(info, en.dtype)
+        if info.nondeterministic:
+            continue
+        assert_close(en, tn, rtol=rtol, atol=atol, equal_nan=True, check_dtype=False,
+                     msg=lambda m: f"{where} vs torch:\n{m}")
+
+
+def _float_dtypes(info):
+    return [d for d in info.dtypes if d in _TOL]
+
+
+@pytest.mark.parametrize("info", T.params("parity_forward"))
+def test_forward_parity(info):
+    dts = _float_dtypes(info) or list(info.dtypes)
+    for dtype in dts:
+        for s in info.sample_inputs(dtype):
+            eout, _ = info.run(ember, s)
+            tout, _ = info.run(torch, s)
+            _compare_outputs(info, dtype, s, eout, tout)
+
+
+def _grad_ops():
+    return [o for o in T.OPS if o.grad and _float_dtypes(o)]
+
+
+def _grads(lib, info, s, seed):
+    out, leaves = info.run(lib, s, requires_grad=True)
+    outs = [o for o in T.outputs(out) if getattr(o, "requires_grad", False)]
+    if not leaves or not outs:
+        return out, leaves, None
+    rng = np.random.default_rng(seed)
+    vs = [rng.standard_normal(tuple(o.shape)).astype(_to_np(o).dtype) for o in outs]
+    g = lib.autograd.grad(outs, leaves, [lib.from_numpy(v) for v in vs], allow_unused=True)
+    return out, leaves, [None if gi is None else _to_np(gi) for gi in g]
+
+
+@pytest.mark.parametrize("info", T.params("parity_grad", _grad_ops()))
+def test_gradient_parity(info):
+    for dtype in _float_dtypes(info):
+        for k, s in enumerate(info.sample_inputs(dtype)):
+            eout, eleaves, eg = _grads(ember, info, s, k)
+            tout, tleaves, tg = _grads(torch, info, s, k)
+            if tg is None:
+                assert eg is None or all(g is None or not np.any(g) for g in eg), \
+                    f"{info.name}[{dtype}]{s!r}: torch output does not require grad, ember's does"
+                continue
+            assert eg is not None, f"{info.name}[{dtype}]{s!r}: ember output does not require grad"
+            for i, (a, b) in enumerate(zip(eg, tg)):
+                shape = tuple(tleaves[i].shape)
+                a = np.zeros(shape) if a is None else a
+                b = np.zeros(shape) if b is None else b
+                rtol, atol = _TOL[dtype]
+                assert a.dtype == b.dtype, f"{info.name}[{dtype}]{s!r}: grad {i} dtype {a.dtype}, torch {b.dtype}"
+                assert_close(a, b, rtol=rtol * 10, atol=atol * 10, equal_nan=True, check_dtype=False,
+                             msg=lambda m: f"{info.name}[{dtype}]{s!r}: gradient of input {i} vs torch:\n{m}")
+
+
+@pytest.mark.parametrize("info", T.params("parity_errors", [o for o in T.OPS if o.errors]))
+def test_error_type_parity(info):
+    """The table's expected exception type is the one PyTorch raises."""
+    for e in info.error_inputs():
+        with pytest.raises(e.exc):
+            info.run(torch, e.sample)
