@@ -22,7 +22,7 @@ del _ops
 from ._random import (manual_seed, seed, initial_seed, Generator, default_generator,  # noqa: E402
                       get_rng_state, set_rng_state)
 
-from . import nn  # noqa: E402
+from . import nn, optim  # noqa: E402
 
 __version__ = "0.1.0"
 

@@ -1,0 +1,11 @@
+"""Optimizers, ``torch.optim``.
+
+>>> opt = ember.optim.Adam(ember.nn.Linear(2, 1).parameters(), lr=1e-3)
+>>> len(opt.param_groups[0]["params"])
+2
+"""
+from .optimizer import Optimizer
+from .sgd import SGD
+from .adam import Adam, AdamW
+
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW"]

@@ -1,0 +1,207 @@
+"""``Optimizer``: parameter groups, per-parameter state, and PyTorch's state_dict layout.
+
+Each optimizer is one file with one code path: ``_init_state`` makes a parameter's
+state, ``_update`` changes the parameter's array in place (outside the graph).
+
+>>> w = ember.nn.Parameter(ember.ones(2))
+>>> opt = ember.optim.SGD([w], lr=0.5)
+>>> (w * w).sum().backward(); opt.step(); w
+Parameter containing:
+tensor([0., 0.], requires_grad=True)
+"""
+from collections import defaultdict
+from copy import deepcopy
+from itertools import chain
+
+from .._tensor import Tensor, _wrap
+from .._backend import np
+from ..autograd.grad_mode import no_grad
+
+__all__ = ["Optimizer", "required"]
+
+
+class _Required:
+    def __repr__(self):
+        return "<required parameter>"
+
+
+required = _Required()
+
+
+class Optimizer:
+    """Base class: holds ``param_groups`` (list of dicts) and ``state`` (param -> dict)."""
+
+    def __init__(self, params, defaults):
+        self.defaults = defaults
+        self.state = defaultdict(dict)
+        self.param_groups = []
+        self._step_hooks = {}
+        if isinstance(params, Tensor):
+            raise TypeError("params argument given to the optimizer should be an iterable of Tensors "
+                            f"or dicts, but got {type(params).__name__}")
+        param_groups = list(params)
+        if len(param_groups) == 0:
+            raise ValueError("optimizer got an empty parameter list")
+        if not isinstance(param_groups[0], dict):
+            param_groups = [{"params": param_groups}]
+        for g in param_groups:
+            self.add_param_group(g)
+
+    def __getstate__(self):
+        return {"defaults": self.defaults, "state": self.state, "param_groups": self.param_groups}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+
+    def __repr__(self):
+        s = self.__class__.__name__ + " ("
+        for i, group in enumerate(self.param_groups):
+            s += f"\nParameter Group {i}"
+            for key in sorted(group):
+                if key != "params":
+                    s += f"\n    {key}: {group[key]}"
+        return s + "\n)"
+
+    def add_param_group(self, param_group):
+        """Add a group of parameters with its own options (others default to ``defaults``).
+
+        >>> a, b = ember.nn.Parameter(ember.ones(1)), ember.nn.Parameter(ember.ones(1))
+        >>> opt = ember.optim.SGD([a], lr=0.1); opt.add_param_group({"params": [b], "lr": 0.01})
+        >>> [g["lr"] for g in opt.param_groups]
+        [0.1, 0.01]
+        """
+        if not isinstance(param_group, dict):
+            raise TypeError(f"param_group must be a dict, but got {type(param_group).__name__}")
+        params = param_group["params"]
+        if isinstance(params, Tensor):
+            param_group["params"] = [params]
+        elif isinstance(params, set):
+            raise TypeError("optimizer parameters need to be organized in ordered collections, but the "
+                            "ordering of tensors in sets will change between runs. Please use a list instead.")
+        else:
+            param_group["params"] = list(params)
+        for p in param_group["params"]:
+            if not isinstance(p, Tensor):
+                raise TypeError("optimizer can only optimize Tensors, but one of the params is " + type(p).__name__)
+            if not p.is_leaf:
+                raise ValueError("can't optimize a non-leaf Tensor")
+        for name, default in self.defaults.items():
+            if default is required and name not in param_group:
+                raise ValueError(f"parameter group didn't specify a value of required optimization parameter {name}")
+            param_group.setdefault(name, default)
+        existing = set()
+        for g in self.param_groups:
+            existing.update(id(p) for p in g["params"])
+        if any(id(p) in existing for p in param_group["params"]):
+            raise ValueError("some parameters appear in more than one parameter group")
+        self.param_groups.append(param_group)
+
+    def zero_grad(self, set_to_none=True):
+        """Reset the gradients of all optimized parameters (to None by default)."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is not None:
+                    if set_to_none:
+                        p.grad = None
+                    else:
+                        p.grad = p.grad.detach()
+                        p.grad._data[...] = 0
+
+    def step(self, closure=None):
+        """One update of every parameter that has a gradient; returns the closure's loss."""
+        loss = None
+        if closure is not None:
+            from ..autograd.grad_mode import enable_grad
+            with enable_grad():
+                loss = closure()
+        with no_grad():
+            for group in self.param_groups:
+                self._group_step(group)
+        for hook in list(self._step_hooks.values()):
+            hook(self, (), {})
+        return loss
+
+    def _group_step(self, group):
+        for p in group["params"]:
+            g = p.grad
+            if g is None:
+                continue
+            state = self.state.get(p)
+            if state is None:
+                state = {}
+                self._init_state(state, p, group)
+                if state:  # stateless updates (plain SGD) keep no entry, as in PyTorch
+                    self.state[p] = state
+            self._update(p._data, g._data, state, group)
+            p._bump()
+
+    def _init_state(self, state, p, group):
+        pass
+
+    def _update(self, param, grad, state, group):  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def register_step_post_hook(self, hook):
+        from ..autograd.function import _add_hook
+        return _add_hook(self._step_hooks, hook)
+
+    # ------------------------------------------------------------------ state dict
+    def state_dict(self):
+        """``{'state': {index: {...}}, 'param_groups': [{..., 'params': [indices]}]}`` as in PyTorch.
+
+        >>> w = ember.nn.Parameter(ember.ones(1)); opt = ember.optim.SGD([w], lr=0.1, momentum=0.9)
+        >>> sorted(opt.state_dict()["param_groups"][0])[:3]
+        ['dampening', 'differentiable', 'foreach']
+        """
+        index = {}
+        groups = []
+        start = 0
+        for g in self.param_groups:
+            packed = {k: v for k, v in g.items() if k != "params"}
+            ids = list(range(start, start + len(g["params"])))
+            for i, p in zip(ids, g["params"]):
+                index.setdefault(id(p), i)
+            packed["params"] = ids
+            start += len(ids)
+            groups.append(packed)
+        state = {index[id(p)]: v for p, v in self.state.items() if id(p) in index}
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict):
+        """Restore ``state_dict`` (values are copied; tensors cast to each param's dtype)."""
+        state_dict = deepcopy(state_dict)
+        groups = self.param_groups
+        saved = state_dict["param_groups"]
+        if len(groups) != len(saved):
+            raise ValueError("loaded state dict has a different number of parameter groups")
+        if any(len(g["params"]) != len(s["params"]) for g, s in zip(groups, saved)):
+            raise ValueError("loaded state dict contains a parameter group that doesn't match the size "
+                             "of optimizer's group")
+        id_map = dict(zip(chain.from_iterable(s["params"] for s in saved),
+                          chain.from_iterable(g["params"] for g in groups)))
+        state = defaultdict(dict)
+        for k, v in state_dict["state"].items():
+            if k in id_map:
+                p = id_map[k]
+                state[p] = {name: self._cast_state(p, name, val) for name, val in v.items()}
+        new_groups = []
+        for g, s in zip(groups, saved):
+            s = dict(s)
+            s["params"] = g["params"]
+            new_groups.append(s)
+        self.state = state
+        self.param_groups = new_groups
+
+    @staticmethod
+    def _cast_state(p, name, val):
+        if isinstance(val, Tensor):
+            if name == "step":
+                return val
+            if val.is_floating_point():
+                return _wrap(val._data.astype(p._data.dtype, copy=True))
+            return _wrap(val._data.copy())
+        return val
+
+
+def _float_scalar(x, dtype):
+    return np.asarray(x, dtype=dtype)

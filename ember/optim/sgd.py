@@ -1,0 +1,63 @@
+"""Stochastic gradient descent with momentum, dampening, Nesterov and weight decay.
+
+For each parameter p with gradient g (negated when ``maximize``)::
+
+    g = g + weight_decay * p
+    b = g                              (first step)
+    b = momentum * b + (1 - dampening) * g
+    g = g + momentum * b  (nesterov)   or   g = b
+    p = p - lr * g
+
+>>> w = ember.nn.Parameter(ember.tensor([1.0]))
+>>> opt = ember.optim.SGD([w], lr=0.1, momentum=0.9)
+>>> for _ in range(2):
+...     opt.zero_grad(); (w * w).sum().backward(); opt.step()
+>>> w
+Parameter containing:
+tensor([0.6580], requires_grad=True)
+"""
+from .._backend import np
+from .._tensor import _wrap
+from .optimizer import Optimizer, required
+
+__all__ = ["SGD"]
+
+
+class SGD(Optimizer):
+    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
+                 maximize=False, foreach=None, differentiable=False, fused=None):
+        if lr is not required and lr < 0.0:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if momentum < 0.0:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        if weight_decay < 0.0:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        defaults = dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
+                        nesterov=nesterov, maximize=maximize, foreach=foreach,
+                        differentiable=differentiable, fused=fused)
+        super().__init__(params, defaults)
+
+    def _init_state(self, state, p, group):
+        if group["momentum"] != 0:
+            state["momentum_buffer"] = None
+
+    def _update(self, p, g, state, group):
+        dt = p.dtype.type
+        if group["maximize"]:
+            g = -g
+        wd = group["weight_decay"]
+        if wd != 0:
+            g = g + dt(wd) * p
+        mom = group["momentum"]
+        if mom != 0:
+            buf = state.get("momentum_buffer")
+            if buf is None:
+                buf = state["momentum_buffer"] = _wrap(np.array(g, dtype=p.dtype))
+            else:
+                b = buf._data
+                b *= dt(mom)
+                b += dt(1 - group["dampening"]) * g
+            g = g + dt(mom) * buf._data if group["nesterov"] else buf._data
+        p -= dt(group["lr"]) * g

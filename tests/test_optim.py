@@ -1,0 +1,87 @@
+"""Optimizers: parameter trajectories over 25 steps match PyTorch's."""
+import numpy as np
+import pytest
+
+import ember
+
+torch = pytest.importorskip("torch")
+
+CASES = [
+    ("SGD", dict(lr=0.1)),
+    ("SGD", dict(lr=0.05, momentum=0.9)),
+    ("SGD", dict(lr=0.05, momentum=0.9, nesterov=True, weight_decay=0.01)),
+    ("SGD", dict(lr=0.05, momentum=0.5, dampening=0.3, maximize=True)),
+    ("Adam", dict(lr=0.01)),
+    ("Adam", dict(lr=0.01, weight_decay=0.1, amsgrad=True)),
+    ("Adam", dict(lr=0.02, betas=(0.8, 0.99), eps=1e-6, maximize=True)),
+    ("AdamW", dict(lr=0.01)),
+    ("AdamW", dict(lr=0.01, weight_decay=0.1, amsgrad=True)),
+]
+
+
+def _loss(lib, w, b, x):
+    y = (x.unsqueeze(2) * w).sum(1) + b
+    return (lib.tanh(y) ** 2).mean() + 0.1 * (w * w).sum()
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name,kw", CASES)
+def test_trajectory_matches_pytorch(name, kw, dtype):
+    rng = np.random.default_rng(0)
+    w0 = rng.standard_normal((4, 3)).astype(dtype)
+    b0 = rng.standard_normal(3).astype(dtype)
+    x = rng.standard_normal((8, 4)).astype(dtype)
+    sides = []
+    for lib in (ember, torch):
+        w = lib.nn.Parameter(lib.tensor(w0))
+        b = lib.nn.Parameter(lib.tensor(b0))
+        opt = getattr(lib.optim, name)([{"params": [w]}, {"params": [b], "lr": kw["lr"] / 2}], **kw)
+        xs = lib.tensor(x)
+        traj = []
+        for _ in range(25):
+            opt.zero_grad()
+            _loss(lib, w, b, xs).backward()
+            opt.step()
+            traj.append(np.concatenate([w.detach().numpy().ravel(), b.detach().numpy().ravel()]))
+        sides.append((np.array(traj), opt))
+    tol = 1e-5 if dtype == "float32" else 1e-10
+    np.testing.assert_allclose(sides[0][0], sides[1][0], rtol=tol, atol=tol)
+    se, st = sides[0][1].state_dict(), sides[1][1].state_dict()
+    assert [sorted(g) for g in se["param_groups"]] == [sorted(g) for g in st["param_groups"]]
+    assert sorted(se["state"]) == sorted(st["state"])
+    for k in st["state"]:
+        assert sorted(se["state"][k]) == sorted(st["state"][k])
+
+
+def test_state_dict_round_trip_resumes_identically():
+    def run(opt_cls, w, opt, steps):
+        for _ in range(steps):
+            opt.zero_grad()
+            (w * w * w).sum().backward()
+            opt.step()
+
+    w = ember.nn.Parameter(ember.tensor([0.5, -0.3]))
+    opt = ember.optim.Adam([w], lr=0.01)
+    run(None, w, opt, 5)
+    sd = opt.state_dict()
+    w2 = ember.nn.Parameter(w.detach().clone())
+    opt2 = ember.optim.Adam([w2], lr=0.01)
+    opt2.load_state_dict(sd)
+    run(None, w, opt, 5)
+    run(None, w2, opt2, 5)
+    np.testing.assert_array_equal(w.detach().numpy(), w2.detach().numpy())
+
+
+def test_errors_match_pytorch():
+    w = ember.nn.Parameter(ember.ones(1))
+    with pytest.raises(ValueError):
+        ember.optim.SGD([w], lr=-1)
+    with pytest.raises(ValueError):
+        ember.optim.SGD([], lr=0.1)
+    with pytest.raises(ValueError):
+        ember.optim.Adam([w], betas=(1.0, 0.9))
+    opt = ember.optim.SGD([w], lr=0.1)
+    with pytest.raises(ValueError, match="more than one parameter group"):
+        opt.add_param_group({"params": [w]})
+    with pytest.raises(TypeError):
+        ember.optim.SGD(ember.ones(1), lr=0.1)
