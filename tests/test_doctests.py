@@ -17,7 +17,8 @@ def test_docstring_examples(name):
     mod = importlib.import_module(name)
     finder = doctest.DocTestFinder(exclude_empty=True)
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    for test in finder.find(mod, name, globs={"ember": ember, "np": np, "torch": ember}):
+    globs = {"ember": ember, "np": np, "torch": ember, "nn": ember.nn, "F": ember.nn.functional}
+    for test in finder.find(mod, name, globs=globs):
         ember.manual_seed(0)
         runner.run(test)
     res = runner.summarize(verbose=False)
