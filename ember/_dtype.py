@@ -288,9 +288,12 @@ def binary_result(a, b):
     r = _bin_cache.get(key)
     if r is None:
         t = result_type(a, b)
-        if bd is not None:
-            natural = np.result_type(ad, bd)
-        else:
-            natural = np.result_type(ad, _REPR.get(b.__class__, b))
+        try:
+            if bd is not None:
+                natural = np.result_type(ad, bd)
+            else:
+                natural = np.result_type(ad, _REPR.get(b.__class__, b))
+        except (TypeError, ValueError):  # NumPy cannot promote (e.g. bfloat16 with int16)
+            natural = None
         r = _bin_cache[key] = (t, None if natural == t.np else t.np)
     return r
