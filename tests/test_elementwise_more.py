@@ -759,3 +759,82 @@ def test_nan_to_num():
     for a in ([-3, 2], [True, False]):
         e, t = both(a)
         assert_same(ember.nan_to_num(e), torch.nan_to_num(t))
+
+
+# ---------------------------------------------------------------- lgamma / digamma / polygamma
+def test_gamma_family_forward_backward():
+    x = np.concatenate([_u(0.05, 12, (9,)), _u(-4.9, -0.1, (6,)), [1.0, 2.0, 25.0, 150.0]])
+    x = x[np.abs(x - np.round(x)) > 1e-3]
+    for dt in (np.float32, np.float64):
+        tol = dict(rtol=1e-9, atol=1e-9) if dt == np.float64 else None
+        check(ember.lgamma, torch.lgamma, [x], dtype=dt, tol=tol)
+        check(ember.digamma, torch.digamma, [x], dtype=dt, tol=tol)
+        for n in (1, 2, 3):
+            check(lambda a: ember.polygamma(n, a), lambda a: torch.polygamma(n, a), [x], dtype=dt,
+                  tol=tol)
+            check(lambda a: a.polygamma(n), lambda a: a.polygamma(n), [x], dtype=dt, tol=tol)
+    e, t = both([1.5, 4.0], np.float64, rg=True)
+    for name in ["lgamma", "digamma"]:
+        assert getattr(ember, name)(e).grad_fn.name() == getattr(torch, name)(t).grad_fn.name()
+    assert ember.polygamma(2, e).grad_fn.name() == torch.polygamma(2, t).grad_fn.name()
+
+
+def test_gamma_family_special_values():
+    x = np.array([0.0, -0.0, -1.0, -2.0, 1.0, 2.0, np.inf, -np.inf, np.nan, 1e-300, 1e300, 0.5])
+    e, t = both(x, np.float64)
+    for name in ["lgamma", "digamma"]:
+        assert_same(getattr(ember, name)(e), getattr(torch, name)(t), rtol=1e-12, atol=1e-300)
+    ei, ti = both([-3, 1, 2, 5])
+    for name in ["lgamma", "digamma"]:
+        assert_same(getattr(ember, name)(ei), getattr(torch, name)(ti))
+    assert_same(ember.polygamma(1, ember.tensor([0.0, 0.5, 1.0])),
+                torch.polygamma(1, torch.tensor([0.0, 0.5, 1.0])))
+    assert_same(ember.polygamma(0, e), torch.polygamma(0, t), rtol=1e-12, atol=1e-300)
+    e, t = both([0.5, 3.0], np.float32)
+    e.lgamma_(), t.lgamma_()
+    e.digamma_(), t.digamma_()
+    assert_same(e, t)
+    e, t = both([0.5, 3.0], np.float32)
+    e.polygamma_(1), t.polygamma_(1)
+    assert_same(e, t)
+
+
+def test_mvlgamma():
+    x = _u(2.0, 6.0, (5,))
+    for p in (1, 2, 3):
+        for dt in (np.float32, np.float64):
+            check(lambda a: ember.mvlgamma(a, p), lambda a: torch.mvlgamma(a, p), [x], dtype=dt,
+                  tol=dict(rtol=1e-5, atol=1e-5) if dt == np.float32 else None)
+    with pytest.raises(RuntimeError, match="greater than"):
+        ember.mvlgamma(ember.tensor([0.5]), 3)
+
+
+def test_misc_edge_cases():
+    e, t = both([np.nan, -0.0, 0.0, -2.0], np.float32)
+    assert_same(ember.sign(e), torch.sign(t))
+    assert_same(ember.sgn(e), torch.sgn(t))
+    e, t = both([-3, 2, 0, 16])
+    for s in (-1, -70):
+        assert_same(ember.bitwise_right_shift(e, s), torch.bitwise_right_shift(t, s))
+        assert_same(ember.bitwise_left_shift(e, s), torch.bitwise_left_shift(t, s))
+    eb, tb = both([True, False])
+    assert_same(eb << 1, tb << 1)
+    with pytest.raises(NotImplementedError):
+        eb >> eb
+    for name in ["erf", "erfc", "erfinv", "floor", "ceil", "trunc", "round"]:
+        with pytest.raises(NotImplementedError):
+            getattr(ember, name)(ember.tensor([1 + 1j]))
+    with pytest.raises(RuntimeError, match="expected dtype long int for `weight` but got dtype float"):
+        ember.tensor([1, 2]).lerp(ember.tensor([1, 2]), ember.tensor([0.5, 0.5]))
+    e, t = both([np.inf, -2.5], np.float32)
+    assert_same(ember.frac(e), torch.frac(t))
+    assert_same(ember.clamp(ember.tensor([-1.5, 2.5, 0.5]), min=ember.tensor(0.0), max=1.0),
+                torch.clamp(torch.tensor([-1.5, 2.5, 0.5]), min=torch.tensor(0.0), max=1.0))
+    e, t = both([-3, 2, 0])
+    assert_same(ember.clamp(e, min=ember.tensor([0.5, 1.0, 2.0])),
+                torch.clamp(t, min=torch.tensor([0.5, 1.0, 2.0])))
+    with pytest.warns(UserWarning, match="uint8"):
+        r = ember.where(ember.tensor([1, 0], dtype=ember.uint8), ember.tensor([1.0, 2.0]), 0.0)
+    assert r._data.tolist() == [1.0, 0.0]
+    assert_same(ember.nan_to_num(ember.tensor([np.inf], dtype=ember.float16)),
+                torch.nan_to_num(torch.tensor([np.inf], dtype=torch.float16)))

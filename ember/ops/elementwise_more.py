@@ -25,7 +25,7 @@ __all__ = [
     "exp2", "expm1", "log2", "log10", "log1p", "tan", "asin", "arcsin", "acos", "arccos", "atan",
     "arctan", "sinh", "cosh", "asinh", "arcsinh", "acosh", "arccosh", "atanh", "arctanh", "erf",
     "erfc", "erfinv", "sign", "sgn", "floor", "ceil", "round", "trunc", "fix", "frac", "logit",
-    "sinc", "deg2rad", "rad2deg", "positive",
+    "sinc", "deg2rad", "rad2deg", "positive", "lgamma", "digamma", "polygamma", "mvlgamma",
     "clamp", "clip", "clamp_min", "clamp_max", "clamp_", "clip_", "clamp_min_", "clamp_max_",
     "maximum", "minimum", "fmax", "fmin", "atan2", "arctan2", "hypot", "logaddexp", "logaddexp2",
     "remainder", "fmod", "floor_divide", "copysign", "xlogy", "float_power", "lerp", "addcmul",
@@ -40,6 +40,18 @@ __all__ = [
 # ---------------------------------------------------------------- helpers
 def _tn(npdt):
     return _TNAME.get(D.NP2DT[npdt].name, str(npdt))
+
+
+_CNAME = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
+          "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+          "bool": "bool", "bfloat16": "c10::BFloat16", "complex64": "c10::complex<float>",
+          "complex128": "c10::complex<double>"}
+
+
+def _cname(npdt):
+    """The C++ type name PyTorch uses in some dtype messages."""
+    n = D.NP2DT[npdt].name
+    return _CNAME.get(n, n)
 
 
 def _not_impl(kernel, npdt):
@@ -267,10 +279,152 @@ def _erfinv64(y):
     return np.copysign(x, y)
 
 
-def _cast_like(fn):
+def _cast_like(fn, kernel):
     def g(a):
+        if a.dtype.kind == "c":
+            _not_impl(kernel, a.dtype)
         return fn(a).astype(a.dtype, copy=False)
     return g
+
+
+# ---------------------------------------------------------------- lgamma / digamma / polygamma on arrays
+_HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
+# Stirling series: B_2k / (2k (2k-1)) for k = 1..7
+_LGAMMA_C = (1 / 12, -1 / 360, 1 / 1260, -1 / 1680, 1 / 1188, -691 / 360360, 1 / 156)
+# digamma asymptotic series: B_2k / (2k) for k = 1..7
+_DIGAMMA_C = (1 / 12, -1 / 120, 1 / 252, -1 / 240, 1 / 132, -691 / 32760, 1 / 12)
+_SHIFT = 10.0
+
+
+def _poly(z, coefs):
+    """sum_k coefs[k] * z**k by Horner's rule."""
+    r = np.full_like(z, coefs[-1])
+    for c in coefs[-2::-1]:
+        r = r * z + c
+    return r
+
+
+def _sinpi(x):
+    """sin(pi x) with exact argument reduction (x - 2 round(x / 2) lies in [-1, 1])."""
+    r = x - 2.0 * np.round(0.5 * x)
+    return np.sin(math.pi * r)
+
+
+def _tanpi(x):
+    r = x - np.round(x)  # tan has period 1
+    return np.tan(math.pi * r)
+
+
+def _shift_up(x, target):
+    """Shift each element up to ``>= target`` by unit steps; yields (mask, z) before each step."""
+    z = x.copy()
+    while True:
+        m = z < target
+        if not m.any():
+            return z
+        yield m, z
+        z = np.where(m, z + 1.0, z)
+
+
+def _lgamma_pos(y):
+    """log Gamma(y) for y >= 0.5: recurrence up to >= 10, then Stirling's series."""
+    z = y.copy()
+    prod = np.ones_like(y)
+    for _ in range(int(_SHIFT) + 1):
+        m = z < _SHIFT
+        if not m.any():
+            break
+        prod = np.where(m, prod * z, prod)
+        z = np.where(m, z + 1.0, z)
+    w = 1.0 / (z * z)
+    series = _poly(w, _LGAMMA_C) / z
+    return (z - 0.5) * np.log(z) - z + _HALF_LOG_2PI + series - np.log(prod)
+
+
+def _lgamma64(x):
+    x = np.asarray(x, dtype=np.float64)
+    with _ign():
+        neg = x < 0.5
+        y = np.where(neg, 1.0 - x, x)
+        r = _lgamma_pos(np.where(np.isnan(y), 1.0, y))
+        refl = np.log(math.pi / np.abs(_sinpi(x))) - r
+        out = np.where(neg, refl, r)
+        out = np.where((x <= 0) & (x == np.floor(x)), np.inf, out)
+        out = np.where((x == 1.0) | (x == 2.0), 0.0, out)
+        out = np.where(np.isinf(x), np.inf, out)
+        out = np.where(np.isnan(x), np.nan, out)
+    return out
+
+
+def _digamma_pos(y):
+    """psi(y) for y > 0: recurrence psi(y) = psi(y + 1) - 1/y up to >= 10, then the series."""
+    z = y.copy()
+    acc = np.zeros_like(y)
+    for _ in range(int(_SHIFT) + 1):
+        m = z < _SHIFT
+        if not m.any():
+            break
+        acc = np.where(m, acc - 1.0 / z, acc)
+        z = np.where(m, z + 1.0, z)
+    w = 1.0 / (z * z)
+    return np.log(z) - 0.5 / z - w * _poly(w, _DIGAMMA_C) + acc
+
+
+def _digamma64(x):
+    x = np.asarray(x, dtype=np.float64)
+    with _ign():
+        neg = x < 0
+        y = np.where(neg, 1.0 - x, x)
+        y = np.where((y > 0) & np.isfinite(y), y, 1.0)
+        r = _digamma_pos(y)
+        out = np.where(neg, r - math.pi / _tanpi(x), r)
+        out = np.where(neg & (x == np.floor(x)), np.nan, out)
+        out = np.where(x == 0, np.copysign(np.inf, -x), out)
+        out = np.where(x == np.inf, np.inf, out)
+        out = np.where(np.isnan(x) | (x == -np.inf), np.nan, out)
+    return out
+
+
+def _hurwitz_zeta(s, x):
+    """zeta(s, x) = sum_k (x + k)^-s for integer s >= 2: direct terms up to x + k >= N, then
+    the Euler-Maclaurin tail."""
+    target = _SHIFT + s
+    lo = np.nanmin(x) if x.size else target
+    if lo < -1e5:
+        raise NotImplementedError("ember: polygamma for inputs below -1e5 is not implemented")
+    acc = np.zeros_like(x)
+    z = x.copy()
+    while True:
+        m = z < target
+        if not m.any():
+            break
+        acc = np.where(m, acc + z ** -s, acc)
+        z = np.where(m, z + 1.0, z)
+    # tail: z^(1-s)/(s-1) + z^-s / 2 + sum_j B_2j / (2j)! * s (s+1) ... (s+2j-2) z^(-s-2j+1)
+    tail = z ** (1 - s) / (s - 1) + 0.5 * z ** -s
+    bern = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510)
+    rising = float(s)
+    fact = 2.0
+    zp = z ** (-s - 1)
+    for j, b in enumerate(bern, start=1):
+        tail = tail + (b / fact) * rising * zp
+        rising *= (s + 2 * j - 1) * (s + 2 * j)
+        fact *= (2 * j + 1) * (2 * j + 2)
+        zp = zp / (z * z)
+    return acc + tail
+
+
+def _polygamma64(n, x):
+    x = np.asarray(x, dtype=np.float64)
+    if n == 0:
+        return _digamma64(x)
+    with _ign():
+        xs = np.where(np.isfinite(x), x, 1.0)
+        out = ((-1.0) ** (n + 1)) * math.factorial(n) * _hurwitz_zeta(n + 1, xs)
+        out = np.where((x <= 0) & (x == np.floor(x)), np.inf if n % 2 else np.nan, out)
+        out = np.where(x == np.inf, 0.0, out)
+        out = np.where(np.isnan(x) | (x == -np.inf), np.nan, out)
+    return out
 
 
 # ---------------------------------------------------------------- unary math
@@ -449,7 +603,7 @@ class Erf(Op):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return _flt(_cast_like(_erf64), a)
+        return _flt(_cast_like(_erf64, "erf_vml_cpu"), a)
 
     @staticmethod
     def backward(ctx, g):
@@ -461,7 +615,7 @@ class Erfc(Op):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return _flt(_cast_like(_erfc64), a)
+        return _flt(_cast_like(_erfc64, "erfc_vml_cpu"), a)
 
     @staticmethod
     def backward(ctx, g):
@@ -472,7 +626,7 @@ class Erfc(Op):
 class Erfinv(Op):
     @staticmethod
     def forward(ctx, a):
-        out = _flt(_cast_like(_erfinv64), a)
+        out = _flt(_cast_like(_erfinv64, "erfinv_cpu"), a)
         ctx.save_for_backward(out)
         return out
 
@@ -729,10 +883,108 @@ def logit(input, eps=None, *, out=None):
     return _out(_unary(Logit, input, "logit", None if eps is None else builtins.float(eps)), out)
 
 
+class Lgamma(Op):
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _flt(_cast_like(_lgamma64, "lgamma_vml_cpu"), a)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g * digamma(a)
+
+
+class Digamma(Op):
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _flt(_cast_like(_digamma64, "digamma_vml_cpu"), a)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g * polygamma(1, a)
+
+
+class Polygamma(Op):
+    @staticmethod
+    def forward(ctx, a, n):
+        ctx.save_for_backward(a)
+        ctx.n = n
+        return _flt(_cast_like(lambda x: _polygamma64(n, x), "polygamma"), a)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g * polygamma(ctx.n + 1, a)
+
+
+def lgamma(input, *, out=None):
+    """``log |Gamma(input)|`` (inf at the poles 0, -1, -2, ...).
+
+    >>> ember.lgamma(ember.tensor([0.5, 1., 5.]))
+    tensor([0.5724, 0.0000, 3.1781])
+    """
+    return _out(_unary(Lgamma, input, "lgamma"), out)
+
+
+def digamma(input, *, out=None):
+    """The digamma function ``psi = d/dx log Gamma(x)``.
+
+    >>> ember.digamma(ember.tensor([1., 0.5]))
+    tensor([-0.5772, -1.9635])
+    """
+    return _out(_unary(Digamma, input, "digamma"), out)
+
+
+def polygamma(n, input, *, out=None):
+    """The ``n``-th derivative of the digamma function.
+
+    >>> ember.polygamma(1, ember.tensor([1., 0.5]))
+    tensor([1.6449, 4.9348])
+    """
+    n = builtins.int(n)
+    if n < 0:
+        raise RuntimeError("polygamma(n, x) does not support negative n.")
+    if n == 0:
+        return digamma(input, out=out)
+    return _out(_unary(Polygamma, input, "polygamma", n), out)
+
+
+def mvlgamma(input, p):
+    """The multivariate log-gamma ``p(p-1)/4 log(pi) + sum_i lgamma(input - i/2)``.
+
+    >>> ember.mvlgamma(ember.tensor([2.5]), 2)
+    tensor([0.8570])
+    """
+    _check_tensor(input, "mvlgamma")
+    if p < 1:
+        raise RuntimeError("p has to be greater than or equal to 1")
+    if input._data.size and not (input._data > (p - 1) / 2).all():
+        raise RuntimeError(f"All elements must be greater than (p-1)/2")
+    x = input if input._data.dtype.kind in "fV" else input.to(D._default[0])
+    r = lgamma(x)
+    for i in range(1, p):
+        r = r + lgamma(x - 0.5 * i)
+    return r + p * (p - 1) / 4 * math.log(math.pi)
+
+
 arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
 
 
 # ---------------------------------------------------------------- sign and rounding (zero grad)
+def _sign_np(a):
+    """sign with PyTorch's ``(0 < a) - (a < 0)``: NaN gives 0."""
+    if a.dtype.kind in "iu":
+        return np.sign(a)
+    out = np.sign(a)
+    if a.dtype.kind in "fV":
+        np.copyto(out, 0, where=np.isnan(a))
+        out += 0.0  # -0. -> 0.
+    return out
+
+
 class Sign(Op):
     @staticmethod
     def forward(ctx, a):
@@ -742,7 +994,7 @@ class Sign(Op):
         if k == "c":
             raise NotImplementedError("Unlike NumPy, torch.sign is not intended to support complex "
                                       "numbers. Please use torch.sgn instead.")
-        return np.sign(a)
+        return _sign_np(a)
 
     @staticmethod
     def backward(ctx, g):
@@ -759,7 +1011,7 @@ class Sgn(Op):
             ab = np.abs(a)
             with _ign():
                 return np.where(ab == 0, 0, a / ab).astype(a.dtype)
-        return np.sign(a)
+        return _sign_np(a)
 
     @staticmethod
     def backward(ctx, g):
@@ -779,6 +1031,8 @@ def _rounder(ufunc, kernel, name):
                 return a.copy()
             if k == "b":
                 _not_impl(kernel, a.dtype)
+            if k == "c":
+                raise NotImplementedError(f"{name.lower()} is not supported for complex inputs")
             return ufunc(a)
 
         @staticmethod
@@ -799,6 +1053,8 @@ class Round(Op):
         k = a.dtype.kind
         if k == "b" or (k in "iu" and decimals != 0):
             _not_impl("round_cpu", a.dtype)
+        if k == "c":
+            raise NotImplementedError("round is not supported for complex inputs")
         if k in "iu":
             return a.copy()
         if decimals == 0:
@@ -820,7 +1076,8 @@ class Frac(Op):
     def forward(ctx, a):
         if a.dtype.kind not in "fV":
             _not_impl("frac_cpu", a.dtype)
-        return a - np.trunc(a)
+        with _ign():
+            return a - np.trunc(a)
 
     @staticmethod
     def backward(ctx, g):
@@ -1596,16 +1853,13 @@ def lerp(input, end, weight, *, out=None):
     _check_tensor(input, "lerp")
     _check_tensor(end, "lerp", 2, "end")
     adt = input._data.dtype
-    if end._data.dtype != adt:
-        raise RuntimeError(f"expected dtype {D.NP2DT[adt].name.replace('float32', 'float')} for "
-                           f"`end` but got dtype {D.NP2DT[end._data.dtype].name.replace('float32', 'float')}")
+    for what, x in (("end", end), ("weight", weight)):
+        if isinstance(x, Tensor) and x._data.dtype != adt:
+            raise RuntimeError(f"expected dtype {_cname(adt)} for `{what}` but got dtype "
+                               f"{_cname(x._data.dtype)}")
     if adt.kind not in "fcV":
         _not_impl("lerp_kernel_scalar" if not isinstance(weight, Tensor) else "lerp_kernel_tensor", adt)
     if isinstance(weight, Tensor):
-        if weight._data.dtype != adt:
-            raise RuntimeError(f"expected dtype {D.NP2DT[adt].name.replace('float32', 'float')} for "
-                               f"`weight` but got dtype "
-                               f"{D.NP2DT[weight._data.dtype].name.replace('float32', 'float')}")
         return _out(_run(LerpT, (input, end, weight), adt), out)
     return _out(_run(LerpS, (input, end), weight, adt), out)
 
@@ -1870,9 +2124,9 @@ def _shift(left, input, other, fname):
     if not isinstance(other, Tensor) and not isinstance(other, _SCALARS):
         other = as_tensor_like(other)
     dt = binary_result(input, other)[0]
-    if dt._cat >= 2:
+    if dt._cat != 1:
         _not_impl(kernel, dt.np)
-    npdt = dt.np if dt._cat == 1 else np.dtype(np.uint8)
+    npdt = dt.np
     a = input._data.astype(npdt, copy=False)
     b = np.asarray(_arr(other)).astype(npdt, copy=False)
     bits = npdt.itemsize * 8
@@ -1881,11 +2135,10 @@ def _shift(left, input, other, fname):
         s = np.clip(b, 0, bits - 1)
         if left:
             r = np.where(neg | (b >= bits), np.zeros((), npdt), np.left_shift(a, s))
-        else:
-            r = np.right_shift(a, s)
+        else:  # past the width (or negative): 0, or -1 for negative signed values
+            r = np.right_shift(a, np.where(neg, bits - 1, s))
             if npdt.kind == "u":
-                r = np.where(b >= bits, np.zeros((), npdt), r)
-            r = np.where(neg, np.zeros((), npdt), r)
+                r = np.where(neg | (b >= bits), np.zeros((), npdt), r)
     except ValueError:
         err = _bshape_error(a.shape, b.shape)
         if err is not None:
@@ -2142,7 +2395,8 @@ _UNARY = {"exp2": exp2, "expm1": expm1, "log2": log2, "log10": log10, "log1p": l
           "arccosh": acosh, "atanh": atanh, "arctanh": atanh, "erf": erf, "erfc": erfc,
           "erfinv": erfinv, "sign": sign, "sgn": sgn, "floor": floor, "ceil": ceil, "round": round,
           "trunc": trunc, "fix": trunc, "frac": frac, "logit": logit, "sinc": sinc,
-          "deg2rad": deg2rad, "rad2deg": rad2deg, "nan_to_num": nan_to_num}
+          "deg2rad": deg2rad, "rad2deg": rad2deg, "nan_to_num": nan_to_num, "lgamma": lgamma,
+          "digamma": digamma}
 _BINARY = {"atan2": atan2, "arctan2": atan2, "hypot": hypot, "remainder": remainder,
            "fmod": fmod, "floor_divide": floor_divide, "copysign": copysign, "xlogy": xlogy,
            "lerp": lerp, "addcmul": addcmul, "addcdiv": addcdiv}
@@ -2152,7 +2406,10 @@ TENSOR_METHODS.update({k + "_": _u_inplace(v) for k, v in _UNARY.items() if k !=
 TENSOR_METHODS.update(_BINARY)
 TENSOR_METHODS.update({k + "_": _inplace(v, k) for k, v in _BINARY.items()})
 TENSOR_METHODS.update({
-    "positive": positive, "nan_to_num_": nan_to_num_, "float_power": float_power,
+    "positive": positive, "nan_to_num_": nan_to_num_, "mvlgamma": mvlgamma,
+    "polygamma": lambda self, n: polygamma(n, self),
+    "polygamma_": lambda self, n: inplace_op(self, lambda s: polygamma(n, s)),
+    "mvlgamma_": lambda self, p: inplace_op(self, lambda s: mvlgamma(s, p)), "float_power": float_power,
     "float_power_": float_power_, "logaddexp": logaddexp, "logaddexp2": logaddexp2,
     "clamp": clamp, "clip": clamp, "clamp_min": clamp_min, "clamp_max": clamp_max,
     "clamp_": clamp_, "clip_": clamp_, "clamp_min_": clamp_min_, "clamp_max_": clamp_max_,
