@@ -20,7 +20,10 @@ def _tol(info, out_np_dtype):
 def _to_np(t):
     if isinstance(t, ember.Tensor):
         return np.asarray(t._data)
-    return t.detach().numpy() if t.dtype != torch.bfloat16 else t.detach().float().numpy()
+    t = t.detach()
+    if t._is_zerotensor():
+        return np.zeros(tuple(t.shape), dtype=torch.empty(0, dtype=t.dtype).numpy().dtype)
+    return t.numpy() if t.dtype != torch.bfloat16 else t.float().numpy()
 
 
 def _compare_outputs(info, dtype, s, eout, tout):

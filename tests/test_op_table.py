@@ -24,7 +24,8 @@ def test_forward_matches_reference(info):
     for dtype in info.dtypes:
         for s in _samples(info, dtype):
             out, _ = info.run(ember, s)
-            got = [np.asarray(o._data) for o in T.outputs(out)]
+            got = [np.asarray(o._data) if isinstance(o, ember.Tensor) else np.asarray(o)
+                   for o in T.outputs(out)]
             with T.quiet():
                 exp = T.ref_outputs(info.reference(s))
             assert len(got) == len(exp), f"{info.name}{s!r}: {len(got)} outputs, reference {len(exp)}"
@@ -46,6 +47,9 @@ def test_output_dtype_and_shape_match_torch(info):
             eo, to = T.outputs(out), T.outputs(tout)
             assert len(eo) == len(to)
             for e, t in zip(eo, to):
+                if not isinstance(t, torch.Tensor):
+                    assert type(e) is type(t), f"{info.name}[{dtype}]{s!r}: {type(e)}, torch {type(t)}"
+                    continue
                 assert repr(e.dtype) == str(t.dtype), f"{info.name}[{dtype}]{s!r}: dtype {e.dtype}, torch {t.dtype}"
                 assert tuple(e.shape) == tuple(t.shape), \
                     f"{info.name}[{dtype}]{s!r}: shape {tuple(e.shape)}, torch {tuple(t.shape)}"
@@ -104,7 +108,7 @@ def _alias_cases():
     cases = []
     for o in T.OPS:
         for a in o.aliases:
-            cases.append(pytest.param(o, a, id=f"{o.name}-{a}"))
+            cases.append(pytest.param(o, a, id=f"{o.name}-{a}", marks=T.xfail_marks(o, "alias")))
     return cases
 
 
@@ -120,7 +124,7 @@ def test_alias_same_result(info, alias):
 
 
 def _method_cases():
-    return [o for o in T.OPS if getattr(o.call, "__name__", "") == "call"
+    return [o for o in T.OPS if o.method and getattr(o.call, "__name__", "") == "call"
             and getattr(o.call, "__qualname__", "").startswith("_default_call")
             and o.name in T.OPS_BY_NAME and hasattr(ember.Tensor, o.needs[0])
             and hasattr(ember, o.needs[0])]

@@ -1,0 +1,67 @@
+"""Every public op has an entry in the op table (ember/testing/op_table.py).
+
+Public ops are the names in ``ember.ops.public`` plus the Tensor methods installed from the
+op families' ``TENSOR_METHODS``, minus the explicit list of non-ops below.
+"""
+import importlib
+import pkgutil
+
+import ember
+import ember.ops
+from ember.testing import op_table as T
+
+# Names that are not ops for the table, each with why.
+NON_OPS = {
+    # dtype conversion helpers (x.float(), x.long() ...): one-line wrappers over ``to``,
+    # which has entries; their dtype results are checked in tests/test_dtype_promotion.py
+    "float", "double", "half", "bfloat16", "long", "int", "short", "char", "byte", "bool",
+    "cfloat", "cdouble",
+}
+# Whole families tested elsewhere: random sampling (no deterministic reference; tested by
+# distribution statistics in tests/test_random*.py).
+NON_OP_FAMILIES = {"random_ops"}
+
+
+def _families():
+    for m in pkgutil.iter_modules(ember.ops.__path__):
+        if m.name.startswith("_") or m.name in ("inplace",):
+            continue
+        try:
+            yield m.name, importlib.import_module(f"ember.ops.{m.name}")
+        except ImportError:
+            continue
+
+
+def public_ops():
+    """name -> family for every public op and op-installed Tensor method."""
+    names = {}
+    loaded = set(ember.ops.FAMILIES) | {n for n in getattr(ember.ops, "_OPTIONAL", ())}
+    for fam, mod in _families():
+        if fam not in loaded:
+            continue  # not installed by ember.ops, so not public
+        for n in list(getattr(mod, "__all__", ())) + list(getattr(mod, "TENSOR_METHODS", {})):
+            names.setdefault(n, fam)
+    return names
+
+
+def test_every_public_op_has_a_table_entry():
+    covered = T.covered_names()
+    missing = sorted(f"{n} ({fam})" for n, fam in public_ops().items()
+                     if n not in covered and n not in NON_OPS and fam not in NON_OP_FAMILIES)
+    assert not missing, (f"{len(missing)} public ops have no op-table entry (add one line to "
+                         f"ember/testing/op_table.py, or list a non-op in NON_OPS):\n  "
+                         + "\n  ".join(missing))
+
+
+def test_table_entries_name_real_ops():
+    """Names an entry covers exist in ember (catches typos in ``covers``)."""
+    bogus = sorted(n for o in T.OPS for n in o.covers
+                   if n not in ember.ops.public and not hasattr(ember.Tensor, n)
+                   and not hasattr(ember, n))
+    assert not bogus, bogus
+
+
+def test_non_ops_list_is_current():
+    """Every name in NON_OPS is still public (drop stale names)."""
+    stale = sorted(n for n in NON_OPS if n not in public_ops())
+    assert not stale, stale
