@@ -7,7 +7,7 @@ tensor([0., 2.])
 from ..ops import nn_ops as _nn
 from ..ops.elementwise import relu as _relu
 
-__all__ = ["linear", "relu"]
+__all__ = ["linear", "relu", "softmax", "log_softmax", "softmin", "cross_entropy", "nll_loss"]
 
 
 def linear(input, weight, bias=None):
@@ -26,3 +26,51 @@ def relu(input, inplace=False):
     tensor([0., 1.])
     """
     return input.relu_() if inplace else _relu(input)
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """Softmax along ``dim`` (stable: the max is subtracted first).
+
+    >>> F.softmax(ember.tensor([[1., 1.]]), dim=1)
+    tensor([[0.5000, 0.5000]])
+    """
+    return _nn.softmax(input, dim, dtype)
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """Log of softmax along ``dim``, computed without forming the softmax.
+
+    >>> F.log_softmax(ember.tensor([[0., 0.]]), dim=1)
+    tensor([[-0.6931, -0.6931]])
+    """
+    return _nn.log_softmax(input, dim, dtype)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    """``softmax(-input)``.
+
+    >>> F.softmin(ember.tensor([0., 0.]), dim=0)
+    tensor([0.5000, 0.5000])
+    """
+    return _nn.softmax(-input, dim, dtype)
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                  reduction="mean", label_smoothing=0.0):
+    """Cross-entropy of logits (N, C, ...) against class indices or class probabilities.
+
+    >>> F.cross_entropy(ember.tensor([[2., 0.5, 0.1]]), ember.tensor([0]))
+    tensor(0.3168)
+    """
+    return _nn.cross_entropy(input, target, weight, size_average, ignore_index, reduce, reduction,
+                             label_smoothing)
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+             reduction="mean"):
+    """Negative log-likelihood of log-probabilities (N, C, ...) at the target classes.
+
+    >>> F.nll_loss(ember.tensor([[-0.1, -2.0]]), ember.tensor([1]))
+    tensor(2.)
+    """
+    return _nn.nll_loss(input, target, weight, size_average, ignore_index, reduce, reduction)

@@ -4,6 +4,7 @@
 >>> linear(ember.ones(2, 3), ember.ones(4, 3), ember.zeros(4)).shape
 torch.Size([2, 4])
 """
+__all__ = []  # reached through ember.nn.functional
 from ._util import np, Op, apply_op, _wrap, _state
 
 
@@ -50,3 +51,297 @@ def linear(input, weight, bias=None):
     if bias is not None:
         y = y + bias._data if y.dtype == bias._data.dtype else (y + bias._data).astype(y.dtype)
     return _wrap(y)
+
+
+# ---------------------------------------------------------------- softmax family
+def _softmax_dim(ndim, dim):
+    if dim is None:  # PyTorch's legacy implicit choice
+        dim = 0 if ndim in (0, 1, 3) else 1
+    from ._util import norm_dim
+    return norm_dim(dim, ndim)
+
+
+class Softmax(Op):
+    @staticmethod
+    def forward(ctx, x, dim):
+        e = np.exp(x - np.max(x, axis=dim, keepdims=True))
+        e /= np.sum(e, axis=dim, keepdims=True)
+        ctx.dim = dim
+        ctx.save_for_backward(e)
+        return e
+
+    @staticmethod
+    def backward(ctx, g):
+        y, = ctx.saved_tensors
+        return y * (g - (g * y).sum(ctx.dim, keepdim=True))
+
+
+class LogSoftmax(Op):
+    @staticmethod
+    def forward(ctx, x, dim):
+        s = x - np.max(x, axis=dim, keepdims=True)
+        s -= np.log(np.sum(np.exp(s), axis=dim, keepdims=True))
+        ctx.dim = dim
+        ctx.save_for_backward(s)
+        return s
+
+    @staticmethod
+    def backward(ctx, g):
+        out, = ctx.saved_tensors
+        return g - out.exp() * g.sum(ctx.dim, keepdim=True)
+
+
+def _float_input(input, dtype):
+    from .. import _dtype as D
+    if dtype is not None:
+        input = input.to(D.to_dtype(dtype))
+    elif input._data.dtype.kind not in "fcV":
+        raise RuntimeError(f'"softmax_lastdim_kernel_impl" not implemented for '
+                           f"'{D.NP2DT[input._data.dtype].name.capitalize()}'")
+    return input
+
+
+def softmax(input, dim=None, dtype=None):
+    """``exp(x) / exp(x).sum(dim)``, computed stably in one node.
+
+    >>> from ember.ops.nn_ops import softmax
+    >>> softmax(ember.tensor([1., 2., 3.]), dim=0)
+    tensor([0.0900, 0.2447, 0.6652])
+    """
+    input = _float_input(input, dtype)
+    return apply_op(Softmax, (input,), _softmax_dim(input._data.ndim, dim))
+
+
+def log_softmax(input, dim=None, dtype=None):
+    """``x - logsumexp(x, dim)``, computed stably in one node.
+
+    >>> from ember.ops.nn_ops import log_softmax
+    >>> log_softmax(ember.tensor([0., 0.]), dim=0)
+    tensor([-0.6931, -0.6931])
+    """
+    input = _float_input(input, dtype)
+    return apply_op(LogSoftmax, (input,), _softmax_dim(input._data.ndim, dim))
+
+
+# ---------------------------------------------------------------- cross-entropy and NLL
+def _check_targets(x, t, ignore_index, n_classes):
+    valid = t != ignore_index
+    if valid.any():
+        tv = t[valid]
+        bad = (tv < 0) | (tv >= n_classes)
+        if bad.any():
+            raise IndexError(f"Target {int(tv[bad][0])} is out of bounds.")
+    return valid
+
+
+def _check_batch(x, t):
+    if x.ndim == 1:
+        if t.ndim != 0:
+            raise RuntimeError(f"0D or 1D target tensor expected, multi-target not supported")
+        return
+    if t.ndim + 1 != x.ndim and not (t.shape == x.shape):
+        raise RuntimeError(f"Expected target size {list(x.shape[:1] + x.shape[2:])}, got {list(t.shape)}"
+                           if t.ndim else "0D or 1D target tensor expected, multi-target not supported")
+    if t.shape[:1] != x.shape[:1]:
+        raise ValueError(f"Expected input batch_size ({x.shape[0]}) to match target batch_size ({t.shape[0]}).")
+    if t.shape[1:] != x.shape[2:]:
+        raise RuntimeError(f"Expected target size {list(x.shape[:1] + x.shape[2:])}, got {list(t.shape)}")
+
+
+def _class_last(x):
+    return x if x.ndim == 1 else np.moveaxis(x, 1, -1)
+
+
+def _class_back(x, ndim):
+    """Tensor op: move the class axis from last back to 1."""
+    return x if ndim <= 1 else x.movedim(-1, 1)
+
+
+def _class_last_t(t, ndim):
+    return t if ndim <= 1 else t.movedim(1, -1)
+
+
+def _probs(ctx, ndim):
+    """softmax of the saved logits, classes last: differentiable under create_graph,
+    else straight from the forward's log-probabilities."""
+    if _state[0]:
+        x = ctx.saved_tensors[0]
+        return softmax(_class_last_t(x, ndim), -1)
+    from .._tensor import _wrap as W
+    return W(np.exp(ctx.logp))
+
+
+class CrossEntropy(Op):
+    """Log-softmax + NLL (+ label smoothing, class weights, ignore_index) as one node."""
+
+    _name = "NllLossBackward0"
+
+    @staticmethod
+    def forward(ctx, x, target, weight, ignore_index, reduction, eps):
+        xl = _class_last(x)
+        C = xl.shape[-1]
+        s = xl - np.max(xl, axis=-1, keepdims=True)
+        logp = s - np.log(np.sum(np.exp(s), axis=-1, keepdims=True))
+        w = np.ones(C, dtype=x.dtype) if weight is None else weight.astype(x.dtype, copy=False)
+        valid = _check_targets(x, target, ignore_index, C)
+        tsafe = np.where(valid, target, 0)
+        wt = w[tsafe] * valid                               # per-sample weight w[t_i], 0 if ignored
+        picked = np.take_along_axis(logp, tsafe[..., None], axis=-1)[..., 0]
+        loss = -(wt * picked)
+        if eps:
+            smooth = -(logp * w).sum(-1) * valid
+            loss = (1 - eps) * loss + (eps / C) * smooth
+        if reduction == "mean":
+            denom = wt.sum()
+            out = loss.sum() / denom
+        elif reduction == "sum":
+            out = loss.sum()
+            denom = None
+        else:
+            out = loss
+            denom = None
+        ctx.save_for_backward(x)
+        ctx.logp = logp
+        ctx.cache = (w, wt, tsafe, valid, denom, reduction, eps, C, x.ndim)
+        return np.asarray(out, dtype=x.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        w, wt, tsafe, valid, denom, reduction, eps, C, ndim = ctx.cache
+        p = _probs(ctx, ndim)
+        dt = p._data.dtype
+        a = (1 - eps) * wt + (eps / C) * w.sum() * valid          # coefficient of p
+        b = np.zeros(p.shape, dtype=dt)                           # the constant part
+        np.put_along_axis(b, tsafe[..., None], ((1 - eps) * wt)[..., None], axis=-1)
+        if eps:
+            b += (eps / C) * w * valid[..., None]
+        scale = g if reduction == "none" else (g / float(denom) if reduction == "mean" else g)
+        from .._tensor import _wrap as W
+        grad = (p * W(a.astype(dt)[..., None]) - W(b)) * (scale.unsqueeze(-1) if reduction == "none" else scale)
+        return _class_back(grad, ndim)
+
+
+class CrossEntropyProbs(Op):
+    """Cross-entropy with class-probability targets (soft labels)."""
+
+    _name = "SumBackward0"
+
+    @staticmethod
+    def forward(ctx, x, y, weight, reduction, eps):
+        xl, yl = _class_last(x), _class_last(y)
+        C = xl.shape[-1]
+        s = xl - np.max(xl, axis=-1, keepdims=True)
+        logp = s - np.log(np.sum(np.exp(s), axis=-1, keepdims=True))
+        if eps:
+            yl = yl * (1 - eps) + eps / C
+        w = np.ones(C, dtype=x.dtype) if weight is None else weight.astype(x.dtype, copy=False)
+        loss = -(logp * yl * w).sum(-1)
+        n = loss.size
+        out = loss.sum() / n if reduction == "mean" else loss.sum() if reduction == "sum" else loss
+        ctx.save_for_backward(x, y)
+        ctx.logp = logp
+        ctx.cache = (w, yl, n, reduction, eps, C, x.ndim)
+        return np.asarray(out, dtype=x.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        w, yl, n, reduction, eps, C, ndim = ctx.cache
+        from .._tensor import _wrap as W
+        p = _probs(ctx, ndim)
+        logp = p.log() if _state[0] else W(ctx.logp)
+        dt = p._data.dtype
+        wy = W((yl * w).astype(dt))
+        if _state[0] and ctx.needs_input_grad[1]:  # double backward through the target too
+            y = _class_last_t(ctx.saved_tensors[1], ndim)
+            wy = (y * (1 - eps) + eps / C) * W(w.astype(dt))
+        scale = g.unsqueeze(-1) if reduction == "none" else (g / n if reduction == "mean" else g)
+        gx = (p * wy.sum(-1, keepdim=True) - wy) * scale
+        gy = None
+        if ctx.needs_input_grad[1]:
+            gy = -(logp * W(w.astype(dt))) * scale * (1 - eps)
+            gy = _class_back(gy, ndim)
+        return _class_back(gx, ndim), gy
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                  reduction="mean", label_smoothing=0.0):
+    """Cross-entropy between logits ``input`` (N, C, ...) and class indices or class
+    probabilities ``target``, fused and numerically stable.
+
+    >>> from ember.ops.nn_ops import cross_entropy
+    >>> cross_entropy(ember.tensor([[2., 0.5, 0.1]]), ember.tensor([0]))
+    tensor(0.3168)
+    """
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    x, t = input._data, target._data
+    wd = None if weight is None else weight._data
+    if x.ndim == 0:
+        raise RuntimeError("cross_entropy: input must have at least 1 dimension")
+    C = x.shape[1] if x.ndim > 1 else x.shape[0]
+    if wd is not None and wd.shape != (C,):
+        raise RuntimeError(f"weight tensor should be defined either for all {C} classes or no classes "
+                           f"but got weight tensor of shape: {list(wd.shape)}")
+    if t.dtype.kind in "fc":
+        if t.shape != x.shape:
+            raise RuntimeError(f"Expected target size {list(x.shape)}, got {list(t.shape)}" if t.ndim == x.ndim
+                               else f"Expected input batch_size ({x.shape[0]}) to match target batch_size ({t.shape[0]}).")
+        return apply_op(CrossEntropyProbs, (input, target), wd, reduction, float(label_smoothing))
+    if t.dtype.kind not in "iu":
+        raise RuntimeError(f"expected scalar type Long but found {t.dtype}")
+    _check_batch(x, t)
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return apply_op(CrossEntropy, (input,), t, wd, ignore_index, reduction, float(label_smoothing))
+
+
+class NllLoss(Op):
+    @staticmethod
+    def forward(ctx, logp, target, weight, ignore_index, reduction):
+        xl = _class_last(logp)
+        C = xl.shape[-1]
+        w = np.ones(C, dtype=logp.dtype) if weight is None else weight.astype(logp.dtype, copy=False)
+        valid = _check_targets(logp, target, ignore_index, C)
+        tsafe = np.where(valid, target, 0)
+        wt = (w[tsafe] * valid).astype(logp.dtype)
+        loss = -(wt * np.take_along_axis(xl, tsafe[..., None], axis=-1)[..., 0])
+        denom = wt.sum()
+        out = loss.sum() / denom if reduction == "mean" else loss.sum() if reduction == "sum" else loss
+        ctx.cache = (wt, tsafe, denom, reduction, logp.ndim, xl.shape)
+        return np.asarray(out, dtype=logp.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        wt, tsafe, denom, reduction, ndim, shape = ctx.cache
+        from .._tensor import _wrap as W
+        b = np.zeros(shape, dtype=wt.dtype)
+        np.put_along_axis(b, tsafe[..., None], (-wt)[..., None], axis=-1)
+        scale = g.unsqueeze(-1) if reduction == "none" else (g / float(denom) if reduction == "mean" else g)
+        return _class_back(W(b) * scale, ndim)
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+             reduction="mean"):
+    """Negative log-likelihood of log-probabilities ``input`` (N, C, ...) at class ``target``.
+
+    >>> from ember.ops.nn_ops import nll_loss
+    >>> nll_loss(ember.tensor([[-0.1, -2.0]]), ember.tensor([1]))
+    tensor(2.)
+    """
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    x, t = input._data, target._data
+    if t.dtype.kind not in "iu":
+        raise RuntimeError(f"expected scalar type Long but found {t.dtype}")
+    _check_batch(x, t)
+    return apply_op(NllLoss, (input,), t, None if weight is None else weight._data, ignore_index, reduction)
+
+
+def _legacy_reduction(size_average, reduce, reduction):
+    if size_average is None and reduce is None:
+        return reduction
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    if not reduce:
+        return "none"
+    return "mean" if size_average else "sum"

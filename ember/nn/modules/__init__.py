@@ -2,4 +2,5 @@
 from .module import Module
 from .container import Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict
 from .linear import Identity, Linear
-from .activation import ReLU
+from .activation import ReLU, Softmax, LogSoftmax, Softmin
+from .loss import CrossEntropyLoss, NLLLoss

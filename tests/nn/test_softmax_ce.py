@@ -1,0 +1,117 @@
+"""softmax / log_softmax / cross_entropy / nll_loss against PyTorch, forward and backward."""
+import numpy as np
+import pytest
+
+import ember
+import ember.nn.functional as F
+
+torch = pytest.importorskip("torch")
+TF = torch.nn.functional
+
+CE_CASES = [((4, 5), (4,)), ((3, 5, 2, 2), (3, 2, 2)), ((5,), ())]
+CE_KW = [dict(), dict(label_smoothing=0.1), dict(weight=True, ignore_index=1), dict(reduction="none"),
+         dict(reduction="sum", label_smoothing=0.2, weight=True), dict(ignore_index=0, reduction="none")]
+
+
+def _pair(x, rg=True):
+    return ember.tensor(x, requires_grad=rg), torch.tensor(x, requires_grad=rg)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape,tshape", CE_CASES)
+@pytest.mark.parametrize("kw", CE_KW)
+def test_cross_entropy_class_indices(shape, tshape, kw, dtype):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(shape).astype(dtype)
+    t = rng.integers(0, 5, tshape)
+    kwe, kwt = dict(kw), dict(kw)
+    if kw.get("weight"):
+        w = rng.random(5).astype(dtype)
+        kwe["weight"], kwt["weight"] = ember.tensor(w), torch.tensor(w)
+    xe, xt = _pair(x)
+    le = F.cross_entropy(xe, ember.tensor(t), **kwe)
+    lt = TF.cross_entropy(xt, torch.tensor(t), **kwt)
+    assert le.dtype.name == str(lt.dtype).split(".")[1] and tuple(le.shape) == tuple(lt.shape)
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(le.detach().numpy(), lt.detach().numpy(), rtol=tol, atol=tol)
+    g = rng.standard_normal(lt.shape).astype(dtype)
+    le.backward(ember.tensor(g))
+    lt.backward(torch.tensor(g))
+    np.testing.assert_allclose(xe.grad.numpy(), xt.grad.numpy(), rtol=tol, atol=tol)
+
+
+def test_cross_entropy_probability_targets_and_grad_of_target():
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((4, 3, 2))
+    y = rng.random((4, 3, 2))
+    y /= y.sum(1, keepdims=True)
+    xe, xt = _pair(x)
+    ye, yt = _pair(y)
+    le = F.cross_entropy(xe, ye, label_smoothing=0.1)
+    lt = TF.cross_entropy(xt, yt, label_smoothing=0.1)
+    le.backward()
+    lt.backward()
+    np.testing.assert_allclose(le.item(), lt.item(), rtol=1e-12)
+    np.testing.assert_allclose(xe.grad.numpy(), xt.grad.numpy(), atol=1e-12)
+    np.testing.assert_allclose(ye.grad.numpy(), yt.grad.numpy(), atol=1e-12)
+
+
+def test_cross_entropy_double_backward():
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((3, 4))
+    t = np.array([0, 3, 1])
+    res = []
+    for lib, fn in ((ember, F.cross_entropy), (torch, TF.cross_entropy)):
+        xx = lib.tensor(x, requires_grad=True)
+        loss = fn(xx, lib.tensor(t), label_smoothing=0.05)
+        (g,) = lib.autograd.grad(loss, xx, create_graph=True)
+        (gg,) = lib.autograd.grad((g * g).sum(), xx)
+        res.append(gg.detach().numpy())
+    np.testing.assert_allclose(res[0], res[1], atol=1e-10)
+
+
+@pytest.mark.parametrize("fn", ["softmax", "log_softmax", "softmin"])
+@pytest.mark.parametrize("dim", [0, 1, -1])
+def test_softmax_family(fn, dim):
+    rng = np.random.default_rng(3)
+    x = (rng.standard_normal((3, 4, 5)) * 10).astype(np.float32)
+    xe, xt = _pair(x)
+    ye, yt = getattr(F, fn)(xe, dim=dim), getattr(TF, fn)(xt, dim=dim)
+    np.testing.assert_allclose(ye.detach().numpy(), yt.detach().numpy(), rtol=1e-5, atol=1e-6)
+    g = rng.standard_normal(x.shape).astype(np.float32)
+    ye.backward(ember.tensor(g))
+    yt.backward(torch.tensor(g))
+    np.testing.assert_allclose(xe.grad.numpy(), xt.grad.numpy(), rtol=1e-4, atol=1e-5)
+
+
+def test_nll_loss_matches():
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((6, 4))
+    t = rng.integers(0, 4, 6)
+    w = rng.random(4)
+    for red in ("mean", "sum", "none"):
+        xe, xt = _pair(x)
+        le = F.nll_loss(xe, ember.tensor(t), weight=ember.tensor(w), reduction=red, ignore_index=2)
+        lt = TF.nll_loss(xt, torch.tensor(t), weight=torch.tensor(w), reduction=red, ignore_index=2)
+        le.sum().backward()
+        lt.sum().backward()
+        np.testing.assert_allclose(le.detach().numpy(), lt.detach().numpy(), atol=1e-12)
+        np.testing.assert_allclose(xe.grad.numpy(), xt.grad.numpy(), atol=1e-12)
+
+
+def test_errors_like_pytorch():
+    x = ember.zeros(3, 4)
+    with pytest.raises(IndexError, match="Target 7 is out of bounds."):
+        F.cross_entropy(x, ember.tensor([0, 7, 1]))
+    with pytest.raises(ValueError, match=r"Expected input batch_size \(3\) to match target batch_size \(2\)"):
+        F.cross_entropy(x, ember.tensor([0, 1]))
+    with pytest.raises(RuntimeError):
+        F.cross_entropy(x, ember.tensor([0.5, 1.0, 2.0]))
+
+
+def test_loss_modules():
+    x = ember.tensor([[2.0, 0.5, 0.1]])
+    assert abs(ember.nn.CrossEntropyLoss()(x, ember.tensor([0])).item() - 0.31682) < 1e-4
+    assert repr(ember.nn.CrossEntropyLoss()) == repr(torch.nn.CrossEntropyLoss())
+    assert list(ember.nn.CrossEntropyLoss(weight=ember.ones(3)).state_dict()) == \
+        list(torch.nn.CrossEntropyLoss(weight=torch.ones(3)).state_dict())
