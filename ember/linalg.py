@@ -752,7 +752,8 @@ class LinalgVectorNorm(Op):
             cnt = mask.sum(axis=dims, keepdims=True)
             return g * _wrap((np.sign(xd) * mask / np.maximum(cnt, 1)).astype(xd.dtype))
         denom = out + (out == 0)
-        return g * sign * x.abs() ** (ord - 1) / denom ** (ord - 1)
+        ax = x.abs() + _wrap(xd == 0)  # |x| with zeros replaced by one: sign(0) = 0 keeps them at 0
+        return g * sign * ax ** (ord - 1) / denom ** (ord - 1)
 
 
 def _norm_dims(dim, ndim):

@@ -603,7 +603,7 @@ def _parse_einsum(eq, shapes):
         for c, n in zip(s, shp):
             if c in seen and seen[c] != n:
                 raise RuntimeError(f"einsum(): subscript {c} is repeated for operand {i} but the sizes "
-                                   f"don't match, {seen[c]} != {n}")
+                                   f"don't match, {n} != {seen[c]}")
             seen[c] = n
             m = sizes.get(c, 1)
             if n != 1 and m != 1 and n != m:
@@ -810,6 +810,10 @@ def cross(input, other, dim=None, *, out=None):
         raise RuntimeError(f"expected scalar type {_up(input._data)} but found {_up(other._data)}")
     shape = _broadcast_batch(input.shape, other.shape)
     if dim is None:
+        import warnings
+        warnings.warn("Using torch.cross without specifying the dim arg is deprecated.\nPlease either pass the "
+                      "dim explicitly or simply use torch.linalg.cross.\nThe default value of dim will change to "
+                      "agree with that of linalg.cross in a future release.", UserWarning, stacklevel=2)
         dim = next((i for i, s in enumerate(shape) if s == 3), None)
         if dim is None:
             raise RuntimeError("no dimension of size 3 in input")

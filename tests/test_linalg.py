@@ -1,0 +1,516 @@
+"""Parity with PyTorch for the products (matmul family, einsum, ...) and ember.linalg."""
+import math
+
+import numpy as np
+import pytest
+
+import ember
+
+torch = pytest.importorskip("torch")
+
+RNG = np.random.default_rng(0)
+DTYPES = [np.float32, np.float64]
+TOL = {np.float32: dict(rtol=2e-4, atol=2e-4), np.float64: dict(rtol=1e-9, atol=1e-9)}
+
+
+def _pair(arr, rg=True):
+    """An ember tensor and a torch tensor with the same data (both leaves)."""
+    e = ember.tensor(arr, requires_grad=rg)
+    t = torch.tensor(arr, requires_grad=rg)
+    return e, t
+
+
+def _close(e, t, dt=np.float64):
+    t = t.detach()
+    assert tuple(e.shape) == tuple(t.shape), (e.shape, t.shape)
+    assert str(e.dtype) == str(t.dtype), (e.dtype, t.dtype)
+    np.testing.assert_allclose(e.detach().numpy(), t.numpy(), **TOL.get(dt, TOL[np.float64]))
+
+
+def check(fn_e, fn_t, *arrays, dt=np.float64, grad=True, tfn=None):
+    """Forward and backward of ``fn_e`` on ember against ``fn_t`` on torch."""
+    es, ts = zip(*[_pair(a, grad) for a in arrays])
+    oe, ot = fn_e(*es), fn_t(*ts)
+    _close(oe, ot, dt)
+    if grad:
+        g = RNG.standard_normal(ot.shape).astype(dt)
+        oe.backward(ember.tensor(g))
+        ot.backward(torch.tensor(g))
+        for e, t in zip(es, ts):
+            if t.grad is None:
+                assert e.grad is None or not np.any(e.grad.numpy())
+            elif e.grad is None:
+                assert not np.any(t.grad.numpy())
+            else:
+                _close(e.grad, t.grad, dt)
+    return oe, ot
+
+
+def rand(*shape, dt=np.float64):
+    return RNG.standard_normal(shape).astype(dt)
+
+
+def same_error(fe, ft):
+    with pytest.raises(Exception) as te:
+        ft()
+    etype = type(te.value)
+    if issubclass(etype, torch.linalg.LinAlgError):
+        etype = ember.linalg.LinAlgError
+    with pytest.raises(etype) as ee:
+        fe()
+    assert str(ee.value) == str(te.value)
+
+
+# ----------------------------------------------------------------------------- matmul
+def _matmul_shapes():
+    m, k, n = 2, 3, 4
+    batches = {0: [()], 1: [(5,)], 2: [(2, 5), (1, 5)]}
+    out = []
+    for na in range(1, 5):
+        for nb in range(1, 5):
+            la = (k,) if na == 1 else None
+            lb = (k,) if nb == 1 else None
+            bas = batches[max(na - 2, 0)]
+            bbs = batches[max(nb - 2, 0)]
+            for ba in bas:
+                for bb in bbs:
+                    sa = la if la else ba + (m, k)
+                    sb = lb if lb else bb + (k, n)
+                    out.append((sa, sb))
+    out += [((3, 1, 2, 3), (4, 3, 4)), ((1, 2, 3), (6, 3, 4)), ((6, 2, 3), (1, 3, 4)), ((2, 1, 2, 3), (1, 5, 3, 4))]
+    return out
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("sa,sb", _matmul_shapes())
+def test_matmul_ranks(sa, sb, dt):
+    oe, _ = check(ember.matmul, torch.matmul, rand(*sa, dt=dt), rand(*sb, dt=dt), dt=dt)
+    assert oe.dtype == (ember.float32 if dt == np.float32 else ember.float64)
+
+
+def test_matmul_operator_and_noncontiguous():
+    a, b = rand(4, 3), rand(5, 4)
+    ea, ta = _pair(a)
+    eb, tb = _pair(b)
+    oe, ot = ea.t() @ eb.t(), ta.t() @ tb.t()
+    _close(oe, ot)
+    g = rand(3, 5)
+    oe.backward(ember.tensor(g))
+    ot.backward(torch.tensor(g))
+    _close(ea.grad, ta.grad)
+    _close(eb.grad, tb.grad)
+    x = ember.ones(2, 3)
+    with pytest.raises(TypeError):
+        x @ 2
+    with pytest.raises(TypeError):
+        2 @ x
+    y = x
+    y @= ember.ones(3, 4)
+    assert y.shape == (2, 4) and x.shape == (2, 3)
+
+
+def test_matmul_grad_fn_names_and_int():
+    a = ember.ones(2, 3, requires_grad=True)
+    assert (a @ ember.ones(3, 4)).grad_fn.name() == "MmBackward0"
+    assert (a @ ember.ones(3)).grad_fn.name() == "MvBackward0"
+    assert ember.dot(ember.ones(3, requires_grad=True), ember.ones(3)).grad_fn.name() == "DotBackward0"
+    r = ember.matmul(ember.tensor([[1, 2], [3, 4]]), ember.tensor([[1], [1]]))
+    assert r.dtype == ember.int64 and r.tolist() == [[3], [7]]
+    r = ember.mm(ember.ones(2, 2, dtype=ember.int32), ember.ones(2, 2, dtype=ember.int32))
+    assert r.dtype == ember.int32
+    assert ember.matmul(ember.zeros(0, 3), ember.zeros(3, 0)).shape == (0, 0)
+    assert ember.matmul(ember.zeros(2, 0), ember.zeros(0, 3)).tolist() == [[0.0] * 3] * 2
+
+
+def test_matmul_second_derivative():
+    a = ember.tensor(rand(2, 3), requires_grad=True)
+    b = ember.tensor(rand(3, 2), requires_grad=True)
+    ta = torch.tensor(a.detach().numpy(), requires_grad=True)
+    tb = torch.tensor(b.detach().numpy(), requires_grad=True)
+    ga, = ember.autograd.grad((a @ b).pow(2).sum(), a, create_graph=True)
+    tga, = torch.autograd.grad((ta @ tb).pow(2).sum(), ta, create_graph=True)
+    ga.sum().backward()
+    tga.sum().backward()
+    _close(b.grad, tb.grad)
+
+
+MATMUL_ERRORS = [
+    lambda m, z: m.matmul(z(2, 3), z(4, 5)),
+    lambda m, z: m.matmul(m.tensor(1.), z(2, 3)),
+    lambda m, z: m.matmul(z(3), z(4)),
+    lambda m, z: m.matmul(z(3), z(4, 5)),
+    lambda m, z: m.matmul(z(3, 4), z(5)),
+    lambda m, z: m.matmul(z(2, 3, 4), z(5)),
+    lambda m, z: m.matmul(z(5), z(2, 3, 4)),
+    lambda m, z: m.matmul(z(2, 3, 4), z(3, 5, 6)),
+    lambda m, z: m.matmul(z(2, 3, 4), z(2, 5, 6)),
+    lambda m, z: m.matmul(z(2, 3, 4), z(5, 6)),
+    lambda m, z: m.matmul(z(3, 4), z(2, 5, 6)),
+    lambda m, z: m.matmul(z(5, 2, 3, 4), z(3, 4, 5)),
+    lambda m, z: m.matmul(z(2, 3, 4), z(4, dtype=m.float64)),
+    lambda m, z: m.matmul(z(3, 4), z(4, 5, dtype=m.float64)),
+    lambda m, z: m.matmul(z(3), z(3, dtype=m.float64)),
+    lambda m, z: m.matmul(z(2, 3, 4), z(2, 4, 5, dtype=m.float64)),
+    lambda m, z: m.matmul(z(3, dtype=m.long), z(3)),
+    lambda m, z: m.mm(z(2, 3), z(4, 5)),
+    lambda m, z: m.mm(z(2, 3, 1), z(4, 5)),
+    lambda m, z: m.mm(z(2, 3), z(4)),
+    lambda m, z: m.mm(z(2, 3), z(3, 5, dtype=m.float64)),
+    lambda m, z: m.mm(z(2, 3, dtype=m.bool), z(3, 4, dtype=m.bool)),
+    lambda m, z: m.bmm(z(2, 3), z(4, 5)),
+    lambda m, z: m.bmm(z(2, 2, 3), z(2, 4, 5)),
+    lambda m, z: m.bmm(z(2, 2, 3), z(3, 3, 5)),
+    lambda m, z: m.bmm(z(2, 2, 3), z(2, 3, 5, 1)),
+    lambda m, z: m.bmm(z(2, 2, 3), z(2, 3, 5, dtype=m.float64)),
+    lambda m, z: m.mv(z(3, 4), z(5)),
+    lambda m, z: m.mv(z(3), z(5)),
+    lambda m, z: m.mv(z(3, 4), z(4, 1)),
+    lambda m, z: m.dot(z(3), z(4)),
+    lambda m, z: m.dot(z(3), z(3, dtype=m.float64)),
+    lambda m, z: m.dot(z(3, 1), z(3)),
+    lambda m, z: m.vdot(z(3), z(4)),
+    lambda m, z: m.inner(z(2, 3), z(4, 5)),
+    lambda m, z: m.outer(z(3), z(4, 1)),
+    lambda m, z: m.addmm(z(2, 5), z(2, 3), z(4, 5)),
+    lambda m, z: m.addmm(z(3, 5), z(2, 3), z(3, 5)),
+    lambda m, z: m.addmv(z(3), z(2, 3), z(3)),
+    lambda m, z: m.baddbmm(z(2, 2, 4), z(2, 2, 3), z(2, 3, 3)),
+    lambda m, z: m.addbmm(z(2, 4), z(2, 2, 3), z(2, 3, 3)),
+    lambda m, z: m.addbmm(z(2, 3), z(2, 2, 3), z(3, 3, 3)),
+    lambda m, z: m.tensordot(z(2, 3), z(4, 5), dims=1),
+    lambda m, z: m.tensordot(z(2, 3), z(4, 5), dims=-1),
+    lambda m, z: m.tensordot(z(2, 3), z(3, 5), dims=([1, 0], [0])),
+    lambda m, z: m.tensordot(z(2, 3), z(3, 5, dtype=m.float64), dims=1),
+    lambda m, z: m.cross(z(4, 2), z(4, 2)),
+    lambda m, z: m.cross(z(2, 3), z(3)),
+    lambda m, z: m.cross(z(2, 3), z(2, 3, dtype=m.float64)),
+    lambda m, z: m.linalg.cross(z(2, 2), z(2, 2)),
+    lambda m, z: m.cdist(z(2, 3), z(4, 2)),
+    lambda m, z: m.cdist(z(3), z(4, 3)),
+    lambda m, z: m.cdist(z(2, 3), z(4, 3, dtype=m.float64)),
+    lambda m, z: m.cdist(z(2, 3), z(4, 3), p=-1),
+    lambda m, z: m.cdist(z(2, 3, dtype=m.long), z(4, 3, dtype=m.long)),
+    lambda m, z: m.einsum('ij,jk', z(2, 3), z(3, 4, dtype=m.float64)),
+    lambda m, z: m.einsum('ij,jk', z(2, 3)),
+    lambda m, z: m.einsum('ij', z(2, 3), z(3)),
+    lambda m, z: m.einsum('ijk', z(2, 3)),
+    lambda m, z: m.einsum('ij,jk', z(2, 3), z(4, 4)),
+    lambda m, z: m.einsum('ij->ik', z(2, 1)),
+    lambda m, z: m.einsum('ii->i', z(2, 3)),
+]
+
+
+@pytest.mark.filterwarnings("ignore:Using torch.cross")
+@pytest.mark.parametrize("i", range(len(MATMUL_ERRORS)))
+def test_product_errors(i):
+    f = MATMUL_ERRORS[i]
+    same_error(lambda: f(ember, ember.zeros), lambda: f(torch, torch.zeros))
+
+
+# ------------------------------------------------------------------- the mm family
+@pytest.mark.parametrize("dt", DTYPES)
+def test_mm_family(dt):
+    r = lambda *s: rand(*s, dt=dt)  # noqa: E731
+    check(ember.mm, torch.mm, r(2, 3), r(3, 4), dt=dt)
+    check(ember.bmm, torch.bmm, r(5, 2, 3), r(5, 3, 4), dt=dt)
+    check(ember.mv, torch.mv, r(2, 3), r(3), dt=dt)
+    check(ember.dot, torch.dot, r(3), r(3), dt=dt)
+    check(ember.vdot, torch.vdot, r(3), r(3), dt=dt)
+    check(ember.inner, torch.inner, r(2, 3), r(4, 3), dt=dt)
+    check(ember.inner, torch.inner, r(2, 5, 3), r(3), dt=dt)
+    check(ember.inner, torch.inner, r(), r(2, 3), dt=dt)
+    check(ember.outer, torch.outer, r(3), r(4), dt=dt)
+    check(ember.ger, torch.ger, r(3), r(4), dt=dt)
+    for beta, alpha in [(1, 1), (0.5, 2.0), (0, 1)]:
+        kw = dict(beta=beta, alpha=alpha)
+        check(lambda c, a, b: ember.addmm(c, a, b, **kw), lambda c, a, b: torch.addmm(c, a, b, **kw),
+              r(4), r(2, 3), r(3, 4), dt=dt)
+        check(lambda c, a, b: ember.addmv(c, a, b, **kw), lambda c, a, b: torch.addmv(c, a, b, **kw),
+              r(2), r(2, 3), r(3), dt=dt)
+        check(lambda c, a, b: ember.baddbmm(c, a, b, **kw), lambda c, a, b: torch.baddbmm(c, a, b, **kw),
+              r(1, 2, 4), r(5, 2, 3), r(5, 3, 4), dt=dt)
+        check(lambda c, a, b: ember.addbmm(c, a, b, **kw), lambda c, a, b: torch.addbmm(c, a, b, **kw),
+              r(2, 4), r(5, 2, 3), r(5, 3, 4), dt=dt)
+        check(lambda c, a, b: ember.addr(c, a, b, **kw), lambda c, a, b: torch.addr(c, a, b, **kw),
+              r(2, 4), r(2), r(4), dt=dt)
+    check(lambda a, b, c: ember.linalg.multi_dot([a, b, c]), lambda a, b, c: torch.linalg.multi_dot([a, b, c]),
+          r(3), r(3, 4), r(4, 2), dt=dt)
+    check(lambda a, b: a.mm(b), lambda a, b: a.mm(b), r(2, 3), r(3, 4), dt=dt)
+
+
+def test_addmm_beta_zero_ignores_nan():
+    c = ember.full((2, 2), float("nan"))
+    r = ember.addmm(c, ember.eye(2), ember.eye(2), beta=0)
+    assert r.tolist() == [[1.0, 0.0], [0.0, 1.0]]
+
+
+def test_out_argument():
+    out = ember.empty(2, 4)
+    r = ember.matmul(ember.ones(2, 3), ember.ones(3, 4), out=out)
+    assert r is out and out.tolist() == [[3.0] * 4] * 2
+
+
+# -------------------------------------------------------------------------- einsum
+EINSUMS = [
+    ("ij,jk->ik", [(2, 3), (3, 4)]),
+    ("ij,jk", [(2, 3), (3, 4)]),
+    ("bij,bjk->bik", [(5, 2, 3), (5, 3, 4)]),
+    ("bij,bjk->bik", [(5, 2, 3), (1, 3, 4)]),
+    ("ii->i", [(3, 3)]),
+    ("ii", [(3, 3)]),
+    ("i,i", [(3,), (3,)]),
+    ("i,j->ij", [(3,), (4,)]),
+    ("...ij,...jk", [(5, 2, 3), (3, 4)]),
+    ("...ij,...jk->...ik", [(2, 1, 2, 3), (5, 3, 4)]),
+    ("ij->", [(2, 3)]),
+    ("ijk->kji", [(2, 3, 4)]),
+    ("ij,ij->i", [(2, 3), (2, 3)]),
+    ("bn,anm,bm->ba", [(2, 3), (4, 3, 5), (2, 5)]),
+    ("i,i,i", [(3,), (3,), (3,)]),
+    ("ij,kl->ijkl", [(2, 3), (4, 2)]),
+    ("iij->j", [(2, 2, 3)]),
+    ("ij->j", [(2, 3)]),
+    ("i...->...", [(2, 3, 4)]),
+    ("ba,b->a", [(3, 2), (3,)]),
+    (" ij , jk -> ik ", [(2, 3), (3, 4)]),
+]
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("eq,shapes", EINSUMS)
+def test_einsum(eq, shapes, dt):
+    arrays = [rand(*s, dt=dt) for s in shapes]
+    check(lambda *a: ember.einsum(eq, *a), lambda *a: torch.einsum(eq, *a), *arrays, dt=dt)
+
+
+def test_einsum_list_and_sublist_forms():
+    a, b = rand(2, 3), rand(3, 4)
+    e = ember.einsum("ij,jk->ik", [ember.tensor(a), ember.tensor(b)])
+    np.testing.assert_allclose(e.numpy(), a @ b)
+    e = ember.einsum(ember.tensor(a), [0, 1], ember.tensor(b), [1, 2], [0, 2])
+    np.testing.assert_allclose(e.numpy(), a @ b)
+    e = ember.einsum(ember.tensor(a), [0, 1], ember.tensor(b), [1, 2])
+    np.testing.assert_allclose(e.numpy(), a @ b)
+
+
+def test_einsum_result_is_not_a_view():
+    a = ember.ones(2, 3)
+    r = ember.einsum("ij->ji", a)
+    r.add_(1) if hasattr(r, "add_") else None
+    assert a.tolist() == [[1.0] * 3] * 2
+
+
+# ------------------------------------------------------- tensordot, kron, cross, cdist
+@pytest.mark.parametrize("dt", DTYPES)
+def test_tensordot_kron_cross(dt):
+    r = lambda *s: rand(*s, dt=dt)  # noqa: E731
+    check(lambda a, b: ember.tensordot(a, b, dims=2), lambda a, b: torch.tensordot(a, b, dims=2),
+          r(2, 3, 4), r(3, 4, 5), dt=dt)
+    check(lambda a, b: ember.tensordot(a, b, dims=([1, 0], [2, 0])),
+          lambda a, b: torch.tensordot(a, b, dims=([1, 0], [2, 0])), r(3, 2, 4), r(3, 5, 2), dt=dt)
+    check(lambda a, b: ember.tensordot(a, b, dims=0), lambda a, b: torch.tensordot(a, b, dims=0),
+          r(2, 3), r(4), dt=dt)
+    check(ember.kron, torch.kron, r(2, 3), r(4, 2), dt=dt)
+    check(ember.kron, torch.kron, r(2, 3), r(4), dt=dt)
+    check(ember.kron, torch.kron, r(2, 1, 3), r(4, 2), dt=dt)
+    check(lambda a, b: ember.cross(a, b, dim=1), lambda a, b: torch.cross(a, b, dim=1), r(4, 3), r(4, 3), dt=dt)
+    check(lambda a, b: ember.linalg.cross(a, b), lambda a, b: torch.linalg.cross(a, b), r(4, 3), r(1, 3), dt=dt)
+    check(lambda a, b: ember.cross(a, b, dim=0), lambda a, b: torch.cross(a, b, dim=0),
+          r(3, 4).T.copy().T, r(3, 4), dt=dt)
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("p", [2.0, 1.0, 3.0, 0.0, math.inf])
+def test_cdist(p, dt):
+    a, b = rand(5, 3, dt=dt), rand(4, 3, dt=dt)
+    b[1] = a[2]  # a zero distance
+    check(lambda x, y: ember.cdist(x, y, p=p), lambda x, y: torch.cdist(x, y, p=p), a, b, dt=dt)
+    check(lambda x, y: ember.cdist(x, y, p=p), lambda x, y: torch.cdist(x, y, p=p),
+          rand(2, 5, 3, dt=dt), rand(1, 4, 3, dt=dt), dt=dt)
+
+
+def test_cdist_mm_path():
+    a, b = rand(30, 4), rand(27, 4)
+    check(ember.cdist, torch.cdist, a, b)
+
+
+# -------------------------------------------------------------------------- linalg
+def _spd(n, dt, batch=()):
+    m = rand(*batch, n, n, dt=dt)
+    return (m @ np.swapaxes(m, -1, -2) + n * np.eye(n)).astype(dt)
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+def test_det_inv_slogdet(dt):
+    a = rand(3, 3, dt=dt) + 2 * np.eye(3, dtype=dt)
+    check(ember.linalg.det, torch.linalg.det, a, dt=dt)
+    check(ember.det, torch.det, rand(4, 3, 3, dt=dt), dt=dt)
+    check(ember.linalg.inv, torch.linalg.inv, a, dt=dt)
+    check(ember.inverse, torch.inverse, rand(2, 3, 3, dt=dt) + 3 * np.eye(3, dtype=dt), dt=dt)
+    check(lambda x: ember.linalg.slogdet(x).logabsdet, lambda x: torch.linalg.slogdet(x).logabsdet, a, dt=dt)
+    check(lambda x: ember.linalg.slogdet(x).sign, lambda x: torch.linalg.slogdet(x).sign, a, dt=dt, grad=False)
+    check(ember.logdet, torch.logdet, _spd(3, dt), dt=dt)
+
+
+@pytest.mark.parametrize("m,adj", [([[1., 2.], [2., 4.]], [[4., -2.], [-2., 1.]]),
+                                   ([[1., 0.], [0., 0.]], [[0., 0.], [0., 1.]])])
+def test_det_grad_singular(m, adj):
+    # the gradient of det is the transposed adjugate, also for singular matrices
+    # (PyTorch 2.13 returns zeros here)
+    a = ember.tensor(m, dtype=ember.float64, requires_grad=True)
+    ember.linalg.det(a).backward()
+    np.testing.assert_allclose(a.grad.numpy(), np.array(adj).T, atol=1e-12)
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+def test_solve(dt):
+    A = rand(3, 3, dt=dt) + 3 * np.eye(3, dtype=dt)
+    check(ember.linalg.solve, torch.linalg.solve, A, rand(3, dt=dt), dt=dt)
+    check(ember.linalg.solve, torch.linalg.solve, A, rand(3, 2, dt=dt), dt=dt)
+    bA = rand(4, 3, 3, dt=dt) + 3 * np.eye(3, dtype=dt)
+    check(ember.linalg.solve, torch.linalg.solve, bA, rand(4, 3, dt=dt), dt=dt)
+    check(ember.linalg.solve, torch.linalg.solve, bA, rand(2, 1, 3, 5, dt=dt), dt=dt)
+    check(ember.linalg.solve, torch.linalg.solve, A, rand(4, 3, 2, dt=dt), dt=dt)
+    check(lambda a, b: ember.linalg.solve(a, b, left=False), lambda a, b: torch.linalg.solve(a, b, left=False),
+          A, rand(2, 3, dt=dt), dt=dt)
+    check(lambda a, b: ember.linalg.solve_triangular(a, b, upper=True),
+          lambda a, b: torch.linalg.solve_triangular(a, b, upper=True), A, rand(3, 2, dt=dt), dt=dt)
+    check(lambda a, b: ember.linalg.solve_triangular(a, b, upper=False, unitriangular=True),
+          lambda a, b: torch.linalg.solve_triangular(a, b, upper=False, unitriangular=True),
+          A, rand(3, 2, dt=dt), dt=dt)
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("upper", [False, True])
+def test_cholesky(dt, upper):
+    check(lambda a: ember.linalg.cholesky(a, upper=upper), lambda a: torch.linalg.cholesky(a, upper=upper),
+          _spd(4, dt), dt=dt)
+    check(lambda a: ember.linalg.cholesky(a, upper=upper), lambda a: torch.linalg.cholesky(a, upper=upper),
+          _spd(3, dt, (2,)), dt=dt)
+    assert int(ember.linalg.cholesky_ex(ember.tensor([[1., 2.], [2., 1.]])).info) == 2
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+def test_decompositions(dt):
+    a = rand(4, 3, dt=dt)
+    for mode in ["reduced", "complete"]:
+        Q, R = ember.linalg.qr(ember.tensor(a), mode=mode)
+        tQ, tR = torch.linalg.qr(torch.tensor(a), mode=mode)
+        assert Q.shape == tuple(tQ.shape) and R.shape == tuple(tR.shape) and Q.dtype == R.dtype
+        np.testing.assert_allclose(np.abs(R.numpy()), np.abs(tR.numpy()), **TOL[dt])
+        np.testing.assert_allclose((Q @ R).numpy(), a, **TOL[dt])
+    U, S, Vh = ember.linalg.svd(ember.tensor(a), full_matrices=False)
+    _close(S, torch.linalg.svdvals(torch.tensor(a)), dt)
+    np.testing.assert_allclose(((U * S.unsqueeze(-2)) @ Vh).numpy(), a, **TOL[dt])
+    assert ember.linalg.svd(ember.tensor(a)).U.shape == (4, 4)
+    check(ember.linalg.svdvals, torch.linalg.svdvals, a, dt=dt)
+    check(lambda x: ember.linalg.svd(x, full_matrices=False).S, lambda x: torch.linalg.svd(x, full_matrices=False).S,
+          a, dt=dt)
+    s = _spd(3, dt)
+    check(lambda x: ember.linalg.eigh(x).eigenvalues, lambda x: torch.linalg.eigh(x).eigenvalues, s, dt=dt)
+    check(ember.linalg.eigvalsh, torch.linalg.eigvalsh, s, dt=dt)
+    # a loss invariant to the eigenvectors' signs
+    check(lambda x: (ember.linalg.eigh(x).eigenvectors ** 2 * ember.tensor([1., 2., 3.], dtype=x.dtype)).sum(),
+          lambda x: (torch.linalg.eigh(x).eigenvectors ** 2 * torch.tensor([1., 2., 3.], dtype=x.dtype)).sum(),
+          s, dt=dt)
+    w = ember.linalg.eigvals(ember.tensor(np.diag([2.0, 1.0]).astype(dt)))
+    assert w.dtype == (ember.complex64 if dt == np.float32 else ember.complex128)
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+def test_pinv_rank_power(dt):
+    check(ember.linalg.pinv, torch.linalg.pinv, rand(4, 3, dt=dt), dt=dt)
+    check(ember.linalg.pinv, torch.linalg.pinv, rand(2, 3, dt=dt), dt=dt)
+    check(ember.pinverse, torch.pinverse, rand(3, 4, dt=dt), dt=dt)
+    a = np.array([[1, 2], [2, 4], [0, 0]], dtype=dt)
+    for kw in [{}, dict(atol=0.5), dict(rtol=0.9), dict(hermitian=False)]:
+        assert ember.linalg.matrix_rank(ember.tensor(a), **kw).tolist() == \
+            torch.linalg.matrix_rank(torch.tensor(a), **kw).tolist()
+    assert ember.linalg.matrix_rank(ember.tensor(a)).dtype == ember.int64
+    sq = rand(3, 3, dt=dt) + 3 * np.eye(3, dtype=dt)
+    for n in [0, 1, 2, 3, 5, -1, -2]:
+        check(lambda x: ember.linalg.matrix_power(x, n), lambda x: torch.linalg.matrix_power(x, n), sq, dt=dt,
+              grad=n != 0)
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+def test_norms(dt):
+    x = rand(3, 4, dt=dt)
+    x[0, 0] = 0
+    vn, tvn = ember.linalg.vector_norm, torch.linalg.vector_norm
+    for ord in [2, 1, 3, 0.5, math.inf, -math.inf, 0]:
+        for dim, keep in [(None, False), (1, False), ((0, 1), True), (-2, True)]:
+            check(lambda a: vn(a, ord, dim, keep), lambda a: tvn(a, ord, dim, keep), x, dt=dt)
+    mn, tmn = ember.linalg.matrix_norm, torch.linalg.matrix_norm
+    for ord in ["fro", "nuc", 1, -1, 2, -2, math.inf, -math.inf]:
+        check(lambda a: mn(a, ord), lambda a: tmn(a, ord), x, dt=dt)
+        check(lambda a: mn(a, ord, dim=(0, 2), keepdim=True), lambda a: tmn(a, ord, dim=(0, 2), keepdim=True),
+              rand(3, 2, 4, dt=dt), dt=dt)
+    n, tn = ember.linalg.norm, torch.linalg.norm
+    for args in [(), (None, 1), (2,), ("fro",), ("nuc",), (1, 0), (math.inf, (0, 1))]:
+        check(lambda a: n(a, *args), lambda a: tn(a, *args), x, dt=dt)
+    check(lambda a: n(a), lambda a: tn(a), rand(2, 3, 4, dt=dt), dt=dt)
+    check(lambda a: ember.norm(a), lambda a: torch.norm(a), x, dt=dt)
+    check(lambda a: ember.norm(a, p=1, dim=1), lambda a: torch.norm(a, p=1, dim=1), x, dt=dt)
+    check(lambda a: ember.norm(a, p="nuc"), lambda a: torch.norm(a, p="nuc"), x, dt=dt)
+    check(lambda a: a.norm(dim=0, keepdim=True), lambda a: a.norm(dim=0, keepdim=True), x, dt=dt)
+    check(lambda a, b: ember.dist(a, b, 3), lambda a, b: torch.dist(a, b, 3), x, rand(4, dt=dt), dt=dt)
+    check(lambda a: ember.linalg.cond(a), lambda a: torch.linalg.cond(a), rand(3, 3, dt=dt), dt=dt, grad=False)
+
+
+def test_norm_of_zero_has_zero_grad():
+    check(lambda a: ember.linalg.vector_norm(a), lambda a: torch.linalg.vector_norm(a), np.zeros(3))
+
+
+LINALG_ERRORS = [
+    lambda m, z: m.linalg.inv(z(2, 2)),
+    lambda m, z: m.linalg.inv(m.tensor([[1., 2.], [2., 4.]])),
+    lambda m, z: m.linalg.inv(z(2, 3)),
+    lambda m, z: m.linalg.inv(z(2)),
+    lambda m, z: m.linalg.inv(m.eye(2, dtype=m.long)),
+    lambda m, z: m.linalg.det(m.eye(2, dtype=m.long)),
+    lambda m, z: m.linalg.det(z(2, 3)),
+    lambda m, z: m.linalg.cholesky(m.tensor([[1., 2.], [2., 1.]])),
+    lambda m, z: m.linalg.cholesky(m.tensor([[-1., 2.], [2., 1.]])),
+    lambda m, z: m.linalg.cholesky(z(2, 2, 2)),
+    lambda m, z: m.linalg.solve(z(2, 2), z(2)),
+    lambda m, z: m.linalg.solve(m.eye(2), z(3)),
+    lambda m, z: m.linalg.solve(m.eye(2), z(2, dtype=m.float64)),
+    lambda m, z: m.linalg.vector_norm(z(2, dtype=m.long)),
+    lambda m, z: m.linalg.vector_norm(z(2, 2), ord="fro"),
+    lambda m, z: m.linalg.matrix_norm(z(2)),
+    lambda m, z: m.linalg.matrix_norm(z(2, 2), ord=3),
+    lambda m, z: m.linalg.norm(z(2, 2, 2), ord=2),
+    lambda m, z: m.linalg.svdvals(z(2, 2, dtype=m.long)),
+    lambda m, z: m.linalg.eigh(z(2, 3)),
+    lambda m, z: m.linalg.qr(z(2, 3), mode="foo"),
+    lambda m, z: m.linalg.multi_dot([z(2, 2)]),
+    lambda m, z: m.linalg.vector_norm(z(2, 2), dim=3),
+]
+
+
+@pytest.mark.parametrize("i", range(len(LINALG_ERRORS)))
+def test_linalg_errors(i):
+    f = LINALG_ERRORS[i]
+    same_error(lambda: f(ember, ember.zeros), lambda: f(torch, torch.zeros))
+
+
+def test_linalg_error_class_and_missing_backward():
+    with pytest.raises(ember.linalg.LinAlgError):
+        ember.linalg.inv(ember.zeros(2, 2))
+    a = ember.tensor(rand(3, 2), requires_grad=True)
+    Q, R = ember.linalg.qr(a)
+    with pytest.raises(NotImplementedError, match="linalg.qr"):
+        Q.sum().backward()
+    U, S, Vh = ember.linalg.svd(a, full_matrices=False)
+    with pytest.raises(NotImplementedError, match="linalg.svd"):
+        U.sum().backward()
+
+
+def test_float32_stays_float32():
+    a = ember.ones(3, 3, requires_grad=True)
+    for r in [a @ a, ember.einsum("ij,jk", a, a), ember.linalg.inv(a + ember.eye(3)), ember.linalg.det(a),
+              ember.linalg.norm(a), ember.cdist(a, a), ember.tensordot(a, a, 1), ember.kron(a, a)]:
+        assert r.dtype == ember.float32
+    (a @ a).sum().backward()
+    assert a.grad.dtype == ember.float32
