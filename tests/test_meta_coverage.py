@@ -16,6 +16,8 @@ NON_OPS = {
     # which has entries; their dtype results are checked in tests/test_dtype_promotion.py
     "float", "double", "half", "bfloat16", "long", "int", "short", "char", "byte", "bool",
     "cfloat", "cdouble",
+    # creation helpers bound as methods (x.new_zeros ...): no input values, tested with creation
+    "new_empty", "new_full", "new_ones", "new_tensor", "new_zeros",
 }
 # Whole families tested elsewhere: random sampling (no deterministic reference; tested by
 # distribution statistics in tests/test_random*.py).

@@ -65,12 +65,15 @@ def _grad_ops():
 
 def _grads(lib, info, s, seed):
     out, leaves = info.run(lib, s, requires_grad=True)
-    outs = [o for o in T.outputs(out) if getattr(o, "requires_grad", False)]
-    if not leaves or not outs:
-        return out, leaves, None
+    all_outs = [o for o in T.outputs(out) if hasattr(o, "requires_grad")]
     rng = np.random.default_rng(seed)
-    vs = [rng.standard_normal(tuple(o.shape)).astype(_to_np(o).dtype) for o in outs]
-    g = lib.autograd.grad(outs, leaves, [lib.from_numpy(v) for v in vs], allow_unused=True)
+    # one grad_output per tensor output (same draws for ember and torch), used where it requires grad
+    vs = [rng.standard_normal(tuple(o.shape)).astype(_to_np(o).dtype) for o in all_outs]
+    pairs = [(o, v) for o, v in zip(all_outs, vs) if o.requires_grad]
+    if not leaves or not pairs:
+        return out, leaves, None
+    g = lib.autograd.grad([o for o, _ in pairs], leaves, [lib.from_numpy(v) for _, v in pairs],
+                          allow_unused=True)
     return out, leaves, [None if gi is None else _to_np(gi) for gi in g]
 
 
