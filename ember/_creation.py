@@ -44,15 +44,16 @@ def _infer_dtype(data):
     return D.int64
 
 
-def _size_arg(size):
+def _size_arg(size, fn="zeros"):
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
     out = []
     for s in size:
         if isinstance(s, Tensor):
             s = s.item()
-        if not isinstance(s, (int, np.integer)):
-            raise TypeError(f"zeros(): argument 'size' must be tuple of ints, but found element of type {type(s).__name__}")
+        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
+            raise TypeError(f"{fn}(): argument 'size' must be tuple of ints, but found element of type "
+                            f"{type(s).__name__}")
         if s < 0:
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
         out.append(int(s))
@@ -61,6 +62,8 @@ def _size_arg(size):
 
 def _finish(t, requires_grad):
     if requires_grad:
+        if t._data.dtype.kind not in "fc":
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
         t.requires_grad_(True)
     return t
 

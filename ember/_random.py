@@ -1,54 +1,107 @@
-"""Random number generation: ``manual_seed``, ``Generator`` and the default generator."""
+"""Random number generation: ``manual_seed``, ``Generator`` and the default generator.
+
+ember draws from NumPy's PCG64 bit generator, so its streams are reproducible under a
+seed but are **not** the same numbers PyTorch's Mersenne Twister produces for that seed.
+
+>>> _ = ember.manual_seed(0); a = ember.rand(3); _ = ember.manual_seed(0)
+>>> bool((a == ember.rand(3)).all())
+True
+"""
 import time
 
 from ._backend import np
 
+_DEFAULT_SEED = 67280421310721
+_STATE_BYTES = 48  # PCG64 state (16) + increment (16) + has_uint32 (4) + uinteger (4) + seed (8)
+_M64 = (1 << 64) - 1
+
+
+def _seed_int(seed):
+    if hasattr(seed, "item") and not isinstance(seed, (int, np.integer)):
+        seed = seed.item()
+    seed = int(seed)
+    if not -(1 << 63) <= seed <= _M64:
+        raise ValueError("Overflow when unpacking long long")
+    return seed & _M64
+
 
 class Generator:
-    """A random stream (NumPy's PCG64 underneath), as ``torch.Generator``.
+    """A random stream, as ``torch.Generator`` (NumPy's PCG64 underneath).
+
+    Seeding makes runs reproducible; the numbers differ from PyTorch's for the same seed.
 
     >>> g = ember.Generator().manual_seed(0)
     >>> ember.rand(2, generator=g).shape
     torch.Size([2])
+    >>> g.initial_seed()
+    0
     """
 
+    __slots__ = ("_device", "_seed", "_rng")
+
     def __init__(self, device="cpu"):
-        self.device = device
-        self._seed = 67280421310721
-        self._rng = np.random.Generator(np.random.PCG64(self._seed))
+        from ._tensor import device as _device, _check_device
+        _check_device(device)
+        self._device = _device("cpu")
+        self.manual_seed(_DEFAULT_SEED)
+
+    @property
+    def device(self):
+        return self._device
 
     def manual_seed(self, seed):
-        seed = int(seed)
+        """Seed this generator (negative seeds wrap modulo 2**64); returns ``self``."""
+        seed = _seed_int(seed)
         self._seed = seed
-        self._rng = np.random.Generator(np.random.PCG64(seed & 0xFFFFFFFFFFFFFFFF))
+        self._rng = np.random.Generator(np.random.PCG64(seed))
         return self
 
     def seed(self):
-        s = int(time.time_ns()) & 0xFFFFFFFFFFFFFFFF
+        """Seed from the clock and OS entropy; returns the seed chosen."""
+        s = (int(time.time_ns()) ^ int.from_bytes(np.random.SeedSequence().generate_state(2, np.uint32)
+                                                   .tobytes(), "little")) & _M64
         self.manual_seed(s)
         return s
 
     def initial_seed(self):
+        """The seed this generator was last seeded with."""
         return self._seed
 
     def get_state(self):
-        from ._creation import tensor
-        import json
-        st = json.dumps(self._rng.bit_generator.state).encode()
-        return tensor(list(st), dtype="uint8")
+        """The full stream state as a uint8 tensor (restore it with :meth:`set_state`)."""
+        from ._tensor import _wrap
+        st = self._rng.bit_generator.state
+        raw = (st["state"]["state"].to_bytes(16, "little") + st["state"]["inc"].to_bytes(16, "little")
+               + int(st["has_uint32"]).to_bytes(4, "little") + int(st["uinteger"]).to_bytes(4, "little")
+               + self._seed.to_bytes(8, "little"))
+        return _wrap(np.frombuffer(raw, dtype=np.uint8).copy())
 
     def set_state(self, new_state):
-        import json
-        st = json.loads(bytes(new_state._data.tolist()).decode())
-        self._rng.bit_generator.state = st
+        """Restore a state from :meth:`get_state`; returns ``self``."""
+        from ._tensor import Tensor
+        if not isinstance(new_state, Tensor) or new_state._data.dtype != np.uint8:
+            raise TypeError("RNG state must be a torch.ByteTensor")
+        raw = new_state._data.tobytes()
+        if len(raw) != _STATE_BYTES:
+            raise RuntimeError(f"Expected a CPUGeneratorImplState of size {_STATE_BYTES} but found the "
+                               f"input RNG state size to be {len(raw)}")
+        le = lambda a, b: int.from_bytes(raw[a:b], "little")  # noqa: E731
+        self._seed = le(40, 48)
+        bg = np.random.PCG64()
+        bg.state = {"bit_generator": "PCG64", "state": {"state": le(0, 16), "inc": le(16, 32)},
+                    "has_uint32": le(32, 36), "uinteger": le(36, 40)}
+        self._rng = np.random.Generator(bg)
         return self
+
+    def __repr__(self):
+        return f"<torch._C.Generator object at {hex(id(self))}>"
 
 
 default_generator = Generator()
 
 
 def manual_seed(seed):
-    """Seed the default generator (and return it).
+    """Seed the default generator and return it.
 
     >>> _ = ember.manual_seed(0); a = ember.rand(1); _ = ember.manual_seed(0); bool(a == ember.rand(1))
     True
@@ -57,25 +110,45 @@ def manual_seed(seed):
 
 
 def seed():
-    """Seed the default generator non-deterministically; returns the seed."""
+    """Seed the default generator non-deterministically; returns the seed.
+
+    >>> isinstance(ember.seed(), int)
+    True
+    """
     return default_generator.seed()
 
 
 def initial_seed():
-    """The seed the default generator was last seeded with."""
+    """The seed the default generator was last seeded with.
+
+    >>> _ = ember.manual_seed(7); ember.initial_seed()
+    7
+    """
     return default_generator.initial_seed()
 
 
 def get_rng_state():
-    """The default generator's state as a uint8 tensor."""
+    """The default generator's state as a uint8 tensor.
+
+    >>> s = ember.get_rng_state(); a = ember.rand(2); _ = ember.set_rng_state(s)
+    >>> bool((a == ember.rand(2)).all())
+    True
+    """
     return default_generator.get_state()
 
 
 def set_rng_state(new_state):
-    """Restore the default generator's state."""
+    """Restore the default generator's state (from :func:`get_rng_state`).
+
+    >>> s = ember.get_rng_state(); ember.set_rng_state(s)
+    """
     default_generator.set_state(new_state)
 
 
 def rng(generator=None):
     """The NumPy Generator behind ``generator`` (or the default one)."""
-    return (generator or default_generator)._rng
+    if generator is None:
+        return default_generator._rng
+    if not isinstance(generator, Generator):
+        raise TypeError(f"expected a torch.Generator, but got {type(generator).__name__}")
+    return generator._rng
