@@ -165,7 +165,7 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
             if run:
                 if node._out_hooks is not None or node._retain is not None:
                     _output_hooks(node, grads, create_graph)
-                if capture is not None:
+                if capture is not None and not (accumulate and node.__class__ is AccumulateGrad):
                     _capture(node, grads, capture, results)
                 if needed is not None and id(node) not in needed:
                     run = False
@@ -222,9 +222,16 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
         for k, r in enumerate(results):
             if r is None and not allow_unused:
                 raise RuntimeError(
-                    "One of the differentiated Tensors appears to not have been used in the graph. "
-                    "Set allow_unused=True if this is the desired behavior.")
+                    f"The differentiated Tensor at index {k} appears to not have been used in the "
+                    "graph. Set allow_unused=True if this is the desired behavior.")
         return tuple(results)
+    if inputs is not None:  # backward(inputs=...): non-leaf inputs get .grad too
+        for t, r in zip(inputs, results):
+            if r is not None and t.grad_fn is not None:
+                if t.grad is None:
+                    t.grad = r if create_graph else r.detach().clone()
+                else:
+                    t.grad = t.grad + r if create_graph else (t.grad + r).detach()
     return None
 
 

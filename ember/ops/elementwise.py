@@ -192,8 +192,12 @@ class Pow(Op):
         return ga, gb
 
 
+class PowTensorExp(Pow):
+    _name = "PowBackward1"  # PyTorch's name for tensor ** tensor
+
+
 class PowScalarBase(Op):
-    _name = "PowBackward1"
+    _name = "PowBackward2"  # PyTorch's name for scalar ** tensor
 
     @staticmethod
     def forward(ctx, b, a, npdt):
@@ -228,7 +232,8 @@ def pow(input, exponent, *, out=None):
         dt = D.result_type(input, exponent)
         if dt._cat == 1 and isinstance(exponent, Tensor) and (exponent._data < 0).any():
             raise RuntimeError("Integers to negative integer powers are not allowed.")
-        return _out(_binary(Pow, np.power, input, exponent), out)
+        return _out(_binary(PowTensorExp if isinstance(exponent, Tensor) else Pow, np.power, input,
+                            exponent), out)
     if exponent == 2 and not (_state[0] and input._rg):
         d = input._data
         return _out(_wrap(np.multiply(d, d) if d.dtype.kind != "b" else d.astype(np.int64)), out)

@@ -66,6 +66,22 @@ class View(Op):
         return g.reshape(ctx.in_shape)
 
 
+class UnsqueezeView(View):
+    _name = "UnsqueezeBackward0"
+
+
+class Squeeze(View):
+    pass
+
+
+class SqueezeDim(View):
+    _name = "SqueezeBackward1"
+
+
+class SqueezeDims(View):
+    _name = "SqueezeBackward2"
+
+
 class Reshape(Op):
     _name = "ViewBackward0"
 
@@ -297,7 +313,8 @@ def squeeze(input, dim=None):
     else:
         dims = {norm_dim(d, n) for d in ((dim,) if isinstance(dim, int) else dim)}
         new = tuple(s for i, s in enumerate(shape) if not (i in dims and s == 1))
-    return view(input, new)
+    cls = Squeeze if dim is None else SqueezeDim if isinstance(dim, int) else SqueezeDims
+    return _view_result(cls, input, lambda t, s=new: t.view(s), new)
 
 
 def unsqueeze(input, dim):
@@ -309,7 +326,8 @@ def unsqueeze(input, dim):
     shape = list(input._data.shape)
     dim = norm_dim(dim, len(shape) + 1)
     shape.insert(dim, 1)
-    return view(input, tuple(shape))
+    shape = tuple(shape)
+    return _view_result(UnsqueezeView, input, lambda t, s=shape: t.view(s), shape)
 
 
 def flatten(input, start_dim=0, end_dim=-1):
