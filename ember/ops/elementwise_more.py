@@ -69,8 +69,10 @@ def _flt(fn, a):
     dt = a.dtype
     with _ign():
         if dt.itemsize >= 4 or dt.kind == "c":
-            return fn(a)
-        return fn(a.astype(np.float32)).astype(dt)
+            r = fn(a)
+        else:
+            r = fn(a.astype(np.float32)).astype(dt)
+    return r if r.__class__ is np.ndarray else np.asarray(r)
 
 
 def _via64(fn):
@@ -140,7 +142,7 @@ def _prep(input, other, fname, tensor_other=False):
     result dtype by PyTorch's promotion."""
     if not isinstance(input, Tensor):
         if isinstance(other, Tensor) and isinstance(input, _SCALARS) and not tensor_other:
-            input = as_tensor_like(input)
+            input = _lift(input, other)
         else:
             _check_tensor(input, fname)
     if not isinstance(other, Tensor):
@@ -149,6 +151,14 @@ def _prep(input, other, fname, tensor_other=False):
         if not isinstance(other, _SCALARS):
             other = as_tensor_like(other)
     return input, other, binary_result(input, other)[0]
+
+
+def _lift(x, other):
+    """A Python scalar on the left of a tensor op, as a 0-d array of the dtype it promotes to
+    as a wrapped number (``7 % uint8_tensor`` stays uint8)."""
+    dt = D.result_type(x, other)
+    with _ign():
+        return _wrap(np.array(x).astype(dt.np))
 
 
 def _bin(cls, input, other, fname, tensor_other=False):
@@ -1038,8 +1048,6 @@ def mvlgamma(input, p):
     _check_tensor(input, "mvlgamma")
     if p < 1:
         raise RuntimeError("p has to be greater than or equal to 1")
-    if input._data.size and not (input._data > (p - 1) / 2).all():
-        raise RuntimeError(f"All elements must be greater than (p-1)/2")
     x = input if input._data.dtype.kind in "fV" else input.to(D._default[0])
     r = lgamma(x)
     for i in range(1, p):
@@ -1053,9 +1061,9 @@ arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, aco
 # ---------------------------------------------------------------- sign and rounding (zero grad)
 def _sign_np(a):
     """sign with PyTorch's ``(0 < a) - (a < 0)``: NaN gives 0."""
+    out = np.asarray(np.sign(a))
     if a.dtype.kind in "iu":
-        return np.sign(a)
-    out = np.sign(a)
+        return out
     if a.dtype.kind in "fV":
         np.copyto(out, 0, where=np.isnan(a))
         out += 0.0  # -0. -> 0.
@@ -1252,12 +1260,12 @@ class Clamp(Op):
         ctx.save_for_backward(a)
         ctx.lo, ctx.hi = lo, hi
         x = a if a.dtype == npdt else a.astype(npdt)
-        out = None
+        out = x
         if lo is not None:
-            out = np.maximum(x, lo, dtype=npdt)
+            out = np.maximum(out, lo, dtype=npdt)
         if hi is not None:
-            out = np.minimum(x if out is None else out, hi, out=out, dtype=npdt)
-        return out
+            out = np.minimum(out, hi, dtype=npdt)
+        return out if out.__class__ is np.ndarray else np.asarray(out)
 
     @staticmethod
     def backward(ctx, g):
@@ -1297,7 +1305,7 @@ class ClampT(Op):
             out = np.maximum(out, lo, dtype=npdt)
         if hi is not None:
             out = np.minimum(out, hi, dtype=npdt)
-        return out
+        return out if out.__class__ is np.ndarray else np.asarray(out)
 
     @staticmethod
     def backward(ctx, g):
@@ -1533,10 +1541,12 @@ def _fbin(ufunc, a, b, dt):
     npdt = dt.np
     with _ign():
         if npdt.itemsize >= 4 or npdt.kind == "c":
-            return ufunc(a, b, dtype=npdt)
-        a = a.astype(np.float32) if isinstance(a, np.ndarray) else a
-        b = b.astype(np.float32) if isinstance(b, np.ndarray) else b
-        return ufunc(a, b, dtype=np.float32).astype(npdt)
+            r = ufunc(a, b, dtype=npdt)
+        else:
+            a = a.astype(np.float32) if isinstance(a, np.ndarray) else a
+            b = b.astype(np.float32) if isinstance(b, np.ndarray) else b
+            r = ufunc(a, b, dtype=np.float32).astype(npdt)
+    return r if r.__class__ is np.ndarray else np.asarray(r)
 
 
 class Atan2(Op):
@@ -1608,8 +1618,7 @@ class Copysign(Op):
     @staticmethod
     def backward(ctx, g):
         a, out = ctx.saved_tensors
-        with _ign():
-            ratio = where(a == 0, 0.0, out / a)
+        ratio = sign(a) * sign(out)  # out / a, 0 where a == 0; constant pieces
         return (g * ratio if _needs(ctx, 0) else None), (_zeros(g) if _needs(ctx, 1) else None)
 
 
@@ -1697,10 +1706,6 @@ def xlogy(input, other, *, out=None):
     >>> ember.xlogy(ember.tensor([0., 2.]), ember.tensor([0., 3.]))
     tensor([0.0000, 2.1972])
     """
-    if not isinstance(input, Tensor) and isinstance(other, Tensor):
-        input = as_tensor_like(input)
-        if input._data.dtype.kind != "f" and other._data.dtype.kind != "f":
-            input = input.to(D._default[0])
     return _out(_bin(Xlogy, input, other, "xlogy"), out)
 
 
@@ -2133,7 +2138,7 @@ def logical_not(input, *, out=None):
 def _bitwise(ufunc, input, other, kernel, fname):
     if not isinstance(input, Tensor):
         if isinstance(other, Tensor) and isinstance(input, _SCALARS):
-            input = as_tensor_like(input)
+            input = _lift(input, other)
         else:
             _check_tensor(input, fname)
     if not isinstance(other, Tensor) and not isinstance(other, _SCALARS):
@@ -2195,7 +2200,7 @@ def _shift(left, input, other, fname):
     kernel = "lshift_cpu" if left else "rshift_cpu"
     if not isinstance(input, Tensor):
         if isinstance(other, Tensor) and isinstance(input, _SCALARS):
-            input = as_tensor_like(input)
+            input = _lift(input, other)
         else:
             _check_tensor(input, fname)
     if not isinstance(other, Tensor) and not isinstance(other, _SCALARS):
@@ -2459,8 +2464,6 @@ def _u_inplace(fn):
 
 def _r(fn):
     def r(self, other):
-        if isinstance(other, _SCALARS):
-            other = as_tensor_like(other)
         return fn(other, self)
     r.__name__ = "__r" + fn.__name__ + "__"
     return r
