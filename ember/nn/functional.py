@@ -7,7 +7,11 @@ tensor([0., 2.])
 from ..ops import nn_ops as _nn
 from ..ops.elementwise import relu as _relu
 
-__all__ = ["linear", "relu", "softmax", "log_softmax", "softmin", "cross_entropy", "nll_loss"]
+from .functional_conv import (conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d,  # noqa: F401
+                              conv_transpose3d, pad)
+
+__all__ = ["linear", "relu", "softmax", "log_softmax", "softmin", "cross_entropy", "nll_loss",
+           "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "pad"]
 
 
 def linear(input, weight, bias=None):

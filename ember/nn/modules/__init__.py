@@ -4,3 +4,4 @@ from .container import Sequential, ModuleList, ModuleDict, ParameterList, Parame
 from .linear import Identity, Linear
 from .activation import ReLU, Softmax, LogSoftmax, Softmin
 from .loss import CrossEntropyLoss, NLLLoss
+from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
