@@ -15,6 +15,15 @@ __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "ful
            "logspace", "eye", "scalar_tensor", "empty_strided"]
 
 
+def _known(npdt):
+    """True for a NumPy dtype ember has a dtype for (bfloat16 registered on first sight)."""
+    try:
+        D.NP2DT[npdt]
+        return True
+    except KeyError:
+        return False
+
+
 def _infer_dtype(data):
     """PyTorch's dtype for nested Python data: bool < int64 < default float < complex."""
     cat = -1
@@ -87,7 +96,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     if dtype is not None:
         dt = D.to_dtype(dtype)
     elif isinstance(data, ndarray):
-        if data.dtype not in D.NP2DT:
+        if not _known(data.dtype):
             raise TypeError(f"can't convert np.ndarray of type {data.dtype}. The only supported types "
                             "are: float64, float32, float16, complex64, complex128, int64, int32, int16, "
                             "int8, uint8, and bool.")
@@ -134,7 +143,7 @@ def as_tensor(data, dtype=None, device=None):
     if isinstance(data, Tensor):
         return data if dtype is None else data.to(dtype)
     if isinstance(data, ndarray) and (dtype is None or D.to_dtype(dtype).np == data.dtype):
-        if data.dtype in D.NP2DT:
+        if _known(data.dtype):
             return _wrap(data)
     return tensor(data, dtype=dtype)
 
@@ -153,7 +162,7 @@ def from_numpy(ndarray_):
     """
     if not isinstance(ndarray_, ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray_).__name__})")
-    if ndarray_.dtype not in D.NP2DT:
+    if not _known(ndarray_.dtype):
         raise TypeError(f"can't convert np.ndarray of type {ndarray_.dtype}. The only supported types "
                         "are: float64, float32, float16, complex64, complex128, int64, int32, int16, "
                         "int8, uint8, and bool.")

@@ -161,16 +161,7 @@ def _unpack(node, e):
         return e
     vc = e.version_counter
     if vc is not None and vc[0] != e.version:
-        obj = e.obj
-        shape = list(obj.shape)
-        dt = obj.dtype if e.kind else obj._data.dtype
-        where = f"output {e.out_nr} of {node._name}" if e.kind == 1 else "an input of " + node._name
-        raise RuntimeError(
-            "one of the variables needed for gradient computation has been modified by an "
-            f"inplace operation: [{_type_name(dt)} {shape}], which is {where}, is at version "
-            f"{vc[0]}; expected version {e.version} instead. Hint: the backtrace further above "
-            "can show the operation that failed to compute its gradient. The variable in "
-            "question was changed in there or anywhere later. Good luck!")
+        raise RuntimeError(_modified_msg(node, e, vc[0]))
     if e.kind == 0:
         return e.obj
     t = _wrap(e.obj)
@@ -180,6 +171,33 @@ def _unpack(node, e):
         t._out_nr = e.out_nr
         t._version = vc
     return t
+
+
+def _modified_msg(node, e, now):
+    """PyTorch's message for a saved tensor changed in place after it was saved."""
+    obj = e.obj
+    shape = list(obj.shape)
+    dt = obj.dtype if e.kind else obj._data.dtype
+    if e.kind == 1:      # an output of the node that saved it
+        where = f", which is output {e.out_nr} of {_short(node._name)},"
+    elif obj.grad_fn is not None:   # an input: described by its own (current) history
+        where = f", which is output {obj._out_nr} of {_short(obj.grad_fn._name)},"
+    else:                # a leaf
+        where = ""
+    hint = ("Hint: the backtrace further above can show the operation that failed to compute its "
+            "gradient. The variable in question was changed in there or anywhere later. Good luck!"
+            if _anomaly_state[0] else
+            "Hint: enable anomaly detection to find the operation that failed to compute its "
+            "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
+    return ("one of the variables needed for gradient computation has been modified by an "
+            f"inplace operation: [{_type_name(dt)} {shape}]{where} is at version {now}; expected "
+            f"version {e.version} instead. {hint}")
+
+
+def _short(name):
+    """``AddBackward0`` -> ``Add``, as PyTorch names a node in this message."""
+    i = name.rfind("Backward")
+    return name[:i] if i > 0 else name
 
 
 def _type_name(npdt):
@@ -195,6 +213,9 @@ class AccumulateGrad(Node):
 
     __slots__ = ("variable",)
     _name = "AccumulateGrad"
+
+    def name(self):
+        return "torch::autograd::AccumulateGrad"
 
     def __init__(self, variable):
         Node.__init__(self)

@@ -100,4 +100,7 @@ class CopySlices(Op):
         region = ctx.view_fn(gb)
         gr = region.clone()
         region.zero_()
+    def name(self):
+        return "torch::autograd::CopySlices"
+
         return gb, gr

@@ -419,7 +419,10 @@ def _index(a, idx):
     try:
         return a[idx]
     except IndexError as e:
-        raise IndexError(str(e).replace("axis", "dimension").replace("array", "tensor")) from None
+        raise _index_error(e, a.shape, idx) from None
+    if r.__class__ is not np.ndarray:  # all-integer index: NumPy gives a scalar copy, torch a 0-d view
+        r = a[(idx if isinstance(idx, tuple) else (idx,)) + (Ellipsis,)]
+    return r
 
 
 class Select(Op):
