@@ -131,6 +131,11 @@ def describe_environment():
           f"{ARGS.impl_module} {getattr(E, '__version__', '?')} (in the 'ember' column)")
     print("threads: " + " ".join(f"{v}={os.environ.get(v)}" for v in THREAD_VARS[:3])
           + (f" torch.get_num_threads()={torch.get_num_threads()}" if torch else ""))
+    if hasattr(os, "getloadavg"):
+        load = os.getloadavg()[0]
+        busy = load > 0.5 * (os.cpu_count() or 1)
+        print(f"load average (1 min): {load:.2f}"
+              + ("  <- the machine is busy; timings will be noisy" if busy else ""))
     for var in OPENBLAS_TUNING_VARS:
         if var in os.environ:
             print(f"{var}={os.environ[var]} is set (can slow NumPy's BLAS; "
