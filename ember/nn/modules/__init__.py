@@ -5,3 +5,6 @@ from .linear import Identity, Linear
 from .activation import ReLU, Softmax, LogSoftmax, Softmin
 from .loss import CrossEntropyLoss, NLLLoss
 from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
+from .pooling import (MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d, AvgPool3d, AdaptiveAvgPool1d,
+                      AdaptiveAvgPool2d, AdaptiveAvgPool3d, AdaptiveMaxPool1d, AdaptiveMaxPool2d,
+                      MaxUnpool1d, MaxUnpool2d)

@@ -1,0 +1,212 @@
+"""Pooling functions of ``ember.nn.functional``.
+
+>>> import ember.nn.functional as F
+>>> F.max_pool2d(ember.arange(16.).reshape(1, 1, 4, 4), 2)
+tensor([[[[ 5.,  7.],
+          [13., 15.]]]])
+"""
+from .._backend import np
+from .._tensor import _wrap
+from ..ops import pool as _P
+from .functional_conv import _tuple
+
+
+def _check_pool_input(input, nd, name):
+    x = input._data
+    if x.ndim not in (nd + 1, nd + 2):
+        raise RuntimeError(f"{name}: Expected {nd + 1}D or {nd + 2}D (batch mode) tensor for input, but got: "
+                           f"{list(x.shape)}" if nd != 1 else
+                           f"{name}() Expected 2D or 3D input tensor, but got {list(x.shape)}")
+
+
+def _max_poolnd(nd, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):
+    _check_pool_input(input, nd, f"max_pool{nd}d")
+    k = _tuple(kernel_size, nd)
+    s = k if stride is None or (isinstance(stride, (list, tuple)) and len(stride) == 0) else _tuple(stride, nd)
+    p = _tuple(padding, nd)
+    d = _tuple(dilation, nd)
+    for kk, pp, dd in zip(k, p, d):
+        if pp > (dd * (kk - 1) + 1) // 2:
+            raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={pp}, "
+                               f"kernel_size={kk} and dilation={dd}")
+    vals, idx = _P.max_pool(input, k, s, p, d, ceil_mode)
+    return (vals, idx) if return_indices else vals
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """1-D max pooling over (N, C, L).
+
+    >>> F.max_pool1d(ember.tensor([[[1., 3., 2., 5.]]]), 2)
+    tensor([[[3., 5.]]])
+    """
+    return _max_poolnd(1, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """2-D max pooling over (N, C, H, W); ``return_indices`` gives flat indices per plane.
+
+    >>> F.max_pool2d(ember.ones(1, 1, 5, 5), 2, ceil_mode=True).shape
+    torch.Size([1, 1, 3, 3])
+    """
+    return _max_poolnd(2, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """3-D max pooling over (N, C, D, H, W).
+
+    >>> F.max_pool3d(ember.ones(1, 1, 4, 4, 4), 2).shape
+    torch.Size([1, 1, 2, 2, 2])
+    """
+    return _max_poolnd(3, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+def _avg_poolnd(nd, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
+    _check_pool_input(input, nd, f"avg_pool{nd}d")
+    k = _tuple(kernel_size, nd)
+    s = k if stride is None or (isinstance(stride, (list, tuple)) and len(stride) == 0) else _tuple(stride, nd)
+    p = _tuple(padding, nd)
+    for kk, pp in zip(k, p):
+        if pp > kk // 2:
+            raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={pp}, "
+                               f"kernel_size={kk} and dilation=1")
+    return _P.avg_pool(input, k, s, p, ceil_mode, count_include_pad, divisor_override)
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+    """1-D average pooling.
+
+    >>> F.avg_pool1d(ember.tensor([[[1., 3., 2., 6.]]]), 2)
+    tensor([[[2., 4.]]])
+    """
+    return _avg_poolnd(1, input, kernel_size, stride, padding, ceil_mode, count_include_pad, None)
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    """2-D average pooling.
+
+    >>> F.avg_pool2d(ember.ones(1, 1, 4, 4), 2, padding=1, count_include_pad=False)[0, 0, 0]
+    tensor([1., 1., 1.])
+    """
+    return _avg_poolnd(2, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
+
+
+def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    """3-D average pooling.
+
+    >>> F.avg_pool3d(ember.ones(1, 1, 4, 4, 4), 2).shape
+    torch.Size([1, 1, 2, 2, 2])
+    """
+    return _avg_poolnd(3, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
+
+
+def _out_size(input, output_size, nd):
+    sp = input._data.shape[-nd:]
+    os_ = _tuple(output_size, nd) if not isinstance(output_size, (tuple, list)) else tuple(output_size)
+    if len(os_) == 1 and nd > 1:
+        os_ = os_ * nd
+    return tuple(L if o is None else int(o) for o, L in zip(os_, sp))
+
+
+def _adaptive_avg(nd, input, output_size):
+    _check_pool_input(input, nd, f"adaptive_avg_pool{nd}d")
+    out = _out_size(input, output_size, nd)
+    x = input._data
+    sp = x.shape[-nd:]
+    if all(L % o == 0 for L, o in zip(sp, out)):  # regular windows: plain average pooling
+        k = tuple(L // o for L, o in zip(sp, out))
+        return _P.avg_pool(input, k, k, (0,) * nd, False, True, None)
+    # separable: average along each axis with an (o, L) matrix
+    y = input
+    for ax in range(nd):
+        A = _wrap(_P.adaptive_matrix(sp[ax], out[ax], x.dtype))
+        y = y.movedim(x.ndim - nd + ax, -1).matmul(A.t()).movedim(-1, x.ndim - nd + ax)
+    return y
+
+
+def adaptive_avg_pool1d(input, output_size):
+    """Average pooling to a fixed output length.
+
+    >>> F.adaptive_avg_pool1d(ember.tensor([[[1., 2., 3., 4., 5.]]]), 2)
+    tensor([[[2.0000, 4.0000]]])
+    """
+    return _adaptive_avg(1, input, output_size)
+
+
+def adaptive_avg_pool2d(input, output_size):
+    """Average pooling to a fixed output size (e.g. (1, 1) for global pooling).
+
+    >>> F.adaptive_avg_pool2d(ember.ones(2, 3, 7, 5), (1, 1)).shape
+    torch.Size([2, 3, 1, 1])
+    """
+    return _adaptive_avg(2, input, output_size)
+
+
+def adaptive_avg_pool3d(input, output_size):
+    """Average pooling to a fixed 3-D output size.
+
+    >>> F.adaptive_avg_pool3d(ember.ones(1, 1, 4, 5, 6), 2).shape
+    torch.Size([1, 1, 2, 2, 2])
+    """
+    return _adaptive_avg(3, input, output_size)
+
+
+def _adaptive_max(nd, input, output_size, return_indices):
+    _check_pool_input(input, nd, f"adaptive_max_pool{nd}d")
+    vals, idx = _P.adaptive_max(input, _out_size(input, output_size, nd))
+    return (vals, idx) if return_indices else vals
+
+
+def adaptive_max_pool1d(input, output_size, return_indices=False):
+    """Max pooling to a fixed output length.
+
+    >>> F.adaptive_max_pool1d(ember.tensor([[[1., 5., 3., 4., 2.]]]), 2)
+    tensor([[[5., 4.]]])
+    """
+    return _adaptive_max(1, input, output_size, return_indices)
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):
+    """Max pooling to a fixed output size.
+
+    >>> F.adaptive_max_pool2d(ember.ones(1, 1, 5, 7), (2, 3)).shape
+    torch.Size([1, 1, 2, 3])
+    """
+    return _adaptive_max(2, input, output_size, return_indices)
+
+
+def _unpool_size(nd, input, kernel_size, stride, padding, output_size):
+    k = _tuple(kernel_size, nd)
+    s = k if stride is None else _tuple(stride, nd)
+    p = _tuple(padding, nd)
+    sp = input._data.shape[-nd:]
+    default = tuple((i - 1) * ss - 2 * pp + kk for i, ss, pp, kk in zip(sp, s, p, k))
+    if output_size is None:
+        return default
+    out = tuple(output_size)[-nd:]
+    for o, dflt, ss in zip(out, default, s):
+        if not dflt - ss < o < dflt + ss:
+            raise ValueError(f"invalid output_size {list(output_size)} (dim 0 must be between "
+                             f"{dflt - ss} and {dflt + ss})")
+    return out
+
+
+def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """Inverse of max_pool1d: values go back to their indices, zeros elsewhere.
+
+    >>> v, i = F.max_pool1d(ember.tensor([[[1., 3., 2., 5.]]]), 2, return_indices=True)
+    >>> F.max_unpool1d(v, i, 2)
+    tensor([[[0., 3., 0., 5.]]])
+    """
+    return _P.max_unpool(input, indices, _unpool_size(1, input, kernel_size, stride, padding, output_size))
+
+
+def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """Inverse of max_pool2d.
+
+    >>> v, i = F.max_pool2d(ember.arange(16.).reshape(1, 1, 4, 4), 2, return_indices=True)
+    >>> F.max_unpool2d(v, i, 2).shape
+    torch.Size([1, 1, 4, 4])
+    """
+    return _P.max_unpool(input, indices, _unpool_size(2, input, kernel_size, stride, padding, output_size))
