@@ -175,10 +175,9 @@ class Tensor:
 
     @property
     def data(self):
-        """The same data, detached from the graph (shares memory)."""
-        t = _wrap(self._data)
-        t._version = self._ensure_version()
-        return t
+        """The same data, detached from the graph (shares memory; like PyTorch, its own
+        version counter, so changes through ``.data`` escape autograd's checks)."""
+        return _wrap(self._data)
 
     @data.setter
     def data(self, value):
