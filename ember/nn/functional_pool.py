@@ -129,7 +129,7 @@ def adaptive_avg_pool1d(input, output_size):
     """Average pooling to a fixed output length.
 
     >>> F.adaptive_avg_pool1d(ember.tensor([[[1., 2., 3., 4., 5.]]]), 2)
-    tensor([[[2.0000, 4.0000]]])
+    tensor([[[2., 4.]]])
     """
     return _adaptive_avg(1, input, output_size)
 

@@ -7,6 +7,7 @@
 Each op's backward is written with the other two, so second derivatives come for free,
 and ``conv_transpose`` is ``conv_dx`` with the roles renamed.
 
+>>> from ember.ops.conv import conv
 >>> x = ember.ones(1, 1, 4, 4); w = ember.ones(1, 1, 3, 3)
 >>> conv(x, w, None, (1, 1), ((0, 0), (0, 0)), (1, 1), 1)
 tensor([[[[9., 9.],
