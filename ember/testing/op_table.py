@@ -689,7 +689,7 @@ del _n, _f, _lo, _hi, _al
 
 
 def _clamp_ref(x, min=None, max=None):
-    r = x
+    r = x.astype(np.float64 if x.dtype.kind == "f" else np.int64)
     if min is not None:
         r = np.maximum(r, min)
     if max is not None:
@@ -699,7 +699,8 @@ def _clamp_ref(x, min=None, max=None):
 
 def _clamp_samples(dtype, rng):
     m = lambda s, l="c": make_array(rng, s, dtype, -5, 5, layout=l)  # noqa: E731
-    return [Sample((m((3, 4)),), dict(min=-1, max=2)), Sample((m((3, 4), "T"),), dict(min=-1)),
+    lo = 0 if dtype == "uint8" else -1  # torch wraps -1 to 255 for uint8
+    return [Sample((m((3, 4)),), dict(min=lo, max=2)), Sample((m((3, 4), "T"),), dict(min=lo)),
             Sample((m((5,)),), dict(max=1)), Sample((m(()),), dict(min=0, max=0)),
             Sample((m((3, 4)),), dict(min=m((4,)), max=m((3, 1)) + 6)),
             Sample((m((0, 3)),), dict(min=0, max=1)),
@@ -1016,6 +1017,667 @@ entry("linalg.vector_norm", lambda x, ord=2, dim=None, keepdim=False: _norm_ref(
       _mats(((3, 4),), ((3, 4), dict(ord=1, dim=1)), ((5,), dict(ord=3.0)), ((3, 4), dict(ord=float("inf"), dim=0))),
       call=lambda lib, x, **k: lib.linalg.vector_norm(x, **k), needs=("linalg.vector_norm",), gradgrad=False)
 del _n, _ref, _spd
+
+
+# --------------------------------------------------------------------------- reduce_more
+
+def _axis(x, dim):
+    if dim is None:
+        return None
+    if x.ndim == 0:
+        return None
+    return tuple(dim) if isinstance(dim, (list, tuple)) else dim
+
+
+def _red(fn, int64=False):
+    """Reference for a torch reduction ``op(x, dim=None, keepdim=False)`` from a NumPy one."""
+    def ref(x, dim=None, keepdim=False, **kw):
+        a = x.astype(np.int64) if int64 and x.dtype.kind in "biu" else x
+        return np.asarray(fn(a, axis=_axis(x, dim), keepdims=keepdim, **kw))
+    return ref
+
+
+def _with_idx(vfn, ifn):
+    """Reference for ops returning (values, indices) along ``dim``."""
+    def ref(x, dim=None, keepdim=False):
+        if dim is None:
+            return np.asarray(vfn(x))
+        ax = _axis(x, dim)
+        if ax is None:
+            return x.copy(), np.zeros((), np.int64)
+        i = ifn(x, axis=ax)
+        v = np.take_along_axis(x, np.expand_dims(i, ax), ax)
+        if not keepdim:
+            v = np.squeeze(v, ax)
+        else:
+            i = np.expand_dims(i, ax)
+        return v, i.astype(np.int64)
+    return ref
+
+
+def _var(x, dim=None, keepdim=False, correction=1, unbiased=None, std=False):
+    if unbiased is not None:
+        correction = 1 if unbiased else 0
+    with np.errstate(all="ignore"):
+        r = np.var(x, axis=_axis(x, dim), ddof=correction, keepdims=keepdim)
+    return np.sqrt(r) if std else r
+
+
+def _var_samples(dtype, rng):
+    m = lambda s, l="c": make_array(rng, s, dtype, layout=l)  # noqa: E731
+    return [Sample((m((3, 4)),)), Sample((m((3, 4), "T"),), dict(dim=1)),
+            Sample((m((3, 4)),), dict(dim=0, keepdim=True, correction=0)),
+            Sample((m((2, 3, 2), "s"),), dict(dim=(0, 2), unbiased=False)), Sample((m((5,)),), dict(correction=2))]
+
+
+def _arg_samples(dtype, rng):
+    m = lambda s, l="c": make_array(rng, s, dtype, -30, 30, layout=l)  # noqa: E731
+    return [Sample((m((3, 4)),)), Sample((m((3, 4), "T"),), dict(dim=1)),
+            Sample((m((3, 4)),), dict(dim=0, keepdim=True)), Sample((m((2, 3, 2), "s"),), dict(dim=-1)),
+            Sample((m(()),))]
+
+
+ORD = FLOAT + ("int64", "int32")
+entry("prod", _red(np.prod, int64=True), reduce_samples(dim_tuple=False, low=0.5, high=1.5), dtypes=NUM,
+      errors=_bad_dim())
+entry("prod_with_zeros", _red(np.prod), lambda dt, rng: [
+    Sample((np.array([[1.5, 0.0, 2.0], [0.0, 0.0, 3.0]], dtype=dt),), dict(dim=1)),
+    Sample((np.array([1.5, 0.0, 2.0], dtype=dt),))], call=_default_call("prod"), needs=("prod",))
+entry("max", _with_idx(np.max, np.argmax), _arg_samples, dtypes=ORD,
+      covers=("max",), errors=lambda: [ErrorInput(Sample((np.ones((0, 3)),)), RuntimeError)])
+entry("min", _with_idx(np.min, np.argmin), _arg_samples, dtypes=ORD)
+entry("max_binary", np.maximum, binary_samples(scalars=()), call=_default_call("max"), needs=("max",),
+      dtypes=ORD)
+entry("min_binary", np.minimum, binary_samples(scalars=()), call=_default_call("min"), needs=("min",),
+      dtypes=ORD)
+entry("amax", _red(np.max), reduce_samples(-30, 30, empty=False), dtypes=ORD)
+entry("amin", _red(np.min), reduce_samples(-30, 30, empty=False), dtypes=ORD)
+entry("aminmax", lambda x, dim=None, keepdim=False: (np.asarray(np.min(x, axis=_axis(x, dim), keepdims=keepdim)),
+                                                   np.asarray(np.max(x, axis=_axis(x, dim), keepdims=keepdim))),
+      lambda dt, rng: [Sample((make_array(rng, (3, 4), dt, -30, 30),)),
+                       Sample((make_array(rng, (3, 4), dt, -30, 30, layout="T"),), dict(dim=1, keepdim=True))],
+      dtypes=ORD, grad=False)
+entry("argmax", lambda x, dim=None, keepdim=False: np.asarray(
+    np.argmax(x, axis=_axis(x, dim), keepdims=keepdim) if dim is not None else np.argmax(x)),
+      _arg_samples, dtypes=ORD, grad=False)
+entry("argmin", lambda x, dim=None, keepdim=False: np.asarray(
+    np.argmin(x, axis=_axis(x, dim), keepdims=keepdim) if dim is not None else np.argmin(x)),
+      _arg_samples, dtypes=ORD, grad=False)
+entry("var", _var, _var_samples, errors=lambda: [ErrorInput(Sample((np.ones(3, np.int64),)), RuntimeError)])
+entry("std", lambda *a, **k: _var(*a, std=True, **k), _var_samples, gradgrad=False)
+entry("var_mean", lambda x, **k: (_var(x, **k), np.asarray(np.mean(x, axis=_axis(x, k.get("dim")),
+                                                               keepdims=k.get("keepdim", False)))),
+      _var_samples)
+entry("std_mean", lambda x, **k: (_var(x, std=True, **k), np.asarray(np.mean(x, axis=_axis(x, k.get("dim")),
+                                                                          keepdims=k.get("keepdim", False)))),
+      _var_samples, gradgrad=False)
+
+
+def _logsumexp(x, dim, keepdim=False):
+    ax = _axis(x, dim)
+    m = np.max(x, axis=ax, keepdims=True) if x.size else np.zeros((1,) * x.ndim)
+    r = np.log(np.sum(np.exp(x - m), axis=ax, keepdims=True)) + m
+    return r if keepdim else (np.squeeze(r, ax) if ax is not None else r.reshape(()))
+
+
+entry("logsumexp", _logsumexp, reduce_samples(dim_required=True, empty=False))
+entry("logsumexp_large", _logsumexp, lambda dt, rng: [Sample((np.array([[1000., 1000.], [-1000., 0.]], dtype=dt), 1))],
+      call=_default_call("logsumexp"), needs=("logsumexp",))
+
+
+def _cum_samples(dtype, rng):
+    m = lambda s, l="c": make_array(rng, s, dtype, 0.5, 1.5, layout=l)  # noqa: E731
+    return [Sample((m((3, 4)), 1)), Sample((m((3, 4), "T"), 0)), Sample((m((5,)),), dict(dim=-1)),
+            Sample((m(()), 0)), Sample((m((0, 3)), 1)), Sample((m((2, 3, 2), "s"), 1))]
+
+
+def _cumref(fn):
+    def ref(x, dim, dtype=None):
+        a = x.astype(np.int64) if x.dtype.kind in "biu" else x
+        return fn(a, axis=dim) if x.ndim else a.copy()
+    return ref
+
+
+entry("cumsum", _cumref(np.cumsum), _cum_samples, dtypes=NUM, inplace="cumsum_")
+entry("cumprod", _cumref(np.cumprod), _cum_samples, dtypes=NUM, inplace="cumprod_")
+
+
+def _cumext(fn, better):
+    def ref(x, dim):
+        if x.ndim == 0:
+            return x.copy(), np.zeros((), np.int64)
+        v = fn.accumulate(x, axis=dim)
+        xm, vm = np.moveaxis(x, dim, -1), np.moveaxis(v, dim, -1)
+        idx = np.zeros(xm.shape, np.int64)
+        for pos in np.ndindex(xm.shape[:-1]):
+            best = 0
+            for j in range(xm.shape[-1]):
+                if not better(xm[pos][best], xm[pos][j]):  # torch: last index among equal extremes
+                    best = j
+                idx[pos + (j,)] = best
+        return v, np.moveaxis(idx, -1, dim)
+    return ref
+
+
+entry("cummax", _cumext(np.maximum, lambda b, c: b > c), lambda dt, rng: [
+    Sample((make_array(rng, (3, 4), dt),), dict(dim=1)), Sample((make_array(rng, (3, 4), dt, layout="T"), 0)),
+    Sample((make_array(rng, (), dt), 0))], dtypes=FLOAT)
+entry("cummin", _cumext(np.minimum, lambda b, c: b < c), lambda dt, rng: [
+    Sample((make_array(rng, (3, 4), dt),), dict(dim=1)), Sample((make_array(rng, (3, 4), dt, layout="T"), 0))],
+      dtypes=FLOAT)
+
+
+def _lower_median(x, axis=None):
+    if axis is None:
+        f = np.sort(x.ravel())
+        return np.asarray(f[(f.size - 1) // 2])
+    return np.take(np.sort(x, axis=axis), (x.shape[axis] - 1) // 2, axis=axis)
+
+
+def _median_ref(x, dim=None, keepdim=False):
+    if dim is None:
+        return _lower_median(x)
+    ax = _axis(x, dim)
+    if ax is None:
+        return x.copy(), np.zeros((), np.int64)
+    i = np.take(np.argsort(x, axis=ax, kind="stable"), (x.shape[ax] - 1) // 2, axis=ax)
+    v = np.take_along_axis(x, np.expand_dims(i, ax), ax)
+    if keepdim:
+        return v, np.expand_dims(i, ax)
+    return np.squeeze(v, ax), i
+
+
+entry("median", _median_ref, lambda dt, rng: [
+    Sample((make_array(rng, (3, 4), dt),)), Sample((make_array(rng, (5,), dt),)),
+    Sample((make_array(rng, (3, 4), dt, layout="T"),), dict(dim=1)),
+    Sample((make_array(rng, (3, 4), dt),), dict(dim=0, keepdim=True))], dtypes=FLOAT)
+entry("nanmedian", lambda x, dim=None, keepdim=False: _median_ref(x, dim, keepdim), lambda dt, rng: [
+    Sample((make_array(rng, (3, 4), dt),)), Sample((make_array(rng, (3, 4), dt),), dict(dim=1))], dtypes=FLOAT)
+entry("mode", None, lambda dt, rng: [Sample((make_array(rng, (3, 6), dt, -2, 2, ints=True),), dict(dim=1))],
+      dtypes=FLOAT + ("int64",), grad=False)
+for _n, _f in [("all", np.all), ("any", np.any)]:
+    entry(_n, _red(_f), reduce_samples(-1, 1, ints=True, dim_tuple=True), dtypes=ALL, grad=False)
+entry("count_nonzero", lambda x, dim=None: np.asarray(np.count_nonzero(x, axis=_axis(x, dim))).astype(np.int64),
+      lambda dt, rng: [Sample((make_array(rng, (3, 4), dt, -1, 1, ints=True),)),
+                       Sample((make_array(rng, (3, 4), dt, -1, 1, ints=True),), dict(dim=1)),
+                       Sample((make_array(rng, (2, 3, 2), dt, -1, 1, ints=True),), dict(dim=(0, 2)))],
+      dtypes=ALL, grad=False)
+
+
+def _with_nans(dtype, rng):
+    a = make_array(rng, (3, 4), dtype)
+    a[0, 1] = a[2, 3] = np.nan
+    return [Sample((a,)), Sample((a,), dict(dim=1)), Sample((a,), dict(dim=0, keepdim=True))]
+
+
+entry("nansum", _red(np.nansum), _with_nans)
+entry("nanmean", _red(np.nanmean), _with_nans)
+entry("trace", lambda x: np.asarray(np.trace(x)), lambda dt, rng: [
+    Sample((make_array(rng, (3, 3), dt),)), Sample((make_array(rng, (3, 4), dt, layout="T"),))], dtypes=NUM)
+
+
+# --------------------------------------------------------------------------- shape_ops
+
+def _seq_samples(dtype, rng, shapes, **kw):
+    return Sample(([make_array(rng, sh, dtype, layout=l) for sh, l in shapes],), dict(kw))
+
+
+def _cat_samples(dtype, rng):
+    return [_seq_samples(dtype, rng, [((2, 3), "c"), ((4, 3), "T")]),
+            _seq_samples(dtype, rng, [((2, 3), "c"), ((2, 1), "c"), ((2, 2), "s")], dim=1),
+            _seq_samples(dtype, rng, [((3,), "c"), ((0,), "c")]),
+            _seq_samples(dtype, rng, [((2, 3), "c")], dim=-1),
+            _seq_samples(dtype, rng, [((2, 3, 2), "c"), ((2, 1, 2), "c")], dim=1)]
+
+
+_cat_ref = lambda ts, dim=0: np.concatenate(ts, axis=dim)  # noqa: E731
+entry("cat", _cat_ref, _cat_samples, dtypes=ALL, covers=("concat", "concatenate"), aliases=("concat", "concatenate"),
+      errors=lambda: [ErrorInput(Sample(([np.ones((2, 3)), np.ones((2, 4))],)), RuntimeError),
+                      ErrorInput(Sample(([],)), RuntimeError)])
+entry("stack", lambda ts, dim=0: np.stack(ts, axis=dim), lambda dt, rng: [
+    _seq_samples(dt, rng, [((2, 3), "c"), ((2, 3), "T")]), _seq_samples(dt, rng, [((3,), "c")] * 3, dim=1),
+    _seq_samples(dt, rng, [((), "c"), ((), "c")]), _seq_samples(dt, rng, [((2, 3), "c")] * 2, dim=-1)],
+      dtypes=ALL, errors=lambda: [ErrorInput(Sample(([np.ones((2, 3)), np.ones((3, 2))],)), RuntimeError)])
+for _n, _f in [("hstack", np.hstack), ("vstack", np.vstack), ("dstack", np.dstack),
+               ("column_stack", np.column_stack)]:
+    entry(_n, _f, (lambda f: lambda dt, rng: [
+        _seq_samples(dt, rng, [((2, 3), "c"), ((2, 3), "T")]), _seq_samples(dt, rng, [((3,), "c"), ((3,), "c")])])(_f),
+        dtypes=ALL, covers=("row_stack",) if _n == "vstack" else ())
+
+
+def _split_ref(x, size_or_sections, dim=0):
+    n = x.shape[dim]
+    if isinstance(size_or_sections, int):
+        idx = list(range(size_or_sections, n, size_or_sections))
+    else:
+        idx = list(np.cumsum(size_or_sections)[:-1])
+    return tuple(np.split(x, idx, axis=dim))
+
+
+entry("split", _split_ref, lambda dt, rng: [
+    Sample((make_array(rng, (5, 3), dt), 2)), Sample((make_array(rng, (5, 3), dt, layout="T"), [1, 2], 1)),
+    Sample((make_array(rng, (6,), dt), 3)), Sample((make_array(rng, (4, 3), dt), [1, 0, 3]))], dtypes=ALL)
+entry("chunk", lambda x, chunks, dim=0: _split_ref(x, -(-x.shape[dim] // chunks), dim), lambda dt, rng: [
+    Sample((make_array(rng, (5, 3), dt), 2)), Sample((make_array(rng, (5, 3), dt, layout="T"), 3, 1)),
+    Sample((make_array(rng, (6,), dt), 3))], dtypes=ALL)
+entry("tensor_split", lambda x, ind, dim=0: tuple(np.array_split(x, ind, axis=dim)), lambda dt, rng: [
+    Sample((make_array(rng, (5, 3), dt), 2)), Sample((make_array(rng, (5, 3), dt), [1, 4])),
+    Sample((make_array(rng, (5, 3), dt, layout="T"), 2, 1))], dtypes=ALL)
+entry("unbind", lambda x, dim=0: tuple(np.moveaxis(x, dim, 0)), lambda dt, rng: [
+    Sample((make_array(rng, (3, 2), dt),)), Sample((make_array(rng, (3, 2), dt, layout="T"), 1))], dtypes=ALL)
+entry("flip", lambda x, dims: np.flip(x, dims), lambda dt, rng: [
+    Sample((make_array(rng, (3, 4), dt), (0,))), Sample((make_array(rng, (3, 4), dt, layout="T"), (0, 1))),
+    Sample((make_array(rng, (2, 3, 2), dt), [-1])), Sample((make_array(rng, (), dt), ()))], dtypes=ALL)
+entry("fliplr", np.fliplr, _shape_samples(((3, 4), "c"), ((3, 4), "T")), dtypes=ALL)
+entry("flipud", np.flipud, _shape_samples(((3, 4), "c"), ((3,), "c")), dtypes=ALL)
+entry("roll", lambda x, shifts, dims=None: np.roll(x, shifts, dims), lambda dt, rng: [
+    Sample((make_array(rng, (3, 4), dt), 1)), Sample((make_array(rng, (3, 4), dt, layout="T"), (1, -2), (0, 1))),
+    Sample((make_array(rng, (3, 4), dt), -1, 1))], dtypes=ALL)
+entry("rot90", lambda x, k=1, dims=(0, 1): np.rot90(x, k, dims), lambda dt, rng: [
+    Sample((make_array(rng, (3, 4), dt),)), Sample((make_array(rng, (3, 4), dt, layout="T"), 2)),
+    Sample((make_array(rng, (2, 3, 4), dt), -1, (1, 2)))], dtypes=ALL)
+entry("repeat", lambda x, *r: np.tile(x, r[0] if len(r) == 1 and isinstance(r[0], tuple) else r), lambda dt, rng: [
+    Sample((make_array(rng, (2, 3), dt), 2, 1)), Sample((make_array(rng, (3,), dt), 2, 2)),
+    Sample((make_array(rng, (2, 3), dt, layout="T"), (1, 2))), Sample((make_array(rng, (), dt), 3))],
+      call=method_call("repeat"), dtypes=ALL)
+entry("tile", lambda x, r: np.tile(x, r), lambda dt, rng: [
+    Sample((make_array(rng, (2, 3), dt), (2, 1))), Sample((make_array(rng, (3,), dt), (2, 2))),
+    Sample((make_array(rng, (2, 3), dt, layout="T"), (2,)))], dtypes=ALL)
+entry("narrow", lambda x, d, st_, ln: np.take(x, range(st_, st_ + ln), axis=d), lambda dt, rng: [
+    Sample((make_array(rng, (4, 3), dt), 0, 1, 2)), Sample((make_array(rng, (4, 3), dt, layout="T"), 1, 0, 3))],
+      dtypes=ALL)
+entry("select", lambda x, d, i: np.take(x, i, axis=d), lambda dt, rng: [
+    Sample((make_array(rng, (4, 3), dt), 0, 1)), Sample((make_array(rng, (4, 3), dt, layout="T"), 1, -1))],
+      dtypes=ALL, errors=lambda: [ErrorInput(Sample((np.ones((2, 3)), 0, 5)), IndexError)])
+entry("tril", lambda x, diagonal=0: np.tril(x, diagonal), lambda dt, rng: [
+    Sample((make_array(rng, (3, 4), dt),)), Sample((make_array(rng, (3, 4), dt, layout="T"), 1)),
+    Sample((make_array(rng, (2, 3, 3), dt),), dict(diagonal=-1))], dtypes=ALL, inplace="tril_")
+entry("triu", lambda x, diagonal=0: np.triu(x, diagonal), lambda dt, rng: [
+    Sample((make_array(rng, (3, 4), dt),)), Sample((make_array(rng, (3, 4), dt, layout="T"), 1)),
+    Sample((make_array(rng, (2, 3, 3), dt),), dict(diagonal=-1))], dtypes=ALL, inplace="triu_")
+entry("diag", lambda x, diagonal=0: np.diag(x, diagonal), lambda dt, rng: [
+    Sample((make_array(rng, (3,), dt),)), Sample((make_array(rng, (3, 4), dt),)),
+    Sample((make_array(rng, (3, 4), dt, layout="T"), 1)), Sample((make_array(rng, (3,), dt), -1))], dtypes=ALL)
+entry("diagonal", lambda x, offset=0, dim1=0, dim2=1: np.diagonal(x, offset, dim1, dim2), lambda dt, rng: [
+    Sample((make_array(rng, (3, 4), dt),)), Sample((make_array(rng, (3, 4), dt, layout="T"), 1)),
+    Sample((make_array(rng, (2, 3, 3), dt),), dict(dim1=1, dim2=2))], dtypes=ALL)
+
+
+def _diag_embed(x, offset=0, dim1=-2, dim2=-1):
+    n = x.shape[-1] + abs(offset)
+    out = np.zeros(x.shape[:-1] + (n, n), x.dtype)
+    i = np.arange(x.shape[-1])
+    r, c = (i, i + offset) if offset >= 0 else (i - offset, i)
+    out[..., r, c] = x
+    return out
+
+
+entry("diag_embed", _diag_embed, lambda dt, rng: [Sample((make_array(rng, (2, 3), dt),)),
+                                                  Sample((make_array(rng, (3,), dt), 1))], dtypes=ALL)
+entry("diagflat", lambda x, offset=0: np.diagflat(x, offset), lambda dt, rng: [
+    Sample((make_array(rng, (3,), dt),)), Sample((make_array(rng, (2, 2), dt), 1))], dtypes=ALL)
+entry("broadcast_to", lambda x, s: np.broadcast_to(x, s), lambda dt, rng: [
+    Sample((make_array(rng, (3, 1), dt), (2, 3, 4))), Sample((make_array(rng, (), dt), (3,)))], dtypes=ALL,
+      errors=lambda: [ErrorInput(Sample((np.ones((3, 2)), (3, 4))), RuntimeError)])
+entry("broadcast_tensors", lambda *ts: tuple(np.broadcast_arrays(*ts)), lambda dt, rng: [
+    Sample((make_array(rng, (3, 1), dt), make_array(rng, (4,), dt))),
+    Sample((make_array(rng, (), dt), make_array(rng, (2, 3), dt, layout="T")))], dtypes=ALL)
+for _n, _f in [("atleast_1d", np.atleast_1d), ("atleast_2d", np.atleast_2d), ("atleast_3d", np.atleast_3d)]:
+    entry(_n, _f, _shape_samples(((), "c"), ((3,), "c"), ((3, 4), "T"), ((2, 3, 2), "c")), dtypes=ALL)
+entry("meshgrid", lambda *ts, indexing="ij": tuple(np.meshgrid(*ts, indexing=indexing)), lambda dt, rng: [
+    Sample((make_array(rng, (3,), dt), make_array(rng, (4,), dt)), dict(indexing="ij")),
+    Sample((make_array(rng, (3,), dt), make_array(rng, (2,), dt)), dict(indexing="xy"))], dtypes=ALL)
+entry("repeat_interleave", lambda x, repeats, dim=None: np.repeat(x, repeats, axis=dim), lambda dt, rng: [
+    Sample((make_array(rng, (2, 3), dt), 2)), Sample((make_array(rng, (2, 3), dt), 2), dict(dim=1)),
+    Sample((make_array(rng, (3,), dt), np.array([1, 0, 2])), dict(dim=0))], dtypes=ALL)
+entry("unfold", lambda x, d, size, step: np.moveaxis(
+    np.lib.stride_tricks.sliding_window_view(x, size, axis=d), -1, -1).take(
+    range(0, x.shape[d] - size + 1, step), axis=d), lambda dt, rng: [
+    Sample((make_array(rng, (7,), dt), 0, 3, 2)), Sample((make_array(rng, (3, 5), dt), 1, 2, 1))],
+      call=method_call("unfold"), dtypes=ALL)
+entry("ravel", np.ravel, _shape_samples(((3, 4), "c"), ((3, 4), "T"), ((), "c")), dtypes=ALL)
+entry("block_diag", lambda *ts: _block_diag(ts), lambda dt, rng: [
+    Sample((make_array(rng, (2, 2), dt), make_array(rng, (1, 3), dt))),
+    Sample((make_array(rng, (2,), dt), make_array(rng, (), dt)))], dtypes=NUM)
+
+
+def _block_diag(ts):
+    ts = [np.atleast_2d(t) if t.ndim else t.reshape(1, 1) for t in ts]
+    r = sum(t.shape[0] for t in ts)
+    c = sum(t.shape[1] for t in ts)
+    out = np.zeros((r, c), np.result_type(*ts))
+    i = j = 0
+    for t in ts:
+        out[i:i + t.shape[0], j:j + t.shape[1]] = t
+        i, j = i + t.shape[0], j + t.shape[1]
+    return out
+
+
+entry("cartesian_prod", lambda *ts: np.stack(np.meshgrid(*ts, indexing="ij"), -1).reshape(-1, len(ts))
+      if len(ts) > 1 else ts[0], lambda dt, rng: [Sample((make_array(rng, (3,), dt), make_array(rng, (2,), dt)))],
+      dtypes=NUM)
+
+
+# --------------------------------------------------------------------------- index_ops
+
+def _perm_index(rng, shape, dim, n):
+    """int64 index of ``shape`` with values < n, unique along ``dim`` (no scatter collisions)."""
+    idx = np.empty(shape, np.int64)
+    for pos in np.ndindex(*(s for i, s in enumerate(shape) if i != dim)):
+        perm = rng.permutation(n)[:shape[dim]]
+        full = list(pos)
+        full.insert(dim, slice(None))
+        idx[tuple(full)] = perm
+    return idx
+
+
+def _gather_ref(x, dim, index):
+    return np.take_along_axis(x, index, axis=dim) if x.ndim else x[()].reshape(()) * np.ones(index.shape, x.dtype)
+
+
+entry("gather", _gather_ref, lambda dt, rng: [
+    Sample((make_array(rng, (3, 4), dt), 1, rng.integers(0, 4, (3, 2)))),
+    Sample((make_array(rng, (3, 4), dt, layout="T"), 0, rng.integers(0, 3, (5, 4)))),
+    Sample((make_array(rng, (2, 3, 2), dt), -1, rng.integers(0, 2, (2, 3, 3))))], dtypes=ALL,
+      errors=lambda: [ErrorInput(Sample((np.ones((3, 4)), 1, np.full((3, 2), 7))), RuntimeError)])
+entry("take_along_dim", lambda x, idx, dim=None: np.take_along_axis(x.ravel() if dim is None else x,
+                                                                      idx.ravel() if dim is None else idx, axis=0 if dim is None else dim),
+      lambda dt, rng: [Sample((make_array(rng, (3, 4), dt), rng.integers(0, 4, (3, 2)), 1)),
+                       Sample((make_array(rng, (3, 4), dt), rng.integers(0, 12, (5,))))], dtypes=ALL)
+
+
+def _scatter_ref(x, dim, index, src, reduce=None):
+    out = x.copy()
+    src = np.broadcast_to(src, index.shape) if np.ndim(src) == 0 else src
+    for pos in np.ndindex(*index.shape):
+        tgt = list(pos)
+        tgt[dim] = index[pos]
+        v = src[pos]
+        out[tuple(tgt)] = out[tuple(tgt)] + v if reduce == "add" else (
+            out[tuple(tgt)] * v if reduce == "multiply" else v)
+    return out
+
+
+def _scatter_samples(dtype, rng):
+    m = lambda s, l="c": make_array(rng, s, dtype, layout=l)  # noqa: E731
+    return [Sample((m((3, 5)), 1, _perm_index(rng, (3, 2), 1, 5), m((3, 2)))),
+            Sample((m((4, 3), "T"), 0, _perm_index(rng, (2, 3), 0, 4), m((2, 3)))),
+            Sample((m((3, 5)), 1, _perm_index(rng, (2, 3), 1, 5), m((3, 4))))]
+
+
+entry("scatter", _scatter_ref, _scatter_samples, dtypes=ALL, inplace="scatter_")
+entry("scatter_value", lambda x, d, i, v: _scatter_ref(x, d, i, np.asarray(v, x.dtype)), lambda dt, rng: [
+    Sample((make_array(rng, (3, 5), dt), 1, _perm_index(rng, (3, 2), 1, 5), 2))],
+      call=_default_call("scatter"), needs=("scatter",), dtypes=NUM, inplace="scatter_")
+
+
+def _scatter_add_samples(dtype, rng):
+    m = lambda s, l="c": make_array(rng, s, dtype, layout=l)  # noqa: E731
+    return [Sample((m((3, 5)), 1, rng.integers(0, 5, (3, 4)), m((3, 4)))),
+            Sample((m((4, 3), "T"), 0, rng.integers(0, 4, (6, 3)), m((6, 3))))]
+
+
+entry("scatter_add", lambda x, d, i, s: _scatter_ref(x, d, i, s, "add"), _scatter_add_samples, dtypes=NUM,
+      inplace="scatter_add_")
+
+
+def _scatter_reduce_ref(x, dim, index, src, reduce, include_self=True):
+    out = x.astype(np.float64).copy()
+    groups = {}
+    for pos in np.ndindex(*index.shape):
+        tgt = list(pos)
+        tgt[dim] = index[pos]
+        groups.setdefault(tuple(tgt), []).append(float(src[pos]))
+    for tgt, vals in groups.items():
+        vals = ([float(x[tgt])] if include_self else []) + vals
+        f = {"sum": sum, "prod": np.prod, "mean": np.mean, "amax": max, "amin": min}[reduce]
+        out[tgt] = f(vals)
+    if x.dtype.kind in "iu" and reduce == "mean":
+        out = np.floor(out)
+    return out.astype(x.dtype)
+
+
+entry("scatter_reduce", _scatter_reduce_ref, lambda dt, rng: [
+    Sample((make_array(rng, (3, 5), dt), 1, rng.integers(0, 5, (3, 4)), make_array(rng, (3, 4), dt), r),
+           dict(include_self=inc)) for r in ("sum", "prod", "mean", "amax", "amin") for inc in (True, False)],
+      dtypes=FLOAT, inplace="scatter_reduce_", grad=False)
+entry("index_select", lambda x, d, i: np.take(x, i, axis=d), lambda dt, rng: [
+    Sample((make_array(rng, (3, 4), dt), 1, np.array([0, 3, 3]))),
+    Sample((make_array(rng, (3, 4), dt, layout="T"), 0, np.array([2, 0]))),
+    Sample((make_array(rng, (5,), dt), 0, np.array([], np.int64)))], dtypes=ALL,
+      errors=lambda: [ErrorInput(Sample((np.ones((3, 4)), 1, np.array([5]))), IndexError)])
+
+
+def _mask(rng, shape):
+    return rng.integers(0, 2, size=shape).astype(bool)
+
+
+entry("masked_fill", lambda x, m, v: np.where(m, np.asarray(v, x.dtype), x), lambda dt, rng: [
+    Sample((make_array(rng, (3, 4), dt), _mask(rng, (3, 4)), 2)),
+    Sample((make_array(rng, (3, 4), dt, layout="T"), _mask(rng, (4,)), 0)),
+    Sample((make_array(rng, (3, 4), dt), _mask(rng, (3, 1)), make_array(rng, (), dt)))],
+      dtypes=ALL, inplace="masked_fill_", grad_args=(0, 2),
+      errors=lambda: [ErrorInput(Sample((np.ones((3, 4)), np.ones((3, 4)), 1.0)), RuntimeError)])
+
+
+def _masked_select(x, m):
+    xb, mb = np.broadcast_arrays(x, m)
+    return xb[mb]
+
+
+entry("masked_select", _masked_select, lambda dt, rng: [
+    Sample((make_array(rng, (3, 4), dt), _mask(rng, (3, 4)))),
+    Sample((make_array(rng, (3, 4), dt, layout="T"), _mask(rng, (4,))))], dtypes=ALL)
+
+
+def _masked_scatter(x, m, src):
+    xb, mb = np.broadcast_arrays(x, m)
+    out = xb.copy()
+    out[mb] = src.ravel()[:int(mb.sum())]
+    return out
+
+
+entry("masked_scatter", _masked_scatter, lambda dt, rng: [
+    Sample((make_array(rng, (3, 4), dt), _mask(rng, (3, 4)), make_array(rng, (3, 4), dt))),
+    Sample((make_array(rng, (3, 4), dt), _mask(rng, (4,)), make_array(rng, (20,), dt)))],
+      dtypes=NUM, inplace="masked_scatter_")
+
+
+def _index_add(x, dim, index, src, alpha=1):
+    out = np.moveaxis(x.copy(), dim, 0)
+    np.add.at(out, index, alpha * np.moveaxis(src, dim, 0))
+    return np.moveaxis(out, 0, dim)
+
+
+entry("index_add", _index_add, lambda dt, rng: [
+    Sample((make_array(rng, (3, 4), dt), 1, np.array([0, 3, 3]), make_array(rng, (3, 3), dt))),
+    Sample((make_array(rng, (4, 3), dt, layout="T"), 0, np.array([2, 0]), make_array(rng, (2, 3), dt)), dict(alpha=2))],
+      dtypes=NUM, inplace="index_add_")
+
+
+def _index_copy(x, dim, index, src):
+    out = np.moveaxis(x.copy(), dim, 0)
+    out[index] = np.moveaxis(src, dim, 0)
+    return np.moveaxis(out, 0, dim)
+
+
+entry("index_copy", _index_copy, lambda dt, rng: [
+    Sample((make_array(rng, (3, 4), dt), 1, np.array([0, 3]), make_array(rng, (3, 2), dt))),
+    Sample((make_array(rng, (4, 3), dt, layout="T"), 0, np.array([2, 0]), make_array(rng, (2, 3), dt)))],
+      dtypes=ALL, inplace="index_copy_")
+
+
+def _index_fill(x, dim, index, v):
+    out = np.moveaxis(x.copy(), dim, 0)
+    out[index] = v
+    return np.moveaxis(out, 0, dim)
+
+
+entry("index_fill", _index_fill, lambda dt, rng: [
+    Sample((make_array(rng, (3, 4), dt), 1, np.array([0, 3]), 2)),
+    Sample((make_array(rng, (4, 3), dt, layout="T"), 0, np.array([2]), 3))],
+      dtypes=NUM, inplace="index_fill_")
+
+
+def _index_put(x, indices, values, accumulate=False):
+    out = x.copy()
+    if accumulate:
+        np.add.at(out, indices, values)
+    else:
+        out[indices] = values
+    return out
+
+
+entry("index_put", _index_put, lambda dt, rng: [
+    Sample((make_array(rng, (3, 4), dt), (np.array([0, 2]), np.array([1, 3])), make_array(rng, (2,), dt))),
+    Sample((make_array(rng, (3, 4), dt), (np.array([0, 0, 2]),), make_array(rng, (4,), dt)), dict(accumulate=True))],
+      dtypes=NUM, inplace="index_put_")
+entry("take", lambda x, i: x.ravel()[i], lambda dt, rng: [
+    Sample((make_array(rng, (3, 4), dt), np.array([[0, 11], [5, 5]]))),
+    Sample((make_array(rng, (3, 4), dt, layout="T"), np.array([1, 2, 3])))], dtypes=ALL)
+
+
+def _put(x, i, src, accumulate=False):
+    out = x.copy().ravel()
+    if accumulate:
+        np.add.at(out, i.ravel(), src.ravel())
+    else:
+        out[i.ravel()] = src.ravel()
+    return out.reshape(x.shape)
+
+
+entry("put", _put, lambda dt, rng: [
+    Sample((make_array(rng, (3, 4), dt), np.array([0, 11, 5]), make_array(rng, (3,), dt))),
+    Sample((make_array(rng, (3, 4), dt), np.array([1, 1]), make_array(rng, (2,), dt)), dict(accumulate=True))],
+      dtypes=NUM, inplace="put_")
+entry("nonzero", lambda x, as_tuple=False: np.nonzero(x) if as_tuple else np.argwhere(x), lambda dt, rng: [
+    Sample((make_array(rng, (3, 4), dt, -1, 1, ints=True),)), Sample((make_array(rng, (5,), dt, -1, 1, ints=True),)),
+    Sample((make_array(rng, (3, 4), dt, -1, 1, ints=True),), dict(as_tuple=True)),
+    Sample((make_array(rng, (), dt, 1, 1, ints=True),))], dtypes=ALL, grad=False)
+entry("argwhere", np.argwhere, lambda dt, rng: [Sample((make_array(rng, (3, 4), dt, -1, 1, ints=True),))],
+      dtypes=ALL, grad=False)
+
+
+# --------------------------------------------------------------------------- sort_ops
+
+SORTABLE = FLOAT + ("int64", "int32", "int16")
+
+
+def _sort_ref(x, dim=-1, descending=False, stable=False):
+    if x.ndim == 0:
+        return x.copy(), np.zeros((), np.int64)
+    key = -x.astype(np.float64) if descending else x
+    i = np.argsort(key, axis=dim, kind="stable")
+    return np.take_along_axis(x, i, dim), i.astype(np.int64)
+
+
+def _sort_samples(dtype, rng):
+    m = lambda s, l="c": make_array(rng, s, dtype, -50, 50, layout=l)  # noqa: E731
+    return [Sample((m((3, 4)),)), Sample((m((3, 4), "T"), 0)), Sample((m((5,)),), dict(descending=True)),
+            Sample((m(()),)), Sample((m((0, 3)),)), Sample((m((2, 3, 2), "s"),), dict(dim=1))]
+
+
+entry("sort", _sort_ref, _sort_samples, dtypes=SORTABLE)
+entry("sort_stable", _sort_ref, lambda dt, rng: [
+    Sample((make_array(rng, (3, 8), dt, -2, 2, ints=True),), dict(stable=True)),
+    Sample((make_array(rng, (3, 8), dt, -2, 2, ints=True),), dict(stable=True, descending=True))],
+      call=_default_call("sort"), needs=("sort",), dtypes=SORTABLE, grad=False)  # ties: no finite differences
+entry("argsort", lambda x, dim=-1, descending=False, stable=False: _sort_ref(x, dim, descending)[1],
+      _sort_samples, dtypes=SORTABLE, grad=False)
+entry("msort", lambda x: np.sort(x, axis=0), lambda dt, rng: [Sample((make_array(rng, (3, 4), dt),))],
+      dtypes=SORTABLE)
+
+
+def _topk_ref(x, k, dim=-1, largest=True, sorted=True):
+    v, i = _sort_ref(x, dim, descending=largest)
+    sl = [slice(None)] * x.ndim
+    sl[dim] = slice(0, k)
+    return v[tuple(sl)], i[tuple(sl)]
+
+
+entry("topk", _topk_ref, lambda dt, rng: [
+    Sample((make_array(rng, (3, 5), dt, -50, 50), 2)), Sample((make_array(rng, (3, 5), dt, -50, 50, layout="T"), 2, 0)),
+    Sample((make_array(rng, (6,), dt, -50, 50), 3), dict(largest=False)),
+    Sample((make_array(rng, (3, 5), dt, -50, 50), 0))], dtypes=SORTABLE,
+      errors=lambda: [ErrorInput(Sample((np.ones(3), 5)), RuntimeError)])
+
+
+def _kth_ref(x, k, dim=-1, keepdim=False):
+    v, i = _sort_ref(x, dim)
+    vv, ii = np.take(v, k - 1, axis=dim), np.take(i, k - 1, axis=dim)
+    if keepdim:
+        vv, ii = np.expand_dims(vv, dim), np.expand_dims(ii, dim)
+    return vv, ii
+
+
+entry("kthvalue", _kth_ref, lambda dt, rng: [
+    Sample((make_array(rng, (3, 5), dt, -50, 50), 2)), Sample((make_array(rng, (3, 5), dt, -50, 50, layout="T"), 1, 0)),
+    Sample((make_array(rng, (6,), dt, -50, 50), 6), dict(keepdim=True))], dtypes=SORTABLE)
+
+
+def _unique_ref(x, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    r = np.unique(x, return_inverse=return_inverse, return_counts=return_counts, axis=dim)
+    if not isinstance(r, tuple):
+        return r
+    out = [r[0]]
+    k = 1
+    if return_inverse:
+        out.append(r[k].reshape(x.shape if dim is None else -1).astype(np.int64))
+        k += 1
+    if return_counts:
+        out.append(r[k].astype(np.int64))
+    return tuple(out)
+
+
+entry("unique", _unique_ref, lambda dt, rng: [
+    Sample((make_array(rng, (3, 5), dt, -3, 3, ints=True),)),
+    Sample((make_array(rng, (3, 5), dt, -3, 3, ints=True),), dict(return_inverse=True, return_counts=True)),
+    Sample((make_array(rng, (7,), dt, -3, 3, ints=True),), dict(return_counts=True)),
+    Sample((make_array(rng, (4, 2), dt, 0, 1, ints=True),), dict(dim=0))], dtypes=NUM + ("bool",), grad=False)
+
+
+def _unique_consecutive_ref(x, return_inverse=False, return_counts=False, dim=None):
+    f = x.ravel()
+    keep = np.ones(f.shape, bool)
+    keep[1:] = f[1:] != f[:-1]
+    vals = f[keep]
+    out = [vals]
+    if return_inverse:
+        out.append((np.cumsum(keep) - 1).reshape(x.shape).astype(np.int64))
+    if return_counts:
+        out.append(np.diff(np.append(np.nonzero(keep)[0], f.size)).astype(np.int64))
+    return tuple(out) if len(out) > 1 else vals
+
+
+entry("unique_consecutive", _unique_consecutive_ref, lambda dt, rng: [
+    Sample((make_array(rng, (9,), dt, -1, 1, ints=True),)),
+    Sample((make_array(rng, (3, 3), dt, -1, 1, ints=True),), dict(return_inverse=True, return_counts=True))],
+      dtypes=NUM, grad=False)
+
+
+def _searchsorted_ref(seq, v, right=False, side=None):
+    side = side or ("right" if right else "left")
+    if seq.ndim == 1:
+        return np.searchsorted(seq, v, side=side).astype(np.int64)
+    return np.stack([np.searchsorted(s, vv, side=side) for s, vv in zip(seq, v)]).astype(np.int64)
+
+
+entry("searchsorted", _searchsorted_ref, lambda dt, rng: [
+    Sample((np.sort(make_array(rng, (6,), dt, -5, 5, ints=True)), make_array(rng, (3, 4), dt, -6, 6, ints=True))),
+    Sample((np.sort(make_array(rng, (6,), dt, -5, 5, ints=True)), make_array(rng, (4,), dt, -6, 6, ints=True)),
+           dict(right=True)),
+    Sample((np.sort(make_array(rng, (2, 5), dt, -5, 5, ints=True), axis=1), make_array(rng, (2, 3), dt, -6, 6, ints=True)),
+           dict(side="right"))], dtypes=SORTABLE, grad=False)
+entry("bucketize", lambda x, b, right=False: np.searchsorted(b, x, side="right" if right else "left").astype(np.int64),
+      lambda dt, rng: [Sample((make_array(rng, (3, 4), dt, -6, 6, ints=True), np.sort(make_array(rng, (5,), dt, -5, 5, ints=True)))),
+                       Sample((make_array(rng, (4,), dt, -6, 6, ints=True), np.sort(make_array(rng, (5,), dt, -5, 5, ints=True))),
+                              dict(right=True))], dtypes=SORTABLE, grad=False)
+entry("histc", lambda x, bins=100, min=0, max=0: np.histogram(x, bins=bins, range=(min, max))[0].astype(x.dtype),
+      lambda dt, rng: [Sample((make_array(rng, (20,), dt, -2.5, 2.5),), dict(bins=5, min=-3, max=3)),
+                       Sample((make_array(rng, (3, 4), dt, -2.5, 2.5),), dict(bins=4, min=-2, max=2))], grad=False)
+entry("bincount", lambda x, weights=None, minlength=0: np.bincount(x, weights, minlength), lambda dt, rng: [
+    Sample((rng.integers(0, 5, (10,)),)), Sample((rng.integers(0, 5, (10,)),), dict(minlength=8)),
+    Sample((rng.integers(0, 5, (6,)), make_array(rng, (6,), "float64")))], dtypes=("int64",), grad=False)
 
 
 # --------------------------------------------------------------------------- 0-d reductions
