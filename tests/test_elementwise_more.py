@@ -882,3 +882,62 @@ def test_python_scalar_on_the_left_keeps_tensor_dtype():
             assert_same(1 << e, 1 << t)
     e, t = both(3, np.uint8)
     assert_same(7 % e, 7 % t)
+
+
+# ---------------------------------------------------------------- heaviside / gcd / lcm / ldexp / nextafter / frexp
+def test_heaviside_gcd_lcm():
+    for x, v in (([-1.5, 0.0, 2.0, 0.0], [0.5]), ([-1, 0, 2], [7])):
+        (ex, tx), (ev, tv) = both(x), both(v)
+        assert_same(ember.heaviside(ex, ev), torch.heaviside(tx, tv))
+        assert_same(ex.heaviside(ev), tx.heaviside(tv))
+    with pytest.raises(RuntimeError, match="different dtypes"):
+        ember.heaviside(ember.tensor([-1, 0]), ember.tensor([0.5]))
+    (ea, ta), (eb, tb) = both([12, -18, 0, 7]), both([8, 12, 5, 0])
+    for name in ("gcd", "lcm"):
+        assert_same(getattr(ember, name)(ea, eb), getattr(torch, name)(ta, tb))
+        assert_same(getattr(ember, name)(ea.int(), eb), getattr(torch, name)(ta.int(), tb))
+        e, t = both([12, -18, 0, 7])
+        getattr(e, name + "_")(eb), getattr(t, name + "_")(tb)
+        assert_same(e, t)
+        with pytest.raises(NotImplementedError):
+            getattr(ember, name)(ea.float(), eb.float())
+        with pytest.raises(TypeError):
+            getattr(ember, name)(ea, 8)
+
+
+def test_ldexp_nextafter():
+    for dt in (np.float32, np.float64):
+        check(ember.ldexp, torch.ldexp, [A, B.round()], dtype=dt)
+    e, t = both([1.0, -2.5], np.float32, rg=True)
+    (ee, te) = both([1, 3])
+    assert_same(ember.ldexp(e, ee), torch.ldexp(t, te))
+    assert ember.ldexp(e, ee).grad_fn.name() == torch.ldexp(t, te).grad_fn.name()
+    assert_same(ember.ldexp(ee, ee), torch.ldexp(te, te))
+    assert_same(ember.ldexp(e.double(), ee), torch.ldexp(t.double(), te))
+    with pytest.raises(TypeError):
+        ember.ldexp(e, 2)
+    for dt in (np.float32, np.float64):
+        (ea, ta), (eb, tb) = both([1.0, 0.0, -2.0, 3.0], dt), both([2.0, 1.0, -3.0, 3.0], dt)
+        assert_same(ember.nextafter(ea, eb), torch.nextafter(ta, tb), rtol=0, atol=0)
+        ea.nextafter_(eb), ta.nextafter_(tb)
+        assert_same(ea, ta, rtol=0, atol=0)
+    with pytest.raises(NotImplementedError):
+        ember.nextafter(ember.tensor([1]), ember.tensor([2]))
+
+
+def test_frexp():
+    x = np.array([8.0, -3.0, 0.0, -0.0, np.inf, np.nan, 1e-40, 0.3])
+    for dt in (np.float32, np.float64, np.float16):
+        e, t = both(x, dt)
+        re, rt = ember.frexp(e), torch.frexp(t)
+        assert_same(re.mantissa, rt.mantissa)
+        assert_same(re.exponent, rt.exponent)
+        m, ex = re
+        assert m is re[0]
+    e, t = both([-1.5, 0.0, 2.0, 5.0], np.float64, rg=True)
+    me, mt = ember.frexp(e).mantissa, torch.frexp(t).mantissa
+    assert me.grad_fn.name() == mt.grad_fn.name()
+    me.sum().backward(), mt.sum().backward()
+    assert_same(e.grad, t.grad)
+    with pytest.raises(RuntimeError, match="floating-point"):
+        ember.frexp(ember.tensor([1, 2]))

@@ -33,7 +33,8 @@ __all__ = [
     "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and", "bitwise_or",
     "bitwise_xor", "bitwise_not", "bitwise_left_shift", "bitwise_right_shift",
     "isnan", "isinf", "isposinf", "isneginf", "isfinite", "isreal", "signbit", "isclose",
-    "allclose", "equal", "nan_to_num", "nan_to_num_",
+    "allclose", "equal", "nan_to_num", "nan_to_num_", "heaviside", "gcd", "lcm", "ldexp",
+    "nextafter", "frexp",
 ]
 
 
@@ -1890,6 +1891,12 @@ def float_power_(input, exponent):
 
 def _lerp_np(a, e, w, npdt):
     d = np.subtract(e, a, dtype=npdt)
+    if not isinstance(w, np.ndarray):  # one branch for a scalar weight
+        if builtins.abs(w) < 0.5:
+            r = np.add(a, np.multiply(d, w, dtype=npdt), dtype=npdt)
+        else:
+            r = np.subtract(e, np.multiply(d, 1 - w, dtype=npdt), dtype=npdt)
+        return r if r.__class__ is np.ndarray else np.asarray(r)
     with _ign():
         lo = np.add(a, np.multiply(w, d, dtype=npdt), dtype=npdt)
         hi = np.subtract(e, np.multiply(d, np.subtract(1, w, dtype=npdt), dtype=npdt), dtype=npdt)
@@ -2266,6 +2273,136 @@ def _inplace_logical(fn):
     return method
 
 
+# ---------------------------------------------------------------- heaviside / gcd / lcm / ldexp / nextafter / frexp
+def _two_tensors(input, other, fname):
+    _check_tensor(input, fname)
+    _check_tensor(other, fname, 2, "other")
+    err = _bshape_error(input._data.shape, other._data.shape)
+    if err is not None:
+        raise err
+    return input._data, other._data
+
+
+def heaviside(input, values, *, out=None):
+    """The Heaviside step: 0 where ``input < 0``, ``values`` where it is 0, 1 where ``> 0``.
+
+    >>> ember.heaviside(ember.tensor([-1.5, 0., 2.]), ember.tensor([0.5]))
+    tensor([0.0000, 0.5000, 1.0000])
+    """
+    a, v = _two_tensors(input, values, "heaviside")
+    if a.dtype != v.dtype:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
+    if a.dtype.kind == "c":
+        _not_impl("heaviside_cpu", a.dtype)
+    r = np.where(a == 0, v, (a > 0).astype(a.dtype)).astype(a.dtype, copy=False)
+    return _out(_wrap(np.asarray(r)), out)
+
+
+def _gcdlike(ufunc, input, other, fname):
+    a, b = _two_tensors(input, other, fname)
+    dt = binary_result(input, other)[0]
+    if dt._cat != 1:
+        _not_impl(fname + "_cpu", dt.np)
+    return _wrap(np.asarray(ufunc(a.astype(dt.np, copy=False), b.astype(dt.np, copy=False))))
+
+
+def gcd(input, other, *, out=None):
+    """Greatest common divisor of integer tensors (always >= 0).
+
+    >>> ember.gcd(ember.tensor([12, -18, 0]), ember.tensor([8, 12, 5]))
+    tensor([4, 6, 5])
+    """
+    return _out(_gcdlike(np.gcd, input, other, "gcd"), out)
+
+
+def lcm(input, other, *, out=None):
+    """Least common multiple of integer tensors (always >= 0).
+
+    >>> ember.lcm(ember.tensor([12, -18, 0]), ember.tensor([8, 12, 5]))
+    tensor([24, 36,  0])
+    """
+    return _out(_gcdlike(np.lcm, input, other, "lcm"), out)
+
+
+class Ldexp(Op):
+    @staticmethod
+    def forward(ctx, a, b, npdt):
+        with _ign():
+            p = np.exp2(b, dtype=npdt) if b.dtype.kind != "b" else b.astype(npdt) + 1
+            out = np.multiply(a, p, dtype=npdt)
+        ctx.save_for_backward(p, out)
+        return out if out.__class__ is np.ndarray else np.asarray(out)
+
+    @staticmethod
+    def backward(ctx, g):
+        p, out = ctx.saved_tensors
+        return (g * p if _needs(ctx, 0) else None), (g * out * _LN2 if _needs(ctx, 1) else None)
+
+
+def ldexp(input, other, *, out=None):
+    """``input * 2 ** other`` (a float result).
+
+    >>> ember.ldexp(ember.tensor([1., 3.]), ember.tensor([2, 3]))
+    tensor([ 4., 24.])
+    """
+    _two_tensors(input, other, "ldexp")
+    dt = _float_dt(D.promote_types(binary_result(input, other)[0],
+                                   _float_dt(D.NP2DT[other._data.dtype])))
+    return _out(_run(Ldexp, (input, other), dt.np), out)
+
+
+def nextafter(input, other, *, out=None):
+    """The next representable float after ``input`` towards ``other`` (no gradient).
+
+    >>> ember.nextafter(ember.tensor([1.], dtype=ember.float64), ember.tensor([2.], dtype=ember.float64)) - 1
+    tensor([2.2204e-16], dtype=torch.float64)
+    """
+    a, b = _two_tensors(input, other, "nextafter")
+    dt = binary_result(input, other)[0]
+    if dt._cat != 2:
+        _not_impl("nextafter_cpu", dt.np)
+    return _out(_wrap(np.asarray(np.nextafter(a, b, dtype=dt.np))), out)
+
+
+class Frexp(Op):
+    @staticmethod
+    def forward(ctx, a):
+        if a.dtype.kind not in "fV":
+            raise RuntimeError("torch.frexp() only supports floating-point dtypes")
+        with _ign():
+            m, e = np.frexp(a if a.dtype.itemsize >= 2 and a.dtype.kind == "f" else a.astype(np.float32))
+        m = np.asarray(m).astype(a.dtype, copy=False)
+        e = np.asarray(e).astype(np.int32, copy=False)
+        with _ign():
+            ctx.save_for_backward(np.ldexp(1.0, -e).astype(a.dtype))
+        ctx.mark_non_differentiable(e)
+        return m, e
+
+    @staticmethod
+    def backward(ctx, gm, ge=None):
+        scale, = ctx.saved_tensors
+        return gm * scale
+
+
+def frexp(input, *, out=None):
+    """Split ``input`` into a mantissa in ``[0.5, 1)`` (by magnitude) and an int32 exponent
+    with ``input = mantissa * 2 ** exponent``.
+
+    >>> ember.frexp(ember.tensor([8., -3.]))
+    torch.return_types.frexp(
+    mantissa=tensor([ 0.5000, -0.7500]),
+    exponent=tensor([4, 2], dtype=torch.int32))
+    """
+    from ..return_types import frexp as _rt
+    _check_tensor(input, "frexp")
+    m, e = apply_op(Frexp, (input,))
+    if out is not None:
+        _out(m, out[0])
+        _out(e, out[1])
+        return _rt(tuple(out))
+    return _rt((m, e))
+
+
 # ---------------------------------------------------------------- predicates (no grad)
 def isnan(input):
     """True where ``input`` is NaN.
@@ -2520,4 +2657,7 @@ TENSOR_METHODS.update({
     "__ilshift__": _inplace_logical(bitwise_left_shift),
     "__irshift__": _inplace_logical(bitwise_right_shift),
     "__pos__": positive,
+    "heaviside": heaviside, "gcd": gcd, "lcm": lcm, "ldexp": ldexp, "nextafter": nextafter,
+    "frexp": frexp, "heaviside_": _inplace(heaviside), "gcd_": _inplace(gcd), "lcm_": _inplace(lcm),
+    "ldexp_": _inplace(ldexp), "nextafter_": _inplace(nextafter),
 })
