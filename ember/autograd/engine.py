@@ -180,7 +180,8 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                         r = h(tuple(grads))
                         if r is not None:
                             grads = list(r)
-                if len(grads) > 1 and any(g is None for g in grads):
+                if len(grads) > 1 and any(g is None for g in grads) and \
+                        node.__dict__.get("_materialize", True):
                     grads = _materialize(node, grads)
                 outs = node._apply(grads)
                 if node._hooks:

@@ -412,6 +412,11 @@ class Function(Node, metaclass=FunctionMeta):
 
     vjp = backward
 
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        """Optional (PyTorch 2 style): fill ``ctx`` here and define ``forward`` without ctx."""
+        raise NotImplementedError("setup_context is not implemented.")
+
     @classmethod
     def apply(cls, *args, **kwargs):
         tensors = [(i, a) for i, a in enumerate(args) if isinstance(a, Tensor)]
@@ -421,7 +426,11 @@ class Function(Node, metaclass=FunctionMeta):
         ctx.__dict__["_materialize"] = True
         record = _state[0] and any(t._rg for _, t in tensors)
         with grad_mode.no_grad():
-            out = cls.forward(ctx, *args, **kwargs)
+            if cls.setup_context is Function.setup_context:
+                out = cls.forward(ctx, *args, **kwargs)
+            else:  # PyTorch 2 style: forward(*args) without ctx, then setup_context
+                out = cls.forward(*args, **kwargs)
+                cls.setup_context(ctx, args, out)
         multi = isinstance(out, tuple)
         outs = out if multi else (out,)
         if not record:
