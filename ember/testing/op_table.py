@@ -859,6 +859,16 @@ entry("type_as", lambda x, o: x.astype(o.dtype), lambda dt, rng: [
       call=method_call("type_as"), dtypes=NUM, grad=False)
 
 
+binary("heaviside", np.heaviside, -2, 2, ints=True, dtypes=NUM, scalars=(), grad=False, gradgrad=False)
+binary("gcd", np.gcd, -20, 20, dtypes=INTS, scalars=(), grad=False, gradgrad=False)
+binary("lcm", np.lcm, -12, 12, dtypes=INTS, scalars=(), grad=False, gradgrad=False)
+binary("ldexp", lambda a, b: a * np.power(2.0, b).astype(np.result_type(a, np.float32)), rhs_low=-3, rhs_high=3,
+       ints=True, dtypes=FLOAT, scalars=(), grad_args=(0,))
+binary("nextafter", np.nextafter, dtypes=FLOAT, scalars=(), grad=False, gradgrad=False)
+entry("frexp", lambda x: tuple(np.frexp(x)[i].astype(np.int32) if i else np.frexp(x)[0] for i in (0, 1)),
+      unary_samples(-30, 30), gradgrad=False, grad=False)
+
+
 # --------------------------------------------------------------------------- linalg
 
 def _mats(*specs):
@@ -1706,7 +1716,8 @@ known_bug({"exp", "tanh", "sigmoid", "sqrt", "rsqrt", "reciprocal", "rpow"}, "gr
           "it: the second derivative w.r.t. the input comes out 0")
 
 
-known_bug({"add", "sub", "mul", "div", "div_trunc", "div_floor", "pow", "eq", "ne", "lt", "le", "gt", "ge"},
+known_bug({"add", "sub", "mul", "div", "div_trunc", "div_floor", "pow", "eq", "ne", "lt", "le", "gt", "ge",
+           "float_power"},
           "errors",
           "shapes that do not broadcast ((3,) with (4,)) raise NumPy's ValueError; torch raises "
           "RuntimeError")
