@@ -1,4 +1,6 @@
 """Small helpers shared by the op families (argument handling, views, in-place)."""
+from weakref import ref as _weakref
+
 from .._backend import np, ndarray
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, _dim_msg
@@ -80,7 +82,36 @@ def make_view(out, base, fn):
     out._version = root._version if root._version is not None else root._ensure_version()
     pfn = base._view_fn
     out._view_fn = fn if pfn is None else (lambda t, _p=pfn, _f=fn: _f(_p(t)))
+    if _state[0] and not (root._rg and root.grad_fn is None):
+        _register_view(root, out)
     return out
+
+
+class _Views:
+    """Weak references to the live views of a tensor, so that an in-place op on the tensor
+    (or on one of its views) can give every other view its new history, as PyTorch does."""
+
+    __slots__ = ("refs", "limit")
+
+
+def _register_view(root, v):
+    reg = root.__dict__.get("_views")
+    if reg is None:
+        reg = root.__dict__["_views"] = _Views()
+        reg.refs, reg.limit = [], 64
+    refs = reg.refs
+    refs.append(_weakref(v))
+    if len(refs) >= reg.limit:  # drop dead views; amortised O(1) per registration
+        refs[:] = [r for r in refs if r() is not None]
+        reg.limit = max(64, 2 * len(refs))
+
+
+def live_views(root):
+    """The live views of ``root`` registered by :func:`make_view` (may include dead-end temporaries)."""
+    reg = root.__dict__.get("_views")
+    if reg is None:
+        return []
+    return [v for v in (r() for r in reg.refs) if v is not None]
 
 
 _TORCH_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",

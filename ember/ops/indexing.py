@@ -18,10 +18,8 @@ def _is_basic(idx):
 
 
 def _index(a, idx):
-    try:
-        return a[idx]
-    except IndexError as e:
-        raise IndexError(str(e).replace("axis", "dimension").replace("array", "tensor")) from None
+    from .movement import _index as ix
+    return ix(a, idx)
 
 
 class IndexGrad(Op):
@@ -64,21 +62,17 @@ def index_put_backward(g, shape, dtype, idx):
 
 
 class IndexPut(Op):
+    """``out = a.clone(); out[idx] = v`` (or ``+=`` with duplicates summed when accumulating)."""
+
+    _name = "IndexPutBackward0"
+
     @staticmethod
     def forward(ctx, a, v, idx, accumulate=False):
         if ctx is not None:
             ctx.idx = idx
-            ctx.v_shape = np.shape(v)
+            ctx.accumulate = accumulate
         out = a.copy()
-        if accumulate:
-            np.add.at(out, idx, v)
-        else:
-            try:
-                out[idx] = v
-            except ValueError:
-                sub = _index(out, idx)
-                raise RuntimeError(f"shape mismatch: value tensor of shape {list(np.shape(v))} cannot be "
-                                   f"broadcast to indexing result of shape {list(sub.shape)}") from None
+        _put(out, idx, v, accumulate, False)
         return out
 
     @staticmethod
@@ -86,7 +80,7 @@ class IndexPut(Op):
         ga = gv = None
         n = ctx.needs_input_grad
         if n[0]:
-            ga = _zero_region(g, ctx.idx)
+            ga = g if ctx.accumulate else _zero_region(g, ctx.idx)
         if len(n) > 1 and n[1]:
             gv = _wrap_index(g, ctx.idx)
         return ga, gv
@@ -102,32 +96,76 @@ def _zero_region(g, idx):
     return g * _wrap(mask)
 
 
-def index_put_nidx(self, nidx, value):
+_TN = {"float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
+       "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+       "uint8": "unsigned char", "bool": "bool"}
+
+
+def _put(d, nidx, v, accumulate, basic):
+    """``d[nidx] = v`` (or ``+=``) in place, with PyTorch's errors."""
+    try:
+        if accumulate:
+            np.add.at(d, nidx, v)
+        else:
+            d[nidx] = v
+    except IndexError as e:
+        from .movement import _index_error
+        raise _index_error(e, d.shape, nidx) from None
+    except ValueError:
+        sub = _index(d, nidx)
+        vs = np.shape(v)
+        if basic:
+            from .movement import expand
+            expand(_wrap(np.broadcast_to(np.zeros((), d.dtype), vs)), sub.shape)
+        raise RuntimeError(f"shape mismatch: value tensor of shape {list(vs)} cannot be "
+                           f"broadcast to indexing result of shape {list(sub.shape)}") from None
+    except TypeError:
+        if isinstance(v, complex) or np.iscomplexobj(v):
+            raise RuntimeError(f"value cannot be converted to type "
+                               f"{_TN.get(D.NP2DT[d.dtype].name, d.dtype.name)} without overflow") from None
+        raise
+
+
+def _is_view_index(nidx):
+    for i in (nidx if nidx.__class__ is tuple else (nidx,)):
+        if i.__class__ is int or (i.__class__ is slice and i != slice(None)):
+            return True
+    return False
+
+
+def index_put_nidx(self, nidx, value, accumulate=False, advanced=None):
     """``self[nidx] = value`` for a normalised index (see ``movement._norm_index``)."""
+    basic = not advanced if advanced is not None else _is_basic(nidx)
     vd = getattr(value, "_data", None)
-    if not (_state[0] and (self._rg or (vd is not None and value._rg)) or
-            (self._base is not None and self._base._rg and _state[0] and vd is not None and value._rg)):
+    vrg = vd is not None and value._rg
+    on = _state[0]
+    if not (on and (self._rg or vrg or (self._base is not None and self._base._rg))):
         d = self._data
         v = value if vd is None else vd
-        if vd is not None:
-            from .._dtype import NP2DT
-            if NP2DT[vd.dtype]._cat > NP2DT[d.dtype]._cat and vd.dtype.kind == "c":
-                raise RuntimeError("value cannot be converted to type without overflow")
-        try:
-            d[nidx] = v
-        except IndexError as e:
-            raise IndexError(str(e).replace("axis", "dimension").replace("array", "tensor")) from None
-        except ValueError:
-            sub = _index(d, nidx)
-            raise RuntimeError(f"shape mismatch: value tensor of shape {list(np.shape(v))} cannot be "
-                               f"broadcast to indexing result of shape {list(sub.shape)}") from None
+        if vd is not None and vd.dtype.kind == "c" and d.dtype.kind != "c":
+            raise RuntimeError(f"value cannot be converted to type "
+                               f"{_TN.get(D.NP2DT[d.dtype].name, d.dtype.name)} without overflow")
+        if vd is not None and vd.dtype != d.dtype and accumulate:
+            v = vd.astype(d.dtype)
+        _put(d, nidx, v, accumulate, basic)
         self._bump()
         return self
+    if self._rg and self.grad_fn is None:
+        if basic and _is_view_index(nidx):
+            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
+                               "operation.")
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+    cls = SlicePut if basic else IndexPut
     if vd is not None:
-        if value._data.dtype != self._data.dtype:
+        if vd.dtype != self._data.dtype:
+            if vd.dtype.kind == "c" and self._data.dtype.kind != "c":
+                raise RuntimeError("value cannot be converted to type without overflow")
             value = value.to(D.NP2DT[self._data.dtype])
-        cls = SlicePut if _is_basic(nidx) else IndexPut
-        return inplace_op(self, lambda s: apply_op(cls, (s, value), nidx), value)
-    v = np.asarray(value, dtype=self._data.dtype)
-    cls = SlicePut if _is_basic(nidx) else IndexPut
-    return inplace_op(self, lambda s: apply_op(cls, (s,), v, nidx))
+        return inplace_op(self, lambda s: apply_op(cls, (s, value), nidx, accumulate), value)
+    try:
+        v = np.asarray(value, dtype=self._data.dtype)
+    except TypeError:
+        raise RuntimeError(f"value cannot be converted to type "
+                           f"{_TN.get(D.NP2DT[self._data.dtype].name, 'the tensor type')} without overflow") \
+            from None
+    return inplace_op(self, lambda s: apply_op(cls, (s,), v, nidx, accumulate))

@@ -48,6 +48,8 @@ def rebase_history(self, result):
         self.grad_fn, self._out_nr, self._rg = result.grad_fn, result._out_nr, result._rg
         if self.grad_fn is not None and len(self.grad_fn._out_meta) == 1:
             self.grad_fn._out_meta = ((d.shape, d.dtype),)
+        if "_views" in self.__dict__:
+            _refresh_views(self, None)
         return
     # a view: the base's history goes through CopySlices
     node = CopySlices.__new__(CopySlices)
@@ -56,6 +58,21 @@ def rebase_history(self, result):
     with _enable():
         nv = self._view_fn(base)
     self.grad_fn, self._out_nr, self._rg = nv.grad_fn, nv._out_nr, True
+    _refresh_views(base, self)
+
+
+def _refresh_views(root, skip):
+    """Give the other live views of ``root`` the root's new history (replaying each view)."""
+    from ._util import live_views
+    views = live_views(root)
+    if not views:
+        return
+    with _enable():
+        for v in views:
+            if v is skip or v._view_fn is None or v._base is not root:
+                continue
+            nv = v._view_fn(root)
+            v.grad_fn, v._out_nr, v._rg = nv.grad_fn, nv._out_nr, nv._rg
 
 
 def _dt(npdt):
@@ -83,6 +100,9 @@ class CopySlices(Op):
 
     _name = "CopySlices"
 
+    def name(self):
+        return "torch::autograd::CopySlices"
+
     @staticmethod
     def _init(node, base, result, view_fn):
         from ..autograd.function import Node
@@ -100,7 +120,4 @@ class CopySlices(Op):
         region = ctx.view_fn(gb)
         gr = region.clone()
         region.zero_()
-    def name(self):
-        return "torch::autograd::CopySlices"
-
         return gb, gr

@@ -364,60 +364,137 @@ def unflatten(input, dim, sizes):
 
 
 # ------------------------------------------------------------------ indexing
-def _norm_index(idx):
+_BAD_INDEX = ("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid "
+              "indices (got {})")
+
+
+def _seq_as_tuple(lst):
+    """PyTorch (like old NumPy) reads a short list holding sequences/slices/None as a tuple."""
+    if len(lst) >= 32:
+        return False
+    for e in lst:
+        if e is None or e is Ellipsis or isinstance(e, (Tensor, list, tuple, slice, np.ndarray)):
+            return True
+    return False
+
+
+def _norm_index(idx, shape=None):
     """Convert an index (ints, slices, None, Ellipsis, tensors, lists) to NumPy's form.
 
-    Returns (numpy_index, is_basic).
+    Returns (numpy_index, is_basic). 0-d integer tensors act as ints, as in PyTorch.
     """
     if not isinstance(idx, tuple):
-        idx = (idx,)
+        if isinstance(idx, list) and _seq_as_tuple(idx):
+            import warnings
+            warnings.warn("Using a non-tuple sequence for multidimensional indexing is deprecated and will be "
+                          "changed in pytorch 2.9; use x[tuple(seq)] instead of x[seq].", UserWarning,
+                          stacklevel=3)
+            idx = tuple(idx)
+        else:
+            idx = (idx,)
     out = []
     basic = True
     for i in idx:
-        if isinstance(i, Tensor):
+        c = i.__class__
+        if c is int or c is slice and i.step is None:
+            out.append(i if c is int or (i.start is None or i.start.__class__ is int) and (
+                i.stop is None or i.stop.__class__ is int) else _slice(i))
+        elif isinstance(i, Tensor):
             d = i._data
-            if d.dtype.kind == "b":
+            k = d.dtype.kind
+            if k == "b":
                 basic = False
                 out.append(d)
-            elif d.dtype.kind in "iu":
-                if d.ndim == 0 and False:
+            elif k in "iu":
+                if d.dtype == np.uint8:
+                    import warnings
+                    warnings.warn("indexing with dtype torch.uint8 is now deprecated, please use a dtype "
+                                  "torch.bool instead.", UserWarning, stacklevel=3)
+                    basic = False
+                    out.append(d.astype(bool))
+                elif d.ndim == 0:
                     out.append(int(d))
                 else:
                     basic = False
                     out.append(d)
             else:
                 raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-        elif isinstance(i, (list, np.ndarray)):
-            a = np.asarray(i)
-            if a.dtype.kind not in "iub" and a.size:
-                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        elif isinstance(i, (list, tuple, np.ndarray)):
+            try:
+                a = np.asarray([x.item() if isinstance(x, Tensor) else x for x in i]
+                               if isinstance(i, (list, tuple)) else i)
+            except ValueError:
+                raise IndexError("too many indices") from None
             if a.size == 0:
                 a = a.astype(np.int64)
+            elif a.dtype.kind not in "iub":
+                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
             basic = False
             out.append(a)
         elif isinstance(i, slice):
-            if i.step is not None and _as_int(i.step) <= 0:
-                raise ValueError("step must be greater than zero")
-            out.append(slice(_as_int(i.start), _as_int(i.stop), _as_int(i.step)))
-        elif i is None or i is Ellipsis or isinstance(i, (bool, np.bool_)):
-            if isinstance(i, (bool, np.bool_)):
-                basic = False
+            out.append(_slice(i))
+        elif i is None or i is Ellipsis:
             out.append(i)
+        elif isinstance(i, (bool, np.bool_)):
+            basic = False
+            out.append(bool(i))
         else:
-            out.append(i.__index__())
+            try:
+                out.append(i.__index__())
+            except (AttributeError, TypeError):
+                raise IndexError(_BAD_INDEX.format(type(i).__name__)) from None
     return tuple(out), basic
+
+
+def _slice(i):
+    step = _as_int(i.step)
+    if step is not None:
+        if step == 0:
+            raise ValueError("slice step cannot be zero")
+        if step < 0:
+            raise ValueError("step must be greater than zero")
+    return slice(_as_int(i.start), _as_int(i.stop), step)
 
 
 def _as_int(v):
     if v is None or isinstance(v, int):
         return v
-    return v.__index__()
+    try:
+        return v.__index__()
+    except (AttributeError, TypeError):
+        raise TypeError("slice indices must be integers or None or have an __index__ method") from None
+
+
+def _index_error(e, shape, idx):
+    """Translate NumPy's IndexError for ``a[idx]`` into PyTorch's wording."""
+    msg = str(e)
+    if msg.startswith("too many indices"):
+        return IndexError(f"too many indices for tensor of dimension {len(shape)}")
+    if msg.startswith("boolean index did not match"):
+        dim = 0
+        items = idx if isinstance(idx, tuple) else (idx,)
+        n_ell = len(shape) - sum(1 if not isinstance(i, np.ndarray) else max(i.ndim, 1 if i.dtype.kind != "b"
+                                  else i.ndim) for i in items if i is not None and i is not Ellipsis)
+        for i in items:
+            if i is Ellipsis:
+                dim += max(n_ell, 0)
+            elif i is None:
+                continue
+            elif isinstance(i, np.ndarray) and i.dtype.kind == "b":
+                for j, m in enumerate(i.shape):
+                    if dim + j >= len(shape) or shape[dim + j] != m:
+                        return IndexError(f"The shape of the mask {list(i.shape)} at index {j} does not match "
+                                          f"the shape of the indexed tensor {list(shape)} at index {dim + j}")
+                dim += i.ndim
+            else:
+                dim += 1
+    return IndexError(msg.replace("axis", "dimension").replace("array", "tensor"))
 
 
 def _index(a, idx):
     """``a[idx]`` with PyTorch's IndexError wording."""
     try:
-        return a[idx]
+        r = a[idx]
     except IndexError as e:
         raise _index_error(e, a.shape, idx) from None
     if r.__class__ is not np.ndarray:  # all-integer index: NumPy gives a scalar copy, torch a 0-d view
@@ -426,7 +503,7 @@ def _index(a, idx):
 
 
 class Select(Op):
-    _name = "SliceBackward0"
+    _name = "SelectBackward0"
 
     @staticmethod
     def forward(ctx, a, idx):
@@ -442,36 +519,85 @@ class Select(Op):
         return index_put_backward(g, ctx.in_shape, ctx.dtype, ctx.idx)
 
 
+class Slice(Select):
+    _name = "SliceBackward0"
+
+
+class Unsqueeze(Select):
+    _name = "UnsqueezeBackward0"
+
+
+class Alias(Select):
+    _name = "AliasBackward0"
+
+
 class Index(Select):
     _name = "IndexBackward0"
 
 
+def _basic_cls(nidx):
+    """The op PyTorch's slicing ends with, for the grad_fn name (Select, Slice, Unsqueeze, Alias)."""
+    cls = Alias
+    for i in (nidx if nidx.__class__ is tuple else (nidx,)):
+        if i.__class__ is int:
+            cls = Select
+        elif i.__class__ is slice:
+            if i != slice(None):
+                cls = Slice
+        elif i is None:
+            cls = Unsqueeze
+    return cls
+
+
+def _zero_dim_check(idx):
+    """PyTorch refuses integer (and integer-tensor) indices on a 0-d tensor."""
+    for i in (idx if isinstance(idx, tuple) else (idx,)):
+        if i is None or i is Ellipsis or isinstance(i, (bool, np.bool_, slice)):
+            continue
+        if isinstance(i, Tensor) and i._data.dtype.kind == "b":
+            continue
+        raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                         "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+
+
 def getitem(self, idx):
     """``x[idx]``: basic indexing gives a view, advanced indexing a copy; both differentiable."""
-    if idx.__class__ is int and self._data.ndim:
-        n = self._data.shape[0]
+    d = self._data
+    if idx.__class__ is int and d.ndim:
+        n = d.shape[0]
         if not -n <= idx < n:
             raise IndexError(f"index {idx} is out of bounds for dimension 0 with size {n}")
         nidx, basic = idx, True
     else:
-        if self._data.ndim == 0 and not (idx is None or idx is Ellipsis or (isinstance(idx, tuple) and all(
-                i is None or i is Ellipsis or isinstance(i, (bool, slice)) for i in idx)) or isinstance(idx, (bool, slice))):
-            if isinstance(idx, (Tensor, list)) or isinstance(idx, int):
-                if not isinstance(idx, Tensor) or idx._data.dtype.kind != "b":
-                    raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
-                                     "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+        if d.ndim == 0:
+            _zero_dim_check(idx)
         nidx, basic = _norm_index(idx)
     if basic:
-        return _view_result(Select, self, lambda x, i=idx: x[i], nidx)
+        if _state[0] and self._rg:
+            out = apply_op(Select if nidx.__class__ is int else _basic_cls(nidx), (self,), nidx)
+        else:
+            out = _wrap(_index(d, nidx))
+        return make_view(out, self, lambda x, i=nidx: _replay_index(x, i))
     if _state[0] and self._rg:
         return apply_op(Index, (self,), nidx)
-    return _wrap(_index(self._data, nidx))
+    return _wrap(_index(d, nidx))
+
+
+def _replay_index(x, nidx):
+    if _state[0] and x._rg:
+        out = apply_op(Select if nidx.__class__ is int else _basic_cls(nidx), (x,), nidx)
+    else:
+        out = _wrap(_index(x._data, nidx))
+    return make_view(out, x, lambda t, i=nidx: _replay_index(t, i))
 
 
 def setitem(self, idx, value):
     """``x[idx] = value`` with broadcasting; differentiable w.r.t. ``x`` and ``value``."""
     from .indexing import index_put_nidx
-    index_put_nidx(self, _norm_index(idx)[0], value)
+    if self._data.ndim == 0:
+        _zero_dim_check(idx)
+    nidx, basic = _norm_index(idx)
+    index_put_nidx(self, nidx, value, advanced=not basic)
 
 
 TENSOR_METHODS = {
