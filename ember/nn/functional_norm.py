@@ -1,0 +1,162 @@
+"""Normalisation functions of ``ember.nn.functional``.
+
+>>> import ember.nn.functional as F
+>>> F.layer_norm(ember.tensor([[1., 3.]]), (2,))
+tensor([[-1.0000,  1.0000]])
+"""
+from .._backend import np
+from .._tensor import _wrap
+from ..autograd.grad_mode import no_grad
+from ..ops.norm import standardize
+
+
+def _affine(y, weight, bias, shape):
+    if weight is not None:
+        y = y * (weight.reshape(shape) if shape is not None else weight)
+    if bias is not None:
+        y = y + (bias.reshape(shape) if shape is not None else bias)
+    return y
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1,
+               eps=1e-05):
+    """Batch normalisation over (N, C, ...): batch statistics in training (updating the
+    running ones in place), running statistics otherwise.
+
+    >>> F.batch_norm(ember.tensor([[1.], [3.]]), None, None, training=True)
+    tensor([[-1.0000],
+            [ 1.0000]])
+    """
+    x = input._data
+    if x.ndim < 2:
+        raise ValueError(f"expected 2D or 3D input (got {x.ndim}D input)")
+    C = x.shape[1]
+    shape = (1, C) + (1,) * (x.ndim - 2)
+    dims = (0,) + tuple(range(2, x.ndim))
+    if training:
+        n = x.size // C
+        if n <= 1:
+            raise ValueError(f"Expected more than 1 value per channel when training, got input size "
+                             f"{list(x.shape)}")
+        y, (mean, var) = standardize(input, dims, eps, return_stats=True)
+        if running_mean is not None or running_var is not None:
+            with no_grad():
+                if running_mean is not None:
+                    rm = running_mean._data
+                    rm *= (1 - momentum)
+                    rm += (momentum * mean.reshape(C)).astype(rm.dtype)
+                    running_mean._bump()
+                if running_var is not None:
+                    rv = running_var._data
+                    rv *= (1 - momentum)
+                    rv += (momentum * var.reshape(C) * (n / (n - 1))).astype(rv.dtype)
+                    running_var._bump()
+        return _affine(y, weight, bias, shape)
+    if running_mean is None or running_var is None:
+        raise RuntimeError("running_mean and running_var must be defined in evaluation mode")
+    invstd = 1.0 / np.sqrt(running_var._data.astype(x.dtype) + x.dtype.type(eps))
+    scale = invstd if weight is None else None
+    if weight is not None:
+        y = (input - running_mean.reshape(shape).to(input.dtype)) * (weight.reshape(shape) * _wrap(invstd.reshape(shape)))
+    else:
+        y = (input - running_mean.reshape(shape).to(input.dtype)) * _wrap(scale.reshape(shape))
+    return y if bias is None else y + bias.reshape(shape)
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
+    """Normalise over the trailing ``normalized_shape`` dims, then scale and shift.
+
+    >>> F.layer_norm(ember.ones(2, 3), (3,)).shape
+    torch.Size([2, 3])
+    """
+    if isinstance(normalized_shape, int):
+        normalized_shape = (normalized_shape,)
+    normalized_shape = tuple(normalized_shape)
+    x = input._data
+    k = len(normalized_shape)
+    if x.shape[x.ndim - k:] != normalized_shape:
+        raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input with shape "
+                           f"[*, {', '.join(map(str, normalized_shape))}], but got input of size{list(x.shape)}")
+    y = standardize(input, tuple(range(x.ndim - k, x.ndim)), eps)
+    return _affine(y, weight, bias, None)
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
+    """Normalise over groups of channels (and all spatial positions) per sample.
+
+    >>> F.group_norm(ember.randn(2, 4, 3), 2).shape
+    torch.Size([2, 4, 3])
+    """
+    x = input._data
+    N, C = x.shape[:2]
+    if C % num_groups:
+        raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got "
+                           f"input of shape {list(x.shape)} and num_groups={num_groups}")
+    y = standardize(input.reshape(N, num_groups, -1), (2,), eps).reshape(x.shape)
+    return _affine(y, weight, bias, (1, C) + (1,) * (x.ndim - 2))
+
+
+def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None,
+                  use_input_stats=True, momentum=0.1, eps=1e-05):
+    """Normalise each (sample, channel) plane over its spatial positions.
+
+    >>> F.instance_norm(ember.randn(2, 3, 4, 4)).shape
+    torch.Size([2, 3, 4, 4])
+    """
+    x = input._data
+    N, C = x.shape[:2]
+    shape = (1, C) + (1,) * (x.ndim - 2)
+    if not use_input_stats:
+        return batch_norm(input, running_mean, running_var, weight, bias, False, momentum, eps)
+    dims = tuple(range(2, x.ndim))
+    y, (mean, var) = standardize(input, dims, eps, return_stats=True)
+    n = int(np.prod(x.shape[2:]))
+    with no_grad():
+        if running_mean is not None:
+            rm = running_mean._data
+            rm *= (1 - momentum)
+            rm += (momentum * mean.reshape(N, C).mean(0)).astype(rm.dtype)
+            running_mean._bump()
+        if running_var is not None:
+            rv = running_var._data
+            rv *= (1 - momentum)
+            rv += (momentum * (var.reshape(N, C) * (n / max(n - 1, 1))).mean(0)).astype(rv.dtype)
+            running_var._bump()
+    return _affine(y, weight, bias, shape)
+
+
+def local_response_norm(input, size, alpha=0.0001, beta=0.75, k=1.0):
+    """Normalise each value by the energy of ``size`` neighbouring channels.
+
+    >>> F.local_response_norm(ember.ones(1, 4, 2, 2), 2).shape
+    torch.Size([1, 4, 2, 2])
+    """
+    from .functional_conv import pad
+    from .functional_pool import avg_pool2d, avg_pool3d
+    x = input._data
+    if x.ndim < 3:
+        raise ValueError(f"Expected 3D or higher dimensionality input (got {x.ndim} dimensions)")
+    if input.numel() == 0:
+        return input
+    div = (input * input).unsqueeze(1)
+    if x.ndim == 3:
+        div = pad(div, (0, 0, size // 2, (size - 1) // 2))
+        div = avg_pool2d(div, (size, 1), stride=1).squeeze(1)
+    else:
+        sizes = input.shape
+        div = div.reshape(sizes[0], 1, sizes[1], sizes[2], -1)
+        div = pad(div, (0, 0, 0, 0, size // 2, (size - 1) // 2))
+        div = avg_pool3d(div, (size, 1, 1), stride=1).squeeze(1)
+        div = div.reshape(sizes)
+    div = (div * alpha + k) ** beta
+    return input / div
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+    """``input / max(||input||_p, eps)`` along ``dim``.
+
+    >>> F.normalize(ember.tensor([[3., 4.]]))
+    tensor([[0.6000, 0.8000]])
+    """
+    n = input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
+    return input / n
