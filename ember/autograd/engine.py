@@ -152,6 +152,7 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
     prev = _state[0]
     _state[0] = bool(create_graph)
     anomaly = _anomaly_state[0] and _anomaly_state[1]
+    node = None
     try:
         while ready:
             node = ready.pop()
@@ -216,6 +217,10 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                     if c == 0:
                         ready.append(nf)
                 i += 1
+    except Exception:
+        if _anomaly_state[0] and node is not None:
+            _warn_forward_trace(node)
+        raise
     finally:
         _state[0] = prev
 
@@ -283,10 +288,19 @@ def _materialize(node, grads):
 def _check_nan(node, outs):
     for i, g in enumerate(outs):
         if g is not None and g._data.dtype.kind in "fc" and g._data.size and not _finite_nan_free(g._data):
-            msg = f"Function '{node._name}' returned nan values in its {i}th output."
-            if node._anomaly:
-                msg += "\nTraceback of forward call that caused the error:\n" + node._anomaly
-            raise RuntimeError(msg)
+            raise RuntimeError(f"Function '{node._name}' returned nan values in its {i}th output.")
+
+
+def _warn_forward_trace(node):
+    """Anomaly mode: say where the forward of the failing node ran (as a warning, like PyTorch)."""
+    import warnings
+    if node._anomaly:
+        msg = (f"Error detected in {node._name}. Traceback of forward call that caused the "
+               f"error:\n{node._anomaly}")
+    else:
+        msg = ("No forward pass information available. Enable detect anomaly during forward pass "
+               "for more information.")
+    warnings.warn(msg, UserWarning, stacklevel=4)
 
 
 def _finite_nan_free(a):

@@ -348,8 +348,7 @@ def _record(cls, tensors, args):
     if saved:
         ctx._saved = [_save_entry(s, arrays, tensors, outs, results) for s in saved]
     if _anomaly_state[0]:
-        import traceback
-        ctx._anomaly = "".join(traceback.format_stack()[:-3])
+        ctx._anomaly = _forward_trace()
     return results if out.__class__ is tuple else results[0]
 
 
@@ -382,6 +381,17 @@ def _save_entry(s, arrays, tensors, outs, results):
 
 
 _anomaly_state = [False, True]  # enabled, check_nan
+
+
+def _forward_trace():
+    """The user's stack at this forward call (ember's own frames at the top left out)."""
+    import os
+    import traceback
+    frames = traceback.extract_stack()
+    pkg = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+    while frames and frames[-1].filename.startswith(pkg):
+        frames.pop()
+    return "".join(traceback.format_list(frames))
 
 
 class FunctionMeta(type):
@@ -470,6 +480,8 @@ class Function(Node, metaclass=FunctionMeta):
                 else:
                     ents.append(_Saved(0, s, s._version))
             ctx._saved = tuple(ents)
+        if _anomaly_state[0]:
+            ctx._anomaly = _forward_trace()
         return tuple(results) if multi else results[0]
 
     def _apply(self, grads):

@@ -9,6 +9,7 @@ Each works as a context manager and as a decorator.
 False
 """
 import functools
+import inspect
 
 # _state[0]: grad enabled; _state[1]: inference mode. A list so hot paths read it cheaply.
 _state = [True, False]
@@ -34,9 +35,20 @@ def is_inference_mode_enabled():
 
 
 class _DecoratorContextManager:
+    """Context manager usable as ``@mode()`` and, for the no-argument modes, ``@mode``."""
+
+    def __new__(cls, *args, **kwargs):
+        if len(args) == 1 and not kwargs and callable(args[0]) and cls._bare_ok:
+            return cls()(args[0])  # used as a bare decorator: @ember.no_grad
+        return super().__new__(cls)
+
+    _bare_ok = True
+
     def __call__(self, func):
         if isinstance(func, type):
             raise TypeError(f"{type(self).__name__} cannot decorate a class")
+        if inspect.isgeneratorfunction(func):
+            return _wrap_generator(self.clone, func)
 
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
@@ -48,6 +60,33 @@ class _DecoratorContextManager:
         return self.__class__()
 
 
+def _wrap_generator(make_ctx, func):
+    """Decorate a generator function: the mode holds while its body runs, not between yields."""
+
+    @functools.wraps(func)
+    def generator(*args, **kwargs):
+        gen = func(*args, **kwargs)
+        try:
+            with make_ctx():
+                item = gen.send(None)
+            while True:
+                try:
+                    sent = yield item
+                except GeneratorExit:
+                    with make_ctx():
+                        gen.close()
+                    raise
+                except BaseException as exc:
+                    with make_ctx():
+                        item = gen.throw(exc)
+                else:
+                    with make_ctx():
+                        item = gen.send(sent)
+        except StopIteration as stop:
+            return stop.value
+    return generator
+
+
 class no_grad(_DecoratorContextManager):
     """Disable gradient recording inside the block or decorated function.
 
@@ -57,7 +96,7 @@ class no_grad(_DecoratorContextManager):
     False
     """
 
-    def __init__(self):
+    def __init__(self, orig_func=None):
         self.prev = None
 
     def __enter__(self):
@@ -78,7 +117,7 @@ class enable_grad(_DecoratorContextManager):
     True
     """
 
-    def __init__(self):
+    def __init__(self, orig_func=None):
         self.prev = None
 
     def __enter__(self):
@@ -97,6 +136,8 @@ class set_grad_enabled(_DecoratorContextManager):
     ...     ember.is_grad_enabled()
     False
     """
+
+    _bare_ok = False
 
     def __init__(self, mode):
         self.prev = _state[0]
@@ -119,12 +160,17 @@ class set_grad_enabled(_DecoratorContextManager):
 
 
 class inference_mode(_DecoratorContextManager):
-    """Like ``no_grad``; tensors made inside are inference tensors (no version tracking).
+    """Like ``no_grad`` (ember does not mark the tensors made inside as inference tensors).
 
     >>> with ember.inference_mode():
     ...     ember.ones(1, requires_grad=True).mul(2).requires_grad
     False
     """
+
+    def __new__(cls, mode=True):
+        if callable(mode) and not isinstance(mode, bool):
+            return cls()(mode)  # used as a bare decorator: @ember.inference_mode
+        return object.__new__(cls)
 
     def __init__(self, mode=True):
         self.mode = bool(mode)
@@ -132,11 +178,9 @@ class inference_mode(_DecoratorContextManager):
 
     def __enter__(self):
         self.prev = (_state[0], _state[1])
-        if self.mode:
-            _state[0] = False
-            _state[1] = True
-        else:
-            _state[1] = False
+        # inference_mode(False) switches both off again: grad recording comes back on
+        _state[0] = not self.mode
+        _state[1] = self.mode
 
     def __exit__(self, *exc):
         _state[0], _state[1] = self.prev
