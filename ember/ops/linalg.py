@@ -50,7 +50,7 @@ def _tensor(x):
 
 
 def _no_bool(a, what):
-    if a.dtype == np.bool_:
+    if a.dtype.kind == "b":
         raise NotImplementedError(f"\"{what}\" not implemented for 'Bool'")
 
 
@@ -72,12 +72,14 @@ def _check_matmul(a, b):
     """Raise PyTorch's error for operands that matmul cannot multiply; return the node class."""
     sa, sb = a.shape, b.shape
     na, nb = len(sa), len(sb)
-    if na == 2 and nb == 2:
+    if na == 2 and nb == 2:  # the hot path: a few comparisons only
         if sa[1] != sb[0]:
             raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_x(sa)} and {_x(sb)})")
-        if a.dtype != b.dtype:
+        da = a.dtype
+        if da is not b.dtype and da != b.dtype:
             raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_low(a)} != {_low(b)}")
-        _no_bool(a, "addmm_impl_cpu_")
+        if da.kind == "b":
+            _no_bool(a, "addmm_impl_cpu_")
         return Mm
     if na == 0 or nb == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {na}D and {nb}D")
@@ -235,14 +237,18 @@ def matmul(input, other, *, out=None):
     if _state[0] and (input._rg or other._rg):
         r = apply_op(cls, (input, other))
     else:
-        r = _wrap(_matmul_np(a, b))
+        r = _wrap(np.matmul(a, b) if cls is Mm else _matmul_np(a, b))
     return r if out is None else _out(r, out)
 
 
 def _dunder_matmul(self, other):
     if not isinstance(other, Tensor):
         return NotImplemented
-    return matmul(self, other)
+    a, b = self._data, other._data
+    cls = _check_matmul(a, b)
+    if _state[0] and (self._rg or other._rg):
+        return apply_op(cls, (self, other))
+    return _wrap(np.matmul(a, b) if cls is Mm else _matmul_np(a, b))
 
 
 def _dunder_rmatmul(self, other):
