@@ -116,7 +116,11 @@ def _fill(self, arr, name):
 
 
 # ------------------------------------------------------------------ factories
-def _size(args, size, fn):
+def _size(args, kw, fn):
+    """The shape from varargs or a ``size=`` keyword (``kw``: the remaining keywords)."""
+    size = kw.pop("size", None)
+    if kw:
+        raise TypeError(f"{fn}() got an unexpected keyword argument {next(iter(kw))!r}")
     if size is not None:
         if args:
             raise TypeError(f"{fn}() got multiple values for argument 'size'")
@@ -125,7 +129,7 @@ def _size(args, size, fn):
 
 
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-         pin_memory=False):
+         pin_memory=False, **kw):
     """Uniform samples from [0, 1) of the default float dtype (or ``dtype``).
 
     >>> x = ember.rand(2, 3, generator=ember.Generator().manual_seed(0))
@@ -133,7 +137,7 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, 
     (torch.Size([2, 3]), torch.float32, True)
     """
     _check_device(device)
-    shape = _size(size, None, "rand")
+    shape = _size(size, kw, "rand")
     dt = _float_dt(dtype)
     if dt._cat < 2:
         raise _not_impl("check_uniform_bounds", dt.np)
@@ -142,14 +146,14 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, 
 
 
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-          pin_memory=False):
+          pin_memory=False, **kw):
     """Standard normal samples of the default float dtype (or ``dtype``).
 
     >>> ember.randn(4, dtype=ember.float64, generator=ember.Generator().manual_seed(0)).dtype
     torch.float64
     """
     _check_device(device)
-    shape = _size(size, None, "randn")
+    shape = _size(size, kw, "randn")
     dt = _float_dt(dtype)
     if dt._cat < 2:
         raise _not_impl("normal_kernel_cpu", dt.np)
@@ -503,11 +507,13 @@ def bernoulli_(self, p=0.5, *, generator=None):
         if pd.dtype not in (np.float32, np.float64):
             pd = pd.astype(np.float32)
         arr = _bernoulli_arr(g, pd, d.shape, d.dtype)
+        name = "BernoulliBackward1"
     else:
+        name = "BernoulliBackward2"
         if not 0 <= p <= 1:
             raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={_g(p)}")
         arr = _bernoulli_arr(g, float(p), d.shape, d.dtype)
-    return _fill(self, arr, "BernoulliBackward1")
+    return _fill(self, arr, name)
 
 
 def random_(self, *args, generator=None, **kw):
@@ -520,6 +526,7 @@ def random_(self, *args, generator=None, **kw):
     d = self._data
     dt = self.dtype
     lo, hi = 0, None
+    name = ("RandomBackward2", "RandomBackward1", "RandomBackward0")[min(len(args) + len(kw), 2)]
     if "from" in kw or "from_" in kw:
         lo = kw.pop("from", kw.pop("from_", 0))
         args = args + (kw.pop("to", None),) if not args else args
@@ -550,7 +557,7 @@ def random_(self, *args, generator=None, **kw):
     else:
         arr = g.integers(lo, hi, d.shape, dtype=np.int64)
         arr = arr.astype(d.dtype) if d.dtype.kind != "c" else arr.astype(np.float64).astype(d.dtype)
-    return _fill(self, arr, "RandomBackward2")
+    return _fill(self, arr, name)
 
 
 def exponential_(self, lambd=1.0, *, generator=None):
