@@ -339,3 +339,9 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
     return gradcheck(new_func, inputs + grad_outputs, eps=eps, atol=atol, rtol=rtol,
                      raise_exception=raise_exception, nondet_tol=nondet_tol,
                      check_grad_dtypes=check_grad_dtypes, fast_mode=fast_mode)
+
+
+# ``ember.autograd.gradcheck`` names the function (as in PyTorch), so reach the error
+# class from there too: ``ember.autograd.gradcheck.GradcheckError``.
+gradcheck.GradcheckError = GradcheckError
+gradgradcheck.GradcheckError = GradcheckError
