@@ -9,6 +9,15 @@ from ._util import np, D, Tensor, _wrap, Op, apply_op, _state, norm_dims
 __all__ = ["sum", "mean", "sum_to_size"]
 
 
+def reduce_dims(dim, ndim):
+    """``dim`` of a reduction as a sorted tuple of axes: None or ``()`` mean every dim, and a
+    0-d tensor accepts dim 0/-1 but has no axis to reduce."""
+    if dim is None or (dim.__class__ in (tuple, list) and not dim):
+        return tuple(range(ndim))
+    dims = norm_dims(dim, ndim)
+    return dims if ndim else ()
+
+
 def _reduced_shape(shape, dims):
     return tuple(1 if i in dims else s for i, s in enumerate(shape))
 
@@ -55,13 +64,10 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     tensor([3, 7])
     """
     d = input._data
-    if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0 and False):
-        dims = tuple(range(d.ndim))
-        cls = SumAll
-        keepdim = keepdim if dim is not None else False
+    if dim is None:
+        dims, cls, keepdim = tuple(range(d.ndim)), SumAll, False
     else:
-        dims = norm_dims(dim, d.ndim)
-        cls = Sum
+        dims, cls = reduce_dims(dim, d.ndim), Sum
     npdt = _sum_dtype(d, dtype)
     if _state[0] and input._rg:
         r = apply_op(cls, (input,), dims, keepdim, npdt)
@@ -113,7 +119,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     if dim is None:
         dims, cls, keepdim = tuple(range(d.ndim)), MeanAll, False
     else:
-        dims, cls = norm_dims(dim, d.ndim), Mean
+        dims, cls = reduce_dims(dim, d.ndim), Mean
     if npdt is not None and npdt != d.dtype:
         input = input.to(D.to_dtype(dtype))
         d = input._data
