@@ -18,6 +18,12 @@ def inplace_op(self, fn, *others):
     if self._rg and self.grad_fn is None:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
     base = self._base
+    if base is not None and "_multi_view" in self.__dict__:
+        name, i = self.__dict__["_multi_view"]
+        raise RuntimeError(f"Output {i} of {name} is a view and is being modified inplace. This view is the "
+                           "output of a function that returns multiple views. Such functions do not allow "
+                           "the output views to be modified inplace. You should replace the inplace "
+                           "operation by an out-of-place one.")
     if base is not None and base._rg and base.grad_fn is None:
         raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "
                            "in-place operation.")

@@ -22,6 +22,7 @@ __all__ = ["cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack"
            "atleast_2d", "atleast_3d", "as_strided"]
 
 _srange = builtins.range
+range = builtins.range
 
 
 def _ints(x):
@@ -269,7 +270,7 @@ def unbind(input, dim=0):
     if not shape:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     dim = norm_dim(dim, len(shape))
-    return tuple(select(input, dim, i) for i in _srange(shape[dim]))
+    return _multi([select(input, dim, i) for i in _srange(shape[dim])], "UnbindBackward0")
 
 
 def split(tensor, split_size_or_sections, dim=0):
@@ -305,7 +306,16 @@ def split(tensor, split_size_or_sections, dim=0):
     for s in sizes:
         out.append(_slice_dim(tensor, dim, start, start + s))
         start += s
-    return tuple(out)
+    return _multi(out, "SplitWithSizesBackward0" if isinstance(split_size_or_sections, (list, tuple))
+                  else "SplitBackward0")
+
+
+def _multi(views, name):
+    """Mark the outputs of a function returning several views: PyTorch forbids in-place on them."""
+    for i, v in enumerate(views):
+        if v._rg:
+            v.__dict__["_multi_view"] = (name, i)
+    return tuple(views)
 
 
 def chunk(input, chunks, dim=0):
@@ -844,7 +854,8 @@ def broadcast_shapes(*shapes):
     n = builtins.max([len(s) for s in norm], default=0)
     res = [1] * n
     for i, s in enumerate(norm):
-        for j, v in enumerate(s):
+        for j in reversed(_srange(len(s))):
+            v = s[j]
             k = n - len(s) + j
             if v < 0:
                 raise RuntimeError(f"Trying to create tensor with negative dimension {v}: {list(s)}")
@@ -916,18 +927,18 @@ def meshgrid(*tensors, indexing=None):
         if t._data.dtype != dt:
             raise RuntimeError("meshgrid expects all tensors to have the same dtype")
     ts = [t.reshape(-1) for t in tensors]
-    swap = indexing == "xy" and len(ts) >= 2
-    if swap:
-        ts[0], ts[1] = ts[1], ts[0]
-    shape = tuple(t._data.shape[0] for t in ts)
     n = len(ts)
+    axes = list(range(n))
+    if indexing == "xy" and n >= 2:
+        axes[0], axes[1] = 1, 0
+    shape = [0] * n
+    for t, ax in zip(ts, axes):
+        shape[ax] = t._data.shape[0]
+    shape = tuple(shape)
     out = []
-    for i, t in enumerate(ts):
-        v = t.view((1,) * i + (shape[i],) + (1,) * (n - i - 1))
+    for t, ax in zip(ts, axes):
+        v = t.view((1,) * ax + (shape[ax],) + (1,) * (n - ax - 1))
         out.append(expand(v, shape))
-    if swap:
-        out = [o.transpose(0, 1) for o in out]
-        out[0], out[1] = out[1], out[0]
     return tuple(out)
 
 
