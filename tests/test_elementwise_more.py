@@ -941,3 +941,20 @@ def test_frexp():
     assert_same(e.grad, t.grad)
     with pytest.raises(RuntimeError, match="floating-point"):
         ember.frexp(ember.tensor([1, 2]))
+
+
+def test_erf_family_float32_ulps():
+    x = np.concatenate([np.linspace(-9, 9, 6001), np.logspace(-30, 0.9, 300)]).astype(np.float32)
+    for fn, bound in (("erf", 2.0), ("erfc", 1.0)):
+        got = getattr(ember, fn)(ember.tensor(x))._data
+        assert got.dtype == np.float32
+        ref = np.array([getattr(math, fn)(float(v)) for v in x])
+        m = ref > 1e-37
+        ulp = np.spacing(np.abs(ref[m]).astype(np.float32)).astype(np.float64)
+        assert np.max(np.abs(got[m] - ref[m]) / ulp) <= bound, fn
+    y = np.linspace(-0.9999, 0.9999, 4001).astype(np.float32)
+    got = ember.erfinv(ember.tensor(y))._data
+    ref = ember.erfinv(ember.tensor(y.astype(np.float64)))._data
+    m = ref != 0
+    ulp = np.spacing(np.abs(ref[m]).astype(np.float32)).astype(np.float64)
+    assert np.max(np.abs(got[m] - ref[m]) / ulp) <= 1.0
