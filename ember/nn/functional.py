@@ -9,6 +9,9 @@ from ..ops.elementwise import relu as _relu
 
 from .functional_conv import (conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d,  # noqa: F401
                               conv_transpose3d, pad)
+from .functional_act import (relu6, hardtanh, leaky_relu, prelu, rrelu, elu, selu, celu, gelu,  # noqa: F401
+                             silu, mish, softplus, softsign, hardsigmoid, hardswish, logsigmoid,
+                             tanhshrink, softshrink, hardshrink, threshold, glu, sigmoid, tanh)
 from .functional_norm import (batch_norm, layer_norm, group_norm, instance_norm,  # noqa: F401
                               local_response_norm, normalize)
 from .functional_pool import (max_pool1d, max_pool2d, max_pool3d, avg_pool1d, avg_pool2d,  # noqa: F401
@@ -20,6 +23,9 @@ __all__ = ["linear", "relu", "softmax", "log_softmax", "softmin", "cross_entropy
            "max_pool1d", "max_pool2d", "max_pool3d", "avg_pool1d", "avg_pool2d", "avg_pool3d",
            "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d", "adaptive_max_pool1d",
            "adaptive_max_pool2d", "max_unpool1d", "max_unpool2d",
+           "relu6", "hardtanh", "leaky_relu", "prelu", "rrelu", "elu", "selu", "celu", "gelu", "silu",
+           "mish", "softplus", "softsign", "hardsigmoid", "hardswish", "logsigmoid", "tanhshrink",
+           "softshrink", "hardshrink", "threshold", "glu", "sigmoid", "tanh",
            "batch_norm", "layer_norm", "group_norm", "instance_norm", "local_response_norm", "normalize"]
 
 

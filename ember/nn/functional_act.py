@@ -1,0 +1,267 @@
+"""Activation functions of ``ember.nn.functional``, composed from differentiable ops,
+with PyTorch's values and gradients at the kinks.
+
+>>> import ember.nn.functional as F
+>>> F.gelu(ember.tensor([0., 1.]))
+tensor([0.0000, 0.8413])
+"""
+import math
+
+from .. import ops as _ops
+from .._backend import np
+from .._tensor import Tensor, _wrap
+from .._random import rng as _rng
+from ..ops.elementwise import sigmoid as _sigmoid, tanh as _tanh, relu as _relu
+
+_where = _ops.public["where"]
+
+
+def _inplace(input, out, inplace):
+    if inplace:
+        return input.copy_(out) if not (input.requires_grad and input.is_leaf) else out
+    return out
+
+
+def relu6(input, inplace=False):
+    """``min(max(x, 0), 6)``.
+
+    >>> F.relu6(ember.tensor([-1., 3., 7.]))
+    tensor([0., 3., 6.])
+    """
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    """Clamp to [min_val, max_val]; the gradient is zero at and beyond the bounds.
+
+    >>> F.hardtanh(ember.tensor([-2., 0.5, 2.]))
+    tensor([-1.0000,  0.5000,  1.0000])
+    """
+    inside = (input > min_val) & (input < max_val)
+    out = _where(inside, input, input.detach().clamp(min_val, max_val))
+    return _inplace(input, out, inplace)
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    """``x`` where positive, ``negative_slope * x`` elsewhere.
+
+    >>> F.leaky_relu(ember.tensor([-1., 2.]), 0.1)
+    tensor([-0.1000,  2.0000])
+    """
+    return _inplace(input, _where(input > 0, input, input * negative_slope), inplace)
+
+
+def prelu(input, weight):
+    """Leaky ReLU with a learned slope (one, or one per channel along dim 1).
+
+    >>> F.prelu(ember.tensor([[-1., 2.]]), ember.tensor([0.25]))
+    tensor([[-0.2500,  2.0000]])
+    """
+    w = weight
+    if weight.numel() > 1:
+        ch = input.shape[1] if input.dim() >= 2 else input.shape[0] if input.dim() else 1
+        if weight.numel() != ch:
+            raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers "
+                               f"= {weight.numel()} and channel size = {ch}.")
+        if input.dim() >= 2:
+            w = weight.reshape((1, -1) + (1,) * (input.dim() - 2))
+    return _where(input > 0, input, input * w)
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
+    """Randomised leaky ReLU: a random slope in [lower, upper] when training, their mean otherwise.
+
+    >>> F.rrelu(ember.tensor([-3., 1.]))
+    tensor([-0.6875,  1.0000])
+    """
+    if training:
+        d = input._data
+        slope = _wrap(_rng(None).uniform(lower, upper, d.shape).astype(d.dtype))
+    else:
+        slope = (lower + upper) / 2
+    return _inplace(input, _where(input > 0, input, input * slope), inplace)
+
+
+def elu(input, alpha=1.0, inplace=False):
+    """``x`` where positive, ``alpha * (exp(x) - 1)`` elsewhere.
+
+    >>> F.elu(ember.tensor([-1., 1.]))
+    tensor([-0.6321,  1.0000])
+    """
+    neg = (input.clamp(max=0.0).exp() - 1) * alpha
+    return _inplace(input, _where(input > 0, input, neg), inplace)
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(input, inplace=False):
+    """``scale * elu(x, alpha)`` with the self-normalising constants.
+
+    >>> F.selu(ember.tensor([1.]))
+    tensor([1.0507])
+    """
+    return _inplace(input, elu(input, _SELU_ALPHA) * _SELU_SCALE, inplace)
+
+
+def celu(input, alpha=1.0, inplace=False):
+    """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``.
+
+    >>> F.celu(ember.tensor([-1., 1.]), alpha=2.)
+    tensor([-0.7869,  1.0000])
+    """
+    neg = ((input.clamp(max=0.0) / alpha).exp() - 1) * alpha
+    return _inplace(input, _where(input > 0, input, neg), inplace)
+
+
+def gelu(input, approximate="none"):
+    """Gaussian error linear unit, exact (erf) or with the tanh approximation.
+
+    >>> F.gelu(ember.tensor([1.]), approximate="tanh")
+    tensor([0.8412])
+    """
+    if approximate == "none":
+        return input * (_ops.public["erf"](input * (1 / math.sqrt(2))) + 1) * 0.5
+    if approximate == "tanh":
+        inner = (input + input * input * input * 0.044715) * math.sqrt(2 / math.pi)
+        return input * (_tanh(inner) + 1) * 0.5
+    raise RuntimeError(f"approximate argument must be either none or tanh.")
+
+
+def silu(input, inplace=False):
+    """``x * sigmoid(x)`` (swish).
+
+    >>> F.silu(ember.tensor([1.]))
+    tensor([0.7311])
+    """
+    return _inplace(input, input * _sigmoid(input), inplace)
+
+
+def mish(input, inplace=False):
+    """``x * tanh(softplus(x))``.
+
+    >>> F.mish(ember.tensor([1.]))
+    tensor([0.8651])
+    """
+    return _inplace(input, input * _tanh(softplus(input)), inplace)
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    """``log(1 + exp(beta * x)) / beta``, linear where ``beta * x > threshold``.
+
+    >>> F.softplus(ember.tensor([0., 30.]))
+    tensor([ 0.6931, 30.0000])
+    """
+    bx = input * beta
+    soft = (bx.clamp(max=threshold).exp().log1p()) / beta
+    return _where(bx > threshold, input, soft)
+
+
+def softsign(input):
+    """``x / (1 + |x|)``.
+
+    >>> F.softsign(ember.tensor([1., -3.]))
+    tensor([ 0.5000, -0.7500])
+    """
+    return input / (input.abs() + 1)
+
+
+def hardsigmoid(input, inplace=False):
+    """0 below -3, 1 above 3, ``x / 6 + 1 / 2`` between.
+
+    >>> F.hardsigmoid(ember.tensor([-4., 0., 4.]))
+    tensor([0.0000, 0.5000, 1.0000])
+    """
+    inside = (input > -3) & (input < 3)
+    out = _where(inside, input / 6 + 0.5, (input.detach() >= 3).to(input.dtype))
+    return _inplace(input, out, inplace)
+
+
+def hardswish(input, inplace=False):
+    """``x * relu6(x + 3) / 6``.
+
+    >>> F.hardswish(ember.tensor([-4., 1., 4.]))
+    tensor([-0.0000,  0.6667,  4.0000])
+    """
+    mid = input * (input + 3) / 6
+    out = _where(input <= -3, input * 0, _where(input < 3, mid, input))
+    return _inplace(input, out, inplace)
+
+
+def logsigmoid(input):
+    """``log(sigmoid(x))``, computed stably.
+
+    >>> F.logsigmoid(ember.tensor([0.]))
+    tensor([-0.6931])
+    """
+    neg = input - input.clamp(max=0.0).exp().log1p()         # x < 0
+    pos = -(-input.clamp(min=0.0)).exp().log1p()              # x >= 0
+    return _where(input < 0, neg, pos)
+
+
+def tanhshrink(input):
+    """``x - tanh(x)``.
+
+    >>> F.tanhshrink(ember.tensor([0.]))
+    tensor([0.])
+    """
+    return input - _tanh(input)
+
+
+def softshrink(input, lambd=0.5):
+    """Shrink towards zero by ``lambd``; zero inside [-lambd, lambd].
+
+    >>> F.softshrink(ember.tensor([-1., 0.2, 1.]))
+    tensor([-0.5000,  0.0000,  0.5000])
+    """
+    return _where(input > lambd, input - lambd, _where(input < -lambd, input + lambd, input * 0))
+
+
+def hardshrink(input, lambd=0.5):
+    """``x`` where ``|x| > lambd``, else 0.
+
+    >>> F.hardshrink(ember.tensor([-1., 0.2, 1.]))
+    tensor([-1.,  0.,  1.])
+    """
+    return _where((input > lambd) | (input < -lambd), input, input * 0)
+
+
+def threshold(input, threshold, value, inplace=False):
+    """``x`` where ``x > threshold``, else ``value``.
+
+    >>> F.threshold(ember.tensor([0.5, 2.]), 1., -1.)
+    tensor([-1.,  2.])
+    """
+    return _inplace(input, _where(input > threshold, input, value), inplace)
+
+
+def glu(input, dim=-1):
+    """Gated linear unit: ``a * sigmoid(b)`` for the two halves of ``dim``.
+
+    >>> F.glu(ember.tensor([1., 0.]))
+    tensor([0.5000])
+    """
+    if input.shape[dim] % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {dim % input.dim()} is size "
+                           f"{input.shape[dim]}")
+    a, b = input.chunk(2, dim)
+    return a * _sigmoid(b)
+
+
+def sigmoid(input):
+    """Logistic sigmoid.
+
+    >>> F.sigmoid(ember.tensor([0.]))
+    tensor([0.5000])
+    """
+    return _sigmoid(input)
+
+
+def tanh(input):
+    """Hyperbolic tangent.
+
+    >>> F.tanh(ember.tensor([0.]))
+    tensor([0.])
+    """
+    return _tanh(input)
