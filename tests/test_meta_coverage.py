@@ -18,6 +18,8 @@ NON_OPS = {
     "cfloat", "cdouble",
     # creation helpers bound as methods (x.new_zeros ...): no input values, tested with creation
     "new_empty", "new_full", "new_ones", "new_tensor", "new_zeros",
+    # shape arithmetic on tuples, no tensors (checked in tests/test_properties.py)
+    "broadcast_shapes",
 }
 # Whole families tested elsewhere: random sampling (no deterministic reference; tested by
 # distribution statistics in tests/test_random*.py).

@@ -38,6 +38,8 @@ def test_binary_broadcasting_matches_numpy_and_torch(shapes, op, seed):
     r = getattr(ember, op)(ember.tensor(a), ember.tensor(b))
     expected = BINARY[op](a, b)
     assert tuple(r.shape) == shapes.result_shape == np.broadcast_shapes(sa, sb)
+    if hasattr(ember, "broadcast_shapes"):
+        assert tuple(ember.broadcast_shapes(sa, sb)) == shapes.result_shape
     assert_close(np.asarray(r._data), np.asarray(expected), check_dtype=False, rtol=1e-6, atol=1e-6)
     if torch is not None:
         tr = getattr(torch, op)(torch.from_numpy(a), torch.from_numpy(b))
