@@ -418,17 +418,6 @@ def _tanpi(x):
     return np.tan(math.pi * r)
 
 
-def _shift_up(x, target):
-    """Shift each element up to ``>= target`` by unit steps; yields (mask, z) before each step."""
-    z = x.copy()
-    while True:
-        m = z < target
-        if not m.any():
-            return z
-        yield m, z
-        z = np.where(m, z + 1.0, z)
-
-
 def _lgamma_pos(y):
     """log Gamma(y) for y >= 0.5: recurrence up to >= 10, then Stirling's series."""
     z = y.copy()
