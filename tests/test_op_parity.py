@@ -126,3 +126,21 @@ def test_table_reference_matches_torch(info):
                 rtol, atol = _tol(info, tn.dtype)
                 assert_close(tn, r, rtol=rtol, atol=atol, equal_nan=True, check_dtype=False,
                              msg=lambda m: f"{info.name}[{dtype}]{s!r}: reference vs torch:\n{m}")
+
+
+def _rg_ops():
+    return [o for o in T.OPS if "float64" in o.dtypes or "float32" in o.dtypes]
+
+
+@pytest.mark.parametrize("info", T.params("parity_requires_grad", _rg_ops()))
+def test_requires_grad_of_outputs_matches_torch(info):
+    """Which outputs require grad when the float inputs do (indices, masks, counts do not)."""
+    dtype = "float64" if "float64" in info.dtypes else "float32"
+    for s in info.sample_inputs(dtype)[:4]:
+        eout, eleaves = info.run(ember, s, requires_grad=True)
+        tout, tleaves = info.run(torch, s, requires_grad=True)
+        if not tleaves:
+            continue
+        e = [getattr(o, "requires_grad", None) for o in T.outputs(eout)]
+        t = [getattr(o, "requires_grad", None) for o in T.outputs(tout)]
+        assert e == t, f"{info.name}[{dtype}]{s!r}: outputs requires_grad {e}, torch {t}"
