@@ -563,3 +563,91 @@ def test_nan_math_is_ieee():
     x = ember.tensor([0.0], requires_grad=True)
     x.sqrt().sum().backward()
     assert math.isinf(x.grad.item())
+
+
+# -- more parity: hooks that change size/type, batched grads, retain_grad through in-place ------
+
+def test_hook_changing_size_or_type_raises_like_torch():
+    for bad in (lambda g: g.sum(), lambda g: g.double()):
+        msgs = []
+        for m in (ember, torch):
+            x = m.ones(2, requires_grad=True)
+            y = x * 2
+            y.register_hook(bad)
+            with pytest.raises(RuntimeError) as ei:
+                y.sum().backward()
+            msgs.append(str(ei.value))
+            x = m.ones(2, requires_grad=True)
+            x.register_hook(bad)
+            with pytest.raises(RuntimeError):
+                (x * 2).sum().backward()
+        assert msgs[0] == msgs[1]
+
+
+def test_is_grads_batched():
+    res = []
+    for m in (ember, torch):
+        x = m.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        y = x ** 2 * 3
+        res.append(m.autograd.grad(y, x, m.eye(3), is_grads_batched=True)[0])
+    close(*res)
+
+
+def test_materialize_grads_with_allow_unused_false():
+    for m in (ember, torch):
+        x = m.ones(1, requires_grad=True)
+        with pytest.raises(ValueError):
+            m.autograd.grad((x * 2).sum(), x, allow_unused=False, materialize_grads=True)
+
+
+def test_retain_grad_follows_inplace():
+    res = []
+    for m in (ember, torch):
+        x = m.ones(2, 3, requires_grad=True)
+        y = x * 2
+        y.retain_grad()
+        y.mul_(3)
+        y[0].add_(1)
+        (y * y).sum().backward()
+        assert y.retains_grad
+        res.append((y.grad, x.grad))
+    close(res[0][0], res[1][0])
+    close(res[0][1], res[1][1])
+
+
+def test_backward_twice_without_saved_tensors_is_fine():
+    res = []
+    for m in (ember, torch):
+        x = m.ones(2, requires_grad=True)
+        y = (x + 1).sum()
+        y.backward()
+        y.backward()
+        res.append(x.grad)
+    close(*res)
+
+
+def test_shared_subgraph_freed_by_first_backward():
+    for m in (ember, torch):
+        x = m.ones(2, requires_grad=True)
+        y = x.exp()
+        a, b = y.sum(), (y * 2).sum()
+        a.backward()
+        with pytest.raises(RuntimeError, match="second time"):
+            b.backward()
+
+
+def test_grad_wrt_same_input_twice_and_leaf_output():
+    for m in (ember, torch):
+        x = m.ones(2, requires_grad=True)
+        g1, g2 = m.autograd.grad((x * x).sum(), [x, x])
+        assert g1.tolist() == g2.tolist() == [2.0, 2.0]
+        assert m.autograd.grad(x, x, m.ones(2) * 3)[0].tolist() == [3.0, 3.0]
+        x.backward(m.full((2,), 4.0))
+        assert x.grad.tolist() == [4.0, 4.0]
+
+
+def test_empty_tensor_backward():
+    for m in (ember, torch):
+        x = m.ones(0, 3, requires_grad=True)
+        (x * 2).sum().backward()
+        assert tuple(x.grad.shape) == (0, 3)

@@ -80,6 +80,12 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     from .._backend import np
     outputs = _as_tuple(outputs)
     inputs = _as_tuple(inputs)
+    if materialize_grads and allow_unused is False:
+        raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, "
+                         "but got: allow_unused=False.")
+    if is_grads_batched:
+        return _batched_grad(outputs, inputs, _as_tuple(grad_outputs), retain_graph, create_graph,
+                             allow_unused, materialize_grads)
     go = _as_tuple(grad_outputs) if grad_outputs is not None else (None,) * len(outputs)
     for t in outputs:
         if not t._rg:
@@ -94,6 +100,21 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     if materialize_grads:
         res = tuple(_wrap(np.zeros_like(i._data)) if r is None else r for r, i in zip(res, inputs))
     return res
+
+
+def _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused,
+                  materialize_grads):
+    """``is_grads_batched``: one backward pass per row of the grad_outputs, stacked."""
+    from .. import stack
+    n = grad_outputs[0].shape[0]
+    rows = []
+    for i in range(n):
+        keep = True if i < n - 1 else retain_graph
+        rows.append(grad(outputs, inputs, tuple(g[i] for g in grad_outputs), retain_graph=keep,
+                         create_graph=create_graph, allow_unused=allow_unused,
+                         materialize_grads=materialize_grads))
+    return tuple(None if any(r[k] is None for r in rows) else stack([r[k] for r in rows])
+                 for k in range(len(inputs)))
 
 
 from .anomaly_mode import detect_anomaly, set_detect_anomaly  # noqa: E402

@@ -56,7 +56,7 @@ def _accumulate(leaf, g, create_graph):
         for h in list(leaf._hooks.values()):
             r = h(g)
             if r is not None:
-                g = r
+                g = _hooked(h, g, r)
     old = leaf.grad
     if create_graph:
         leaf.grad = g if old is None else old + g
@@ -249,7 +249,7 @@ def _output_hooks(node, grads, create_graph):
                 for h in list(hooks.values()):
                     r = h(grads[nr])
                     if r is not None:
-                        grads[nr] = r
+                        grads[nr] = _hooked(h, grads[nr], r)
     if node._retain:
         for nr, ref in node._retain.items():
             t = ref()
@@ -261,6 +261,18 @@ def _output_hooks(node, grads, create_graph):
                     t.grad = t.grad + g if create_graph else (t.grad + g).detach()
 
 
+def _hooked(hook, g, r):
+    """A tensor hook's replacement gradient, checked as PyTorch does."""
+    name = getattr(hook, "__name__", hook)
+    if r._data.dtype != g._data.dtype:
+        from .function import _type_name
+        raise RuntimeError(f"hook '{name}' has changed the type of value (was "
+                           f"{_type_name(g._data.dtype)} got {_type_name(r._data.dtype)})")
+    if r._data.shape != g._data.shape:
+        raise RuntimeError(f"hook '{name}' has changed the size of value")
+    return r
+
+
 def _capture(node, grads, capture, results):
     nid = id(node)
     for nr, g in enumerate(grads):
@@ -270,7 +282,7 @@ def _capture(node, grads, capture, results):
                 for h in list(node.variable._hooks.values()):
                     r = h(g)
                     if r is not None:
-                        g = r
+                        g = _hooked(h, g, r)
             for k in ks:
                 results[k] = g if results[k] is None else results[k] + g
 
