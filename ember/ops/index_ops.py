@@ -415,8 +415,8 @@ def _check_source(a, s, dim, nidx, name):
     ns = s.shape[dim] if s.ndim else 1
     if ns != nidx:
         if name == "index_add":
-            raise IndexError(f"index_add_(): Number of indices ({nidx}) should be equal to source.size(dim) "
-                             f"({ns})")
+            raise RuntimeError(f"index_add_(): Number of indices ({nidx}) should be equal to source.size(dim): "
+                               f"({ns}), for dim: {dim}")
         raise IndexError(f"index_copy_(): Number of indices ({nidx}) should be equal to source.size(dim) "
                          f"({ns})")
 
@@ -608,7 +608,7 @@ def _bshape(a, b):
         return np.broadcast_shapes(a, b)
     except ValueError:
         from .shape_ops import broadcast_tensors
-        broadcast_tensors(_wrap(np.empty(a)), _wrap(np.empty(b)))
+        broadcast_tensors(_wrap(np.empty(b)), _wrap(np.empty(a)))
         raise
 
 
