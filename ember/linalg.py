@@ -36,7 +36,7 @@ inf = math.inf
 __all__ = ["LinAlgError", "norm", "vector_norm", "matrix_norm", "det", "slogdet", "inv", "inv_ex",
            "solve", "solve_triangular", "cholesky", "cholesky_ex", "qr", "svd", "svdvals", "eigh",
            "eigvalsh", "eig", "eigvals", "pinv", "matrix_rank", "matrix_power", "multi_dot", "vecdot",
-           "cross", "matmul", "cond"]
+           "cross", "matmul", "cond", "lstsq", "matrix_exp", "diagonal"]
 
 
 class LinAlgError(RuntimeError):
@@ -405,15 +405,47 @@ def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
 class LinalgQr(Op):
     @staticmethod
     def forward(ctx, a, mode):
+        ctx.mode = mode
         if mode == "r":
             r = np.linalg.qr(a, mode="r")
             return np.zeros((0,), dtype=a.dtype), np.ascontiguousarray(r)
         q, r = np.linalg.qr(a, mode=mode)
-        return np.ascontiguousarray(q), np.ascontiguousarray(r)
+        q, r = np.ascontiguousarray(q), np.ascontiguousarray(r)
+        ctx.save_for_backward(q, r)
+        return q, r
 
     @staticmethod
     def backward(ctx, gq, gr):
-        raise NotImplementedError("ember: the derivative of linalg.qr is not implemented")
+        if ctx.mode == "r":
+            raise RuntimeError("The derivative of linalg.qr depends on Q, which is not computed when mode='r'. "
+                               "Please use linalg.qr(A, mode='reduced') if you are going to differentiate "
+                               "through linalg.qr.")
+        q, r = ctx.saved_tensors
+        m, n = q.shape[-2], r.shape[-1]
+        if ctx.mode == "complete" and m > n:
+            raise RuntimeError("The QR decomposition is not differentiable when mode='complete' and "
+                               "nrows > ncols.")
+        if m >= n:
+            return _qr_square_grad(q, r, gq, gr)
+        # wide: A = Q [R1 | R2] with X = A[:, :m] = Q R1 square and Y = A[:, m:] = Q R2
+        r1, r2 = r[..., :, :m], r[..., :, m:]
+        gr1, gr2 = gr[..., :, :m], gr[..., :, m:]
+        y = q @ r2
+        gx = _qr_square_grad(q, r1, gq + y @ gr2.mT, gr1)
+        gy = q @ gr2
+        from .ops.shape_ops import cat
+        return cat([gx, gy], -1)
+
+
+def _qr_square_grad(q, r, gq, gr):
+    """Gradient of ``A = Q R`` for ``R`` square upper-triangular: ``(gQ + Q copyltu(M)) R^-T``."""
+    m = r @ gr.mT - gq.mT @ q
+    k = m.shape[-1]
+    low = np.tril(np.ones((k, k), dtype=m._data.dtype), -1)
+    lower = m * _wrap(low)
+    sym = lower + lower.mT + m * _wrap(np.eye(k, dtype=m._data.dtype))
+    b = gq + q @ sym
+    return _solve_mat(r, b.mT).mT           # b R^-T
 
 
 def qr(A, mode="reduced", *, out=None):
@@ -441,12 +473,32 @@ class LinalgSvd(Op):
 
     @staticmethod
     def backward(ctx, gu, gs, gvh):
-        if np.any(gu._data) or np.any(gvh._data):
-            raise NotImplementedError("ember: the derivative of linalg.svd through U or Vh is not implemented "
-                                      "(gradients through the singular values S are)")
         u, s, vh = ctx.saved_tensors
         k = s.shape[-1]
-        return (u[..., :, :k] * gs.unsqueeze(-2)) @ vh[..., :k, :]
+        u, vh = u[..., :, :k], vh[..., :k, :]
+        only_s = not (np.any(gu._data) or np.any(gvh._data))
+        if only_s:
+            return (u * gs.unsqueeze(-2)) @ vh
+        gu, gvh = gu[..., :, :k], gvh[..., :k, :]
+        sd = s._data
+        s2 = sd * sd
+        with np.errstate(divide="ignore"):
+            f = 1.0 / (s2[..., None, :] - s2[..., :, None])
+        f[..., np.arange(k), np.arange(k)] = 0
+        f = _wrap(f.astype(sd.dtype))
+        v, gv = vh.mT, gvh.mT
+        utgu = u.mT @ gu
+        vtgv = v.mT @ gv
+        inner = (f * (utgu - utgu.mT)) * s.unsqueeze(-2) + s.unsqueeze(-1) * (f * (vtgv - vtgv.mT))
+        inner = inner + _diag_embed(gs)
+        ga = u @ inner @ vh
+        sinv = 1 / s
+        m, n = u.shape[-2], vh.shape[-1]
+        if m > k:
+            ga = ga + ((gu - u @ utgu) * sinv.unsqueeze(-2)) @ vh
+        if n > k:
+            ga = ga + (u * sinv.unsqueeze(-2)) @ (gv - v @ vtgv).mT
+        return ga
 
 
 class LinalgSvdvals(Op):
@@ -563,6 +615,114 @@ def eigvals(A, *, out=None):
     [(2+0j), (1+0j)]
     """
     return _out(eig(A)[0], out)
+
+
+def lstsq(A, B, rcond=None, *, driver=None):
+    """Least-squares solution of ``A X = B`` (minimum norm when rank-deficient).
+
+    ``residuals`` and ``singular_values`` are empty, as with PyTorch's default CPU driver.
+
+    >>> ember.linalg.lstsq(ember.tensor([[1., 0.], [0., 1.], [0., 0.]]), ember.tensor([[1.], [2.], [3.]])).solution
+    tensor([[1.],
+            [2.]])
+    """
+    _check_square(A, "torch.linalg.lstsq", square=False)
+    if A._data.dtype != B._data.dtype:
+        raise RuntimeError("torch.linalg.lstsq: Expected input and other to have the same dtype, but got "
+                           f"input with dtype {_tname(A._data)} and other with dtype {_tname(B._data)}")
+    if not (A.ndim >= B.ndim and A.ndim - B.ndim <= 1):
+        raise RuntimeError("torch.linalg.lstsq: input.dim() must be greater or equal to other.dim() and "
+                           "(input.dim() - other.dim()) <= 1")
+    vector = A.ndim == B.ndim + 1
+    rows = B.shape[-1] if vector else B.shape[-2]
+    if rows != A.shape[-2]:
+        raise RuntimeError(f"torch.linalg.lstsq: input.size(-2) should match other.size(-{1 if vector else 2})")
+    rtol = rcond if rcond is not None and rcond > 0 else None
+    p = pinv(A, rtol=rtol)
+    X = (p @ B.unsqueeze(-1)).squeeze(-1) if vector else p @ B
+    rank = matrix_rank(A, rtol=rtol)
+    empty = _wrap(np.zeros((0,), dtype=A._data.real.dtype))
+    return getattr(_RT, "linalg_lstsq")((X, _wrap(np.zeros((0,), A._data.dtype)), rank, empty))
+
+
+def cholesky_solve(B, L, upper=False, *, out=None):
+    """Solve ``A X = B`` given the Cholesky factor ``L`` of ``A`` (``U`` with ``upper=True``).
+
+    >>> L = ember.linalg.cholesky(ember.tensor([[4., 2.], [2., 5.]]))
+    >>> ember.cholesky_solve(ember.tensor([[6.], [7.]]), L)
+    tensor([[1.],
+            [1.]])
+    """
+    # A = L L^T from the whole factor, so that the gradient w.r.t. L matches PyTorch's (not masked)
+    A = L.mT @ L if upper else L @ L.mT
+    return _out(_solve_mat(A, B), out)
+
+
+def cholesky_inverse(L, upper=False, *, out=None):
+    """Inverse of ``A`` from its Cholesky factor.
+
+    >>> ember.cholesky_inverse(ember.tensor([[2., 0.], [0., 4.]]))
+    tensor([[0.2500, 0.0000],
+            [0.0000, 0.0625]])
+    """
+    eye = _wrap(np.broadcast_to(np.eye(L.shape[-1], dtype=L._data.dtype), L.shape).copy())
+    return _out(cholesky_solve(eye, L, upper), out)
+
+
+def _expm(a):
+    """exp of square matrices: scaling and squaring around a degree-18 Taylor polynomial."""
+    n = a.shape[-1]
+    if a.size == 0:
+        return a.copy()
+    norm1 = float(np.abs(a).sum(-2).max())
+    s = int(np.ceil(np.log2(norm1 / 0.5))) if norm1 > 0.5 else 0
+    x = a / (2.0 ** s) if s else a
+    eye = np.eye(n, dtype=a.dtype)
+    r = eye + x / 18
+    for k in range(17, 0, -1):
+        r = eye + (x @ r) / k
+    for _ in range(s):
+        r = r @ r
+    return r.astype(a.dtype, copy=False)
+
+
+class LinalgMatrixExp(Op):
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _expm(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        # d<G, exp(A)> = the top-right block of exp([[A^T, G], [0, A^T]])
+        a, = ctx.saved_tensors
+        from .ops.shape_ops import cat
+        n = a.shape[-1]
+        at = a.mT
+        z = _wrap(np.zeros(at.shape, dtype=at._data.dtype))
+        big = cat([cat([at, g], -1), cat([z, at], -1)], -2)
+        return matrix_exp(big)[..., :n, n:]
+
+
+def matrix_exp(A):
+    """Matrix exponential of a square matrix (or batch).
+
+    >>> ember.linalg.matrix_exp(ember.zeros(2, 2))
+    tensor([[1., 0.],
+            [0., 1.]])
+    """
+    _check_square(A, "linalg.matrix_exp")
+    return _apply(LinalgMatrixExp, (A,))
+
+
+def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
+    """Diagonals of a (batch of) matrices, as ``ember.diagonal`` with matrix defaults.
+
+    >>> ember.linalg.diagonal(ember.tensor([[1, 2], [3, 4]]))
+    tensor([1, 4])
+    """
+    from .ops.shape_ops import diagonal as d
+    return d(A, offset=offset, dim1=dim1, dim2=dim2)
 
 
 # -------------------------------------------------------------- pinv, rank, powers

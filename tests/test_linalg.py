@@ -495,16 +495,72 @@ def test_linalg_errors(i):
     same_error(lambda: f(ember, ember.zeros), lambda: f(torch, torch.zeros))
 
 
-def test_linalg_error_class_and_missing_backward():
+def test_linalg_error_class_and_qr_backward_errors():
     with pytest.raises(ember.linalg.LinAlgError):
         ember.linalg.inv(ember.zeros(2, 2))
-    a = ember.tensor(rand(3, 2), requires_grad=True)
-    Q, R = ember.linalg.qr(a)
-    with pytest.raises(NotImplementedError, match="linalg.qr"):
-        Q.sum().backward()
-    U, S, Vh = ember.linalg.svd(a, full_matrices=False)
-    with pytest.raises(NotImplementedError, match="linalg.svd"):
-        U.sum().backward()
+    for mode, shape in [("r", (3, 2)), ("complete", (3, 2))]:
+        a = ember.tensor(rand(*shape), requires_grad=True)
+        ta = torch.tensor(a.detach().numpy(), requires_grad=True)
+        same_error(lambda: ember.linalg.qr(a, mode=mode).R.sum().backward(),
+                   lambda: torch.linalg.qr(ta, mode=mode).R.sum().backward())
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("shape", [(4, 3), (3, 4), (3, 3), (2, 5, 3)])
+def test_svd_qr_backward(shape, dt):
+    k = min(shape[-2:])
+    W = rand(*shape[-2:], dt=dt)
+    wq = rand(*shape, dt=dt)
+
+    def svd_loss(lib, full):
+        def f(x):
+            U, S, Vh = lib.linalg.svd(x, full_matrices=full)
+            wk = lib.tensor(np.arange(1, k + 1, dtype=dt))
+            # invariant to the singular vectors' signs
+            return ((U[..., :k] ** 2 * wk).sum() + (Vh[..., :k, :] ** 2 * wk.unsqueeze(-1)).sum() + S.sum()
+                    + ((U[..., :k] @ Vh[..., :k, :]) ** 2 * lib.tensor(W)).sum())
+        return f
+    for full in (False, True):
+        check(svd_loss(ember, full), svd_loss(torch, full), rand(*shape, dt=dt), dt=dt)
+
+    def qr_loss(lib):
+        def f(x):
+            Q, R = lib.linalg.qr(x)
+            return (Q * lib.tensor(wq[..., :, :Q.shape[-1]])).sum() + (R ** 2).sum()
+        return f
+    check(qr_loss(ember), qr_loss(torch), rand(*shape, dt=dt), dt=dt)
+    check(lambda x: ember.svd(x).S, lambda x: torch.svd(x).S, rand(*shape, dt=dt), dt=dt)
+    U, S, V = ember.svd(ember.tensor(rand(*shape, dt=dt)), some=False)
+    tU, tS, tV = torch.svd(torch.tensor(rand(*shape, dt=dt)), some=False)
+    assert U.shape == tuple(tU.shape) and V.shape == tuple(tV.shape)
+    U, S, V = ember.svd(ember.tensor(rand(*shape, dt=dt)), compute_uv=False)
+    tU, tS, tV = torch.svd(torch.tensor(rand(*shape, dt=dt)), compute_uv=False)
+    assert U.shape == tuple(tU.shape) and V.shape == tuple(tV.shape) and not U.numpy().any()
+    Q, R = ember.qr(ember.tensor(rand(*shape, dt=dt)), some=False)
+    assert Q.shape == (*shape[:-2], shape[-2], shape[-2])
+
+
+@pytest.mark.filterwarnings("ignore:at::nuclear_norm")
+@pytest.mark.parametrize("dt", DTYPES)
+def test_lstsq_cholesky_solve_matrix_exp_pdist(dt):
+    A = rand(5, 3, dt=dt)
+    check(lambda a, b: ember.linalg.lstsq(a, b).solution, lambda a, b: torch.linalg.lstsq(a, b).solution,
+          A, rand(5, 2, dt=dt), dt=dt)
+    check(lambda a, b: ember.linalg.lstsq(a, b).solution, lambda a, b: torch.linalg.lstsq(a, b).solution,
+          A, rand(5, dt=dt), dt=dt)
+    assert int(ember.linalg.lstsq(ember.tensor(A), ember.tensor(rand(5, 2, dt=dt))).rank) == 3
+    L = np.linalg.cholesky(_spd(3, dt)).astype(dt)
+    for upper in (False, True):
+        Lu = L.T.copy() if upper else L
+        check(lambda b, l: ember.cholesky_solve(b, l, upper), lambda b, l: torch.cholesky_solve(b, l, upper),
+              rand(3, 2, dt=dt), Lu, dt=dt)
+        check(lambda l: ember.cholesky_inverse(l, upper), lambda l: torch.cholesky_inverse(l, upper), Lu, dt=dt)
+    for scale in (0.1, 3.0):
+        check(ember.linalg.matrix_exp, torch.linalg.matrix_exp, scale * rand(3, 3, dt=dt), dt=dt)
+    check(ember.matrix_exp, torch.matrix_exp, rand(2, 3, 3, dt=dt), dt=dt)
+    for p in (2.0, 1.0, 3.0):
+        check(lambda x: ember.pdist(x, p), lambda x: torch.pdist(x, p), rand(5, 3, dt=dt), dt=dt)
+    check(ember.nuclear_norm, torch.nuclear_norm, rand(4, 3, dt=dt), dt=dt)
 
 
 def test_float32_stays_float32():

@@ -13,7 +13,8 @@ from ._util import np, D, Tensor, _wrap, Op, apply_op, _state, norm_dim
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", "addmm", "addmv",
            "addbmm", "baddbmm", "addr", "einsum", "tensordot", "kron", "cross", "cdist", "chain_matmul",
-           "det", "logdet", "slogdet", "inverse", "pinverse", "cholesky", "norm", "dist", "matrix_power"]
+           "det", "logdet", "slogdet", "inverse", "pinverse", "cholesky", "norm", "dist", "matrix_power",
+           "cholesky_solve", "cholesky_inverse", "matrix_exp", "svd", "qr", "pdist", "nuclear_norm"]
 
 _UPPER = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
           "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
@@ -980,6 +981,93 @@ def matrix_power(input, n):
     return _la.matrix_power(input, n)
 
 
+def cholesky_solve(input, input2, upper=False, *, out=None):
+    """Solve ``A X = input`` given the Cholesky factor ``input2`` of ``A``.
+
+    >>> ember.cholesky_solve(ember.tensor([[2.], [4.]]), ember.tensor([[1., 0.], [0., 2.]]))
+    tensor([[2.],
+            [1.]])
+    """
+    return _la.cholesky_solve(input, input2, upper, out=out)
+
+
+def cholesky_inverse(input, upper=False, *, out=None):
+    """Inverse of ``A`` given its Cholesky factor.
+
+    >>> ember.cholesky_inverse(ember.tensor([[1., 0.], [0., 2.]]))
+    tensor([[1.0000, 0.0000],
+            [0.0000, 0.2500]])
+    """
+    return _la.cholesky_inverse(input, upper, out=out)
+
+
+def matrix_exp(input):
+    """Matrix exponential, as ``ember.linalg.matrix_exp``.
+
+    >>> ember.matrix_exp(ember.tensor([[0., 1.], [0., 0.]]))
+    tensor([[1., 1.],
+            [0., 1.]])
+    """
+    return _la.matrix_exp(input)
+
+
+def svd(input, some=True, compute_uv=True, *, out=None):
+    """``torch.svd``: ``(U, S, V)`` with ``V`` (not ``Vh``); reduced unless ``some=False``.
+
+    >>> ember.svd(ember.tensor([[3., 0.], [0., 2.]])).S
+    tensor([3., 2.])
+    """
+    from .. import return_types as rt
+    if not compute_uv:
+        S = _la.svdvals(input)
+        m, n = input.shape[-2], input.shape[-1]
+        bs = tuple(input.shape[:-2])
+        z = np.zeros
+        dt = input._data.dtype
+        U = _wrap(z(bs + (m, m), dt))   # PyTorch gives full-size zero U and V here
+        V = _wrap(z(bs + (n, n), dt))
+        return rt.svd((U, S, V))
+    U, S, Vh = _la.svd(input, full_matrices=not some)
+    return rt.svd((U, S, Vh.mT))
+
+
+def qr(input, some=True, *, out=None):
+    """``torch.qr``: reduced QR decomposition, or complete with ``some=False``.
+
+    >>> ember.qr(ember.tensor([[2., 0.], [0., 3.]])).R.abs()
+    tensor([[2., 0.],
+            [0., 3.]])
+    """
+    from .. import return_types as rt
+    Q, R = _la.qr(input, mode="reduced" if some else "complete")
+    return rt.qr((Q, R))
+
+
+def pdist(input, p=2):
+    """Distances between all pairs of rows of a 2-D tensor (the upper triangle of ``cdist``).
+
+    >>> ember.pdist(ember.tensor([[0., 0.], [3., 4.], [0., 1.]]))
+    tensor([5.0000, 1.0000, 4.2426])
+    """
+    if input.ndim != 2:
+        raise RuntimeError(f"pdist only supports 2D tensors, got: {input.ndim}D")
+    if p < 0:
+        raise RuntimeError("pdist only supports non-negative p values")
+    n = input.shape[0]
+    i, j = np.triu_indices(n, 1)
+    d = cdist(input, input, p, compute_mode="donot_use_mm_for_euclid_dist")
+    return d[_wrap(i), _wrap(j)]
+
+
+def nuclear_norm(input, dim=None, keepdim=False, *, out=None):
+    """Sum of the singular values over the last two dims (or ``dim``).
+
+    >>> ember.nuclear_norm(ember.tensor([[3., 0.], [0., -2.]]))
+    tensor(5.)
+    """
+    return _out(_la.matrix_norm(input, "nuc", (-2, -1) if dim is None else dim, keepdim), out)
+
+
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     """``torch.norm``: Frobenius/2-norm by default, a vector p-norm, or 'nuc' over two dims.
 
@@ -1016,4 +1104,6 @@ TENSOR_METHODS = {
     "addmv": addmv, "addbmm": addbmm, "baddbmm": baddbmm, "addr": addr, "kron": kron, "cross": cross,
     "det": det, "logdet": logdet, "slogdet": slogdet, "inverse": inverse, "pinverse": pinverse,
     "cholesky": cholesky, "matrix_power": matrix_power, "norm": norm, "dist": dist,
+    "cholesky_solve": cholesky_solve, "cholesky_inverse": cholesky_inverse, "matrix_exp": matrix_exp,
+    "svd": svd, "qr": qr, "nuclear_norm": nuclear_norm,
 }
