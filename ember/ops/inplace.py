@@ -50,28 +50,28 @@ def rebase_history(self, result):
         np.copyto(d, result._data)
     self._bump()
     base = self._base
+    old_fn, old_nr = self.grad_fn, self._out_nr
     if base is None or self._view_fn is None:
         self.grad_fn, self._out_nr, self._rg = result.grad_fn, result._out_nr, result._rg
         if self.grad_fn is not None and len(self.grad_fn._out_meta) == 1:
             self.grad_fn._out_meta = ((d.shape, d.dtype),)
-        if "_views" in self.__dict__:
         _move_retain(self, old_fn, old_nr)
+        if "_views" in self.__dict__:
             _refresh_views(self, None)
         return
     # a view: the base's history goes through CopySlices
     node = CopySlices.__new__(CopySlices)
     CopySlices._init(node, base, result, self._view_fn)
+    base_fn, base_nr = base.grad_fn, base._out_nr
     base.grad_fn, base._out_nr, base._rg = node, 0, True
+    _move_retain(base, base_fn, base_nr)
     with _enable():
         nv = self._view_fn(base)
-    _move_retain(base, base_fn, base_nr)
     self.grad_fn, self._out_nr, self._rg = nv.grad_fn, nv._out_nr, True
+    _move_retain(self, old_fn, old_nr)
     _refresh_views(base, self)
 
-    _move_retain(self, old_fn, old_nr)
 
-def _refresh_views(root, skip):
-    """Give the other live views of ``root`` the root's new history (replaying each view)."""
 def _move_retain(t, old_fn, old_nr):
     """``retain_grad()`` follows the tensor to its new history, as in PyTorch."""
     if old_fn is None or not old_fn._retain:
@@ -82,6 +82,8 @@ def _move_retain(t, old_fn, old_nr):
         t.retain_grad()
 
 
+def _refresh_views(root, skip):
+    """Give the other live views of ``root`` the root's new history (replaying each view)."""
     from ._util import live_views
     views = live_views(root)
     if not views:
