@@ -9,12 +9,20 @@ import ember
 
 torch = pytest.importorskip("torch")
 
-NAMES = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64"]
-if ember.bfloat16 is not None:
-    NAMES.append("bfloat16")
+BASE = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64"]
+NAMES = BASE + (["bfloat16"] if ember.bfloat16 is not None else [])
 SCALARS = [True, 2, 2.5]
-OPS = {"add": operator.add, "mul": operator.mul, "div": operator.truediv, "eq": operator.eq,
-       "lt": operator.lt}
+OPS = {"add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv,
+       "eq": operator.eq, "lt": operator.lt, "remainder": operator.mod, "floor_divide": operator.floordiv}
+# functions taking tensors only (no Python scalars): ember and torch spell them the same
+FUNCS = ["maximum", "minimum", "atan2", "where"]
+
+
+def _func(name, lib, a, b):
+    if name == "where":
+        cond = lib.tensor([True, False]) if a.dim() or b.dim() else lib.tensor(True)
+        return lib.where(cond, a, b)
+    return getattr(lib, name)(a, b)
 
 
 # Known bugs in the execution of binary ops (ember/ops/elementwise.py ``_binary``), not in the
@@ -65,28 +73,49 @@ def test_promote_types_exhaustive():
     assert not bad, "\n".join(bad)
 
 
-@pytest.mark.parametrize("op", sorted(OPS))
-@pytest.mark.parametrize("kinds", [("dim", "dim"), ("dim", "0d"), ("0d", "dim"), ("0d", "0d")])
+KINDS = [("dim", "dim"), ("dim", "0d"), ("0d", "dim"), ("0d", "0d")]
+
+
+@pytest.mark.parametrize("op", sorted(OPS) + FUNCS)
+@pytest.mark.parametrize("kinds", KINDS)
 def test_tensor_tensor_promotion(op, kinds):
-    f = OPS[op]
+    _tensor_tensor(op, kinds, BASE, BASE)
+
+
+@pytest.mark.skipif(ember.bfloat16 is None, reason="bfloat16 needs ml_dtypes")
+@pytest.mark.parametrize("op", sorted(OPS) + FUNCS)
+def test_tensor_tensor_promotion_bfloat16(op):
+    for kinds in KINDS:
+        _tensor_tensor(op, kinds, ["bfloat16"], NAMES, both_ways=True)
+
+
+def _tensor_tensor(op, kinds, names_a, names_b, both_ways=False):
+    if op in FUNCS and not hasattr(ember, op):
+        pytest.skip(f"ember.{op} not implemented")
+    f = OPS.get(op)
+    if f is None:
+        def f(a, b):
+            return _func(op, torch if isinstance(a, torch.Tensor) else ember, a, b)
     bad = []
-    for a in NAMES:
-        for b in NAMES:
-            (ea, ta), (eb, tb) = _tensor(a, kinds[0]), _tensor(b, kinds[1])
-            try:
-                tr = f(ta, tb)
-            except RuntimeError:
-                continue  # torch does not support this combination on CPU
-            try:
-                er = f(ea, eb)
-            except Exception as exc:  # noqa: BLE001 - reported below
-                bad.append((f"{op}({a} {kinds[0]}, {b} {kinds[1]}): raised {type(exc).__name__}: "
-                            f"{str(exc)[:80]}, torch gives {tr.dtype}", f"{a} {kinds[0]}",
-                            f"{b} {kinds[1]}", exc))
-                continue
-            if repr(er.dtype) != str(tr.dtype) or tuple(er.shape) != tuple(tr.shape):
-                bad.append((f"{op}({a} {kinds[0]}, {b} {kinds[1]}) = {er.dtype}{list(er.shape)}, "
-                            f"torch {tr.dtype}{list(tr.shape)}", a, b, None))
+    pairs = [(a, b) for a in names_a for b in names_b]
+    if both_ways:
+        pairs += [(b, a) for a, b in pairs if a != b]
+    for a, b in pairs:
+        (ea, ta), (eb, tb) = _tensor(a, kinds[0]), _tensor(b, kinds[1])
+        try:
+            tr = f(ta, tb)
+        except (RuntimeError, TypeError, NotImplementedError):
+            continue  # torch does not support this combination on CPU
+        try:
+            er = f(ea, eb)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            bad.append((f"{op}({a} {kinds[0]}, {b} {kinds[1]}): raised {type(exc).__name__}: "
+                        f"{str(exc)[:80]}, torch gives {tr.dtype}", f"{a} {kinds[0]}",
+                        f"{b} {kinds[1]}", exc))
+            continue
+        if repr(er.dtype) != str(tr.dtype) or tuple(er.shape) != tuple(tr.shape):
+            bad.append((f"{op}({a} {kinds[0]}, {b} {kinds[1]}) = {er.dtype}{list(er.shape)}, "
+                        f"torch {tr.dtype}{list(tr.shape)}", a, b, None))
     _finish(bad)
 
 
@@ -94,15 +123,27 @@ def test_tensor_tensor_promotion(op, kinds):
 @pytest.mark.parametrize("kind", ["dim", "0d"])
 @pytest.mark.parametrize("side", ["right", "left"])
 def test_tensor_scalar_promotion(op, kind, side):
+    _tensor_scalar(op, kind, side, BASE)
+
+
+@pytest.mark.skipif(ember.bfloat16 is None, reason="bfloat16 needs ml_dtypes")
+@pytest.mark.parametrize("op", sorted(OPS))
+def test_tensor_scalar_promotion_bfloat16(op):
+    for kind in ("dim", "0d"):
+        for side in ("right", "left"):
+            _tensor_scalar(op, kind, side, ["bfloat16"])
+
+
+def _tensor_scalar(op, kind, side, names):
     f = OPS[op]
     bad = []
-    for a in NAMES:
+    for a in names:
         for s in SCALARS:
             ea, ta = _tensor(a, kind)
             args_t, args_e = ((ta, s), (ea, s)) if side == "right" else ((s, ta), (s, ea))
             try:
                 tr = f(*args_t)
-            except RuntimeError:
+            except (RuntimeError, TypeError, NotImplementedError):
                 continue
             try:
                 er = f(*args_e)
