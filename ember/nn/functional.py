@@ -12,6 +12,9 @@ from .functional_conv import (conv1d, conv2d, conv3d, conv_transpose1d, conv_tra
 from .functional_act import (relu6, hardtanh, leaky_relu, prelu, rrelu, elu, selu, celu, gelu,  # noqa: F401
                              silu, mish, softplus, softsign, hardsigmoid, hardswish, logsigmoid,
                              tanhshrink, softshrink, hardshrink, threshold, glu, sigmoid, tanh)
+from .functional_misc import (dropout, dropout1d, dropout2d, dropout3d, alpha_dropout, embedding,  # noqa: F401
+                              one_hot, cosine_similarity, pairwise_distance, pdist, pixel_shuffle,
+                              pixel_unshuffle, interpolate, upsample, unfold, fold, bilinear)
 from .functional_norm import (batch_norm, layer_norm, group_norm, instance_norm,  # noqa: F401
                               local_response_norm, normalize)
 from .functional_pool import (max_pool1d, max_pool2d, max_pool3d, avg_pool1d, avg_pool2d,  # noqa: F401
@@ -26,6 +29,9 @@ __all__ = ["linear", "relu", "softmax", "log_softmax", "softmin", "cross_entropy
            "relu6", "hardtanh", "leaky_relu", "prelu", "rrelu", "elu", "selu", "celu", "gelu", "silu",
            "mish", "softplus", "softsign", "hardsigmoid", "hardswish", "logsigmoid", "tanhshrink",
            "softshrink", "hardshrink", "threshold", "glu", "sigmoid", "tanh",
+           "dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "embedding", "one_hot",
+           "cosine_similarity", "pairwise_distance", "pdist", "pixel_shuffle", "pixel_unshuffle",
+           "interpolate", "upsample", "unfold", "fold", "bilinear",
            "batch_norm", "layer_norm", "group_norm", "instance_norm", "local_response_norm", "normalize"]
 
 

@@ -186,6 +186,13 @@ def pad(input, pad, mode="constant", value=None):
             return out
         out[tuple(sl)] = input
         return out
+    if x.ndim not in (nd + 1, nd + 2) and mode in _NP_MODES:
+        raise NotImplementedError(
+            f"Padding size {len(pad)} is not supported for {x.ndim}D input tensor.\n"
+            "Supported combinations for non-constant padding:\n"
+            "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
+            "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
+            "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)")
     if mode not in _NP_MODES:
         raise NotImplementedError(f"Padding mode {mode!r} is not supported (use constant, reflect, "
                                   "replicate or circular)")
