@@ -59,8 +59,30 @@ def _not_impl(kernel, npdt):
     raise NotImplementedError(f'"{kernel}" not implemented for \'{_tn(npdt)}\'')
 
 
+# Floating-point warnings off inside ops (PyTorch gives inf/NaN silently). np.errstate costs
+# several microseconds per use; on NumPy 2 the same state is one context variable, set and
+# reset directly here (falling back to np.errstate elsewhere).
+try:
+    from numpy._core._ufunc_config import _extobj_contextvar as _EXTOBJ
+    with np.errstate(all="ignore"):
+        _IGNORE = _EXTOBJ.get()
+except (ImportError, AttributeError):  # pragma: no cover - NumPy 1.x
+    _EXTOBJ = None
+
+
+class _Ign:
+    __slots__ = ("tok",)
+
+    def __enter__(self):
+        self.tok = _EXTOBJ.set(_IGNORE)
+
+    def __exit__(self, *exc):
+        _EXTOBJ.reset(self.tok)
+
+
 def _ign():
-    return np.errstate(all="ignore")
+    """A context in which NumPy's floating-point warnings are ignored."""
+    return _Ign() if _EXTOBJ is not None else np.errstate(all="ignore")
 
 
 def _flt(fn, a):
@@ -68,11 +90,15 @@ def _flt(fn, a):
     is computed in float32 and rounded back, as PyTorch does."""
     a = to_float_np(a)
     dt = a.dtype
-    with _ign():
-        if dt.itemsize >= 4 or dt.kind == "c":
-            r = fn(a)
-        else:
-            r = fn(a.astype(np.float32)).astype(dt)
+    if _EXTOBJ is None:  # pragma: no cover - NumPy 1.x
+        with np.errstate(all="ignore"):
+            r = fn(a) if dt.itemsize >= 4 or dt.kind == "c" else fn(a.astype(np.float32)).astype(dt)
+    else:
+        tok = _EXTOBJ.set(_IGNORE)
+        try:
+            r = fn(a) if dt.itemsize >= 4 or dt.kind == "c" else fn(a.astype(np.float32)).astype(dt)
+        finally:
+            _EXTOBJ.reset(tok)
     return r if r.__class__ is np.ndarray else np.asarray(r)
 
 
