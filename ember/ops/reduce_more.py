@@ -145,9 +145,12 @@ class _ScatterAdd(Op):
     _name = "ScatterAddBackward0"
 
     @staticmethod
-    def forward(ctx, g, idx, dim, shape):
+    def forward(ctx, g, idx, dim, shape, unique=False):
         ctx.idx, ctx.dim = idx, dim
         out = np.zeros(shape, dtype=g.dtype)
+        if unique:  # one index per slice (max/min/median/mode): a plain put
+            np.put_along_axis(out, idx, g, dim)
+            return out
         ix = list(np.indices(idx.shape, sparse=True))
         ix[dim] = idx
         np.add.at(out, tuple(ix), g)
@@ -158,8 +161,8 @@ class _ScatterAdd(Op):
         return apply_op(_Gather, (g,), ctx.idx, ctx.dim)
 
 
-def _scatter_add(g, idx, dim, shape):
-    return apply_op(_ScatterAdd, (g,), idx, dim, shape)
+def _scatter_add(g, idx, dim, shape, unique=False):
+    return apply_op(_ScatterAdd, (g,), idx, dim, shape, unique)
 
 
 class _Select(Op):
@@ -178,7 +181,7 @@ class _Select(Op):
     def backward(ctx, g, _gi=None):
         if not ctx.keepdim:
             g = g.unsqueeze(ctx.dim)
-        return _scatter_add(g, ctx.idx, ctx.dim, ctx.shape)
+        return _scatter_add(g, ctx.idx, ctx.dim, ctx.shape, True)
 
 
 class _MaxDim(_Select):
@@ -202,7 +205,12 @@ class _ModeDim(_Select):
 
 
 def _select(cls, rt, input, idx, dim, keepdim, out=None):
-    return _outn(rt, apply_op(cls, (input,), idx, dim, keepdim), out)
+    if _grad(input):
+        return _outn(rt, apply_op(cls, (input,), idx, dim, keepdim), out)
+    v = np.take_along_axis(input._data, idx, dim)
+    if not keepdim:
+        v, idx = np.squeeze(v, dim), np.squeeze(idx, dim)
+    return _outn(rt, (_wrap(v), _wrap(idx.astype(np.int64, copy=False))), out)
 
 
 class _Evenly(Op):
@@ -1141,5 +1149,8 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
 
 
 # ---------------------------------------------------------------- Tensor methods
+# ``norm`` stays importable here (``ember.ops.reduce_more.norm``) but ``ember.norm`` and
+# ``Tensor.norm`` come from ops/linalg.py, which builds it on ``linalg.vector_norm``.
+__all__.remove("norm")
 TENSOR_METHODS = {name: globals()[name] for name in __all__ if name not in ("var_mean", "std_mean")}
 TENSOR_METHODS.update({"cumsum_": cumsum_, "cumprod_": cumprod_})
