@@ -645,6 +645,31 @@ def lstsq(A, B, rcond=None, *, driver=None):
     return getattr(_RT, "linalg_lstsq")((X, _wrap(np.zeros((0,), A._data.dtype)), rank, empty))
 
 
+class CholeskySolve(Op):
+    """``X = A^-1 B`` with ``A = L L^T`` (or ``U^T U``); only the factor's triangle is read."""
+
+    @staticmethod
+    def forward(ctx, b, l, upper):
+        lt = np.triu(l) if upper else np.tril(l)
+        a = np.swapaxes(lt, -1, -2).conj() @ lt if upper else lt @ np.swapaxes(lt, -1, -2).conj()
+        x = np.linalg.solve(a, b)
+        ctx.upper = upper
+        ctx.save_for_backward(l, x)
+        return x
+
+    @staticmethod
+    def backward(ctx, g):
+        l, x = ctx.saved_tensors
+        gb = _apply(CholeskySolve, (g, l), ctx.upper)
+        gl = None
+        if ctx.needs_input_grad[1]:
+            # PyTorch's convention: the gradient w.r.t. the whole factor, not masked to its triangle
+            c = -(gb @ x.mT)
+            c = c + c.mT
+            gl = l @ c if ctx.upper else c @ l
+        return gb, gl
+
+
 def cholesky_solve(B, L, upper=False, *, out=None):
     """Solve ``A X = B`` given the Cholesky factor ``L`` of ``A`` (``U`` with ``upper=True``).
 
@@ -653,9 +678,7 @@ def cholesky_solve(B, L, upper=False, *, out=None):
     tensor([[1.],
             [1.]])
     """
-    # A = L L^T from the whole factor, so that the gradient w.r.t. L matches PyTorch's (not masked)
-    A = L.mT @ L if upper else L @ L.mT
-    return _out(_solve_mat(A, B), out)
+    return _out(_apply(CholeskySolve, (B, L), bool(upper)), out)
 
 
 def cholesky_inverse(L, upper=False, *, out=None):

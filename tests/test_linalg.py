@@ -540,7 +540,7 @@ def test_svd_qr_backward(shape, dt):
     assert Q.shape == (*shape[:-2], shape[-2], shape[-2])
 
 
-@pytest.mark.filterwarnings("ignore:at::nuclear_norm")
+@pytest.mark.filterwarnings("ignore::UserWarning")
 @pytest.mark.parametrize("dt", DTYPES)
 def test_lstsq_cholesky_solve_matrix_exp_pdist(dt):
     A = rand(5, 3, dt=dt)

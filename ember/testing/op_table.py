@@ -1011,6 +1011,49 @@ entry("norm", _norm_ref, _mats(((3, 4),), ((3, 4), dict(p=1, dim=1)), ((3, 4), d
                                ((5,), dict(p=2)), ((2, 3, 2), dict(dim=(0, 2)))), gradgrad=False)
 entry("dist", lambda a, b, p=2: _norm_ref(a - b, p), _mats(((3, 4), (3, 4)), ((3, 4), (4,), dict(p=1)),
                                                            ((3,), (3,), dict(p=3))))
+
+
+def _tril_spd(dt, rng):  # a Cholesky factor: lower triangular, positive diagonal
+    a = rng.uniform(-1, 1, (3, 3))
+    return np.linalg.cholesky(a @ a.T + 3 * np.eye(3)).astype(dt)
+
+
+def _pdist_ref(x, p=2):
+    i, j = np.triu_indices(x.shape[0], 1)
+    return _cdist_ref(x, x, p)[i, j]
+
+
+# the gradient w.r.t. the factor is PyTorch's unmasked one (it disagrees with finite differences
+# of the other triangle, which the forward never reads)
+entry("cholesky_solve", lambda b, l, upper=False: np.linalg.solve(l @ l.T if not upper else l.T @ l, b),
+      lambda dt, rng: [Sample((make_array(rng, (3, 2), dt), _tril_spd(dt, rng))),
+                       Sample((make_array(rng, (3, 1), dt), _tril_spd(dt, rng).T.copy()), dict(upper=True))],
+      grad=False, gradgrad=False)
+entry("cholesky_inverse", lambda l, upper=False: np.linalg.inv(l @ l.T if not upper else l.T @ l),
+      lambda dt, rng: [Sample((_tril_spd(dt, rng),)), Sample((_tril_spd(dt, rng).T.copy(), True))],
+      grad=False, gradgrad=False)
+
+
+def _expm_ref(a):  # by eigendecomposition (random matrices are diagonalisable)
+    w, v = np.linalg.eig(a.astype(np.float64))
+    return (v @ (np.exp(w)[..., :, None] * np.linalg.inv(v))).real.astype(a.dtype)
+
+
+def _svd_ref(a, some=True):
+    u, s, vh = np.linalg.svd(a, full_matrices=not some)
+    return u, s, np.swapaxes(vh, -1, -2)
+
+
+entry("matrix_exp", _expm_ref, _square(batch=None))
+entry("pdist", _pdist_ref, _mats(((4, 3),), ((5, 2), dict(p=1.0)), ((4, 3), dict(p=3.0))), gradgrad=False)
+entry("nuclear_norm", lambda a: np.linalg.svd(a, compute_uv=False).sum(-1), _mats(((3, 4),), ((4, 2),)),
+      gradgrad=False)
+# sign conventions of singular/QR vectors make finite differences of U, V and Q fragile:
+# their gradients are checked against torch in tests/test_linalg.py
+entry("svd", lambda a, some=True: _svd_ref(a, some), _mats(((3, 4),), ((4, 2),)), grad=False, gradgrad=False,
+      tol={"float32": (1e-4, 1e-5)})
+entry("qr", lambda a, some=True: tuple(np.linalg.qr(a, mode="reduced" if some else "complete")),
+      _mats(((3, 4),), ((4, 2),)), grad=False, gradgrad=False, tol={"float32": (1e-4, 1e-5)})
 # ember.linalg (not in ember.ops.public; checked for parity)
 for _n, _ref, _spd in [("inv", np.linalg.inv, False), ("det", np.linalg.det, False),
                        ("cholesky", np.linalg.cholesky, True), ("matrix_power", None, False)]:
