@@ -95,7 +95,7 @@ def test_inplace_matches_out_of_place(info):
             if not isinstance(out, ember.Tensor) or tuple(out.shape) != s.args[0].shape \
                     or out._data.dtype != s.args[0].dtype:
                 continue
-            x = ember.tensor(s.args[0])
+            x = T._convert(ember, s.args[0], False, [])  # keeps a non-contiguous layout
             rest = T.Sample(s.args[1:], s.kwargs)
             r, _ = T.OpInfo("_", call=lambda lib, *a, **k: getattr(x, info.inplace)(*a, **k)).run(ember, rest)
             assert r is x, f"{info.inplace} must return self"
@@ -145,3 +145,37 @@ def test_method_variant_same_result(info):
 def test_table_is_not_empty_and_names_unique():
     assert len(T.OPS) >= 50
     assert len({o.name for o in T.OPS}) == len(T.OPS)
+
+
+@pytest.mark.parametrize("info", T.params("inplace_grad", [o for o in T.OPS if o.inplace and o.grad
+                                                            and "float64" in o.dtypes]))
+def test_inplace_gradient_matches_out_of_place(info):
+    """Gradients through ``y = x * 1; y.op_(...)`` equal those through the out-of-place op."""
+    if not hasattr(ember.Tensor, info.inplace):
+        pytest.skip(f"ember has no Tensor.{info.inplace}")
+    rng = np.random.default_rng(0)
+    n = 0
+    for s in _samples(info, "float64"):
+        if not s.args or not isinstance(s.args[0], np.ndarray):
+            continue
+        out, leaves = info.run(ember, s, requires_grad=True)
+        if not isinstance(out, ember.Tensor) or tuple(out.shape) != s.args[0].shape \
+                or out._data.dtype != s.args[0].dtype or not out.requires_grad or not leaves:
+            continue
+        v = ember.tensor(rng.standard_normal(s.args[0].shape))
+        expected = ember.autograd.grad(out, leaves, v, allow_unused=True)
+
+        def inplace_call(lib, x, *a, **k):
+            y = x * 1.0
+            getattr(y, info.inplace)(*a, **k)
+            return y
+        y, leaves2 = T.OpInfo("_", call=inplace_call, grad_args=info.grad_args).run(ember, s, requires_grad=True)
+        got = ember.autograd.grad(y, leaves2, v, allow_unused=True)
+        for i, (g, e) in enumerate(zip(got, expected)):
+            assert (g is None) == (e is None) or not np.any(np.asarray((g if g is not None else e)._data)), \
+                f"{info.inplace}{s!r}: input {i} gradient {'missing' if g is None else 'unexpected'}"
+            if g is not None and e is not None:
+                assert_close(g, e, msg=lambda m: f"{info.inplace}{s!r}: gradient of input {i}:\n{m}")
+        n += 1
+    if not n:
+        pytest.skip("no sample had an output of the input's shape and dtype")
