@@ -15,6 +15,10 @@ from .functional_act import (relu6, hardtanh, leaky_relu, prelu, rrelu, elu, sel
 from .functional_misc import (dropout, dropout1d, dropout2d, dropout3d, alpha_dropout, embedding,  # noqa: F401
                               one_hot, cosine_similarity, pairwise_distance, pdist, pixel_shuffle,
                               pixel_unshuffle, interpolate, upsample, unfold, fold, bilinear)
+from .functional_loss import (l1_loss, mse_loss, binary_cross_entropy, binary_cross_entropy_with_logits,  # noqa: F401
+                              huber_loss, smooth_l1_loss, kl_div, margin_ranking_loss, hinge_embedding_loss,
+                              cosine_embedding_loss, triplet_margin_loss, multilabel_soft_margin_loss,
+                              gaussian_nll_loss, poisson_nll_loss, soft_margin_loss)
 from .functional_norm import (batch_norm, layer_norm, group_norm, instance_norm,  # noqa: F401
                               local_response_norm, normalize)
 from .functional_pool import (max_pool1d, max_pool2d, max_pool3d, avg_pool1d, avg_pool2d,  # noqa: F401
@@ -32,6 +36,10 @@ __all__ = ["linear", "relu", "softmax", "log_softmax", "softmin", "cross_entropy
            "dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "embedding", "one_hot",
            "cosine_similarity", "pairwise_distance", "pdist", "pixel_shuffle", "pixel_unshuffle",
            "interpolate", "upsample", "unfold", "fold", "bilinear",
+           "l1_loss", "mse_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "huber_loss",
+           "smooth_l1_loss", "kl_div", "margin_ranking_loss", "hinge_embedding_loss", "cosine_embedding_loss",
+           "triplet_margin_loss", "multilabel_soft_margin_loss", "gaussian_nll_loss", "poisson_nll_loss",
+           "soft_margin_loss",
            "batch_norm", "layer_norm", "group_norm", "instance_norm", "local_response_norm", "normalize"]
 
 

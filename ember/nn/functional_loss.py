@@ -1,0 +1,271 @@
+"""Loss functions of ``ember.nn.functional`` (cross-entropy and NLL are fused ops in
+``ember.ops.nn_ops``; the rest compose differentiable ops).
+
+>>> import ember.nn.functional as F
+>>> F.mse_loss(ember.tensor([1., 2.]), ember.tensor([1., 4.]))
+tensor(2.)
+"""
+import math
+import warnings
+
+from .._backend import np
+from .._tensor import _wrap
+from .. import ops as _ops
+from ..ops.nn_ops import _legacy_reduction
+
+_where = _ops.public["where"]
+
+
+def _reduce(loss, reduction):
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    if reduction == "none":
+        return loss
+    raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def _check_sizes(input, target, name):
+    if tuple(input.shape) != tuple(target.shape):
+        warnings.warn(f"Using a target size ({target.shape}) that is different to the input size "
+                      f"({input.shape}). This will likely lead to incorrect results due to broadcasting. "
+                      "Please ensure they have the same size.", stacklevel=3)
+    try:
+        np.broadcast_shapes(tuple(input.shape), tuple(target.shape))
+    except ValueError:
+        a, b = tuple(input.shape), tuple(target.shape)
+        for i in range(1, max(len(a), len(b)) + 1):
+            x = a[-i] if i <= len(a) else 1
+            y = b[-i] if i <= len(b) else 1
+            if x != y and x != 1 and y != 1:
+                raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
+                                   f"non-singleton dimension {max(len(a), len(b)) - i}") from None
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """Mean absolute error.
+
+    >>> F.l1_loss(ember.tensor([1., 2.]), ember.tensor([2., 4.]))
+    tensor(1.5000)
+    """
+    _check_sizes(input, target, "l1")
+    return _reduce((input - target).abs(), _legacy_reduction(size_average, reduce, reduction))
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """Mean squared error.
+
+    >>> F.mse_loss(ember.tensor([0., 0.]), ember.tensor([1., 3.]), reduction="sum")
+    tensor(10.)
+    """
+    _check_sizes(input, target, "mse")
+    d = input - target
+    return _reduce(d * d, _legacy_reduction(size_average, reduce, reduction))
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    """BCE on probabilities; each log is clamped at -100 as in PyTorch.
+
+    >>> F.binary_cross_entropy(ember.tensor([0.5]), ember.tensor([1.]))
+    tensor(0.6931)
+    """
+    if tuple(input.shape) != tuple(target.shape):
+        raise ValueError(f"Using a target size ({target.shape}) that is different to the input size "
+                         f"({input.shape}) is deprecated. Please ensure they have the same size.")
+    x = input._data
+    if x.size and (x.min() < 0 or x.max() > 1):
+        raise RuntimeError("all elements of input should be between 0 and 1")
+    loss = -(target * input.log().clamp_min(-100) + (1 - target) * (1 - input).log().clamp_min(-100))
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
+                                     reduction="mean", pos_weight=None):
+    """Sigmoid + BCE in one numerically stable expression (``pos_weight`` scales positives).
+
+    >>> F.binary_cross_entropy_with_logits(ember.tensor([0.]), ember.tensor([1.]))
+    tensor(0.6931)
+    """
+    if tuple(input.shape) != tuple(target.shape):
+        raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
+    # log(1 + exp(-x)) computed without overflow
+    log1pexp_neg = (-input).clamp_min(0) + (-input.abs()).exp().log1p()
+    if pos_weight is not None:
+        lw = (pos_weight - 1) * target + 1
+        loss = (1 - target) * input + lw * log1pexp_neg
+    else:
+        loss = (1 - target) * input + log1pexp_neg
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    """Quadratic within ``delta``, linear beyond.
+
+    >>> F.huber_loss(ember.tensor([0., 0.]), ember.tensor([0.5, 3.]))
+    tensor(1.3125)
+    """
+    _check_sizes(input, target, "huber")
+    d = input - target
+    a = d.abs()
+    loss = _where(a < delta, d * d * 0.5, (a - 0.5 * delta) * delta)
+    return _reduce(loss, reduction)
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    """Huber loss divided by ``beta`` (L1 when ``beta == 0``).
+
+    >>> F.smooth_l1_loss(ember.tensor([0., 0.]), ember.tensor([0.5, 3.]))
+    tensor(1.3125)
+    """
+    _check_sizes(input, target, "smooth_l1")
+    d = input - target
+    a = d.abs()
+    if beta == 0:
+        loss = a
+    else:
+        loss = _where(a < beta, d * d * (0.5 / beta), a - 0.5 * beta)
+    return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    """KL divergence with ``input`` given as log-probabilities (``target`` too if ``log_target``).
+
+    >>> F.kl_div(ember.tensor([-0.6931, -0.6931]), ember.tensor([0.5, 0.5]), reduction="batchmean")
+    tensor(-2.3603e-05)
+    """
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    if log_target:
+        loss = target.exp() * (target - input)
+    else:
+        loss = _ops.public["xlogy"](target, target) - target * input
+    if reduction == "batchmean":
+        return loss.sum() / (input.shape[0] if input.dim() else 1)
+    return _reduce(loss, reduction)
+
+
+def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"):
+    """``max(0, -target * (input1 - input2) + margin)``.
+
+    >>> F.margin_ranking_loss(ember.tensor([1.]), ember.tensor([2.]), ember.tensor([1.]))
+    tensor(1.)
+    """
+    loss = (-target * (input1 - input2) + margin).clamp_min(0)
+    return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
+
+
+def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):
+    """``x`` where target is 1, ``max(0, margin - x)`` where it is -1.
+
+    >>> F.hinge_embedding_loss(ember.tensor([0.3, 0.3]), ember.tensor([1., -1.]))
+    tensor(0.5000)
+    """
+    margin_clamp = (margin - input).clamp_min(0)
+    out_margin = _where(target != 1, margin_clamp, margin_clamp * 0)
+    out_self = _where(target != -1, input, input * 0)
+    return _reduce(out_margin + out_self, _legacy_reduction(size_average, reduce, reduction))
+
+
+def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"):
+    """``1 - cos`` for similar pairs, ``max(0, cos - margin)`` for dissimilar ones.
+
+    >>> F.cosine_embedding_loss(ember.tensor([[1., 0.]]), ember.tensor([[1., 0.]]), ember.tensor([1.]))
+    tensor(0.)
+    """
+    eps = 1e-12
+    prod = (input1 * input2).sum(-1)
+    m1 = (input1 * input1).sum(-1) + eps
+    m2 = (input2 * input2).sum(-1) + eps
+    cos = prod / (m1 * m2).sqrt()
+    pos = 1 - cos
+    neg = (cos - margin).clamp_min(0)
+    loss = _where(target == 1, pos, pos * 0) + _where(target == -1, neg, neg * 0)
+    return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
+
+
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, size_average=None,
+                        reduce=None, reduction="mean"):
+    """``max(d(a, p) - d(a, n) + margin, 0)`` with p-norm distances.
+
+    >>> F.triplet_margin_loss(ember.zeros(1, 2), ember.zeros(1, 2), ember.ones(1, 2))
+    tensor(0.)
+    """
+    from .functional_misc import pairwise_distance
+    d_pos = pairwise_distance(anchor, positive, p, eps)
+    d_neg = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        d_swap = pairwise_distance(positive, negative, p, eps)
+        d_neg = _ops.public["minimum"](d_neg, d_swap)
+    loss = (d_pos - d_neg + margin).clamp_min(0)
+    return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
+
+
+def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    """Multi-label one-vs-all BCE with logits, averaged over classes.
+
+    >>> F.multilabel_soft_margin_loss(ember.tensor([[0., 0.]]), ember.tensor([[1., 0.]]))
+    tensor(0.6931)
+    """
+    from .functional_act import logsigmoid
+    loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
+    if weight is not None:
+        loss = loss * weight
+    loss = loss.sum(-1) / input.shape[-1]
+    return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
+
+
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
+    """Negative log-likelihood of ``target`` under N(input, var).
+
+    >>> F.gaussian_nll_loss(ember.tensor([0.]), ember.tensor([0.]), ember.tensor([1.]))
+    tensor(0.)
+    """
+    if var.dim() == input.dim() - 1 or (var.dim() == input.dim() and var.shape[-1] == 1
+                                        and input.shape[-1] != 1):
+        if var.dim() == input.dim() - 1:
+            var = var.unsqueeze(-1)
+    elif tuple(var.shape) != tuple(input.shape) and var.numel() != 1:
+        raise ValueError("var is of incorrect size")
+    if (var._data < 0).any():
+        raise ValueError("var has negative entry/entries")
+    from ..autograd.grad_mode import no_grad
+    var = var.clone()
+    with no_grad():
+        var.clamp_(min=eps)
+    loss = 0.5 * (var.log() + (input - target) ** 2 / var)
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return _reduce(loss, reduction)
+
+
+def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,
+                     reduction="mean"):
+    """Negative log-likelihood of ``target`` under Poisson(rate), rate = exp(input) if ``log_input``.
+
+    >>> F.poisson_nll_loss(ember.tensor([0.]), ember.tensor([1.]))
+    tensor(1.)
+    """
+    if log_input:
+        loss = input.exp() - target * input
+    else:
+        loss = input - target * (input + eps).log()
+    if full:
+        t = target
+        stirling = t * t.log() - t + 0.5 * (2 * math.pi * t).log()
+        loss = loss + _where(t > 1, stirling, stirling * 0)
+    return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
+
+
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """``log(1 + exp(-target * input))``.
+
+    >>> F.soft_margin_loss(ember.tensor([0.]), ember.tensor([1.]))
+    tensor(0.6931)
+    """
+    z = -target * input
+    loss = z.clamp_min(0) + (-z.abs()).exp().log1p()
+    return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
