@@ -1743,6 +1743,23 @@ entry("bincount", lambda x, weights=None, minlength=0: np.bincount(x, weights, m
     Sample((rng.integers(0, 5, (6,)), make_array(rng, (6,), "float64")))], dtypes=("int64",), grad=False)
 
 
+# --------------------------------------------------------------------------- shared error inputs
+
+def _add_errors(names, fn):
+    for o in OPS_ALL:
+        if o.name in names and o.errors is None:
+            o.errors = fn
+
+
+_add_errors({"amax", "amin", "argmax", "argmin", "var", "std", "logsumexp", "cumsum", "cumprod", "all",
+             "any", "nansum", "nanmean", "median", "sort", "argsort", "count_nonzero", "cummax",
+             "cummin", "var_mean", "std_mean"}, _bad_dim())
+_add_errors({"unsqueeze", "flatten", "squeeze"}, lambda: [
+    ErrorInput(Sample((np.ones((2, 3), np.float32), 7)), IndexError)])
+_add_errors({"exp", "log", "sin", "sqrt", "sigmoid", "tanh"}, lambda: [
+    ErrorInput(Sample(([1.0, 2.0],)), TypeError)])  # a list is not a tensor
+
+
 # --------------------------------------------------------------------------- 0-d reductions
 
 def reduce_0d(name, ref, dtypes=FLOAT, **kw):
