@@ -7,4 +7,4 @@ torch.Size([2, 1])
 from .parameter import Parameter, Buffer, UninitializedParameter
 from .modules import *  # noqa: F401,F403
 from .modules import Module
-from . import functional, init
+from . import functional, init, utils
