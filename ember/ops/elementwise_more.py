@@ -315,7 +315,8 @@ _HI_MASK = {np.dtype(np.float64): (np.uint64, np.uint64(0xFFFFFFFFF8000000)),
 def _exp_neg_sq(x):
     """exp(-x*x) without the rounding error of x*x: x = hi + lo where hi keeps the top half
     of the mantissa bits, so hi*hi is exact."""
-    x = np.ascontiguousarray(x)
+    if not x.flags.c_contiguous:
+        x = x.copy()
     ui, mask = _HI_MASK[x.dtype]
     hi = (x.view(ui) & mask).view(x.dtype)
     lo = x - hi
