@@ -970,3 +970,21 @@ def test_zero_dim_and_empty_shapes(name):
             assert_same(getattr(ember, name)(e), getattr(torch, name)(t))
             if x.ndim == 3:
                 assert_same(getattr(ember, name)(e.transpose(0, 2)), getattr(torch, name)(t.transpose(0, 2)))
+
+
+def test_top_level_inplace_functions():
+    from ember.ops.elementwise_more import _TOP_INPLACE
+    for name in sorted(_TOP_INPLACE):
+        if name in ("gcd_", "lcm_"):
+            args = ([12, -18], [8, 12])
+        elif name == "ldexp_":
+            args = ([1.5, -2.0], [2, 3])
+        else:
+            args = ([0.3, 0.7],)
+        es = [ember.tensor(a) for a in args]
+        ts = [torch.tensor(a) for a in args]
+        if name == "xlogy_":
+            es.append(2.0), ts.append(2.0)
+        re, rt = getattr(ember, name)(*es), getattr(torch, name)(*ts)
+        assert re is es[0]
+        assert_same(re, rt)

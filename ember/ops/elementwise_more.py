@@ -2692,3 +2692,24 @@ TENSOR_METHODS.update({
     "frexp": frexp, "heaviside_": _inplace(heaviside), "gcd_": _inplace(gcd), "lcm_": _inplace(lcm),
     "ldexp_": _inplace(ldexp), "nextafter_": _inplace(nextafter),
 })
+
+# Top-level in-place functions (``ember.erf_(t)``), the same objects as the Tensor methods.
+_TOP_INPLACE = {n: "ember.tensor([0.5])" for n in (
+    "acos_", "acosh_", "arccos_", "arccosh_", "arcsin_", "arcsinh_", "arctan_", "arctanh_",
+    "asin_", "asinh_", "atan_", "atanh_", "ceil_", "cosh_", "deg2rad_", "erf_", "erfc_", "exp2_",
+    "expm1_", "fix_", "floor_", "frac_", "log10_", "log1p_", "log2_", "logit_", "rad2deg_",
+    "round_", "sinc_", "sinh_", "tan_", "trunc_")}
+_TOP_INPLACE.update({"gcd_": "ember.tensor([12]), ember.tensor([8])",
+                     "lcm_": "ember.tensor([4]), ember.tensor([6])",
+                     "ldexp_": "ember.tensor([1.5]), ember.tensor([2])",
+                     "xlogy_": "ember.tensor([1.5]), 2.0"})
+for _n, _ex in _TOP_INPLACE.items():
+    _f = TENSOR_METHODS[_n]
+    _f.__doc__ = (f"In-place :func:`{_n[:-1]}` (also ``Tensor.{_n}``); returns its first argument.\n\n"
+                  f"    >>> args = ({_ex},)\n"
+                  f"    >>> ember.{_n}(*args) is args[0]\n"
+                  f"    True\n")
+    _f.__qualname__ = _f.__name__ = _n
+    globals()[_n] = _f
+    __all__.append(_n)
+del _n, _ex, _f
