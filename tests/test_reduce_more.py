@@ -500,3 +500,36 @@ def test_return_types():
     with pytest.raises(TypeError):
         ember.return_types.max((1,))
     assert repr(ember.cummin(ember.tensor([2., 1.]), 0)) == repr(torch.cummin(torch.tensor([2., 1.]), 0))
+
+
+# ---------------------------------------------------------------- quantile / nanquantile
+Q_CALLS = [
+    lambda L, x, n: getattr(L, n)(x, 0.5), lambda L, x, n: getattr(x, n)(0.3, dim=1),
+    lambda L, x, n: getattr(L, n)(x, L.tensor([0.25, 0.5, 1.0], dtype=x.dtype), dim=-1, keepdim=True),
+    lambda L, x, n: getattr(x, n)(L.tensor([0.1, 0.9], dtype=x.dtype), keepdim=True),
+    lambda L, x, n: getattr(x, n)(L.tensor(0.7, dtype=x.dtype), 0),
+    lambda L, x, n: getattr(x, n)(0.4, 0, True, interpolation="lower"),
+    lambda L, x, n: getattr(x, n)(0.4, 1, interpolation="higher"),
+    lambda L, x, n: getattr(x, n)(L.tensor([0.125, 0.375, 0.625], dtype=x.dtype), 1, interpolation="nearest"),
+    lambda L, x, n: getattr(x, n)(0.3, 1, interpolation="midpoint"),
+]
+
+
+@pytest.mark.parametrize("dt,tol", FLOATS)
+@pytest.mark.parametrize("name", ["quantile", "nanquantile"])
+@pytest.mark.parametrize("call", Q_CALLS)
+@pytest.mark.parametrize("data", [X34, [[1., nan, 3., 2.], [nan, nan, nan, nan], [4., 0., 2., 1.]]],
+                         ids=["plain", "nan"])
+def test_quantile(call, name, data, dt, tol):
+    parity(lambda L, x: call(L, x, name), data, dt, create_graph=True)
+
+
+def test_quantile_misc():
+    parity(lambda L, x: x.quantile(0.5, 1), X34, prep=T)
+    parity(lambda L, x: x.quantile(0.5), 2.0)
+    parity(lambda L, x: x.quantile(0.5, 0), 2.0)
+    parity(lambda L, x: L.quantile(x, 0.5, dim=1), np.round(X234))
+    for f in [lambda L, x: x.quantile(1.5), lambda L, x: x.quantile(L.tensor([0.5], dtype=L.float64)),
+              lambda L, x: x.quantile(L.ones(2, 2) / 2), lambda L, x: x.quantile(0.5, interpolation="foo"),
+              lambda L, x: x.long().quantile(0.5), lambda L, x: x[:0].quantile(0.5)]:
+        raises_like(f, X34)

@@ -24,7 +24,8 @@ from .. import return_types as RT
 
 __all__ = ["prod", "max", "min", "amax", "amin", "argmax", "argmin", "aminmax", "var", "std",
            "var_mean", "std_mean", "norm", "logsumexp", "cumsum", "cumprod", "cummax", "cummin",
-           "all", "any", "median", "nanmedian", "nansum", "nanmean", "count_nonzero", "mode"]
+           "all", "any", "median", "nanmedian", "nansum", "nanmean", "count_nonzero", "mode",
+           "quantile", "nanquantile"]
 
 _inf = math.inf
 _TN = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
@@ -1146,6 +1147,96 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
     last = n - 1 - np.argmax((a == value)[..., ::-1], axis=-1)
     idx = np.expand_dims(last, dim)
     return _select(_ModeDim, RT.mode, input, idx, dim, keepdim, out)
+
+
+# ---------------------------------------------------------------- quantile
+_INTERP = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
+def _quantile(name, input, q, dim, keepdim, interpolation, ignore_nan):
+    d = input._data
+    if d.dtype not in (np.float32, np.float64):
+        raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
+    if isinstance(q, Tensor):
+        if q._data.dtype != d.dtype:
+            raise RuntimeError(f"{name}() q tensor must be same dtype as the input tensor")
+        qa = q._data
+    else:
+        qa = np.asarray(q, dtype=d.dtype)
+    if qa.ndim > 1:
+        raise RuntimeError(f"{name}() q must be a scalar or 1D tensor")
+    if interpolation not in _INTERP:
+        raise RuntimeError(f"{name}() interpolation must be one of linear, lower, higher, midpoint "
+                           f"or nearest, but got {interpolation}")
+    if d.size == 0:
+        raise RuntimeError(f"{name}() input tensor must be non-empty")
+    if ((qa < 0) | (qa > 1)).any():
+        bad = qa if qa.ndim == 0 else qa[(qa < 0) | (qa > 1)][0]
+        raise RuntimeError(f"{name}() q must be in the range [0, 1] but got {float(bad):g}")
+    out_shape = list(d.shape)
+    if dim is None:
+        x, ax = input.reshape(-1), 0
+        out_shape = [1] * d.ndim
+    else:
+        ax = norm_dim(dim, d.ndim)
+        x = input.reshape(1) if d.ndim == 0 else input
+        if d.ndim:
+            out_shape[ax] = 1
+    xm = x.movedim(ax, -1)
+    xd = xm._data
+    n = xd.shape[-1]
+    order = np.argsort(xd, axis=-1, kind="stable")  # NaN sorts last
+    nan = np.isnan(xd)
+    q1 = qa.reshape(-1)
+    if ignore_nan:
+        cnt = n - np.sum(nan, axis=-1, keepdims=True)
+        rank = q1 * np.maximum(cnt - 1, 0).astype(d.dtype)
+    else:
+        rank = np.broadcast_to(q1 * (n - 1), xd.shape[:-1] + q1.shape).astype(d.dtype)
+        rank = np.where(nan.any(axis=-1, keepdims=True), n - 1, rank)
+    lo, hi = np.floor(rank), np.ceil(rank)
+    w = rank - lo
+    if interpolation == "lower":
+        hi, w = lo, w * 0
+    elif interpolation == "higher":
+        lo, w = hi, w * 0
+    elif interpolation == "nearest":
+        lo = hi = np.round(rank)
+        w = w * 0
+    elif interpolation == "midpoint":
+        w = np.where(hi > lo, 0.5, 0.0).astype(d.dtype)
+    ilo = np.take_along_axis(order, lo.astype(np.int64), -1)
+    ihi = np.take_along_axis(order, hi.astype(np.int64), -1)
+    vlo, vhi = apply_op(_Gather, (xm,), ilo, xm.ndim - 1), apply_op(_Gather, (xm,), ihi, xm.ndim - 1)
+    r = vlo + (vhi - vlo) * _const(w, d) if (w != 0).any() else vlo
+    r = r.movedim(-1, 0)  # (nq, *rest)
+    if keepdim:
+        r = r.reshape((r.shape[0],) + tuple(out_shape))
+    if qa.ndim == 0:
+        r = r.squeeze(0)
+    return r
+
+
+def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
+    """The ``q``-th quantiles (a float or 1-D tensor in [0, 1]) of all elements or along
+    ``dim``; NaN where a slice holds NaN.
+
+    >>> x = ember.tensor([[1., 2., 3., 4.], [4., 0., 2., 1.]])
+    >>> ember.quantile(x, 0.5, dim=1)
+    tensor([2.5000, 1.5000])
+    >>> x.quantile(ember.tensor([0.25, 0.75]), interpolation="lower")
+    tensor([1., 3.])
+    """
+    return _out1(_quantile("quantile", input, q, dim, keepdim, interpolation, False), out)
+
+
+def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
+    """Like :func:`quantile`, ignoring NaN values (NaN only where a slice is all NaN).
+
+    >>> ember.nanquantile(ember.tensor([1., float('nan'), 3.]), 0.5)
+    tensor(2.)
+    """
+    return _out1(_quantile("nanquantile", input, q, dim, keepdim, interpolation, True), out)
 
 
 # ---------------------------------------------------------------- Tensor methods

@@ -1247,6 +1247,12 @@ entry("nanmedian", lambda x, dim=None, keepdim=False: _median_ref(x, dim, keepdi
     Sample((make_array(rng, (3, 4), dt),)), Sample((make_array(rng, (3, 4), dt),), dict(dim=1))], dtypes=FLOAT)
 entry("mode", None, lambda dt, rng: [Sample((make_array(rng, (3, 6), dt, -2, 2, ints=True),), dict(dim=1))],
       dtypes=FLOAT + ("int64",), grad=False)
+for _n, _f in [("quantile", np.quantile), ("nanquantile", np.nanquantile)]:
+    entry(_n, lambda x, q, dim=None, keepdim=False, _f=_f: np.asarray(
+        _f(x, q, axis=dim, keepdims=keepdim), dtype=x.dtype), lambda dt, rng: [
+        Sample((make_array(rng, (3, 4), dt), 0.3)),
+        Sample((make_array(rng, (3, 4), dt, layout="T"), 0.5), dict(dim=1, keepdim=True))],
+        dtypes=FLOAT)
 for _n, _f in [("all", np.all), ("any", np.any)]:
     entry(_n, _red(_f), reduce_samples(-1, 1, ints=True, dim_tuple=True), dtypes=ALL, grad=False)
 entry("count_nonzero", lambda x, dim=None: np.asarray(np.count_nonzero(x, axis=_axis(x, dim))).astype(np.int64),
