@@ -16,6 +16,19 @@ CASES = [
     ("Adam", dict(lr=0.02, betas=(0.8, 0.99), eps=1e-6, maximize=True)),
     ("AdamW", dict(lr=0.01)),
     ("AdamW", dict(lr=0.01, weight_decay=0.1, amsgrad=True)),
+    ("RMSprop", dict(lr=0.01)),
+    ("RMSprop", dict(lr=0.01, momentum=0.9, centered=True, weight_decay=0.1)),
+    ("RMSprop", dict(lr=0.01, alpha=0.9, maximize=True)),
+    ("Adagrad", dict(lr=0.1)),
+    ("Adagrad", dict(lr=0.1, lr_decay=0.01, weight_decay=0.1, initial_accumulator_value=0.5)),
+    ("Adadelta", dict()),
+    ("Adadelta", dict(lr=0.5, rho=0.8, weight_decay=0.1)),
+    ("Adamax", dict(lr=0.02)),
+    ("Adamax", dict(lr=0.02, weight_decay=0.1, betas=(0.8, 0.9))),
+    ("NAdam", dict(lr=0.02)),
+    ("NAdam", dict(lr=0.02, weight_decay=0.1, decoupled_weight_decay=True, momentum_decay=0.01)),
+    ("RAdam", dict(lr=0.02)),
+    ("RAdam", dict(lr=0.02, weight_decay=0.1, decoupled_weight_decay=True)),
 ]
 
 
@@ -35,7 +48,7 @@ def test_trajectory_matches_pytorch(name, kw, dtype):
     for lib in (ember, torch):
         w = lib.nn.Parameter(lib.tensor(w0))
         b = lib.nn.Parameter(lib.tensor(b0))
-        opt = getattr(lib.optim, name)([{"params": [w]}, {"params": [b], "lr": kw["lr"] / 2}], **kw)
+        opt = getattr(lib.optim, name)([{"params": [w]}, {"params": [b], "lr": kw.get("lr", 1.0) / 2}], **kw)
         xs = lib.tensor(x)
         traj = []
         for _ in range(25):

@@ -14,7 +14,7 @@ For each parameter p with gradient g (negated when ``maximize``)::
 ...     opt.zero_grad(); (w * w).sum().backward(); opt.step()
 >>> w
 Parameter containing:
-tensor([0.6580], requires_grad=True)
+tensor([0.4600], requires_grad=True)
 """
 from .._backend import np
 from .._tensor import _wrap
