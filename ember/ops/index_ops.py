@@ -7,7 +7,7 @@ tensor([[2.],
 """
 import builtins
 
-from ._util import np, D, Tensor, _wrap, Op, apply_op, _state, norm_dim
+from ._util import np, D, Tensor, _wrap, Op, apply_op, _state, norm_dim, _TORCH_NAMES as _N
 from .inplace import inplace_op
 
 __all__ = ["gather", "scatter", "scatter_add", "scatter_reduce", "index_select", "index_add",
@@ -471,8 +471,8 @@ def index_copy(input, dim, index, source, *, out=None):
     _check_source(a, source._data, dim, ix.size, "index_copy")
     if source._data.dtype != a.dtype:
         raise RuntimeError(f"index_copy_(): self and source expected to have the same dtype, but got "
-                           f"(self) {_TN[D.NP2DT[a.dtype].name].title()} and (source) "
-                           f"{_TN[D.NP2DT[source._data.dtype].name].title()}")
+                           f"(self) {_N[D.NP2DT[a.dtype].name]} and (source) "
+                           f"{_N[D.NP2DT[source._data.dtype].name]}")
     return _out(apply_op(IndexCopy, (input, source), ix, dim), out)
 
 
@@ -543,10 +543,6 @@ def index_put_(input, indices, values, accumulate=False):
     if not isinstance(indices, (tuple, list)):
         raise TypeError("index_put_(): argument 'indices' must be tuple of Tensors")
     nidx, _ = _norm_index(tuple(indices), input._data.shape)
-    if values._data.dtype != input._data.dtype:
-        raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
-                           f"{_TN[D.NP2DT[input._data.dtype].name].title()} for the destination and "
-                           f"{_TN[D.NP2DT[values._data.dtype].name].title()} for the source.")
     index_put_nidx(input, nidx, values, accumulate=bool(accumulate), advanced=True)
     return input
 
@@ -675,8 +671,8 @@ def masked_scatter(input, mask, source):
     m = _check_mask(mask, "masked_scatter_")
     if source._data.dtype != input._data.dtype:
         raise RuntimeError(f"masked_scatter_: expected self and source to have same dtypes but got "
-                           f"{_TN[D.NP2DT[input._data.dtype].name].title()} and "
-                           f"{_TN[D.NP2DT[source._data.dtype].name].title()}")
+                           f"{_N[D.NP2DT[input._data.dtype].name]} and "
+                           f"{_N[D.NP2DT[source._data.dtype].name]}")
     _bshape(input._data.shape, m.shape)
     return apply_op(MaskedScatter, (input, source), m)
 

@@ -139,6 +139,12 @@ def index_put_nidx(self, nidx, value, accumulate=False, advanced=None):
     vd = getattr(value, "_data", None)
     vrg = vd is not None and value._rg
     on = _state[0]
+    if vd is not None and not basic and vd.dtype != self._data.dtype and not (
+            vd.ndim == 0 and len(nidx) == 1 and getattr(nidx[0], "dtype", None) == np.bool_):
+        from ._util import _TORCH_NAMES as N
+        raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                           f"{N[D.NP2DT[self._data.dtype].name]} for the destination and "
+                           f"{N[D.NP2DT[vd.dtype].name]} for the source.")
     if not (on and (self._rg or vrg or (self._base is not None and self._base._rg))):
         d = self._data
         v = value if vd is None else vd

@@ -550,12 +550,8 @@ def _basic_cls(nidx):
 
 
 def _zero_dim_check(idx):
-    """PyTorch refuses integer (and integer-tensor) indices on a 0-d tensor."""
-    for i in (idx if isinstance(idx, tuple) else (idx,)):
-        if i is None or i is Ellipsis or isinstance(i, (bool, np.bool_, slice)):
-            continue
-        if isinstance(i, Tensor) and i._data.dtype.kind == "b":
-            continue
+    """PyTorch refuses a bare integer index on a 0-d tensor (other indices: 'too many indices')."""
+    if isinstance(idx, int) and not isinstance(idx, bool):
         raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
                          "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
 
