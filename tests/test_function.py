@@ -376,3 +376,48 @@ def test_function_hooks_on_node():
     y.grad_fn.register_hook(lambda gi, go: seen.append((len(gi), len(go))))
     y.sum().backward()
     assert seen == [(1, 1)]
+
+
+def _fn(m, fwd, bwd):
+    return type("F", (m.autograd.Function,), {"forward": staticmethod(fwd), "backward": staticmethod(bwd)})
+
+
+def test_save_for_backward_non_tensor_and_non_tensor_grad_errors():
+    def save_int(ctx, x):
+        ctx.save_for_backward(x, 3)
+        return x * 2
+
+    def run1(m):
+        _fn(m, save_int, lambda ctx, g: g * 2).apply(m.ones(2, requires_grad=True))
+
+    def run2(m):
+        _fn(m, lambda ctx, x: x * 2, lambda ctx, g: 2.0).apply(m.ones(2, requires_grad=True)).sum().backward()
+
+    for run in (run1, run2):
+        me, mt = _raises_same(lambda: run(ember), lambda: run(torch))
+        assert me == mt
+
+
+def test_function_edge_cases_match_torch():
+    def outs(m):
+        res = []
+        G = _fn(m, lambda ctx, x: x * 3, lambda ctx, g: g * 3)
+        F = _fn(m, lambda ctx, x: G.apply(x) * 2, lambda ctx, g: g * 6)   # nested apply
+        x = m.ones(2, requires_grad=True)
+        F.apply(x).sum().backward()
+        res.append(x.grad.tolist())
+        F = _fn(m, lambda ctx, x: (x * 2, 5, x.long()), lambda ctx, g, g2, g3: g * 2)
+        x = m.ones(2, requires_grad=True)
+        y, k, i = F.apply(x)
+        y.sum().backward()
+        res.append((k, i.requires_grad, x.grad.tolist()))
+        F = _fn(m, lambda ctx, x, y: x * y, lambda ctx, g: (g, g))     # grad for a constant: dropped
+        x = m.ones(2, requires_grad=True)
+        F.apply(x, m.ones(2)).sum().backward()
+        res.append(x.grad.tolist())
+        F = _fn(m, lambda ctx, x: x * 2, lambda ctx, g: (g * 2, None, None))  # extra Nones are fine
+        x = m.ones(2, requires_grad=True)
+        F.apply(x).sum().backward()
+        res.append(x.grad.tolist())
+        return res
+    assert outs(ember) == outs(torch)

@@ -468,10 +468,13 @@ class Function(Node, metaclass=FunctionMeta):
         saved = ctx._saved
         if saved:
             ents = []
-            for s in saved:
+            for k, s in enumerate(saved):
                 if s is None:
                     ents.append(None)
                     continue
+                if not isinstance(s, Tensor):
+                    raise TypeError("save_for_backward can only save variables, but argument "
+                                    f"{k} is of type {type(s).__name__}")
                 idx = next((i for i, o in enumerate(results) if o is s), None)
                 if s._version is None:
                     s._version = [0]
@@ -498,9 +501,8 @@ class Function(Node, metaclass=FunctionMeta):
             raise RuntimeError(f"function {self._name} returned an incorrect number of gradients "
                                f"(expected {n}, got {len(r)})")
         for i, g in enumerate(r):
-            if g is not None and not isinstance(g, Tensor) and self.next_functions[i][0] is not None:
-                raise TypeError(f"function {self._name} returned a gradient of type "
-                                f"{type(g).__name__} at index {i}, expected Tensor or None")
+            if g is not None and not isinstance(g, Tensor):
+                raise RuntimeError(f"expected Variable or None (got {type(g).__name__})")
         return r
 
 
