@@ -988,3 +988,77 @@ def test_top_level_inplace_functions():
         re, rt = getattr(ember, name)(*es), getattr(torch, name)(*ts)
         assert re is es[0]
         assert_same(re, rt)
+
+
+# ---------------------------------------------------------------- promotion matrix (dtype x dtype x shape)
+_PDT = ["bool", "uint8", "int8", "int32", "int64", "float16", "float32", "float64"]
+
+
+def _mk(dt, shape, rng):
+    if dt == "bool":
+        return np.asarray(rng.random(shape) > 0.5)
+    if dt.startswith(("int", "uint")):
+        return np.asarray(rng.integers(1 if dt == "uint8" else -5, 6, size=shape)).astype(dt)
+    return np.asarray(rng.standard_normal(shape) * 3).astype(dt)
+
+
+def _same_outcome(fe, ft, args):
+    ea = [ember.tensor(a) if isinstance(a, np.ndarray) else a for a in args]
+    ta = [torch.tensor(a) if isinstance(a, np.ndarray) else a for a in args]
+    try:
+        rt = ft(*ta)
+    except Exception as ex:  # noqa: BLE001 - the same kind of failure is required
+        with pytest.raises((type(ex), RuntimeError, NotImplementedError, TypeError)):
+            fe(*ea)
+        return
+    re = fe(*ea)
+    if isinstance(rt, bool):
+        assert re is rt
+        return
+    tol = dict(rtol=2e-3, atol=2e-3) if rt.dtype == torch.float16 else dict(rtol=1e-5, atol=1e-6)
+    assert_same(re, rt, **tol)
+
+
+@pytest.mark.parametrize("name", ["maximum", "fmin", "remainder", "fmod", "floor_divide", "atan2",
+                                  "copysign", "xlogy", "bitwise_and", "bitwise_left_shift",
+                                  "logical_xor", "isclose", "float_power", "hypot"])
+def test_promotion_matrix(name):
+    rng = np.random.default_rng(3)
+    fe, ft = getattr(ember, name), getattr(torch, name)
+    for d1 in _PDT:
+        for d2 in _PDT:
+            for s1, s2 in (((3,), (3,)), ((3,), ()), ((), (3,))):
+                _same_outcome(fe, ft, [_mk(d1, s1, rng), _mk(d2, s2, rng)])
+        for sc in (2, 2.5, True, -1):
+            _same_outcome(fe, ft, [_mk(d1, (3,), rng), sc])
+            _same_outcome(fe, ft, [sc, _mk(d1, (3,), rng)])
+
+
+def test_wrapping_and_scalar_argument_rules():
+    u = ember.tensor([3, 4], dtype=ember.uint8)
+    tu = torch.tensor([3, 4], dtype=torch.uint8)
+    assert_same(ember.remainder(u, -1), torch.remainder(tu, -1))
+    assert_same(ember.bitwise_and(u, -1), torch.bitwise_and(tu, -1))
+    assert_same(ember.clamp(u, min=-1), torch.clamp(tu, min=-1))
+    assert_same(-7 % u, -7 % tu)
+    assert_same(ember.maximum(u, ember.tensor(-1, dtype=ember.int8)),
+                torch.maximum(tu, torch.tensor(-1, dtype=torch.int8)))
+    assert_same(ember.xlogy(-1, u), torch.xlogy(-1, tu))
+    assert_same(ember.floor_divide(2, u), torch.floor_divide(2, tu))
+    for name in ("fmod", "copysign", "logaddexp"):
+        with pytest.raises(TypeError):
+            getattr(ember, name)(2, u)
+    b = ember.tensor([True, False])
+    with pytest.raises(NotImplementedError):
+        ember.addcmul(b, b, b)
+    with pytest.raises(NotImplementedError):
+        ember.clamp(b, min=True)
+    with pytest.raises(NotImplementedError):
+        ember.clamp(b, b, b)
+    tb = torch.tensor([True, False])
+    assert_same(ember.clamp(b, min=ember.tensor([False, True])), torch.clamp(tb, min=torch.tensor([False, True])))
+    for x, y in (([1.5], [1.3]), ([1, 2], [True, True])):
+        for dx, dy in ((np.float16, np.float32), (np.float64, np.float16), (None, None)):
+            ex = np.asarray(x, dtype=dx) if dx and isinstance(x[0], float) else np.asarray(x)
+            ey = np.asarray(y, dtype=dy) if dy and isinstance(y[0], float) else np.asarray(y)
+            _same_outcome(ember.ldexp, torch.ldexp, [ex, ey])

@@ -164,12 +164,14 @@ def _run(cls, tensors, *args):
         raise
 
 
-def _prep(input, other, fname, tensor_other=False):
+def _prep(input, other, fname, tensor_other=False, scalar_input=True, float_op=False):
     """Normalise a binary op's operands: a Tensor, a Tensor or Python scalar, and the
-    result dtype by PyTorch's promotion."""
+    result dtype by PyTorch's promotion. ``float_op``: the op computes in floating point (a
+    negative Python int is not wrapped into an unsigned dtype)."""
     if not isinstance(input, Tensor):
-        if isinstance(other, Tensor) and isinstance(input, _SCALARS) and not tensor_other:
-            input = _lift(input, other)
+        if isinstance(other, Tensor) and isinstance(input, _SCALARS) and not tensor_other \
+                and scalar_input:
+            input = _lift(input, other, float_op)
         else:
             _check_tensor(input, fname)
     if not isinstance(other, Tensor):
@@ -177,13 +179,24 @@ def _prep(input, other, fname, tensor_other=False):
             _check_tensor(other, fname, 2, "other")
         if not isinstance(other, _SCALARS):
             other = as_tensor_like(other)
-    return input, other, binary_result(input, other)[0]
+    dt = binary_result(input, other)[0]
+    if not float_op and dt._cat == 1 and other.__class__ in (builtins.int, builtins.bool):
+        other = _wrap_int(other, dt.np)
+    return input, other, dt
 
 
-def _lift(x, other):
+def _wrap_int(x, npdt):
+    """A Python int as a NumPy scalar of integer dtype ``npdt``, wrapping like a C cast
+    (``-1`` meets uint8 as 255, as in PyTorch; NumPy 2 would raise OverflowError)."""
+    return np.array(x).astype(npdt)[()]
+
+
+def _lift(x, other, float_op=False):
     """A Python scalar on the left of a tensor op, as a 0-d array of the dtype it promotes to
     as a wrapped number (``7 % uint8_tensor`` stays uint8)."""
     dt = D.result_type(x, other)
+    if float_op:
+        dt = _float_dt(dt)
     with _ign():
         return _wrap(np.array(x).astype(dt.np))
 
@@ -1294,9 +1307,9 @@ class Clamp(Op):
         x = a if a.dtype == npdt else a.astype(npdt)
         out = x
         if lo is not None:
-            out = np.maximum(out, lo, dtype=npdt)
+            out = np.maximum(out, lo, dtype=npdt, casting="unsafe")
         if hi is not None:
-            out = np.minimum(out, hi, dtype=npdt)
+            out = np.minimum(out, hi, dtype=npdt, casting="unsafe")
         return out if out.__class__ is np.ndarray else np.asarray(out)
 
     @staticmethod
@@ -1334,9 +1347,9 @@ class ClampT(Op):
         hi = next(it) if has[1] else None
         out = a if a.dtype == npdt else a.astype(npdt)
         if lo is not None:
-            out = np.maximum(out, lo, dtype=npdt)
+            out = np.maximum(out, lo, dtype=npdt, casting="unsafe")
         if hi is not None:
-            out = np.minimum(out, hi, dtype=npdt)
+            out = np.minimum(out, hi, dtype=npdt, casting="unsafe")
         return out if out.__class__ is np.ndarray else np.asarray(out)
 
     @staticmethod
@@ -1385,10 +1398,16 @@ def _clamp(input, min, max, fname, cls, clsT):
     if any(isinstance(b, Tensor) for b in bounds):
         bounds = [b if isinstance(b, Tensor) else as_tensor_like(b) for b in bounds]
         dt = D.result_type(input, *bounds)
+        if dt._cat == 0 and len(bounds) == 2:  # one bool bound is a logical max/min
+            _not_impl("clamp_cpu", dt.np)
         return _run(clsT, (input, *bounds), (min is not None, max is not None), dt.np)
     dt = D.result_type(input, *bounds)
     if input._data.dtype.kind == "b" and dt._cat == 0:
-        _not_impl("clamp_cpu", input._data.dtype)
+        _not_impl("clamp_scalar_cpu" if len(bounds) == 2 else
+                  "clamp_min_scalar_cpu" if min is not None else "clamp_max_scalar_cpu", dt.np)
+    if dt._cat == 1:
+        min = _wrap_int(min, dt.np) if min.__class__ in (builtins.int, builtins.bool) else min
+        max = _wrap_int(max, dt.np) if max.__class__ in (builtins.int, builtins.bool) else max
     return apply_op(cls, (input,), min, max, dt.np)
 
 
@@ -1477,7 +1496,7 @@ class Maximum(Op):
     @staticmethod
     def forward(ctx, a, b, dt):
         ctx.save_for_backward(a, b)
-        return np.maximum(a, b, dtype=dt.np)
+        return np.maximum(a, b, dtype=dt.np, casting="unsafe")
 
     @staticmethod
     def backward(ctx, g):
@@ -1491,7 +1510,7 @@ class Minimum(Op):
     @staticmethod
     def forward(ctx, a, b, dt):
         ctx.save_for_backward(a, b)
-        return np.minimum(a, b, dtype=dt.np)
+        return np.minimum(a, b, dtype=dt.np, casting="unsafe")
 
     @staticmethod
     def backward(ctx, g):
@@ -1505,7 +1524,7 @@ class Fmax(Op):
     @staticmethod
     def forward(ctx, a, b, dt):
         ctx.save_for_backward(a, b)
-        return np.fmax(a, b, dtype=dt.np)
+        return np.fmax(a, b, dtype=dt.np, casting="unsafe")
 
     @staticmethod
     def backward(ctx, g):
@@ -1518,7 +1537,7 @@ class Fmin(Op):
     @staticmethod
     def forward(ctx, a, b, dt):
         ctx.save_for_backward(a, b)
-        return np.fmin(a, b, dtype=dt.np)
+        return np.fmin(a, b, dtype=dt.np, casting="unsafe")
 
     @staticmethod
     def backward(ctx, g):
@@ -1726,7 +1745,7 @@ def copysign(input, other, *, out=None):
     >>> ember.copysign(ember.tensor([1, 2]), -1.)
     tensor([-1., -2.])
     """
-    a, b, dt = _prep(input, other, "copysign")
+    a, b, dt = _prep(input, other, "copysign", scalar_input=False, float_op=True)
     if isinstance(b, Tensor):
         return _out(_run(Copysign, (a, b), dt), out)
     return _out(_run(Copysign1, (a,), b, dt), out)
@@ -1738,7 +1757,10 @@ def xlogy(input, other, *, out=None):
     >>> ember.xlogy(ember.tensor([0., 2.]), ember.tensor([0., 3.]))
     tensor([0.0000, 2.1972])
     """
-    return _out(_bin(Xlogy, input, other, "xlogy"), out)
+    a, b, dt = _prep(input, other, "xlogy", float_op=True)
+    if isinstance(b, Tensor):
+        return _out(_run(Xlogy, (a, b), dt), out)
+    return _out(_run(Xlogy, (a,), b, dt), out)
 
 
 # ---------------------------------------------------------------- remainder / fmod / division
@@ -1752,7 +1774,7 @@ class Remainder(Op):
         _check_int_zero(b, dt)
         ctx.save_for_backward(a, b)
         with _ign():
-            return np.remainder(a, b, dtype=dt.np)
+            return np.remainder(a, b, dtype=dt.np, casting="unsafe")
 
     @staticmethod
     def backward(ctx, g):
@@ -1777,7 +1799,7 @@ class Fmod(Op):
         _check_int_zero(b, dt)
         ctx.save_for_backward(a, b)
         with _ign():
-            return np.fmod(a, b, dtype=dt.np)
+            return np.fmod(a, b, dtype=dt.np, casting="unsafe")
 
     @staticmethod
     def backward(ctx, g):
@@ -1803,7 +1825,7 @@ class DivFloor(Op):
             _not_impl("div_floor_cpu", dt.np)
         _check_int_zero(b, dt)
         with _ign():
-            return np.floor_divide(a, b, dtype=dt.np)
+            return np.floor_divide(a, b, dtype=dt.np, casting="unsafe")
 
     @staticmethod
     def backward(ctx, g):
@@ -1822,14 +1844,15 @@ class DivTrunc(DivFloor):
         with _ign():
             if dt._cat >= 2:
                 return np.trunc(np.true_divide(a, b, dtype=npdt))
-            q = np.floor_divide(a, b, dtype=npdt)
-            r = np.subtract(a, np.multiply(q, b, dtype=npdt), dtype=npdt)
+            q = np.floor_divide(a, b, dtype=npdt, casting="unsafe")
+            r = np.subtract(a, np.multiply(q, b, dtype=npdt, casting="unsafe"), dtype=npdt,
+                            casting="unsafe")
             q += ((r != 0) & ((np.asarray(a) < 0) != (np.asarray(b) < 0))).astype(npdt)
             return q
 
 
 def _remlike(cls, cls0, input, other, fname):
-    a, b, dt = _prep(input, other, fname)
+    a, b, dt = _prep(input, other, fname, scalar_input=fname != "fmod")
     if isinstance(b, Tensor):
         return _run(cls, (a, b), dt)
     return _run(cls0, (a,), b, dt)
@@ -1878,6 +1901,11 @@ def float_power(input, exponent, *, out=None):
     >>> ember.float_power(ember.tensor([2, 3]), 2)
     tensor([4., 9.], dtype=torch.float64)
     """
+    with _ign():  # pow warns on 0 ** -1 and negative ** fraction; torch gives inf/NaN silently
+        return _float_power(input, exponent, out)
+
+
+def _float_power(input, exponent, out):
     from .elementwise import pow as _pow
 
     def up(x):
@@ -2028,6 +2056,8 @@ def _addc(cls, input, tensor1, tensor2, value, fname):
     _check_tensor(tensor1, fname, 2, "tensor1")
     _check_tensor(tensor2, fname, 3, "tensor2")
     dt = D.result_type(input, tensor1, tensor2)
+    if dt._cat == 0:
+        _not_impl("addcmul_cpu_out" if cls is Addcmul else "addcdiv_cpu_out", dt.np)
     if cls is Addcdiv and tensor1._data.dtype.kind in "biu" and tensor2._data.dtype.kind in "biu":
         raise RuntimeError(
             "Integer division with addcdiv is no longer supported, and in a future  release "
@@ -2186,7 +2216,9 @@ def _bitwise(ufunc, input, other, kernel, fname):
         _not_impl(kernel, dt.np)
     b = _arr(other)
     try:
-        return _wrap(ufunc(input._data, b, dtype=dt.np))
+        if b.__class__ in (builtins.int, builtins.bool) and dt._cat == 1:
+            b = _wrap_int(b, dt.np)
+        return _wrap(ufunc(input._data, b, dtype=dt.np, casting="unsafe"))
     except ValueError:
         err = _bshape_error(input._data.shape, np.shape(b))
         if err is not None:
@@ -2358,8 +2390,12 @@ def lcm(input, other, *, out=None):
 class Ldexp(Op):
     @staticmethod
     def forward(ctx, a, b, npdt):
+        if b.dtype.kind == "b" and a.dtype.kind == "f":
+            _not_impl("ldexp_cpu_exp", b.dtype)
         with _ign():
-            p = np.exp2(b, dtype=npdt) if b.dtype.kind != "b" else b.astype(npdt) + 1
+            p = np.exp2(b, dtype=b.dtype if b.dtype.kind == "f" and b.dtype.itemsize >= 4 else npdt)
+            if b.dtype == np.float16:
+                p = np.exp2(b.astype(np.float32)).astype(np.float16)
             out = np.multiply(a, p, dtype=npdt)
         ctx.save_for_backward(p, out)
         return out if out.__class__ is np.ndarray else np.asarray(out)
@@ -2377,8 +2413,7 @@ def ldexp(input, other, *, out=None):
     tensor([ 4., 24.])
     """
     _two_tensors(input, other, "ldexp")
-    dt = _float_dt(D.promote_types(binary_result(input, other)[0],
-                                   _float_dt(D.NP2DT[other._data.dtype])))
+    dt = _float_dt(binary_result(input, other)[0])
     return _out(_run(Ldexp, (input, other), dt.np), out)
 
 
