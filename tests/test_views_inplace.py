@@ -334,3 +334,31 @@ def test_inplace_create_graph_second_order():
         res.append((g, gg))
     close(res[0][0], res[1][0])
     close(res[0][1], res[1][1])
+
+
+def test_view_made_under_no_grad_modified_with_grad_on():
+    for leaf in (False, True):
+        def f(m):
+            x = m.ones(3, requires_grad=True)
+            y = x if leaf else x * 1
+            with m.no_grad():
+                v = y[1:]
+            v.mul_(2)
+        me, mt = _run_both(f)
+        assert me == mt
+    for m in (ember, torch):   # both inside no_grad is fine
+        x = m.ones(3, requires_grad=True)
+        y = x * 1
+        with m.no_grad():
+            v = y[1:]
+            v.mul_(2)
+        assert y.tolist() == [1.0, 2.0, 2.0]
+
+
+def test_multi_view_output_modified_in_place():
+    def f(m):
+        x = m.ones(2, 3, requires_grad=True)
+        a, b = (x * 1).unbind(0)
+        a.mul_(2)
+    me, mt = _run_both(f)
+    assert me == mt

@@ -18,8 +18,16 @@ def inplace_op(self, fn, *others):
     if self._rg and self.grad_fn is None:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
     base = self._base
+    if base is not None and "_nograd_view" in self.__dict__:
+        raise RuntimeError(
+            "A view was created in no_grad mode and is being modified inplace with grad mode "
+            "enabled. Given that this use case is ambiguous and error-prone, it is forbidden. You "
+            "can clarify your code by moving both the view and the inplace either both inside the "
+            "no_grad block (if you don't want the inplace to be tracked) or both outside (if you "
+            "want the inplace to be tracked).")
     if base is not None and "_multi_view" in self.__dict__:
         name, i = self.__dict__["_multi_view"]
+        name = name[:name.rfind("Backward")] if "Backward" in name else name  # torch: "Unbind"
         raise RuntimeError(f"Output {i} of {name} is a view and is being modified inplace. This view is the "
                            "output of a function that returns multiple views. Such functions do not allow "
                            "the output views to be modified inplace. You should replace the inplace "
