@@ -98,3 +98,31 @@ def test_errors_match_pytorch():
         opt.add_param_group({"params": [w]})
     with pytest.raises(TypeError):
         ember.optim.SGD(ember.ones(1), lr=0.1)
+
+
+@pytest.mark.parametrize("kw", [dict(lr=0.5, max_iter=5), dict(line_search_fn="strong_wolfe", history_size=3),
+                                dict(lr=0.1, max_iter=3, max_eval=4)])
+def test_lbfgs_matches_pytorch(kw):
+    rng = np.random.default_rng(0)
+    w0 = rng.standard_normal((3, 2))
+    x = rng.standard_normal((6, 3))
+    y = rng.standard_normal((6, 2))
+    res = []
+    for lib in (ember, torch):
+        w = lib.nn.Parameter(lib.tensor(w0))
+        xs, ys = lib.tensor(x), lib.tensor(y)
+        opt = lib.optim.LBFGS([w], **kw)
+
+        def closure():
+            opt.zero_grad()
+            loss = ((lib.tanh(xs @ w) - ys) ** 2).mean() + 0.01 * (w ** 4).sum()
+            loss.backward()
+            return loss
+
+        traj = []
+        for _ in range(4):
+            traj.append(float(opt.step(closure)))
+        res.append((np.array(traj), w.detach().numpy().copy(), opt.state[w]["func_evals"]))
+    np.testing.assert_allclose(res[0][0], res[1][0], rtol=1e-9)
+    np.testing.assert_allclose(res[0][1], res[1][1], rtol=1e-8, atol=1e-10)
+    assert res[0][2] == res[1][2]
