@@ -1062,3 +1062,18 @@ def test_wrapping_and_scalar_argument_rules():
             ex = np.asarray(x, dtype=dx) if dx and isinstance(x[0], float) else np.asarray(x)
             ey = np.asarray(y, dtype=dy) if dy and isinstance(y[0], float) else np.asarray(y)
             _same_outcome(ember.ldexp, torch.ldexp, [ex, ey])
+
+
+def test_inplace_checks_output_before_kernel():
+    b = ember.tensor([True, False, True])
+    with pytest.raises(RuntimeError, match="can't be cast"):
+        b.bitwise_and_(ember.tensor([1.0, 2.0, 3.0], dtype=ember.float16))
+    for name in ("remainder_", "fmod_", "floor_divide_", "gcd_", "bitwise_left_shift_", "nextafter_"):
+        with pytest.raises(RuntimeError, match="doesn't match the broadcast shape"):
+            getattr(b, name)(ember.ones(2, 3, dtype=ember.bool))
+    f = ember.tensor([0.0, 1.5])
+    f.logical_and_(ember.tensor([True, True]))
+    assert f._data.tolist() == [0.0, 1.0]
+    b2 = ember.tensor([True, True])
+    b2.logical_or_(ember.tensor([0.0, 0.0]))
+    assert b2._data.tolist() == [True, True]

@@ -228,11 +228,26 @@ def _broadcast_inplace_check(s, r):
                            f"{list(np.broadcast_shapes(ss, rs))}")
 
 
+def _inplace_precheck(self, operands, dtype_check=True):
+    """PyTorch checks an in-place op's output before its kernel: the operands must broadcast
+    to ``self``'s shape, and their promoted dtype must cast to ``self``'s."""
+    d = self._data
+    for o in operands:
+        if isinstance(o, Tensor) and o._data.shape != d.shape:
+            _broadcast_inplace_check(self, o)
+    if dtype_check and operands:
+        dt = D.result_type(self, *[o for o in operands if isinstance(o, (Tensor,) + _SCALARS)])
+        if dt._cat > D.NP2DT[d.dtype]._cat:
+            from ._util import check_cast
+            check_cast(dt.np, d.dtype)
+
+
 def _inplace(fn, name=None):
     """The in-place form ``t.name_(...)`` of out-of-place ``fn``."""
     def method(self, *args, **kw):
         others = [x for x in args if isinstance(x, Tensor)]
         others += [x for x in kw.values() if isinstance(x, Tensor)]
+        _inplace_precheck(self, others)
 
         def f(s):
             r = fn(s, *args, **kw)
@@ -2326,6 +2341,8 @@ def _invert(self):
 
 def _inplace_logical(fn):
     def method(self, other):
+        _inplace_precheck(self, (other,), dtype_check=not fn.__name__.startswith("logical"))
+
         def f(s):
             r = fn(s, other)
             _broadcast_inplace_check(s, r)
