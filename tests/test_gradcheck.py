@@ -223,3 +223,13 @@ def test_gradcheck_under_no_grad_still_checks_inputs():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert gradcheck(lambda x: (x ** 2).sum(), (t64(3),))
+
+
+def test_zero_dim_and_empty_inputs():
+    x = ember.tensor(0.7, dtype=ember.float64, requires_grad=True)
+    e = ember.zeros(0, 3, dtype=ember.float64, requires_grad=True)
+    y = t64(2)
+    assert gradcheck(ember.sin, (x,)) and gradgradcheck(ember.sin, (x,))
+    assert gradcheck(lambda a: a * 2, (e,)) and gradcheck(lambda a: a.sum(), (e,))
+    assert gradcheck(lambda a, b: a * 2, (x, y))          # an unused input: zero Jacobian
+    assert gradcheck(lambda a, b: (a * b).sum(), (x, y))

@@ -46,7 +46,7 @@ def _check_inputs(inputs):
                               "point or complex. This check will likely fail if all the inputs are "
                               "not of double precision floating point or complex. ", stacklevel=3)
             d = t._data
-            if any(st == 0 and sz > 1 for st, sz in zip(d.strides, d.shape)):
+            if d.size and any(st == 0 and sz > 1 for st, sz in zip(d.strides, d.shape)):
                 raise RuntimeError(
                     f"The {idx}th input has a dimension with stride 0. gradcheck only supports "
                     "inputs that are non-overlapping to be able to compute the numerical gradients "
