@@ -87,6 +87,9 @@ CASES = {
     "unfold_step": (lambda L, a: a.unfold(0, 3, 2), [(8,)]),
     "unfold_0d": (lambda L, a: a.unfold(0, 1, 1), [()]),
     "as_strided": (lambda L, a: L.as_strided(a, (3, 2), (1, 2), 1), [(8,)]),
+    "as_strided_default_offset": (lambda L, a: a[2:].as_strided((2, 2), (2, 1)) * 1, [(8,)]),
+    "as_strided_noncontig": (lambda L, a: L.as_strided(a.view(2, 4).t(), (2, 3), (4, 1), 1), [(8,)]),
+    "as_strided_double": (lambda L, a: L.as_strided(a, (4,), (2,)) ** 2, [(8,)]),
 }
 
 
@@ -192,7 +195,9 @@ def test_second_order():
     a = A(3, 4)
     for L in (torch, ember):
         w = L.tensor(a, requires_grad=True)
-        y = (L.cat([w, w.flip(1)]).roll(1, 0).tril() ** 3).sum() + w.diagonal().pow(3).sum()
+        y = (L.cat([w, w.flip(1)]).roll(1, 0).tril() ** 3).sum() + w.diagonal().pow(3).sum() + \
+            (w.unfold(1, 2, 1) ** 3).sum() + (w.as_strided((2, 2), (1, 2), 1) ** 3).sum() + \
+            (w.repeat_interleave(L.tensor([1, 0, 2]), 0) ** 3).sum()
         g, = L.autograd.grad(y, w, create_graph=True)
         g.sum().backward()
         if L is torch:
@@ -260,6 +265,7 @@ ERRORS = {
     "unfold_big": (lambda L, a: a.unfold(0, 5, 1), [(3,)]),
     "unfold_step": (lambda L, a: a.unfold(0, 2, 0), [(3,)]),
     "unfold_dim": (lambda L, a: a.unfold(1, 1, 1), [(3,)]),
+    "as_strided_oob": (lambda L, a: a.as_strided((3, 3), (3, 1), 1), [(8,)]),
 }
 
 

@@ -1010,65 +1010,90 @@ def unfold(self, dimension, size, step):
 
 
 def as_strided(input, size, stride, storage_offset=None):
-    """A view with explicit sizes and element strides over ``input``'s memory.
+    """A view with explicit sizes and element strides over ``input``'s storage.
 
     >>> ember.as_strided(ember.arange(4.), (2, 2), (1, 1))
     tensor([[0., 1.],
             [1., 2.]])
     """
-    raise_ = False
-    if raise_:
-        raise NotImplementedError
-    return _view_result(AsStrided, input, lambda x, a=(tuple(size), tuple(stride), storage_offset):
-                        as_strided(x, *a), tuple(int(s) for s in size), tuple(int(s) for s in stride),
-                        storage_offset)
+    size = tuple(int(s) for s in size)
+    stride = tuple(int(s) for s in stride)
+    if len(size) != len(stride):
+        raise RuntimeError(f"mismatch in length of strides and shape")
+    if builtins.any(s < 0 for s in stride):
+        raise RuntimeError("as_strided: Negative strides are not supported at the moment, got strides: "
+                           f"{list(stride)}")
+    off = None if storage_offset is None else int(storage_offset)
+    return _view_result(AsStrided, input, lambda x, a=(size, stride, off): as_strided(x, *a), size, stride, off)
+
+
+def _storage(a):
+    """The array owning ``a``'s memory, flattened (PyTorch's storage)."""
+    b = a
+    while isinstance(b.base, np.ndarray):
+        b = b.base
+    if not b.flags.c_contiguous or b.dtype != a.dtype:
+        if a.flags.c_contiguous:
+            return a.reshape(-1), 0
+        raise NotImplementedError("ember: as_strided on this tensor's memory layout is not supported "
+                                  "(call .contiguous() first)")
+    flat = b.reshape(-1)
+    it = a.itemsize
+    return flat, ((a.__array_interface__["data"][0] - b.__array_interface__["data"][0]) // it if it else 0)
+
+
+def _positions(shape, strides, off):
+    idx = np.full(shape, off, dtype=np.int64)
+    for d, (n, s) in enumerate(zip(shape, strides)):
+        sh = [1] * len(shape)
+        sh[d] = n
+        idx = idx + (np.arange(n, dtype=np.int64) * s).reshape(sh)
+    return idx
 
 
 class AsStrided(Op):
     @staticmethod
     def forward(ctx, a, size, stride, offset):
-        if ctx is not None:
-            ctx.args, ctx.shape = (size, stride, offset), a.shape
-        if not a.flags.c_contiguous:
-            raise NotImplementedError("ember: as_strided on a non-contiguous tensor is not supported "
-                                      "(call .contiguous() first)")
+        flat, a_off = _storage(a)
         it = a.itemsize
-        off = 0 if offset is None else int(offset)
-        need = off + 1 + builtins.sum((n - 1) * s for n, s in zip(size, stride) if n > 0)
+        off = a_off if offset is None else offset
+        need = off + 1 + builtins.sum((n - 1) * s for n, s in zip(size, stride))
         if builtins.any(n == 0 for n in size):
-            return np.empty(size, dtype=a.dtype)
-        if need > a.size:
+            out = np.empty(size, dtype=a.dtype)
+        elif need > flat.size:
             raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset "
                                f"{off}, and itemsize {it} requiring a storage size of {need * it} are out "
-                               f"of bounds for storage of size {a.size * it}")
-        flat = a.reshape(-1)[off:]
-        return np.lib.stride_tricks.as_strided(flat, size, tuple(s * it for s in stride))
+                               f"of bounds for storage of size {flat.size * it}")
+        else:
+            out = np.lib.stride_tricks.as_strided(flat[off:], size, tuple(s * it for s in stride))
+        if ctx is not None:
+            in_pos = _positions(a.shape, tuple(s // it for s in a.strides), a_off)
+            ctx.remap = (_positions(size, stride, off).reshape(-1), in_pos.reshape(-1), flat.size, a.shape)
+        return out
 
     @staticmethod
     def backward(ctx, g):
-        return apply_op(AsStridedGrad, (g,), ctx.shape, *ctx.args)
+        src, dst, n, shape = ctx.remap
+        return apply_op(StorageRemap, (g,), src, dst, n, shape)
 
 
-class AsStridedGrad(Op):
-    _name = "AsStridedBackwardBackward0"
+class StorageRemap(Op):
+    """Scatter-add a tensor into a storage-sized buffer at ``src`` positions, read it at ``dst``:
+    the gradient of ``as_strided`` (and, with src/dst swapped, its own gradient)."""
+
+    _name = "AsStridedBackward0"
 
     @staticmethod
-    def forward(ctx, g, shape, size, stride, offset):
+    def forward(ctx, g, src, dst, n, shape):
         if ctx is not None:
-            ctx.args = (size, stride, offset)
-        out = np.zeros(int(np.prod(shape)), dtype=g.dtype)
-        off = 0 if offset is None else int(offset)
-        idx = np.full(size, off, dtype=np.int64)
-        for d, (n, s) in enumerate(zip(size, stride)):
-            sh = [1] * len(size)
-            sh[d] = n
-            idx = idx + (np.arange(n) * s).reshape(sh)
-        np.add.at(out, idx.reshape(-1), g.reshape(-1))
-        return out.reshape(shape)
+            ctx.args = (dst, src, n, g.shape)
+        buf = np.zeros(n, dtype=g.dtype)
+        np.add.at(buf, src, g.reshape(-1))
+        return buf[dst].reshape(shape)
 
     @staticmethod
     def backward(ctx, gg):
-        return as_strided(gg.contiguous(), *ctx.args)
+        return apply_op(StorageRemap, (gg,), *ctx.args)
 
 
 TENSOR_METHODS = {
