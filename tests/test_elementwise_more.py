@@ -1077,3 +1077,87 @@ def test_inplace_checks_output_before_kernel():
     b2 = ember.tensor([True, True])
     b2.logical_or_(ember.tensor([0.0, 0.0]))
     assert b2._data.tolist() == [True, True]
+
+
+# ---------------------------------------------------------------- first and second derivatives vs torch
+def _dom(name, shape, rng):
+    if name in ("log2", "log10", "lgamma", "digamma", "acosh"):
+        return rng.uniform(1.1, 3, shape)
+    if name in ("asin", "acos", "atanh", "erfinv", "logit"):
+        return rng.uniform(0.05, 0.95, shape)
+    if name == "log1p":
+        return rng.uniform(-0.5, 2, shape)
+    return rng.uniform(-2, 2, shape)
+
+
+def _grads_up_to_2(lib, fn, xs):
+    ts = [lib.tensor(x, requires_grad=True) for x in xs]
+    y = fn(lib, *ts)
+    w = lib.tensor(np.linspace(0.5, 1.5, int(np.prod(tuple(y.shape)))).reshape(tuple(y.shape)))
+    g = lib.autograd.grad((y * w).sum(), ts, create_graph=True, allow_unused=True)
+    out = [y.detach()] + [None if gi is None else gi.detach() for gi in g]
+    live = [gi for gi in g if gi is not None and gi.requires_grad]
+    if live:
+        s = sum((gi * gi).sum() for gi in live)
+        out += [None if x is None else x.detach() for x in lib.autograd.grad(s, ts, allow_unused=True)]
+    return out
+
+
+def _check_grads_up_to_2(fn, xs):
+    a, b = _grads_up_to_2(ember, fn, xs), _grads_up_to_2(torch, fn, xs)
+    assert len(a) == len(b)
+    for x, y in zip(a, b):
+        xn = None if x is None else np.asarray(x._data)
+        yn = None if y is None else y.numpy()
+        if xn is None and yn is None:
+            continue
+        xn = np.zeros_like(yn) if xn is None else xn
+        yn = np.zeros_like(xn) if yn is None else yn
+        np.testing.assert_allclose(xn, yn, rtol=1e-6, atol=1e-8, equal_nan=True)
+
+
+_GG_UNARY = ["exp2", "expm1", "log2", "log10", "log1p", "tan", "asin", "acos", "atan", "sinh", "cosh",
+             "asinh", "acosh", "atanh", "erf", "erfc", "erfinv", "sinc", "deg2rad", "rad2deg", "logit",
+             "lgamma", "digamma", "frac", "nan_to_num", "sign", "floor", "round", "trunc"]
+_GG_BINARY = ["maximum", "minimum", "fmax", "fmin", "atan2", "hypot", "logaddexp", "logaddexp2",
+              "remainder", "fmod", "copysign", "xlogy", "float_power"]
+
+
+@pytest.mark.parametrize("name", _GG_UNARY)
+def test_second_derivatives_unary(name):
+    rng = np.random.default_rng(7)
+    for shape in ((3,), (), (2, 3)):
+        _check_grads_up_to_2(lambda L, x: getattr(L, name)(x), [_dom(name, shape, rng)])
+
+
+@pytest.mark.parametrize("name", _GG_BINARY)
+def test_second_derivatives_binary_broadcast(name):
+    rng = np.random.default_rng(8)
+    for s1, s2 in (((3,), (3,)), ((2, 3), (3,)), ((), (2, 1)), ((2, 1), (1, 3))):
+        a, b = rng.uniform(-2, 2, s1), rng.uniform(-2, 2, s2)
+        if name in ("xlogy", "float_power"):
+            a, b = (np.abs(a) + 0.1 if name == "float_power" else a), np.abs(b) + 0.2
+        _check_grads_up_to_2(lambda L, x, y: getattr(L, name)(x, y), [a, b])
+
+
+@pytest.mark.parametrize("case", ["clamp", "clamp_min", "where", "lerp", "addcmul", "addcdiv",
+                                  "mvlgamma", "polygamma", "frexp", "clamp_t", "lerp_t",
+                                  "addcmul_t", "where_t", "ldexp"])
+def test_second_derivatives_other(case):
+    rng = np.random.default_rng(9)
+    one = {"clamp": lambda L, x: L.clamp(x, -0.5, 0.5), "clamp_min": lambda L, x: L.clamp_min(x, 0.1),
+           "where": lambda L, x: L.where(x > 0, x * x, x), "lerp": lambda L, x: L.lerp(x, x * 2, 0.3),
+           "addcmul": lambda L, x: L.addcmul(x, x, x, value=0.5),
+           "addcdiv": lambda L, x: L.addcdiv(x, x, x * x + 1, value=2),
+           "mvlgamma": lambda L, x: L.mvlgamma(x.abs() + 2, 3),
+           "polygamma": lambda L, x: L.polygamma(2, x.abs() + 1),
+           "frexp": lambda L, x: L.frexp(x)[0],
+           "ldexp": lambda L, x: L.ldexp(x, L.tensor(np.array([1, 2, 3])))}
+    three = {"clamp_t": lambda L, x, lo, hi: L.clamp(x, lo, hi), "lerp_t": lambda L, x, e, w: L.lerp(x, e, w),
+             "addcmul_t": lambda L, x, a, b: L.addcmul(x, a, b, value=-1.5),
+             "where_t": lambda L, x, y, z: L.where(x > z, x, y)}
+    if case in one:
+        _check_grads_up_to_2(one[case], [rng.uniform(-2, 2, (2, 3))])
+    else:
+        _check_grads_up_to_2(three[case], [rng.uniform(-2, 2, (2, 3)), rng.uniform(-2, 0, (3,)),
+                                           rng.uniform(0, 2, (2, 1))])
