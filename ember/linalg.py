@@ -237,8 +237,7 @@ class LinalgSlogdet(Op):
         sign = np.asarray(sign, dtype=a.dtype)
         logabs = np.asarray(logabs, dtype=a.real.dtype)
         ctx.save_for_backward(a)
-        ctx.mark_non_differentiable(sign)
-        return sign, logabs
+        return sign, logabs   # sign's gradient is zero (PyTorch still lets it require grad)
 
     @staticmethod
     def backward(ctx, gs, gl):
@@ -811,6 +810,18 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None):
     return _out(_wrap(np.asarray((s > tol).sum(-1), dtype=np.int64)), out)
 
 
+class MatrixPowerZero(Op):
+    _name = "CopyBackwards"
+
+    @staticmethod
+    def forward(ctx, a):
+        return np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape).copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * 0
+
+
 def matrix_power(A, n, *, out=None):
     """``A`` to the integer power ``n`` (negative powers invert first; ``n = 0`` gives I).
 
@@ -821,9 +832,8 @@ def matrix_power(A, n, *, out=None):
     if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
         raise RuntimeError(f"linalg.matrix_power: A must be batches of square matrices, but they are "
                            f"{A.shape[-2] if A.ndim > 1 else 1} by {A.shape[-1] if A.ndim else 1} matrices")
-    if n == 0:
-        e = np.broadcast_to(np.eye(A.shape[-1], dtype=A._data.dtype), A.shape).copy()
-        return _out(_wrap(e), out)
+    if n == 0:  # the identity; its gradient is zero, but it stays in the graph as in PyTorch
+        return _out(_apply(MatrixPowerZero, (A,)), out)
     if n < 0:
         A = inv(A)
         n = -n

@@ -1808,15 +1808,9 @@ known_bug({"index_select"}, "errors",
           "('INDICES element is out of DATA bounds, id=5 axis_dim=4')")
 known_bug({"cat"}, "parity_grad",
           "cat([float32[3], float32[0]]): the gradient of the empty float32 input is float64 (torch float32)")
-known_bug({"heaviside", "nextafter", "unique", "unique_consecutive", "slogdet"}, "parity_requires_grad",
+known_bug({"heaviside", "nextafter", "unique", "unique_consecutive"}, "parity_requires_grad",
           "divergence: torch marks this output requires_grad although its gradient is not implemented "
-          "(heaviside, nextafter, unique) or zero (slogdet's sign); ember's output does not require grad")
-known_bug({"matrix_power"}, "parity_requires_grad", "see grad: matrix_power(A, 0) output does not require grad")
-known_bug({"matrix_power"}, "grad",
-          "matrix_power(A, 0) of A requiring grad returns a tensor without grad (requires_grad False); "
-          "torch's output requires grad (gradient zero)")
-known_bug({"matrix_power"}, "gradgrad", "see grad: matrix_power(A, 0) output does not require grad")
-known_bug({"matrix_power"}, "parity_grad", "see grad: matrix_power(A, 0) output does not require grad")
+          "(heaviside, nextafter, unique); ember's output does not require grad")
 
 
 # --------------------------------------------------------------------------- the active table
