@@ -651,3 +651,31 @@ def test_empty_tensor_backward():
         x = m.ones(0, 3, requires_grad=True)
         (x * 2).sum().backward()
         assert tuple(x.grad.shape) == (0, 3)
+
+
+def test_node_hooks_and_prehooks():
+    res = []
+    for m in (ember, torch):
+        x = m.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 3
+        z = y.exp()
+        log = []
+        h1 = y.grad_fn.register_hook(
+            lambda gi, go: log.append(([g is None for g in gi], [g.detach().clone() for g in go])))
+        h2 = y.grad_fn.register_prehook(lambda go: (go[0] * 2,))
+        acc = y.grad_fn.next_functions[0][0]
+        assert acc.variable is x and acc.name() == "torch::autograd::AccumulateGrad"
+        h3 = acc.register_hook(lambda gi, go: log.append((len(gi), go[0].detach().clone())))
+        h4 = acc.register_prehook(lambda go: (go[0] + 1,))
+        z.sum().backward()
+        res.append((log, x.grad.clone()))
+        for h in (h1, h2, h3, h4):
+            h.remove()
+        x.grad = None
+        (x * 3).sum().backward()
+        assert x.grad.tolist() == [3.0, 3.0]
+    (le, ge), (lt, gt) = res
+    close(ge, gt)
+    assert le[0][0] == lt[0][0] and le[1][0] == lt[1][0] == 0
+    close(le[0][1][0], lt[0][1][0])
+    close(le[1][1], lt[1][1])

@@ -172,7 +172,10 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                     run = False
             if node.__class__ is AccumulateGrad:
                 if run and accumulate and (capture is None or (id(node), 0) in capture):
-                    _accumulate(node.variable, grads[0], create_graph)
+                    if node._pre_hooks or node._hooks:
+                        _accumulate_node_hooks(node, grads, create_graph)
+                    else:
+                        _accumulate(node.variable, grads[0], create_graph)
                 continue
             outs = None
             if run:
@@ -259,6 +262,19 @@ def _output_hooks(node, grads, create_graph):
                     t.grad = g if create_graph else g.detach().clone()
                 else:
                     t.grad = t.grad + g if create_graph else (t.grad + g).detach()
+
+
+def _accumulate_node_hooks(node, grads, create_graph):
+    """An AccumulateGrad node with hooks of its own: pre-hooks, accumulate, then hooks."""
+    if node._pre_hooks:
+        for h in list(node._pre_hooks.values()):
+            r = h(tuple(grads))
+            if r is not None:
+                grads = list(r)
+    _accumulate(node.variable, grads[0], create_graph)
+    if node._hooks:
+        for h in list(node._hooks.values()):
+            h((), tuple(grads))
 
 
 def _hooked(hook, g, r):
