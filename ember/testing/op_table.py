@@ -1776,9 +1776,15 @@ def reduce_0d(name, ref, dtypes=FLOAT, **kw):
         call=_default_call(name), needs=(name,), dtypes=dtypes, **kw)
 
 
-_BUG_0D = {"*": "reduce over dim=0 of a 0-d tensor raises numpy AxisError/IndexError (torch allows it)"}
-reduce_0d("sum", _np_sum, dtypes=NUM, xfail=_BUG_0D)
-reduce_0d("mean", _np_reduce(np.mean), xfail=_BUG_0D)
+reduce_0d("sum", _np_sum, dtypes=NUM)
+reduce_0d("mean", _np_reduce(np.mean))
+for _n in ("prod", "amax", "amin", "logsumexp", "nansum", "nanmean"):
+    reduce_0d(_n, lambda x, dim, keepdim=False: x.copy())
+for _n in ("all", "any"):
+    reduce_0d(_n, lambda x, dim, keepdim=False: x.astype(bool), dtypes=ALL, grad=False)
+for _n in ("max", "min", "median"):
+    reduce_0d(_n, lambda x, dim, keepdim=False: (x.copy(), np.zeros((), np.int64)))
+del _n
 
 
 def known_bug(names, check, reason):
