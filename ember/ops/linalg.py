@@ -7,6 +7,7 @@ stays float32); each backward is a couple of matmuls written in Tensor ops.
 tensor([[4., 4., 4.],
         [4., 4., 4.]])
 """
+import functools
 import string
 
 from ._util import np, D, Tensor, _wrap, Op, apply_op, _state, norm_dim
@@ -561,6 +562,7 @@ def chain_matmul(*matrices, out=None):
 _LETTERS = string.ascii_letters
 
 
+@functools.lru_cache(maxsize=512)
 def _parse_einsum(eq, shapes):
     """Explicit form of an einsum equation: (input subscripts, output subscripts), no ellipsis."""
     eq = eq.replace(" ", "")
@@ -617,11 +619,13 @@ def _parse_einsum(eq, shapes):
                 raise RuntimeError(f"einsum(): subscript {c} has size {n} for operand {i} which does not "
                                    f"broadcast with previously seen size {m}")
             sizes[c] = max(m, n) if n != 1 else m
-    return out_subs, rhs
+    return tuple(out_subs), rhs
 
 
 def _einsum_np(eq, arrays):
-    if len(arrays) > 1:
+    # optimize=True routes contractions through BLAS (tensordot) but costs ~40 us of planning:
+    # worth it for big operands or chains, not for tiny ones
+    if len(arrays) > 2 or (len(arrays) == 2 and max(a.size for a in arrays) > 4096):
         r = np.einsum(eq, *arrays, optimize=True)
     else:
         r = np.einsum(eq, *arrays)
@@ -696,7 +700,7 @@ def einsum(*args):
     for o in ops:
         if not isinstance(o, Tensor):
             raise TypeError(f"einsum(): expected Tensor operands, got {type(o).__name__}")
-    subs, out = _parse_einsum(eq, [o.shape for o in ops])
+    subs, out = _parse_einsum(eq, tuple([o._data.shape for o in ops]))
     if ops:
         dt = ops[0]._data.dtype
         for o in ops[1:]:
