@@ -66,6 +66,11 @@ CASES = {
     "take_along_dim": (lambda L, a: a.take_along_dim(L.tensor([[0], [2]]), 1), [(2, 3)]),
     "take_along_dim_bcast": (lambda L, a: L.take_along_dim(a, L.tensor([[1, 0, 1]]), dim=0), [(2, 3)]),
     "take_along_dim_none": (lambda L, a: a.take_along_dim(L.tensor([5, 0, 0])), [(2, 3)]),
+    "take_along_dim_neg": (lambda L, a: a.take_along_dim(L.tensor([[-1], [0]]), 1), [(2, 3)]),
+    "gather_0d": (lambda L, a: a.gather(0, L.tensor(0)), [()]),
+    "scatter_0d": (lambda L, a, v: a.scatter(0, L.tensor(0), v), [(), ()]),
+    "index_select_0d": (lambda L, a: a.index_select(0, L.tensor([0])), [()]),
+    "masked_fill_0d": (lambda L, a: a.masked_fill(L.tensor(True), 1.), [()]),
 }
 
 
@@ -211,6 +216,7 @@ ERRORS = {
     "masked_scatter_few": lambda L, a: a.masked_scatter(L.ones(2, 3, dtype=L.bool), L.ones(2, dtype=a.dtype)),
     "masked_select_float": lambda L, a: a.masked_select(L.ones(2, 3)),
     "take_oob": lambda L, a: a.take(L.tensor([6])),
+    "index_select_0d_many": lambda L, a: a.sum().index_select(0, L.tensor([0, 0])),
     "take_neg_oob": lambda L, a: a.take(L.tensor([-7])),
 }
 

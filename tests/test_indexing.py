@@ -50,6 +50,10 @@ GET = {
     "mixed_none_adv": lambda L: (None, L.tensor([0, 1]), None, slice(1, 3)),
     "ellipsis_adv": lambda L: (Ellipsis, L.tensor([3, 0])),
     "int32_index": lambda L: L.tensor([1, 0], dtype=L.int32),
+    "range": lambda L: range(0, 2),
+    "tensor_in_list": lambda L: [L.tensor(0), 1],
+    "empty_adv": lambda L: L.tensor([], dtype=L.long),
+    "empty_slice": lambda L: slice(2, 1),
 }
 
 

@@ -365,6 +365,8 @@ def index_select(input, dim, index, *, out=None):
     if index._data.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
     ix = index._data.reshape(-1).astype(np.int64, copy=False)
+    if a.ndim == 0 and ix.size != 1:
+        raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {ix.size} value(s)")
     if ix.size and (ix.min() < 0 or ix.max() >= n):
         raise IndexError("index out of range in self")
     return _out(apply_op(IndexSelect, (input,), ix, dim), out)
@@ -378,7 +380,6 @@ class IndexAdd(Op):
         out = a.copy()
         s = src if alpha == 1 else src * np.asarray(alpha, dtype=a.dtype)
         if a.ndim == 0:
-            out.reshape(1)[ix] += s.reshape(-1).sum() if False else 0
             np.add.at(out.reshape(1), ix, s.reshape(-1))
             return out
         np.add.at(np.moveaxis(out, dim, 0), ix, np.moveaxis(np.asarray(s, dtype=a.dtype), dim, 0))
@@ -736,6 +737,9 @@ def take_along_dim(input, indices, dim=None, *, out=None):
     if indices._data.dtype.kind not in "iu":
         raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be int but got "
                            f"{indices.dtype.__repr__().replace('torch.', '')} instead")
+    if (indices._data < 0).any():  # negative indices count from the end, as in PyTorch
+        n = input._data.size if dim is None else input._data.shape[norm_dim(dim, input._data.ndim)]
+        indices = _wrap(np.where(indices._data < 0, indices._data + n, indices._data))
     if dim is None:
         return _out(gather(input.reshape(-1), 0, indices.reshape(-1).long()), out)
     a, ix = input._data, indices._data

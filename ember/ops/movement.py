@@ -419,10 +419,10 @@ def _norm_index(idx, shape=None):
                     out.append(d)
             else:
                 raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-        elif isinstance(i, (list, tuple, np.ndarray)):
+        elif isinstance(i, (list, tuple, np.ndarray, range)):
             try:
                 a = np.asarray([x.item() if isinstance(x, Tensor) else x for x in i]
-                               if isinstance(i, (list, tuple)) else i)
+                               if isinstance(i, (list, tuple, range)) else i)
             except ValueError:
                 raise IndexError("too many indices") from None
             if a.size == 0:

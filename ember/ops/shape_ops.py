@@ -559,6 +559,8 @@ def repeat(self, *sizes):
     tensor([[1, 2, 1, 2],
             [1, 2, 1, 2]])
     """
+    if not sizes:
+        raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
     if len(sizes) == 1 and isinstance(sizes[0], (tuple, list, Tensor)):
         sizes = sizes[0]
     reps = tuple(_ints(sizes) if isinstance(sizes, Tensor) else [int(s) for s in sizes])
