@@ -1794,11 +1794,11 @@ def known_bug(names, check, reason):
             o.xfail.setdefault(check, reason)
 
 
-known_bug({"exp", "tanh", "sigmoid", "sqrt", "rsqrt", "reciprocal", "rpow"}, "gradgrad",
-          "the op saves its output as a plain array, so grad(create_graph=True) has no graph through "
-          "it: the second derivative w.r.t. the input comes out 0")
-
-
+known_bug({"exp", "tanh", "sigmoid", "sqrt", "rsqrt", "reciprocal", "rpow", "pow", "float_power"}, "gradgrad",
+          "0-d inputs only (ember/ops/elementwise.py): an op that saves its output loses it as a graph "
+          "node when the output is 0-d, so grad(exp(x), x, create_graph=True) has no grad_fn and the "
+          "second derivative comes out 0 (x = tensor(0.5, float64)); for pow(a, b) at a=1.3, b=-0.7: "
+          "d/da of dpow/db = 0.6402 (torch 0.5226), d/db = None (torch 0.0573). n-d inputs are right")
 known_bug({"add", "sub", "mul", "div", "div_trunc", "div_floor", "pow", "eq", "ne", "lt", "le", "gt", "ge",
            "float_power"},
           "errors",
@@ -1806,9 +1806,6 @@ known_bug({"add", "sub", "mul", "div", "div_trunc", "div_floor", "pow", "eq", "n
           "RuntimeError")
 
 
-known_bug({"pow", "float_power"}, "gradgrad",
-          "pow's backward uses the saved output as a constant: for a=1.3, b=-0.7 the derivative of "
-          "d pow/d b w.r.t. a is 0.6402 (torch 0.5226) and w.r.t. b is None (torch 0.0573)")
 known_bug({"index_select"}, "errors",
           "index_select(ones(3, 4), 1, tensor([5])) raises IndexError; torch raises RuntimeError "
           "('INDICES element is out of DATA bounds, id=5 axis_dim=4')")
