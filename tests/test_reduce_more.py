@@ -91,6 +91,8 @@ T = (lambda L, x: x.transpose(0, 1))  # a non-contiguous view
 @pytest.mark.parametrize("f", [
     lambda L, x: x.sum(dim=()), lambda L, x: x.mean(()), lambda L, x: x.sum((), keepdim=True),
     lambda L, x: L.sum(x, (0, -1)), lambda L, x: x.mean(-1, True), lambda L, x: x.sum(dtype=L.float64),
+    lambda L, x: L.sum(x, dim=None, keepdim=True), lambda L, x: L.mean(x, None, True),
+    lambda L, x: L.nansum(x, None, True), lambda L, x: L.nanmean(x, None, True),
 ])
 def test_sum_mean(f, dt, tol):
     parity(f, X234, dt)
@@ -533,3 +535,13 @@ def test_quantile_misc():
               lambda L, x: x.quantile(L.ones(2, 2) / 2), lambda L, x: x.quantile(0.5, interpolation="foo"),
               lambda L, x: x.long().quantile(0.5), lambda L, x: x[:0].quantile(0.5)]:
         raises_like(f, X34)
+
+
+@pytest.mark.parametrize("f", [
+    lambda L, x: x.logsumexp(0), lambda L, x: x.logsumexp(-1, keepdim=True), lambda L, x: x.prod(),
+    lambda L, x: x.prod(0), lambda L, x: x.amax(), lambda L, x: x.max(), lambda L, x: x.median(),
+    lambda L, x: x.cumprod(0), lambda L, x: x.cumsum(0), lambda L, x: x.nansum(),
+    lambda L, x: x.std(correction=0), lambda L, x: L.logsumexp(x * x, 0),
+])
+def test_0d_second_order(f):
+    parity(f, 1.5, create_graph=True)

@@ -65,7 +65,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """
     d = input._data
     if dim is None:
-        dims, cls, keepdim = tuple(range(d.ndim)), SumAll, False
+        dims, cls = tuple(range(d.ndim)), (Sum if keepdim else SumAll)
     else:
         dims, cls = reduce_dims(dim, d.ndim), Sum
     npdt = _sum_dtype(d, dtype)
@@ -117,7 +117,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
                            f"floating point or complex dtype. Got: {dn}")
     npdt = D.to_dtype(dtype).np if dtype is not None else None
     if dim is None:
-        dims, cls, keepdim = tuple(range(d.ndim)), MeanAll, False
+        dims, cls = tuple(range(d.ndim)), (Mean if keepdim else MeanAll)
     else:
         dims, cls = reduce_dims(dim, d.ndim), Mean
     if npdt is not None and npdt != d.dtype:

@@ -770,6 +770,7 @@ class _Logsumexp(Op):
             out = np.log(s) + m
         if not keepdim:
             out = np.squeeze(out, axis=dims)
+        out = np.asarray(out)  # 0-d results come back as NumPy scalars
         ctx.save_for_backward(a, out)
         return out
 
@@ -1017,8 +1018,6 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     if dt is not None and dt.np != input._data.dtype:
         input = input.to(dt)
     d = input._data
-    if dim is None:
-        keepdim = False
     dims = reduce_dims(dim, d.ndim)
     if _grad(input):
         return _out1(apply_op(_Nansum, (input,), dims, keepdim, None), out)
@@ -1038,8 +1037,6 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     if dtype is not None:
         input = input.to(dtype)
         d = input._data
-    if dim is None:
-        keepdim = False
     dims = reduce_dims(dim, d.ndim)
     cnt = np.sum(~np.isnan(d), axis=dims, keepdims=keepdim, dtype=d.dtype)
     return _out1(nansum(input, dims, keepdim) / _wrap(np.asarray(cnt, dtype=d.dtype)), out)
