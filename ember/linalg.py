@@ -16,27 +16,17 @@ from ._tensor import Tensor, _wrap
 from .autograd import grad_mode
 from .autograd.function import Op, apply_op
 
-try:
-    from . import return_types as _RT
-except ImportError:  # pragma: no cover - a minimal stand-in
-    import collections as _c
+from . import return_types as _RT
 
-    class _RT:
-        linalg_slogdet = _c.namedtuple("linalg_slogdet", "sign logabsdet")
-        linalg_qr = _c.namedtuple("linalg_qr", "Q R")
-        linalg_svd = _c.namedtuple("linalg_svd", "U S Vh")
-        linalg_eigh = _c.namedtuple("linalg_eigh", "eigenvalues eigenvectors")
-        linalg_eig = _c.namedtuple("linalg_eig", "eigenvalues eigenvectors")
-        linalg_inv_ex = _c.namedtuple("linalg_inv_ex", "inverse info")
-        linalg_cholesky_ex = _c.namedtuple("linalg_cholesky_ex", "L info")
-
+_SolveEx = getattr(_RT, "linalg_solve_ex", None) or _RT.structseq("linalg_solve_ex", ("result", "info"))
 _state = grad_mode._state
 inf = math.inf
 
 __all__ = ["LinAlgError", "norm", "vector_norm", "matrix_norm", "det", "slogdet", "inv", "inv_ex",
            "solve", "solve_triangular", "cholesky", "cholesky_ex", "qr", "svd", "svdvals", "eigh",
            "eigvalsh", "eig", "eigvals", "pinv", "matrix_rank", "matrix_power", "multi_dot", "vecdot",
-           "cross", "matmul", "cond", "lstsq", "matrix_exp", "diagonal"]
+           "cross", "matmul", "cond", "lstsq", "matrix_exp", "diagonal", "lu_factor", "lu", "lu_solve",
+           "solve_ex", "tensorinv", "tensorsolve", "vander"]
 
 
 class LinAlgError(RuntimeError):
@@ -745,6 +735,199 @@ def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
     """
     from .ops.shape_ops import diagonal as d
     return d(A, offset=offset, dim1=dim1, dim2=dim2)
+
+
+# ------------------------------------------------------------------------------ LU
+def _lu_np(a):
+    """Partial-pivoting LU of (..., m, n) arrays, as LAPACK getrf: packed LU and 1-based pivots."""
+    m, n = a.shape[-2:]
+    k = min(m, n)
+    bshape = a.shape[:-2]
+    lu = a.reshape((-1, m, n)).astype(a.dtype, copy=True)
+    B = lu.shape[0]
+    piv = np.zeros((B, k), dtype=np.int32)
+    rows = np.arange(B)
+    for j in range(k):
+        p = j + np.argmax(np.abs(lu[:, j:, j]), axis=1)
+        piv[:, j] = p + 1
+        tmp = lu[rows, j].copy()
+        lu[rows, j] = lu[rows, p]
+        lu[rows, p] = tmp
+        pivot = lu[:, j, j]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scaled = lu[:, j + 1:, j] / pivot[:, None]
+        lu[:, j + 1:, j] = np.where((pivot != 0)[:, None], scaled, lu[:, j + 1:, j])
+        lu[:, j + 1:, j + 1:] -= lu[:, j + 1:, j:j + 1] * lu[:, j:j + 1, j + 1:]
+    return lu.reshape(bshape + (m, n)), piv.reshape(bshape + (k,))
+
+
+def _perm_from_pivots(piv, m):
+    """Row order ``perm`` with ``A[perm] = L U`` from LAPACK pivots."""
+    flat = piv.reshape((-1, piv.shape[-1])) - 1
+    B = flat.shape[0]
+    perm = np.tile(np.arange(m), (B, 1))
+    rows = np.arange(B)
+    for j in range(flat.shape[1]):
+        p = flat[:, j]
+        tmp = perm[rows, j].copy()
+        perm[rows, j] = perm[rows, p]
+        perm[rows, p] = tmp
+    return perm.reshape(piv.shape[:-1] + (m,))
+
+
+def _unpack_np(lu, piv):
+    m, n = lu.shape[-2:]
+    k = min(m, n)
+    L = np.tril(lu[..., :, :k], -1) + np.eye(m, k, dtype=lu.dtype)
+    U = np.triu(lu[..., :k, :])
+    perm = _perm_from_pivots(piv, m)
+    eye = np.eye(m, dtype=lu.dtype)
+    P = np.swapaxes(eye[perm], -1, -2)     # A = P L U
+    return P, L, U
+
+
+def _no_lu_grad(A, name):
+    if A.requires_grad and _state[0]:
+        raise NotImplementedError(f"ember: the derivative of {name} is not implemented")
+
+
+def lu_factor(A, *, pivot=True, out=None):
+    """Packed LU factorisation with partial pivoting: ``(LU, pivots)`` (pivots 1-based, int32).
+
+    >>> ember.linalg.lu_factor(ember.tensor([[1., 2.], [3., 4.]])).pivots
+    tensor([2, 2], dtype=torch.int32)
+    """
+    _check_square(A, "linalg.lu_factor", square=False)
+    if not pivot:
+        raise NotImplementedError("ember: linalg.lu_factor without pivoting is not implemented")
+    _no_lu_grad(A, "linalg.lu_factor")
+    lu, piv = _lu_np(A._data)
+    return _RT.linalg_lu_factor((_wrap(lu), _wrap(piv)))
+
+
+def lu(A, *, pivot=True, out=None):
+    """``(P, L, U)`` with ``A = P L U``, ``L`` unit lower triangular, ``U`` upper triangular.
+
+    >>> P, L, U = ember.linalg.lu(ember.tensor([[1., 2.], [3., 4.]]))
+    >>> (P @ L @ U).tolist()
+    [[1.0, 2.0], [3.0, 4.0]]
+    """
+    _check_square(A, "linalg.lu", square=False)
+    if not pivot:
+        raise NotImplementedError("ember: linalg.lu without pivoting is not implemented")
+    _no_lu_grad(A, "linalg.lu")
+    P, L, U = _unpack_np(*_lu_np(A._data))
+    return _RT.linalg_lu((_wrap(P), _wrap(L), _wrap(U)))
+
+
+def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=None):
+    """``(P, L, U)`` from a packed LU factorisation (``torch.lu_unpack``).
+
+    >>> LU, piv = ember.linalg.lu_factor(ember.tensor([[1., 2.], [3., 4.]]))
+    >>> ember.lu_unpack(LU, piv).L.tolist()
+    [[1.0, 0.0], [0.3333333432674408, 1.0]]
+    """
+    P, L, U = _unpack_np(LU_data._data, LU_pivots._data)
+    return _RT.lu_unpack((_wrap(P), _wrap(L), _wrap(U)))
+
+
+def lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
+    """Solve ``A X = B`` from ``A``'s packed LU factorisation (differentiable in ``LU`` and ``B``).
+
+    >>> A = ember.tensor([[1., 2.], [3., 4.]])
+    >>> LU, piv = ember.linalg.lu_factor(A)
+    >>> ember.linalg.lu_solve(LU, piv, ember.tensor([[5.], [11.]]))
+    tensor([[1.],
+            [2.]])
+    """
+    m = LU.shape[-1]
+    dt = LU._data.dtype
+    P = _wrap(_unpack_np(LU._data, pivots._data)[0])
+    lower = _wrap(np.tril(np.ones((m, m), dtype=dt), -1))
+    L = LU * lower + _wrap(np.eye(m, dtype=dt))
+    U = LU * _wrap(np.triu(np.ones((m, m), dtype=dt)))
+    if not left:   # X A = B  <=>  A^T X^T = B^T
+        return _out(lu_solve(LU, pivots, B.mT, left=True, adjoint=not adjoint).mT, out)
+    if adjoint:    # A^T X = B with A^T = U^T L^T P^T
+        y = _solve_mat(U.mT, B)
+        z = _solve_mat(L.mT, y)
+        return _out(P @ z, out)
+    y = _solve_mat(L, P.mT @ B)
+    return _out(_solve_mat(U, y), out)
+
+
+def solve_ex(A, B, *, left=True, check_errors=False, out=None):
+    """``solve`` and an int32 ``info`` (0 on success).
+
+    >>> ember.linalg.solve_ex(ember.eye(2), ember.ones(2)).info
+    tensor(0, dtype=torch.int32)
+    """
+    try:
+        X = solve(A, B, left=left)
+        info = np.zeros(A.shape[:-2], dtype=np.int32)
+    except LinAlgError:
+        if check_errors:
+            raise
+        a = A._data.reshape((-1,) + A.shape[-2:])
+        info = np.array([_first_zero_pivot(x) for x in a], dtype=np.int32).reshape(A.shape[:-2])
+        X = _wrap(np.full(np.broadcast_shapes(A.shape[:-1], B.shape) if B.ndim == 1 else B.shape, np.nan,
+                          dtype=A._data.dtype))
+    return _SolveEx((X, _wrap(info)))
+
+
+# ---------------------------------------------------------------- tensor versions
+def tensorinv(A, ind=2, *, out=None):
+    """Inverse for ``tensordot``: ``tensordot(tensorinv(A, ind), A, ind)`` is the identity.
+
+    >>> ember.linalg.tensorinv(ember.eye(4).reshape(4, 2, 2), ind=1).shape
+    torch.Size([2, 2, 4])
+    """
+    if ind <= 0:
+        raise RuntimeError(f"Expected a strictly positive integer for 'ind', but got {ind}")
+    out_shape = tuple(A.shape[ind:]) + tuple(A.shape[:ind])
+    rows = math.prod(A.shape[:ind])
+    cols = math.prod(A.shape[ind:])
+    if rows != cols:
+        raise RuntimeError(f"Expected self to satisfy the requirement prod(self.shape[ind:]) == "
+                           f"prod(self.shape[:ind]), but got {cols} != {rows}")
+    return _out(inv(A.reshape(rows, cols)).reshape(out_shape), out)
+
+
+def tensorsolve(A, B, dims=None, *, out=None):
+    """``X`` with ``tensordot(A, X, X.ndim) = B``.
+
+    >>> ember.linalg.tensorsolve(ember.eye(6).reshape(6, 2, 3), ember.ones(6)).shape
+    torch.Size([2, 3])
+    """
+    if dims is not None:
+        nd = A.ndim
+        dims = [d % nd for d in dims]
+        A = A.permute([d for d in range(nd) if d not in dims] + dims)
+    x_shape = tuple(A.shape[B.ndim:])
+    n = math.prod(x_shape)
+    X = solve(A.reshape(-1, n), B.reshape(-1))
+    return _out(X.reshape(x_shape), out)
+
+
+def vander(x, *, N=None):
+    """Vandermonde matrix with increasing powers ``x^0, x^1, ..., x^(N-1)`` in the last dim.
+
+    >>> ember.linalg.vander(ember.tensor([1, 2, 3]))
+    tensor([[1, 1, 1],
+            [1, 2, 4],
+            [1, 3, 9]])
+    """
+    if x.ndim == 0:
+        raise RuntimeError("linalg.vander: x must have at least one dimension")
+    n = x.shape[-1] if N is None else N
+    if n <= 1:
+        raise RuntimeError("N must be greater than 1.")
+    from .ops.shape_ops import cat
+    xc = x.unsqueeze(-1)
+    cols = [_wrap(np.ones(xc.shape, dtype=xc._data.dtype))]
+    for _ in range(n - 1):
+        cols.append(cols[-1] * xc)
+    return cat(cols, -1)
 
 
 # -------------------------------------------------------------- pinv, rank, powers

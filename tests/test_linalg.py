@@ -570,3 +570,46 @@ def test_float32_stays_float32():
         assert r.dtype == ember.float32
     (a @ a).sum().backward()
     assert a.grad.dtype == ember.float32
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("shape", [(3, 3), (4, 3), (3, 5), (2, 4, 4)])
+def test_lu_family(shape, dt):
+    a = rand(*shape, dt=dt)
+    LU, piv = ember.linalg.lu_factor(ember.tensor(a))
+    tLU, tpiv = torch.linalg.lu_factor(torch.tensor(a))
+    _close(LU, tLU, dt)
+    _close(piv, tpiv, dt)
+    for e, t in zip(ember.linalg.lu(ember.tensor(a)), torch.linalg.lu(torch.tensor(a))):
+        _close(e, t, dt)
+    for e, t in zip(ember.lu_unpack(LU, piv), torch.lu_unpack(tLU, tpiv)):
+        _close(e, t, dt)
+    if shape[-1] == shape[-2]:
+        n = shape[-1]
+        b = rand(*shape[:-2], n, 2, dt=dt)
+        for left, adjoint in [(True, False), (True, True), (False, False)]:
+            bb = b if left else np.swapaxes(b, -1, -2).copy()
+            check(lambda lu_, b_: ember.linalg.lu_solve(lu_, piv, b_, left=left, adjoint=adjoint),
+                  lambda lu_, b_: torch.linalg.lu_solve(lu_, tpiv, b_, left=left, adjoint=adjoint),
+                  LU.numpy(), bb, dt=dt)
+    x = ember.tensor(a, requires_grad=True)
+    with pytest.raises(NotImplementedError, match="linalg.lu_factor"):
+        ember.linalg.lu_factor(x)
+
+
+def test_solve_ex_tensorinv_tensorsolve_vander():
+    r = ember.linalg.solve_ex(ember.eye(2), ember.ones(2))
+    assert repr(r) == repr(torch.linalg.solve_ex(torch.eye(2), torch.ones(2)))
+    bad = ember.linalg.solve_ex(ember.tensor([[1., 2.], [2., 4.]]), ember.ones(2))
+    assert int(bad.info) == int(torch.linalg.solve_ex(torch.tensor([[1., 2.], [2., 4.]]), torch.ones(2)).info)
+    a = rand(4, 2, 2) + np.eye(4).reshape(4, 2, 2) * 3
+    check(lambda x: ember.linalg.tensorinv(x, ind=1), lambda x: torch.linalg.tensorinv(x, ind=1), a)
+    A, B = rand(6, 2, 3) + np.eye(6).reshape(6, 2, 3) * 3, rand(6)
+    check(ember.linalg.tensorsolve, torch.linalg.tensorsolve, A, B)
+    A2 = rand(2, 3, 6) + np.eye(6).reshape(2, 3, 6) * 3
+    check(lambda x, y: ember.linalg.tensorsolve(x, y, dims=(0, 1)),
+          lambda x, y: torch.linalg.tensorsolve(x, y, dims=(0, 1)), A2, B)
+    check(ember.linalg.vander, torch.linalg.vander, rand(2, 3))
+    check(lambda x: ember.linalg.vander(x, N=5), lambda x: torch.linalg.vander(x, N=5), rand(3))
+    _close(ember.linalg.vander(ember.tensor([1, 2, 3])), torch.linalg.vander(torch.tensor([1, 2, 3])))
+    same_error(lambda: ember.linalg.vander(ember.ones(2), N=1), lambda: torch.linalg.vander(torch.ones(2), N=1))

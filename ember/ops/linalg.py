@@ -15,7 +15,7 @@ from ._util import np, D, Tensor, _wrap, Op, apply_op, _state, norm_dim
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", "addmm", "addmv",
            "addbmm", "baddbmm", "addr", "einsum", "tensordot", "kron", "cross", "cdist", "chain_matmul",
            "det", "logdet", "slogdet", "inverse", "pinverse", "cholesky", "norm", "dist", "matrix_power",
-           "cholesky_solve", "cholesky_inverse", "matrix_exp", "svd", "qr", "pdist", "nuclear_norm"]
+           "cholesky_solve", "cholesky_inverse", "matrix_exp", "svd", "qr", "pdist", "nuclear_norm", "lu_unpack"]
 
 _UPPER = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
           "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
@@ -1070,6 +1070,16 @@ def nuclear_norm(input, dim=None, keepdim=False, *, out=None):
     tensor(5.)
     """
     return _out(_la.matrix_norm(input, "nuc", (-2, -1) if dim is None else dim, keepdim), out)
+
+
+def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=None):
+    """``(P, L, U)`` from a packed LU factorisation, as ``ember.linalg.lu_factor`` returns it.
+
+    >>> P, L, U = ember.lu_unpack(*ember.linalg.lu_factor(ember.tensor([[0., 1.], [1., 0.]])))
+    >>> P.tolist()
+    [[0.0, 1.0], [1.0, 0.0]]
+    """
+    return _la.lu_unpack(LU_data, LU_pivots, unpack_data, unpack_pivots)
 
 
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):

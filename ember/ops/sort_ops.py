@@ -9,15 +9,7 @@ tensor([100.,   1.,  10.])
 """
 from ._util import np, D, Tensor, _wrap, Op, apply_op, _state, norm_dim
 
-try:
-    from .. import return_types as _RT
-except ImportError:  # pragma: no cover - a minimal stand-in
-    import collections as _c
-
-    class _RT:
-        sort = _c.namedtuple("sort", "values indices")
-        topk = _c.namedtuple("topk", "values indices")
-        kthvalue = _c.namedtuple("kthvalue", "values indices")
+from .. import return_types as _RT
 
 __all__ = ["sort", "argsort", "msort", "topk", "kthvalue", "unique", "unique_consecutive",
            "searchsorted", "bucketize", "histc", "bincount"]
