@@ -680,3 +680,60 @@ def test_node_hooks_and_prehooks():
     assert le[0][0] == lt[0][0] and le[1][0] == lt[1][0] == 0
     close(le[0][1][0], lt[0][1][0])
     close(le[1][1], lt[1][1])
+
+
+# -- autograd.functional ----------------------------------------------------------------------
+
+def _functional_results(m, a, b, v2, v3, create_graph=False):
+    F = m.autograd.functional
+    x = m.tensor(a, requires_grad=create_graph)
+    W = m.tensor(b)
+    f1 = lambda x: (W @ x).tanh()                                  # noqa: E731
+    f2 = lambda x: (x.sin() * x ** 2).sum()                        # noqa: E731
+    kw = dict(create_graph=create_graph)
+    return {
+        "jacobian": F.jacobian(f1, x, **kw),
+        "jacobian_tuples": F.jacobian(lambda x, y: (x * y, x.sum() * y), (x, x * 2), **kw),
+        "jacobian_unused": F.jacobian(lambda x, y: x * 2, (x, x), **kw),
+        "hessian": F.hessian(f2, x, **kw),
+        "hessian_tuple": F.hessian(lambda x, y: (x * y.exp()).sum(), (x, x + 1), **kw),
+        "vjp": F.vjp(f1, x, m.tensor(v2), **kw),
+        "jvp": F.jvp(f1, x, m.tensor(v3), **kw),
+        "hvp": F.hvp(f2, x, m.tensor(v3), **kw),
+        "vhp": F.vhp(f2, x, m.tensor(v3), **kw),
+        "vjp_scalar": F.vjp(f2, x, **kw),
+    }
+
+
+def _flat(o):
+    if isinstance(o, (tuple, list)):
+        return [z for p in o for z in _flat(p)]
+    return [o]
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_autograd_functional_matches_torch(rng, create_graph):
+    a, b = rng.standard_normal(3), rng.standard_normal((2, 3))
+    v2, v3 = rng.standard_normal(2), rng.standard_normal(3)
+    e = _functional_results(ember, a, b, v2, v3, create_graph)
+    t = _functional_results(torch, a, b, v2, v3, create_graph)
+    for k in e:
+        fe, ft = _flat(e[k]), _flat(t[k])
+        assert len(fe) == len(ft), k
+        for p, q in zip(fe, ft):
+            close(p, q)
+            assert p.requires_grad == q.requires_grad, k
+
+
+def test_autograd_functional_strict_and_errors():
+    for m in (ember, torch):
+        F = m.autograd.functional
+        x = m.ones(2, dtype=m.float64)
+        with pytest.raises(RuntimeError):
+            F.jacobian(lambda a, b: a * 2, (x, x), strict=True)
+        with pytest.raises(RuntimeError):
+            F.vjp(lambda a: a * 2, x)             # v needed for a non-scalar output
+        with pytest.raises(RuntimeError):
+            F.hessian(lambda a: a * 2, x)         # not a scalar function
+        with pytest.raises(TypeError):
+            F.jacobian(lambda a: a, [1.0, 2.0])
