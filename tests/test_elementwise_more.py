@@ -1160,3 +1160,18 @@ def test_second_derivatives_other(case):
     else:
         _check_grads_up_to_2(three[case], [rng.uniform(-2, 2, (2, 3)), rng.uniform(-2, 0, (3,)),
                                            rng.uniform(0, 2, (2, 1))])
+
+
+def test_heaviside_nextafter_autograd_like_torch():
+    e, t = both([1.0, 0.0, -2.0], np.float64, rg=True)
+    (eo, to) = both([2.0, -1.0, 3.0], np.float64, rg=True)
+    ye, yt = ember.nextafter(e, eo), torch.nextafter(t, to)
+    assert ye.requires_grad and ye.grad_fn.name() == yt.grad_fn.name()
+    ye.sum().backward(), yt.sum().backward()
+    assert_same(e.grad, t.grad)
+    assert (eo.grad is None and to.grad is None) or np.allclose(_np(eo.grad), 0 if to.grad is None else _np(to.grad))
+    he = ember.heaviside(e, ember.tensor([0.5], dtype=ember.float64))
+    ht = torch.heaviside(t, torch.tensor([0.5], dtype=torch.float64))
+    assert he.requires_grad == ht.requires_grad
+    with pytest.raises(RuntimeError, match="derivative for aten::heaviside is not implemented"):
+        he.sum().backward()

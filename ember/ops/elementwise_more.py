@@ -2374,8 +2374,34 @@ def heaviside(input, values, *, out=None):
         raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
     if a.dtype.kind == "c":
         _not_impl("heaviside_cpu", a.dtype)
-    r = np.where(a == 0, v, (a > 0).astype(a.dtype)).astype(a.dtype, copy=False)
-    return _out(_wrap(np.asarray(r)), out)
+    r = np.asarray(np.where(a == 0, v, (a > 0).astype(a.dtype)).astype(a.dtype, copy=False))
+    return _out(apply_op(Heaviside, (input, values), r), out)
+
+
+class Heaviside(Op):
+    """Records the node PyTorch records: the output requires grad, backward is an error."""
+
+    _name = "NotImplemented"
+
+    @staticmethod
+    def forward(ctx, a, v, r):
+        return r
+
+    @staticmethod
+    def backward(ctx, g):
+        raise RuntimeError("derivative for aten::heaviside is not implemented")
+
+
+class Nextafter(Op):
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        with _ign():
+            r = np.nextafter(a, b, dtype=dt.np)
+        return r if r.__class__ is np.ndarray else np.asarray(r)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, (_zeros(g) if _needs(ctx, 1) else None)
 
 
 def _gcdlike(ufunc, input, other, fname):
@@ -2435,16 +2461,17 @@ def ldexp(input, other, *, out=None):
 
 
 def nextafter(input, other, *, out=None):
-    """The next representable float after ``input`` towards ``other`` (no gradient).
+    """The next representable float after ``input`` towards ``other`` (gradient: identity in
+    ``input``, as torch).
 
     >>> ember.nextafter(ember.tensor([1.], dtype=ember.float64), ember.tensor([2.], dtype=ember.float64)) - 1
     tensor([2.2204e-16], dtype=torch.float64)
     """
-    a, b = _two_tensors(input, other, "nextafter")
+    _two_tensors(input, other, "nextafter")
     dt = binary_result(input, other)[0]
     if dt._cat != 2:
         _not_impl("nextafter_cpu", dt.np)
-    return _out(_wrap(np.asarray(np.nextafter(a, b, dtype=dt.np))), out)
+    return _out(_run(Nextafter, (input, other), dt), out)
 
 
 class Frexp(Op):
