@@ -737,3 +737,21 @@ def test_autograd_functional_strict_and_errors():
             F.hessian(lambda a: a * 2, x)         # not a scalar function
         with pytest.raises(TypeError):
             F.jacobian(lambda a: a, [1.0, 2.0])
+
+
+def test_legacy_variable():
+    res = []
+    for m in (ember, torch):
+        from importlib import import_module
+        Variable = import_module(m.__name__ + ".autograd").Variable
+        x = m.ones(2)
+        v = Variable(x, requires_grad=True)
+        assert v is not x and v.requires_grad and isinstance(x, Variable)
+        assert v.data_ptr() == x.data_ptr()
+        y = m.ones(2, requires_grad=True) * 2
+        assert not Variable(y).requires_grad and Variable(y).grad_fn is None
+        (v * 3).sum().backward()
+        res.append(v.grad)
+        with pytest.raises(TypeError):
+            Variable([1.0, 2.0])
+    close(*res)

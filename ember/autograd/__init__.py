@@ -119,6 +119,7 @@ def _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph, all
 
 from .anomaly_mode import detect_anomaly, set_detect_anomaly  # noqa: E402
 from . import functional  # noqa: E402
+from .variable import Variable  # noqa: E402
 from .gradcheck import gradcheck, gradgradcheck  # noqa: E402
 
 __all__ = ["backward", "grad", "Function", "no_grad", "enable_grad", "set_grad_enabled",
