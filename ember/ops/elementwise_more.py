@@ -1,6 +1,7 @@
-"""The rest of the elementwise family: more unary math (erf, erfinv, rounding ...),
-clamp, binary math (maximum, atan2, remainder, lerp, where ...), logical and bitwise
-ops, and predicates. Forward on arrays, backward in Tensor ops, PyTorch's promotion.
+"""The rest of the elementwise family: more unary math (erf/erfc/erfinv and the gamma family
+in pure NumPy, rounding ...), clamp, binary math (maximum, atan2, remainder, lerp, where ...),
+logical and bitwise ops, and predicates. Forward on arrays, backward in Tensor ops (so double
+backward works), PyTorch's type promotion, error types and in-place forms.
 
 >>> x = ember.tensor([-2., 0.5, 3.], requires_grad=True)
 >>> y = x.clamp(-1, 1).erf().sum(); y.backward(); x.grad
@@ -10,14 +11,12 @@ import builtins
 import math
 
 from ._util import np, D, Tensor, _wrap, Op, apply_op, _state, to_float_np, as_tensor_like, grad_on
+from ._util import _TORCH_NAMES as _TNAME
 from .inplace import inplace_op
 from .elementwise import _out, _needs
 
 binary_result = D.binary_result
 _SCALARS = (builtins.int, builtins.float, builtins.bool, builtins.complex, np.generic)
-_TNAME = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
-          "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-          "bool": "Bool", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
 _LN2, _LN10 = math.log(2.0), math.log(10.0)
 _TWO_RSQRTPI = 2.0 / math.sqrt(math.pi)
 
