@@ -827,8 +827,15 @@ def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=N
     >>> ember.lu_unpack(LU, piv).L.tolist()
     [[1.0, 0.0], [0.3333333432674408, 1.0]]
     """
-    P, L, U = _unpack_np(LU_data._data, LU_pivots._data)
-    return _RT.lu_unpack((_wrap(P), _wrap(L), _wrap(U)))
+    lu_ = LU_data._data
+    P = _unpack_np(lu_, LU_pivots._data)[0]
+    m, n = lu_.shape[-2:]
+    k = min(m, n)
+    dt = lu_.dtype
+    # masks of LU_data, so that L and U carry gradients back to it
+    L = LU_data[..., :, :k] * _wrap(np.tril(np.ones((m, k), dtype=dt), -1)) + _wrap(np.eye(m, k, dtype=dt))
+    U = LU_data[..., :k, :] * _wrap(np.triu(np.ones((k, n), dtype=dt)))
+    return _RT.lu_unpack((_wrap(P), L, U))
 
 
 def lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):

@@ -1054,6 +1054,24 @@ entry("svd", lambda a, some=True: _svd_ref(a, some), _mats(((3, 4),), ((4, 2),))
       tol={"float32": (1e-4, 1e-5)})
 entry("qr", lambda a, some=True: tuple(np.linalg.qr(a, mode="reduced" if some else "complete")),
       _mats(((3, 4),), ((4, 2),)), grad=False, gradgrad=False, tol={"float32": (1e-4, 1e-5)})
+
+
+def _lu_packed(dt, rng):  # a packed LU factorisation and its 1-based pivots (LAPACK getrf layout)
+    import ember
+    a = make_array(rng, (3, 3), dt)
+    lu, piv = ember.linalg.lu_factor(ember.tensor(a))
+    return lu.numpy(), piv.numpy()
+
+
+def _lu_unpack_ref(lu, piv):
+    n = lu.shape[-1]
+    perm = np.arange(n)
+    for j, p in enumerate(piv - 1):
+        perm[[j, p]] = perm[[p, j]]
+    return np.eye(n, dtype=lu.dtype)[perm].T, np.tril(lu, -1) + np.eye(n, dtype=lu.dtype), np.triu(lu)
+
+
+entry("lu_unpack", _lu_unpack_ref, lambda dt, rng: [Sample(_lu_packed(dt, rng))])
 # ember.linalg (not in ember.ops.public; checked for parity)
 for _n, _ref, _spd in [("inv", np.linalg.inv, False), ("det", np.linalg.det, False),
                        ("cholesky", np.linalg.cholesky, True), ("matrix_power", None, False)]:
