@@ -545,3 +545,12 @@ def test_quantile_misc():
 ])
 def test_0d_second_order(f):
     parity(f, 1.5, create_graph=True)
+
+
+@pytest.mark.parametrize("call", [
+    "x.max()", "x.max(1)", "x.min(0)", "x.amax(0)", "x.amin()", "x.argmax()", "x.argmin(1)",
+    "L.aminmax(x)", "x.median()", "x.median(1)", "x.nanmedian(0)", "x.cummax(1)", "x.cummin(0)",
+    "x.mode(1)", "x.nansum()", "x.nanmean(1)", "x.quantile(0.5)",
+])
+def test_complex_rejected_like_torch(call):
+    raises_like(lambda L, x: eval(call, {"x": x.to(L.complex64), "L": L}), X34)

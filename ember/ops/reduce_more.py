@@ -63,6 +63,15 @@ def _check_nonempty(name, shape, dims):
             raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
 
 
+def _no_complex(name, d, kernel=None):
+    """Ordering ops reject complex input as PyTorch does (RuntimeError, or NotImplementedError
+    naming the CPU kernel)."""
+    if d.dtype.kind == "c":
+        if kernel is None:
+            raise RuntimeError(f"{name}(): does not support complex input")
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_tname(d.dtype)}\'')
+
+
 def _out1(r, out):
     if out is None:
         return r
@@ -393,6 +402,7 @@ _NoCtx = _NoCtxT()
 
 def _ext(name, is_max, input, dim, keepdim, out):
     d = input._data
+    _no_complex(name, d, f"{name}_all" if dim is None else None)
     if dim is None:
         if d.size == 0:
             raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() "
@@ -448,6 +458,7 @@ def min(input, dim=None, keepdim=False, *, out=None, other=None):
 
 def _amaxmin(name, is_max, input, dim, keepdim, out):
     d = input._data
+    _no_complex(name, d, f"{name[1:]}_values_cpu")
     dims = reduce_dims(dim, d.ndim)
     if d.size == 0:
         if dim is None or (isinstance(dim, (tuple, list)) and not dim):
@@ -486,6 +497,7 @@ def aminmax(input, *, dim=None, keepdim=False, out=None):
     max=tensor(4.))
     """
     d = input._data
+    _no_complex("aminmax", d, "aminmax_cpu")
     dims = tuple(range(d.ndim)) if dim is None else reduce_dims(dim, d.ndim)
     if d.size == 0 and (dim is None or any(d.shape[i] == 0 for i in dims)):
         raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
@@ -502,6 +514,7 @@ def _arg(name, f, input, dim, keepdim, out):
     d = input._data
     if d.dtype == np.bool_:
         raise RuntimeError(f"{name}(): does not support bool input")
+    _no_complex(name, d)
     if dim is None:
         if d.size == 0:
             raise IndexError(f"{name}(): Expected reduction dim to be specified for "
@@ -921,6 +934,7 @@ class _Cummin(_Cumext):
 
 def _cumext(name, is_max, input, dim, out):
     d = input._data
+    _no_complex(name, d, f"{name}_cpu")
     dim = norm_dim(dim, d.ndim)
     if d.ndim == 0:
         v, i = _cumext(name, is_max, _as_1d(input), 0, None)
@@ -1014,6 +1028,8 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     >>> ember.nansum(ember.tensor([1., float('nan'), 2.]))
     tensor(3.)
     """
+    if input._data.dtype.kind == "c":
+        raise RuntimeError("nansum on CPU does not support complex inputs")
     dt = _int64_if_int(input._data, dtype)
     if dt is not None and dt.np != input._data.dtype:
         input = input.to(dt)
@@ -1045,6 +1061,7 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
 # ---------------------------------------------------------------- median / mode
 def _median_all(input, ignore_nan):
     d = input._data
+    _no_complex("median", d, "nanmedian_cpu" if ignore_nan else "median_cpu")
     flat = d.reshape(-1)
     isf = d.dtype.kind in "fcV"
     if isf:
@@ -1067,6 +1084,7 @@ def _median_all(input, ignore_nan):
 
 def _median_dim(name, input, dim, keepdim, out, ignore_nan):
     d = input._data
+    _no_complex(name, d, f"{name}_out")
     dim = norm_dim(dim, d.ndim)
     rt = getattr(RT, name)
     if d.ndim == 0:
@@ -1127,6 +1145,7 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
     indices=tensor([2, 1]))
     """
     d = input._data
+    _no_complex("mode", d, "mode_cpu")
     dim = norm_dim(dim, d.ndim)
     if d.ndim == 0:
         v, i = mode(_as_1d(input), 0)
