@@ -1168,7 +1168,17 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
         x = x.to(dtype)
     _check_float(x, "linalg.vector_norm")
     dims = _norm_dims(dim, x.ndim)
-    return _out(_apply(LinalgVectorNorm, (x,), float(ord), dims, bool(keepdim)), out)
+    ord = float(ord)
+    if ord < 0 or ord == inf:
+        shown = int(ord) if ord.is_integer() else ord
+        if dim is None and x.numel() == 0:
+            raise RuntimeError(f"linalg.vector_norm cannot compute the {shown} norm on an empty tensor because "
+                               "the operation does not have an identity")
+        for d in dims:
+            if x.shape[d] == 0 if x.ndim else False:
+                raise RuntimeError(f"linalg.vector_norm cannot compute the {shown} norm on the dimension {d}"
+                                   "because this dimension is empty and the operation does not have an identity")
+    return _out(_apply(LinalgVectorNorm, (x,), ord, dims, bool(keepdim)), out)
 
 
 def _drop(t, dims):

@@ -613,3 +613,65 @@ def test_solve_ex_tensorinv_tensorsolve_vander():
     check(lambda x: ember.linalg.vander(x, N=5), lambda x: torch.linalg.vander(x, N=5), rand(3))
     _close(ember.linalg.vander(ember.tensor([1, 2, 3])), torch.linalg.vander(torch.tensor([1, 2, 3])))
     same_error(lambda: ember.linalg.vander(ember.ones(2), N=1), lambda: torch.linalg.vander(torch.ones(2), N=1))
+
+
+def _summary(m, f):
+    """What ``f(m)`` gives (shapes, dtypes, rounded values) or raises (type, message)."""
+    try:
+        r = f(m)
+    except Exception as e:  # noqa: BLE001 - compared with torch's
+        return (type(e).__name__, str(e))
+    rs = r if isinstance(r, tuple) else (r,)
+    out = []
+    for x in rs:
+        a = np.asarray(x.detach().numpy())
+        out.append((tuple(x.shape), str(x.dtype), (a.round(4) if a.dtype.kind == "f" else a).tolist()))
+    return out
+
+
+EDGE = [
+    lambda m: m.matmul(m.zeros(2,0,3), m.zeros(3,4)),
+    lambda m: m.matmul(m.zeros(0), m.zeros(0)),
+    lambda m: m.matmul(m.ones(3,dtype=m.int32), m.ones(3,2,dtype=m.int32)),
+    lambda m: m.mm(m.ones(2,2,dtype=m.float16), m.ones(2,2,dtype=m.float16)),
+    lambda m: m.einsum('i,i->', m.ones(3,dtype=m.long), m.ones(3,dtype=m.long)),
+    lambda m: m.einsum('ij->', m.ones(2,3)),
+    lambda m: m.einsum('...', m.ones(2,3)),
+    lambda m: m.einsum('i->i', m.ones(2)),
+    lambda m: m.einsum('ii->', m.eye(3)),
+    lambda m: m.tensordot(m.ones(2,3), m.ones(3,2), dims=([1],[0])),
+    lambda m: m.kron(m.ones(2,dtype=m.long), m.ones(2)),
+    lambda m: m.outer(m.ones(2,dtype=m.long), m.ones(2)),
+    lambda m: m.inner(m.ones(2,dtype=m.long), m.ones(2)),
+    lambda m: m.linalg.norm(m.ones(2,3), dim=(0,1), ord='nuc'),
+    lambda m: m.linalg.vector_norm(m.ones(2,3), ord=2, dim=(0,1), dtype=m.float64),
+    lambda m: m.linalg.vector_norm(m.zeros(0)),
+    lambda m: m.linalg.vector_norm(m.zeros(0), ord=float('inf')),
+    lambda m: m.linalg.det(m.zeros(0,0)),
+    lambda m: m.linalg.inv(m.zeros(0,0)),
+    lambda m: m.linalg.det(m.zeros(3,2,2)),
+    lambda m: m.linalg.slogdet(m.zeros(2,2)),
+    lambda m: m.linalg.matrix_rank(m.ones(3,2,2)),
+    lambda m: m.linalg.eigh(m.tensor([[2.,1],[1,2]]), UPLO='U'),
+    lambda m: m.linalg.svdvals(m.zeros(2,0)),
+    lambda m: m.linalg.pinv(m.zeros(2,3)),
+    lambda m: m.norm(m.ones(2,3), p=0),
+    lambda m: m.norm(m.ones(2,3), dim=1, p='fro'),
+    lambda m: m.norm(m.ones(2,3,4), p='fro', dim=(1,2)),
+    lambda m: m.dist(m.ones(2), m.zeros(2), p=float('inf')),
+    lambda m: m.cdist(m.ones(2,0), m.ones(3,0)),
+    lambda m: m.cdist(m.ones(0,3), m.ones(3,3)),
+    lambda m: m.addmm(m.ones(2,2,dtype=m.long), m.ones(2,2,dtype=m.long), m.ones(2,2,dtype=m.long), beta=2, alpha=3),
+    lambda m: m.addmm(m.ones(2,2,dtype=m.float64), m.ones(2,2), m.ones(2,2)),
+    lambda m: m.matrix_power(m.ones(2,2,dtype=m.long), 3),
+    lambda m: m.linalg.cross(m.ones(3,dtype=m.long), m.ones(3,dtype=m.long)),
+    lambda m: m.linalg.multi_dot([m.ones(2,3), m.ones(3,4), m.ones(4,5,2)]),
+    lambda m: m.linalg.cholesky(m.eye(2), upper=True),
+    lambda m: m.linalg.solve(m.eye(2), m.ones(2,2), left=False),
+]
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("i", range(len(EDGE)))
+def test_edge_cases_match_torch(i):
+    assert _summary(ember, EDGE[i]) == _summary(torch, EDGE[i])

@@ -236,3 +236,41 @@ def test_bincount():
         _close(ember.bincount(ember.tensor(x), ember.tensor(w)), torch.bincount(torch.tensor(x), torch.tensor(w)))
     _close(ember.bincount(ember.tensor([], dtype=ember.long), minlength=3),
            torch.bincount(torch.tensor([], dtype=torch.long), minlength=3))
+
+
+def _summary(m, f):
+    """What ``f(m)`` gives (shapes, dtypes, rounded values) or raises (type, message)."""
+    try:
+        r = f(m)
+    except Exception as e:  # noqa: BLE001 - compared with torch's
+        return (type(e).__name__, str(e))
+    rs = r if isinstance(r, tuple) else (r,)
+    out = []
+    for x in rs:
+        a = np.asarray(x.detach().numpy())
+        out.append((tuple(x.shape), str(x.dtype), (a.round(4) if a.dtype.kind == "f" else a).tolist()))
+    return out
+
+
+EDGE = [
+    lambda m: m.sort(m.zeros(0,3), dim=0),
+    lambda m: m.sort(m.zeros(2,0)),
+    lambda m: m.topk(m.zeros(2,0), 0),
+    lambda m: m.kthvalue(m.zeros(0), 1),
+    lambda m: m.argsort(m.tensor([[1,3],[2,0]]), dim=0),
+    lambda m: m.unique(m.tensor([True,False,True])),
+    lambda m: m.unique(m.tensor([[1.,2],[1,2]]), dim=1, return_inverse=True),
+    lambda m: m.searchsorted(m.tensor([1,3,5]), m.tensor([2.5, 3.0])),
+    lambda m: m.searchsorted(m.tensor([1.,3,5]), m.tensor([[2,3]])),
+    lambda m: m.bucketize(m.tensor([[2.5, 3.0]]), m.tensor([1,3,5]), out_int32=True),
+    lambda m: m.histc(m.tensor([0.,1,2,3,4]), bins=5),
+    lambda m: m.histc(m.tensor([]), bins=3),
+    lambda m: m.bincount(m.tensor([0,0,1],dtype=m.uint8)),
+    lambda m: m.bincount(m.tensor([True,False])),
+]
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("i", range(len(EDGE)))
+def test_edge_cases_match_torch(i):
+    assert _summary(ember, EDGE[i]) == _summary(torch, EDGE[i])

@@ -344,6 +344,8 @@ def inner(input, other, *, out=None):
     """
     if input.ndim == 0 or other.ndim == 0:
         return _out(input * other, out)
+    if input._data.dtype != other._data.dtype:
+        raise RuntimeError("both inputs should have same dtype")
     k, k2 = input.shape[-1], other.shape[-1]
     if k != k2:
         raise RuntimeError("inner() the last dimension must match on both input tensors but got shapes "
@@ -422,8 +424,14 @@ def _add_prod(cls, input, a, b, beta, alpha, shape, out):
     c = input._data
     if c.shape != shape:
         c = input.expand(shape)._data  # PyTorch's "The expanded size ..." error
-    if c.dtype != a._data.dtype and beta != 0:
-        raise RuntimeError(f"expected scalar type {_up(a._data)} but found {_up(c)}")
+    if c.dtype != a._data.dtype:
+        if cls is Addmv:
+            raise RuntimeError("addmv input tensors must have the same dtype, but got "
+                               f"{_up(c)}, {_up(a._data)}, and {_up(b._data)}")
+        if cls is Baddbmm:
+            raise RuntimeError(f"Input dtypes must be the same, got: input {_low(c)}, batch1: {_low(a._data)}, "
+                               f"batch2: {_low(b._data)}")
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got {_up(c)} and {_up(b._data)}")
     if _state[0] and (input._rg or a._rg or b._rg):
         r = apply_op(cls, (input, a, b), beta, alpha)
     else:

@@ -232,6 +232,8 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     d = norm_dim(dim, a.ndim)
     n = a.shape[d] if a.ndim else 1
     k = int(k)
+    if n == 0:
+        raise IndexError(f"kthvalue(): Expected reduction dim {d} to have non-zero size.")
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
 
@@ -416,7 +418,7 @@ def bincount(input, weights=None, minlength=0):
     tensor([0, 2, 0, 1])
     """
     a = input._data
-    if a.dtype.kind not in "iub":
+    if a.dtype.kind not in "iu":
         raise NotImplementedError(f"\"bincount_cpu\" not implemented for '{_tname(a)}'")
     if minlength < 0:
         raise RuntimeError("minlength should be >= 0")
