@@ -18,7 +18,7 @@ import builtins
 import math
 
 from ._util import np, D, Tensor, _wrap, Op, apply_op, _state, norm_dim
-from .reduce import expand_back, reduce_dims, _reduced_shape, sum as _sum, mean as _mean
+from .reduce import expand_back, reduce_dims, _reduced_shape, mean as _mean
 from .inplace import inplace_op
 from .. import return_types as RT
 
@@ -502,12 +502,7 @@ def aminmax(input, *, dim=None, keepdim=False, out=None):
     if d.size == 0 and (dim is None or any(d.shape[i] == 0 for i in dims)):
         raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
                            "operation has no identity.")
-    if dim is None:
-        keepdim_ = keepdim
-        r = (amin(input, dims, keepdim_), amax(input, dims, keepdim_))
-    else:
-        r = (amin(input, dims, keepdim), amax(input, dims, keepdim))
-    return _outn(RT.aminmax, r, out)
+    return _outn(RT.aminmax, (amin(input, dims, keepdim), amax(input, dims, keepdim)), out)
 
 
 def _arg(name, f, input, dim, keepdim, out):
@@ -607,8 +602,7 @@ def _var_args(name, input, dim, unbiased, keepdim, correction):
     d = input._data
     if d.dtype.kind not in "fcV":
         raise RuntimeError("std and var only support floating point and complex dtypes")
-    dims = reduce_dims(dim, d.ndim)
-    return dims, correction, keepdim if dim is not None else keepdim
+    return reduce_dims(dim, d.ndim), correction, keepdim
 
 
 def _var_std(cls, input, dims, correction, keepdim, sqrt):
@@ -752,8 +746,6 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
             raise RuntimeError(f"linalg.vector_norm cannot compute the {'-' if p < 0 else ''}inf "
                                "norm on an empty tensor because the operation does not have an "
                                "identity")
-    if dim is None:
-        keepdim = keepdim
     if _grad(input):
         return _out1(apply_op(_Norm, (input,), p, dims, keepdim), out)
     return _out1(_wrap(_Norm.forward(_NoCtx, d, p, dims, keepdim)), out)
