@@ -274,3 +274,22 @@ EDGE = [
 @pytest.mark.parametrize("i", range(len(EDGE)))
 def test_edge_cases_match_torch(i):
     assert _summary(ember, EDGE[i]) == _summary(torch, EDGE[i])
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+def test_histogram(dt):
+    a = RNG.standard_normal(100).astype(dt)
+    w = RNG.random(100).astype(dt)
+    for args, kw in [((5,), {}), ((4,), dict(range=(-1.0, 1.0))), ((3,), dict(weight=True, density=True)),
+                     ((np.array([-2.0, 0.0, 0.5, 3.0], dtype=dt),), {})]:
+        ke, kt = dict(kw), dict(kw)
+        if kw.get("weight"):
+            ke["weight"], kt["weight"] = ember.tensor(w), torch.tensor(w)
+        be = ember.tensor(args[0]) if isinstance(args[0], np.ndarray) else args[0]
+        bt = torch.tensor(args[0]) if isinstance(args[0], np.ndarray) else args[0]
+        re, rt = ember.histogram(ember.tensor(a), be, **ke), torch.histogram(torch.tensor(a), bt, **kt)
+        _close(re.hist, rt.hist)
+        _close(re.bin_edges, rt.bin_edges)
+    _cmp_tuple(ember.histogram(ember.tensor([1., 1, 1]), bins=2), torch.histogram(torch.tensor([1., 1, 1]), bins=2))
+    _cmp_tuple(ember.tensor([], dtype=ember.float64).histogram(2), torch.tensor([], dtype=torch.float64).histogram(2))
+    same_error(lambda: ember.histogram(ember.tensor([1, 2]), 2), lambda: torch.histogram(torch.tensor([1, 2]), 2))

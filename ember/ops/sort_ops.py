@@ -12,7 +12,7 @@ from ._util import np, D, Tensor, _wrap, Op, apply_op, _state, norm_dim
 from .. import return_types as _RT
 
 __all__ = ["sort", "argsort", "msort", "topk", "kthvalue", "unique", "unique_consecutive",
-           "searchsorted", "bucketize", "histc", "bincount"]
+           "searchsorted", "bucketize", "histc", "histogram", "bincount"]
 
 _NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
           "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
@@ -386,7 +386,7 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
     tensor([0., 2., 1., 0.])
     """
     a = input._data
-    if a.dtype.kind != "f":
+    if a.dtype.kind not in "fV":  # V: bfloat16
         raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{_tname(a)}'")
     if bins <= 0:
         raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
@@ -394,7 +394,7 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
     if lo > hi:
         raise RuntimeError("torch.histc: max must be larger than min")
     if lo == hi and a.size:
-        lo, hi = float(a.min()), float(a.max())
+        lo, hi = float(a.astype(np.float64).min()), float(a.astype(np.float64).max())
     if lo == hi:
         lo, hi = lo - 1, hi + 1
     if not (np.isfinite(lo) and np.isfinite(hi)):
@@ -409,6 +409,65 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
         from .elementwise import _out
         return _out(r, out)
     return r
+
+
+def _linspace_like_torch(lo, hi, n, dtype):
+    """Edges as PyTorch's linspace makes them: a step rounded to ``dtype``, the first half counted up
+    from ``lo`` and the second half down from ``hi``."""
+    step = float(np.asarray((hi - lo) / (n - 1)).astype(dtype)) if n > 1 else 0.0
+    i = np.arange(n, dtype=np.float64)
+    return np.where(i < n // 2, lo + step * i, hi - step * (n - 1 - i)).astype(dtype)
+
+
+def histogram(input, bins, *, range=None, weight=None, density=False, out=None):
+    """Histogram with ``bins`` equal bins over ``range`` (default the data's), or given bin edges;
+    returns ``(hist, bin_edges)``.
+
+    >>> ember.histogram(ember.tensor([1., 2., 1.]), bins=2, range=(0., 2.))
+    torch.return_types.histogram(
+    hist=tensor([0., 3.]),
+    bin_edges=tensor([0., 1., 2.]))
+    """
+    a = input._data
+    if a.dtype.kind not in "fV":  # V: bfloat16
+        raise NotImplementedError(f"\"histogramdd\" not implemented for '{_tname(a)}'")
+    if isinstance(bins, Tensor):
+        edges = bins._data.astype(a.dtype)
+    else:
+        if bins <= 0:
+            raise RuntimeError(f"torch.histogramdd(): bins must be > 0, but got {bins} for dimension 0")
+        if range is not None:
+            lo, hi = float(range[0]), float(range[1])
+            if lo > hi:
+                raise RuntimeError(f"torch.histogramdd(): for dimension 0, min ({lo}) should be less than or "
+                                   f"equal to max ({hi})")
+        elif a.size:
+            lo, hi = float(a.astype(np.float64).min()), float(a.astype(np.float64).max())
+        else:
+            lo, hi = 0.0, 1.0
+        if lo == hi:
+            lo, hi = lo - 0.5, hi + 0.5
+        edges = _linspace_like_torch(lo, hi, int(bins) + 1, a.dtype)
+    w = None if weight is None else weight._data.reshape(-1)
+    w = None if w is None else w.astype(np.float64)
+    x = a.reshape(-1).astype(np.float64)
+    e = edges.astype(np.float64)
+    if isinstance(bins, Tensor):
+        hist, _ = np.histogram(x, bins=e, weights=w, density=density)
+    else:  # uniform bins: the position by arithmetic, corrected against the (rounded) edges as PyTorch does
+        nb = len(e) - 1
+        keep = (x >= e[0]) & (x <= e[-1])
+        x = x[keep]
+        w = None if w is None else w[keep]
+        pos = np.clip(((x - e[0]) * nb / (e[-1] - e[0])).astype(np.int64), 0, nb - 1)
+        pos -= (x < e[pos]) & (pos > 0)
+        pos += (x >= e[np.minimum(pos + 1, nb)]) & (pos < nb - 1)
+        hist = np.bincount(pos, weights=w, minlength=nb).astype(np.float64)
+        if density:
+            tot = hist.sum()
+            hist = hist / (tot * np.diff(e)) if tot else hist * np.nan
+    res = _RT.histogram((_wrap(hist.astype(a.dtype)), _wrap(edges)))
+    return _outs(res, out)
 
 
 def bincount(input, weights=None, minlength=0):
@@ -434,5 +493,5 @@ def bincount(input, weights=None, minlength=0):
 
 
 TENSOR_METHODS = {"sort": sort, "argsort": argsort, "msort": msort, "topk": topk, "kthvalue": kthvalue,
-                  "unique": unique, "unique_consecutive": unique_consecutive, "histc": histc,
+                  "unique": unique, "unique_consecutive": unique_consecutive, "histc": histc, "histogram": histogram,
                   "bincount": bincount}
