@@ -14,6 +14,12 @@ __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "ful
            "zeros_like", "ones_like", "full_like", "empty_like", "arange", "linspace",
            "logspace", "eye", "scalar_tensor", "empty_strided"]
 
+_SUPPORTED = ("can't convert np.ndarray of type {}. The only supported types are: float64, float32, "
+              "float16, complex64, complex128, int64, int32, int16, int8, uint8, and bool.")
+# C++ type names PyTorch uses in its fill-value overflow messages
+_CNAME = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t",
+          "float16": "c10::Half", "bfloat16": "c10::BFloat16", "float32": "float", "float64": "double"}
+
 
 def _known(npdt):
     """True for a NumPy dtype ember has a dtype for (bfloat16 registered on first sight)."""
@@ -24,17 +30,28 @@ def _known(npdt):
         return False
 
 
+def _check_ndarray(a):
+    if not a.dtype.isnative:
+        raise ValueError("given numpy array has byte order different from the native byte order. "
+                         "Conversion between byte orders is currently not supported.")
+    if not _known(a.dtype):
+        raise TypeError(_SUPPORTED.format(a.dtype))
+
+
+_SEQ = (list, tuple, range)
+
+
 def _infer_dtype(data):
     """PyTorch's dtype for nested Python data: bool < int64 < default float < complex."""
     cat = -1
     stack = [data]
     while stack:
         x = stack.pop()
-        if isinstance(x, (list, tuple)):
+        if isinstance(x, _SEQ):
             stack.extend(x)
         elif isinstance(x, Tensor):
             cat = max(cat, x.dtype._cat)
-        elif isinstance(x, bool) or isinstance(x, np.bool_):
+        elif isinstance(x, (bool, np.bool_)):
             cat = max(cat, 0)
         elif isinstance(x, (int, np.integer)):
             cat = max(cat, 1)
@@ -42,8 +59,13 @@ def _infer_dtype(data):
             cat = max(cat, 2)
         elif isinstance(x, (complex, np.complexfloating)):
             cat = max(cat, 3)
+        elif isinstance(x, ndarray):
+            k = x.dtype.kind
+            cat = max(cat, 0 if k == "b" else 1 if k in "iu" else 3 if k == "c" else 2)
+        elif isinstance(x, str):
+            raise TypeError(f"new(): invalid data type '{type(x).__name__}'")
         else:
-            raise TypeError(f"Could not infer dtype of {type(x).__name__}")
+            raise RuntimeError(f"Could not infer dtype of {type(x).__name__}")
     if cat == 0:
         return D.bool
     if cat == 3:
@@ -53,84 +75,176 @@ def _infer_dtype(data):
     return D.int64
 
 
+def _is_seq(x):
+    return isinstance(x, _SEQ) or (isinstance(x, (ndarray, Tensor)) and x.ndim > 0)
+
+
+def _check_nested(data, dt):
+    """Raise PyTorch's error for ragged or mis-nested data (shape taken from first elements)."""
+    shape = []
+    x = data
+    while _is_seq(x):
+        shape.append(len(x))
+        if not len(x):
+            break
+        x = x[0]
+
+    def walk(x, d):
+        if d == len(shape):
+            if _is_seq(x):
+                raise TypeError(f"'{type(x).__name__}' object cannot be interpreted as an integer"
+                                if dt._cat < 2 else f"must be real number, not {type(x).__name__}")
+            return
+        if not _is_seq(x):
+            raise TypeError("not a sequence")
+        if len(x) != shape[d]:
+            raise ValueError(f"expected sequence of length {shape[d]} at dim {d} (got {len(x)})")
+        for y in x:
+            walk(y, d + 1)
+    walk(data, 0)
+
+
+def _unwrap_tensors(data):
+    """Nested data with tensors replaced by Python numbers (one-element tensors only, as torch)."""
+    if isinstance(data, Tensor):
+        if data._data.size != 1:
+            if data.dtype._cat <= 1:
+                raise TypeError("only integer tensors of a single element can be converted to an index")
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return data.item()
+    if isinstance(data, _SEQ):
+        return [_unwrap_tensors(x) for x in data]
+    return data
+
+
+def _has_tensor(data):
+    stack = [data]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, Tensor):
+            return True
+        if isinstance(x, _SEQ):
+            stack.extend(x)
+    return False
+
+
+def _int_overflow(dt, lo, hi):
+    """Whether Python ints in [lo, hi] overflow ``dt`` (unsigned types let negatives wrap)."""
+    info = np.iinfo(dt.np)
+    mn = -int(info.max) if info.min == 0 else int(info.min)
+    return lo < mn or hi > int(info.max)
+
+
+def _from_python(data, dt):
+    try:
+        with np.errstate(all="ignore"):
+            return np.array(data, dtype=dt.np)
+    except OverflowError as e:
+        if "float" in str(e):  # inf into an integer dtype
+            raise RuntimeError(f"value cannot be converted to type {dt.name} without overflow") from None
+    except (ValueError, TypeError) as e:
+        _check_nested(data, dt)
+        if "NaN" in str(e) or "infinity" in str(e):
+            raise RuntimeError(f"value cannot be converted to type {dt.name} without overflow") from None
+        raise
+    # a Python int out of the dtype's range: torch lets negatives wrap into unsigned types
+    try:
+        wide = np.array(data, dtype=np.int64)
+    except OverflowError:
+        raise ValueError("Overflow when unpacking long long") from None
+    if wide.size and _int_overflow(dt, int(wide.min()), int(wide.max())):
+        raise RuntimeError(f"value cannot be converted to type {dt.name} without overflow")
+    return wide.astype(dt.np)
+
+
 def _size_arg(size, fn="zeros"):
+    """A shape from varargs ``size`` (ints, or one tuple/list/Size), with PyTorch's errors."""
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
+        single = False
+    else:
+        single = len(size) == 1
     out = []
-    for s in size:
-        if isinstance(s, Tensor):
+    for i, s in enumerate(size):
+        if isinstance(s, Tensor) and s._data.ndim == 0 and s.dtype._cat == 1:
             s = s.item()
-        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
-            raise TypeError(f"{fn}(): argument 'size' must be tuple of ints, but found element of type "
-                            f"{type(s).__name__}")
-        if s < 0:
-            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
+        if not isinstance(s, (int, np.integer)) or isinstance(s, (bool, np.bool_)):
+            if single:
+                raise TypeError(f"{fn}(): argument 'size' (position 1) must be tuple of ints, not "
+                                f"{type(s).__name__}")
+            raise TypeError(f"{fn}(): argument 'size' failed to unpack the object at pos {i + 1} with "
+                            f"error \"type must be tuple of ints,but got {type(s).__name__}\"")
         out.append(int(s))
+    for s in out:
+        if s < 0:
+            if fn == "zeros":
+                raise RuntimeError("zeros: Dimension size must be non-negative.")
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {out}")
     return tuple(out)
+
+
+def _factory_size(size, kw, fn):
+    sz = kw.pop("size", None)
+    if kw:
+        raise TypeError(f"{fn}() got an unexpected keyword argument {next(iter(kw))!r}")
+    if sz is not None:
+        if size:
+            raise TypeError(f"{fn}() got multiple values for argument 'size'")
+        size = (sz,)
+    return _size_arg(size, fn)
 
 
 def _finish(t, requires_grad):
     if requires_grad:
-        if t._data.dtype.kind not in "fc":
+        if t._data.dtype.kind not in "fcV":  # V: bfloat16
             raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
-        t.requires_grad_(True)
+        t._rg = True
     return t
+
+
+def _to_out(t, out):
+    """Write a factory's result into ``out=`` (resized when its shape differs)."""
+    if out is None:
+        return t
+    if out._data.shape != t._data.shape:
+        out._data = np.empty(t._data.shape, out._data.dtype)
+    np.copyto(out._data, t._data, casting="unsafe")
+    out._bump()
+    return out
 
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """A new tensor holding a copy of ``data`` (nested lists, scalars, arrays, tensors).
 
     Python floats give float32 (the default dtype), ints int64, bools bool; a NumPy
-    array keeps its dtype.
+    array keeps its dtype. Ragged lists raise ValueError, as in PyTorch.
 
     >>> ember.tensor([[1., 2.], [3., 4.]], requires_grad=True)
     tensor([[1., 2.],
             [3., 4.]], requires_grad=True)
+    >>> ember.tensor([True, 2]), ember.tensor([1, 2.5]), ember.tensor(3)
+    (tensor([1, 2]), tensor([1.0000, 2.5000]), tensor(3))
     """
     _check_device(device)
+    dt = None if dtype is None else D.to_dtype(dtype)
     if isinstance(data, Tensor):
-        arr = data._data.copy()
-        if dtype is not None:
-            arr = arr.astype(D.to_dtype(dtype).np)
+        arr = data._data.copy() if dt is None else data._data.astype(dt.np)
         return _finish(_wrap(arr), requires_grad)
-    if dtype is not None:
-        dt = D.to_dtype(dtype)
-    elif isinstance(data, ndarray):
+    if isinstance(data, ndarray):
+        _check_ndarray(data)
+        arr = np.array(data) if dt is None else data.astype(dt.np)
+        return _finish(_wrap(arr), requires_grad)
+    if isinstance(data, np.generic) and dt is None:
         if not _known(data.dtype):
-            raise TypeError(f"can't convert np.ndarray of type {data.dtype}. The only supported types "
-                            "are: float64, float32, float16, complex64, complex128, int64, int32, int16, "
-                            "int8, uint8, and bool.")
+            raise TypeError(_SUPPORTED.format(data.dtype))
         return _finish(_wrap(np.array(data)), requires_grad)
-    elif isinstance(data, np.generic):
-        return _finish(_wrap(np.array(data)), requires_grad)
-    else:
+    if dt is None:
         dt = _infer_dtype(data)
-    if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flat_first(data)):
-        data = _tensors_to_lists(data)
-    try:
-        arr = np.array(data, dtype=dt.np)
-    except ValueError as e:
-        raise ValueError(f"expected sequence of equal-length lists: {e}") from None
-    except OverflowError:
-        raise RuntimeError(f"value cannot be converted to type {dt.name} without overflow") from None
-    return _finish(_wrap(arr), requires_grad)
-
-
-def _flat_first(data):
-    x = data
-    while isinstance(x, (list, tuple)) and x:
-        yield from (y for y in x if isinstance(y, Tensor))
-        x = x[0]
-
-
-def _tensors_to_lists(data):
-    if isinstance(data, Tensor):
-        if data._data.ndim == 0:
-            return data.item()
-        return data._data
-    if isinstance(data, (list, tuple)):
-        return [_tensors_to_lists(x) for x in data]
-    return data
+    if _has_tensor(data):
+        data = _unwrap_tensors(data)
+    elif isinstance(data, range):
+        data = list(data)
+    return _finish(_wrap(_from_python(data, dt)), requires_grad)
 
 
 def as_tensor(data, dtype=None, device=None):
@@ -143,14 +257,26 @@ def as_tensor(data, dtype=None, device=None):
     if isinstance(data, Tensor):
         return data if dtype is None else data.to(dtype)
     if isinstance(data, ndarray) and (dtype is None or D.to_dtype(dtype).np == data.dtype):
-        if _known(data.dtype):
-            return _wrap(data)
+        _check_ndarray(data)
+        return _wrap(data)
     return tensor(data, dtype=dtype)
 
 
 def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
-    """``torch.asarray``: share memory where possible, copy when asked or needed."""
-    t = tensor(obj, dtype=dtype) if copy else as_tensor(obj, dtype=dtype, device=device)
+    """``torch.asarray``: share memory where possible (``copy=None``), always copy with
+    ``copy=True``; ``copy=False`` raises when a copy would be needed.
+
+    >>> a = np.ones(2); ember.asarray(a)[0] = 5.; a
+    array([5., 1.])
+    """
+    if copy:
+        t = tensor(obj, dtype=dtype, device=device)
+    else:
+        t = as_tensor(obj, dtype=dtype, device=device)
+        if copy is False and isinstance(obj, (Tensor, ndarray)):
+            src = obj._data if isinstance(obj, Tensor) else obj
+            if not np.shares_memory(t._data, src):
+                raise ValueError("can't alias tensor: a copy would be needed (copy=False)")
     return _finish(t, requires_grad)
 
 
@@ -162,10 +288,7 @@ def from_numpy(ndarray_):
     """
     if not isinstance(ndarray_, ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray_).__name__})")
-    if not _known(ndarray_.dtype):
-        raise TypeError(f"can't convert np.ndarray of type {ndarray_.dtype}. The only supported types "
-                        "are: float64, float32, float16, complex64, complex128, int64, int32, int16, "
-                        "int8, uint8, and bool.")
+    _check_ndarray(ndarray_)
     return _wrap(ndarray_)
 
 
@@ -173,59 +296,112 @@ def _dt(dtype):
     return D._default[0].np if dtype is None else D.to_dtype(dtype).np
 
 
-def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
+          **kw):
     """A tensor of zeros; ``size`` as varargs or one tuple.
 
-    >>> ember.zeros(2, 3).shape
-    torch.Size([2, 3])
+    >>> ember.zeros(2, 3).shape, ember.zeros((2,)), ember.zeros(size=(1,), dtype=ember.int32)
+    (torch.Size([2, 3]), tensor([0., 0.]), tensor([0], dtype=torch.int32))
     """
     _check_device(device)
-    return _finish(_wrap(np.zeros(_size_arg(size), dtype=_dt(dtype))), requires_grad)
+    t = _wrap(np.zeros(_factory_size(size, kw, "zeros"), dtype=_dt(dtype)))
+    return _finish(_to_out(t, out), requires_grad)
 
 
-def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
+         **kw):
     """A tensor of ones.
 
     >>> ember.ones(2, dtype=ember.int64)
     tensor([1, 1])
     """
     _check_device(device)
-    return _finish(_wrap(np.ones(_size_arg(size), dtype=_dt(dtype))), requires_grad)
+    t = _wrap(np.ones(_factory_size(size, kw, "ones"), dtype=_dt(dtype)))
+    return _finish(_to_out(t, out), requires_grad)
 
 
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
-          memory_format=None):
+          memory_format=None, **kw):
     """An uninitialised tensor.
 
     >>> ember.empty(2, 3).shape
     torch.Size([2, 3])
     """
     _check_device(device)
-    return _finish(_wrap(np.empty(_size_arg(size), dtype=_dt(dtype))), requires_grad)
+    t = _wrap(np.empty(_factory_size(size, kw, "empty"), dtype=_dt(dtype)))
+    return _finish(_to_out(t, out), requires_grad)
 
 
-def empty_strided(size, stride, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
-    """An uninitialised tensor (the strides are taken as C-contiguous)."""
+def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False,
+                  pin_memory=False):
+    """An uninitialised tensor of ``size`` (ember's storage is always C-contiguous; ``stride``
+    is accepted for compatibility).
+
+    >>> ember.empty_strided((2, 3), (1, 2)).shape
+    torch.Size([2, 3])
+    """
     return empty(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def _check_fill(v, dt):
+    """PyTorch's overflow check for a fill value written into ``dt``."""
+    if dt._cat == 1 and isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)):
+        if _int_overflow(dt, int(v), int(v)):
+            raise RuntimeError(f"value cannot be converted to type {_CNAME[dt.name]} without overflow")
+    elif dt._cat == 1 and isinstance(v, (float, np.floating)) and not math.isfinite(v):
+        raise RuntimeError(f"value cannot be converted to type {_CNAME[dt.name]} without overflow")
+    elif dt._cat == 2 and isinstance(v, (int, float, np.number)) and not isinstance(v, complex):
+        fv = float(v)
+        if math.isfinite(fv) and dt.name in ("float16", "float32") and abs(fv) > float(np.finfo(dt.np).max):
+            raise RuntimeError(f"value cannot be converted to type {_CNAME[dt.name]} without overflow")
+
+
+def _fill_value(v, fn):
+    if isinstance(v, Tensor):
+        if v._data.ndim:
+            raise RuntimeError(f"{fn} only supports 0-dimension value tensor but got tensor with "
+                               f"{v._data.ndim} dimensions.")
+        v = v.item()
+    if not isinstance(v, (bool, int, float, complex, np.number, np.bool_)):
+        raise TypeError(f"{fn}(): argument 'fill_value' (position 2) must be Number, not {type(v).__name__}")
+    return v
 
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False,
          pin_memory=False):
-    """A tensor filled with ``fill_value``; its dtype is inferred from the value.
+    """A tensor filled with ``fill_value``; its dtype is inferred from the value (bool, int64,
+    the default float or complex).
 
-    >>> ember.full((2,), 7)
-    tensor([7, 7])
+    >>> ember.full((2,), 7), ember.full((2,), 7.), ember.full((1,), True)
+    (tensor([7, 7]), tensor([7., 7.]), tensor([True]))
     """
     _check_device(device)
-    if isinstance(fill_value, Tensor):
-        fill_value = fill_value.item()
+    if not isinstance(size, (tuple, list)):
+        raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not "
+                        f"{type(size).__name__}")
+    fill_value = _fill_value(fill_value, "full")
     dt = D.to_dtype(dtype) if dtype is not None else D.scalar_dtype(fill_value)
-    return _finish(_wrap(np.full(_size_arg((size,) if isinstance(size, int) else tuple(size)),
-                                 fill_value, dtype=dt.np)), requires_grad)
+    _check_fill(fill_value, dt)
+    shape = _size_arg(tuple(size), "full")
+    return _finish(_to_out(_wrap(_full_np(shape, fill_value, dt.np)), out), requires_grad)
 
 
-def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
-    """A 0-d tensor of the default float dtype (or ``dtype``)."""
+def _full_np(shape, v, npdt):
+    if npdt.kind == "u" and isinstance(v, (int, np.integer)) and v < 0:  # wraps, as in PyTorch
+        v = int(v) % (1 << (8 * npdt.itemsize))
+    with np.errstate(all="ignore"):
+        return np.full(shape, v, dtype=npdt)
+
+
+
+def scalar_tensor(s, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    """A 0-d tensor of the default float dtype (or ``dtype``).
+
+    >>> ember.scalar_tensor(3), ember.scalar_tensor(1, dtype=ember.int64)
+    (tensor(3.), tensor(1))
+    """
+    _check_device(device)
+    s = _fill_value(s, "scalar_tensor")
     return _finish(_wrap(np.asarray(s, dtype=_dt(dtype))), requires_grad)
 
 
@@ -243,71 +419,123 @@ def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
 
 
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    """Ones with the shape (and dtype) of ``input``."""
+    """Ones with the shape (and dtype) of ``input``.
+
+    >>> ember.ones_like(ember.zeros(2, 1))
+    tensor([[1.],
+            [1.]])
+    """
     return _finish(_wrap(np.ones(input._data.shape, dtype=_like(input, dtype))), requires_grad)
 
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    """Uninitialised, with the shape (and dtype) of ``input``."""
+    """Uninitialised, with the shape (and dtype) of ``input``.
+
+    >>> ember.empty_like(ember.zeros(2, 3, dtype=ember.int32)).dtype
+    torch.int32
+    """
     return _finish(_wrap(np.empty(input._data.shape, dtype=_like(input, dtype))), requires_grad)
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
-    """``fill_value`` with the shape (and dtype) of ``input``."""
-    return _finish(_wrap(np.full(input._data.shape, fill_value, dtype=_like(input, dtype))), requires_grad)
+    """``fill_value`` with the shape (and dtype) of ``input`` (floats truncate into int tensors).
+
+    >>> ember.full_like(ember.ones(2, dtype=ember.int64), 2.7)
+    tensor([2, 2])
+    """
+    fill_value = _fill_value(fill_value, "full_like")
+    npdt = _like(input, dtype)
+    dt = D.NP2DT[npdt]
+    _check_fill(fill_value, dt)
+    return _finish(_wrap(_full_np(input._data.shape, fill_value, npdt)), requires_grad)
 
 
 def _num(x):
     return x.item() if isinstance(x, Tensor) else x
 
 
+def _g(v):
+    return str(v) if isinstance(v, (int, np.integer)) else f"{float(v):g}"
+
+
 def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
            requires_grad=False, pin_memory=False):
-    """Values from ``start`` to ``end`` (exclusive) by ``step``; int64 when all are ints.
+    """Values from ``start`` to ``end`` (exclusive) by ``step``: int64 when all are integers,
+    else the default float. The length is ``ceil((end - start) / step)``; for int64 results the
+    bounds and step are truncated to integers first, as in PyTorch.
 
     >>> ember.arange(5), ember.arange(0, 1, 0.25)
     (tensor([0, 1, 2, 3, 4]), tensor([0.0000, 0.2500, 0.5000, 0.7500]))
+    >>> ember.arange(0, 5, 1.5, dtype=ember.int64)
+    tensor([0, 1, 2, 3, 4])
     """
     _check_device(device)
     start, end, step = _num(start), _num(end), _num(step)
     if end is None:
         start, end = 0, start
-    if step == 0:
-        raise RuntimeError("step must be nonzero")
-    if (end - start) * step < 0:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    for v in (start, end, step):
+        if not isinstance(v, (int, float, np.number, np.bool_)) or isinstance(v, complex):
+            raise TypeError(f"arange() received an invalid combination of arguments - got "
+                            f"({type(v).__name__})")
+    all_int = all(isinstance(v, (int, np.integer, np.bool_)) for v in (start, end, step))
     if dtype is None:
-        dt = D.int64 if all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) or isinstance(v, bool)
-                            for v in (start, end, step)) else D._default[0]
+        dt = D.int64 if all_int else D._default[0]
     else:
         dt = D.to_dtype(dtype)
-    n = max(int(math.ceil((end - start) / step)), 0)
-    if dt._cat >= 2:
-        arr = (start + np.arange(n, dtype=np.float64) * step).astype(dt.np)
+    if not (math.isfinite(start) and math.isfinite(end)):
+        raise RuntimeError(f"unsupported range: {_g(start)} -> {_g(end)}")
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start > 0 and step < 0) or (end - start < 0 and step > 0):
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    if dt._cat == 2 or dt._cat == 3:
+        n = max(int(math.ceil((float(end) - float(start)) / float(step))), 0) if not all_int else \
+            max(-((int(start) - int(end)) // int(step)), 0)
+        arr = (float(start) + np.arange(n, dtype=np.float64) * float(step)).astype(dt.np)
     else:
-        arr = (np.arange(n, dtype=np.int64) * int(step) + int(start)).astype(dt.np) if all(
-            isinstance(v, (int, np.integer)) for v in (start, step)) else \
-            np.floor(start + np.arange(n) * step).astype(dt.np)
-    return _finish(_wrap(arr), requires_grad)
+        s0, s1, st = int(start), int(end), int(step)
+        if dt is D.int64:
+            if st == 0:
+                raise ValueError("step must be nonzero")
+            n = max(-((s0 - s1) // st), 0)
+        else:
+            n = max(int(math.ceil((float(end) - float(start)) / float(step))), 0)
+        with np.errstate(all="ignore"):
+            arr = (s0 + np.arange(n, dtype=np.int64) * st).astype(dt.np)
+    return _finish(_to_out(_wrap(arr), out), requires_grad)
+
+
+def _steps(steps, fn):
+    steps = _num(steps)
+    if not isinstance(steps, (int, np.integer)) or isinstance(steps, bool):
+        raise TypeError(f"{fn}() received an invalid combination of arguments - got steps of type "
+                        f"{type(steps).__name__}")
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    return int(steps)
 
 
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
-    """``steps`` evenly spaced values from ``start`` to ``end`` inclusive.
+    """``steps`` evenly spaced values from ``start`` to ``end`` inclusive (complex bounds give
+    a complex result).
 
     >>> ember.linspace(0, 1, 5)
     tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
     """
     _check_device(device)
     start, end = _num(start), _num(end)
-    if steps < 0:
-        raise RuntimeError("number of steps must be non-negative")
-    dt = D.to_dtype(dtype) if dtype is not None else D._default[0]
-    if dt._cat >= 2:
-        arr = np.linspace(start, end, steps, dtype=np.float64).astype(dt.np)
+    steps = _steps(steps, "linspace")
+    cplx = isinstance(start, (complex, np.complexfloating)) or isinstance(end, (complex, np.complexfloating))
+    if dtype is not None:
+        dt = D.to_dtype(dtype)
     else:
-        arr = np.linspace(start, end, steps, dtype=np.float64).astype(dt.np)
-    return _finish(_wrap(arr), requires_grad)
+        dt = D._default[0].to_complex() if cplx else D._default[0]
+    work = np.complex128 if cplx or dt._cat == 3 else np.float64
+    arr = np.linspace(start, end, steps, dtype=work)
+    if dt._cat <= 1:
+        arr = np.trunc(arr.real)
+    return _finish(_to_out(_wrap(arr.astype(dt.np)), out), requires_grad)
 
 
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
@@ -318,12 +546,18 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
     tensor([  1.,  10., 100.])
     """
     _check_device(device)
+    steps = _steps(steps, "logspace")
     dt = D.to_dtype(dtype) if dtype is not None else D._default[0]
-    arr = np.power(float(base), np.linspace(_num(start), _num(end), steps, dtype=np.float64)).astype(dt.np)
-    return _finish(_wrap(arr), requires_grad)
+    with np.errstate(over="ignore"):
+        arr = np.power(float(base), np.linspace(float(_num(start)), float(_num(end)), steps, dtype=np.float64))
+    if dt._cat <= 1:
+        arr = np.trunc(arr)
+    with np.errstate(all="ignore"):
+        return _finish(_to_out(_wrap(arr.astype(dt.np)), out), requires_grad)
 
 
-def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+        pin_memory=False):
     """The identity matrix, ``n x m``.
 
     >>> ember.eye(2)
@@ -331,7 +565,15 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
             [0., 1.]])
     """
     _check_device(device)
-    return _finish(_wrap(np.eye(n, n if m is None else m, dtype=_dt(dtype))), requires_grad)
+    for pos, name, v in ((1, "n", n), (2, "m", m)):
+        if v is None:
+            continue
+        if not isinstance(v, (int, np.integer)) or isinstance(v, bool):
+            raise TypeError(f"eye(): argument '{name}' (position {pos}) must be int, not {type(v).__name__}")
+        if v < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
+    arr = np.eye(int(n), int(n) if m is None else int(m), dtype=_dt(dtype))
+    return _finish(_to_out(_wrap(arr), out), requires_grad)
 
 
 def _zeros_np(shape, npdt):
