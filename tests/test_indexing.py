@@ -160,6 +160,9 @@ INPLACE_VIEW = {
     "base_then_view": lambda L, a: _base_then_view(a),
     "setitem_on_row_view": lambda L, a: _setitem_row(L, a),
     "exp_on_column": lambda L, a: _use((a * 1).reshape(2, 3), lambda x: x[:, 1].exp_()),
+    "set_from_scaled_self": lambda L, a: _use((a * 1).reshape(2, 3), lambda x: x.__setitem__(
+        (Ellipsis, slice(1, None)), x[..., :-1] * 2)),
+    "add_scaled_view": lambda L, a: _use((a * 1).reshape(2, 3), lambda x: x[1].add_(x[0] / 3)),
 }
 
 

@@ -70,7 +70,8 @@ class Sub(Op):
 class Mul(Op):
     @staticmethod
     def forward(ctx, a, b, npdt):
-        ctx.save_for_backward(a, b)
+        n = getattr(ctx, "needs_input_grad", None)  # save only what backward reads (as PyTorch)
+        ctx.save_for_backward(a if n is not None and len(n) > 1 and n[1] else None, b if n is None or n[0] else None)
         return np.multiply(a, b, dtype=npdt)
 
     @staticmethod
@@ -82,7 +83,8 @@ class Mul(Op):
 class Div(Op):
     @staticmethod
     def forward(ctx, a, b, npdt):
-        ctx.save_for_backward(a, b)
+        n = getattr(ctx, "needs_input_grad", None)
+        ctx.save_for_backward(a if n is not None and len(n) > 1 and n[1] else None, b)
         return np.true_divide(a, b, dtype=npdt)
 
     @staticmethod
