@@ -78,6 +78,12 @@ def npdtype(name):
     return np.dtype(name)
 
 
+def is_float(dtype):
+    """True for floating dtype names/NumPy dtypes (bfloat16, whose NumPy kind is 'V', included)."""
+    d = npdtype(dtype) if isinstance(dtype, str) else np.dtype(dtype)
+    return d.kind == "f" or d.name == "bfloat16"
+
+
 def make_array(rng, shape, dtype, low=-3.0, high=3.0, *, layout="c", nonzero=False, ints=False):
     """Random array of ``shape``; ``layout`` 'c' contiguous, 'T' transposed, 's' strided."""
     dt = npdtype(dtype)
@@ -143,7 +149,7 @@ def binary_samples(low=-3.0, high=3.0, *, rhs_low=None, rhs_high=None, nonzero=F
             b = make_array(rng, sb, dtype, rl, rh, layout=lb, nonzero=nonzero, ints=ints)
             out.append(Sample((a, b), dict(kw)))
         for sc in scalars:
-            if isinstance(sc, float) and npdtype(dtype).kind != "f":
+            if isinstance(sc, float) and not is_float(dtype):
                 continue
             if isinstance(sc, builtins.bool) and npdtype(dtype).kind != "b":
                 continue
@@ -269,11 +275,14 @@ def _convert(lib, x, grad, leaves):
             return x.copy()
         a = _relayout(x)
         if lib.__name__ == "torch":
-            t = lib.from_numpy(a)
+            if a.dtype.name == "bfloat16":  # torch cannot read ml_dtypes arrays
+                t = lib.from_numpy(a.astype(np.float32)).to(lib.bfloat16)
+            else:
+                t = lib.from_numpy(a)
         else:
             from .._tensor import _wrap
             t = _wrap(a)
-        if grad and a.dtype.kind in "fc":
+        if grad and (a.dtype.kind in "fc" or a.dtype.name == "bfloat16"):
             t.requires_grad_(True)
             leaves.append(t)
         return t
@@ -642,7 +651,7 @@ def _erfinv(y):
 
 def _special_samples(dtype, rng):
     """Samples holding nan, +-inf, 0 and -0 (float dtypes only)."""
-    if npdtype(dtype).kind != "f":
+    if not is_float(dtype):
         return []
     v = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 1.5, -2.0], dtype=npdtype(dtype))
     return [Sample((v,)), Sample((v.reshape(7, 1)[::2],))]
@@ -773,7 +782,7 @@ def _where_samples(dtype, rng):
     m = lambda s, l="c": make_array(rng, s, dtype, layout=l)  # noqa: E731
     out = [Sample((c((3, 4)), m((3, 4)), m((3, 4)))), Sample((c((3, 1)), m((4,)), m((3, 4), "T"))),
            Sample((c(()), m(()), m((2,)))), Sample((c((0, 3)), m((0, 3)), m((3,))))]
-    if npdtype(dtype).kind == "f":
+    if is_float(dtype):
         out.append(Sample((c((3, 4)), m((3, 4)), 0.5)))
     return out
 
@@ -1059,8 +1068,8 @@ entry("qr", lambda a, some=True: tuple(np.linalg.qr(a, mode="reduced" if some el
 def _lu_packed(dt, rng):  # a packed LU factorisation and its 1-based pivots (LAPACK getrf layout)
     import ember
     a = make_array(rng, (3, 3), dt)
-    lu, piv = ember.linalg.lu_factor(ember.tensor(a))
-    return lu.numpy(), piv.numpy()
+    lu, piv = ember.linalg.lu_factor(ember.tensor(a.astype(np.float64)))
+    return lu.numpy().astype(a.dtype), piv.numpy()
 
 
 def _lu_unpack_ref(lu, piv):
