@@ -353,3 +353,25 @@ def test_advanced_getitem_grad_accumulates(case):
         (y * L.arange(float(y.numel()), dtype=L.float64).reshape(y.shape)).sum().backward()
         res.append((y.tolist(), x.grad.tolist()))
     assert res[0] == res[1]
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.integers(1, 4), min_size=1, max_size=3).flatmap(
+    lambda s: st.tuples(st.just(s), _basic_index(s), st.lists(st.integers(-s[0], s[0] - 1), min_size=1,
+                                                              max_size=3))))
+def test_setitem_matches_torch(case):
+    shape, idx, rows = case
+    data = np.arange(int(np.prod(shape)), dtype=np.float64).reshape(shape)
+    outs = []
+    for L in (torch, ember):
+        x = L.tensor(data)
+        x[idx] = -1.
+        x[L.tensor(rows)] = -2.
+        x[x > 5] = x[x > 5] * 10
+        w = L.tensor(data, requires_grad=True)
+        y = w * 1
+        y[idx] = 0.
+        y[L.tensor(rows)] = y[L.tensor(rows)] * 3
+        (y * y).sum().backward()
+        outs.append((x.tolist(), w.grad.tolist()))
+    assert outs[0] == outs[1]

@@ -17,6 +17,15 @@ def _is_basic(idx):
     return True
 
 
+def _no_repeats(idx):
+    """True when ``idx`` cannot address an element twice (no integer arrays): plain assignment
+    then scatters a gradient as well as the much slower ``np.add.at``."""
+    for i in (idx if isinstance(idx, tuple) else (idx,)):
+        if isinstance(i, np.ndarray) and i.dtype.kind != "b":
+            return False
+    return True
+
+
 def _index(a, idx):
     from .movement import _index as ix
     return ix(a, idx)
@@ -32,7 +41,7 @@ class IndexGrad(Op):
         if ctx is not None:
             ctx.idx = idx
         out = np.zeros(shape, dtype=dtype)
-        if _is_basic(idx):
+        if _no_repeats(idx):
             out[idx] = g
         else:
             np.add.at(out, idx, g)
