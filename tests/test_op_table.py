@@ -179,3 +179,56 @@ def test_inplace_gradient_matches_out_of_place(info):
         n += 1
     if not n:
         pytest.skip("no sample had an output of the input's shape and dtype")
+
+
+# ---------------------------------------------------------------- ember.testing.assert_close
+
+_CLOSE_CASES = [
+    ([1., 2., 3.], [1., 2.5, 3.], {}),
+    ([1., 2.], [1., 2., 3.], {}),
+    ([1, 2], [1, 3], {}),
+    (1.5, 2.5, {}),
+    ([1., float("nan")], [1., float("nan")], {}),
+    ([1., float("nan")], [1., float("nan")], {"equal_nan": True}),
+    ([1., 2.], [1., 2.001], {"rtol": 1e-2, "atol": 0.0}),
+    ([1., float("inf")], [1., float("inf")], {}),
+]
+
+
+@pytest.mark.parametrize("a,b,kw", _CLOSE_CASES)
+def test_assert_close_agrees_with_torch(a, b, kw):
+    torch = pytest.importorskip("torch")
+
+    def outcome(lib, mod):
+        x, y = (lib.tensor(a), lib.tensor(b)) if isinstance(a, list) else (lib.tensor(a), lib.tensor(b))
+        try:
+            mod.assert_close(x, y, **kw)
+            return None
+        except AssertionError as e:
+            return str(e).splitlines()[0]
+    assert outcome(ember, ember.testing) == outcome(torch, torch.testing)
+
+
+def test_assert_close_messages_and_errors():
+    with pytest.raises(AssertionError, match="dtype"):
+        assert_close(ember.ones(2), ember.ones(2, dtype=ember.float64))
+    assert_close(ember.ones(2), ember.ones(2, dtype=ember.float64), check_dtype=False)
+    with pytest.raises(ValueError, match="atol"):
+        assert_close(ember.ones(1), ember.ones(1), rtol=1e-3)
+    with pytest.raises(AssertionError, match=r"item \['a'\]"):
+        assert_close({"a": ember.ones(1)}, {"a": ember.zeros(1)})
+    with pytest.raises(AssertionError, match="Mismatched elements: 1 / 3"):
+        assert_close(ember.tensor([1., 2., 3.]), ember.tensor([1., 2., 4.]))
+    with pytest.raises(AssertionError, match="custom"):
+        assert_close(ember.ones(1), ember.zeros(1), msg="custom")
+    assert_close([ember.ones(2), 3], [ember.ones(2), 3])
+    assert_close(ember.tensor([1e-9]), ember.tensor([0.]))  # within atol
+
+
+def test_make_tensor():
+    from ember.testing import make_tensor
+    t = make_tensor(3, 4, dtype=ember.float64, low=0, high=1, noncontiguous=True)
+    assert t.shape == (3, 4) and t.dtype is ember.float64 and not t.is_contiguous()
+    assert bool((t >= 0).all()) and bool((t < 1).all())
+    assert make_tensor((2,), dtype=ember.int64, low=1, high=2, exclude_zero=True).tolist() == [1, 1]
+    assert make_tensor(2, dtype=ember.bool).dtype is ember.bool

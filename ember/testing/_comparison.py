@@ -76,8 +76,9 @@ def _compare_arrays(actual, expected, rtol, atol, equal_nan, check_dtype, path, 
         a64, e64 = np.asarray(a, dtype=cdt), np.asarray(e, dtype=cdt)
     if a64.size == 0:
         return
-    diff = np.abs(a64 - e64)
-    ok = diff <= atol + rtol * np.abs(e64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        diff = np.abs(a64 - e64)
+        ok = diff <= atol + rtol * np.abs(e64)
     both_inf = np.isinf(a64) & np.isinf(e64) & (a64 == e64)
     ok |= both_inf
     if equal_nan:
