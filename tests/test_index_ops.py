@@ -81,6 +81,15 @@ def test_parity(name, dt):
     check(torch, fn, *[A(*s, dt=dt) for s in shapes])
 
 
+@pytest.mark.parametrize("include_self", [True, False])
+def test_scatter_reduce_prod_with_zeros(include_self):
+    a = np.array([2., 0., 3., 4.])
+    s = np.array([0., 5., 0., 2., 7., 0.])
+    for idx in ([0, 0, 1, 1, 2, 3], [3, 2, 1, 0, 0, 0]):
+        check(torch, lambda L, x, y: x.scatter_reduce(0, L.tensor(idx), y, "prod", include_self=include_self),
+              a, s)
+
+
 def test_integer_inputs():
     x = np.arange(6).reshape(2, 3)
     for fn in [lambda L, a: a.gather(1, L.tensor([[0], [2]])),

@@ -288,13 +288,39 @@ class ScatterReduce(Op):
             gs = _gather(gdiv, dim, index) * msf
         else:  # prod
             if (a._data == 0).any() or (src._data == 0).any():
-                raise NotImplementedError("ember: the gradient of scatter_reduce(reduce='prod') with zeros "
-                                          "in the input is not implemented")
+                ma, ms = _prod_grad_factors(a._data, src._data, index._data, dim, ctx.include_self)
+                ga = g * _wrap(ma)
+                gs = _gather(g, dim, index) * _wrap(ms)
+                return ga, _pad_to(gs, ctx.src_shape)
             go = g * out
             ga = go / a if keep_self is None else (go / a) * keep_self
             ssub = src[tuple(slice(0, n) for n in index._data.shape)] if src._data.ndim else src
             gs = _gather(go, dim, index) / ssub
         return ga, _pad_to(gs, ctx.src_shape)
+
+
+def _prod_grad_factors(a, src, ix, dim, include_self):
+    """d out / d element for a scatter product with zeros: the product of the other members of the
+    element's group (nonzero only when the element is the group's only zero, or there is none).
+    Computed as constants, so second derivatives through this case are not tracked."""
+    grid = _grid(ix, dim) if a.ndim else (ix.reshape(-1),)
+    s = src[tuple(slice(0, n) for n in ix.shape)] if src.ndim else src.reshape(-1)[:ix.size]
+    a1 = a if a.ndim else a.reshape(1)
+    nz_prod = np.where(a1 == 0, 1, a1) if include_self else np.ones_like(a1)
+    zeros = (a1 == 0).astype(np.int64) if include_self else np.zeros(a1.shape, np.int64)
+    np.multiply.at(nz_prod, grid, np.where(s == 0, 1, s))
+    np.add.at(zeros, grid, (s == 0).astype(np.int64))
+
+    def factor(v, p, z):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(z == 0, p / np.where(v == 0, 1, v), np.where((z == 1) & (v == 0), p, 0)).astype(a.dtype)
+    ma = factor(a1, nz_prod, zeros).reshape(a.shape) if include_self else np.zeros(a.shape, a.dtype)
+    if not include_self:
+        untouched = np.ones(a1.shape, dtype=bool)
+        untouched[grid] = False
+        ma = np.where(untouched, 1, 0).astype(a.dtype).reshape(a.shape)
+    ms = factor(s, nz_prod[grid], zeros[grid])
+    return ma, ms
 
 
 def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=None):
