@@ -66,6 +66,8 @@ CASES = {
     "take_along_dim": (lambda L, a: a.take_along_dim(L.tensor([[0], [2]]), 1), [(2, 3)]),
     "take_along_dim_bcast": (lambda L, a: L.take_along_dim(a, L.tensor([[1, 0, 1]]), dim=0), [(2, 3)]),
     "take_along_dim_none": (lambda L, a: a.take_along_dim(L.tensor([5, 0, 0])), [(2, 3)]),
+    "put": (lambda L, a, s: a.put(L.tensor([[1, 5], [-1, 0]]), s), [(2, 3), (2, 2)]),
+    "put_acc": (lambda L, a, s: L.put(a.t(), L.tensor([1, 1, 4]), s, accumulate=True), [(2, 3), (3,)]),
     "take_along_dim_neg": (lambda L, a: a.take_along_dim(L.tensor([[-1], [0]]), 1), [(2, 3)]),
     "gather_0d": (lambda L, a: a.gather(0, L.tensor(0)), [()]),
     "scatter_0d": (lambda L, a, v: a.scatter(0, L.tensor(0), v), [(), ()]),
@@ -129,10 +131,11 @@ def test_scatter_reduce_legacy():
                                             reduce=red), x, grad=False)
 
 
-@pytest.mark.parametrize("name", ["scatter_", "scatter_add_", "index_add_", "index_copy_", "index_fill_",
+@pytest.mark.parametrize("name", ["put_", "scatter_", "scatter_add_", "index_add_", "index_copy_", "index_fill_",
                                   "masked_fill_", "masked_scatter_", "index_put_", "scatter_reduce_"])
 def test_inplace_variants(name):
     args = {
+        "put_": lambda L: (L.tensor([4, 0, 4]), L.tensor([1., 2., 3.], dtype=L.float64), True),
         "scatter_": lambda L: (0, L.tensor([[1, 0, 1]]), L.ones(1, 3, dtype=L.float64) * 5),
         "scatter_add_": lambda L: (1, L.tensor([[0, 0], [2, 1]]), L.ones(2, 2, dtype=L.float64)),
         "index_add_": lambda L: (1, L.tensor([0, 0]), L.ones(2, 2, dtype=L.float64)),
@@ -225,6 +228,8 @@ ERRORS = {
     "masked_scatter_few": lambda L, a: a.masked_scatter(L.ones(2, 3, dtype=L.bool), L.ones(2, dtype=a.dtype)),
     "masked_select_float": lambda L, a: a.masked_select(L.ones(2, 3)),
     "take_oob": lambda L, a: a.take(L.tensor([6])),
+    "put_oob": lambda L, a: a.put_(L.tensor([6]), L.ones(1, dtype=a.dtype)),
+    "put_count": lambda L, a: a.put_(L.tensor([1, 2]), L.ones(3, dtype=a.dtype)),
     "index_select_0d_many": lambda L, a: a.sum().index_select(0, L.tensor([0, 0])),
     "take_neg_oob": lambda L, a: a.take(L.tensor([-7])),
 }

@@ -90,6 +90,15 @@ CASES = {
     "as_strided_default_offset": (lambda L, a: a[2:].as_strided((2, 2), (2, 1)) * 1, [(8,)]),
     "as_strided_noncontig": (lambda L, a: L.as_strided(a.view(2, 4).t(), (2, 3), (4, 1), 1), [(8,)]),
     "as_strided_double": (lambda L, a: L.as_strided(a, (4,), (2,)) ** 2, [(8,)]),
+    "block_diag": (lambda L, a, b, c: L.block_diag(a, b, c), [(2, 3), (), (2,)]),
+    "cartesian_prod": (lambda L, a, b, c: L.cartesian_prod(a, b, c), [(2,), (3,), (2,)]),
+    "combinations": (lambda L, a: L.combinations(a, 3), [(4,)]),
+    "combinations_repl": (lambda L, a: L.combinations(a, 2, with_replacement=True), [(3,)]),
+    "ravel": (lambda L, a: a.t().ravel(), [(2, 3)]),
+    "unflatten": (lambda L, a: L.unflatten(a, 1, (2, -1)), [(2, 6)]),
+    "diagonal_scatter": (lambda L, a, s: L.diagonal_scatter(a, s, 1), [(3, 4), (3,)]),
+    "select_scatter": (lambda L, a, s: L.select_scatter(a, s, 1, -1), [(3, 4), (3,)]),
+    "slice_scatter": (lambda L, a, s: a.slice_scatter(s, 1, 1, None, 2), [(3, 4), (3, 2)]),
 }
 
 
@@ -266,6 +275,10 @@ ERRORS = {
     "unfold_step": (lambda L, a: a.unfold(0, 2, 0), [(3,)]),
     "unfold_dim": (lambda L, a: a.unfold(1, 1, 1), [(3,)]),
     "as_strided_oob": (lambda L, a: a.as_strided((3, 3), (3, 1), 1), [(8,)]),
+    "block_diag_3d": (lambda L, a: L.block_diag(a), [(2, 2, 2)]),
+    "diagonal_scatter_shape": (lambda L, a, s: L.diagonal_scatter(a, s), [(3, 4), (2,)]),
+    "select_scatter_shape": (lambda L, a, s: L.select_scatter(a, s, 0, 0), [(3, 4), (3,)]),
+    "slice_scatter_shape": (lambda L, a, s: L.slice_scatter(a, s, 0, 0, 1), [(3, 4), (2, 4)]),
 }
 
 
@@ -274,8 +287,19 @@ def test_errors(name):
     fn, shapes = ERRORS[name]
     e, t = same_error(torch, fn, *[A(*s) for s in shapes])
     if name.startswith(("cat", "stack", "split", "narrow", "select", "roll", "rot90", "ri_", "tril", "diag",
-                        "trace", "broadcast_to", "broadcast_tensors", "broadcast_shapes", "unfold")):
+                        "trace", "broadcast_to", "broadcast_tensors", "broadcast_shapes", "unfold", "block", "slice",
+                        "select_scatter")):
         assert e == t
+
+
+def test_index_grids():
+    for args in [(3, 4, 1), (4, 3, -1), (0, 3), (3, 3, 5), (2, 5, -3)]:
+        for name in ("tril_indices", "triu_indices"):
+            assert getattr(ember, name)(*args).tolist() == getattr(torch, name)(*args).tolist()
+    assert ember.tril_indices(3, 3, dtype=ember.int32).dtype == ember.int32
+    assert ember.cartesian_prod(ember.tensor([1, 2])).tolist() == [1, 2]
+    assert ember.block_diag().shape == torch.block_diag().shape
+    check(torch, lambda L, a, b: L.block_diag(a, b), np.ones((1, 2), dtype=np.int32), np.ones(1), grad=False)
 
 
 def test_cat_message_names_tensor_number():

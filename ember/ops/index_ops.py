@@ -12,7 +12,7 @@ from .inplace import inplace_op
 
 __all__ = ["gather", "scatter", "scatter_add", "scatter_reduce", "index_select", "index_add",
            "index_copy", "index_fill", "index_put", "index_put_", "masked_fill", "masked_scatter",
-           "masked_select", "take", "take_along_dim", "nonzero", "argwhere"]
+           "masked_select", "take", "take_along_dim", "nonzero", "argwhere", "put"]
 
 _TN = {"float32": "float", "float64": "double", "float16": "half", "bfloat16": "BFloat16",
        "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
@@ -753,6 +753,48 @@ def take(input, index):
     return getitem(input.reshape(-1), index)
 
 
+def put_(self, index, source, accumulate=False):
+    """Write ``source`` into the flattened ``self`` at ``index`` (summed if ``accumulate``), in place.
+
+    >>> x = ember.zeros(2, 2); _ = x.put_(ember.tensor([0, 3]), ember.tensor([1., 2.])); x
+    tensor([[1., 0.],
+            [0., 2.]])
+    """
+    from .indexing import index_put_nidx
+    ix = index._data
+    if ix.dtype != np.int64:
+        raise RuntimeError(f"put_(): Expected a long tensor for index, but got {index.dtype}")
+    if source._data.size != ix.size:
+        raise IndexError(f"put_(): Expected source and index to have the same number of elements, but got "
+                         f"source.numel() = {source._data.size}, index.numel() = {ix.size}")
+    if source._data.dtype != self._data.dtype:
+        raise RuntimeError(f"put_(): self and source expected to have the same dtype, but got "
+                           f"self.dtype = {self.dtype} and source.dtype = {source.dtype}")
+    n = self._data.size
+    if ix.size:
+        lo, hi = ix.min(), ix.max()
+        if hi >= n or lo < -n:
+            bad = hi if hi >= n else lo
+            raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
+    flat = np.where(ix < 0, ix + n, ix).reshape(-1)
+    nidx = np.unravel_index(flat, self._data.shape) if self._data.ndim else (flat,)
+    if not self._data.ndim:
+        self_v = self.reshape(1)
+        index_put_nidx(self_v, tuple(nidx), source.reshape(-1), accumulate=bool(accumulate), advanced=True)
+        return self
+    index_put_nidx(self, tuple(nidx), source.reshape(-1), accumulate=bool(accumulate), advanced=True)
+    return self
+
+
+def put(input, index, source, accumulate=False):
+    """Out-of-place :func:`put_`.
+
+    >>> ember.put(ember.zeros(3), ember.tensor([1, 1]), ember.tensor([1., 2.]), accumulate=True)
+    tensor([0., 3., 0.])
+    """
+    return put_(input.clone(), index, source, accumulate)
+
+
 def take_along_dim(input, indices, dim=None, *, out=None):
     """``gather`` with ``input`` and ``indices`` broadcast against each other (flattened if no dim).
 
@@ -843,5 +885,5 @@ TENSOR_METHODS = {
     "index_fill_": index_fill_, "index_put": index_put, "index_put_": index_put_,
     "masked_fill": masked_fill, "masked_fill_": masked_fill_, "masked_scatter": masked_scatter,
     "masked_scatter_": masked_scatter_, "masked_select": masked_select, "take": take,
-    "take_along_dim": take_along_dim, "nonzero": nonzero, "argwhere": argwhere,
+    "take_along_dim": take_along_dim, "nonzero": nonzero, "argwhere": argwhere, "put_": put_, "put": put,
 }

@@ -12,14 +12,16 @@ import builtins
 import warnings
 
 from ._util import np, D, Tensor, _wrap, Op, apply_op, _state, norm_dim, norm_dims, make_view
-from .movement import _view_result, getitem, expand, reshape, transpose, unsqueeze, permute
+from .movement import _view_result, getitem, expand, reshape, transpose, unsqueeze, permute, unflatten
 
 __all__ = ["cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack", "row_stack",
            "column_stack", "split", "chunk", "tensor_split", "hsplit", "vsplit", "dsplit", "unbind",
            "narrow", "select", "flip", "fliplr", "flipud", "roll", "rot90", "tile",
            "repeat_interleave", "tril", "triu", "diag", "diagonal", "diag_embed", "trace",
            "broadcast_to", "broadcast_tensors", "broadcast_shapes", "meshgrid", "atleast_1d",
-           "atleast_2d", "atleast_3d", "as_strided"]
+           "atleast_2d", "atleast_3d", "as_strided", "tril_indices", "triu_indices", "block_diag",
+           "cartesian_prod", "combinations", "ravel", "unflatten", "diagonal_scatter", "select_scatter",
+           "slice_scatter"]
 
 _srange = builtins.range
 range = builtins.range
@@ -1098,11 +1100,162 @@ class StorageRemap(Op):
         return apply_op(StorageRemap, (gg,), *ctx.args)
 
 
+# ------------------------------------------------------------------ index grids, block_diag, *_scatter
+def _tri_indices(row, col, offset, dtype, upper):
+    dt = D.to_dtype(dtype) if dtype is not None else D.int64
+    if dt._cat != 1:
+        raise RuntimeError(f"\"{'triu' if upper else 'tril'}_indices\" not implemented for '{dt}'")
+    r, c = (np.triu_indices if upper else np.tril_indices)(int(row), int(offset), int(col))
+    return _wrap(np.stack([r, c]).astype(dt.np).reshape(2, -1))
+
+
+def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    """Row/column indices (a ``2 x N`` tensor) of the lower triangle of a ``row x col`` matrix.
+
+    >>> ember.tril_indices(3, 3)
+    tensor([[0, 1, 1, 2, 2, 2],
+            [0, 0, 1, 0, 1, 2]])
+    """
+    return _tri_indices(row, col, offset, dtype, False)
+
+
+def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    """Row/column indices (a ``2 x N`` tensor) of the upper triangle of a ``row x col`` matrix.
+
+    >>> ember.triu_indices(3, 3, 1)
+    tensor([[0, 0, 1],
+            [1, 2, 2]])
+    """
+    return _tri_indices(row, col, offset, dtype, True)
+
+
+def block_diag(*tensors):
+    """A block-diagonal matrix of the given 0-d, 1-d (a row) and 2-d blocks.
+
+    >>> ember.block_diag(ember.tensor([[1, 2]]), ember.tensor(3))
+    tensor([[1, 2, 0],
+            [0, 0, 3]])
+    """
+    from .._creation import zeros
+    if not tensors:
+        return _wrap(np.empty((1, 0), dtype=D.get_default_dtype().np))
+    blocks = []
+    for i, t in enumerate(tensors):
+        nd = t._data.ndim
+        if nd > 2:
+            raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer dimensions. Input {i} has "
+                               f"{nd} dimensions")
+        blocks.append(t.reshape(1, -1) if nd < 2 else t)
+    dt = D.result_type(*tensors) if len(tensors) > 1 else tensors[0].dtype
+    ncol = builtins.sum(b._data.shape[1] for b in blocks)
+    rows, c0 = [], 0
+    for b in blocks:
+        r, c = b._data.shape
+        parts = []
+        if c0:
+            parts.append(zeros(r, c0, dtype=dt))
+        parts.append(b if b.dtype is dt else b.to(dt))
+        if ncol - c0 - c:
+            parts.append(zeros(r, ncol - c0 - c, dtype=dt))
+        rows.append(cat(parts, 1))
+        c0 += c
+    return cat(rows, 0)
+
+
+def cartesian_prod(*tensors):
+    """All combinations of elements of the 1-D tensors, one per row (the inputs' order).
+
+    >>> ember.cartesian_prod(ember.tensor([1, 2]), ember.tensor([3, 4]))
+    tensor([[1, 3],
+            [1, 4],
+            [2, 3],
+            [2, 4]])
+    """
+    for t in tensors:
+        if t._data.ndim != 1:
+            raise RuntimeError(f"Expect a 1D vector, but got shape {list(t._data.shape)}")
+    if len(tensors) == 1:
+        return tensors[0]
+    grids = meshgrid(*tensors, indexing="ij")
+    return stack([g.reshape(-1) for g in grids], 1)
+
+
+def combinations(input, r=2, with_replacement=False):
+    """All length-``r`` combinations of the elements of a 1-D tensor, one per row.
+
+    >>> ember.combinations(ember.tensor([1, 2, 3]))
+    tensor([[1, 2],
+            [1, 3],
+            [2, 3]])
+    """
+    import itertools
+    if input._data.ndim != 1:
+        raise RuntimeError(f"Expect a 1D vector, but got shape {list(input._data.shape)}")
+    if r < 0:
+        raise RuntimeError(f"Expect a non-negative number, but got {r}")
+    n = input._data.shape[0]
+    gen = itertools.combinations_with_replacement if with_replacement else itertools.combinations
+    idx = np.array(list(gen(range(n), r)), dtype=np.int64).reshape(-1, r)
+    if r == 0:
+        return _wrap(np.empty((0,), dtype=input._data.dtype))
+    return getitem(input, idx.reshape(-1)).reshape(idx.shape)
+
+
+def ravel(input):
+    """The flattened tensor (a view when the memory allows).
+
+    >>> ember.tensor([[1, 2], [3, 4]]).ravel()
+    tensor([1, 2, 3, 4])
+    """
+    return reshape(input, (-1,))
+
+
+def _scatter_into(input, src, view_fn):
+    v = view_fn(input)
+    if tuple(src._data.shape) != tuple(v._data.shape):
+        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = "
+                           f"{list(src._data.shape)}, slice size = {list(v._data.shape)}")
+    out = input.clone()
+    view_fn(out).copy_(src)
+    return out
+
+
+def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
+    """A copy of ``input`` with ``src`` written on its diagonal (see :func:`diagonal`).
+
+    >>> ember.diagonal_scatter(ember.zeros(2, 2), ember.ones(2))
+    tensor([[1., 0.],
+            [0., 1.]])
+    """
+    return _scatter_into(input, src, lambda t: diagonal(t, offset, dim1, dim2))
+
+
+def select_scatter(input, src, dim, index):
+    """A copy of ``input`` with ``src`` written at ``index`` along ``dim``.
+
+    >>> ember.select_scatter(ember.zeros(2, 2), ember.ones(2), 0, 0)
+    tensor([[1., 1.],
+            [0., 0.]])
+    """
+    return _scatter_into(input, src, lambda t: select(t, dim, index))
+
+
+def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
+    """A copy of ``input`` with ``src`` written into the slice ``start:end:step`` of ``dim``.
+
+    >>> ember.slice_scatter(ember.zeros(4), ember.ones(2), start=1, end=3)
+    tensor([0., 1., 1., 0.])
+    """
+    d = norm_dim(dim, input._data.ndim)
+    return _scatter_into(input, src, lambda t: _slice_dim(t, d, start, end, step))
+
+
 TENSOR_METHODS = {
     "split": split, "chunk": chunk, "tensor_split": tensor_split, "hsplit": hsplit, "vsplit": vsplit,
     "dsplit": dsplit, "unbind": unbind, "narrow": narrow, "select": select, "flip": flip,
     "fliplr": fliplr, "flipud": flipud, "roll": roll, "rot90": rot90, "repeat": repeat, "tile": tile,
     "repeat_interleave": repeat_interleave, "tril": tril, "triu": triu, "tril_": tril_, "triu_": triu_,
     "diag": diag, "diagonal": diagonal, "diag_embed": diag_embed, "trace": trace,
-    "broadcast_to": broadcast_to, "unfold": unfold, "as_strided": as_strided,
+    "broadcast_to": broadcast_to, "unfold": unfold, "as_strided": as_strided, "ravel": ravel,
+    "diagonal_scatter": diagonal_scatter, "select_scatter": select_scatter, "slice_scatter": slice_scatter,
 }
