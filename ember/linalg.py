@@ -51,13 +51,17 @@ def _rt(name, values):
     return getattr(_RT, name)(tuple(values))
 
 
-def _check_float(A, name):
-    if A._data.dtype.kind not in "fc" or A._data.dtype == np.float16:
+def _check_float(A, name, low=False):
+    """Float or complex input; half precision only where PyTorch computes it (``low``)."""
+    k = A._data.dtype.kind
+    if low and k == "V" or (low and A._data.dtype == np.float16):
+        return
+    if k not in "fc" or A._data.dtype == np.float16:
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got {_tname(A._data)}")
 
 
-def _check_square(A, name, square=True):
-    _check_float(A, name)
+def _check_square(A, name, square=True, low=False):
+    _check_float(A, name, low)
     if A.ndim < 2:
         raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
     if square and A.shape[-1] != A.shape[-2]:
@@ -683,6 +687,8 @@ def cholesky_inverse(L, upper=False, *, out=None):
 
 def _expm(a):
     """exp of square matrices: scaling and squaring around a degree-18 Taylor polynomial."""
+    if a.dtype.kind == "V" or a.dtype == np.float16:
+        return _expm(a.astype(np.float32)).astype(a.dtype)
     n = a.shape[-1]
     if a.size == 0:
         return a.copy()
@@ -723,7 +729,7 @@ def matrix_exp(A):
     tensor([[1., 0.],
             [0., 1.]])
     """
-    _check_square(A, "linalg.matrix_exp")
+    _check_square(A, "linalg.matrix_exp", low=True)
     return _apply(LinalgMatrixExp, (A,))
 
 
@@ -1094,6 +1100,9 @@ class LinalgVectorNorm(Op):
     @staticmethod
     def forward(ctx, x, ord, dims, keepdim):
         ctx.ord, ctx.dims, ctx.keepdim = ord, dims, keepdim
+        x0 = x
+        if x.dtype.kind == "V" or x.dtype == np.float16:  # accumulate half precision in float32
+            x = x.astype(np.float32)
         ax = np.abs(x)
         if ord == 2:
             if x.dtype.kind == "c":
@@ -1111,8 +1120,8 @@ class LinalgVectorNorm(Op):
         else:
             with np.errstate(divide="ignore"):
                 out = np.sum(ax ** ord, axis=dims, keepdims=keepdim) ** (1.0 / ord)
-        out = np.asarray(out, dtype=ax.dtype)
-        ctx.save_for_backward(x, out)
+        out = np.asarray(out, dtype=ax.dtype if x0 is x else x0.dtype)
+        ctx.save_for_backward(x0, out)
         return out
 
     @staticmethod
@@ -1166,7 +1175,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
         raise TypeError(f"linalg_vector_norm(): argument 'ord' must be Number, not str")
     if dtype is not None:
         x = x.to(dtype)
-    _check_float(x, "linalg.vector_norm")
+    _check_float(x, "linalg.vector_norm", low=True)
     dims = _norm_dims(dim, x.ndim)
     ord = float(ord)
     if ord < 0 or ord == inf:

@@ -140,8 +140,12 @@ def _matmul_np(a, b):
     if a.ndim > 2 and b.ndim <= 2 and a.flags.c_contiguous:
         k = a.shape[-1]
         out = np.matmul(a.reshape(-1, k), b)
-        return out.reshape(a.shape[:-1] + out.shape[1:])
-    return np.matmul(a, b)
+        out = out.reshape(a.shape[:-1] + out.shape[1:])
+    else:
+        out = np.matmul(a, b)
+    if out.dtype != a.dtype:  # bfloat16: NumPy computes in float32; keep the input dtype as PyTorch
+        out = out.astype(a.dtype)
+    return out
 
 
 def _matmul_grads(a, b, g, need_a, need_b):
@@ -239,7 +243,7 @@ def matmul(input, other, *, out=None):
     if _state[0] and (input._rg or other._rg):
         r = apply_op(cls, (input, other))
     else:
-        r = _wrap(np.matmul(a, b) if cls is Mm else _matmul_np(a, b))
+        r = _wrap(np.matmul(a, b) if cls is Mm and a.dtype.kind != "V" else _matmul_np(a, b))
     return r if out is None else _out(r, out)
 
 
@@ -250,7 +254,7 @@ def _dunder_matmul(self, other):
     cls = _check_matmul(a, b)
     if _state[0] and (self._rg or other._rg):
         return apply_op(cls, (self, other))
-    return _wrap(np.matmul(a, b) if cls is Mm else _matmul_np(a, b))
+    return _wrap(np.matmul(a, b) if cls is Mm and a.dtype.kind != "V" else _matmul_np(a, b))
 
 
 def _dunder_rmatmul(self, other):
@@ -296,7 +300,7 @@ def bmm(input, mat2, *, out=None):
     if _state[0] and (input._rg or mat2._rg):
         r = apply_op(Bmm, (input, mat2))
     else:
-        r = _wrap(np.matmul(input._data, mat2._data))
+        r = _wrap(_matmul_np(input._data, mat2._data))
     return _out(r, out)
 
 
@@ -498,7 +502,7 @@ class Addbmm(Op):
         ctx.beta, ctx.alpha = beta, alpha
         B, m, k = a.shape
         # one GEMM: (m, B*k) @ (B*k, p)
-        r = np.matmul(a.transpose(1, 0, 2).reshape(m, B * k), b.reshape(B * k, b.shape[2]))
+        r = _matmul_np(a.transpose(1, 0, 2).reshape(m, B * k), b.reshape(B * k, b.shape[2]))
         if alpha != 1:
             r *= alpha
         if beta != 0:
@@ -631,6 +635,9 @@ def _parse_einsum(eq, shapes):
 
 
 def _einsum_np(eq, arrays):
+    if arrays and arrays[0].dtype.kind == "V":  # bfloat16: NumPy's einsum refuses it; go via float32
+        dt = arrays[0].dtype
+        return _einsum_np(eq, [a.astype(np.float32) for a in arrays]).astype(dt)
     # optimize=True routes contractions through BLAS (tensordot) but costs ~40 us of planning:
     # worth it for big operands or chains, not for tiny ones
     if len(arrays) > 2 or (len(arrays) == 2 and max(a.size for a in arrays) > 4096):

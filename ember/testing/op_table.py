@@ -1838,16 +1838,10 @@ known_bug({"add", "sub", "mul", "div", "div_trunc", "div_floor", "pow", "eq", "n
 known_bug({"logsumexp_0d_dim"}, "gradgrad",
           "logsumexp of a 0-d tensor over dim=0: second derivative 1.0 at x=1.3 (torch and exact: 0; "
           "the first derivative is the constant 1)")
-known_bug({"norm", "dist", "linalg.vector_norm", "matrix_exp", "lu_unpack"}, "parity_float16",
-          "float16 input: ember raises RuntimeError 'Expected a floating point or complex tensor as "
-          "input. Got Half'; torch 2.13 computes it on CPU")
-known_bug({"norm", "dist", "linalg.vector_norm", "matrix_exp", "lu_unpack"}, "parity_bfloat16",
-          "bfloat16 input: ember raises RuntimeError '... Got BFloat16'; torch 2.13 computes it on CPU")
-known_bug({"matmul", "matmul_op", "mm", "bmm", "mv", "dot", "vdot", "inner", "addmm", "addmv", "addbmm",
-           "baddbmm", "tensordot", "matrix_power", "chain_matmul", "einsum"}, "parity_bfloat16",
-          "bfloat16 matmul family: the result is float32 (torch keeps bfloat16); einsum raises TypeError "
-          "'invalid data type for einsum', chain_matmul RuntimeError 'expected m1 and m2 to have the "
-          "same dtype'")
+known_bug({"matrix_exp"}, "parity_float16",
+          "divergence: torch 2.13's float16/bfloat16 matrix_exp overflows to inf/nan on this sample; "
+          "ember computes in float32 and rounds (finite, matches float64 to half precision)")
+known_bug({"matrix_exp"}, "parity_bfloat16", "see parity_float16: torch's half-precision matrix_exp gives nan")
 known_bug({"addr", "addcmul", "addcdiv", "lerp", "rpow", "clamp_min", "clamp_max", "clamp_float_bounds",
            "mvlgamma", "mvlgamma_low"}, "parity_bfloat16",
           "bfloat16 with a Python scalar: TypeError 'found a user loop for ufunc ... could not be cast' "
@@ -1856,9 +1850,6 @@ known_bug({"nan_to_num", "nansum", "nanmean"}, "parity_bfloat16",
           "bfloat16 with NaN: NaNs are not recognised (nan_to_num leaves them, nansum/nanmean return nan); "
           "NumPy's nan-functions do not treat ml_dtypes bfloat16 as floating")
 known_bug({"scatter_reduce"}, "parity_bfloat16", "bfloat16: ValueError \"Invalid integer data type 'V'\"")
-known_bug({"histogram"}, "parity_bfloat16",
-          "bfloat16 histogram(x, 5, range=(-3, 3)): 2 of 5 bin counts differ by one from torch (bin edges "
-          "computed in another precision)")
 known_bug({"index_select"}, "errors",
           "index_select(ones(3, 4), 1, tensor([5])) raises IndexError; torch raises RuntimeError "
           "('INDICES element is out of DATA bounds, id=5 axis_dim=4')")
