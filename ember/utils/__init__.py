@@ -1,0 +1,5 @@
+"""``torch.utils``: ``ember.utils.data`` (datasets and the DataLoader).
+
+>>> from ember.utils.data import DataLoader
+"""
+from . import data  # noqa: F401
