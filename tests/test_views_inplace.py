@@ -362,3 +362,69 @@ def test_multi_view_output_modified_in_place():
         a.mul_(2)
     me, mt = _run_both(f)
     assert me == mt
+
+
+# -- random programs of views and in-place ops, gradients vs torch --------------------------
+
+def _fuzz_run(m, prog, a, b, w):
+    x = m.tensor(a, dtype=m.float64, requires_grad=True)
+    z = m.tensor(b, dtype=m.float64, requires_grad=True)
+    y = x * 1
+    kept = []
+    for op in prog:
+        if op[0] == "view":
+            _, vk, i = op
+            kept.append({"row": lambda: y[i % 3], "col": lambda: y[:, i % 4], "slice": lambda: y[1:, ::2],
+                         "t": lambda: y.t()[i % 4], "flat": lambda: y.view(12)[i:i + 3],
+                         "el": lambda: y[i % 3, i % 4]}[vk]())
+        elif op[0] == "ip" and kept:
+            _, which, how, c = op
+            v = kept[which % len(kept)]
+            zs = z.reshape(-1)[: v.numel()].reshape(v.shape)
+            if how == "mulc":
+                v.mul_(c)
+            elif how == "addz":
+                v.add_(zs * c)
+            elif how == "mulz":
+                v.mul_(zs)
+            elif how == "base":
+                y.mul_(c)
+            else:
+                v.copy_(v.tanh() * c)
+        elif op[0] == "use" and kept:
+            v = kept[op[1] % len(kept)]
+            kept.append(v * v)
+    loss = (y * m.tensor(w, dtype=m.float64)).sum()
+    for v in kept:
+        loss = loss + v.sin().sum()
+    loss.backward()
+    return loss, x.grad, z.grad
+
+
+@pytest.mark.parametrize("seed", range(120))
+def test_random_view_inplace_programs(seed):
+    import random
+    r = random.Random(seed)
+    prog = []
+    for _ in range(r.randint(1, 7)):
+        k = r.choice(["view", "view", "ip", "ip", "use"])
+        if k == "view":
+            prog.append(("view", r.choice(["row", "col", "slice", "t", "flat", "el"]), r.randint(0, 8)))
+        elif k == "ip":
+            prog.append(("ip", r.randint(0, 5), r.choice(["mulc", "addz", "mulz", "base", "tanh"]),
+                         r.choice([0.5, 2.0, -1.5])))
+        else:
+            prog.append(("use", r.randint(0, 5)))
+    g = np.random.default_rng(seed)
+    a, b, w = g.standard_normal((3, 4)), g.standard_normal((3, 4)), g.standard_normal((3, 4))
+    try:
+        want = _fuzz_run(torch, prog, a, b, w)
+    except RuntimeError as ex:
+        with pytest.raises(RuntimeError) as ee:
+            _fuzz_run(ember, prog, a, b, w)
+        assert (re.sub(r"of \w+,", "of _,", str(ee.value).split("Hint")[0])
+                == re.sub(r"of \w+,", "of _,", str(ex).split("Hint")[0])), prog
+        return
+    got = _fuzz_run(ember, prog, a, b, w)
+    for e, t in zip(got, want):
+        close(e, t)
