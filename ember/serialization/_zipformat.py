@@ -155,10 +155,15 @@ class ZipReader:
             raise RuntimeError(f"PytorchStreamReader failed reading zip archive: {e}") from None
         self.infos = {}
         for info in self.zf.infolist():
-            if info.header_offset < 0 or info.header_offset + _LOCAL.size > self.file_size \
+            if info.compress_type == zipfile.ZIP_STORED:
+                stored_bad = info.file_size != info.compress_size
+            else:  # deflate expands at most ~1032x: a bigger claim is a decompression bomb
+                stored_bad = info.file_size > 1100 * info.compress_size + 1024
+            if info.header_offset < 0 or info.header_offset + _LOCAL.size > self.file_size or stored_bad \
                     or info.compress_size > self.file_size or info.header_offset + info.compress_size > self.file_size:
                 raise RuntimeError(f"PytorchStreamReader failed reading zip archive: record {info.filename!r} "
-                                   f"claims {info.compress_size} bytes at offset {info.header_offset}, "
+                                   f"claims {info.file_size} bytes ({info.compress_size} stored) at offset "
+                                   f"{info.header_offset}, "
                                    f"beyond the end of the {self.file_size}-byte file")
             self.infos[info.filename] = info
         self._offsets = {}
