@@ -675,3 +675,19 @@ EDGE = [
 @pytest.mark.parametrize("i", range(len(EDGE)))
 def test_edge_cases_match_torch(i):
     assert _summary(ember, EDGE[i]) == _summary(torch, EDGE[i])
+
+
+@pytest.mark.parametrize("sa,sb", [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 4)), ((2, 3), (3, 4)),
+                                   ((5, 2, 3), (3, 4)), ((2, 3), (5, 3, 4))])
+def test_complex_matmul_grad(sa, sb):
+    a = rand(*sa) + 1j * rand(*sa)
+    b = rand(*sb) + 1j * rand(*sb)
+    ea, eb = ember.tensor(a, requires_grad=True), ember.tensor(b, requires_grad=True)
+    ta, tb = torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)
+    re, rt = ember.matmul(ea, eb), torch.matmul(ta, tb)
+    np.testing.assert_allclose(re.detach().numpy(), rt.detach().numpy(), rtol=1e-12, atol=1e-12)
+    g = rand(*rt.shape) + 1j * rand(*rt.shape)
+    re.backward(ember.tensor(g))
+    rt.backward(torch.tensor(g))
+    np.testing.assert_allclose(ea.grad.numpy(), ta.grad.numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(eb.grad.numpy(), tb.grad.numpy(), rtol=1e-10, atol=1e-12)

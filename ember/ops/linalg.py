@@ -156,6 +156,10 @@ def _matmul_grads(a, b, g, need_a, need_b):
     """
     na, nb = a.ndim, b.ndim
     ga = gb = None
+    if a._data.dtype.kind == "c":  # complex: the gradients use the conjugates (as constants)
+        a = _wrap(np.conj(a._data))
+    if b._data.dtype.kind == "c":
+        b = _wrap(np.conj(b._data))
     if na == 1 and nb == 1:
         if need_a:
             ga = g * b
