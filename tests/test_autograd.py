@@ -755,3 +755,48 @@ def test_legacy_variable():
         with pytest.raises(TypeError):
             Variable([1.0, 2.0])
     close(*res)
+
+
+# -- random expression graphs: first and second derivatives vs torch -------------------------
+
+_UNARY = [lambda m, t: t.sin(), lambda m, t: t.tanh(), lambda m, t: t * t, lambda m, t: t.exp() * 0.5,
+          lambda m, t: t.sigmoid(), lambda m, t: (t * t + 1).sqrt(), lambda m, t: t.t().t(),
+          lambda m, t: t.abs() + t, lambda m, t: t.clamp(-0.7, 0.9), lambda m, t: (t ** 3) / 3,
+          lambda m, t: t.unsqueeze(0).squeeze(0), lambda m, t: (t * t + 1).log()]
+_BINARY = [lambda m, a, b: a + b, lambda m, a, b: a * b, lambda m, a, b: a - b * 0.5,
+           lambda m, a, b: a / (b * b + 1), lambda m, a, b: m.maximum(a, b) if hasattr(m, "maximum") else a + b,
+           lambda m, a, b: a @ b.t() @ a if a.shape == b.shape else a * b]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_graphs_first_and_second_derivatives(seed):
+    import random
+    r = random.Random(seed)
+    steps = [(r.random() < 0.4, r.randrange(12), r.randrange(6), r.randrange(8), r.randrange(8))
+             for _ in range(r.randint(2, 8))]
+    g = np.random.default_rng(seed)
+    a, b, v = g.standard_normal((3, 3)), g.standard_normal((1, 3)), g.standard_normal((3, 3))
+    res = []
+    for m in (ember, torch):
+        x = m.tensor(a, dtype=m.float64, requires_grad=True)
+        y = m.tensor(b, dtype=m.float64, requires_grad=True)
+        nodes = [x, y]
+        for is_bin, u, bi, i, j in steps:
+            p, q = nodes[i % len(nodes)], nodes[j % len(nodes)]
+            nodes.append(_BINARY[bi](m, p, q) if is_bin else _UNARY[u](m, p))
+        f = sum(n.sum() for n in nodes[2:]) + (nodes[-1] * nodes[-1]).sum()
+        gx, gy = m.autograd.grad(f, (x, y), create_graph=True, allow_unused=True)
+        outs = [gx, gy]
+        second = ((gx * m.tensor(v, dtype=m.float64)).sum() if gx is not None else 0) + \
+            (gy.sum() if gy is not None else 0)
+        if isinstance(second, (ember.Tensor, torch.Tensor)) and second.requires_grad:
+            outs += list(m.autograd.grad(second, (x, y), allow_unused=True))
+        res.append(outs)
+    assert len(res[0]) == len(res[1])
+    for e, t in zip(*res):
+        if t is not None:   # torch may hand back a lazy ZeroTensor
+            t = torch.tensor(t.detach().numpy(force=True))
+        if e is None or t is None:
+            assert (e is None or not e.numpy().any()) and (t is None or not t.numpy().any())
+        else:
+            close(e, t, 1e-9)
