@@ -320,6 +320,7 @@ def _record(cls, tensors, args):
         else:
             edges.append(_NO_EDGE)
     ctx.next_functions = tuple(edges)
+    raw = out  # NumPy returns scalars for 0-d results: saved outputs are matched by identity
     if out.__class__ is not tuple:  # the common single-output case
         if out.__class__ is not _ndarray:
             out = np.asarray(out)
@@ -346,17 +347,18 @@ def _record(cls, tensors, args):
         results = tuple(results)
     saved = ctx._saved
     if saved:
-        ctx._saved = [_save_entry(s, arrays, tensors, outs, results) for s in saved]
+        raws = raw if raw.__class__ is tuple else (raw,)
+        ctx._saved = [_save_entry(s, arrays, tensors, outs, results, raws) for s in saved]
     if _anomaly_state[0]:
         ctx._anomaly = _forward_trace()
-    return results if out.__class__ is tuple else results[0]
+    return results if raw.__class__ is tuple else results[0]
 
 
 _new = object.__new__
 _NO_EDGE = (None, 0)
 
 
-def _save_entry(s, arrays, tensors, outs, results):
+def _save_entry(s, arrays, tensors, outs, results, raws=()):
     if s is None:
         return None
     for i, a in enumerate(arrays):
@@ -366,7 +368,7 @@ def _save_entry(s, arrays, tensors, outs, results):
                 t._version = [0]
             return _Saved(0, t, t._version)
     for i, o in enumerate(outs):
-        if s is o:
+        if s is o or (i < len(raws) and s is raws[i]):
             t = results[i]
             if t._version is None:
                 t._version = [0]
