@@ -554,3 +554,24 @@ def test_0d_second_order(f):
 ])
 def test_complex_rejected_like_torch(call):
     raises_like(lambda L, x: eval(call, {"x": x.to(L.complex64), "L": L}), X34)
+
+
+@pytest.mark.parametrize("dt", ["float16", "bfloat16"])
+@pytest.mark.parametrize("call", [
+    "x.nansum(1)", "x.nanmean(1)", "x.median(1)", "x.nanmedian(1)", "x.median()", "x.nanmedian()",
+    "x.cummax(1)", "x.cummin(1)", "x[3:].mode(1)", "x.max(1)", "x.amax(1)", "x.argmin(1)", "x.max()",
+    "x.prod(1)", "x.var(1)", "x.logsumexp(1)", "x.cumsum(1)",
+])
+def test_half_precision_with_nan(call, dt):
+    if dt == "bfloat16":
+        pytest.importorskip("ml_dtypes")
+    d = [[1., nan, 3., 2., 2.], [nan, .5, -1., 4., .5], [nan] * 5, [1., 2., 3., 2., 1.]]
+    rt = eval(call, {"x": torch.tensor(d).to(getattr(torch, dt))})
+    re = eval(call, {"x": ember.tensor(d).to(getattr(ember, dt))})
+    if call == "x.nanmedian(1)":  # the index for an all-NaN row is implementation-defined
+        rt, re = rt.values, re.values
+    for a, b in zip(re if isinstance(re, tuple) else (re,), rt if isinstance(rt, tuple) else (rt,)):
+        assert str(a.dtype) == str(b.dtype)
+        np.testing.assert_allclose(a.float().numpy() if a.dtype != ember.int64 else a.numpy(),
+                                   b.float().numpy() if b.dtype != torch.int64 else b.numpy(),
+                                   rtol=1e-2, atol=1e-2, equal_nan=True)

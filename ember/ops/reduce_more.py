@@ -72,6 +72,11 @@ def _no_complex(name, d, kernel=None):
         raise NotImplementedError(f'"{kernel}" not implemented for \'{_tname(d.dtype)}\'')
 
 
+def _sortable(d):
+    """``d`` as NumPy sorts it right: bfloat16 (kind 'V') sorts NaN first, so go via float32."""
+    return d.astype(np.float32) if d.dtype.kind == "V" else d
+
+
 def _out1(r, out):
     if out is None:
         return r
@@ -904,7 +909,7 @@ class _Cumext(Op):
         n = a.shape[dim]
         pos = np.arange(n, dtype=np.int64).reshape((n,) + (1,) * (a.ndim - dim - 1))
         hit = a == vals
-        if a.dtype.kind in "fc":
+        if a.dtype.kind in "fcV":
             hit |= np.isnan(a)
         idx = np.maximum.accumulate(np.where(hit, pos, 0), axis=dim) if n else \
             np.zeros(a.shape, np.int64)
@@ -1005,6 +1010,8 @@ class _Nansum(Op):
     def forward(ctx, a, dims, keepdim, npdt):
         ctx.dims, ctx.keepdim = dims, keepdim
         ctx.save_for_backward(a)
+        if a.dtype.kind == "V":  # NumPy's nan-functions miss bfloat16 NaNs
+            a = np.where(np.isnan(a), np.zeros((), a.dtype), a)
         return np.asarray(np.nansum(a, axis=dims, keepdims=keepdim, dtype=a.dtype))
 
     @staticmethod
@@ -1083,7 +1090,7 @@ def _median_dim(name, input, dim, keepdim, out, ignore_nan):
         v, i = _median_dim(name, _as_1d(input), 0, False, None, ignore_nan)
         return _outn(rt, (v.reshape(()), i.reshape(())), out)
     _check_nonempty(name, d.shape, (dim,))
-    order = np.argsort(d, axis=dim, kind="stable")  # NaN sorts last
+    order = np.argsort(_sortable(d), axis=dim, kind="stable")  # NaN sorts last
     n = d.shape[dim]
     if d.dtype.kind in "fcV":
         nan = np.isnan(d)
@@ -1143,7 +1150,7 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
         v, i = mode(_as_1d(input), 0)
         return _outn(RT.mode, (v.reshape(()), i.reshape(())), out)
     _check_nonempty("mode", d.shape, (dim,))
-    a = np.moveaxis(d, dim, -1)
+    a = np.moveaxis(_sortable(d), dim, -1)
     n = a.shape[-1]
     s = np.sort(a, axis=-1)
     pos = np.arange(n)
@@ -1193,7 +1200,7 @@ def _quantile(name, input, q, dim, keepdim, interpolation, ignore_nan):
     xm = x.movedim(ax, -1)
     xd = xm._data
     n = xd.shape[-1]
-    order = np.argsort(xd, axis=-1, kind="stable")  # NaN sorts last
+    order = np.argsort(_sortable(xd), axis=-1, kind="stable")  # NaN sorts last
     nan = np.isnan(xd)
     q1 = qa.reshape(-1)
     if ignore_nan:
