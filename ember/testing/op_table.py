@@ -1451,6 +1451,67 @@ entry("cartesian_prod", lambda *ts: np.stack(np.meshgrid(*ts, indexing="ij"), -1
       dtypes=NUM)
 
 
+import itertools as _it  # noqa: E402
+
+
+def _combinations(x, r=2, with_replacement=False):
+    f = _it.combinations_with_replacement if with_replacement else _it.combinations
+    c = list(f(range(x.shape[0]), r))
+    return x[np.array(c, dtype=np.int64)] if c else np.zeros((0, r), x.dtype)
+
+
+entry("combinations", _combinations, lambda dt, rng: [
+    Sample((make_array(rng, (4,), dt),)), Sample((make_array(rng, (4,), dt), 3)),
+    Sample((make_array(rng, (3,), dt),), dict(with_replacement=True))], dtypes=ALL)
+
+
+def _diagonal_scatter(x, src, offset=0, dim1=0, dim2=1):
+    out = x.copy()
+    d = np.diagonal(out, offset, dim1, dim2)
+    d.setflags(write=True)
+    d[...] = src
+    return out
+
+
+entry("diagonal_scatter", _diagonal_scatter, lambda dt, rng: [
+    Sample((make_array(rng, (3, 4), dt), make_array(rng, (3,), dt))),
+    Sample((make_array(rng, (3, 4), dt, layout="T"), make_array(rng, (3,), dt), 1)),
+    Sample((make_array(rng, (2, 3, 3), dt), make_array(rng, (2, 3), dt)), dict(dim1=1, dim2=2))], dtypes=ALL)
+
+
+def _select_scatter(x, src, dim, index):
+    out = x.copy()
+    sl = [slice(None)] * x.ndim
+    sl[dim] = index
+    out[tuple(sl)] = src
+    return out
+
+
+entry("select_scatter", _select_scatter, lambda dt, rng: [
+    Sample((make_array(rng, (3, 4), dt), make_array(rng, (4,), dt), 0, 1)),
+    Sample((make_array(rng, (3, 4), dt, layout="T"), make_array(rng, (3,), dt), 1, -1))], dtypes=ALL)
+
+
+def _slice_scatter(x, src, dim=0, start=None, end=None, step=1):
+    out = x.copy()
+    sl = [slice(None)] * x.ndim
+    sl[dim] = slice(start, end, step)
+    out[tuple(sl)] = src
+    return out
+
+
+entry("slice_scatter", _slice_scatter, lambda dt, rng: [
+    Sample((make_array(rng, (4, 3), dt), make_array(rng, (2, 3), dt)), dict(start=1, end=3)),
+    Sample((make_array(rng, (3, 4), dt, layout="T"), make_array(rng, (3, 2), dt)), dict(dim=1, step=2)),
+    Sample((make_array(rng, (4, 3), dt), make_array(rng, (4, 3), dt)))], dtypes=ALL)
+entry("tril_indices", lambda r, c, offset=0: np.stack(np.tril_indices(r, offset, c)).astype(np.int64),
+      lambda dt, rng: [Sample((3, 4)), Sample((4, 3, 1)), Sample((3, 3, -1)), Sample((0, 3))],
+      dtypes=("int64",), grad=False)
+entry("triu_indices", lambda r, c, offset=0: np.stack(np.triu_indices(r, offset, c)).astype(np.int64),
+      lambda dt, rng: [Sample((3, 4)), Sample((4, 3, 1)), Sample((3, 3, -1)), Sample((0, 3))],
+      dtypes=("int64",), grad=False)
+
+
 # --------------------------------------------------------------------------- index_ops
 
 def _perm_index(rng, shape, dim, n):
