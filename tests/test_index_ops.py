@@ -114,6 +114,17 @@ def test_integer_inputs():
         check(torch, fn, x, grad=False)
 
 
+def test_scatter_reduce_bfloat16():
+    x = ember.zeros(3, dtype=ember.bfloat16)
+    s = ember.tensor([1., 5., 2.], dtype=ember.bfloat16)
+    for red in ("amax", "amin", "sum", "prod", "mean"):
+        for inc in (True, False):
+            e = x.scatter_reduce(0, ember.tensor([0, 0, 2]), s, red, include_self=inc)
+            t = torch.zeros(3, dtype=torch.bfloat16).scatter_reduce(
+                0, torch.tensor([0, 0, 2]), torch.tensor([1., 5., 2.], dtype=torch.bfloat16), red, include_self=inc)
+            assert e.float().tolist() == t.float().tolist()
+
+
 def test_scatter_src_larger_than_index():
     # torch's backward refuses src larger than index, so compare the forward only
     check(torch, lambda L, a, s: a.scatter(0, L.tensor([[1, 0, 1]]), s), A(2, 3), A(2, 4), grad=False)
@@ -212,6 +223,8 @@ ERRORS = {
     "scatter_add_oob": lambda L, a: a.scatter_add(0, L.tensor([[-1]]), L.ones(1, 1, dtype=a.dtype)),
     "scatter_reduce_name": lambda L, a: a.scatter_reduce(0, L.tensor([[0]]), L.ones(1, 1, dtype=a.dtype), "x"),
     "index_select_oob": lambda L, a: a.index_select(0, L.tensor([5])),
+    "index_select_oob_dim1": lambda L, a: a.index_select(1, L.tensor([1, 5, -1])),
+    "index_select_oob_3d": lambda L, a: a.view(2, 3, 1).index_select(2, L.tensor([1])),
     "index_select_neg": lambda L, a: a.index_select(0, L.tensor([-1])),
     "index_select_2d": lambda L, a: a.index_select(0, L.tensor([[0]])),
     "index_select_float": lambda L, a: a.index_select(0, L.tensor([0.])),

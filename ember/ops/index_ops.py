@@ -221,7 +221,7 @@ class ScatterReduce(Op):
         out = a.copy()
         o1 = out if a.ndim else out.reshape(1)
         s = src[tuple(slice(0, n) for n in ix.shape)] if src.ndim else src.reshape(-1)[:ix.size]
-        fl = a.dtype.kind in "fc"
+        fl = a.dtype.kind in "fcV"  # V: ml_dtypes bfloat16
         if not include_self:
             init = {"sum": 0, "mean": 0, "prod": 1,
                     "amax": -np.inf if fl else np.iinfo(a.dtype).min if a.dtype.kind != "b" else False,
@@ -394,6 +394,9 @@ def index_select(input, dim, index, *, out=None):
     if a.ndim == 0 and ix.size != 1:
         raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {ix.size} value(s)")
     if ix.size and (ix.min() < 0 or ix.max() >= n):
+        if dim == 1:  # torch's CPU kernel for dim 1 words it differently
+            bad = ix[(ix < 0) | (ix >= n)][0]
+            raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={n}")
         raise IndexError("index out of range in self")
     return _out(apply_op(IndexSelect, (input,), ix, dim), out)
 

@@ -39,16 +39,21 @@ def _ints(x):
 class Cat(Op):
     @staticmethod
     def forward(ctx, *args):
-        *arrays, dim, npdt = args
+        *arrays, dim, npdt, skip = args  # skip: legacy empty 1-D inputs, left out of the result
         if ctx is not None:
-            ctx.dim = dim
-            ctx.sizes = [a.shape[dim] for a in arrays]
+            ctx.dim, ctx.skip = dim, skip
+            ctx.sizes = [a.shape[dim] if i not in skip else 0 for i, a in enumerate(arrays)]
+        if skip:
+            arrays = [a for i, a in enumerate(arrays) if i not in skip]
         return np.concatenate(arrays, axis=dim, dtype=npdt, casting="unsafe")
 
     @staticmethod
     def backward(ctx, g):
         out, start, dim = [], 0, ctx.dim
-        for s in ctx.sizes:
+        for i, s in enumerate(ctx.sizes):
+            if i in ctx.skip:
+                out.append(_wrap(np.zeros((0,), dtype=g._data.dtype)))
+                continue
             out.append(narrow(g, dim, start, s))
             start += s
         return tuple(out)
@@ -71,10 +76,7 @@ def cat(tensors, dim=0, *, out=None):
     dt = D.result_type(*tensors) if len(tensors) > 1 else tensors[0].dtype
     # legacy: 1-D empty tensors are skipped
     keep = [t for t in tensors if not (t._data.ndim == 1 and t._data.shape[0] == 0)]
-    if not keep:
-        r = _wrap(np.empty((0,), dtype=dt.np))
-        return _out(r, out)
-    ref = keep[0]._data
+    ref = (keep or tensors)[0]._data
     for i, t in enumerate(tensors):
         if t._data.ndim == 0:
             raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
@@ -92,7 +94,8 @@ def cat(tensors, dim=0, *, out=None):
             if d != dim and s[d] != ref.shape[d]:
                 raise RuntimeError(f"Sizes of tensors must match except in dimension {dim}. Expected size "
                                    f"{ref.shape[d]} but got size {s[d]} for tensor number {i} in the list.")
-    r = apply_op(Cat, tuple(keep), dim, dt.np)
+    skip = frozenset(i for i, t in enumerate(tensors) if t._data.shape == (0,) and n != 1)
+    r = apply_op(Cat, tuple(tensors), dim, dt.np, skip)
     return _out(r, out)
 
 
