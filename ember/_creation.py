@@ -42,37 +42,68 @@ _SEQ = (list, tuple, range)
 
 
 def _infer_dtype(data):
-    """PyTorch's dtype for nested Python data: bool < int64 < default float < complex."""
-    cat = -1
+    """PyTorch's dtype for nested data: Python bools/ints/floats/complexes count as bool, int64,
+    the default float and its complex; tensors, NumPy scalars and arrays as their own dtype;
+    the result is their promotion."""
+    if data.__class__ is list:  # fast path: lists of lists of plain Python numbers
+        level = [data]
+        while level:
+            kinds = set()
+            for seq in level:
+                kinds.update(map(type, seq))
+            if kinds and kinds <= _PY_KINDS:
+                return _PY_KINDS_DTYPE[max(_PY_KIND_RANK[k] for k in kinds)]()
+            if not kinds or not kinds <= {list, tuple}:
+                break
+            level = [x for seq in level for x in seq]
+    seen = set()
     stack = [data]
     while stack:
         x = stack.pop()
-        if isinstance(x, _SEQ):
+        c = x.__class__
+        if c is float:
+            seen.add(D._default[0])
+        elif c is int:
+            seen.add(D.int64)
+        elif c is list or c is tuple or c is range:
             stack.extend(x)
+        elif c is bool:
+            seen.add(D.bool)
+        elif c is complex:
+            seen.add(D._default[0].to_complex())
         elif isinstance(x, Tensor):
-            cat = max(cat, x.dtype._cat)
-        elif isinstance(x, (bool, np.bool_)):
-            cat = max(cat, 0)
-        elif isinstance(x, (int, np.integer)):
-            cat = max(cat, 1)
-        elif isinstance(x, (float, np.floating)):
-            cat = max(cat, 2)
-        elif isinstance(x, (complex, np.complexfloating)):
-            cat = max(cat, 3)
-        elif isinstance(x, ndarray):
-            k = x.dtype.kind
-            cat = max(cat, 0 if k == "b" else 1 if k in "iu" else 3 if k == "c" else 2)
+            seen.add(x.dtype)
+        elif isinstance(x, (np.generic, ndarray)):
+            dt = _np_dtype(x.dtype)
+            if dt is None:
+                raise TypeError(_SUPPORTED.format(x.dtype))
+            seen.add(dt)
+        elif isinstance(x, _SEQ):
+            stack.extend(x)
         elif isinstance(x, str):
             raise TypeError(f"new(): invalid data type '{type(x).__name__}'")
         else:
             raise RuntimeError(f"Could not infer dtype of {type(x).__name__}")
-    if cat == 0:
-        return D.bool
-    if cat == 3:
-        return D._default[0].to_complex()
-    if cat == 2 or cat == -1:
+    if not seen:
         return D._default[0]
-    return D.int64
+    it = iter(seen)
+    out = next(it)
+    for dt in it:
+        out = D.promote_types(out, dt)
+    return out
+
+
+_PY_KINDS = {bool, int, float, complex}
+_PY_KIND_RANK = {bool: 0, int: 1, float: 2, complex: 3}
+_PY_KINDS_DTYPE = (lambda: D.bool, lambda: D.int64, lambda: D._default[0],
+                   lambda: D._default[0].to_complex())
+
+
+def _np_dtype(npdt):
+    try:
+        return D.NP2DT[npdt]
+    except KeyError:
+        return None
 
 
 def _is_seq(x):

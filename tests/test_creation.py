@@ -25,6 +25,13 @@ _SAME = [
     "T.tensor([0.5, 0], dtype=T.bool)", "T.tensor([[True, False]], dtype=T.float64)",
     "T.tensor([1, 2], dtype=T.complex64)", "T.tensor([1., 2.], requires_grad=True)",
     "T.tensor([[1., 2.]], dtype=T.float64, requires_grad=True)",
+    # nested dtype inference: promotion over tensors, NumPy scalars/arrays and Python numbers
+    "T.tensor([T.tensor(1., dtype=T.float64)])", "T.tensor([T.tensor(1, dtype=T.int32), 2])",
+    "T.tensor([np.array([1.5], dtype=np.float64)])", "T.tensor([[np.float64(1)]])",
+    "T.tensor([T.tensor(True), 1])", "T.tensor([T.tensor(1.5, dtype=T.float16), 2])",
+    "T.tensor([np.int32(1), np.uint8(2)])", "T.tensor([np.int8(1), np.uint8(2)])",
+    "T.tensor([T.tensor(1, dtype=T.uint8), True])", "T.tensor([1, 2j, np.float64(1)])",
+    "T.tensor([np.float16(1), 1j])",
     # zeros / ones / empty / full
     "T.zeros(2, 3)", "T.zeros((2, 3))", "T.zeros([2, 3])", "T.zeros(size=(2,))", "T.zeros(())", "T.zeros([])",
     "T.zeros(0)", "T.ones(2, dtype=T.int32)", "T.ones(2, dtype=T.bool)", "T.ones(size=[1, 2], dtype=T.uint8)",
