@@ -24,6 +24,7 @@ from ._random import (manual_seed, seed, initial_seed, Generator, default_genera
                       get_rng_state, set_rng_state)
 
 from ._tensor_str import set_printoptions  # noqa: E402
+from . import random  # noqa: E402
 from . import nn, optim, cuda, backends, utils  # noqa: E402
 from .serialization import save, load  # noqa: E402
 

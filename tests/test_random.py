@@ -389,3 +389,17 @@ def test_generator_api():
         ember.manual_seed(2 ** 64)
     with pytest.raises(TypeError):
         ember.rand(2, generator=5)
+
+
+def test_torch_random_module():
+    assert ember.random.manual_seed(4) is ember.default_generator and ember.random.initial_seed() == 4
+    x = ember.rand(3)
+    ember.random.manual_seed(4)
+    with ember.random.fork_rng():
+        ember.random.manual_seed(99)
+        ember.randn(10)
+    assert ember.rand(3).tolist() == x.tolist()
+    with ember.random.fork_rng(enabled=False):
+        ember.rand(1)
+    for name in ("manual_seed", "seed", "initial_seed", "get_rng_state", "set_rng_state", "fork_rng"):
+        assert hasattr(torch.random, name) and hasattr(ember.random, name)
