@@ -575,3 +575,22 @@ def test_half_precision_with_nan(call, dt):
         np.testing.assert_allclose(a.float().numpy() if a.dtype != ember.int64 else a.numpy(),
                                    b.float().numpy() if b.dtype != torch.int64 else b.numpy(),
                                    rtol=1e-2, atol=1e-2, equal_nan=True)
+
+
+# ---------------------------------------------------------------- logcumsumexp
+@pytest.mark.parametrize("dt,tol", FLOATS)
+@pytest.mark.parametrize("dim", [0, 1, -1])
+@pytest.mark.parametrize("data", [X34, [[-1000., 0., 5., 2.], [1000., -3., 1000., 0.], [-inf, 0., 1., -inf]]],
+                         ids=["plain", "extreme"])
+def test_logcumsumexp(dim, data, dt, tol):
+    with np.errstate(all="ignore"):
+        parity(lambda L, x: L.logcumsumexp(x, dim), data, dt, tol=max(tol, 1e-6),
+               create_graph=(data is X34))
+
+
+def test_logcumsumexp_misc():
+    parity(lambda L, x: x.logcumsumexp(1), X34, prep=T)
+    parity(lambda L, x: x.logcumsumexp(0), 2.0)
+    parity(lambda L, x: x.logcumsumexp(0), np.zeros((0, 2)))
+    raises_like(lambda L, x: x.logcumsumexp(0), [1, 2], "int64")
+    raises_like(lambda L, x: x.logcumsumexp(2), X34)

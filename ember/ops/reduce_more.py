@@ -25,7 +25,7 @@ from .. import return_types as RT
 __all__ = ["prod", "max", "min", "amax", "amin", "argmax", "argmin", "aminmax", "var", "std",
            "var_mean", "std_mean", "norm", "logsumexp", "cumsum", "cumprod", "cummax", "cummin",
            "all", "any", "median", "nanmedian", "nansum", "nanmean", "count_nonzero", "mode",
-           "quantile", "nanquantile"]
+           "quantile", "nanquantile", "logcumsumexp"]
 
 _inf = math.inf
 _TN = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
@@ -898,6 +898,50 @@ def cumprod_(self, dim, *, dtype=None):
     tensor([1., 2., 6.])
     """
     return inplace_op(self, lambda t: cumprod(t, dim, dtype=dtype))
+
+
+class _Logcumsumexp(Op):
+    @staticmethod
+    def forward(ctx, a, dim):
+        ctx.dim = dim
+        out = np.logaddexp.accumulate(a, axis=dim)
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        # grad[k] = sum_{j>=k} g[j] exp(a[k] - out[j]), summed in log space separately for the
+        # positive and negative parts of g so that nothing overflows
+        a, out = ctx.saved_tensors
+        dim = ctx.dim
+        tiny = -float(np.finfo(out._data.dtype).max) / 4  # log(0) kept finite: no inf - inf
+
+        def part(gpart):
+            zero = gpart._data == 0
+            lg = (gpart + _const(zero, gpart._data)).log() + _const(zero * tiny, gpart._data)
+            r = _flip(logcumsumexp(_flip(lg - out, dim), dim), dim)
+            return (a + r).exp()
+        return part(g.relu()) - part((-g).relu())
+
+
+def logcumsumexp(input, dim, *, out=None):
+    """``log(cumsum(exp(input)))`` along ``dim``, computed without overflow.
+
+    >>> ember.logcumsumexp(ember.tensor([0., 0., 1000.]), 0)
+    tensor([0.0000e+00, 6.9315e-01, 1.0000e+03])
+    """
+    d = input._data
+    if d.dtype.kind not in "fV":
+        if d.dtype.kind == "c":
+            raise NotImplementedError("ember: logcumsumexp of complex tensors")
+        raise NotImplementedError(f'"logcumsumexp_out_cpu" not implemented for \'{_tname(d.dtype)}\'')
+    dim = norm_dim(dim, d.ndim)
+    if d.ndim == 0:
+        return _out1(logcumsumexp(_as_1d(input), 0).reshape(()), out)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        if _grad(input):
+            return _out1(apply_op(_Logcumsumexp, (input,), dim), out)
+        return _out1(_wrap(np.logaddexp.accumulate(d, axis=dim)), out)
 
 
 class _Cumext(Op):

@@ -1905,12 +1905,6 @@ known_bug({"addr", "addcmul", "addcdiv", "lerp", "rpow", "clamp_min", "clamp_max
 known_bug({"nan_to_num"}, "parity_bfloat16",
           "bfloat16 with NaN/inf: nan_to_num leaves them (NumPy's nan_to_num does not treat ml_dtypes "
           "bfloat16 as floating)")
-known_bug({"scatter_reduce"}, "parity_bfloat16", "bfloat16: ValueError \"Invalid integer data type 'V'\"")
-known_bug({"index_select"}, "errors",
-          "index_select(ones(3, 4), 1, tensor([5])) raises IndexError; torch raises RuntimeError "
-          "('INDICES element is out of DATA bounds, id=5 axis_dim=4')")
-known_bug({"cat"}, "parity_grad",
-          "cat([float32[3], float32[0]]): the gradient of the empty float32 input is float64 (torch float32)")
 known_bug({"unique", "unique_consecutive", "histogram"}, "parity_requires_grad",
           "divergence: torch marks this output requires_grad although its gradient is not implemented "
           "(unique, histogram); ember's output does not require grad")
