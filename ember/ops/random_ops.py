@@ -75,9 +75,8 @@ def _work(npdt):
     return npdt if npdt == np.float64 or npdt == np.float32 or npdt.kind == "c" else np.dtype(np.float32)
 
 
-def _float_dt(dtype, rg=False):
-    dt = D._default[0] if dtype is None else D.to_dtype(dtype)
-    return dt
+def _float_dt(dtype):
+    return D._default[0] if dtype is None else D.to_dtype(dtype)
 
 
 # ------------------------------------------------------------------ zero-gradient sampling nodes
@@ -359,9 +358,12 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
 
 def _bernoulli_arr(g, p, shape, npdt):
     """0/1 draws of dtype ``npdt`` with success probability ``p`` (a float or an array)."""
-    wk = p.dtype if isinstance(p, np.ndarray) and p.dtype in (np.float32, np.float64) else np.dtype(np.float32 if npdt == np.float32 else np.float64)
-    if isinstance(p, np.ndarray) and p.dtype != wk:
-        p = p.astype(wk)
+    if isinstance(p, np.ndarray):
+        if p.dtype != np.float32 and p.dtype != np.float64:
+            p = p.astype(np.float32)
+        wk = p.dtype
+    else:  # a float p: float32 draws for float32 tensors, float64 otherwise
+        wk = np.dtype(np.float32 if npdt == np.float32 else np.float64)
     return (g.random(shape, dtype=wk.type) < p).astype(npdt)
 
 
