@@ -50,9 +50,7 @@ def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=N
     tensor([1.23])
     >>> ember.set_printoptions(profile="default")
     """
-    if profile is not None:
-        if profile not in _PROFILES:
-            raise KeyError(profile)  # torch errors on unknown profiles too
+    if profile in _PROFILES:  # an unknown profile is ignored, as in PyTorch
         (PRINT_OPTS.precision, PRINT_OPTS.threshold, PRINT_OPTS.edgeitems,
          PRINT_OPTS.linewidth) = _PROFILES[profile]
     if precision is not None:

@@ -156,7 +156,7 @@ def test_default_dtype_float64():
         ember.set_default_dtype(ember.float32)
 
 
-@pytest.mark.parametrize("opts", [dict(precision=1), dict(threshold=5), dict(edgeitems=1, threshold=3),
+@pytest.mark.parametrize("opts", [dict(precision=1), dict(precision=0), dict(profile="bogus", precision=3), dict(threshold=5), dict(edgeitems=1, threshold=3),
                                   dict(linewidth=30), dict(sci_mode=True), dict(profile="short"),
                                   dict(profile="full"), dict(edgeitems=0, threshold=2)])
 def test_printoptions(opts):
