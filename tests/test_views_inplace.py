@@ -428,3 +428,13 @@ def test_random_view_inplace_programs(seed):
     got = _fuzz_run(ember, prog, a, b, w)
     for e, t in zip(got, want):
         close(e, t)
+
+
+def test_inplace_on_expanded_view_raises_like_torch():
+    for rg in (False, True):
+        for op in (lambda m, y: y.add_(1), lambda m, y: y.mul_(m.ones(3))):
+            def f(m):
+                x = m.ones(1, requires_grad=rg)
+                op(m, (x * 1).expand(3))
+            me, mt = _run_both(f)
+            assert me == mt

@@ -128,8 +128,17 @@ def check_cast(src_dt, dst_dt):
                            f"desired output type {_TORCH_NAMES[NP2DT[dst_dt].name]}")
 
 
+OVERLAP_MSG = ("unsupported operation: more than one element of the written-to tensor refers to a "
+               "single memory location. Please clone() the tensor before performing the operation.")
+
+
 def copy_into(dst, src):
     """Write array ``src`` into ``dst`` (broadcasting), with PyTorch's cast check."""
     if dst.dtype != src.dtype:
         check_cast(src.dtype, dst.dtype)
-    np.copyto(dst, src, casting="unsafe")
+    try:
+        np.copyto(dst, src, casting="unsafe")
+    except ValueError:
+        if not dst.flags.writeable:  # an expanded (stride-0) view
+            raise RuntimeError(OVERLAP_MSG) from None
+        raise

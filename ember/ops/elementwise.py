@@ -644,6 +644,9 @@ def _inplace_binary(ufunc, fn):
                     ufunc(d, other if od is None else od, out=d, casting="unsafe",
                           dtype=npdt if npdt is not None else None)
                 except ValueError:
+                    if not d.flags.writeable:  # an expanded (stride-0) view
+                        from ._util import OVERLAP_MSG
+                        raise RuntimeError(OVERLAP_MSG) from None
                     shp = np.broadcast_shapes(d.shape, od.shape if od is not None else ())
                     raise RuntimeError(f"output with shape {list(d.shape)} doesn't match the "
                                        f"broadcast shape {list(shp)}") from None

@@ -55,7 +55,7 @@ def rebase_history(self, result):
         copy_into(d, result._data)  # checks the cast
         result = result.to(_dt(d.dtype))
     else:
-        np.copyto(d, result._data)
+        copy_into(d, result._data)
     self._bump()
     base = self._base
     old_fn, old_nr = self.grad_fn, self._out_nr
