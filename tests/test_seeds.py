@@ -46,4 +46,6 @@ def test_seed_sample_behaves_like_pytorch(name, code, tmp_path):
     if ours == "ModuleNotFoundError" and "ember has no" in our_line:
         pytest.xfail(f"needs a part ember has not built yet: {our_line}")
     theirs, their_line = _outcome([sys.executable], code, tmp_path)
+    if theirs == "ModuleNotFoundError" and "torchvision" in their_line:
+        pytest.skip("the reference needs torchvision, which this environment does not install")
     assert ours == theirs, f"ember: {our_line!r} vs PyTorch: {their_line!r}"
