@@ -34,6 +34,8 @@ def _allowed():
         ("numpy._core.multiarray", "_reconstruct"): core.multiarray._reconstruct,
         ("numpy.core.multiarray", "scalar"): core.multiarray.scalar,
         ("numpy._core.multiarray", "scalar"): core.multiarray.scalar,
+        ("numpy.core.numeric", "_frombuffer"): core.numeric._frombuffer,
+        ("numpy._core.numeric", "_frombuffer"): core.numeric._frombuffer,
         ("_codecs", "encode"): _latin1_encode,
         ("builtins", "bytearray"): bytearray,
         ("__builtin__", "bytearray"): bytearray,

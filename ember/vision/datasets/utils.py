@@ -69,7 +69,8 @@ def download_url(url, root, filename=None, md5=None, max_redirect_hops=3):
     tmp = fpath + ".part"
     req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     with urllib.request.urlopen(req) as resp, open(tmp, "wb") as out:
-        total = resp.length
+        length = resp.headers.get("Content-Length")
+        total = int(length) if length else None
         bar = _progress(total, filename)
         try:
             for chunk in iter(lambda: resp.read(1024 * 32), b""):
