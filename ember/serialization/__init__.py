@@ -156,6 +156,8 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
     """
     if pickle_module is not None and pickle_module is not pickle:
         raise NotImplementedError("ember.load supports only the standard pickle module")
+    if weights_only is None:
+        weights_only = True
     if pickle_load_args.pop("encoding", "utf-8") not in ("utf-8", "utf8"):
         raise NotImplementedError("ember.load supports only encoding='utf-8'")
     if pickle_load_args:

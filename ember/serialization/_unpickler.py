@@ -90,6 +90,15 @@ def _rebuild_parameter_with_state(data, requires_grad, backward_hooks, state):
     return p
 
 
+def _bytearray(source=b"", encoding=None, errors="strict"):
+    """``bytearray`` for pickles: only from bytes or str, never ``bytearray(n)`` (an allocation of n bytes)."""
+    if isinstance(source, str):
+        return bytearray(source, encoding or "latin-1", errors)
+    if not isinstance(source, (bytes, bytearray)):
+        raise pickle.UnpicklingError(f"{_PREFIX}bytearray() only from bytes or str, got {type(source).__name__}")
+    return bytearray(source)
+
+
 def _size(*args):
     return Size(*args)
 
@@ -131,8 +140,11 @@ def allowed_globals():
          ("torch._utils", "_rebuild_parameter_with_state"): _rebuild_parameter_with_state,
          ("torch", "Size"): _size, ("torch", "device"): _device,
          ("builtins", "set"): set, ("builtins", "frozenset"): frozenset, ("builtins", "complex"): complex,
-         ("builtins", "slice"): slice, ("builtins", "bytearray"): bytearray, ("__builtin__", "set"): set,
+         ("builtins", "slice"): slice, ("builtins", "bytearray"): _bytearray,
          ("_codecs", "encode"): _codecs_encode}
+    for (mod, name), v in list(g.items()):
+        if mod == "builtins":
+            g[("__builtin__", name)] = v  # protocol 2 writes Python 2 names
     for sname, dname in STORAGE_DTYPES.items():
         g[("torch", sname)] = _StorageType(sname, dname)
         g[("torch.storage", sname)] = _StorageType(sname, dname)

@@ -151,3 +151,32 @@ def test_resume_training_is_bit_identical(tmp_path):
     assert a.shape[0] == 20 and h.shape[0] == 10 and r.shape[0] == 10
     np.testing.assert_array_equal(h, a[:10])
     assert np.array_equal(r, a[10:])  # bit-identical, not merely close
+
+
+_RSS_CHILD = """
+    import sys, ember
+    def rss():
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * 4096
+    before = rss()
+    sd = ember.load(sys.argv[1], mmap=True)
+    total = sum(v.numel() * v.element_size() for v in sd.values())
+    s = float(sd["w0"][0, 0]) + float(sd["w3"][-1, -1])   # touch a couple of pages
+    print(total, rss() - before, s)
+"""
+
+
+@pytest.mark.parametrize("mb", [64, pytest.param(1024, marks=pytest.mark.slow)])
+def test_mmap_load_has_small_resident_memory(tmp_path, mb):
+    if not os.path.exists("/proc/self/statm"):
+        pytest.skip("needs /proc")
+    n = mb * (1 << 20) // 4 // 4 // 1024
+    target = tmp_path / "big.pt"
+    ember.save({f"w{i}": ember.full((n, 1024), float(i)) for i in range(4)}, target)
+    p = _run(_RSS_CHILD, target)
+    out, err = p.communicate(timeout=120)
+    assert p.returncode == 0, err
+    total, grown, s = out.split()
+    assert int(total) >= mb * (1 << 20) * 0.99
+    assert int(grown) < 32 * (1 << 20), f"resident memory grew by {int(grown) >> 20} MB"
+    assert float(s) == 3.0

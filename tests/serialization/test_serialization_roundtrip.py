@@ -296,3 +296,12 @@ def test_files_saved_without_extension_or_odd_names(tmp_path):
     ember.save([ember.ones(1)], p)
     assert os.path.exists(p)
     _same(ember.load(p)[0], ember.ones(1))
+
+
+def test_plain_values(tmp_path):
+    obj = {"a": bytearray(b"xy"), "b": b"\x00\xff", "c": {1, 2}, "d": frozenset([3]), "e": 1 + 2j, "f": 2 ** 70,
+           "g": slice(1, 2), "h": [float("inf"), -0.0], "u": "ünï", 3: "int key", None: (), "dev": ember.device("cpu")}
+    buf = io.BytesIO()
+    ember.save(obj, buf)
+    buf.seek(0)
+    assert ember.load(buf) == obj

@@ -119,6 +119,7 @@ def test_bad_storage_records(kw, records, match):
     b"\x80\x02h\x05.",                                # BINGET of nothing
     b"\x80\x02Q.",                                    # BINPERSID with an empty stack
     b"\x80\x02K\x01Q.",                               # persistent id that is not a tuple
+    b"\x80\x02cbuiltins\nbytearray\n\x8a\x05\x00\x00\x00\x00\x10\x85R.",  # bytearray(2**36)
     b"\x80\x02(X\x07\x00\x00\x00storageK\x01K\x02K\x03K\x04tQ.",  # storage type that is not a type
 ])
 def test_malformed_pickles(pkl):
