@@ -222,6 +222,7 @@ def test_mnist_download_from_local_mirror(tmp_path):
     assert (tmp_path / "root" / "LocalMNIST" / "raw" / "train-images-idx3-ubyte").exists()
 
 
+@pytest.mark.slow
 def test_without_pillow_datasets_return_arrays(tmp_path):
     make_mnist(tmp_path)
     code = textwrap.dedent(f"""
@@ -250,6 +251,7 @@ def test_without_pillow_datasets_return_arrays(tmp_path):
     assert out.stdout.strip() == "ok"
 
 
+@pytest.mark.slow
 def test_compat_torchvision_script(tmp_path):
     script = tmp_path / "s.py"
     script.write_text(textwrap.dedent("""
