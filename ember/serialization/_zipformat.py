@@ -16,7 +16,6 @@ b'hello'
 import io
 import os
 import struct
-import threading
 import zipfile
 import zlib
 
@@ -33,6 +32,61 @@ _DOS_TIME, _DOS_DATE = 0, (1980 - 1980) << 9 | 1 << 5 | 1
 def _crc(buf):
     """CRC-32 of a buffer; zlib releases the GIL on large inputs."""
     return zlib.crc32(buf) & _U32
+
+
+# CRC-32 of a concatenation from the CRCs of its parts (polynomial arithmetic mod the
+# reflected CRC-32 polynomial), so that large records are checksummed in parallel chunks.
+_POLY = 0xEDB88320
+
+
+def _multmodp(a, b):
+    m, p = 1 << 31, 0
+    while True:
+        if a & m:
+            p ^= b
+            if not a & (m - 1):
+                return p
+        m >>= 1
+        b = (b >> 1) ^ _POLY if b & 1 else b >> 1
+
+
+_X2N = [1 << 30]
+for _i in range(31):
+    _X2N.append(_multmodp(_X2N[-1], _X2N[-1]))
+
+
+def _x8nmodp(n):
+    """x**(8*n) modulo the CRC polynomial: the shift that appends n zero bytes."""
+    p, k = 1 << 31, 3
+    while n:
+        if n & 1:
+            p = _multmodp(_X2N[k & 31], p)
+        n >>= 1
+        k += 1
+    return p
+
+
+def crc32_combine(crc1, crc2, len2):
+    """CRC-32 of ``a + b`` from ``crc32(a)``, ``crc32(b)`` and ``len(b)``.
+
+    >>> import zlib; from ember.serialization._zipformat import crc32_combine
+    >>> crc32_combine(zlib.crc32(b"hello "), zlib.crc32(b"world"), 5) == zlib.crc32(b"hello world")
+    True
+    """
+    return _multmodp(_x8nmodp(len2), crc1) ^ crc2
+
+
+_CHUNK = 1 << 23
+_POOL = []
+
+
+def _pool():
+    """A small thread pool for CRC-32 chunks (recreated in a forked child, whose threads are gone)."""
+    if not _POOL or _POOL[0][0] != os.getpid():
+        from concurrent.futures import ThreadPoolExecutor
+        _POOL[:] = [(os.getpid(), ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1)),
+                                                     thread_name_prefix="ember-crc32"))]
+    return _POOL[0][1]
 
 
 class ZipWriter:
@@ -87,15 +141,15 @@ class ZipWriter:
             # write a placeholder CRC, overlap the CRC with the write, then patch the header
             hdr = self._local_header(name, 0, size)
             self._write(hdr)
-            box = []
-            th = threading.Thread(target=lambda: box.append(_crc(mv)))
-            th.start()
+            futs = [(_pool().submit(_crc, mv[i:i + _CHUNK]), min(_CHUNK, size - i)) for i in range(0, size, _CHUNK)]
             step = 1 << 26
             for i in range(0, size, step):
                 self.f.write(mv[i:i + step])
             self.pos += size
-            th.join()
-            crc = box[0]
+            crc = 0
+            for fut, n in futs:
+                c = fut.result()
+                crc = crc32_combine(crc, c, n)
             self.f.seek(self.base + offset + 14)
             self.f.write(struct.pack("<I", crc))
             self.f.seek(self.pos)

@@ -305,3 +305,19 @@ def test_plain_values(tmp_path):
     ember.save(obj, buf)
     buf.seek(0)
     assert ember.load(buf) == obj
+
+
+def test_large_record_crc_is_valid(tmp_path):
+    from ember.serialization._zipformat import crc32_combine
+    import zlib
+    data = os.urandom(4097)
+    for k in (0, 1, 2048, 4097):
+        assert crc32_combine(zlib.crc32(data[:k]), zlib.crc32(data[k:]), len(data) - k) == zlib.crc32(data)
+    p = tmp_path / "big.pt"
+    x = ember.randn(5_000_003)  # > 4 MB: written while its CRC is computed in parallel chunks
+    ember.save({"x": x}, p)
+    assert zipfile.ZipFile(p).testzip() is None
+    np.testing.assert_array_equal(ember.load(p)["x"]._data, x._data)
+    buf = io.BytesIO()
+    ember.save({"x": x}, buf)
+    assert zipfile.ZipFile(buf).testzip() is None
