@@ -122,8 +122,8 @@ def _pil_to_array(pic):
         a = np.array(pic)
     if a.ndim == 2:
         a = a[:, :, None]
-    if mode == "I;16" and a.dtype != np.int16:
-        a = a.astype(np.int32) if a.dtype == np.uint16 else a
+    if mode.startswith("I;16") and a.dtype.itemsize == 2:
+        a = a.astype(a.dtype.newbyteorder("="), copy=False).view(np.int16)  # torchvision reads I;16 as int16
     return a
 
 
