@@ -11,7 +11,6 @@ Images come back as PIL images (mode ``L``) when Pillow is installed, otherwise 
 import gzip
 import os
 import struct
-from urllib.error import URLError
 
 import numpy as np
 
@@ -130,7 +129,7 @@ class MNIST(VisionDataset):
                 try:
                     download_and_extract_archive(mirror + filename, self.raw_folder, filename=filename, md5=md5)
                     break
-                except (URLError, OSError, RuntimeError) as e:
+                except (OSError, RuntimeError) as e:  # urllib's URLError is an OSError
                     errors.append(f"{mirror}{filename}: {e}")
             else:
                 raise RuntimeError("Error downloading " + filename + ":\n  " + "\n  ".join(errors))

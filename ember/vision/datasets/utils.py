@@ -8,13 +8,9 @@
 >>> check_integrity(p, "900150983cd24fb0d6963f7d28e17f72"), check_integrity(p + "nope")
 (True, False)
 """
-import gzip
 import hashlib
 import os
 import shutil
-import tarfile
-import urllib.request
-import zipfile
 
 USER_AGENT = "ember"
 
@@ -66,6 +62,7 @@ def download_url(url, root, filename=None, md5=None, max_redirect_hops=3):
         print("Using downloaded and verified file: " + fpath)
         return
     print(f"Downloading {url} to {fpath}")
+    import urllib.request  # imported on use: keeps ``import torchvision`` fast
     tmp = fpath + ".part"
     req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     with urllib.request.urlopen(req) as resp, open(tmp, "wb") as out:
@@ -95,6 +92,9 @@ def extract_archive(from_path, to_path=None, remove_finished=False):
     >>> open(os.path.join(extract_archive(p), "a.txt"), "rb").read()
     b'hi'
     """
+    import gzip
+    import tarfile
+    import zipfile
     to_path = to_path or os.path.dirname(from_path)
     if tarfile.is_tarfile(from_path):
         with tarfile.open(from_path) as tar:
