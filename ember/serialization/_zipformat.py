@@ -80,6 +80,29 @@ _CHUNK = 1 << 23
 _POOL = []
 
 
+def crc32_async(data):
+    """Start computing the CRC-32 of ``data`` in background threads (chunks in parallel);
+    returns a function that waits for and returns it.
+
+    >>> import zlib; from ember.serialization._zipformat import crc32_async
+    >>> crc32_async(b"abc" * 1000)() == zlib.crc32(b"abc" * 1000)
+    True
+    """
+    mv = memoryview(data).cast("B")
+    n = mv.nbytes
+    if n < (1 << 20):
+        c = _crc(mv)
+        return lambda: c
+    futs = [(_pool().submit(_crc, mv[i:i + _CHUNK]), min(_CHUNK, n - i)) for i in range(0, n, _CHUNK)]
+
+    def result():
+        crc = 0
+        for fut, k in futs:
+            crc = crc32_combine(crc, fut.result(), k)
+        return crc
+    return result
+
+
 def _pool():
     """A small thread pool for CRC-32 chunks (recreated in a forked child, whose threads are gone)."""
     if not _POOL or _POOL[0][0] != os.getpid():
@@ -106,10 +129,6 @@ class ZipWriter:
         except (AttributeError, OSError, io.UnsupportedOperation):
             self.pos = self.base = 0
         self.entries = []  # (name bytes, crc, size, header offset)
-        try:
-            self.seekable = f.seekable() and f.tell() is not None
-        except (AttributeError, OSError, io.UnsupportedOperation):
-            self.seekable = False
 
     def _write(self, b):
         self.f.write(b)
@@ -129,34 +148,21 @@ class ZipWriter:
                           len(name), len(extra))
         return hdr + name + extra
 
-    def write_record(self, name, data):
-        """Add an entry holding ``data`` (bytes or a C-contiguous array/buffer)."""
+    def write_record(self, name, data, crc=None):
+        """Add an entry holding ``data`` (bytes or a C-contiguous array/buffer).
+
+        ``crc`` may be given: the CRC-32 of ``data``, or a callable returning it
+        (see :func:`crc32_async`), so checksums can be computed ahead of the writes.
+        """
         name = name.encode("utf-8")
         mv = memoryview(data)
         if mv.format != "B" or mv.ndim != 1:
             mv = mv.cast("B") if mv.c_contiguous else memoryview(bytes(mv))
         size = mv.nbytes
         offset = self.pos - self.base
-        if self.seekable and size > (1 << 22):
-            # write a placeholder CRC, overlap the CRC with the write, then patch the header
-            hdr = self._local_header(name, 0, size)
-            self._write(hdr)
-            futs = [(_pool().submit(_crc, mv[i:i + _CHUNK]), min(_CHUNK, size - i)) for i in range(0, size, _CHUNK)]
-            step = 1 << 26
-            for i in range(0, size, step):
-                self.f.write(mv[i:i + step])
-            self.pos += size
-            crc = 0
-            for fut, n in futs:
-                c = fut.result()
-                crc = crc32_combine(crc, c, n)
-            self.f.seek(self.base + offset + 14)
-            self.f.write(struct.pack("<I", crc))
-            self.f.seek(self.pos)
-        else:
-            crc = _crc(mv)
-            self._write(self._local_header(name, crc, size))
-            self._write(mv)
+        crc = crc() if callable(crc) else _crc(mv) if crc is None else crc
+        self._write(self._local_header(name, crc, size))
+        self._write(mv)
         self.entries.append((name, crc, size, offset))
 
     def close(self):

@@ -29,8 +29,8 @@ _KILL_CHILD = """
     sd = {f"w{i}": ember.full((256, 1024), float(i)) for i in range(8)}  # 8 MB
     if where == "data":
         orig = _zipformat.ZipWriter.write_record
-        def slow(self, name, data):
-            orig(self, name, data)
+        def slow(self, name, *args):
+            orig(self, name, *args)
             if name.endswith("/data/3"):
                 self.f.flush()
                 print("mid-save", flush=True)
