@@ -80,9 +80,23 @@ def test_resize_tensor_matches_torch_interpolate(torch_ref, rng, size, mode):
     u = (a * 255).astype(np.uint8)
     want_u = torch_ref.nn.functional.interpolate(torch_ref.from_numpy(u.astype(np.float32)), size=size,
                                                  mode=mode, **kw).round().clamp(0, 255).to(torch_ref.uint8)
-    got_u = F.resize(ember.from_numpy(u), list(size), interpolation=T.InterpolationMode(mode))
+    got_u = F.resize(ember.from_numpy(u), list(size), interpolation=T.InterpolationMode(mode), antialias=False)
     assert got_u.dtype == ember.uint8
     assert np.abs(got_u.numpy().astype(int) - want_u.numpy().astype(int)).max() <= 1
+
+
+@pytest.mark.parametrize("size", [(5, 7), (3, 4), (18, 30), (4, 25), (9, 5)])
+def test_resize_tensor_antialias_matches_torch(torch_ref, rng, size):
+    a = rng.random((2, 3, 9, 12), dtype=np.float32)
+    want = torch_ref.nn.functional.interpolate(torch_ref.from_numpy(a), size=size, mode="bilinear",
+                                               align_corners=False, antialias=True).numpy()
+    got = F.resize(ember.from_numpy(a), list(size))  # antialias=True is the default
+    np.testing.assert_allclose(got.numpy(), want, rtol=1e-5, atol=1e-6)
+    u = (a * 255).astype(np.uint8)
+    want_u = torch_ref.nn.functional.interpolate(torch_ref.from_numpy(u), size=size, mode="bilinear",
+                                                 align_corners=False, antialias=True).numpy()
+    got_u = T.Resize(list(size))(ember.from_numpy(u)).numpy()
+    assert got_u.dtype == np.uint8 and np.abs(got_u.astype(int) - want_u.astype(int)).max() <= 1
 
 
 def test_resize_sizes_and_pil(u8):

@@ -306,10 +306,33 @@ def _linear_idx(n_in, n_out):
     return i0, i1, lam
 
 
-def _resize_array(a, oh, ow, mode):
-    """Resize the last two axes of ``a`` (align_corners=False, no antialiasing)."""
+def _aa_weights(n_in, n_out):
+    """(n_out, n_in) triangle-filter weights widened by the scale (PIL's / torch's antialias)."""
+    scale = n_in / n_out
+    support = scale if scale > 1.0 else 1.0
+    inv = 1.0 / scale if scale > 1.0 else 1.0
+    centers = scale * (np.arange(n_out) + 0.5)
+    lo = np.maximum((centers - support + 0.5).astype(np.int64), 0)
+    hi = np.minimum((centers + support + 0.5).astype(np.int64), n_in)
+    j = np.arange(n_in)
+    wts = np.clip(1.0 - np.abs((j[None, :] - centers[:, None] + 0.5) * inv), 0.0, None)
+    wts *= (j[None, :] >= lo[:, None]) & (j[None, :] < hi[:, None])
+    tot = wts.sum(1, keepdims=True)
+    return wts / np.where(tot == 0, 1.0, tot)
+
+
+def _resize_array(a, oh, ow, mode, antialias=False):
+    """Resize the last two axes of ``a`` (align_corners=False)."""
     h, w = a.shape[-2:]
     dtype = a.dtype
+    if antialias and mode == "bilinear" and (oh < h or ow < w):
+        f = a.astype(np.float32) if dtype.kind != "f" else a
+        wy = _aa_weights(h, oh).astype(f.dtype)
+        wx = _aa_weights(w, ow).astype(f.dtype)
+        out = np.matmul(np.matmul(wy, f), wx.T)
+        if dtype.kind != "f":
+            out = np.clip(np.round(out), 0, _bound(dtype)).astype(dtype)
+        return out
     if mode in ("nearest", "nearest-exact"):
         off = 0.5 if mode == "nearest-exact" else 0.0
         ys = np.minimum(np.floor((np.arange(oh) + off) * (h / oh)).astype(np.int64), h - 1)
@@ -334,9 +357,11 @@ def resize(img, size, interpolation=InterpolationMode.BILINEAR, max_size=None, a
     """Resize to ``size`` ((h, w), or an int for the smaller edge keeping the aspect ratio).
 
     PIL images are resized by Pillow (which always antialiases). Tensors are resized like
-    ``F.interpolate(..., align_corners=False)`` *without* antialiasing, i.e. torchvision's
-    ``antialias=False`` result, whatever ``antialias`` says; for upsampling both agree.
-    Integer tensors are interpolated in float, rounded and clamped back.
+    ``F.interpolate(..., align_corners=False, antialias=antialias)``: with the default
+    ``antialias=True`` a bilinear downscale uses the widened triangle filter (as torchvision
+    and Pillow), with ``antialias=False`` plain bilinear; nearest modes never antialias and
+    bicubic/box/hamming/lanczos on tensors raise NotImplementedError. Integer tensors are
+    interpolated in float, rounded and clamped back (may differ by 1 from torch's uint8 path).
 
     >>> from ember.vision.transforms.functional import *
     >>> resize(ember.zeros(3, 10, 20), 5).shape
@@ -350,7 +375,7 @@ def resize(img, size, interpolation=InterpolationMode.BILINEAR, max_size=None, a
         return img
     if is_pil_image(img):
         return img.resize((ow, oh), _PIL_MODES[mode])
-    return _t(_resize_array(_np(img), oh, ow, mode))
+    return _t(_resize_array(_np(img), oh, ow, mode, antialias))
 
 
 def crop(img, top, left, height, width):
