@@ -235,3 +235,7 @@ def test_batches_and_modules():
     assert T.Lambda(lambda v: v * 2)(3) == 6
     with pytest.raises(TypeError):
         T.Lambda(3)
+    assert T.Resize(4, interpolation=0).interpolation is T.InterpolationMode.NEAREST  # PIL constants
+    x = ember.rand(3, 4, 4, requires_grad=True)
+    T.Normalize([0.5] * 3, [0.25] * 3)(x).sum().backward()  # differentiable, as torchvision
+    assert x.grad.flatten().tolist() == [4.0] * 48

@@ -38,6 +38,11 @@ def _uniform(a, b):
     return float(rng().uniform(a, b))
 
 
+def _interp(interpolation):
+    """Accept PIL's integer constants as torchvision does, storing an InterpolationMode."""
+    return interpolation if isinstance(interpolation, InterpolationMode) else InterpolationMode(F._mode(interpolation))
+
+
 def _setup_size(size, msg="Please provide only two dimensions (h, w) for size."):
     if isinstance(size, numbers.Number):
         return int(size), int(size)
@@ -166,7 +171,7 @@ class Resize(nn.Module):
             raise TypeError(f"Size should be int or sequence. Got {type(size)}")
         if isinstance(size, (list, tuple)) and len(size) not in (1, 2):
             raise ValueError("If size is a sequence, it should have 1 or 2 values")
-        self.size, self.interpolation, self.max_size, self.antialias = size, interpolation, max_size, antialias
+        self.size, self.interpolation, self.max_size, self.antialias = size, _interp(interpolation), max_size, antialias
 
     def forward(self, img):
         return F.resize(img, self.size, self.interpolation, self.max_size, self.antialias)
@@ -350,7 +355,7 @@ class RandomResizedCrop(nn.Module):
                  interpolation=InterpolationMode.BILINEAR, antialias=True):
         super().__init__()
         self.size = _setup_size(size)
-        self.scale, self.ratio, self.interpolation, self.antialias = scale, ratio, interpolation, antialias
+        self.scale, self.ratio, self.interpolation, self.antialias = scale, ratio, _interp(interpolation), antialias
 
     @staticmethod
     def get_params(img, scale, ratio):
@@ -466,7 +471,7 @@ class RandomRotation(nn.Module):
                 raise ValueError("If degrees is a single number, it must be positive.")
             degrees = (-degrees, degrees)
         self.degrees = [float(d) for d in degrees]
-        self.interpolation, self.expand, self.center, self.fill = interpolation, expand, center, fill
+        self.interpolation, self.expand, self.center, self.fill = _interp(interpolation), expand, center, fill
 
     @staticmethod
     def get_params(degrees):
