@@ -36,15 +36,8 @@ def _archive_name(f):
     return "archive"
 
 
-def _write_archive(fobj, obj, archive, pickle_protocol, fd=None):
+def _write_archive(fobj, obj, archive, pickle_protocol):
     data, storages = dumps(obj, pickle_protocol)
-    if fd is not None:
-        # reserving the blocks up front makes writing a new file on ext4/xfs several times faster
-        bound = len(data) + sum(s.array.nbytes for s in storages) + (len(storages) + 8) * (300 + 2 * len(archive))
-        try:
-            os.posix_fallocate(fd, 0, bound)
-        except (AttributeError, OSError):
-            fd = None
     w = ZipWriter(fobj)
     w.write_record(f"{archive}/data.pkl", data)
     w.write_record(f"{archive}/.format_version", b"1")
@@ -58,9 +51,6 @@ def _write_archive(fobj, obj, archive, pickle_protocol, fd=None):
     w.write_record(f"{archive}/version", b"3\n")
     w.write_record(f"{archive}/.data/serialization_id", os.urandom(20).hex().encode())
     w.close()
-    if fd is not None:
-        fobj.flush()
-        os.ftruncate(fd, w.pos)
 
 
 def save(obj, f, pickle_module=pickle, pickle_protocol=2, _use_new_zipfile_serialization=True,
@@ -89,7 +79,7 @@ def save(obj, f, pickle_module=pickle, pickle_protocol=2, _use_new_zipfile_seria
         fd, tmp = tempfile.mkstemp(dir=d, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fobj:
-                _write_archive(fobj, obj, archive, pickle_protocol, fd)
+                _write_archive(fobj, obj, archive, pickle_protocol)
                 fobj.flush()
                 os.fsync(fobj.fileno())
             try:
