@@ -239,3 +239,11 @@ def test_batches_and_modules():
     x = ember.rand(3, 4, 4, requires_grad=True)
     T.Normalize([0.5] * 3, [0.25] * 3)(x).sum().backward()  # differentiable, as torchvision
     assert x.grad.flatten().tolist() == [4.0] * 48
+
+
+def test_color_adjustments_on_batches_equal_per_image():
+    x = ember.rand(4, 3, 5, 6)
+    for fn, f in ((F.adjust_contrast, 0.3), (F.adjust_saturation, 1.7), (F.adjust_hue, -0.2),
+                  (F.adjust_brightness, 0.7)):
+        per = np.stack([fn(x[i], f).numpy() for i in range(4)])
+        np.testing.assert_array_equal(fn(x, f).numpy(), per)
