@@ -74,8 +74,10 @@ def save(obj, f, pickle_module=pickle, pickle_protocol=2, _use_new_zipfile_seria
         raise NotImplementedError("ember.save writes only the zip format (_use_new_zipfile_serialization=False)")
     archive = _archive_name(f)
     if isinstance(f, (str, os.PathLike)):
-        path = os.fspath(f)
-        d = os.path.dirname(os.path.abspath(path))
+        path = os.path.realpath(os.fspath(f))  # through a symlink, as writing in place would go
+        d = os.path.dirname(path)
+        if not os.path.isdir(d):
+            raise RuntimeError(f"Parent directory {d} does not exist.")
         fd, tmp = tempfile.mkstemp(dir=d, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fobj:

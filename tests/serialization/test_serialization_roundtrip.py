@@ -321,3 +321,15 @@ def test_large_record_crc_is_valid(tmp_path):
     buf = io.BytesIO()
     ember.save({"x": x}, buf)
     assert zipfile.ZipFile(buf).testzip() is None
+
+
+def test_save_errors_and_symlinks(tmp_path):
+    with pytest.raises(RuntimeError, match="Parent directory"):
+        ember.save({}, tmp_path / "missing" / "x.pt")
+    real = tmp_path / "real.pt"
+    ember.save([1], real)
+    link = tmp_path / "link.pt"
+    os.symlink(real, link)
+    ember.save([2], link)
+    assert os.path.islink(link) and ember.load(real) == [2]
+    assert not [f for f in os.listdir(tmp_path) if f.endswith(".tmp")]
