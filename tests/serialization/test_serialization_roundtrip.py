@@ -217,6 +217,7 @@ def test_torch_saves_ember_loads(tmp_path):
 
 def test_ember_saves_torch_loads(tmp_path):
     torch = pytest.importorskip("torch")
+    pytest.importorskip("ml_dtypes")
     sd = _sample_ember()
     sd["bf16"] = ember.arange(4.).to(ember.bfloat16)
     sd["c128"] = ember.tensor([1 + 2j, 3j])
