@@ -1,5 +1,12 @@
 """Shared test configuration: markers and fixtures used across the suite."""
-import numpy as np
+import os
+
+# The suite runs as two pytest-xdist workers on two cores: one BLAS/OpenMP thread each,
+# so their thread pools don't spin against each other (set before NumPy or torch loads).
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import numpy as np  # noqa: E402
 import pytest
 
 
