@@ -123,7 +123,7 @@ def save_curve(history, path):
     ax2 = ax1.twinx()
     ax2.plot(epochs, [100 * h[2] for h in history], "g^-", label="test accuracy")
     ax2.set_ylabel("test accuracy (%)")
-    fig.legend(loc="center right")
+    fig.legend(loc="center", bbox_to_anchor=(0.55, 0.5))
     ax1.set_title("ember: CNN on handwritten digits")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
