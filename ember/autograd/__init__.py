@@ -19,7 +19,7 @@ def _make_grads(outputs, grads, is_grads_batched=False):
             if t._rg:
                 if t._data.size != 1:
                     raise RuntimeError("grad can be implicitly created only for scalar outputs")
-                if t._data.dtype.kind not in "fc":
+                if t._data.dtype.kind not in "fcV":
                     raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {t.dtype}")
                 g = _wrap(np.ones(t._data.shape, dtype=t._data.dtype))
             out.append(g)

@@ -326,7 +326,7 @@ def _record(cls, tensors, args):
             out = np.asarray(out)
         ctx._out_meta = ((out.shape, out.dtype),)
         t = _wrap(out)
-        if out.dtype.kind in "fc" and ctx._non_diff is None:
+        if out.dtype.kind in "fcV" and ctx._non_diff is None:
             t._rg = True
             t.grad_fn = ctx
         outs = (out,)
@@ -338,7 +338,7 @@ def _record(cls, tensors, args):
         results = []
         for i, o in enumerate(outs):
             t = _wrap(o)
-            if o.dtype.kind in "fc" and not (nd and any(o is x for x in nd)):
+            if o.dtype.kind in "fcV" and not (nd and any(o is x for x in nd)):
                 t._rg = True
                 t.grad_fn = ctx
                 if i:
@@ -461,7 +461,7 @@ class Function(Node, metaclass=FunctionMeta):
             if id(o) in inputs_by_id:
                 o = o.view_as(o)  # an input returned as is: a new tensor in the graph
             metas.append((o._data.shape, o._data.dtype))
-            if o._data.dtype.kind in "fc" and not any(o is x for x in nd):
+            if o._data.dtype.kind in "fcV" and not any(o is x for x in nd):
                 o._rg = True
                 o.grad_fn = ctx
                 o._out_nr = i
