@@ -24,6 +24,17 @@ def _operands(a, b):
     return a, b
 
 
+def check_broadcast(sa, sb):
+    """RuntimeError naming both sizes, as PyTorch, when shapes ``sa`` and ``sb`` don't broadcast."""
+    n = max(len(sa), len(sb))
+    for i in range(1, n + 1):
+        x = sa[-i] if i <= len(sa) else 1
+        y = sb[-i] if i <= len(sb) else 1
+        if x != y and x != 1 and y != 1:
+            raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
+                               f"non-singleton dimension {n - i}")
+
+
 def _binary(cls, ufunc, a, b):
     if a.__class__ is not Tensor and not isinstance(a, Tensor):
         a = as_tensor_like(a)
@@ -36,6 +47,8 @@ def _binary(cls, ufunc, a, b):
         if not (_state[0] and a._rg):
             return _wrap(ufunc(a._data, b, dtype=npdt) if npdt is not None else ufunc(a._data, b))
         return apply_op(cls, (a,), b, npdt)
+    if a._data.shape != bd.shape:
+        check_broadcast(a._data.shape, bd.shape)
     if not (_state[0] and (a._rg or b._rg)):
         return _wrap(ufunc(a._data, bd, dtype=npdt) if npdt is not None else ufunc(a._data, bd))
     return apply_op(cls, (a, b), npdt)
@@ -563,6 +576,8 @@ def _compare(ufunc, a, b):
     dt, npdt = binary_result(a, b)
     bd = getattr(b, "_data", b)
     ad = a._data
+    if bd.__class__ is np.ndarray and ad.shape != bd.shape:
+        check_broadcast(ad.shape, bd.shape)
     if npdt is not None and dt._cat >= 2:
         ad = ad.astype(npdt, copy=False)
         if isinstance(bd, np.ndarray):

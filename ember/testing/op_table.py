@@ -1889,11 +1889,6 @@ def known_bug(names, check, reason):
             o.xfail.setdefault(check, reason)
 
 
-known_bug({"add", "sub", "mul", "div", "div_trunc", "div_floor", "pow", "eq", "ne", "lt", "le", "gt", "ge",
-           "float_power"},
-          "errors",
-          "shapes that do not broadcast ((3,) with (4,)) raise NumPy's ValueError; torch raises "
-          "RuntimeError")
 known_bug({"matrix_exp"}, "parity_float16",
           "divergence: torch 2.13's float16/bfloat16 matrix_exp overflows to inf/nan on this sample; "
           "ember computes in float32 and rounds (finite, matches float64 to half precision)")
