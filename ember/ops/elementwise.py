@@ -267,12 +267,6 @@ def _unary(cls, a):
     return _wrap(cls.forward(None, a._data))
 
 
-class _SaveOut(Op):
-    """Unary ops whose backward is cheapest from the output (exp, sigmoid, tanh, sqrt)."""
-
-    __slots__ = ()
-
-
 class Neg(Op):
     @staticmethod
     def forward(ctx, a):

@@ -17,7 +17,7 @@ from .._tensor import Tensor, _wrap
 from .._backend import np
 from ..autograd.grad_mode import no_grad
 
-__all__ = ["Optimizer", "required"]
+__all__ = ["Optimizer", "required", "check_adam_args"]
 
 
 class _Required:
@@ -203,5 +203,15 @@ class Optimizer:
         return val
 
 
-def _float_scalar(x, dtype):
-    return np.asarray(x, dtype=dtype)
+def check_adam_args(lr, eps, betas, weight_decay):
+    """PyTorch's ValueErrors for the arguments the Adam family shares."""
+    if not 0.0 <= lr:
+        raise ValueError(f"Invalid learning rate: {lr}")
+    if not 0.0 <= eps:
+        raise ValueError(f"Invalid epsilon value: {eps}")
+    if not 0.0 <= betas[0] < 1.0:
+        raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
+    if not 0.0 <= betas[1] < 1.0:
+        raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+    if not 0.0 <= weight_decay:
+        raise ValueError(f"Invalid weight_decay value: {weight_decay}")
