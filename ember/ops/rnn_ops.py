@@ -1,0 +1,497 @@
+"""Recurrent layers (Elman RNN, LSTM, GRU): one graph node per layer and direction.
+
+``recurrent_layer`` runs a whole sequence through one layer in one direction. Its
+forward is one GEMM for the input projection of every time step, then a loop over
+the steps on NumPy arrays (one small GEMM and a few elementwise calls per step,
+gate nonlinearities on slices of one ``(batch, gates)`` array); its backward is
+backpropagation through time written by hand in NumPy, with the weight gradients
+as one GEMM each over all steps. Sequences are held in the packed layout: rows
+``offs[t]:offs[t] + sizes[t]`` of a ``(N, features)`` array are step ``t``, and only
+the first ``sizes[t]`` sequences take part in step ``t`` (a padded batch is the case
+where every size is the batch size).
+
+Gate order as PyTorch: ``i, f, g, o`` (LSTM) and ``r, z, n`` (GRU, where the new gate
+is ``tanh(x W_in^T + b_in + r * (h W_hn^T + b_hn))``).
+
+Under ``create_graph=True`` the backward is rebuilt from a small differentiable
+step-by-step implementation (:func:`reference`), so higher derivatives work.
+
+>>> from ember.ops.rnn_ops import recurrent_layer
+>>> x, h0, c0 = ember.randn(5, 2, 3), ember.zeros(2, 4), ember.zeros(2, 4)
+>>> w_ih, w_hh = ember.randn(16, 3), ember.randn(16, 4)
+>>> out, hn, cn = recurrent_layer("LSTM", x, (h0, c0), (w_ih, w_hh))
+>>> out.shape, hn.shape
+(torch.Size([5, 2, 4]), torch.Size([2, 4]))
+"""
+__all__ = []  # reached through ember.nn
+from ._util import np, Op, apply_op, _wrap, _state
+from ..autograd.function import Node
+
+
+class RNNSpec:
+    """What a layer op needs besides its tensors: the mode, which optional weights are
+    there, the direction and the step layout (``sizes``/``offs``) of the rows of ``x``."""
+
+    __slots__ = ("mode", "bias", "proj", "reverse", "sizes", "offs", "out_shape")
+
+    def __init__(self, mode, bias, proj, reverse, sizes, offs, out_shape):
+        self.mode, self.bias, self.proj, self.reverse = mode, bias, proj, reverse
+        self.sizes, self.offs, self.out_shape = sizes, offs, out_shape
+
+    def order(self):
+        """The time steps in the order they are computed."""
+        n = len(self.sizes)
+        return range(n - 1, -1, -1) if self.reverse else range(n)
+
+
+def _split(spec, arrs):
+    """``(x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr)`` from the op's inputs (absent ones None)."""
+    x, h0 = arrs[0], arrs[1]
+    k = 2
+    c0 = None
+    if spec.mode == "LSTM":
+        c0, k = arrs[2], 3
+    w_ih, w_hh = arrs[k], arrs[k + 1]
+    k += 2
+    b_ih = b_hh = w_hr = None
+    if spec.bias:
+        b_ih, b_hh = arrs[k], arrs[k + 1]
+        k += 2
+    if spec.proj:
+        w_hr = arrs[k]
+    return x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr
+
+
+def _sigmoid_(a):
+    """``a <- 1 / (1 + exp(-a))`` in place (callers silence exp's overflow warning)."""
+    np.negative(a, out=a)
+    np.exp(a, out=a)
+    a += 1
+    np.reciprocal(a, out=a)
+
+
+# ---------------------------------------------------------------- forward kernels
+def _lstm_forward(spec, x2, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, keep):
+    H = c0.shape[1]
+    acts = np.matmul(x2, w_ih.T)                      # (N, 4H): pre-activations, then gates
+    if b_ih is not None:
+        acts += b_ih + b_hh
+    whhT = np.ascontiguousarray(w_hh.T)
+    whrT = None if w_hr is None else np.ascontiguousarray(w_hr.T)
+    N, P = x2.shape[0], h0.shape[1]
+    dt = acts.dtype
+    h, c = h0.astype(dt, copy=True), c0.astype(dt, copy=True)
+    out = np.empty((N, P), dt)
+    cs, tcs = np.empty((N, H), dt), np.empty((N, H), dt)
+    hprev = np.empty((N, P), dt) if keep else None
+    cprev = np.empty((N, H), dt) if keep else None
+    hpre = np.empty((N, H), dt) if w_hr is not None else None
+    ig = np.empty((h0.shape[0], H), dt)
+    sizes, offs = spec.sizes, spec.offs
+    with np.errstate(over="ignore"):
+        for t in spec.order():
+            o0 = offs[t]
+            b = sizes[t]
+            o1 = o0 + b
+            hp, cp = h[:b], c[:b]
+            if keep:
+                hprev[o0:o1] = hp
+                cprev[o0:o1] = cp
+            a = acts[o0:o1]
+            a += np.matmul(hp, whhT)
+            _sigmoid_(a[:, :2 * H])
+            np.tanh(a[:, 2 * H:3 * H], out=a[:, 2 * H:3 * H])
+            _sigmoid_(a[:, 3 * H:])
+            cn = cs[o0:o1]
+            np.multiply(a[:, H:2 * H], cp, out=cn)
+            np.multiply(a[:, :H], a[:, 2 * H:3 * H], out=ig[:b])
+            cn += ig[:b]
+            tc = tcs[o0:o1]
+            np.tanh(cn, out=tc)
+            if whrT is None:
+                hn = out[o0:o1]
+                np.multiply(a[:, 3 * H:], tc, out=hn)
+            else:
+                np.multiply(a[:, 3 * H:], tc, out=hpre[o0:o1])
+                hn = out[o0:o1]
+                np.matmul(hpre[o0:o1], whrT, out=hn)
+            hp[...] = hn
+            cp[...] = cn
+    cache = (acts, cs, tcs, hprev, cprev, hpre) if keep else None
+    return out, h, c, cache
+
+
+def _gru_forward(spec, x2, h0, w_ih, w_hh, b_ih, b_hh, keep):
+    H = h0.shape[1]
+    acts = np.matmul(x2, w_ih.T)                      # (N, 3H): r, z, n
+    if b_ih is not None:
+        acts += b_ih
+        acts[:, :2 * H] += b_hh[:2 * H]
+        b_hn = b_hh[2 * H:]
+    whhT = np.ascontiguousarray(w_hh.T)
+    N = x2.shape[0]
+    dt = acts.dtype
+    h = h0.astype(dt, copy=True)
+    out = np.empty((N, H), dt)
+    hns = np.empty((N, H), dt)                        # h W_hn^T + b_hn of each step
+    hprev = np.empty((N, H), dt) if keep else None
+    sizes, offs = spec.sizes, spec.offs
+    with np.errstate(over="ignore"):
+        for t in spec.order():
+            o0 = offs[t]
+            b = sizes[t]
+            o1 = o0 + b
+            hp = h[:b]
+            if keep:
+                hprev[o0:o1] = hp
+            hw = np.matmul(hp, whhT)
+            a = acts[o0:o1]
+            rz = a[:, :2 * H]
+            rz += hw[:, :2 * H]
+            _sigmoid_(rz)
+            hn = hns[o0:o1]
+            if b_ih is not None:
+                np.add(hw[:, 2 * H:], b_hn, out=hn)
+            else:
+                hn[...] = hw[:, 2 * H:]
+            n = a[:, 2 * H:]
+            np.multiply(a[:, :H], hn, out=hw[:, :H])
+            n += hw[:, :H]
+            np.tanh(n, out=n)
+            ht = out[o0:o1]                           # h' = n + z * (h - n)
+            np.subtract(hp, n, out=ht)
+            ht *= a[:, H:2 * H]
+            ht += n
+            hp[...] = ht
+    cache = (acts, hns, hprev) if keep else None
+    return out, h, cache
+
+
+def _rnn_forward(spec, x2, h0, w_ih, w_hh, b_ih, b_hh, keep):
+    out = np.matmul(x2, w_ih.T)                       # (N, H): pre-activations, then h
+    if b_ih is not None:
+        out += b_ih + b_hh
+    whhT = np.ascontiguousarray(w_hh.T)
+    h = h0.astype(out.dtype, copy=True)
+    hprev = np.empty_like(out) if keep else None
+    relu = spec.mode == "RNN_RELU"
+    sizes, offs = spec.sizes, spec.offs
+    for t in spec.order():
+        o0 = offs[t]
+        b = sizes[t]
+        o1 = o0 + b
+        hp = h[:b]
+        if keep:
+            hprev[o0:o1] = hp
+        a = out[o0:o1]
+        a += np.matmul(hp, whhT)
+        if relu:
+            np.maximum(a, 0, out=a)
+        else:
+            np.tanh(a, out=a)
+        hp[...] = a
+    return out, h, ((hprev,) if keep else None)
+
+
+# ---------------------------------------------------------------- backward kernels
+def _lstm_backward(spec, w_hh, w_hr, cache, dout, dh, dc):
+    acts, cs, tcs, hprev, cprev, hpre = cache
+    H = cs.shape[1]
+    deriv = np.empty_like(acts)                       # d act / d pre-activation
+    sg = acts[:, :2 * H]
+    np.subtract(1, sg, out=deriv[:, :2 * H])
+    deriv[:, :2 * H] *= sg
+    np.square(acts[:, 2 * H:3 * H], out=deriv[:, 2 * H:3 * H])
+    np.subtract(1, deriv[:, 2 * H:3 * H], out=deriv[:, 2 * H:3 * H])
+    so = acts[:, 3 * H:]
+    np.subtract(1, so, out=deriv[:, 3 * H:])
+    deriv[:, 3 * H:] *= so
+    otc = np.square(tcs)                              # o * (1 - tanh(c)^2): dh -> dc
+    np.subtract(1, otc, out=otc)
+    otc *= so
+    dG = np.empty_like(acts)
+    dH = np.empty((acts.shape[0], w_hr.shape[0]), acts.dtype) if w_hr is not None else None
+    sizes, offs = spec.sizes, spec.offs
+    for t in reversed(spec.order()):
+        o0 = offs[t]
+        b = sizes[t]
+        o1 = o0 + b
+        dht = dout[o0:o1] + dh[:b]
+        if w_hr is not None:
+            dH[o0:o1] = dht
+            dht = np.matmul(dht, w_hr)
+        dct = dc[:b]
+        dct += dht * otc[o0:o1]
+        a, d = acts[o0:o1], dG[o0:o1]
+        np.multiply(dct, a[:, 2 * H:3 * H], out=d[:, :H])
+        np.multiply(dct, cprev[o0:o1], out=d[:, H:2 * H])
+        np.multiply(dct, a[:, :H], out=d[:, 2 * H:3 * H])
+        np.multiply(dht, tcs[o0:o1], out=d[:, 3 * H:])
+        d *= deriv[o0:o1]
+        dct *= a[:, H:2 * H]
+        np.matmul(d, w_hh, out=dh[:b])
+    dw_hr = None if w_hr is None else np.matmul(dH.T, hpre)
+    return dG, hprev, dh, dc, dw_hr
+
+
+def _gru_backward(spec, w_hh, cache, dout, dh):
+    acts, hns, hprev = cache
+    H = hns.shape[1]
+    rzd = np.subtract(1, acts[:, :2 * H])             # r(1-r), z(1-z)
+    rzd *= acts[:, :2 * H]
+    nd = np.square(acts[:, 2 * H:])                   # 1 - n^2
+    np.subtract(1, nd, out=nd)
+    dGh = np.empty_like(acts)                         # grads of h W_hh^T + b_hh
+    dN = np.empty_like(hns)                           # grad of the n pre-activation (input side)
+    direct = np.empty_like(dh)
+    sizes, offs = spec.sizes, spec.offs
+    for t in reversed(spec.order()):
+        o0 = offs[t]
+        b = sizes[t]
+        o1 = o0 + b
+        dht = dout[o0:o1] + dh[:b]
+        a, d, dn = acts[o0:o1], dGh[o0:o1], dN[o0:o1]
+        dz = d[:, H:2 * H]
+        np.subtract(hprev[o0:o1], a[:, 2 * H:], out=dz)
+        dz *= dht
+        np.multiply(dht, a[:, H:2 * H], out=direct[:b])
+        np.subtract(dht, direct[:b], out=dn)
+        dn *= nd[o0:o1]
+        np.multiply(dn, hns[o0:o1], out=d[:, :H])
+        np.multiply(dn, a[:, :H], out=d[:, 2 * H:])
+        d[:, :2 * H] *= rzd[o0:o1]
+        np.matmul(d, w_hh, out=dh[:b])
+        dh[:b] += direct[:b]
+    dGx = dGh.copy()
+    dGx[:, 2 * H:] = dN
+    return dGx, dGh, hprev, dh
+
+
+def _rnn_backward(spec, w_hh, out, cache, dout, dh):
+    hprev, = cache
+    if spec.mode == "RNN_RELU":
+        deriv = (out > 0).astype(out.dtype)
+    else:
+        deriv = np.square(out)
+        np.subtract(1, deriv, out=deriv)
+    dG = np.empty_like(out)
+    sizes, offs = spec.sizes, spec.offs
+    for t in reversed(spec.order()):
+        o0 = offs[t]
+        b = sizes[t]
+        o1 = o0 + b
+        d = dG[o0:o1]
+        np.add(dout[o0:o1], dh[:b], out=d)
+        d *= deriv[o0:o1]
+        np.matmul(d, w_hh, out=dh[:b])
+    return dG, hprev, dh
+
+
+# ---------------------------------------------------------------- the op
+class RecurrentLayer(Op):
+    """One layer, one direction, the whole sequence: outputs ``(out, h_n)`` or, for an
+    LSTM, ``(out, h_n, c_n)``."""
+
+    @staticmethod
+    def forward(ctx, *args):
+        spec = args[-1]
+        x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr = _split(spec, args[:-1])
+        keep = isinstance(ctx, Node)
+        x2 = x.reshape(-1, x.shape[-1])
+        mode = spec.mode
+        if mode == "LSTM":
+            out, h, c, cache = _lstm_forward(spec, x2, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, keep)
+            res = (out.reshape(spec.out_shape), h, c)
+        elif mode == "GRU":
+            out, h, cache = _gru_forward(spec, x2, h0, w_ih, w_hh, b_ih, b_hh, keep)
+            res = (out.reshape(spec.out_shape), h)
+        else:
+            out, h, cache = _rnn_forward(spec, x2, h0, w_ih, w_hh, b_ih, b_hh, keep)
+            res = (out.reshape(spec.out_shape), h)
+        if keep:
+            ctx.spec, ctx.cache = spec, cache
+            if mode[:3] == "RNN":                     # its backward reads the output
+                ctx.cache = (cache[0], out)
+                ctx.save_for_backward(*args[:-1], res[0])
+            else:
+                ctx.save_for_backward(*args[:-1])
+        return res
+
+    @staticmethod
+    def backward(ctx, *grads):
+        saved = ctx.saved_tensors                     # (also checks in-place modification)
+        spec = ctx.spec
+        inputs = saved[:len(ctx.needs_input_grad)]
+        if _state[0]:                                 # create_graph: differentiable rebuild
+            return _differentiable_backward(ctx, inputs, grads)
+        x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr = _split(spec, [s._data for s in inputs])
+        need = ctx.needs_input_grad
+        dt = x.dtype
+        dout = grads[0]._data.reshape(-1, h0.shape[1])
+        dh = grads[1]._data.astype(dt, copy=True)
+        mode = spec.mode
+        dw_hr = dc = None
+        if mode == "LSTM":
+            dc = grads[2]._data.astype(dt, copy=True)
+            dGx, hprev, dh, dc, dw_hr = _lstm_backward(spec, w_hh, w_hr, ctx.cache, dout, dh, dc)
+            dGh = dGx
+        elif mode == "GRU":
+            dGx, dGh, hprev, dh = _gru_backward(spec, w_hh, ctx.cache, dout, dh)
+        else:
+            hprev, out = ctx.cache
+            dGx, hprev, dh = _rnn_backward(spec, w_hh, out, (hprev,), dout, dh)
+            dGh = dGx
+        x2 = x.reshape(-1, x.shape[-1])
+        res = [_wrap(np.matmul(dGx, w_ih).reshape(x.shape)) if need[0] else None,
+               _wrap(dh) if need[1] else None]
+        k = 2
+        if mode == "LSTM":
+            res.append(_wrap(dc) if need[2] else None)
+            k = 3
+        res.append(_wrap(np.matmul(dGx.T, x2)) if need[k] else None)
+        res.append(_wrap(np.matmul(dGh.T, hprev)) if need[k + 1] else None)
+        k += 2
+        if spec.bias:
+            db = dGx.sum(0) if need[k] or need[k + 1] else None
+            res.append(_wrap(db) if need[k] else None)
+            res.append(_wrap(db.copy() if dGh is dGx else dGh.sum(0)) if need[k + 1] else None)
+            k += 2
+        if spec.proj:
+            res.append(_wrap(dw_hr) if need[k] else None)
+        return tuple(res)
+
+
+class LSTMLayer(RecurrentLayer):
+    pass
+
+
+class GRULayer(RecurrentLayer):
+    pass
+
+
+class RNNLayer(RecurrentLayer):
+    pass
+
+
+_OPS = {"LSTM": LSTMLayer, "GRU": GRULayer, "RNN_TANH": RNNLayer, "RNN_RELU": RNNLayer}
+
+
+class _Alias(Op):
+    """A fresh graph node standing for a tensor (gradients pass straight through)."""
+
+    _name = "AliasBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        return a.view()
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+
+def _differentiable_backward(ctx, inputs, grads):
+    """The vector-Jacobian product as a graph of ember ops (for ``create_graph=True``):
+    rerun :func:`reference` on stand-ins for the inputs and differentiate it."""
+    from ..autograd import grad as _grad
+    spec = ctx.spec
+    need = ctx.needs_input_grad
+    stand = [apply_op(_Alias, (t,)) if n else t.detach() for t, n in zip(inputs, need)]
+    outs = reference(spec, *_split(spec, stand))
+    targets = [s for s, n in zip(stand, need) if n]
+    got = iter(_grad(outs, targets, grads, create_graph=True, allow_unused=True))
+    return tuple(next(got) if n else None for n in need)
+
+
+def reference(spec, x, h0, c0, w_ih, w_hh, b_ih=None, b_hh=None, w_hr=None):
+    """The same layer as a step-by-step graph of ordinary ember ops (slow; used for
+    double backward and as a test oracle). Returns ``(out, h_n[, c_n])``.
+
+    >>> from ember.ops.rnn_ops import RNNSpec, reference
+    >>> spec = RNNSpec("RNN_TANH", False, False, False, (1, 1), (0, 1), (2, 1, 1))
+    >>> reference(spec, ember.ones(2, 1, 1), ember.zeros(1, 1), None, ember.ones(1, 1),
+    ...           ember.ones(1, 1))[0].shape
+    torch.Size([2, 1, 1])
+    """
+    from .. import cat
+    mode = spec.mode
+    x2 = x.reshape(-1, x.shape[-1])
+    xw = x2.matmul(w_ih.t())
+    if b_ih is not None:
+        xw = xw + b_ih
+    h, c = h0, c0
+    outs = [None] * len(spec.sizes)
+    for t in spec.order():
+        o0, b = spec.offs[t], spec.sizes[t]
+        hp = h[:b]
+        gx = xw[o0:o0 + b]
+        gh = hp.matmul(w_hh.t())
+        if b_hh is not None:
+            gh = gh + b_hh
+        if mode == "LSTM":
+            i, f, g, o = (gx + gh).chunk(4, 1)
+            cn = f.sigmoid() * c[:b] + i.sigmoid() * g.tanh()
+            hn = o.sigmoid() * cn.tanh()
+            if w_hr is not None:
+                hn = hn.matmul(w_hr.t())
+            c = cn if b == c.shape[0] else cat([cn, c[b:]])
+        elif mode == "GRU":
+            rx, zx, nx = gx.chunk(3, 1)
+            rh, zh, nh = gh.chunk(3, 1)
+            r, z = (rx + rh).sigmoid(), (zx + zh).sigmoid()
+            n = (nx + r * nh).tanh()
+            hn = n + z * (hp - n)
+        else:
+            hn = (gx + gh).relu() if mode == "RNN_RELU" else (gx + gh).tanh()
+        outs[t] = hn
+        h = hn if b == h.shape[0] else cat([hn, h[b:]])
+    out = cat(outs).reshape(spec.out_shape)
+    return (out, h, c) if mode == "LSTM" else (out, h)
+
+
+def layer_specs(mode, bias, proj, x_shape, hidden, batch_sizes=None):
+    """The forward and the reverse :class:`RNNSpec` of a sequence: ``x_shape`` is
+    ``(T, B, I)``, or ``(N, I)`` packed data with ``batch_sizes`` (ints, one per step).
+
+    >>> from ember.ops.rnn_ops import layer_specs
+    >>> fwd, rev = layer_specs("GRU", True, False, (4, 2, 3), 5)
+    >>> fwd.sizes, fwd.out_shape, rev.reverse
+    ((2, 2, 2, 2), (4, 2, 5), True)
+    """
+    if batch_sizes is None:
+        T, B = x_shape[0], x_shape[1]
+        sizes, offs, out_shape = (B,) * T, (range(0, T * B, B) if B else (0,) * T), (T, B, hidden)
+    else:
+        sizes = tuple(int(s) for s in batch_sizes)
+        offs, o = [], 0
+        for s in sizes:
+            offs.append(o)
+            o += s
+        out_shape = (o, hidden)
+    return (RNNSpec(mode, bias, proj, False, sizes, offs, out_shape),
+            RNNSpec(mode, bias, proj, True, sizes, offs, out_shape))
+
+
+def run_layer(spec, x, hx, weights):
+    """Apply the layer op of ``spec.mode`` to ``x``, the states ``hx`` and ``weights``."""
+    return apply_op(_OPS[spec.mode], (x,) + tuple(hx) + tuple(weights), spec)
+
+
+def recurrent_layer(mode, x, hx, weights, reverse=False, batch_sizes=None):
+    """Run one recurrent layer over a sequence in one graph node.
+
+    ``mode`` is ``"LSTM"``, ``"GRU"``, ``"RNN_TANH"`` or ``"RNN_RELU"``; ``x`` is
+    ``(T, B, I)``, or packed ``(N, I)`` data with ``batch_sizes`` (ints, one per step);
+    ``hx`` is ``(h0,)`` or ``(h0, c0)`` of shape ``(B, H)``; ``weights`` is
+    ``(w_ih, w_hh[, b_ih, b_hh][, w_hr])`` (a 3- or 5-tuple has a projection).
+    Returns ``(out, h_n)`` or ``(out, h_n, c_n)``.
+
+    >>> from ember.ops.rnn_ops import recurrent_layer
+    >>> out, hn = recurrent_layer("GRU", ember.ones(3, 1, 2), (ember.zeros(1, 2),),
+    ...                           (ember.ones(6, 2), ember.ones(6, 2)))
+    >>> out.shape
+    torch.Size([3, 1, 2])
+    """
+    n = len(weights)
+    specs = layer_specs(mode, n >= 4, n in (3, 5), tuple(x.shape), hx[0].shape[-1], batch_sizes)
+    return run_layer(specs[1 if reverse else 0], x, hx, weights)
