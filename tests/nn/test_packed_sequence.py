@@ -66,6 +66,21 @@ def test_pack_pad_round_trip_and_grads(dtype, batch_first, enforce_sorted, feat)
     _same(ye, yt)
 
 
+def test_second_derivatives():
+    rng = np.random.default_rng(8)
+    x = ember.tensor(rng.standard_normal((4, 3, 2)), requires_grad=True)
+
+    def f(x):
+        p = er.pack_padded_sequence(x, [2, 4, 1], enforce_sorted=False)
+        return er.pad_packed_sequence(p, batch_first=True, total_length=5)[0] ** 2
+    assert ember.autograd.gradcheck(f, (x,)) and ember.autograd.gradgradcheck(f, (x,))
+    seqs = [ember.tensor(rng.standard_normal((n, 2)), requires_grad=True) for n in (2, 4, 1)]
+
+    def g(*s):
+        return er.pad_sequence(list(s), padding_side="left") ** 2
+    assert ember.autograd.gradcheck(g, seqs) and ember.autograd.gradgradcheck(g, seqs)
+
+
 def test_ties_and_sorted_indices():
     x = np.arange(24.).reshape(4, 6)
     for lens in ([2, 3, 3, 1, 3, 2], [4, 4, 4, 4, 4, 4], [1, 2, 3, 4, 1, 1]):
@@ -244,18 +259,17 @@ def _errors():
 
 
 def _call(mod, lib, name, args, kw):
-    conv = (lambda a: lib.tensor(a)) if lib is ember else (lambda a: torch.tensor(a))
-    args = [conv(a) if isinstance(a, np.ndarray) else
-            [conv(v) if isinstance(v, np.ndarray) else v for v in a] if isinstance(a, list) and name != P_
-            else a for a in args]
+    """Run ``mod.name`` with the arrays in ``args`` (and in its lists of sequences) made ``lib`` tensors."""
+    def conv(a):
+        if isinstance(a, np.ndarray):
+            return lib.tensor(a)
+        return [conv(v) for v in a] if isinstance(a, list) and name != "pack_padded_sequence" else a
+    args = [conv(a) for a in args]
     if name == "pad_packed_sequence":
         return mod.pad_packed_sequence(mod.pack_padded_sequence(*args), **kw)
     if name == "unpad_sequence":
-        args[1] = conv(np.array(args[1]))
+        args[1] = lib.tensor(args[1])
     return getattr(mod, name)(*args, **kw)
-
-
-P_ = "pack_padded_sequence"
 
 
 @pytest.mark.parametrize("name,args,kw", _errors())

@@ -94,7 +94,7 @@ class PackedSequence(PackedSequence_):
         >>> nn.utils.rnn.pack_sequence([ember.ones(2)]).cuda()
         Traceback (most recent call last):
         ...
-        RuntimeError: ember has no CUDA backend yet (Torch not compiled with CUDA enabled)
+        RuntimeError: ...CUDA...
         """
         self.data.cuda()  # raises while ember has no CUDA backend
         kwargs.setdefault("device", "cuda")
