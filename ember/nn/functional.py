@@ -24,6 +24,8 @@ from .functional_norm import (batch_norm, layer_norm, group_norm, instance_norm,
 from .functional_pool import (max_pool1d, max_pool2d, max_pool3d, avg_pool1d, avg_pool2d,  # noqa: F401
                               avg_pool3d, adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d,
                               adaptive_max_pool1d, adaptive_max_pool2d, max_unpool1d, max_unpool2d)
+from .functional_attn import (scaled_dot_product_attention, multi_head_attention_forward,  # noqa: F401
+                              _canonical_mask, _none_or_dtype, _mha_shape_check)
 
 __all__ = ["linear", "relu", "softmax", "log_softmax", "softmin", "cross_entropy", "nll_loss",
            "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "pad",
@@ -40,7 +42,8 @@ __all__ = ["linear", "relu", "softmax", "log_softmax", "softmin", "cross_entropy
            "smooth_l1_loss", "kl_div", "margin_ranking_loss", "hinge_embedding_loss", "cosine_embedding_loss",
            "triplet_margin_loss", "multilabel_soft_margin_loss", "gaussian_nll_loss", "poisson_nll_loss",
            "soft_margin_loss",
-           "batch_norm", "layer_norm", "group_norm", "instance_norm", "local_response_norm", "normalize"]
+           "batch_norm", "layer_norm", "group_norm", "instance_norm", "local_response_norm", "normalize",
+           "scaled_dot_product_attention", "multi_head_attention_forward"]
 
 
 def linear(input, weight, bias=None):

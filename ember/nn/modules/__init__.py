@@ -12,3 +12,4 @@ from .normalization import (BatchNorm1d, BatchNorm2d, BatchNorm3d, InstanceNorm1
                             InstanceNorm3d, LayerNorm, GroupNorm, LocalResponseNorm)
 from .misc import *  # noqa: F401,F403
 from .rnn import RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell
+from .attention import MultiheadAttention
