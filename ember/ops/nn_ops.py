@@ -5,7 +5,17 @@
 torch.Size([2, 4])
 """
 __all__ = []  # reached through ember.nn.functional
+from math import prod
+
 from ._util import np, Op, apply_op, _wrap, _state
+
+
+def _xwt(x, w):
+    """``x @ w.T``; a batch of rows (x with more than 2 dims) as one GEMM, not one per matrix."""
+    if x.ndim <= 2:
+        return np.matmul(x, w.T)
+    lead = x.shape[:-1]
+    return np.matmul(x.reshape(prod(lead), x.shape[-1]), w.T).reshape(lead + (w.shape[0],))
 
 
 class Linear(Op):
@@ -16,7 +26,7 @@ class Linear(Op):
     @staticmethod
     def forward(ctx, x, w, b=None):
         ctx.save_for_backward(x, w)
-        y = np.matmul(x, w.T)
+        y = _xwt(x, w)
         if b is not None:
             y += b
         return y
@@ -47,7 +57,7 @@ def linear(input, weight, bias=None):
     ts = (input, weight) if bias is None else (input, weight, bias)
     if _state[0] and (input._rg or weight._rg or (bias is not None and bias._rg)):
         return apply_op(Linear, ts)
-    y = np.matmul(x, w.T)
+    y = _xwt(x, w)
     if bias is not None:
         y = y + bias._data if y.dtype == bias._data.dtype else (y + bias._data).astype(y.dtype)
     return _wrap(y)
