@@ -20,9 +20,21 @@ _public = _ops.public
 
 
 # ---------------------------------------------------------------- dropout
+def _keep(shape, p):
+    """Bool array, each element True with probability ``1 - p``: 32 random bits per element
+    (raw generator output, cheaper than uniform floats) compared with ``round(p * 2**32)``."""
+    n = math.prod(shape)
+    threshold = round(p * 2.0 ** 32)
+    if threshold >= 2 ** 32:
+        return np.zeros(shape, bool)
+    bits = _rng(None).bit_generator.random_raw((n + 1) // 2).view(np.uint32)[:n]
+    return (bits >= np.uint32(threshold)).reshape(shape)
+
+
 def _mask(shape, p, dtype):
-    keep = _rng(None).random(shape, dtype=np.float32 if dtype == np.float32 else np.float64) >= p
-    return keep.astype(dtype) * dtype.type(1.0 / (1.0 - p)) if p < 1 else np.zeros(shape, dtype)
+    if p >= 1:
+        return np.zeros(shape, dtype)
+    return _keep(shape, p).astype(dtype) * dtype.type(1.0 / (1.0 - p))
 
 
 def dropout(input, p=0.5, training=True, inplace=False):
