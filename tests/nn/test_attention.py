@@ -331,11 +331,50 @@ def test_mha_dropout():
     em.eval()
     o3, w3 = em(x, x, x)
     assert ember.allclose(w3.sum(-1), ember.ones(4, 6), atol=1e-6)  # no dropout in eval
+    o4, _ = em(x, x, x, need_weights=False)
+    assert ember.allclose(o3, o4, atol=1e-6)
     em.train()
     # the returned weights are the dropped-out ones, as PyTorch
     ember.manual_seed(1)
     _, w = em(x, x, x, average_attn_weights=False)
     assert (w == 0).any()
+    # need_weights=False: dropout inside the fused attention, same mask for the same seed
+    ember.manual_seed(2)
+    o5, _ = em(x, x, x, need_weights=False)
+    ember.manual_seed(2)
+    o6, _ = em(x, x, x, need_weights=False)
+    assert ember.equal(o5, o6) and not ember.allclose(o5, o4)
+
+
+def test_mha_functional_eval_ignores_dropout_and_bias_errors():
+    rng = np.random.default_rng(8)
+    E, H = 4, 2
+    x, w, wo = (ember.tensor(rng.standard_normal(s)) for s in ((3, 2, E), (3 * E, E), (E, E)))
+    args = (x, x, x, E, H, w, None)
+    a, _ = F.multi_head_attention_forward(*args, None, None, False, 0.9, wo, None, training=False)
+    b, _ = F.multi_head_attention_forward(*args, None, None, False, 0.0, wo, None)
+    assert ember.allclose(a, b)
+    bk = ember.zeros(1, 1, E)
+    xt, wt, wot = (torch.tensor(t.numpy()) for t in (x, w, wo))
+    targs = (xt, xt, xt, E, H, wt, None)
+    bkt = torch.zeros(1, 1, E)
+    _err(lambda: F.multi_head_attention_forward(*args, bk, None, False, 0.0, wo, None),
+         lambda: TF.multi_head_attention_forward(*targs, bkt, None, False, 0.0, wot, None), AssertionError)
+    _err(lambda: F.multi_head_attention_forward(*args, bk, bk, False, 0.0, wo, None, static_k=ember.zeros(4, 3, 2)),
+         lambda: TF.multi_head_attention_forward(*targs, bkt, bkt, False, 0.0, wot, None,
+                                                 static_k=torch.zeros(4, 3, 2)), AssertionError)
+    _err(lambda: F.multi_head_attention_forward(*args, None, None, False, 0.0, wo, None, static_k=ember.zeros(5, 3, 2)),
+         lambda: TF.multi_head_attention_forward(*targs, None, None, False, 0.0, wot, None,
+                                                 static_k=torch.zeros(5, 3, 2)), AssertionError)
+
+
+def test_mha_weights_modified_in_place_is_caught():
+    em = ember.nn.MultiheadAttention(4, 2)
+    x = ember.randn(3, 2, 4, requires_grad=True)
+    out, w = em(x, x, x, average_attn_weights=False)
+    w.mul_(2)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        out.sum().backward()
 
 
 def test_mha_parameters_state_dict_init():
@@ -370,8 +409,7 @@ def test_mha_mask_errors_and_warnings():
     both(RuntimeError, attn_mask=np.zeros((2, 3, 3), bool))
     both(AssertionError, key_padding_mask=np.zeros((2, 4), bool))
     both(AssertionError, key_padding_mask=np.zeros((2,), bool))
-    _err(lambda: em(xe, xe, xe, attn_mask=ember.zeros(3, 3), is_causal=True, need_weights=False) and
-         em(xe, xe, xe, is_causal=True), lambda: tm(xt, xt, xt, is_causal=True))
+    _err(lambda: em(xe, xe, xe, is_causal=True), lambda: tm(xt, xt, xt, is_causal=True))
     _err(lambda: em(xe[0, 0], xe, xe), lambda: tm(xt[0, 0], xt, xt), AssertionError)
     _err(lambda: em(xe[..., :2], xe[..., :2], xe[..., :2]), lambda: tm(xt[..., :2], xt[..., :2], xt[..., :2]),
          AssertionError)
