@@ -65,6 +65,18 @@ def _add(s, b):
     return s + b
 
 
+def _dropout_mask(shape, p, dt):
+    """Keep-mask scaled by ``1 / (1 - p)``: 32 raw random bits per element compared with
+    ``round(p * 2**32)`` (cheaper than uniform floats)."""
+    threshold = round(p * 2.0 ** 32)
+    if threshold >= 2 ** 32:
+        return np.zeros(shape, dt)
+    n = int(np.prod(shape))
+    bits = _rng(None).bit_generator.random_raw((n + 1) // 2).view(np.uint32)[:n].reshape(shape)
+    keep = bits >= np.uint32(threshold)
+    return keep.astype(dt) * dt.type(1.0 / (1.0 - p))
+
+
 def _mT(a):
     return np.swapaxes(a, -1, -2)
 
@@ -103,8 +115,7 @@ class ScaledDotProductAttention(Op):
         Dm = None
         Pd = P
         if p > 0.0:
-            Dm = (_rng(None).random(P.shape, dtype=wdt if wdt.kind == "f" else np.float64) >= p)
-            Dm = Dm.astype(wdt) * wdt.type(1.0 / (1.0 - p)) if p < 1.0 else np.zeros(P.shape, wdt)
+            Dm = _dropout_mask(P.shape, p, wdt)
             Pd = P * Dm
         out = np.matmul(Pd, v)
         if wdt != odt:

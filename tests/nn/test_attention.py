@@ -243,9 +243,10 @@ def test_mha_self_attention(dtype, batch_first, need_weights, avg):
     _run_mha(em, tm, [shape, 0, 0], dtype, need_weights=need_weights, average_attn_weights=avg)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("need_weights", [True, False])
-def test_mha_masks(need_weights):
-    em, tm = _twins(np.float64, embed_dim=8, num_heads=2, batch_first=True)
+def test_mha_masks(need_weights, dtype):
+    em, tm = _twins(dtype, embed_dim=8, num_heads=2, batch_first=True)
     rng = np.random.default_rng(3)
     N, L = 3, 5
     causal = np.triu(np.ones((L, L), bool), 1)
@@ -256,11 +257,12 @@ def test_mha_masks(need_weights):
     for masks in [dict(attn_mask=causal), dict(key_padding_mask=kpm), dict(attn_mask=causal, key_padding_mask=kpm),
                   dict(attn_mask=am3), dict(attn_mask=am3, key_padding_mask=fk),
                   dict(attn_mask=np.where(causal, -np.inf, 0.0)), dict(key_padding_mask=fk)]:
-        _run_mha(em, tm, [(N, L, 8), 0, 0], np.float64, masks, need_weights=need_weights)
+        masks = {k: (v if v.dtype == bool else v.astype(dtype)) for k, v in masks.items()}
+        _run_mha(em, tm, [(N, L, 8), 0, 0], dtype, masks, need_weights=need_weights)
     # is_causal hint with a causal mask
-    _run_mha(em, tm, [(N, L, 8), 0, 0], np.float64, dict(attn_mask=causal), need_weights=need_weights,
+    _run_mha(em, tm, [(N, L, 8), 0, 0], dtype, dict(attn_mask=causal), need_weights=need_weights,
              is_causal=True)
-    _run_mha(em, tm, [(N, L, 8), 0, 0], np.float64, dict(attn_mask=causal, key_padding_mask=kpm),
+    _run_mha(em, tm, [(N, L, 8), 0, 0], dtype, dict(attn_mask=causal, key_padding_mask=kpm),
              need_weights=need_weights, is_causal=True)
 
 
@@ -294,16 +296,17 @@ def test_mha_cross_attention_kdim_vdim(dtype):
     _run_mha(em, tm, [(2, 5, 8), (2, 7, 8), (2, 7, 8)], dtype, need_weights=False)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("need_weights", [True, False])
-def test_mha_bias_kv_zero_attn_no_bias(need_weights):
+def test_mha_bias_kv_zero_attn_no_bias(need_weights, dtype):
     rng = np.random.default_rng(4)
     kpm = rng.random((2, 6)) > 0.7
     am = rng.random((5, 6)) > 0.8
     for kw in [dict(add_bias_kv=True), dict(add_zero_attn=True), dict(add_bias_kv=True, add_zero_attn=True),
                dict(bias=False), dict(bias=False, add_bias_kv=True, kdim=3, vdim=4)]:
-        em, tm = _twins(np.float64, embed_dim=8, num_heads=2, **kw)
+        em, tm = _twins(dtype, embed_dim=8, num_heads=2, **kw)
         kd, vd = kw.get("kdim", 8), kw.get("vdim", 8)
-        _run_mha(em, tm, [(5, 2, 8), (6, 2, kd), (6, 2, vd)], np.float64,
+        _run_mha(em, tm, [(5, 2, 8), (6, 2, kd), (6, 2, vd)], dtype,
                  dict(key_padding_mask=kpm, attn_mask=am), need_weights=need_weights)
 
 
