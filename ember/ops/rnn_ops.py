@@ -70,55 +70,115 @@ def _sigmoid_(a):
     np.reciprocal(a, out=a)
 
 
+# ---------------------------------------------------------------- state between steps
+def _next_state(prev, init, fin, b):
+    """The state rows ``0..b`` a step starts from, given the rows ``prev`` the previous step
+    produced: a view when the batch stays or shrinks (rows that leave are final and go
+    into ``fin``), topped up from ``init`` when it grows (the reverse direction)."""
+    n = prev.shape[0]
+    if n == b:
+        return prev
+    if n > b:
+        fin[b:n] = prev[b:]
+        return prev[:b]
+    return np.concatenate((prev, init[n:b]))
+
+
+def _shifted(spec, seq, init, b):
+    """For a padded batch (``b`` rows every step): the state each step started from,
+    i.e. ``seq`` moved by one step, with ``init`` for the first step."""
+    prev = np.empty_like(seq)
+    if spec.reverse:
+        prev[:-b or None] = seq[b:]
+        prev[prev.shape[0] - b:] = init
+    else:
+        prev[:b] = init
+        prev[b:] = seq[:-b or None]
+    return prev
+
+
+def _start(spec, h0):
+    order = spec.order()
+    return h0[:spec.sizes[order[0]]] if len(order) else h0
+
+
+# LSTM gates are kept internally in the order (o, i, f, g): the sigmoid gates are then one
+# block [0, 3H) and the gates that multiply dc in the backward one block [H, 4H).
+def _lstm_perm(H):
+    return np.r_[3 * H:4 * H, 0:3 * H]
+
+
+def _unperm(a, perm):
+    out = np.empty_like(a)
+    out[perm] = a
+    return out
+
+
 # ---------------------------------------------------------------- forward kernels
 def _lstm_forward(spec, x2, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, keep):
     H = c0.shape[1]
-    acts = np.matmul(x2, w_ih.T)                      # (N, 4H): pre-activations, then gates
+    perm = _lstm_perm(H)
+    # sigmoid(z) = (1 + tanh(z / 2)) / 2: the sigmoid gates' weights are halved (exactly), so
+    # that one tanh over all gates of a step does the work of both nonlinearities
+    wihT = np.take(w_ih.T, perm, axis=1)
+    wihT[:, :3 * H] *= 0.5
+    acts = np.matmul(x2, wihT)                        # (N, 4H): pre-activations, then gates
     if b_ih is not None:
-        acts += b_ih + b_hh
-    whhT = np.ascontiguousarray(w_hh.T)
+        bias = (b_ih + b_hh)[perm]
+        bias[:3 * H] *= 0.5
+        acts += bias
+    whhT = np.take(w_hh.T, perm, axis=1)              # (P, 4H), C-contiguous
+    whhT[:, :3 * H] *= 0.5
     whrT = None if w_hr is None else np.ascontiguousarray(w_hr.T)
-    N, P = x2.shape[0], h0.shape[1]
+    N, B, P = x2.shape[0], h0.shape[0], h0.shape[1]
     dt = acts.dtype
-    h, c = h0.astype(dt, copy=True), c0.astype(dt, copy=True)
+    h0, c0 = h0.astype(dt, copy=False), c0.astype(dt, copy=False)
     out = np.empty((N, P), dt)
     cs, tcs = np.empty((N, H), dt), np.empty((N, H), dt)
-    hprev = np.empty((N, P), dt) if keep else None
-    cprev = np.empty((N, H), dt) if keep else None
     hpre = np.empty((N, H), dt) if w_hr is not None else None
-    ig = np.empty((h0.shape[0], H), dt)
+    hfin, cfin = np.empty_like(h0), np.empty_like(c0)
+    uniform = not spec.sizes or spec.sizes[0] == spec.sizes[-1]
+    hprev = cprev = None
+    if keep and not uniform:
+        hprev, cprev = np.empty((N, P), dt), np.empty((N, H), dt)
+    ig = np.empty((B, H), dt)
+    hw = np.empty((B, 4 * H), dt)
+    hp, cp = _start(spec, h0), _start(spec, c0)
     sizes, offs = spec.sizes, spec.offs
-    with np.errstate(over="ignore"):
-        for t in spec.order():
-            o0 = offs[t]
-            b = sizes[t]
-            o1 = o0 + b
-            hp, cp = h[:b], c[:b]
-            if keep:
-                hprev[o0:o1] = hp
-                cprev[o0:o1] = cp
-            a = acts[o0:o1]
-            a += np.matmul(hp, whhT)
-            _sigmoid_(a[:, :2 * H])
-            np.tanh(a[:, 2 * H:3 * H], out=a[:, 2 * H:3 * H])
-            _sigmoid_(a[:, 3 * H:])
-            cn = cs[o0:o1]
-            np.multiply(a[:, H:2 * H], cp, out=cn)
-            np.multiply(a[:, :H], a[:, 2 * H:3 * H], out=ig[:b])
-            cn += ig[:b]
-            tc = tcs[o0:o1]
-            np.tanh(cn, out=tc)
-            if whrT is None:
-                hn = out[o0:o1]
-                np.multiply(a[:, 3 * H:], tc, out=hn)
-            else:
-                np.multiply(a[:, 3 * H:], tc, out=hpre[o0:o1])
-                hn = out[o0:o1]
-                np.matmul(hpre[o0:o1], whrT, out=hn)
-            hp[...] = hn
-            cp[...] = cn
+    for t in spec.order():
+        o0 = offs[t]
+        b = sizes[t]
+        o1 = o0 + b
+        if hp.shape[0] != b:
+            hp, cp = _next_state(hp, h0, hfin, b), _next_state(cp, c0, cfin, b)
+        if hprev is not None:
+            hprev[o0:o1] = hp
+            cprev[o0:o1] = cp
+        a = acts[o0:o1]
+        a += np.matmul(hp, whhT, out=hw[:b])
+        np.tanh(a, out=a)
+        sg = a[:, :3 * H]
+        sg *= 0.5
+        sg += 0.5
+        g = a[:, 3 * H:]
+        cn = cs[o0:o1]
+        np.multiply(a[:, 2 * H:3 * H], cp, out=cn)
+        cn += np.multiply(a[:, H:2 * H], g, out=ig[:b])
+        tc = tcs[o0:o1]
+        np.tanh(cn, out=tc)
+        hn = out[o0:o1]
+        if whrT is None:
+            np.multiply(a[:, :H], tc, out=hn)
+        else:
+            np.multiply(a[:, :H], tc, out=hpre[o0:o1])
+            np.matmul(hpre[o0:o1], whrT, out=hn)
+        hp, cp = hn, cn
+    hfin[:hp.shape[0]] = hp
+    cfin[:cp.shape[0]] = cp
+    if keep and uniform:
+        hprev, cprev = _shifted(spec, out, h0, B), _shifted(spec, cs, c0, B)
     cache = (acts, cs, tcs, hprev, cprev, hpre) if keep else None
-    return out, h, c, cache
+    return out, hfin, cfin, cache
 
 
 def _gru_forward(spec, x2, h0, w_ih, w_hh, b_ih, b_hh, keep):
@@ -129,42 +189,49 @@ def _gru_forward(spec, x2, h0, w_ih, w_hh, b_ih, b_hh, keep):
         acts[:, :2 * H] += b_hh[:2 * H]
         b_hn = b_hh[2 * H:]
     whhT = np.ascontiguousarray(w_hh.T)
-    N = x2.shape[0]
+    N, B = x2.shape[0], h0.shape[0]
     dt = acts.dtype
-    h = h0.astype(dt, copy=True)
+    h0 = h0.astype(dt, copy=False)
     out = np.empty((N, H), dt)
     hns = np.empty((N, H), dt)                        # h W_hn^T + b_hn of each step
-    hprev = np.empty((N, H), dt) if keep else None
+    hfin = np.empty_like(h0)
+    uniform = not spec.sizes or spec.sizes[0] == spec.sizes[-1]
+    hprev = np.empty((N, H), dt) if keep and not uniform else None
+    hw = np.empty((B, 3 * H), dt)
+    hp = _start(spec, h0)
     sizes, offs = spec.sizes, spec.offs
     with np.errstate(over="ignore"):
         for t in spec.order():
             o0 = offs[t]
             b = sizes[t]
             o1 = o0 + b
-            hp = h[:b]
-            if keep:
+            if hp.shape[0] != b:
+                hp = _next_state(hp, h0, hfin, b)
+            if hprev is not None:
                 hprev[o0:o1] = hp
-            hw = np.matmul(hp, whhT)
+            w = np.matmul(hp, whhT, out=hw[:b])
             a = acts[o0:o1]
             rz = a[:, :2 * H]
-            rz += hw[:, :2 * H]
+            rz += w[:, :2 * H]
             _sigmoid_(rz)
             hn = hns[o0:o1]
             if b_ih is not None:
-                np.add(hw[:, 2 * H:], b_hn, out=hn)
+                np.add(w[:, 2 * H:], b_hn, out=hn)
             else:
-                hn[...] = hw[:, 2 * H:]
+                hn[...] = w[:, 2 * H:]
             n = a[:, 2 * H:]
-            np.multiply(a[:, :H], hn, out=hw[:, :H])
-            n += hw[:, :H]
+            n += np.multiply(a[:, :H], hn, out=w[:, :H])
             np.tanh(n, out=n)
             ht = out[o0:o1]                           # h' = n + z * (h - n)
             np.subtract(hp, n, out=ht)
             ht *= a[:, H:2 * H]
             ht += n
-            hp[...] = ht
+            hp = ht
+    hfin[:hp.shape[0]] = hp
+    if keep and uniform:
+        hprev = _shifted(spec, out, h0, B)
     cache = (acts, hns, hprev) if keep else None
-    return out, h, cache
+    return out, hfin, cache
 
 
 def _rnn_forward(spec, x2, h0, w_ih, w_hh, b_ih, b_hh, keep):
@@ -172,45 +239,65 @@ def _rnn_forward(spec, x2, h0, w_ih, w_hh, b_ih, b_hh, keep):
     if b_ih is not None:
         out += b_ih + b_hh
     whhT = np.ascontiguousarray(w_hh.T)
-    h = h0.astype(out.dtype, copy=True)
-    hprev = np.empty_like(out) if keep else None
+    h0 = h0.astype(out.dtype, copy=False)
+    B = h0.shape[0]
+    hfin = np.empty_like(h0)
+    uniform = not spec.sizes or spec.sizes[0] == spec.sizes[-1]
+    hprev = np.empty_like(out) if keep and not uniform else None
+    hw = np.empty_like(h0)
     relu = spec.mode == "RNN_RELU"
+    hp = _start(spec, h0)
     sizes, offs = spec.sizes, spec.offs
     for t in spec.order():
         o0 = offs[t]
         b = sizes[t]
         o1 = o0 + b
-        hp = h[:b]
-        if keep:
+        if hp.shape[0] != b:
+            hp = _next_state(hp, h0, hfin, b)
+        if hprev is not None:
             hprev[o0:o1] = hp
         a = out[o0:o1]
-        a += np.matmul(hp, whhT)
+        a += np.matmul(hp, whhT, out=hw[:b])
         if relu:
             np.maximum(a, 0, out=a)
         else:
             np.tanh(a, out=a)
-        hp[...] = a
-    return out, h, ((hprev,) if keep else None)
+        hp = a
+    hfin[:hp.shape[0]] = hp
+    if keep and uniform:
+        hprev = _shifted(spec, out, h0, B)
+    return out, hfin, ((hprev,) if keep else None)
 
 
 # ---------------------------------------------------------------- backward kernels
 def _lstm_backward(spec, w_hh, w_hr, cache, dout, dh, dc):
+    """BPTT; returns the pre-activation grads (internal gate order), h_prev, dh0, dc0, dw_hr."""
     acts, cs, tcs, hprev, cprev, hpre = cache
     H = cs.shape[1]
-    deriv = np.empty_like(acts)                       # d act / d pre-activation
-    sg = acts[:, :2 * H]
-    np.subtract(1, sg, out=deriv[:, :2 * H])
-    deriv[:, :2 * H] *= sg
-    np.square(acts[:, 2 * H:3 * H], out=deriv[:, 2 * H:3 * H])
-    np.subtract(1, deriv[:, 2 * H:3 * H], out=deriv[:, 2 * H:3 * H])
-    so = acts[:, 3 * H:]
-    np.subtract(1, so, out=deriv[:, 3 * H:])
-    deriv[:, 3 * H:] *= so
-    otc = np.square(tcs)                              # o * (1 - tanh(c)^2): dh -> dc
+    N = acts.shape[0]
+    o, i, f, g = acts[:, :H], acts[:, H:2 * H], acts[:, 2 * H:3 * H], acts[:, 3 * H:]
+    # per-element factors, all steps at once: d pre-activation = dc * k (i, f, g), dh * k (o)
+    k = np.empty_like(acts)
+    np.subtract(1, o, out=k[:, :H])
+    k[:, :H] *= o
+    k[:, :H] *= tcs                                   # o: tanh(c) o (1 - o)
+    np.subtract(1, i, out=k[:, H:2 * H])
+    k[:, H:2 * H] *= i
+    k[:, H:2 * H] *= g                                # i: g i (1 - i)
+    np.subtract(1, f, out=k[:, 2 * H:3 * H])
+    k[:, 2 * H:3 * H] *= f
+    k[:, 2 * H:3 * H] *= cprev                        # f: c_prev f (1 - f)
+    np.square(g, out=k[:, 3 * H:])
+    np.subtract(1, k[:, 3 * H:], out=k[:, 3 * H:])
+    k[:, 3 * H:] *= i                                 # g: i (1 - g^2)
+    otc = np.square(tcs)                              # dh -> dc: o (1 - tanh(c)^2)
     np.subtract(1, otc, out=otc)
-    otc *= so
+    otc *= o
+    perm = _lstm_perm(H)
+    w_hh = w_hh[perm]
     dG = np.empty_like(acts)
-    dH = np.empty((acts.shape[0], w_hr.shape[0]), acts.dtype) if w_hr is not None else None
+    dG3, k3 = dG.reshape(N, 4, H), k.reshape(N, 4, H)
+    dH = np.empty((N, w_hr.shape[0]), acts.dtype) if w_hr is not None else None
     sizes, offs = spec.sizes, spec.offs
     for t in reversed(spec.order()):
         o0 = offs[t]
@@ -221,15 +308,11 @@ def _lstm_backward(spec, w_hh, w_hr, cache, dout, dh, dc):
             dH[o0:o1] = dht
             dht = np.matmul(dht, w_hr)
         dct = dc[:b]
-        dct += dht * otc[o0:o1]
-        a, d = acts[o0:o1], dG[o0:o1]
-        np.multiply(dct, a[:, 2 * H:3 * H], out=d[:, :H])
-        np.multiply(dct, cprev[o0:o1], out=d[:, H:2 * H])
-        np.multiply(dct, a[:, :H], out=d[:, 2 * H:3 * H])
-        np.multiply(dht, tcs[o0:o1], out=d[:, 3 * H:])
-        d *= deriv[o0:o1]
-        dct *= a[:, H:2 * H]
-        np.matmul(d, w_hh, out=dh[:b])
+        dct += np.multiply(dht, otc[o0:o1])
+        np.multiply(dht, k[o0:o1, :H], out=dG[o0:o1, :H])
+        np.multiply(dct[:, None, :], k3[o0:o1, 1:], out=dG3[o0:o1, 1:])
+        dct *= f[o0:o1]
+        np.matmul(dG[o0:o1], w_hh, out=dh[:b])
     dw_hr = None if w_hr is None else np.matmul(dH.T, hpre)
     return dG, hprev, dh, dc, dw_hr
 
@@ -237,31 +320,32 @@ def _lstm_backward(spec, w_hh, w_hr, cache, dout, dh, dc):
 def _gru_backward(spec, w_hh, cache, dout, dh):
     acts, hns, hprev = cache
     H = hns.shape[1]
-    rzd = np.subtract(1, acts[:, :2 * H])             # r(1-r), z(1-z)
-    rzd *= acts[:, :2 * H]
-    nd = np.square(acts[:, 2 * H:])                   # 1 - n^2
-    np.subtract(1, nd, out=nd)
+    r, z, n = acts[:, :H], acts[:, H:2 * H], acts[:, 2 * H:]
+    kz = np.subtract(hprev, n)                        # dz_pre = dh (h_prev - n) z (1 - z)
+    kz *= z
+    kz *= np.subtract(1, z)
+    kn = np.square(n)                                 # dn_pre = dh (1 - z) (1 - n^2)
+    np.subtract(1, kn, out=kn)
+    kn *= np.subtract(1, z)
+    kr = np.subtract(1, r)                            # dr_pre = dn_pre hn r (1 - r)
+    kr *= r
+    kr *= hns
     dGh = np.empty_like(acts)                         # grads of h W_hh^T + b_hh
     dN = np.empty_like(hns)                           # grad of the n pre-activation (input side)
-    direct = np.empty_like(dh)
     sizes, offs = spec.sizes, spec.offs
     for t in reversed(spec.order()):
         o0 = offs[t]
         b = sizes[t]
         o1 = o0 + b
         dht = dout[o0:o1] + dh[:b]
-        a, d, dn = acts[o0:o1], dGh[o0:o1], dN[o0:o1]
-        dz = d[:, H:2 * H]
-        np.subtract(hprev[o0:o1], a[:, 2 * H:], out=dz)
-        dz *= dht
-        np.multiply(dht, a[:, H:2 * H], out=direct[:b])
-        np.subtract(dht, direct[:b], out=dn)
-        dn *= nd[o0:o1]
-        np.multiply(dn, hns[o0:o1], out=d[:, :H])
-        np.multiply(dn, a[:, :H], out=d[:, 2 * H:])
-        d[:, :2 * H] *= rzd[o0:o1]
+        d, dn = dGh[o0:o1], dN[o0:o1]
+        np.multiply(dht, kz[o0:o1], out=d[:, H:2 * H])
+        np.multiply(dht, kn[o0:o1], out=dn)
+        np.multiply(dn, kr[o0:o1], out=d[:, :H])
+        np.multiply(dn, r[o0:o1], out=d[:, 2 * H:])
+        dht *= z[o0:o1]
         np.matmul(d, w_hh, out=dh[:b])
-        dh[:b] += direct[:b]
+        dh[:b] += dht
     dGx = dGh.copy()
     dGx[:, 2 * H:] = dN
     return dGx, dGh, hprev, dh
@@ -342,22 +426,22 @@ class RecurrentLayer(Op):
             dGx, hprev, dh = _rnn_backward(spec, w_hh, out, (hprev,), dout, dh)
             dGh = dGx
         x2 = x.reshape(-1, x.shape[-1])
-        res = [_wrap(np.matmul(dGx, w_ih).reshape(x.shape)) if need[0] else None,
+        perm = _lstm_perm(c0.shape[1]) if mode == "LSTM" else None
+        res = [_wrap(np.matmul(dGx, w_ih if perm is None else w_ih[perm]).reshape(x.shape)) if need[0] else None,
                _wrap(dh) if need[1] else None]
         k = 2
         if mode == "LSTM":
             res.append(_wrap(dc) if need[2] else None)
             k = 3
-        res.append(_wrap(np.matmul(dGx.T, x2)) if need[k] else None)
-        res.append(_wrap(np.matmul(dGh.T, hprev)) if need[k + 1] else None)
-        k += 2
+        grads_w = [np.matmul(dGx.T, x2) if need[k] else None, np.matmul(dGh.T, hprev) if need[k + 1] else None]
         if spec.bias:
-            db = dGx.sum(0) if need[k] or need[k + 1] else None
-            res.append(_wrap(db) if need[k] else None)
-            res.append(_wrap(db.copy() if dGh is dGx else dGh.sum(0)) if need[k + 1] else None)
-            k += 2
+            db = dGx.sum(0) if need[k + 2] or need[k + 3] else None
+            grads_w += [db if need[k + 2] else None,
+                        (db.copy() if dGh is dGx else dGh.sum(0)) if need[k + 3] else None]
+        for gw in grads_w:
+            res.append(None if gw is None else _wrap(gw if perm is None else _unperm(gw, perm)))
         if spec.proj:
-            res.append(_wrap(dw_hr) if need[k] else None)
+            res.append(_wrap(dw_hr) if need[-1] else None)
         return tuple(res)
 
 

@@ -10,6 +10,7 @@ import ember
 from ember.ops import rnn_ops
 
 torch = pytest.importorskip("torch")
+pytestmark = pytest.mark.filterwarnings("ignore:LSTM with projections is not supported")
 
 T, B, I, H = 3, 2, 3, 4
 TOL = {np.float32: (2e-5, 2e-6), np.float64: (1e-10, 1e-12)}

@@ -1,0 +1,145 @@
+"""Word-level LSTM language model, one training step: ember side by side with PyTorch.
+
+    python benchmarks/bench_lstm.py              # medians and the ratio ember/torch
+    python benchmarks/bench_lstm.py --quick      # fewer repeats
+    python benchmarks/bench_lstm.py --profile    # also cProfile of ember's steps
+
+The setup of PyTorch's examples/word_language_model: Embedding(10000, 200), dropout 0.2
+on the embeddings, a 2-layer LSTM(200, 200, dropout=0.2), dropout 0.2 on its output,
+Linear(200, 10000) decoder, CrossEntropyLoss; sequence length 35, batch 20; the hidden
+state carried over (detached) between steps; clip_grad_norm_(params, 0.25); SGD lr 20.
+The same code runs with `T` bound to ember and to torch, both single-threaded.
+Quote ratios, not absolute times: the machines are noisy.
+"""
+import argparse
+import os
+import sys
+
+for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS",
+           "NUMEXPR_NUM_THREADS"):
+    os.environ[_v] = "1"
+
+import numpy as np  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ember  # noqa: E402
+from _harness import Table, compare, fmt_time  # noqa: E402
+
+try:
+    import torch
+    torch.set_num_threads(1)
+except ImportError:
+    torch = None
+
+NTOKEN, NINP, NHID, NLAYERS, BPTT, BATCH, DROPOUT, CLIP, LR = 10000, 200, 200, 2, 35, 20, 0.2, 0.25, 20.0
+
+
+def make_model(T):
+    nn = T.nn
+
+    class RNNModel(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.drop = nn.Dropout(DROPOUT)
+            self.encoder = nn.Embedding(NTOKEN, NINP)
+            self.rnn = nn.LSTM(NINP, NHID, NLAYERS, dropout=DROPOUT)
+            self.decoder = nn.Linear(NHID, NTOKEN)
+            nn.init.uniform_(self.encoder.weight, -0.1, 0.1)
+            nn.init.zeros_(self.decoder.bias)
+            nn.init.uniform_(self.decoder.weight, -0.1, 0.1)
+
+        def forward(self, input, hidden):
+            emb = self.drop(self.encoder(input))
+            output, hidden = self.rnn(emb, hidden)
+            output = self.drop(output)
+            return self.decoder(output).view(-1, NTOKEN), hidden
+
+    return RNNModel()
+
+
+class Trainer:
+    """One framework's model, optimiser, data and carried hidden state."""
+
+    def __init__(self, T, seed=0):
+        T.manual_seed(seed)
+        self.T = T
+        self.model = make_model(T)
+        self.model.train()
+        self.opt = T.optim.SGD(self.model.parameters(), lr=LR)
+        self.crit = T.nn.CrossEntropyLoss()
+        rng = np.random.default_rng(seed)
+        self.batches = [(T.tensor(rng.integers(0, NTOKEN, (BPTT, BATCH))),
+                         T.tensor(rng.integers(0, NTOKEN, BPTT * BATCH))) for _ in range(4)]
+        zeros = T.zeros(NLAYERS, BATCH, NHID)
+        self.hidden = (zeros, zeros.clone())
+        self.i = 0
+
+    def step(self):
+        T, model = self.T, self.model
+        data, targets = self.batches[self.i % len(self.batches)]
+        self.i += 1
+        self.hidden = tuple(h.detach() for h in self.hidden)
+        model.zero_grad()
+        output, self.hidden = model(data, self.hidden)
+        loss = self.crit(output, targets)
+        loss.backward()
+        T.nn.utils.clip_grad_norm_(model.parameters(), CLIP)
+        self.opt.step()
+        return loss.item()
+
+
+class LSTMOnly:
+    """Just the 2-layer LSTM, forward and backward, on a (35, 20, 200) input (eval mode)."""
+
+    def __init__(self, T, seed=0):
+        T.manual_seed(seed)
+        self.rnn = T.nn.LSTM(NINP, NHID, NLAYERS)
+        rng = np.random.default_rng(seed)
+        self.x = T.tensor(rng.standard_normal((BPTT, BATCH, NINP), dtype=np.float32), requires_grad=True)
+        self.g = T.tensor(rng.standard_normal((BPTT, BATCH, NHID), dtype=np.float32))
+
+    def step(self):
+        out, _ = self.rnn(self.x)
+        out.backward(self.g)
+
+
+def profile(trainer, steps):
+    import cProfile
+    import pstats
+    trainer.step()
+    pr = cProfile.Profile()
+    pr.enable()
+    for _ in range(steps):
+        trainer.step()
+    pr.disable()
+    st = pstats.Stats(pr)
+    st.sort_stats("tottime").print_stats(18)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--quick", action="store_true", help="fewer repeats")
+    p.add_argument("--profile", action="store_true", help="cProfile ember's training steps")
+    args = p.parse_args()
+    impls = {"ember": Trainer(ember)}
+    if torch is not None:
+        impls["torch"] = Trainer(torch)
+    table = Table(f"word LM training step: Embedding({NTOKEN}, {NINP}) + {NLAYERS}-layer LSTM({NINP}, {NHID}) "
+                  f"+ Linear({NHID}, {NTOKEN}); seq {BPTT}, batch {BATCH}")
+    stmts = {name: (tr.step, None) for name, tr in impls.items()}
+    res = compare(stmts, repeat=3 if args.quick else 7, warmup=2, min_time=0.0, notes=table.notes)
+    table.add("train step", res)
+    libs = {"ember": ember} if torch is None else {"ember": ember, "torch": torch}
+    only = {name: (LSTMOnly(T).step, None) for name, T in libs.items()}
+    table.add("LSTM fwd+bwd only", compare(only, repeat=3 if args.quick else 7, warmup=2, min_time=0.0))
+    table.note("dropout 0.2, clip_grad_norm_ 0.25, SGD lr 20, hidden state detached between steps")
+    table.print()
+    if "torch" in res:
+        print(f"ember {fmt_time(res['ember'])} / torch {fmt_time(res['torch'])} = {res['ember'] / res['torch']:.2f}x")
+    if args.profile:
+        profile(impls["ember"], 5)
+
+
+if __name__ == "__main__":
+    main()
