@@ -218,6 +218,8 @@ class CrossEntropy(Op):
     @staticmethod
     def backward(ctx, g):
         w, wt, tsafe, valid, denom, reduction, eps, C, ndim = ctx.cache
+        if not _state[0]:
+            return _cross_entropy_grad_np(ctx, g._data)
         p = _probs(ctx, ndim)
         dt = p._data.dtype
         a = (1 - eps) * wt + (eps / C) * w.sum() * valid          # coefficient of p
@@ -229,6 +231,23 @@ class CrossEntropy(Op):
         from .._tensor import _wrap as W
         grad = (p * W(a.astype(dt)[..., None]) - W(b)) * (scale.unsqueeze(-1) if reduction == "none" else scale)
         return _class_back(grad, ndim)
+
+
+def _cross_entropy_grad_np(ctx, g):
+    """The gradient of :class:`CrossEntropy` in NumPy (no create_graph): two passes over the
+    logits, ``softmax * a`` with the target entries lowered in place."""
+    w, wt, tsafe, valid, denom, reduction, eps, C, ndim = ctx.cache
+    logp = ctx.logp
+    dt = logp.dtype
+    s = g if reduction == "none" else (g / denom if reduction == "mean" else g)
+    a = ((1 - eps) * wt + (eps / C) * w.sum() * valid) * s    # coefficient of p, per sample
+    out = np.exp(logp, out=np.empty(logp.shape, dt))          # classes last, C-contiguous
+    out *= np.asarray(a, dtype=dt)[..., None]
+    rows = out.reshape(-1, C)
+    rows[np.arange(rows.shape[0]), tsafe.reshape(-1)] -= np.asarray((1 - eps) * wt * s, dtype=dt).reshape(-1)
+    if eps:
+        out -= ((eps / C) * w * (valid * s)[..., None]).astype(dt, copy=False)
+    return _wrap(out if ndim <= 2 else np.moveaxis(out, -1, 1))
 
 
 class CrossEntropyProbs(Op):
