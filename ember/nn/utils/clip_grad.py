@@ -35,13 +35,25 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
     elif norm_type == -math.inf:
         total = min(float(np.abs(t._data).min()) for t in ts if t._data.size)
     else:
-        per = [np.linalg.norm(t._data.ravel().astype(np.float64), ord=norm_type) for t in ts]
+        per = [_norm(t._data, norm_type) for t in ts]
         total = float(np.linalg.norm(np.array(per), ord=norm_type))
     if error_if_nonfinite and not math.isfinite(total):
         raise RuntimeError(f"The total norm of order {norm_type} for gradients from `parameters` is non-finite, "
                            "so it cannot be clipped. To disable this error and scale the gradients by the "
                            "non-finite norm anyway, set `error_if_nonfinite=False`")
     return _wrap(np.asarray(total, dtype=dt))
+
+
+def _norm(a, p):
+    """The p-norm of all entries of array ``a``: the 2-norm of a float32/float64 array as one
+    BLAS dot in its own dtype (no float64 copy), else in float64."""
+    if p == 2.0 and a.dtype.kind == "f" and a.dtype.itemsize >= 4:
+        r = a.ravel()
+        with np.errstate(over="ignore"):
+            sq = float(np.dot(r, r))
+        if sq != math.inf:  # (an overflow in float32 is redone in float64 below)
+            return math.sqrt(sq)
+    return np.linalg.norm(a.ravel().astype(np.float64), ord=p)
 
 
 def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
