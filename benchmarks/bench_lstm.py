@@ -90,11 +90,12 @@ class Trainer:
 
 
 class LSTMOnly:
-    """Just the 2-layer LSTM, forward and backward, on a (35, 20, 200) input (eval mode)."""
+    """Just the 2-layer recurrent layer (LSTM, or GRU), forward and backward, on a
+    (35, 20, 200) input."""
 
-    def __init__(self, T, seed=0):
+    def __init__(self, T, seed=0, kind="LSTM"):
         T.manual_seed(seed)
-        self.rnn = T.nn.LSTM(NINP, NHID, NLAYERS)
+        self.rnn = getattr(T.nn, kind)(NINP, NHID, NLAYERS)
         rng = np.random.default_rng(seed)
         self.x = T.tensor(rng.standard_normal((BPTT, BATCH, NINP), dtype=np.float32), requires_grad=True)
         self.g = T.tensor(rng.standard_normal((BPTT, BATCH, NHID), dtype=np.float32))
@@ -131,8 +132,9 @@ def main():
     res = compare(stmts, repeat=3 if args.quick else 7, warmup=2, min_time=0.0, notes=table.notes)
     table.add("train step", res)
     libs = {"ember": ember} if torch is None else {"ember": ember, "torch": torch}
-    only = {name: (LSTMOnly(T).step, None) for name, T in libs.items()}
-    table.add("LSTM fwd+bwd only", compare(only, repeat=3 if args.quick else 7, warmup=2, min_time=0.0))
+    for kind in ("LSTM", "GRU"):
+        only = {name: (LSTMOnly(T, kind=kind).step, None) for name, T in libs.items()}
+        table.add(f"{kind} fwd+bwd only", compare(only, repeat=3 if args.quick else 7, warmup=2, min_time=0.0))
     table.note("dropout 0.2, clip_grad_norm_ 0.25, SGD lr 20, hidden state detached between steps")
     table.print()
     if "torch" in res:

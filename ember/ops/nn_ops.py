@@ -191,7 +191,8 @@ class CrossEntropy(Op):
         xl = _class_last(x)
         C = xl.shape[-1]
         s = xl - np.max(xl, axis=-1, keepdims=True)
-        logp = s - np.log(np.sum(np.exp(s), axis=-1, keepdims=True))
+        s -= np.log(np.sum(np.exp(s), axis=-1, keepdims=True))
+        logp = s                                            # (in place: one array less)
         w = np.ones(C, dtype=x.dtype) if weight is None else weight.astype(x.dtype, copy=False)
         valid = _check_targets(x, target, ignore_index, C)
         tsafe = np.where(valid, target, 0)
