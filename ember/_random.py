@@ -7,6 +7,7 @@ seed but are **not** the same numbers PyTorch's Mersenne Twister produces for th
 >>> bool((a == ember.rand(3)).all())
 True
 """
+import math
 import time
 
 from ._backend import np
@@ -152,3 +153,30 @@ def rng(generator=None):
     if not isinstance(generator, Generator):
         raise TypeError(f"expected a torch.Generator, but got {type(generator).__name__}")
     return generator._rng
+
+
+def keep_mask(shape, p):
+    """Bool array, each element True with probability ``1 - p`` (for dropout): 32 raw random
+    bits per element compared with ``round(p * 2**32)``, cheaper than uniform floats and exact
+    to 2**-32.
+
+    >>> ember._random.keep_mask((2, 3), 0.0).all()
+    np.True_
+    """
+    n = math.prod(shape)
+    threshold = round(p * 2.0 ** 32)
+    if threshold >= 2 ** 32:
+        return np.zeros(shape, bool)
+    bits = rng(None).bit_generator.random_raw((n + 1) // 2).view(np.uint32)[:n]
+    return (bits >= np.uint32(threshold)).reshape(shape)
+
+
+def dropout_mask(shape, p, dtype):
+    """Dropout's multiplier: :func:`keep_mask` as ``dtype``, scaled by ``1 / (1 - p)``.
+
+    >>> ember._random.dropout_mask((3,), 0.0, np.dtype(np.float32))
+    array([1., 1., 1.], dtype=float32)
+    """
+    if p >= 1:
+        return np.zeros(shape, dtype)
+    return keep_mask(shape, p).astype(dtype) * dtype.type(1.0 / (1.0 - p))

@@ -25,7 +25,7 @@ class _AliasLoader(importlib.abc.Loader):
         self.target = target
 
     def create_module(self, spec):
-        return importlib.import_module(self.target)
+        return _attr_module(self.target) or importlib.import_module(self.target)
 
     def exec_module(self, module):
         pass
@@ -43,10 +43,23 @@ class AliasFinder(importlib.abc.MetaPathFinder):
             found = importlib.util.find_spec(real)
         except ModuleNotFoundError:
             found = None
-        if found is None:
+        if found is None and _attr_module(real) is None:
             raise ModuleNotFoundError(f"No module named {fullname!r} (ember has no {real!r} yet)",
                                       name=fullname)
         return importlib.util.spec_from_loader(fullname, _AliasLoader(real))
+
+
+def _attr_module(name):
+    """A module object kept as an attribute of its parent (``ember.backends.cudnn``), or None."""
+    import types
+    parent, _, leaf = name.rpartition(".")
+    if not parent:
+        return None
+    try:
+        m = getattr(importlib.import_module(parent), leaf, None)
+    except ImportError:
+        return None
+    return m if isinstance(m, types.ModuleType) else None
 
 
 _FINDER = AliasFinder()

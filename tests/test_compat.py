@@ -51,3 +51,26 @@ def test_install_uninstall_in_a_fresh_process():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
+
+
+def test_compat_flag_modules_and_pytorch_module_paths(tmp_path):
+    """``import torch.backends.mha`` (a flag module kept as an attribute) and classes imported
+    from the module PyTorch defines them in."""
+    script = tmp_path / "s.py"
+    script.write_text(textwrap.dedent("""
+        import torch.backends.mha
+        import torch.backends.cudnn as cudnn
+        from torch.nn.modules.activation import MultiheadAttention
+        from torch.nn.modules.linear import NonDynamicallyQuantizableLinear
+        torch.backends.mha.set_fastpath_enabled(False)
+        assert not torch.backends.mha.get_fastpath_enabled()
+        torch.backends.mha.set_fastpath_enabled(True)
+        assert cudnn.is_available() is False
+        assert MultiheadAttention is torch.nn.MultiheadAttention
+        assert type(MultiheadAttention(4, 2).out_proj) is NonDynamicallyQuantizableLinear
+        print("ok")
+    """))
+    out = subprocess.run([sys.executable, "-m", "ember.compat", str(script)],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"

@@ -3,6 +3,8 @@ accepted; ember has no cuDNN or MPS backend.
 
 >>> ember.backends.cudnn.is_available(), ember.backends.mps.is_available()
 (False, False)
+>>> ember.backends.mha.get_fastpath_enabled()
+True
 """
 import types
 
@@ -19,3 +21,18 @@ mps = _flags("mps", is_built=lambda: False)
 cuda = _flags("cuda", is_built=lambda: False)
 cuda.matmul = types.SimpleNamespace(allow_tf32=False, allow_fp16_reduced_precision_reduction=True)
 mkldnn = _flags("mkldnn", enabled=False)
+
+
+def _mha():
+    state = [True]
+    m = types.ModuleType("ember.backends.mha")
+    m.__doc__ = "Whether MultiheadAttention/TransformerEncoder may take PyTorch's inference fast path."
+    m.get_fastpath_enabled = lambda: state[0]
+
+    def set_fastpath_enabled(value):
+        state[0] = bool(value)
+    m.set_fastpath_enabled = set_fastpath_enabled
+    return m
+
+
+mha = _mha()

@@ -10,7 +10,7 @@ import math
 
 from .._backend import np
 from .._tensor import Tensor, _wrap
-from .._random import rng as _rng
+from .._random import dropout_mask as _dropout_mask, keep_mask as _keep_mask
 from .. import ops as _ops
 from ..ops import _util
 from ..autograd.function import Op, apply_op
@@ -20,21 +20,7 @@ _public = _ops.public
 
 
 # ---------------------------------------------------------------- dropout
-def _keep(shape, p):
-    """Bool array, each element True with probability ``1 - p``: 32 random bits per element
-    (raw generator output, cheaper than uniform floats) compared with ``round(p * 2**32)``."""
-    n = math.prod(shape)
-    threshold = round(p * 2.0 ** 32)
-    if threshold >= 2 ** 32:
-        return np.zeros(shape, bool)
-    bits = _rng(None).bit_generator.random_raw((n + 1) // 2).view(np.uint32)[:n]
-    return (bits >= np.uint32(threshold)).reshape(shape)
-
-
-def _mask(shape, p, dtype):
-    if p >= 1:
-        return np.zeros(shape, dtype)
-    return _keep(shape, p).astype(dtype) * dtype.type(1.0 / (1.0 - p))
+_mask = _dropout_mask
 
 
 def dropout(input, p=0.5, training=True, inplace=False):
@@ -99,7 +85,7 @@ def alpha_dropout(input, p=0.5, training=False, inplace=False):
     if not training or p == 0.0:
         return input
     alpha_p = -1.7580993408473766
-    keep = _rng(None).random(input._data.shape) >= p
+    keep = _keep_mask(input._data.shape, p)
     a = ((1 - p) * (1 + p * alpha_p ** 2)) ** -0.5
     b = -a * alpha_p * p
     dt = input._data.dtype

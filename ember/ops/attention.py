@@ -11,7 +11,7 @@ torch.Size([1, 2, 4])
 """
 __all__ = []  # reached through ember.nn.functional
 from ._util import np, Op, apply_op, _wrap, _state, NP2DT
-from .._random import rng as _rng
+from .._random import dropout_mask as _dropout_mask
 
 _NEG_INF = float("-inf")
 _CAUSAL = {}  # (L, S, dtype) -> additive (L, S) array: 0 on and below the diagonal, -inf above
@@ -63,18 +63,6 @@ def _add(s, b):
         s += b
         return s
     return s + b
-
-
-def _dropout_mask(shape, p, dt):
-    """Keep-mask scaled by ``1 / (1 - p)``: 32 raw random bits per element compared with
-    ``round(p * 2**32)`` (cheaper than uniform floats)."""
-    threshold = round(p * 2.0 ** 32)
-    if threshold >= 2 ** 32:
-        return np.zeros(shape, dt)
-    n = int(np.prod(shape))
-    bits = _rng(None).bit_generator.random_raw((n + 1) // 2).view(np.uint32)[:n].reshape(shape)
-    keep = bits >= np.uint32(threshold)
-    return keep.astype(dt) * dt.type(1.0 / (1.0 - p))
 
 
 def _mT(a):

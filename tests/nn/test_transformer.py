@@ -309,6 +309,24 @@ def test_encoder_inference_with_padding_zeros_padded_positions(norm):
         _check(t, e, [x], {"src_key_padding_mask": _kpm(S), "mask": _causal(S)}, call=_infer, grad=False)
 
 
+def test_fastpath_disabled_takes_the_ordinary_path():
+    """``torch.backends.mha.set_fastpath_enabled(False)``: no zeros at padded positions."""
+    t, e = _stack("Encoder", False, np.float64, batch_first=True)
+    t.eval(), e.eval()
+    x = _seq(np.random.default_rng(9), S, True)
+    kpm = _kpm(S)
+    torch.backends.mha.set_fastpath_enabled(False)
+    ember.backends.mha.set_fastpath_enabled(False)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            y = _check(t, e, [x], {"src_key_padding_mask": kpm}, call=_infer, grad=False).numpy()
+        assert (y != 0).all()
+    finally:
+        torch.backends.mha.set_fastpath_enabled(True)
+        ember.backends.mha.set_fastpath_enabled(True)
+
+
 def test_train_mode_dropout_is_random_and_scaled():
     ember.manual_seed(0)
     layer = enn.TransformerEncoderLayer(D, H, FF, dropout=0.5)

@@ -432,3 +432,6 @@ class Hardshrink(_Shrink):
     """
 
     _fn = staticmethod(F.hardshrink)
+
+
+from .attention import MultiheadAttention  # noqa: E402,F401 - PyTorch keeps it in this module

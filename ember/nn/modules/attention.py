@@ -7,22 +7,14 @@
 (torch.Size([3, 5, 8]), torch.Size([3, 5, 5]))
 """
 from .module import Module
-from .linear import Linear
+from .linear import NonDynamicallyQuantizableLinear
 from ..parameter import Parameter
 from .. import init
 from .. import functional_attn as FA
 from ..._creation import empty
 from ...autograd import grad_mode
 
-__all__ = ["MultiheadAttention", "NonDynamicallyQuantizableLinear"]
-
-
-class NonDynamicallyQuantizableLinear(Linear):
-    """A ``Linear`` (the out-projection of ``MultiheadAttention``; the name keeps PyTorch's).
-
-    >>> ember.nn.modules.attention.NonDynamicallyQuantizableLinear(2, 3).weight.shape
-    torch.Size([3, 2])
-    """
+__all__ = ["MultiheadAttention"]
 
 
 class MultiheadAttention(Module):
@@ -133,6 +125,9 @@ class MultiheadAttention(Module):
         """True where PyTorch takes its inference fast path (which gives NaN, not zeros,
         for rows with every key masked); the numbers are otherwise the same."""
         if any(m is not None and m.is_floating_point() for m in (attn_mask, key_padding_mask)):
+            return False
+        from ... import backends
+        if not backends.mha.get_fastpath_enabled():
             return False
         w, b = self.in_proj_weight, self.in_proj_bias
         if (query.dim() != 3 or query is not key or key is not value or self.training or not self.batch_first

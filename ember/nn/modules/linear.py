@@ -11,7 +11,7 @@ from ..parameter import Parameter
 from .. import functional as F, init
 from ..._creation import empty
 
-__all__ = ["Identity", "Linear"]
+__all__ = ["Identity", "Linear"]  # NonDynamicallyQuantizableLinear stays here, as in PyTorch
 
 
 class Identity(Module):
@@ -59,3 +59,11 @@ class Linear(Module):
 
     def extra_repr(self):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+class NonDynamicallyQuantizableLinear(Linear):
+    """A ``Linear`` (the out-projection of ``MultiheadAttention``; the name keeps PyTorch's).
+
+    >>> ember.nn.modules.linear.NonDynamicallyQuantizableLinear(2, 3).weight.shape
+    torch.Size([3, 2])
+    """

@@ -65,8 +65,7 @@ def _detect_is_causal_mask(mask, is_causal=None, size=None):
 
 def _fastpath_enabled():
     from ... import backends
-    mha = getattr(backends, "mha", None)
-    return mha is None or bool(mha.get_fastpath_enabled())
+    return bool(backends.mha.get_fastpath_enabled())
 
 
 # ---------------------------------------------------------------- layers
