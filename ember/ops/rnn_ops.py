@@ -104,8 +104,11 @@ def _start(spec, h0):
 
 # LSTM gates are kept internally in the order (o, i, f, g): the sigmoid gates are then one
 # block [0, 3H) and the gates that multiply dc in the backward one block [H, 4H).
-def _lstm_perm(H):
-    return np.r_[3 * H:4 * H, 0:3 * H]
+def _lstm_perm(H, _cache={}):
+    p = _cache.get(H)
+    if p is None:
+        p = _cache[H] = np.concatenate((np.arange(3 * H, 4 * H), np.arange(3 * H)))
+    return p
 
 
 def _unperm(a, perm):
@@ -120,15 +123,17 @@ def _lstm_forward(spec, x2, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, keep):
     perm = _lstm_perm(H)
     # sigmoid(z) = (1 + tanh(z / 2)) / 2: the sigmoid gates' weights are halved (exactly), so
     # that one tanh over all gates of a step does the work of both nonlinearities
-    wihT = np.take(w_ih.T, perm, axis=1)
-    wihT[:, :3 * H] *= 0.5
-    acts = np.matmul(x2, wihT)                        # (N, 4H): pre-activations, then gates
+    wih = w_ih[perm]
+    wih[:3 * H] *= 0.5
+    acts = np.matmul(x2, wih.T)                       # (N, 4H): pre-activations, then gates
     if b_ih is not None:
         bias = (b_ih + b_hh)[perm]
         bias[:3 * H] *= 0.5
         acts += bias
-    whhT = np.take(w_hh.T, perm, axis=1)              # (P, 4H), C-contiguous
-    whhT[:, :3 * H] *= 0.5
+    whhT = np.empty((w_hh.shape[1], 4 * H), acts.dtype)  # C-contiguous for the small GEMMs
+    np.multiply(w_hh[3 * H:].T, 0.5, out=whhT[:, :H])
+    np.multiply(w_hh[:2 * H].T, 0.5, out=whhT[:, H:3 * H])
+    whhT[:, 3 * H:] = w_hh[2 * H:3 * H].T
     whrT = None if w_hr is None else np.ascontiguousarray(w_hr.T)
     N, B, P = x2.shape[0], h0.shape[0], h0.shape[1]
     dt = acts.dtype
