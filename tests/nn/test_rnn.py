@@ -317,6 +317,7 @@ FORWARD_ERRORS = [
     ("RNN", lambda L: ((_rand(L, 5, 4), _rand(L, 1, 1, 3)), {})),
     ("RNN", lambda L: ((_rand(L, 5, 2, 4, 1),), {})),
     ("RNN", lambda L: ((_rand(L, 4),), {})),
+    ("GRU", lambda L: ((_rand(L, 5, 2, 4), _rand(L, 1, 2, 3, dtype=L.float64)), {})),
 ]
 
 

@@ -196,6 +196,11 @@ class RNNBase(Module):
         from .. import functional as F
         if batch_sizes is None and x.shape[0] == 0:
             raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
+        wdt = self._flat_weights[0].dtype
+        for st in states:
+            if st.dtype != wdt:
+                raise RuntimeError("mat1 and mat2 must have the same dtype, but got "
+                                   f"{_type_word(st.dtype)} and {_type_word(wdt)}")
         directions = 2 if self.bidirectional else 1
         proj = self.proj_size > 0
         specs = _ops.layer_specs(self.mode, self.bias, proj, tuple(x.shape),
