@@ -800,3 +800,35 @@ def test_random_graphs_first_and_second_derivatives(seed):
             assert (e is None or not e.numpy().any()) and (t is None or not t.numpy().any())
         else:
             close(e, t, 1e-9)
+
+
+def test_leaf_grads_never_alias_other_tensors():
+    """.grad may take the backward's array without a copy only when nothing else holds it."""
+    a = ember.randn(3, requires_grad=True)
+    b = ember.randn(3, requires_grad=True)
+    (a + b).sum().backward()                      # the same gradient flows to both leaves
+    a.grad.add_(1)
+    assert b.grad.tolist() == [1.0, 1.0, 1.0]
+    g = ember.ones(3)
+    c = ember.randn(3, requires_grad=True)
+    c.backward(g)                                 # the user's gradient tensor itself
+    c.grad.add_(5)
+    assert g.tolist() == [1.0, 1.0, 1.0]
+    kept = []
+    d = ember.randn(3, requires_grad=True)
+    d.register_hook(lambda t: kept.append(t))    # a hook keeps the gradient it saw
+    (d * 2).sum().backward()
+    d.grad.zero_()
+    assert kept[0].tolist() == [2.0, 2.0, 2.0]
+    e = ember.randn(3, requires_grad=True)
+    mid = e * 3
+    mid.retain_grad()
+    (mid + 0).sum().backward()
+    e.grad.zero_()
+    assert mid.grad.tolist() == [1.0, 1.0, 1.0]
+    w = ember.randn(4, 2, requires_grad=True)
+    y = ember.randn(5, 4).matmul(w)
+    y.sum().backward(retain_graph=True)
+    first = w.grad.clone()
+    y.sum().backward()                            # accumulates in place into the first array
+    assert ember.allclose(w.grad, 2 * first)

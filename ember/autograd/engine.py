@@ -62,8 +62,11 @@ def _accumulate(leaf, g, create_graph):
         leaf.grad = g if old is None else old + g
     elif old is None:
         d = g._data
-        # steal the array when nothing else holds it (our Tensor + getrefcount's arg)
-        if sys.getrefcount(d) > 2 or d.base is not None or not d.flags.writeable:
+        # Take the array as .grad without a copy when nothing else can see it: the Tensor g
+        # is held only by the engine's list and this frame (+ getrefcount's argument), and
+        # its array only by g and this frame. run_backward drops its own locals for this.
+        if (sys.getrefcount(g) > 3 or sys.getrefcount(d) > 3 or d.base is not None
+                or not d.flags.writeable or not d.flags.c_contiguous):
             d = d.copy()
         leaf.grad = _wrap(d)
     elif old._rg:
@@ -144,6 +147,7 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
         if buf is None:
             buf = buffers[node] = [None] * len(node._out_meta)
         buf[nr] = g if buf[nr] is None else buf[nr] + g
+    g = buf = None
     ready = []
     for node, _, _ in roots:
         if deps[node] == 0 and node not in ready:
@@ -220,6 +224,8 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                     if c == 0:
                         ready.append(nf)
                 i += 1
+            # hold no gradient here, so that _accumulate can tell when a gradient is unshared
+            outs = g = d = old = buf = None
     except Exception:
         if _anomaly_state[0] and node is not None:
             _warn_forward_trace(node)
