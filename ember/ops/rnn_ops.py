@@ -32,11 +32,14 @@ class RNNSpec:
     """What a layer op needs besides its tensors: the mode, which optional weights are
     there, the direction and the step layout (``sizes``/``offs``) of the rows of ``x``."""
 
-    __slots__ = ("mode", "bias", "proj", "reverse", "sizes", "offs", "out_shape")
+    __slots__ = ("mode", "bias", "proj", "reverse", "sizes", "offs", "out_shape", "cell")
 
-    def __init__(self, mode, bias, proj, reverse, sizes, offs, out_shape):
+    def __init__(self, mode, bias, proj, reverse, sizes, offs, out_shape, cell=False):
         self.mode, self.bias, self.proj, self.reverse = mode, bias, proj, reverse
         self.sizes, self.offs, self.out_shape = sizes, offs, out_shape
+        # a single-step cell: as in PyTorch's RNNCell (whose output is the tanh/relu result
+        # that it saves), changing its output in place is then an error at backward
+        self.cell = cell
 
     def order(self):
         """The time steps in the order they are computed."""
@@ -269,9 +272,17 @@ def _rnn_forward(spec, x2, h0, w_ih, w_hh, b_ih, b_hh, keep):
             np.tanh(a, out=a)
         hp = a
     hfin[:hp.shape[0]] = hp
-    if keep and uniform:
+    if not keep:
+        return out, hfin, None
+    if uniform:
         hprev = _shifted(spec, out, h0, B)
-    return out, hfin, ((hprev,) if keep else None)
+    # the nonlinearity's derivative, taken now: ``out`` goes to the caller, who may change it
+    if relu:
+        deriv = (out > 0).astype(out.dtype)
+    else:
+        deriv = np.square(out)
+        np.subtract(1, deriv, out=deriv)
+    return out, hfin, (hprev, deriv)
 
 
 # ---------------------------------------------------------------- backward kernels
@@ -356,14 +367,9 @@ def _gru_backward(spec, w_hh, cache, dout, dh):
     return dGx, dGh, hprev, dh
 
 
-def _rnn_backward(spec, w_hh, out, cache, dout, dh):
-    hprev, = cache
-    if spec.mode == "RNN_RELU":
-        deriv = (out > 0).astype(out.dtype)
-    else:
-        deriv = np.square(out)
-        np.subtract(1, deriv, out=deriv)
-    dG = np.empty_like(out)
+def _rnn_backward(spec, cache, w_hh, dout, dh):
+    hprev, deriv = cache
+    dG = np.empty_like(deriv)
     sizes, offs = spec.sizes, spec.offs
     for t in reversed(spec.order()):
         o0 = offs[t]
@@ -399,8 +405,7 @@ class RecurrentLayer(Op):
             res = (out.reshape(spec.out_shape), h)
         if keep:
             ctx.spec, ctx.cache = spec, cache
-            if mode[:3] == "RNN":                     # its backward reads the output
-                ctx.cache = (cache[0], out)
+            if spec.cell and mode[:3] == "RNN":
                 ctx.save_for_backward(*args[:-1], res[0])
             else:
                 ctx.save_for_backward(*args[:-1])
@@ -427,8 +432,7 @@ class RecurrentLayer(Op):
         elif mode == "GRU":
             dGx, dGh, hprev, dh = _gru_backward(spec, w_hh, ctx.cache, dout, dh)
         else:
-            hprev, out = ctx.cache
-            dGx, hprev, dh = _rnn_backward(spec, w_hh, out, (hprev,), dout, dh)
+            dGx, hprev, dh = _rnn_backward(spec, ctx.cache, w_hh, dout, dh)
             dGh = dGx
         x2 = x.reshape(-1, x.shape[-1])
         perm = _lstm_perm(c0.shape[1]) if mode == "LSTM" else None
@@ -448,6 +452,12 @@ class RecurrentLayer(Op):
         if spec.proj:
             res.append(_wrap(dw_hr) if need[-1] else None)
         return tuple(res)
+
+    def _release(self):
+        # the forward's work arrays go with the saved tensors (a graph kept alive after
+        # backward, e.g. by a summed loss, must not keep every step's gates)
+        Node._release(self)
+        self.cache = None
 
 
 class LSTMLayer(RecurrentLayer):

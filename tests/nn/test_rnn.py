@@ -269,10 +269,29 @@ def test_no_grad_and_inplace_check():
     with ember.no_grad():
         out, h = m(ember.randn(2, 1, 3))
     assert out.grad_fn is None and not out.requires_grad
-    out, h = m(ember.randn(2, 1, 3))
-    out.add_(1)
-    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
-        out.sum().backward()
+    cell = ember.nn.RNNCell(3, 4)
+    h = cell(ember.randn(2, 3))
+    h.add_(1)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):  # as torch's RNNCell
+        h.sum().backward()
+
+
+@pytest.mark.parametrize("kind,extra", KINDS)
+def test_outputs_changed_in_place(kind, extra):
+    """PyTorch's layers do not save the output they return: changing it (or h_n) in place
+    before backward is allowed, and the gradients are those of the unchanged graph."""
+    tm, em = _pair(kind, I, H, 2, bidirectional=kind == "RNN", dtype=np.float64, **extra)
+    x = np.random.default_rng(1).standard_normal((T, B, I))
+    leaves = [_leaf(x)]
+    for m, (xx, lib) in ((tm, (leaves[0][0], torch)), (em, (leaves[0][1], ember))):
+        out, h = m(xx)
+        h = h[0] if kind == "LSTM" else h
+        out.mul_(2)
+        h.add_(1)
+        (out.sum() + h.sum()).backward()
+    for name, p in tm.named_parameters():
+        np.testing.assert_allclose(em.get_parameter(name).grad.numpy(), p.grad.numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(leaves[0][1].grad.numpy(), leaves[0][0].grad.numpy(), rtol=1e-10, atol=1e-12)
 
 
 # ---------------------------------------------------------------- errors as PyTorch
@@ -369,3 +388,19 @@ def test_module_dtype_and_empty_batch():
     assert out.shape == (2, 0, 4) and h.shape == (1, 0, 4)
     out, h = ember.nn.GRU(3, 4)(ember.ones(2, 1, 3))
     assert out.dtype == ember.float32 and h.dtype == ember.float32
+
+
+@pytest.mark.parametrize("kind", ["RNN", "GRU", "LSTM"])
+def test_backward_frees_the_step_arrays(kind):
+    """The gates and states a layer node keeps for BPTT are freed once backward has run
+    through it (as PyTorch frees saved tensors), not held for as long as the graph lives."""
+    import weakref
+    m = getattr(ember.nn, kind)(3, 4)
+    out, _ = m(ember.randn(5, 2, 3))
+    refs = [weakref.ref(a) for a in out.grad_fn.cache if a is not None]
+    assert refs
+    loss = out.sum()
+    loss.backward()
+    assert all(r() is None for r in refs)
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        loss.backward()

@@ -447,7 +447,8 @@ class RNNCellBase(Module):
         if self.bias_ih is not None:
             weights += [self.bias_ih, self.bias_hh]
         B = input.shape[0]
-        spec = _ops.RNNSpec(mode, self.bias_ih is not None, False, False, (B,), (0,), (B, self.hidden_size))
+        spec = _ops.RNNSpec(mode, self.bias_ih is not None, False, False, (B,), (0,), (B, self.hidden_size),
+                            cell=True)
         res = _ops.run_layer(spec, input, hx, weights)
         out = (res[0], res[2]) if mode == "LSTM" else (res[0],)
         return out if batched else tuple(o.squeeze(0) for o in out)
