@@ -11,6 +11,7 @@ torch.Size([1, 2, 4])
 """
 __all__ = []  # reached through ember.nn.functional
 from ._util import np, Op, apply_op, _wrap, _state, NP2DT
+from ..autograd.function import Node
 from .._random import dropout_mask as _dropout_mask
 
 _NEG_INF = float("-inf")
@@ -123,8 +124,8 @@ class ScaledDotProductAttention(Op):
         n = ctx.needs_input_grad
         if _state[0]:
             return _backward_graph(ctx, gO, gP)
-        bias, scale, Dm, dead, safe, wdt = ctx.cache
         q, k, v, mask, P = [None if t is None else t._data for t in ctx.saved_tensors]
+        bias, scale, Dm, dead, safe, wdt = ctx.cache
         if q.dtype != wdt:
             q, k, v = q.astype(wdt), k.astype(wdt), v.astype(wdt)
         g = None if gO is None else gO._data.astype(wdt, copy=False)
@@ -148,12 +149,16 @@ class ScaledDotProductAttention(Op):
         gm = dP if len(n) > 3 and n[3] else None
         return tuple(None if a is None else _wrap(a) for a in (gq, gk, gv, gm)[:len(n)])
 
+    def _release(self):
+        Node._release(self)
+        self.cache = None  # the dropout mask goes with the saved tensors
+
 
 def _backward_graph(ctx, gO, gP):
     """The same backward in Tensor ops (recomputing the probabilities) for create_graph."""
+    q, k, v, mask, _ = ctx.saved_tensors
     bias, scale, Dm, dead, safe, wdt = ctx.cache
     n = ctx.needs_input_grad
-    q, k, v, mask, _ = ctx.saved_tensors
     s = q.matmul(k.transpose(-2, -1)) * scale
     if mask is not None:
         s = s + mask

@@ -453,3 +453,23 @@ def test_mha_double_backward():
     mask = ember.tensor([[False, True, True], [False, False, True], [False, False, False]])
     for nw in (True, False):
         assert ember.autograd.gradgradcheck(lambda x: em(x, x, x, attn_mask=mask, need_weights=nw)[0], (x,))
+
+
+def test_backward_frees_the_dropout_mask():
+    """As PyTorch frees what a node saved once backward has run through it, the attention
+    node drops its dropout mask too (a graph kept alive after backward holds no activations);
+    a second backward still gives PyTorch's error."""
+    import weakref
+    em = ember.nn.MultiheadAttention(8, 2, dropout=0.5)
+    x = ember.randn(5, 3, 8, requires_grad=True)
+    out, _ = em(x, x, x)
+    node = out.grad_fn
+    while "ScaledDotProduct" not in node.name():
+        node = next(f for f, _ in node.next_functions if f is not None)
+    refs = [weakref.ref(a) for a in node.cache if isinstance(a, np.ndarray)]
+    assert refs
+    loss = out.sum()
+    loss.backward()
+    assert all(r() is None for r in refs)
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        loss.backward()
