@@ -337,6 +337,7 @@ FORWARD_ERRORS = [
     ("RNN", lambda L: ((_rand(L, 5, 2, 4, 1),), {})),
     ("RNN", lambda L: ((_rand(L, 4),), {})),
     ("GRU", lambda L: ((_rand(L, 5, 2, 4), _rand(L, 1, 2, 3, dtype=L.float64)), {})),
+    ("GRU", lambda L: ((_rand(L, 5, 2, 4), _rand(L, 1, 2, 3, dtype=L.int64)), {})),
 ]
 
 
@@ -367,6 +368,9 @@ CELL_ERRORS = [
     ("GRUCell", lambda L: (_rand(L, 2, 4, 1),)),
     ("RNNCell", lambda L: (_rand(L, 2, 4), _rand(L, 2, 3, 3))),
     ("RNNCell", lambda L: (_rand(L, 2, 4), _rand(L, 3))),
+    ("RNNCell", lambda L: (_rand(L, 2, 4, dtype=L.int64),)),
+    ("LSTMCell", lambda L: (_rand(L, 2, 4, dtype=L.uint8),)),
+    ("GRUCell", lambda L: (_rand(L, 2, 4), _rand(L, 2, 3, dtype=L.int32))),
 ]
 
 

@@ -20,6 +20,7 @@ from ... import _creation
 from ..._tensor import Tensor, _wrap
 from ..._backend import np
 from ...ops import rnn_ops as _ops
+from ...ops._util import _TORCH_NAMES
 
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 
@@ -473,8 +474,7 @@ class RNNCellBase(Module):
 
 
 def _type_word(dtype):
-    return {"torch.float64": "Double", "torch.float32": "Float", "torch.float16": "Half",
-            "torch.bfloat16": "BFloat16"}.get(str(dtype), str(dtype))
+    return _TORCH_NAMES.get(dtype.name, str(dtype))
 
 
 class RNNCell(RNNCellBase):
