@@ -202,6 +202,18 @@ def _pad_last(m):
     return cat([m, _wrap(np.zeros(m.shape[:-1] + (1,), m._data.dtype))], -1)
 
 
+def _mask_dtype_check(md, qd, need_weights):
+    """PyTorch's errors for a float mask (after merging) of another dtype than the query: the
+    weights path adds it with ``baddbmm`` (dtypes must match), the other goes to SDPA
+    (float32 or the query's dtype)."""
+    mn, qn = torch_dtype_name(md), torch_dtype_name(qd)
+    if need_weights:
+        raise RuntimeError(f"Input dtypes must be the same, got: input {mn}, batch1: {qn}, batch2: {qn}")
+    if md != np.float32:
+        raise RuntimeError("Expected attn_mask dtype to be bool or float or to match query dtype, but got "
+                           f"attn_mask.dtype: {mn} and  query.dtype: {qn} instead.")
+
+
 def _static(t, name, bsz, H, hd):
     if t.size(0) != bsz * H:
         raise AssertionError(f"expecting {name}.size(0) of {bsz * H}, but got {t.size(0)}")
@@ -348,6 +360,8 @@ def _mha(query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_pr
         attn_mask = kpm if attn_mask is None else attn_mask + kpm
     if not training:
         dropout_p = 0.0
+    if attn_mask is not None and attn_mask._data.dtype != query._data.dtype:
+        _mask_dtype_check(attn_mask._data.dtype, query._data.dtype, need_weights)
 
     # attention (one fused node) and out-projection
     r = attention(q, k, v, attn_mask, dropout_p, is_causal, None, safe and not need_weights, need_weights)

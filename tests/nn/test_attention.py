@@ -473,3 +473,31 @@ def test_backward_frees_the_dropout_mask():
     assert all(r() is None for r in refs)
     with pytest.raises(RuntimeError, match="backward through the graph a second time"):
         loss.backward()
+
+
+@pytest.mark.parametrize("need_weights", [True, False])
+def test_mha_float_mask_of_another_dtype(need_weights):
+    """A float mask whose dtype (after merging attn_mask and key_padding_mask) is not the
+    query's: the weights path raises baddbmm's error, the SDPA path accepts only float32."""
+    cases = [(np.float32, {"attn_mask": np.zeros((3, 3), np.float64)}),
+             (np.float32, {"key_padding_mask": np.zeros((2, 3), np.float16)}),
+             (np.float32, {"attn_mask": np.zeros((3, 3), np.float32), "key_padding_mask": np.zeros((2, 3))}),
+             (np.float64, {"attn_mask": np.zeros((3, 3), np.float32)}),
+             (np.float64, {"attn_mask": np.zeros((3, 3), bool), "key_padding_mask": np.zeros((2, 3), np.float32)})]
+    for dtype, masks in cases:
+        em, tm = _twins(dtype, embed_dim=4, num_heads=2)
+        x = np.zeros((3, 2, 4), dtype)
+        xe, xt = ember.tensor(x), torch.tensor(x)
+        ke = {k: ember.tensor(v) for k, v in masks.items()}
+        kt = {k: torch.tensor(v) for k, v in masks.items()}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                ot = tm(xt, xt, xt, need_weights=need_weights, **kt)[0]
+            except RuntimeError:
+                _err(lambda: em(xe, xe, xe, need_weights=need_weights, **ke),
+                     lambda: tm(xt, xt, xt, need_weights=need_weights, **kt))
+                continue
+            oe = em(xe, xe, xe, need_weights=need_weights, **ke)[0]
+        assert str(oe.dtype) == str(ot.dtype)
+        _close(oe, ot, TOL[dtype])
