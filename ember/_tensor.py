@@ -251,8 +251,13 @@ class Tensor:
     def storage_offset(self):
         d = self._data
         b = d
-        while b.base is not None and isinstance(b.base, _ndarray):
-            b = b.base
+        while b.base is not None:
+            nb = b.base
+            if not isinstance(nb, _ndarray):  # as_strided results: NumPy's DummyArray holds the array
+                nb = getattr(nb, "base", None)
+                if not isinstance(nb, _ndarray):
+                    break
+            b = nb
         return (d.__array_interface__["data"][0] - b.__array_interface__["data"][0]) // max(d.itemsize, 1)
 
     def data_ptr(self):

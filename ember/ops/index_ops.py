@@ -276,15 +276,10 @@ class ScatterReduce(Op):
             ms = (ssub == oat)
             msf = ms.to(D.NP2DT[g._data.dtype])
             cnt = scatter_add(_zeros(a._data.shape, g._data.dtype), dim, index, msf)
-            if ctx.include_self:
-                mself = (a == out).to(D.NP2DT[g._data.dtype])
-                cnt = cnt + mself
-            else:
-                mself = None
-            gdiv = g / cnt
-            ga = None if mself is None else gdiv * mself
-            if ga is None:
-                ga = g * keep_self
+            # PyTorch counts self's ties with the result even when include_self=False
+            mself = (a == out).to(D.NP2DT[g._data.dtype])
+            gdiv = g / (cnt + mself)
+            ga = gdiv * mself if keep_self is None else gdiv * mself * keep_self
             gs = _gather(gdiv, dim, index) * msf
         else:  # prod
             if (a._data == 0).any() or (src._data == 0).any():

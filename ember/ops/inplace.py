@@ -15,6 +15,17 @@ def inplace_op(self, fn, *others):
         copy_into(self._data, r._data)
         self._bump()
         return self
+    check_inplace(self)
+    old = _wrap(self._data.copy())
+    old._rg, old.grad_fn, old._out_nr = self._rg, self.grad_fn, self._out_nr
+    result = fn(old)
+    rebase_history(self, result)
+    return self
+
+
+def check_inplace(self):
+    """PyTorch's errors for an in-place op that autograd must record on ``self`` (a leaf that
+    requires grad, a view made in no_grad mode, one of several views, a view of such a leaf)."""
     if self._rg and self.grad_fn is None:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
     base = self._base
@@ -35,11 +46,6 @@ def inplace_op(self, fn, *others):
     if base is not None and base._rg and base.grad_fn is None:
         raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "
                            "in-place operation.")
-    old = _wrap(self._data.copy())
-    old._rg, old.grad_fn, old._out_nr = self._rg, self.grad_fn, self._out_nr
-    result = fn(old)
-    rebase_history(self, result)
-    return self
 
 
 def rebase_history(self, result):

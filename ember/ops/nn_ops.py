@@ -101,13 +101,15 @@ class LogSoftmax(Op):
         return g - out.exp() * g.sum(ctx.dim, keepdim=True)
 
 
-def _float_input(input, dtype):
+def _float_input(input, dtype, kernel="softmax"):
     from .. import _dtype as D
+    from ._util import _TORCH_NAMES
+    dt = D.to_dtype(dtype) if dtype is not None else D.NP2DT[input._data.dtype]
+    if dt._cat < 2 or dt.name.startswith("complex"):
+        raise NotImplementedError(f'"{kernel}_lastdim_kernel_impl" not implemented for '
+                                  f"'{_TORCH_NAMES.get(dt.name, dt.name)}'")
     if dtype is not None:
-        input = input.to(D.to_dtype(dtype))
-    elif input._data.dtype.kind not in "fcV":
-        raise RuntimeError(f'"softmax_lastdim_kernel_impl" not implemented for '
-                           f"'{D.NP2DT[input._data.dtype].name.capitalize()}'")
+        input = input.to(dt)
     return input
 
 
@@ -129,7 +131,7 @@ def log_softmax(input, dim=None, dtype=None):
     >>> log_softmax(ember.tensor([0., 0.]), dim=0)
     tensor([-0.6931, -0.6931])
     """
-    input = _float_input(input, dtype)
+    input = _float_input(input, dtype, "log_softmax")
     return apply_op(LogSoftmax, (input,), _softmax_dim(input._data.ndim, dim))
 
 

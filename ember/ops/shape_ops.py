@@ -1037,8 +1037,13 @@ def as_strided(input, size, stride, storage_offset=None):
 def _storage(a):
     """The array owning ``a``'s memory, flattened (PyTorch's storage)."""
     b = a
-    while isinstance(b.base, np.ndarray):
-        b = b.base
+    while b.base is not None:
+        nb = b.base
+        if not isinstance(nb, np.ndarray):  # as_strided results: NumPy's DummyArray holds the array
+            nb = getattr(nb, "base", None)
+            if not isinstance(nb, np.ndarray):
+                break
+        b = nb
     if not b.flags.c_contiguous or b.dtype != a.dtype:
         if a.flags.c_contiguous:
             return a.reshape(-1), 0

@@ -1905,6 +1905,10 @@ known_bug({"unique", "unique_consecutive", "histogram"}, "parity_requires_grad",
           "(unique, histogram); ember's output does not require grad")
 
 
+# --------------------------------------------------------------------------- tensor-method families
+from . import op_table_methods  # noqa: E402,F401  (their entries, in a file of their own)
+
+
 # --------------------------------------------------------------------------- the active table
 
 def _ember_has(name):
