@@ -309,6 +309,39 @@ def test_encoder_inference_with_padding_zeros_padded_positions(norm):
         _check(t, e, [x], {"src_key_padding_mask": _kpm(S), "mask": _causal(S)}, call=_infer, grad=False)
 
 
+@pytest.mark.parametrize("norm_first", [False, True])
+def test_encoder_layer_fused_inference_path(norm_first):
+    """PyTorch's fused encoder-layer kernel (eval, batch_first, no grad, no hooks): a row whose
+    every key is masked comes out NaN, and ``is_causal`` without a mask is ignored; with a
+    forward hook, or batch-first off, the ordinary path (finite rows, is_causal error)."""
+    def pair(**kw):
+        torch.manual_seed(0)
+        t = tnn.TransformerEncoderLayer(D, H, FF, norm_first=norm_first, **kw).double().eval()
+        e = enn.TransformerEncoderLayer(D, H, FF, norm_first=norm_first, **kw).double().eval()
+        e.load_state_dict({k: ember.tensor(v.numpy()) for k, v in t.state_dict().items()})
+        return t, e
+
+    x = _seq(np.random.default_rng(3), S, True)
+    kpm = _kpm(S)
+    kpm[0] = True                             # a sequence with every key padded
+    attn = np.zeros((S, S), bool)
+    attn[2] = True                            # a query that may attend to nothing
+    t, e = pair(batch_first=True)
+    for masks in ({"src_key_padding_mask": kpm}, {"src_key_padding_mask": np.where(kpm, -np.inf, 0.0)},
+                  {"src_mask": attn}, {"src_mask": attn, "is_causal": False}, {"is_causal": True}):
+        y = _check(t, e, [x], masks, call=_infer, grad=False).numpy()
+        assert np.isnan(y).any() == ("is_causal" not in masks or "src_mask" in masks)
+    e.register_forward_hook(lambda *a: None)
+    with ember.no_grad():
+        assert not ember.isnan(e(ember.tensor(x), src_key_padding_mask=ember.tensor(kpm))).any()
+        with pytest.raises(RuntimeError, match="Need attn_mask"):
+            e(ember.tensor(x), is_causal=True)
+    t, e = pair()
+    xs = x.transpose(1, 0, 2).copy()
+    y = _check(t, e, [xs], {"src_key_padding_mask": kpm}, call=_infer, grad=False).numpy()
+    assert not np.isnan(y).any()
+
+
 def test_fastpath_disabled_takes_the_ordinary_path():
     """``torch.backends.mha.set_fastpath_enabled(False)``: no zeros at padded positions."""
     t, e = _stack("Encoder", False, np.float64, batch_first=True)

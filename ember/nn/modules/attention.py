@@ -99,6 +99,12 @@ class MultiheadAttention(Module):
     def forward(self, query, key, value, key_padding_mask=None, need_weights=True, attn_mask=None,
                 average_attn_weights=True, is_causal=False):
         fast_like = self._fast_path_like(query, key, value, attn_mask, key_padding_mask)
+        return self._attend(query, key, value, key_padding_mask, need_weights, attn_mask, average_attn_weights,
+                            is_causal, not fast_like)
+
+    def _attend(self, query, key, value, key_padding_mask, need_weights, attn_mask, average_attn_weights,
+                is_causal, safe):
+        """``forward``; ``safe=False`` gives NaN for rows with every key masked (PyTorch's fused kernels)."""
         key_padding_mask = FA._canonical_mask(key_padding_mask, "key_padding_mask", FA._none_or_dtype(attn_mask),
                                               "attn_mask", query.dtype)
         attn_mask = FA._canonical_mask(attn_mask, "attn_mask", None, "", query.dtype, check_other=False)
@@ -118,7 +124,7 @@ class MultiheadAttention(Module):
             self.bias_k, self.bias_v, self.add_zero_attn, self.dropout, self.out_proj.weight, self.out_proj.bias,
             self.training, key_padding_mask, need_weights, attn_mask, sep, self.q_proj_weight if sep else None,
             self.k_proj_weight if sep else None, self.v_proj_weight if sep else None, None, None,
-            average_attn_weights, is_causal, not fast_like)
+            average_attn_weights, is_causal, safe)
         return (out.transpose(1, 0) if self.batch_first and batched else out), weights
 
     def _fast_path_like(self, query, key, value, attn_mask, key_padding_mask):

@@ -63,6 +63,15 @@ def _detect_is_causal_mask(mask, is_causal=None, size=None):
     return tuple(mask.shape) == tuple(causal.shape) and bool((mask == causal).all())
 
 
+def _layer_tensors(layer, src):
+    """The tensors PyTorch checks for ``requires_grad`` before its fused encoder-layer paths."""
+    attn = layer.self_attn
+    ts = (src, attn.in_proj_weight, attn.in_proj_bias, attn.out_proj.weight, attn.out_proj.bias,
+          layer.norm1.weight, layer.norm1.bias, layer.norm2.weight, layer.norm2.bias,
+          layer.linear1.weight, layer.linear1.bias, layer.linear2.weight, layer.linear2.bias)
+    return [t for t in ts if t is not None]
+
+
 def _fastpath_enabled():
     from ... import backends
     return bool(backends.mha.get_fastpath_enabled())
@@ -114,17 +123,35 @@ class TransformerEncoderLayer(Module):
         src_key_padding_mask = F._canonical_mask(src_key_padding_mask, "src_key_padding_mask",
                                                  F._none_or_dtype(src_mask), "src_mask", src.dtype)
         src_mask = F._canonical_mask(src_mask, "src_mask", None, "", src.dtype, check_other=False)
+        sa_block = self._fused_sa_block if self._fused_path(src) else self._sa_block
         x = src
         if self.norm_first:
-            x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal)
+            x = x + sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal)
             return x + self._ff_block(self.norm2(x))
-        x = self.norm1(x + self._sa_block(x, src_mask, src_key_padding_mask, is_causal))
+        x = self.norm1(x + sa_block(x, src_mask, src_key_padding_mask, is_causal))
         return self.norm2(x + self._ff_block(x))
 
     def _sa_block(self, x, attn_mask, key_padding_mask, is_causal=False):
         x = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
                            need_weights=False, is_causal=is_causal)[0]
         return self.dropout1(x)
+
+    def _fused_sa_block(self, x, attn_mask, key_padding_mask, is_causal=False):
+        """``_sa_block`` as PyTorch's fused inference kernel computes it: only the masks count
+        (``is_causal`` is ignored) and rows with every key masked come out NaN."""
+        x = self.self_attn._attend(x, x, x, key_padding_mask, False, attn_mask, True, False, False)[0]
+        return self.dropout1(x)
+
+    def _fused_path(self, src):
+        """Whether PyTorch runs this call through its fused layer kernel (inference, batch_first,
+        no hooks: the conditions of its "sparsity fast path")."""
+        attn = self.self_attn
+        if (not _fastpath_enabled() or src.dim() != 3 or self.training or not attn.batch_first
+                or attn.in_proj_bias is None or not attn._qkv_same_embed_dim or not self.activation_relu_or_gelu
+                or self.norm1.eps != self.norm2.eps or attn.num_heads % 2
+                or any(m._forward_hooks or m._forward_pre_hooks for m in self.modules())):
+            return False
+        return not (is_grad_enabled() and any(t.requires_grad for t in _layer_tensors(self, src)))
 
     def _ff_block(self, x):
         return self.dropout2(self.linear2(self.dropout(self.activation(self.linear1(x)))))
@@ -273,11 +300,7 @@ class TransformerEncoder(Module):
             keep = (key_padding_mask == 0).to(D.int64)
             if bool((keep[:, 1:] > keep[:, :-1]).any()):  # not left aligned
                 return False
-        attn = first.self_attn
-        args = (src, attn.in_proj_weight, attn.in_proj_bias, attn.out_proj.weight, attn.out_proj.bias,
-                first.norm1.weight, first.norm1.bias, first.norm2.weight, first.norm2.bias,
-                first.linear1.weight, first.linear1.bias, first.linear2.weight, first.linear2.bias)
-        return not (is_grad_enabled() and any(t.requires_grad for t in args))
+        return not (is_grad_enabled() and any(t.requires_grad for t in _layer_tensors(first, src)))
 
 
 class TransformerDecoder(Module):
