@@ -12,7 +12,7 @@ ember has no lazy conjugate bit: on a complex tensor ``conj`` computes the conju
 """
 import warnings
 
-from ._util import np, Tensor, _wrap, Op, apply_op
+from ._util import np, _wrap, Op, apply_op
 from .inplace import inplace_op
 from . import movement as _M
 

@@ -145,7 +145,7 @@ def fill_diagonal_(self, fill_value, wrap=False):
     if _state[0] and self._rg and self.grad_fn is None:  # PyTorch writes through a diagonal view
         raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
     d = self._data
-    value = np.array(fill_value).astype(d.dtype) if d.dtype.kind != "V" else np.array(fill_value, np.float32).astype(d.dtype)
+    value = np.array(fill_value if d.dtype.kind != "V" else float(fill_value)).astype(d.dtype)
     return inplace_op(self, lambda s: apply_op(FillDiagonal, (s,), mask, value))
 
 

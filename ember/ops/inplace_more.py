@@ -9,7 +9,7 @@ stays in it (``EqBackward0``; the gradient through a comparison is zero).
 >>> x.lt_(2.5)
 tensor([1., 1., 0.])
 """
-from ._util import np, Tensor, _wrap, Op, apply_op
+from ._util import np, Tensor, _wrap, Op, apply_op, grad_on, copy_into, _state
 from .inplace import inplace_op
 from . import elementwise as _E
 from . import linalg as _L
@@ -60,7 +60,13 @@ def _cmp_inplace(name, ufunc):
         if r.shape != shape and np.broadcast_shapes(r.shape, shape) != shape:
             raise RuntimeError(f"output with shape {list(shape)} doesn't match the broadcast shape "
                                f"{list(np.broadcast_shapes(r.shape, shape))}")
-        if isinstance(other, Tensor):
+        ot = isinstance(other, Tensor)
+        if not grad_on(self, *((other,) if ot else ())) and not (self._base is not None and self._base._rg
+                                                                and _state[0]):
+            copy_into(self._data, r)  # nothing to record: one pass writing 1/0 into self
+            self._bump()
+            return self
+        if ot:
             return inplace_op(self, lambda s: apply_op(c1, (s, other), r), other)
         return inplace_op(self, lambda s: apply_op(c0, (s,), r))
     method.__name__ = method.__qualname__ = name + "_"
@@ -123,8 +129,8 @@ addmv_ = _prod_inplace(_L.addmv, """    >>> ember.zeros(2).addmv_(ember.eye(2), 
 addbmm_ = _prod_inplace(_L.addbmm, """    >>> ember.zeros(1, 1).addbmm_(ember.ones(2, 1, 3), ember.ones(2, 3, 1))
     tensor([[6.]])
 """)
-baddbmm_ = _prod_inplace(_L.baddbmm, """    >>> ember.zeros(2, 1, 1).baddbmm_(ember.ones(2, 1, 3), ember.ones(2, 3, 1)).flatten()
-    tensor([3., 3.])
+baddbmm_ = _prod_inplace(_L.baddbmm, """    >>> ember.zeros(1, 1, 1).baddbmm_(ember.ones(1, 1, 3), ember.ones(1, 3, 1))
+    tensor([[[3.]]])
 """)
 _addr_ = _prod_inplace(_L.addr, "")
 

@@ -256,6 +256,7 @@ def _method(fn, public):
 
 TENSOR_METHODS = {
     "split_with_sizes": _method(_split_with_sizes, split_with_sizes), "unsafe_split": unsafe_split,
-    "unsafe_chunk": unsafe_chunk, "unsafe_split_with_sizes": _method(_unsafe_with_sizes, unsafe_split_with_sizes), "narrow_copy": narrow_copy, "diagflat": diagflat,
+    "unsafe_chunk": unsafe_chunk, "unsafe_split_with_sizes": _method(_unsafe_with_sizes, unsafe_split_with_sizes),
+    "narrow_copy": narrow_copy, "diagflat": diagflat,
     "diff": diff,
 }

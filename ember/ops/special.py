@@ -126,46 +126,73 @@ def angle(input, *, out=None):
 
 
 # ---------------------------------------------------------------- incomplete gamma
+def _iterate(step, state, done, result):
+    """Run ``step`` (in place on the arrays of ``state``) until ``done`` holds for every element
+    and return ``state[result]``. Convergence is checked every 4 steps (further steps leave a
+    converged series or fraction unchanged); finished elements are recorded and dropped from
+    the arrays once they are half of them."""
+    out = state[result].copy()
+    idx = np.arange(out.size)
+    cur = list(state)
+    alive = np.ones(idx.size, bool)
+    left = idx.size
+    for it in range(1, 100001):
+        if not left:
+            break
+        step(cur)
+        if it % 4:
+            continue
+        fin = done(cur) & alive
+        k = int(np.count_nonzero(fin))
+        if k:
+            out[idx[fin]] = cur[result][fin]
+            alive &= ~fin
+            left -= k
+            if left <= idx.size // 2:
+                idx = idx[alive]
+                cur = [v[alive] for v in cur]
+                alive = np.ones(idx.size, bool)
+    if left:  # the iteration cap was reached
+        out[idx[alive]] = cur[result][alive]
+    return out
+
+
 def _p_series(a, x):
     """P(a, x) by its power series (good for x < a + 1)."""
-    s = np.ones_like(x)
-    term = np.ones_like(x)
-    n = np.ones_like(x)
-    act = np.arange(x.size)
-    for _ in range(100000):
-        if not act.size:
-            break
-        term[act] = term[act] * x[act] / (a[act] + n[act])
-        s[act] += term[act]
-        n[act] += 1
-        act = act[np.abs(term[act]) > np.abs(s[act]) * _EPS]
+    def step(st):
+        a_, x_, n, term, s = st
+        term *= x_ / (a_ + n)
+        s += term
+        n += 1
+
+    def done(st):
+        return np.abs(st[3]) <= np.abs(st[4]) * _EPS
+    s = _iterate(step, [a, x, np.ones_like(x), np.ones_like(x), np.ones_like(x)], done, 4)
     with np.errstate(all="ignore"):
         return np.exp(a * np.log(x) - x - _EM._lgamma64(a + 1)) * s
 
 
 def _q_fraction(a, x):
     """Q(a, x) by its continued fraction, evaluated with Lentz's method (good for x >= a + 1)."""
+    def step(st):
+        a_, i, b, c, d, h, delta = st
+        i += 1
+        an = -i * (i - a_)
+        b += 2
+        d[:] = an * d + b
+        d[np.abs(d) < _TINY] = _TINY
+        c[:] = b + an / c
+        c[np.abs(c) < _TINY] = _TINY
+        d[:] = 1 / d
+        delta[:] = d * c
+        h *= delta
+
+    def done(st):
+        return np.abs(st[6] - 1) <= _EPS
     b = x + 1 - a
-    c = np.full_like(x, 1 / _TINY)
     d = 1 / b
-    h = d.copy()
-    i = np.zeros_like(x)
-    act = np.arange(x.size)
-    for _ in range(100000):
-        if not act.size:
-            break
-        i[act] += 1
-        an = -i[act] * (i[act] - a[act])
-        b[act] += 2
-        dd = an * d[act] + b[act]
-        dd = np.where(np.abs(dd) < _TINY, _TINY, dd)
-        cc = b[act] + an / c[act]
-        cc = np.where(np.abs(cc) < _TINY, _TINY, cc)
-        dd = 1 / dd
-        delta = dd * cc
-        d[act], c[act] = dd, cc
-        h[act] *= delta
-        act = act[np.abs(delta - 1) > _EPS]
+    st = [a, np.zeros_like(x), b, np.full_like(x, 1 / _TINY), d, d.copy(), np.zeros_like(x)]
+    h = _iterate(step, st, done, 5)
     with np.errstate(all="ignore"):
         return np.exp(a * np.log(x) - x - _EM._lgamma64(a)) * h
 

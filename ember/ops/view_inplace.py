@@ -17,7 +17,7 @@ from .inplace import check_inplace, _move_retain
 from . import movement as _M
 from . import shape_ops as _S
 
-__all__ = ["resize_as_"]
+__all__ = ["resize_as_", "as_strided_"]
 
 
 class TransposeInplace(_M.Transpose):

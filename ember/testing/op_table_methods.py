@@ -189,8 +189,12 @@ entry("unsafe_chunk", lambda x, c, dim=0: _np_split(x, _even(x.shape[dim], -(-x.
       lambda dt, rng: [Sample((_m(rng, (5, 3), dt), 2)), Sample((_m(rng, (3, 4), dt, layout="T"), 3, 1)),
                        Sample((_m(rng, (2, 6), dt), 4), dict(dim=-1))], dtypes=ALL,
       errors=lambda: [_err(np.ones(5), 0)])
-entry("narrow_copy", lambda x, d, s, n: np.take(x, range(s % x.shape[d] if s < 0 else s, (s % x.shape[d] if s < 0 else s)
-                                                         + n), axis=d),
+def _narrow_ref(x, d, s, n):
+    s = s % x.shape[d] if s < 0 else s
+    return np.take(x, range(s, s + n), axis=d)
+
+
+entry("narrow_copy", _narrow_ref,
       lambda dt, rng: [Sample((_m(rng, (5, 3), dt), 0, 1, 3)), Sample((_m(rng, (3, 4), dt, layout="T"), 1, -3, 2)),
                        Sample((_m(rng, (2, 3, 2), dt, layout="s"), -1, 0, 1)), Sample((_m(rng, (4,), dt), 0, 4, 0))],
       dtypes=ALL, errors=lambda: [_err(np.ones(3), 0, 2, 2), _err(np.ones(3), 0, 5, 0, exc=IndexError),
