@@ -121,6 +121,26 @@ def test_geometry_inplace_on_views_routes_gradients():
     assert t[2].endswith(e[2].split("::")[-1])
 
 
+def test_as_strided_inplace_with_live_views():
+    def run(lib):
+        a = leaf(lib, np.arange(6.))
+        c = a * 1
+        v = c[1:4]                  # a view made before c changes geometry
+        c.as_strided_((2, 2), (1, 2))
+        c.mul_(10)                  # the view takes c's new history (replayed on c's memory)
+        w = lib.tensor([[1., 2.], [3., 4.]], dtype=lib.float64)
+        return (v, c) + lib.autograd.grad((c * w).sum() + (v * lib.tensor([1., 2., 3.], dtype=lib.float64)).sum(), a)
+    e, t = both(run)
+    close(e, t)
+    a = ember.arange(6., dtype=ember.float64, requires_grad=True)
+    c = a * 1
+    v = c[1:4]
+    c.as_strided_((2, 2), (1, 2))
+    v.mul_(10)                      # PyTorch maps this through the storage; ember says so
+    with pytest.raises(NotImplementedError, match="as_strided_"):
+        c.sum().backward()
+
+
 @pytest.mark.parametrize("code", [
     "leaf.t_()", "leaf[0].unsqueeze_(0)", "leaf.view(6).squeeze_()", "(leaf * 1).split(1)[0].unsqueeze_(0)",
     "lib.zeros(2, 3, 4).t_()", "lib.zeros(2, 3).transpose_(0, 5)", "lib.zeros(2, 3).unsqueeze_(3)",

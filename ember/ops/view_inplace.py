@@ -187,7 +187,19 @@ def as_strided_(self, size, stride, storage_offset=None):
     off = None if storage_offset is None else int(storage_offset)
     old = (tuple(self._data.shape), self.stride(), self.storage_offset())
     return _restride(self, AsStridedInplace, lambda x, a=(size, stride, off): _S.as_strided(x, *a),
-                     lambda x, a=old: _S.as_strided(x, *a), size, stride, off)
+                     _storage_undo(self, old, "as_strided_"), size, stride, off)
+
+
+def _storage_undo(root, old, name):
+    """Map ``root``'s new geometry back to ``old`` (sizes, strides, offset in its memory) for views of
+    ``root``. That works on ``root`` itself; a gradient buffer of ``root``'s shape does not hold
+    the old elements (PyTorch maps them through the storage), so ember refuses it."""
+    def undo(t):
+        if t is not root:
+            raise NotImplementedError(f"ember: the gradient of an in-place op on a view of a tensor whose geometry "
+                                      f"{name} changed afterwards is not implemented")
+        return _S.as_strided(t, *old)
+    return undo
 
 
 def _sizes(sizes, fname):
@@ -235,7 +247,7 @@ def resize_(self, *sizes, memory_format=None):
         new = buf[off:]
     self._data = new.reshape(shape)
     _relink(self, lambda x, s=shape: x.resize_(s),
-            lambda x, a=old: _S.as_strided(x, *a))
+            _storage_undo(self, old, "resize_"))
     return self
 
 
