@@ -183,7 +183,17 @@ def _probs(ctx, ndim):
     return W(np.exp(ctx.logp))
 
 
-class CrossEntropy(Op):
+class _FreesWork(Op):
+    """An op whose forward keeps work arrays (``ctx.logp``, ``ctx.cache``) for its backward:
+    they are dropped with the saved tensors, so that a graph kept alive after backward (a
+    summed loss) does not hold a logits-sized array per step."""
+
+    def _release(self):
+        Op._release(self)
+        self.logp = self.cache = None
+
+
+class CrossEntropy(_FreesWork):
     """Log-softmax + NLL (+ label smoothing, class weights, ignore_index) as one node."""
 
     _name = "NllLossBackward0"
@@ -220,6 +230,7 @@ class CrossEntropy(Op):
 
     @staticmethod
     def backward(ctx, g):
+        ctx.saved_tensors  # raises PyTorch's error on a second backward without retain_graph
         w, wt, tsafe, valid, denom, reduction, eps, C, ndim = ctx.cache
         if not _state[0]:
             return _cross_entropy_grad_np(ctx, g._data)
@@ -253,7 +264,7 @@ def _cross_entropy_grad_np(ctx, g):
     return _wrap(out if ndim <= 2 else np.moveaxis(out, -1, 1))
 
 
-class CrossEntropyProbs(Op):
+class CrossEntropyProbs(_FreesWork):
     """Cross-entropy with class-probability targets (soft labels)."""
 
     _name = "SumBackward0"
@@ -277,6 +288,7 @@ class CrossEntropyProbs(Op):
 
     @staticmethod
     def backward(ctx, g):
+        ctx.saved_tensors  # raises PyTorch's error on a second backward without retain_graph
         w, yl, n, reduction, eps, C, ndim = ctx.cache
         from .._tensor import _wrap as W
         p = _probs(ctx, ndim)

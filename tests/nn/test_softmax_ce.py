@@ -115,3 +115,18 @@ def test_loss_modules():
     assert repr(ember.nn.CrossEntropyLoss()) == repr(torch.nn.CrossEntropyLoss())
     assert list(ember.nn.CrossEntropyLoss(weight=ember.ones(3)).state_dict()) == \
         list(torch.nn.CrossEntropyLoss(weight=torch.ones(3)).state_dict())
+
+
+@pytest.mark.parametrize("soft", [False, True])
+def test_cross_entropy_frees_its_work_arrays_at_backward(soft):
+    """A graph kept alive after backward (``total += loss``) holds no logits-sized arrays,
+    and a second backward raises PyTorch's error."""
+    x = ember.randn(4, 5, requires_grad=True)
+    t = ember.randn(4, 5).softmax(1) if soft else ember.tensor([0, 1, 2, 3])
+    loss = ember.nn.functional.cross_entropy(x, t)
+    loss.backward(retain_graph=True)
+    assert loss.grad_fn.logp is not None
+    loss.backward()
+    assert loss.grad_fn.logp is None and loss.grad_fn.cache is None
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        loss.backward()
