@@ -206,3 +206,22 @@ def test_full_backward_hook():
     assert seen["gout"][0].shape == (4, 2)
     assert seen["gin"][0].shape == (4, 3)
     np.testing.assert_allclose(seen["gin"][0].numpy(), x.grad.numpy())
+
+
+def test_load_state_dict_assign_matches_pytorch():
+    """assign=True takes the checkpoint's tensors (no copy, dtype kept), keeps requires_grad."""
+    torch = pytest.importorskip("torch")
+    for lib in (torch, ember):
+        m = lib.nn.Sequential(lib.nn.Linear(3, 2), lib.nn.BatchNorm1d(2))
+        m[0].bias.requires_grad_(False)
+        sd = {k: v.double() for k, v in m.state_dict().items()}
+        sd["0.weight"] = lib.nn.Parameter(sd["0.weight"], requires_grad=False)
+        w, b, rm = sd["0.weight"], sd["0.bias"], sd["1.running_mean"]
+        assert str(m.load_state_dict(sd, assign=True)) == "<All keys matched successfully>"
+        assert m[0].weight is w and m[0].weight.requires_grad      # the Parameter itself
+        assert isinstance(m[0].bias, lib.nn.Parameter) and not m[0].bias.requires_grad
+        assert m[0].bias.data_ptr() == b.data_ptr() and m[0].bias.dtype == lib.float64
+        assert m[1].running_mean is rm and "running_mean" in dict(m[1].named_buffers())
+        assert [k for k, _ in m.named_parameters()] == ["0.weight", "0.bias", "1.weight", "1.bias"]
+        with pytest.raises(RuntimeError, match="size mismatch for 0.weight"):
+            m.load_state_dict({**sd, "0.weight": lib.zeros(5, 5)}, assign=True)

@@ -605,6 +605,7 @@ class Module:
         persistent = {k: v for k, v in self._buffers.items() if k not in self._non_persistent_buffers_set}
         local = {k: v for k, v in itertools.chain(self._parameters.items(), persistent.items()) if v is not None}
         from ...autograd.grad_mode import no_grad
+        assign = local_metadata.get("assign_to_params_buffers", False)
         for name, param in local.items():
             key = prefix + name
             if key not in state_dict:
@@ -619,6 +620,14 @@ class Module:
             if value.shape != param.shape:
                 error_msgs.append(f"size mismatch for {key}: copying a param with shape {value.shape} "
                                   f"from checkpoint, the shape in current model is {param.shape}.")
+                continue
+            if assign:  # take the checkpoint's tensor itself (its dtype too), no copy
+                if isinstance(param, Parameter):
+                    if isinstance(value, Parameter):
+                        value.requires_grad_(param.requires_grad)
+                    else:
+                        value = Parameter(value, requires_grad=param.requires_grad)
+                setattr(self, name, value)
                 continue
             try:
                 with no_grad():
@@ -638,7 +647,9 @@ class Module:
         """Copy parameters and buffers from ``state_dict``; returns missing/unexpected keys.
 
         With ``strict`` (the default) missing or unexpected keys raise RuntimeError, and
-        a shape mismatch always does, with PyTorch's message.
+        a shape mismatch always does, with PyTorch's message. ``assign=True`` puts the
+        state_dict's tensors into the module as they are (no copy; their dtype is kept),
+        keeping each parameter's ``requires_grad``.
 
         >>> a, b = ember.nn.Linear(2, 2), ember.nn.Linear(2, 2)
         >>> b.load_state_dict(a.state_dict())
@@ -646,13 +657,12 @@ class Module:
         """
         if not isinstance(state_dict, dict):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
-        if assign:
-            raise NotImplementedError("ember: load_state_dict(assign=True) is not supported yet")
         missing, unexpected, errors = [], [], []
         metadata = getattr(state_dict, "_metadata", None)
         for prefix, m in self.named_modules(remove_duplicate=False):
             p = prefix + "." if prefix else ""
-            local_meta = {} if metadata is None else metadata.get(prefix, {})
+            local_meta = dict({} if metadata is None else metadata.get(prefix, {}))
+            local_meta["assign_to_params_buffers"] = bool(assign)
             m._load_from_state_dict(state_dict, p, local_meta, True, missing, unexpected, errors)
         if strict:
             if unexpected:
