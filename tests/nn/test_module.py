@@ -225,3 +225,32 @@ def test_load_state_dict_assign_matches_pytorch():
         assert [k for k, _ in m.named_parameters()] == ["0.weight", "0.bias", "1.weight", "1.bias"]
         with pytest.raises(RuntimeError, match="size mismatch for 0.weight"):
             m.load_state_dict({**sd, "0.weight": lib.zeros(5, 5)}, assign=True)
+
+
+def test_full_backward_hook_slots_match_pytorch():
+    """One grad_output slot per output element (None for unused or non-tensor ones), one
+    grad_input slot per positional argument."""
+    torch = pytest.importorskip("torch")
+
+    def shapes(gs):
+        return [None if g is None else tuple(g.shape) for g in gs]
+
+    for lib in (torch, ember):
+        class M(lib.nn.Module):
+            def forward(self, x, k, y):
+                return x * k, "tag", y.sum() * 0 + x.sum(), x.detach()
+
+        seen = []
+        for m, args in ((lib.nn.LSTM(3, 4), (lib.randn(5, 2, 3, requires_grad=True),)),
+                        (lib.nn.MultiheadAttention(4, 2), None),
+                        (M(), (lib.randn(3, requires_grad=True), 2.0, lib.randn(3)))):
+            m.register_full_backward_hook(lambda mod, gi, go: seen.append((shapes(gi), shapes(go))))
+            if args is None:
+                q = lib.randn(3, 2, 4, requires_grad=True)
+                args = (q, q, q)
+            out = m(*args)
+            out[0].sum().backward()
+        if lib is torch:
+            expected = seen
+        else:
+            assert seen == expected
