@@ -9,7 +9,8 @@ import importlib
 from .._tensor import Tensor
 
 FAMILIES = ["elementwise", "reduce", "movement", "convert", "indexing"]
-_OPTIONAL = ["elementwise_more", "reduce_more", "shape_ops", "index_ops", "linalg", "sort_ops",
+_OPTIONAL = ["elementwise_more", "reduce_more", "cumulative", "moments", "order_stats",
+             "shape_ops", "index_ops", "linalg", "sort_ops",
              "random_ops", "view_inplace", "inplace_more", "activation", "shape_more", "index_more", "stats",
              "special", "conj_ops", "tensor_info"]
 

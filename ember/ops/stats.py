@@ -10,7 +10,7 @@ import warnings
 from ._util import np, D, Tensor, _wrap, norm_dim
 from ._util import _TORCH_NAMES
 from .inplace import inplace_op
-from . import reduce_more as _R
+from . import moments as _R
 
 __all__ = ["cov", "corrcoef", "renorm"]
 
