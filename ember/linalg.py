@@ -426,7 +426,7 @@ class LinalgQr(Op):
         y = q @ r2
         gx = _qr_square_grad(q, r1, gq + y @ gr2.mT, gr1)
         gy = q @ gr2
-        from .ops.shape_ops import cat
+        from .ops.joining import cat
         return cat([gx, gy], -1)
 
 
@@ -714,7 +714,7 @@ class LinalgMatrixExp(Op):
     def backward(ctx, g):
         # d<G, exp(A)> = the top-right block of exp([[A^T, G], [0, A^T]])
         a, = ctx.saved_tensors
-        from .ops.shape_ops import cat
+        from .ops.joining import cat
         n = a.shape[-1]
         at = a.mT
         z = _wrap(np.zeros(at.shape, dtype=at._data.dtype))
@@ -739,7 +739,7 @@ def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
     >>> ember.linalg.diagonal(ember.tensor([[1, 2], [3, 4]]))
     tensor([1, 4])
     """
-    from .ops.shape_ops import diagonal as d
+    from .ops.diagonals import diagonal as d
     return d(A, offset=offset, dim1=dim1, dim2=dim2)
 
 
@@ -935,7 +935,7 @@ def vander(x, *, N=None):
     n = x.shape[-1] if N is None else N
     if n <= 1:
         raise RuntimeError("N must be greater than 1.")
-    from .ops.shape_ops import cat
+    from .ops.joining import cat
     xc = x.unsqueeze(-1)
     cols = [_wrap(np.ones(xc.shape, dtype=xc._data.dtype))]
     for _ in range(n - 1):

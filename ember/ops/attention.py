@@ -247,7 +247,7 @@ class SplitHeads(Op):
         A, B, GE = shape
         inv = (1, 3, 0, 2, 4) if bm else (3, 1, 0, 2, 4)
         if _state[0]:
-            from .shape_ops import stack
+            from .joining import stack
             from .._creation import zeros
             ref = next(g for g in gs if g is not None)
             gs = [zeros(ref.shape, dtype=ref.dtype) if g is None else g for g in gs]

@@ -678,7 +678,7 @@ class MaskedScatter(Op):
         ga = _mzero(g, ctx.mb) if n[0] else None
         gs = None
         if n[1]:
-            from .shape_ops import cat
+            from .joining import cat
             sel = g[_wrap(ctx.mb)]
             size = int(np.prod(ctx.src_shape))
             if size > ctx.k:

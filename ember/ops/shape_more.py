@@ -11,7 +11,7 @@ place is allowed and does not reach the input's history, as in PyTorch.
 import builtins
 
 from ._util import np, Tensor, _wrap, Op, apply_op, norm_dim
-from . import shape_ops as _S
+from . import diagonals as _Dg, joining as _J, shape_ops as _S, splitting as _Sp
 
 __all__ = ["split_with_sizes", "unsafe_split", "unsafe_chunk", "unsafe_split_with_sizes", "narrow_copy",
            "diagflat", "diff"]
@@ -78,7 +78,7 @@ def _split_with_sizes(input, split_sizes, dim, pos):
     sizes = _int_list(split_sizes, "split_with_sizes", pos)
     d, n = _dim_size(input, dim)
     _check_sizes(sizes, n, d)
-    return _S.split(input, sizes, d)
+    return _Sp.split(input, sizes, d)
 
 
 class UnsafeSplit(Op):
@@ -95,7 +95,7 @@ class UnsafeSplit(Op):
 
     @staticmethod
     def backward(ctx, *grads):
-        return _S.cat(list(grads), ctx.dim)
+        return _J.cat(list(grads), ctx.dim)
 
 
 class UnsafeSplitWithSizes(UnsafeSplit):
@@ -201,7 +201,7 @@ def diagflat(input, offset=0):
             [0, 0, 3, 0],
             [0, 0, 0, 4]])
     """
-    return _S.diag_embed(input.reshape(-1), offset, 0, 1)
+    return _Dg.diag_embed(input.reshape(-1), offset, 0, 1)
 
 
 def diff(input, n=1, dim=-1, prepend=None, append=None):
@@ -235,13 +235,13 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
         return input.clone()
     if prepend is not None or append is not None:
         parts = ([prepend] if prepend is not None else []) + [input] + ([append] if append is not None else [])
-        input = _S.cat(parts, dim)
+        input = _J.cat(parts, dim)
     out = input
     for _ in range(n):
         m = out._data.shape[dim]
         if m == 0:
             break
-        hi, lo = _S.narrow(out, dim, 1, m - 1), _S.narrow(out, dim, 0, m - 1)
+        hi, lo = _Sp.narrow(out, dim, 1, m - 1), _Sp.narrow(out, dim, 0, m - 1)
         out = hi != lo if out._data.dtype == np.bool_ else hi - lo
     return out
 
