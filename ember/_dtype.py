@@ -297,3 +297,98 @@ def binary_result(a, b):
             natural = None
         r = _bin_cache[key] = (t, None if natural == t.np else t.np)
     return r
+
+
+# Python ints meeting integer tensors. PyTorch holds a Python int as a 64-bit scalar (signed, or
+# unsigned from 2**63 up) and casts it to the op's dtype: binary ops and comparisons wrap it
+# modulo 2**bits (``uint8_tensor < -1`` compares with 255); clamp/where/fill check it instead.
+_INT_LIMITS = {"uint8": (0, 255), "int8": (-128, 127), "int16": (-32768, 32767),
+               "int32": (-2147483648, 2147483647), "int64": (-(1 << 63), (1 << 63) - 1),
+               "bool": (0, 1)}
+_C_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int",
+            "int64": "int64_t", "bool": "bool"}
+
+
+def _int64_scalar(v):
+    if v < -(1 << 63):
+        raise OverflowError("can't convert negative int to unsigned")
+    if v >= 1 << 64:
+        raise OverflowError("int too big to convert")
+
+
+def int_limits(dt):
+    """``(lo, hi)`` of integer dtype ``dt`` (an ember dtype), or None for other dtypes.
+
+    >>> from ember._dtype import int_limits
+    >>> int_limits(ember.uint8), int_limits(ember.float32)
+    ((0, 255), None)
+    """
+    return _INT_LIMITS.get(dt.name)
+
+
+def wrap_int(v, dt):
+    """Python int ``v`` cast to integer dtype ``dt`` as PyTorch casts a wrapped number in a
+    binary op: modulo ``2**bits`` (OverflowError outside the 64-bit range PyTorch takes).
+
+    >>> from ember._dtype import wrap_int
+    >>> wrap_int(-1, ember.uint8), wrap_int(200, ember.int8), wrap_int(5, ember.int16)
+    (255, -56, 5)
+    """
+    lo, hi = _INT_LIMITS[dt.name]
+    if lo <= v <= hi:
+        return v
+    _int64_scalar(v)
+    if dt.name == "bool":
+        return v != 0
+    bits = dt.itemsize * 8
+    v &= (1 << bits) - 1
+    return v - (1 << bits) if lo < 0 and v > hi else v
+
+
+def checked_int(v, dt):
+    """Python int ``v`` cast to integer dtype ``dt`` as PyTorch's checked conversion (clamp,
+    where, fill_): RuntimeError when it overflows (an unsigned dtype takes ``-max..max``).
+
+    >>> from ember._dtype import checked_int
+    >>> checked_int(-1, ember.uint8)
+    255
+    >>> checked_int(300, ember.uint8)
+    Traceback (most recent call last):
+    RuntimeError: value cannot be converted to type uint8_t without overflow
+    """
+    lo, hi = _INT_LIMITS[dt.name]
+    if lo <= v <= hi:
+        return v
+    _int64_scalar(v)
+    if (dt.name == "uint8" and -hi <= v < 0) or dt.name == "bool":
+        return wrap_int(v, dt)
+    raise RuntimeError(f"value cannot be converted to type {_C_NAMES[dt.name]} without overflow")
+
+
+def _scalar_ranges():
+    r = {}
+    for d in _ALL:
+        r[d] = _INT_LIMITS.get(d.name, (-(1 << 63), (1 << 64) - 1))
+    return r
+
+
+class _ScalarRange(dict):
+    def __missing__(self, d):  # bfloat16, registered late
+        return (-(1 << 63), (1 << 64) - 1)
+
+
+SCALAR_RANGE = _ScalarRange(_scalar_ranges())
+
+
+def cast_int_scalar(v, dt):
+    """Python int ``v`` meeting an op computed in ``dt`` (out of ``SCALAR_RANGE[dt]``): wrapped
+    into an integer dtype, OverflowError beyond 64 bits, as PyTorch.
+
+    >>> from ember._dtype import cast_int_scalar
+    >>> cast_int_scalar(256, ember.uint8), cast_int_scalar(2 ** 63, ember.float32)
+    (0, 9223372036854775808)
+    """
+    if dt.name in _INT_LIMITS:
+        return wrap_int(v, dt)
+    _int64_scalar(v)
+    return v

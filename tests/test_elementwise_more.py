@@ -1175,3 +1175,20 @@ def test_heaviside_nextafter_autograd_like_torch():
     assert he.requires_grad == ht.requires_grad
     with pytest.raises(RuntimeError, match="derivative for aten::heaviside is not implemented"):
         he.sum().backward()
+
+
+# ------------------------------------------------------------- no NumPy warnings where torch has none
+@pytest.mark.parametrize("expr", ["x / 0", "x / y", "0 / x", "x / 0.", "x.div_(y)", "x ** -1",
+                                  "ember.pow(0., x)", "(x * 100).exp()",
+                                  "ember.tensor(0.) / 0", "ember.tensor([1, 0]) / 0",
+                                  "2 / ember.tensor([True, False])"])
+def test_no_numpy_float_warnings(expr):
+    import warnings
+    vals = [0., -1., float("inf"), float("nan"), 1.]
+    res = {}
+    for lib in (ember, torch):
+        x, y = lib.tensor(vals), lib.tensor([0., 0., 1., 0., 0.])
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            res[lib] = eval(expr, {"x": x, "y": y, "ember": lib})
+    np.testing.assert_array_equal(_np(res[ember]), _np(res[torch]))

@@ -7,8 +7,10 @@ tensor([ 4.7183, 11.3891])
 """
 from ._util import np, D, Tensor, _wrap, Op, apply_op, _state, to_float_np, check_cast, as_tensor_like
 from .inplace import inplace_op
+from .._backend import quiet_call
 
 binary_result = D.binary_result
+_SRANGE = D.SCALAR_RANGE
 
 __all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "neg",
            "negative", "pow", "exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "abs",
@@ -44,14 +46,34 @@ def _binary(cls, ufunc, a, b):
         if not isinstance(b, (int, float, bool, complex, np.generic)):
             b = as_tensor_like(b)
             return _binary(cls, ufunc, a, b)
+        if b.__class__ is int and not 0 <= b <= 127:  # 0..127 fits every dtype
+            lo, hi = _SRANGE[dt]
+            if not lo <= b <= hi:  # PyTorch wraps it into an integer dtype (uint8 + 300)
+                b = D.cast_int_scalar(b, dt)
         if not (_state[0] and a._rg):
-            return _wrap(ufunc(a._data, b, dtype=npdt) if npdt is not None else ufunc(a._data, b))
+            return _wrap(_ucall(ufunc, a._data, b, npdt) if npdt is not None else ufunc(a._data, b))
         return apply_op(cls, (a,), b, npdt)
     if a._data.shape != bd.shape:
         check_broadcast(a._data.shape, bd.shape)
     if not (_state[0] and (a._rg or b._rg)):
-        return _wrap(ufunc(a._data, bd, dtype=npdt) if npdt is not None else ufunc(a._data, bd))
+        return _wrap(ufunc(a._data, bd) if npdt is None else _ucall(ufunc, a._data, bd, npdt))
     return apply_op(cls, (a, b), npdt)
+
+
+def _ucall(ufunc, a, b, npdt):
+    """``ufunc(a, b, dtype=npdt)``; where NumPy refuses the input casts (an int64 0-d tensor
+    meeting a uint8 tensor, ml_dtypes' bfloat16 with int16 or a Python float), the operands are
+    cast to ``npdt`` first, wrapping as PyTorch's casts do (int64 -1 meets uint8 as 255)."""
+    try:
+        return ufunc(a, b, dtype=npdt)
+    except TypeError:
+        return ufunc(_as_np(a, npdt), _as_np(b, npdt), dtype=npdt)
+
+
+def _as_np(x, npdt):
+    if x.__class__ is not np.ndarray:
+        x = np.asarray(x)
+    return x if x.dtype == npdt else x.astype(npdt)
 
 
 def _needs(ctx, i):
@@ -63,7 +85,7 @@ def _needs(ctx, i):
 class Add(Op):
     @staticmethod
     def forward(ctx, a, b, npdt):
-        return np.add(a, b, dtype=npdt)
+        return _ucall(np.add, a, b, npdt) if npdt is not None else np.add(a, b)
 
     @staticmethod
     def backward(ctx, g):
@@ -73,7 +95,7 @@ class Add(Op):
 class Sub(Op):
     @staticmethod
     def forward(ctx, a, b, npdt):
-        return np.subtract(a, b, dtype=npdt)
+        return _ucall(np.subtract, a, b, npdt) if npdt is not None else np.subtract(a, b)
 
     @staticmethod
     def backward(ctx, g):
@@ -85,7 +107,7 @@ class Mul(Op):
     def forward(ctx, a, b, npdt):
         n = getattr(ctx, "needs_input_grad", None)  # save only what backward reads (as PyTorch)
         ctx.save_for_backward(a if n is not None and len(n) > 1 and n[1] else None, b if n is None or n[0] else None)
-        return np.multiply(a, b, dtype=npdt)
+        return _ucall(np.multiply, a, b, npdt) if npdt is not None else np.multiply(a, b)
 
     @staticmethod
     def backward(ctx, g):
@@ -93,12 +115,17 @@ class Mul(Op):
         return (g * b if _needs(ctx, 0) else None), (g * a if _needs(ctx, 1) else None)
 
 
+def _true_divide(a, b, **kw):
+    """``np.true_divide`` without NumPy's divide-by-zero/invalid warnings (x/0, 0/0)."""
+    return quiet_call(np.true_divide, a, b, **kw)
+
+
 class Div(Op):
     @staticmethod
     def forward(ctx, a, b, npdt):
         n = getattr(ctx, "needs_input_grad", None)
         ctx.save_for_backward(a if n is not None and len(n) > 1 and n[1] else None, b)
-        return np.true_divide(a, b, dtype=npdt)
+        return _ucall(_true_divide, a, b, npdt) if npdt is not None else _true_divide(a, b)
 
     @staticmethod
     def backward(ctx, g):
@@ -108,6 +135,16 @@ class Div(Op):
         return ga, gb
 
 
+def _scale(input, other, alpha):
+    """``alpha * other`` for add/sub; an int alpha is converted to an integer result dtype with
+    PyTorch's overflow check."""
+    if alpha.__class__ is int and isinstance(input, Tensor):
+        dt = D.result_type(input, other)
+        if dt._cat == 1:
+            alpha = D.checked_int(alpha, dt)
+    return mul(other, alpha) if isinstance(other, Tensor) else other * alpha
+
+
 def add(input, other, *, alpha=1, out=None):
     """``input + alpha * other`` with broadcasting and type promotion.
 
@@ -115,7 +152,7 @@ def add(input, other, *, alpha=1, out=None):
     tensor([2.5000, 3.5000])
     """
     if alpha != 1:
-        other = mul(other, alpha) if isinstance(other, Tensor) else other * alpha
+        other = _scale(input, other, alpha)
     return _out(_binary(Add, np.add, input, other), out)
 
 
@@ -126,10 +163,15 @@ def sub(input, other, *, alpha=1, out=None):
     tensor([1., 2.])
     """
     if alpha != 1:
-        other = mul(other, alpha) if isinstance(other, Tensor) else other * alpha
-    if getattr(input, "dtype", None) is D.bool and getattr(other, "dtype", D.bool) is D.bool:
-        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
-                           "Use the `^` or `logical_xor()` operator instead.")
+        other = _scale(input, other, alpha)
+    ib, ob = getattr(input, "dtype", None) is D.bool, getattr(other, "dtype", None) is D.bool
+    if ib or ob or input.__class__ is bool or other.__class__ is bool:
+        if ib and ob:
+            raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                               "Use the `^` or `logical_xor()` operator instead.")
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` "
+                           "operator instead.")
     return _out(_binary(Sub, np.subtract, input, other), out)
 
 
@@ -155,7 +197,7 @@ def div(input, other, *, rounding_mode=None, out=None):
         dt, _ = binary_result(input, other)
         if dt._cat < 2:  # int / int is float
             input = input.to(D._default[0])
-        return _out(_binary(Div, np.true_divide, input, other), out)
+        return _out(_binary(Div, _true_divide, input, other), out)
     if rounding_mode == "trunc":
         from .elementwise_more import _div_trunc
         return _out(_div_trunc(input, other), out)
@@ -182,10 +224,15 @@ def _out(r, out):
 
 
 # ---------------------------------------------------------------- pow
+def _power(a, b, **kw):
+    """``np.power`` without NumPy's warnings (0 ** -1 is inf, overflow is inf, as PyTorch)."""
+    return quiet_call(np.power, a, b, **kw)
+
+
 class Pow(Op):
     @staticmethod
     def forward(ctx, a, b, npdt):
-        out = np.power(a, b, dtype=npdt)
+        out = _ucall(_power, a, b, npdt) if npdt is not None else _power(a, b)
         ctx.save_for_backward(a, b, out)
         return out
 
@@ -216,7 +263,7 @@ class PowScalarBase(Op):
 
     @staticmethod
     def forward(ctx, b, a, npdt):
-        out = np.power(a, b, dtype=npdt)
+        out = _ucall(_power, a, b, npdt) if npdt is not None else _power(a, b)
         ctx.save_for_backward(out)
         ctx.base = a
         return out
@@ -241,20 +288,24 @@ def pow(input, exponent, *, out=None):
         if npdt is None and e._data.dtype != dt.np:
             npdt = dt.np
         if not (_state[0] and e._rg):
-            return _out(_wrap(np.power(input, e._data, dtype=npdt)), out)
+            return _out(_wrap(quiet_call(np.power, input, e._data, dtype=npdt)), out)
         return _out(apply_op(PowScalarBase, (e,), input, npdt), out)
     if isinstance(exponent, Tensor) or exponent.__class__ not in (int, float):
         dt = D.result_type(input, exponent)
         if dt._cat == 1 and isinstance(exponent, Tensor) and (exponent._data < 0).any():
             raise RuntimeError("Integers to negative integer powers are not allowed.")
-        return _out(_binary(PowTensorExp if isinstance(exponent, Tensor) else Pow, np.power, input,
+        return _out(_binary(PowTensorExp if isinstance(exponent, Tensor) else Pow, _power, input,
                             exponent), out)
     if exponent == 2 and not (_state[0] and input._rg):
         d = input._data
         return _out(_wrap(np.multiply(d, d) if d.dtype.kind != "b" else d.astype(np.int64)), out)
-    if input._data.dtype.kind in "iu" and exponent.__class__ is int and exponent < 0:
-        raise RuntimeError("Integers to negative integer powers are not allowed.")
-    return _out(_binary(Pow, np.power, input, exponent), out)
+    if input._data.dtype.kind in "iub" and exponent.__class__ is int:
+        if exponent < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        dt = D.NP2DT[input._data.dtype]
+        if dt._cat == 1:  # PyTorch's checked conversion of the exponent
+            exponent = D.checked_int(exponent, dt)
+    return _out(_binary(Pow, _power, input, exponent), out)
 
 
 # ---------------------------------------------------------------- unary math
@@ -283,7 +334,7 @@ class Neg(Op):
 class Exp(Op):
     @staticmethod
     def forward(ctx, a):
-        out = np.exp(to_float_np(a))
+        out = quiet_call(np.exp, to_float_np(a))
         if ctx is not None:
             ctx.save_for_backward(out)
         return out
@@ -570,12 +621,19 @@ def _compare(ufunc, a, b):
     dt, npdt = binary_result(a, b)
     bd = getattr(b, "_data", b)
     ad = a._data
-    if bd.__class__ is np.ndarray and ad.shape != bd.shape:
-        check_broadcast(ad.shape, bd.shape)
-    if npdt is not None and dt._cat >= 2:
+    if bd.__class__ is np.ndarray:
+        if ad.shape != bd.shape:
+            check_broadcast(ad.shape, bd.shape)
+    elif bd.__class__ is int and not 0 <= bd <= 127:
+        lo, hi = _SRANGE[dt]
+        if not lo <= bd <= hi:  # compared after PyTorch's wrapping cast (uint8 < -1 is 255)
+            bd = D.cast_int_scalar(bd, dt)
+    if npdt is not None:  # compare in the promoted dtype, cast as PyTorch casts
         ad = ad.astype(npdt, copy=False)
         if isinstance(bd, np.ndarray):
             bd = bd.astype(npdt, copy=False)
+        elif dt.name == "bfloat16":
+            bd = npdt.type(bd)
     return _wrap(ufunc(ad, bd))
 
 
@@ -647,7 +705,11 @@ def _inplace_binary(ufunc, fn):
                 d = self._data
                 dt, npdt = binary_result(self, other)
                 check_cast(dt.np, d.dtype)
-                if ufunc is np.true_divide and dt._cat < 2:
+                if other.__class__ is int:
+                    lo, hi = _SRANGE[dt]
+                    if not lo <= other <= hi:  # wrapped into an integer dtype, as PyTorch
+                        other = D.cast_int_scalar(other, dt)
+                if ufunc is _true_divide and dt._cat < 2:
                     check_cast(D._default[0].np, d.dtype)
                 try:
                     ufunc(d, other if od is None else od, out=d, casting="unsafe",
@@ -678,15 +740,32 @@ def _inplace_unary(fn):
 add_ = _inplace_binary(np.add, add)
 sub_ = _inplace_binary(np.subtract, sub)
 mul_ = _inplace_binary(np.multiply, mul)
-div_ = _inplace_binary(np.true_divide, div)
+div_ = _inplace_binary(_true_divide, div)
+
+
+def _lift(other, self, float_op=False):
+    """A Python scalar on the left of a tensor op as a 0-d tensor of the dtype the op computes
+    in (a wrapped number: an out-of-range int wraps into an integer dtype, as in PyTorch)."""
+    if isinstance(other, Tensor):
+        return other
+    if not isinstance(other, (int, float, bool, complex, np.generic)):
+        return as_tensor_like(other)
+    dt = D.result_type(self, other)
+    if float_op and dt._cat < 2:
+        dt = D._default[0]
+    if other.__class__ is int:
+        lo, hi = _SRANGE[dt]
+        if not lo <= other <= hi:
+            other = D.cast_int_scalar(other, dt)
+    return _wrap(np.asarray(other).astype(dt.np))
 
 
 def _rsub(self, other):
-    return sub(as_tensor_like(other, self) if not isinstance(other, Tensor) else other, self)
+    return sub(_lift(other, self), self)
 
 
 def _rdiv(self, other):
-    return div(as_tensor_like(other, self) if not isinstance(other, Tensor) else other, self)
+    return div(_lift(other, self, True), self)
 
 
 def _rpow(self, other):

@@ -187,6 +187,8 @@ def _prep(input, other, fname, tensor_other=False, scalar_input=True, float_op=F
 def _wrap_int(x, npdt):
     """A Python int as a NumPy scalar of integer dtype ``npdt``, wrapping like a C cast
     (``-1`` meets uint8 as 255, as in PyTorch; NumPy 2 would raise OverflowError)."""
+    if x.__class__ is builtins.int:
+        D._int64_scalar(x)  # PyTorch's OverflowError beyond 64 bits
     return np.array(x).astype(npdt)[()]
 
 
@@ -196,6 +198,8 @@ def _lift(x, other, float_op=False):
     dt = D.result_type(x, other)
     if float_op:
         dt = _float_dt(dt)
+    if x.__class__ is builtins.int:
+        D._int64_scalar(x)
     with _ign():
         return _wrap(np.array(x).astype(dt.np))
 
@@ -1419,9 +1423,13 @@ def _clamp(input, min, max, fname, cls, clsT):
     if input._data.dtype.kind == "b" and dt._cat == 0:
         _not_impl("clamp_scalar_cpu" if len(bounds) == 2 else
                   "clamp_min_scalar_cpu" if min is not None else "clamp_max_scalar_cpu", dt.np)
-    if dt._cat == 1:
-        min = _wrap_int(min, dt.np) if min.__class__ in (builtins.int, builtins.bool) else min
-        max = _wrap_int(max, dt.np) if max.__class__ in (builtins.int, builtins.bool) else max
+    if dt._cat == 1:  # PyTorch's checked conversion of integer bounds (uint8 takes -255..255)
+        min = D.checked_int(min, dt) if min.__class__ in (builtins.int, builtins.bool) else min
+        max = D.checked_int(max, dt) if max.__class__ in (builtins.int, builtins.bool) else max
+    elif min.__class__ is builtins.int or max.__class__ is builtins.int:
+        for b in (min, max):
+            if b.__class__ is builtins.int:
+                D._int64_scalar(b)
     return apply_op(cls, (input,), min, max, dt.np)
 
 
@@ -2150,8 +2158,8 @@ def where(condition, input=None, other=None, *, out=None):
                                f"with dtype {_tn(c.dtype)}")
     dt = D.result_type(input, other)
     npdt = dt.np
-    x = input if isinstance(input, Tensor) else _wrap(np.asarray(input, dtype=npdt))
-    y = other if isinstance(other, Tensor) else _wrap(np.asarray(other, dtype=npdt))
+    x = input if isinstance(input, Tensor) else _wrap(np.asarray(_where_scalar(input, dt), dtype=npdt))
+    y = other if isinstance(other, Tensor) else _wrap(np.asarray(_where_scalar(other, dt), dtype=npdt))
     try:
         r = apply_op(Where, (x, y), c, npdt)
     except ValueError:
@@ -2160,6 +2168,15 @@ def where(condition, input=None, other=None, *, out=None):
             raise err from None
         raise
     return _out(r, out)
+
+
+def _where_scalar(v, dt):
+    """A Python int branch of ``where`` in dtype ``dt``: PyTorch's checked conversion."""
+    if v.__class__ is builtins.int:
+        lo, hi = D.SCALAR_RANGE[dt]
+        if not lo <= v <= hi:
+            return D.checked_int(v, dt) if dt._cat <= 1 else D.cast_int_scalar(v, dt)
+    return v
 
 
 def _where_method(self, condition, other):
