@@ -1,0 +1,25 @@
+"""``ember.linalg``: norms, determinants, inverses, solvers and decompositions, as
+``torch.linalg``. Forward through ``np.linalg`` in the input's own dtype; backward in
+Tensor ops (det, slogdet, inv, solve, cholesky, eigh, svdvals, pinv).
+
+>>> A = ember.tensor([[4., 1.], [1., 3.]], requires_grad=True)
+>>> ember.linalg.det(A)
+tensor(11., grad_fn=<LinalgDetBackward0>)
+>>> ember.linalg.solve(A, ember.tensor([1., 2.]))
+tensor([0.0909, 0.6364], grad_fn=<LinalgSolveExBackward0>)
+"""
+from ._common import LinAlgError
+from .solvers import (det, slogdet, inv, inv_ex, solve, solve_triangular, lu_factor, lu, lu_solve,
+                      solve_ex, tensorinv, tensorsolve, lu_unpack, cholesky_solve, cholesky_inverse,
+                      _logdet)
+from .decompositions import (cholesky, cholesky_ex, qr, svd, svdvals, eigh, eigvalsh, eig, eigvals,
+                             lstsq)
+from .matrix_functions import (pinv, matrix_rank, matrix_power, multi_dot, vecdot, cross, matmul,
+                               matrix_exp, diagonal, vander)
+from .norms import norm, vector_norm, matrix_norm, cond
+
+__all__ = ["LinAlgError", "norm", "vector_norm", "matrix_norm", "det", "slogdet", "inv", "inv_ex",
+           "solve", "solve_triangular", "cholesky", "cholesky_ex", "qr", "svd", "svdvals", "eigh",
+           "eigvalsh", "eig", "eigvals", "pinv", "matrix_rank", "matrix_power", "multi_dot", "vecdot",
+           "cross", "matmul", "cond", "lstsq", "matrix_exp", "diagonal", "lu_factor", "lu", "lu_solve",
+           "solve_ex", "tensorinv", "tensorsolve", "vander"]
