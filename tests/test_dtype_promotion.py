@@ -25,18 +25,9 @@ def _func(name, lib, a, b):
     return getattr(lib, name)(a, b)
 
 
-# Known bugs in the execution of binary ops (ember/ops/elementwise.py ``_binary``), not in the
-# promotion rules: the result dtype is right, but the NumPy ufunc is called with
-# ``dtype=<result>`` and NumPy refuses the input cast. Reported; the tests xfail while only
-# these remain, and fail on anything else.
-KNOWN = [
-    (lambda a, b, exc: exc is not None and "bfloat16" in (a + b),
-     "bfloat16 with int16/int32/int64 tensors or a Python float: NumPy's ufunc cannot cast the "
-     "inputs to dtype=bfloat16 (TypeError 'found a user loop ... could not be cast')"),
-    (lambda a, b, exc: exc is not None and "uint8 dim" in (a, b),
-     "uint8 tensor with a signed-int 0-d tensor (result uint8): UFuncTypeError 'Cannot cast ufunc "
-     "input from int8 to uint8 with casting rule same_kind'"),
-]
+# Known bugs (predicate on the operand names and exception, reason); the tests xfail while only
+# these remain, and fail on anything else. None are known now.
+KNOWN = []
 
 
 def _finish(bad):

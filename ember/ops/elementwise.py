@@ -60,14 +60,14 @@ def _binary(cls, ufunc, a, b):
     return apply_op(cls, (a, b), npdt)
 
 
-def _ucall(ufunc, a, b, npdt):
+def _ucall(ufunc, a, b, npdt, **kw):
     """``ufunc(a, b, dtype=npdt)``; where NumPy refuses the input casts (an int64 0-d tensor
     meeting a uint8 tensor, ml_dtypes' bfloat16 with int16 or a Python float), the operands are
     cast to ``npdt`` first, wrapping as PyTorch's casts do (int64 -1 meets uint8 as 255)."""
     try:
-        return ufunc(a, b, dtype=npdt)
+        return ufunc(a, b, dtype=npdt, **kw)
     except TypeError:
-        return ufunc(_as_np(a, npdt), _as_np(b, npdt), dtype=npdt)
+        return ufunc(_as_np(a, npdt), _as_np(b, npdt), dtype=npdt, **kw)
 
 
 def _as_np(x, npdt):
@@ -288,7 +288,8 @@ def pow(input, exponent, *, out=None):
         if npdt is None and e._data.dtype != dt.np:
             npdt = dt.np
         if not (_state[0] and e._rg):
-            return _out(_wrap(quiet_call(np.power, input, e._data, dtype=npdt)), out)
+            return _out(_wrap(_ucall(_power, input, e._data, npdt) if npdt is not None
+                              else _power(input, e._data)), out)
         return _out(apply_op(PowScalarBase, (e,), input, npdt), out)
     if isinstance(exponent, Tensor) or exponent.__class__ not in (int, float):
         dt = D.result_type(input, exponent)

@@ -13,7 +13,7 @@ import math
 from ._util import np, D, Tensor, _wrap, Op, apply_op, _state, to_float_np, as_tensor_like, grad_on
 from ._util import _TORCH_NAMES as _TNAME
 from .inplace import inplace_op
-from .elementwise import _out, _needs
+from .elementwise import _out, _needs, _ucall, _as_np
 
 binary_result = D.binary_result
 _SCALARS = (builtins.int, builtins.float, builtins.bool, builtins.complex, np.generic)
@@ -1325,9 +1325,9 @@ class Clamp(Op):
         x = a if a.dtype == npdt else a.astype(npdt)
         out = x
         if lo is not None:
-            out = np.maximum(out, lo, dtype=npdt, casting="unsafe")
+            out = _ucall(np.maximum, out, lo, npdt, casting="unsafe")
         if hi is not None:
-            out = np.minimum(out, hi, dtype=npdt, casting="unsafe")
+            out = _ucall(np.minimum, out, hi, npdt, casting="unsafe")
         return out if out.__class__ is np.ndarray else np.asarray(out)
 
     @staticmethod
@@ -1365,9 +1365,9 @@ class ClampT(Op):
         hi = next(it) if has[1] else None
         out = a if a.dtype == npdt else a.astype(npdt)
         if lo is not None:
-            out = np.maximum(out, lo, dtype=npdt, casting="unsafe")
+            out = _ucall(np.maximum, out, lo, npdt, casting="unsafe")
         if hi is not None:
-            out = np.minimum(out, hi, dtype=npdt, casting="unsafe")
+            out = _ucall(np.minimum, out, hi, npdt, casting="unsafe")
         return out if out.__class__ is np.ndarray else np.asarray(out)
 
     @staticmethod
@@ -1518,7 +1518,7 @@ class Maximum(Op):
     @staticmethod
     def forward(ctx, a, b, dt):
         ctx.save_for_backward(a, b)
-        return np.maximum(a, b, dtype=dt.np, casting="unsafe")
+        return _ucall(np.maximum, a, b, dt.np, casting="unsafe")
 
     @staticmethod
     def backward(ctx, g):
@@ -1532,7 +1532,7 @@ class Minimum(Op):
     @staticmethod
     def forward(ctx, a, b, dt):
         ctx.save_for_backward(a, b)
-        return np.minimum(a, b, dtype=dt.np, casting="unsafe")
+        return _ucall(np.minimum, a, b, dt.np, casting="unsafe")
 
     @staticmethod
     def backward(ctx, g):
@@ -1546,7 +1546,7 @@ class Fmax(Op):
     @staticmethod
     def forward(ctx, a, b, dt):
         ctx.save_for_backward(a, b)
-        return np.fmax(a, b, dtype=dt.np, casting="unsafe")
+        return _ucall(np.fmax, a, b, dt.np, casting="unsafe")
 
     @staticmethod
     def backward(ctx, g):
@@ -1559,7 +1559,7 @@ class Fmin(Op):
     @staticmethod
     def forward(ctx, a, b, dt):
         ctx.save_for_backward(a, b)
-        return np.fmin(a, b, dtype=dt.np, casting="unsafe")
+        return _ucall(np.fmin, a, b, dt.np, casting="unsafe")
 
     @staticmethod
     def backward(ctx, g):
@@ -1796,7 +1796,7 @@ class Remainder(Op):
         _check_int_zero(b, dt)
         ctx.save_for_backward(a, b)
         with _ign():
-            return np.remainder(a, b, dtype=dt.np, casting="unsafe")
+            return _ucall(np.remainder, a, b, dt.np, casting="unsafe")
 
     @staticmethod
     def backward(ctx, g):
@@ -1821,7 +1821,7 @@ class Fmod(Op):
         _check_int_zero(b, dt)
         ctx.save_for_backward(a, b)
         with _ign():
-            return np.fmod(a, b, dtype=dt.np, casting="unsafe")
+            return _ucall(np.fmod, a, b, dt.np, casting="unsafe")
 
     @staticmethod
     def backward(ctx, g):
@@ -1847,7 +1847,7 @@ class DivFloor(Op):
             _not_impl("div_floor_cpu", dt.np)
         _check_int_zero(b, dt)
         with _ign():
-            return np.floor_divide(a, b, dtype=dt.np, casting="unsafe")
+            return _ucall(np.floor_divide, a, b, dt.np, casting="unsafe")
 
     @staticmethod
     def backward(ctx, g):
@@ -1865,9 +1865,9 @@ class DivTrunc(DivFloor):
         npdt = dt.np
         with _ign():
             if dt._cat >= 2:
-                return np.trunc(np.true_divide(a, b, dtype=npdt))
-            q = np.floor_divide(a, b, dtype=npdt, casting="unsafe")
-            r = np.subtract(a, np.multiply(q, b, dtype=npdt, casting="unsafe"), dtype=npdt,
+                return np.trunc(_ucall(np.true_divide, a, b, npdt))
+            q = _ucall(np.floor_divide, a, b, npdt, casting="unsafe")
+            r = np.subtract(a, _ucall(np.multiply, q, b, npdt, casting="unsafe"), dtype=npdt,
                             casting="unsafe")
             q += ((r != 0) & ((np.asarray(a) < 0) != (np.asarray(b) < 0))).astype(npdt)
             return q
@@ -1971,16 +1971,16 @@ def float_power_(input, exponent):
 
 
 def _lerp_np(a, e, w, npdt):
-    d = np.subtract(e, a, dtype=npdt)
+    d = _ucall(np.subtract, e, a, npdt)
     if not isinstance(w, np.ndarray):  # one branch for a scalar weight
         if builtins.abs(w) < 0.5:
-            r = np.add(a, np.multiply(d, w, dtype=npdt), dtype=npdt)
+            r = _ucall(np.add, a, _ucall(np.multiply, d, w, npdt), npdt)
         else:
-            r = np.subtract(e, np.multiply(d, 1 - w, dtype=npdt), dtype=npdt)
+            r = _ucall(np.subtract, e, _ucall(np.multiply, d, 1 - w, npdt), npdt)
         return r if r.__class__ is np.ndarray else np.asarray(r)
     with _ign():
-        lo = np.add(a, np.multiply(w, d, dtype=npdt), dtype=npdt)
-        hi = np.subtract(e, np.multiply(d, np.subtract(1, w, dtype=npdt), dtype=npdt), dtype=npdt)
+        lo = _ucall(np.add, a, _ucall(np.multiply, w, d, npdt), npdt)
+        hi = _ucall(np.subtract, e, _ucall(np.multiply, d, _ucall(np.subtract, 1, w, npdt), npdt), npdt)
     return np.where(np.abs(w) < 0.5, lo, hi).astype(npdt, copy=False)
 
 
@@ -2039,10 +2039,10 @@ class Addcmul(Op):
     def forward(ctx, a, t1, t2, value, npdt):
         ctx.save_for_backward(t1, t2)
         ctx.value = value
-        p = np.multiply(t1, t2, dtype=npdt)
+        p = _ucall(np.multiply, t1, t2, npdt)
         if value != 1:
-            p = np.multiply(p, value, dtype=npdt)
-        return np.add(a, p, dtype=npdt)
+            p = _ucall(np.multiply, p, value, npdt)
+        return _ucall(np.add, a, p, npdt)
 
     @staticmethod
     def backward(ctx, g):
@@ -2059,10 +2059,10 @@ class Addcdiv(Op):
         ctx.save_for_backward(t1, t2)
         ctx.value = value
         with _ign():
-            p = np.true_divide(t1, t2, dtype=npdt)
+            p = _ucall(np.true_divide, t1, t2, npdt)
         if value != 1:
-            p = np.multiply(p, value, dtype=npdt)
-        return np.add(a, p, dtype=npdt)
+            p = _ucall(np.multiply, p, value, npdt)
+        return _ucall(np.add, a, p, npdt)
 
     @staticmethod
     def backward(ctx, g):
@@ -2116,6 +2116,8 @@ class Where(Op):
     @staticmethod
     def forward(ctx, x, y, cond, npdt):
         ctx.save_for_backward(cond)
+        if x.dtype != y.dtype:  # cast first: NumPy does not promote ml_dtypes' bfloat16
+            x, y = _as_np(x, npdt), _as_np(y, npdt)
         return np.where(cond, x, y).astype(npdt, copy=False)
 
     @staticmethod
@@ -2249,7 +2251,7 @@ def _bitwise(ufunc, input, other, kernel, fname):
     try:
         if b.__class__ in (builtins.int, builtins.bool) and dt._cat == 1:
             b = _wrap_int(b, dt.np)
-        return _wrap(ufunc(input._data, b, dtype=dt.np, casting="unsafe"))
+        return _wrap(_ucall(ufunc, input._data, b, dt.np, casting="unsafe"))
     except ValueError:
         err = _bshape_error(input._data.shape, np.shape(b))
         if err is not None:
@@ -2455,7 +2457,7 @@ class Ldexp(Op):
             p = np.exp2(b, dtype=b.dtype if b.dtype.kind == "f" and b.dtype.itemsize >= 4 else npdt)
             if b.dtype == np.float16:
                 p = np.exp2(b.astype(np.float32)).astype(np.float16)
-            out = np.multiply(a, p, dtype=npdt)
+            out = _ucall(np.multiply, a, p, npdt)
         ctx.save_for_backward(p, out)
         return out if out.__class__ is np.ndarray else np.asarray(out)
 
@@ -2688,6 +2690,14 @@ class NanToNum(Op):
         ctx.save_for_backward(a)
         if a.dtype.kind in "biu":
             return a.copy()
+        if a.dtype.kind == "V":  # ml_dtypes' bfloat16: NumPy's nan_to_num leaves it unchanged
+            import ml_dtypes
+            fi = ml_dtypes.finfo(a.dtype)
+            out = a.copy()
+            out[np.isnan(a)] = nan
+            out[np.isposinf(a)] = fi.max if posinf is None else posinf
+            out[np.isneginf(a)] = fi.min if neginf is None else neginf
+            return out
         return np.nan_to_num(a, copy=True, nan=nan, posinf=posinf, neginf=neginf)
 
     @staticmethod

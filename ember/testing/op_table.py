@@ -1893,13 +1893,6 @@ known_bug({"matrix_exp"}, "parity_float16",
           "divergence: torch 2.13's float16/bfloat16 matrix_exp overflows to inf/nan on this sample; "
           "ember computes in float32 and rounds (finite, matches float64 to half precision)")
 known_bug({"matrix_exp"}, "parity_bfloat16", "see parity_float16: torch's half-precision matrix_exp gives nan")
-known_bug({"addr", "addcmul", "addcdiv", "lerp", "rpow", "clamp_min", "clamp_max", "clamp_float_bounds",
-           "mvlgamma", "mvlgamma_low"}, "parity_bfloat16",
-          "bfloat16 with a Python scalar: TypeError 'found a user loop for ufunc ... could not be cast' "
-          "(the ufunc is called with dtype=bfloat16 and NumPy refuses the cast; see test_dtype_promotion)")
-known_bug({"nan_to_num"}, "parity_bfloat16",
-          "bfloat16 with NaN/inf: nan_to_num leaves them (NumPy's nan_to_num does not treat ml_dtypes "
-          "bfloat16 as floating)")
 known_bug({"unique", "unique_consecutive", "histogram"}, "parity_requires_grad",
           "divergence: torch marks this output requires_grad although its gradient is not implemented "
           "(unique, histogram); ember's output does not require grad")

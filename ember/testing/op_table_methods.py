@@ -386,13 +386,3 @@ _info("new", lambda x: (np.array([1, 2]).astype(x.dtype), (2, 3), (0,), x),
       call=lambda lib, x: (x.new([1, 2]), tuple(x.new(2, 3).shape), tuple(x.new().shape), x.new(x)))
 
 del _n, _f, _al, _a
-
-
-def _known_bfloat16_scalar_bug():
-    from .op_table import known_bug
-    known_bug({"cov", "renorm"}, "parity_bfloat16",
-              "bfloat16 with a Python scalar: TypeError 'found a user loop for ufunc ... could not be cast' "
-              "(see the same mark on addr/addcmul in op_table.py)")
-
-
-_known_bfloat16_scalar_bug()
