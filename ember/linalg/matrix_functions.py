@@ -231,7 +231,7 @@ def cross(input, other, *, dim=-1, out=None):
     >>> ember.linalg.cross(ember.tensor([0., 1., 0.]), ember.tensor([0., 0., 1.]))
     tensor([1., 0., 0.])
     """
-    from ..ops.linalg import cross as c
+    from ..ops.cross_dist import cross as c
     return c(input, other, dim=dim, out=out)
 
 

@@ -12,7 +12,7 @@ tensor([1., 1., 0.])
 from ._util import np, Tensor, _wrap, Op, apply_op, grad_on, copy_into, _state
 from .inplace import inplace_op
 from . import elementwise as _E
-from . import linalg as _L
+from . import add_products as _L
 
 __all__ = ["negative_", "addmv_"]
 
