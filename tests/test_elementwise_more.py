@@ -1192,3 +1192,22 @@ def test_no_numpy_float_warnings(expr):
             warnings.simplefilter("error")
             res[lib] = eval(expr, {"x": x, "y": y, "ember": lib})
     np.testing.assert_array_equal(_np(res[ember]), _np(res[torch]))
+
+
+def test_abs_bool_not_implemented_as_torch():
+    for lib in (ember, torch):
+        with pytest.raises(NotImplementedError, match="\"abs_cpu\" not implemented for 'Bool'"):
+            lib.abs(lib.tensor([True, False]))
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_functional_prelu_1d_input_is_one_channel(n):
+    x = [-1., 2., -3.]
+    w = [0.25, 0.5, 0.1][:n]
+    res = []
+    for lib in (ember, torch):
+        try:
+            res.append(lib.nn.functional.prelu(lib.tensor(x), lib.tensor(w)).tolist())
+        except RuntimeError as e:
+            res.append(str(e))
+    assert res[0] == res[1]

@@ -12,6 +12,7 @@ from .._backend import np
 from .._tensor import Tensor, _wrap
 from .._random import rng as _rng
 from ..ops.elementwise import sigmoid as _sigmoid, tanh as _tanh, relu as _relu
+from ..ops.activation import prelu as _prelu
 
 _where = _ops.public["where"]
 
@@ -57,15 +58,7 @@ def prelu(input, weight):
     >>> F.prelu(ember.tensor([[-1., 2.]]), ember.tensor([0.25]))
     tensor([[-0.2500,  2.0000]])
     """
-    w = weight
-    if weight.numel() > 1:
-        ch = input.shape[1] if input.dim() >= 2 else input.shape[0] if input.dim() else 1
-        if weight.numel() != ch:
-            raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers "
-                               f"= {weight.numel()} and channel size = {ch}.")
-        if input.dim() >= 2:
-            w = weight.reshape((1, -1) + (1,) * (input.dim() - 2))
-    return _where(input > 0, input, input * w)
+    return _prelu(input, weight)  # ember.prelu's rules: a 1-D input is one channel, as PyTorch
 
 
 def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):

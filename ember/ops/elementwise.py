@@ -436,6 +436,8 @@ class Relu(Op):
 class Abs(Op):
     @staticmethod
     def forward(ctx, a):
+        if a.dtype.kind == "b":
+            raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
         if ctx is not None:
             ctx.save_for_backward(a)
         return np.abs(a)
