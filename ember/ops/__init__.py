@@ -11,7 +11,7 @@ from .._tensor import Tensor
 FAMILIES = ["elementwise", "reduce", "movement", "convert", "indexing"]
 _OPTIONAL = ["elementwise_more", "reduce_more", "cumulative", "moments", "order_stats",
              "joining", "splitting", "flip_repeat", "diagonals", "shape_ops",
-             "index_ops", "linalg", "add_products", "contractions", "cross_dist",
+             "index_ops", "masked_ops", "linalg", "add_products", "contractions", "cross_dist",
              "linalg_funcs", "sort_ops",
              "random_ops", "view_inplace", "inplace_more", "activation", "shape_more", "index_more", "stats",
              "special", "conj_ops", "tensor_info"]
