@@ -28,6 +28,24 @@ try:  # NumPy 2: the floating-point error state is a context variable; setting i
             return f(*args, **kw)
         finally:
             _EXTOBJ.reset(tok)
+
+    def quiet_ufunc(ufunc):
+        """``ufunc`` as a function that runs with NumPy's floating-point warnings off.
+
+        >>> from ember._backend import quiet_ufunc
+        >>> float(quiet_ufunc(np.true_divide)(0.0, 0.0))
+        nan
+        """
+        set_, reset = _EXTOBJ.set, _EXTOBJ.reset
+
+        def call(a, b, **kw):
+            tok = set_(_FP_IGNORE)
+            try:
+                return ufunc(a, b, **kw)
+            finally:
+                reset(tok)
+        call.__name__ = ufunc.__name__
+        return call
 except ImportError:  # pragma: no cover - other NumPy versions
     def quiet_call(f, *args, **kw):
         """``f(*args, **kw)`` with NumPy's floating-point warnings off.
@@ -38,3 +56,16 @@ except ImportError:  # pragma: no cover - other NumPy versions
         """
         with np.errstate(all="ignore"):
             return f(*args, **kw)
+
+    def quiet_ufunc(ufunc):
+        """``ufunc`` as a function that runs with NumPy's floating-point warnings off.
+
+        >>> from ember._backend import quiet_ufunc
+        >>> float(quiet_ufunc(np.true_divide)(0.0, 0.0))
+        nan
+        """
+        def call(a, b, **kw):
+            with np.errstate(all="ignore"):
+                return ufunc(a, b, **kw)
+        call.__name__ = ufunc.__name__
+        return call

@@ -7,7 +7,7 @@ tensor([ 4.7183, 11.3891])
 """
 from ._util import np, D, Tensor, _wrap, Op, apply_op, _state, to_float_np, check_cast, as_tensor_like
 from .inplace import inplace_op
-from .._backend import quiet_call
+from .._backend import quiet_call, quiet_ufunc
 
 binary_result = D.binary_result
 _SRANGE = D.SCALAR_RANGE
@@ -115,9 +115,7 @@ class Mul(Op):
         return (g * b if _needs(ctx, 0) else None), (g * a if _needs(ctx, 1) else None)
 
 
-def _true_divide(a, b, **kw):
-    """``np.true_divide`` without NumPy's divide-by-zero/invalid warnings (x/0, 0/0)."""
-    return quiet_call(np.true_divide, a, b, **kw)
+_true_divide = quiet_ufunc(np.true_divide)  # x/0, 0/0 warn nothing, as in PyTorch
 
 
 class Div(Op):
@@ -164,15 +162,20 @@ def sub(input, other, *, alpha=1, out=None):
     """
     if alpha != 1:
         other = _scale(input, other, alpha)
-    ib, ob = getattr(input, "dtype", None) is D.bool, getattr(other, "dtype", None) is D.bool
-    if ib or ob or input.__class__ is bool or other.__class__ is bool:
-        if ib and ob:
-            raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
-                               "Use the `^` or `logical_xor()` operator instead.")
-        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
-                           "If you are trying to invert a mask, use the `~` or `logical_not()` "
-                           "operator instead.")
+    if (input.__class__ is bool or other.__class__ is bool
+            or (isinstance(input, Tensor) and input._data.dtype.kind == "b")
+            or (isinstance(other, Tensor) and other._data.dtype.kind == "b")):
+        _sub_bool_error(input, other)
     return _out(_binary(Sub, np.subtract, input, other), out)
+
+
+def _sub_bool_error(input, other):
+    if isinstance(input, Tensor) and isinstance(other, Tensor) and input.dtype is other.dtype is D.bool:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "Use the `^` or `logical_xor()` operator instead.")
+    raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                       "If you are trying to invert a mask, use the `~` or `logical_not()` "
+                       "operator instead.")
 
 
 def mul(input, other, *, out=None):
@@ -197,6 +200,8 @@ def div(input, other, *, rounding_mode=None, out=None):
         dt, _ = binary_result(input, other)
         if dt._cat < 2:  # int / int is float
             input = input.to(D._default[0])
+        if (other.__class__ is float or other.__class__ is int) and other:  # x / nonzero number
+            return _out(_binary(Div, np.true_divide, input, other), out)
         return _out(_binary(Div, _true_divide, input, other), out)
     if rounding_mode == "trunc":
         from .elementwise_more import _div_trunc
@@ -224,9 +229,7 @@ def _out(r, out):
 
 
 # ---------------------------------------------------------------- pow
-def _power(a, b, **kw):
-    """``np.power`` without NumPy's warnings (0 ** -1 is inf, overflow is inf, as PyTorch)."""
-    return quiet_call(np.power, a, b, **kw)
+_power = quiet_ufunc(np.power)  # 0 ** -1 is inf, overflow is inf, no warning (as PyTorch)
 
 
 class Pow(Op):
