@@ -6,7 +6,7 @@ un-broadcasting to each input's shape done here, in one place.
 import sys
 
 from . import grad_mode
-from .function import AccumulateGrad, _anomaly_state, accumulate_node
+from .function import AccumulateGrad, _anomaly_state, _consuming, accumulate_node
 
 _state = grad_mode._state
 
@@ -153,8 +153,9 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
         if deps[node] == 0 and node not in ready:
             ready.append(node)
 
-    prev = _state[0]
+    prev, prev_consuming = _state[0], _consuming[0]
     _state[0] = bool(create_graph)
+    _consuming[0] = not retain_graph
     anomaly = _anomaly_state[0] and _anomaly_state[1]
     node = None
     try:
@@ -232,6 +233,7 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
         raise
     finally:
         _state[0] = prev
+        _consuming[0] = prev_consuming
 
     if inputs is not None and not accumulate:
         for k, r in enumerate(results):

@@ -139,6 +139,9 @@ class Node:
 
 
 _FREED = ("freed",)
+# True while a backward pass runs that releases each node right after its backward
+# (retain_graph=False): a backward may then reuse its own work arrays for its result.
+_consuming = [False]
 
 
 class _Saved:
