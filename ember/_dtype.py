@@ -306,7 +306,9 @@ _INT_LIMITS = {"uint8": (0, 255), "int8": (-128, 127), "int16": (-32768, 32767),
                "int32": (-2147483648, 2147483647), "int64": (-(1 << 63), (1 << 63) - 1),
                "bool": (0, 1)}
 _C_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int",
-            "int64": "int64_t", "bool": "bool"}
+            "int64": "int64_t", "bool": "bool", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
+            "float32": "float"}
+_FLOAT_MAX = {"float16": 65504.0, "bfloat16": 3.3895313892515355e38, "float32": 3.4028234663852886e38}
 
 
 def _int64_scalar(v):
@@ -378,6 +380,50 @@ class _ScalarRange(dict):
 
 
 SCALAR_RANGE = _ScalarRange(_scalar_ranges())
+
+
+def checked_scalar(v, dt):
+    """A Python scalar written into a tensor of dtype ``dt`` (fill_, masked_fill, where):
+    ints out of range get PyTorch's checked conversion, other values pass through.
+
+    >>> from ember._dtype import checked_scalar
+    >>> checked_scalar(-1, ember.uint8), checked_scalar(2.5, ember.uint8)
+    (255, 2.5)
+    """
+    if v.__class__ is _b.int:
+        lo, hi = SCALAR_RANGE[dt]
+        if not lo <= v <= hi:
+            return checked_int(v, dt) if dt._cat <= 1 else cast_int_scalar(v, dt)
+    return v
+
+
+def checked_fill(v, dt):
+    """A Python scalar stored into dtype ``dt`` by fill_, masked_fill or clamp:
+    :func:`checked_scalar`, and a finite number beyond a floating dtype's largest value
+    raises PyTorch's overflow error (it does not become inf).
+
+    >>> from ember._dtype import checked_fill
+    >>> checked_fill(65504.0, ember.float16)
+    65504.0
+    >>> checked_fill(70000.0, ember.float16)
+    Traceback (most recent call last):
+    RuntimeError: value cannot be converted to type c10::Half without overflow
+    """
+    v = checked_scalar(v, dt)
+    c = v.__class__
+    if c is _b.float and dt._cat == 1:       # nan, inf and out-of-range floats into an integer dtype
+        lo, hi = _INT_LIMITS[dt.name]
+        if not lo <= v <= hi:
+            raise RuntimeError(f"value cannot be converted to type {_C_NAMES[dt.name]} without overflow")
+        return v
+    top = _FLOAT_MAX.get(dt.name)
+    if top is not None and (c is _b.float or c is _b.int) and not -top <= v <= top \
+            and v == v and v not in (_INF, -_INF):
+        raise RuntimeError(f"value cannot be converted to type {_C_NAMES[dt.name]} without overflow")
+    return v
+
+
+_INF = _b.float("inf")
 
 
 def cast_int_scalar(v, dt):

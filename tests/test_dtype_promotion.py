@@ -255,6 +255,7 @@ def _calls(lib, dt, v):
         "clamp(0, v)": lambda: lib.clamp(x, 0, v),
         "where(c, x, v)": lambda: lib.where(x > 1, x, v), "where(c, v, x)": lambda: lib.where(x > 1, v, x),
         "fill_": lambda: x.clone().fill_(v), "add_": lambda: x.clone().add_(v),
+        "masked_fill": lambda: x.masked_fill(x > 1, v), "masked_fill_": lambda: x.clone().masked_fill_(x > 1, v),
         "mul_": lambda: x.clone().mul_(v), "lt_": lambda: x.clone().lt_(v),
         "add(alpha=)": lambda: lib.add(x, x, alpha=v)})
     if -2 ** 63 <= v < 2 ** 63:
@@ -283,6 +284,30 @@ def test_out_of_range_python_int(dt):
             if "Promotion for uint" in str(t[1]):
                 continue  # torch: no uint64 promotion (2**63 with two int bounds); ember: overflow
             if e != t and not (e[0] == t[0] == "OverflowError"):
+                bad.append(f"{dt} {name} {v}: ember {e}, torch {t}")
+    assert not bad, "\n".join(bad)
+
+
+_FILLS = {"fill_": lambda lib, x, v: x.clone().fill_(v),
+          "masked_fill": lambda lib, x, v: x.masked_fill(lib.tensor([True, False]), v),
+          "masked_fill_": lambda lib, x, v: x.clone().masked_fill_(lib.tensor([True, False]), v),
+          "clamp(max=)": lambda lib, x, v: lib.clamp(x, max=v),
+          "clamp(min=)": lambda lib, x, v: lib.clamp(x, min=v)}
+
+
+@pytest.mark.parametrize("dt", ["uint8", "int8", "int32", "int64", "bool", "float16", "bfloat16", "float32"])
+def test_fill_values_out_of_a_dtypes_range(dt):
+    """Finite numbers beyond a floating dtype's range, and nan/inf/out-of-range floats into an
+    integer dtype, raise PyTorch's overflow error in fill_/masked_fill/clamp (not inf or garbage)."""
+    bad = []
+    for v in (70000.0, 65519.0, 1e39, -1e39, float("inf"), float("nan"), 2 ** 40, -1.0, -0.5, 255.9, 256.0,
+              -256.0, 1e10, 9.3e18, 3, 2.5):
+        for name, f in _FILLS.items():
+            if dt == "bool" and name.startswith("clamp"):
+                continue
+            e = _outcome(lambda: f(ember, ember.zeros(2, dtype=getattr(ember, dt)), v))
+            t = _outcome(lambda: f(torch, torch.zeros(2, dtype=getattr(torch, dt)), v))
+            if str(e) != str(t):                       # (str: nan == nan)
                 bad.append(f"{dt} {name} {v}: ember {e}, torch {t}")
     assert not bad, "\n".join(bad)
 

@@ -279,7 +279,7 @@ class Op(Node):
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw)
         if "_name" not in cls.__dict__:
-            cls._name = cls.__name__ + "Backward0"
+            cls._name = cls.__name__.lstrip("_") + "Backward0"
 
     def _apply(self, grads):
         r = self.backward(self, *grads)

@@ -139,11 +139,8 @@ def _fill_(self, value):
         if _state[0] and (value._rg or self._rg):
             return _copy_(self, value.expand(self._data.shape))
         value = value._data
-    elif value.__class__ is int:  # PyTorch's checked conversion (uint8 takes -255..255)
-        dt = D.NP2DT[self._data.dtype]
-        lo, hi = D.SCALAR_RANGE[dt]
-        if not lo <= value <= hi:
-            value = D.checked_int(value, dt) if dt._cat <= 1 else D.cast_int_scalar(value, dt)
+    else:  # PyTorch's checked conversion (uint8 takes -255..255, no finite value becomes inf)
+        value = D.checked_fill(value, D.NP2DT[self._data.dtype])
     if _state[0] and (self._rg or (self._base is not None and self._base._rg)):
         from .inplace import inplace_op
         return _copy_(self, _wrap(np.full(self._data.shape, value, dtype=self._data.dtype)))

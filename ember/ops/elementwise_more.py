@@ -1426,10 +1426,9 @@ def _clamp(input, min, max, fname, cls, clsT):
     if dt._cat == 1:  # PyTorch's checked conversion of integer bounds (uint8 takes -255..255)
         min = D.checked_int(min, dt) if min.__class__ in (builtins.int, builtins.bool) else min
         max = D.checked_int(max, dt) if max.__class__ in (builtins.int, builtins.bool) else max
-    elif min.__class__ is builtins.int or max.__class__ is builtins.int:
-        for b in (min, max):
-            if b.__class__ is builtins.int:
-                D._int64_scalar(b)
+    else:  # ints beyond 64 bits, finite numbers beyond a floating dtype's range: overflow errors
+        min = min if min is None else D.checked_fill(min, dt)
+        max = max if max is None else D.checked_fill(max, dt)
     return apply_op(cls, (input,), min, max, dt.np)
 
 
@@ -2172,13 +2171,7 @@ def where(condition, input=None, other=None, *, out=None):
     return _out(r, out)
 
 
-def _where_scalar(v, dt):
-    """A Python int branch of ``where`` in dtype ``dt``: PyTorch's checked conversion."""
-    if v.__class__ is builtins.int:
-        lo, hi = D.SCALAR_RANGE[dt]
-        if not lo <= v <= hi:
-            return D.checked_int(v, dt) if dt._cat <= 1 else D.cast_int_scalar(v, dt)
-    return v
+_where_scalar = D.checked_scalar
 
 
 def _where_method(self, condition, other):

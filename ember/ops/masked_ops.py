@@ -65,6 +65,7 @@ def masked_fill(input, mask, value):
         _bshape(input._data.shape, m.shape)
         return apply_op(MaskedFill, (input, value), m)
     _bshape(input._data.shape, m.shape)
+    value = D.checked_fill(value, D.NP2DT[input._data.dtype])
     return apply_op(MaskedFill, (input,), m, np.asarray(value), None)
 
 
@@ -93,7 +94,7 @@ def masked_fill_(self, mask, value):
         if vt and value._data.ndim:
             raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                                f"{value._data.ndim} dimension(s).")
-        v = value._data if vt else value
+        v = value._data if vt else D.checked_fill(value, D.NP2DT[self._data.dtype])
         np.copyto(self._data, np.asarray(v).astype(self._data.dtype), where=m)
         self._bump()
         return self
