@@ -106,6 +106,9 @@ def test_grad_fn_names():
         lambda m, x, y: x[1:], lambda m, x, y: x[0], lambda m, x, y: x.clone(),
         lambda m, x, y: x.to(m.float64), lambda m, x, y: x + 1, lambda m, x, y: 2 * x,
         lambda m, x, y: x.unsqueeze(0).squeeze(0), lambda m, x, y: x.unsqueeze(1).permute(1, 0),
+        lambda m, x, y: x.cumsum(0), lambda m, x, y: x.cumprod(0), lambda m, x, y: x.cummax(0)[0],
+        lambda m, x, y: x.logcumsumexp(0), lambda m, x, y: x.var(), lambda m, x, y: x.prod(),
+        lambda m, x, y: x.logsumexp(0), lambda m, x, y: x.amax(), lambda m, x, y: x.nansum(),
     ]
     for i, f in enumerate(cases):
         e, t = f(ember, xe, ye), f(torch, xt, yt)
