@@ -312,6 +312,9 @@ def test_norm_method_and_errors():
     parity(lambda L, x: x.norm(p="nuc"), X34, grad=False)
     raises_like(lambda L, x: x.norm(), [1, 2], "int64")
     raises_like(lambda L, x: (RM.norm if L is ember else torch.norm)(x, float("inf")), np.zeros((0, 2)))
+    raises_like(lambda L, x: (RM.norm if L is ember else torch.norm)(x, float("inf"), dim=0), np.zeros((0, 2)))
+    e = RM.norm(ember.zeros(0, 2), float("inf"), dim=1)          # reduces over a non-empty dim
+    assert tuple(e.shape) == tuple(torch.norm(torch.zeros(0, 2), float("inf"), dim=1).shape) == (0,)
 
 
 # ---------------------------------------------------------------- logsumexp

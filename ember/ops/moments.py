@@ -215,7 +215,7 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     p = float(p)
     dims = reduce_dims(dim, d.ndim)
     if p in (_inf, -_inf) and d.size == 0:
-        if dim is None or any(d.shape[i] == 0 for i in dims):
+        if dim is None or builtins.any(d.shape[i] == 0 for i in dims):
             raise RuntimeError(f"linalg.vector_norm cannot compute the {'-' if p < 0 else ''}inf "
                                "norm on an empty tensor because the operation does not have an "
                                "identity")
