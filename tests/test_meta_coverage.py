@@ -69,3 +69,14 @@ def test_non_ops_list_is_current():
     """Every name in NON_OPS is still public (drop stale names)."""
     stale = sorted(n for n in NON_OPS if n not in public_ops())
     assert not stale, stale
+
+
+def test_op_table_complete_whichever_file_is_imported_first():
+    """Importing a family file of the op table before op_table itself still gives the whole
+    table (it is built at first use, not while the family file is half-run)."""
+    import subprocess
+    import sys
+    code = ("import ember.testing.op_table_basics\n"
+            "from ember.testing.op_table import OPS_BY_NAME, OPS_ALL\n"
+            "assert 'add' in OPS_BY_NAME and len(OPS_ALL) > 300, len(OPS_BY_NAME)\n")
+    subprocess.run([sys.executable, "-c", code], check=True)

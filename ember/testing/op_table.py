@@ -503,9 +503,28 @@ def _active():
     return ops, pending
 
 
-OPS, PENDING = _active()
-OPS_BY_NAME = {o.name: o for o in OPS}
-assert len(OPS_BY_NAME) == len(OPS), "duplicate entry names in the op table"
+_TABLES = []
+
+
+def _tables():
+    """``(OPS, PENDING, OPS_BY_NAME)``, built at first use: by then every family file has run
+    to its end, even when one of them was imported before this module (its entries then
+    come last)."""
+    if not _TABLES:
+        ops, pending = _active()
+        by_name = {o.name: o for o in ops}
+        assert len(by_name) == len(ops), "duplicate entry names in the op table"
+        _TABLES.extend((ops, pending, by_name))
+    return _TABLES
+
+
+_TABLE_NAMES = {"OPS": 0, "PENDING": 1, "OPS_BY_NAME": 2}
+
+
+def __getattr__(name):
+    if name not in _TABLE_NAMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return _tables()[_TABLE_NAMES[name]]
 
 
 @contextlib.contextmanager
@@ -519,7 +538,7 @@ def quiet():
 def covered_names():
     """Public names and Tensor methods that the active entries stand for."""
     names = set()
-    for o in OPS:
+    for o in _tables()[0]:
         names.update(o.needs)
         names.update(o.covers)
         if o.inplace:
@@ -536,7 +555,7 @@ def xfail_marks(info, check):
 def params(check, ops=None):
     """pytest parameters over the table, with known failures marked xfail for ``check``."""
     import pytest
-    return [pytest.param(o, id=o.name, marks=xfail_marks(o, check)) for o in (OPS if ops is None else ops)]
+    return [pytest.param(o, id=o.name, marks=xfail_marks(o, check)) for o in (_tables()[0] if ops is None else ops)]
 
 
 # --------------------------------------------------------------------------- check helpers
