@@ -253,3 +253,29 @@ def test_errors(name):
     e, t = same_error(torch, ERRORS[name], A(2, 3))
     if not name.startswith(("scatter_dtype", "index_select_float", "masked_select")):
         assert e == t
+
+
+@pytest.mark.parametrize("n,k,tail", [(10, 50, (4,)), (1000, 700, (3, 2)), (7, 5, ()), (50, 9, (2,)),
+                                      (3, 40, ())])
+def test_add_rows_at_matches_np_add_at(n, k, tail):
+    """The sort + reduceat scatter used by embedding/index_select/x[i] gradients gives
+    np.add.at's result (to rounding: reduceat may sum a long run of repeats pairwise):
+    repeats summed, negative indices, a strided ``out`` view."""
+    from ember.ops._util import add_rows_at
+    rng = np.random.default_rng(k)
+    idx = rng.integers(-n, n, k)
+    vals = rng.standard_normal((k,) + tail).astype(np.float32)
+    base = rng.standard_normal((n,) + tail).astype(np.float32)
+    want = base.copy()
+    np.add.at(want, idx, vals)
+    got = base.copy()
+    add_rows_at(got, idx, vals)
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
+    zero_want, zero_got = np.zeros_like(base), np.zeros_like(base)
+    np.add.at(zero_want, idx, vals)
+    add_rows_at(zero_got, idx, vals)
+    np.testing.assert_allclose(zero_got, zero_want, rtol=1e-6, atol=1e-6)
+    if tail:                                            # out as a moved-axis view
+        big = np.zeros(tail[:1] + (n,) + tail[1:], np.float32)
+        add_rows_at(np.moveaxis(big, 1, 0), idx, vals)
+        assert np.array_equal(np.moveaxis(big, 1, 0), zero_got)

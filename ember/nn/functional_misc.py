@@ -13,6 +13,7 @@ from .._tensor import Tensor, _wrap
 from .._random import dropout_mask as _dropout_mask, keep_mask as _keep_mask
 from .. import ops as _ops
 from ..ops import _util
+from ..ops._util import add_rows_at
 from ..autograd.function import Op, apply_op
 from ..autograd.grad_mode import no_grad
 
@@ -111,7 +112,7 @@ class _EmbeddingOp(Op):
         if ctx.scale_grad:
             counts = np.bincount(idx, minlength=ctx.n).astype(gd.dtype)
             gd = gd / counts[idx][:, None]
-        np.add.at(out, idx, gd)
+        add_rows_at(out, idx, gd)
         if ctx.padding_idx is not None:
             out[ctx.padding_idx] = 0
         return _wrap(out)

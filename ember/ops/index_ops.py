@@ -8,7 +8,7 @@ tensor([[2.],
 """
 import builtins
 
-from ._util import np, D, Tensor, _wrap, Op, apply_op, _state, norm_dim, _TORCH_NAMES as _N
+from ._util import np, D, Tensor, _wrap, Op, apply_op, _state, norm_dim, add_rows_at, _TORCH_NAMES as _N
 from .inplace import inplace_op
 
 __all__ = ["gather", "scatter", "scatter_add", "scatter_reduce", "index_select", "index_add",
@@ -407,7 +407,7 @@ class IndexAdd(Op):
         if a.ndim == 0:
             np.add.at(out.reshape(1), ix, s.reshape(-1))
             return out
-        np.add.at(np.moveaxis(out, dim, 0), ix, np.moveaxis(np.asarray(s, dtype=a.dtype), dim, 0))
+        add_rows_at(np.moveaxis(out, dim, 0), ix.reshape(-1), np.moveaxis(np.asarray(s, dtype=a.dtype), dim, 0))
         return out
 
     @staticmethod

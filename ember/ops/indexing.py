@@ -4,7 +4,7 @@
 >>> y = x * 1; y[1] = 5.; y
 tensor([0., 5., 0.], grad_fn=<CopySlices>)
 """
-from ._util import np, D, Tensor, _wrap, Op, apply_op, _state, grad_on, copy_into
+from ._util import np, D, Tensor, _wrap, Op, apply_op, _state, grad_on, copy_into, add_rows_at
 from .inplace import inplace_op
 
 __all__ = []
@@ -26,6 +26,11 @@ def _no_repeats(idx):
     return True
 
 
+def _rows_index(idx):
+    """True for a lone 1-D integer array (``x[i]``): its gradient adds whole rows."""
+    return isinstance(idx, np.ndarray) and idx.ndim == 1 and idx.dtype.kind in "iu"
+
+
 def _index(a, idx):
     from .movement import _index as ix
     return ix(a, idx)
@@ -43,6 +48,8 @@ class IndexGrad(Op):
         out = np.zeros(shape, dtype=dtype)
         if _no_repeats(idx):
             out[idx] = g
+        elif _rows_index(idx) and g.shape[:1] == idx.shape:
+            add_rows_at(out, idx, g)                  # x[i] with a 1-D integer array: rows
         else:
             np.add.at(out, idx, g)
         return out
