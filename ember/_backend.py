@@ -69,3 +69,16 @@ except ImportError:  # pragma: no cover - other NumPy versions
                 return ufunc(a, b, **kw)
         call.__name__ = ufunc.__name__
         return call
+
+
+def _silence_fp_warnings_from_ember():
+    """PyTorch never warns for floating-point overflow, 0/0 or x/0: NumPy's RuntimeWarnings of
+    that kind are ignored when they come from ember's own modules (a user's NumPy code keeps
+    them). The filter costs nothing when no such warning is raised; hot division/power
+    paths also turn NumPy's checks off (``quiet_ufunc``)."""
+    import warnings
+    warnings.filterwarnings("ignore", message=r"(overflow|invalid value|divide by zero|underflow) encountered",
+                            category=RuntimeWarning, module=r"ember(\.|$)")
+
+
+_silence_fp_warnings_from_ember()

@@ -26,3 +26,23 @@ def test_import_is_fast():
             "print(time.perf_counter() - t)")
     best = min(float(_run(code)) for _ in range(3))
     assert best < 1.0, f"import ember took {best:.2f} s (target 0.3 s on an idle machine)"
+
+
+def test_no_numpy_fp_warnings_from_ember_ops():
+    """Overflow to inf, invalid values and x/0 in ember's ops warn nothing, as in PyTorch; a
+    user's own NumPy code still gets NumPy's warning (the filter is scoped to ember)."""
+    import subprocess
+    import sys
+    code = """
+import warnings
+import numpy as np
+import ember
+with warnings.catch_warnings(record=True) as w:
+    ember.tensor(3e38) * 10, ember.tensor([3e38]) + ember.tensor([3e38]), ember.tensor([-3e38]) - 3e38
+    ember.tensor([60000.], dtype=ember.float16) * 2, ember.tensor([-1.]).sqrt(), ember.tensor([0.]).log()
+    ember.tensor([1e30]).pow(2), ember.tensor([1.]) / 0, ember.tensor([100.]).exp()
+    assert not w, [str(x.message) for x in w]
+    np.float32(3e38) * np.float32(10)
+    assert len(w) == 1 and "overflow" in str(w[0].message), [str(x.message) for x in w]
+"""
+    subprocess.run([sys.executable, "-c", code], check=True)
