@@ -8,8 +8,10 @@ import importlib
 
 from .._tensor import Tensor
 
-FAMILIES = ["elementwise", "reduce", "movement", "convert", "indexing"]
-_OPTIONAL = ["elementwise_more", "reduce_more", "cumulative", "moments", "order_stats",
+FAMILIES = ["elementwise", "comparison", "reduce", "movement", "convert", "indexing"]
+_OPTIONAL = ["elementwise_more", "trig", "exp_log", "erf_gamma", "rounding", "clamp", "division",
+             "float_bits", "logical_bitwise", "predicates",
+             "reduce_more", "cumulative", "moments", "order_stats",
              "joining", "splitting", "flip_repeat", "diagonals", "shape_ops",
              "index_ops", "masked_ops", "linalg", "add_products", "contractions", "cross_dist",
              "linalg_funcs", "sort_ops",

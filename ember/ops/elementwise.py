@@ -1,5 +1,6 @@
 """Elementwise arithmetic and math: each op's forward (on arrays) and backward (in
-Tensor ops) side by side, with PyTorch's type promotion.
+Tensor ops) side by side, with PyTorch's type promotion. The comparisons are in
+ops/comparison.py.
 
 >>> a = ember.tensor([1., 2.], requires_grad=True)
 >>> (a * a + a.exp()).sum().backward(); a.grad
@@ -14,8 +15,7 @@ _SRANGE = D.SCALAR_RANGE
 
 __all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "neg",
            "negative", "pow", "exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "abs",
-           "absolute", "sqrt", "rsqrt", "square", "reciprocal", "eq", "ne", "lt", "le", "gt", "ge",
-           "greater", "greater_equal", "less", "less_equal", "not_equal"]
+           "absolute", "sqrt", "rsqrt", "square", "reciprocal"]
 
 
 def _operands(a, b):
@@ -204,10 +204,10 @@ def div(input, other, *, rounding_mode=None, out=None):
             return _out(_binary(Div, np.true_divide, input, other), out)
         return _out(_binary(Div, _true_divide, input, other), out)
     if rounding_mode == "trunc":
-        from .elementwise_more import _div_trunc
+        from .division import _div_trunc
         return _out(_div_trunc(input, other), out)
     if rounding_mode == "floor":
-        from .elementwise_more import floor_divide
+        from .division import floor_divide
         return _out(floor_divide(input, other), out)
     raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
 
@@ -619,86 +619,6 @@ def square(input, *, out=None):
     return _out(pow(input, 2), out)
 
 
-# ---------------------------------------------------------------- comparisons (no grad)
-def _compare(ufunc, a, b):
-    if not isinstance(a, Tensor):
-        a = as_tensor_like(a)
-    a, b = _operands(a, b)
-    dt, npdt = binary_result(a, b)
-    bd = getattr(b, "_data", b)
-    ad = a._data
-    if bd.__class__ is np.ndarray:
-        if ad.shape != bd.shape:
-            check_broadcast(ad.shape, bd.shape)
-    elif bd.__class__ is int and not 0 <= bd <= 127:
-        lo, hi = _SRANGE[dt]
-        if not lo <= bd <= hi:  # compared after PyTorch's wrapping cast (uint8 < -1 is 255)
-            bd = D.cast_int_scalar(bd, dt)
-    if npdt is not None:  # compare in the promoted dtype, cast as PyTorch casts
-        ad = ad.astype(npdt, copy=False)
-        if isinstance(bd, np.ndarray):
-            bd = bd.astype(npdt, copy=False)
-        elif dt.name == "bfloat16":
-            bd = npdt.type(bd)
-    return _wrap(ufunc(ad, bd))
-
-
-def eq(input, other, *, out=None):
-    """Elementwise ``==`` as a bool tensor.
-
-    >>> ember.eq(ember.tensor([1, 2]), 2)
-    tensor([False,  True])
-    """
-    return _out(_compare(np.equal, input, other), out)
-
-
-def ne(input, other, *, out=None):
-    """Elementwise ``!=`` as a bool tensor.
-
-    >>> ember.ne(ember.tensor([1, 2]), 2)
-    tensor([ True, False])
-    """
-    return _out(_compare(np.not_equal, input, other), out)
-
-
-def lt(input, other, *, out=None):
-    """Elementwise ``<`` as a bool tensor.
-
-    >>> ember.lt(ember.tensor([1, 2]), 2)
-    tensor([ True, False])
-    """
-    return _out(_compare(np.less, input, other), out)
-
-
-def le(input, other, *, out=None):
-    """Elementwise ``<=`` as a bool tensor.
-
-    >>> ember.le(ember.tensor([1, 2]), 2)
-    tensor([True, True])
-    """
-    return _out(_compare(np.less_equal, input, other), out)
-
-
-def gt(input, other, *, out=None):
-    """Elementwise ``>`` as a bool tensor.
-
-    >>> ember.gt(ember.tensor([1, 2]), 2)
-    tensor([False, False])
-    """
-    return _out(_compare(np.greater, input, other), out)
-
-
-def ge(input, other, *, out=None):
-    """Elementwise ``>=`` as a bool tensor.
-
-    >>> ember.ge(ember.tensor([1, 2]), 2)
-    tensor([False,  True])
-    """
-    return _out(_compare(np.greater_equal, input, other), out)
-
-
-greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
-
 
 # ---------------------------------------------------------------- in-place forms
 def _inplace_binary(ufunc, fn):
@@ -783,8 +703,7 @@ TENSOR_METHODS = {
     "divide": div, "true_divide": div, "neg": neg, "negative": neg, "pow": pow, "exp": exp,
     "log": log, "sin": sin, "cos": cos, "tanh": tanh, "sigmoid": sigmoid, "relu": relu,
     "abs": abs, "absolute": abs, "sqrt": sqrt, "rsqrt": rsqrt, "reciprocal": reciprocal,
-    "square": square, "eq": eq, "ne": ne, "lt": lt, "le": le, "gt": gt, "ge": ge,
-    "greater": gt, "greater_equal": ge, "less": lt, "less_equal": le, "not_equal": ne,
+    "square": square,
     "add_": add_, "sub_": sub_, "subtract_": sub_, "mul_": mul_, "multiply_": mul_,
     "div_": div_, "divide_": div_, "true_divide_": div_,
     "neg_": _inplace_unary(neg), "exp_": _inplace_unary(exp), "log_": _inplace_unary(log),
@@ -799,5 +718,4 @@ TENSOR_METHODS = {
     "__truediv__": div, "__rtruediv__": _rdiv, "__itruediv__": div_,
     "__neg__": neg, "__pow__": pow, "__rpow__": _rpow, "__ipow__": _inplace_binary(np.power, pow),
     "__abs__": abs,
-    "__eq__": eq, "__ne__": ne, "__lt__": lt, "__le__": le, "__gt__": gt, "__ge__": ge,
 }

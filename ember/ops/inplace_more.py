@@ -12,6 +12,7 @@ tensor([1., 1., 0.])
 from ._util import np, Tensor, _wrap, Op, apply_op, grad_on, copy_into, _state
 from .inplace import inplace_op
 from . import elementwise as _E
+from .comparison import _compare
 from . import add_products as _L
 
 __all__ = ["negative_", "addmv_"]
@@ -55,7 +56,7 @@ def _cmp_inplace(name, ufunc):
     c0, c1 = _cmp_classes(name)
 
     def method(self, other):
-        r = _E._compare(ufunc, self, other)._data
+        r = _compare(ufunc, self, other)._data
         shape = self._data.shape
         if r.shape != shape and np.broadcast_shapes(r.shape, shape) != shape:
             raise RuntimeError(f"output with shape {list(shape)} doesn't match the broadcast shape "

@@ -15,6 +15,7 @@ from ._util import np, D, Tensor, _wrap, Op, apply_op
 from .elementwise import _out
 from .inplace import inplace_op
 from . import elementwise_more as _EM
+from .erf_gamma import _lgamma64
 
 __all__ = ["i0", "i0_", "angle", "igamma", "igammac"]
 
@@ -169,7 +170,7 @@ def _p_series(a, x):
         return np.abs(st[3]) <= np.abs(st[4]) * _EPS
     s = _iterate(step, [a, x, np.ones_like(x), np.ones_like(x), np.ones_like(x)], done, 4)
     with np.errstate(all="ignore"):
-        return np.exp(a * np.log(x) - x - _EM._lgamma64(a + 1)) * s
+        return np.exp(a * np.log(x) - x - _lgamma64(a + 1)) * s
 
 
 def _q_fraction(a, x):
@@ -194,7 +195,7 @@ def _q_fraction(a, x):
     st = [a, np.zeros_like(x), b, np.full_like(x, 1 / _TINY), d, d.copy(), np.zeros_like(x)]
     h = _iterate(step, st, done, 5)
     with np.errstate(all="ignore"):
-        return np.exp(a * np.log(x) - x - _EM._lgamma64(a)) * h
+        return np.exp(a * np.log(x) - x - _lgamma64(a)) * h
 
 
 def _igamma64(a, x, upper):

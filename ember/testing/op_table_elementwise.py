@@ -1,4 +1,6 @@
-"""Op-table entries for the rest of the elementwise ops (ops/elementwise_more.py). Imported by
+"""Op-table entries for the rest of the elementwise ops (ops/elementwise_more.py and the
+families split from it: trig, exp_log, erf_gamma, rounding, clamp, division, float_bits,
+logical_bitwise, predicates). Imported by
 :mod:`ember.testing.op_table` at this family's place in the table (entry order is kept), like
 op_table_methods.py.
 
