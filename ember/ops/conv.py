@@ -1,8 +1,8 @@
 """N-d convolution (1d/2d/3d) as three NumPy kernels closed under differentiation.
 
-``conv``  y  = x (*) w                           (im2col + one batched GEMM)
-``conv_dx``  dx = the gradient of ``conv`` w.r.t. x  (one GEMM + kh*kw strided adds, no np.add.at)
-``conv_dw``  dw = the gradient of ``conv`` w.r.t. w  (im2col + one GEMM)
+``conv``  y  = x (*) w                           (im2col + GEMM)
+``conv_dx``  dx = the gradient of ``conv`` w.r.t. x  (GEMM + kh*kw strided adds, no np.add.at)
+``conv_dw``  dw = the gradient of ``conv`` w.r.t. w  (im2col + GEMM)
 
 Each op's backward is written with the other two, so second derivatives come for free,
 and ``conv_transpose`` is ``conv_dx`` with the roles renamed.
@@ -32,19 +32,41 @@ def _out_sizes(sp, k, stride, dil):
     return tuple((s - (d * (kk - 1) + 1)) // st + 1 for s, kk, st, d in zip(sp, k, stride, dil))
 
 
-def _cols(xp, k, stride, dil, groups, out):
-    """im2col: (groups, N*P, Cg*K) from the padded input (one copy)."""
+# Two layouts of the im2col matrix. With many output positions per image (P >= _BY_IMAGE),
+# "by image": (N, g, Cg*K, P), one GEMM per image, the copy's inner loop runs along an output
+# row and the GEMM writes NCHW directly. With few (deep layers, P = 7 x 7), "rows":
+# (g, N*P, Cg*K), one big GEMM whose result is transposed back.
+_BY_IMAGE = 100
+
+
+def _windows(xp, k, stride, dil, out):
+    """Strided view (N, C, *out, *k) of the padded input: the input under each window."""
     nd = len(k)
-    N, C = xp.shape[:2]
     eff = tuple(d * (kk - 1) + 1 for kk, d in zip(k, dil))
     v = sliding_window_view(xp, eff, axis=tuple(range(2, 2 + nd)))
-    v = v[(slice(None), slice(None)) + tuple(slice(None, o * s, s) for o, s in zip(out, stride))
-          + tuple(slice(None, None, d) for d in dil)]
+    return v[(slice(None), slice(None)) + tuple(slice(None, o * s, s) for o, s in zip(out, stride))
+             + tuple(slice(None, None, d) for d in dil)]
+
+
+def _cols(xp, k, stride, dil, groups, out):
+    """im2col in the "rows" layout: (groups, N*P, Cg*K) from the padded input (one copy)."""
+    nd = len(k)
+    N, C = xp.shape[:2]
+    v = _windows(xp, k, stride, dil, out)
     v = v.reshape((N, groups, C // groups) + v.shape[2:])
     perm = (1, 0) + tuple(range(3, 3 + nd)) + (2,) + tuple(range(3 + nd, 3 + 2 * nd))
     P = int(np.prod(out))
     K = int(np.prod(k))
     return v.transpose(perm).reshape(groups, N * P, (C // groups) * K)
+
+
+def _cols_by_image(xp, k, stride, dil, groups, out):
+    """im2col in the "by image" layout: (N, groups, Cg*K, P) (one copy)."""
+    nd = len(k)
+    N, C = xp.shape[:2]
+    v = _windows(xp, k, stride, dil, out)                 # (N, C, *out, *k)
+    perm = (0, 1) + tuple(range(2 + nd, 2 + 2 * nd)) + tuple(range(2, 2 + nd))
+    return v.transpose(perm).reshape(N, groups, (C // groups) * int(np.prod(k)), int(np.prod(out)))
 
 
 def conv_fwd(x, w, stride, pads, dil, groups):
@@ -57,8 +79,11 @@ def conv_fwd(x, w, stride, pads, dil, groups):
         raise RuntimeError(f"Calculated padded input size per channel: ({' x '.join(map(str, xp.shape[2:]))}). "
                            f"Kernel size: ({' x '.join(map(str, k))}). Kernel size can't be greater than "
                            "actual input size")
-    cols = _cols(xp, k, stride, dil, groups, out)
     wm = w.reshape(groups, O // groups, -1)
+    if int(np.prod(out)) >= _BY_IMAGE:
+        y = np.matmul(wm, _cols_by_image(xp, k, stride, dil, groups, out))   # (N, g, Og, P)
+        return y.reshape((N, O) + out)
+    cols = _cols(xp, k, stride, dil, groups, out)
     y = np.matmul(cols, wm.transpose(0, 2, 1))             # (g, N*P, Og)
     y = y.reshape((groups, N) + out + (O // groups,))
     nd = len(out)
@@ -73,17 +98,24 @@ def conv_dx_fwd(gy, w, in_sp, stride, pads, dil, groups):
     k = w.shape[2:]
     nd = len(k)
     Og, Cg = O // groups, w.shape[1]
-    gm = gy.reshape((N, groups, Og, -1)).transpose(1, 0, 3, 2).reshape(groups, -1, Og)
-    dcols = np.matmul(gm, w.reshape(groups, Og, -1))        # (g, N*P, Cg*K)
-    dcols = dcols.reshape((groups, N) + out + (Cg,) + k)
     sp = tuple(s + l + r for s, (l, r) in zip(in_sp, pads))
     dxp = np.zeros((N, groups, Cg) + sp, dtype=np.result_type(gy, w))
-    # move (g, N, *out, Cg, *k) -> (N, g, Cg, *out, *k) once, then add kh*kw strided slices
-    dcols = dcols.transpose((1, 0, 2 + nd) + tuple(range(2, 2 + nd)) + tuple(range(3 + nd, 3 + 2 * nd)))
+    if int(np.prod(out)) >= _BY_IMAGE:
+        # (N, g, Cg*K, P) = W^T gy per image, then kh*kw adds whose inner loop runs along a row
+        dcols = np.matmul(w.reshape(groups, Og, -1).transpose(0, 2, 1), gy.reshape(N, groups, Og, -1))
+        dcols = dcols.reshape((N, groups, Cg) + tuple(k) + tuple(out))
+        pick = lambda kk: (slice(None),) * 3 + kk  # noqa: E731
+    else:
+        gm = gy.reshape((N, groups, Og, -1)).transpose(1, 0, 3, 2).reshape(groups, -1, Og)
+        dcols = np.matmul(gm, w.reshape(groups, Og, -1))    # (g, N*P, Cg*K)
+        dcols = dcols.reshape((groups, N) + out + (Cg,) + k)
+        # move (g, N, *out, Cg, *k) -> (N, g, Cg, *out, *k) once, then add kh*kw strided slices
+        dcols = dcols.transpose((1, 0, 2 + nd) + tuple(range(2, 2 + nd)) + tuple(range(3 + nd, 3 + 2 * nd)))
+        pick = lambda kk: (Ellipsis,) + kk  # noqa: E731
     for kk in itertools.product(*(range(x) for x in k)):
         region = (slice(None), slice(None), slice(None)) + tuple(
             slice(i * d, i * d + s * (o - 1) + 1, s) for i, d, s, o in zip(kk, dil, stride, out))
-        dxp[region] += dcols[(Ellipsis,) + kk]
+        dxp[region] += dcols[pick(kk)]
     dxp = dxp.reshape((N, groups * Cg) + sp)
     crop = (slice(None), slice(None)) + tuple(slice(l, l + s) for (l, _), s in zip(pads, in_sp))
     return dxp[crop]
@@ -94,10 +126,14 @@ def conv_dw_fwd(x, gy, k, stride, pads, dil, groups):
     N, O = gy.shape[:2]
     out = gy.shape[2:]
     xp = _pad_array(x, pads)
-    cols = _cols(xp, k, stride, dil, groups, out)           # (g, N*P, Cg*K)
     Og = O // groups
-    gm = gy.reshape((N, groups, Og, -1)).transpose(1, 2, 0, 3).reshape(groups, Og, -1)  # (g, Og, N*P)
-    dw = np.matmul(gm, cols)                                # (g, Og, Cg*K)
+    if int(np.prod(out)) >= _BY_IMAGE:
+        cols = _cols_by_image(xp, k, stride, dil, groups, out)             # (N, g, Cg*K, P)
+        dw = np.matmul(gy.reshape(N, groups, Og, -1), cols.transpose(0, 1, 3, 2)).sum(0)
+    else:
+        cols = _cols(xp, k, stride, dil, groups, out)           # (g, N*P, Cg*K)
+        gm = gy.reshape((N, groups, Og, -1)).transpose(1, 2, 0, 3).reshape(groups, Og, -1)  # (g, Og, N*P)
+        dw = np.matmul(gm, cols)                                # (g, Og, Cg*K)
     return dw.reshape((O, x.shape[1] // groups) + tuple(k))
 
 

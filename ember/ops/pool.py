@@ -51,56 +51,86 @@ def _padded(x, k, s, p, d, out, fill):
 
 # ---------------------------------------------------------------- flat gather / scatter
 class _GatherFlat(Op):
-    """out[b, j] = x[b, idx[b, j]] over (batch, flattened spatial) views."""
+    """out[b, j] = x[b, idx[b, j]] over (batch, flattened spatial) views. ``unique`` says no
+    two j share an index (non-overlapping windows): the backward then writes, not adds.
+    ``vals``, when the caller has them already (max pooling's maxima), is the result."""
 
     _name = "MaxPool2DWithIndicesBackwardBackward0"
 
     @staticmethod
-    def forward(ctx, x, idx, in_sp):
-        ctx.idx, ctx.in_sp = idx, in_sp
+    def forward(ctx, x, idx, in_sp, unique=False, vals=None):
+        ctx.idx, ctx.in_sp, ctx.unique = idx, in_sp, unique
+        if vals is not None:
+            return vals
         lead = x.shape[:-len(in_sp)]
         xf = x.reshape(lead + (-1,))
         return np.take_along_axis(xf, idx.reshape(lead + (-1,)), axis=-1).reshape(idx.shape)
 
     @staticmethod
     def backward(ctx, g):
-        return scatter_flat(g, ctx.idx, ctx.in_sp)
+        return scatter_flat(g, ctx.idx, ctx.in_sp, ctx.unique)
 
 
 class _ScatterFlat(Op):
-    """out = zeros(in_sp); out[b, idx[b, j]] += g[b, j]."""
+    """out = zeros(in_sp); out[b, idx[b, j]] += g[b, j] (a plain write when ``unique``)."""
 
     _name = "MaxPool2DWithIndicesBackward0"
 
     @staticmethod
-    def forward(ctx, g, idx, in_sp):
-        ctx.idx, ctx.in_sp = idx, in_sp
+    def forward(ctx, g, idx, in_sp, unique=False):
+        ctx.idx, ctx.in_sp, ctx.unique = idx, in_sp, unique
         lead = idx.shape[:idx.ndim - len(in_sp)]
         B = int(np.prod(lead)) if lead else 1
         n = int(np.prod(in_sp))
+        if unique:
+            out = np.zeros((B, n), dtype=g.dtype)
+            np.put_along_axis(out, idx.reshape(B, -1), g.reshape(B, -1), axis=-1)
+            return out.reshape(lead + tuple(in_sp))
         flat = (idx.reshape(B, -1) + (np.arange(B) * n)[:, None]).ravel()
         out = np.bincount(flat, weights=g.reshape(-1), minlength=B * n)
         return out.astype(g.dtype, copy=False).reshape(lead + tuple(in_sp))
 
     @staticmethod
     def backward(ctx, gg):
-        return gather_flat(gg, ctx.idx, ctx.in_sp)
+        return gather_flat(gg, ctx.idx, ctx.in_sp, ctx.unique)
 
 
-def gather_flat(x, idx, in_sp):
+def gather_flat(x, idx, in_sp, unique=False, vals=None):
     if _state[0] and x._rg:
-        return apply_op(_GatherFlat, (x,), idx, tuple(in_sp))
-    return _wrap(_GatherFlat.forward(_Dummy(), x._data, idx, tuple(in_sp)))
+        return apply_op(_GatherFlat, (x,), idx, tuple(in_sp), unique, vals)
+    return _wrap(_GatherFlat.forward(_Dummy(), x._data, idx, tuple(in_sp), unique, vals))
 
 
-def scatter_flat(g, idx, in_sp):
+def scatter_flat(g, idx, in_sp, unique=False):
     if _state[0] and g._rg:
-        return apply_op(_ScatterFlat, (g,), idx, tuple(in_sp))
-    return _wrap(_ScatterFlat.forward(_Dummy(), g._data, idx, tuple(in_sp)))
+        return apply_op(_ScatterFlat, (g,), idx, tuple(in_sp), unique)
+    return _wrap(_ScatterFlat.forward(_Dummy(), g._data, idx, tuple(in_sp), unique))
 
 
 # ---------------------------------------------------------------- max pooling
+def _window_max(w, nd):
+    """Max and first argmax (window-local, row-major) over the trailing ``nd`` window dims
+    of the strided view ``w`` (no NaN), one window offset at a time and branch-free: a few
+    long elementwise passes instead of an argmax along a tiny axis (masked copies, whose
+    random masks defeat branch prediction, cost ~20x a plain pass)."""
+    offs = list(itertools.product(*(range(k) for k in w.shape[-nd:])))
+    m = np.array(w[(Ellipsis,) + offs[0]])
+    itype = np.int8 if len(offs) <= 127 else np.int64
+    arg = np.zeros(m.shape, dtype=itype)
+    gt = np.empty(m.shape, dtype=bool)
+    step = np.empty(m.shape, dtype=itype)
+    for j, o in enumerate(offs[1:], 1):
+        v = w[(Ellipsis,) + o]
+        np.greater(v, m, out=gt)                  # strictly greater: the first maximum wins
+        np.maximum(m, v, out=m)
+        np.subtract(itype(j), arg, out=step)      # arg = j where gt, else unchanged
+        step *= gt
+        arg += step
+    return m, arg
+
+
 def _max_indices(x, k, s, p, d, ceil_mode):
+    """(flat indices into each input plane, output size, maxima or None)."""
     nd = len(k)
     sp = x.shape[-nd:]
     out = tuple(pool_out_size(L, kk, ss, pp, dd, ceil_mode) for L, kk, ss, pp, dd in zip(sp, k, s, p, d))
@@ -110,26 +140,32 @@ def _max_indices(x, k, s, p, d, ceil_mode):
     fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
     xp = _padded(x, k, s, p, d, out, fill)
     w = _windows(xp, k, s, d, out)                                   # (..., *out, *k)
-    wf = w.reshape(w.shape[:x.ndim] + (-1,))
+    vals = None
     if x.dtype.kind == "f" and np.isnan(x).any():                    # NaN wins, as in PyTorch
+        wf = w.reshape(w.shape[:x.ndim] + (-1,))
         arg = np.where(np.isnan(wf).any(-1), np.isnan(wf).argmax(-1), wf.argmax(-1))
     else:
-        arg = wf.argmax(-1)
-    # window-local argmax -> flat index in the unpadded input plane
-    coords = np.unravel_index(arg, k)
-    flat = np.zeros(arg.shape, dtype=np.int64)
+        vals, arg = _window_max(w, nd)
+    # window-local argmax -> flat index in the unpadded input plane: the flat index of each
+    # window's corner plus the flat offset of the argmax within the window
+    corner = np.zeros((1,) * nd, dtype=np.int64)
+    offset = np.zeros((1,) * nd, dtype=np.int64)
     for ax in range(nd):
-        grid = np.arange(out[ax]).reshape((-1,) + (1,) * (nd - 1 - ax)) * s[ax] - p[ax]
-        pos = grid + coords[ax] * d[ax]
-        flat = flat * sp[ax] + pos
-    return flat, out
+        shape = [1] * nd
+        shape[ax] = -1
+        corner = corner * sp[ax] + (np.arange(out[ax]) * s[ax] - p[ax]).reshape(shape)
+        offset = offset * sp[ax] + (np.arange(k[ax]) * d[ax]).reshape(shape)
+    flat = np.take(offset.reshape(-1), arg)
+    flat += corner
+    return flat, out, vals
 
 
 def max_pool(x, k, s, p, d, ceil_mode):
     """Max pooling over the last ``len(k)`` dims; returns (values, int64 flat indices)."""
     xd = x._data
-    idx, out = _max_indices(xd, k, s, p, d, ceil_mode)
-    vals = gather_flat(x, idx, xd.shape[-len(k):])
+    idx, out, vals = _max_indices(xd, k, s, p, d, ceil_mode)
+    unique = all(ss >= dd * (kk - 1) + 1 for kk, ss, dd in zip(k, s, d))   # windows don't overlap
+    vals = gather_flat(x, idx, xd.shape[-len(k):], unique, vals)
     return vals, _wrap(idx)
 
 

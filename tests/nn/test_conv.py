@@ -9,6 +9,13 @@ torch = pytest.importorskip("torch")
 TF = torch.nn.functional
 
 
+@pytest.fixture(params=["rows", "by_image"], autouse=True)
+def im2col_layout(request, monkeypatch):
+    """Every test runs with both im2col layouts (ops/conv.py picks one by output size)."""
+    import ember.ops.conv as C
+    monkeypatch.setattr(C, "_BY_IMAGE", 0 if request.param == "by_image" else 10 ** 9)
+
+
 def _cmp(fe, ft, arrays, tol):
     rng = np.random.default_rng(7)
     E = [ember.tensor(a, requires_grad=True) for a in arrays]

@@ -81,3 +81,39 @@ def test_pool_errors():
                                       ("MaxUnpool2d", (2,)), ("AvgPool3d", (2,))])
 def test_module_repr(cls, args):
     assert repr(getattr(ember.nn, cls)(*args)) == repr(getattr(torch.nn, cls)(*args))
+
+
+def test_max_pool_random_configs_match_pytorch():
+    """Values, indices and gradients of max_pool1d/2d/3d over random kernel/stride/padding/
+    dilation/ceil_mode, with ties (first maximum wins) and NaN (NaN wins), as PyTorch."""
+    import random
+    rng = np.random.default_rng(11)
+    rnd = random.Random(11)
+    checked = 0
+    for _ in range(80):
+        nd = rnd.choice([1, 2, 3])
+        k = tuple(rnd.randint(1, 3) for _ in range(nd))
+        s = tuple(rnd.randint(1, 3) for _ in range(nd))
+        p = tuple(rnd.randint(0, kk // 2) for kk in k)
+        d = tuple(rnd.randint(1, 2) for _ in range(nd))
+        cm = rnd.random() < 0.3
+        x = rng.standard_normal((2, 2) + tuple(rnd.randint(3, 7) for _ in range(nd)))
+        if rnd.random() < 0.4:
+            x = np.round(x)
+        if rnd.random() < 0.15:
+            x[(0,) * x.ndim] = np.nan
+        name = f"max_pool{nd}d"
+        xt, xe = torch.tensor(x, requires_grad=True), ember.tensor(x, requires_grad=True)
+        try:
+            ot, it = getattr(torch.nn.functional, name)(xt, k, s, p, d, cm, True)
+        except RuntimeError:
+            continue
+        oe, ie = getattr(F, name)(xe, k, s, p, d, cm, True)
+        assert np.array_equal(oe.detach().numpy(), ot.detach().numpy(), equal_nan=True), (k, s, p, d, cm)
+        assert np.array_equal(ie.numpy(), it.numpy()), (k, s, p, d, cm)
+        g = rng.standard_normal(tuple(ot.shape))
+        ot.backward(torch.tensor(g))
+        oe.backward(ember.tensor(g))
+        np.testing.assert_allclose(xe.grad.numpy(), xt.grad.numpy(), atol=1e-12)
+        checked += 1
+    assert checked > 40

@@ -1,0 +1,141 @@
+"""MNIST CNN, one training step: ember side by side with PyTorch.
+
+    python benchmarks/bench_cnn.py              # medians and the ratio ember/torch
+    python benchmarks/bench_cnn.py --quick      # fewer repeats
+    python benchmarks/bench_cnn.py --profile    # also cProfile of ember's steps
+
+The network of PyTorch's examples/mnist (the seed articles' first program): Conv2d(1, 32, 3),
+ReLU, Conv2d(32, 64, 3), ReLU, max_pool2d(2), Dropout(0.25), Linear(9216, 128), ReLU,
+Dropout(0.5), Linear(128, 10), log_softmax + nll_loss; Adadelta lr 1.0; batch 64 of 28x28.
+Also the convolution and pooling layers alone, forward + backward.
+The same code runs with `T` bound to ember and to torch, both single-threaded.
+Quote ratios, not absolute times: the machines are noisy.
+"""
+import argparse
+import os
+import sys
+
+for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS",
+           "NUMEXPR_NUM_THREADS"):
+    os.environ[_v] = "1"
+
+import numpy as np  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ember  # noqa: E402
+from _harness import Table, compare, fmt_time  # noqa: E402
+
+try:
+    import torch
+    torch.set_num_threads(1)
+except ImportError:
+    torch = None
+
+BATCH = 64
+
+
+def make_model(T):
+    nn, F = T.nn, T.nn.functional
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv2d(1, 32, 3, 1)
+            self.conv2 = nn.Conv2d(32, 64, 3, 1)
+            self.dropout1 = nn.Dropout(0.25)
+            self.dropout2 = nn.Dropout(0.5)
+            self.fc1 = nn.Linear(9216, 128)
+            self.fc2 = nn.Linear(128, 10)
+
+        def forward(self, x):
+            x = F.relu(self.conv1(x))
+            x = F.relu(self.conv2(x))
+            x = F.max_pool2d(x, 2)
+            x = self.dropout1(x)
+            x = T.flatten(x, 1)
+            x = F.relu(self.fc1(x))
+            x = self.dropout2(x)
+            return F.log_softmax(self.fc2(x), dim=1)
+
+    return Net()
+
+
+class Trainer:
+    """One framework's model, optimiser and a fixed batch."""
+
+    def __init__(self, T, seed=0):
+        T.manual_seed(seed)
+        self.T = T
+        self.model = make_model(T)
+        self.model.train()
+        self.opt = T.optim.Adadelta(self.model.parameters(), lr=1.0)
+        rng = np.random.default_rng(seed)
+        self.x = T.tensor(rng.standard_normal((BATCH, 1, 28, 28), dtype=np.float32))
+        self.y = T.tensor(rng.integers(0, 10, BATCH))
+
+    def step(self):
+        self.opt.zero_grad()
+        loss = self.T.nn.functional.nll_loss(self.model(self.x), self.y)
+        loss.backward()
+        self.opt.step()
+        return loss.item()
+
+
+class Layer:
+    """One layer alone, forward and backward on a fixed input."""
+
+    def __init__(self, T, kind, seed=0):
+        T.manual_seed(seed)
+        rng = np.random.default_rng(seed)
+        if kind == "conv":
+            self.f = T.nn.Conv2d(32, 64, 3)
+            shape = (BATCH, 32, 26, 26)
+        else:
+            self.f = lambda x: T.nn.functional.max_pool2d(x, 2)
+            shape = (BATCH, 64, 24, 24)
+        self.x = T.tensor(rng.standard_normal(shape, dtype=np.float32), requires_grad=True)
+        out = self.f(self.x)
+        self.g = T.tensor(rng.standard_normal(tuple(out.shape), dtype=np.float32))
+
+    def step(self):
+        self.f(self.x).backward(self.g)
+
+
+def profile(trainer, steps):
+    import cProfile
+    import pstats
+    trainer.step()
+    pr = cProfile.Profile()
+    pr.enable()
+    for _ in range(steps):
+        trainer.step()
+    pr.disable()
+    pstats.Stats(pr).sort_stats("tottime").print_stats(18)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--quick", action="store_true", help="fewer repeats")
+    p.add_argument("--profile", action="store_true", help="cProfile ember's training steps")
+    args = p.parse_args()
+    libs = {"ember": ember} if torch is None else {"ember": ember, "torch": torch}
+    repeat = 3 if args.quick else 9
+    table = Table(f"MNIST CNN training step (PyTorch's examples/mnist), batch {BATCH}, Adadelta")
+    trainers = {name: Trainer(T) for name, T in libs.items()}
+    res = compare({name: (tr.step, None) for name, tr in trainers.items()}, repeat=repeat, warmup=2,
+                  min_time=0.0, notes=table.notes)
+    table.add("train step", res)
+    for kind, label in (("conv", "Conv2d(32, 64, 3) fwd+bwd"), ("pool", "max_pool2d(2) fwd+bwd")):
+        layers = {name: (Layer(T, kind).step, None) for name, T in libs.items()}
+        table.add(label, compare(layers, repeat=repeat, warmup=2, min_time=0.0))
+    table.note("input (64, 32, 26, 26) for the conv, (64, 64, 24, 24) for the pooling")
+    table.print()
+    if "torch" in res:
+        print(f"ember {fmt_time(res['ember'])} / torch {fmt_time(res['torch'])} = {res['ember'] / res['torch']:.2f}x")
+    if args.profile:
+        profile(trainers["ember"], 5)
+
+
+if __name__ == "__main__":
+    main()
