@@ -126,3 +126,38 @@ def test_lbfgs_matches_pytorch(kw):
     np.testing.assert_allclose(res[0][0], res[1][0], rtol=1e-9)
     np.testing.assert_allclose(res[0][1], res[1][1], rtol=1e-8, atol=1e-10)
     assert res[0][2] == res[1][2]
+
+
+@pytest.mark.parametrize("name,kw", [
+    ("SGD", dict(lr=0.1)), ("SGD", dict(lr=0.1, momentum=0.9, dampening=0.1)),
+    ("SGD", dict(lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.01)),
+    ("Adam", dict(lr=0.01)), ("Adam", dict(lr=0.01, amsgrad=True, weight_decay=0.1)),
+    ("AdamW", dict(lr=0.01, maximize=True)), ("RMSprop", dict(lr=0.01)),
+    ("RMSprop", dict(lr=0.01, centered=True, momentum=0.5)), ("Adagrad", dict(lr=0.1, lr_decay=0.01)),
+    ("Adadelta", dict(lr=1.0, weight_decay=0.01)),
+])
+def test_large_parameters_update_in_blocks_like_whole(name, kw, monkeypatch):
+    """A parameter above the block size (300,000 elements; a non-contiguous one goes whole)
+    is updated block by block: bit-identical to the whole-array update, and to PyTorch."""
+    import ember.optim.optimizer as O
+    rng = np.random.default_rng(5)
+    w0 = rng.standard_normal((600, 500)).astype(np.float32)
+    grads = [rng.standard_normal((600, 500)).astype(np.float32) for _ in range(3)]
+
+    def run(block):
+        monkeypatch.setattr(O, "BLOCK", block)
+        w = ember.nn.Parameter(ember.tensor(w0))
+        opt = getattr(ember.optim, name)([w], **kw)
+        for g in grads:
+            w.grad = ember.tensor(g)
+            opt.step()
+        return w.detach().numpy()
+
+    blocks, whole = run(1 << 16), run(10 ** 9)
+    assert np.array_equal(blocks, whole)
+    wt = torch.nn.Parameter(torch.tensor(w0))
+    opt = getattr(torch.optim, name)([wt], **kw)
+    for g in grads:
+        wt.grad = torch.tensor(g)
+        opt.step()
+    np.testing.assert_allclose(blocks, wt.detach().numpy(), rtol=1e-5, atol=1e-6)

@@ -18,7 +18,7 @@ import math
 
 from .._backend import np
 from .._tensor import _wrap
-from .optimizer import Optimizer, check_adam_args
+from .optimizer import Optimizer, blocked, check_adam_args
 
 __all__ = ["Adam", "AdamW"]
 
@@ -59,21 +59,26 @@ class Adam(Optimizer):
                 p *= dt(1 - lr * wd)
             else:
                 g = g + dt(wd) * p
-        m = state["exp_avg"]._data
-        v = state["exp_avg_sq"]._data
-        m += dt(1 - beta1) * (g - m)
-        v *= dt(beta2)
-        v += dt(1 - beta2) * (g * g)
         bc1 = 1 - beta1 ** step
-        bc2_sqrt = math.sqrt(1 - beta2 ** step)
+        bc2_sqrt = dt(math.sqrt(1 - beta2 ** step))
+        a1, a2, b2, eps, step_size = dt(1 - beta1), dt(1 - beta2), dt(beta2), dt(group["eps"]), dt(lr / bc1)
+
+        def update(p, g, m, v, vmax=None):
+            m += a1 * (g - m)
+            v *= b2
+            v += a2 * (g * g)
+            if vmax is not None:
+                np.maximum(vmax, v, out=vmax)
+                denom = np.sqrt(vmax) / bc2_sqrt
+            else:
+                denom = np.sqrt(v) / bc2_sqrt
+            denom += eps
+            p -= step_size * (m / denom)
+
+        arrays = (p, g, state["exp_avg"]._data, state["exp_avg_sq"]._data)
         if group["amsgrad"]:
-            vmax = state["max_exp_avg_sq"]._data
-            np.maximum(vmax, v, out=vmax)
-            denom = np.sqrt(vmax) / dt(bc2_sqrt)
-        else:
-            denom = np.sqrt(v) / dt(bc2_sqrt)
-        denom += dt(group["eps"])
-        p -= dt(lr / bc1) * (m / denom)
+            arrays += (state["max_exp_avg_sq"]._data,)
+        blocked(update, *arrays)
 
 
 class AdamW(Adam):

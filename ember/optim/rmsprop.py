@@ -15,7 +15,7 @@ tensor([0.9000], requires_grad=True)
 """
 from .._backend import np
 from .._tensor import _wrap
-from .optimizer import Optimizer
+from .optimizer import Optimizer, blocked
 
 __all__ = ["RMSprop", "Adagrad", "Adadelta"]
 
@@ -57,24 +57,34 @@ class RMSprop(Optimizer):
         state["step"]._data += 1
         if group["weight_decay"] != 0:
             g = g + dt(group["weight_decay"]) * p
-        alpha = group["alpha"]
-        v = state["square_avg"]._data
-        v *= dt(alpha)
-        v += dt(1 - alpha) * (g * g)
-        if group["centered"]:
-            m = state["grad_avg"]._data
-            m += dt(1 - alpha) * (g - m)
-            avg = np.sqrt(v - m * m)
-        else:
-            avg = np.sqrt(v)
-        avg += dt(group["eps"])
-        if group["momentum"] > 0:
-            b = state["momentum_buffer"]._data
-            b *= dt(group["momentum"])
-            b += g / avg
-            p -= dt(group["lr"]) * b
-        else:
-            p -= dt(group["lr"]) * (g / avg)
+        alpha, a1, eps, lr = dt(group["alpha"]), dt(1 - group["alpha"]), dt(group["eps"]), dt(group["lr"])
+        mom = dt(group["momentum"])
+        centered, use_mom = group["centered"], group["momentum"] > 0
+
+        def update(p, g, v, *rest):
+            v *= alpha
+            v += a1 * (g * g)
+            if centered:
+                m = rest[0]
+                m += a1 * (g - m)
+                avg = np.sqrt(v - m * m)
+            else:
+                avg = np.sqrt(v)
+            avg += eps
+            if use_mom:
+                b = rest[-1]
+                b *= mom
+                b += g / avg
+                p -= lr * b
+            else:
+                p -= lr * (g / avg)
+
+        arrays = (p, g, state["square_avg"]._data)
+        if centered:
+            arrays += (state["grad_avg"]._data,)
+        if use_mom:
+            arrays += (state["momentum_buffer"]._data,)
+        blocked(update, *arrays)
 
 
 class Adagrad(Optimizer):
@@ -120,12 +130,16 @@ class Adagrad(Optimizer):
         step = float(step_t)
         if group["weight_decay"] != 0:
             g = g + dt(group["weight_decay"]) * p
-        clr = group["lr"] / (1 + (step - 1) * group["lr_decay"])
-        s = state["sum"]._data
-        s += g * g
-        std = np.sqrt(s)
-        std += dt(group["eps"])
-        p -= dt(clr) * (g / std)
+        clr = dt(group["lr"] / (1 + (step - 1) * group["lr_decay"]))
+        eps = dt(group["eps"])
+
+        def update(p, g, s):
+            s += g * g
+            std = np.sqrt(s)
+            std += eps
+            p -= clr * (g / std)
+
+        blocked(update, p, g, state["sum"]._data)
 
 
 class Adadelta(Optimizer):
@@ -162,13 +176,15 @@ class Adadelta(Optimizer):
         state["step"]._data += 1
         if group["weight_decay"] != 0:
             g = g + dt(group["weight_decay"]) * p
-        rho, eps = dt(group["rho"]), dt(group["eps"])
-        v = state["square_avg"]._data
-        u = state["acc_delta"]._data
-        v *= rho
-        v += dt(1 - group["rho"]) * (g * g)
-        std = np.sqrt(v + eps)
-        delta = np.sqrt(u + eps) / std * g
-        u *= rho
-        u += dt(1 - group["rho"]) * (delta * delta)
-        p -= dt(group["lr"]) * delta
+        rho, a1, eps, lr = dt(group["rho"]), dt(1 - group["rho"]), dt(group["eps"]), dt(group["lr"])
+
+        def update(p, g, v, u):
+            v *= rho
+            v += a1 * (g * g)
+            std = np.sqrt(v + eps)
+            delta = np.sqrt(u + eps) / std * g
+            u *= rho
+            u += a1 * (delta * delta)
+            p -= lr * delta
+
+        blocked(update, p, g, state["square_avg"]._data, state["acc_delta"]._data)

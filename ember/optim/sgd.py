@@ -18,7 +18,7 @@ tensor([0.4600], requires_grad=True)
 """
 from .._backend import np
 from .._tensor import _wrap
-from .optimizer import Optimizer, required
+from .optimizer import Optimizer, blocked, required
 
 __all__ = ["SGD"]
 
@@ -50,14 +50,20 @@ class SGD(Optimizer):
         wd = group["weight_decay"]
         if wd != 0:
             g = g + dt(wd) * p
-        mom = group["momentum"]
-        if mom != 0:
-            buf = state.get("momentum_buffer")
-            if buf is None:
-                buf = state["momentum_buffer"] = _wrap(np.array(g, dtype=p.dtype))
-            else:
-                b = buf._data
-                b *= dt(mom)
-                b += dt(1 - group["dampening"]) * g
-            g = g + dt(mom) * buf._data if group["nesterov"] else buf._data
-        p -= dt(group["lr"]) * g
+        mom, lr = group["momentum"], dt(group["lr"])
+        if mom == 0:
+            p -= lr * g
+            return
+        buf = state.get("momentum_buffer")
+        first = buf is None
+        if first:
+            buf = state["momentum_buffer"] = _wrap(np.array(g, dtype=p.dtype))
+        m, damp, nesterov = dt(mom), dt(1 - group["dampening"]), group["nesterov"]
+
+        def update(p, g, b):
+            if not first:
+                b *= m
+                b += damp * g
+            p -= lr * (g + m * b if nesterov else b)
+
+        blocked(update, p, g, buf._data)
