@@ -292,7 +292,9 @@ _FILLS = {"fill_": lambda lib, x, v: x.clone().fill_(v),
           "masked_fill": lambda lib, x, v: x.masked_fill(lib.tensor([True, False]), v),
           "masked_fill_": lambda lib, x, v: x.clone().masked_fill_(lib.tensor([True, False]), v),
           "clamp(max=)": lambda lib, x, v: lib.clamp(x, max=v),
-          "clamp(min=)": lambda lib, x, v: lib.clamp(x, min=v)}
+          "clamp(min=)": lambda lib, x, v: lib.clamp(x, min=v),
+          "clamp_(max=)": lambda lib, x, v: x.clone().clamp_(max=v),
+          "clamp_(min=)": lambda lib, x, v: x.clone().clamp_(min=v)}
 
 
 @pytest.mark.parametrize("dt", ["uint8", "int8", "int32", "int64", "bool", "float16", "bfloat16", "float32"])

@@ -187,10 +187,11 @@ def clamp_(input, min=None, max=None):
         if (min is not None or max is not None) and d.dtype.kind in "fV" or (
                 d.dtype.kind in "iu" and all(isinstance(b, (builtins.int, type(None))) and
                                              not isinstance(b, builtins.bool) for b in (min, max))):
+            dt = D.NP2DT[d.dtype]              # bounds checked as clamp checks them
             if min is not None:
-                np.maximum(d, min, out=d)
+                np.maximum(d, D.checked_fill(min, dt), out=d)
             if max is not None:
-                np.minimum(d, max, out=d)
+                np.minimum(d, D.checked_fill(max, dt), out=d)
             input._bump()
             return input
     others = [b for b in (min, max) if isinstance(b, Tensor)]
