@@ -175,15 +175,22 @@ def clamp_max(input, max, *, out=None):
     return _out(_clamp(input, None, max, "clamp_max", ClampMax, ClampMaxT), out)
 
 
+_C_TYPES = {"uint8": "unsigned char", "int8": "signed char", "int16": "short int", "int32": "int",
+            "int64": "long int", "bool": "bool"}
+
+
 def clamp_(input, min=None, max=None):
     """In-place :func:`clamp`; returns ``input``.
 
     >>> t = ember.tensor([-2., 0.5, 3.]); _ = t.clamp_(-1, 1); t
     tensor([-1.0000,  0.5000,  1.0000])
     """
+    d = input._data
+    if d.dtype.kind in "iub" and any(b.__class__ is builtins.float for b in (min, max)):
+        # checked before the bounds' values; PyTorch names the C type here
+        raise RuntimeError(f"result type Float can't be cast to the desired output type {_C_TYPES[d.dtype.name]}")
     if not isinstance(min, Tensor) and not isinstance(max, Tensor) and not grad_on(input) \
             and (input._base is None or not input._base._rg or not _state[0]):
-        d = input._data
         if (min is not None or max is not None) and d.dtype.kind in "fV" or (
                 d.dtype.kind in "iu" and all(isinstance(b, (builtins.int, type(None))) and
                                              not isinstance(b, builtins.bool) for b in (min, max))):
