@@ -39,6 +39,15 @@ def _out_sizes(sp, k, stride, dil):
 _BY_IMAGE = 100
 
 
+_BLOCK_BYTES = 1 << 20   # im2col of a block of images: about this much, so it stays in cache
+
+
+def _image_blocks(N, per_image):
+    """Slices of the batch whose im2col matrices hold about ``_BLOCK_BYTES``."""
+    n = max(1, _BLOCK_BYTES // max(1, per_image))
+    return [slice(i, min(N, i + n)) for i in range(0, N, n)]
+
+
 def _windows(xp, k, stride, dil, out):
     """Strided view (N, C, *out, *k) of the padded input: the input under each window."""
     nd = len(k)
@@ -80,8 +89,11 @@ def conv_fwd(x, w, stride, pads, dil, groups):
                            f"Kernel size: ({' x '.join(map(str, k))}). Kernel size can't be greater than "
                            "actual input size")
     wm = w.reshape(groups, O // groups, -1)
-    if int(np.prod(out)) >= _BY_IMAGE:
-        y = np.matmul(wm, _cols_by_image(xp, k, stride, dil, groups, out))   # (N, g, Og, P)
+    P = int(np.prod(out))
+    if P >= _BY_IMAGE:
+        y = np.empty((N, groups, O // groups, P), dtype=np.result_type(x, w))
+        for b in _image_blocks(N, x.shape[1] * int(np.prod(k)) * P * x.itemsize):
+            np.matmul(wm, _cols_by_image(xp[b], k, stride, dil, groups, out), out=y[b])
         return y.reshape((N, O) + out)
     cols = _cols(xp, k, stride, dil, groups, out)
     y = np.matmul(cols, wm.transpose(0, 2, 1))             # (g, N*P, Og)
@@ -100,11 +112,21 @@ def conv_dx_fwd(gy, w, in_sp, stride, pads, dil, groups):
     Og, Cg = O // groups, w.shape[1]
     sp = tuple(s + l + r for s, (l, r) in zip(in_sp, pads))
     dxp = np.zeros((N, groups, Cg) + sp, dtype=np.result_type(gy, w))
-    if int(np.prod(out)) >= _BY_IMAGE:
-        # (N, g, Cg*K, P) = W^T gy per image, then kh*kw adds whose inner loop runs along a row
-        dcols = np.matmul(w.reshape(groups, Og, -1).transpose(0, 2, 1), gy.reshape(N, groups, Og, -1))
-        dcols = dcols.reshape((N, groups, Cg) + tuple(k) + tuple(out))
-        pick = lambda kk: (slice(None),) * 3 + kk  # noqa: E731
+    P = int(np.prod(out))
+    if P >= _BY_IMAGE:
+        # per block of images: (n, g, Cg*K, P) = W^T gy, then kh*kw adds (inner loop along a
+        # row) while that block is still in cache
+        wT = w.reshape(groups, Og, -1).transpose(0, 2, 1)
+        g4 = gy.reshape(N, groups, Og, P)
+        offsets = list(itertools.product(*(range(x) for x in k)))
+        regions = [(slice(None),) * 3 + tuple(slice(i * d, i * d + s * (o - 1) + 1, s)
+                                              for i, d, s, o in zip(kk, dil, stride, out)) for kk in offsets]
+        for b in _image_blocks(N, groups * Cg * int(np.prod(k)) * P * dxp.itemsize):
+            dcols = np.matmul(wT, g4[b]).reshape((-1, groups, Cg) + tuple(k) + tuple(out))
+            dxb = dxp[b]
+            for kk, region in zip(offsets, regions):
+                dxb[region] += dcols[(slice(None),) * 3 + kk]
+        return _crop(dxp.reshape((N, groups * Cg) + sp), pads, in_sp)
     else:
         gm = gy.reshape((N, groups, Og, -1)).transpose(1, 0, 3, 2).reshape(groups, -1, Og)
         dcols = np.matmul(gm, w.reshape(groups, Og, -1))    # (g, N*P, Cg*K)
@@ -116,9 +138,11 @@ def conv_dx_fwd(gy, w, in_sp, stride, pads, dil, groups):
         region = (slice(None), slice(None), slice(None)) + tuple(
             slice(i * d, i * d + s * (o - 1) + 1, s) for i, d, s, o in zip(kk, dil, stride, out))
         dxp[region] += dcols[pick(kk)]
-    dxp = dxp.reshape((N, groups * Cg) + sp)
-    crop = (slice(None), slice(None)) + tuple(slice(l, l + s) for (l, _), s in zip(pads, in_sp))
-    return dxp[crop]
+    return _crop(dxp.reshape((N, groups * Cg) + sp), pads, in_sp)
+
+
+def _crop(xp, pads, in_sp):
+    return xp[(slice(None), slice(None)) + tuple(slice(l, l + s) for (l, _), s in zip(pads, in_sp))]
 
 
 def conv_dw_fwd(x, gy, k, stride, pads, dil, groups):
@@ -127,9 +151,14 @@ def conv_dw_fwd(x, gy, k, stride, pads, dil, groups):
     out = gy.shape[2:]
     xp = _pad_array(x, pads)
     Og = O // groups
-    if int(np.prod(out)) >= _BY_IMAGE:
-        cols = _cols_by_image(xp, k, stride, dil, groups, out)             # (N, g, Cg*K, P)
-        dw = np.matmul(gy.reshape(N, groups, Og, -1), cols.transpose(0, 1, 3, 2)).sum(0)
+    P = int(np.prod(out))
+    if P >= _BY_IMAGE:
+        g4 = gy.reshape(N, groups, Og, P)
+        dw = None
+        for b in _image_blocks(N, x.shape[1] * int(np.prod(k)) * P * x.itemsize):
+            cols = _cols_by_image(xp[b], k, stride, dil, groups, out)      # (n, g, Cg*K, P)
+            part = np.matmul(g4[b], cols.transpose(0, 1, 3, 2)).sum(0)
+            dw = part if dw is None else np.add(dw, part, out=dw)
     else:
         cols = _cols(xp, k, stride, dil, groups, out)           # (g, N*P, Cg*K)
         gm = gy.reshape((N, groups, Og, -1)).transpose(1, 2, 0, 3).reshape(groups, Og, -1)  # (g, Og, N*P)

@@ -9,11 +9,14 @@ torch = pytest.importorskip("torch")
 TF = torch.nn.functional
 
 
-@pytest.fixture(params=["rows", "by_image"], autouse=True)
+@pytest.fixture(params=["rows", "by_image", "by_image_one_per_block"], autouse=True)
 def im2col_layout(request, monkeypatch):
-    """Every test runs with both im2col layouts (ops/conv.py picks one by output size)."""
+    """Every test runs with both im2col layouts (ops/conv.py picks one by output size), the
+    by-image one also with one image per cache block."""
     import ember.ops.conv as C
-    monkeypatch.setattr(C, "_BY_IMAGE", 0 if request.param == "by_image" else 10 ** 9)
+    monkeypatch.setattr(C, "_BY_IMAGE", 10 ** 9 if request.param == "rows" else 0)
+    if request.param == "by_image_one_per_block":
+        monkeypatch.setattr(C, "_BLOCK_BYTES", 1)
 
 
 def _cmp(fe, ft, arrays, tol):
