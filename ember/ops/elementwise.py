@@ -81,6 +81,30 @@ def _needs(ctx, i):
     return i < len(n) and n[i]
 
 
+_F32, _F64 = np.dtype(np.float32), np.dtype(np.float64)
+
+
+def _gnp(fn, slow, g, *xs):
+    """A backward formula: ``fn(g, *xs)`` straight in NumPy, as a Tensor, when no graph of the
+    backward is wanted (no create_graph) and every operand is a number or an array of the
+    gradient's dtype (float32/float64); else ``slow()``, the same formula in Tensor ops
+    (differentiable, with PyTorch's type promotion and the half types' handling). Saves the
+    Tensor machinery (~2 us) per backward op."""
+    gd = g._data
+    if _state[0] or (gd.dtype is not _F32 and gd.dtype is not _F64):
+        return slow()
+    args = []
+    for x in xs:
+        if isinstance(x, Tensor):
+            x = x._data
+            if x.dtype != gd.dtype:
+                return slow()
+        elif x.__class__ is not int and x.__class__ is not float:
+            return slow()
+        args.append(x)
+    return _wrap(fn(gd, *args))
+
+
 # ---------------------------------------------------------------- add / sub / mul / div
 class Add(Op):
     @staticmethod
@@ -99,7 +123,7 @@ class Sub(Op):
 
     @staticmethod
     def backward(ctx, g):
-        return g, (-g if _needs(ctx, 1) else None)
+        return g, (_gnp(np.negative, lambda: -g, g) if _needs(ctx, 1) else None)
 
 
 class Mul(Op):
@@ -112,7 +136,12 @@ class Mul(Op):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        return (g * b if _needs(ctx, 0) else None), (g * a if _needs(ctx, 1) else None)
+        ga = gb = None
+        if _needs(ctx, 0):
+            ga = _gnp(np.multiply, lambda: g * b, g, b)
+        if _needs(ctx, 1):
+            gb = _gnp(np.multiply, lambda: g * a, g, a)
+        return ga, gb
 
 
 _true_divide = quiet_ufunc(np.true_divide)  # x/0, 0/0 warn nothing, as in PyTorch
@@ -128,9 +157,13 @@ class Div(Op):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        ga = g / b if _needs(ctx, 0) else None
-        gb = -g * a / (b * b) if _needs(ctx, 1) else None
+        ga = _gnp(_true_divide, lambda: g / b, g, b) if _needs(ctx, 0) else None
+        gb = _gnp(_div_b, lambda: -g * a / (b * b), g, a, b) if _needs(ctx, 1) else None
         return ga, gb
+
+
+def _div_b(g, a, b):
+    return _true_divide(-g * a, b * b)
 
 
 def _scale(input, other, alpha):
@@ -250,11 +283,15 @@ class Pow(Op):
             elif b == 0:
                 ga = g * 0
             else:
-                ga = g * b * a.pow(b - 1)
+                ga = _gnp(_pow_grad, lambda: g * b * a.pow(b - 1), g, b, a)
         if _needs(ctx, 1):
             gb = g * out * a.log()
             gb = gb.masked_fill((a == 0) & (b >= 0), 0)
         return ga, gb
+
+
+def _pow_grad(g, b, a):
+    return g * b * _power(a, b - 1)
 
 
 class PowTensorExp(Pow):
@@ -332,7 +369,7 @@ class Neg(Op):
 
     @staticmethod
     def backward(ctx, g):
-        return -g
+        return _gnp(np.negative, lambda: -g, g)
 
 
 class Exp(Op):
@@ -346,7 +383,7 @@ class Exp(Op):
     @staticmethod
     def backward(ctx, g):
         out, = ctx.saved_tensors
-        return g * out
+        return _gnp(np.multiply, lambda: g * out, g, out)
 
 
 class Log(Op):
@@ -360,7 +397,7 @@ class Log(Op):
     @staticmethod
     def backward(ctx, g):
         a, = ctx.saved_tensors
-        return g / a
+        return _gnp(_true_divide, lambda: g / a, g, a)
 
 
 class Sin(Op):
@@ -373,7 +410,7 @@ class Sin(Op):
     @staticmethod
     def backward(ctx, g):
         a, = ctx.saved_tensors
-        return g * a.cos()
+        return _gnp(lambda g, a: g * np.cos(a), lambda: g * a.cos(), g, a)
 
 
 class Cos(Op):
@@ -386,7 +423,7 @@ class Cos(Op):
     @staticmethod
     def backward(ctx, g):
         a, = ctx.saved_tensors
-        return -g * a.sin()
+        return _gnp(lambda g, a: -g * np.sin(a), lambda: -g * a.sin(), g, a)
 
 
 class Tanh(Op):
@@ -400,7 +437,7 @@ class Tanh(Op):
     @staticmethod
     def backward(ctx, g):
         out, = ctx.saved_tensors
-        return g * (1 - out * out)
+        return _gnp(lambda g, y: g * (1 - y * y), lambda: g * (1 - out * out), g, out)
 
 
 class Sigmoid(Op):
@@ -417,7 +454,7 @@ class Sigmoid(Op):
     @staticmethod
     def backward(ctx, g):
         out, = ctx.saved_tensors
-        return g * out * (1 - out)
+        return _gnp(lambda g, y: g * y * (1 - y), lambda: g * out * (1 - out), g, out)
 
 
 class Relu(Op):
@@ -433,7 +470,7 @@ class Relu(Op):
     @staticmethod
     def backward(ctx, g):
         out, = ctx.saved_tensors
-        return g * (out > 0)
+        return _gnp(lambda g, y: g * (y > 0), lambda: g * (out > 0), g, out)
 
 
 class Abs(Op):
