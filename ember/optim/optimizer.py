@@ -221,10 +221,11 @@ BLOCK = 1 << 16   # elements per block of an elementwise update
 
 
 def blocked(fn, *arrays):
-    """Run the elementwise update ``fn(*arrays)`` (it changes some of them in place) whole on
-    small parameters, and block by block on large ones: the update's several passes then
-    stream through cache, not memory (Adam/Adadelta on a 1M-element parameter ~2.5x
-    faster). Arrays that are not C-contiguous and alike in shape go whole.
+    """Run the elementwise update ``fn(*arrays)`` (it changes some of them in place; numbers
+    among the arguments pass through) whole on small parameters, and block by block on
+    large ones: the update's several passes then stream through cache, not memory
+    (Adam/Adadelta on a 1M-element parameter ~2.5x faster). Arrays that are not
+    C-contiguous and alike in shape go whole.
 
     >>> from ember.optim.optimizer import blocked
     >>> p = np.ones(200000); g = np.full(200000, 2.0)
@@ -234,9 +235,10 @@ def blocked(fn, *arrays):
     """
     n = arrays[0].size
     shape = arrays[0].shape
-    if n <= 2 * BLOCK or not all(a.shape == shape and a.flags.c_contiguous for a in arrays):
+    arrs = [a for a in arrays if a.__class__ is np.ndarray]          # (numbers pass through)
+    if n <= 2 * BLOCK or not all(a.shape == shape and a.flags.c_contiguous for a in arrs):
         fn(*arrays)
         return
-    flat = [a.reshape(-1) for a in arrays]
+    flat = [a.reshape(-1) if a.__class__ is np.ndarray else a for a in arrays]
     for i in range(0, n, BLOCK):
-        fn(*[f[i:i + BLOCK] for f in flat])
+        fn(*[f[i:i + BLOCK] if f.__class__ is np.ndarray else f for f in flat])

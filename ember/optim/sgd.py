@@ -23,6 +23,10 @@ from .optimizer import Optimizer, blocked, required
 __all__ = ["SGD"]
 
 
+def _descend(p, g, lr):
+    p -= lr * g
+
+
 class SGD(Optimizer):
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
                  maximize=False, foreach=None, differentiable=False, fused=None):
@@ -52,7 +56,7 @@ class SGD(Optimizer):
             g = g + dt(wd) * p
         mom, lr = group["momentum"], dt(group["lr"])
         if mom == 0:
-            p -= lr * g
+            blocked(_descend, p, g, lr)
             return
         buf = state.get("momentum_buffer")
         first = buf is None
