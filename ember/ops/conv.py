@@ -37,8 +37,6 @@ def _out_sizes(sp, k, stride, dil):
 # row and the GEMM writes NCHW directly. With few (deep layers, P = 7 x 7), "rows":
 # (g, N*P, Cg*K), one big GEMM whose result is transposed back.
 _BY_IMAGE = 100
-
-
 _BLOCK_BYTES = 1 << 20   # im2col of a block of images: about this much, so it stays in cache
 
 
@@ -127,17 +125,15 @@ def conv_dx_fwd(gy, w, in_sp, stride, pads, dil, groups):
             for kk, region in zip(offsets, regions):
                 dxb[region] += dcols[(slice(None),) * 3 + kk]
         return _crop(dxp.reshape((N, groups * Cg) + sp), pads, in_sp)
-    else:
-        gm = gy.reshape((N, groups, Og, -1)).transpose(1, 0, 3, 2).reshape(groups, -1, Og)
-        dcols = np.matmul(gm, w.reshape(groups, Og, -1))    # (g, N*P, Cg*K)
-        dcols = dcols.reshape((groups, N) + out + (Cg,) + k)
-        # move (g, N, *out, Cg, *k) -> (N, g, Cg, *out, *k) once, then add kh*kw strided slices
-        dcols = dcols.transpose((1, 0, 2 + nd) + tuple(range(2, 2 + nd)) + tuple(range(3 + nd, 3 + 2 * nd)))
-        pick = lambda kk: (Ellipsis,) + kk  # noqa: E731
+    gm = gy.reshape((N, groups, Og, -1)).transpose(1, 0, 3, 2).reshape(groups, -1, Og)
+    dcols = np.matmul(gm, w.reshape(groups, Og, -1))        # (g, N*P, Cg*K)
+    dcols = dcols.reshape((groups, N) + out + (Cg,) + k)
+    # move (g, N, *out, Cg, *k) -> (N, g, Cg, *out, *k) once, then add kh*kw strided slices
+    dcols = dcols.transpose((1, 0, 2 + nd) + tuple(range(2, 2 + nd)) + tuple(range(3 + nd, 3 + 2 * nd)))
     for kk in itertools.product(*(range(x) for x in k)):
         region = (slice(None), slice(None), slice(None)) + tuple(
             slice(i * d, i * d + s * (o - 1) + 1, s) for i, d, s, o in zip(kk, dil, stride, out))
-        dxp[region] += dcols[pick(kk)]
+        dxp[region] += dcols[(Ellipsis,) + kk]
     return _crop(dxp.reshape((N, groups * Cg) + sp), pads, in_sp)
 
 
