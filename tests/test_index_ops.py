@@ -279,3 +279,12 @@ def test_add_rows_at_matches_np_add_at(n, k, tail):
         big = np.zeros(tail[:1] + (n,) + tail[1:], np.float32)
         add_rows_at(np.moveaxis(big, 1, 0), idx, vals)
         assert np.array_equal(np.moveaxis(big, 1, 0), zero_got)
+
+
+def test_index_add_bool_with_repeated_indices():
+    """bool index_add is a logical or (repeats included), as PyTorch."""
+    for lib in (torch, ember):
+        x = lib.zeros(3, dtype=lib.bool)
+        idx = lib.tensor([0, 0, 1, 1, 0, 0, 1, 1, 2])
+        src = lib.tensor([True, True, False, False, True, True, False, False, False])
+        assert lib.index_add(x, 0, idx, src).tolist() == [True, False, False]

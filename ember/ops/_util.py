@@ -157,7 +157,7 @@ def add_rows_at(out, idx, vals):
     [2.0, 0.0, 4.0]
     """
     n = out.shape[0]
-    if idx.size < 8:
+    if idx.size < 8 or out.dtype.kind == "b":      # (bool: np.add.reduceat would give int64)
         np.add.at(out, idx, vals)
         return
     idx = np.where(idx < 0, idx + n, idx) if idx.min() < 0 else idx

@@ -98,7 +98,7 @@ def conv_fwd(x, w, stride, pads, dil, groups):
     y = y.reshape((groups, N) + out + (O // groups,))
     nd = len(out)
     y = y.transpose((1, 0, 2 + nd) + tuple(range(2, 2 + nd)))  # (N, g, Og, *out)
-    return np.ascontiguousarray(y).reshape((N, O) + out)
+    return np.ascontiguousarray(y, dtype=np.result_type(x, w)).reshape((N, O) + out)  # (bfloat16 GEMMs give float32)
 
 
 def conv_dx_fwd(gy, w, in_sp, stride, pads, dil, groups):
@@ -120,12 +120,12 @@ def conv_dx_fwd(gy, w, in_sp, stride, pads, dil, groups):
         regions = [(slice(None),) * 3 + tuple(slice(i * d, i * d + s * (o - 1) + 1, s)
                                               for i, d, s, o in zip(kk, dil, stride, out)) for kk in offsets]
         for b in _image_blocks(N, groups * Cg * int(np.prod(k)) * P * dxp.itemsize):
-            dcols = np.matmul(wT, g4[b]).reshape((-1, groups, Cg) + tuple(k) + tuple(out))
+            dcols = np.matmul(wT, g4[b]).reshape((b.stop - b.start, groups, Cg) + tuple(k) + tuple(out))
             dxb = dxp[b]
             for kk, region in zip(offsets, regions):
                 dxb[region] += dcols[(slice(None),) * 3 + kk]
         return _crop(dxp.reshape((N, groups * Cg) + sp), pads, in_sp)
-    gm = gy.reshape((N, groups, Og, -1)).transpose(1, 0, 3, 2).reshape(groups, -1, Og)
+    gm = gy.reshape((N, groups, Og, P)).transpose(1, 0, 3, 2).reshape(groups, N * P, Og)
     dcols = np.matmul(gm, w.reshape(groups, Og, -1))        # (g, N*P, Cg*K)
     dcols = dcols.reshape((groups, N) + out + (Cg,) + k)
     # move (g, N, *out, Cg, *k) -> (N, g, Cg, *out, *k) once, then add kh*kw strided slices
@@ -150,14 +150,13 @@ def conv_dw_fwd(x, gy, k, stride, pads, dil, groups):
     P = int(np.prod(out))
     if P >= _BY_IMAGE:
         g4 = gy.reshape(N, groups, Og, P)
-        dw = None
+        dw = np.zeros((groups, Og, (x.shape[1] // groups) * int(np.prod(k))), dtype=np.result_type(x, gy))
         for b in _image_blocks(N, x.shape[1] * int(np.prod(k)) * P * x.itemsize):
             cols = _cols_by_image(xp[b], k, stride, dil, groups, out)      # (n, g, Cg*K, P)
-            part = np.matmul(g4[b], cols.transpose(0, 1, 3, 2)).sum(0)
-            dw = part if dw is None else np.add(dw, part, out=dw)
+            dw += np.matmul(g4[b], cols.transpose(0, 1, 3, 2)).sum(0)
     else:
         cols = _cols(xp, k, stride, dil, groups, out)           # (g, N*P, Cg*K)
-        gm = gy.reshape((N, groups, Og, -1)).transpose(1, 2, 0, 3).reshape(groups, Og, -1)  # (g, Og, N*P)
+        gm = gy.reshape((N, groups, Og, P)).transpose(1, 2, 0, 3).reshape(groups, Og, N * P)
         dw = np.matmul(gm, cols)                                # (g, Og, Cg*K)
     return dw.reshape((O, x.shape[1] // groups) + tuple(k))
 

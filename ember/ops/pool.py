@@ -157,6 +157,19 @@ def _max_indices(x, k, s, p, d, ceil_mode):
         offset = offset * sp[ax] + (np.arange(k[ax]) * d[ax]).reshape(shape)
     flat = np.take(offset.reshape(-1), arg)
     flat += corner
+    # a window whose maximum is the padding value (-inf, or an integer dtype's minimum) may
+    # have picked a padded position: PyTorch reports its first in-bounds element there
+    top = vals if vals is not None else np.take_along_axis(wf, arg[..., None], axis=-1)[..., 0]
+    low = top == fill
+    if low.any():
+        first = np.zeros((1,) * nd, dtype=np.int64)
+        for ax in range(nd):
+            shape = [1] * nd
+            shape[ax] = -1
+            c = np.arange(out[ax]) * s[ax] - p[ax]
+            c = np.where(c < 0, c + (-c + d[ax] - 1) // d[ax] * d[ax], c)   # first in-bounds tap
+            first = first * sp[ax] + c.reshape(shape)
+        flat = np.where(low, first, flat)
     return flat, out, vals
 
 

@@ -126,3 +126,28 @@ def test_conv_modules_match_pytorch(cls, args, kw):
     # PyTorch's init: weight and bias within U(-1/sqrt(fan_in), 1/sqrt(fan_in))
     fan_in = ours.weight[0].numel()
     assert float(ours.reset_parameters() or ours.weight.abs().max()) <= 1 / np.sqrt(fan_in) + 1e-6
+
+
+@pytest.mark.parametrize("sp", [12, 5])
+@pytest.mark.parametrize("transposed", [False, True])
+def test_conv_empty_batch(sp, transposed):
+    """A batch of zero images: empty output and input gradient, zero weight gradient."""
+    res = []
+    for lib, f in ((ember, F.conv_transpose2d if transposed else F.conv2d),
+                   (torch, TF.conv_transpose2d if transposed else TF.conv2d)):
+        x = lib.zeros(0, 4, sp, sp, requires_grad=True)
+        w = lib.ones(*((4, 6, 3, 3) if transposed else (6, 4, 3, 3)), requires_grad=True)
+        y = f(x, w, padding=1)
+        y.sum().backward()
+        res.append((tuple(y.shape), tuple(x.grad.shape), w.grad.detach().numpy()))
+    assert res[0][:2] == res[1][:2]
+    np.testing.assert_array_equal(res[0][2], res[1][2])
+
+
+def test_conv_bfloat16_keeps_dtype_in_both_layouts():
+    for sp in (5, 12):
+        x = ember.ones(2, 4, sp, sp, dtype=ember.bfloat16, requires_grad=True)
+        w = ember.ones(6, 4, 3, 3, dtype=ember.bfloat16, requires_grad=True)
+        y = F.conv2d(x, w, padding=1)
+        y.sum().backward()
+        assert y.dtype == x.grad.dtype == w.grad.dtype == ember.bfloat16

@@ -117,3 +117,22 @@ def test_max_pool_random_configs_match_pytorch():
         np.testing.assert_allclose(xe.grad.numpy(), xt.grad.numpy(), atol=1e-12)
         checked += 1
     assert checked > 40
+
+
+def test_max_pool_windows_of_only_minus_inf_report_first_in_bounds_element():
+    """A window holding only -inf (and padding) reports its first in-bounds element, as
+    PyTorch, and the gradient goes there (not to a wrapped negative index)."""
+    rng = np.random.default_rng(12)
+    for nd, name in ((1, "max_pool1d"), (2, "max_pool2d"), (3, "max_pool3d")):
+        for _ in range(20):
+            x = rng.standard_normal((1, 2) + (5,) * nd)
+            x[rng.random(x.shape) < 0.6] = -np.inf
+            xt, xe = torch.tensor(x, requires_grad=True), ember.tensor(x, requires_grad=True)
+            ot, it = getattr(TF, name)(xt, 2, 2, 1, 1, False, True)
+            oe, ie = getattr(F, name)(xe, 2, 2, 1, 1, False, True)
+            assert np.array_equal(ie.numpy(), it.numpy())
+            assert np.array_equal(oe.detach().numpy(), ot.detach().numpy())
+            g = rng.standard_normal(tuple(ot.shape))
+            ot.backward(torch.tensor(g))
+            oe.backward(ember.tensor(g))
+            np.testing.assert_array_equal(xe.grad.numpy(), xt.grad.numpy())
