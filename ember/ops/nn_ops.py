@@ -76,8 +76,8 @@ def _softmax_dim(ndim, dim):
 class Softmax(Op):
     @staticmethod
     def forward(ctx, x, dim):
-        if dim == x.ndim - 1:
-            e = K.softmax_last(x)
+        if dim == x.ndim - 1 or x.size == 0:
+            e = K.softmax_last(x) if x.size else np.empty(x.shape, x.dtype)
         else:
             e = np.exp(x - np.max(x, axis=dim, keepdims=True))
             e /= np.sum(e, axis=dim, keepdims=True)
@@ -96,8 +96,8 @@ class Softmax(Op):
 class LogSoftmax(Op):
     @staticmethod
     def forward(ctx, x, dim):
-        if dim == x.ndim - 1:
-            s = K.log_softmax_last(x)
+        if dim == x.ndim - 1 or x.size == 0:
+            s = K.log_softmax_last(x) if x.size else np.empty(x.shape, x.dtype)
         else:
             s = x - np.max(x, axis=dim, keepdims=True)
             s -= np.log(np.sum(np.exp(s), axis=dim, keepdims=True))
@@ -195,6 +195,12 @@ def _probs(ctx, ndim):
     return W(np.exp(ctx.logp))
 
 
+def _acc_dtype(dt):
+    """Weights and their sums in float32 for float16/bfloat16 losses (a bfloat16 count stops
+    at 256), as PyTorch accumulates them."""
+    return np.dtype(np.float32) if dt.itemsize == 2 and dt.kind in "fV" else dt
+
+
 class _FreesWork(Op):
     """An op whose forward keeps work arrays (``ctx.logp``, ``ctx.exps``, ``ctx.cache``) for its backward:
     they are dropped with the saved tensors, so that a graph kept alive after backward (a
@@ -216,7 +222,8 @@ class CrossEntropy(_FreesWork):
         C = xl.shape[-1]
         e, m, sumexp = K.shifted_exp(xl)
         logs = np.log(sumexp)                               # logp = (x - m) - logs
-        w = np.ones(C, dtype=x.dtype) if weight is None else weight.astype(x.dtype, copy=False)
+        wdt = _acc_dtype(x.dtype)
+        w = np.ones(C, dtype=wdt) if weight is None else weight.astype(wdt, copy=False)
         valid = _check_targets(x, target, ignore_index, C)
         tsafe = np.where(valid, target, 0)
         wt = w[tsafe] * valid                               # per-sample weight w[t_i], 0 if ignored
@@ -252,7 +259,7 @@ class CrossEntropy(_FreesWork):
         np.put_along_axis(b, tsafe[..., None], ((1 - eps) * wt)[..., None], axis=-1)
         if eps:
             b += (eps / C) * w * valid[..., None]
-        scale = g if reduction == "none" else (g / float(denom) if reduction == "mean" else g)
+        scale = g / float(denom) if reduction == "mean" and denom else (g * 0 if reduction == "mean" else g)
         from .._tensor import _wrap as W
         grad = (p * W(a.astype(dt)[..., None]) - W(b)) * (scale.unsqueeze(-1) if reduction == "none" else scale)
         return _class_back(grad, ndim)
@@ -265,7 +272,7 @@ def _cross_entropy_grad_np(ctx, g):
     w, wt, tsafe, valid, denom, reduction, eps, C, ndim, sumexp = ctx.cache
     e = ctx.exps
     dt = e.dtype
-    s = g if reduction == "none" else (g / denom if reduction == "mean" else g)
+    s = g if reduction != "mean" else (g / denom if denom else g * 0)   # (all ignored: zero grads)
     a = ((1 - eps) * wt + (eps / C) * w.sum() * valid) * s    # coefficient of softmax, per sample
     if _consuming[0]:
         ctx.exps = None
@@ -292,7 +299,8 @@ class CrossEntropyProbs(_FreesWork):
         logp = s - np.log(np.sum(np.exp(s), axis=-1, keepdims=True))
         if eps:
             yl = yl * (1 - eps) + eps / C
-        w = np.ones(C, dtype=x.dtype) if weight is None else weight.astype(x.dtype, copy=False)
+        wdt = _acc_dtype(x.dtype)
+        w = np.ones(C, dtype=wdt) if weight is None else weight.astype(wdt, copy=False)
         loss = -(logp * yl * w).sum(-1)
         n = loss.size
         out = loss.sum() / n if reduction == "mean" else loss.sum() if reduction == "sum" else loss
@@ -360,10 +368,11 @@ class NllLoss(Op):
     def forward(ctx, logp, target, weight, ignore_index, reduction):
         xl = _class_last(logp)
         C = xl.shape[-1]
-        w = np.ones(C, dtype=logp.dtype) if weight is None else weight.astype(logp.dtype, copy=False)
+        wdt = _acc_dtype(logp.dtype)
+        w = np.ones(C, dtype=wdt) if weight is None else weight.astype(wdt, copy=False)
         valid = _check_targets(logp, target, ignore_index, C)
         tsafe = np.where(valid, target, 0)
-        wt = (w[tsafe] * valid).astype(logp.dtype)
+        wt = (w[tsafe] * valid).astype(wdt)
         loss = -(wt * np.take_along_axis(xl, tsafe[..., None], axis=-1)[..., 0])
         denom = wt.sum()
         out = loss.sum() / denom if reduction == "mean" else loss.sum() if reduction == "sum" else loss
@@ -377,11 +386,13 @@ class NllLoss(Op):
         b = np.zeros(shape, dtype=wt.dtype)
         if not _state[0]:                             # the scaled weights straight into the zeros
             gd = g._data
-            s = gd[..., None] if reduction == "none" else (gd / denom if reduction == "mean" else gd)
+            s = gd[..., None] if reduction == "none" else ((gd / denom if denom else gd * 0) if reduction == "mean"
+                                                            else gd)
             np.put_along_axis(b, tsafe[..., None], np.asarray(-wt[..., None] * s, dtype=b.dtype), axis=-1)
             return _wrap(b if ndim <= 1 else np.moveaxis(b, -1, 1))
         np.put_along_axis(b, tsafe[..., None], (-wt)[..., None], axis=-1)
-        scale = g.unsqueeze(-1) if reduction == "none" else (g / float(denom) if reduction == "mean" else g)
+        scale = g.unsqueeze(-1) if reduction == "none" else \
+            ((g / float(denom) if denom else g * 0) if reduction == "mean" else g)
         return _class_back(W(b) * scale, ndim)
 
 

@@ -19,9 +19,17 @@ from .._backend import np
 BLOCK_BYTES = 1 << 18
 
 
+def _half(x):
+    """float16/bfloat16 are computed in float32 (their sums of exponentials would lose most
+    digits), as PyTorch accumulates them."""
+    return x.dtype.itemsize == 2 and x.dtype.kind in "fV"
+
+
 def _rows(x):
     """Rows per block of ``x`` (classes last) viewed as 2-D without a copy, or 0 where
     whole-array passes are as good (small input) or a 2-D view would need a copy."""
+    if x.size == 0:
+        return 0
     C = x.shape[-1] if x.ndim else 1
     rows = BLOCK_BYTES // max(1, C * x.itemsize)
     if rows == 0 or x.size < 4 * rows * C or not x.flags.c_contiguous:
@@ -43,7 +51,11 @@ def shifted_exp(x):
     >>> float(m[0, 0]), round(float(s[0]), 4)
     (1.0, 1.3679)
     """
+    if _half(x):
+        x = x.astype(np.float32)
     e = np.empty(x.shape, x.dtype)
+    if x.size == 0:
+        return e, np.empty(x.shape[:-1] + (1,), x.dtype), np.zeros(x.shape[:-1], x.dtype)
     rows = _rows(x)
     if not rows:
         m = np.max(x, axis=-1, keepdims=True)
@@ -71,6 +83,10 @@ def softmax_last(x):
     >>> softmax_last(np.zeros((1, 4))).tolist()
     [[0.25, 0.25, 0.25, 0.25]]
     """
+    if _half(x):
+        return softmax_last(x.astype(np.float32)).astype(x.dtype)
+    if x.size == 0:
+        return np.empty(x.shape, x.dtype)
     rows = _rows(x)
     if not rows:
         e = np.subtract(x, np.max(x, axis=-1, keepdims=True), out=np.empty(x.shape, x.dtype))
@@ -99,6 +115,10 @@ def log_softmax_last(x):
     >>> log_softmax_last(np.zeros((1, 2))).round(4).tolist()
     [[-0.6931, -0.6931]]
     """
+    if _half(x):
+        return log_softmax_last(x.astype(np.float32)).astype(x.dtype)
+    if x.size == 0:
+        return np.empty(x.shape, x.dtype)
     rows = _rows(x)
     if not rows:
         s = np.subtract(x, np.max(x, axis=-1, keepdims=True), out=np.empty(x.shape, x.dtype))
@@ -130,6 +150,8 @@ def softmax_backward_last(y, g):
     >>> softmax_backward_last(np.array([[0.5, 0.5]]), np.array([[1., 0.]])).tolist()
     [[0.25, -0.25]]
     """
+    if _half(y):
+        return softmax_backward_last(y.astype(np.float32), g.astype(np.float32)).astype(y.dtype)
     g = g.astype(y.dtype, copy=False)
     rows = _rows(y) if g.shape == y.shape and (y.ndim == 2 or g.flags.c_contiguous) else 0
     if not rows:
@@ -159,6 +181,8 @@ def log_softmax_backward_last(out, g):
     >>> log_softmax_backward_last(np.log(np.array([[0.5, 0.5]])), np.array([[1., 0.]])).tolist()
     [[0.5, -0.5]]
     """
+    if _half(out):
+        return log_softmax_backward_last(out.astype(np.float32), g.astype(np.float32)).astype(out.dtype)
     g = g.astype(out.dtype, copy=False)
     rows = _rows(out) if g.shape == out.shape and (out.ndim == 2 or g.flags.c_contiguous) else 0
     if not rows:

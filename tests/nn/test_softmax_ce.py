@@ -193,3 +193,50 @@ def test_log_softmax_nll_wide_matches_pytorch(reduction):
     le.backward(ember.tensor(g))
     lt.backward(torch.tensor(g))
     np.testing.assert_allclose(xe.grad.numpy(), xt.grad.numpy(), rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize("kind", ["ce", "ce_smooth", "nll"])
+def test_all_targets_ignored_gives_nan_loss_and_zero_grads(kind):
+    res = []
+    for lib, f in ((ember, F), (torch, TF)):
+        x = lib.tensor(np.random.default_rng(0).standard_normal((3, 4)).astype(np.float32), requires_grad=True)
+        t = lib.tensor([-100, -100, -100])
+        loss = (f.nll_loss(f.log_softmax(x, 1), t) if kind == "nll" else
+                f.cross_entropy(x, t, label_smoothing=0.1 if kind == "ce_smooth" else 0.0))
+        loss.backward()
+        res.append((loss.item(), x.grad.numpy()))
+    assert np.isnan(res[0][0]) and np.isnan(res[1][0])
+    np.testing.assert_array_equal(res[0][1], res[1][1])
+
+
+def test_softmax_over_empty_dims():
+    for shape, dim in (((2, 0), 1), ((0, 3), 0), ((0, 3), 1)):
+        for fn in ("softmax", "log_softmax"):
+            x = ember.zeros(*shape, requires_grad=True)
+            y = getattr(F, fn)(x, dim)
+            assert tuple(y.shape) == shape
+            y.sum().backward()
+            assert tuple(x.grad.shape) == shape
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+def test_half_precision_softmax_and_losses_accumulate_in_float32(dtype):
+    """bfloat16/float16 softmax, log_softmax, cross_entropy and nll_loss accumulate in float32
+    as PyTorch does (a bfloat16 sum of 300 ones stops at 256)."""
+    rng = np.random.default_rng(4)
+    xs = (rng.standard_normal((300, 1000)) * 3).astype(np.float32)
+    t = rng.integers(0, 1000, 300)
+    out = {}
+    for lib, f in ((ember, F), (torch, TF)):
+        x = lib.tensor(xs).to(getattr(lib, dtype)).requires_grad_()
+        sm = f.softmax(x, 1)
+        ce = f.cross_entropy(x, lib.tensor(t))
+        nll = f.nll_loss(f.log_softmax(x, 1), lib.tensor(t))
+        (ce + nll + sm[:, 0].sum()).backward()
+        out[lib.__name__] = (sm.float().detach().numpy(), ce.item(), nll.item(), x.grad.float().numpy(),
+                             str(ce.dtype), str(x.grad.dtype))
+    e, t_ = out["ember"], out["torch"]
+    assert e[4:] == t_[4:]
+    np.testing.assert_allclose(e[0], t_[0], atol=2e-3)
+    np.testing.assert_allclose([e[1], e[2]], [t_[1], t_[2]], rtol=1e-2)   # (one bfloat16 ulp)
+    np.testing.assert_allclose(e[3], t_[3], atol=2e-3)
