@@ -409,6 +409,8 @@ def checked_fill(v, dt):
     Traceback (most recent call last):
     RuntimeError: value cannot be converted to type c10::Half without overflow
     """
+    if isinstance(v, np.generic) and v.dtype.kind in "biuf":   # NumPy scalars: as Python numbers
+        v = v.item()
     v = checked_scalar(v, dt)
     c = v.__class__
     if c is _b.float and dt._cat == 1:       # nan, inf and out-of-range floats into an integer dtype

@@ -314,6 +314,16 @@ def test_fill_values_out_of_a_dtypes_range(dt):
     assert not bad, "\n".join(bad)
 
 
+def test_fill_values_given_as_numpy_scalars_are_checked():
+    for lib in (ember, torch):
+        for f in (lambda: lib.zeros(2, dtype=lib.float16).fill_(np.float64(1e6)),
+                  lambda: lib.zeros(2).clamp(max=np.float64(1e39)),
+                  lambda: lib.zeros(2, dtype=lib.uint8).fill_(np.int64(300))):
+            with pytest.raises(RuntimeError, match="without overflow"):
+                f()
+        assert lib.zeros(1).fill_(np.float32(0.1)).item() == float(np.float32(0.1))
+
+
 def test_uint8_less_than_negative_int_wraps():
     x = ember.tensor([1, 2], dtype=ember.uint8)
     assert (x < -1).tolist() == [True, True]   # -1 is 255 in uint8, as in torch
