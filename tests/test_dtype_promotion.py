@@ -3,6 +3,7 @@ tensors with dims, 0-d tensors and Python scalars (bool/int/float) on add/mul/di
 comparisons; plus int / int is float, integer sum/prod/cumsum give int64, comparisons bool."""
 import operator
 
+import numpy as np
 import pytest
 
 import ember
