@@ -74,6 +74,20 @@ def compare(stmts, *, repeat=7, warmup=1, min_time=0.02, notes=None):
     return {name: statistics.median(ts) for name, ts in times.items()}
 
 
+def profile_steps(step, steps, top=18):
+    """cProfile ``steps`` calls of ``step`` (after one untimed call); print the ``top``
+    functions by own time."""
+    import cProfile
+    import pstats
+    step()
+    pr = cProfile.Profile()
+    pr.enable()
+    for _ in range(steps):
+        step()
+    pr.disable()
+    pstats.Stats(pr).sort_stats("tottime").print_stats(top)
+
+
 def measure(stmt, globals=None, *, repeat=7, warmup=1, min_time=0.02):
     """Median seconds per execution of `stmt` (a callable or a source string)."""
     return compare({"_": (stmt, globals)}, repeat=repeat, warmup=warmup, min_time=min_time)["_"]

@@ -24,7 +24,7 @@ import numpy as np  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ember  # noqa: E402
-from _harness import Table, compare, fmt_time  # noqa: E402
+from _harness import Table, compare, fmt_time, profile_steps  # noqa: E402
 
 try:
     import torch
@@ -102,18 +102,6 @@ class Layer:
         self.f(self.x).backward(self.g)
 
 
-def profile(trainer, steps):
-    import cProfile
-    import pstats
-    trainer.step()
-    pr = cProfile.Profile()
-    pr.enable()
-    for _ in range(steps):
-        trainer.step()
-    pr.disable()
-    pstats.Stats(pr).sort_stats("tottime").print_stats(18)
-
-
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--quick", action="store_true", help="fewer repeats")
@@ -134,7 +122,7 @@ def main():
     if "torch" in res:
         print(f"ember {fmt_time(res['ember'])} / torch {fmt_time(res['torch'])} = {res['ember'] / res['torch']:.2f}x")
     if args.profile:
-        profile(trainers["ember"], 5)
+        profile_steps(trainers["ember"].step, 5)
 
 
 if __name__ == "__main__":
