@@ -77,7 +77,7 @@ class Softmax(Op):
     @staticmethod
     def forward(ctx, x, dim):
         if dim == x.ndim - 1 or x.size == 0:
-            e = K.softmax_last(x) if x.size else np.empty(x.shape, x.dtype)
+            e = K.softmax_last(x)
         else:
             e = np.exp(x - np.max(x, axis=dim, keepdims=True))
             e /= np.sum(e, axis=dim, keepdims=True)
@@ -97,7 +97,7 @@ class LogSoftmax(Op):
     @staticmethod
     def forward(ctx, x, dim):
         if dim == x.ndim - 1 or x.size == 0:
-            s = K.log_softmax_last(x) if x.size else np.empty(x.shape, x.dtype)
+            s = K.log_softmax_last(x)
         else:
             s = x - np.max(x, axis=dim, keepdims=True)
             s -= np.log(np.sum(np.exp(s), axis=dim, keepdims=True))
@@ -195,6 +195,12 @@ def _probs(ctx, ndim):
     return W(np.exp(ctx.logp))
 
 
+def _mean_scale(g, denom):
+    """The output gradient of a weighted-mean loss per unit weight; zero when every target
+    was ignored (the loss is then NaN, its gradient zeros, as in PyTorch)."""
+    return g / float(denom) if denom else g * 0
+
+
 def _acc_dtype(dt):
     """Weights and their sums in float32 for float16/bfloat16 losses (a bfloat16 count stops
     at 256), as PyTorch accumulates them."""
@@ -259,7 +265,7 @@ class CrossEntropy(_FreesWork):
         np.put_along_axis(b, tsafe[..., None], ((1 - eps) * wt)[..., None], axis=-1)
         if eps:
             b += (eps / C) * w * valid[..., None]
-        scale = g / float(denom) if reduction == "mean" and denom else (g * 0 if reduction == "mean" else g)
+        scale = _mean_scale(g, denom) if reduction == "mean" else g
         from .._tensor import _wrap as W
         grad = (p * W(a.astype(dt)[..., None]) - W(b)) * (scale.unsqueeze(-1) if reduction == "none" else scale)
         return _class_back(grad, ndim)
@@ -272,7 +278,7 @@ def _cross_entropy_grad_np(ctx, g):
     w, wt, tsafe, valid, denom, reduction, eps, C, ndim, sumexp = ctx.cache
     e = ctx.exps
     dt = e.dtype
-    s = g if reduction != "mean" else (g / denom if denom else g * 0)   # (all ignored: zero grads)
+    s = _mean_scale(g, denom) if reduction == "mean" else g
     a = ((1 - eps) * wt + (eps / C) * w.sum() * valid) * s    # coefficient of softmax, per sample
     if _consuming[0]:
         ctx.exps = None
@@ -386,13 +392,11 @@ class NllLoss(Op):
         b = np.zeros(shape, dtype=wt.dtype)
         if not _state[0]:                             # the scaled weights straight into the zeros
             gd = g._data
-            s = gd[..., None] if reduction == "none" else ((gd / denom if denom else gd * 0) if reduction == "mean"
-                                                            else gd)
+            s = gd[..., None] if reduction == "none" else (_mean_scale(gd, denom) if reduction == "mean" else gd)
             np.put_along_axis(b, tsafe[..., None], np.asarray(-wt[..., None] * s, dtype=b.dtype), axis=-1)
             return _wrap(b if ndim <= 1 else np.moveaxis(b, -1, 1))
         np.put_along_axis(b, tsafe[..., None], (-wt)[..., None], axis=-1)
-        scale = g.unsqueeze(-1) if reduction == "none" else \
-            ((g / float(denom) if denom else g * 0) if reduction == "mean" else g)
+        scale = g.unsqueeze(-1) if reduction == "none" else (_mean_scale(g, denom) if reduction == "mean" else g)
         return _class_back(W(b) * scale, ndim)
 
 
