@@ -12,6 +12,8 @@ from ._dtype import (dtype, float32, float, float64, double, float16, half, int8
 from ._tensor import Tensor, Size, device
 from ._creation import *  # noqa: F401,F403
 from . import autograd
+from .autograd.anomaly_mode import (is_anomaly_enabled, is_anomaly_check_nan_enabled,
+                                    set_anomaly_enabled)
 from .autograd import (no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled,
                        is_inference_mode_enabled)
 from . import ops as _ops

@@ -90,3 +90,15 @@ def is_anomaly_check_nan_enabled():
     True
     """
     return _anomaly_state[1]
+
+
+def set_anomaly_enabled(enabled, check_nan=True):
+    """Turn anomaly detection on or off for the whole process (``torch.set_anomaly_enabled``).
+
+    >>> ember.set_anomaly_enabled(True); ember.is_anomaly_enabled()
+    True
+    >>> ember.set_anomaly_enabled(False); ember.is_anomaly_enabled()
+    False
+    """
+    _anomaly_state[0] = bool(enabled)
+    _anomaly_state[1] = bool(check_nan)
