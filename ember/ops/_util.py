@@ -130,6 +130,60 @@ def check_cast(src_dt, dst_dt):
 
 OVERLAP_MSG = ("unsupported operation: more than one element of the written-to tensor refers to a "
                "single memory location. Please clone() the tensor before performing the operation.")
+PARTIAL_OVERLAP_MSG = ("unsupported operation: some elements of the input tensor and the written-to "
+                       "tensor refer to a single memory location. Please clone() the tensor before "
+                       "performing the operation.")
+
+
+def _dense_span(a):
+    """Byte range ``(start, end)`` of array ``a`` when its elements tile that range exactly
+    (non-overlapping and dense, in any dim order), else None (PyTorch's "too hard" case)."""
+    start = a.__array_interface__["data"][0]
+    if a.flags.c_contiguous or a.flags.f_contiguous:
+        return start, start + a.nbytes
+    expect = a.itemsize
+    for st, n in sorted((st, n) for st, n in zip(a.strides, a.shape) if n != 1):
+        if st != expect:
+            return None
+        expect *= n
+    return start, start + a.nbytes
+
+
+def check_write_overlap(dst, *srcs):
+    """PyTorch's memory-overlap checks for a write into tensor ``dst`` reading ``srcs``: a
+    written-to tensor with a stride-0 dim of size > 1 (e.g. ``expand``) raises; a source that
+    shares memory with ``dst`` partially (same storage, overlapping but not identical dense
+    ranges, e.g. ``x[1:].copy_(x[:-1])``) raises. Cheap when nothing is a view.
+
+    >>> x = ember.arange(6.)
+    >>> x[1:].copy_(x[:-1])
+    Traceback (most recent call last):
+    ...
+    RuntimeError: unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location. Please clone() the tensor before performing the operation.
+    """
+    d = dst._data
+    root = dst._base
+    if root is not None and d.size > 1 and 0 in d.strides:
+        for st, n in zip(d.strides, d.shape):
+            if st == 0 and n > 1:
+                raise RuntimeError(OVERLAP_MSG)
+    if root is None:
+        root = dst
+    for s in srcs:
+        if s.__class__ is not Tensor and not isinstance(s, Tensor):
+            continue
+        if s is dst or (s._base if s._base is not None else s) is not root:
+            continue
+        a = s._data
+        if a.size == 0 or d.size == 0:
+            continue
+        sa, sd = _dense_span(a), _dense_span(d)
+        if sa is None or sd is None:
+            continue
+        if sa == sd and a.strides == d.strides and a.shape == d.shape:
+            continue  # the same elements: a full overlap is allowed
+        if sa[0] < sd[1] and sd[0] < sa[1]:
+            raise RuntimeError(PARTIAL_OVERLAP_MSG)
 
 
 def copy_into(dst, src):

@@ -151,7 +151,7 @@ def clamp(input, min=None, max=None, *, out=None):
     >>> ember.clamp(ember.tensor([-2., 0.5, 3.]), min=-1, max=1)
     tensor([-1.0000,  0.5000,  1.0000])
     """
-    return _out(_clamp(input, min, max, "clamp", Clamp, ClampT), out)
+    return _out(_clamp(input, min, max, "clamp", Clamp, ClampT), out, input, min, max)
 
 
 clip = clamp
@@ -163,7 +163,7 @@ def clamp_min(input, min, *, out=None):
     >>> ember.clamp_min(ember.tensor([-2., 3.]), 0)
     tensor([0., 3.])
     """
-    return _out(_clamp(input, min, None, "clamp_min", ClampMin, ClampMinT), out)
+    return _out(_clamp(input, min, None, "clamp_min", ClampMin, ClampMinT), out, input, min)
 
 
 def clamp_max(input, max, *, out=None):
@@ -172,7 +172,7 @@ def clamp_max(input, max, *, out=None):
     >>> ember.clamp_max(ember.tensor([-2., 3.]), 0)
     tensor([-2.,  0.])
     """
-    return _out(_clamp(input, None, max, "clamp_max", ClampMax, ClampMaxT), out)
+    return _out(_clamp(input, None, max, "clamp_max", ClampMax, ClampMaxT), out, input, max)
 
 
 _C_TYPES = {"uint8": "unsigned char", "int8": "signed char", "int16": "short int", "int32": "int",
@@ -292,7 +292,7 @@ def maximum(input, other, *, out=None):
     >>> ember.maximum(ember.tensor([1., 5.]), ember.tensor([3., 2.]))
     tensor([3., 5.])
     """
-    return _out(_bin(Maximum, input, other, "maximum", True), out)
+    return _out(_bin(Maximum, input, other, "maximum", True), out, input, other)
 
 
 def minimum(input, other, *, out=None):
@@ -301,7 +301,7 @@ def minimum(input, other, *, out=None):
     >>> ember.minimum(ember.tensor([1., 5.]), ember.tensor([3., 2.]))
     tensor([1., 2.])
     """
-    return _out(_bin(Minimum, input, other, "minimum", True), out)
+    return _out(_bin(Minimum, input, other, "minimum", True), out, input, other)
 
 
 def fmax(input, other, *, out=None):
@@ -310,7 +310,7 @@ def fmax(input, other, *, out=None):
     >>> ember.fmax(ember.tensor([1., float('nan')]), ember.tensor([3., 2.]))
     tensor([3., 2.])
     """
-    return _out(_bin(Fmax, input, other, "fmax", True), out)
+    return _out(_bin(Fmax, input, other, "fmax", True), out, input, other)
 
 
 def fmin(input, other, *, out=None):
@@ -319,7 +319,7 @@ def fmin(input, other, *, out=None):
     >>> ember.fmin(ember.tensor([1., float('nan')]), ember.tensor([3., 2.]))
     tensor([1., 2.])
     """
-    return _out(_bin(Fmin, input, other, "fmin", True), out)
+    return _out(_bin(Fmin, input, other, "fmin", True), out, input, other)
 
 
 # ---------------------------------------------------------------- Tensor methods

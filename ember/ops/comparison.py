@@ -47,7 +47,7 @@ def eq(input, other, *, out=None):
     >>> ember.eq(ember.tensor([1, 2]), 2)
     tensor([False,  True])
     """
-    return _out(_compare(np.equal, input, other), out)
+    return _out(_compare(np.equal, input, other), out, input, other)
 
 
 def ne(input, other, *, out=None):
@@ -56,7 +56,7 @@ def ne(input, other, *, out=None):
     >>> ember.ne(ember.tensor([1, 2]), 2)
     tensor([ True, False])
     """
-    return _out(_compare(np.not_equal, input, other), out)
+    return _out(_compare(np.not_equal, input, other), out, input, other)
 
 
 def lt(input, other, *, out=None):
@@ -65,7 +65,7 @@ def lt(input, other, *, out=None):
     >>> ember.lt(ember.tensor([1, 2]), 2)
     tensor([ True, False])
     """
-    return _out(_compare(np.less, input, other), out)
+    return _out(_compare(np.less, input, other), out, input, other)
 
 
 def le(input, other, *, out=None):
@@ -74,7 +74,7 @@ def le(input, other, *, out=None):
     >>> ember.le(ember.tensor([1, 2]), 2)
     tensor([True, True])
     """
-    return _out(_compare(np.less_equal, input, other), out)
+    return _out(_compare(np.less_equal, input, other), out, input, other)
 
 
 def gt(input, other, *, out=None):
@@ -83,7 +83,7 @@ def gt(input, other, *, out=None):
     >>> ember.gt(ember.tensor([1, 2]), 2)
     tensor([False, False])
     """
-    return _out(_compare(np.greater, input, other), out)
+    return _out(_compare(np.greater, input, other), out, input, other)
 
 
 def ge(input, other, *, out=None):
@@ -92,7 +92,7 @@ def ge(input, other, *, out=None):
     >>> ember.ge(ember.tensor([1, 2]), 2)
     tensor([False,  True])
     """
-    return _out(_compare(np.greater_equal, input, other), out)
+    return _out(_compare(np.greater_equal, input, other), out, input, other)
 
 
 greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne

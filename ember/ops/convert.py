@@ -95,6 +95,9 @@ def _copy_(self, src, non_blocking=False):
     from .inplace import inplace_op
     if not isinstance(src, Tensor):
         src = _wrap(np.asarray(src))
+    if self._base is not None or src._base is not None:
+        from ._util import check_write_overlap
+        check_write_overlap(self, src)
     if not (_state[0] and (self._rg or src._rg)) and not (self._base is not None and self._base._rg and _state[0] and src._rg):
         try:
             np.copyto(self._data, src._data, casting="unsafe")

@@ -118,7 +118,7 @@ def remainder(input, other, *, out=None):
     >>> ember.remainder(ember.tensor([-3, -1, 4]), 3)
     tensor([0, 2, 1])
     """
-    return _out(_remlike(Remainder, Remainder0, input, other, "remainder"), out)
+    return _out(_remlike(Remainder, Remainder0, input, other, "remainder"), out, input, other)
 
 
 def fmod(input, other, *, out=None):
@@ -127,7 +127,7 @@ def fmod(input, other, *, out=None):
     >>> ember.fmod(ember.tensor([-3, -1, 4]), 3)
     tensor([ 0, -1,  1])
     """
-    return _out(_remlike(Fmod, Fmod0, input, other, "fmod"), out)
+    return _out(_remlike(Fmod, Fmod0, input, other, "fmod"), out, input, other)
 
 
 def floor_divide(input, other, *, out=None):
@@ -136,7 +136,7 @@ def floor_divide(input, other, *, out=None):
     >>> ember.floor_divide(ember.tensor([-7, 7]), 2)
     tensor([-4,  3])
     """
-    return _out(_bin(DivFloor, input, other, "floor_divide"), out)
+    return _out(_bin(DivFloor, input, other, "floor_divide"), out, input, other)
 
 
 def _div_trunc(input, other):
@@ -163,7 +163,7 @@ def gcd(input, other, *, out=None):
     >>> ember.gcd(ember.tensor([12, -18, 0]), ember.tensor([8, 12, 5]))
     tensor([4, 6, 5])
     """
-    return _out(_gcdlike(np.gcd, input, other, "gcd"), out)
+    return _out(_gcdlike(np.gcd, input, other, "gcd"), out, input, other)
 
 
 def lcm(input, other, *, out=None):
@@ -172,7 +172,7 @@ def lcm(input, other, *, out=None):
     >>> ember.lcm(ember.tensor([12, -18, 0]), ember.tensor([8, 12, 5]))
     tensor([24, 36,  0])
     """
-    return _out(_gcdlike(np.lcm, input, other, "lcm"), out)
+    return _out(_gcdlike(np.lcm, input, other, "lcm"), out, input, other)
 
 
 # ---------------------------------------------------------------- Tensor methods and operators

@@ -6,7 +6,8 @@ ops/comparison.py.
 >>> (a * a + a.exp()).sum().backward(); a.grad
 tensor([ 4.7183, 11.3891])
 """
-from ._util import np, D, Tensor, _wrap, Op, apply_op, _state, to_float_np, check_cast, as_tensor_like
+from ._util import (np, D, Tensor, _wrap, Op, apply_op, _state, to_float_np, check_cast,
+                    as_tensor_like, check_write_overlap)
 from .inplace import inplace_op
 from .._backend import quiet_call, quiet_ufunc
 
@@ -184,7 +185,7 @@ def add(input, other, *, alpha=1, out=None):
     """
     if alpha != 1:
         other = _scale(input, other, alpha)
-    return _out(_binary(Add, np.add, input, other), out)
+    return _out(_binary(Add, np.add, input, other), out, input, other)
 
 
 def sub(input, other, *, alpha=1, out=None):
@@ -199,7 +200,7 @@ def sub(input, other, *, alpha=1, out=None):
             or (isinstance(input, Tensor) and input._data.dtype.kind == "b")
             or (isinstance(other, Tensor) and other._data.dtype.kind == "b")):
         _sub_bool_error(input, other)
-    return _out(_binary(Sub, np.subtract, input, other), out)
+    return _out(_binary(Sub, np.subtract, input, other), out, input, other)
 
 
 def _sub_bool_error(input, other):
@@ -217,7 +218,7 @@ def mul(input, other, *, out=None):
     >>> ember.mul(ember.tensor([1., 2.]), 3)
     tensor([3., 6.])
     """
-    return _out(_binary(Mul, np.multiply, input, other), out)
+    return _out(_binary(Mul, np.multiply, input, other), out, input, other)
 
 
 def div(input, other, *, rounding_mode=None, out=None):
@@ -234,23 +235,26 @@ def div(input, other, *, rounding_mode=None, out=None):
         if dt._cat < 2:  # int / int is float
             input = input.to(D._default[0])
         if (other.__class__ is float or other.__class__ is int) and other:  # x / nonzero number
-            return _out(_binary(Div, np.true_divide, input, other), out)
-        return _out(_binary(Div, _true_divide, input, other), out)
+            return _out(_binary(Div, np.true_divide, input, other), out, input, other)
+        return _out(_binary(Div, _true_divide, input, other), out, input, other)
     if rounding_mode == "trunc":
         from .division import _div_trunc
-        return _out(_div_trunc(input, other), out)
+        return _out(_div_trunc(input, other), out, input, other)
     if rounding_mode == "floor":
         from .division import floor_divide
-        return _out(floor_divide(input, other), out)
+        return _out(floor_divide(input, other), out, input, other)
     raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
 
 
 subtract, multiply, divide, true_divide = sub, mul, div, div
 
 
-def _out(r, out):
+def _out(r, out, *srcs):
+    """Write result ``r`` into the ``out=`` tensor (checked against the sources ``srcs`` for
+    memory overlap, as PyTorch), or return ``r`` when there is none."""
     if out is None:
         return r
+    check_write_overlap(out, *srcs)
     if out._rg and _state[0]:
         raise RuntimeError("out=... arguments don't support automatic differentiation, but one of the arguments requires grad.")
     check_cast(r._data.dtype, out._data.dtype)
@@ -329,24 +333,24 @@ def pow(input, exponent, *, out=None):
             npdt = dt.np
         if not (_state[0] and e._rg):
             return _out(_wrap(_ucall(_power, input, e._data, npdt) if npdt is not None
-                              else _power(input, e._data)), out)
-        return _out(apply_op(PowScalarBase, (e,), input, npdt), out)
+                              else _power(input, e._data)), out, input, exponent)
+        return _out(apply_op(PowScalarBase, (e,), input, npdt), out, input, exponent)
     if isinstance(exponent, Tensor) or exponent.__class__ not in (int, float):
         dt = D.result_type(input, exponent)
         if dt._cat == 1 and isinstance(exponent, Tensor) and (exponent._data < 0).any():
             raise RuntimeError("Integers to negative integer powers are not allowed.")
         return _out(_binary(PowTensorExp if isinstance(exponent, Tensor) else Pow, _power, input,
-                            exponent), out)
+                            exponent), out, input, exponent)
     if exponent == 2 and not (_state[0] and input._rg):
         d = input._data
-        return _out(_wrap(np.multiply(d, d) if d.dtype.kind != "b" else d.astype(np.int64)), out)
+        return _out(_wrap(np.multiply(d, d) if d.dtype.kind != "b" else d.astype(np.int64)), out, input, exponent)
     if input._data.dtype.kind in "iub" and exponent.__class__ is int:
         if exponent < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
         dt = D.NP2DT[input._data.dtype]
         if dt._cat == 1:  # PyTorch's checked conversion of the exponent
             exponent = D.checked_int(exponent, dt)
-    return _out(_binary(Pow, _power, input, exponent), out)
+    return _out(_binary(Pow, _power, input, exponent), out, input, exponent)
 
 
 # ---------------------------------------------------------------- unary math
@@ -539,7 +543,7 @@ def neg(input, *, out=None):
     >>> ember.neg(ember.tensor([1., -2.]))
     tensor([-1.,  2.])
     """
-    return _out(_unary(Neg, input), out)
+    return _out(_unary(Neg, input), out, input)
 
 
 negative = neg
@@ -551,7 +555,7 @@ def exp(input, *, out=None):
     >>> ember.exp(ember.tensor([0., 1.]))
     tensor([1.0000, 2.7183])
     """
-    return _out(_unary(Exp, input), out)
+    return _out(_unary(Exp, input), out, input)
 
 
 def log(input, *, out=None):
@@ -560,7 +564,7 @@ def log(input, *, out=None):
     >>> ember.log(ember.tensor([1., 2.]))
     tensor([0.0000, 0.6931])
     """
-    return _out(_unary(Log, input), out)
+    return _out(_unary(Log, input), out, input)
 
 
 def sin(input, *, out=None):
@@ -569,7 +573,7 @@ def sin(input, *, out=None):
     >>> ember.sin(ember.tensor([0.]))
     tensor([0.])
     """
-    return _out(_unary(Sin, input), out)
+    return _out(_unary(Sin, input), out, input)
 
 
 def cos(input, *, out=None):
@@ -578,7 +582,7 @@ def cos(input, *, out=None):
     >>> ember.cos(ember.tensor([0.]))
     tensor([1.])
     """
-    return _out(_unary(Cos, input), out)
+    return _out(_unary(Cos, input), out, input)
 
 
 def tanh(input, *, out=None):
@@ -587,7 +591,7 @@ def tanh(input, *, out=None):
     >>> ember.tanh(ember.tensor([0.]))
     tensor([0.])
     """
-    return _out(_unary(Tanh, input), out)
+    return _out(_unary(Tanh, input), out, input)
 
 
 def sigmoid(input, *, out=None):
@@ -596,7 +600,7 @@ def sigmoid(input, *, out=None):
     >>> ember.sigmoid(ember.tensor([0.]))
     tensor([0.5000])
     """
-    return _out(_unary(Sigmoid, input), out)
+    return _out(_unary(Sigmoid, input), out, input)
 
 
 def relu(input):
@@ -614,7 +618,7 @@ def abs(input, *, out=None):
     >>> ember.abs(ember.tensor([-1, 2]))
     tensor([1, 2])
     """
-    return _out(_unary(Abs, input), out)
+    return _out(_unary(Abs, input), out, input)
 
 
 absolute = abs
@@ -626,7 +630,7 @@ def sqrt(input, *, out=None):
     >>> ember.sqrt(ember.tensor([4.]))
     tensor([2.])
     """
-    return _out(_unary(Sqrt, input), out)
+    return _out(_unary(Sqrt, input), out, input)
 
 
 def rsqrt(input, *, out=None):
@@ -635,7 +639,7 @@ def rsqrt(input, *, out=None):
     >>> ember.rsqrt(ember.tensor([4.]))
     tensor([0.5000])
     """
-    return _out(_unary(Rsqrt, input), out)
+    return _out(_unary(Rsqrt, input), out, input)
 
 
 def reciprocal(input, *, out=None):
@@ -644,7 +648,7 @@ def reciprocal(input, *, out=None):
     >>> ember.reciprocal(ember.tensor([4.]))
     tensor([0.2500])
     """
-    return _out(_unary(Reciprocal, input), out)
+    return _out(_unary(Reciprocal, input), out, input)
 
 
 def square(input, *, out=None):
@@ -653,7 +657,7 @@ def square(input, *, out=None):
     >>> ember.square(ember.tensor([3.]))
     tensor([9.])
     """
-    return _out(pow(input, 2), out)
+    return _out(pow(input, 2), out, input)
 
 
 
@@ -663,6 +667,8 @@ def _inplace_binary(ufunc, fn):
         if kw:
             return inplace_op(self, lambda s: fn(s, other, **kw), *( (other,) if isinstance(other, Tensor) else ()))
         od = getattr(other, "_data", None)
+        if self._base is not None or (od is not None and other._base is not None):
+            check_write_overlap(self, other)
         if not _state[0] or not (self._rg or (od is not None and other._rg)):
             if self._base is None or not self._base._rg or not _state[0]:
                 d = self._data

@@ -361,8 +361,8 @@ def lerp(input, end, weight, *, out=None):
     if adt.kind not in "fcV":
         _not_impl("lerp_kernel_scalar" if not isinstance(weight, Tensor) else "lerp_kernel_tensor", adt)
     if isinstance(weight, Tensor):
-        return _out(_run(LerpT, (input, end, weight), adt), out)
-    return _out(_run(LerpS, (input, end), weight, adt), out)
+        return _out(_run(LerpT, (input, end, weight), adt), out, input, end, weight)
+    return _out(_run(LerpS, (input, end), weight, adt), out, input, end, weight)
 
 
 class Addcmul(Op):
@@ -430,7 +430,7 @@ def addcmul(input, tensor1, tensor2, *, value=1, out=None):
     >>> ember.addcmul(ember.tensor([1., 1.]), ember.tensor([2., 3.]), ember.tensor([4., 5.]), value=0.5)
     tensor([5.0000, 8.5000])
     """
-    return _out(_addc(Addcmul, input, tensor1, tensor2, value, "addcmul"), out)
+    return _out(_addc(Addcmul, input, tensor1, tensor2, value, "addcmul"), out, input, tensor1, tensor2)
 
 
 def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
@@ -439,7 +439,7 @@ def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
     >>> ember.addcdiv(ember.tensor([1., 1.]), ember.tensor([2., 3.]), ember.tensor([4., 6.]), value=2)
     tensor([2., 2.])
     """
-    return _out(_addc(Addcdiv, input, tensor1, tensor2, value, "addcdiv"), out)
+    return _out(_addc(Addcdiv, input, tensor1, tensor2, value, "addcdiv"), out, input, tensor1, tensor2)
 
 
 # ---------------------------------------------------------------- where
@@ -500,7 +500,7 @@ def where(condition, input=None, other=None, *, out=None):
         if err is not None:
             raise err from None
         raise
-    return _out(r, out)
+    return _out(r, out, condition, input, other)
 
 
 _where_scalar = D.checked_scalar

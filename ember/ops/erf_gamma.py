@@ -383,7 +383,7 @@ def erf(input, *, out=None):
     >>> ember.erf(ember.tensor([0., 1., -2.]))
     tensor([ 0.0000,  0.8427, -0.9953])
     """
-    return _out(_unary(Erf, input, "erf"), out)
+    return _out(_unary(Erf, input, "erf"), out, input)
 
 
 def erfc(input, *, out=None):
@@ -392,7 +392,7 @@ def erfc(input, *, out=None):
     >>> ember.erfc(ember.tensor([0., 1.]))
     tensor([1.0000, 0.1573])
     """
-    return _out(_unary(Erfc, input, "erfc"), out)
+    return _out(_unary(Erfc, input, "erfc"), out, input)
 
 
 def erfinv(input, *, out=None):
@@ -401,7 +401,7 @@ def erfinv(input, *, out=None):
     >>> ember.erfinv(ember.tensor([0., 0.5, 1.]))
     tensor([0.0000, 0.4769,    inf])
     """
-    return _out(_unary(Erfinv, input, "erfinv"), out)
+    return _out(_unary(Erfinv, input, "erfinv"), out, input)
 
 
 # ---------------------------------------------------------------- lgamma / digamma / polygamma / mvlgamma
@@ -448,7 +448,7 @@ def lgamma(input, *, out=None):
     >>> ember.lgamma(ember.tensor([0.5, 1., 5.]))
     tensor([0.5724, 0.0000, 3.1781])
     """
-    return _out(_unary(Lgamma, input, "lgamma"), out)
+    return _out(_unary(Lgamma, input, "lgamma"), out, input)
 
 
 def digamma(input, *, out=None):
@@ -457,7 +457,7 @@ def digamma(input, *, out=None):
     >>> ember.digamma(ember.tensor([1., 0.5]))
     tensor([-0.5772, -1.9635])
     """
-    return _out(_unary(Digamma, input, "digamma"), out)
+    return _out(_unary(Digamma, input, "digamma"), out, input)
 
 
 def polygamma(n, input, *, out=None):
@@ -471,7 +471,7 @@ def polygamma(n, input, *, out=None):
         raise RuntimeError("polygamma(n, x) does not support negative n.")
     if n == 0:
         return digamma(input, out=out)
-    return _out(_unary(Polygamma, input, "polygamma", n), out)
+    return _out(_unary(Polygamma, input, "polygamma", n), out, input)
 
 
 def mvlgamma(input, p):

@@ -128,7 +128,7 @@ def exp2(input, *, out=None):
     >>> ember.exp2(ember.tensor([0., 3.]))
     tensor([1., 8.])
     """
-    return _out(_unary(Exp2, input, "exp2"), out)
+    return _out(_unary(Exp2, input, "exp2"), out, input)
 
 
 def expm1(input, *, out=None):
@@ -137,7 +137,7 @@ def expm1(input, *, out=None):
     >>> ember.expm1(ember.tensor([0., 1.]))
     tensor([0.0000, 1.7183])
     """
-    return _out(_unary(Expm1, input, "expm1"), out)
+    return _out(_unary(Expm1, input, "expm1"), out, input)
 
 
 def log2(input, *, out=None):
@@ -146,7 +146,7 @@ def log2(input, *, out=None):
     >>> ember.log2(ember.tensor([1., 8.]))
     tensor([0., 3.])
     """
-    return _out(_unary(Log2, input, "log2"), out)
+    return _out(_unary(Log2, input, "log2"), out, input)
 
 
 def log10(input, *, out=None):
@@ -155,7 +155,7 @@ def log10(input, *, out=None):
     >>> ember.log10(ember.tensor([1., 100.]))
     tensor([0., 2.])
     """
-    return _out(_unary(Log10, input, "log10"), out)
+    return _out(_unary(Log10, input, "log10"), out, input)
 
 
 def log1p(input, *, out=None):
@@ -164,7 +164,7 @@ def log1p(input, *, out=None):
     >>> ember.log1p(ember.tensor([0., 1.]))
     tensor([0.0000, 0.6931])
     """
-    return _out(_unary(Log1p, input, "log1p"), out)
+    return _out(_unary(Log1p, input, "log1p"), out, input)
 
 
 def logit(input, eps=None, *, out=None):
@@ -173,7 +173,7 @@ def logit(input, eps=None, *, out=None):
     >>> ember.logit(ember.tensor([0.5, 0.75]))
     tensor([0.0000, 1.0986])
     """
-    return _out(_unary(Logit, input, "logit", None if eps is None else builtins.float(eps)), out)
+    return _out(_unary(Logit, input, "logit", None if eps is None else builtins.float(eps)), out, input)
 
 
 # ---------------------------------------------------------------- logaddexp / logaddexp2 / xlogy
@@ -235,7 +235,7 @@ def logaddexp(input, other, *, out=None):
     >>> ember.logaddexp(ember.tensor([0., 100.]), ember.tensor([0., 100.]))
     tensor([  0.6931, 100.6931])
     """
-    return _out(_bin(Logaddexp, input, other, "logaddexp", True), out)
+    return _out(_bin(Logaddexp, input, other, "logaddexp", True), out, input, other)
 
 
 def logaddexp2(input, other, *, out=None):
@@ -244,7 +244,7 @@ def logaddexp2(input, other, *, out=None):
     >>> ember.logaddexp2(ember.tensor([1.]), ember.tensor([1.]))
     tensor([2.])
     """
-    return _out(_bin(Logaddexp2, input, other, "logaddexp2", True), out)
+    return _out(_bin(Logaddexp2, input, other, "logaddexp2", True), out, input, other)
 
 
 def xlogy(input, other, *, out=None):
@@ -255,8 +255,8 @@ def xlogy(input, other, *, out=None):
     """
     a, b, dt = _prep(input, other, "xlogy", float_op=True)
     if isinstance(b, Tensor):
-        return _out(_run(Xlogy, (a, b), dt), out)
-    return _out(_run(Xlogy, (a,), b, dt), out)
+        return _out(_run(Xlogy, (a, b), dt), out, input, other)
+    return _out(_run(Xlogy, (a,), b, dt), out, input, other)
 
 
 # ---------------------------------------------------------------- float_power
@@ -282,8 +282,8 @@ def _float_power(input, exponent, out):
         return builtins.float(x)
     if isinstance(exponent, Tensor) and not isinstance(input, Tensor):
         if isinstance(input, builtins.complex):
-            return _out(_pow(input, exponent.to(D.complex128)), out)
-        return _out(_pow(up(input), up(exponent)), out)
+            return _out(_pow(input, exponent.to(D.complex128)), out, input, exponent)
+        return _out(_pow(up(input), up(exponent)), out, input, exponent)
     _check_tensor(input, "float_power")
     if isinstance(exponent, builtins.complex) or (isinstance(exponent, Tensor) and
                                                   exponent._data.dtype.kind == "c"):
@@ -295,7 +295,7 @@ def _float_power(input, exponent, out):
     if isinstance(b, Tensor) and a._data.dtype != b._data.dtype:
         a = a.to(D.complex128)
         b = b.to(D.complex128)
-    return _out(_pow(a, b), out)
+    return _out(_pow(a, b), out, input, exponent)
 
 
 def float_power_(input, exponent):

@@ -44,8 +44,8 @@ def copysign(input, other, *, out=None):
     """
     a, b, dt = _prep(input, other, "copysign", scalar_input=False, float_op=True)
     if isinstance(b, Tensor):
-        return _out(_run(Copysign, (a, b), dt), out)
-    return _out(_run(Copysign1, (a,), b, dt), out)
+        return _out(_run(Copysign, (a, b), dt), out, input, other)
+    return _out(_run(Copysign1, (a,), b, dt), out, input, other)
 
 
 # ---------------------------------------------------------------- ldexp / nextafter / frexp
@@ -88,7 +88,7 @@ def ldexp(input, other, *, out=None):
     """
     _two_tensors(input, other, "ldexp")
     dt = _float_dt(binary_result(input, other)[0])
-    return _out(_run(Ldexp, (input, other), dt.np), out)
+    return _out(_run(Ldexp, (input, other), dt.np), out, input, other)
 
 
 def nextafter(input, other, *, out=None):
@@ -102,7 +102,7 @@ def nextafter(input, other, *, out=None):
     dt = binary_result(input, other)[0]
     if dt._cat != 2:
         _not_impl("nextafter_cpu", dt.np)
-    return _out(_run(Nextafter, (input, other), dt), out)
+    return _out(_run(Nextafter, (input, other), dt), out, input, other)
 
 
 class Frexp(Op):

@@ -41,7 +41,7 @@ def logical_and(input, other, *, out=None):
     >>> ember.logical_and(ember.tensor([1, 0, 2]), ember.tensor([True, True, False]))
     tensor([ True, False, False])
     """
-    return _out(_logical(np.logical_and, input, other, "logical_and"), out)
+    return _out(_logical(np.logical_and, input, other, "logical_and"), out, input, other)
 
 
 def logical_or(input, other, *, out=None):
@@ -50,7 +50,7 @@ def logical_or(input, other, *, out=None):
     >>> ember.logical_or(ember.tensor([1, 0, 0]), ember.tensor([0., 1., 0.]))
     tensor([ True,  True, False])
     """
-    return _out(_logical(np.logical_or, input, other, "logical_or"), out)
+    return _out(_logical(np.logical_or, input, other, "logical_or"), out, input, other)
 
 
 def logical_xor(input, other, *, out=None):
@@ -59,7 +59,7 @@ def logical_xor(input, other, *, out=None):
     >>> ember.logical_xor(ember.tensor([1, 0, 1]), ember.tensor([1, 1, 0]))
     tensor([False,  True,  True])
     """
-    return _out(_logical(np.logical_xor, input, other, "logical_xor"), out)
+    return _out(_logical(np.logical_xor, input, other, "logical_xor"), out, input, other)
 
 
 def logical_not(input, *, out=None):
@@ -69,7 +69,7 @@ def logical_not(input, *, out=None):
     tensor([ True, False])
     """
     _check_tensor(input, "logical_not")
-    return _out(_wrap(np.logical_not(input._data)), out)
+    return _out(_wrap(np.logical_not(input._data)), out, input)
 
 
 def _bitwise(ufunc, input, other, kernel, fname):
@@ -101,7 +101,7 @@ def bitwise_and(input, other, *, out=None):
     >>> ember.bitwise_and(ember.tensor([12, 10]), 6)
     tensor([4, 2])
     """
-    return _out(_bitwise(np.bitwise_and, input, other, "bitwise_and_cpu", "bitwise_and"), out)
+    return _out(_bitwise(np.bitwise_and, input, other, "bitwise_and_cpu", "bitwise_and"), out, input, other)
 
 
 def bitwise_or(input, other, *, out=None):
@@ -110,7 +110,7 @@ def bitwise_or(input, other, *, out=None):
     >>> ember.bitwise_or(ember.tensor([12, 10]), 1)
     tensor([13, 11])
     """
-    return _out(_bitwise(np.bitwise_or, input, other, "bitwise_or_cpu", "bitwise_or"), out)
+    return _out(_bitwise(np.bitwise_or, input, other, "bitwise_or_cpu", "bitwise_or"), out, input, other)
 
 
 def bitwise_xor(input, other, *, out=None):
@@ -119,7 +119,7 @@ def bitwise_xor(input, other, *, out=None):
     >>> ember.bitwise_xor(ember.tensor([True, False]), ember.tensor([True, True]))
     tensor([False,  True])
     """
-    return _out(_bitwise(np.bitwise_xor, input, other, "bitwise_xor_cpu", "bitwise_xor"), out)
+    return _out(_bitwise(np.bitwise_xor, input, other, "bitwise_xor_cpu", "bitwise_xor"), out, input, other)
 
 
 def bitwise_not(input, *, out=None):
@@ -132,7 +132,7 @@ def bitwise_not(input, *, out=None):
     d = input._data
     if d.dtype.kind not in "biu":
         _not_impl("bitwise_not_cpu", d.dtype)
-    return _out(_wrap(np.invert(d)), out)
+    return _out(_wrap(np.invert(d)), out, input)
 
 
 def _shift(left, input, other, fname):
@@ -175,7 +175,7 @@ def bitwise_left_shift(input, other, *, out=None):
     >>> ember.bitwise_left_shift(ember.tensor([1, 3]), 2)
     tensor([ 4, 12])
     """
-    return _out(_shift(True, input, other, "bitwise_left_shift"), out)
+    return _out(_shift(True, input, other, "bitwise_left_shift"), out, input, other)
 
 
 def bitwise_right_shift(input, other, *, out=None):
@@ -184,7 +184,7 @@ def bitwise_right_shift(input, other, *, out=None):
     >>> ember.bitwise_right_shift(ember.tensor([-8, 8]), 2)
     tensor([-2,  2])
     """
-    return _out(_shift(False, input, other, "bitwise_right_shift"), out)
+    return _out(_shift(False, input, other, "bitwise_right_shift"), out, input, other)
 
 
 def _invert(self):

@@ -54,8 +54,8 @@ def isposinf(input, *, out=None):
     _check_tensor(input, "isposinf")
     d = input._data
     if d.dtype.kind in "biu":
-        return _out(_wrap(np.zeros(d.shape, bool)), out)
-    return _out(_wrap(d == np.inf), out)
+        return _out(_wrap(np.zeros(d.shape, bool)), out, input)
+    return _out(_wrap(d == np.inf), out, input)
 
 
 def isneginf(input, *, out=None):
@@ -67,8 +67,8 @@ def isneginf(input, *, out=None):
     _check_tensor(input, "isneginf")
     d = input._data
     if d.dtype.kind in "biu":
-        return _out(_wrap(np.zeros(d.shape, bool)), out)
-    return _out(_wrap(d == -np.inf), out)
+        return _out(_wrap(np.zeros(d.shape, bool)), out, input)
+    return _out(_wrap(d == -np.inf), out, input)
 
 
 def isfinite(input):
@@ -106,13 +106,13 @@ def signbit(input, *, out=None):
     _check_tensor(input, "signbit")
     d = input._data
     if d.dtype.kind == "b" or d.dtype.kind == "u":
-        return _out(_wrap(np.zeros(d.shape, bool)), out)
+        return _out(_wrap(np.zeros(d.shape, bool)), out, input)
     if d.dtype.kind == "i":
-        return _out(_wrap(d < 0), out)
+        return _out(_wrap(d < 0), out, input)
     if d.dtype.kind == "c":
         raise RuntimeError("signbit is not implemented for complex tensors.")
     return _out(_wrap(np.signbit(d if d.dtype.itemsize >= 2 and d.dtype.kind == "f"
-                                 else d.astype(np.float32))), out)
+                                 else d.astype(np.float32))), out, input)
 
 
 def _same_dtype(a, b):
@@ -201,7 +201,7 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
     tensor([0., 9., 1.])
     """
     _check_tensor(input, "nan_to_num")
-    return _out(apply_op(NanToNum, (input,), nan, posinf, neginf), out)
+    return _out(apply_op(NanToNum, (input,), nan, posinf, neginf), out, input)
 
 
 def nan_to_num_(input, nan=0.0, posinf=None, neginf=None):

@@ -136,7 +136,7 @@ def sign(input, *, out=None):
     >>> ember.sign(ember.tensor([-2., 0., 3.]))
     tensor([-1.,  0.,  1.])
     """
-    return _out(_unary(Sign, input, "sign"), out)
+    return _out(_unary(Sign, input, "sign"), out, input)
 
 
 def sgn(input, *, out=None):
@@ -145,7 +145,7 @@ def sgn(input, *, out=None):
     >>> ember.sgn(ember.tensor([-2., 0., 3.]))
     tensor([-1.,  0.,  1.])
     """
-    return _out(_unary(Sgn, input, "sgn"), out)
+    return _out(_unary(Sgn, input, "sgn"), out, input)
 
 
 def floor(input, *, out=None):
@@ -154,7 +154,7 @@ def floor(input, *, out=None):
     >>> ember.floor(ember.tensor([-1.5, 1.5]))
     tensor([-2.,  1.])
     """
-    return _out(_unary(Floor, input, "floor"), out)
+    return _out(_unary(Floor, input, "floor"), out, input)
 
 
 def ceil(input, *, out=None):
@@ -163,7 +163,7 @@ def ceil(input, *, out=None):
     >>> ember.ceil(ember.tensor([-1.5, 1.5]))
     tensor([-1.,  2.])
     """
-    return _out(_unary(Ceil, input, "ceil"), out)
+    return _out(_unary(Ceil, input, "ceil"), out, input)
 
 
 def trunc(input, *, out=None):
@@ -172,7 +172,7 @@ def trunc(input, *, out=None):
     >>> ember.trunc(ember.tensor([-1.5, 1.5]))
     tensor([-1.,  1.])
     """
-    return _out(_unary(Trunc, input, "trunc"), out)
+    return _out(_unary(Trunc, input, "trunc"), out, input)
 
 
 fix = trunc
@@ -186,7 +186,7 @@ def round(input, *, decimals=0, out=None):
     >>> ember.round(ember.tensor([1.2345]), decimals=2)
     tensor([1.2300])
     """
-    return _out(_unary(Round if decimals == 0 else Round1, input, "round", builtins.int(decimals)), out)
+    return _out(_unary(Round if decimals == 0 else Round1, input, "round", builtins.int(decimals)), out, input)
 
 
 def frac(input, *, out=None):
@@ -195,7 +195,7 @@ def frac(input, *, out=None):
     >>> ember.frac(ember.tensor([-1.25, 2.5]))
     tensor([-0.2500,  0.5000])
     """
-    return _out(_unary(Frac, input, "frac"), out)
+    return _out(_unary(Frac, input, "frac"), out, input)
 
 
 def positive(input):
@@ -223,7 +223,7 @@ def heaviside(input, values, *, out=None):
     if a.dtype.kind == "c":
         _not_impl("heaviside_cpu", a.dtype)
     r = np.asarray(np.where(a == 0, v, (a > 0).astype(a.dtype)).astype(a.dtype, copy=False))
-    return _out(apply_op(Heaviside, (input, values), r), out)
+    return _out(apply_op(Heaviside, (input, values), r), out, input, values)
 
 
 class Heaviside(Op):

@@ -89,7 +89,7 @@ def i0(input, *, out=None):
     >>> ember.i0(ember.tensor([0., 1., 2.]))
     tensor([1.0000, 1.2661, 2.2796])
     """
-    return _out(_EM._unary(I0, input, "i0"), out)
+    return _out(_EM._unary(I0, input, "i0"), out, input)
 
 
 def i0_(input):
@@ -123,7 +123,7 @@ def angle(input, *, out=None):
     >>> ember.angle(ember.tensor([-2., 0., 3.]))
     tensor([3.1416, 0.0000, 0.0000])
     """
-    return _out(_EM._unary(Angle, input, "angle"), out)
+    return _out(_EM._unary(Angle, input, "angle"), out, input)
 
 
 # ---------------------------------------------------------------- incomplete gamma
@@ -256,7 +256,7 @@ def _igamma(cls, name, input, other, out):
     err = _EM._bshape_error(input._data.shape, other._data.shape)
     if err is not None:
         raise err
-    return _out(apply_op(cls, (input, other), dt, cls is Igammac), out)
+    return _out(apply_op(cls, (input, other), dt, cls is Igammac), out, input, other)
 
 
 def igamma(input, other, *, out=None):

@@ -173,7 +173,7 @@ def tan(input, *, out=None):
     >>> ember.tan(ember.tensor([0., 1.]))
     tensor([0.0000, 1.5574])
     """
-    return _out(_unary(Tan, input, "tan"), out)
+    return _out(_unary(Tan, input, "tan"), out, input)
 
 
 def asin(input, *, out=None):
@@ -182,7 +182,7 @@ def asin(input, *, out=None):
     >>> ember.asin(ember.tensor([0., 1.]))
     tensor([0.0000, 1.5708])
     """
-    return _out(_unary(Asin, input, "asin"), out)
+    return _out(_unary(Asin, input, "asin"), out, input)
 
 
 def acos(input, *, out=None):
@@ -191,7 +191,7 @@ def acos(input, *, out=None):
     >>> ember.acos(ember.tensor([1., 0.]))
     tensor([0.0000, 1.5708])
     """
-    return _out(_unary(Acos, input, "acos"), out)
+    return _out(_unary(Acos, input, "acos"), out, input)
 
 
 def atan(input, *, out=None):
@@ -200,7 +200,7 @@ def atan(input, *, out=None):
     >>> ember.atan(ember.tensor([0., 1.]))
     tensor([0.0000, 0.7854])
     """
-    return _out(_unary(Atan, input, "atan"), out)
+    return _out(_unary(Atan, input, "atan"), out, input)
 
 
 def sinh(input, *, out=None):
@@ -209,7 +209,7 @@ def sinh(input, *, out=None):
     >>> ember.sinh(ember.tensor([0., 1.]))
     tensor([0.0000, 1.1752])
     """
-    return _out(_unary(Sinh, input, "sinh"), out)
+    return _out(_unary(Sinh, input, "sinh"), out, input)
 
 
 def cosh(input, *, out=None):
@@ -218,7 +218,7 @@ def cosh(input, *, out=None):
     >>> ember.cosh(ember.tensor([0., 1.]))
     tensor([1.0000, 1.5431])
     """
-    return _out(_unary(Cosh, input, "cosh"), out)
+    return _out(_unary(Cosh, input, "cosh"), out, input)
 
 
 def asinh(input, *, out=None):
@@ -227,7 +227,7 @@ def asinh(input, *, out=None):
     >>> ember.asinh(ember.tensor([0., 1.]))
     tensor([0.0000, 0.8814])
     """
-    return _out(_unary(Asinh, input, "asinh"), out)
+    return _out(_unary(Asinh, input, "asinh"), out, input)
 
 
 def acosh(input, *, out=None):
@@ -236,7 +236,7 @@ def acosh(input, *, out=None):
     >>> ember.acosh(ember.tensor([1., 2.]))
     tensor([0.0000, 1.3170])
     """
-    return _out(_unary(Acosh, input, "acosh"), out)
+    return _out(_unary(Acosh, input, "acosh"), out, input)
 
 
 def atanh(input, *, out=None):
@@ -245,7 +245,7 @@ def atanh(input, *, out=None):
     >>> ember.atanh(ember.tensor([0., 0.5]))
     tensor([0.0000, 0.5493])
     """
-    return _out(_unary(Atanh, input, "atanh"), out)
+    return _out(_unary(Atanh, input, "atanh"), out, input)
 
 
 def sinc(input, *, out=None):
@@ -254,7 +254,7 @@ def sinc(input, *, out=None):
     >>> ember.sinc(ember.tensor([0., 0.5]))
     tensor([1.0000, 0.6366])
     """
-    return _out(_unary(Sinc, input, "sinc"), out)
+    return _out(_unary(Sinc, input, "sinc"), out, input)
 
 
 def deg2rad(input, *, out=None):
@@ -263,7 +263,7 @@ def deg2rad(input, *, out=None):
     >>> ember.deg2rad(ember.tensor([180.]))
     tensor([3.1416])
     """
-    return _out(_unary(Deg2rad, input, "deg2rad"), out)
+    return _out(_unary(Deg2rad, input, "deg2rad"), out, input)
 
 
 def rad2deg(input, *, out=None):
@@ -272,7 +272,7 @@ def rad2deg(input, *, out=None):
     >>> ember.rad2deg(ember.tensor([3.14159265]))
     tensor([180.])
     """
-    return _out(_unary(Rad2deg, input, "rad2deg"), out)
+    return _out(_unary(Rad2deg, input, "rad2deg"), out, input)
 
 
 arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
@@ -315,7 +315,7 @@ def atan2(input, other, *, out=None):
     >>> ember.atan2(ember.tensor([1., -1.]), ember.tensor([-1., -1.]))
     tensor([ 2.3562, -2.3562])
     """
-    return _out(_bin(Atan2, input, other, "atan2", True), out)
+    return _out(_bin(Atan2, input, other, "atan2", True), out, input, other)
 
 
 arctan2 = atan2
@@ -327,7 +327,7 @@ def hypot(input, other, *, out=None):
     >>> ember.hypot(ember.tensor([3.]), ember.tensor([4.]))
     tensor([5.])
     """
-    return _out(_bin(Hypot, input, other, "hypot", True), out)
+    return _out(_bin(Hypot, input, other, "hypot", True), out, input, other)
 
 
 # ---------------------------------------------------------------- Tensor methods
