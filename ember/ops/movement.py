@@ -13,9 +13,67 @@ __all__ = ["reshape", "transpose", "swapaxes", "swapdims", "permute", "squeeze",
 
 
 def _shape_arg(size):
+    """A size given as ints or one sequence of ints, as a tuple; floats and other types raise
+    PyTorch's TypeError (``int()`` would have truncated 2.5 silently)."""
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
-    return tuple(int(s) for s in size)
+    try:
+        return tuple(s if s.__class__ is int else _index(s) for s in size)
+    except TypeError:
+        bad = next(s for s in size if not _is_index(s))
+        raise TypeError(f"argument 'size' must be tuple of ints, but found element of type "
+                        f"{type(bad).__name__} at pos {list(size).index(bad)}") from None
+
+
+def _index(s):
+    return int(s.__index__())
+
+
+def _is_index(s):
+    try:
+        _index(s)
+        return True
+    except (TypeError, AttributeError, RuntimeError):
+        return False
+
+
+_VIEW_DTYPE_MSG = "{what} to view {a} as {b} (different element sizes)"
+
+
+def _view_dtype(self, dt):
+    """``x.view(dtype)``: the same bytes read as ``dtype`` (a view, never differentiable); with a
+    different element size the last dim shrinks or grows, as in PyTorch."""
+    from ._util import _TORCH_NAMES
+    d = self._data
+    if dt.np == d.dtype:
+        return _wrap(d.view())
+    a_sz, b_sz = d.dtype.itemsize, np.dtype(dt.np).itemsize
+    if a_sz != b_sz:
+        names = dict(a=_TORCH_NAMES.get(d.dtype.name, d.dtype.name), b=_TORCH_NAMES.get(dt.name, dt.name))
+        if d.ndim == 0:
+            raise RuntimeError(_VIEW_DTYPE_MSG.format(what="self.dim() cannot be 0", **names))
+        if d.shape[-1] != 1 and d.strides[-1] != a_sz:
+            raise RuntimeError(_VIEW_DTYPE_MSG.format(
+                what=f"self.stride(-1) must be 1", **names) + f", but got {d.strides[-1] // a_sz}")
+        if b_sz > a_sz:
+            k = b_sz // a_sz
+            if d.shape[-1] % k:
+                raise RuntimeError(_VIEW_DTYPE_MSG.format(
+                    what=f"self.size(-1) must be divisible by {k}", **names) + f", but got {d.shape[-1]}")
+            root = (self._base if self._base is not None else self)._data
+            off = (d.__array_interface__["data"][0] - root.__array_interface__["data"][0]) // a_sz
+            if off % k:
+                raise RuntimeError(_VIEW_DTYPE_MSG.format(
+                    what=f"self.storage_offset() must be divisible by {k}", **names) + f", but got {off}")
+            for st in d.strides[:-1]:
+                if (st // a_sz) % k:
+                    raise RuntimeError(_VIEW_DTYPE_MSG.format(
+                        what=f"self.stride({d.strides.index(st)}) must be divisible by {k}", **names)
+                        + f", but got {st // a_sz}")
+    if d.ndim and d.shape[-1] == 1 and d.strides[-1] != a_sz:
+        d = np.lib.stride_tricks.as_strided(d, d.shape[:-1] + (1,), d.strides[:-1] + (a_sz,))
+    out = _wrap(d.view(dt.np))
+    return make_view(out, self, lambda t, _dt=dt: t.view(_dt))
 
 
 def _infer(shape, numel):
@@ -102,8 +160,8 @@ def view(self, *shape):
     >>> ember.arange(6).view(2, -1).shape
     torch.Size([2, 3])
     """
-    if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int)):
-        return self.to(shape[0]) if not hasattr(shape[0], "_data") else self.view(shape[0].shape)
+    if len(shape) == 1 and isinstance(shape[0], D.dtype):
+        return _view_dtype(self, shape[0])
     shape = _infer(_shape_arg(shape), self._data.size)
     return _view_result(View, self, lambda t, s=shape: t.view(s), shape)
 
@@ -272,9 +330,9 @@ def expand(self, *sizes):
     shape = self._data.shape
     lead = len(sizes) - len(shape)
     if lead < 0:
-        raise RuntimeError(f"expand(torch.FloatTensor{{{list(shape)}}}, size={list(sizes)}): the number "
-                           "of sizes provided ({}) must be greater or equal to the number of dimensions "
-                           "in the tensor ({})".format(len(sizes), len(shape)))
+        raise RuntimeError(f"expand({self.type()}{{{list(shape)}}}, size={list(sizes)}): the number "
+                           f"of sizes provided ({len(sizes)}) must be greater or equal to the number "
+                           f"of dimensions in the tensor ({len(shape)})")
     out = []
     for i, s in enumerate(sizes):
         if i < lead:
