@@ -7,7 +7,7 @@ import numpy as np
 
 ndarray = np.ndarray
 
-__all__ = ["np", "ndarray"]
+__all__ = ["np", "ndarray", "oom_error", "raises_oom_as_runtime_error"]
 
 
 try:  # NumPy 2: the floating-point error state is a context variable; setting it directly is
@@ -82,3 +82,44 @@ def _silence_fp_warnings_from_ember():
 
 
 _silence_fp_warnings_from_ember()
+
+
+def oom_error(err):
+    """PyTorch's RuntimeError for an allocation the machine cannot satisfy, from NumPy's
+    MemoryError (which names the shape and dtype it tried).
+
+    >>> from ember._backend import oom_error
+    >>> e = oom_error(MemoryError("Unable to allocate"))
+    >>> type(e).__name__, "can't allocate memory" in str(e)
+    ('RuntimeError', True)
+    """
+    shape, dt = getattr(err, "shape", None), getattr(err, "dtype", None)
+    if shape is not None and dt is not None:
+        n = int(np.prod(shape, dtype=object)) * np.dtype(dt).itemsize
+        what = f"you tried to allocate {n} bytes"
+    else:
+        what = str(err)
+    return RuntimeError(f"DefaultCPUAllocator: can't allocate memory: {what}. "
+                        "Error code 12 (Cannot allocate memory)")
+
+
+def raises_oom_as_runtime_error(fn):
+    """Decorate a function that allocates so that NumPy's MemoryError surfaces as PyTorch's
+    RuntimeError (zero cost unless it is raised).
+
+    >>> from ember._backend import raises_oom_as_runtime_error
+    >>> @raises_oom_as_runtime_error
+    ... def f(): raise MemoryError("no")
+    >>> try: f()
+    ... except RuntimeError as e: print(type(e).__name__)
+    RuntimeError
+    """
+    import functools
+
+    @functools.wraps(fn)
+    def guarded(*args, **kw):
+        try:
+            return fn(*args, **kw)
+        except MemoryError as e:
+            raise oom_error(e) from None
+    return guarded

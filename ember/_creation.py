@@ -6,7 +6,7 @@
 """
 import math
 
-from ._backend import np, ndarray
+from ._backend import np, raises_oom_as_runtime_error as _oom, ndarray
 from . import _dtype as D
 from ._tensor import Tensor, _wrap, _check_device
 
@@ -327,6 +327,7 @@ def _dt(dtype):
     return D._default[0].np if dtype is None else D.to_dtype(dtype).np
 
 
+@_oom
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
           **kw):
     """A tensor of zeros; ``size`` as varargs or one tuple.
@@ -339,6 +340,7 @@ def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=F
     return _finish(_to_out(t, out), requires_grad)
 
 
+@_oom
 def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
          **kw):
     """A tensor of ones.
@@ -351,6 +353,7 @@ def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=Fa
     return _finish(_to_out(t, out), requires_grad)
 
 
+@_oom
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
           memory_format=None, **kw):
     """An uninitialised tensor.
@@ -363,6 +366,7 @@ def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=F
     return _finish(_to_out(t, out), requires_grad)
 
 
+@_oom
 def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False,
                   pin_memory=False):
     """An uninitialised tensor of ``size`` (ember's storage is always C-contiguous; ``stride``
@@ -398,6 +402,7 @@ def _fill_value(v, fn):
     return v
 
 
+@_oom
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False,
          pin_memory=False):
     """A tensor filled with ``fill_value``; its dtype is inferred from the value (bool, int64,
@@ -440,6 +445,7 @@ def _like(input, dtype):
     return input._data.dtype if dtype is None else D.to_dtype(dtype).np
 
 
+@_oom
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
     """Zeros with the shape (and dtype) of ``input``.
 
@@ -449,6 +455,7 @@ def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
     return _finish(_wrap(np.zeros(input._data.shape, dtype=_like(input, dtype))), requires_grad)
 
 
+@_oom
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
     """Ones with the shape (and dtype) of ``input``.
 
@@ -459,6 +466,7 @@ def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fals
     return _finish(_wrap(np.ones(input._data.shape, dtype=_like(input, dtype))), requires_grad)
 
 
+@_oom
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
     """Uninitialised, with the shape (and dtype) of ``input``.
 
@@ -468,6 +476,7 @@ def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
     return _finish(_wrap(np.empty(input._data.shape, dtype=_like(input, dtype))), requires_grad)
 
 
+@_oom
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
     """``fill_value`` with the shape (and dtype) of ``input`` (floats truncate into int tensors).
@@ -490,6 +499,7 @@ def _g(v):
     return str(v) if isinstance(v, (int, np.integer)) else f"{float(v):g}"
 
 
+@_oom
 def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
            requires_grad=False, pin_memory=False):
     """Values from ``start`` to ``end`` (exclusive) by ``step``: int64 when all are integers,
@@ -547,6 +557,7 @@ def _steps(steps, fn):
     return int(steps)
 
 
+@_oom
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     """``steps`` evenly spaced values from ``start`` to ``end`` inclusive (complex bounds give
     a complex result).
@@ -569,6 +580,7 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     return _finish(_to_out(_wrap(arr.astype(dt.np)), out), requires_grad)
 
 
+@_oom
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False):
     """``base ** linspace(start, end, steps)``.
@@ -587,6 +599,7 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
         return _finish(_to_out(_wrap(arr.astype(dt.np)), out), requires_grad)
 
 
+@_oom
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False,
         pin_memory=False):
     """The identity matrix, ``n x m``.

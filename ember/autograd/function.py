@@ -25,6 +25,7 @@ tensor(12.)
 import weakref
 
 from . import grad_mode
+from .._backend import oom_error
 
 _state = grad_mode._state
 # bound by ember._tensor once it is imported (it imports this module first)
@@ -304,7 +305,10 @@ def apply_op(cls, tensors, *args):
         for t in tensors:
             if t._rg:
                 return _record(cls, tensors, args)
-    out = cls.forward(_NOGRAD, *[t._data for t in tensors], *args)
+    try:
+        out = cls.forward(_NOGRAD, *[t._data for t in tensors], *args)
+    except MemoryError as e:
+        raise oom_error(e) from None
     if out.__class__ is tuple:
         return tuple([_wrap(o) for o in out])
     return _wrap(out)
@@ -314,7 +318,10 @@ def _record(cls, tensors, args):
     ctx = _new(cls)
     arrays = [t._data for t in tensors]
     ctx.needs_input_grad = tuple([t._rg for t in tensors])
-    out = cls.forward(ctx, *arrays, *args)
+    try:
+        out = cls.forward(ctx, *arrays, *args)
+    except MemoryError as e:
+        raise oom_error(e) from None
     edges = []
     for t in tensors:
         if t._rg:

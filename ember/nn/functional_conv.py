@@ -49,10 +49,34 @@ def _check_conv_input(input, weight, nd, groups, transposed=False):
     return input, unbatched
 
 
+def _check_conv_params(nd, weight, bias, stride, dilation, pads, transposed=False, groups=1):
+    """PyTorch's errors for non-positive strides/dilations, negative padding and a bias of the
+    wrong size (NumPy would raise ZeroDivisionError/ValueError or broadcast the bias)."""
+    if any(s <= 0 for s in stride):
+        raise RuntimeError("non-positive stride is not supported")
+    if any(d <= 0 for d in dilation):
+        if transposed and nd == 2:
+            raise RuntimeError("dilation should be greater than zero, but got dilation_height: "
+                               f"{dilation[0]}, dilation_width: {dilation[1]}")
+        raise RuntimeError(f"dilation should be greater than zero, but got {list(dilation) if nd > 1 else [1, dilation[0]]}")
+    if any(p < 0 for p in pads):
+        raise RuntimeError("negative padding is not supported")
+    if bias is not None:
+        w = weight._data.shape
+        n = w[1] * groups if transposed else w[0]
+        b = bias._data.shape
+        if len(b) != 1 or b[0] != n:
+            pre = "Given transposed=1, weight" if transposed else "Given weight"
+            raise RuntimeError(f"{pre} of size {list(w)}, expected bias to be 1-dimensional with "
+                               f"{n} elements, but got bias of size {list(b)} instead")
+
+
 def _convnd(nd, input, weight, bias, stride, padding, dilation, groups):
     input, unbatched = _check_conv_input(input, weight, nd, groups)
     stride = _tuple(stride, nd, "stride")
     dilation = _tuple(dilation, nd, "dilation")
+    _check_conv_params(nd, weight, bias, stride, dilation,
+                       () if isinstance(padding, str) else _tuple(padding, nd, "padding"))
     k = weight._data.shape[2:]
     if isinstance(padding, str):
         if padding == "valid":
@@ -103,6 +127,7 @@ def _conv_transposend(nd, input, weight, bias, stride, padding, output_padding, 
     dilation = _tuple(dilation, nd, "dilation")
     pad = _tuple(padding, nd, "padding")
     opad = _tuple(output_padding, nd, "output_padding")
+    _check_conv_params(nd, weight, bias, stride, dilation, pad, transposed=True, groups=groups)
     for op, s, d in zip(opad, stride, dilation):
         if op >= s and op >= d:
             raise RuntimeError("output padding must be smaller than either stride or dilation, but got "

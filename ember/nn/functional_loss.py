@@ -109,6 +109,8 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     >>> F.huber_loss(ember.tensor([0., 0.]), ember.tensor([0.5, 3.]))
     tensor(1.3125)
     """
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
     _check_sizes(input, target, "huber")
     d = input - target
     a = d.abs()
@@ -122,6 +124,8 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     >>> F.smooth_l1_loss(ember.tensor([0., 0.]), ember.tensor([0.5, 3.]))
     tensor(1.3125)
     """
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     _check_sizes(input, target, "smooth_l1")
     d = input - target
     a = d.abs()

@@ -211,6 +211,8 @@ def pixel_shuffle(input, upscale_factor):
               [2., 3.]]]])
     """
     r = upscale_factor
+    if r <= 0:
+        raise RuntimeError(f"pixel_shuffle expects a positive upscale_factor, but got {r}")
     *lead, c, h, w = input.shape
     if c % (r * r):
         raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be divisible by the "
@@ -228,6 +230,8 @@ def pixel_unshuffle(input, downscale_factor):
     tensor([0., 1., 2., 3.])
     """
     r = downscale_factor
+    if r <= 0:
+        raise RuntimeError(f"pixel_unshuffle expects a positive downscale_factor, but got {r}")
     *lead, c, h, w = input.shape
     n = len(lead)
     x = input.reshape(*lead, c, h // r, r, w // r, r)
@@ -291,6 +295,11 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         scales = (None,) * nd if recompute_scale_factor else tuple(float(f) for f in sf)
     else:
         raise ValueError("either size or scale_factor should be defined")
+    if any(o <= 0 for o in out) or any(v <= 0 for v in sp):
+        ax = ("D", "H", "W")[3 - nd:]
+        io = lambda v: ", ".join(f"{a}: {x}" for a, x in zip(ax, v))  # noqa: E731
+        raise RuntimeError(f"Input and output sizes should be greater than 0, but got input ({io(sp)})"
+                           f"{' and' if nd == 1 else ''} output ({io(out)})")
     if mode == "area":
         from .functional_pool import _adaptive_avg
         return _adaptive_avg(nd, input, out)
@@ -326,6 +335,15 @@ def _pairs(v):
     return tuple(v) if isinstance(v, (tuple, list)) else (v, v)
 
 
+def _check_blocks(k, d, p, s):
+    """PyTorch's errors for unfold/fold windows (NumPy would divide by zero)."""
+    for what, v, test, adj in (("kernel size", k, 0, "greater than zero"), ("dilation", d, 0, "greater than zero"),
+                               ("padding", p, -1, "non-negative"), ("stride", s, 0, "greater than zero")):
+        if min(v) <= test:
+            key = {"kernel size": "kernel", "padding": "pad"}.get(what, what)
+            raise RuntimeError(f"{what} should be {adj}, but got {key}_height: {v[0]} {key}_width: {v[1]}")
+
+
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     """Extract sliding blocks: (N, C, H, W) -> (N, C*kh*kw, L).
 
@@ -336,6 +354,7 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
         raise NotImplementedError("ember: unfold supports 4-D (N, C, H, W) input")
     from ..ops import conv as _C
     k, d, p, s = _pairs(kernel_size), _pairs(dilation), _pairs(padding), _pairs(stride)
+    _check_blocks(k, d, p, s)
     N, C = input.shape[:2]
     # identity weight: conv with one-hot kernels picks each (c, i, j) tap
     eye = np.eye(C * k[0] * k[1], dtype=input._data.dtype).reshape(C * k[0] * k[1], C, k[0], k[1])
@@ -353,6 +372,7 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     """
     from ..ops import conv as _C
     k, d, p, s = _pairs(kernel_size), _pairs(dilation), _pairs(padding), _pairs(stride)
+    _check_blocks(k, d, p, s)
     out = _pairs(output_size)
     N, CK, L = input.shape
     C = CK // (k[0] * k[1])

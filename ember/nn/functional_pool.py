@@ -19,12 +19,30 @@ def _check_pool_input(input, nd, name):
                            f"{name}() Expected 2D or 3D input tensor, but got {list(x.shape)}")
 
 
+_HW = {1: ("",), 2: ("H", "W"), 3: ("T", "H", "W")}
+
+
+def _check_window(nd, name, k, s, p, d=None):
+    """PyTorch's errors for zero/negative kernel sizes, strides, dilations and paddings (NumPy
+    would raise ZeroDivisionError or ValueError, or silently pad nothing)."""
+    if nd == 1 and name == "max_pool1d" and any(kk <= 0 for kk in k):
+        raise RuntimeError(f"max_pool1d() kernel_size must be greater than zero, but got {k[0]}")
+    if any(v == 0 for v in s) or any(v == 0 for v in k):
+        raise RuntimeError("stride should not be zero")
+    if d is not None and any(v <= 0 for v in d):
+        raise RuntimeError("dilation should be greater than zero, but got " +
+                           " ".join(f"dilation{a}: {v}" for a, v in zip(_HW[nd], d)))
+    if any(v < 0 for v in p):
+        raise RuntimeError(f"pad must be non-negative, but got pad: {min(p)}")
+
+
 def _max_poolnd(nd, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):
     _check_pool_input(input, nd, f"max_pool{nd}d")
     k = _tuple(kernel_size, nd)
     s = k if stride is None or (isinstance(stride, (list, tuple)) and len(stride) == 0) else _tuple(stride, nd)
     p = _tuple(padding, nd)
     d = _tuple(dilation, nd)
+    _check_window(nd, f"max_pool{nd}d", k, s, p, d)
     for kk, pp, dd in zip(k, p, d):
         if pp > (dd * (kk - 1) + 1) // 2:
             raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={pp}, "
@@ -65,6 +83,7 @@ def _avg_poolnd(nd, input, kernel_size, stride, padding, ceil_mode, count_includ
     k = _tuple(kernel_size, nd)
     s = k if stride is None or (isinstance(stride, (list, tuple)) and len(stride) == 0) else _tuple(stride, nd)
     p = _tuple(padding, nd)
+    _check_window(nd, f"avg_pool{nd}d", k, s, p)
     for kk, pp in zip(k, p):
         if pp > kk // 2:
             raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={pp}, "
@@ -106,7 +125,11 @@ def _out_size(input, output_size, nd):
     os_ = _tuple(output_size, nd) if not isinstance(output_size, (tuple, list)) else tuple(output_size)
     if len(os_) == 1 and nd > 1:
         os_ = os_ * nd
-    return tuple(L if o is None else int(o) for o, L in zip(os_, sp))
+    out = tuple(L if o is None else int(o) for o, L in zip(os_, sp))
+    if any(o < 0 for o in out):
+        raise RuntimeError(f"adaptive_avg_pool{nd}d: elements of output_size must be greater than or "
+                           "equal to 0 but received {" + ", ".join(map(str, out)) + "}")
+    return out
 
 
 def _adaptive_avg(nd, input, output_size):
@@ -114,6 +137,9 @@ def _adaptive_avg(nd, input, output_size):
     out = _out_size(input, output_size, nd)
     x = input._data
     sp = x.shape[-nd:]
+    if 0 in out:
+        return _wrap(np.zeros(x.shape[:-nd] + out, x.dtype)) + input.sum() * 0 if input.requires_grad \
+            else _wrap(np.zeros(x.shape[:-nd] + out, x.dtype))
     if all(L % o == 0 for L, o in zip(sp, out)):  # regular windows: plain average pooling
         k = tuple(L // o for L, o in zip(sp, out))
         return _P.avg_pool(input, k, k, (0,) * nd, False, True, None)

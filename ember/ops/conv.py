@@ -224,11 +224,15 @@ class ConvDw(Op):
         return d_x, d_gy
 
 
-def _same_dtype(*ts):
-    dts = {t._data.dtype for t in ts if t is not None}
-    if len(dts) > 1:
-        names = [str(t.dtype) for t in ts if t is not None]
-        raise RuntimeError(f"Input type ({names[0]}) and weight type ({names[1]}) should be the same")
+def _same_dtype(x, w, b=None):
+    """PyTorch's errors for a convolution whose input, weight and bias dtypes differ."""
+    xd = x._data.dtype
+    if w._data.dtype != xd:
+        from .linalg import _up
+        raise RuntimeError(f"expected scalar type {_up(x._data)} but found {_up(w._data)}")
+    if b is not None and b._data.dtype != xd:
+        from .linalg import _low
+        raise RuntimeError(f"Input type ({_low(x._data)}) and bias type ({_low(b._data)}) should be the same")
 
 
 def conv(x, w, b, stride, pads, dil, groups):

@@ -3,6 +3,7 @@
 >>> ember.tensor([1.7, -2.5]).long()
 tensor([ 1, -2])
 """
+from .._backend import raises_oom_as_runtime_error as _oom
 from ._util import np, D, Tensor, _wrap, Op, apply_op, _state, copy_into
 from .._tensor import _check_device, device as _device
 
@@ -74,6 +75,7 @@ def clone(input, *, memory_format=None):
     return _wrap(input._data.copy())
 
 
+@_oom
 def contiguous(self, memory_format=None):
     """``self`` if C-contiguous, else a contiguous copy."""
     if self._data.flags.c_contiguous:

@@ -9,7 +9,7 @@ tensor([ 4.7183, 11.3891])
 from ._util import (np, D, Tensor, _wrap, Op, apply_op, _state, to_float_np, check_cast,
                     as_tensor_like, check_write_overlap)
 from .inplace import inplace_op
-from .._backend import quiet_call, quiet_ufunc
+from .._backend import quiet_call, quiet_ufunc, oom_error
 
 binary_result = D.binary_result
 _SRANGE = D.SCALAR_RANGE
@@ -57,7 +57,10 @@ def _binary(cls, ufunc, a, b):
     if a._data.shape != bd.shape:
         check_broadcast(a._data.shape, bd.shape)
     if not (_state[0] and (a._rg or b._rg)):
-        return _wrap(ufunc(a._data, bd) if npdt is None else _ucall(ufunc, a._data, bd, npdt))
+        try:
+            return _wrap(ufunc(a._data, bd) if npdt is None else _ucall(ufunc, a._data, bd, npdt))
+        except MemoryError as e:  # a broadcast result too large for the machine
+            raise oom_error(e) from None
     return apply_op(cls, (a, b), npdt)
 
 

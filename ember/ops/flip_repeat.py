@@ -8,6 +8,7 @@ tensor([1, 1, 2, 2])
 """
 import builtins
 
+from .._backend import raises_oom_as_runtime_error as _oom
 from ._util import np, Tensor, _wrap, Op, apply_op, norm_dim, norm_dims
 from .movement import transpose
 
@@ -155,6 +156,7 @@ class Repeat(Op):
         return g.reshape(shp)
 
 
+@_oom
 def repeat(self, *sizes):
     """Tile the tensor ``sizes`` times along each dim (a copy).
 

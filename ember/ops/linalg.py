@@ -9,6 +9,7 @@ top-level names of ember.linalg functions (torch.det, torch.svd, ...) in ops/lin
 tensor([[4., 4., 4.],
         [4., 4., 4.]])
 """
+from .._backend import raises_oom_as_runtime_error as _oom
 from ._util import np, D, Tensor, _wrap, Op, apply_op, _state
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger"]
@@ -231,6 +232,7 @@ def _out(r, out):
     return o(r, out)
 
 
+@_oom
 def matmul(input, other, *, out=None):
     """Matrix product with PyTorch's rules for 1-D, 2-D and batched (broadcast) operands.
 
@@ -248,6 +250,7 @@ def matmul(input, other, *, out=None):
     return r if out is None else _out(r, out)
 
 
+@_oom
 def _dunder_matmul(self, other):
     if not isinstance(other, Tensor):
         return NotImplemented
@@ -264,6 +267,7 @@ def _dunder_rmatmul(self, other):
     return matmul(other, self)
 
 
+@_oom
 def mm(input, mat2, *, out=None):
     """Product of two matrices.
 
@@ -291,6 +295,7 @@ def _check_bmm(a, b):
     _no_bool(a, "bmm")
 
 
+@_oom
 def bmm(input, mat2, *, out=None):
     """Batched product of two 3-D tensors of matrices (no broadcasting).
 

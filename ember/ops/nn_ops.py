@@ -56,6 +56,18 @@ def linear(input, weight, bias=None):
         xs = "x".join(str(s) for s in (x.shape[:-1] and (int(np.prod(x.shape[:-1])),) or (1,)) + x.shape[-1:])
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({xs} and "
                            f"{'x'.join(str(s) for s in w.shape[::-1])})")
+    if x.dtype != w.dtype or (bias is not None and bias._data.dtype != w.dtype):
+        from .linalg import _low, _up
+        if x.dtype != w.dtype:
+            raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_low(x)} != {_low(w)}")
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got {_up(bias._data)} and {_up(w)}")
+    if bias is not None and bias._data.shape != w.shape[:1] and bias._data.size != 1:
+        tgt = [int(np.prod(x.shape[:-1])) if x.ndim > 2 else x.shape[0], w.shape[0]] if x.ndim > 1 \
+            else [w.shape[0]]
+        if bias._data.ndim > 1 or bias._data.shape[-1:] != (w.shape[0],):
+            raise RuntimeError(f"The expanded size of the tensor ({w.shape[0]}) must match the existing size "
+                               f"({bias._data.shape[-1] if bias._data.ndim else 1}) at non-singleton dimension "
+                               f"{len(tgt) - 1}.  Target sizes: {tgt}.  Tensor sizes: {list(bias._data.shape)}")
     ts = (input, weight) if bias is None else (input, weight, bias)
     if _state[0] and (input._rg or weight._rg or (bias is not None and bias._rg)):
         return apply_op(Linear, ts)

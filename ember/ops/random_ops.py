@@ -17,6 +17,7 @@ from .._creation import _size_arg, _finish
 from .._tensor import _check_device
 from .elementwise import _out
 from .inplace import inplace_op
+from .._backend import raises_oom_as_runtime_error as _oom
 
 __all__ = ["rand", "randn", "randint", "randperm", "normal", "bernoulli", "multinomial", "poisson",
            "rand_like", "randn_like", "randint_like"]
@@ -127,6 +128,7 @@ def _size(args, kw, fn):
     return _size_arg(args, fn)
 
 
+@_oom
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
          pin_memory=False, **kw):
     """Uniform samples from [0, 1) of the default float dtype (or ``dtype``).
@@ -144,6 +146,7 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, 
     return _finish(_out(r, out), requires_grad)
 
 
+@_oom
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False, **kw):
     """Standard normal samples of the default float dtype (or ``dtype``).
@@ -188,6 +191,7 @@ def _int_arg(v, name):
     return int(v)
 
 
+@_oom
 def randint(*args, size=None, low=None, high=None, generator=None, out=None, dtype=None, layout=None,
             device=None, requires_grad=False, pin_memory=False):
     """Integers uniform in [low, high): ``randint(high, size)`` or ``randint(low, high, size)``.
@@ -220,6 +224,7 @@ def randint(*args, size=None, low=None, high=None, generator=None, out=None, dty
     return _finish(_out(r, out), requires_grad)
 
 
+@_oom
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
              pin_memory=False):
     """A random permutation of ``0 .. n-1`` (int64 unless ``dtype``).
@@ -299,6 +304,7 @@ def _check_std(std):
         raise RuntimeError(f"normal expects std >= 0.0, but found std {_g(std)}")
 
 
+@_oom
 def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
            pin_memory=False, requires_grad=False):
     """Normal samples: ``normal(mean, std)`` with tensors and/or floats (broadcast), or

@@ -100,8 +100,10 @@ def test_conv_errors_like_pytorch():
         F.conv2d(ember.ones(1, 3, 5, 5), ember.ones(2, 4, 3, 3))
     with pytest.raises(RuntimeError, match="Kernel size can't be greater than actual input size"):
         F.conv2d(ember.ones(1, 1, 2, 2), ember.ones(1, 1, 3, 3))
-    with pytest.raises(RuntimeError, match="should be the same"):
+    with pytest.raises(RuntimeError, match="expected scalar type Double but found Float"):
         F.conv2d(ember.ones(1, 1, 3, 3, dtype=ember.float64), ember.ones(1, 1, 3, 3))
+    with pytest.raises(RuntimeError, match=r"Input type \(float\) and bias type \(double\) should be the same"):
+        F.conv2d(ember.ones(1, 1, 3, 3), ember.ones(1, 1, 2, 2), ember.ones(1, dtype=ember.float64))
 
 
 @pytest.mark.parametrize("cls,args,kw", [
