@@ -257,3 +257,32 @@ def test_matches_pytorch_batches():
         assert [str(x.dtype) for x in a] == [str(x.dtype) for x in b]
         for x, y in zip(a, b):
             np.testing.assert_array_equal(x.numpy(), y.numpy())
+
+
+def test_dead_worker_is_noticed_quickly_and_named():
+    """A worker killed while the main process waits is reported within a fraction of a
+    second (torch: 0.03-0.12 s), with its pid and signal."""
+    loader = DataLoader(Sleepy(), batch_size=2, num_workers=2)
+    it = iter(loader)
+    next(it)
+    pid = it._workers[0].pid
+    os.kill(pid, signal.SIGKILL)
+    start = time.time()
+    with pytest.raises(RuntimeError, match=rf"DataLoader worker \(pid\(s\) {pid}\) exited "
+                                           rf"unexpectedly \(pid {pid}: killed by signal: SIGKILL\)"):
+        for _ in it:
+            pass
+    assert time.time() - start < 0.9  # the old 1 s status poll would fail this
+
+
+def test_persistent_workers_after_a_worker_died_raise_runtime_error():
+    loader = DataLoader(Sleepy(), batch_size=2, num_workers=2, persistent_workers=True)
+    it = iter(loader)
+    next(it)
+    os.kill(it._workers[1].pid, signal.SIGKILL)
+    with pytest.raises(RuntimeError, match="exited unexpectedly"):
+        for _ in it:
+            pass
+    with pytest.raises(RuntimeError, match=r"persistent workers were shut down after an error: "
+                                           r"DataLoader worker \(pid\(s\) \d+\) exited"):
+        iter(loader)

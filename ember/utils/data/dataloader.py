@@ -12,6 +12,7 @@ outlives its iterator (also when the loop breaks early).
 import itertools
 import math
 import multiprocessing
+from multiprocessing.connection import wait as _mp_wait
 import os
 import queue
 import threading
@@ -181,6 +182,27 @@ class _SingleProcessIter(_BaseIter):
         return self._fetcher.fetch(index)
 
 
+_GET_AFTER_WAIT = 0.05  # the pipe has data (or a worker died): the get is immediate
+
+
+def _death_message(dead):
+    """PyTorch's message for workers that exited: their ids, pids and exit codes or signals."""
+    parts = []
+    for w in dead:
+        code = w.exitcode
+        if code is not None and code < 0:
+            import signal
+            try:
+                how = f"killed by signal: {signal.Signals(-code).name}"
+            except ValueError:
+                how = f"killed by signal {-code}"
+        else:
+            how = f"exit code {code}"
+        parts.append(f"pid {w.pid}: {how}")
+    return (f"DataLoader worker (pid(s) {', '.join(str(w.pid) for w in dead)}) exited unexpectedly "
+            f"({'; '.join(parts)})")
+
+
 class _MultiProcessIter(_BaseIter):
     def __init__(self, loader):
         super().__init__(loader)
@@ -208,9 +230,13 @@ class _MultiProcessIter(_BaseIter):
             self._index_queues.append(iq)
             self._workers.append(w)
         self._shutdown = False
+        self._died = None
         self._reset(loader, first=True)
 
     def _reset(self, loader, first=False):
+        if not first and self._shutdown:  # persistent workers, one of which died last epoch
+            raise RuntimeError("DataLoader's persistent workers were shut down after an error: "
+                               + (self._died or "a worker failed") + ". Create a new DataLoader.")
         self._sampler_iter = iter(self._index_sampler)
         self._num_yielded = 0
         self._send_idx = 0
@@ -247,21 +273,27 @@ class _MultiProcessIter(_BaseIter):
         self._send_idx += 1
 
     def _try_get_data(self, timeout):
+        """One batch from the workers within ``timeout`` s: waits on the data queue and on the
+        workers' process sentinels together, so a worker that dies is noticed at once."""
+        reader = getattr(self._data_queue, "_reader", None)  # the queue's pipe end
+        if reader is not None:
+            live = [w.sentinel for i, w in enumerate(self._workers) if self._active[i]]
+            ready = _mp_wait([reader] + live, timeout)
+            if len(ready) > (reader in ready):  # a worker exited: fail now, as torch's SIGCHLD handler
+                self._raise_if_dead()
+            timeout = _GET_AFTER_WAIT if ready else 0.0
         try:
             return True, self._data_queue.get(timeout=timeout)
         except queue.Empty:
-            dead = [w for i, w in enumerate(self._workers) if self._active[i] and not w.is_alive()]
-            if dead:
-                pids = ", ".join(str(w.pid) for w in dead)
-                codes = [w.exitcode for w in dead]
-                self._shutdown_workers()
-                why = ""
-                if any(c is not None and c < 0 for c in codes):
-                    import signal
-                    sig = next(-c for c in codes if c is not None and c < 0)
-                    why = f" (killed by signal: {signal.Signals(sig).name})"
-                raise RuntimeError(f"DataLoader worker (pid(s) {pids}) exited unexpectedly{why}") from None
+            self._raise_if_dead()
             return False, None
+
+    def _raise_if_dead(self):
+        dead = [w for i, w in enumerate(self._workers) if self._active[i] and not w.is_alive()]
+        if dead:
+            self._died = _death_message(dead)
+            self._shutdown_workers()
+            raise RuntimeError(self._died) from None
 
     def _get_data(self):
         if self._timeout > 0:
