@@ -26,6 +26,9 @@ from .functional_pool import (max_pool1d, max_pool2d, max_pool3d, avg_pool1d, av
                               adaptive_max_pool1d, adaptive_max_pool2d, max_unpool1d, max_unpool2d)
 from .functional_attn import (scaled_dot_product_attention, multi_head_attention_forward,  # noqa: F401
                               _canonical_mask, _none_or_dtype, _mha_shape_check)
+from .functional_margin import (multi_margin_loss, multilabel_margin_loss,  # noqa: F401
+                               triplet_margin_with_distance_loss)
+from .functional_ctc import ctc_loss  # noqa: F401
 
 __all__ = ["linear", "relu", "softmax", "log_softmax", "softmin", "cross_entropy", "nll_loss",
            "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "pad",
@@ -44,6 +47,7 @@ __all__ = ["linear", "relu", "softmax", "log_softmax", "softmin", "cross_entropy
            "soft_margin_loss",
            "batch_norm", "layer_norm", "group_norm", "instance_norm", "local_response_norm", "normalize",
            "scaled_dot_product_attention", "multi_head_attention_forward"]
+__all__ += ["multi_margin_loss", "multilabel_margin_loss", "triplet_margin_with_distance_loss", "ctc_loss"]
 
 
 def linear(input, weight, bias=None):

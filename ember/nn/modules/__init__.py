@@ -15,3 +15,5 @@ from .rnn import RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCel
 from .attention import MultiheadAttention
 from .transformer import (TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder,
                           TransformerDecoder, Transformer)
+from .loss_margin import (MultiMarginLoss, MultiLabelMarginLoss, TripletMarginWithDistanceLoss, NLLLoss2d,
+                          CTCLoss)
