@@ -29,6 +29,12 @@ from .functional_attn import (scaled_dot_product_attention, multi_head_attention
 from .functional_margin import (multi_margin_loss, multilabel_margin_loss,  # noqa: F401
                                triplet_margin_with_distance_loss)
 from .functional_ctc import ctc_loss  # noqa: F401
+from .functional_pool_indexed import (max_pool1d_with_indices, max_pool2d_with_indices,  # noqa: F401
+                                      max_pool3d_with_indices, adaptive_max_pool3d,
+                                      adaptive_max_pool1d_with_indices, adaptive_max_pool2d_with_indices,
+                                      adaptive_max_pool3d_with_indices, max_unpool3d, fractional_max_pool2d,
+                                      fractional_max_pool2d_with_indices, fractional_max_pool3d,
+                                      fractional_max_pool3d_with_indices, lp_pool1d, lp_pool2d, lp_pool3d)
 
 __all__ = ["linear", "relu", "softmax", "log_softmax", "softmin", "cross_entropy", "nll_loss",
            "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "pad",
@@ -47,7 +53,11 @@ __all__ = ["linear", "relu", "softmax", "log_softmax", "softmin", "cross_entropy
            "soft_margin_loss",
            "batch_norm", "layer_norm", "group_norm", "instance_norm", "local_response_norm", "normalize",
            "scaled_dot_product_attention", "multi_head_attention_forward"]
-__all__ += ["multi_margin_loss", "multilabel_margin_loss", "triplet_margin_with_distance_loss", "ctc_loss"]
+__all__ += ["multi_margin_loss", "multilabel_margin_loss", "triplet_margin_with_distance_loss", "ctc_loss",
+            "max_pool1d_with_indices", "max_pool2d_with_indices", "max_pool3d_with_indices", "adaptive_max_pool3d",
+            "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices", "adaptive_max_pool3d_with_indices",
+            "max_unpool3d", "fractional_max_pool2d", "fractional_max_pool2d_with_indices", "fractional_max_pool3d",
+            "fractional_max_pool3d_with_indices", "lp_pool1d", "lp_pool2d", "lp_pool3d"]
 
 
 def linear(input, weight, bias=None):

@@ -17,3 +17,5 @@ from .transformer import (TransformerEncoderLayer, TransformerDecoderLayer, Tran
                           TransformerDecoder, Transformer)
 from .loss_margin import (MultiMarginLoss, MultiLabelMarginLoss, TripletMarginWithDistanceLoss, NLLLoss2d,
                           CTCLoss)
+from .pooling_fractional_lp import (LPPool1d, LPPool2d, LPPool3d, FractionalMaxPool2d, FractionalMaxPool3d,
+                                    AdaptiveMaxPool3d, MaxUnpool3d)
