@@ -29,6 +29,7 @@ from .functional_attn import (scaled_dot_product_attention, multi_head_attention
 from .functional_margin import (multi_margin_loss, multilabel_margin_loss,  # noqa: F401
                                triplet_margin_with_distance_loss)
 from .functional_ctc import ctc_loss  # noqa: F401
+from .functional_embedding_bag import embedding_bag  # noqa: F401
 from .functional_pool_indexed import (max_pool1d_with_indices, max_pool2d_with_indices,  # noqa: F401
                                       max_pool3d_with_indices, adaptive_max_pool3d,
                                       adaptive_max_pool1d_with_indices, adaptive_max_pool2d_with_indices,
@@ -57,7 +58,7 @@ __all__ += ["multi_margin_loss", "multilabel_margin_loss", "triplet_margin_with_
             "max_pool1d_with_indices", "max_pool2d_with_indices", "max_pool3d_with_indices", "adaptive_max_pool3d",
             "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices", "adaptive_max_pool3d_with_indices",
             "max_unpool3d", "fractional_max_pool2d", "fractional_max_pool2d_with_indices", "fractional_max_pool3d",
-            "fractional_max_pool3d_with_indices", "lp_pool1d", "lp_pool2d", "lp_pool3d"]
+            "fractional_max_pool3d_with_indices", "lp_pool1d", "lp_pool2d", "lp_pool3d", "embedding_bag"]
 
 
 def linear(input, weight, bias=None):
