@@ -30,6 +30,7 @@ from .functional_margin import (multi_margin_loss, multilabel_margin_loss,  # no
                                triplet_margin_with_distance_loss)
 from .functional_ctc import ctc_loss  # noqa: F401
 from .functional_embedding_bag import embedding_bag  # noqa: F401
+from .functional_sampling import grid_sample, affine_grid, upsample_nearest, upsample_bilinear  # noqa: F401
 from .functional_pool_indexed import (max_pool1d_with_indices, max_pool2d_with_indices,  # noqa: F401
                                       max_pool3d_with_indices, adaptive_max_pool3d,
                                       adaptive_max_pool1d_with_indices, adaptive_max_pool2d_with_indices,
@@ -58,7 +59,8 @@ __all__ += ["multi_margin_loss", "multilabel_margin_loss", "triplet_margin_with_
             "max_pool1d_with_indices", "max_pool2d_with_indices", "max_pool3d_with_indices", "adaptive_max_pool3d",
             "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices", "adaptive_max_pool3d_with_indices",
             "max_unpool3d", "fractional_max_pool2d", "fractional_max_pool2d_with_indices", "fractional_max_pool3d",
-            "fractional_max_pool3d_with_indices", "lp_pool1d", "lp_pool2d", "lp_pool3d", "embedding_bag"]
+            "fractional_max_pool3d_with_indices", "lp_pool1d", "lp_pool2d", "lp_pool3d", "embedding_bag",
+            "grid_sample", "affine_grid", "upsample_nearest", "upsample_bilinear"]
 
 
 def linear(input, weight, bias=None):
