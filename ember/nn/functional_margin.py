@@ -18,7 +18,8 @@ __all__ = ["multi_margin_loss", "multilabel_margin_loss", "triplet_margin_with_d
 
 def _check_long(target):
     if target._data.dtype != np.int64:
-        raise RuntimeError(f"expected scalar type Long but found {target.type().replace('torch.', '').replace('Tensor', '')}")
+        found = target.type().replace("torch.", "").replace("Tensor", "")
+        raise RuntimeError(f"expected scalar type Long but found {found}")
 
 
 def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None,

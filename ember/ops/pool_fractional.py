@@ -8,7 +8,7 @@ PyTorch's exactly. The maxima come out through the flat gather of ``ember.ops.po
 backward scatters the gradient to the winning positions (and double backward works).
 
 >>> from ember.ops.pool_fractional import interval_starts
->>> interval_starts(ember.tensor([[0.5]]).numpy(), 10, 4, 3)
+>>> interval_starts(ember.tensor([0.5]).numpy(), 10, 4, 3)
 array([[0, 2, 4, 7]])
 """
 
