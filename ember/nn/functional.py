@@ -31,6 +31,7 @@ from .functional_margin import (multi_margin_loss, multilabel_margin_loss,  # no
 from .functional_ctc import ctc_loss  # noqa: F401
 from .functional_embedding_bag import embedding_bag  # noqa: F401
 from .functional_sampling import grid_sample, affine_grid, upsample_nearest, upsample_bilinear  # noqa: F401
+from .functional_sampling import GRID_SAMPLE_INTERPOLATION_MODES, GRID_SAMPLE_PADDING_MODES  # noqa: F401
 from .functional_pool_indexed import (max_pool1d_with_indices, max_pool2d_with_indices,  # noqa: F401
                                       max_pool3d_with_indices, adaptive_max_pool3d,
                                       adaptive_max_pool1d_with_indices, adaptive_max_pool2d_with_indices,

@@ -11,14 +11,15 @@ from .._tensor import _wrap
 from .functional_ctc import ctc_loss as _ctc_loss
 from .functional_embedding_bag import embedding_bag as _embedding_bag, _bags
 from .functional_pool import _adaptive_max, _max_poolnd
-from .functional_sampling import grid_sample as _grid_sample, affine_grid as _affine_grid
+from .functional_sampling import (grid_sample as _grid_sample, affine_grid as _affine_grid,
+                                  GRID_SAMPLE_INTERPOLATION_MODES, GRID_SAMPLE_PADDING_MODES)
 
 __all__ = ["ctc_loss", "embedding_bag", "grid_sampler", "grid_sampler_2d", "grid_sampler_3d",
            "affine_grid_generator", "max_pool1d_with_indices", "adaptive_max_pool1d"]
 
 _REDUCTIONS = {0: "none", 1: "mean", 2: "sum"}
-_MODES = ("bilinear", "nearest", "bicubic")
-_PADDINGS = ("zeros", "border", "reflection")
+_MODES = tuple(GRID_SAMPLE_INTERPOLATION_MODES)
+_PADDINGS = tuple(GRID_SAMPLE_PADDING_MODES)
 _BAG_MODES = ("sum", "mean", "max")
 
 

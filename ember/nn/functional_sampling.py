@@ -17,6 +17,9 @@ from .functional_misc import interpolate
 
 __all__ = ["grid_sample", "affine_grid", "upsample_nearest", "upsample_bilinear"]
 
+GRID_SAMPLE_INTERPOLATION_MODES = {"bilinear": 0, "nearest": 1, "bicubic": 2}
+GRID_SAMPLE_PADDING_MODES = {"zeros": 0, "border": 1, "reflection": 2}
+
 _DEFAULT_MSG = ("Default grid_sample and affine_grid behavior has changed to align_corners=False since 1.3.0. Please "
                 "specify align_corners=True if the old behavior is desired. See the documentation of grid_sample for "
                 "details.")
