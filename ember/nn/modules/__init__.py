@@ -20,3 +20,4 @@ from .loss_margin import (MultiMarginLoss, MultiLabelMarginLoss, TripletMarginWi
 from .pooling_fractional_lp import (LPPool1d, LPPool2d, LPPool3d, FractionalMaxPool2d, FractionalMaxPool3d,
                                     AdaptiveMaxPool3d, MaxUnpool3d)
 from .embedding_bag import EmbeddingBag
+from .adaptive_softmax import AdaptiveLogSoftmaxWithLoss
