@@ -35,7 +35,7 @@ def _emissions(lp, ext):
     return np.take_along_axis(lp, np.broadcast_to(ext[None], (T,) + ext.shape), axis=2)
 
 
-def _alpha(em, skip, input_lengths, target_lengths):
+def _alpha(em, skip, target_lengths):
     T, N, L = em.shape
     alpha = np.full((T, N, L), _NEG)
     alpha[0, :, 0] = em[0, :, 0]
@@ -85,7 +85,7 @@ class CtcLoss(Op):
         N = lp.shape[1]
         ext, skip = _extended(targets, target_lengths, blank)
         em = _emissions(lp64, ext)
-        alpha = _alpha(em, skip, input_lengths, target_lengths)
+        alpha = _alpha(em, skip, target_lengths)
         rows = np.arange(N)
         fin = alpha[input_lengths - 1, rows]                  # (N, L) at each sample's last step
         end = 2 * target_lengths
@@ -125,6 +125,9 @@ class CtcLoss(Op):
 
 def ctc_nll(log_probs, targets, input_lengths, target_lengths, blank, zero_infinity):
     """Per-sample CTC loss from padded int64 ``targets`` (N, S) and integer length arrays."""
-    return apply_op(CtcLoss, (log_probs,), np.asarray(targets, dtype=np.int64),
-                    np.asarray(input_lengths, dtype=np.int64), np.asarray(target_lengths, dtype=np.int64),
+    targets = np.asarray(targets, dtype=np.int64)
+    target_lengths = np.asarray(target_lengths, dtype=np.int64)
+    # only the first target_lengths[n] labels count: whatever pads a row (-1, ignore_index...) is unread
+    targets = np.where(np.arange(targets.shape[1]) < target_lengths[:, None], targets, blank)
+    return apply_op(CtcLoss, (log_probs,), targets, np.asarray(input_lengths, dtype=np.int64), target_lengths,
                     int(blank), bool(zero_infinity))

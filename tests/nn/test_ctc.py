@@ -56,6 +56,12 @@ def test_ctc_matches_pytorch(seed, reduction, concat, as_tuple):
     _run(x, tg, il, tl, rng, concat, as_tuple, reduction=reduction)
 
 
+def test_ctc_padding_values_are_unread():
+    rng, x, tg, il, tl = _case(11)
+    tg[np.arange(tg.shape[1])[None, :] >= tl[:, None]] = -100        # pads outside the label range
+    _run(x, tg, il, tl, rng, reduction="sum")
+
+
 @pytest.mark.parametrize("zero_infinity", [False, True])
 def test_ctc_infeasible(zero_infinity):
     rng, x, tg, il, tl = _case(7)
