@@ -29,6 +29,9 @@ from ._tensor_str import set_printoptions  # noqa: E402
 from . import random  # noqa: E402
 from . import nn, optim, cuda, backends, utils  # noqa: E402
 from .serialization import save, load  # noqa: E402
+from .nn.functional_native import (ctc_loss, embedding_bag, grid_sampler, grid_sampler_2d,  # noqa: E402
+                                  grid_sampler_3d, affine_grid_generator, max_pool1d_with_indices,
+                                  adaptive_max_pool1d)
 
 __version__ = "0.1.0"
 

@@ -26,6 +26,18 @@ from .functional_pool import (max_pool1d, max_pool2d, max_pool3d, avg_pool1d, av
                               adaptive_max_pool1d, adaptive_max_pool2d, max_unpool1d, max_unpool2d)
 from .functional_attn import (scaled_dot_product_attention, multi_head_attention_forward,  # noqa: F401
                               _canonical_mask, _none_or_dtype, _mha_shape_check)
+from .functional_margin import (multi_margin_loss, multilabel_margin_loss,  # noqa: F401
+                               triplet_margin_with_distance_loss)
+from .functional_ctc import ctc_loss  # noqa: F401
+from .functional_embedding_bag import embedding_bag  # noqa: F401
+from .functional_sampling import grid_sample, affine_grid, upsample_nearest, upsample_bilinear  # noqa: F401
+from .functional_sampling import GRID_SAMPLE_INTERPOLATION_MODES, GRID_SAMPLE_PADDING_MODES  # noqa: F401
+from .functional_pool_indexed import (max_pool1d_with_indices, max_pool2d_with_indices,  # noqa: F401
+                                      max_pool3d_with_indices, adaptive_max_pool3d,
+                                      adaptive_max_pool1d_with_indices, adaptive_max_pool2d_with_indices,
+                                      adaptive_max_pool3d_with_indices, max_unpool3d, fractional_max_pool2d,
+                                      fractional_max_pool2d_with_indices, fractional_max_pool3d,
+                                      fractional_max_pool3d_with_indices, lp_pool1d, lp_pool2d, lp_pool3d)
 
 __all__ = ["linear", "relu", "softmax", "log_softmax", "softmin", "cross_entropy", "nll_loss",
            "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "pad",
@@ -44,6 +56,12 @@ __all__ = ["linear", "relu", "softmax", "log_softmax", "softmin", "cross_entropy
            "soft_margin_loss",
            "batch_norm", "layer_norm", "group_norm", "instance_norm", "local_response_norm", "normalize",
            "scaled_dot_product_attention", "multi_head_attention_forward"]
+__all__ += ["multi_margin_loss", "multilabel_margin_loss", "triplet_margin_with_distance_loss", "ctc_loss",
+            "max_pool1d_with_indices", "max_pool2d_with_indices", "max_pool3d_with_indices", "adaptive_max_pool3d",
+            "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices", "adaptive_max_pool3d_with_indices",
+            "max_unpool3d", "fractional_max_pool2d", "fractional_max_pool2d_with_indices", "fractional_max_pool3d",
+            "fractional_max_pool3d_with_indices", "lp_pool1d", "lp_pool2d", "lp_pool3d", "embedding_bag",
+            "grid_sample", "affine_grid", "upsample_nearest", "upsample_bilinear"]
 
 
 def linear(input, weight, bias=None):
