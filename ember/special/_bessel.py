@@ -143,10 +143,7 @@ def bessel_i(nu, x):
     x = np.asarray(x, np.float64)
     with np.errstate(over="ignore", invalid="ignore"):
         out = bessel_i_scaled(nu, x) * np.exp(np.abs(x))
-    if nu == 1:
-        out[np.isinf(x)] = np.nan
-    else:
-        out[np.isinf(x)] = np.inf
+    out[np.isinf(x)] = np.nan     # as PyTorch (Cephes) gives
     return out
 
 
