@@ -146,7 +146,33 @@ def polar(abs, angle, *, out=None):
     if a != b:
         raise RuntimeError(f"Expected object of scalar type {_tname(a)} but got scalar type {_tname(b)} "
                            "for second argument")
-    return complex(abs * angle.cos(), abs * angle.sin(), out=out)
+    from .elementwise_more import _bshape_error
+    err = _bshape_error(abs._data.shape, angle._data.shape)
+    if err is not None:
+        raise err
+    return _out(apply_op(Polar, (abs, angle)), out)
+
+
+class Polar(Op):
+    """``abs * exp(i angle)``. As in PyTorch, the gradient for ``abs`` is that of ``|abs|``:
+    sign(abs) times the plain derivative (0 where abs is 0)."""
+    _name = "PolarBackward0"
+
+    @staticmethod
+    def forward(ctx, r, t):
+        ctx.save_for_backward(r, t)
+        out = np.empty(np.broadcast_shapes(r.shape, t.shape), _R2C[r.dtype])
+        out.real = r * np.cos(t)
+        out.imag = r * np.sin(t)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        r, t = ctx.saved_tensors
+        gr = apply_op(ViewAsReal, (g,))
+        gx, gy = gr[..., 0], gr[..., 1]
+        c, s = t.cos(), t.sin()
+        return (gx * c + gy * s) * r.sign(), (gy * c - gx * s) * r
 
 
 TENSOR_METHODS = {}
