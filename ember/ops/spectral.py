@@ -240,6 +240,8 @@ def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tr
     n_freq, n_frames = spec.shape[-2:]
     if onesided is None:
         onesided = n_freq != n_fft
+    if onesided and return_complex:
+        raise RuntimeError("Cannot have onesided output if window or input is complex")
     if onesided and n_fft // 2 + 1 != n_freq:
         raise RuntimeError(f"istft: expected the frequency dimension (3rd to the last) of the input tensor "
                            f"to match n_fft / 2 + 1 when onesided=True, but got {n_freq}")
@@ -251,13 +253,10 @@ def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tr
     w = _window_padded(window, win_length, n_fft, rdt, "istft", info)
     norm = "ortho" if normalized else "backward"
     frames = spec.transpose(1, 2)                          # (B, T, freq)
-    if onesided:
-        frames = _fft.irfft(frames, n=n_fft, dim=-1, norm=norm)
-    else:
+    if return_complex:
         frames = _fft.ifft(frames, n=n_fft, dim=-1, norm=norm)
-        if not return_complex:
-            from .complex_ops import view_as_real
-            frames = view_as_real(frames)[..., 0]
+    else:   # a real result: the first n_fft // 2 + 1 bins are taken as Hermitian (as PyTorch)
+        frames = _fft.irfft(frames[..., :n_fft // 2 + 1], n=n_fft, dim=-1, norm=norm)
     if w is None:
         w = _wrap(np.ones(n_fft, rdt))
     y = apply_op(OverlapAdd, (frames * w,), hop_length)
