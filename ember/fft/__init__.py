@@ -277,7 +277,7 @@ def ihfft(input, n=None, dim=-1, norm=None, *, out=None):
     """The inverse of :func:`hfft`: the first n // 2 + 1 values of ``ifft`` of real input.
 
     >>> ember.fft.ihfft(ember.tensor([1., 1., 1., 1.]))
-    tensor([1.+0.j, 0.+0.j, 0.+0.j])
+    tensor([1.-0.j, 0.-0.j, 0.-0.j])
     """
     return _out(_conj(_r2c(input, *_one(n, dim), _hnorm(norm), "ihfft")), out)
 

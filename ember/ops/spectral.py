@@ -8,7 +8,7 @@ one op whose backward is framing), so gradients flow to the signal and the windo
 
 >>> spec = ember.stft(ember.ones(16), 8, window=ember.hann_window(8), return_complex=True)
 >>> spec.shape
-torch.Size([5, 5])
+torch.Size([5, 9])
 >>> ember.istft(spec, 8, window=ember.hann_window(8), length=16).allclose(ember.ones(16))
 True
 """
@@ -77,8 +77,8 @@ def blackman_window(window_length, periodic=True, *, dtype=None, layout=None, de
                     requires_grad=False, pin_memory=False):
     """The Blackman window ``0.42 - 0.5 cos(2 pi k / N) + 0.08 cos(4 pi k / N)``.
 
-    >>> ember.blackman_window(4, periodic=False)
-    tensor([-1.4901e-08,  6.3000e-01,  6.3000e-01, -1.4901e-08])
+    >>> ember.blackman_window(4, periodic=False)[1:3]
+    tensor([0.6300, 0.6300])
     """
     return _window("blackman_window", window_length, periodic, dtype, requires_grad,
                    _cos_sum((0.42, 0.5, 0.08)))

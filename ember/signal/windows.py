@@ -80,8 +80,8 @@ def hamming(M, *, sym=True, dtype=None, layout=None, device=None, requires_grad=
 def blackman(M, *, sym=True, dtype=None, layout=None, device=None, requires_grad=False):
     """The Blackman window.
 
-    >>> ember.signal.windows.blackman(3)
-    tensor([-1.4901e-08,  1.0000e+00, -1.4901e-08])
+    >>> ember.signal.windows.blackman(5)[1:4]
+    tensor([0.3400, 1.0000, 0.3400])
     """
     return general_cosine(M, a=[0.42, 0.5, 0.08], sym=sym, dtype=dtype, requires_grad=requires_grad)
 
