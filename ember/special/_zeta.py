@@ -3,15 +3,13 @@ until q + k > 9 (at least 9 of them), then the Euler-Maclaurin tail with 12 Bern
 Conventions as PyTorch (Cephes): inf at x = 1, NaN for x < 1; for q <= 0, inf at integer q
 and NaN unless x is an integer.
 """
-from fractions import Fraction
 import math
 
 from .._backend import np
 
-_B2K = [Fraction(1, 6), Fraction(-1, 30), Fraction(1, 42), Fraction(-1, 30), Fraction(5, 66),
-        Fraction(-691, 2730), Fraction(7, 6), Fraction(-3617, 510), Fraction(43867, 798),
-        Fraction(-174611, 330), Fraction(854513, 138), Fraction(-236364091, 2730)]
-_COEF = [float(b / math.factorial(2 * j + 2)) for j, b in enumerate(_B2K)]   # B_2j / (2j)!
+_B2K = [(1, 6), (-1, 30), (1, 42), (-1, 30), (5, 66), (-691, 2730), (7, 6), (-3617, 510),
+        (43867, 798), (-174611, 330), (854513, 138), (-236364091, 2730)]    # Bernoulli B_2j
+_COEF = [p / (q * math.factorial(2 * j + 2)) for j, (p, q) in enumerate(_B2K)]   # B_2j / (2j)!
 
 
 def zeta(x, q):
