@@ -8,11 +8,12 @@ The views share memory with their input, as in PyTorch (NumPy views of the same 
 >>> ember.view_as_real(z).tolist()
 [[1.0, 3.0], [2.0, 4.0]]
 """
-from ._util import np, D, Op, apply_op
+from ._util import np, D, Op, apply_op, grad_on
 from .elementwise import _out
 from .elementwise_more import _check_tensor
 
-__all__ = ["view_as_real", "view_as_complex", "complex", "polar"]
+__all__ = ["view_as_real", "view_as_complex", "complex", "polar", "view_as_real_copy",
+           "view_as_complex_copy", "is_complex"]
 
 _C2R = {np.dtype(np.complex64): np.float32, np.dtype(np.complex128): np.float64}
 _R2C = {np.dtype(np.float32): np.complex64, np.dtype(np.float64): np.complex128}
@@ -91,6 +92,38 @@ def view_as_complex(input):
     if not a.ndim or a.shape[-1] != 2:
         raise RuntimeError("Tensor must have a last dimension of size 2")
     return apply_op(ViewAsComplex, (input,))
+
+
+def view_as_real_copy(input, *, out=None):
+    """:func:`view_as_real` as a new tensor (no memory shared).
+
+    >>> ember.view_as_real_copy(ember.tensor([1+2j])).tolist()
+    [[1.0, 2.0]]
+    """
+    return _out(view_as_real(input).clone(), out)
+
+
+def view_as_complex_copy(input, *, out=None):
+    """:func:`view_as_complex` as a new tensor (no memory shared).
+
+    >>> ember.view_as_complex_copy(ember.tensor([[1., 2.]]))
+    tensor([1.+2.j])
+    """
+    _check_tensor(input, "view_as_complex_copy")
+    if input._rg and grad_on(input):
+        raise RuntimeError("view_as_complex_copy does not support automatic differentiation for outputs "
+                           "with complex dtype.")
+    return _out(view_as_complex(input).clone(), out)
+
+
+def is_complex(input):
+    """True when ``input`` has a complex dtype.
+
+    >>> ember.is_complex(ember.tensor([1j])), ember.is_complex(ember.ones(1))
+    (True, False)
+    """
+    _check_tensor(input, "is_complex")
+    return input._data.dtype.kind == "c"
 
 
 class Complex(Op):

@@ -50,6 +50,16 @@ entry("view_as_complex", lambda x: x.copy(), lambda dt, rng: [
     Sample((_m(rng, s, dt),)) for s in ((3, 2), (2, 3, 2), (2,))], method=False, xfail=dict(_NO_CHALF),
       call=lambda lib, x: lib.view_as_real(lib.view_as_complex(x)) * 1,
       errors=lambda: [_err(np.ones(3, np.float32)), _err(np.ones((3, 2), np.int64))])
+# (PyTorch refuses autograd into view_as_complex_copy's complex output)
+entry("view_as_complex_copy", lambda x: x.copy(), lambda dt, rng: [
+    Sample((_m(rng, s, dt),)) for s in ((3, 2), (2, 3, 2))], method=False, grad=False,
+      xfail=dict(_NO_CHALF, parity_requires_grad="both libraries raise: no autograd into its complex output"),
+      gradgrad=False, call=lambda lib, x: lib.view_as_real(lib.view_as_complex_copy(x)),
+      errors=lambda: [_err(np.ones(3, np.float32))])
+entry("view_as_real_copy", _stack, _pairs, method=False, xfail=dict(_NO_CHALF),
+      call=lambda lib, a, b: lib.view_as_real_copy(lib.complex(a, b)) * 1)
+entry("is_complex", lambda x: False, lambda dt, rng: [Sample((_m(rng, (2,), dt),))], grad=False, gradgrad=False,
+      dtypes=("float32", "int64", "bool"), errors=lambda: [_err([1.0], exc=TypeError)])
 
 
 # --------------------------------------------------------------------------- windows
