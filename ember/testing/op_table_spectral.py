@@ -43,7 +43,7 @@ def _polar_pairs(dt, rng):
             (((3,), (3,)), ((2, 3), (3,)), ((), ()), ((3, 4), (3, 1)), ((0, 3), (3,)))]
 
 
-entry("polar", lambda r, t: _stack(r * np.cos(t), r * np.sin(t)), _polar_pairs, method=False, xfail=dict(_NO_CHALF),
+entry("polar", lambda r, t: _stack(r * np.cos(t), r * np.sin(t)), _polar_pairs, method=False,
       call=lambda lib, a, b: lib.view_as_real(lib.polar(a, b)) * 1,
       errors=lambda: [_err(np.ones(2, np.float32), np.ones(2, np.float64))])
 entry("view_as_complex", lambda x: x.copy(), lambda dt, rng: [
