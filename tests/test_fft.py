@@ -169,3 +169,19 @@ def test_compat_import():
     from ember import compat
     assert compat._attr_module("ember.fft") is ember.fft
     assert importlib.import_module("ember.fft").rfft is ember.fft.rfft
+
+
+@pytest.mark.parametrize("cplx", [False, True])
+def test_abs_losses_match_torch(cplx):
+    """Real losses through |fft(x)| (abs of complex tensors) and a chain of transforms."""
+    x = _input((4, 6), cplx)
+    w = np.arange(24.0).reshape(4, 6)
+    grads = []
+    for mod in (ember, torch):
+        t = mod.tensor(x, requires_grad=True)
+        (mod.fft.fft(t).abs() * mod.tensor(w)).sum().backward()
+        t2 = mod.tensor(x, requires_grad=True)
+        mod.fft.ifft2(mod.fft.fftn(t2, dim=0)).abs().sum().backward()
+        grads.append((_np(t.grad), _np(t2.grad)))
+    for a, b in zip(*grads):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-10)
