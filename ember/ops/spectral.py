@@ -146,6 +146,7 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
          normalized=False, onesided=None, return_complex=None, align_to_window=None):
     """The short-time Fourier transform of a 1-D signal or a batch of them (2-D): frames of
     ``n_fft`` samples every ``hop_length``, weighted by ``window``; output (batch?) x freq x frames.
+    ``align_to_window`` (only with ``center=False``): frames start where the window does.
 
     >>> ember.stft(ember.ones(8), 4, return_complex=True, window=ember.ones(4)).shape
     torch.Size([3, 9])
@@ -171,6 +172,13 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
     batched = x.dim() == 2
     if not batched:
         x = x.unsqueeze(0)
+    if align_to_window is not None and center:
+        raise RuntimeError("stft align_to_window should only be set when center = false")
+    if align_to_window and win_length < n_fft:
+        # frames start where the (centred) window starts: zero-pad the signal by the window's offset
+        from ..nn.functional import pad
+        left = (n_fft - win_length) // 2
+        x = pad(x, [left, n_fft - win_length - left])
     if center:
         if pad_mode not in ("reflect", "constant", "replicate", "circular"):
             raise NotImplementedError(f"Unrecognised padding mode {pad_mode}")
