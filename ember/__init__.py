@@ -21,6 +21,7 @@ from . import ops as _ops
 globals().update(_ops.public)
 del _ops
 from . import linalg  # noqa: E402
+from . import fft, special, signal  # noqa: E402
 
 from ._random import (manual_seed, seed, initial_seed, Generator, default_generator,  # noqa: E402
                       get_rng_state, set_rng_state)

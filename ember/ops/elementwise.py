@@ -492,7 +492,7 @@ class Abs(Op):
     @staticmethod
     def backward(ctx, g):
         a, = ctx.saved_tensors
-        return g * a.sign()
+        return g * (a.sgn() if a._data.dtype.kind == "c" else a.sign())
 
 
 class Sqrt(Op):

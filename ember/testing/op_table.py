@@ -479,6 +479,7 @@ known_bug({"unique", "unique_consecutive", "histogram"}, "parity_requires_grad",
 
 # --------------------------------------------------------------------------- tensor-method families
 from . import op_table_methods  # noqa: E402,F401  (their entries, in a file of their own)
+from . import op_table_spectral  # noqa: E402,F401  (complex pairs, windows, stft: a file of their own)
 
 
 # --------------------------------------------------------------------------- the active table
