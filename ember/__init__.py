@@ -26,6 +26,7 @@ from ._random import (manual_seed, seed, initial_seed, Generator, default_genera
 from ._tensor_str import set_printoptions  # noqa: E402
 from . import random  # noqa: E402
 from . import nn, optim, cuda, backends, utils  # noqa: E402
+from . import distributions  # noqa: E402
 from .serialization import save, load  # noqa: E402
 
 __version__ = "0.1.0"
