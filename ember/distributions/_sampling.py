@@ -14,8 +14,8 @@ True
 from .._backend import np
 from .._random import rng
 from ..ops._util import Op, apply_op, _wrap
-from ..ops.special import _igamma64
 from ..ops.erf_gamma import _lgamma64
+from ._special import _dP_da
 import ember
 
 __all__ = ["standard_gamma", "dirichlet", "binomial", "standard_normal", "uniform01"]
@@ -25,8 +25,7 @@ def _gamma_dx_da(a, x):
     """The implicit reparameterization derivative d x / d a of a Gamma(a, 1) draw ``x``."""
     a = a.astype(np.float64)
     x = x.astype(np.float64)
-    h = 1e-5 * np.maximum(a, 1e-3)
-    dp = (_igamma64(a + h, x, False) - _igamma64(a - h, x, False)).reshape(a.shape) / (2 * h)
+    dp = _dP_da(a, x)
     with np.errstate(all="ignore"):
         log_pdf = (a - 1) * np.log(x) - x - _lgamma64(a)
         r = -dp / np.exp(log_pdf)

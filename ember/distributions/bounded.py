@@ -11,6 +11,7 @@ import ember
 import ember.nn.functional as F
 from . import constraints
 from ._sampling import dirichlet
+from ._special import bce_with_logits
 from .distribution import Distribution
 from .exp_family import ExponentialFamily
 from .transformed_distribution import TransformedDistribution
@@ -396,7 +397,7 @@ class ContinuousBernoulli(ExponentialFamily):
         if self._validate_args:
             self._validate_sample(value)
         logits, value = broadcast_all(self.logits, value)
-        return (-F.binary_cross_entropy_with_logits(logits, value, reduction="none")
+        return (-bce_with_logits(logits, value)
                 + self._cont_bern_log_norm())
 
     def cdf(self, value):

@@ -12,6 +12,7 @@ import ember
 import ember.nn.functional as F
 from . import constraints
 from ._sampling import binomial
+from ._special import bce_with_logits
 from .distribution import Distribution
 from .exp_family import ExponentialFamily
 from .gamma import Gamma
@@ -108,10 +109,10 @@ class Bernoulli(_Binary, ExponentialFamily):
         if self._validate_args:
             self._validate_sample(value)
         logits, value = broadcast_all(self.logits, value)
-        return -F.binary_cross_entropy_with_logits(logits, value, reduction="none")
+        return -bce_with_logits(logits, value)
 
     def entropy(self):
-        return F.binary_cross_entropy_with_logits(self.logits, self.probs, reduction="none")
+        return bce_with_logits(self.logits, self.probs)
 
     def enumerate_support(self, expand=True):
         values = ember.arange(2, dtype=self._param.dtype)
@@ -185,7 +186,7 @@ class Geometric(_Binary, Distribution):
         return value * (-probs).log1p() + self.probs.log()
 
     def entropy(self):
-        return F.binary_cross_entropy_with_logits(self.logits, self.probs, reduction="none") / self.probs
+        return bce_with_logits(self.logits, self.probs) / self.probs
 
 
 def _clamp_by_zero(x):

@@ -4,7 +4,7 @@ autograd (the Bregman divergence).
 
 >>> d = ember.distributions.Exponential(ember.tensor([2.0]))
 >>> ember.distributions.ExponentialFamily.entropy(d)
-tensor([0.3069])
+tensor([0.3069], grad_fn=<SubBackward0>)
 """
 import ember
 from .distribution import Distribution

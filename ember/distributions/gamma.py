@@ -12,6 +12,7 @@ from numbers import Number
 import ember
 from . import constraints
 from ._sampling import standard_gamma
+from ._special import gammainc
 from .exp_family import ExponentialFamily
 from .transformed_distribution import TransformedDistribution
 from .transforms import AffineTransform, PowerTransform
@@ -87,7 +88,7 @@ class Gamma(ExponentialFamily):
     def cdf(self, value):
         if self._validate_args:
             self._validate_sample(value)
-        return ember.igamma(self.concentration, self.rate * value)
+        return gammainc(self.concentration, self.rate * value)
 
 
 class Chi2(Gamma):

@@ -383,7 +383,7 @@ class GeneralizedPareto(Distribution):
         return new
 
     def _safe(self):
-        zero = self.concentration == 0
+        zero = ember.isclose(self.concentration, ember.zeros_like(self.concentration))
         return zero, ember.where(zero, ember.ones_like(self.concentration), self.concentration)
 
     def rsample(self, sample_shape=ember.Size()):
