@@ -16,7 +16,7 @@ from ._special import bce_with_logits
 from .distribution import Distribution
 from .exp_family import ExponentialFamily
 from .gamma import Gamma
-from .utils import broadcast_all, finfo, lazy_property, logits_to_probs, probs_to_logits
+from .utils import _fmt, broadcast_all, finfo, lazy_property, logits_to_probs, probs_to_logits
 
 __all__ = ["Bernoulli", "Geometric", "Binomial", "NegativeBinomial", "Poisson"]
 
@@ -149,7 +149,7 @@ class Geometric(_Binary, Distribution):
             if not bool(valid.all()):
                 raise ValueError(f"Expected parameter probs ({type(value).__name__} of shape "
                                  f"{tuple(value.shape)}) of distribution {self!r} to be positive but "
-                                 f"found invalid values:\n{value.detach()[~valid]}")
+                                 f"found invalid values:\n{_fmt(value.detach()[~valid])}")
 
     def expand(self, batch_shape, _instance=None):
         new = self._get_checked_instance(Geometric, _instance)

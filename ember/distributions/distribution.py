@@ -14,7 +14,7 @@ import warnings
 
 import ember
 from . import constraints
-from .utils import lazy_property
+from .utils import lazy_property, _fmt
 
 __all__ = ["Distribution"]
 
@@ -65,7 +65,7 @@ class Distribution:
                     raise ValueError(
                         f"Expected parameter {param} ({type(value).__name__} of shape "
                         f"{tuple(value.shape)}) of distribution {self!r} to satisfy the constraint "
-                        f"{constraint!r}, but found invalid values:\n{value}")
+                        f"{constraint!r}, but found invalid values:\n{_fmt(value)}")
         super().__init__()
 
     def expand(self, batch_shape, _instance=None):
@@ -201,7 +201,7 @@ class Distribution:
             raise ValueError(
                 f"Expected value argument ({type(value).__name__} of shape {tuple(value.shape)}) to be "
                 f"within the support ({support!r}) of the distribution {self!r}, but found invalid "
-                f"values:\n{value}")
+                f"values:\n{_fmt(value)}")
 
     def _get_checked_instance(self, cls, _instance=None):
         if _instance is None and type(self).__init__ != cls.__init__:
@@ -212,6 +212,6 @@ class Distribution:
 
     def __repr__(self):
         names = [k for k in self.arg_constraints if k in self.__dict__]
-        args = ", ".join(f"{p}: {self.__dict__[p] if self.__dict__[p].numel() == 1 else self.__dict__[p].size()}"
+        args = ", ".join(f"{p}: {_fmt(self.__dict__[p]) if self.__dict__[p].numel() == 1 else self.__dict__[p].size()}"
                          for p in names)
         return self.__class__.__name__ + "(" + args + ")"

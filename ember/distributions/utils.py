@@ -29,6 +29,17 @@ def finfo(dtype):
     return np.finfo(D.to_dtype(dtype).np)
 
 
+def _fmt(value):
+    """A value as PyTorch's f-strings print it: a 0-d tensor as its number, else ``str``.
+
+    >>> ember.distributions.utils._fmt(ember.tensor(2.)), ember.distributions.utils._fmt(ember.ones(1))
+    ('2.0', 'tensor([1.])')
+    """
+    if isinstance(value, ember.Tensor) and value.dim() == 0:
+        return str(value.item())
+    return str(value)
+
+
 def broadcast_all(*values):
     """Broadcast tensors and numbers to one shape; numbers take the tensors' dtype.
 
