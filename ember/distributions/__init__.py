@@ -39,3 +39,8 @@ __all__ = ["Distribution", "ExponentialFamily", "Independent", "TransformedDistr
            "RelaxedOneHotCategorical", "MultivariateNormal", "LowRankMultivariateNormal",
            "MixtureSameFamily", "biject_to", "transform_to", "kl_divergence", "register_kl",
            "constraints", "transforms"] + list(_transform_names)
+from .von_mises import VonMises
+from .wishart import Wishart
+from .lkj_cholesky import LKJCholesky
+
+__all__ += ["VonMises", "Wishart", "LKJCholesky"]

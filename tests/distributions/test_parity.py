@@ -68,6 +68,13 @@ CASES = [
      [[0.2, 0.3], [-1.0, 2.0]]),
     ("MultivariateNormal", dict(loc=[0.1, -0.5], scale_tril=[[[1.5, 0.0], [0.3, 0.7]], [[1.0, 0.0], [-0.4, 2.0]]]),
      [[0.2, 0.3], [-1.0, 2.0]]),
+    ("VonMises", dict(loc=REAL, concentration=[0.5, 2.0, 80.0]), [0.3, -2.0, 3.0]),
+    ("Wishart", dict(df=[4.0, 5.0], covariance_matrix=[[2.0, 0.3], [0.3, 1.0]]),
+     [[[1.0, 0.2], [0.2, 3.0]], [[0.5, -0.1], [-0.1, 0.4]]]),
+    ("Wishart", dict(df=[2.5], precision_matrix=[[2.0, 0.3], [0.3, 1.0]]), [[1.0, 0.2], [0.2, 3.0]]),
+    ("Wishart", dict(df=[3.5, 2.0], scale_tril=[[1.5, 0.0], [0.3, 0.7]]), [[1.0, 0.2], [0.2, 3.0]]),
+    ("LKJCholesky", dict(dim=3, concentration=[0.5, 2.0]),
+     [[1.0, 0.0, 0.0], [0.3, 0.9539392014169456, 0.0], [0.1, -0.24109400, 0.96531592]]),
     ("LowRankMultivariateNormal", dict(loc=[[0.1, -0.5], [1.0, 0.2]], cov_factor=[[0.5], [-1.0]],
                                        cov_diag=[0.7, 1.2]), [[0.2, 0.3], [-1.0, 2.0]]),
 ]
@@ -108,7 +115,9 @@ def test_methods_match_torch(name, params, values):
                 _call(ed, m, ev, eq)
             continue
         e_out = _call(ed, m, ev, eq)
-        compare(torch, e_out, t_out, ep, tp, f"{name}.{m}", rtol=2e-5 if f32 else 1e-6, atol=1e-6 if f32 else 1e-8)
+        # torch's log-Bessel functions (VonMises) are polynomial fits good to ~1e-7; ember's to ~1e-15
+        loose = f32 or name == "VonMises"
+        compare(torch, e_out, t_out, ep, tp, f"{name}.{m}", rtol=(2e-4 if name == "VonMises" else 2e-5) if loose else 1e-6, atol=2e-6 if loose else 1e-8)
 
 
 @pytest.mark.parametrize("name,params,values", CASES[:20], ids=[c[0] for c in CASES[:20]])

@@ -47,6 +47,8 @@ MOMENT_CASES = [
         _t(1.0, -1.0), ember.tensor([[2.0, 0.5], [0.5, 1.0]], dtype=ember.float64))),
     ("LowRankMultivariateNormal", lambda: D.LowRankMultivariateNormal(
         _t(1.0, -1.0), ember.tensor([[0.5], [1.0]], dtype=ember.float64), _t(0.5, 1.0))),
+    ("Wishart", lambda: D.Wishart(_t(6.0), covariance_matrix=ember.tensor([[2.0, 0.3], [0.3, 1.0]],
+                                                                          dtype=ember.float64))),
     ("MixtureSameFamily", lambda: D.MixtureSameFamily(D.Categorical(_t(0.3, 0.7)), D.Normal(_t(-1.0, 2.0), _t(1.0, 0.5)))),
 ]
 
@@ -99,6 +101,23 @@ def test_sample_shapes(name, make):
         "RelaxedOneHotCategorical": ((3,), (4,)), "LogisticNormal": ((3,), (3,)),
         "OneHotCategoricalStraightThrough": ((3,), (4,))}.get(name, ((3,), ()))
     assert td is not None
+
+
+def test_von_mises_and_lkj_samples():
+    ember.manual_seed(0)
+    d = D.VonMises(_t(0.5, -2.5), _t(4.0, 0.5))
+    x = d.sample((N,)).numpy()
+    assert x.min() >= -np.pi and x.max() < np.pi
+    # circular mean direction and 1 - mean resultant length (the circular variance)
+    ang = np.angle(np.exp(1j * x).mean(0))
+    np.testing.assert_allclose(ang, [0.5, -2.5], atol=0.05)
+    np.testing.assert_allclose(1 - np.abs(np.exp(1j * x).mean(0)), d.variance.numpy(), atol=0.02)
+    lkj = D.LKJCholesky(3, _t(0.5, 3.0))
+    L = lkj.sample((2000,))
+    assert bool(D.constraints.corr_cholesky.check(L).all())
+    # E[corr_ij] = 0 and Var[corr_ij] = 1 / (2 eta + d - 1) for the LKJ marginals
+    corr = (L @ L.mT)[..., 1, 0].numpy()
+    np.testing.assert_allclose(corr.var(0), 1 / (2 * np.array([0.5, 3.0]) + 2), rtol=0.15)
 
 
 def test_seeded_samples_reproduce():
