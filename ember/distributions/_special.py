@@ -7,7 +7,7 @@ lower incomplete gamma ``P(a, x)`` differentiable in ``a`` too (``ember.igamma``
 >>> a = ember.tensor([2.0], requires_grad=True)
 >>> p = ember.distributions._special.gammainc(a, ember.tensor([3.0]))
 >>> p.backward(); p, round(float(a.grad), 4)
-(tensor([0.8009], grad_fn=<GammaincBackward0>), -0.3138)
+(tensor([0.8009], grad_fn=<GammaincBackward0>), -0.1974)
 """
 from .._backend import np
 from ..ops._util import Op, apply_op, _wrap
