@@ -12,7 +12,8 @@ import math
 import ember
 import ember.nn.functional as F
 from . import constraints
-from .transforms import Transform, _clipped_sigmoid
+from .transforms import Transform
+from .elementwise_transforms import _clipped_sigmoid
 from .utils import finfo, tril_matrix_to_vec, vec_to_tril_matrix
 
 __all__ = ["SoftmaxTransform", "StickBreakingTransform", "LowerCholeskyTransform",
