@@ -44,3 +44,18 @@ from .wishart import Wishart
 from .lkj_cholesky import LKJCholesky
 
 __all__ += ["VonMises", "Wishart", "LKJCholesky"]
+
+# PyTorch keeps one module per distribution (``torch.distributions.bernoulli``); ember groups
+# them by family. These names make ``torch.distributions.<module>.<Class>`` resolve as in torch.
+from . import discrete as bernoulli, discrete as binomial, discrete as geometric  # noqa: E402
+from . import discrete as negative_binomial, discrete as poisson  # noqa: E402
+from . import bounded as beta, bounded as uniform, bounded as dirichlet  # noqa: E402
+from . import bounded as kumaraswamy, bounded as continuous_bernoulli  # noqa: E402
+from . import heavy_tails as cauchy, heavy_tails as half_cauchy, heavy_tails as laplace  # noqa: E402
+from . import heavy_tails as studentT, heavy_tails as gumbel, heavy_tails as pareto  # noqa: E402
+from . import heavy_tails as generalized_pareto, heavy_tails as fishersnedecor  # noqa: E402
+from . import gamma as chi2, gamma as exponential, gamma as inverse_gamma, gamma as weibull  # noqa: E402
+from . import normal as log_normal, normal as half_normal, normal as logistic_normal  # noqa: E402
+from . import categorical as one_hot_categorical, categorical as multinomial  # noqa: E402
+from . import relaxed as relaxed_bernoulli, relaxed as relaxed_categorical  # noqa: E402
+from . import multivariate_normal as lowrank_multivariate_normal  # noqa: E402

@@ -177,7 +177,11 @@ def test_compat_import():
     import sys
     code = ("from ember import compat; compat.install(); import torch.distributions as D; "
             "from torch.distributions import constraints, transforms; "
-            "from torch.distributions.kl import kl_divergence; print(type(D.Normal(0., 1.)).__module__)")
+            "from torch.distributions.kl import kl_divergence; "
+            "from torch.distributions.bernoulli import Bernoulli; "
+            "from torch.distributions.relaxed_categorical import RelaxedOneHotCategorical; "
+            "from torch.distributions.studentT import StudentT; "
+            "print(type(D.Normal(0., 1.)).__module__)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ember.distributions.normal"
