@@ -29,6 +29,7 @@ from .multivariate_normal import MultivariateNormal, LowRankMultivariateNormal
 from .mixture_same_family import MixtureSameFamily
 from .constraint_registry import biject_to, transform_to
 from .kl import kl_divergence, register_kl
+from . import kl_cross as _kl_cross  # noqa: F401 (registers the cross-family pairs)
 
 __all__ = ["Distribution", "ExponentialFamily", "Independent", "TransformedDistribution", "Normal",
            "LogNormal", "HalfNormal", "LogisticNormal", "Uniform", "Beta", "Dirichlet", "Kumaraswamy",

@@ -159,3 +159,40 @@ def test_kl_errors_and_registry():
 
     assert D.kl_divergence(MyNormal(0.0, 1.0), D.Normal(1.0, 1.0)).item() == 42.0
     assert D.kl_divergence(D.Normal(0.0, 1.0), D.Normal(1.0, 1.0)).item() == pytest.approx(0.5)
+
+
+def _kl_zoo(m):
+    D = m.distributions
+
+    def T(*v):
+        return m.tensor(list(v), dtype=m.float64)
+
+    return {"Bernoulli": D.Bernoulli(T(0.3, 0.6)), "Beta": D.Beta(T(2.0, 0.5), T(3.0, 1.5)),
+            "ContinuousBernoulli": D.ContinuousBernoulli(T(0.3, 0.8)), "Exponential": D.Exponential(T(2.0, 0.5)),
+            "Gamma": D.Gamma(T(2.0, 0.7), T(3.0, 1.0)), "Gumbel": D.Gumbel(T(0.5, -1.0), T(2.0, 0.5)),
+            "Laplace": D.Laplace(T(0.5, 1.0), T(2.0, 0.3)), "Normal": D.Normal(T(0.5, -0.3), T(2.0, 0.7)),
+            "Pareto": D.Pareto(T(1.5, 0.5), T(3.0, 1.5)), "Poisson": D.Poisson(T(2.0, 0.5)),
+            "Uniform": D.Uniform(T(0.2, 0.0), T(0.9, 1.0)), "Binomial": D.Binomial(5, T(0.3, 0.5)),
+            "Uniform-wide": D.Uniform(T(-0.2, 1.0), T(1.5, 2.0)),
+            "LowRankMultivariateNormal": D.LowRankMultivariateNormal(
+                m.zeros(2, dtype=m.float64), m.tensor([[0.5], [1.0]], dtype=m.float64), T(0.5, 1.0)),
+            "MultivariateNormal": D.MultivariateNormal(T(0.3, 0.1), m.tensor([[2.0, 0.3], [0.3, 1.0]],
+                                                                             dtype=m.float64))}
+
+
+def test_kl_every_pair_torch_has():
+    """Every pair torch's registry answers (same-family, cross-family, infinite) ember answers alike."""
+    E, T = _kl_zoo(ember), _kl_zoo(torch)
+    checked = 0
+    for a in E:
+        for b in E:
+            try:
+                t = torch.distributions.kl_divergence(T[a], T[b]).numpy()
+            except NotImplementedError:
+                with pytest.raises(NotImplementedError):
+                    D.kl_divergence(E[a], E[b])
+                continue
+            e = D.kl_divergence(E[a], E[b]).numpy()
+            np.testing.assert_allclose(e, t, rtol=1e-6, equal_nan=True, err_msg=f"KL({a} || {b})")
+            checked += 1
+    assert checked >= 90
