@@ -196,3 +196,49 @@ def test_kl_every_pair_torch_has():
             np.testing.assert_allclose(e, t, rtol=1e-6, equal_nan=True, err_msg=f"KL({a} || {b})")
             checked += 1
     assert checked >= 90
+
+
+@pytest.mark.parametrize("make", [
+    lambda m, T: m.distributions.Normal(T(0.5, -1.0), T(2.0, 0.7)),
+    lambda m, T: m.distributions.Bernoulli(T(0.3, 0.8)),
+    lambda m, T: m.distributions.Beta(T(2.0, 0.5), T(3.0, 1.5)),
+    lambda m, T: m.distributions.Gamma(T(2.0, 0.7), T(3.0, 1.0)),
+    lambda m, T: m.distributions.Exponential(T(2.0, 0.5)),
+    lambda m, T: m.distributions.Dirichlet(m.tensor([[0.5, 1.0, 2.0], [3.0, 1.5, 0.8]], dtype=m.float64)),
+    lambda m, T: m.distributions.ContinuousBernoulli(T(0.3, 0.8)),
+    lambda m, T: m.distributions.Wishart(T(4.0, 5.0), covariance_matrix=m.tensor([[2.0, 0.3], [0.3, 1.0]],
+                                                                                 dtype=m.float64)),
+])
+def test_exponential_family_bregman(make):
+    """Entropy and same-family KL by the Bregman divergence of the log-normalizer, as torch."""
+    def T(m):
+        return lambda *v: m.tensor(list(v), dtype=m.float64)
+    ed, td = make(ember, T(ember)), make(torch, T(torch))
+    try:
+        torch.distributions.ExponentialFamily.entropy(td)
+    except NotImplementedError:  # Beta, Dirichlet: no _mean_carrier_measure in torch either
+        with pytest.raises(NotImplementedError):
+            D.ExponentialFamily.entropy(ed)
+        return
+    np.testing.assert_allclose(D.ExponentialFamily.entropy(ed).detach().numpy(),
+                               torch.distributions.ExponentialFamily.entropy(td).detach().numpy(), rtol=1e-6)
+    np.testing.assert_allclose(D.ExponentialFamily.entropy(ed).detach().numpy(), ed.entropy().detach().numpy(),
+                               rtol=1e-6)
+
+
+
+@pytest.mark.parametrize("name,pp,qp", [c for c in KL_CASES if c[0] in (
+    "Normal", "Bernoulli", "Beta", "Gamma", "Exponential", "Poisson", "Dirichlet", "ContinuousBernoulli")])
+def test_exponential_family_bregman_kl(name, pp, qp):
+    """The Bregman-divergence KL (the fallback for same-family pairs) against torch's and the
+    closed form."""
+    ep, tp = make_params(torch, pp)
+    eq, tq = make_params(torch, qp)
+    ed, edq = getattr(D, name)(**ep), getattr(D, name)(**eq)
+    td, tdq = getattr(torch.distributions, name)(**tp), getattr(torch.distributions, name)(**tq)
+    e = D.kl._kl_expfamily_expfamily(ed, edq)
+    np.testing.assert_allclose(e.detach().numpy(),
+                               torch.distributions.kl._kl_expfamily_expfamily(td, tdq).detach().numpy(),
+                               rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(e.detach().numpy(), D.kl_divergence(ed, edq).detach().numpy(), rtol=1e-6,
+                               atol=1e-9)
