@@ -40,7 +40,11 @@ class Constraint:
 
 
 class _Dependent(Constraint):
-    """Placeholder for a support that depends on other variables (cannot be checked)."""
+    """Placeholder for a support that depends on other variables (cannot be checked).
+
+    >>> ember.distributions.constraints.is_dependent(ember.distributions.constraints.dependent(event_dim=1))
+    True
+    """
 
     def __init__(self, *, is_discrete=NotImplemented, event_dim=NotImplemented):
         self._is_discrete = is_discrete
@@ -83,7 +87,15 @@ def is_dependent(constraint):
 
 
 class _DependentProperty(property, _Dependent):
-    """A property that is also a dependent constraint (for supports depending on parameters)."""
+    """A property that is also a dependent constraint (for supports depending on parameters).
+
+    >>> class D:
+    ...     @ember.distributions.constraints.dependent_property(is_discrete=False, event_dim=0)
+    ...     def support(self):
+    ...         return ember.distributions.constraints.real
+    >>> D().support, D.support.event_dim
+    (Real(), 0)
+    """
 
     def __init__(self, fn=None, *, is_discrete=NotImplemented, event_dim=NotImplemented):
         property.__init__(self, fn)
@@ -94,7 +106,11 @@ class _DependentProperty(property, _Dependent):
 
 
 class _IndependentConstraint(Constraint):
-    """Treat ``reinterpreted_batch_ndims`` batch dims of a constraint as event dims."""
+    """Treat ``reinterpreted_batch_ndims`` batch dims of a constraint as event dims.
+
+    >>> ember.distributions.constraints.independent(ember.distributions.constraints.positive, 1).check(ember.tensor([[1., 2.], [1., -1.]]))
+    tensor([ True, False])
+    """
 
     def __init__(self, base_constraint, reinterpreted_batch_ndims):
         if not isinstance(base_constraint, Constraint):
@@ -145,6 +161,12 @@ class _OneHot(Constraint):
 
 
 class _IntegerInterval(Constraint):
+    """Integers in ``[lower_bound, upper_bound]``.
+
+    >>> ember.distributions.constraints.integer_interval(0, 2).check(ember.tensor([0., 1.5, 3.]))
+    tensor([ True, False, False])
+    """
+
     is_discrete = True
 
     def __init__(self, lower_bound, upper_bound):
@@ -194,6 +216,12 @@ class _Real(Constraint):
 
 
 class _GreaterThan(Constraint):
+    """Reals strictly above ``lower_bound``.
+
+    >>> ember.distributions.constraints.greater_than(1.).check(ember.tensor([1., 2.]))
+    tensor([False,  True])
+    """
+
     def __init__(self, lower_bound):
         self.lower_bound = lower_bound
         super().__init__()
@@ -206,11 +234,23 @@ class _GreaterThan(Constraint):
 
 
 class _GreaterThanEq(_GreaterThan):
+    """Reals at or above ``lower_bound``.
+
+    >>> ember.distributions.constraints.greater_than_eq(1.).check(ember.tensor([1., 0.]))
+    tensor([ True, False])
+    """
+
     def check(self, value):
         return self.lower_bound <= value
 
 
 class _LessThan(Constraint):
+    """Reals strictly below ``upper_bound``.
+
+    >>> ember.distributions.constraints.less_than(1.).check(ember.tensor([1., 0.]))
+    tensor([False,  True])
+    """
+
     def __init__(self, upper_bound):
         self.upper_bound = upper_bound
         super().__init__()
@@ -223,6 +263,12 @@ class _LessThan(Constraint):
 
 
 class _Interval(Constraint):
+    """Reals in the closed interval ``[lower_bound, upper_bound]``.
+
+    >>> ember.distributions.constraints.interval(0., 1.).check(ember.tensor([0., 1., 2.]))
+    tensor([ True,  True, False])
+    """
+
     def __init__(self, lower_bound, upper_bound):
         self.lower_bound = lower_bound
         self.upper_bound = upper_bound
@@ -237,6 +283,12 @@ class _Interval(Constraint):
 
 
 class _HalfOpenInterval(_Interval):
+    """Reals in ``[lower_bound, upper_bound)``.
+
+    >>> ember.distributions.constraints.half_open_interval(0., 1.).check(ember.tensor([0., 1.]))
+    tensor([ True, False])
+    """
+
     def check(self, value):
         return (self.lower_bound <= value) & (value < self.upper_bound)
 
@@ -249,6 +301,12 @@ class _Simplex(Constraint):
 
 
 class _Multinomial(Constraint):
+    """Nonnegative count vectors summing to at most ``upper_bound``.
+
+    >>> ember.distributions.constraints.multinomial(3).check(ember.tensor([[1., 2.], [2., 2.]]))
+    tensor([ True, False])
+    """
+
     is_discrete = True
     event_dim = 1
 
@@ -316,7 +374,11 @@ class _PositiveDefinite(_Symmetric):
 
 
 class _Cat(Constraint):
-    """Apply a sequence of constraints to consecutive slices of ``dim`` (``lengths`` each)."""
+    """Apply a sequence of constraints to consecutive slices of ``dim`` (``lengths`` each).
+
+    >>> ember.distributions.constraints.cat([ember.distributions.constraints.positive, ember.distributions.constraints.real], lengths=[1, 2]).check(ember.tensor([1., -1., -2.]))
+    tensor([True, True, True])
+    """
 
     def __init__(self, cseq, dim=0, lengths=None):
         self.cseq = list(cseq)
@@ -343,7 +405,11 @@ class _Cat(Constraint):
 
 
 class _Stack(Constraint):
-    """Apply a sequence of constraints to the slices of ``dim``."""
+    """Apply a sequence of constraints to the slices of ``dim``.
+
+    >>> ember.distributions.constraints.stack([ember.distributions.constraints.positive, ember.distributions.constraints.real]).check(ember.tensor([-1., -1.]))
+    tensor([False,  True])
+    """
 
     def __init__(self, cseq, dim=0):
         self.cseq = list(cseq)
