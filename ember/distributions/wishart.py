@@ -125,7 +125,9 @@ class Wishart(ExponentialFamily):
         diag_V = V.diagonal(dim1=-2, dim2=-1)
         return self._df_matrix(self.df) * (V.pow(2) + diag_V.unsqueeze(-1) * diag_V.unsqueeze(-2))
 
-    def rsample(self, sample_shape=ember.Size()):
+    def rsample(self, sample_shape=ember.Size(), max_try_correction=None):
+        """Bartlett-decomposition draws (``max_try_correction`` is accepted for PyTorch's
+        signature; ember does not redraw singular samples)."""
         sample_shape = ember.Size(sample_shape)
         p = self._event_shape[-1]
         eps = float(finfo(self.df.dtype).eps)
