@@ -6,6 +6,8 @@ tensor([3., 2.])
 >>> ember.linalg.eigvalsh(ember.tensor([[2., 1.], [1., 2.]]))
 tensor([1., 3.])
 """
+from .. import _autocast_state as _ac
+from .._autocast_state import on as _ac_on
 from .._backend import np
 from .._tensor import _wrap
 from ..autograd.function import Op
@@ -49,6 +51,8 @@ def cholesky(A, *, upper=False, out=None):
     tensor([[2., 0.],
             [1., 2.]])
     """
+    if _ac_on[0]:
+        A, = _ac.fp32(A)
     _check_square(A, "linalg.cholesky")
     return _out(_apply(LinalgCholeskyEx, (A,), bool(upper)), out)
 

@@ -8,6 +8,8 @@ tensor(11., grad_fn=<LinalgDetBackward0>)
 >>> ember.linalg.solve(A, ember.tensor([1., 2.]))
 tensor([0.0909, 0.6364], grad_fn=<LinalgSolveExBackward0>)
 """
+from .. import _autocast_state as _ac
+from .._autocast_state import on as _ac_on
 import math
 
 from .._backend import np
@@ -43,6 +45,8 @@ def inv(A, *, out=None):
     tensor([[0.5000, 0.0000],
             [0.0000, 0.2500]])
     """
+    if _ac_on[0]:
+        A, = _ac.fp32(A)
     _check_square(A, "linalg.inv")
     return _out(_apply(LinalgInvEx, (A,)), out)
 

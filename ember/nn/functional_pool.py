@@ -5,6 +5,8 @@
 tensor([[[[ 5.,  7.],
           [13., 15.]]]])
 """
+from .. import _autocast_state as _ac
+from .._autocast_state import on as _ac_on
 from .._backend import np
 from .._tensor import _wrap
 from ..ops import pool as _P
@@ -57,6 +59,8 @@ def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     >>> F.max_pool3d(ember.ones(1, 1, 4, 4, 4), 2).shape
     torch.Size([1, 1, 2, 2, 2])
     """
+    if _ac_on[0]:
+        input, = _ac.fp32(input)
     return _max_poolnd(3, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
 
 
@@ -98,6 +102,8 @@ def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     >>> F.avg_pool3d(ember.ones(1, 1, 4, 4, 4), 2).shape
     torch.Size([1, 1, 2, 2, 2])
     """
+    if _ac_on[0]:
+        input, = _ac.fp32(input)
     return _avg_poolnd(3, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
 
 
@@ -149,6 +155,8 @@ def adaptive_avg_pool3d(input, output_size):
     >>> F.adaptive_avg_pool3d(ember.ones(1, 1, 4, 5, 6), 2).shape
     torch.Size([1, 1, 2, 2, 2])
     """
+    if _ac_on[0]:
+        input, = _ac.fp32(input)
     return _adaptive_avg(3, input, output_size)
 
 

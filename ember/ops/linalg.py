@@ -9,6 +9,8 @@ top-level names of ember.linalg functions (torch.det, torch.svd, ...) in ops/lin
 tensor([[4., 4., 4.],
         [4., 4., 4.]])
 """
+from .. import _autocast_state as _ac
+from .._autocast_state import on as _ac_on
 from ._util import np, D, Tensor, _wrap, Op, apply_op, _state
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger"]
@@ -239,6 +241,8 @@ def matmul(input, other, *, out=None):
     >>> ember.matmul(ember.ones(5, 2, 3), ember.ones(3, 4)).shape
     torch.Size([5, 2, 4])
     """
+    if _ac_on[0]:
+        input, other = _ac.lower(input, other)
     a, b = input._data, other._data
     cls = _check_matmul(a, b)
     if _state[0] and (input._rg or other._rg):
@@ -249,6 +253,8 @@ def matmul(input, other, *, out=None):
 
 
 def _dunder_matmul(self, other):
+    if _ac_on[0]:
+        self, other = _ac.lower(self, other)
     if not isinstance(other, Tensor):
         return NotImplemented
     a, b = self._data, other._data
@@ -297,6 +303,8 @@ def bmm(input, mat2, *, out=None):
     >>> ember.bmm(ember.ones(4, 2, 3), ember.ones(4, 3, 5)).shape
     torch.Size([4, 2, 5])
     """
+    if _ac_on[0]:
+        input, mat2 = _ac.lower(input, mat2)
     _check_bmm(input._data, mat2._data)
     if _state[0] and (input._rg or mat2._rg):
         r = apply_op(Bmm, (input, mat2))

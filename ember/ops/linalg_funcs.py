@@ -7,6 +7,8 @@ tensor(6.)
 >>> ember.dist(ember.tensor([0., 0.]), ember.tensor([3., 4.]))
 tensor(5.)
 """
+from .. import _autocast_state as _ac
+from .._autocast_state import on as _ac_on
 from ._util import np, _wrap
 from .linalg import _out
 from .cross_dist import cdist
@@ -53,6 +55,8 @@ def inverse(input, *, out=None):
     tensor([[0.5000, 0.0000],
             [0.0000, 0.2500]])
     """
+    if _ac_on[0]:
+        input, = _ac.fp32(input)
     return _out(_la.inv(input), out)
 
 
@@ -63,6 +67,8 @@ def pinverse(input, rcond=1e-15):
     tensor([[0.5000, 0.0000],
             [0.0000, 0.0000]])
     """
+    if _ac_on[0]:
+        input, = _ac.fp32(input)
     return _la.pinv(input, rtol=rcond)
 
 
@@ -73,6 +79,8 @@ def cholesky(input, upper=False, *, out=None):
     tensor([[2., 0.],
             [0., 3.]])
     """
+    if _ac_on[0]:
+        input, = _ac.fp32(input)
     return _out(_la.cholesky(input, upper=upper), out)
 
 
