@@ -180,7 +180,12 @@ def autocast_increment_nesting():
 
 
 def autocast_decrement_nesting():
-    """Leave one autocast nesting level; returns the new depth."""
+    """Leave one autocast nesting level; returns the new depth.
+
+    >>> ember.autocast_increment_nesting(); ember.autocast_decrement_nesting()
+    1
+    0
+    """
     s = S.state()
     s.nesting -= 1
     return s.nesting
