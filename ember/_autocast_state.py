@@ -18,7 +18,7 @@ import threading
 from . import _dtype as D
 
 __all__ = ["on", "state", "is_enabled", "set_enabled", "get_dtype", "set_dtype", "lower", "fp32", "promote",
-           "clear_cache"]
+           "clear_cache", "suspended"]
 
 on = [0]
 _tls = threading.local()
@@ -75,6 +75,18 @@ def set_dtype(device_type, dtype):
 def clear_cache():
     """Forget the casts of leaf parameters cached in this thread."""
     state().cache.clear()
+
+
+class suspended:
+    """Context manager: this thread's CPU autocast off inside (for composites PyTorch runs as one
+    non-autocast kernel, e.g. ``F.bilinear``), then back as it was."""
+
+    def __enter__(self):
+        self.prev = is_enabled("cpu")
+        set_enabled("cpu", False)
+
+    def __exit__(self, *exc):
+        set_enabled("cpu", self.prev)
 
 
 def _eligible(t):

@@ -351,8 +351,10 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     >>> cross_entropy(ember.tensor([[2., 0.5, 0.1]]), ember.tensor([0]))
     tensor(0.3168)
     """
-    if _ac_on[0]:
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
         input, target, weight = _ac.fp32(input, target, weight)
+        with _ac.suspended():
+            return cross_entropy(input, target, weight, size_average, ignore_index, reduce, reduction, label_smoothing)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
@@ -416,8 +418,10 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     >>> nll_loss(ember.tensor([[-0.1, -2.0]]), ember.tensor([1]))
     tensor(2.)
     """
-    if _ac_on[0]:
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
         input, target, weight = _ac.fp32(input, target, weight)
+        with _ac.suspended():
+            return nll_loss(input, target, weight, size_average, ignore_index, reduce, reduction)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     x, t = input._data, target._data
     if t.dtype.kind not in "iu":

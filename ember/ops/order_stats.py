@@ -223,8 +223,10 @@ def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=N
     >>> x.quantile(ember.tensor([0.25, 0.75]), interpolation="lower")
     tensor([1., 3.])
     """
-    if _ac_on[0]:
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
         input, q = _ac.fp32(input, q)
+        with _ac.suspended():
+            return quantile(input, q, dim, keepdim, interpolation=interpolation, out=out)
     return _out1(_quantile("quantile", input, q, dim, keepdim, interpolation, False), out)
 
 
@@ -234,8 +236,10 @@ def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", ou
     >>> ember.nanquantile(ember.tensor([1., float('nan'), 3.]), 0.5)
     tensor(2.)
     """
-    if _ac_on[0]:
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
         input, q = _ac.fp32(input, q)
+        with _ac.suspended():
+            return nanquantile(input, q, dim, keepdim, interpolation=interpolation, out=out)
     return _out1(_quantile("nanquantile", input, q, dim, keepdim, interpolation, True), out)
 
 
