@@ -4,3 +4,4 @@
 'autocast'
 """
 from .amp.device_amp import cpu as amp  # noqa: F401  (torch.cpu.amp)
+__path__ = []  # a package in name, so that `import torch.cpu.amp` resolves under ember.compat

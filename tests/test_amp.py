@@ -285,3 +285,20 @@ def test_grad_scaler_disabled_passthrough():
             assert not L.cuda.amp.GradScaler().is_enabled()
         with pytest.warns(UserWarning, match="CUDA is not available"):
             assert not L.amp.GradScaler().is_enabled()
+
+
+def test_compat_imports_of_amp_namespaces(tmp_path):
+    import os
+    import subprocess
+    import sys
+    script = tmp_path / "prog.py"
+    script.write_text(
+        "import warnings\nwarnings.simplefilter('ignore')\nimport torch\n"
+        "from torch.cuda.amp import autocast as ca, GradScaler\nfrom torch.cpu.amp import autocast\n"
+        "from torch.amp import GradScaler as G\nfrom torch.utils.checkpoint import checkpoint\n"
+        "with autocast():\n    print((torch.ones(2, 2) @ torch.ones(2, 2)).dtype, GradScaler().is_enabled(),"
+        " G('cpu').is_enabled(), torch.__name__)\n")
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(ember.__file__)))
+    out = subprocess.run([sys.executable, "-m", "ember.compat", str(script)], capture_output=True, text=True,
+                         env=env, timeout=120)
+    assert out.stdout.split() == ["torch.bfloat16", "False", "True", "ember"], out.stderr
