@@ -123,3 +123,26 @@ def test_lr_scheduler_reexports():
     import ember.optim.lr_scheduler as E
     assert E.EPOCH_DEPRECATION_WARNING == T.EPOCH_DEPRECATION_WARNING
     assert E.inf == T.inf and E.Optimizer is ember.optim.Optimizer and E.Tensor is ember.Tensor
+
+
+def test_swap_in_optimizer_params_and_state_matches_torch():
+    res = []
+    for L in (ember, torch):
+        w = L.nn.Parameter(L.tensor([1.0, 2.0]))
+        w.grad = L.tensor([1.0, -1.0])
+        opt = L.optim.Adam([w], lr=0.1)
+        opt.step()
+        other = L.tensor([3.0, 4.0], requires_grad=True)
+        other.grad = L.tensor([0.5, 0.5])
+        sd = opt.state_dict()
+        sd = {"state": {k: {n: v.clone() for n, v in s.items()} for k, s in sd["state"].items()},
+              "param_groups": [dict(g, lr=0.01) for g in sd["param_groups"]]}
+        with L.optim.swap_in_optimizer_params_and_state(opt, {"w": other}, sd):
+            opt.step()
+            inside_lr = opt.param_groups[0]["lr"]
+        res.append((w.detach().numpy().tolist(), other.detach().numpy().tolist(), inside_lr,
+                    opt.param_groups[0]["lr"], sd["state"][0]["exp_avg"].numpy().tolist(),
+                    float(sd["state"][0]["step"]), float(opt.state[w]["step"])))
+    np.testing.assert_allclose(np.array(res[0][:2]), np.array(res[1][:2]), rtol=1e-6)
+    assert res[0][2:4] == res[1][2:4] and res[0][5:] == res[1][5:]
+    np.testing.assert_allclose(res[0][4], res[1][4], rtol=1e-6)

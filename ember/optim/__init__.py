@@ -22,3 +22,6 @@ __all__ += ["Rprop", "ASGD", "SparseAdam", "Adafactor"]
 from .muon import Muon  # noqa: E402
 
 __all__ += ["Muon"]
+from .swap_state import swap_in_optimizer_params_and_state  # noqa: E402
+
+__all__ += ["swap_in_optimizer_params_and_state"]
