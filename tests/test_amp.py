@@ -302,3 +302,17 @@ def test_compat_imports_of_amp_namespaces(tmp_path):
     out = subprocess.run([sys.executable, "-m", "ember.compat", str(script)], capture_output=True, text=True,
                          env=env, timeout=120)
     assert out.stdout.split() == ["torch.bfloat16", "False", "True", "ember"], out.stderr
+
+
+def test_product_family_dtypes_match_torch():
+    def run(L):
+        m, v, t = L.ones(3, 3), L.ones(3), L.ones(2, 3, 3)
+        fns = [lambda: L.mv(m, v), lambda: L.dot(v, v), lambda: L.vdot(v, v), lambda: L.inner(m, m),
+               lambda: L.inner(v, v), lambda: L.outer(v, v), lambda: m @ v, lambda: v @ v, lambda: L.matmul(v, m),
+               lambda: L.tensordot(v, v, 1), lambda: L.tensordot(m, m, 2), lambda: L.tensordot(m, m, 1),
+               lambda: L.tensordot(v, v, 0), lambda: L.tensordot(t, v, 1), lambda: L.einsum("i,i->", v, v),
+               lambda: L.kron(m, m), lambda: L.linalg.multi_dot([m, m, m]), lambda: L.linalg.matrix_power(m, 3),
+               lambda: L.tensordot(m, m, ([0, 1], [1, 0])), lambda: L.inner(t, v)]
+        with L.autocast("cpu"):
+            return [str(f().dtype) for f in fns]
+    assert run(ember) == run(torch)

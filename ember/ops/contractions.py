@@ -203,7 +203,11 @@ def tensordot(a, b, dims=2, out=None):
     >>> ember.tensordot(ember.ones(2, 3), ember.ones(3, 5), dims=([1], [0])).shape
     torch.Size([2, 5])
     """
-    if _ac_on[0]:
+    if _ac_on[0] and _ac.is_enabled("cpu"):
+        n = dims if isinstance(dims, int) else len(dims[0]) if isinstance(dims, (tuple, list)) else -1
+        if n == a.ndim and n == b.ndim:  # a full contraction is a dot in PyTorch: no autocast
+            with _ac.suspended():
+                return tensordot(a, b, dims, out)
         a, b = _ac.lower(a, b)
     if isinstance(dims, Tensor):
         dims = dims.tolist()

@@ -321,6 +321,9 @@ def mv(input, vec, *, out=None):
     """
     if input.ndim != 2 or vec.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
+    if _ac_on[0]:  # not on PyTorch's autocast lists
+        with _ac.suspended():
+            return matmul(input, vec, out=out)
     return matmul(input, vec, out=out)
 
 
@@ -331,6 +334,9 @@ def dot(input, tensor, *, out=None):
     tensor(7)
     """
     _check_dot(input._data, tensor._data)
+    if _ac_on[0]:  # not on PyTorch's autocast lists: the inner matmul must not cast
+        with _ac.suspended():
+            return matmul(input, tensor, out=out)
     return matmul(input, tensor, out=out)
 
 
@@ -346,6 +352,9 @@ def vdot(input, other, *, out=None):
         if input._rg and _state[0]:
             raise NotImplementedError("ember: the derivative of vdot for complex inputs is not implemented")
         input = _wrap(np.conj(a))
+    if _ac_on[0]:  # not on PyTorch's autocast lists
+        with _ac.suspended():
+            return matmul(input, other, out=out)
     return matmul(input, other, out=out)
 
 
@@ -357,6 +366,9 @@ def inner(input, other, *, out=None):
     """
     if input.ndim == 0 or other.ndim == 0:
         return _out(input * other, out)
+    if _ac_on[0] and input.ndim == 1 and other.ndim == 1:  # a dot in PyTorch: no autocast
+        with _ac.suspended():
+            return inner(input, other, out=out)
     if input._data.dtype != other._data.dtype:
         raise RuntimeError("both inputs should have same dtype")
     k, k2 = input.shape[-1], other.shape[-1]
