@@ -202,3 +202,24 @@ def test_helpers():
             EC.checkpoint(lambda a: a * 2, ember.ones(1, requires_grad=True), use_reentrant=False).sum().backward()
     h = ember.ones(1, requires_grad=True).register_hook(lambda g: g)
     assert isinstance(h, ember.utils.hooks.RemovableHandle)
+
+
+def test_graph_exec_group_recomputes_once():
+    for L, C in ((ember, EC), (torch, TC)):
+        calls = []
+
+        def f(a, w):
+            calls.append(1)
+            return a.sin() * 2, (w * 3).cos()
+        x = L.tensor(X, requires_grad=True)
+        w = L.tensor(W, requires_grad=True)
+        y1, y2 = C.checkpoint(f, x, w, use_reentrant=False)
+        with C.GraphExecGroup():
+            y1.sum().backward()
+            y2.sum().backward()  # a second backward over other activations: no second recomputation
+            with pytest.raises(RuntimeError, match="cannot be nested"):
+                with C.GraphExecGroup():
+                    pass
+        assert len(calls) == 2, L.__name__
+        np.testing.assert_allclose(x.grad.numpy(), 2 * np.cos(X), rtol=1e-5)
+        np.testing.assert_allclose(w.grad.numpy(), -3 * np.sin(3 * W), rtol=1e-5)

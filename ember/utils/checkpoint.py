@@ -36,9 +36,10 @@ __all__ = ["checkpoint", "checkpoint_sequential", "CheckpointError", "Checkpoint
            "check_backward_validity", "detach_variable", "get_device_states", "set_device_states",
            "noop_context_fn", "set_checkpoint_early_stop", "DefaultDeviceType", "set_checkpoint_debug_enabled",
            "CheckpointPolicy", "SelectiveCheckpointContext", "create_selective_checkpoint_contexts",
-           "SAC_IGNORED_OPS"]
+           "SAC_IGNORED_OPS", "GraphExecGroup"]
 
 SAC_IGNORED_OPS = set()
+_group = [None]
 _debug = [None]
 _early_stop = [True]
 
@@ -149,6 +150,30 @@ def set_checkpoint_debug_enabled(enabled):
         yield
     finally:
         _debug[0] = prev
+
+
+class GraphExecGroup:
+    """Context manager: inside it, a non-reentrant checkpointed region is recomputed at most once,
+    however many backward calls (with ``retain_graph=True``) go through it.
+
+    >>> x = ember.ones(2, requires_grad=True)
+    >>> y = ember.utils.checkpoint.checkpoint(lambda a: a.sin(), x, use_reentrant=False)
+    >>> with ember.utils.checkpoint.GraphExecGroup():
+    ...     y.sum().backward(retain_graph=True); y.sum().backward()
+    """
+
+    def __enter__(self):
+        if _group[0] is not None:
+            raise RuntimeError(f"GraphExecGroup contexts cannot be nested. Already inside group {_group[0]}")
+        _group[0] = self
+        return self
+
+    def __exit__(self, *args):
+        _group[0] = None
+
+    @classmethod
+    def _get_current_group(cls):
+        return _group[0]
 
 
 class CheckpointPolicy(enum.Enum):
@@ -310,6 +335,7 @@ class _Region:
         self.rng, self.autocast_state = rng, autocast_state
         self.context_fn, self.determinism_check = context_fn, determinism_check
         self.targets = None  # per graph input: index into args' tensors, or None for a parameter
+        self.cached = None   # (group, recomputed outputs, inputs) while a GraphExecGroup reuses them
         self.meta = None
         self.out_rg = None
 
@@ -338,17 +364,22 @@ class _CheckpointNode(Function):
     def backward(ctx, *grads):
         region = ctx.region
         create_graph = bool(_grad_state[0])
-        _, recompute_ctx = region.context_fn()
-        with _replay_state(region.rng, region.autocast_state), enable_grad():
-            out, det = region.run(recompute_ctx, attach=create_graph)
-        flat = []
-        _flatten(out, flat)
-        if region.determinism_check == "default":
-            meta = [(tuple(t.shape), t.dtype) for t in flat]
-            if meta != region.meta:
-                raise CheckpointError(
-                    "torch.utils.checkpoint: Recomputed values for the following tensors have different metadata "
-                    f"than during the forward pass.\nforward: {region.meta}\nrecompute: {meta}")
+        group = _group[0]
+        if group is not None and region.cached is not None and region.cached[0] is group:
+            _, flat, det = region.cached
+        else:
+            _, recompute_ctx = region.context_fn()
+            with _replay_state(region.rng, region.autocast_state), enable_grad():
+                out, det = region.run(recompute_ctx, attach=create_graph)
+            flat = []
+            _flatten(out, flat)
+            if region.determinism_check == "default":
+                meta = [(tuple(t.shape), t.dtype) for t in flat]
+                if meta != region.meta:
+                    raise CheckpointError(
+                        "torch.utils.checkpoint: Recomputed values for the following tensors have different "
+                        f"metadata than during the forward pass.\nforward: {region.meta}\nrecompute: {meta}")
+            region.cached = (group, flat, det) if group is not None else None
         targets = [det[i] if i is not None else p for i, p in region.targets]
         outs, gs = [], []
         for o, g, rg in zip(flat, grads, region.out_rg):
@@ -359,8 +390,8 @@ class _CheckpointNode(Function):
         if not outs:
             res = [None] * len(targets)
         else:
-            res = _grad(outs, targets, gs, retain_graph=create_graph or None, allow_unused=True,
-                        create_graph=create_graph)
+            res = _grad(outs, targets, gs, retain_graph=create_graph or group is not None or None,
+                        allow_unused=True, create_graph=create_graph)
         return (None, None) + tuple(res)
 
 
