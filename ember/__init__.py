@@ -78,3 +78,11 @@ def typename(obj):
     'torch.FloatTensor'
     """
     return obj.type() if isinstance(obj, Tensor) else type(obj).__name__
+
+
+from . import amp, cpu  # noqa: E402
+from .amp.autocast_mode import (autocast, is_autocast_enabled, set_autocast_enabled, get_autocast_dtype,  # noqa: E402
+                                set_autocast_dtype, is_autocast_cpu_enabled, set_autocast_cpu_enabled,
+                                get_autocast_cpu_dtype, set_autocast_cpu_dtype, get_autocast_gpu_dtype,
+                                set_autocast_gpu_dtype, is_autocast_cache_enabled, set_autocast_cache_enabled,
+                                clear_autocast_cache, autocast_increment_nesting, autocast_decrement_nesting)

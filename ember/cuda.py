@@ -44,3 +44,7 @@ def _no_cuda(*args, **kwargs):
 
 
 current_device = get_device_name = get_device_properties = set_device = _no_cuda
+
+
+from .amp.device_amp import cuda as amp  # noqa: E402  (torch.cuda.amp)
+__path__ = []  # a package in name, so that `import torch.cuda.amp` resolves under ember.compat

@@ -124,3 +124,10 @@ from .gradcheck import gradcheck, gradgradcheck  # noqa: E402
 
 __all__ = ["backward", "grad", "Function", "no_grad", "enable_grad", "set_grad_enabled",
            "inference_mode", "detect_anomaly", "set_detect_anomaly", "gradcheck", "gradgradcheck"]
+
+
+from .engine_settings import (is_multithreading_enabled, set_multithreading_enabled,  # noqa: E402,F401
+                              is_view_replay_enabled, enforce_grad_layout_policy, DeviceType, ProfilerActivity,
+                              ProfilerState, kineto_available)
+from .nested_io import NestedIOFunction  # noqa: E402,F401
+from ..overrides import handle_torch_function, has_torch_function, is_tensor_like  # noqa: E402,F401

@@ -9,6 +9,7 @@ from . import grad_mode
 from .function import AccumulateGrad, _anomaly_state, _consuming, accumulate_node
 
 _state = grad_mode._state
+_checkpoint_valid = [True]  # False while a backward pass returns grads (autograd.grad) instead of accumulating
 
 
 def _edge_of(t):
@@ -153,7 +154,8 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
         if deps[node] == 0 and node not in ready:
             ready.append(node)
 
-    prev, prev_consuming = _state[0], _consuming[0]
+    prev, prev_consuming, prev_valid = _state[0], _consuming[0], _checkpoint_valid[0]
+    _checkpoint_valid[0] = accumulate and inputs is None
     _state[0] = bool(create_graph)
     _consuming[0] = not retain_graph
     anomaly = _anomaly_state[0] and _anomaly_state[1]
@@ -234,6 +236,7 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
     finally:
         _state[0] = prev
         _consuming[0] = prev_consuming
+        _checkpoint_valid[0] = prev_valid
 
     if inputs is not None and not accumulate:
         for k, r in enumerate(results):

@@ -6,6 +6,8 @@ tensor([3., 2.])
 >>> ember.linalg.eigvalsh(ember.tensor([[2., 1.], [1., 2.]]))
 tensor([1., 3.])
 """
+from .. import _autocast_state as _ac
+from .._autocast_state import on as _ac_on
 from .._backend import np
 from .._tensor import _wrap
 from ..autograd.function import Op
@@ -49,6 +51,10 @@ def cholesky(A, *, upper=False, out=None):
     tensor([[2., 0.],
             [1., 2.]])
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        A, = _ac.fp32(A)
+        with _ac.suspended():
+            return cholesky(A, upper=upper, out=out)
     _check_square(A, "linalg.cholesky")
     return _out(_apply(LinalgCholeskyEx, (A,), bool(upper)), out)
 
@@ -59,6 +65,10 @@ def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
     >>> ember.linalg.cholesky_ex(ember.eye(2)).info
     tensor(0, dtype=torch.int32)
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        A, = _ac.fp32(A)
+        with _ac.suspended():
+            return cholesky_ex(A, upper=upper, check_errors=check_errors, out=out)
     _check_square(A, "linalg.cholesky_ex")
     try:
         L = _apply(LinalgCholeskyEx, (A,), bool(upper))
@@ -137,6 +147,10 @@ def qr(A, mode="reduced", *, out=None):
     tensor([[3., 0.],
             [4., 5.]])
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        A, = _ac.fp32(A)
+        with _ac.suspended():
+            return qr(A, mode, out=out)
     if mode not in ("reduced", "complete", "r"):
         raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' "
                            "(default), 'r', or 'complete'")
@@ -203,6 +217,10 @@ def svd(A, full_matrices=True, *, driver=None, out=None):
     >>> ember.linalg.svd(ember.tensor([[3., 0.], [0., -2.]])).S
     tensor([3., 2.])
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        A, = _ac.fp32(A)
+        with _ac.suspended():
+            return svd(A, full_matrices, driver=driver, out=out)
     _check_square(A, "linalg.svd", square=False)
     return _rt("linalg_svd", _apply(LinalgSvd, (A,), bool(full_matrices)))
 
@@ -213,6 +231,10 @@ def svdvals(A, *, driver=None, out=None):
     >>> ember.linalg.svdvals(ember.tensor([[3., 0.], [0., -2.]]))
     tensor([3., 2.])
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        A, = _ac.fp32(A)
+        with _ac.suspended():
+            return svdvals(A, driver=driver, out=out)
     _check_square(A, "linalg.svd", square=False)
     return _out(_apply(LinalgSvdvals, (A,)), out)
 
@@ -259,6 +281,10 @@ def eigh(A, UPLO="L", *, out=None):
     >>> ember.linalg.eigh(ember.tensor([[2., 0.], [0., 1.]])).eigenvalues
     tensor([1., 2.])
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        A, = _ac.fp32(A)
+        with _ac.suspended():
+            return eigh(A, UPLO, out=out)
     _check_square(A, "linalg.eigh")
     if UPLO not in ("L", "U"):
         raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
@@ -271,6 +297,10 @@ def eigvalsh(A, UPLO="L", *, out=None):
     >>> ember.linalg.eigvalsh(ember.tensor([[2., 1.], [1., 2.]]))
     tensor([1., 3.])
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        A, = _ac.fp32(A)
+        with _ac.suspended():
+            return eigvalsh(A, UPLO, out=out)
     return _out(eigh(A, UPLO)[0], out)
 
 
@@ -280,6 +310,10 @@ def eig(A, *, out=None):
     >>> ember.linalg.eig(ember.tensor([[2., 0.], [0., 1.]])).eigenvalues.tolist()
     [(2+0j), (1+0j)]
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        A, = _ac.fp32(A)
+        with _ac.suspended():
+            return eig(A, out=out)
     _check_square(A, "linalg.eig")
     if A.requires_grad and _state[0]:
         raise NotImplementedError("ember: the derivative of linalg.eig is not implemented")
@@ -295,6 +329,10 @@ def eigvals(A, *, out=None):
     >>> ember.linalg.eigvals(ember.tensor([[2., 0.], [0., 1.]])).tolist()
     [(2+0j), (1+0j)]
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        A, = _ac.fp32(A)
+        with _ac.suspended():
+            return eigvals(A, out=out)
     return _out(eig(A)[0], out)
 
 
@@ -307,6 +345,10 @@ def lstsq(A, B, rcond=None, *, driver=None):
     tensor([[1.],
             [2.]])
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        A, B = _ac.fp32(A, B)
+        with _ac.suspended():
+            return lstsq(A, B, rcond, driver=driver)
     _check_square(A, "torch.linalg.lstsq", square=False)
     if A._data.dtype != B._data.dtype:
         raise RuntimeError("torch.linalg.lstsq: Expected input and other to have the same dtype, but got "

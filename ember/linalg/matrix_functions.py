@@ -7,6 +7,8 @@ tensor([[1., 3.],
 >>> ember.linalg.matrix_rank(ember.tensor([[1., 2.], [2., 4.]]))
 tensor(1)
 """
+from .. import _autocast_state as _ac
+from .._autocast_state import on as _ac_on
 from .._backend import np
 from .._tensor import Tensor, _wrap
 from ..autograd.function import Op
@@ -220,6 +222,8 @@ def vecdot(x, y, *, dim=-1, out=None):
     >>> ember.linalg.vecdot(ember.tensor([[1., 2.], [3., 4.]]), ember.tensor([1., 1.]))
     tensor([3., 7.])
     """
+    if _ac_on[0]:
+        x, y = _ac.lower(x, y)
     if x._data.dtype.kind == "c":
         x = _wrap(np.conj(x._data)) if not x.requires_grad else x
     return _out((x * y).sum(dim), out)

@@ -8,6 +8,8 @@ tensor(11., grad_fn=<LinalgDetBackward0>)
 >>> ember.linalg.solve(A, ember.tensor([1., 2.]))
 tensor([0.0909, 0.6364], grad_fn=<LinalgSolveExBackward0>)
 """
+from .. import _autocast_state as _ac
+from .._autocast_state import on as _ac_on
 import math
 
 from .._backend import np
@@ -43,6 +45,10 @@ def inv(A, *, out=None):
     tensor([[0.5000, 0.0000],
             [0.0000, 0.2500]])
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        A, = _ac.fp32(A)
+        with _ac.suspended():
+            return inv(A, out=out)
     _check_square(A, "linalg.inv")
     return _out(_apply(LinalgInvEx, (A,)), out)
 
@@ -53,6 +59,10 @@ def inv_ex(A, *, check_errors=False, out=None):
     >>> ember.linalg.inv_ex(ember.eye(2)).info
     tensor(0, dtype=torch.int32)
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        A, = _ac.fp32(A)
+        with _ac.suspended():
+            return inv_ex(A, check_errors=check_errors, out=out)
     _check_square(A, "linalg.inv_ex")
     try:
         r = _apply(LinalgInvEx, (A,))
@@ -170,6 +180,10 @@ def solve(A, B, *, left=True, out=None):
     >>> ember.linalg.solve(ember.tensor([[2., 0.], [0., 4.]]), ember.tensor([2., 2.]))
     tensor([1.0000, 0.5000])
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        A, B = _ac.fp32(A, B)
+        with _ac.suspended():
+            return solve(A, B, left=left, out=out)
     _check_square(A, "linalg.solve")
     if A._data.dtype != B._data.dtype:
         raise RuntimeError("linalg.solve: Expected A and B to have the same dtype, but found A of type "

@@ -6,6 +6,8 @@
 >>> F.scaled_dot_product_attention(q, q, q, is_causal=True).shape
 torch.Size([2, 3, 5, 8])
 """
+from .. import _autocast_state as _ac
+from .._autocast_state import on as _ac_on
 import warnings
 
 from .._backend import np
@@ -113,6 +115,8 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     tensor([[[1., 0.],
              [2., 1.]]])
     """
+    if _ac_on[0]:
+        query, key, value, attn_mask = _ac.lower(query, key, value, attn_mask)
     _check_sdpa(query, key, value, attn_mask, dropout_p, is_causal)
     if enable_gqa:
         key, value = _gqa(query, key, value)

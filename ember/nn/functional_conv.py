@@ -5,6 +5,8 @@ conv_transpose1d/2d/3d, pad).
 >>> F.conv2d(ember.ones(1, 1, 3, 3), ember.ones(1, 1, 2, 2), padding="same").shape
 torch.Size([1, 1, 3, 3])
 """
+from .. import _autocast_state as _ac
+from .._autocast_state import on as _ac_on
 from .._backend import np
 from .._tensor import Tensor
 from ..ops import conv as _C
@@ -72,6 +74,8 @@ def _check_conv_params(nd, weight, bias, stride, dilation, pads, transposed=Fals
 
 
 def _convnd(nd, input, weight, bias, stride, padding, dilation, groups):
+    if _ac_on[0]:
+        input, weight, bias = _ac.lower(input, weight, bias)
     input, unbatched = _check_conv_input(input, weight, nd, groups)
     stride = _tuple(stride, nd, "stride")
     dilation = _tuple(dilation, nd, "dilation")
@@ -122,6 +126,8 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
 
 def _conv_transposend(nd, input, weight, bias, stride, padding, output_padding, groups, dilation):
+    if _ac_on[0]:
+        input, weight, bias = _ac.lower(input, weight, bias)
     input, unbatched = _check_conv_input(input, weight, nd, groups, transposed=True)
     stride = _tuple(stride, nd, "stride")
     dilation = _tuple(dilation, nd, "dilation")

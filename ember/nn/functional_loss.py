@@ -5,6 +5,8 @@
 >>> F.mse_loss(ember.tensor([1., 2.]), ember.tensor([1., 4.]))
 tensor(2.)
 """
+from .. import _autocast_state as _ac
+from .._autocast_state import on as _ac_on
 import math
 import warnings
 
@@ -49,6 +51,10 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     >>> F.l1_loss(ember.tensor([1., 2.]), ember.tensor([2., 4.]))
     tensor(1.5000)
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        input, target = _ac.fp32(input, target)
+        with _ac.suspended():
+            return l1_loss(input, target, size_average, reduce, reduction, weight)
     _check_sizes(input, target, "l1")
     return _reduce((input - target).abs(), _legacy_reduction(size_average, reduce, reduction))
 
@@ -59,6 +65,10 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     >>> F.mse_loss(ember.tensor([0., 0.]), ember.tensor([1., 3.]), reduction="sum")
     tensor(10.)
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        input, target = _ac.fp32(input, target)
+        with _ac.suspended():
+            return mse_loss(input, target, size_average, reduce, reduction, weight)
     _check_sizes(input, target, "mse")
     d = input - target
     return _reduce(d * d, _legacy_reduction(size_average, reduce, reduction))
@@ -70,6 +80,10 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     >>> F.binary_cross_entropy(ember.tensor([0.5]), ember.tensor([1.]))
     tensor(0.6931)
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        input, target, weight = _ac.fp32(input, target, weight)
+        with _ac.suspended():
+            return binary_cross_entropy(input, target, weight, size_average, reduce, reduction)
     if tuple(input.shape) != tuple(target.shape):
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input size "
                          f"({input.shape}) is deprecated. Please ensure they have the same size.")
@@ -89,6 +103,10 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     >>> F.binary_cross_entropy_with_logits(ember.tensor([0.]), ember.tensor([1.]))
     tensor(0.6931)
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        input, target, weight, pos_weight = _ac.fp32(input, target, weight, pos_weight)
+        with _ac.suspended():
+            return binary_cross_entropy_with_logits(input, target, weight, size_average, reduce, reduction, pos_weight)
     if tuple(input.shape) != tuple(target.shape):
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
     # log(1 + exp(-x)) computed without overflow
@@ -111,6 +129,10 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     """
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        input, target = _ac.fp32(input, target)
+        with _ac.suspended():
+            return huber_loss(input, target, reduction, delta, weight)
     _check_sizes(input, target, "huber")
     d = input - target
     a = d.abs()
@@ -126,6 +148,10 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     """
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        input, target = _ac.fp32(input, target)
+        with _ac.suspended():
+            return smooth_l1_loss(input, target, size_average, reduce, reduction, beta)
     _check_sizes(input, target, "smooth_l1")
     d = input - target
     a = d.abs()
@@ -142,6 +168,10 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     >>> F.kl_div(ember.tensor([-0.6931, -0.6931]), ember.tensor([0.5, 0.5]), reduction="batchmean")
     tensor(-2.3603e-05)
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        input, target = _ac.fp32(input, target)
+        with _ac.suspended():
+            return kl_div(input, target, size_average, reduce, reduction, log_target)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     if log_target:
         loss = target.exp() * (target - input)
@@ -158,6 +188,10 @@ def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None, r
     >>> F.margin_ranking_loss(ember.tensor([1.]), ember.tensor([2.]), ember.tensor([1.]))
     tensor(1.)
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        input1, input2, target = _ac.fp32(input1, input2, target)
+        with _ac.suspended():
+            return margin_ranking_loss(input1, input2, target, margin, size_average, reduce, reduction)
     loss = (-target * (input1 - input2) + margin).clamp_min(0)
     return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
 
@@ -168,6 +202,10 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
     >>> F.hinge_embedding_loss(ember.tensor([0.3, 0.3]), ember.tensor([1., -1.]))
     tensor(0.5000)
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        input, target = _ac.fp32(input, target)
+        with _ac.suspended():
+            return hinge_embedding_loss(input, target, margin, size_average, reduce, reduction)
     margin_clamp = (margin - input).clamp_min(0)
     out_margin = _where(target != 1, margin_clamp, margin_clamp * 0)
     out_self = _where(target != -1, input, input * 0)
@@ -180,6 +218,10 @@ def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None,
     >>> F.cosine_embedding_loss(ember.tensor([[1., 0.]]), ember.tensor([[1., 0.]]), ember.tensor([1.]))
     tensor(0.)
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        input1, input2, target = _ac.fp32(input1, input2, target)
+        with _ac.suspended():
+            return cosine_embedding_loss(input1, input2, target, margin, size_average, reduce, reduction)
     eps = 1e-12
     prod = (input1 * input2).sum(-1)
     m1 = (input1 * input1).sum(-1) + eps
@@ -198,6 +240,11 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     >>> F.triplet_margin_loss(ember.zeros(1, 2), ember.zeros(1, 2), ember.ones(1, 2))
     tensor(0.)
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        anchor, positive, negative = _ac.fp32(anchor, positive, negative)
+        with _ac.suspended():
+            return triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap, size_average, reduce,
+                                       reduction)
     from .functional_misc import pairwise_distance
     d_pos = pairwise_distance(anchor, positive, p, eps)
     d_neg = pairwise_distance(anchor, negative, p, eps)
@@ -253,6 +300,10 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
     >>> F.poisson_nll_loss(ember.tensor([0.]), ember.tensor([1.]))
     tensor(1.)
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        input, target = _ac.fp32(input, target)
+        with _ac.suspended():
+            return poisson_nll_loss(input, target, log_input, full, size_average, eps, reduce, reduction)
     if log_input:
         loss = input.exp() - target * input
     else:
@@ -270,6 +321,10 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     >>> F.soft_margin_loss(ember.tensor([0.]), ember.tensor([1.]))
     tensor(0.6931)
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        input, target = _ac.fp32(input, target)
+        with _ac.suspended():
+            return soft_margin_loss(input, target, size_average, reduce, reduction)
     z = -target * input
     loss = z.clamp_min(0) + (-z.abs()).exp().log1p()
     return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))

@@ -6,6 +6,8 @@ for ``ember.nn.functional``.
 tensor([[1, 0, 0],
         [0, 0, 1]])
 """
+from .. import _autocast_state as _ac
+from .._autocast_state import on as _ac_on
 import math
 
 from .._backend import np
@@ -395,4 +397,6 @@ def bilinear(input1, input2, weight, bias=None):
     torch.Size([1, 4])
     """
     y = _public["einsum"]("...i,kij,...j->...k", input1, weight, input2)
+    if _ac_on[0]:  # PyTorch: products autocast inside, the result in the inputs' dtype
+        y = y.to(input1.dtype)
     return y if bias is None else y + bias

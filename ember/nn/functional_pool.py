@@ -5,6 +5,8 @@
 tensor([[[[ 5.,  7.],
           [13., 15.]]]])
 """
+from .. import _autocast_state as _ac
+from .._autocast_state import on as _ac_on
 from .._backend import np
 from .._tensor import _wrap
 from ..ops import pool as _P
@@ -75,6 +77,10 @@ def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     >>> F.max_pool3d(ember.ones(1, 1, 4, 4, 4), 2).shape
     torch.Size([1, 1, 2, 2, 2])
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        input, = _ac.fp32(input)
+        with _ac.suspended():
+            return max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
     return _max_poolnd(3, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
 
 
@@ -117,6 +123,10 @@ def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     >>> F.avg_pool3d(ember.ones(1, 1, 4, 4, 4), 2).shape
     torch.Size([1, 1, 2, 2, 2])
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        input, = _ac.fp32(input)
+        with _ac.suspended():
+            return avg_pool3d(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
     return _avg_poolnd(3, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
 
 
@@ -175,6 +185,10 @@ def adaptive_avg_pool3d(input, output_size):
     >>> F.adaptive_avg_pool3d(ember.ones(1, 1, 4, 5, 6), 2).shape
     torch.Size([1, 1, 2, 2, 2])
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        input, = _ac.fp32(input)
+        with _ac.suspended():
+            return adaptive_avg_pool3d(input, output_size)
     return _adaptive_avg(3, input, output_size)
 
 

@@ -5,6 +5,8 @@
 >>> ember.tensor([1., 2., 3.]).softmax(0)
 tensor([0.0900, 0.2447, 0.6652])
 """
+from .. import _autocast_state as _ac
+from .._autocast_state import on as _ac_on
 from ._util import np, D, Tensor, _wrap, Op, apply_op
 from ._util import _TORCH_NAMES
 from . import nn_ops as _nn
@@ -66,6 +68,8 @@ def prelu(input, weight):
     >>> ember.prelu(ember.tensor([[-1., 2.]]), ember.tensor([0.25]))
     tensor([[-0.2500,  2.0000]])
     """
+    if _ac_on[0]:
+        input, weight = _ac.lower(input, weight)
     if not isinstance(weight, Tensor):
         raise TypeError(f"prelu(): argument 'weight' (position 2) must be Tensor, not {type(weight).__name__}")
     x, w = input._data, weight._data

@@ -5,6 +5,8 @@ One BLAS call forward (the add fused where NumPy allows); backward in Tensor ops
 tensor([[3.5000, 3.5000],
         [3.5000, 3.5000]])
 """
+from .. import _autocast_state as _ac
+from .._autocast_state import on as _ac_on
 from ._util import _wrap, Op, apply_op, _state
 from .linalg import (_check_bmm, _check_matmul, _low, _matmul_grads, _matmul_np, _out, _up, _x,
                      matmul, outer)
@@ -86,6 +88,8 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     tensor([[2.5000, 0.5000],
             [0.5000, 2.5000]])
     """
+    if _ac_on[0]:
+        input, mat1, mat2 = _ac.lower(input, mat1, mat2)
     if mat1.ndim != 2:
         raise RuntimeError(f"mat1 must be a matrix, got {mat1.ndim}-D tensor")
     if mat2.ndim != 2:
@@ -116,6 +120,8 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     >>> ember.baddbmm(ember.zeros(2, 1, 1), ember.ones(2, 1, 3), ember.ones(2, 3, 1)).flatten()
     tensor([3., 3.])
     """
+    if _ac_on[0]:
+        input, batch1, batch2 = _ac.lower(input, batch1, batch2)
     _check_bmm(batch1._data, batch2._data)
     shape = (batch1.shape[0], batch1.shape[1], batch2.shape[2])
     return _add_prod(Baddbmm, input, batch1, batch2, beta, alpha, shape, out)
@@ -155,6 +161,8 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     >>> ember.addbmm(ember.zeros(1, 1), ember.ones(2, 1, 3), ember.ones(2, 3, 1))
     tensor([[6.]])
     """
+    if _ac_on[0]:
+        input, batch1, batch2 = _ac.lower(input, batch1, batch2)
     if batch1.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
     if batch2.ndim != 3:

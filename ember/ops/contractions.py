@@ -6,6 +6,8 @@ tensor([6., 6.])
 tensor([[1., 2., 0., 0.],
         [0., 0., 1., 2.]])
 """
+from .. import _autocast_state as _ac
+from .._autocast_state import on as _ac_on
 import functools
 import string
 
@@ -150,6 +152,8 @@ def einsum(*args):
     >>> ember.einsum("...ii->...i", ember.eye(2).expand(3, 2, 2)).shape
     torch.Size([3, 2])
     """
+    if _ac_on[0]:
+        args = _ac.lower(*args)
     if args and isinstance(args[0], str):
         eq, ops = args[0], args[1:]
         if len(ops) == 1 and isinstance(ops[0], (list, tuple)):
@@ -199,6 +203,12 @@ def tensordot(a, b, dims=2, out=None):
     >>> ember.tensordot(ember.ones(2, 3), ember.ones(3, 5), dims=([1], [0])).shape
     torch.Size([2, 5])
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):
+        n = dims if isinstance(dims, int) else len(dims[0]) if isinstance(dims, (tuple, list)) else -1
+        if n == a.ndim and n == b.ndim:  # a full contraction is a dot in PyTorch: no autocast
+            with _ac.suspended():
+                return tensordot(a, b, dims, out)
+        a, b = _ac.lower(a, b)
     if isinstance(dims, Tensor):
         dims = dims.tolist()
     if isinstance(dims, int):

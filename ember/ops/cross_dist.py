@@ -5,6 +5,8 @@ tensor([0., 0., 1.])
 >>> ember.cdist(ember.tensor([[0., 0.]]), ember.tensor([[3., 4.]]))
 tensor([[5.]])
 """
+from .. import _autocast_state as _ac
+from .._autocast_state import on as _ac_on
 from ._util import np, _wrap, Op, apply_op, _state, norm_dim
 from .linalg import _broadcast_batch, _out, _up
 
@@ -116,6 +118,10 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     >>> ember.cdist(ember.tensor([[0., 0.]]), ember.tensor([[3., 4.], [1., 0.]]))
     tensor([[5., 1.]])
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        x1, x2 = _ac.fp32(x1, x2)
+        with _ac.suspended():
+            return cdist(x1, x2, p, compute_mode)
     if x1.ndim < 2:
         raise RuntimeError(f"cdist only supports at least 2D tensors, X1 got: {x1.ndim}D")
     if x2.ndim < 2:

@@ -8,6 +8,8 @@ tensor([[1., 0.],
 >>> ember.diagonal(ember.arange(4).reshape(2, 2))
 tensor([0, 3])
 """
+from .. import _autocast_state as _ac
+from .._autocast_state import on as _ac_on
 import builtins
 
 from ._util import np, Op, apply_op, norm_dim
@@ -197,6 +199,10 @@ def trace(input):
     >>> ember.tensor([[1, 2], [3, 4]]).trace()
     tensor(5)
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        input, = _ac.fp32(input)
+        with _ac.suspended():
+            return trace(input)
     nd = input._data.ndim
     if nd != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {nd}")

@@ -6,6 +6,8 @@ in ops/masked_ops.py.
 tensor([[2.],
         [3.]])
 """
+from .. import _autocast_state as _ac
+from .._autocast_state import on as _ac_on
 import builtins
 
 from ._util import np, D, Tensor, _wrap, Op, apply_op, _state, norm_dim, add_rows_at, _TORCH_NAMES as _N
@@ -490,6 +492,8 @@ def index_copy(input, dim, index, source, *, out=None):
     >>> ember.zeros(3).index_copy(0, ember.tensor([2, 0]), ember.tensor([1., 2.]))
     tensor([2., 0., 1.])
     """
+    if _ac_on[0]:
+        input, source = _ac.promote([input, source])
     a = input._data
     dim = norm_dim(dim, a.ndim)
     n = a.shape[dim] if a.ndim else 1

@@ -8,6 +8,8 @@ tensor([3, 4, 1, 2])
 tensor([[1, 3],
         [2, 4]])
 """
+from .. import _autocast_state as _ac
+from .._autocast_state import on as _ac_on
 import builtins
 
 from ._util import np, D, Tensor, _wrap, Op, apply_op, norm_dim
@@ -52,6 +54,8 @@ def cat(tensors, dim=0, *, out=None):
     >>> ember.cat([ember.tensor([1]), ember.tensor([0.5])])
     tensor([1.0000, 0.5000])
     """
+    if _ac_on[0]:
+        tensors = _ac.promote(tensors)
     tensors = list(tensors)
     if not tensors:
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
@@ -101,6 +105,8 @@ def stack(tensors, dim=0, *, out=None):
     tensor([[1, 3],
             [2, 4]])
     """
+    if _ac_on[0]:
+        tensors = _ac.promote(tensors)
     tensors = list(tensors)
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")

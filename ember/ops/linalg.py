@@ -10,6 +10,8 @@ tensor([[4., 4., 4.],
         [4., 4., 4.]])
 """
 from .._backend import raises_oom_as_runtime_error as _oom
+from .. import _autocast_state as _ac
+from .._autocast_state import on as _ac_on
 from ._util import np, D, Tensor, _wrap, Op, apply_op, _state
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger"]
@@ -241,6 +243,8 @@ def matmul(input, other, *, out=None):
     >>> ember.matmul(ember.ones(5, 2, 3), ember.ones(3, 4)).shape
     torch.Size([5, 2, 4])
     """
+    if _ac_on[0]:
+        input, other = _ac.lower(input, other)
     a, b = input._data, other._data
     cls = _check_matmul(a, b)
     if _state[0] and (input._rg or other._rg):
@@ -252,6 +256,8 @@ def matmul(input, other, *, out=None):
 
 @_oom
 def _dunder_matmul(self, other):
+    if _ac_on[0]:
+        self, other = _ac.lower(self, other)
     if not isinstance(other, Tensor):
         return NotImplemented
     a, b = self._data, other._data
@@ -302,6 +308,8 @@ def bmm(input, mat2, *, out=None):
     >>> ember.bmm(ember.ones(4, 2, 3), ember.ones(4, 3, 5)).shape
     torch.Size([4, 2, 5])
     """
+    if _ac_on[0]:
+        input, mat2 = _ac.lower(input, mat2)
     _check_bmm(input._data, mat2._data)
     if _state[0] and (input._rg or mat2._rg):
         r = apply_op(Bmm, (input, mat2))
@@ -318,6 +326,9 @@ def mv(input, vec, *, out=None):
     """
     if input.ndim != 2 or vec.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
+    if _ac_on[0]:  # not on PyTorch's autocast lists
+        with _ac.suspended():
+            return matmul(input, vec, out=out)
     return matmul(input, vec, out=out)
 
 
@@ -328,6 +339,9 @@ def dot(input, tensor, *, out=None):
     tensor(7)
     """
     _check_dot(input._data, tensor._data)
+    if _ac_on[0]:  # not on PyTorch's autocast lists: the inner matmul must not cast
+        with _ac.suspended():
+            return matmul(input, tensor, out=out)
     return matmul(input, tensor, out=out)
 
 
@@ -343,6 +357,9 @@ def vdot(input, other, *, out=None):
         if input._rg and _state[0]:
             raise NotImplementedError("ember: the derivative of vdot for complex inputs is not implemented")
         input = _wrap(np.conj(a))
+    if _ac_on[0]:  # not on PyTorch's autocast lists
+        with _ac.suspended():
+            return matmul(input, other, out=out)
     return matmul(input, other, out=out)
 
 
@@ -354,6 +371,9 @@ def inner(input, other, *, out=None):
     """
     if input.ndim == 0 or other.ndim == 0:
         return _out(input * other, out)
+    if _ac_on[0] and input.ndim == 1 and other.ndim == 1:  # a dot in PyTorch: no autocast
+        with _ac.suspended():
+            return inner(input, other, out=out)
     if input._data.dtype != other._data.dtype:
         raise RuntimeError("both inputs should have same dtype")
     k, k2 = input.shape[-1], other.shape[-1]

@@ -7,6 +7,8 @@ tensor(6.)
 >>> ember.dist(ember.tensor([0., 0.]), ember.tensor([3., 4.]))
 tensor(5.)
 """
+from .. import _autocast_state as _ac
+from .._autocast_state import on as _ac_on
 from ._util import np, _wrap
 from .linalg import _out
 from .cross_dist import cdist
@@ -53,6 +55,10 @@ def inverse(input, *, out=None):
     tensor([[0.5000, 0.0000],
             [0.0000, 0.2500]])
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        input, = _ac.fp32(input)
+        with _ac.suspended():
+            return inverse(input, out=out)
     return _out(_la.inv(input), out)
 
 
@@ -63,6 +69,10 @@ def pinverse(input, rcond=1e-15):
     tensor([[0.5000, 0.0000],
             [0.0000, 0.0000]])
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        input, = _ac.fp32(input)
+        with _ac.suspended():
+            return pinverse(input, rcond)
     return _la.pinv(input, rtol=rcond)
 
 
@@ -73,6 +83,10 @@ def cholesky(input, upper=False, *, out=None):
     tensor([[2., 0.],
             [0., 3.]])
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        input, = _ac.fp32(input)
+        with _ac.suspended():
+            return cholesky(input, upper, out=out)
     return _out(_la.cholesky(input, upper=upper), out)
 
 
@@ -93,6 +107,10 @@ def cholesky_solve(input, input2, upper=False, *, out=None):
     tensor([[2.],
             [1.]])
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        input, input2 = _ac.fp32(input, input2)
+        with _ac.suspended():
+            return cholesky_solve(input, input2, upper, out=out)
     return _la.cholesky_solve(input, input2, upper, out=out)
 
 
@@ -103,6 +121,10 @@ def cholesky_inverse(input, upper=False, *, out=None):
     tensor([[1.0000, 0.0000],
             [0.0000, 0.2500]])
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        input, = _ac.fp32(input)
+        with _ac.suspended():
+            return cholesky_inverse(input, upper, out=out)
     return _la.cholesky_inverse(input, upper, out=out)
 
 
@@ -122,6 +144,10 @@ def svd(input, some=True, compute_uv=True, *, out=None):
     >>> ember.svd(ember.tensor([[3., 0.], [0., 2.]])).S
     tensor([3., 2.])
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        input, = _ac.fp32(input)
+        with _ac.suspended():
+            return svd(input, some, compute_uv, out=out)
     from .. import return_types as rt
     if not compute_uv:
         S = _la.svdvals(input)
@@ -143,6 +169,10 @@ def qr(input, some=True, *, out=None):
     tensor([[2., 0.],
             [0., 3.]])
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        input, = _ac.fp32(input)
+        with _ac.suspended():
+            return qr(input, some, out=out)
     from .. import return_types as rt
     Q, R = _la.qr(input, mode="reduced" if some else "complete")
     return rt.qr((Q, R))

@@ -5,6 +5,8 @@
 torch.Size([2, 4])
 """
 __all__ = []  # reached through ember.nn.functional
+from .. import _autocast_state as _ac
+from .._autocast_state import on as _ac_on
 from math import prod
 
 from ._util import np, Op, apply_op, _wrap, _state
@@ -15,9 +17,11 @@ from . import softmax_kernels as K
 def _xwt(x, w):
     """``x @ w.T``; a batch of rows (x with more than 2 dims) as one GEMM, not one per matrix."""
     if x.ndim <= 2:
-        return np.matmul(x, w.T)
-    lead = x.shape[:-1]
-    return np.matmul(x.reshape(prod(lead), x.shape[-1]), w.T).reshape(lead + (w.shape[0],))
+        y = np.matmul(x, w.T)
+    else:
+        lead = x.shape[:-1]
+        y = np.matmul(x.reshape(prod(lead), x.shape[-1]), w.T).reshape(lead + (w.shape[0],))
+    return y if y.dtype == x.dtype else y.astype(x.dtype)  # bfloat16: NumPy computes in float32
 
 
 class Linear(Op):
@@ -50,6 +54,8 @@ class Linear(Op):
 
 def linear(input, weight, bias=None):
     """``input @ weight.T + bias`` (bias optional), PyTorch's ``F.linear``."""
+    if _ac_on[0]:
+        input, weight, bias = _ac.lower(input, weight, bias)
     x = input._data
     w = weight._data
     if x.shape[-1:] != w.shape[-1:] or w.ndim != 2:
@@ -357,6 +363,10 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     >>> cross_entropy(ember.tensor([[2., 0.5, 0.1]]), ember.tensor([0]))
     tensor(0.3168)
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        input, target, weight = _ac.fp32(input, target, weight)
+        with _ac.suspended():
+            return cross_entropy(input, target, weight, size_average, ignore_index, reduce, reduction, label_smoothing)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
@@ -420,6 +430,10 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     >>> nll_loss(ember.tensor([[-0.1, -2.0]]), ember.tensor([1]))
     tensor(2.)
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        input, target, weight = _ac.fp32(input, target, weight)
+        with _ac.suspended():
+            return nll_loss(input, target, weight, size_average, ignore_index, reduce, reduction)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     x, t = input._data, target._data
     if t.dtype.kind not in "iu":

@@ -8,6 +8,8 @@ tensor([2., 3.])
 >>> ember.quantile(ember.tensor([0., 1., 2., 3.]), 0.5)
 tensor(1.5000)
 """
+from .. import _autocast_state as _ac
+from .._autocast_state import on as _ac_on
 from ._util import np, Tensor, apply_op, norm_dim
 from .. import return_types as RT
 from .reduce_more import (_Evenly, _Gather, _Select, _as_1d, _check_nonempty, _const, _evenly,
@@ -221,6 +223,10 @@ def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=N
     >>> x.quantile(ember.tensor([0.25, 0.75]), interpolation="lower")
     tensor([1., 3.])
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        input, q = _ac.fp32(input, q)
+        with _ac.suspended():
+            return quantile(input, q, dim, keepdim, interpolation=interpolation, out=out)
     return _out1(_quantile("quantile", input, q, dim, keepdim, interpolation, False), out)
 
 
@@ -230,6 +236,10 @@ def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", ou
     >>> ember.nanquantile(ember.tensor([1., float('nan'), 3.]), 0.5)
     tensor(2.)
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        input, q = _ac.fp32(input, q)
+        with _ac.suspended():
+            return nanquantile(input, q, dim, keepdim, interpolation=interpolation, out=out)
     return _out1(_quantile("nanquantile", input, q, dim, keepdim, interpolation, True), out)
 
 

@@ -137,7 +137,7 @@ def _max_indices(x, k, s, p, d, ceil_mode):
     if any(o <= 0 for o in out):
         raise RuntimeError(f"Given input size: ({'x'.join(map(str, x.shape[-nd - 1:]))}). Calculated output "
                            f"size: ({'x'.join(map(str, x.shape[-nd - 1:-nd] + out))}). Output size is too small")
-    fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+    fill = -np.inf if x.dtype.kind in "fV" else np.iinfo(x.dtype).min
     xp = _padded(x, k, s, p, d, out, fill)
     w = _windows(xp, k, s, d, out)                                   # (..., *out, *k)
     vals = None

@@ -16,6 +16,8 @@ indices=tensor([1, 0]))
 tensor([[40.,  8.],
         [10., 20.]])
 """
+from .. import _autocast_state as _ac
+from .._autocast_state import on as _ac_on
 import math
 from ._util import np, D, Tensor, _wrap, Op, apply_op, _state, norm_dim
 from .reduce import expand_back, reduce_dims, _reduced_shape
@@ -310,6 +312,10 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
     >>> ember.tensor([1, 2, 3], dtype=ember.int32).prod()
     tensor(6)
     """
+    if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
+        input, = _ac.fp32(input)
+        with _ac.suspended():
+            return prod(input, dim, keepdim, dtype=dtype, out=out)
     if dim is not None and not isinstance(dim, int):
         raise TypeError(f"prod() received an invalid combination of arguments - got (Tensor, "
                         f"{type(dim).__name__}), but expected one of:\n * (Tensor input, *, "

@@ -24,6 +24,8 @@ step-by-step implementation (:func:`reference`), so higher derivatives work.
 (torch.Size([5, 2, 4]), torch.Size([2, 4]))
 """
 __all__ = []  # reached through ember.nn
+from .. import _autocast_state as _ac
+from .._autocast_state import on as _ac_on
 from ._util import np, Op, apply_op, _wrap, _state
 from ..autograd.function import Node
 
@@ -571,8 +573,18 @@ def layer_specs(mode, bias, proj, x_shape, hidden, batch_sizes=None):
             RNNSpec(mode, bias, proj, True, sizes, offs, out_shape))
 
 
+# the modes PyTorch's CPU autocast runs in bfloat16: LSTM/RNN layers and RNNCell (not GRU, LSTMCell, GRUCell)
+_AUTOCAST_LOWER = {False: ("LSTM", "RNN_TANH", "RNN_RELU"), True: ("RNN_TANH", "RNN_RELU")}
+
+
 def run_layer(spec, x, hx, weights):
     """Apply the layer op of ``spec.mode`` to ``x``, the states ``hx`` and ``weights``."""
+    if _ac_on[0] and _ac.is_enabled("cpu") and spec.mode in _AUTOCAST_LOWER[spec.cell]:
+        x, *rest = _ac.lower(x, *hx, *weights)
+        hx, weights = rest[:len(hx)], rest[len(hx):]
+        dt = x.dtype  # the kernels' NumPy products of bfloat16 come back float32: round the results
+        res = apply_op(_OPS[spec.mode], (x,) + tuple(hx) + tuple(weights), spec)
+        return tuple(r if r.dtype == dt else r.to(dt) for r in res)
     return apply_op(_OPS[spec.mode], (x,) + tuple(hx) + tuple(weights), spec)
 
 

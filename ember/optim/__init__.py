@@ -13,3 +13,15 @@ from .lbfgs import LBFGS
 from . import lr_scheduler
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "LBFGS"]
+from .rprop import Rprop  # noqa: E402
+from .asgd import ASGD  # noqa: E402
+from .sparse_adam import SparseAdam  # noqa: E402
+from .adafactor import Adafactor  # noqa: E402
+
+__all__ += ["Rprop", "ASGD", "SparseAdam", "Adafactor"]
+from .muon import Muon  # noqa: E402
+
+__all__ += ["Muon"]
+from .swap_state import swap_in_optimizer_params_and_state  # noqa: E402
+
+__all__ += ["swap_in_optimizer_params_and_state"]

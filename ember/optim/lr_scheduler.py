@@ -15,6 +15,17 @@ import types
 import warnings
 from bisect import bisect_right
 from collections import Counter
+from math import inf  # noqa: F401  (names torch.optim.lr_scheduler also has)
+from typing import TYPE_CHECKING  # noqa: F401
+from .._tensor import Tensor  # noqa: F401
+from .optimizer import Optimizer  # noqa: F401
+
+EPOCH_DEPRECATION_WARNING = (
+    "The epoch parameter in `scheduler.step()` was not necessary and is being deprecated where possible. "
+    "Please use `scheduler.step()` to step the scheduler. During the deprecation, if epoch is different from "
+    "None, the closed form is used instead of the new chainable form, where available. Please open an issue if "
+    "you are unable to replicate your use case: https://github.com/pytorch/pytorch/issues/new/choose."
+)
 
 __all__ = ["LRScheduler", "LambdaLR", "MultiplicativeLR", "StepLR", "MultiStepLR", "ConstantLR", "LinearLR",
            "ExponentialLR", "PolynomialLR", "CosineAnnealingLR", "CosineAnnealingWarmRestarts", "CyclicLR",
@@ -68,8 +79,7 @@ class LRScheduler:
             self.last_epoch += 1
             values = self.get_lr()
         else:
-            warnings.warn("The epoch parameter in `scheduler.step()` was not necessary and is being deprecated "
-                          "where possible. Please use `scheduler.step()` to step the scheduler.", UserWarning)
+            warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning)
             self.last_epoch = epoch
             values = self._get_closed_form_lr() if self._get_closed_form_lr is not None else self.get_lr()
         for group, lr in zip(self.optimizer.param_groups, values):

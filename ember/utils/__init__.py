@@ -3,3 +3,4 @@
 >>> from ember.utils.data import DataLoader
 """
 from . import data  # noqa: F401
+from . import checkpoint, hooks  # noqa: F401,E402

@@ -11,3 +11,6 @@ from .sampler import (Sampler, SequentialSampler, RandomSampler, SubsetRandomSam
 from ._collate import default_collate, default_convert  # noqa: F401
 from ._worker import get_worker_info, WorkerInfo  # noqa: F401
 from .dataloader import DataLoader  # noqa: F401
+from .datapipes import (IterDataPipe, MapDataPipe, DFIterDataPipe, DataChunk, functional_datapipe,  # noqa: F401
+                        guaranteed_datapipes_determinism, non_deterministic, runtime_validation,
+                        runtime_validation_disabled, argument_validation)

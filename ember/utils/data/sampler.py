@@ -47,7 +47,7 @@ class SequentialSampler(Sampler):
 
 
 class RandomSampler(Sampler):
-    """A random permutation (or ``num_samples`` draws with ``replacement``).
+    """A random permutation (or ``num_samples`` draws with ``replacement``, drawn lazily in chunks).
 
     >>> sorted(ember.utils.data.RandomSampler(range(4)))
     [0, 1, 2, 3]
@@ -70,8 +70,10 @@ class RandomSampler(Sampler):
     def __iter__(self):
         n = len(self.data_source)
         rng = np.random.Generator(np.random.PCG64(_seed_from(self.generator)))
-        if self.replacement:
-            yield from rng.integers(0, n, self.num_samples).tolist()
+        if self.replacement:  # drawn 32 at a time, as PyTorch: num_samples may be huge
+            for _ in range(self.num_samples // 32):
+                yield from rng.integers(0, n, 32).tolist()
+            yield from rng.integers(0, n, self.num_samples % 32).tolist()
         else:
             for _ in range(self.num_samples // n):
                 yield from rng.permutation(n).tolist()
