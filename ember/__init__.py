@@ -71,3 +71,7 @@ def typename(obj):
     'torch.FloatTensor'
     """
     return obj.type() if isinstance(obj, Tensor) else type(obj).__name__
+from ._functional_aliases import *  # noqa: F401,F403,E402  (torch.conv2d, torch.batch_norm ...)
+from ._dropout_aliases import *  # noqa: F401,F403,E402
+from ._activation_loss_aliases import *  # noqa: F401,F403,E402
+from ._rnn_functional import *  # noqa: F401,F403,E402
