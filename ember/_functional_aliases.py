@@ -202,9 +202,9 @@ def native_group_norm(input, weight, bias, N, C, HxW, group, eps):
     if input.numel() != N * C * HxW:
         raise RuntimeError(f"Expected input to have {N * C * HxW} elements, but got {input.numel()}")
     out = F.group_norm(input, group, weight, bias, eps)
-    d = input._data.reshape(N, group, -1)
-    return (out, _wrap(d.mean(axis=2).astype(d.dtype)),
-            _wrap((1.0 / np.sqrt(d.var(axis=2) + eps)).astype(d.dtype)))
+    d = input.reshape(N, group, -1)  # differentiable statistics, as in PyTorch
+    mean = d.mean(2)
+    return out, mean, (((d - mean.unsqueeze(2)) ** 2).mean(2) + eps).rsqrt()
 
 
 # ---------------------------------------------------------------- embedding, layers

@@ -21,32 +21,28 @@ def _cell_weights(w_ih, w_hh, b_ih, b_hh):
 
 def _cell(mode, name, input, hx, w_ih, w_hh, b_ih, b_hh):
     hx = tuple(hx)
-    if input.dim() != 2 and input.dim() != 1:
-        raise RuntimeError(f"{name}: Expected input to be 1D or 2D, got {input.dim()}D instead")
-    batched = input.dim() == 2
-    if not batched:
-        input = input.unsqueeze(0)
-        hx = tuple(h.unsqueeze(0) for h in hx)
+    if input.dim() < 2:
+        raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
     H = w_hh.shape[1]
     gates = {"LSTM": 4, "GRU": 3}.get(mode, 1)
     if input.shape[1] != w_ih.shape[1]:
-        raise RuntimeError(f"{name}: input has inconsistent input_size: got {input.shape[1]} "
-                           f"expected {w_ih.shape[1]}")
+        raise RuntimeError(f"input has inconsistent input_size: got {input.shape[1]} expected {w_ih.shape[1]}")
+    for k, h in enumerate(hx):
+        if h.shape[0] != input.shape[0]:
+            raise RuntimeError(f"Input batch size {input.shape[0]} doesn't match hidden{k} batch size "
+                               f"{h.shape[0]}")
+        if h.dim() != 2 or h.shape[1] != H:
+            raise RuntimeError(f"hidden{k} has inconsistent hidden_size: got {h.shape[-1]}, expected {H}")
+    if input.dim() != 2:
+        raise RuntimeError(f"{name}: expected 2-D input, got {input.dim()}-D")
     if w_ih.shape[0] != gates * H or w_hh.shape[0] != gates * H:
         raise RuntimeError(f"{name}: expected weights with {gates * H} rows, got "
                            f"{w_ih.shape[0]} and {w_hh.shape[0]}")
-    for h in hx:
-        if tuple(h.shape) != (input.shape[0], H):
-            raise RuntimeError(f"{name}: Expected hidden size ({input.shape[0]}, {H}), got "
-                               f"{list(h.shape)}")
     weights = _cell_weights(w_ih, w_hh, b_ih, b_hh)
     B = input.shape[0]
     spec = _rnn.RNNSpec(mode, len(weights) == 4, False, False, (B,), (0,), (B, H), cell=True)
     res = _rnn.run_layer(spec, input, hx, weights)
-    out = (res[0], res[2]) if mode == "LSTM" else (res[0],)
-    if not batched:
-        out = tuple(o.squeeze(0) for o in out)
-    return out if mode == "LSTM" else out[0]
+    return (res[0], res[2]) if mode == "LSTM" else res[0]
 
 
 def lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
