@@ -259,3 +259,28 @@ def test_errors(call):
         call(torch)
     with pytest.raises(type(te.value)):
         call(ember)
+
+
+@pytest.mark.parametrize("name", ["abs_", "cos_", "sin_", "exp_", "log_", "neg_", "sqrt_", "rsqrt_", "sigmoid_",
+                                  "tanh_", "square_", "reciprocal_", "zero_"])
+def test_toplevel_inplace(name):
+    x = a(3, 4, lo=0.1, hi=2).astype(np.float32)
+    e, t = ember.from_numpy(x.copy()), torch.from_numpy(x.copy())
+    assert getattr(ember, name)(e) is e
+    getattr(torch, name)(t)
+    np.testing.assert_allclose(e.numpy(), t.numpy(), rtol=1e-6)
+    leaf = ember.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError):  # as torch: a leaf that requires grad
+        getattr(ember, name)(leaf)
+
+
+def test_fill_and_detach_grad():
+    for lib in (ember, torch):
+        x = lib.ones(3, requires_grad=True)
+        v = lib.tensor(2.0, requires_grad=True)
+        out = lib.fill(x, v)
+        (out * lib.tensor([1.0, 2.0, 3.0])).sum().backward()
+        assert v.grad.item() == 6.0
+        assert x.grad is None or not x.grad.any()
+        y = x * 2
+        assert lib.detach_(y) is y and not y.requires_grad

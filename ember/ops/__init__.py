@@ -16,7 +16,8 @@ _OPTIONAL = ["elementwise_more", "trig", "exp_log", "erf_gamma", "rounding", "cl
              "index_ops", "masked_ops", "linalg", "add_products", "contractions", "cross_dist",
              "linalg_funcs", "sort_ops",
              "random_ops", "view_inplace", "inplace_more", "activation", "shape_more", "index_more", "stats",
-             "special", "conj_ops", "tensor_info"]
+             "special", "conj_ops", "tensor_info",
+             "inplace_functions", "view_copies"]
 
 public = {}
 for _name in FAMILIES + _OPTIONAL:

@@ -481,6 +481,10 @@ known_bug({"unique", "unique_consecutive", "histogram"}, "parity_requires_grad",
 from . import op_table_methods  # noqa: E402,F401  (their entries, in a file of their own)
 
 
+# --------------------------------------------------------------------------- view_copies, inplace_functions
+from . import op_table_copies  # noqa: E402,F401  (their entries, in a file of their own)
+
+
 # --------------------------------------------------------------------------- the active table
 
 def _ember_has(name):
