@@ -17,7 +17,8 @@ _OPTIONAL = ["elementwise_more", "trig", "exp_log", "erf_gamma", "rounding", "cl
              "linalg_funcs", "sort_ops",
              "random_ops", "view_inplace", "inplace_more", "activation", "shape_more", "index_more", "stats",
              "special", "conj_ops", "tensor_info",
-             "inplace_functions", "view_copies"]
+             "inplace_functions", "view_copies",
+             "numerical_calculus", "element_search", "sequence_builders", "histogramdd", "segment_reduce"]
 
 public = {}
 for _name in FAMILIES + _OPTIONAL:
