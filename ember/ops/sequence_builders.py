@@ -59,7 +59,7 @@ def vander(x, N=None, increasing=False):
         x = x.to(int64)
     xc = x.unsqueeze(-1)
     if n == 0:
-        return xc.narrow(1, 0, 0)
+        return _tensor._wrap(np.zeros((x.shape[0], 0), dtype=x._data.dtype))  # as torch: no grad
     from .joining import cat
     cols = [_tensor._wrap(np.ones(tuple(xc.shape), dtype=xc._data.dtype))]
     for _ in builtins.range(n - 1):
