@@ -75,3 +75,5 @@ from ._functional_aliases import *  # noqa: F401,F403,E402  (torch.conv2d, torch
 from ._dropout_aliases import *  # noqa: F401,F403,E402
 from ._activation_loss_aliases import *  # noqa: F401,F403,E402
 from ._rnn_functional import *  # noqa: F401,F403,E402
+from . import func  # noqa: E402
+from .func import vmap  # noqa: E402,F401
