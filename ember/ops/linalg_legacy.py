@@ -84,7 +84,7 @@ def matrix_rank(input, tol=None, symmetric=False, *, out=None):
     RuntimeError: This function was deprecated since version 1.9 and is now removed. ...
     """
     raise RuntimeError(
-        _REMOVED + "\nPlease use the `torch.linalg.matrix_rank` function instead. The parameter 'symmetric' "
+        _REMOVED.rstrip() + "\nPlease use the `torch.linalg.matrix_rank` function instead. The parameter 'symmetric' "
         "was renamed in `torch.linalg.matrix_rank()` to 'hermitian'.")
 
 
@@ -100,7 +100,7 @@ def lu(A, pivot=True, get_infos=False, out=None):
     from ..linalg.householder import lu_factor_ex
     warnings.warn("torch.lu is deprecated in favor of torch.linalg.lu_factor / torch.linalg.lu_factor_ex and "
                   "will be removed in a future PyTorch release.", UserWarning, stacklevel=2)
-    LU, piv, info = lu_factor_ex(A, pivot=pivot, check_errors=not get_infos)
+    LU, piv, info = lu_factor_ex(A, pivot=pivot)  # as torch: a singular U is not an error here
     return (LU, piv, info) if get_infos else (LU, piv)
 
 
