@@ -139,3 +139,35 @@ def test_range_vander_edges():
         assert tuple(e.shape) == tuple(t.shape) and e.dtype == ember.int64
         assert e.tolist() == t.tolist()
     assert ember.vander(ember.tensor([True, False])).tolist() == torch.vander(torch.tensor([True, False])).tolist()
+
+
+@pytest.mark.parametrize("hermitian,complex_", [(False, False), (True, False), (False, True), (True, True)])
+def test_ldl_factor_and_solve_match_lapack(hermitian, complex_):
+    for n in range(1, 7):
+        for zero_diag in (False, True):
+            A = R.standard_normal((2, n, n)) + (1j * R.standard_normal((2, n, n)) if complex_ else 0)
+            A = A + (np.conj(np.swapaxes(A, -1, -2)) if hermitian else np.swapaxes(A, -1, -2))
+            if zero_diag:
+                A[:, np.arange(n), np.arange(n)] = 0  # forces 2x2 pivots
+            B = R.standard_normal((2, n, 3)) + (0j if complex_ else 0)
+            e = ember.linalg.ldl_factor_ex(ember.from_numpy(A), hermitian=hermitian)
+            t = torch.linalg.ldl_factor_ex(torch.from_numpy(A), hermitian=hermitian)
+            np.testing.assert_allclose(e.LD.numpy(), t.LD.numpy(), rtol=1e-9, atol=1e-12)
+            assert np.array_equal(e.pivots.numpy(), t.pivots.numpy())
+            assert np.array_equal(e.info.numpy(), t.info.numpy())
+            xe = ember.linalg.ldl_solve(e.LD, e.pivots, ember.from_numpy(B), hermitian=hermitian)
+            xt = torch.linalg.ldl_solve(t.LD, t.pivots, torch.from_numpy(B), hermitian=hermitian)
+            np.testing.assert_allclose(xe.numpy(), xt.numpy(), rtol=1e-7, atol=1e-9)
+
+
+def test_ldl_errors_and_no_derivative():
+    for lib in (ember, torch):
+        with pytest.raises(RuntimeError):
+            lib.linalg.ldl_factor(lib.ones(2, 3))
+        with pytest.raises(RuntimeError):
+            lib.linalg.ldl_solve(*lib.linalg.ldl_factor(lib.eye(2)), lib.ones(3, 1))
+        x = lib.eye(3, requires_grad=True)
+        LD, piv = lib.linalg.ldl_factor(x * 2)
+        assert LD.requires_grad and piv.dtype == lib.int32
+        with pytest.raises(RuntimeError, match="not implemented"):
+            LD.sum().backward()

@@ -25,3 +25,5 @@ __all__ = ["LinAlgError", "norm", "vector_norm", "matrix_norm", "det", "slogdet"
            "solve_ex", "tensorinv", "tensorsolve", "vander"]
 from .householder import householder_product, lu_factor_ex  # noqa: E402
 __all__ += ["householder_product", "lu_factor_ex"]
+from .ldl import ldl_factor, ldl_factor_ex, ldl_solve  # noqa: E402
+__all__ += ["ldl_factor", "ldl_factor_ex", "ldl_solve"]
