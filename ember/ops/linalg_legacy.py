@@ -9,7 +9,7 @@ import warnings
 from .. import return_types as _RT
 from ..linalg.householder import geqrf, orgqr, ormqr
 
-__all__ = ["lu", "lu_solve", "triangular_solve", "frobenius_norm", "geqrf", "orgqr", "ormqr",
+__all__ = ["lu", "lu_solve", "triangular_solve", "frobenius_norm", "norm_except_dim", "geqrf", "orgqr", "ormqr",
            "svd_lowrank", "pca_lowrank", "lobpcg", "solve", "eig", "symeig", "lstsq", "matrix_rank"]
 
 _REMOVED = "This function was deprecated since version 1.9 and is now removed. "
@@ -155,6 +155,22 @@ def frobenius_norm(input, dim=(), keepdim=False, *, out=None):
     if isinstance(dim, int):
         dim = (dim,)
     return vector_norm(input, 2, tuple(dim) if len(dim) else None, keepdim)
+
+
+def norm_except_dim(v, pow=2, dim=0):  # noqa: A002 - PyTorch's name
+    """The ``pow``-norm of ``v`` over every dim but ``dim``, kept as size-1 dims (the norm
+    ``weight_norm`` uses); ``dim=-1`` gives the norm of the whole tensor.
+
+    >>> ember.norm_except_dim(ember.tensor([[3., 4.], [6., 8.]]), 2, 0)
+    tensor([[ 5.],
+            [10.]])
+    """
+    from ..linalg import vector_norm
+    if dim == -1:
+        return vector_norm(v, pow)
+    nd = v.dim()
+    dims = tuple(d for d in range(nd) if d != dim % nd)
+    return vector_norm(v, pow, dims, keepdim=True)
 
 
 # ------------------------------------------------------------------ low rank

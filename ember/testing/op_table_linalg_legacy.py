@@ -107,6 +107,20 @@ entry("frobenius_norm", lambda x, dim, keepdim=False: np.sqrt(np.sum(x * x, axis
                        Sample((make_array(rng, (2, 3, 4), dt), (0, 2)))],
       call=_quiet("frobenius_norm"), dtypes=LA, method=False)
 
+
+
+def _nxd_ref(v, pow=2, dim=0):
+    if dim == -1:
+        return np.asarray(np.sum(np.abs(v) ** pow) ** (1.0 / pow)).astype(v.dtype)
+    axes = tuple(d for d in range(v.ndim) if d != dim % v.ndim)
+    return (np.sum(np.abs(v) ** pow, axis=axes, keepdims=True) ** (1.0 / pow)).astype(v.dtype)
+
+
+entry("norm_except_dim", _nxd_ref, lambda dt, rng: [
+    Sample((make_array(rng, (3, 4), dt, nonzero=True),)), Sample((make_array(rng, (3, 4), dt, layout="T", nonzero=True), 2, 1)),
+    Sample((make_array(rng, (2, 3, 4), dt, nonzero=True), 1, 1)), Sample((make_array(rng, (2, 3), dt, nonzero=True), 2, -1))],
+    dtypes=LA, method=False)
+
 # --------------------------------------------------------------------------- Householder
 
 
