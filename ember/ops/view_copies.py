@@ -10,7 +10,7 @@ from .. import _tensor
 __all__ = ["alias_copy", "as_strided_copy", "detach_copy", "diagonal_copy", "expand_copy",
            "permute_copy", "select_copy", "slice_copy", "split_copy", "split_with_sizes_copy",
            "squeeze_copy", "t_copy", "transpose_copy", "unbind_copy", "unfold_copy",
-           "unsqueeze_copy", "view_copy", "as_strided_scatter"]
+           "unsqueeze_copy", "view_copy", "as_strided_scatter", "slice_inverse"]
 
 
 def _fresh(t):
@@ -241,4 +241,31 @@ def as_strided_scatter(input, src, size, stride, storage_offset=None):
     return out
 
 
-TENSOR_METHODS = {"as_strided_scatter": as_strided_scatter}
+def slice_inverse(input, src, dim=0, start=None, end=None, step=1):
+    """The inverse of slicing: when ``input`` is ``src[start:end:step]`` along ``dim`` (a view
+    of some tensor laid out like ``src``), the view of that whole tensor, with ``src``'s sizes
+    and strides, over ``input``'s memory.
+
+    >>> b = ember.arange(6.).reshape(3, 2)
+    >>> ember.slice_inverse(b[1:], b, 0, 1)
+    tensor([[0., 1.],
+            [2., 3.],
+            [4., 5.]])
+    """
+    nd = src.dim()
+    if not -nd <= dim < nd:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-nd}, {nd - 1}], but got {dim})")
+    dim %= nd
+    n = src.shape[dim]
+    first = 0 if start is None else int(start)
+    if first < 0:
+        first += n
+    first = builtins.min(builtins.max(first, 0), n)
+    strides = src.stride()
+    offset = input.storage_offset() - first * strides[dim]
+    if offset < 0:
+        raise RuntimeError(f"as_strided: Negative storage offset {offset} is not supported")
+    return input.as_strided(tuple(src.shape), strides, offset)
+
+
+TENSOR_METHODS = {"as_strided_scatter": as_strided_scatter, "slice_inverse": slice_inverse}
