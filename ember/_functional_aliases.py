@@ -13,8 +13,8 @@ __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
            "convolution", "conv_tbc", "batch_norm", "instance_norm", "layer_norm", "group_norm",
            "native_batch_norm", "native_layer_norm", "native_group_norm", "embedding",
            "embedding_renorm_", "bilinear", "pixel_shuffle", "pixel_unshuffle", "max_pool1d",
-           "max_pool1d_with_indices", "max_pool2d", "max_pool3d", "avg_pool1d",
-           "adaptive_avg_pool1d", "adaptive_max_pool1d", "constant_pad_nd"]
+           "max_pool2d", "max_pool3d", "avg_pool1d",
+           "adaptive_avg_pool1d", "constant_pad_nd"]
 
 
 # ---------------------------------------------------------------- convolution
@@ -286,15 +286,6 @@ def max_pool1d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=F
     return F.max_pool1d(input, kernel_size, _stride(stride), padding, dilation, ceil_mode)
 
 
-def max_pool1d_with_indices(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
-    """1-d max pooling returning ``(values, indices)``.
-
-    >>> ember.max_pool1d_with_indices(ember.tensor([[1., 3., 2., 0.]]), 2)[1]
-    tensor([[1, 2]])
-    """
-    return F.max_pool1d(input, kernel_size, _stride(stride), padding, dilation, ceil_mode, True)
-
-
 def max_pool2d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
     """2-d max pooling.
 
@@ -331,17 +322,6 @@ def adaptive_avg_pool1d(input, output_size):
     """
     return F.adaptive_avg_pool1d(input, output_size)
 
-
-def adaptive_max_pool1d(input, output_size):
-    """1-d adaptive max pooling returning ``(values, indices)``.
-
-    >>> ember.adaptive_max_pool1d(ember.tensor([[1., 3., 2., 0.]]), 1)
-    (tensor([[3.]]), tensor([[1]]))
-    """
-    return F.adaptive_max_pool1d(input, output_size, True)
-
-
-# ---------------------------------------------------------------- padding
 
 def constant_pad_nd(input, pad, value=0):
     """Pad with ``value``; ``pad`` lists (before, after) pairs from the last dim backwards.

