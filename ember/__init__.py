@@ -86,3 +86,10 @@ from .amp.autocast_mode import (autocast, is_autocast_enabled, set_autocast_enab
                                 get_autocast_cpu_dtype, set_autocast_cpu_dtype, get_autocast_gpu_dtype,
                                 set_autocast_gpu_dtype, is_autocast_cache_enabled, set_autocast_cache_enabled,
                                 clear_autocast_cache, autocast_increment_nesting, autocast_decrement_nesting)
+from ._functional_aliases import *  # noqa: F401,F403,E402  (torch.conv2d, torch.batch_norm ...)
+from ._dropout_aliases import *  # noqa: F401,F403,E402
+from ._activation_loss_aliases import *  # noqa: F401,F403,E402
+from ._rnn_functional import *  # noqa: F401,F403,E402
+from . import func  # noqa: E402
+from .func import vmap  # noqa: E402,F401
+from ._math_constants import e, pi, inf, nan, newaxis  # noqa: E402,F401

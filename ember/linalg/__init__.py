@@ -23,3 +23,7 @@ __all__ = ["LinAlgError", "norm", "vector_norm", "matrix_norm", "det", "slogdet"
            "eigvalsh", "eig", "eigvals", "pinv", "matrix_rank", "matrix_power", "multi_dot", "vecdot",
            "cross", "matmul", "cond", "lstsq", "matrix_exp", "diagonal", "lu_factor", "lu", "lu_solve",
            "solve_ex", "tensorinv", "tensorsolve", "vander"]
+from .householder import householder_product, lu_factor_ex  # noqa: E402
+__all__ += ["householder_product", "lu_factor_ex"]
+from .ldl import ldl_factor, ldl_factor_ex, ldl_solve  # noqa: E402
+__all__ += ["ldl_factor", "ldl_factor_ex", "ldl_solve"]

@@ -18,7 +18,10 @@ _OPTIONAL = ["elementwise_more", "trig", "exp_log", "erf_gamma", "rounding", "cl
              "random_ops", "view_inplace", "inplace_more", "activation", "shape_more", "index_more", "stats",
              "special", "conj_ops", "tensor_info",
              "complex_ops",
-             "spectral"]
+             "spectral",
+             "inplace_functions", "view_copies",
+             "numerical_calculus", "element_search", "sequence_builders", "histogramdd", "segment_reduce",
+             "linalg_legacy"]
 
 public = {}
 for _name in FAMILIES + _OPTIONAL:

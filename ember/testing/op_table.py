@@ -482,6 +482,12 @@ from . import op_table_methods  # noqa: E402,F401  (their entries, in a file of 
 from . import op_table_spectral  # noqa: E402,F401  (complex pairs, windows, stft: a file of their own)
 
 
+# --------------------------------------------------------------------------- view_copies, inplace_functions
+from . import op_table_copies  # noqa: E402,F401  (their entries, in a file of their own)
+from . import op_table_calculus  # noqa: E402,F401  (calculus, search, histogramdd entries)
+from . import op_table_linalg_legacy  # noqa: E402,F401  (top-level linalg outside torch.linalg)
+
+
 # --------------------------------------------------------------------------- the active table
 
 def _ember_has(name):
