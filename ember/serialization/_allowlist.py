@@ -121,18 +121,26 @@ def _rebuild_parameter_with_state(data, requires_grad, backward_hooks, state):
     return p
 
 
+class TypeName(tuple):
+    """What ``torch.Tensor`` resolves to in a pickle: an immutable marker, not ember's (mutable) class."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return ".".join(self)
+
+
+TENSOR = TypeName(("torch", "Tensor"))
+
+
 def _rebuild_from_type_v2(func, new_type, args, state):
-    """``torch._tensor._rebuild_from_type_v2`` for plain tensors and parameters without state."""
-    from ..nn.parameter import Parameter
+    """``torch._tensor._rebuild_from_type_v2`` for plain tensors without Python state."""
     if func not in (_rebuild_tensor_v2, _rebuild_tensor_v3, _rebuild_parameter) or type(args) is not tuple:
         _fail("_rebuild_from_type_v2 of something other than a tensor rebuild")
-    if new_type not in (Tensor, Parameter) or state:
+    if new_type is not TENSOR or state:
         raise UnsupportedCheckpointError("ember.load does not support tensor subclasses or tensors with Python "
                                          "attributes (_rebuild_from_type_v2)")
-    t = func(*args)
-    if new_type is Parameter and type(t) is not Parameter:
-        t = Parameter(t, t.requires_grad)
-    return t
+    return func(*args)
 
 
 def _bytearray(source=b"", encoding=None, errors="strict"):
@@ -249,7 +257,7 @@ def _table():
          ("torch._utils", "_rebuild_parameter"): _rebuild_parameter,
          ("torch._utils", "_rebuild_parameter_with_state"): _rebuild_parameter_with_state,
          ("torch._tensor", "_rebuild_from_type_v2"): _rebuild_from_type_v2,
-         ("torch", "Tensor"): Tensor,
+         ("torch", "Tensor"): TENSOR,
          ("torch", "Size"): _size, ("torch", "device"): _device,
          ("builtins", "set"): set, ("builtins", "frozenset"): frozenset, ("builtins", "complex"): complex,
          ("builtins", "slice"): slice, ("builtins", "bytearray"): _bytearray,
