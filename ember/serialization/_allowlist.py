@@ -152,6 +152,13 @@ def _bytearray(source=b"", encoding=None, errors="strict"):
     return bytearray(source)
 
 
+def _bytes(source=b""):
+    """``bytes`` for pickles (protocols 0-2 write ``b""`` as ``bytes()``): never ``bytes(n)``."""
+    if type(source) not in (bytes, bytearray, list, tuple):
+        _fail(f"bytes() only from bytes or a list of ints, got {type(source).__name__}")
+    return bytes(source)
+
+
 def _size(*args):
     return Size(*args)
 
@@ -242,7 +249,7 @@ CALLABLES = {
     _rebuild_tensor_v2: False, _rebuild_tensor_v3: False, _rebuild_parameter: False,
     _rebuild_parameter_with_state: False, _rebuild_from_type_v2: False, collections.OrderedDict: True,
     _size: False, _device: False, set: False, frozenset: False, complex: False, slice: False,
-    _bytearray: False, _codecs_encode: False, _np_dtype: True, _np_reconstruct: True, _np_scalar: False,
+    _bytearray: False, _bytes: False, _codecs_encode: False, _np_dtype: True, _np_reconstruct: True, _np_scalar: False,
 }
 
 # callables whose work does not grow with their arguments (they check sizes themselves)
@@ -261,6 +268,7 @@ def _table():
          ("torch", "Size"): _size, ("torch", "device"): _device,
          ("builtins", "set"): set, ("builtins", "frozenset"): frozenset, ("builtins", "complex"): complex,
          ("builtins", "slice"): slice, ("builtins", "bytearray"): _bytearray,
+         ("builtins", "bytes"): _bytes,
          ("_codecs", "encode"): _codecs_encode,
          ("numpy", "ndarray"): np.ndarray, ("numpy", "dtype"): _np_dtype}
     for mod in ("numpy.core.multiarray", "numpy._core.multiarray"):

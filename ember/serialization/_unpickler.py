@@ -374,7 +374,8 @@ class Unpickler:
             elif op == 0x32:  # DUP
                 push(stack[-1])
             elif op == 0x6C:  # LIST
-                push(pop_mark())
+                items = pop_mark()  # (pop_mark rebinds push: call it first)
+                push(items)
             elif op == 0x64:  # DICT
                 items = pop_mark()
                 if len(items) % 2:

@@ -349,7 +349,7 @@ class ZipReader:
                         _bad(f"reading record {name!r}: file truncated")
                     left_in -= len(pending)
                 room = mv.nbytes - filled
-                chunk = d.decompress(pending, room if room else 1 << 20)
+                chunk = d.decompress(pending, min(room, 1 << 20) if room else 1 << 20)
                 pending = d.unconsumed_tail
                 k = len(chunk)
                 if not k and not pending and not left_in:
