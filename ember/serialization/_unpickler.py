@@ -97,10 +97,11 @@ class Unpickler:
 
     def _key_cost(self, k):
         """Hashing ``k`` plus one probe per earlier key with the same hash (crafted int collisions)."""
+        self.charge(self._hash_cost(k))  # before hashing: a tuple key costs its whole size
         h = hash(k)
         seen = self.hashes.get(h, 0)
         self.hashes[h] = seen + 1
-        return self._hash_cost(k) + seen
+        return seen
 
     def charge_keys(self, keys):
         cost = 0

@@ -256,3 +256,23 @@ def test_rebuild_tensor_v3_path_with_a_dtype_ember_has():
     ref = torch.load(data, weights_only=True)["t"]
     assert got.dtype == ember.int16 and got.shape == (2, 2)
     np.testing.assert_array_equal(got._data, ref.numpy())
+
+
+def test_ember_writes_rebuild_tensor_v3_for_dtypes_without_typed_storage(monkeypatch):
+    # uint16/float8 have no typed storage in torch: ember writes them as torch does (v3 + UntypedStorage).
+    # Shown here with int16 taken out of the typed-storage table, so it runs whatever dtypes ember has.
+    from ember.serialization import _pickler
+    monkeypatch.delitem(_pickler.STORAGE_TYPES, "int16")
+    a = ember.tensor([[1, -2, 300], [4, 5, -32768]], dtype=ember.int16)
+    buf = io.BytesIO()
+    ember.save({"a": a, "at": a.t()}, buf)
+    import zipfile
+    assert b"_rebuild_tensor_v3" in zipfile.ZipFile(io.BytesIO(buf.getvalue())).read("archive/data.pkl")
+    buf.seek(0)
+    ref = torch.load(buf, weights_only=True)
+    buf.seek(0)
+    got = ember.load(buf)
+    for k in ("a", "at"):
+        assert ref[k].dtype == torch.int16 and got[k].dtype == ember.int16
+        np.testing.assert_array_equal(got[k]._data, ref[k].numpy())
+        np.testing.assert_array_equal(got[k]._data, (a if k == "a" else a.t())._data)
