@@ -232,8 +232,6 @@ def _open_checkpoint(fobj):
         return (_Offset(fobj, start) if start else fobj), "zip"
     if is_legacy(head):
         return fobj, "legacy"
-    if len(head) >= 262 or head[:1] != b"\x80" and len(head) > 0:
-        pass
     if head[:1] == b"\x80":
         raise UnsupportedCheckpointError("ember.load reads PyTorch's zip format and its legacy pickle format, "
                                          "not this older (tar) or unknown pickle format")
@@ -329,8 +327,11 @@ def _load_zip(fobj, map_location, weights_only, use_mmap, verify_crc):
         return arr
 
     if weights_only:
-        return Unpickler(data, load_storage, user_globals()).load()
-    return TrustedUnpickler(io.BytesIO(data), load_storage).load()
+        result = Unpickler(data, load_storage, user_globals()).load()
+    else:
+        result = TrustedUnpickler(io.BytesIO(data), load_storage).load()
+    reader.finish()  # the background CRC checks of the tensor records
+    return result
 
 
 def get_unsafe_globals_in_checkpoint(f):

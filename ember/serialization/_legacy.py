@@ -51,6 +51,7 @@ def load_legacy(data, fobj, base, check_location, user_globals):
         raise UnsupportedCheckpointError("ember.load reads only little-endian legacy checkpoints")
 
     storages = {}
+    total = [0]  # bytes of storage allocated so far
 
     def persistent_load(pid):
         if type(pid) is not tuple or len(pid) != 6 or pid[0] != "storage":
@@ -68,8 +69,9 @@ def load_legacy(data, fobj, base, check_location, user_globals):
                 _fail(f"storage {key!r} is declared twice differently")
             return got[1]
         dt = np_storage_dtype(stype.dtype_name)
-        if numel * dt.itemsize > n:
-            _fail(f"storage {key!r} of {numel} elements is larger than the file")
+        total[0] += numel * dt.itemsize
+        if total[0] > n:  # the records must fit in the file: allocate no more than it holds
+            _fail(f"storage {key!r} of {numel} elements does not fit in the file")
         arr = np.empty(numel, dtype=dt)
         storages[key] = (stype, arr)
         return arr

@@ -147,7 +147,7 @@ class Unpickler:
         return obj
 
     def newobj(self, cls, args, kwargs=None):
-        if id(cls) not in self.makes_fresh or self.callables.get(id(cls)) is not cls:
+        if not isinstance(cls, type) or id(cls) not in self.makes_fresh or self.callables.get(id(cls)) is not cls:
             _fail(f"NEWOBJ of {cls!r:.100} is not allowed")
         if type(args) is not tuple or kwargs is not None and type(kwargs) is not dict:
             _fail("NEWOBJ arguments must be a tuple")

@@ -81,9 +81,10 @@ _CHUNK = 1 << 23
 _POOL = []
 
 
-def crc32_async(data):
+def crc32_async(data, inline_below=1 << 20):
     """Start computing the CRC-32 of ``data`` in background threads (chunks in parallel);
-    returns a function that waits for and returns it.
+    returns a function that waits for and returns it. Buffers under ``inline_below``
+    bytes are checksummed at once.
 
     >>> import zlib; from ember.serialization._zipformat import crc32_async
     >>> crc32_async(b"abc" * 1000)() == zlib.crc32(b"abc" * 1000)
@@ -91,7 +92,7 @@ def crc32_async(data):
     """
     mv = memoryview(data).cast("B")
     n = mv.nbytes
-    if n < (1 << 20):
+    if n < inline_below:
         c = _crc(mv)
         return lambda: c
     futs = [(_pool().submit(_crc, mv[i:i + _CHUNK]), min(_CHUNK, n - i)) for i in range(0, n, _CHUNK)]
@@ -244,6 +245,7 @@ class ZipReader:
                      f"beyond the end of the {self.file_size}-byte file")
             self.infos[name] = info
         self._offsets = {}
+        self._pending = []
 
     def names(self):
         """Names of all entries, in directory order."""
@@ -284,16 +286,23 @@ class ZipReader:
         """Fill the writable buffer ``out`` (at most the entry's size) with the start of entry ``name``.
 
         The whole record is CRC-checked (the part past ``out`` is streamed through a
-        small buffer) unless this reader was made with ``verify_crc=False``.
+        small buffer) unless this reader was made with ``verify_crc=False``; the check
+        of a large stored record runs in background threads and completes in
+        :meth:`finish`, which the caller must call before using the data.
         """
         mv = memoryview(out).cast("B")
         info = self.infos[name]
         if mv.nbytes > info.file_size:
             _bad(f"reading record {name!r}: it holds {info.file_size} bytes, {mv.nbytes} wanted")
         if info.compress_type == zipfile.ZIP_STORED:
+            self._read_exact(name, self._start(name), mv)
             if not self.verify_crc:
-                return self._read_exact(name, self._start(name), mv)
-            crc = self._read_checked(name, mv)
+                return
+            if mv.nbytes == info.file_size and mv.nbytes >= (1 << 16):
+                # checksummed in background threads while the next records are read; see finish()
+                self._pending.append((name, info.CRC, crc32_async(mv, 1 << 16)))
+                return
+            crc = _crc(mv) if mv.nbytes else 0
             rest = info.file_size - mv.nbytes
             if rest:
                 scratch = memoryview(bytearray(min(rest, _CHUNK)))
@@ -307,23 +316,12 @@ class ZipReader:
         if self.verify_crc and crc & _U32 != info.CRC:
             _bad(f"reading record {name!r}: CRC-32 mismatch (the file is corrupted)")
 
-    def _read_checked(self, name, mv):
-        """Read a stored record into ``mv`` chunk by chunk, checksumming each chunk in a
-        background thread while the next one is read; returns the CRC-32 of ``mv``."""
-        n = mv.nbytes
-        if n < (1 << 21):
-            self._read_exact(name, self._start(name), mv)
-            return _crc(mv)
-        self.f.seek(self._start(name))
-        futs = []
-        for i in range(0, n, _CHUNK):
-            part = mv[i:i + _CHUNK]
-            self._read_exact(name, None, part)
-            futs.append((_pool().submit(_crc, part), part.nbytes))
-        crc = 0
-        for fut, k in futs:
-            crc = crc32_combine(crc, fut.result(), k)
-        return crc
+    def finish(self):
+        """Wait for the background checksums of the records read so far; LoadError on a mismatch."""
+        pending, self._pending = self._pending, []
+        for name, want, result in pending:
+            if result() != want:
+                _bad(f"reading record {name!r}: CRC-32 mismatch (the file is corrupted)")
 
     def _read_exact(self, name, off, mv):
         if off is not None:
