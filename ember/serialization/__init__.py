@@ -160,7 +160,8 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
          **pickle_load_args):
     """Load an object saved with :func:`ember.save` or ``torch.save`` from a path or file object.
 
-    Reads PyTorch's zip format and its legacy (before 1.6) format. With
+    Reads PyTorch's zip format and its legacy (before 1.6) format (legacy files are
+    always read through the allow-list, whatever ``weights_only`` says). With
     ``weights_only=True`` (the default) only tensors, containers, plain values, numeric
     NumPy arrays/scalars/dtypes and globals registered with :func:`add_safe_globals`
     are accepted, nothing from the file runs, and any file that cannot be read raises
@@ -260,8 +261,7 @@ def _load(fobj, map_location, weights_only, use_mmap, verify_crc):
 
 
 def _load_legacy(fobj, map_location, weights_only):
-    if not weights_only:
-        raise UnsupportedCheckpointError("ember.load reads legacy (non-zip) checkpoints with weights_only=True only")
+    # always through the allow-list (also with weights_only=False): a legacy file of weights needs nothing more
     base = fobj.tell()
     try:
         data = _mmap.mmap(fobj.fileno(), 0, access=_mmap.ACCESS_READ, offset=0)
