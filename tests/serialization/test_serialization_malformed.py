@@ -5,7 +5,6 @@ import struct
 import time
 import tracemalloc
 import zipfile
-import zlib
 
 import numpy as np
 import pytest
@@ -13,7 +12,7 @@ import pytest
 import ember
 from ember.serialization import LoadError
 
-from _ckpt_builders import archive, glob, i64, proto, s, tensor, tup
+from _ckpt_builders import archive, glob, proto, s, tensor, tup
 
 
 def _saved(obj):
@@ -131,14 +130,12 @@ def test_deflated_record_with_wrong_crc_or_size():
     data = bytearray(_rezip(_saved({"w": ember.arange(1000.)})))
     z = zipfile.ZipFile(io.BytesIO(bytes(data)))
     info = z.getinfo("archive/data/0")
-    cd = data.find(b"PK\x01\x02" + data[data.find(b"PK\x01\x02") + 4:][:0])
     # corrupt the CRC in the central directory entry of the record
     i = bytes(data).find(b"archive/data/0", data.find(b"PK\x01\x02")) - 46
     assert data[i:i + 4] == b"PK\x01\x02"
     struct.pack_into("<I", data, i + 16, info.CRC ^ 1)
     with pytest.raises(LoadError, match="CRC"):
         ember.load(io.BytesIO(bytes(data)))
-    assert cd >= 0
 
 
 def _flip_in_record(data, key="0"):
