@@ -286,7 +286,8 @@ class ZipReader:
         """Fill the writable buffer ``out`` (at most the entry's size) with the start of entry ``name``.
 
         The whole record is CRC-checked (the part past ``out`` is streamed through a
-        small buffer) unless this reader was made with ``verify_crc=False``; the check
+        small buffer); a stored one not if this reader was made with ``verify_crc=False``
+        (a deflated one always: next to inflating, the CRC costs little). The check
         of a large stored record runs in background threads and completes in
         :meth:`finish`, which the caller must call before using the data.
         """
@@ -313,7 +314,7 @@ class ZipReader:
                     rest -= part.nbytes
         else:
             crc = self._inflate_into(name, info, mv)
-        if self.verify_crc and crc & _U32 != info.CRC:
+        if crc & _U32 != info.CRC:  # stored records get here only when verifying
             _bad(f"reading record {name!r}: CRC-32 mismatch (the file is corrupted)")
 
     def finish(self):
@@ -356,8 +357,7 @@ class ZipReader:
                 if room and total <= info.file_size:
                     mv[filled:filled + k] = chunk
                     filled += k
-                if self.verify_crc:
-                    crc = zlib.crc32(chunk, crc)
+                crc = zlib.crc32(chunk, crc)  # always: small next to inflating
         except zlib.error as e:
             raise LoadError(f"PytorchStreamReader failed reading record {name!r}: {e}") from e
         if total != info.file_size or not d.eof:

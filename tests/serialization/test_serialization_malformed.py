@@ -126,7 +126,7 @@ def test_deflated_records_stream_into_their_buffer():
     assert peak < 4 * n * 1.15, f"peak {peak / 2**20:.0f} MiB for a 64 MiB tensor"
 
 
-def test_deflated_record_with_wrong_crc_or_size():
+def test_deflated_record_with_wrong_crc():
     data = bytearray(_rezip(_saved({"w": ember.arange(1000.)})))
     z = zipfile.ZipFile(io.BytesIO(bytes(data)))
     info = z.getinfo("archive/data/0")
@@ -152,9 +152,12 @@ def test_flipped_bit_in_tensor_record_is_caught(monkeypatch):
     w = ember.arange(1 << 20, dtype=ember.float32)  # 4 MB: the chunked parallel CRC path
     bad = _flip_in_record(_saved({"w": w}))
     with pytest.raises(LoadError, match="CRC"):
-        ember.load(io.BytesIO(bad))
+        ember.load(io.BytesIO(bad), verify_crc=True)
     wrong = ember.load(io.BytesIO(bad), verify_crc=False)["w"]
     assert (wrong._data != w._data).sum() == 1
+    monkeypatch.setenv("EMBER_LOAD_VERIFY_CRC", "1")
+    with pytest.raises(LoadError, match="CRC"):
+        ember.load(io.BytesIO(bad))
     monkeypatch.setenv("EMBER_LOAD_VERIFY_CRC", "0")
     assert (ember.load(io.BytesIO(bad))["w"]._data != w._data).sum() == 1
     torch = pytest.importorskip("torch")  # torch does not check: it loads the wrong weights silently
@@ -164,10 +167,29 @@ def test_flipped_bit_in_tensor_record_is_caught(monkeypatch):
 def test_small_records_and_record_with_trailing_bytes():
     bad = _flip_in_record(_saved({"w": ember.arange(10.)}))
     with pytest.raises(LoadError, match="CRC"):
-        ember.load(io.BytesIO(bad))
+        ember.load(io.BytesIO(bad), verify_crc=True)
     # a storage record longer than the storage: the whole record is still checked
     rec = np.arange(8, dtype=np.float32).tobytes()
-    assert ember.load(archive(proto(tensor(numel=4)), {"0": rec})).tolist() == [0., 1., 2., 3.]
+    got = ember.load(archive(proto(tensor(numel=4)), {"0": rec}), verify_crc=True)
+    assert got.tolist() == [0., 1., 2., 3.]
+    buf = archive(proto(tensor(numel=4)), {"0": rec})
+    raw = bytearray(buf.getvalue())
+    at = raw.find(rec) + 28  # a byte past the 16 the tensor uses
+    raw[at] ^= 1
+    with pytest.raises(LoadError, match="CRC"):
+        ember.load(io.BytesIO(bytes(raw)), verify_crc=True)
+
+
+def test_crc_default_follows_the_environment(monkeypatch):
+    from ember.serialization import _default_verify_crc
+    monkeypatch.setenv("EMBER_LOAD_VERIFY_CRC", "1")
+    assert _default_verify_crc() is True
+    monkeypatch.setenv("EMBER_LOAD_VERIFY_CRC", "no")
+    assert _default_verify_crc() is False
+    monkeypatch.delenv("EMBER_LOAD_VERIFY_CRC")
+    import os
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    assert _default_verify_crc() is (cpus >= 4)
 
 
 def test_unknown_compression_is_refused():
