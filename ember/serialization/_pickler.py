@@ -40,10 +40,16 @@ def _make_storage_type(name):
 
 
 STORAGE_TYPES = {k: _make_storage_type(v) for k, v in STORAGE_NAMES.items()}
+UNTYPED = _make_storage_type("UntypedStorage")  # dtypes without a typed storage (uint16, float8...)
 
 
 def _rebuild_tensor_v2(*args):
     """Stand-in for ``torch._utils._rebuild_tensor_v2`` (only ever written, never called)."""
+    raise RuntimeError("stand-in")
+
+
+def _rebuild_tensor_v3(*args):
+    """Stand-in for ``torch._utils._rebuild_tensor_v3`` (only ever written, never called)."""
     raise RuntimeError("stand-in")
 
 
@@ -68,6 +74,8 @@ globals()["Size"] = Size_
 globals()["device"] = device_
 
 _RENAME = {(_MOD, "_rebuild_tensor_v2"): "torch._utils\n_rebuild_tensor_v2",
+           (_MOD, "_rebuild_tensor_v3"): "torch._utils\n_rebuild_tensor_v3",
+           (_MOD, "UntypedStorage"): "torch.storage\nUntypedStorage",
            (_MOD, "_rebuild_parameter"): "torch._utils\n_rebuild_parameter",
            (_MOD, "Size"): "torch\nSize", (_MOD, "device"): "torch\ndevice"}
 for _v in STORAGE_NAMES.values():
@@ -139,8 +147,9 @@ class TorchPickler(pickle.Pickler):
     def persistent_id(self, obj):
         if type(obj) is _StorageRef:
             st = STORAGE_TYPES.get(obj.dtname)
-            if st is None:
-                raise pickle.PicklingError(f"can't save a tensor of dtype {obj.dtname}")
+            if st is None:  # as torch: an untyped storage counted in bytes
+                self.used.add((_MOD, "UntypedStorage"))
+                return ("storage", UNTYPED, obj.key, "cpu", obj.array.nbytes)
             self.used.add((_MOD, st.__name__))
             return ("storage", st, obj.key, "cpu", obj.array.size)
         return None
@@ -160,8 +169,11 @@ class TorchPickler(pickle.Pickler):
                 inner = _wrap(a)
                 return (_rebuild_parameter, (inner, bool(obj.requires_grad), collections.OrderedDict()))
             ent, off, strides = self._storage_for(a, dt)
-            self.used.add((_MOD, "_rebuild_tensor_v2"))
             args = (ent, off, _Size(a.shape), strides, bool(obj.requires_grad), collections.OrderedDict())
+            if dt.name not in STORAGE_TYPES:
+                self.used.add((_MOD, "_rebuild_tensor_v3"))
+                return (_rebuild_tensor_v3, args + (dt,))
+            self.used.add((_MOD, "_rebuild_tensor_v2"))
             return (_rebuild_tensor_v2, args)
         t = type(obj)
         if t is _Size:

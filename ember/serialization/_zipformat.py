@@ -19,7 +19,8 @@ import struct
 import zipfile
 import zlib
 
-import numpy as np
+from .._backend import np
+from ._errors import LoadError
 
 ALIGN = 64
 _U32 = 0xFFFFFFFF
@@ -80,9 +81,10 @@ _CHUNK = 1 << 23
 _POOL = []
 
 
-def crc32_async(data):
+def crc32_async(data, inline_below=1 << 20):
     """Start computing the CRC-32 of ``data`` in background threads (chunks in parallel);
-    returns a function that waits for and returns it.
+    returns a function that waits for and returns it. Buffers under ``inline_below``
+    bytes are checksummed at once.
 
     >>> import zlib; from ember.serialization._zipformat import crc32_async
     >>> crc32_async(b"abc" * 1000)() == zlib.crc32(b"abc" * 1000)
@@ -90,7 +92,7 @@ def crc32_async(data):
     """
     mv = memoryview(data).cast("B")
     n = mv.nbytes
-    if n < (1 << 20):
+    if n < inline_below:
         c = _crc(mv)
         return lambda: c
     futs = [(_pool().submit(_crc, mv[i:i + _CHUNK]), min(_CHUNK, n - i)) for i in range(0, n, _CHUNK)]
@@ -192,11 +194,18 @@ class ZipWriter:
             self._write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, n, n, cd_size, cd_start, 0))
 
 
+def _bad(msg):
+    raise LoadError(f"PytorchStreamReader failed {msg}")
+
+
 class ZipReader:
     """Read entries of a zip archive as byte ranges of the underlying file.
 
     Every entry is checked against the real file size before anything is read, so a
-    corrupted directory cannot make the reader allocate or seek past the end.
+    corrupted directory cannot make the reader allocate or seek past the end. Only
+    stored and deflated entries are read (as PyTorch's reader); encrypted entries and
+    duplicated names are refused. Records are read (or inflated) straight into the
+    caller's buffer, and their CRC-32 is checked unless ``verify_crc=False``.
 
     >>> import io; from ember.serialization._zipformat import ZipWriter, ZipReader
     >>> buf = io.BytesIO(); w = ZipWriter(buf); w.write_record("p/q", b"xy"); w.close()
@@ -204,29 +213,39 @@ class ZipReader:
     ['p/q']
     """
 
-    def __init__(self, f):
+    def __init__(self, f, verify_crc=True):
         self.f = f
+        self.verify_crc = verify_crc
         f.seek(0, os.SEEK_END)
         self.file_size = f.tell()
         f.seek(0)
         try:
             self.zf = zipfile.ZipFile(f)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, struct.error, ValueError, EOFError, OSError) as e:
-            raise RuntimeError(f"PytorchStreamReader failed reading zip archive: {e}") from None
+            infos = self.zf.infolist()
+        except Exception as e:  # noqa: BLE001 - zipfile raises many types on garbage
+            raise LoadError(f"PytorchStreamReader failed reading zip archive: {type(e).__name__}: {e}") from e
         self.infos = {}
-        for info in self.zf.infolist():
+        for info in infos:
+            name = info.filename
+            if name in self.infos:
+                _bad(f"reading zip archive: duplicate record {name!r}")
+            if info.flag_bits & 1:
+                _bad(f"reading zip archive: record {name!r} is encrypted")
             if info.compress_type == zipfile.ZIP_STORED:
                 stored_bad = info.file_size != info.compress_size
-            else:  # deflate expands at most ~1032x: a bigger claim is a decompression bomb
+            elif info.compress_type == zipfile.ZIP_DEFLATED:  # deflate expands at most ~1032x
                 stored_bad = info.file_size > 1100 * info.compress_size + 1024
+            else:
+                _bad(f"reading zip archive: record {name!r} uses compression method {info.compress_type} "
+                     "(only stored and deflated records are read)")
             if info.header_offset < 0 or info.header_offset + _LOCAL.size > self.file_size or stored_bad \
                     or info.compress_size > self.file_size or info.header_offset + info.compress_size > self.file_size:
-                raise RuntimeError(f"PytorchStreamReader failed reading zip archive: record {info.filename!r} "
-                                   f"claims {info.file_size} bytes ({info.compress_size} stored) at offset "
-                                   f"{info.header_offset}, "
-                                   f"beyond the end of the {self.file_size}-byte file")
-            self.infos[info.filename] = info
+                _bad(f"reading zip archive: record {name!r} claims {info.file_size} bytes "
+                     f"({info.compress_size} stored) at offset {info.header_offset}, "
+                     f"beyond the end of the {self.file_size}-byte file")
+            self.infos[name] = info
         self._offsets = {}
+        self._pending = []
 
     def names(self):
         """Names of all entries, in directory order."""
@@ -236,68 +255,126 @@ class ZipReader:
         """Uncompressed size of entry ``name``."""
         return self.infos[name].file_size
 
-    def data_offset(self, name):
-        """File offset of the first data byte of a stored (uncompressed) entry, or None."""
+    def stored(self, name):
+        """Whether entry ``name`` is stored uncompressed (so it can be mapped)."""
+        return self.infos[name].compress_type == zipfile.ZIP_STORED
+
+    def _start(self, name):
         off = self._offsets.get(name)
         if off is not None:
             return off
         info = self.infos[name]
-        if info.compress_type != zipfile.ZIP_STORED or info.flag_bits & 1:
-            return None
         self.f.seek(info.header_offset)
         hdr = self.f.read(_LOCAL.size)
         if len(hdr) != _LOCAL.size:
-            raise RuntimeError(f"PytorchStreamReader failed reading record {name!r}: truncated local header")
+            _bad(f"reading record {name!r}: truncated local header")
         sig, *_rest, nlen, elen = _LOCAL.unpack(hdr)
         if sig != 0x04034B50:
-            raise RuntimeError(f"PytorchStreamReader failed reading record {name!r}: bad local header signature")
+            _bad(f"reading record {name!r}: bad local header signature")
         off = info.header_offset + _LOCAL.size + nlen + elen
-        if off + info.file_size > self.file_size:
-            raise RuntimeError(f"PytorchStreamReader failed reading record {name!r}: its {info.file_size} bytes "
-                               f"at offset {off} run past the end of the {self.file_size}-byte file")
+        if off + info.compress_size > self.file_size:
+            _bad(f"reading record {name!r}: its {info.compress_size} bytes at offset {off} run past the end "
+                 f"of the {self.file_size}-byte file")
         self._offsets[name] = off
         return off
 
+    def data_offset(self, name):
+        """File offset of the first data byte of a stored (uncompressed) entry, or None."""
+        return self._start(name) if self.stored(name) else None
+
     def readinto(self, name, out):
-        """Fill the writable buffer ``out`` (exactly the entry's size) with entry ``name``."""
+        """Fill the writable buffer ``out`` (at most the entry's size) with the start of entry ``name``.
+
+        The whole record is CRC-checked (the part past ``out`` is streamed through a
+        small buffer); a stored one not if this reader was made with ``verify_crc=False``
+        (a deflated one always: next to inflating, the CRC costs little). The check
+        of a large stored record runs in background threads and completes in
+        :meth:`finish`, which the caller must call before using the data.
+        """
         mv = memoryview(out).cast("B")
-        off = self.data_offset(name)
-        if off is None:
-            mv[:] = self.read(name)
-            return
-        self.f.seek(off)
-        got = 0
-        n = mv.nbytes
+        info = self.infos[name]
+        if mv.nbytes > info.file_size:
+            _bad(f"reading record {name!r}: it holds {info.file_size} bytes, {mv.nbytes} wanted")
+        if info.compress_type == zipfile.ZIP_STORED:
+            self._read_exact(name, self._start(name), mv)
+            if not self.verify_crc:
+                return
+            if mv.nbytes == info.file_size and mv.nbytes >= (1 << 16):
+                # checksummed in background threads while the next records are read; see finish()
+                self._pending.append((name, info.CRC, crc32_async(mv, 1 << 16)))
+                return
+            crc = _crc(mv) if mv.nbytes else 0
+            rest = info.file_size - mv.nbytes
+            if rest:
+                scratch = memoryview(bytearray(min(rest, _CHUNK)))
+                while rest:
+                    part = scratch[:min(rest, _CHUNK)]
+                    self._read_exact(name, None, part)
+                    crc = zlib.crc32(part, crc)
+                    rest -= part.nbytes
+        else:
+            crc = self._inflate_into(name, info, mv)
+        if crc & _U32 != info.CRC:  # stored records get here only when verifying
+            _bad(f"reading record {name!r}: CRC-32 mismatch (the file is corrupted)")
+
+    def finish(self):
+        """Wait for the background checksums of the records read so far; LoadError on a mismatch."""
+        pending, self._pending = self._pending, []
+        for name, want, result in pending:
+            if result() != want:
+                _bad(f"reading record {name!r}: CRC-32 mismatch (the file is corrupted)")
+
+    def _read_exact(self, name, off, mv):
+        if off is not None:
+            self.f.seek(off)
+        got, n = 0, mv.nbytes
         while got < n:
             k = self.f.readinto(mv[got:])
             if not k:
-                raise RuntimeError(f"PytorchStreamReader failed reading record {name!r}: file truncated")
+                _bad(f"reading record {name!r}: file truncated")
             got += k
+
+    def _inflate_into(self, name, info, mv):
+        """Inflate a deflated record chunk by chunk into ``mv`` (then on through a scratch buffer)."""
+        self.f.seek(self._start(name))
+        d = zlib.decompressobj(-15)
+        left_in, filled, crc, total = info.compress_size, 0, 0, 0
+        pending = b""
+        try:
+            while not d.eof and total <= info.file_size:
+                if not pending and left_in:
+                    pending = self.f.read(min(left_in, 1 << 20))
+                    if not pending:
+                        _bad(f"reading record {name!r}: file truncated")
+                    left_in -= len(pending)
+                room = mv.nbytes - filled
+                chunk = d.decompress(pending, min(room, 1 << 20) if room else 1 << 20)
+                pending = d.unconsumed_tail
+                k = len(chunk)
+                if not k and not pending and not left_in:
+                    break  # no input left and nothing more comes out
+                total += k
+                if room and total <= info.file_size:
+                    mv[filled:filled + k] = chunk
+                    filled += k
+                crc = zlib.crc32(chunk, crc)  # always: small next to inflating
+        except zlib.error as e:
+            raise LoadError(f"PytorchStreamReader failed reading record {name!r}: {e}") from e
+        if total != info.file_size or not d.eof:
+            _bad(f"reading record {name!r}: it inflates to {'more' if total > info.file_size else total} bytes, "
+                 f"not the {info.file_size} its directory entry says")
+        return crc
 
     def read(self, name):
         """The bytes of entry ``name`` (CRC-checked)."""
-        info = self.infos[name]
-        if info.compress_type == zipfile.ZIP_STORED:
-            buf = bytearray(info.file_size)
-            self.readinto_raw(name, buf)
-            if _crc(buf) != info.CRC:
-                raise RuntimeError(f"PytorchStreamReader failed reading record {name!r}: CRC-32 mismatch")
-            return bytes(buf)
+        buf = bytearray(self.infos[name].file_size)
+        verify = self.verify_crc
+        self.verify_crc = True  # small metadata records are always checked
         try:
-            return self.zf.read(name)
-        except (zipfile.BadZipFile, NotImplementedError, zlib.error, EOFError, OSError, RuntimeError) as e:
-            raise RuntimeError(f"PytorchStreamReader failed reading record {name!r}: {e}") from None
-
-    def readinto_raw(self, name, buf):
-        off = self.data_offset(name)
-        mv = memoryview(buf).cast("B")
-        self.f.seek(off)
-        got = 0
-        while got < mv.nbytes:
-            k = self.f.readinto(mv[got:])
-            if not k:
-                raise RuntimeError(f"PytorchStreamReader failed reading record {name!r}: file truncated")
-            got += k
+            self.readinto(name, buf)
+        finally:
+            self.verify_crc = verify
+        return bytes(buf)
 
 
 def empty_bytes(n):

@@ -58,7 +58,7 @@ def test_kill_mid_save_keeps_previous_checkpoint(tmp_path, where):
     try:
         line = p.stdout.readline()
         assert line.strip() == "mid-save", p.stderr.read()
-        temps = [f for f in os.listdir(tmp_path) if f.endswith(".tmp")]
+        temps = [f for f in os.listdir(tmp_path) if f.endswith(".ember-tmp")]
         assert temps, "the save should be writing to a temporary file beside the target"
         os.kill(p.pid, signal.SIGKILL)
     finally:
@@ -90,7 +90,7 @@ def test_kill_during_real_large_save(tmp_path):
         import time
         t0 = time.time()
         while time.time() - t0 < 15:
-            temps = [f for f in os.listdir(tmp_path) if f.endswith(".tmp")]
+            temps = [f for f in os.listdir(tmp_path) if f.endswith(".ember-tmp")]
             if temps and os.path.getsize(tmp_path / temps[0]) > (1 << 20):
                 break
             time.sleep(0.001)
