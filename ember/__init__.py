@@ -28,6 +28,7 @@ from ._random import (manual_seed, seed, initial_seed, Generator, default_genera
 from ._tensor_str import set_printoptions  # noqa: E402
 from . import random  # noqa: E402
 from . import nn, optim, cuda, backends, utils  # noqa: E402
+from . import func  # noqa: E402,F401
 from .serialization import save, load  # noqa: E402
 from .nn.functional_native import (ctc_loss, embedding_bag, grid_sampler, grid_sampler_2d,  # noqa: E402
                                   grid_sampler_3d, affine_grid_generator, max_pool1d_with_indices,
