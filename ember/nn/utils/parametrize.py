@@ -17,7 +17,6 @@ After ``register_parametrization(module, "weight", P)``, reading ``module.weight
 import copy
 from contextlib import contextmanager
 
-from ..modules.module import Module
 from ..modules.container import ModuleList, ModuleDict
 from ..parameter import Parameter
 from ..._tensor import Tensor
