@@ -49,6 +49,7 @@ from .functional_dispatch import (has_torch_function, has_torch_function_unary, 
                                   BroadcastingList3, Tensor, TYPE_CHECKING)
 from .functional_dispatch import reproducibility_notes, sparse_support_notes, tf32_notes  # noqa: F401
 from .functional_conv_tbc import conv_tbc  # noqa: F401
+from .functional_linear_ce import linear_cross_entropy  # noqa: F401
 
 __all__ = ["linear", "relu", "softmax", "log_softmax", "softmin", "cross_entropy", "nll_loss",
            "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "pad",
@@ -75,7 +76,7 @@ __all__ += ["multi_margin_loss", "multilabel_margin_loss", "triplet_margin_with_
             "grid_sample", "affine_grid", "upsample_nearest", "upsample_bilinear"]
 __all__ += ["relu_", "elu_", "celu_", "selu_", "leaky_relu_", "hardtanh_", "rrelu_", "threshold_",
             "rms_norm", "channel_shuffle", "native_channel_shuffle", "feature_alpha_dropout", "gumbel_softmax"]
-__all__ += ["conv_tbc"]
+__all__ += ["conv_tbc", "linear_cross_entropy"]
 
 
 def linear(input, weight, bias=None):

@@ -32,3 +32,6 @@ from .container import Container
 from . import (activation, adaptive, batchnorm, channelshuffle, container, conv, distance, dropout,  # noqa: F401
                flatten, fold, instancenorm, lazy, linear, loss, module, normalization, padding, pixelshuffle,
                pooling, rnn, sparse, transformer, upsampling, utils)
+from .loss_linear_ce import LinearCrossEntropyLoss
+from .linear_cross_entropy_options import LinearCrossEntropyOptions
+from . import linear_cross_entropy_options  # noqa: F401
