@@ -263,9 +263,6 @@ def sparse_(tensor, sparsity, std=0.01, generator=None):
 
 
 # deprecated non-underscore aliases PyTorch still ships
-uniform, normal, constant = uniform_, normal_, constant_
-
-
 def _deprecated_alias(fn):
     """``fn`` under its old name without the trailing underscore, warning on each call as PyTorch does."""
     old = fn.__name__[:-1]
