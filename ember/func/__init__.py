@@ -9,6 +9,6 @@ tensor([[2., 4.],
 """
 from .vmap import vmap
 from .transforms import grad, grad_and_value, vjp, jvp, jacrev, jacfwd, hessian
-from .functional_call import functional_call
+from ..nn.utils.stateless import _functional_call as functional_call
 
 __all__ = ["vmap", "grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd", "hessian", "functional_call"]

@@ -5,6 +5,9 @@
 torch.Size([2, 1])
 """
 from .parameter import Parameter, Buffer, UninitializedParameter
+from .parameter import UninitializedBuffer  # noqa: F401
 from .modules import *  # noqa: F401,F403
 from .modules import Module
 from . import functional, init, utils
+from .factory import factory_kwargs  # noqa: F401
+from . import common_types  # noqa: F401

@@ -38,6 +38,18 @@ from .functional_pool_indexed import (max_pool1d_with_indices, max_pool2d_with_i
                                       adaptive_max_pool3d_with_indices, max_unpool3d, fractional_max_pool2d,
                                       fractional_max_pool2d_with_indices, fractional_max_pool3d,
                                       fractional_max_pool3d_with_indices, lp_pool1d, lp_pool2d, lp_pool3d)
+from .functional_inplace import (relu_, elu_, celu_, selu_, leaky_relu_, hardtanh_, rrelu_,  # noqa: F401
+                                 threshold_)
+from .functional_norm import rms_norm  # noqa: F401
+from .functional_misc import channel_shuffle, native_channel_shuffle  # noqa: F401
+from .functional_stochastic import feature_alpha_dropout, gumbel_softmax  # noqa: F401
+from .functional_dispatch import (has_torch_function, has_torch_function_unary,  # noqa: F401
+                                  has_torch_function_variadic, handle_torch_function, boolean_dispatch,
+                                  assert_int_or_pair, BroadcastingList1, BroadcastingList2,
+                                  BroadcastingList3, Tensor, TYPE_CHECKING)
+from .functional_dispatch import reproducibility_notes, sparse_support_notes, tf32_notes  # noqa: F401
+from .functional_conv_tbc import conv_tbc  # noqa: F401
+from .functional_linear_ce import linear_cross_entropy  # noqa: F401
 
 __all__ = ["linear", "relu", "softmax", "log_softmax", "softmin", "cross_entropy", "nll_loss",
            "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "pad",
@@ -62,6 +74,9 @@ __all__ += ["multi_margin_loss", "multilabel_margin_loss", "triplet_margin_with_
             "max_unpool3d", "fractional_max_pool2d", "fractional_max_pool2d_with_indices", "fractional_max_pool3d",
             "fractional_max_pool3d_with_indices", "lp_pool1d", "lp_pool2d", "lp_pool3d", "embedding_bag",
             "grid_sample", "affine_grid", "upsample_nearest", "upsample_bilinear"]
+__all__ += ["relu_", "elu_", "celu_", "selu_", "leaky_relu_", "hardtanh_", "rrelu_", "threshold_",
+            "rms_norm", "channel_shuffle", "native_channel_shuffle", "feature_alpha_dropout", "gumbel_softmax"]
+__all__ += ["conv_tbc", "linear_cross_entropy"]
 
 
 def linear(input, weight, bias=None):

@@ -400,3 +400,25 @@ def bilinear(input1, input2, weight, bias=None):
     if _ac_on[0]:  # PyTorch: products autocast inside, the result in the inputs' dtype
         y = y.to(input1.dtype)
     return y if bias is None else y + bias
+
+
+# ---------------------------------------------------------------- channel shuffle
+def channel_shuffle(input, groups):
+    """(N, g*k, *) -> (N, k*g, *): split the channels into ``groups`` and interleave them.
+
+    >>> F.channel_shuffle(ember.arange(4.).reshape(1, 4, 1), 2).flatten()
+    tensor([0., 2., 1., 3.])
+    """
+    shape = tuple(input.shape)
+    if len(shape) <= 2:
+        raise RuntimeError(f"channel_shuffle expects input with > 2 dims, but got input with sizes {list(shape)}")
+    if groups <= 0:
+        raise RuntimeError(f"Number of groups to divide channels in must be positive. Value of groups:{groups}")
+    n, c = shape[:2]
+    if c % groups:
+        raise RuntimeError(f"Number of channels must be divisible by groups. Got {c} channels and {groups} groups.")
+    x = input.reshape(n, groups, c // groups, *shape[2:]).transpose(1, 2)
+    return x.reshape(shape)
+
+
+native_channel_shuffle = channel_shuffle

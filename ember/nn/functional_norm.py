@@ -160,3 +160,27 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     """
     n = input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
     return input / n
+
+
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    """Root-mean-square normalisation over the trailing ``normalized_shape`` dims:
+    ``input / sqrt(mean(input**2) + eps) * weight``; ``eps=None`` means the dtype's
+    machine epsilon (``finfo(input.dtype).eps``), as in PyTorch.
+
+    >>> F.rms_norm(ember.tensor([[3., 4.]]), (2,), eps=0.0)
+    tensor([[0.8485, 1.1314]])
+    """
+    if not isinstance(normalized_shape, (list, tuple)):
+        raise TypeError("rms_norm(): argument 'normalized_shape' (position 2) must be tuple of ints, not "
+                        f"{type(normalized_shape).__name__}")
+    normalized_shape = tuple(normalized_shape)
+    shape = tuple(input.shape)
+    k = len(normalized_shape)
+    if shape[len(shape) - k:] != normalized_shape or k > len(shape):
+        raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input with shape "
+                           f"[*{', '.join(map(str, normalized_shape))}], but got input of size{list(shape)}")
+    if eps is None:
+        eps = float(np.finfo(input._data.dtype).eps)
+    dims = tuple(range(len(shape) - k, len(shape)))
+    y = input * ((input * input).mean(dims, keepdim=True) + eps).rsqrt()
+    return y * weight if weight is not None else y

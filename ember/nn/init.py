@@ -263,4 +263,23 @@ def sparse_(tensor, sparsity, std=0.01, generator=None):
 
 
 # deprecated non-underscore aliases PyTorch still ships
-uniform, normal, constant = uniform_, normal_, constant_
+def _deprecated_alias(fn):
+    """``fn`` under its old name without the trailing underscore, warning on each call as PyTorch does."""
+    old = fn.__name__[:-1]
+
+    def alias(*args, **kwargs):
+        warnings.warn(f"`nn.init.{old}` is now deprecated in favor of `nn.init.{fn.__name__}`.",
+                      FutureWarning, stacklevel=2)
+        return fn(*args, **kwargs)
+
+    alias.__name__ = alias.__qualname__ = old
+    alias.__doc__ = (f"Deprecated: use ``{fn.__name__}``.\n\n"
+                     f"    >>> import warnings; warnings.simplefilter('ignore', FutureWarning)\n"
+                     f"    >>> callable(ember.nn.init.{old})\n    True\n    ")
+    return alias
+
+
+uniform, normal, constant = map(_deprecated_alias, (uniform_, normal_, constant_))
+xavier_uniform, xavier_normal = map(_deprecated_alias, (xavier_uniform_, xavier_normal_))
+kaiming_uniform, kaiming_normal = map(_deprecated_alias, (kaiming_uniform_, kaiming_normal_))
+orthogonal, sparse, dirac, eye = map(_deprecated_alias, (orthogonal_, sparse_, dirac_, eye_))

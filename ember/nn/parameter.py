@@ -78,8 +78,106 @@ class Buffer(Tensor):
         pass
 
 
-class UninitializedParameter(Parameter):
-    """Placeholder for lazy modules (not supported yet)."""
+class UninitializedTensorMixin:
+    """What a lazy module's placeholder tensors share: no shape until ``materialize``.
 
-    def __new__(cls, *a, **k):
-        raise NotImplementedError("ember: lazy modules (UninitializedParameter) are not supported yet")
+    >>> p = ember.nn.UninitializedParameter(); p.materialize((2, 3)); type(p).__name__, p.shape
+    ('Parameter', torch.Size([2, 3]))
+    """
+
+    __slots__ = ()
+    cls_to_become = None
+
+    def materialize(self, shape, device=None, dtype=None):
+        """Give the tensor ``shape`` (uninitialised values) and turn it into ``cls_to_become``,
+        keeping the object (so optimizers and hooks holding it see the change)."""
+        if dtype is None:
+            dtype = self.dtype
+        if isinstance(shape, int):
+            shape = (shape,)
+        self._data = empty(tuple(shape), dtype=dtype)._data
+        self.__class__ = self.cls_to_become
+
+    @property
+    def shape(self):
+        raise RuntimeError("Can't access the shape of an uninitialized parameter or buffer. This error usually "
+                           "happens in `load_state_dict` when trying to load an uninitialized parameter into an "
+                           "initialized one. Call `forward` to initialize the parameters before accessing their "
+                           "attributes.")
+
+    def share_memory_(self):
+        raise RuntimeError("Can't share memory on an uninitialized parameter or buffer. Call `forward` to "
+                           "initialize the parameters before calling `module.share_memory()`.")
+
+    def __repr__(self):
+        return f"<{self.__class__.__name__}>"
+
+    def __reduce_ex__(self, proto):
+        return (self.__class__, (self.requires_grad,))
+
+
+def is_lazy(param):
+    """Whether ``param`` is an uninitialised placeholder of a lazy module.
+
+    >>> ember.nn.parameter.is_lazy(ember.nn.UninitializedParameter()), ember.nn.parameter.is_lazy(ember.ones(1))
+    (True, False)
+    """
+    return isinstance(param, UninitializedTensorMixin)
+
+
+class UninitializedParameter(UninitializedTensorMixin, Parameter):
+    """A parameter whose shape is not known yet (lazy modules); ``materialize`` makes it a
+    ``Parameter``.
+
+    >>> ember.nn.UninitializedParameter()
+    <UninitializedParameter>
+    """
+
+    __slots__ = ()
+    cls_to_become = Parameter
+
+    def __new__(cls, requires_grad=True, device=None, dtype=None):
+        return Parameter.__new__(cls, empty(0, dtype=dtype), requires_grad)
+
+    def __init__(self, requires_grad=True, device=None, dtype=None):
+        pass
+
+    def __deepcopy__(self, memo):
+        if id(self) not in memo:
+            memo[id(self)] = type(self)(self.requires_grad, None, self.dtype)
+        return memo[id(self)]
+
+
+class UninitializedBuffer(UninitializedTensorMixin, Tensor):
+    """A buffer whose shape is not known yet (lazy modules); ``materialize`` makes it a Tensor.
+
+    >>> ember.nn.UninitializedBuffer().requires_grad
+    False
+    """
+
+    __slots__ = ()
+    cls_to_become = Tensor
+
+    def __new__(cls, requires_grad=False, device=None, dtype=None):
+        data = empty(0, dtype=dtype)
+        t = Tensor.__new__(cls)
+        for k in _SLOTS:
+            setattr(t, k, None)
+        t._data = data._data
+        t._rg = False
+        t._version = data._ensure_version()
+        if requires_grad:
+            t.requires_grad_(True)
+        return t
+
+    def __init__(self, requires_grad=False, device=None, dtype=None):
+        pass
+
+    def __deepcopy__(self, memo):
+        if id(self) not in memo:
+            memo[id(self)] = type(self)(self.requires_grad, None, self.dtype)
+        return memo[id(self)]
+
+
+__all__ = ["Parameter", "UninitializedParameter", "is_lazy", "Buffer", "UninitializedBuffer",
+           "UninitializedTensorMixin"]

@@ -21,3 +21,17 @@ from .pooling_fractional_lp import (LPPool1d, LPPool2d, LPPool3d, FractionalMaxP
                                     AdaptiveMaxPool3d, MaxUnpool3d)
 from .embedding_bag import EmbeddingBag
 from .adaptive_softmax import AdaptiveLogSoftmaxWithLoss
+from .normalization import RMSNorm
+from .channelshuffle import ChannelShuffle
+from .linear import LazyLinear
+from .conv import (LazyConv1d, LazyConv2d, LazyConv3d, LazyConvTranspose1d, LazyConvTranspose2d,
+                   LazyConvTranspose3d)
+from .batchnorm import LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d
+from .instancenorm import LazyInstanceNorm1d, LazyInstanceNorm2d, LazyInstanceNorm3d
+from .container import Container
+from . import (activation, adaptive, batchnorm, channelshuffle, container, conv, distance, dropout,  # noqa: F401
+               flatten, fold, instancenorm, lazy, linear, loss, module, normalization, padding, pixelshuffle,
+               pooling, rnn, sparse, transformer, upsampling, utils)
+from .loss_linear_ce import LinearCrossEntropyLoss
+from .linear_cross_entropy_options import LinearCrossEntropyOptions
+from . import linear_cross_entropy_options  # noqa: F401

@@ -435,3 +435,20 @@ class Hardshrink(_Shrink):
 
 
 from .attention import MultiheadAttention  # noqa: E402,F401 - PyTorch keeps it in this module
+
+
+class Softmax2d(Module):
+    """Softmax over the channels at every spatial position of (N, C, H, W) or (C, H, W).
+
+    >>> ember.nn.Softmax2d()(ember.zeros(1, 2, 1, 1)).flatten()
+    tensor([0.5000, 0.5000])
+    """
+
+    def forward(self, input):
+        if input.dim() not in (3, 4):
+            raise ValueError(f"Softmax2d: expected input to be 3D or 4D, got {input.dim()}D instead")
+        return F.softmax(input, -3, _stacklevel=5)
+
+
+__all__ += ["Softmax2d"]
+from .attention import MultiheadAttention  # noqa: E402,F401  (PyTorch's path: activation.MultiheadAttention)

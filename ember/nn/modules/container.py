@@ -397,3 +397,25 @@ class ParameterDict(Module):
 
     def forward(self, *a, **k):
         raise NotImplementedError("ParameterDict is not callable")
+
+
+class Container(Module):
+    """Deprecated: a Module whose children are given as keyword arguments (subclass Module instead).
+
+    >>> import warnings; warnings.simplefilter("ignore", FutureWarning)
+    >>> ember.nn.Container(fc=ember.nn.Linear(1, 1))
+    Container(
+      (fc): Linear(in_features=1, out_features=1, bias=True)
+    )
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__()
+        import warnings
+        warnings.warn("`nn.Container` is deprecated. All of its functionality is now implemented in `nn.Module`. "
+                      "Subclass that instead.", FutureWarning, stacklevel=2)
+        for key, value in kwargs.items():
+            self.add_module(key, value)
+
+
+__all__ += ["Container"]

@@ -7,7 +7,9 @@ Conv2d(1, 32, kernel_size=(3, 3), stride=(1, 1))
 import math
 
 from .module import Module
-from ..parameter import Parameter
+from ..parameter import Parameter, UninitializedParameter
+from .lazy import LazyModuleMixin
+from ...autograd.grad_mode import no_grad
 from .. import functional as F, init
 from ..functional_conv import _tuple
 from ..._creation import empty
@@ -194,3 +196,71 @@ class ConvTranspose3d(_ConvTransposeNd):
     """
 
     _nd = 3
+
+
+class _LazyConvXdMixin(LazyModuleMixin):
+    """Lazy convolutions: ``in_channels`` comes from dim 1 (batched) or 0 (unbatched) of the first input."""
+
+    def reset_parameters(self):
+        if not self.has_uninitialized_params() and self.in_channels != 0:
+            super().reset_parameters()
+
+    def _get_in_channels(self, input):
+        nd = self._nd
+        if input.dim() not in (nd + 1, nd + 2):
+            raise RuntimeError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to "
+                               f"{self.__class__.__name__}, but got input of size: {input.shape}")
+        return input.shape[1] if input.dim() == nd + 2 else input.shape[0]
+
+    def initialize_parameters(self, input, *args, **kwargs):
+        if self.has_uninitialized_params():
+            self.in_channels = self._get_in_channels(input)
+            if self.in_channels % self.groups != 0:
+                raise ValueError("in_channels must be divisible by groups")
+            if self.transposed:
+                shape = (self.in_channels, self.out_channels // self.groups) + self.kernel_size
+            else:
+                shape = (self.out_channels, self.in_channels // self.groups) + self.kernel_size
+            with no_grad():
+                self.weight.materialize(shape)
+                if self.bias is not None:
+                    self.bias.materialize((self.out_channels,))
+            self.reset_parameters()
+
+
+def _lazy_conv(name, base, transposed):
+    def _finish(self, out_channels, bias, dtype):
+        self.weight = UninitializedParameter(dtype=dtype)
+        self.out_channels = out_channels
+        if bias:
+            self.bias = UninitializedParameter(dtype=dtype)
+
+    if transposed:
+        def __init__(self, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True,
+                     dilation=1, padding_mode="zeros", device=None, dtype=None):
+            _LazyConvXdMixin.__init__(self, 0, 0, kernel_size, stride, padding, output_padding, groups, False,
+                                      dilation, padding_mode, device, dtype)
+            _finish(self, out_channels, bias, dtype)
+    else:
+        def __init__(self, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
+                     padding_mode="zeros", device=None, dtype=None):
+            _LazyConvXdMixin.__init__(self, 0, 0, kernel_size, stride, padding, dilation, groups, False,
+                                      padding_mode, device, dtype)
+            _finish(self, out_channels, bias, dtype)
+
+    doc = (f"``{base.__name__}`` whose ``in_channels`` is taken from the first input; it then becomes a "
+           f"``{base.__name__}``.\n\n    >>> m = ember.nn.{name}(4, 3); m.has_uninitialized_params()\n    True\n    ")
+    return type(name, (_LazyConvXdMixin, base), {"__init__": __init__, "cls_to_become": base, "__doc__": doc,
+                                                 "__module__": __name__})
+
+
+LazyConv1d = _lazy_conv("LazyConv1d", Conv1d, False)
+LazyConv2d = _lazy_conv("LazyConv2d", Conv2d, False)
+LazyConv3d = _lazy_conv("LazyConv3d", Conv3d, False)
+LazyConvTranspose1d = _lazy_conv("LazyConvTranspose1d", ConvTranspose1d, True)
+LazyConvTranspose2d = _lazy_conv("LazyConvTranspose2d", ConvTranspose2d, True)
+LazyConvTranspose3d = _lazy_conv("LazyConvTranspose3d", ConvTranspose3d, True)
+_ConvTransposeMixin = _ConvTransposeNd  # PyTorch's old name for the transposed-conv base
+
+__all__ += ["LazyConv1d", "LazyConv2d", "LazyConv3d", "LazyConvTranspose1d", "LazyConvTranspose2d",
+            "LazyConvTranspose3d"]

@@ -7,9 +7,12 @@ torch.Size([128, 30])
 import math
 
 from .module import Module
-from ..parameter import Parameter
+from ..parameter import Parameter, UninitializedParameter
 from .. import functional as F, init
 from ..._creation import empty
+from ...autograd.grad_mode import no_grad
+from .lazy import LazyModuleMixin
+from .misc import Bilinear  # noqa: F401  (defined with the other layers; PyTorch's path is linear.Bilinear)
 
 __all__ = ["Identity", "Linear"]  # NonDynamicallyQuantizableLinear stays here, as in PyTorch
 
@@ -67,3 +70,43 @@ class NonDynamicallyQuantizableLinear(Linear):
     >>> ember.nn.modules.linear.NonDynamicallyQuantizableLinear(2, 3).weight.shape
     torch.Size([3, 2])
     """
+
+
+class LazyLinear(LazyModuleMixin, Linear):
+    """``Linear`` whose ``in_features`` is taken from the first input; it then becomes a ``Linear``.
+
+    >>> m = ember.nn.LazyLinear(2); m
+    LazyLinear(in_features=0, out_features=2, bias=True)
+    >>> m(ember.ones(1, 5)).shape, type(m).__name__
+    (torch.Size([1, 2]), 'Linear')
+    """
+
+    cls_to_become = Linear
+
+    def __init__(self, out_features, bias=True, device=None, dtype=None):
+        super().__init__(0, 0, False)
+        self.weight = UninitializedParameter(dtype=dtype)
+        self.out_features = out_features
+        if bias:
+            self.bias = UninitializedParameter(dtype=dtype)
+
+    def reset_parameters(self):
+        if not self.has_uninitialized_params() and self.in_features != 0:
+            super().reset_parameters()
+
+    def initialize_parameters(self, input):
+        if self.has_uninitialized_params():
+            with no_grad():
+                self.in_features = input.shape[-1]
+                self.weight.materialize((self.out_features, self.in_features))
+                if self.bias is not None:
+                    self.bias.materialize((self.out_features,))
+                self.reset_parameters()
+        if self.in_features == 0:  # materialised by load_state_dict
+            if input.shape[-1] != self.weight.shape[-1]:
+                raise AssertionError(f"The in_features inferred from input: {input.shape[-1]} is not equal to "
+                                     f"in_features from self.weight: {self.weight.shape[-1]}")
+            self.in_features = input.shape[-1]
+
+
+__all__ += ["LazyLinear"]

@@ -266,3 +266,6 @@ class SoftMarginLoss(_Loss):
 
     def forward(self, input, target):
         return F.soft_margin_loss(input, target, reduction=self.reduction)
+from .loss_margin import (MultiMarginLoss, MultiLabelMarginLoss, TripletMarginWithDistanceLoss,  # noqa: E402,F401
+                          NLLLoss2d, CTCLoss)  # PyTorch's path: torch.nn.modules.loss
+from .loss_linear_ce import LinearCrossEntropyLoss  # noqa: E402,F401  (PyTorch's path: loss.LinearCrossEntropyLoss)

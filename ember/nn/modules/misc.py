@@ -427,3 +427,16 @@ class Fold(Module):
     def extra_repr(self):
         return (f"output_size={self.output_size}, kernel_size={self.kernel_size}, dilation={self.dilation}, "
                 f"padding={self.padding}, stride={self.stride}")
+
+
+class FeatureAlphaDropout(_DropoutNd):
+    """Alpha dropout of whole channels of (N, C, *) in training (identity in eval).
+
+    >>> ember.nn.FeatureAlphaDropout(0.2).eval()(ember.ones(1, 2, 2)).sum()
+    tensor(4.)
+    """
+
+    _fn = staticmethod(F.feature_alpha_dropout)
+
+
+__all__ += ["FeatureAlphaDropout"]

@@ -659,6 +659,7 @@ class Module:
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
         missing, unexpected, errors = [], [], []
         metadata = getattr(state_dict, "_metadata", None)
+        state_dict = OrderedDict(state_dict)  # load-state-dict pre-hooks may rename keys: not in the caller's dict
         for prefix, m in self.named_modules(remove_duplicate=False):
             p = prefix + "." if prefix else ""
             local_meta = dict({} if metadata is None else metadata.get(prefix, {}))

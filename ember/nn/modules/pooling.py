@@ -240,3 +240,5 @@ class MaxUnpool2d(_MaxUnpoolNd):
     """
 
     _nd = 2
+from .pooling_fractional_lp import (LPPool1d, LPPool2d, LPPool3d, FractionalMaxPool2d,  # noqa: E402,F401
+                                    FractionalMaxPool3d, AdaptiveMaxPool3d, MaxUnpool3d)  # torch's path: pooling
