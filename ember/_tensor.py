@@ -15,6 +15,7 @@ from .autograd import grad_mode
 from .autograd.function import RemovableHandle, _add_hook
 
 _state = grad_mode._state
+_inference_open = grad_mode._inference_open
 _new = object.__new__
 NP2DT = D.NP2DT
 
@@ -79,7 +80,20 @@ def _wrap(data):
     t.grad = None
     t.grad_fn = None
     t._version = None
+    if _inference_open[0] and _state[1]:
+        t.__dict__["_inference"] = True
     return t
+
+
+INFERENCE_INPLACE_MSG = ("Inplace update to inference tensor outside InferenceMode is not allowed.You "
+                         "can make a clone to get a normal tensor before doing inplace update.See "
+                         "https://github.com/pytorch/rfcs/pull/17 for more details.")
+
+
+def check_not_inference(t):
+    """Refuse an in-place write to an inference tensor outside inference mode (PyTorch's error)."""
+    if "_inference" in t.__dict__ and not _state[1]:
+        raise RuntimeError(INFERENCE_INPLACE_MSG)
 
 
 _SLOTS = ("_data", "_rg", "grad", "grad_fn", "_version")
@@ -204,6 +218,8 @@ class Tensor:
         return v
 
     def _bump(self):
+        if "_inference" in self.__dict__ and not _state[1]:
+            raise RuntimeError(INFERENCE_INPLACE_MSG)
         v = self._version
         if v is None:
             self._version = [1]
@@ -394,6 +410,9 @@ class Tensor:
             return self
         if requires_grad and self._data.dtype.kind not in "fcV":  # V: bfloat16
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        if requires_grad and "_inference" in self.__dict__ and not _state[1]:
+            raise RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode "
+                               "is not allowed.")
         self._rg = bool(requires_grad)
         return self
 

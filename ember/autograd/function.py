@@ -276,6 +276,7 @@ class Op(Node):
     """
 
     __slots__ = ()
+    _saves_inputs = True  # False for ops whose backward needs no input (add, sub, neg)
 
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw)
@@ -314,7 +315,16 @@ def apply_op(cls, tensors, *args):
     return _wrap(out)
 
 
+INFERENCE_SAVE_MSG = ("Inference tensors cannot be saved for backward. Please do not use Tensors created "
+                      "in inference mode in computation tracked by autograd. To work around this, you can "
+                      "make a clone to get a normal tensor and use it in autograd, or use `torch.no_grad()` "
+                      "instead of `torch.inference_mode()`.")
+
+
 def _record(cls, tensors, args):
+    for t in tensors:
+        if "_inference" in t.__dict__ and cls._saves_inputs:  # (never reached in inference mode)
+            raise RuntimeError(INFERENCE_SAVE_MSG)
     ctx = _new(cls)
     arrays = [t._data for t in tensors]
     ctx.needs_input_grad = tuple([t._rg for t in tensors])

@@ -32,6 +32,9 @@ class _ModeState(threading.local):
 
 
 _state = _ModeState()
+# How many inference_mode(True) regions are open in any thread: tensor construction checks
+# this plain list first (~10 ns) and reads the per-thread flag only when it is non-zero.
+_inference_open = [0]
 
 
 def is_grad_enabled():
@@ -179,11 +182,14 @@ class set_grad_enabled(_DecoratorContextManager):
 
 
 class inference_mode(_DecoratorContextManager):
-    """Like ``no_grad`` (ember does not mark the tensors made inside as inference tensors).
+    """Like ``no_grad``, and the tensors made inside are *inference tensors*: outside inference
+    mode they may be read, but not modified in place, given ``requires_grad``, or used by an
+    operation that autograd records (PyTorch's rules; ``clone()`` gives a normal tensor).
 
     >>> with ember.inference_mode():
-    ...     ember.ones(1, requires_grad=True).mul(2).requires_grad
-    False
+    ...     y = ember.ones(1, requires_grad=True).mul(2)
+    >>> y.requires_grad, y.is_inference()
+    (False, True)
     """
 
     def __new__(cls, mode=True):
@@ -200,9 +206,13 @@ class inference_mode(_DecoratorContextManager):
         # inference_mode(False) switches both off again: grad recording comes back on
         _state[0] = not self.mode
         _state[1] = self.mode
+        if self.mode:
+            _inference_open[0] += 1
 
     def __exit__(self, *exc):
         _state[0], _state[1] = self.prev
+        if self.mode:
+            _inference_open[0] -= 1
         return False
 
     def clone(self):

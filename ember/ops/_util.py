@@ -79,6 +79,8 @@ def make_view(out, base, fn):
     """
     root = base._base if base._base is not None else base
     out._base = root
+    if "_inference" in root.__dict__:
+        out.__dict__["_inference"] = True
     out._version = root._version if root._version is not None else root._ensure_version()
     pfn = base._view_fn
     out._view_fn = fn if pfn is None else (lambda t, _p=pfn, _f=fn: _f(_p(t)))

@@ -111,6 +111,8 @@ def _gnp(fn, slow, g, *xs):
 
 # ---------------------------------------------------------------- add / sub / mul / div
 class Add(Op):
+    _saves_inputs = False
+
     @staticmethod
     def forward(ctx, a, b, npdt):
         return _ucall(np.add, a, b, npdt) if npdt is not None else np.add(a, b)
@@ -121,6 +123,8 @@ class Add(Op):
 
 
 class Sub(Op):
+    _saves_inputs = False
+
     @staticmethod
     def forward(ctx, a, b, npdt):
         return _ucall(np.subtract, a, b, npdt) if npdt is not None else np.subtract(a, b)
@@ -367,6 +371,8 @@ def _unary(cls, a):
 
 
 class Neg(Op):
+    _saves_inputs = False
+
     @staticmethod
     def forward(ctx, a):
         if a.dtype.kind == "b":

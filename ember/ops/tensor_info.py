@@ -50,13 +50,15 @@ def is_nonzero(input):
 
 
 def is_inference(input):
-    """Whether ``input`` is an inference tensor. ember's ``inference_mode`` works like
-    ``no_grad`` and makes no inference tensors, so this is False.
+    """Whether ``input`` is an inference tensor (made inside ``inference_mode``).
 
     >>> ember.is_inference(ember.ones(1))
     False
+    >>> with ember.inference_mode():
+    ...     ember.is_inference(ember.ones(1))
+    True
     """
-    return False
+    return "_inference" in input.__dict__
 
 
 @property
