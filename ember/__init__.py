@@ -93,3 +93,11 @@ from ._rnn_functional import *  # noqa: F401,F403,E402
 from . import func  # noqa: E402
 from .func import vmap  # noqa: E402,F401
 from ._math_constants import e, pi, inf, nan, newaxis  # noqa: E402,F401
+from ._control_flow import (cond, while_loop, sym_int, sym_float, sym_max, sym_min, sym_not,  # noqa: E402
+                            sym_sqrt, sym_sum, sym_ite)
+from ._device_modules import get_device_module, FatalError, OutOfMemoryError  # noqa: E402
+from .overrides import DisableTorchFunction, DisableTorchFunctionSubclass  # noqa: E402
+from .amp import GradScaler  # noqa: E402
+from .nn.functional import rms_norm, channel_shuffle, native_channel_shuffle  # noqa: E402
+from . import overrides  # noqa: E402
+from .random import thread_safe_generator  # noqa: E402

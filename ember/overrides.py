@@ -6,7 +6,8 @@ functions that call :func:`handle_torch_function` when :func:`has_torch_function
 >>> ember.overrides.has_torch_function((ember.ones(1),)), ember.overrides.is_tensor_like(ember.ones(1))
 (False, True)
 """
-__all__ = ["has_torch_function", "handle_torch_function", "is_tensor_like"]
+__all__ = ["has_torch_function", "handle_torch_function", "is_tensor_like", "DisableTorchFunction",
+           "DisableTorchFunctionSubclass"]
 
 
 def _overrides(obj):
@@ -34,7 +35,7 @@ def has_torch_function(relevant_args):
     >>> ember.overrides.has_torch_function((T(),))
     True
     """
-    return any(_overrides(a) for a in relevant_args)
+    return not _disabled and any(_overrides(a) for a in relevant_args)
 
 
 def handle_torch_function(public_api, relevant_args, *args, **kwargs):
@@ -66,3 +67,34 @@ def handle_torch_function(public_api, relevant_args, *args, **kwargs):
     func_name = f"{public_api.__module__}.{public_api.__name__}"
     raise TypeError(f"no implementation found for '{func_name}' on types that implement __torch_function__: "
                     f"{[type(a) for a in overloaded]}")
+
+
+class DisableTorchFunctionSubclass:
+    """Context manager under which ``__torch_function__`` overrides are not consulted:
+    :func:`has_torch_function` answers False inside it, so functions run their own code
+    (``torch.DisableTorchFunctionSubclass``).
+
+    >>> with ember.DisableTorchFunctionSubclass():
+    ...     ember.overrides.has_torch_function((ember.ones(1),))
+    False
+    """
+
+    def __enter__(self):
+        _disabled.append(True)
+        return self
+
+    def __exit__(self, *exc):
+        _disabled.pop()
+        return False
+
+
+class DisableTorchFunction(DisableTorchFunctionSubclass):
+    """Like :class:`DisableTorchFunctionSubclass`, for every ``__torch_function__`` override
+    (``torch._C.DisableTorchFunction``).
+
+    >>> with ember.DisableTorchFunction():
+    ...     pass
+    """
+
+
+_disabled = []

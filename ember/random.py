@@ -11,7 +11,7 @@ import contextlib
 from ._random import (manual_seed, seed, initial_seed, get_rng_state, set_rng_state,  # noqa: F401
                       default_generator, Generator)
 
-__all__ = ["manual_seed", "seed", "initial_seed", "get_rng_state", "set_rng_state", "fork_rng",
+__all__ = ["manual_seed", "seed", "initial_seed", "get_rng_state", "set_rng_state", "fork_rng", "thread_safe_generator",
            "default_generator", "Generator"]
 
 
@@ -36,3 +36,14 @@ def fork_rng(devices=None, enabled=True, _caller="fork_rng", _devices_kw="device
         yield
     finally:
         default_generator.set_state(state)
+
+
+def thread_safe_generator():
+    """The generator a DataLoader *thread* worker should draw from, or None (the default
+    generator) in the main process and in process workers; ember's DataLoader workers are
+    processes, so this is None (``torch.random.thread_safe_generator``).
+
+    >>> ember.random.thread_safe_generator() is None
+    True
+    """
+    return None

@@ -112,6 +112,8 @@ for _n in ("scaled_grouped_mm scaled_mm grouped_mm ScalingType SwizzleType").spl
 EXCLUDED[":AcceleratorError"] = _CUDA
 EXCLUDED[":Stream"] = EXCLUDED[":Event"] = _CUDA + " (device streams and events)"
 EXCLUDED[":StreamObjType"] = _JIT
+for _n in ("ModuleDict", "ParameterDict", "BufferDict"):
+    EXCLUDED[":" + _n] = _JIT + " (TorchScript's module containers, not nn.ModuleDict)"
 
 
 def _get(root, path):

@@ -23,7 +23,7 @@ NON_OPS = {
 }
 # Whole families tested elsewhere: random sampling (no deterministic reference; tested by
 # distribution statistics in tests/test_random*.py).
-NON_OP_FAMILIES = {"random_ops"}
+NON_OP_FAMILIES = {"random_ops", "random_counts"}
 
 
 def _families():
