@@ -66,3 +66,10 @@ def test_expand_with_fewer_sizes_raises_runtime_error():
         ember.ones(2, 3).expand(3)
     with pytest.raises(RuntimeError, match=r"torch.LongTensor"):
         ember.ones(2, 3, dtype=ember.long).expand(3)
+
+
+def test_sizes_accept_numpy_ints_and_0d_integer_tensors():
+    import numpy as np
+    assert ember.ones(6).view(np.int64(2), 3).shape == (2, 3)
+    assert ember.ones(6).reshape(ember.tensor(2), 3).shape == (2, 3)
+    assert ember.ones(2).expand(np.int32(3), 2).shape == (3, 2)
