@@ -8,6 +8,7 @@ tensor(1.)
 from ._util import np, D, Tensor, _wrap, Op, apply_op, _state, norm_dim, make_view, as_tensor_like
 from .inplace import inplace_op
 from .reinterpret import view_dtype as _view_dtype
+from operator import index as _operator_index
 
 __all__ = ["reshape", "transpose", "swapaxes", "swapdims", "permute", "squeeze", "unsqueeze",
            "flatten", "t", "movedim", "moveaxis"]
@@ -27,14 +28,14 @@ def _shape_arg(size):
 
 
 def _as_size(s):
-    return int(s.__index__())
+    return _operator_index(s)
 
 
 def _is_index(s):
     try:
         _as_size(s)
         return True
-    except (TypeError, AttributeError, RuntimeError):
+    except (TypeError, RuntimeError):
         return False
 
 
