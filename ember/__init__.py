@@ -9,6 +9,10 @@ tensor([2., 4., 6.])
 from ._dtype import (dtype, float32, float, float64, double, float16, half, int8, int16,
                      short, int32, int, int64, long, uint8, bool, complex64, cfloat, complex128,
                      cdouble, get_default_dtype, set_default_dtype, promote_types, result_type)
+from ._dtype import (bfloat16, uint16, uint32, uint64, complex32, chalf, float8_e4m3fn,  # noqa: F401
+                     float8_e5m2, float8_e4m3fnuz, float8_e5m2fnuz, float8_e8m0fnu, float4_e2m1fn_x2,
+                     qint8, quint8, qint32, quint4x2, quint2x4, bits1x8, bits2x4, bits4x2, bits8, bits16,
+                     int1, int2, int3, int4, int5, int6, int7, uint1, uint2, uint3, uint4, uint5, uint6, uint7)
 from ._tensor import Tensor, Size, device
 from ._creation import *  # noqa: F401,F403
 from . import autograd
@@ -63,12 +67,6 @@ def numel(input):
     6
     """
     return input.numel()
-
-
-def __getattr__(name):  # bfloat16 imports the optional ml_dtypes on first use
-    if name == "bfloat16":
-        return _dtype.__getattr__(name)
-    raise AttributeError(f"module 'ember' has no attribute {name!r}")
 
 
 def typename(obj):

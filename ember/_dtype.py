@@ -13,7 +13,13 @@ __all__ = [
     "int8", "int16", "int32", "int", "int64", "long", "uint8", "bool",
     "complex64", "cfloat", "complex128", "cdouble",
     "get_default_dtype", "set_default_dtype", "promote_types", "result_type",
+    "uint16", "uint32", "uint64", "complex32", "chalf", "float8_e4m3fn", "float8_e5m2",
+    "float8_e4m3fnuz", "float8_e5m2fnuz", "float8_e8m0fnu", "float4_e2m1fn_x2",
+    "qint8", "quint8", "qint32", "quint4x2", "quint2x4", "bits1x8", "bits2x4", "bits4x2", "bits8", "bits16",
+    "int1", "int2", "int3", "int4", "int5", "int6", "int7",
+    "uint1", "uint2", "uint3", "uint4", "uint5", "uint6", "uint7",
 ]
+_UNSIGNED = ("uint8", "bool", "uint16", "uint32", "uint64", "float8_e8m0fnu")
 
 
 class dtype:
@@ -21,14 +27,20 @@ class dtype:
 
     __slots__ = ("name", "np", "is_floating_point", "is_complex", "is_signed", "itemsize", "_cat")
 
-    def __init__(self, name, npdtype, cat):
+    def __init__(self, name, npdtype, cat, itemsize=None):
         self.name = name
-        self.np = np.dtype(npdtype)
-        self._cat = cat  # 0 bool, 1 integer, 2 floating, 3 complex
+        self._cat = cat  # 0 bool, 1 integer, 2 floating, 3 complex (-1: no arithmetic category)
         self.is_floating_point = cat == 2
         self.is_complex = cat == 3
-        self.is_signed = name not in ("uint8", "bool")
-        self.itemsize = self.np.itemsize
+        self.is_signed = name not in _UNSIGNED
+        if npdtype is None:  # NumPy dtype from ml_dtypes on first use, or none (ember/_dtype_extra.py)
+            self.itemsize = itemsize
+        else:
+            self.np = np.dtype(npdtype)
+            self.itemsize = self.np.itemsize
+
+    def __getattr__(self, attr):  # only reached for the slots _dtype_extra leaves unset
+        return _extra_attr(self, attr)
 
     def __repr__(self):
         return "torch." + self.name
@@ -37,10 +49,11 @@ class dtype:
         return (_by_name, (self.name,))
 
     def to_complex(self):
-        return {"float64": complex128, "complex128": complex128}.get(self.name, complex64)
+        return {"float64": complex128, "complex128": complex128, "float16": complex32,
+                "complex32": complex32}.get(self.name, complex64)
 
     def to_real(self):
-        return {"complex128": float64, "complex64": float32}.get(self.name, self)
+        return {"complex128": float64, "complex64": float32, "complex32": float16}.get(self.name, self)
 
     @property
     def is_bool(self):
@@ -62,15 +75,21 @@ float, double, half, long, int = float32, float64, float16, int64, int32
 cfloat, cdouble = complex64, complex128
 short = int16
 
-_ALL = [bool, uint8, int8, int16, int32, int64, float16, float32, float64, complex64, complex128]
+uint16 = dtype("uint16", np.uint16, 1)
+uint32 = dtype("uint32", np.uint32, 1)
+uint64 = dtype("uint64", np.uint64, 1)
+
+_ALL = [bool, uint8, int8, int16, int32, int64, float16, float32, float64, complex64, complex128,
+        uint16, uint32, uint64]
 _BY_NAME = {d.name: d for d in _ALL}
 
 
 class _NP2DT(dict):
-    """NumPy dtype -> ember dtype; bfloat16 (ml_dtypes) is registered on first sight."""
+    """NumPy dtype -> ember dtype; the ml_dtypes types (bfloat16, float8, complex32) are
+    registered when ml_dtypes is first needed (importing it costs ~0.5 s)."""
 
     def __missing__(self, key):
-        if getattr(key, "name", getattr(key, "__name__", None)) == "bfloat16" and _load_bfloat16():
+        if getattr(key, "name", getattr(key, "__name__", None)) in _ML_NAMES and _load_ml():
             return dict.__getitem__(self, key)
         raise KeyError(key)
 
@@ -80,32 +99,18 @@ for _d in _ALL:
     NP2DT[_d.np] = _d
     NP2DT[_d.np.type] = _d
 
-_bf16 = []  # [dtype] once ml_dtypes has been imported
+# bfloat16, float8, complex32 and the dtypes without storage live in ember/_dtype_extra.py
+from ._dtype_extra import (bfloat16, complex32, chalf, float8_e4m3fn, float8_e5m2, float8_e4m3fnuz,  # noqa: E402
+                           float8_e5m2fnuz, float8_e8m0fnu, float4_e2m1fn_x2, qint8, quint8, qint32,
+                           quint4x2, quint2x4, bits1x8, bits2x4, bits4x2, bits8, bits16, int1, int2, int3,
+                           int4, int5, int6, int7, uint1, uint2, uint3, uint4, uint5, uint6, uint7,
+                           promotion_error, NO_PROMOTION as _NO_PROMOTION, ML_NAMES as _ML_NAMES,
+                           load_ml as _load_ml, extra_attr as _extra_attr)
 
 
-def _load_bfloat16():
-    """Import the optional ml_dtypes package on first use of bfloat16."""
-    if not _bf16:
-        try:
-            import ml_dtypes
-        except ImportError:
-            return None
-        d = dtype("bfloat16", ml_dtypes.bfloat16, 2)
-        _bf16.append(d)
-        _ALL.append(d)
-        _BY_NAME["bfloat16"] = d
-        NP2DT[d.np] = d
-        NP2DT[d.np.type] = d
-        globals()["bfloat16"] = d
-    return _bf16[0]
-
-
-def __getattr__(name):  # lazy module attribute: ember._dtype.bfloat16
+def __getattr__(name):  # kept for callers of the former lazy bfloat16 lookup
     if name == "bfloat16":
-        d = _load_bfloat16()
-        if d is None:
-            raise AttributeError("bfloat16 needs the optional package ml_dtypes (pip install ml_dtypes)")
-        return d
+        return bfloat16
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -119,6 +124,8 @@ def to_dtype(x):
         return x
     if x is None:
         return None
+    if isinstance(x, dtype):  # the dtypes of ember/_dtype_extra.py without NumPy storage
+        return x
     try:
         return NP2DT[x]
     except (KeyError, TypeError):
@@ -138,8 +145,6 @@ def to_dtype(x):
         if name in alias:
             return alias[name]
         if name in _BY_NAME:
-            return _BY_NAME[name]
-        if name == "bfloat16" and _load_bfloat16():
             return _BY_NAME[name]
     try:
         return NP2DT[np.dtype(x)]
@@ -190,11 +195,13 @@ def promote_types(a, b):
     if r is None:
         if a is b:
             r = a
+        elif a.name in _NO_PROMOTION or b.name in _NO_PROMOTION:
+            r = promotion_error(a, b)
         elif a._cat != b._cat:  # across categories the higher one wins (int + float32 = float32)
             hi, lo = (a, b) if a._cat > b._cat else (b, a)
             r = hi
-            if hi._cat == 3 and lo is float64:
-                r = complex128
+            if hi._cat == 3 and lo._cat == 2:
+                r = promote_types(hi.to_real(), lo).to_complex()
         elif a.name == "bfloat16" or b.name == "bfloat16":
             bf = a if a.name == "bfloat16" else b
             other = b if bf is a else a
@@ -204,6 +211,8 @@ def promote_types(a, b):
                 r = float32
             else:
                 r = other
+        elif a.name == "complex32" or b.name == "complex32":
+            r = a if b.name == "complex32" else b
         else:
             r = NP2DT[np.promote_types(a.np, b.np)]
         _promo_cache[key] = r
@@ -304,10 +313,10 @@ def binary_result(a, b):
 # modulo 2**bits (``uint8_tensor < -1`` compares with 255); clamp/where/fill check it instead.
 _INT_LIMITS = {"uint8": (0, 255), "int8": (-128, 127), "int16": (-32768, 32767),
                "int32": (-2147483648, 2147483647), "int64": (-(1 << 63), (1 << 63) - 1),
-               "bool": (0, 1)}
+               "bool": (0, 1), "uint16": (0, 65535), "uint32": (0, (1 << 32) - 1), "uint64": (0, (1 << 64) - 1)}
 _C_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int",
             "int64": "int64_t", "bool": "bool", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
-            "float32": "float"}
+            "float32": "float", "uint16": "uint16_t", "uint32": "uint32_t", "uint64": "uint64_t"}
 _FLOAT_MAX = {"float16": 65504.0, "bfloat16": 3.3895313892515355e38, "float32": 3.4028234663852886e38}
 
 

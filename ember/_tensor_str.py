@@ -209,6 +209,8 @@ def _tensor_str(a, indent):
     summarize = a.size > PRINT_OPTS.threshold
     if a.dtype.kind == "V" or a.dtype == np.float16:  # bfloat16 / float16 print via float32
         a = a.astype(np.float32)
+    elif a.dtype.kind == "c" and a.dtype.itemsize == 4:  # complex32 (ml_dtypes) prints via complex64
+        a = a.astype(np.complex64)
     src = _summarized(a) if summarize else a
     if a.dtype.kind == "c":
         return _str_with(a, indent, summarize, _Formatter(src.real), _Formatter(src.imag))

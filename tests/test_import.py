@@ -3,7 +3,7 @@ import os
 import subprocess
 import sys
 
-OPTIONAL = ["ml_dtypes", "safetensors", "PIL", "tqdm", "matplotlib", "sklearn", "scipy", "torch",
+OPTIONAL = ["safetensors", "PIL", "tqdm", "matplotlib", "sklearn", "scipy", "torch",
             "torchvision", "ember.vision", "mpi4py", "onnx"]
 
 

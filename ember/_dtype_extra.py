@@ -1,0 +1,146 @@
+"""The dtypes beyond the classic eleven: float8 and complex32 (stored through ml_dtypes), and the
+dtypes ember can name but not store (quantized, bits, sub-byte integers).
+
+Float8 and unsigned 16/32/64-bit tensors store, convert, print and compare; PyTorch refuses to
+promote them with other dtypes, and so does ember. A dtype without storage is a real
+``ember.dtype`` (compare it, pass it around, pickle it), but making a tensor of it raises
+NotImplementedError naming what is missing.
+
+>>> ember.zeros(2, dtype=ember.float8_e4m3fn)
+tensor([0., 0.], dtype=torch.float8_e4m3fn)
+>>> ember.qint8.is_floating_point, ember.chalf
+(False, torch.complex32)
+"""
+from ._backend import np
+from ._dtype import dtype, _ALL, _BY_NAME, NP2DT
+
+# c10's ScalarType names, which PyTorch's promotion errors use
+SCALAR_NAMES = {
+    "bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long",
+    "float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double",
+    "complex32": "ComplexHalf", "complex64": "ComplexFloat", "complex128": "ComplexDouble",
+    "uint16": "UInt16", "uint32": "UInt32", "uint64": "UInt64",
+    "float8_e4m3fn": "Float8_e4m3fn", "float8_e5m2": "Float8_e5m2", "float8_e4m3fnuz": "Float8_e4m3fnuz",
+    "float8_e5m2fnuz": "Float8_e5m2fnuz", "float8_e8m0fnu": "Float8_e8m0fnu",
+    "float4_e2m1fn_x2": "Float4_e2m1fn_x2", "qint8": "QInt8", "quint8": "QUInt8", "qint32": "QInt32",
+    "quint4x2": "QUInt4x2", "quint2x4": "QUInt2x4", "bits1x8": "Bits1x8", "bits2x4": "Bits2x4",
+    "bits4x2": "Bits4x2", "bits8": "Bits8", "bits16": "Bits16",
+}
+SCALAR_NAMES.update({f"int{i}": f"Int{i}" for i in range(1, 8)})
+SCALAR_NAMES.update({f"uint{i}": f"UInt{i}" for i in range(1, 8)})
+
+
+ML_NAMES = ("bfloat16", "complex32", "float8_e4m3fn", "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz",
+            "float8_e8m0fnu")
+_WHY = {}        # dtype name -> why ember cannot store it
+_SIGNED_ERR = {}  # dtype name -> PyTorch's error for .is_signed
+
+
+def _ml_dtype(name, cat, itemsize):
+    d = dtype(name, None, cat, itemsize)
+    _BY_NAME[name] = d
+    return d
+
+
+def _unstored(name, itemsize, signed, why):
+    d = dtype(name, None, -1, itemsize)
+    d.is_floating_point = name.startswith("float")
+    if isinstance(signed, str):
+        del d.is_signed
+        _SIGNED_ERR[name] = signed
+    else:
+        d.is_signed = signed
+    _WHY[name] = why
+    _BY_NAME[name] = d
+    return d
+
+
+_loaded = []
+
+
+def load_ml():
+    """Import ml_dtypes (a required dependency) and give its dtypes their NumPy storage.
+
+    >>> from ember._dtype_extra import load_ml
+    >>> load_ml()
+    True
+    """
+    if not _loaded:
+        import ml_dtypes
+        for name in ML_NAMES:
+            d = _BY_NAME[name]
+            t = getattr(ml_dtypes, name, None)
+            if t is None:
+                _WHY[name] = f"this ml_dtypes ({ml_dtypes.__version__}) has no {name}; upgrade ml_dtypes"
+                continue
+            d.np = np.dtype(t)
+            _ALL.append(d)
+            NP2DT[d.np] = d
+            NP2DT[d.np.type] = d
+        _loaded.append(True)
+    return True
+
+
+def extra_attr(d, attr):
+    """``dtype.__getattr__``: the slots a dtype of this file leaves unset (``np``, ``is_signed``)."""
+    if attr == "np":
+        if d.name in ML_NAMES and not _loaded:
+            load_ml()
+            return d.np
+        raise NotImplementedError(f"ember: tensors of dtype torch.{d.name} are not supported ({_WHY[d.name]})")
+    if attr == "is_signed" and d.name in _SIGNED_ERR:
+        raise RuntimeError(_SIGNED_ERR[d.name])
+    raise AttributeError(f"'torch.dtype' object has no attribute '{attr}'")
+
+
+bfloat16 = _ml_dtype("bfloat16", 2, 2)
+complex32 = chalf = _ml_dtype("complex32", 3, 4)
+float8_e4m3fn = _ml_dtype("float8_e4m3fn", 2, 1)
+float8_e5m2 = _ml_dtype("float8_e5m2", 2, 1)
+float8_e4m3fnuz = _ml_dtype("float8_e4m3fnuz", 2, 1)
+float8_e5m2fnuz = _ml_dtype("float8_e5m2fnuz", 2, 1)
+float8_e8m0fnu = _ml_dtype("float8_e8m0fnu", 2, 1)
+float4_e2m1fn_x2 = _unstored("float4_e2m1fn_x2", 1, True, "packed float4 pairs have no NumPy storage")
+_Q = "isSignedType not supported for quantized types"
+_QWHY = "quantized tensors are not built"
+qint8, quint8, qint32 = _unstored("qint8", 1, _Q, _QWHY), _unstored("quint8", 1, _Q, _QWHY), \
+    _unstored("qint32", 4, _Q, _QWHY)
+quint4x2, quint2x4 = _unstored("quint4x2", 1, _Q, _QWHY), _unstored("quint2x4", 1, _Q, _QWHY)
+_B, _BWHY = "Bits types are undefined", "bits dtypes are opaque storage for custom kernels"
+bits1x8, bits2x4, bits4x2, bits8 = (_unstored(n, 1, _B, _BWHY) for n in ("bits1x8", "bits2x4", "bits4x2", "bits8"))
+bits16 = _unstored("bits16", 2, _B, _BWHY)
+int1, int2, int3, int4, int5, int6, int7 = (_unstored(f"int{i}", 1, True, "sub-byte integers are not built")
+                                            for i in range(1, 8))
+uint1, uint2, uint3, uint4, uint5, uint6, uint7 = (_unstored(f"uint{i}", 1, False, "sub-byte integers are not built")
+                                                   for i in range(1, 8))
+
+NO_PROMOTION = frozenset(n for n in SCALAR_NAMES if n.startswith(("float8", "float4", "q", "bits", "uint", "int"))
+                         and n not in ("uint8", "int8", "int16", "int32", "int64"))
+
+
+def promotion_error(a, b):
+    """``promote_types`` for pairs involving the dtypes PyTorch barely promotes: unsigned
+    16/32/64-bit ints go to a floating partner, anything else raises RuntimeError as PyTorch.
+
+    >>> ember.promote_types(ember.uint16, ember.float32)
+    torch.float32
+    >>> ember.promote_types(ember.uint16, ember.int32)
+    Traceback (most recent call last):
+    RuntimeError: Promotion for uint16, uint32, uint64 types is not supported, attempted to promote UInt16 and Int
+    """
+    an, bn = SCALAR_NAMES[a.name], SCALAR_NAMES[b.name]
+    names = (a.name, b.name)
+    if any(n.startswith("q") for n in names):
+        raise RuntimeError("promoteTypes with quantized numbers is not handled yet; figure out what the correct "
+                           f"rules should be, offending types: {an} {bn}")
+    if any(n.startswith(("float8", "float4")) for n in names):
+        raise RuntimeError(f"Promotion for Float8 Types is not supported, attempted to promote {an} and {bn}")
+    if any(n.startswith("bits") for n in names):
+        raise RuntimeError(f"Promotion from {an} and {bn} is unsupported.")
+    for u, other in ((a, b), (b, a)):
+        if u.name in ("uint16", "uint32", "uint64"):
+            if other._cat == 2:
+                return other
+            raise RuntimeError("Promotion for uint16, uint32, uint64 types is not supported, "
+                               f"attempted to promote {an} and {bn}")
+    raise RuntimeError(f"Promotion from {an} and {bn} is unsupported.")
