@@ -9,6 +9,7 @@ import math
 from ._backend import np, raises_oom_as_runtime_error as _oom, ndarray
 from . import _dtype as D
 from ._tensor import Tensor, _wrap, _check_device
+from ._layout import relayout as _relayout, empty_in as _empty_in
 
 __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "full", "empty",
            "zeros_like", "ones_like", "full_like", "empty_like", "arange", "linspace",
@@ -362,20 +363,30 @@ def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=F
     torch.Size([2, 3])
     """
     _check_device(device)
-    t = _wrap(np.empty(_factory_size(size, kw, "empty"), dtype=_dt(dtype)))
+    shape = _factory_size(size, kw, "empty")
+    npdt = _dt(dtype)
+    t = _wrap(np.empty(shape, dtype=npdt) if memory_format is None else _empty_in(shape, npdt, memory_format))
     return _finish(_to_out(t, out), requires_grad)
 
 
 @_oom
 def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False,
                   pin_memory=False):
-    """An uninitialised tensor of ``size`` (ember's storage is always C-contiguous; ``stride``
-    is accepted for compatibility).
+    """An uninitialised tensor of ``size`` with element strides ``stride`` over a storage just
+    big enough for them.
 
-    >>> ember.empty_strided((2, 3), (1, 2)).shape
-    torch.Size([2, 3])
+    >>> ember.empty_strided((2, 3), (1, 2)).stride()
+    (1, 2)
     """
-    return empty(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+    _check_device(device)
+    size, stride = tuple(int(n) for n in size), tuple(int(s) for s in stride)
+    if len(size) != len(stride):
+        raise RuntimeError(f"mismatch in length of strides and shape")
+    npdt = np.dtype(_dt(dtype))
+    n = 0 if 0 in size else 1 + sum((k - 1) * s for k, s in zip(size, stride))
+    buf = np.empty(n, npdt)
+    a = np.lib.stride_tricks.as_strided(buf, size, tuple(s * npdt.itemsize for s in stride))
+    return _finish(_wrap(a), requires_grad)
 
 
 def _check_fill(v, dt):
@@ -452,7 +463,8 @@ def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
     >>> ember.zeros_like(ember.ones(2, dtype=ember.int64))
     tensor([0, 0])
     """
-    return _finish(_wrap(np.zeros(input._data.shape, dtype=_like(input, dtype))), requires_grad)
+    out = np.zeros(input._data.shape, dtype=_like(input, dtype))
+    return _finish(_wrap(_relayout(out, input._data, memory_format)), requires_grad)
 
 
 @_oom
@@ -463,7 +475,8 @@ def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fals
     tensor([[1.],
             [1.]])
     """
-    return _finish(_wrap(np.ones(input._data.shape, dtype=_like(input, dtype))), requires_grad)
+    out = np.ones(input._data.shape, dtype=_like(input, dtype))
+    return _finish(_wrap(_relayout(out, input._data, memory_format)), requires_grad)
 
 
 @_oom
@@ -473,7 +486,8 @@ def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
     >>> ember.empty_like(ember.zeros(2, 3, dtype=ember.int32)).dtype
     torch.int32
     """
-    return _finish(_wrap(np.empty(input._data.shape, dtype=_like(input, dtype))), requires_grad)
+    out = np.empty(input._data.shape, dtype=_like(input, dtype))
+    return _finish(_wrap(_relayout(out, input._data, memory_format)), requires_grad)
 
 
 @_oom
@@ -488,7 +502,8 @@ def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requir
     npdt = _like(input, dtype)
     dt = D.NP2DT[npdt]
     _check_fill(fill_value, dt)
-    return _finish(_wrap(_full_np(input._data.shape, fill_value, npdt)), requires_grad)
+    out = _full_np(input._data.shape, fill_value, npdt)
+    return _finish(_wrap(_relayout(out, input._data, memory_format)), requires_grad)
 
 
 def _num(x):

@@ -11,6 +11,7 @@ import weakref
 
 from ._backend import np, ndarray as _ndarray
 from . import _dtype as D
+from . import _layout
 from .autograd import grad_mode
 from .autograd.function import RemovableHandle, _add_hook
 
@@ -154,7 +155,7 @@ class Tensor:
 
     @property
     def layout(self):
-        return "torch.strided"
+        return _layout.strided
 
     @property
     def ndim(self):
@@ -279,11 +280,10 @@ class Tensor:
     def data_ptr(self):
         return self._data.__array_interface__["data"][0]
 
-    def untyped_storage(self):
-        raise NotImplementedError("ember: storages are not exposed; use .numpy() for the array")
-
     def is_contiguous(self, memory_format=None):
-        return self._data.flags.c_contiguous
+        if memory_format is None:
+            return self._data.flags.c_contiguous
+        return _layout.is_contiguous_as(self._data, memory_format)
 
     def is_floating_point(self):
         return self._data.dtype.kind in "fV"
@@ -480,14 +480,14 @@ class Tensor:
             fn._retain = {}
         fn._retain[self._out_nr] = weakref.ref(self)
 
-    # -- typing helpers (the ops live in ember.ops.convert) -----------------------------
-    def type(self, dtype=None, non_blocking=False, **kw):
-        if dtype is None:
-            return _type_name(self._data.dtype)
-        if isinstance(dtype, str) and dtype.endswith("Tensor"):
-            dtype = _TYPE_NAMES[dtype.split(".")[-1]]
-        return self.to(dtype)
+    # -- storages and PyTorch's legacy/device surface (ember/_storage.py, ember/_tensor_legacy.py)
+    from ._storage import storage, untyped_storage, storage_type, set_, is_set_to
+    from ._tensor_legacy import (tensor_type as type, apply_, map_, map2_, as_subclass, new_empty_strided,
+                                 dim_order, const_data_ptr, record_stream, module_load, to_dense, reinforce,
+                                 volatile, grad_dtype, name, is_xpu, is_mps, is_ipu, is_xla, is_mtia, is_maia,
+                                 is_vulkan, is_mkldnn, is_nested, is_sparse_csr)
 
+    # -- typing helpers (the ops live in ember.ops.convert) -----------------------------
     def cpu(self, memory_format=None):
         return self
 
@@ -511,20 +511,6 @@ def _rebuild(data, rg):
     t = _wrap(data)
     t._rg = rg
     return t
-
-
-_TYPE_NAMES = {"FloatTensor": D.float32, "DoubleTensor": D.float64, "HalfTensor": D.float16,
-               "LongTensor": D.int64, "IntTensor": D.int32, "ShortTensor": D.int16,
-               "CharTensor": D.int8, "ByteTensor": D.uint8, "BoolTensor": D.bool,
-               "BFloat16Tensor": "bfloat16"}
-
-
-def _type_name(npdt):
-    n = NP2DT[npdt]
-    for k, v in _TYPE_NAMES.items():
-        if v is n or v == n.name:
-            return "torch." + k
-    return "torch." + n.name
 
 
 def _dim_msg(dim, ndim):

@@ -6,6 +6,7 @@ tensor([ 1, -2])
 from .._backend import raises_oom_as_runtime_error as _oom
 from ._util import np, D, Tensor, _wrap, Op, apply_op, _state, copy_into
 from .._tensor import _check_device, device as _device
+from .. import _layout as _L
 
 __all__ = ["clone"]
 
@@ -49,15 +50,30 @@ def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False, mem
         else:
             dtype = D.to_dtype(a)
     _check_device(device)
+    if memory_format is not None and memory_format is not _L.preserve_format:
+        out = _as_format(self, memory_format)
+        return out if dtype is None else _cast(out, D.to_dtype(dtype), copy and out is self)
     if dtype is None:
         return clone(self) if copy else self
     return _cast(self, D.to_dtype(dtype), copy)
 
 
+def _as_format(t, fmt):
+    """``t`` itself when it is dense in memory format ``fmt``, else a copy laid out so."""
+    if fmt is _L.preserve_format:
+        return t
+    if _L.is_contiguous_as(t._data, fmt):
+        return t
+    _L.check_rank(t._data, fmt)
+    if _state[0] and t._rg:
+        return apply_op(Clone, (t,), fmt)
+    return _wrap(_L.copy_in(t._data, fmt))
+
+
 class Clone(Op):
     @staticmethod
-    def forward(ctx, a):
-        return a.copy()
+    def forward(ctx, a, fmt=None):
+        return a.copy() if fmt is None else _L.copy_in(a, fmt)
 
     @staticmethod
     def backward(ctx, g):
@@ -70,14 +86,23 @@ def clone(input, *, memory_format=None):
     >>> x = ember.ones(2); y = x.clone(); y[0] = 5.; x
     tensor([1., 1.])
     """
+    fmt = None
+    if memory_format is not None or input._data.ndim >= 4:  # keep channels_last (preserve_format)
+        fmt = _L.clone_format(input._data, memory_format)
     if _state[0] and input._rg:
-        return apply_op(Clone, (input,))
-    return _wrap(input._data.copy())
+        return apply_op(Clone, (input,), fmt)
+    return _wrap(input._data.copy() if fmt is None else _L.copy_in(input._data, fmt))
 
 
 @_oom
 def contiguous(self, memory_format=None):
-    """``self`` if C-contiguous, else a contiguous copy."""
+    """``self`` if C-contiguous (or dense in ``memory_format``), else a copy in that format.
+
+    >>> ember.zeros(1, 2, 3, 4).contiguous(memory_format=ember.channels_last).stride()
+    (24, 1, 8, 2)
+    """
+    if memory_format is not None and memory_format is not _L.contiguous_format:
+        return _as_format(self, memory_format)
     if self._data.flags.c_contiguous:
         return self
     if _state[0] and self._rg:

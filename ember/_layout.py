@@ -1,0 +1,195 @@
+"""Layouts and memory formats: ``ember.strided`` ... and ``ember.channels_last`` ...
+
+ember's tensors are NumPy arrays, which take any strides, so ``channels_last`` is real: a
+``(N, C, H, W)`` tensor in that format is a view whose channel stride is 1, exactly as in
+PyTorch. Elementwise ops keep the layout (NumPy's ufuncs allocate their outputs in the
+inputs' order); other ops return C-contiguous results, which is always allowed.
+
+>>> x = ember.zeros(2, 3, 4, 5).contiguous(memory_format=ember.channels_last)
+>>> x.stride(), x.is_contiguous(), x.is_contiguous(memory_format=ember.channels_last)
+((60, 1, 15, 3), False, True)
+"""
+from ._backend import np
+
+__all__ = ["layout", "strided", "sparse_coo", "sparse_csr", "sparse_csc", "sparse_bsr", "sparse_bsc", "jagged",
+           "memory_format", "contiguous_format", "channels_last", "channels_last_3d", "preserve_format",
+           "legacy_contiguous_format"]
+
+
+class layout:
+    """How a tensor's elements are laid out; ember has ``strided`` tensors only (the sparse
+    layouts exist as names).
+
+    >>> ember.zeros(1).layout
+    torch.strided
+    """
+
+    __slots__ = ("name",)
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return "torch." + self.name
+
+    def __reduce__(self):
+        return (_layout_by_name, (self.name,))
+
+
+class memory_format:
+    """The order of a tensor's dimensions in memory (``contiguous_format``, ``channels_last``,
+    ``channels_last_3d``, ``preserve_format``).
+
+    >>> ember.channels_last
+    torch.channels_last
+    """
+
+    __slots__ = ("name",)
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return "torch." + self.name
+
+    def __reduce__(self):
+        return (_format_by_name, (self.name,))
+
+
+layout.__module__ = memory_format.__module__ = "torch"
+strided, sparse_coo, sparse_csr, sparse_csc = (layout(n) for n in ("strided", "sparse_coo", "sparse_csr",
+                                                                   "sparse_csc"))
+sparse_bsr, sparse_bsc, jagged, _mkldnn = (layout(n) for n in ("sparse_bsr", "sparse_bsc", "jagged", "_mkldnn"))
+contiguous_format, channels_last, channels_last_3d, preserve_format = (
+    memory_format(n) for n in ("contiguous_format", "channels_last", "channels_last_3d", "preserve_format"))
+legacy_contiguous_format = contiguous_format  # PyTorch's is the same object
+_LAYOUTS = {x.name: x for x in (strided, sparse_coo, sparse_csr, sparse_csc, sparse_bsr, sparse_bsc, jagged,
+                                _mkldnn)}
+_FORMATS = {x.name: x for x in (contiguous_format, channels_last, channels_last_3d, preserve_format)}
+# dimension order from fastest to slowest varying: C, W, H, N (and C, W, H, D, N)
+_ORDER = {"channels_last": (4, (1, 3, 2, 0)), "channels_last_3d": (5, (1, 4, 3, 2, 0))}
+
+
+def _layout_by_name(name):
+    return _LAYOUTS[name]
+
+
+def _format_by_name(name):
+    return _FORMATS[name]
+
+
+def _check_format(fmt):
+    if fmt is not None and not isinstance(fmt, memory_format):
+        raise TypeError(f"memory_format must be torch.memory_format, not {type(fmt).__name__}")
+
+
+def is_contiguous_as(a, fmt):
+    """Whether ndarray ``a`` is dense in memory format ``fmt`` (PyTorch's stride test: dimensions
+    of size 1 may have any stride).
+
+    >>> from ember._layout import is_contiguous_as
+    >>> is_contiguous_as(np.zeros((2, 1, 4, 5)), ember.channels_last)
+    True
+    """
+    _check_format(fmt)
+    if fmt is None or fmt is contiguous_format:
+        return a.flags.c_contiguous
+    if fmt is preserve_format:
+        raise RuntimeError("is_contiguous: unsupported memory format Preserve")
+    rank, order = _ORDER[fmt.name]
+    if a.ndim != rank:
+        return False
+    expected, it = 1, a.itemsize or 1
+    for d in order:
+        n = a.shape[d]
+        if n != 1:
+            if a.strides[d] != expected * it:
+                return False
+            expected *= n
+    return True
+
+
+def _rank_check(a, fmt):
+    rank = _ORDER[fmt.name][0]
+    if a.ndim != rank:
+        raise RuntimeError(f"required rank {rank} tensor to use {fmt.name} format")
+
+
+def suggest_format(a):
+    """The memory format ``preserve_format`` keeps for ``a``: channels_last(_3d) when ``a`` is
+    in it (and not also C-contiguous), else contiguous_format."""
+    if a.ndim in (4, 5) and not a.flags.c_contiguous:
+        fmt = channels_last if a.ndim == 4 else channels_last_3d
+        if is_contiguous_as(a, fmt):
+            return fmt
+    return contiguous_format
+
+
+def empty_in(shape, npdt, fmt):
+    """An uninitialised array of ``shape`` laid out in memory format ``fmt``."""
+    _check_format(fmt)
+    if fmt is None or fmt is contiguous_format:
+        return np.empty(shape, npdt)
+    if fmt is preserve_format:
+        raise RuntimeError("unsupported memory format Preserve")
+    rank, order = _ORDER[fmt.name]
+    if len(shape) != rank:
+        raise RuntimeError(f"required rank {rank} tensor to use {fmt.name} format")
+    perm = order[::-1]  # slowest to fastest
+    buf = np.empty(tuple(shape[d] for d in perm), npdt)
+    return buf.transpose(np.argsort(perm))
+
+
+def check_rank(a, fmt):
+    """RuntimeError, as PyTorch, when ``fmt`` is channels_last(_3d) and ``a`` has another rank."""
+    if fmt.name in _ORDER:
+        _rank_check(a, fmt)
+
+
+def copy_in(a, fmt):
+    """A copy of ``a`` laid out in the concrete memory format ``fmt``.
+
+    >>> from ember._layout import copy_in
+    >>> copy_in(np.zeros((1, 2, 3, 4)), ember.channels_last).strides
+    (192, 8, 64, 16)
+    """
+    if fmt is contiguous_format:
+        return np.array(a, order="C")
+    out = empty_in(a.shape, a.dtype, fmt)
+    np.copyto(out, a)
+    return out
+
+
+def clone_format(a, fmt):
+    """The concrete format ``clone(memory_format=fmt)`` copies ``a`` into, or None where a
+    plain C-ordered copy does (``preserve_format`` keeps channels_last)."""
+    _check_format(fmt)
+    if fmt is None or fmt is preserve_format:
+        fmt = suggest_format(a)
+        return None if fmt is contiguous_format else fmt
+    if fmt is contiguous_format:
+        return None
+    _rank_check(a, fmt)
+    return fmt
+
+
+def relayout(out, src, fmt):
+    """``out`` (a fresh C-ordered array) re-laid in ``fmt``; ``None``/``preserve_format`` follow
+    ``src``'s format, as the ``*_like`` factories do.
+
+    >>> from ember._layout import relayout
+    >>> src = np.zeros((1, 2, 3, 4)).transpose(0, 3, 1, 2)
+    >>> relayout(np.ones((1, 4, 2, 3)), src, None).strides == src.strides
+    True
+    """
+    if fmt is None or fmt is preserve_format:
+        if out.ndim < 4 or src.flags.c_contiguous:
+            return out
+        fmt = suggest_format(src)
+    else:
+        _check_format(fmt)
+    if fmt is contiguous_format:
+        return out
+    r = empty_in(out.shape, out.dtype, fmt)
+    np.copyto(r, out)
+    return r
