@@ -99,3 +99,20 @@ from .amp import GradScaler  # noqa: E402
 from .nn.functional import rms_norm, channel_shuffle, native_channel_shuffle  # noqa: E402
 from . import overrides  # noqa: E402
 from .random import thread_safe_generator  # noqa: E402
+
+# -- the core torch namespace: type info, layouts, legacy types/storages, switches, interop, jit
+from ._finfo import finfo, iinfo, can_cast  # noqa: E402
+from ._layout import (layout, strided, sparse_coo, sparse_csr, sparse_csc, sparse_bsr, sparse_bsc,  # noqa: E402
+                      jagged, memory_format, contiguous_format, channels_last, channels_last_3d, preserve_format,
+                      legacy_contiguous_format)
+from ._typed import (FloatTensor, DoubleTensor, HalfTensor, BFloat16Tensor, LongTensor, IntTensor,  # noqa: E402
+                     ShortTensor, CharTensor, ByteTensor, BoolTensor, set_default_tensor_type)
+from ._storage import (UntypedStorage, TypedStorage, Storage, is_storage, FloatStorage, DoubleStorage,  # noqa: E402
+                       HalfStorage, BFloat16Storage, LongStorage, IntStorage, ShortStorage, CharStorage, ByteStorage,
+                       BoolStorage, ComplexFloatStorage, ComplexDoubleStorage)
+from ._config import *  # noqa: E402,F401,F403
+from ._tensor_legacy import is_complex, get_device, _assert  # noqa: E402
+from ._buffers import frombuffer, from_file, from_dlpack, to_dlpack, empty_permuted  # noqa: E402
+from ._compile import compile  # noqa: E402
+from . import version, accelerator, cpu, jit  # noqa: E402
+from .jit import fork, wait, Future  # noqa: E402

@@ -67,11 +67,16 @@ def get_num_threads():
 
 def set_num_interop_threads(int):
     """Set the inter-op thread count, once (later calls raise, as PyTorch after the first).
-    ember runs ops one at a time, so the value is only recorded."""
+    ember runs ops one at a time, so the value is only recorded.
+
+    >>> ember.set_num_interop_threads(0)
+    Traceback (most recent call last):
+    RuntimeError: set_num_interop_threads expects a positive integer
+    """
+    _check_int(int, "set_num_interop_threads")
     if _S["interop"] is not None:
         raise RuntimeError("Error: cannot set number of interop threads after parallel work has started or "
                            "set_num_interop_threads called")
-    _check_int(int, "set_num_interop_threads")
     _S["interop"] = int
 
 

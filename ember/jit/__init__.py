@@ -1,0 +1,295 @@
+"""``torch.jit`` for programs that run eagerly: the decorators and helpers model code uses
+when nothing is scripted.
+
+ember has no TorchScript compiler. ``script`` returns its argument unchanged (with a one-time
+warning): the program runs exactly as it would in eager PyTorch, which is also what PyTorch
+does for everything TorchScript does not change (results are the same; no graph, no
+``.code``, no ``save``). ``trace`` needs graph capture and raises NotImplementedError.
+``fork``/``wait`` run the call at once and hand back a completed :class:`Future`.
+
+>>> import ember.jit
+>>> @ember.jit.unused
+... def helper(x):
+...     return x + 1
+>>> helper(1), ember.jit.is_scripting(), ember.jit.wait(ember.jit.fork(helper, 2))
+(2, False, 3)
+"""
+import builtins
+import typing
+import warnings
+
+from ..nn import Module
+
+__all__ = ["unused", "ignore", "export", "is_scripting", "is_tracing", "Final", "annotate", "Attribute",
+           "ScriptModule", "ScriptFunction", "interface", "fork", "wait", "Future", "script", "trace", "trace_module",
+           "script_method", "script_if_tracing", "isinstance", "Error", "load", "save", "freeze",
+           "optimize_for_inference"]
+
+Final = typing.Final
+Error = RuntimeError  # torch.jit.Error: what a failing scripted call raises
+
+
+def is_scripting():
+    """False: ember never runs code as TorchScript.
+
+    >>> ember.jit.is_scripting()
+    False
+    """
+    return False
+
+
+def is_tracing():
+    """False: ember does not trace.
+
+    >>> ember.jit.is_tracing()
+    False
+    """
+    return False
+
+
+def _mark(fn, modifier):
+    fn._torchscript_modifier = modifier
+    return fn
+
+
+def unused(fn):
+    """Mark a function/method the TorchScript compiler should skip; in eager code, a no-op.
+
+    >>> ember.jit.unused(lambda x: x + 1)(1)
+    2
+    """
+    if builtins.isinstance(fn, property):
+        return fn
+    return _mark(fn, "unused")
+
+
+def ignore(drop=False, **kwargs):
+    """Leave a function as Python for TorchScript; in eager code, a no-op (usable with or
+    without arguments).
+
+    >>> @ember.jit.ignore
+    ... def f(x):
+    ...     return x * 2
+    >>> f(3)
+    6
+    """
+    if callable(drop):
+        return _mark(drop, "ignore")
+    if drop:
+        warnings.warn("ignore(True) has been deprecated. TorchScript will now drop the function call on "
+                      "compilation. Use torch.jit.unused now. {}", category=FutureWarning, stacklevel=2)
+    return lambda fn: _mark(fn, "unused" if drop else "ignore")
+
+
+def export(fn):
+    """Mark a method for compilation even if ``forward`` does not call it; a no-op here.
+
+    >>> ember.jit.export(lambda self: 1)(None)
+    1
+    """
+    return _mark(fn, "export")
+
+
+def interface(obj):
+    """Declare a TorchScript interface class; returned unchanged.
+
+    >>> @ember.jit.interface
+    ... class I:
+    ...     def f(self, x: int) -> int: ...
+    >>> I.__name__
+    'I'
+    """
+    return obj
+
+
+def _overload(func):
+    """Declare a function overload signature (TorchScript); returned unchanged."""
+    return func
+
+
+def _overload_method(func):
+    """Declare a method overload signature (TorchScript); returned unchanged."""
+    return func
+
+
+def annotate(the_type, the_value):
+    """Give TorchScript the type of ``the_value``; returns ``the_value``.
+
+    >>> ember.jit.annotate(list, [])
+    []
+    """
+    return the_value
+
+
+class Attribute(typing.NamedTuple):
+    """A ScriptModule attribute with its declared type; ``value`` is what eager code sees."""
+
+    value: typing.Any
+    type: typing.Any
+
+
+def isinstance(obj, target_type):
+    """``isinstance`` that also understands TorchScript's container types (``List[int]`` ...).
+
+    >>> from typing import List
+    >>> ember.jit.isinstance([1, 2], List[int]), ember.jit.isinstance([1, "a"], List[int])
+    (True, False)
+    """
+    origin = typing.get_origin(target_type)
+    if origin is None:
+        return builtins.isinstance(obj, target_type)
+    if origin is typing.Union:
+        return any(isinstance(obj, t) for t in typing.get_args(target_type))
+    if not builtins.isinstance(obj, origin):
+        return False
+    args = typing.get_args(target_type)
+    if origin in (list, set, frozenset):
+        return all(isinstance(v, args[0]) for v in obj) if args else True
+    if origin is dict:
+        return all(isinstance(k, args[0]) and isinstance(v, args[1]) for k, v in obj.items()) if args else True
+    if origin is tuple:
+        return len(args) == len(obj) and all(isinstance(v, t) for v, t in zip(obj, args)) if args else True
+    return True
+
+
+class ScriptModule(Module):
+    """Base class of scripted modules; subclassing it gives an ordinary (eager) Module.
+
+    >>> class M(ember.jit.ScriptModule):
+    ...     def forward(self, x):
+    ...         return x + 1
+    >>> M()(ember.ones(1))
+    tensor([2.])
+    """
+
+
+class ScriptFunction:
+    """The type of scripted functions. ember's ``script`` returns functions unchanged, so no
+    object is ever of this type; ``isinstance(f, ScriptFunction)`` is False."""
+
+    def __init__(self, *args, **kwargs):
+        raise NotImplementedError("ember.jit.ScriptFunction: ember has no TorchScript compiler "
+                                  "(script returns functions unchanged)")
+
+
+def script_method(fn):
+    """Mark a ScriptModule method for compilation; returned unchanged (eager)."""
+    return fn
+
+
+_warned = []
+
+
+def script(obj, optimize=None, _frames_up=0, _rcb=None, example_inputs=None):
+    """Return ``obj`` (a function, Module or class) unchanged: ember runs it eagerly, giving the
+    same results TorchScript would. Warns once per process.
+
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     f = ember.jit.script(abs)
+    >>> f(-2)
+    2
+    """
+    if not _warned:
+        _warned.append(True)
+        warnings.warn("ember.jit.script returns its argument unchanged: ember has no TorchScript compiler and "
+                      "runs the code eagerly (same results; no .graph/.code, and jit.save is unavailable)",
+                      UserWarning, stacklevel=2)
+    return obj
+
+
+def script_if_tracing(fn):
+    """Compile ``fn`` only when tracing; ember never traces, so ``fn`` is returned."""
+    return fn
+
+
+def _no_graph(what):
+    raise NotImplementedError(f"ember.jit.{what} needs graph capture, which ember does not have yet "
+                              "(the graph-capture issue); run the function or module eagerly instead")
+
+
+def trace(func, example_inputs=None, *args, **kwargs):
+    """Not built: tracing records a graph, and ember has no graph capture (NotImplementedError)."""
+    _no_graph("trace")
+
+
+def trace_module(mod, inputs, *args, **kwargs):
+    """Not built: see :func:`trace`."""
+    _no_graph("trace_module")
+
+
+def save(m, f, _extra_files=None):
+    """Not built: TorchScript archives hold compiled graphs (use ``ember.save(m.state_dict())``)."""
+    _no_graph("save")
+
+
+def load(f, map_location=None, _extra_files=None, _restore_shapes=False):
+    """Not built: TorchScript archives hold compiled graphs, which ember cannot run."""
+    _no_graph("load")
+
+
+def freeze(mod, preserved_attrs=None, optimize_numerics=True):
+    """Not built: freezing inlines a scripted module's graph."""
+    _no_graph("freeze")
+
+
+def optimize_for_inference(mod, other_methods=None):
+    """Not built: optimizes a scripted module's graph."""
+    _no_graph("optimize_for_inference")
+
+
+class Future:
+    """The result of :func:`fork`: already complete, since ember runs the call immediately.
+
+    >>> ember.jit.fork(sum, [1, 2]).wait()
+    3
+    """
+
+    def __init__(self, value=None, exception=None):
+        self._value, self._exc = value, exception
+
+    def wait(self):
+        if self._exc is not None:
+            raise self._exc
+        return self._value
+
+    value = wait
+
+    def done(self):
+        return True
+
+    def then(self, callback):
+        try:
+            return Future(callback(self))
+        except Exception as e:  # the callback's error is the new future's result, as torch
+            return Future(exception=e)
+
+    def add_done_callback(self, callback):
+        callback(self)
+
+    def set_result(self, result):
+        self._value, self._exc = result, None
+
+    def set_exception(self, result):
+        self._exc = result
+
+
+def fork(func, *args, **kwargs):
+    """Run ``func(*args, **kwargs)`` now and return a completed :class:`Future` (PyTorch runs it
+    asynchronously only in TorchScript; in eager code it also runs at once, and an error
+    raises from ``fork``).
+
+    >>> ember.jit.wait(ember.jit.fork(max, 1, 5))
+    5
+    """
+    return Future(func(*args, **kwargs))
+
+
+def wait(future):
+    """The result of a :class:`Future` from :func:`fork`.
+
+    >>> ember.jit.wait(ember.jit.fork(len, "abc"))
+    3
+    """
+    return future.wait()
