@@ -8,6 +8,7 @@ Operators delegate to ``ember.ops``; no math lives here.
 tensor([[2., 4.]])
 """
 import weakref
+from operator import index as _index
 
 from ._backend import np, ndarray as _ndarray
 from . import _dtype as D
@@ -139,7 +140,7 @@ class Tensor:
 
     @property
     def shape(self):
-        return Size(self._data.shape)
+        return _new_size(Size, self._data.shape)
 
     @property
     def device(self):
@@ -234,7 +235,7 @@ class Tensor:
         (torch.Size([2, 3]), 3)
         """
         if dim is None:
-            return Size(self._data.shape)
+            return _new_size(Size, self._data.shape)
         try:
             return self._data.shape[dim]
         except IndexError:
@@ -486,6 +487,7 @@ class Tensor:
                                  dim_order, const_data_ptr, record_stream, module_load, to_dense, reinforce,
                                  volatile, grad_dtype, name, is_xpu, is_mps, is_ipu, is_xla, is_mtia, is_maia,
                                  is_vulkan, is_mkldnn, is_nested, is_sparse_csr)
+    from ._buffers import _dlpack as __dlpack__, _dlpack_device as __dlpack_device__
 
     # -- typing helpers (the ops live in ember.ops.convert) -----------------------------
     def cpu(self, memory_format=None):
@@ -518,6 +520,9 @@ def _dim_msg(dim, ndim):
     return f"Dimension out of range (expected to be in range of [{lo}, {hi}], but got {dim})"
 
 
+_new_size = tuple.__new__
+
+
 class Size(tuple):
     """The shape of a tensor: a tuple that prints as ``torch.Size([2, 3])``.
 
@@ -540,11 +545,28 @@ class Size(tuple):
         r = tuple.__getitem__(self, item)
         return Size(r) if isinstance(item, slice) else r
 
+    def __new__(cls, sizes=()):
+        items = tuple(sizes)
+        for v in items:
+            if v.__class__ is not int:  # np.int64, 0-d integer tensors, bools: their index; floats: TypeError
+                items = tuple(v if v.__class__ is int else int(_index(v)) for v in items)
+                break
+        return _new_size(cls, items)
+
     def __add__(self, other):
-        return Size(tuple.__add__(self, tuple(other)))
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return _new_size(Size, tuple.__add__(self, other))
 
     def __radd__(self, other):
-        return Size(tuple(other) + tuple(self))
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return _new_size(Size, tuple.__add__(other, self))
+
+    def __mul__(self, n):
+        return _new_size(Size, tuple.__mul__(self, n))
+
+    __rmul__ = __mul__
 
 
 def _bind():

@@ -36,3 +36,15 @@ def _mha():
 
 
 mha = _mha()
+
+# the rest of torch.backends' flag modules (ember calls none of these libraries itself)
+cudnn.version = lambda: None
+cudnn.benchmark_limit = 10
+cuda.matmul.allow_bf16_reduced_precision_reduction = True
+cuda.flash_sdp_enabled = cuda.mem_efficient_sdp_enabled = cuda.math_sdp_enabled = lambda: True
+cuda.cudnn_sdp_enabled = lambda: True
+mkldnn.is_available = lambda: False
+openmp = _flags("openmp")
+mkl = _flags("mkl")
+cpu = _flags("cpu", get_cpu_capability=lambda: "DEFAULT")
+
