@@ -73,7 +73,7 @@ def _check_cpu(device):
 
 
 def _lines(values, tail):
-    return "".join(f" {v}\n" for v in values) + tail
+    return ("".join(f" {v}\n" for v in values) or " \n") + tail
 
 
 class UntypedStorage:

@@ -122,7 +122,9 @@ class Tensor:
     def __init__(self, *args, dtype=None, device=None):
         _check_device(device)
         dt = D.to_dtype(dtype) if dtype is not None else D.get_default_dtype()
-        if len(args) == 1 and not isinstance(args[0], int):
+        if not args:  # Tensor(): empty, as torch
+            args = (0,)
+        if len(args) == 1 and not isinstance(args[0], (int, Size)):
             a = args[0]
             data = a._data.astype(dt.np) if isinstance(a, Tensor) else np.array(a, dtype=dt.np)
         else:
