@@ -120,7 +120,7 @@ NO_PROMOTION = frozenset(n for n in SCALAR_NAMES if n.startswith(("float8", "flo
 
 def promotion_error(a, b):
     """``promote_types`` for pairs involving the dtypes PyTorch barely promotes: unsigned
-    16/32/64-bit ints go to a floating partner, anything else raises RuntimeError as PyTorch.
+    ints beyond uint8 go to a floating partner, anything else raises RuntimeError as PyTorch.
 
     >>> ember.promote_types(ember.uint16, ember.float32)
     torch.float32
@@ -133,13 +133,13 @@ def promotion_error(a, b):
     if any(n.startswith("q") for n in names):
         raise RuntimeError("promoteTypes with quantized numbers is not handled yet; figure out what the correct "
                            f"rules should be, offending types: {an} {bn}")
-    if any(n.startswith(("float8", "float4")) for n in names):
+    if any(n.startswith("float8") for n in names):
         raise RuntimeError(f"Promotion for Float8 Types is not supported, attempted to promote {an} and {bn}")
     if any(n.startswith("bits") for n in names):
         raise RuntimeError(f"Promotion from {an} and {bn} is unsupported.")
     for u, other in ((a, b), (b, a)):
-        if u.name in ("uint16", "uint32", "uint64"):
-            if other._cat == 2:
+        if u.name.startswith("uint") and u.name != "uint8":  # uint16/32/64 and uint1..uint7
+            if other.is_floating_point:
                 return other
             raise RuntimeError("Promotion for uint16, uint32, uint64 types is not supported, "
                                f"attempted to promote {an} and {bn}")

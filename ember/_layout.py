@@ -135,9 +135,15 @@ def empty_in(shape, npdt, fmt):
     rank, order = _ORDER[fmt.name]
     if len(shape) != rank:
         raise RuntimeError(f"required rank {rank} tensor to use {fmt.name} format")
-    perm = order[::-1]  # slowest to fastest
-    buf = np.empty(tuple(shape[d] for d in perm), npdt)
-    return buf.transpose(np.argsort(perm))
+    npdt = np.dtype(npdt)
+    strides, acc = [0] * rank, npdt.itemsize
+    for d in order:  # fastest to slowest (explicit: NumPy gives empty arrays zero strides)
+        strides[d] = acc
+        acc *= max(shape[d], 1)
+    n = 1
+    for k in shape:
+        n *= k
+    return np.lib.stride_tricks.as_strided(np.empty(n, npdt), tuple(shape), tuple(strides))
 
 
 def check_rank(a, fmt):

@@ -94,7 +94,11 @@ def _each(self, fn, others, name):
     with it:
         for vals in it:
             vals = vals if isinstance(vals, tuple) else (vals,)
-            vals[0][...] = fn(*(v.item() for v in vals))
+            r = fn(*(v.item() for v in vals))
+            try:
+                vals[0][...] = r
+            except (TypeError, ValueError):
+                raise TypeError(f"must be real number, not {builtins.type(r).__name__}") from None
     self._bump()
     return self
 
@@ -164,7 +168,7 @@ def dim_order(self, *, ambiguity_check=False):
     (1, 0)
     """
     shape, st = self._data.shape, self.stride()
-    if ambiguity_check and (any(n == 1 for n in shape) or len(set(st)) != len(st)):
+    if ambiguity_check and (any(n == 1 for n in shape) or 0 in st or len(set(st)) != len(st)):
         raise RuntimeError("The tensor does not have unique dim order, or cannot map to exact one of the given "
                            "memory formats.")
     order = list(range(len(shape)))

@@ -61,7 +61,9 @@ def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False, mem
 def _as_format(t, fmt):
     """``t`` itself when it is dense in memory format ``fmt``, else a copy laid out so."""
     if fmt is _L.preserve_format:
-        return t
+        if t._data.flags.c_contiguous:
+            return t
+        raise RuntimeError("preserve memory format is unsupported by the contiguous operator")
     if _L.is_contiguous_as(t._data, fmt):
         return t
     _L.check_rank(t._data, fmt)
