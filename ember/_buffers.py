@@ -12,10 +12,10 @@ PyTorch would write anyway.
 import os
 import warnings
 
-from ._backend import np
+from ._backend import np, raises_oom_as_runtime_error as _oom
 from . import _dtype as D
 
-__all__ = ["frombuffer", "from_file", "from_dlpack", "to_dlpack", "empty_permuted"]
+__all__ = ["frombuffer", "from_file", "from_dlpack", "to_dlpack", "empty_permuted", "empty_strided"]
 
 _warned_ro = []
 
@@ -137,6 +137,7 @@ def _dlpack_device(self):
     return (1, 0)
 
 
+@_oom
 def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None, requires_grad=False,
                    pin_memory=False):
     """An uninitialised tensor of logical ``size`` whose dimensions lie in memory in the order
@@ -156,3 +157,24 @@ def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=Non
     dt = D.to_dtype(dtype) if dtype is not None else D.get_default_dtype()
     buf = np.empty(tuple(size[p] for p in perm), dt.np)
     return _finish(buf.transpose(np.argsort(perm)), requires_grad)
+
+
+@_oom
+def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False,
+                  pin_memory=False):
+    """An uninitialised tensor of ``size`` with element strides ``stride`` over a storage just
+    big enough for them.
+
+    >>> ember.empty_strided((2, 3), (1, 2)).stride()
+    (1, 2)
+    """
+    from ._tensor import _check_device
+    _check_device(device)
+    size, stride = tuple(int(n) for n in size), tuple(int(s) for s in stride)
+    if len(size) != len(stride):
+        raise RuntimeError("mismatch in length of strides and shape")
+    npdt = np.dtype((D.to_dtype(dtype) if dtype is not None else D.get_default_dtype()).np)
+    n = 0 if 0 in size else 1 + sum((k - 1) * s for k, s in zip(size, stride))
+    buf = np.empty(n, npdt)
+    a = np.lib.stride_tricks.as_strided(buf, size, tuple(s * npdt.itemsize for s in stride))
+    return _finish(a, requires_grad)

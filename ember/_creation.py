@@ -10,6 +10,7 @@ from ._backend import np, raises_oom_as_runtime_error as _oom, ndarray
 from . import _dtype as D
 from ._tensor import Tensor, _wrap, _check_device
 from ._layout import relayout as _relayout, empty_in as _empty_in
+from ._buffers import empty_strided  # noqa: F401  (its home is with empty_permuted)
 
 __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "full", "empty",
            "zeros_like", "ones_like", "full_like", "empty_like", "arange", "linspace",
@@ -367,26 +368,6 @@ def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=F
     npdt = _dt(dtype)
     t = _wrap(np.empty(shape, dtype=npdt) if memory_format is None else _empty_in(shape, npdt, memory_format))
     return _finish(_to_out(t, out), requires_grad)
-
-
-@_oom
-def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False,
-                  pin_memory=False):
-    """An uninitialised tensor of ``size`` with element strides ``stride`` over a storage just
-    big enough for them.
-
-    >>> ember.empty_strided((2, 3), (1, 2)).stride()
-    (1, 2)
-    """
-    _check_device(device)
-    size, stride = tuple(int(n) for n in size), tuple(int(s) for s in stride)
-    if len(size) != len(stride):
-        raise RuntimeError(f"mismatch in length of strides and shape")
-    npdt = np.dtype(_dt(dtype))
-    n = 0 if 0 in size else 1 + sum((k - 1) * s for k, s in zip(size, stride))
-    buf = np.empty(n, npdt)
-    a = np.lib.stride_tricks.as_strided(buf, size, tuple(s * npdt.itemsize for s in stride))
-    return _finish(_wrap(a), requires_grad)
 
 
 def _check_fill(v, dt):

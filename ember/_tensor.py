@@ -488,7 +488,8 @@ class Tensor:
     from ._tensor_legacy import (tensor_type as type, apply_, map_, map2_, as_subclass, new_empty_strided,
                                  dim_order, const_data_ptr, record_stream, module_load, to_dense, reinforce,
                                  volatile, grad_dtype, name, is_xpu, is_mps, is_ipu, is_xla, is_mtia, is_maia,
-                                 is_vulkan, is_mkldnn, is_nested, is_sparse_csr)
+                                 is_vulkan, is_mkldnn, is_nested, is_sparse_csr, resize, resize_as, is_distributed,
+                                 chalf, ipu, xpu, mtia)
     from ._buffers import _dlpack as __dlpack__, _dlpack_device as __dlpack_device__
 
     # -- typing helpers (the ops live in ember.ops.convert) -----------------------------

@@ -285,3 +285,61 @@ def _assert(condition, message):
     """
     if not condition:
         raise AssertionError(message)
+
+
+# -- deprecated and device-specific conversions ------------------------------------------------------
+def resize(self, *sizes):
+    """Deprecated out-of-place resize: a view of ``self`` with the same number of elements (warns).
+
+    >>> import warnings; warnings.simplefilter("ignore")
+    >>> ember.arange(6.).resize(2, 3).shape
+    torch.Size([2, 3])
+    """
+    warnings.warn("non-inplace resize is deprecated", UserWarning, stacklevel=2)
+    shape = tuple(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes
+    n = 1
+    for s in shape:
+        n *= s
+    if n != self._data.size:
+        raise RuntimeError(f"requested resize to {'x'.join(map(str, shape))} ({n} elements in total), but the given "
+                           f"tensor has a size of {'x'.join(map(str, self._data.shape))} ({self._data.size} elements). "
+                           "autograd's resize can only change the shape of a given tensor, while preserving the "
+                           "number of elements. ")
+    return self.contiguous().view(shape)
+
+
+def resize_as(self, tensor):
+    """Deprecated out-of-place :meth:`resize` to ``tensor``'s shape (warns)."""
+    warnings.warn("non-inplace resize_as is deprecated", UserWarning, stacklevel=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return resize(self, tuple(tensor._data.shape))
+
+
+def is_distributed(self):
+    """False: no tensor is distributed in ember."""
+    return False
+
+
+def chalf(self, memory_format=None):
+    """``self.to(ember.complex32)``.
+
+    >>> ember.tensor([1.]).chalf().dtype
+    torch.complex32
+    """
+    return self.to(D.complex32)
+
+
+def ipu(self, device=None, non_blocking=False, memory_format=None):
+    """Not available: ember has no IPU backend (RuntimeError, as PyTorch without one)."""
+    raise RuntimeError("PyTorch is not linked with support for ipu devices")
+
+
+def xpu(self, device=None, non_blocking=False, memory_format=None):
+    """Not available: ember has no XPU backend."""
+    raise AssertionError("Torch not compiled with XPU enabled")
+
+
+def mtia(self, device=None, non_blocking=False, memory_format=None):
+    """Not available: ember has no MTIA backend."""
+    raise AssertionError("Torch not compiled with MTIA enabled")

@@ -479,3 +479,34 @@ def test_small_tensor_methods_match_torch():
         assert r.tolist() == [3., 3.] and not r.requires_grad
     with pytest.raises(RuntimeError):
         ember.zeros(2, requires_grad=True).module_load(o)
+
+
+def test_deprecated_resize_device_conversions_and_small_names():
+    for lib in (ember, torch):
+        x = lib.arange(6.)
+        with pytest.warns(UserWarning, match="non-inplace resize is deprecated"):
+            y = x.resize(2, 3)
+        assert y.shape == (2, 3) and y.data_ptr() == x.data_ptr()
+        with pytest.warns(UserWarning, match="non-inplace resize_as is deprecated"):
+            assert x.resize_as(lib.zeros(3, 2)).shape == (3, 2)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with pytest.raises(RuntimeError):
+                x.resize(2, 2)
+            assert str(x.chalf().dtype) == "torch.complex32"
+        assert x.is_distributed() is False
+        with pytest.raises(RuntimeError):
+            x.ipu()
+        for fn in ("xpu", "mtia"):
+            with pytest.raises(AssertionError):
+                getattr(x, fn)()
+        assert lib.is_vulkan_available() is False and lib.TYPE_CHECKING is False
+        assert issubclass(lib.OutOfMemoryError, RuntimeError) and issubclass(lib.AcceleratorError, RuntimeError)
+        with pytest.raises(RuntimeError):
+            lib.get_device_module("foo")
+    assert ember.get_device_module() is ember.cpu and ember.get_device_module("cuda") is ember.cuda
+    x = ember.arange(4., requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        (x.resize(2, 2) * 3).sum().backward()
+    assert x.grad.tolist() == [3.] * 4
