@@ -73,6 +73,9 @@ class finfo:
             return NotImplemented
         return all(getattr(self, k) == getattr(other, k) for k in self.__slots__)
 
+    def __reduce__(self):
+        return (_info, ("finfo", self.dtype))
+
     def __repr__(self):
         return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, "
                 f"smallest_normal={self.smallest_normal:g}, tiny={self.tiny:g}, dtype={self.dtype})")
@@ -110,11 +113,18 @@ class iinfo:
             return NotImplemented
         return all(getattr(self, k) == getattr(other, k) for k in self.__slots__)
 
+    def __reduce__(self):
+        return (_info, ("iinfo", self.dtype))
+
     def __repr__(self):
         return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"
 
 
 iinfo.__module__ = "torch"
+
+
+def _info(kind, name):
+    return (finfo if kind == "finfo" else iinfo)(D._BY_NAME[name])
 
 
 def can_cast(from_, to):

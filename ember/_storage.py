@@ -14,6 +14,7 @@ writing through a storage changes the tensor. ``Tensor.set_`` points a tensor at
 tensor([[2., 4.],
         [3., 5.]])
 """
+import copyreg
 import warnings
 
 from ._backend import np
@@ -174,6 +175,9 @@ class UntypedStorage:
     def resize_(self, size):
         raise NotImplementedError("ember: storages cannot be resized in place (NumPy buffers have fixed size); "
                                   "resize the tensor with Tensor.resize_")
+
+    def __reduce__(self):
+        return (_rebuild_storage, (self._buf.copy(), False))
 
     def __repr__(self):
         return _lines(self._buf.tolist(), f"[torch.storage.UntypedStorage(device=cpu) of size {self._buf.size}]")
@@ -353,9 +357,16 @@ class TypedStorage:
         raise NotImplementedError("ember: storages cannot be resized in place (NumPy buffers have fixed size); "
                                   "resize the tensor with Tensor.resize_")
 
+    def __reduce__(self):
+        return (_rebuild_storage, (self._arr.copy(), True))
+
     def __repr__(self):
         return _lines(self.tolist(), f"[torch.storage.TypedStorage(dtype={self.dtype!r}, device=cpu) of size "
                                      f"{self._arr.size}]")
+
+
+def _rebuild_storage(arr, typed):
+    return TypedStorage._of(arr) if typed else UntypedStorage._of(arr)
 
 
 class _LegacyStorageMeta(type):
@@ -388,6 +399,11 @@ _LEGACY = {c.dtype.name: c for c in (FloatStorage, DoubleStorage, HalfStorage, B
                                      IntStorage, ShortStorage, CharStorage, ByteStorage, BoolStorage,
                                      ComplexFloatStorage, ComplexDoubleStorage)}
 UntypedStorage.__module__ = TypedStorage.__module__ = "torch.storage"
+copyreg.pickle(_LegacyStorageMeta, lambda cls: (_legacy_by_name, (cls.__name__,)))  # classes say "torch"
+
+
+def _legacy_by_name(name):
+    return globals()[name]
 
 
 def is_storage(obj):

@@ -10,6 +10,7 @@ float32 tensor, and ``isinstance(x, FloatTensor)`` asks whether ``x`` is a float
 >>> ember.LongTensor(2, 3).shape, x.type(), x.type(ember.DoubleTensor).dtype
 (torch.Size([2, 3]), 'torch.FloatTensor', torch.float64)
 """
+import copyreg
 import warnings
 
 from ._backend import np
@@ -41,6 +42,11 @@ class tensortype(type):
 
 
 tensortype.__module__ = "torch"
+copyreg.pickle(tensortype, lambda cls: (_class_by_name, (cls.__name__,)))  # the classes say "torch"
+
+
+def _class_by_name(name):
+    return _CLASSES[name]
 
 
 def legacy_new(dt, args):

@@ -255,3 +255,15 @@ def test_typed_constructor_from_storage_and_resize_():
     x, tx = ember.arange(6.), torch.arange(6.)
     assert x.resize_(2, 2).tolist() == tx.resize_(2, 2).tolist()
     assert x.resize_as_(ember.zeros(3)).tolist() == tx.resize_as_(torch.zeros(3)).tolist()
+
+
+def test_pickling_classes_storages_and_infos():
+    import pickle
+    for obj in (ember.FloatTensor, ember.BoolTensor, ember.LongStorage, ember.channels_last, ember.strided):
+        assert pickle.loads(pickle.dumps(obj)) is obj
+    for obj in (ember.finfo(ember.float16), ember.iinfo(ember.uint8)):
+        assert pickle.loads(pickle.dumps(obj)) == obj
+    s = pickle.loads(pickle.dumps(ember.IntStorage([1, 2])))
+    assert s.tolist() == [1, 2] and s.dtype is ember.int32
+    u = pickle.loads(pickle.dumps(ember.UntypedStorage([3, 4])))
+    assert u.tolist() == [3, 4]
