@@ -114,5 +114,5 @@ from ._config import *  # noqa: E402,F401,F403
 from ._tensor_legacy import is_complex, get_device, _assert  # noqa: E402
 from ._buffers import frombuffer, from_file, from_dlpack, to_dlpack, empty_permuted  # noqa: E402
 from ._compile import compile  # noqa: E402
-from . import version, accelerator, cpu, jit  # noqa: E402
+from . import version, accelerator, cpu, jit, compiler  # noqa: E402
 from .jit import fork, wait, Future  # noqa: E402

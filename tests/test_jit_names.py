@@ -160,3 +160,27 @@ def test_compile_returns_eager_callables_in_every_form():
             lib.compile(abs, mode="default", options={})
         with pytest.raises(AssertionError):
             lib.compile(3)
+
+
+def test_compiler_namespace_matches_torch_when_nothing_compiles():
+    for lib in (ember, torch):
+        c = lib.compiler
+        assert c.is_compiling() is False and c.is_dynamo_compiling() is False
+
+        @c.disable
+        def f(x):
+            return x + 1
+
+        @c.disable(recursive=False)
+        def g(x):
+            return x * 2
+        assert (f(1), g(2)) == (2, 4)
+        assert c.allow_in_graph(abs)(-1) == 1 and c.reset() is None
+    assert ember.compiler.compile is ember.compile
+
+
+def test_cudnn_flags_context():
+    b = ember.backends.cudnn
+    with b.flags(enabled=False, benchmark=True, deterministic=True):
+        assert (b.enabled, b.benchmark, b.deterministic) == (False, True, True)
+    assert (b.enabled, b.benchmark, b.deterministic) == (torch.backends.cudnn.enabled, False, False)

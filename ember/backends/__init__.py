@@ -48,3 +48,21 @@ openmp = _flags("openmp")
 mkl = _flags("mkl")
 cpu = _flags("cpu", get_cpu_capability=lambda: "DEFAULT")
 
+
+def _cudnn_flags(enabled=False, benchmark=False, benchmark_limit=10, deterministic=False, allow_tf32=True, **kw):
+    """``with torch.backends.cudnn.flags(...)``: set the cuDNN flags for a block (no cuDNN here)."""
+    import contextlib
+
+    @contextlib.contextmanager
+    def ctx():
+        names = ("enabled", "benchmark", "benchmark_limit", "deterministic", "allow_tf32")
+        old = {k: getattr(cudnn, k) for k in names}
+        cudnn.__dict__.update(zip(names, (enabled, benchmark, benchmark_limit, deterministic, allow_tf32)))
+        try:
+            yield
+        finally:
+            cudnn.__dict__.update(old)
+    return ctx()
+
+
+cudnn.flags = _cudnn_flags
