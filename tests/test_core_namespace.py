@@ -62,7 +62,8 @@ def test_new_dtypes_create_convert_print(name):
         t = torch.tensor(vals, dtype=getattr(torch, name))
         wide = torch.complex64 if name == "complex32" else torch.float64 if name != "uint64" else torch.int64
         assert e.to(getattr(ember, str(wide)[6:])).tolist() == t.to(wide).tolist()
-        back = e.to(ember.float32).to(getattr(ember, name)) if name != "complex32" else e.to(ember.complex64).to(e.dtype)
+        wide_e = ember.complex64 if name == "complex32" else ember.float32
+        back = e.to(wide_e).to(e.dtype)
         assert back.dtype is e.dtype and e.dtype is getattr(ember, name)
         if name != "complex32":  # torch prints complex32's real parts with float16's formatter quirks
             assert repr(e) == repr(t)
@@ -184,14 +185,16 @@ def test_is_contiguous_per_format_matches_torch():
 def test_memory_format_keywords_match_torch_strides():
     x, tx = _make(ember, (2, 3, 4, 5), None), _make(torch, (2, 3, 4, 5), None)
     y, ty = x.contiguous(memory_format=ember.channels_last), tx.contiguous(memory_format=torch.channels_last)
-    pairs = [(y.clone(), ty.clone()), (ember.empty_like(y), torch.empty_like(ty)), (ember.zeros_like(y), torch.zeros_like(ty)),
+    cl, tcl = ember.channels_last, torch.channels_last
+    pairs = [(y.clone(), ty.clone()), (ember.empty_like(y), torch.empty_like(ty)),
+             (ember.zeros_like(y), torch.zeros_like(ty)),
              (ember.ones_like(y), torch.ones_like(ty)), (ember.full_like(y, 2.), torch.full_like(ty, 2.)),
              (y + 1, ty + 1), (y.to(ember.float64), ty.to(torch.float64)), (y.contiguous(), ty.contiguous()),
              (x.to(memory_format=ember.channels_last), tx.to(memory_format=torch.channels_last)),
              (y.clone(memory_format=ember.contiguous_format), ty.clone(memory_format=torch.contiguous_format)),
              (x.clone(memory_format=ember.channels_last), tx.clone(memory_format=torch.channels_last)),
-             (ember.empty_like(x, memory_format=ember.channels_last), torch.empty_like(tx, memory_format=torch.channels_last)),
-             (ember.empty(2, 3, 4, 5, memory_format=ember.channels_last), torch.empty(2, 3, 4, 5, memory_format=torch.channels_last)),
+             (ember.empty_like(x, memory_format=cl), torch.empty_like(tx, memory_format=tcl)),
+             (ember.empty(2, 3, 4, 5, memory_format=cl), torch.empty(2, 3, 4, 5, memory_format=tcl)),
              (x.contiguous(memory_format=ember.preserve_format), tx.contiguous(memory_format=torch.preserve_format)),
              (x.clone(), tx.clone())]
     for i, (e, t) in enumerate(pairs):
@@ -219,7 +222,8 @@ def test_channels_last_gradients_flow():
 def test_empty_strided_permuted_and_new_empty_strided():
     for size, stride in [((2, 3), (1, 2)), ((2, 3), (3, 1)), ((2, 0), (1, 1)), ((3,), (0,))]:
         assert ember.empty_strided(size, stride).stride() == torch.empty_strided(size, stride).stride()
-        assert ember.zeros(1).new_empty_strided(size, stride).stride() == torch.zeros(1).new_empty_strided(size, stride).stride()
+        assert ember.zeros(1).new_empty_strided(size, stride).stride() == \
+            torch.zeros(1).new_empty_strided(size, stride).stride()
     assert ember.zeros(1).new_empty_strided((2,), (1,), dtype=ember.int64).dtype is ember.int64
     for size, perm in [((2, 3, 4), (0, 2, 1)), ((2, 3, 4, 5), (0, 2, 3, 1)), ((3,), (0,))]:
         assert ember.empty_permuted(size, perm).stride() == torch.empty_permuted(size, perm).stride()
@@ -447,11 +451,13 @@ def test_dim_order_matches_torch():
     def views(lib):
         return [lib.zeros(2, 3), lib.zeros(2, 3).t(), lib.zeros(2, 3, 4, 5).contiguous(memory_format=lib.channels_last),
                 lib.zeros(2, 3).expand(4, 2, 3), lib.zeros(3, 1).expand(3, 4), lib.zeros(2, 3, 4).permute(2, 0, 1),
-                lib.zeros(2, 1, 3).permute(1, 2, 0), lib.zeros(4, 2, 3)[:, :, 0], lib.zeros(3, 4).t()[None].expand(2, 4, 3),
+                lib.zeros(2, 1, 3).permute(1, 2, 0), lib.zeros(4, 2, 3)[:, :, 0],
+                lib.zeros(3, 4).t()[None].expand(2, 4, 3),
                 lib.zeros(())]
     for e, t in zip(views(ember), views(torch)):
         assert e.dim_order() == t.dim_order(), (t.shape, t.stride())
-        assert _outcome(lambda: e.dim_order(ambiguity_check=True)) == _outcome(lambda: t.dim_order(ambiguity_check=True))
+        assert _outcome(lambda: e.dim_order(ambiguity_check=True)) == \
+            _outcome(lambda: t.dim_order(ambiguity_check=True))
 
 
 def test_small_tensor_methods_match_torch():

@@ -145,10 +145,12 @@ def test_storage_matches_torch(view):
     assert es.tolist() == ts.tolist() and es.size() == ts.size() == len(es)
     assert str(es.dtype) == str(ts.dtype) and es.nbytes() == ts.nbytes() and es.element_size() == ts.element_size()
     assert e.storage_offset() == t.storage_offset()
-    assert (es.data_ptr() + e.storage_offset() * 4 == e.data_ptr()) and (ts.data_ptr() + t.storage_offset() * 4 == t.data_ptr())
+    assert es.data_ptr() + e.storage_offset() * 4 == e.data_ptr()
+    assert ts.data_ptr() + t.storage_offset() * 4 == t.data_ptr()
     eu, tu = e.untyped_storage(), t.untyped_storage()
     assert eu.nbytes() == tu.nbytes() and len(eu) == len(tu) and eu.tolist() == list(tu)
-    assert isinstance(es, ember.TypedStorage) and isinstance(es, ember.FloatStorage) and not isinstance(es, ember.LongStorage)
+    assert isinstance(es, ember.TypedStorage) and isinstance(es, ember.FloatStorage)
+    assert not isinstance(es, ember.LongStorage)
     assert type(es) is ember.TypedStorage and isinstance(eu, ember.UntypedStorage)
 
 
