@@ -111,7 +111,7 @@ from ._storage import (UntypedStorage, TypedStorage, Storage, is_storage, FloatS
                        HalfStorage, BFloat16Storage, LongStorage, IntStorage, ShortStorage, CharStorage, ByteStorage,
                        BoolStorage, ComplexFloatStorage, ComplexDoubleStorage)
 from ._config import *  # noqa: E402,F401,F403
-from ._tensor_legacy import is_complex, get_device, _assert  # noqa: E402
+from ._tensor_legacy import get_device, _assert  # noqa: E402
 from ._buffers import frombuffer, from_file, from_dlpack, to_dlpack, empty_permuted  # noqa: E402
 from ._compile import compile  # noqa: E402
 from . import version, accelerator, cpu, jit, compiler  # noqa: E402

@@ -257,16 +257,6 @@ def _need_tensor(fn, x):
         raise TypeError(f"{fn}(): argument 'input' (position 1) must be Tensor, not {builtins.type(x).__name__}")
 
 
-def is_complex(input):
-    """Whether ``input`` has a complex dtype.
-
-    >>> ember.is_complex(ember.zeros(1, dtype=ember.complex64)), ember.is_complex(ember.zeros(1))
-    (True, False)
-    """
-    _need_tensor("is_complex", input)
-    return input.is_complex()
-
-
 def get_device(input):
     """-1 for a cpu tensor (the CUDA index otherwise, which ember never has).
 
