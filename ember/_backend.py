@@ -123,3 +123,22 @@ def raises_oom_as_runtime_error(fn):
         except MemoryError as e:
             raise oom_error(e) from None
     return guarded
+
+
+def as_strided(a, shape, strides, writeable=True):
+    """``np.lib.stride_tricks.as_strided`` that also takes the ml_dtypes types whose array
+    interface NumPy cannot read back (float8_e5m2 and complex32 say ``'<f1'``/``'<c4'``): those
+    are strided as unsigned ints of their size and viewed back.
+
+    >>> import ml_dtypes
+    >>> from ember._backend import as_strided
+    >>> as_strided(np.zeros(4, ml_dtypes.float8_e5m2), (2,), (2,)).dtype.name
+    'float8_e5m2'
+    """
+    try:
+        return np.lib.stride_tricks.as_strided(a, shape, strides, writeable=writeable)
+    except TypeError:
+        if a.dtype.kind not in "Vfc" or a.itemsize not in (1, 2, 4, 8):
+            raise
+        u = np.lib.stride_tricks.as_strided(a.view(f"u{a.itemsize}"), shape, strides, writeable=writeable)
+        return u.view(a.dtype)

@@ -12,7 +12,7 @@ PyTorch would write anyway.
 import os
 import warnings
 
-from ._backend import np, raises_oom_as_runtime_error as _oom
+from ._backend import np, raises_oom_as_runtime_error as _oom, as_strided as _as_strided
 from . import _dtype as D
 
 __all__ = ["frombuffer", "from_file", "from_dlpack", "to_dlpack", "empty_permuted", "empty_strided"]
@@ -176,5 +176,5 @@ def empty_strided(size, stride, *, dtype=None, layout=None, device=None, require
     npdt = np.dtype((D.to_dtype(dtype) if dtype is not None else D.get_default_dtype()).np)
     n = 0 if 0 in size else 1 + sum((k - 1) * s for k, s in zip(size, stride))
     buf = np.empty(n, npdt)
-    a = np.lib.stride_tricks.as_strided(buf, size, tuple(s * npdt.itemsize for s in stride))
+    a = _as_strided(buf, size, tuple(s * npdt.itemsize for s in stride))
     return _finish(a, requires_grad)

@@ -12,7 +12,6 @@ deterministic on the cpu, so they change nothing.
 True
 >>> ember.use_deterministic_algorithms(False)
 """
-import math
 import os
 
 __all__ = ["set_num_threads", "get_num_threads", "set_num_interop_threads", "get_num_interop_threads",
@@ -21,10 +20,9 @@ __all__ = ["set_num_threads", "get_num_threads", "set_num_interop_threads", "get
            "get_deterministic_debug_mode", "set_float32_matmul_precision", "get_float32_matmul_precision",
            "set_flush_denormal", "set_warn_always", "is_warn_always_enabled", "get_default_device",
            "set_default_device", "compiled_with_cxx11_abi", "has_lapack", "has_mkl", "has_openmp", "has_spectral",
-           "e", "pi", "inf", "nan", "newaxis", "is_vulkan_available", "get_device_module", "TYPE_CHECKING",
+           "is_vulkan_available", "get_device_module", "TYPE_CHECKING",
            "OutOfMemoryError", "AcceleratorError"]
 
-e, pi, inf, nan, newaxis = math.e, math.pi, math.inf, math.nan, None
 has_lapack = True      # NumPy's linalg
 has_spectral = True    # ember.fft (NumPy's pocketfft)
 has_mkl = False        # ember calls no MKL directly

@@ -9,7 +9,7 @@ inputs' order); other ops return C-contiguous results, which is always allowed.
 >>> x.stride(), x.is_contiguous(), x.is_contiguous(memory_format=ember.channels_last)
 ((60, 1, 15, 3), False, True)
 """
-from ._backend import np
+from ._backend import np, as_strided as _as_strided
 
 __all__ = ["layout", "strided", "sparse_coo", "sparse_csr", "sparse_csc", "sparse_bsr", "sparse_bsc", "jagged",
            "memory_format", "contiguous_format", "channels_last", "channels_last_3d", "preserve_format",
@@ -143,7 +143,7 @@ def empty_in(shape, npdt, fmt):
     n = 1
     for k in shape:
         n *= k
-    return np.lib.stride_tricks.as_strided(np.empty(n, npdt), tuple(shape), tuple(strides))
+    return _as_strided(np.empty(n, npdt), tuple(shape), tuple(strides))
 
 
 def check_rank(a, fmt):

@@ -17,7 +17,7 @@ tensor([[2., 4.],
 import copyreg
 import warnings
 
-from ._backend import np
+from ._backend import np, as_strided as _as_strided
 from . import _dtype as D
 from . import _tensor as _T
 
@@ -514,7 +514,7 @@ def _on_storage(arr, offset, size, stride):
         raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {offset}, and "
                            f"itemsize {it} requiring a storage size of {need * it} are out of bounds for storage "
                            f"of size {arr.size * it}")
-    return np.lib.stride_tricks.as_strided(arr[min(offset, arr.size):], size, tuple(s * it for s in stride))
+    return _as_strided(arr[min(offset, arr.size):], size, tuple(s * it for s in stride))
 
 
 def is_set_to(self, tensor):

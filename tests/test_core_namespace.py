@@ -516,3 +516,26 @@ def test_deprecated_resize_device_conversions_and_small_names():
         warnings.simplefilter("ignore")
         (x.resize(2, 2) * 3).sum().backward()
     assert x.grad.tolist() == [3.] * 4
+
+
+@pytest.mark.parametrize("name", ["uint16", "uint32", "uint64", "float8_e4m3fn", "float8_e5m2", "float8_e4m3fnuz",
+                                  "float8_e5m2fnuz", "float8_e8m0fnu", "complex32", "bfloat16"])
+def test_new_dtypes_checkpoint_round_trip_with_torch(name):
+    import io
+    e = ember.tensor([1, 2, 4, 8], dtype=getattr(ember, name)).view(2, 2).t()
+    buf = io.BytesIO()
+    ember.save({"a": e}, buf)
+    buf.seek(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t = torch.load(buf)["a"]
+        assert repr(t.dtype) == repr(e.dtype) and t.tolist() == e.tolist()
+        buf2 = io.BytesIO()
+        torch.save({"a": t}, buf2)
+    buf2.seek(0)
+    back = ember.load(buf2)["a"]
+    assert back.dtype is e.dtype and back.tolist() == e.tolist() and back.stride() == tuple(t.stride())
+    # strided views of the awkward ml_dtypes types (NumPy cannot read their array interface back)
+    fresh = ember.tensor([1, 2, 4, 8], dtype=e.dtype)
+    assert fresh.as_strided((2,), (3,)).tolist() == fresh[::3].tolist()
+    assert fresh.view(2, 2).t().contiguous().tolist() == e.tolist()

@@ -13,6 +13,7 @@ from .._autocast_state import on as _ac_on
 import builtins
 
 from ._util import np, Op, apply_op, norm_dim
+from .._backend import as_strided as _as_strided
 from .movement import _view_result
 from .joining import _out
 
@@ -90,7 +91,7 @@ def _diag_view(a, offset, d1, d2):
     strides = tuple(b.strides[i] for i in rest) + (b.strides[d1] + b.strides[d2],)
     if b.size == 0:
         return np.empty(shape, dtype=a.dtype)
-    return np.lib.stride_tricks.as_strided(b, shape, strides)
+    return _as_strided(b, shape, strides)
 
 
 class Diagonal(Op):

@@ -4,6 +4,7 @@
 tensor([1065353216], dtype=torch.int32)
 """
 from ._util import np, _wrap, make_view
+from .._backend import as_strided as _as_strided
 
 __all__ = []
 
@@ -41,6 +42,6 @@ def view_dtype(self, dt):
                         what=f"self.stride({d.strides.index(st)}) must be divisible by {k}", **names)
                         + f", but got {st // a_sz}")
     if d.ndim and d.shape[-1] == 1 and d.strides[-1] != a_sz:
-        d = np.lib.stride_tricks.as_strided(d, d.shape[:-1] + (1,), d.strides[:-1] + (a_sz,))
+        d = _as_strided(d, d.shape[:-1] + (1,), d.strides[:-1] + (a_sz,))
     out = _wrap(d.view(dt.np))
     return make_view(out, self, lambda t, _dt=dt: t.view(_dt))

@@ -17,6 +17,7 @@ import builtins
 import warnings
 
 from ._util import np, D, _wrap, Op, apply_op, norm_dim
+from .._backend import as_strided as _as_strided
 from .movement import _view_result, getitem, expand, reshape, unflatten
 from .splitting import _slice_dim, select
 from .joining import cat, stack
@@ -156,7 +157,7 @@ def _unfold_view(a, dim, size, step):
     shape = a.shape[:dim] + (nw,) + a.shape[dim + 1:] + (size,)
     st = a.strides
     strides = st[:dim] + (st[dim] * step,) + st[dim + 1:] + (st[dim],)
-    return np.lib.stride_tricks.as_strided(a, shape, strides)
+    return _as_strided(a, shape, strides)
 
 
 class UnfoldGrad(Op):
@@ -263,7 +264,7 @@ class AsStrided(Op):
                                f"{off}, and itemsize {it} requiring a storage size of {need * it} are out "
                                f"of bounds for storage of size {flat.size * it}")
         else:
-            out = np.lib.stride_tricks.as_strided(flat[off:], size, tuple(s * it for s in stride))
+            out = _as_strided(flat[off:], size, tuple(s * it for s in stride))
         if ctx is not None:
             in_pos = _positions(a.shape, tuple(s // it for s in a.strides), a_off)
             ctx.remap = (_positions(size, stride, off).reshape(-1), in_pos.reshape(-1), flat.size, a.shape)

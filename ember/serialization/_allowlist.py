@@ -15,7 +15,7 @@ Users may vouch for more globals with :func:`add_safe_globals` (as in PyTorch).
 """
 import collections
 
-from .._backend import np
+from .._backend import np, as_strided as _as_strided
 from .._tensor import Tensor, Size, device, _wrap
 from .. import _dtype as D
 from ._errors import LoadError, UnsupportedCheckpointError
@@ -72,7 +72,7 @@ def _as_tensor(storage, storage_offset, size, stride, requires_grad, backward_ho
             _fail(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {off} "
                   f"need a storage of {extent} elements, but the storage has {n}")
         isz = storage.itemsize
-        arr = np.lib.stride_tricks.as_strided(storage[off:], shape=size, strides=tuple(s * isz for s in stride),
+        arr = _as_strided(storage[off:], shape=size, strides=tuple(s * isz for s in stride),
                                               writeable=storage.flags.writeable)
     else:
         arr = np.empty(size, dtype=storage.dtype)
@@ -242,7 +242,7 @@ STORAGE_DTYPES = {v: k for k, v in STORAGE_NAMES.items()}
 STORAGE_DTYPES["UntypedStorage"] = "uint8"
 DTYPE_NAMES = ("float32", "float64", "float16", "bfloat16", "int64", "int32", "int16", "int8", "uint8", "bool",
                "complex64", "complex128", "uint16", "uint32", "uint64", "float8_e4m3fn", "float8_e5m2",
-               "float8_e4m3fnuz", "float8_e5m2fnuz")
+               "float8_e4m3fnuz", "float8_e5m2fnuz", "float8_e8m0fnu", "complex32")
 
 # callables a pickle may REDUCE; those marked True return a fresh object that BUILD may fill
 CALLABLES = {
