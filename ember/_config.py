@@ -20,8 +20,7 @@ __all__ = ["set_num_threads", "get_num_threads", "set_num_interop_threads", "get
            "get_deterministic_debug_mode", "set_float32_matmul_precision", "get_float32_matmul_precision",
            "set_flush_denormal", "set_warn_always", "is_warn_always_enabled", "get_default_device",
            "set_default_device", "compiled_with_cxx11_abi", "has_lapack", "has_mkl", "has_openmp", "has_spectral",
-           "is_vulkan_available", "get_device_module", "TYPE_CHECKING",
-           "OutOfMemoryError", "AcceleratorError"]
+           "is_vulkan_available", "TYPE_CHECKING", "AcceleratorError"]
 
 has_lapack = True      # NumPy's linalg
 has_spectral = True    # ember.fft (NumPy's pocketfft)
@@ -30,16 +29,11 @@ has_openmp = False     # nor OpenMP
 TYPE_CHECKING = False
 
 
-class OutOfMemoryError(RuntimeError):
-    """Raised when a device runs out of memory (``torch.OutOfMemoryError``; ember's cpu arrays raise
-    NumPy's MemoryError instead)."""
-
-
 class AcceleratorError(RuntimeError):
     """An error reported by an accelerator (ember has none)."""
 
 
-OutOfMemoryError.__module__ = AcceleratorError.__module__ = "torch"
+AcceleratorError.__module__ = "torch"
 
 _S = {"threads": None, "interop": None, "det": False, "warn_only": False, "precision": "highest",
       "warn_always": False}
@@ -263,22 +257,3 @@ def is_vulkan_available():
     False
     """
     return False
-
-
-def get_device_module(device=None):
-    """The module of a device type: ``ember.cpu`` for ``'cpu'`` (and None), ``ember.cuda`` for ``'cuda'``.
-
-    >>> ember.get_device_module("cpu").device_count()
-    1
-    """
-    import importlib
-    from ._tensor import device as _device
-    name = "cpu" if device is None else _device(device).type if not isinstance(device, str) or ":" in device \
-        else device
-    if name not in ("cpu", "cuda", "mps", "meta"):
-        _device(name)  # RuntimeError naming the known device types
-    try:
-        return importlib.import_module(f"ember.{name}")
-    except ModuleNotFoundError:
-        raise RuntimeError(f"Device '{name}' does not have a corresponding module registered as "
-                           f"'torch.{name}'.") from None
