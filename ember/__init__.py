@@ -116,3 +116,6 @@ from ._buffers import frombuffer, from_file, from_dlpack, to_dlpack, empty_permu
 from ._compile import compile  # noqa: E402
 from . import version, accelerator, cpu, jit, compiler  # noqa: E402
 from .jit import fork, wait, Future  # noqa: E402
+from .jit import ScriptModule, ScriptFunction  # noqa: E402
+from ._storage import UntypedStorage as StorageBase  # noqa: E402  (torch.StorageBase: the untyped storage base)
+bit = uint1  # noqa: E402,F821  (torch.bit is torch.uint1)

@@ -112,6 +112,11 @@ for _n in ("scaled_grouped_mm scaled_mm grouped_mm ScalingType SwizzleType").spl
 EXCLUDED[":AcceleratorError"] = _CUDA
 EXCLUDED[":Stream"] = EXCLUDED[":Event"] = _CUDA + " (device streams and events)"
 EXCLUDED[":StreamObjType"] = _JIT
+EXCLUDED["backends:python_native"] = "registry of custom-kernel DSLs for CUDA (no CPU meaning)"
+EXCLUDED["Tensor:index"] = "first-class dimensions (functorch.dim), experimental"
+EXCLUDED[":native_norm"] = _SPARSE + " (torch's CPU native_norm takes sparse input only)"
+for _n in ("LoggingTensorMode", "SavedTensor", "TorchDispatchMode", "capture_logs", "tree_map"):
+    EXCLUDED["utils.checkpoint:" + _n] = "torch internals imported by the module, not in its __all__"
 for _n in ("ModuleDict", "ParameterDict", "BufferDict"):
     EXCLUDED[":" + _n] = _JIT + " (TorchScript's module containers, not nn.ModuleDict)"
 

@@ -80,3 +80,40 @@ def test_top_level_aliases():
     np.testing.assert_array_equal(ember.channel_shuffle(ember.tensor(x[None]), 2).numpy(),
                                   torch.channel_shuffle(torch.tensor(x[None]), 2).numpy())
     assert ember.GradScaler is ember.amp.GradScaler
+
+
+@pytest.mark.parametrize("make,args,kw", [
+    (lambda L: L.arange(6.).reshape(2, 3), (), {}),
+    (lambda L: L.arange(6.).reshape(2, 3), (1,), {}),
+    (lambda L: L.arange(6.).reshape(2, 3), ([0],), {"keepdim": True}),
+    (lambda L: L.arange(6).reshape(2, 3), (0,), {}),
+    (lambda L: L.tensor([True, False]), (), {}),
+    (lambda L: L.tensor([1.5], dtype=L.float16), (), {}),
+    (lambda L: L.tensor([-1], dtype=L.int8), (), {}),
+    (lambda L: L.zeros(0), (), {}),
+    (lambda L: L.ones(2), (), {"mode": 1}),
+])
+def test_hash_tensor_matches_torch(make, args, kw):
+    try:
+        want = torch.hash_tensor(make(torch), *args, **kw)
+    except RuntimeError as e:
+        with pytest.raises(RuntimeError) as got:
+            ember.hash_tensor(make(ember), *args, **kw)
+        assert str(got.value) == str(e)
+        return
+    got = ember.hash_tensor(make(ember), *args, **kw)
+    assert str(got.dtype) == str(want.dtype) and got.tolist() == want.tolist()
+    assert make(ember).hash_tensor(*args, **kw).tolist() == want.tolist()
+
+
+def test_backend_flag_modules_and_aliases_match_torch():
+    for name in ("opt_einsum", "nnpack", "cusparselt", "kleidiai", "miopen"):
+        assert hasattr(ember.backends, name)
+    assert ember.backends.opt_einsum.enabled is True and ember.backends.opt_einsum.strategy == "auto"
+    assert ember.backends.cusparselt.is_available() is torch.backends.cusparselt.is_available() is False
+    assert ember.backends.cusparselt.version() is None
+    assert ember.backends.kleidiai.is_available() is False
+    assert repr(ember.bit) == repr(torch.bit)
+    assert isinstance(ember.ones(2).untyped_storage(), ember.StorageBase)
+    assert isinstance(torch.ones(2).untyped_storage(), torch.StorageBase)
+    assert ember.ScriptModule is ember.jit.ScriptModule

@@ -20,6 +20,8 @@ NON_OPS = {
     "new_empty", "new_full", "new_ones", "new_tensor", "new_zeros",
     # shape arithmetic on tuples, no tensors (checked in tests/test_properties.py)
     "broadcast_shapes",
+    # bit-pattern hash (uint64 result, no gradient): checked against torch in tests/test_control_flow_misc.py
+    "hash_tensor",
 }
 # Whole families tested elsewhere: random sampling (no deterministic reference; tested by
 # distribution statistics in tests/test_random*.py).

@@ -66,3 +66,10 @@ def _cudnn_flags(enabled=False, benchmark=False, benchmark_limit=10, determinist
 
 
 cudnn.flags = _cudnn_flags
+
+# more flag modules real programs probe (ember calls none of these libraries)
+opt_einsum = _flags("opt_einsum", enabled=True, strategy="auto", get_opt_einsum=lambda: None)
+nnpack = _flags("nnpack", set_flags=lambda _enabled: (False,))
+cusparselt = _flags("cusparselt", version=lambda: None, get_max_alg_id=lambda: None)
+kleidiai = _flags("kleidiai")
+miopen = _flags("miopen", immediate=False)

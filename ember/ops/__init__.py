@@ -22,7 +22,8 @@ _OPTIONAL = ["elementwise_more", "trig", "exp_log", "erf_gamma", "rounding", "cl
              "inplace_functions", "view_copies",
              "numerical_calculus", "element_search", "sequence_builders", "histogramdd", "segment_reduce",
              "linalg_legacy",
-             "random_counts"]
+             "random_counts",
+             "hashing"]
 
 public = {}
 for _name in FAMILIES + _OPTIONAL:
