@@ -113,6 +113,7 @@ EXCLUDED[":AcceleratorError"] = _CUDA
 EXCLUDED[":Stream"] = EXCLUDED[":Event"] = _CUDA + " (device streams and events)"
 EXCLUDED[":StreamObjType"] = _JIT
 EXCLUDED["backends:python_native"] = "registry of custom-kernel DSLs for CUDA (no CPU meaning)"
+EXCLUDED["Tensor:to_padded_tensor"] = "nested tensors only (torch raises NotImplementedError for strided ones)"
 EXCLUDED["Tensor:index"] = "first-class dimensions (functorch.dim), experimental"
 EXCLUDED[":native_norm"] = _SPARSE + " (torch's CPU native_norm takes sparse input only)"
 for _n in ("LoggingTensorMode", "SavedTensor", "TorchDispatchMode", "capture_logs", "tree_map"):
