@@ -130,3 +130,21 @@ def test_torchsummary_same_table_as_torch(tmp_path):
     theirs = _run(TORCHSUMMARY, tmp_path, compat=False)
     assert "Total params: 15,162" in ours and "            Linear-7                   [-1, 10]          13,530" in ours
     assert ours.splitlines() == theirs.splitlines()
+
+
+BIG_INPUT = textwrap.dedent("""
+    import torch, torch.nn as nn
+    from torchinfo import summary
+    print(summary(nn.Conv2d(3, 4, 3), input_size=(64, 3, 64, 64), verbose=0))
+""")
+
+
+def test_torchinfo_input_size_in_megabytes(tmp_path):
+    """torchinfo sizes the input with ``sys.getsizeof(t.untyped_storage())``."""
+    _needs("torchinfo", ["ember.jit.ScriptModule"], storage=True)
+    if sys.getsizeof(ember.zeros(1000).untyped_storage()) < 4000:
+        pytest.skip("UntypedStorage.__sizeof__ does not count the storage's bytes (torch's does), "
+                    "so torchinfo would print 'Input size (MB): 0.00'")
+    ours = _run(BIG_INPUT, tmp_path, compat=True)
+    assert "Input size (MB): 3.15" in ours
+    assert ours.splitlines() == _run(BIG_INPUT, tmp_path, compat=False).splitlines()
