@@ -7,12 +7,6 @@
 >>> EventList([ev]).key_averages()[0].cpu_time_total
 5.0
 """
-import gzip
-import json
-import os
-import socket
-
-
 class FunctionEvent:
     """One recorded call: ``name``, start/end (us), children, input shapes, memory, stack.
 
@@ -176,6 +170,10 @@ class EventList(list):
 
     def export_chrome_trace(self, path):
         """Write the events as Chrome trace JSON (``chrome://tracing``, Perfetto); ``.gz`` compresses."""
+        import gzip
+        import json
+        import os
+        import socket
         pid = os.getpid()
         events = []
         for e in sorted(self, key=lambda e: e.start_us):

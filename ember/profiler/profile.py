@@ -10,7 +10,6 @@
 import enum
 import functools
 import os
-import socket
 import time
 
 from . import recorder as R
@@ -102,6 +101,7 @@ def tensorboard_trace_handler(dir_name, worker_name=None, use_gzip=False, use_py
     [True]
     """
     def handler(prof):
+        import socket
         os.makedirs(dir_name, exist_ok=True)
         name = worker_name or f"{socket.gethostname()}_{os.getpid()}"
         fname = f"{name}.{time.time_ns()}.pt.trace.json" + (".gz" if use_gzip else "")
