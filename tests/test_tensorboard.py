@@ -169,3 +169,26 @@ def test_flush_writes_before_close(tmp_path):
     w.close()
     assert [e.value for e in _acc(tmp_path).Scalars("y")] == [3.0, 4.0]
     assert json.dumps(w.get_logdir()) == json.dumps(str(tmp_path))
+
+
+def test_tensorboard_demo_example(tmp_path):
+    import subprocess
+    import sys
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    r = subprocess.run([sys.executable, os.path.join(root, "examples", "tensorboard_demo.py"),
+                        "--epochs", "2", "--out", str(tmp_path)],
+                       capture_output=True, text=True, env=env, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    d = tmp_path / "tensorboard_demo"
+    ea = _acc(d)
+    tags = ea.Tags()
+    assert len(ea.Scalars("loss/train")) == 2 * 16          # 512 images / 32 per batch, 2 epochs
+    assert {"conv.weight", "conv.bias", "fc.weight", "fc.bias"} <= set(tags["histograms"])
+    assert {"data/train_batch", "filters/conv"} <= set(tags["images"])
+    assert {"pr/vertical", "notes/text_summary", "profile/text_summary"} <= set(tags["tensors"])
+    table = tensor_util.make_ndarray(ea.Tensors("profile/text_summary")[0].tensor_proto)[0].decode()
+    assert "Self CPU %" in table and "train_step" in table and "ConvolutionBackward0" in table
+    acc = [e.value for e in _acc(d / "accuracy_test").Scalars("accuracy")]
+    assert len(acc) == 2 and acc[-1] > 0.9
+    assert _acc(d / "hparams").Scalars("hparam/accuracy")[0].value == acc[-1]
