@@ -210,3 +210,18 @@ def test_autograd_profiler_alias():
         ember.ones(1)
     assert len(off.function_events) == 0
     assert ProfilerActivity.CPU in ember.profiler.supported_activities()
+
+
+def test_optimizer_steps_are_labelled_as_torch():
+    torch = pytest.importorskip("torch")
+    import torch.profiler as tp
+    keys = []
+    for mod, prof_mod in ((ember, ember.profiler), (torch, tp)):
+        p = mod.nn.Parameter(mod.ones(3))
+        opt = mod.optim.SGD([p], lr=0.1)
+        p.sum().backward()
+        with prof_mod.profile() as prof:
+            opt.step()
+            opt.zero_grad()
+        keys.append({e.key for e in prof.key_averages() if e.key.startswith("Optimizer.")})
+    assert keys[0] == keys[1] == {"Optimizer.step#SGD.step", "Optimizer.zero_grad#SGD.zero_grad"}

@@ -194,6 +194,12 @@ def _node_wrapper(fn):
     return profiled_apply
 
 
+def _optimizer_namer(meth):
+    def namer(args):
+        return f"Optimizer.{meth}#{type(args[0]).__name__}.{meth}"
+    return namer
+
+
 def _targets():
     """(owner, attribute, event name, namer) for every entry point that gets a wrapper."""
     import ember
@@ -221,6 +227,14 @@ def _targets():
             yield Tensor, k, "aten::index_put_", None
         else:
             yield Tensor, k, aten_name(k), None
+    from ember.optim.optimizer import Optimizer
+    todo = [Optimizer]
+    while todo:                      # as PyTorch labels them: Optimizer.step#SGD.step
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        for meth in ("step", "zero_grad"):
+            if inspect.isfunction(cls.__dict__.get(meth)):
+                yield cls, meth, None, _optimizer_namer(meth)
     todo = [Node]
     while todo:
         cls = todo.pop()
@@ -240,7 +254,7 @@ def install(recorder):
         orig = owner.__dict__[attr]
         if getattr(orig, "_profiled_original", None) is not None:
             continue
-        key = (id(orig), name)
+        key = (id(orig), name, namer if namer is None or namer == "node" else id(namer))
         w = cache.get(key)
         if w is None:
             w = _node_wrapper(orig) if namer == "node" else _op_wrapper(orig, name, namer)
