@@ -114,6 +114,9 @@ class UntypedStorage:
 
     size = __len__ = nbytes
 
+    def __sizeof__(self):  # as torch's: sys.getsizeof counts the bytes held (torchinfo reads it)
+        return object.__sizeof__(self) + self.nbytes()
+
     def element_size(self):
         return 1
 

@@ -5,7 +5,7 @@
 The data are the 1,797 8x8 handwritten digits that scikit-learn ships (no network
 needed); ``--dataset mnist`` trains on MNIST instead where the network is available.
 Prints a progress bar per epoch and the test accuracy, saves a checkpoint and a PNG of
-the training curve. Written exactly as a PyTorch program: ``import ember as torch``.
+the training curve, and logs to TensorBoard when the ``tensorboard`` package is installed. Written exactly as a PyTorch program: ``import ember as torch``.
 """
 import argparse
 import os
@@ -130,6 +130,15 @@ def save_curve(history, path):
     plt.close(fig)
 
 
+def open_tensorboard(out):
+    """A SummaryWriter under ``<out>/tensorboard`` when tensorboard is installed, else None."""
+    try:
+        from ember.utils.tensorboard import SummaryWriter
+    except ImportError:
+        return None
+    return SummaryWriter(os.path.join(out, "tensorboard"))
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--dataset", choices=["digits", "mnist"], default="digits")
@@ -155,6 +164,7 @@ def main(argv=None):
     scheduler = StepLR(optimizer, step_size=1, gamma=args.gamma)
     print(f"{args.dataset}: {len(train_set)} training / {len(test_set)} test images; "
           f"{sum(p.numel() for p in model.parameters()):,} parameters")
+    writer = open_tensorboard(args.out)
     history = []
     start = time.time()
     for epoch in range(1, args.epochs + 1):
@@ -162,6 +172,10 @@ def main(argv=None):
         test_loss, acc = evaluate(model, test_loader)
         scheduler.step()
         history.append((train_loss, test_loss, acc))
+        if writer is not None:
+            writer.add_scalars("loss", {"train": train_loss, "test": test_loss}, epoch)
+            writer.add_scalar("accuracy/test", acc, epoch)
+            writer.add_histogram("conv1.weight", model.conv1.weight, epoch)
         print(f"epoch {epoch:2d}  train loss {train_loss:.4f}  test loss {test_loss:.4f}  "
               f"test accuracy {100 * acc:.2f}%")
     print(f"trained in {time.time() - start:.1f} s; test accuracy {100 * history[-1][2]:.2f}%")
@@ -174,6 +188,9 @@ def main(argv=None):
     save_curve(history, curve)
     if os.path.exists(curve):
         print(f"training curve: {curve}")
+    if writer is not None:
+        writer.close()
+        print(f"tensorboard logs: {writer.log_dir} (view: tensorboard --logdir {writer.log_dir})")
     if history[-1][2] < args.min_accuracy:
         print(f"test accuracy {100 * history[-1][2]:.2f}% is below {100 * args.min_accuracy:.0f}%")
         return 1
