@@ -69,7 +69,7 @@ def is_shared(t):
 def _owns(t):
     base = t._data
     while base is not None and not isinstance(base, mmap.mmap):
-        base = getattr(base, "base", None) if not isinstance(base, (bytes, memoryview)) else None
+        base = base.obj if isinstance(base, memoryview) else getattr(base, "base", None)
     return isinstance(base, mmap.mmap)
 
 

