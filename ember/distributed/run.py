@@ -13,8 +13,7 @@ node, naming the machines: ``--nnodes 2 --nproc-per-node 4 --hosts node1,node2``
 ``--hostfile FILE``, one host per line, passed to ``mpiexec -f``); ``--node-rank`` is not needed.
 Scripts started directly by ``mpiexec -n N python train.py`` work too.
 
->>> from ember.distributed.run import parse_args
->>> parse_args(["--nproc-per-node", "2", "train.py", "--lr", "0.1"]).nproc_per_node
+>>> ember.distributed.run.parse_args(["--nproc-per-node", "2", "train.py", "--lr", "0.1"]).nproc_per_node
 2
 """
 import argparse
@@ -31,7 +30,7 @@ __all__ = ["parse_args", "main", "run"]
 def parse_args(args=None):
     """The launcher's command line (torchrun's options; ``--hosts``/``--hostfile`` for MPI).
 
-    >>> a = parse_args(["--nproc_per_node=3", "-m", "pkg.train"]); (a.nproc_per_node, a.module, a.training_script)
+    >>> a = ember.distributed.run.parse_args(["--nproc_per_node=3", "-m", "pkg.train"]); (a.nproc_per_node, a.module, a.training_script)
     (3, True, 'pkg.train')
     """
     p = argparse.ArgumentParser(prog="ember-run", description="torchrun's interface on MPI (mpiexec)")
@@ -70,7 +69,7 @@ def _mpiexec():
 def command(a):
     """The mpiexec command line for parsed arguments ``a``.
 
-    >>> command(parse_args(["--nproc-per-node", "2", "t.py"]))[1:3]
+    >>> ember.distributed.run.command(ember.distributed.run.parse_args(["--nproc-per-node", "2", "t.py"]))[1:3]
     ['-n', '2']
     """
     if a.max_restarts:
@@ -104,7 +103,7 @@ def command(a):
 def run(a):
     """Start the job for parsed arguments ``a``; returns mpiexec's exit status.
 
-    >>> run.__name__
+    >>> ember.distributed.run.run.__name__
     'run'
     """
     proc = subprocess.Popen(command(a), start_new_session=True)
@@ -130,7 +129,7 @@ def run(a):
 def main(args=None):
     """Entry point of ``python -m ember.distributed.run`` and ``ember-run``.
 
-    >>> main.__name__
+    >>> ember.distributed.run.main.__name__
     'main'
     """
     rc = run(parse_args(args))

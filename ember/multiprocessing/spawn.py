@@ -35,7 +35,7 @@ class ProcessException(Exception):
 class ProcessRaisedException(ProcessException):
     """A spawned process raised; the message holds its traceback.
 
-    >>> ProcessRaisedException("boom", 1, 42).error_index
+    >>> ember.multiprocessing.ProcessRaisedException("boom", 1, 42).error_index
     1
     """
 
@@ -43,7 +43,7 @@ class ProcessRaisedException(ProcessException):
 class ProcessExitedException(ProcessException):
     """A spawned process exited with a non-zero status.
 
-    >>> ProcessExitedException("gone", 0, 42, exit_code=3).exit_code
+    >>> ember.multiprocessing.ProcessExitedException("gone", 0, 42, exit_code=3).exit_code
     3
     """
 
@@ -64,7 +64,7 @@ def _mpiexec():
 class ProcessContext:
     """The processes started by ``start_processes(join=False)``; ``join()`` waits for them.
 
-    >>> ProcessContext.__name__
+    >>> ember.multiprocessing.ProcessContext.__name__
     'ProcessContext'
     """
 
@@ -122,7 +122,7 @@ def _plain_worker(fn, i, args):
 def start_processes(fn, args=(), nprocs=1, join=True, daemon=False, start_method="spawn"):
     """Start ``nprocs`` processes running ``fn(i, *args)``; wait when ``join``.
 
-    >>> start_processes.__name__
+    >>> ember.multiprocessing.start_processes.__name__
     'start_processes'
     """
     exe = _mpiexec()
@@ -157,7 +157,7 @@ def start_processes(fn, args=(), nprocs=1, join=True, daemon=False, start_method
 def spawn(fn, args=(), nprocs=1, join=True, daemon=False, start_method="spawn"):
     """Run ``fn(i, *args)`` in ``nprocs`` processes (MPI ranks when MPI is installed).
 
-    >>> spawn.__name__
+    >>> ember.multiprocessing.spawn.__name__
     'spawn'
     """
     return start_processes(fn, args, nprocs, join, daemon, start_method)

@@ -12,6 +12,7 @@ if __name__ == "__main__":
     mp.set_start_method("spawn")
     m = nn.Linear(2, 2); m.share_memory()
     before = m.weight.detach().clone()
-    q = mp.Queue(); t = torch.ones(3)
+    q = mp.Queue(); t = torch.ones(3).share_memory_()
+    u = torch.ones(2); q.put(u); u2 = q.get(); u2.add_(1)  # not shared: a copy travels
     p = mp.Process(target=work, args=(m, q)); p.start(); q.put(t); p.join()
-    print(p.exitcode, bool(((m.weight - before) == 1).all()), t, t.is_shared(), m.weight.is_shared())
+    print(bool((u == 1).all()), p.exitcode, bool(((m.weight - before) == 1).all()), t, t.is_shared(), m.weight.is_shared())
