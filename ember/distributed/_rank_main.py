@@ -26,6 +26,9 @@ def _abort(code):
 
 def main(argv):
     _set_env()
+    if os.environ.get("EMBER_COMPAT") == "1":
+        from ember import compat
+        compat.install()
     if argv[0] == "--no-python":
         os.execvp(argv[1], argv[1:])
     module = argv[0] == "-m"

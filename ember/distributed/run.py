@@ -11,7 +11,8 @@ fails, the whole job is stopped and the launcher exits non-zero (no orphans are 
 Several machines: MPI starts every rank from one command, so run the launcher once, on one
 node, naming the machines: ``--nnodes 2 --nproc-per-node 4 --hosts node1,node2`` (or
 ``--hostfile FILE``, one host per line, passed to ``mpiexec -f``); ``--node-rank`` is not needed.
-Scripts started directly by ``mpiexec -n N python train.py`` work too.
+Scripts started directly by ``mpiexec -n N python train.py`` work too. An unmodified PyTorch
+script: ``python -m ember.compat -m ember.distributed.run --nproc-per-node 2 train.py``.
 
 >>> ember.distributed.run.parse_args(["--nproc-per-node", "2", "train.py", "--lr", "0.1"]).nproc_per_node
 2
@@ -90,6 +91,9 @@ def command(a):
            "MASTER_PORT": a.master_port, "TORCHELASTIC_RUN_ID": run_id, "TORCHELASTIC_RESTART_COUNT": 0,
            "TORCHELASTIC_MAX_RESTARTS": 0, "GROUP_WORLD_SIZE": a.nnodes, "ROLE_NAME": "default",
            "ROLE_WORLD_SIZE": world, "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1")}
+    from ..multiprocessing.spawn import _compat_installed
+    if _compat_installed():  # `python -m ember.compat -m ember.distributed.run ...`: torch is ember in the ranks
+        env["EMBER_COMPAT"] = 1
     for k, v in env.items():
         cmd += ["-genv", k, str(v)]
     cmd += [sys.executable, "-m", "ember.distributed._rank_main"]

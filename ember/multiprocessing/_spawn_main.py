@@ -13,6 +13,9 @@ def main(workdir):
     try:
         with open(os.path.join(workdir, "job.pkl"), "rb") as f:
             job = pickle.load(f)
+        if job.get("compat"):  # the parent ran under ember.compat: `import torch` is ember here too
+            from ember import compat
+            compat.install()
         _mp_spawn.prepare(job["prep"])
         fn, args = pickle.loads(job["payload"])
         fn(rank, *args)

@@ -115,6 +115,12 @@ class ProcessContext:
         return True
 
 
+def _compat_installed():
+    """True when this program runs under ``ember.compat`` (``import torch`` gives ember)."""
+    return any(type(f).__name__ == "AliasFinder" and type(f).__module__ in ("ember.compat", "__main__")
+               for f in sys.meta_path)
+
+
 def _plain_worker(fn, i, args):
     fn(i, *args)
 
@@ -143,7 +149,7 @@ def start_processes(fn, args=(), nprocs=1, join=True, daemon=False, start_method
         prep = _mp_spawn.get_preparation_data("ember-spawn")
         prep.pop("authkey", None)  # the ranks are not multiprocessing children: no key to share
         with open(os.path.join(workdir, "job.pkl"), "wb") as f:
-            pickle.dump({"prep": prep, "payload": payload}, f)
+            pickle.dump({"prep": prep, "payload": payload, "compat": _compat_installed()}, f)
         env = {k: v for k, v in os.environ.items() if not k.startswith("PMI")}
         cmd = [exe, "-n", str(nprocs), sys.executable, "-m", "ember.multiprocessing._spawn_main", workdir]
         pc = ProcessContext(nprocs, subprocess.Popen(cmd, env=env), workdir)

@@ -68,3 +68,15 @@ def test_ddp_example_trains(tmp_path):
     torch = pytest.importorskip("torch")
     sd = torch.load(tmp_path / "ddp_cnn.pt", weights_only=True)
     assert list(sd)[:2] == ["module.conv1.weight", "module.conv1.bias"]
+
+
+@pytest.mark.parametrize("how", ["launch", pytest.param("spawn", marks=pytest.mark.slow)])
+def test_unmodified_torch_program_under_compat(how):
+    _mpi.mpiexec()
+    script = os.path.join(_mpi.WORKERS, "torch_style.py")
+    head = [sys.executable, "-m", "ember.compat"]
+    cmd = head + (["-m", "ember.distributed.run", "--nproc-per-node", "2", script, how] if how == "launch"
+                  else [script, how])
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=90, env=_mpi.env(), cwd=_mpi.ROOT)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert sorted(p.stdout.splitlines()) == ["ember 0 [3.0, 3.0]", "ember 1 [3.0, 3.0]"]
