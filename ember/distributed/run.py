@@ -61,10 +61,7 @@ def parse_args(args=None):
 
 def _mpiexec():
     here = os.path.join(os.path.dirname(sys.executable), "mpiexec")
-    exe = here if os.path.exists(here) else shutil.which("mpiexec")
-    if exe is None:
-        raise RuntimeError("mpiexec not found: `pip install 'ember[distributed]'` (mpi4py and mpich)")
-    return exe
+    return here if os.path.exists(here) else (shutil.which("mpiexec") or "mpiexec")
 
 
 def command(a):
@@ -110,7 +107,10 @@ def run(a):
     >>> ember.distributed.run.run.__name__
     'run'
     """
-    proc = subprocess.Popen(command(a), start_new_session=True)
+    cmd = command(a)
+    if not os.path.exists(cmd[0]):
+        raise RuntimeError("mpiexec not found: `pip install 'ember[distributed]'` (mpi4py and mpich)")
+    proc = subprocess.Popen(cmd, start_new_session=True)
 
     def stop(signum, frame):
         try:

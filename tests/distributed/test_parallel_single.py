@@ -69,3 +69,39 @@ def test_sync_batchnorm_without_group_is_batchnorm():
     tconv = torch.nn.SyncBatchNorm.convert_sync_batchnorm(torch.nn.Sequential(torch.nn.BatchNorm2d(3)))
     assert repr(conv) == repr(tconv)
     assert list(conv.state_dict()) == list(tconv.state_dict())
+
+
+def test_ddp_one_rank_matches_torch_ddp(monkeypatch):
+    """One rank (an MPI singleton; torch: gloo over TCP): same state_dict keys, same training."""
+    pytest.importorskip("mpi4py")
+    import datetime
+    import socket
+    import torch.distributed as tdist
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    for k in ("RANK", "WORLD_SIZE"):
+        monkeypatch.delenv(k, raising=False)
+    tdist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=0, world_size=1)
+    dist.init_process_group("gloo", rank=0, world_size=1, timeout=datetime.timedelta(seconds=30))
+    try:
+        assert (dist.get_rank(), dist.get_world_size(), dist.get_backend()) == (0, 1, "gloo")
+        e, t = _twin()
+        de = ember.nn.parallel.DistributedDataParallel(e)
+        dt = torch.nn.parallel.DistributedDataParallel(t)
+        assert list(de.state_dict()) == list(dt.state_dict())
+        oe, ot = ember.optim.SGD(de.parameters(), lr=0.1), torch.optim.SGD(dt.parameters(), lr=0.1)
+        x = np.random.default_rng(1).standard_normal((5, 3, 4)).astype(np.float32)
+        for i in range(5):
+            oe.zero_grad()
+            ot.zero_grad()
+            de(ember.tensor(x[i])).pow(2).mean().backward()
+            dt(torch.tensor(x[i])).pow(2).mean().backward()
+            oe.step()
+            ot.step()
+        for (k, a), b in zip(de.state_dict().items(), dt.state_dict().values()):
+            np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-6, err_msg=k)
+    finally:
+        dist.destroy_process_group()
+        tdist.destroy_process_group()
+    assert not dist.is_initialized()
