@@ -506,10 +506,14 @@ class Tensor:
         return False
 
     def share_memory_(self):
-        return self
+        """Move this tensor's data into shared memory (see ember.multiprocessing)."""
+        from .multiprocessing.shared_memory import share_memory_
+        return share_memory_(self)
 
     def is_shared(self):
-        return False
+        """True when this tensor's data lives in shared memory."""
+        from .multiprocessing.shared_memory import is_shared
+        return is_shared(self)
 
 
 def _rebuild(data, rg):

@@ -104,8 +104,6 @@ EXCLUDED["fft:common_args"] = _META + " (docstring fragments)"
 EXCLUDED["fft:factory_common_args"] = _META + " (docstring fragments)"
 EXCLUDED[":is_distributed"] = _DIST
 EXCLUDED["Tensor:is_distributed"] = _DIST
-EXCLUDED["nn:DataParallel"] = _DIST
-EXCLUDED["nn:SyncBatchNorm"] = _DIST
 for _n in ("scaled_grouped_mm scaled_mm grouped_mm ScalingType SwizzleType").split():
     EXCLUDED["nn.functional:" + _n] = ("low-precision scaled/grouped GEMM kernels for CUDA "
                                        "float8 (no CPU path in torch)")

@@ -11,3 +11,5 @@ from .modules import Module
 from . import functional, init, utils
 from .factory import factory_kwargs  # noqa: F401
 from . import common_types  # noqa: F401
+from . import parallel  # noqa: F401
+from .parallel import DataParallel  # noqa: F401

@@ -35,3 +35,5 @@ from . import (activation, adaptive, batchnorm, channelshuffle, container, conv,
 from .loss_linear_ce import LinearCrossEntropyLoss
 from .linear_cross_entropy_options import LinearCrossEntropyOptions
 from . import linear_cross_entropy_options  # noqa: F401
+from .sync_batchnorm import SyncBatchNorm
+from . import sync_batchnorm  # noqa: F401

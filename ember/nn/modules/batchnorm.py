@@ -11,7 +11,7 @@ from ..._creation import tensor
 from ... import _dtype as D
 from ...autograd.grad_mode import no_grad
 
-__all__ = ["BatchNorm1d", "LazyBatchNorm1d", "BatchNorm2d", "LazyBatchNorm2d", "BatchNorm3d",
+__all__ = ["BatchNorm1d", "LazyBatchNorm1d", "BatchNorm2d", "LazyBatchNorm2d", "BatchNorm3d", "SyncBatchNorm",
            "LazyBatchNorm3d"]
 
 
@@ -77,3 +77,4 @@ class LazyBatchNorm3d(_LazyNormBase, _BatchNorm):
 
     cls_to_become = BatchNorm3d
     _dims = BatchNorm3d._dims
+from .sync_batchnorm import SyncBatchNorm  # noqa: F401,E402  (PyTorch keeps it in this module)

@@ -456,6 +456,9 @@ class Module:
         raise RuntimeError("ember has no CUDA backend yet (Torch not compiled with CUDA enabled)")
 
     def share_memory(self):
+        """Move every parameter and buffer into shared memory (for multiprocessing)."""
+        for t in list(self.parameters()) + list(self.buffers()):
+            t.share_memory_()
         return self
 
     def extra_repr(self):

@@ -1,0 +1,246 @@
+"""``DistributedDataParallel`` on ember's MPI engine.
+
+At construction the parameters and buffers of rank 0 are broadcast to every rank. During
+backward each parameter's post-accumulate-grad hook marks it ready; when every parameter of a
+bucket (about ``bucket_cap_mb`` MB, the first one 1 MB, in reverse parameter order) is ready,
+the bucket's gradients, divided by the world size, start a non-blocking MPI allreduce that runs
+while backward goes on. When the last bucket has started, all are waited for and the averaged
+gradients written back into ``.grad``.
+
+>>> ember.nn.parallel.DistributedDataParallel(ember.nn.Linear(2, 1))
+Traceback (most recent call last):
+ValueError: Default process group has not been initialized, please make sure to call init_process_group.
+"""
+import contextlib
+
+from ..._backend import np
+from ..modules.module import Module
+from ...autograd.grad_mode import is_grad_enabled
+
+__all__ = ["DistributedDataParallel"]
+
+_FIRST_BUCKET_BYTES = 1024 * 1024
+
+
+def _flat_sync(pg, arrays, what):
+    """Broadcast ``arrays`` (any dtypes) from group rank 0, in place, one message per dtype."""
+    from ...distributed.process_group import _poll
+    from ...distributed.collectives import _check_same
+    by_dtype = {}
+    for a in arrays:
+        by_dtype.setdefault(a.dtype.str, []).append(a)
+    for key in sorted(by_dtype):
+        group = by_dtype[key]
+        flat = np.concatenate([a.reshape(-1) for a in group]) if group else None
+        _check_same(pg, flat, what)
+        _poll([pg.comm.Ibcast(flat.view(np.uint8), root=0)], pg.timeout, what)
+        k = 0
+        for a in group:
+            a[...] = flat[k:k + a.size].reshape(a.shape)
+            k += a.size
+
+
+class _Bucket:
+    __slots__ = ("params", "pending", "request", "flat", "dtype")
+
+    def __init__(self, params):
+        self.params = params
+        self.dtype = params[0]._data.dtype
+        self.pending = len(params)
+        self.request = None
+        self.flat = None
+
+
+class DistributedDataParallel(Module):
+    """Synchronous data parallel training: each rank runs the module on its share of the batch
+    and ``backward`` leaves every rank with the gradients averaged over all ranks.
+
+    ``gradient_as_bucket_view`` and ``static_graph`` are accepted (they change nothing here);
+    ``device_ids`` must be None or CPU.
+
+    >>> ember.nn.parallel.DistributedDataParallel.__name__
+    'DistributedDataParallel'
+    """
+
+    def __init__(self, module, device_ids=None, output_device=None, dim=0, broadcast_buffers=True,
+                 init_sync=True, process_group=None, bucket_cap_mb=None, find_unused_parameters=False,
+                 check_reduction=False, gradient_as_bucket_view=False, static_graph=False,
+                 delay_all_reduce_named_params=None, param_to_hook_all_reduce=None, mixed_precision=None,
+                 device_mesh=None, skip_all_reduce_unused_params=False):
+        super().__init__()
+        from ...distributed.process_group import _resolve
+        pg = _resolve(process_group)
+        params, seen = [], set()
+        for p in module.parameters():
+            if p.requires_grad and id(p) not in seen:
+                seen.add(id(p))
+                params.append(p)
+        if not params:
+            raise RuntimeError("DistributedDataParallel is not needed when a module doesn't have any "
+                               "parameter that requires a gradient.")
+        self.module = module
+        self.device_ids = None
+        self.output_device = None
+        self.dim = dim
+        self.process_group = pg
+        self.broadcast_buffers = broadcast_buffers
+        self.find_unused_parameters = find_unused_parameters
+        self.gradient_as_bucket_view = gradient_as_bucket_view
+        self.static_graph = static_graph
+        self.require_backward_grad_sync = True
+        self.require_forward_param_sync = True
+        self.bucket_bytes_cap = int((25 if bucket_cap_mb is None else bucket_cap_mb) * 1024 * 1024)
+        object.__setattr__(self, "_params", params)
+        object.__setattr__(self, "_buckets", self._make_buckets(params))
+        object.__setattr__(self, "_where", {id(p): b for b in self._buckets for p in b.params})
+        object.__setattr__(self, "_armed", False)
+        object.__setattr__(self, "_launched", 0)
+        if init_sync and pg.size() > 1:
+            _flat_sync(pg, [p._data for p in module.parameters()] + [b._data for b in module.buffers()],
+                       "DistributedDataParallel: parameter broadcast")
+        object.__setattr__(self, "_handles", [p.register_post_accumulate_grad_hook(self._grad_ready)
+                                              for p in params])
+
+    def _make_buckets(self, params):
+        buckets, cur, size, cap = [], [], 0, min(_FIRST_BUCKET_BYTES, self.bucket_bytes_cap)
+        for p in reversed(params):  # gradients become ready roughly in reverse order
+            if cur and (size >= cap or p._data.dtype != cur[0]._data.dtype):
+                buckets.append(_Bucket(cur))
+                cur, size, cap = [], 0, self.bucket_bytes_cap
+            cur.append(p)
+            size += p._data.nbytes
+        if cur:
+            buckets.append(_Bucket(cur))
+        return buckets
+
+    # -- forward: sync buffers, arm the gradient hooks ----------------------------------
+    def forward(self, *inputs, **kwargs):
+        pg = self.process_group
+        if self._armed and self._launched != len(self._buckets):
+            raise RuntimeError(
+                "Expected to have finished reduction in the prior iteration before starting a new one. "
+                "This error indicates that your module has parameters that were not used in producing loss. "
+                "You can enable unused parameter detection by passing the keyword argument "
+                "`find_unused_parameters=True` to `torch.nn.parallel.DistributedDataParallel`.")
+        if self.broadcast_buffers and self.require_forward_param_sync and pg.size() > 1:
+            bufs = [b._data for b in self.module.buffers()]
+            if bufs:
+                _flat_sync(pg, bufs, "DistributedDataParallel: buffer broadcast")
+        out = self.module(*inputs, **kwargs)
+        sync = is_grad_enabled() and self.require_backward_grad_sync
+        object.__setattr__(self, "_armed", sync)
+        if sync:
+            object.__setattr__(self, "_launched", 0)
+            for b in self._buckets:
+                b.pending, b.request, b.flat = len(b.params), None, None
+            if self.find_unused_parameters:
+                used = _reached_leaves(out)
+                for p in self._params:
+                    if id(p) not in used:
+                        self._mark(p)
+        return out
+
+    # -- backward: buckets of ready gradients go out while backward goes on ----------------
+    def _grad_ready(self, p):
+        if self._armed:
+            self._mark(p)
+
+    def _mark(self, p):
+        b = self._where[id(p)]
+        b.pending -= 1
+        if b.pending == 0:
+            self._launch(b)
+        self._progress()
+
+    def _launch(self, b):
+        from ...distributed.process_group import _mpi
+        MPI = _mpi()
+        parts = []
+        for p in b.params:
+            g = p.grad
+            parts.append(np.zeros(p._data.size, b.dtype) if g is None else g._data.reshape(-1))
+        flat = np.concatenate(parts) if len(parts) > 1 else parts[0].astype(b.dtype, copy=True)
+        flat /= self.process_group.size()
+        b.flat = flat
+        b.request = self.process_group.comm.Iallreduce(MPI.IN_PLACE, flat, MPI.SUM)
+        object.__setattr__(self, "_launched", self._launched + 1)
+        if self._launched == len(self._buckets):
+            self._finish()
+
+    def _progress(self):
+        from ...distributed.process_group import _mpi
+        reqs = [b.request for b in self._buckets if b.request is not None]
+        if reqs:
+            _mpi().Request.Testall(reqs)
+
+    def _finish(self):
+        from ...distributed.process_group import _poll
+        from ..._tensor import _wrap
+        pg = self.process_group
+        _poll([b.request for b in self._buckets], pg.timeout, "DistributedDataParallel gradient allreduce")
+        for b in self._buckets:
+            k = 0
+            for p in b.params:
+                n = p._data.size
+                part = b.flat[k:k + n].reshape(p._data.shape)
+                k += n
+                if p.grad is None:
+                    if part.any():
+                        p.grad = _wrap(part.copy())
+                else:
+                    p.grad._data[...] = part
+            b.request, b.flat = None, None
+        object.__setattr__(self, "_armed", False)
+        object.__setattr__(self, "_launched", len(self._buckets))
+
+    @contextlib.contextmanager
+    def no_sync(self):
+        """Inside it, backward accumulates local gradients without communication; the first
+        backward after it averages the accumulated gradients.
+
+        >>> ember.nn.parallel.DistributedDataParallel.no_sync.__name__
+        'no_sync'
+        """
+        old = self.require_backward_grad_sync
+        self.require_backward_grad_sync = False
+        try:
+            yield
+        finally:
+            self.require_backward_grad_sync = old
+
+    def register_comm_hook(self, state, hook):
+        raise NotImplementedError("DistributedDataParallel.register_comm_hook: communication hooks are not "
+                                  "built in ember (gradients are averaged with an MPI allreduce)")
+
+    def join(self, divide_by_initial_world_size=True, enable=True, throw_on_early_termination=False):
+        raise NotImplementedError("DistributedDataParallel.join: uneven inputs are not supported by ember; "
+                                  "use DistributedSampler(drop_last=True) so every rank has the same batches")
+
+    def _set_static_graph(self):
+        self.static_graph = True
+
+
+def _reached_leaves(out):
+    """ids of the leaf tensors that the autograd graph of ``out`` reaches."""
+    from ..._tensor import Tensor
+    roots, stack = [], [out]
+    while stack:
+        o = stack.pop()
+        if isinstance(o, Tensor):
+            if o.grad_fn is not None:
+                roots.append(o.grad_fn)
+        elif isinstance(o, (list, tuple)):
+            stack.extend(o)
+        elif isinstance(o, dict):
+            stack.extend(o.values())
+    seen, leaves = set(), set()
+    while roots:
+        n = roots.pop()
+        if n is None or id(n) in seen:
+            continue
+        seen.add(id(n))
+        v = getattr(n, "variable", None)
+        if v is not None:
+            leaves.add(id(v))
+        roots.extend(nf for nf, _ in n.next_functions)
+    return leaves
