@@ -5,6 +5,8 @@ flatten, and indexing. Views share memory with their base, as in PyTorch.
 >>> v = x.view(3, 2); v[0, 0] = 1.; x[0, 0]
 tensor(1.)
 """
+import operator as _operator
+
 from ._util import np, D, Tensor, _wrap, Op, apply_op, _state, norm_dim, make_view, as_tensor_like
 from .inplace import inplace_op
 
@@ -312,21 +314,68 @@ class Expand(Op):
     def forward(ctx, a, shape):
         if ctx is not None:
             ctx.in_shape = a.shape
-        return np.broadcast_to(a, shape)
+        r = np.broadcast_to(a, shape)
+        if 1 in shape:  # size-1 dims get PyTorch's strides (NumPy gives them 0): kept, or size * stride of the next
+            lead = r.ndim - a.ndim
+            st = [0] * r.ndim
+            for i in range(r.ndim - 1, -1, -1):
+                if i >= lead:
+                    st[i] = a.strides[i - lead] if a.shape[i - lead] == shape[i] else 0
+                elif shape[i] == 1:
+                    st[i] = shape[i + 1] * st[i + 1] if i + 1 < r.ndim else 0
+            if tuple(st) != r.strides:
+                r = np.lib.stride_tricks.as_strided(r, shape, st, writeable=False)
+        return r
 
     @staticmethod
     def backward(ctx, g):
         return g.sum_to_size(ctx.in_shape) if ctx.in_shape else g.sum()
 
 
-def expand(self, *sizes):
+def _is_size_int(v):
+    try:
+        _operator.index(v)
+        return True
+    except (TypeError, RuntimeError):
+        return False
+
+
+def _expand_sizes(sizes, size):
+    """``expand``'s size argument(s) with PyTorch's TypeErrors for each way of passing them."""
+    if size is not None:
+        if sizes:
+            raise TypeError(f"expand() takes 1 positional argument but {len(sizes) + 1} were given")
+        sizes = (size,)
+    if not sizes:
+        raise TypeError('expand() missing 1 required positional arguments: "size"')
+    if len(sizes) == 1 and isinstance(sizes[0], tuple) and len(sizes[0]) > 1:
+        sizes = sizes[0]  # read like the unpacked ints (a list or 1-tuple is not: torch's messages differ)
+    elif len(sizes) == 1 and isinstance(sizes[0], (list, tuple)):
+        bad = [k for k, v in enumerate(sizes[0]) if not _is_size_int(v)]
+        if bad:
+            raise TypeError(f"expand(): argument 'size' (position 1) must be tuple of ints, but found element "
+                            f"of type {type(sizes[0][bad[0]]).__name__} at pos {bad[0]}")
+        return tuple(_operator.index(v) for v in sizes[0])
+    if len(sizes) > 1 and isinstance(sizes[0], (tuple, list)):
+        raise TypeError(f"expand() takes 1 positional argument but {len(sizes)} were given")
+    bad = [k for k, v in enumerate(sizes) if not _is_size_int(v)]
+    if bad:
+        t = type(sizes[bad[0]]).__name__
+        if len(sizes) == 1:
+            raise TypeError(f"expand(): argument 'size' (position 1) must be tuple of ints, not {t}")
+        raise TypeError(f"expand(): argument 'size' failed to unpack the object at pos {bad[0] + 1} with error "
+                        f'"type must be tuple of ints,but got {t}"')
+    return tuple(s if s.__class__ is int else _operator.index(s) for s in sizes)
+
+
+def expand(self, *sizes, size=None):
     """Broadcast to a larger shape without copying (``-1`` keeps a size).
 
     >>> ember.tensor([[1], [2]]).expand(2, 3)
     tensor([[1, 1, 1],
             [2, 2, 2]])
     """
-    sizes = _shape_arg(sizes)
+    sizes = _expand_sizes(sizes, size)
     shape = self._data.shape
     lead = len(sizes) - len(shape)
     if lead < 0:
@@ -336,7 +385,7 @@ def expand(self, *sizes):
     out = []
     for i, s in enumerate(sizes):
         if i < lead:
-            if s < 0:
+            if s == -1 and shape:
                 raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension {i}")
             out.append(s)
         else:
@@ -349,6 +398,8 @@ def expand(self, *sizes):
                                    f"Tensor sizes: {list(shape)}")
             out.append(s)
     out = tuple(out)
+    if any(s < 0 for s in out):  # a size below -1: PyTorch's element count overflows
+        raise RuntimeError("numel: integer multiplication overflow")
     if out == shape:
         return view(self, shape)
     return _view_result(Expand, self, lambda x, s=out: x.expand(s), out)
