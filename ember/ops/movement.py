@@ -683,9 +683,47 @@ def getitem(self, idx):
         else:
             out = _wrap(_index(d, nidx))
         return make_view(out, self, lambda x, i=nidx: _replay_index(x, i))
+    sp = _split_int_adv(nidx)
+    if sp is not None:
+        return getitem(getitem(self, sp[0]), sp[1])
     if _state[0] and self._rg:
         return apply_op(Index, (self,), nidx)
     return _wrap(_index(d, nidx))
+
+
+def _split_int_adv(nidx):
+    """PyTorch applies integer indices first, as selects (NumPy counts them as advanced indices, which
+    moves the broadcast dims elsewhere): an index mixing ints and index arrays, split into the basic
+    part and the advanced rest, or None when there is nothing to split."""
+    has_int = has_arr = False
+    for i in nidx:
+        if i.__class__ is int:
+            has_int = True
+        elif isinstance(i, np.ndarray):
+            if i.dtype.kind == "b" and i.ndim == 0:
+                return None
+            has_arr = True
+        elif isinstance(i, bool):
+            return None
+    if not (has_int and has_arr):
+        return None
+    first, rest = [], []
+    for i in nidx:
+        if i.__class__ is int:
+            first.append(i)
+        elif isinstance(i, np.ndarray):
+            first.extend([slice(None)] * (i.ndim if i.dtype.kind == "b" else 1))
+            rest.append(i)
+        elif i is None:
+            first.append(None)
+            rest.append(slice(None))
+        elif i is Ellipsis:
+            first.append(i)
+            rest.append(i)
+        else:
+            first.append(i)
+            rest.append(slice(None))
+    return tuple(first), tuple(rest)
 
 
 def _replay_index(x, nidx):
@@ -702,6 +740,10 @@ def setitem(self, idx, value):
     if self._data.ndim == 0:
         _zero_dim_check(idx)
     nidx, basic = _norm_index(idx)
+    sp = None if basic else _split_int_adv(nidx)
+    if sp is not None and not (_state[0] and self._rg and self.grad_fn is None):  # leaf: index_put's error
+        setitem(getitem(self, sp[0]), sp[1], value)
+        return
     index_put_nidx(self, nidx, value, advanced=not basic)
 
 
