@@ -445,6 +445,15 @@ def _like(input, dtype):
     return input._data.dtype if dtype is None else D.to_dtype(dtype).np
 
 
+def _filled_like(input, dtype, memory_format, value):
+    """An array like ``input`` in its layout (torch's preserve_format), holding ``value`` (None: empty)."""
+    from ._layout import empty_preserving
+    out = empty_preserving(input._data, _like(input, dtype), memory_format)
+    if value is not None:
+        out[...] = value
+    return out
+
+
 @_oom
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
     """Zeros with the shape (and dtype) of ``input``.
@@ -452,7 +461,7 @@ def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
     >>> ember.zeros_like(ember.ones(2, dtype=ember.int64))
     tensor([0, 0])
     """
-    return _finish(_wrap(np.zeros(input._data.shape, dtype=_like(input, dtype))), requires_grad)
+    return _finish(_wrap(_filled_like(input, dtype, memory_format, 0)), requires_grad)
 
 
 @_oom
@@ -463,7 +472,7 @@ def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fals
     tensor([[1.],
             [1.]])
     """
-    return _finish(_wrap(np.ones(input._data.shape, dtype=_like(input, dtype))), requires_grad)
+    return _finish(_wrap(_filled_like(input, dtype, memory_format, 1)), requires_grad)
 
 
 @_oom
@@ -473,7 +482,7 @@ def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
     >>> ember.empty_like(ember.zeros(2, 3, dtype=ember.int32)).dtype
     torch.int32
     """
-    return _finish(_wrap(np.empty(input._data.shape, dtype=_like(input, dtype))), requires_grad)
+    return _finish(_wrap(_filled_like(input, dtype, memory_format, None)), requires_grad)
 
 
 @_oom
@@ -488,7 +497,9 @@ def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requir
     npdt = _like(input, dtype)
     dt = D.NP2DT[npdt]
     _check_fill(fill_value, dt)
-    return _finish(_wrap(_full_np(input._data.shape, fill_value, npdt)), requires_grad)
+    out = _full_np(input._data.shape, fill_value, npdt)
+    return _finish(_wrap(_filled_like(input, npdt, memory_format, out)
+                                  if not input._data.flags.c_contiguous else out), requires_grad)
 
 
 def _num(x):

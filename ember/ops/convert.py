@@ -6,6 +6,7 @@ tensor([ 1, -2])
 from .._backend import raises_oom_as_runtime_error as _oom
 from ._util import np, D, Tensor, _wrap, Op, apply_op, _state, copy_into
 from .._tensor import _check_device, device as _device
+from .._layout import copy_preserving
 
 __all__ = ["clone"]
 
@@ -56,8 +57,8 @@ def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False, mem
 
 class Clone(Op):
     @staticmethod
-    def forward(ctx, a):
-        return a.copy()
+    def forward(ctx, a, memory_format=None):
+        return copy_preserving(a, memory_format)  # torch's preserve_format: the input's layout
 
     @staticmethod
     def backward(ctx, g):
@@ -71,8 +72,8 @@ def clone(input, *, memory_format=None):
     tensor([1., 1.])
     """
     if _state[0] and input._rg:
-        return apply_op(Clone, (input,))
-    return _wrap(input._data.copy())
+        return apply_op(Clone, (input,), memory_format)
+    return _wrap(copy_preserving(input._data, memory_format))
 
 
 @_oom
@@ -81,7 +82,7 @@ def contiguous(self, memory_format=None):
     if self._data.flags.c_contiguous:
         return self
     if _state[0] and self._rg:
-        return apply_op(Clone, (self,))
+        return apply_op(Clone, (self,), "torch.contiguous_format")
     return _wrap(np.ascontiguousarray(self._data))
 
 
