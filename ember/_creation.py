@@ -447,8 +447,11 @@ def _like(input, dtype):
 
 def _filled_like(input, dtype, memory_format, value):
     """An array like ``input`` in its layout (torch's preserve_format), holding ``value`` (None: empty)."""
+    d = input._data
+    if d.flags.c_contiguous and (value is None or value.__class__ is int):
+        return (np.empty if value is None else np.zeros if value == 0 else np.ones)(d.shape, _like(input, dtype))
     from ._layout import empty_preserving
-    out = empty_preserving(input._data, _like(input, dtype), memory_format)
+    out = empty_preserving(d, _like(input, dtype), memory_format)
     if value is not None:
         out[...] = value
     return out
