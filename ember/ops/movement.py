@@ -5,10 +5,10 @@ flatten, and indexing. Views share memory with their base, as in PyTorch.
 >>> v = x.view(3, 2); v[0, 0] = 1.; x[0, 0]
 tensor(1.)
 """
-import operator as _operator
-
 from ._util import np, D, Tensor, _wrap, Op, apply_op, _state, norm_dim, make_view, as_tensor_like
 from .inplace import inplace_op
+from .expand_args import expand_sizes as _expand_sizes
+from .int_index_split import split_int_adv as _split_int_adv
 
 __all__ = ["reshape", "transpose", "swapaxes", "swapdims", "permute", "squeeze", "unsqueeze",
            "flatten", "t", "movedim", "moveaxis"]
@@ -332,42 +332,6 @@ class Expand(Op):
         return g.sum_to_size(ctx.in_shape) if ctx.in_shape else g.sum()
 
 
-def _is_size_int(v):
-    try:
-        _operator.index(v)
-        return True
-    except (TypeError, RuntimeError):
-        return False
-
-
-def _expand_sizes(sizes, size):
-    """``expand``'s size argument(s) with PyTorch's TypeErrors for each way of passing them."""
-    if size is not None:
-        if sizes:
-            raise TypeError(f"expand() takes 1 positional argument but {len(sizes) + 1} were given")
-        sizes = (size,)
-    if not sizes:
-        raise TypeError('expand() missing 1 required positional arguments: "size"')
-    if len(sizes) == 1 and isinstance(sizes[0], tuple) and len(sizes[0]) > 1:
-        sizes = sizes[0]  # read like the unpacked ints (a list or 1-tuple is not: torch's messages differ)
-    elif len(sizes) == 1 and isinstance(sizes[0], (list, tuple)):
-        bad = [k for k, v in enumerate(sizes[0]) if not _is_size_int(v)]
-        if bad:
-            raise TypeError(f"expand(): argument 'size' (position 1) must be tuple of ints, but found element "
-                            f"of type {type(sizes[0][bad[0]]).__name__} at pos {bad[0]}")
-        return tuple(_operator.index(v) for v in sizes[0])
-    if len(sizes) > 1 and isinstance(sizes[0], (tuple, list)):
-        raise TypeError(f"expand() takes 1 positional argument but {len(sizes)} were given")
-    bad = [k for k, v in enumerate(sizes) if not _is_size_int(v)]
-    if bad:
-        t = type(sizes[bad[0]]).__name__
-        if len(sizes) == 1:
-            raise TypeError(f"expand(): argument 'size' (position 1) must be tuple of ints, not {t}")
-        raise TypeError(f"expand(): argument 'size' failed to unpack the object at pos {bad[0] + 1} with error "
-                        f'"type must be tuple of ints,but got {t}"')
-    return tuple(s if s.__class__ is int else _operator.index(s) for s in sizes)
-
-
 def expand(self, *sizes, size=None):
     """Broadcast to a larger shape without copying (``-1`` keeps a size).
 
@@ -689,41 +653,6 @@ def getitem(self, idx):
     if _state[0] and self._rg:
         return apply_op(Index, (self,), nidx)
     return _wrap(_index(d, nidx))
-
-
-def _split_int_adv(nidx):
-    """PyTorch applies integer indices first, as selects (NumPy counts them as advanced indices, which
-    moves the broadcast dims elsewhere): an index mixing ints and index arrays, split into the basic
-    part and the advanced rest, or None when there is nothing to split."""
-    has_int = has_arr = False
-    for i in nidx:
-        if i.__class__ is int:
-            has_int = True
-        elif isinstance(i, np.ndarray):
-            if i.dtype.kind == "b" and i.ndim == 0:
-                return None
-            has_arr = True
-        elif isinstance(i, bool):
-            return None
-    if not (has_int and has_arr):
-        return None
-    first, rest = [], []
-    for i in nidx:
-        if i.__class__ is int:
-            first.append(i)
-        elif isinstance(i, np.ndarray):
-            first.extend([slice(None)] * (i.ndim if i.dtype.kind == "b" else 1))
-            rest.append(i)
-        elif i is None:
-            first.append(None)
-            rest.append(slice(None))
-        elif i is Ellipsis:
-            first.append(i)
-            rest.append(i)
-        else:
-            first.append(i)
-            rest.append(slice(None))
-    return tuple(first), tuple(rest)
 
 
 def _replay_index(x, nidx):
