@@ -189,9 +189,11 @@ def relayout(out, src, fmt):
     True
     """
     if fmt is None or fmt is preserve_format:
-        if out.ndim < 4 or src.flags.c_contiguous:
+        if out.ndim < 2 or src.flags.c_contiguous:
             return out
-        fmt = suggest_format(src)
+        r = empty_preserving(src, out.dtype)  # the input's own stride order (channels_last too)
+        np.copyto(r, out)
+        return r
     else:
         _check_format(fmt)
     if fmt is contiguous_format:
@@ -199,3 +201,46 @@ def relayout(out, src, fmt):
     r = empty_in(out.shape, out.dtype, fmt)
     np.copyto(r, out)
     return r
+
+
+# ---- preserve_format: a new array in the input's own layout (any stride order)
+def _dense(a):
+    expected = a.itemsize
+    for st, n in sorted((st, n) for st, n in zip(a.strides, a.shape) if n != 1):
+        if st != expected:
+            return False
+        expected *= n
+    return True
+
+
+def empty_preserving(a, dtype=None, memory_format=None):
+    """An uninitialised array shaped like ``a`` (of ``dtype``) in ``a``'s layout (see the module doc).
+
+    >>> from ember._backend import np
+    >>> from ember._layout import empty_preserving
+    >>> empty_preserving(np.zeros((2, 3)), np.int32).strides
+    (12, 4)
+    """
+    dt = a.dtype if dtype is None else np.dtype(dtype)
+    if (a.ndim < 2 or a.flags.c_contiguous or a.size == 0 or 0 in a.strides
+            or (memory_format is not None and str(memory_format) != "torch.preserve_format")):
+        return np.empty(a.shape, dt)
+    if min(a.strides) > 0 and _dense(a):
+        isz, osz = a.itemsize, dt.itemsize
+        return np.lib.stride_tricks.as_strided(np.empty(a.size, dt), a.shape, [s // isz * osz for s in a.strides])
+    return np.empty_like(a, dtype=dt)  # order 'K': the input's stride order
+
+
+def copy_preserving(a, memory_format=None):
+    """A copy of ``a`` in ``a``'s layout (see the module doc).
+
+    >>> from ember._backend import np
+    >>> from ember._layout import copy_preserving
+    >>> copy_preserving(np.zeros((3, 4)).T).strides
+    (8, 32)
+    """
+    if a.flags.c_contiguous and memory_format is None:
+        return a.copy()
+    out = empty_preserving(a, None, memory_format)
+    np.copyto(out, a)
+    return out

@@ -6,7 +6,7 @@ un-broadcasting to each input's shape done here, in one place.
 import sys
 
 from . import grad_mode
-from .function import AccumulateGrad, _anomaly_state, _consuming, accumulate_node
+from .function import AccumulateGrad, Op, _anomaly_state, _consuming, accumulate_node
 
 _state = grad_mode._state
 _checkpoint_valid = [True]  # False while a backward pass returns grads (autograd.grad) instead of accumulating
@@ -194,7 +194,10 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                 if len(grads) > 1 and any(g is None for g in grads) and \
                         node.__dict__.get("_materialize", True):
                     grads = _materialize(node, grads)
-                outs = node._apply(grads)
+                if needed is not None and isinstance(node, Op):
+                    outs = _apply_pruned(node, grads, needed)
+                else:
+                    outs = node._apply(grads)
                 if node._hooks:
                     for h in list(node._hooks.values()):
                         r = h(outs, tuple(grads))
@@ -253,6 +256,21 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                 else:
                     t.grad = t.grad + r if create_graph else (t.grad + r).detach()
     return None
+
+
+def _apply_pruned(node, grads, needed):
+    """Run an op's backward asking only for the inputs that lead to a requested input (torch prunes
+    the graph for ``autograd.grad``/``backward(inputs=...)``: an input whose derivative is not
+    implemented is fine when it is not asked for)."""
+    nig = node.needs_input_grad
+    if nig is None or len(nig) != len(node.next_functions):
+        return node._apply(grads)
+    node.needs_input_grad = tuple([n and f is not None and id(f) in needed
+                                   for n, (f, _) in zip(nig, node.next_functions)])
+    try:
+        return node._apply(grads)
+    finally:
+        node.needs_input_grad = nig
 
 
 def _output_hooks(node, grads, create_graph):

@@ -23,6 +23,12 @@ def _inplace(input, out, inplace):
     return out
 
 
+def _src(input, inplace):
+    # The in-place forms compute from a copy when ``input`` is in a graph, so the values that the
+    # backward of the composite saves are not the ones the final ``copy_`` overwrites.
+    return input.clone() if inplace and input.requires_grad else input
+
+
 def relu6(input, inplace=False):
     """``min(max(x, 0), 6)``.
 
@@ -81,8 +87,9 @@ def elu(input, alpha=1.0, inplace=False):
     >>> F.elu(ember.tensor([-1., 1.]))
     tensor([-0.6321,  1.0000])
     """
-    neg = (input.clamp(max=0.0).exp() - 1) * alpha
-    return _inplace(input, _where(input > 0, input, neg), inplace)
+    x = _src(input, inplace)
+    neg = (x.clamp(max=0.0).exp() - 1) * alpha
+    return _inplace(input, _where(x > 0, x, neg), inplace)
 
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
@@ -95,7 +102,7 @@ def selu(input, inplace=False):
     >>> F.selu(ember.tensor([1.]))
     tensor([1.0507])
     """
-    return _inplace(input, elu(input, _SELU_ALPHA) * _SELU_SCALE, inplace)
+    return _inplace(input, elu(_src(input, inplace), _SELU_ALPHA) * _SELU_SCALE, inplace)
 
 
 def celu(input, alpha=1.0, inplace=False):
@@ -104,8 +111,9 @@ def celu(input, alpha=1.0, inplace=False):
     >>> F.celu(ember.tensor([-1., 1.]), alpha=2.)
     tensor([-0.7869,  1.0000])
     """
-    neg = ((input.clamp(max=0.0) / alpha).exp() - 1) * alpha
-    return _inplace(input, _where(input > 0, input, neg), inplace)
+    x = _src(input, inplace)
+    neg = ((x.clamp(max=0.0) / alpha).exp() - 1) * alpha
+    return _inplace(input, _where(x > 0, x, neg), inplace)
 
 
 def gelu(input, approximate="none"):
@@ -128,7 +136,8 @@ def silu(input, inplace=False):
     >>> F.silu(ember.tensor([1.]))
     tensor([0.7311])
     """
-    return _inplace(input, input * _sigmoid(input), inplace)
+    x = _src(input, inplace)
+    return _inplace(input, x * _sigmoid(x), inplace)
 
 
 def mish(input, inplace=False):
@@ -137,7 +146,8 @@ def mish(input, inplace=False):
     >>> F.mish(ember.tensor([1.]))
     tensor([0.8651])
     """
-    return _inplace(input, input * _tanh(softplus(input)), inplace)
+    x = _src(input, inplace)
+    return _inplace(input, x * _tanh(softplus(x)), inplace)
 
 
 def softplus(input, beta=1.0, threshold=20.0):
@@ -177,8 +187,9 @@ def hardswish(input, inplace=False):
     >>> F.hardswish(ember.tensor([-4., 1., 4.]))
     tensor([-0.0000,  0.6667,  4.0000])
     """
-    mid = input * (input + 3) / 6
-    out = _where(input <= -3, input * 0, _where(input < 3, mid, input))
+    x = _src(input, inplace)
+    mid = x * (x + 3) / 6
+    out = _where(x <= -3, x * 0, _where(x < 3, mid, x))
     return _inplace(input, out, inplace)
 
 

@@ -14,6 +14,7 @@ from .._backend import np
 from .._tensor import _wrap
 from .. import ops as _ops
 from ..ops.nn_ops import _legacy_reduction
+from ..ops.bce_kernels import bce_elementwise, bce_with_logits_elementwise
 
 _where = _ops.public["where"]
 
@@ -90,7 +91,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     x = input._data
     if x.size and (x.min() < 0 or x.max() > 1):
         raise RuntimeError("all elements of input should be between 0 and 1")
-    loss = -(target * input.log().clamp_min(-100) + (1 - target) * (1 - input).log().clamp_min(-100))
+    loss = bce_elementwise(input, target)
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
@@ -109,13 +110,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
             return binary_cross_entropy_with_logits(input, target, weight, size_average, reduce, reduction, pos_weight)
     if tuple(input.shape) != tuple(target.shape):
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
-    # log(1 + exp(-x)) computed without overflow
-    log1pexp_neg = (-input).clamp_min(0) + (-input.abs()).exp().log1p()
-    if pos_weight is not None:
-        lw = (pos_weight - 1) * target + 1
-        loss = (1 - target) * input + lw * log1pexp_neg
-    else:
-        loss = (1 - target) * input + log1pexp_neg
+    loss = bce_with_logits_elementwise(input, target, pos_weight)
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))

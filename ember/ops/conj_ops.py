@@ -4,7 +4,8 @@
 For real tensors these are what PyTorch makes them: ``conj``/``real``/``resolve_*`` return the
 tensor itself, ``imag`` raises, and the conjugate transposes are plain transposes (views).
 ember has no lazy conjugate bit: on a complex tensor ``conj`` computes the conjugate (so
-``is_conj()`` stays False), and autograd through complex conjugation is not implemented.
+``is_conj()`` stays False). Gradients follow PyTorch's convention for complex inputs (the
+conjugate Wirtinger derivative): ``conj`` passes ``conj(g)``, ``real`` passes ``g``, ``imag`` ``1j * g``.
 
 >>> x = ember.tensor([[1., 2.], [3., 4.]])
 >>> x.conj() is x, x.mH.tolist()
@@ -20,9 +21,40 @@ __all__ = ["conj", "conj_physical", "conj_physical_", "resolve_conj", "resolve_n
            "real", "imag", "adjoint"]
 
 
-def _complex_grad(input, name):
-    if input._rg:
-        raise NotImplementedError(f"ember: autograd through {name} of complex tensors is not implemented")
+class Conj(Op):
+    _name = "ConjBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        return np.conj(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        return conj(g)
+
+
+class Real(Op):
+    _name = "SelectBackward0"  # torch takes real/imag as a select of view_as_real
+
+    @staticmethod
+    def forward(ctx, a):
+        return a.real
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * (1 + 0j)
+
+
+class Imag(Op):
+    _name = "SelectBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        return a.imag
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * 1j
 
 
 def conj(input):
@@ -34,8 +66,7 @@ def conj(input):
     """
     if input._data.dtype.kind != "c":
         return input
-    _complex_grad(input, "conj")
-    return _wrap(np.conj(input._data))
+    return apply_op(Conj, (input,)) if input._rg else _wrap(np.conj(input._data))
 
 
 def conj_physical(input, *, out=None):
@@ -71,8 +102,6 @@ def conj_physical_(input):
     >>> ember.conj_physical_(t) is t
     True
     """
-    if input._data.dtype.kind == "c":
-        _complex_grad(input, "conj_physical_")
     return inplace_op(input, lambda s: apply_op(ConjPhysicalInplace, (s,)))
 
 
@@ -123,8 +152,7 @@ def real(input):
     """
     if input._data.dtype.kind != "c":
         return input
-    _complex_grad(input, "real")
-    return _wrap(input._data.real)
+    return apply_op(Real, (input,)) if input._rg else _wrap(input._data.real)
 
 
 def imag(input):
@@ -135,8 +163,7 @@ def imag(input):
     """
     if input._data.dtype.kind != "c":
         raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
-    _complex_grad(input, "imag")
-    return _wrap(input._data.imag)
+    return apply_op(Imag, (input,)) if input._rg else _wrap(input._data.imag)
 
 
 def _swap_last(input):

@@ -74,7 +74,9 @@ def _as_format(t, fmt):
 
 class Clone(Op):
     @staticmethod
-    def forward(ctx, a, fmt=None):
+    def forward(ctx, a, fmt="preserve"):
+        if fmt == "preserve":  # torch's preserve_format: the input's own layout
+            return _L.copy_preserving(a)
         return a.copy() if fmt is None else _L.copy_in(a, fmt)
 
     @staticmethod
@@ -88,12 +90,13 @@ def clone(input, *, memory_format=None):
     >>> x = ember.ones(2); y = x.clone(); y[0] = 5.; x
     tensor([1., 1.])
     """
-    fmt = None
-    if memory_format is not None or input._data.ndim >= 4:  # keep channels_last (preserve_format)
-        fmt = _L.clone_format(input._data, memory_format)
+    if memory_format is None or memory_format is _L.preserve_format:
+        fmt = "preserve"
+    else:
+        fmt = _L.clone_format(input._data, memory_format)  # None: a C-ordered copy
     if _state[0] and input._rg:
         return apply_op(Clone, (input,), fmt)
-    return _wrap(input._data.copy() if fmt is None else _L.copy_in(input._data, fmt))
+    return _wrap(Clone.forward(None, input._data, fmt))
 
 
 @_oom
@@ -108,7 +111,7 @@ def contiguous(self, memory_format=None):
     if self._data.flags.c_contiguous:
         return self
     if _state[0] and self._rg:
-        return apply_op(Clone, (self,))
+        return apply_op(Clone, (self,), None)
     return _wrap(np.ascontiguousarray(self._data))
 
 

@@ -146,9 +146,9 @@ class Mul(Op):
         a, b = ctx.saved_tensors
         ga = gb = None
         if _needs(ctx, 0):
-            ga = _gnp(np.multiply, lambda: g * b, g, b)
+            ga = _gnp(np.multiply, lambda: g * _cj(b), g, b)
         if _needs(ctx, 1):
-            gb = _gnp(np.multiply, lambda: g * a, g, a)
+            gb = _gnp(np.multiply, lambda: g * _cj(a), g, a)
         return ga, gb
 
 
@@ -165,9 +165,16 @@ class Div(Op):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        ga = _gnp(_true_divide, lambda: g / b, g, b) if _needs(ctx, 0) else None
-        gb = _gnp(_div_b, lambda: -g * a / (b * b), g, a, b) if _needs(ctx, 1) else None
+        ga = _gnp(_true_divide, lambda: g / _cj(b), g, b) if _needs(ctx, 0) else None
+        gb = _gnp(_div_b, lambda: -g * _cj(a) / _cj(b * b), g, a, b) if _needs(ctx, 1) else None
         return ga, gb
+
+
+def _cj(x):
+    """The conjugate of a complex operand (torch's gradients of holomorphic ops are ``g * conj(f')``)."""
+    if isinstance(x, Tensor):
+        return x.conj() if x._data.dtype.kind == "c" else x
+    return x.conjugate() if x.__class__ is complex else x
 
 
 def _div_b(g, a, b):

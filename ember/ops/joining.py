@@ -32,7 +32,8 @@ class Cat(Op):
             ctx.sizes = [a.shape[dim] if i not in skip else 0 for i, a in enumerate(arrays)]
         if skip:
             arrays = [a for i, a in enumerate(arrays) if i not in skip]
-        return np.concatenate(arrays, axis=dim, dtype=npdt, casting="unsafe")
+        r = np.concatenate(arrays, axis=dim, dtype=npdt, casting="unsafe")
+        return r if r.flags.c_contiguous else np.ascontiguousarray(r)  # torch's cat is contiguous
 
     @staticmethod
     def backward(ctx, g):

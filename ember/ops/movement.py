@@ -9,6 +9,8 @@ from ._util import np, D, Tensor, _wrap, Op, apply_op, _state, norm_dim, make_vi
 from .inplace import inplace_op
 from .reinterpret import view_dtype as _view_dtype
 from operator import index as _operator_index
+from .expand_args import expand_sizes as _expand_sizes
+from .int_index_split import split_int_adv as _split_int_adv
 
 __all__ = ["reshape", "transpose", "swapaxes", "swapdims", "permute", "squeeze", "unsqueeze",
            "flatten", "t", "movedim", "moveaxis"]
@@ -277,21 +279,32 @@ class Expand(Op):
     def forward(ctx, a, shape):
         if ctx is not None:
             ctx.in_shape = a.shape
-        return np.broadcast_to(a, shape)
+        r = np.broadcast_to(a, shape)
+        if 1 in shape:  # size-1 dims get PyTorch's strides (NumPy gives them 0): kept, or size * stride of the next
+            lead = r.ndim - a.ndim
+            st = [0] * r.ndim
+            for i in range(r.ndim - 1, -1, -1):
+                if i >= lead:
+                    st[i] = a.strides[i - lead] if a.shape[i - lead] == shape[i] else 0
+                elif shape[i] == 1:
+                    st[i] = shape[i + 1] * st[i + 1] if i + 1 < r.ndim else 0
+            if tuple(st) != r.strides:
+                r = np.lib.stride_tricks.as_strided(r, shape, st, writeable=False)
+        return r
 
     @staticmethod
     def backward(ctx, g):
         return g.sum_to_size(ctx.in_shape) if ctx.in_shape else g.sum()
 
 
-def expand(self, *sizes):
+def expand(self, *sizes, size=None):
     """Broadcast to a larger shape without copying (``-1`` keeps a size).
 
     >>> ember.tensor([[1], [2]]).expand(2, 3)
     tensor([[1, 1, 1],
             [2, 2, 2]])
     """
-    sizes = _shape_arg(sizes)
+    sizes = _expand_sizes(sizes, size)
     shape = self._data.shape
     lead = len(sizes) - len(shape)
     if lead < 0:
@@ -301,7 +314,7 @@ def expand(self, *sizes):
     out = []
     for i, s in enumerate(sizes):
         if i < lead:
-            if s < 0:
+            if s == -1 and shape:
                 raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension {i}")
             out.append(s)
         else:
@@ -314,6 +327,8 @@ def expand(self, *sizes):
                                    f"Tensor sizes: {list(shape)}")
             out.append(s)
     out = tuple(out)
+    if any(s < 0 for s in out):  # a size below -1: PyTorch's element count overflows
+        raise RuntimeError("numel: integer multiplication overflow")
     if out == shape:
         return view(self, shape)
     return _view_result(Expand, self, lambda x, s=out: x.expand(s), out)
@@ -597,6 +612,9 @@ def getitem(self, idx):
         else:
             out = _wrap(_index(d, nidx))
         return make_view(out, self, lambda x, i=nidx: _replay_index(x, i))
+    sp = _split_int_adv(nidx)
+    if sp is not None:
+        return getitem(getitem(self, sp[0]), sp[1])
     if _state[0] and self._rg:
         return apply_op(Index, (self,), nidx)
     return _wrap(_index(d, nidx))
@@ -616,6 +634,10 @@ def setitem(self, idx, value):
     if self._data.ndim == 0:
         _zero_dim_check(idx)
     nidx, basic = _norm_index(idx)
+    sp = None if basic else _split_int_adv(nidx)
+    if sp is not None and not (_state[0] and self._rg and self.grad_fn is None):  # leaf: index_put's error
+        setitem(getitem(self, sp[0]), sp[1], value)
+        return
     index_put_nidx(self, nidx, value, advanced=not basic)
 
 

@@ -181,11 +181,11 @@ def _check_batch(x, t):
         if t.ndim != 0:
             raise RuntimeError(f"0D or 1D target tensor expected, multi-target not supported")
         return
-    if t.ndim + 1 != x.ndim and not (t.shape == x.shape):
-        raise RuntimeError(f"Expected target size {list(x.shape[:1] + x.shape[2:])}, got {list(t.shape)}"
-                           if t.ndim else "0D or 1D target tensor expected, multi-target not supported")
-    if t.shape[:1] != x.shape[:1]:
-        raise ValueError(f"Expected input batch_size ({x.shape[0]}) to match target batch_size ({t.shape[0]}).")
+    if t.shape[:1] != x.shape[:1]:  # torch checks the batch size first (a 0-d target has batch size 0)
+        raise ValueError(f"Expected input batch_size ({x.shape[0]}) "
+                         f"to match target batch_size ({t.shape[0] if t.ndim else 0}).")
+    if x.ndim == 2 and t.ndim != 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
     if t.shape[1:] != x.shape[2:]:
         raise RuntimeError(f"Expected target size {list(x.shape[:1] + x.shape[2:])}, got {list(t.shape)}")
 
@@ -378,14 +378,19 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if wd is not None and wd.shape != (C,):
         raise RuntimeError(f"weight tensor should be defined either for all {C} classes or no classes "
                            f"but got weight tensor of shape: {list(wd.shape)}")
-    if t.dtype.kind in "fc":
-        if t.shape != x.shape:
-            raise RuntimeError(f"Expected target size {list(x.shape)}, got {list(t.shape)}" if t.ndim == x.ndim
-                               else f"Expected input batch_size ({x.shape[0]}) to match target batch_size ({t.shape[0]}).")
+    if t.shape == x.shape:  # class probabilities (torch decides by shape, then requires a float target)
+        if not target.dtype.is_floating_point:
+            from ._util import _TORCH_NAMES
+            raise RuntimeError("Expected floating point type for target with class probabilities, "
+                               f"got {_TORCH_NAMES.get(str(t.dtype), str(t.dtype))}")
+        if input.dtype is not target.dtype:  # soft targets promote with the logits, as torch
+            from .._dtype import promote_types
+            dt = promote_types(input.dtype, target.dtype)
+            input, target = input.to(dt), target.to(dt)
+            wd = None if wd is None else wd.astype(input._data.dtype, copy=False)
         return apply_op(CrossEntropyProbs, (input, target), wd, reduction, float(label_smoothing))
-    if t.dtype.kind not in "iu":
-        raise RuntimeError(f"expected scalar type Long but found {t.dtype}")
     _check_batch(x, t)
+    _check_target_dtype(t)
     if reduction not in ("mean", "sum", "none"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
     return apply_op(CrossEntropy, (input,), t, wd, ignore_index, reduction, float(label_smoothing))
@@ -436,10 +441,17 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
             return nll_loss(input, target, weight, size_average, ignore_index, reduce, reduction)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     x, t = input._data, target._data
-    if t.dtype.kind not in "iu":
-        raise RuntimeError(f"expected scalar type Long but found {t.dtype}")
     _check_batch(x, t)
+    _check_target_dtype(t)
     return apply_op(NllLoss, (input,), t, None if weight is None else weight._data, ignore_index, reduction)
+
+
+def _check_target_dtype(t):
+    """Class-index targets are int64 or uint8 only (torch refuses int32, int16, int8, bool, floats)."""
+    if t.dtype != np.int64 and t.dtype != np.uint8:
+        from ._util import _TORCH_NAMES
+        name = _TORCH_NAMES.get(str(t.dtype), str(t.dtype))
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {name}")
 
 
 def _legacy_reduction(size_average, reduce, reduction):

@@ -37,7 +37,8 @@ class Sum(Op):
         ctx.in_shape = a.shape
         ctx.dims = dims
         ctx.keepdim = keepdim
-        return np.sum(a, axis=dims, keepdims=keepdim, dtype=npdt)
+        r = np.sum(a, axis=dims, keepdims=keepdim, dtype=npdt)
+        return r if r.__class__ is not np.ndarray or r.flags.c_contiguous else np.ascontiguousarray(r)
 
     @staticmethod
     def backward(ctx, g):
@@ -72,7 +73,8 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     if _state[0] and input._rg:
         r = apply_op(cls, (input,), dims, keepdim, npdt)
     else:
-        r = _wrap(np.sum(d, axis=dims, keepdims=keepdim, dtype=npdt))
+        r = np.sum(d, axis=dims, keepdims=keepdim, dtype=npdt)
+        r = _wrap(r if r.__class__ is not np.ndarray or r.flags.c_contiguous else np.ascontiguousarray(r))
     if out is not None:
         from .elementwise import _out
         return _out(r, out)

@@ -313,14 +313,10 @@ class ParameterList(Module):
         for i, p in enumerate(self):
             if isinstance(p, Tensor):
                 size = "x".join(str(s) for s in p.size())
-                lines.append(f"  ({i}): Parameter containing: [{p.type()} of size {size}]")
+                lines.append(f"  ({i}): Parameter containing: [{p.dtype} of size {size}]")
             else:
                 lines.append(f"  ({i}): Object of type: {type(p).__name__}")
         return "\n".join(lines)
-
-    def __repr__(self):
-        extra = self.extra_repr()
-        return self._get_name() + ("(\n" + extra + "\n)" if extra else "()")
 
     def forward(self, *a, **k):
         raise NotImplementedError("ParameterList is not callable")
@@ -380,7 +376,12 @@ class ParameterDict(Module):
             del self[k]
 
     def update(self, parameters):
-        items = parameters.items() if hasattr(parameters, "items") else parameters
+        if isinstance(parameters, (OrderedDict, ParameterDict)):
+            items = parameters.items()
+        elif hasattr(parameters, "items"):  # a plain mapping: torch takes its items in sorted key order
+            items = sorted(parameters.items())
+        else:
+            items = parameters
         for k, v in items:
             self[k] = v
 
@@ -390,10 +391,6 @@ class ParameterDict(Module):
             size = "x".join(str(s) for s in p.size())
             lines.append(f"  ({k}): Parameter containing: [{p.type()} of size {size}]")
         return "\n".join(lines)
-
-    def __repr__(self):
-        extra = self.extra_repr()
-        return self._get_name() + ("(\n" + extra + "\n)" if extra else "()")
 
     def forward(self, *a, **k):
         raise NotImplementedError("ParameterDict is not callable")

@@ -25,7 +25,7 @@ from ..parameter import Parameter, Buffer
 
 __all__ = ["Module"]
 
-_IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
+_IncompatibleKeys = namedtuple("_IncompatibleKeys", ["missing_keys", "unexpected_keys"])
 _IncompatibleKeys.__repr__ = lambda self: ("<All keys matched successfully>"
                                            if not self.missing_keys and not self.unexpected_keys
                                            else f"_IncompatibleKeys(missing_keys={self.missing_keys}, "
@@ -158,7 +158,7 @@ class Module:
         if isinstance(value, Parameter):
             if params is None:
                 raise AttributeError("cannot assign parameters before Module.__init__() call")
-            _remove_from(self, name, d, params)
+            _remove_from(self, name, d, params, keep="_parameters")  # a reassigned one keeps its place
             self.register_parameter(name, value)
             return
         if params is not None and name in params:
@@ -171,7 +171,7 @@ class Module:
         if isinstance(value, Module):
             if modules is None:
                 raise AttributeError("cannot assign module before Module.__init__() call")
-            _remove_from(self, name, d, params)
+            _remove_from(self, name, d, params, keep="_modules")
             modules[name] = value
             return
         if modules is not None and name in modules:
@@ -691,9 +691,9 @@ def _plain(buf):
     return t
 
 
-def _remove_from(module, name, d, params):
+def _remove_from(module, name, d, params, keep=None):
     for store in ("_parameters", "_buffers", "_modules"):
-        s = d.get(store)
+        s = d.get(store) if store != keep else None
         if s is not None and name in s:
             del s[name]
     d.pop(name, None)
