@@ -72,6 +72,8 @@ def main():
                     cats = c
                 assert c == cats, n
                 meta["categories"] = "imagenet"
+            elif "categories" in w.meta:
+                meta["categories"] = None
             t = w.transforms.keywords
             assert w.transforms.func.__name__ == "ImageClassification", n
             tr = {k: (v.value if hasattr(v, "value") else v) for k, v in t.items()}
