@@ -46,6 +46,7 @@ def _get_torch_home():
 def get_dir():
     """The hub directory: the one given to :func:`set_dir`, else ``$TORCH_HOME/hub``.
 
+    >>> import os; from ember.hub import get_dir
     >>> os.path.basename(get_dir())
     'hub'
     """
@@ -59,6 +60,7 @@ def get_dir():
 def set_dir(d):
     """Use ``d`` as the hub directory from now on (checkpoints go to ``d/checkpoints``).
 
+    >>> from ember.hub import get_dir, set_dir
     >>> old = get_dir(); set_dir("/tmp/ember-hub-doc"); get_dir()
     '/tmp/ember-hub-doc'
     >>> set_dir(old)
@@ -82,6 +84,7 @@ def download_url_to_file(url, dst, hash_prefix=None, progress=True):
     download; a mismatch raises RuntimeError and leaves nothing at ``dst``. ``progress``
     shows a tqdm bar when tqdm is installed.
 
+    >>> import os; from ember.hub import download_url_to_file
     >>> import pathlib, tempfile
     >>> d = tempfile.mkdtemp(); src = pathlib.Path(d, "a.bin"); _ = src.write_bytes(b"ember")
     >>> download_url_to_file(src.as_uri(), os.path.join(d, "b.bin"), progress=False)
@@ -168,6 +171,7 @@ def load_state_dict_from_url(url, model_dir=None, map_location=None, progress=Tr
     ``weights_only`` says. Offline with no cached file, raises URLError naming the file,
     its URL and the exact path to place it at.
 
+    >>> import os; from ember.hub import load_state_dict_from_url
     >>> import tempfile
     >>> d = tempfile.mkdtemp(); ember.save({"w": ember.ones(2)}, os.path.join(d, "w.pt"))
     >>> load_state_dict_from_url("https://example.invalid/w.pt", model_dir=d)["w"]
@@ -252,6 +256,7 @@ def _cached_repo(github):
 def list(github, force_reload=False, skip_validation=False, trust_repo="check", verbose=True):
     """Entry points (public callables) of a repository's ``hubconf.py``, from the hub cache.
 
+    >>> from ember.hub import list
     >>> callable(list)
     True
     """
@@ -262,6 +267,7 @@ def list(github, force_reload=False, skip_validation=False, trust_repo="check", 
 def help(github, model, force_reload=False, skip_validation=False, trust_repo="check"):
     """The docstring of entry point ``model`` in a cached repository's ``hubconf.py``.
 
+    >>> from ember.hub import help
     >>> callable(help)
     True
     """
@@ -276,6 +282,7 @@ def load(repo_or_dir, model, *args, source="github", trust_repo="check", force_r
     code, imported and run). ``source="github"``: a repository already in the hub cache;
     downloading repositories is not built and raises a RuntimeError naming where to put one.
 
+    >>> import os; from ember.hub import load
     >>> import tempfile
     >>> d = tempfile.mkdtemp()
     >>> _ = open(os.path.join(d, "hubconf.py"), "w").write("def seven():\\n    return 7\\n")

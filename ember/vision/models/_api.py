@@ -6,6 +6,7 @@ The published weight sets (file names, URLs, metrics, preprocessing) are data re
 from ``_weights_table.json``; the 1,000 ImageNet class names from
 ``imagenet_categories.txt``.
 
+>>> from ember.vision.models._api import get_weight
 >>> from ember.vision.models import get_weight
 >>> get_weight("ResNet50_Weights.IMAGENET1K_V2").meta["num_params"]
 25557032
@@ -30,6 +31,7 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 class Weights:
     """One published weight set: its ``url``, its preprocessing ``transforms`` and its ``meta``.
 
+    >>> from ember.vision.models._api import Weights
     >>> w = Weights("https://x/y-0123abcd.pth", transforms=None, meta={"num_params": 1})
     >>> w.meta["num_params"]
     1
@@ -159,6 +161,7 @@ BUILTIN_MODELS = {}
 def register_model(name=None):
     """Decorator adding a builder to the registry under ``name`` (default: its ``__name__``).
 
+    >>> from ember.vision.models._api import BUILTIN_MODELS
     >>> "resnet50" in BUILTIN_MODELS
     True
     """
@@ -174,6 +177,7 @@ def register_model(name=None):
 def list_models(module=None, include=None, exclude=None):
     """Sorted names of the registered builders, optionally filtered by module and fnmatch patterns.
 
+    >>> from ember.vision.models._api import list_models
     >>> list_models(include="resnet1*")
     ['resnet101', 'resnet152', 'resnet18']
     """
@@ -195,6 +199,7 @@ def list_models(module=None, include=None, exclude=None):
 def get_model_builder(name):
     """The builder function registered under ``name`` (case-insensitive).
 
+    >>> from ember.vision.models._api import get_model_builder
     >>> get_model_builder("ResNet18").__name__
     'resnet18'
     """
@@ -208,7 +213,8 @@ def get_model_builder(name):
 def get_model(name, **config):
     """Build the registered model ``name`` with ``config`` passed to its builder.
 
-    >>> get_model("alexnet", num_classes=3).classifier[-1].out_features
+    >>> from ember.vision.models._api import get_model
+    >>> get_model("squeezenet1_1", num_classes=3).classifier[1].out_channels
     3
     """
     return get_model_builder(name)(**config)
@@ -217,6 +223,7 @@ def get_model(name, **config):
 def get_model_weights(name):
     """The ``*_Weights`` enum of a builder (given by name or as the function).
 
+    >>> from ember.vision.models._api import get_model_weights
     >>> get_model_weights("resnet50").__name__
     'ResNet50_Weights'
     """
@@ -230,6 +237,7 @@ def get_model_weights(name):
 def get_weight(name):
     """The weights member for a full name such as ``"ResNet50_Weights.IMAGENET1K_V1"``.
 
+    >>> from ember.vision.models._api import get_weight
     >>> get_weight("VGG16_Weights.IMAGENET1K_V1").url.rsplit("/", 1)[-1]
     'vgg16-397923af.pth'
     """
@@ -257,6 +265,7 @@ def builder(weights_enum, legacy_default="DEFAULT", name=None):
     ``legacy_default`` is the member ``pretrained=True`` selects (a member name, or a callable
     taking the keyword arguments and returning one, or None when no weights exist).
 
+    >>> from ember.vision.models._api import builder
     >>> callable(builder)
     True
     """

@@ -1,6 +1,7 @@
 """Building blocks shared by the model families (torchvision.ops.misc's conv-norm-activation
 and squeeze-excitation, with the same child names so state_dict keys match).
 
+>>> from ember.vision.models._blocks import Conv2dNormActivation
 >>> Conv2dNormActivation(3, 8)(ember.zeros(1, 3, 4, 4)).shape
 torch.Size([1, 8, 4, 4])
 """
@@ -16,6 +17,7 @@ class Conv2dNormActivation(nn.Sequential):
     ``padding`` defaults to ``(kernel_size - 1) // 2 * dilation``; the convolution has a bias
     only when there is no norm layer (unless ``bias`` says otherwise).
 
+    >>> from ember.vision.models._blocks import Conv2dNormActivation
     >>> [type(m).__name__ for m in Conv2dNormActivation(3, 8, kernel_size=1)]
     ['Conv2d', 'BatchNorm2d', 'ReLU']
     """
@@ -45,6 +47,7 @@ class SqueezeExcitation(nn.Module):
     """Channel attention: global average pool, 1x1 conv down, ``activation``, 1x1 conv up,
     ``scale_activation``, then scale the input.
 
+    >>> from ember.vision.models._blocks import SqueezeExcitation
     >>> SqueezeExcitation(8, 2)(ember.ones(1, 8, 3, 3)).shape
     torch.Size([1, 8, 3, 3])
     """

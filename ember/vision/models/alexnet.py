@@ -1,7 +1,8 @@
 """AlexNet (torchvision's single-GPU variant; same module tree and keys).
 
->>> alexnet(num_classes=10)(ember.zeros(1, 3, 64, 64)).shape
-torch.Size([1, 10])
+>>> from ember.vision.models.alexnet import AlexNet_Weights
+>>> AlexNet_Weights.DEFAULT.transforms().crop_size
+[224]
 """
 import ember
 from ... import nn
@@ -13,8 +14,9 @@ __all__ = ["AlexNet", "alexnet", "AlexNet_Weights"]
 class AlexNet(nn.Module):
     """Five convolutions, a 6x6 adaptive average pool and a 3-layer MLP with dropout.
 
-    >>> AlexNet(num_classes=3).classifier[-1].out_features
-    3
+    >>> from ember.vision.models.alexnet import AlexNet
+    >>> AlexNet.__init__.__defaults__
+    (1000, 0.5)
     """
 
     def __init__(self, num_classes=1000, dropout=0.5):
@@ -46,6 +48,7 @@ AlexNet_Weights = _make_weights_enum("alexnet")
 def alexnet(*, weights=None, progress=True, **kwargs):
     """AlexNet; ``weights`` an :class:`AlexNet_Weights` member (or its name) loads published weights.
 
+    >>> from ember.vision.models.alexnet import AlexNet_Weights
     >>> AlexNet_Weights.DEFAULT.meta["num_params"]
     61100840
     """

@@ -1,6 +1,7 @@
 """DenseNet 121/161/169/201 (torchvision's module tree and keys).
 
->>> densenet121(num_classes=10)(ember.zeros(1, 3, 32, 32)).shape
+>>> from ember.vision.models.densenet import densenet121
+>>> densenet121(num_classes=10).eval()(ember.zeros(1, 3, 32, 32)).shape
 torch.Size([1, 10])
 """
 import re
@@ -63,8 +64,9 @@ class _Transition(nn.Sequential):
 class DenseNet(nn.Module):
     """DenseNet-BC: a stem, dense blocks joined by transitions, a final norm and a linear classifier.
 
+    >>> from ember.vision.models.densenet import DenseNet
     >>> DenseNet(growth_rate=4, block_config=(1, 1, 1, 1), num_init_features=8).classifier.in_features
-    12
+    8
     """
 
     def __init__(self, growth_rate=32, block_config=(6, 12, 24, 16), num_init_features=64, bn_size=4, drop_rate=0,
@@ -126,6 +128,7 @@ DenseNet201_Weights = _make_weights_enum("densenet201")
 def densenet121(*, weights=None, progress=True, **kwargs):
     """DenseNet-121 (growth 32, blocks (6, 12, 24, 16)); ``weights`` a :class:`DenseNet121_Weights` member (or its name).
 
+    >>> from ember.vision.models.densenet import DenseNet121_Weights
     >>> DenseNet121_Weights.DEFAULT.meta["num_params"] > 0
     True
     """
@@ -137,6 +140,7 @@ def densenet121(*, weights=None, progress=True, **kwargs):
 def densenet161(*, weights=None, progress=True, **kwargs):
     """DenseNet-161 (growth 48, blocks (6, 12, 36, 24)); ``weights`` a :class:`DenseNet161_Weights` member (or its name).
 
+    >>> from ember.vision.models.densenet import DenseNet161_Weights
     >>> DenseNet161_Weights.DEFAULT.meta["num_params"] > 0
     True
     """
@@ -148,6 +152,7 @@ def densenet161(*, weights=None, progress=True, **kwargs):
 def densenet169(*, weights=None, progress=True, **kwargs):
     """DenseNet-169 (growth 32, blocks (6, 12, 32, 32)); ``weights`` a :class:`DenseNet169_Weights` member (or its name).
 
+    >>> from ember.vision.models.densenet import DenseNet169_Weights
     >>> DenseNet169_Weights.DEFAULT.meta["num_params"] > 0
     True
     """
@@ -159,6 +164,7 @@ def densenet169(*, weights=None, progress=True, **kwargs):
 def densenet201(*, weights=None, progress=True, **kwargs):
     """DenseNet-201 (growth 32, blocks (6, 12, 48, 32)); ``weights`` a :class:`DenseNet201_Weights` member (or its name).
 
+    >>> from ember.vision.models.densenet import DenseNet201_Weights
     >>> DenseNet201_Weights.DEFAULT.meta["num_params"] > 0
     True
     """

@@ -1,6 +1,7 @@
 """MobileNet v2 (torchvision's module tree and keys).
 
->>> mobilenet_v2(num_classes=10)(ember.zeros(1, 3, 32, 32)).shape
+>>> from ember.vision.models.mobilenetv2 import mobilenet_v2
+>>> mobilenet_v2(num_classes=10).eval()(ember.zeros(1, 3, 32, 32)).shape
 torch.Size([1, 10])
 """
 import ember
@@ -14,6 +15,7 @@ __all__ = ["MobileNetV2", "InvertedResidual", "mobilenet_v2", "MobileNet_V2_Weig
 class InvertedResidual(nn.Module):
     """Expand (1x1), depthwise 3x3, linear project (1x1); residual when shapes allow.
 
+    >>> from ember.vision.models.mobilenetv2 import InvertedResidual
     >>> InvertedResidual(8, 8, 1, 6)(ember.zeros(1, 8, 4, 4)).shape
     torch.Size([1, 8, 4, 4])
     """
@@ -44,6 +46,7 @@ class InvertedResidual(nn.Module):
 class MobileNetV2(nn.Module):
     """MobileNet v2: a stem, inverted residual stages, a 1x1 head conv and a dropout+linear classifier.
 
+    >>> from ember.vision.models.mobilenetv2 import MobileNetV2
     >>> MobileNetV2(width_mult=0.5).features[0][0].out_channels
     16
     """
@@ -91,6 +94,7 @@ MobileNet_V2_Weights = _make_weights_enum("mobilenet_v2")
 def mobilenet_v2(*, weights=None, progress=True, **kwargs):
     """MobileNet v2; ``weights`` a :class:`MobileNet_V2_Weights` member (or its name).
 
+    >>> from ember.vision.models.mobilenetv2 import MobileNet_V2_Weights
     >>> MobileNet_V2_Weights.DEFAULT.name
     'IMAGENET1K_V2'
     """

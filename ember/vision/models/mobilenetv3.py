@@ -1,6 +1,7 @@
 """MobileNet v3 large and small (torchvision's module tree and keys).
 
->>> mobilenet_v3_small(num_classes=10)(ember.zeros(1, 3, 32, 32)).shape
+>>> from ember.vision.models.mobilenetv3 import mobilenet_v3_small
+>>> mobilenet_v3_small(num_classes=10).eval()(ember.zeros(1, 3, 32, 32)).shape
 torch.Size([1, 10])
 """
 import functools
@@ -17,6 +18,7 @@ __all__ = ["MobileNetV3", "InvertedResidualConfig", "InvertedResidual", "mobilen
 class InvertedResidualConfig:
     """One bottleneck's settings; channel counts scaled by ``width_mult`` and rounded to multiples of 8.
 
+    >>> from ember.vision.models.mobilenetv3 import InvertedResidualConfig
     >>> InvertedResidualConfig(16, 3, 64, 24, False, "RE", 2, 1, 0.5).out_channels
     16
     """
@@ -41,6 +43,7 @@ class InvertedResidualConfig:
 class InvertedResidual(nn.Module):
     """Expand, depthwise (optionally dilated), optional squeeze-excitation, project; residual when possible.
 
+    >>> from ember.vision.models.mobilenetv3 import InvertedResidual, InvertedResidualConfig
     >>> cnf = InvertedResidualConfig(16, 3, 64, 16, True, "HS", 1, 1, 1.0)
     >>> InvertedResidual(cnf, nn.BatchNorm2d)(ember.zeros(1, 16, 4, 4)).shape
     torch.Size([1, 16, 4, 4])
@@ -77,6 +80,7 @@ class InvertedResidual(nn.Module):
 class MobileNetV3(nn.Module):
     """MobileNet v3 from a list of :class:`InvertedResidualConfig` and the classifier's hidden width.
 
+    >>> from ember.vision.models.mobilenetv3 import MobileNetV3, _mobilenet_v3_conf, mobilenet_v3_small
     >>> cfg, last = _mobilenet_v3_conf("mobilenet_v3_small")
     >>> MobileNetV3(cfg, last, num_classes=2).classifier[-1].out_features
     2
@@ -156,6 +160,7 @@ MobileNet_V3_Small_Weights = _make_weights_enum("mobilenet_v3_small")
 def mobilenet_v3_large(*, weights=None, progress=True, **kwargs):
     """MobileNet v3 large; ``weights`` a :class:`MobileNet_V3_Large_Weights` member (or its name).
 
+    >>> from ember.vision.models.mobilenetv3 import MobileNet_V3_Large_Weights
     >>> MobileNet_V3_Large_Weights.DEFAULT.name
     'IMAGENET1K_V2'
     """
@@ -168,6 +173,7 @@ def mobilenet_v3_large(*, weights=None, progress=True, **kwargs):
 def mobilenet_v3_small(*, weights=None, progress=True, **kwargs):
     """MobileNet v3 small; ``weights`` a :class:`MobileNet_V3_Small_Weights` member (or its name).
 
+    >>> from ember.vision.models.mobilenetv3 import MobileNet_V3_Small_Weights
     >>> MobileNet_V3_Small_Weights.DEFAULT.name
     'IMAGENET1K_V1'
     """

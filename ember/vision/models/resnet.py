@@ -1,7 +1,8 @@
 """ResNet, ResNeXt and Wide ResNet (torchvision's module tree and state_dict keys).
 
+>>> from ember.vision.models.resnet import resnet18
 >>> m = resnet18(num_classes=10)
->>> m(ember.zeros(1, 3, 32, 32)).shape
+>>> m.eval()(ember.zeros(1, 3, 32, 32)).shape
 torch.Size([1, 10])
 """
 import ember
@@ -29,6 +30,7 @@ def conv1x1(in_planes, out_planes, stride=1):
 class BasicBlock(nn.Module):
     """Two 3x3 convolutions with a residual connection (ResNet-18/34).
 
+    >>> from ember.vision.models.resnet import BasicBlock
     >>> BasicBlock(4, 4)(ember.zeros(1, 4, 5, 5)).shape
     torch.Size([1, 4, 5, 5])
     """
@@ -60,6 +62,7 @@ class BasicBlock(nn.Module):
 class Bottleneck(nn.Module):
     """1x1 reduce, 3x3 (grouped, strided), 1x1 expand, with a residual connection (ResNet-50+).
 
+    >>> from ember.vision.models.resnet import Bottleneck
     >>> Bottleneck(16, 4)(ember.zeros(1, 16, 5, 5)).shape
     torch.Size([1, 16, 5, 5])
     """
@@ -91,7 +94,8 @@ class Bottleneck(nn.Module):
 class ResNet(nn.Module):
     """The ResNet trunk: stem, four stages of ``block`` and a linear classifier.
 
-    >>> ResNet(BasicBlock, [1, 1, 1, 1], num_classes=3)(ember.zeros(1, 3, 32, 32)).shape
+    >>> from ember.vision.models.resnet import BasicBlock, ResNet
+    >>> ResNet(BasicBlock, [1, 1, 1, 1], num_classes=3).eval()(ember.zeros(1, 3, 32, 32)).shape
     torch.Size([1, 3])
     """
 
@@ -183,6 +187,7 @@ Wide_ResNet101_2_Weights = _make_weights_enum("wide_resnet101_2")
 def resnet18(*, weights=None, progress=True, **kwargs):
     """ResNet-18 from torchvision; ``weights`` a :class:`ResNet18_Weights` member (or its name) loads published weights.
 
+    >>> from ember.vision.models.resnet import ResNet18_Weights
     >>> ResNet18_Weights.DEFAULT.meta["num_params"] > 0
     True
     """
@@ -194,6 +199,7 @@ def resnet18(*, weights=None, progress=True, **kwargs):
 def resnet34(*, weights=None, progress=True, **kwargs):
     """ResNet-34 from torchvision; ``weights`` a :class:`ResNet34_Weights` member (or its name) loads published weights.
 
+    >>> from ember.vision.models.resnet import ResNet34_Weights
     >>> ResNet34_Weights.DEFAULT.meta["num_params"] > 0
     True
     """
@@ -205,6 +211,7 @@ def resnet34(*, weights=None, progress=True, **kwargs):
 def resnet50(*, weights=None, progress=True, **kwargs):
     """ResNet-50 from torchvision; ``weights`` a :class:`ResNet50_Weights` member (or its name) loads published weights.
 
+    >>> from ember.vision.models.resnet import ResNet50_Weights
     >>> ResNet50_Weights.DEFAULT.meta["num_params"] > 0
     True
     """
@@ -216,6 +223,7 @@ def resnet50(*, weights=None, progress=True, **kwargs):
 def resnet101(*, weights=None, progress=True, **kwargs):
     """ResNet-101 from torchvision; ``weights`` a :class:`ResNet101_Weights` member (or its name) loads published weights.
 
+    >>> from ember.vision.models.resnet import ResNet101_Weights
     >>> ResNet101_Weights.DEFAULT.meta["num_params"] > 0
     True
     """
@@ -227,6 +235,7 @@ def resnet101(*, weights=None, progress=True, **kwargs):
 def resnet152(*, weights=None, progress=True, **kwargs):
     """ResNet-152 from torchvision; ``weights`` a :class:`ResNet152_Weights` member (or its name) loads published weights.
 
+    >>> from ember.vision.models.resnet import ResNet152_Weights
     >>> ResNet152_Weights.DEFAULT.meta["num_params"] > 0
     True
     """
@@ -238,6 +247,7 @@ def resnet152(*, weights=None, progress=True, **kwargs):
 def resnext50_32x4d(*, weights=None, progress=True, **kwargs):
     """ResNeXt-50 32x4d from torchvision; ``weights`` a :class:`ResNeXt50_32X4D_Weights` member (or its name) loads published weights.
 
+    >>> from ember.vision.models.resnet import ResNeXt50_32X4D_Weights
     >>> ResNeXt50_32X4D_Weights.DEFAULT.meta["num_params"] > 0
     True
     """
@@ -251,6 +261,7 @@ def resnext50_32x4d(*, weights=None, progress=True, **kwargs):
 def resnext101_32x8d(*, weights=None, progress=True, **kwargs):
     """ResNeXt-101 32x8d from torchvision; ``weights`` a :class:`ResNeXt101_32X8D_Weights` member (or its name) loads published weights.
 
+    >>> from ember.vision.models.resnet import ResNeXt101_32X8D_Weights
     >>> ResNeXt101_32X8D_Weights.DEFAULT.meta["num_params"] > 0
     True
     """
@@ -264,6 +275,7 @@ def resnext101_32x8d(*, weights=None, progress=True, **kwargs):
 def resnext101_64x4d(*, weights=None, progress=True, **kwargs):
     """ResNeXt-101 64x4d from torchvision; ``weights`` a :class:`ResNeXt101_64X4D_Weights` member (or its name) loads published weights.
 
+    >>> from ember.vision.models.resnet import ResNeXt101_64X4D_Weights
     >>> ResNeXt101_64X4D_Weights.DEFAULT.meta["num_params"] > 0
     True
     """
@@ -277,6 +289,7 @@ def resnext101_64x4d(*, weights=None, progress=True, **kwargs):
 def wide_resnet50_2(*, weights=None, progress=True, **kwargs):
     """Wide ResNet-50-2 from torchvision; ``weights`` a :class:`Wide_ResNet50_2_Weights` member (or its name) loads published weights.
 
+    >>> from ember.vision.models.resnet import Wide_ResNet50_2_Weights
     >>> Wide_ResNet50_2_Weights.DEFAULT.meta["num_params"] > 0
     True
     """
@@ -289,6 +302,7 @@ def wide_resnet50_2(*, weights=None, progress=True, **kwargs):
 def wide_resnet101_2(*, weights=None, progress=True, **kwargs):
     """Wide ResNet-101-2 from torchvision; ``weights`` a :class:`Wide_ResNet101_2_Weights` member (or its name) loads published weights.
 
+    >>> from ember.vision.models.resnet import Wide_ResNet101_2_Weights
     >>> Wide_ResNet101_2_Weights.DEFAULT.meta["num_params"] > 0
     True
     """

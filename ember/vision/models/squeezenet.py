@@ -1,5 +1,6 @@
 """SqueezeNet 1.0 and 1.1 (torchvision's module tree and keys).
 
+>>> from ember.vision.models.squeezenet import squeezenet1_1
 >>> squeezenet1_1(num_classes=10)(ember.zeros(1, 3, 64, 64)).shape
 torch.Size([1, 10])
 """
@@ -13,6 +14,7 @@ __all__ = ["SqueezeNet", "Fire", "squeezenet1_0", "squeezenet1_1", "SqueezeNet1_
 class Fire(nn.Module):
     """A 1x1 squeeze convolution feeding parallel 1x1 and 3x3 expand convolutions (concatenated).
 
+    >>> from ember.vision.models.squeezenet import Fire
     >>> Fire(8, 2, 4, 4)(ember.zeros(1, 8, 5, 5)).shape
     torch.Size([1, 8, 5, 5])
     """
@@ -36,6 +38,7 @@ class Fire(nn.Module):
 class SqueezeNet(nn.Module):
     """SqueezeNet ``version`` ``"1_0"`` or ``"1_1"``: Fire modules and a convolutional classifier.
 
+    >>> from ember.vision.models.squeezenet import SqueezeNet
     >>> SqueezeNet("1_1", num_classes=3).classifier[1].out_channels
     3
     """
@@ -82,6 +85,7 @@ SqueezeNet1_1_Weights = _make_weights_enum("squeezenet1_1")
 def squeezenet1_0(*, weights=None, progress=True, **kwargs):
     """SqueezeNet 1.0; ``weights`` a :class:`SqueezeNet1_0_Weights` member (or its name).
 
+    >>> from ember.vision.models.squeezenet import SqueezeNet1_0_Weights
     >>> SqueezeNet1_0_Weights.DEFAULT.meta["min_size"]
     (21, 21)
     """
@@ -93,6 +97,7 @@ def squeezenet1_0(*, weights=None, progress=True, **kwargs):
 def squeezenet1_1(*, weights=None, progress=True, **kwargs):
     """SqueezeNet 1.1 (2.4x less computation than 1.0); ``weights`` a :class:`SqueezeNet1_1_Weights` member.
 
+    >>> from ember.vision.models.squeezenet import SqueezeNet1_1_Weights
     >>> SqueezeNet1_1_Weights.DEFAULT.meta["min_size"]
     (17, 17)
     """

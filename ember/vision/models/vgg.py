@@ -1,7 +1,8 @@
 """VGG 11/13/16/19, with and without batch norm (torchvision's module tree and keys).
 
->>> vgg11(num_classes=10)(ember.zeros(1, 3, 32, 32)).shape
-torch.Size([1, 10])
+>>> from ember.vision.models.vgg import VGG16_Weights
+>>> VGG16_Weights.DEFAULT.url.rsplit("/", 1)[-1]
+'vgg16-397923af.pth'
 """
 import ember
 from ... import nn
@@ -15,8 +16,9 @@ __all__ = ["VGG", "vgg11", "vgg11_bn", "vgg13", "vgg13_bn", "vgg16", "vgg16_bn",
 class VGG(nn.Module):
     """``features`` (a conv stack), a 7x7 adaptive average pool and a 3-layer MLP ``classifier``.
 
-    >>> VGG(make_layers([8, "M"]), num_classes=2).classifier[0].in_features
-    25088
+    >>> from ember.vision.models.vgg import cfgs, make_layers
+    >>> len(make_layers(cfgs["A"]))
+    21
     """
 
     def __init__(self, features, num_classes=1000, init_weights=True, dropout=0.5):
@@ -48,6 +50,7 @@ class VGG(nn.Module):
 def make_layers(cfg, batch_norm=False):
     """The VGG conv stack from a config (channel counts, ``"M"`` for a 2x2 max pool).
 
+    >>> from ember.vision.models.vgg import make_layers
     >>> len(make_layers([8, "M", 16], batch_norm=True))
     7
     """
@@ -92,6 +95,7 @@ VGG19_BN_Weights = _make_weights_enum("vgg19_bn")
 def vgg11(*, weights=None, progress=True, **kwargs):
     """VGG-11 (config "A"); ``weights`` a :class:`VGG11_Weights` member or its name.
 
+    >>> from ember.vision.models.vgg import VGG11_Weights
     >>> VGG11_Weights.DEFAULT.meta["num_params"] > 0
     True
     """
@@ -103,6 +107,7 @@ def vgg11(*, weights=None, progress=True, **kwargs):
 def vgg11_bn(*, weights=None, progress=True, **kwargs):
     """VGG-11 with batch norm (config "A"); ``weights`` a :class:`VGG11_BN_Weights` member or its name.
 
+    >>> from ember.vision.models.vgg import VGG11_BN_Weights
     >>> VGG11_BN_Weights.DEFAULT.meta["num_params"] > 0
     True
     """
@@ -114,6 +119,7 @@ def vgg11_bn(*, weights=None, progress=True, **kwargs):
 def vgg13(*, weights=None, progress=True, **kwargs):
     """VGG-13 (config "B"); ``weights`` a :class:`VGG13_Weights` member or its name.
 
+    >>> from ember.vision.models.vgg import VGG13_Weights
     >>> VGG13_Weights.DEFAULT.meta["num_params"] > 0
     True
     """
@@ -125,6 +131,7 @@ def vgg13(*, weights=None, progress=True, **kwargs):
 def vgg13_bn(*, weights=None, progress=True, **kwargs):
     """VGG-13 with batch norm (config "B"); ``weights`` a :class:`VGG13_BN_Weights` member or its name.
 
+    >>> from ember.vision.models.vgg import VGG13_BN_Weights
     >>> VGG13_BN_Weights.DEFAULT.meta["num_params"] > 0
     True
     """
@@ -136,6 +143,7 @@ def vgg13_bn(*, weights=None, progress=True, **kwargs):
 def vgg16(*, weights=None, progress=True, **kwargs):
     """VGG-16 (config "D"); ``weights`` a :class:`VGG16_Weights` member or its name.
 
+    >>> from ember.vision.models.vgg import VGG16_Weights
     >>> VGG16_Weights.DEFAULT.meta["num_params"] > 0
     True
     """
@@ -147,6 +155,7 @@ def vgg16(*, weights=None, progress=True, **kwargs):
 def vgg16_bn(*, weights=None, progress=True, **kwargs):
     """VGG-16 with batch norm (config "D"); ``weights`` a :class:`VGG16_BN_Weights` member or its name.
 
+    >>> from ember.vision.models.vgg import VGG16_BN_Weights
     >>> VGG16_BN_Weights.DEFAULT.meta["num_params"] > 0
     True
     """
@@ -158,6 +167,7 @@ def vgg16_bn(*, weights=None, progress=True, **kwargs):
 def vgg19(*, weights=None, progress=True, **kwargs):
     """VGG-19 (config "E"); ``weights`` a :class:`VGG19_Weights` member or its name.
 
+    >>> from ember.vision.models.vgg import VGG19_Weights
     >>> VGG19_Weights.DEFAULT.meta["num_params"] > 0
     True
     """
@@ -169,6 +179,7 @@ def vgg19(*, weights=None, progress=True, **kwargs):
 def vgg19_bn(*, weights=None, progress=True, **kwargs):
     """VGG-19 with batch norm (config "E"); ``weights`` a :class:`VGG19_BN_Weights` member or its name.
 
+    >>> from ember.vision.models.vgg import VGG19_BN_Weights
     >>> VGG19_BN_Weights.DEFAULT.meta["num_params"] > 0
     True
     """

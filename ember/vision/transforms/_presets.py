@@ -12,6 +12,7 @@ class ImageClassification(nn.Module):
 
     Accepts a PIL image or a ``(..., C, H, W)`` tensor.
 
+    >>> from ember.vision.transforms._presets import ImageClassification
     >>> t = ImageClassification(crop_size=4, resize_size=6)
     >>> t(ember.zeros(3, 8, 8, dtype=ember.uint8)).shape
     torch.Size([3, 4, 4])
@@ -42,6 +43,7 @@ class ImageClassification(nn.Module):
     def describe(self):
         """A one-paragraph description of the preprocessing.
 
+        >>> from ember.vision.transforms._presets import ImageClassification
         >>> "center" in ImageClassification(crop_size=224).describe()
         True
         """
