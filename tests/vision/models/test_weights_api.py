@@ -154,3 +154,15 @@ def test_compat_torchvision_models_maps_here(tmp_path):
                        timeout=120)
     assert r.returncode == 0, r.stderr
     assert r.stdout.split() == ["ember.vision.models", "2", "ResNet18_Weights.IMAGENET1K_V1"]
+
+
+def test_aux_heads_in_training_as_torchvision():
+    g = M.googlenet(num_classes=4, init_weights=False).train()
+    out = g(ember.zeros(2, 3, 64, 64))
+    assert type(out).__name__ == "GoogLeNetOutputs" and out._fields == ("logits", "aux_logits2", "aux_logits1")
+    assert [tuple(t.shape) for t in out] == [(2, 4)] * 3
+    assert tuple(g.eval()(ember.zeros(1, 3, 64, 64)).shape) == (1, 4)
+    with pytest.warns(FutureWarning, match="default weight initialization of inception_v3"):
+        m = M.inception_v3(num_classes=4)
+    out = m.train()(ember.zeros(2, 3, 150, 150))
+    assert type(out).__name__ == "InceptionOutputs" and [tuple(t.shape) for t in out] == [(2, 4)] * 2
