@@ -33,7 +33,7 @@ with open(os.path.join(HERE, "golden_logits.json")) as _f:
 SLOW = os.environ.get("EMBER_SLOW_TESTS") == "1"
 FAST = {"resnet18", "resnet50", "resnext50_32x4d", "mobilenet_v2", "mobilenet_v3_large", "mobilenet_v3_small",
         "densenet121", "squeezenet1_0", "squeezenet1_1", "alexnet", "googlenet", "inception_v3", "shufflenet_v2_x0_5",
-        "shufflenet_v2_x1_0"}
+        "shufflenet_v2_x1_0", "mnasnet0_5", "mnasnet1_0"}
 BUILT = models.list_models()
 
 
@@ -61,7 +61,9 @@ def _seeded_model(name, dtype):
     ours = [[k, list(v.shape), str(v.dtype).replace("torch.", "")] for k, v in sd.items()]
     assert ours == gold
     weights = seeded_state([(k, tuple(s), d) for k, s, d in gold])
-    m.load_state_dict({k: ember.from_numpy(v) for k, v in weights.items()}, strict=False)
+    for k, v in weights.items():  # keep the state_dict's _metadata (MNASNet checks its version)
+        sd[k] = ember.from_numpy(v)
+    m.load_state_dict(sd)
     return m.double() if dtype == "float64" else m
 
 
