@@ -8,7 +8,7 @@ torch.Size([1, 8, 4, 4])
 import ember
 from ... import nn
 
-__all__ = ["Conv2dNormActivation", "SqueezeExcitation"]
+__all__ = ["Conv2dNormActivation", "SqueezeExcitation", "StochasticDepth", "stochastic_depth", "Permute"]
 
 
 class Conv2dNormActivation(nn.Sequential):
@@ -81,3 +81,58 @@ def init_mobile(module):
         elif isinstance(m, nn.Linear):
             nn.init.normal_(m.weight, 0, 0.01)
             nn.init.zeros_(m.bias)
+
+
+def stochastic_depth(input, p, mode, training=True):
+    """Drop whole residual branches with probability ``p`` (per sample for ``"row"``, per batch for
+    ``"batch"``) and rescale the survivors by ``1 / (1 - p)``; identity in eval or for ``p == 0``.
+
+    >>> stochastic_depth(ember.ones(2, 3), 0.5, "row", training=False).sum().item()
+    6.0
+    """
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"drop probability has to be between 0 and 1, but got {p}")
+    if mode not in ["batch", "row"]:
+        raise ValueError(f"mode has to be either 'batch' or 'row', but got {mode}")
+    if not training or p == 0.0:
+        return input
+    survival = 1.0 - p
+    size = [input.shape[0]] + [1] * (input.ndim - 1) if mode == "row" else [1] * input.ndim
+    noise = ember.empty(size, dtype=input.dtype).bernoulli_(survival)
+    if survival > 0.0:
+        noise.div_(survival)
+    return input * noise
+
+
+class StochasticDepth(nn.Module):
+    """Module form of :func:`stochastic_depth` (active in training mode only).
+
+    >>> StochasticDepth(0.2, "row").eval()(ember.ones(2)).tolist()
+    [1.0, 1.0]
+    """
+
+    def __init__(self, p, mode):
+        super().__init__()
+        self.p = p
+        self.mode = mode
+
+    def forward(self, input):
+        return stochastic_depth(input, self.p, self.mode, self.training)
+
+    def __repr__(self):
+        return f"{self.__class__.__name__}(p={self.p}, mode={self.mode})"
+
+
+class Permute(nn.Module):
+    """Permute the dimensions of the input.
+
+    >>> Permute([0, 2, 1])(ember.zeros(1, 2, 3)).shape
+    torch.Size([1, 3, 2])
+    """
+
+    def __init__(self, dims):
+        super().__init__()
+        self.dims = dims
+
+    def forward(self, x):
+        return ember.permute(x, self.dims)
