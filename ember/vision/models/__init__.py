@@ -19,6 +19,7 @@ from ._api import Weights, WeightsEnum, get_model, get_model_builder, get_model_
 from .alexnet import *  # noqa: F401,F403
 from .convnext import *  # noqa: F401,F403
 from .densenet import *  # noqa: F401,F403
+from .efficientnet import *  # noqa: F401,F403
 from .googlenet import *  # noqa: F401,F403
 from .inception import *  # noqa: F401,F403
 from .mnasnet import *  # noqa: F401,F403
@@ -31,5 +32,5 @@ from .vgg import *  # noqa: F401,F403
 
 __all__ = ["Weights", "WeightsEnum", "get_model", "get_model_builder", "get_model_weights", "get_weight",
            "list_models"]
-for _family in ("alexnet", "densenet", "googlenet", "inception", "shufflenetv2", "mnasnet", "convnext", "mobilenetv2", "mobilenetv3", "resnet", "squeezenet", "vgg"):
+for _family in ("alexnet", "densenet", "googlenet", "inception", "shufflenetv2", "mnasnet", "convnext", "efficientnet", "mobilenetv2", "mobilenetv3", "resnet", "squeezenet", "vgg"):
     __all__ += _importlib.import_module(f".{_family}", __name__).__all__
