@@ -30,8 +30,9 @@ from .resnet import *  # noqa: F401,F403
 from .shufflenetv2 import *  # noqa: F401,F403
 from .squeezenet import *  # noqa: F401,F403
 from .vgg import *  # noqa: F401,F403
+from .vision_transformer import *  # noqa: F401,F403
 
 __all__ = ["Weights", "WeightsEnum", "get_model", "get_model_builder", "get_model_weights", "get_weight",
            "list_models"]
-for _family in ("alexnet", "densenet", "googlenet", "inception", "shufflenetv2", "mnasnet", "convnext", "efficientnet", "regnet", "mobilenetv2", "mobilenetv3", "resnet", "squeezenet", "vgg"):
+for _family in ("alexnet", "densenet", "googlenet", "inception", "shufflenetv2", "mnasnet", "convnext", "efficientnet", "regnet", "vision_transformer", "mobilenetv2", "mobilenetv3", "resnet", "squeezenet", "vgg"):
     __all__ += _importlib.import_module(f".{_family}", __name__).__all__

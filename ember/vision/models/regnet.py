@@ -205,7 +205,7 @@ RegNet_Y_128GF_Weights = _make_weights_enum("regnet_y_128gf")
 
 @builder(RegNet_X_400MF_Weights, legacy_default="IMAGENET1K_V1")
 def regnet_x_400mf(*, weights=None, progress=True, **kwargs):
-    """RegNetX_400MF (depth=22, w_0=24, w_a=24.48, w_m=2.54, group_width=16); ``weights`` a :class:`RegNet_X_400MF_Weights` member.
+    """RegNetX-400MF; ``weights`` a :class:`RegNet_X_400MF_Weights` member.
 
     >>> from ember.vision.models.regnet import RegNet_X_400MF_Weights
     >>> RegNet_X_400MF_Weights.DEFAULT.meta["min_size"]
@@ -218,7 +218,7 @@ def regnet_x_400mf(*, weights=None, progress=True, **kwargs):
 
 @builder(RegNet_X_800MF_Weights, legacy_default="IMAGENET1K_V1")
 def regnet_x_800mf(*, weights=None, progress=True, **kwargs):
-    """RegNetX_800MF (depth=16, w_0=56, w_a=35.73, w_m=2.28, group_width=16); ``weights`` a :class:`RegNet_X_800MF_Weights` member.
+    """RegNetX-800MF; ``weights`` a :class:`RegNet_X_800MF_Weights` member.
 
     >>> from ember.vision.models.regnet import RegNet_X_800MF_Weights
     >>> RegNet_X_800MF_Weights.DEFAULT.meta["min_size"]
@@ -231,7 +231,7 @@ def regnet_x_800mf(*, weights=None, progress=True, **kwargs):
 
 @builder(RegNet_X_1_6GF_Weights, legacy_default="IMAGENET1K_V1")
 def regnet_x_1_6gf(*, weights=None, progress=True, **kwargs):
-    """RegNetX_1_6GF (depth=18, w_0=80, w_a=34.01, w_m=2.25, group_width=24); ``weights`` a :class:`RegNet_X_1_6GF_Weights` member.
+    """RegNetX-1_6GF; ``weights`` a :class:`RegNet_X_1_6GF_Weights` member.
 
     >>> from ember.vision.models.regnet import RegNet_X_1_6GF_Weights
     >>> RegNet_X_1_6GF_Weights.DEFAULT.meta["min_size"]
@@ -244,7 +244,7 @@ def regnet_x_1_6gf(*, weights=None, progress=True, **kwargs):
 
 @builder(RegNet_X_3_2GF_Weights, legacy_default="IMAGENET1K_V1")
 def regnet_x_3_2gf(*, weights=None, progress=True, **kwargs):
-    """RegNetX_3_2GF (depth=25, w_0=88, w_a=26.31, w_m=2.25, group_width=48); ``weights`` a :class:`RegNet_X_3_2GF_Weights` member.
+    """RegNetX-3_2GF; ``weights`` a :class:`RegNet_X_3_2GF_Weights` member.
 
     >>> from ember.vision.models.regnet import RegNet_X_3_2GF_Weights
     >>> RegNet_X_3_2GF_Weights.DEFAULT.meta["min_size"]
@@ -257,7 +257,7 @@ def regnet_x_3_2gf(*, weights=None, progress=True, **kwargs):
 
 @builder(RegNet_X_8GF_Weights, legacy_default="IMAGENET1K_V1")
 def regnet_x_8gf(*, weights=None, progress=True, **kwargs):
-    """RegNetX_8GF (depth=23, w_0=80, w_a=49.56, w_m=2.88, group_width=120); ``weights`` a :class:`RegNet_X_8GF_Weights` member.
+    """RegNetX-8GF; ``weights`` a :class:`RegNet_X_8GF_Weights` member.
 
     >>> from ember.vision.models.regnet import RegNet_X_8GF_Weights
     >>> RegNet_X_8GF_Weights.DEFAULT.meta["min_size"]
@@ -270,7 +270,7 @@ def regnet_x_8gf(*, weights=None, progress=True, **kwargs):
 
 @builder(RegNet_X_16GF_Weights, legacy_default="IMAGENET1K_V1")
 def regnet_x_16gf(*, weights=None, progress=True, **kwargs):
-    """RegNetX_16GF (depth=22, w_0=216, w_a=55.59, w_m=2.1, group_width=128); ``weights`` a :class:`RegNet_X_16GF_Weights` member.
+    """RegNetX-16GF; ``weights`` a :class:`RegNet_X_16GF_Weights` member.
 
     >>> from ember.vision.models.regnet import RegNet_X_16GF_Weights
     >>> RegNet_X_16GF_Weights.DEFAULT.meta["min_size"]
@@ -283,7 +283,7 @@ def regnet_x_16gf(*, weights=None, progress=True, **kwargs):
 
 @builder(RegNet_X_32GF_Weights, legacy_default="IMAGENET1K_V1")
 def regnet_x_32gf(*, weights=None, progress=True, **kwargs):
-    """RegNetX_32GF (depth=23, w_0=320, w_a=69.86, w_m=2.0, group_width=168); ``weights`` a :class:`RegNet_X_32GF_Weights` member.
+    """RegNetX-32GF; ``weights`` a :class:`RegNet_X_32GF_Weights` member.
 
     >>> from ember.vision.models.regnet import RegNet_X_32GF_Weights
     >>> RegNet_X_32GF_Weights.DEFAULT.meta["min_size"]
@@ -296,7 +296,7 @@ def regnet_x_32gf(*, weights=None, progress=True, **kwargs):
 
 @builder(RegNet_Y_400MF_Weights, legacy_default="IMAGENET1K_V1")
 def regnet_y_400mf(*, weights=None, progress=True, **kwargs):
-    """RegNetY_400MF (depth=16, w_0=48, w_a=27.89, w_m=2.09, group_width=8, se_ratio=0.25); ``weights`` a :class:`RegNet_Y_400MF_Weights` member.
+    """RegNetY-400MF; ``weights`` a :class:`RegNet_Y_400MF_Weights` member.
 
     >>> from ember.vision.models.regnet import RegNet_Y_400MF_Weights
     >>> RegNet_Y_400MF_Weights.DEFAULT.meta["min_size"]
@@ -309,7 +309,7 @@ def regnet_y_400mf(*, weights=None, progress=True, **kwargs):
 
 @builder(RegNet_Y_800MF_Weights, legacy_default="IMAGENET1K_V1")
 def regnet_y_800mf(*, weights=None, progress=True, **kwargs):
-    """RegNetY_800MF (depth=14, w_0=56, w_a=38.84, w_m=2.4, group_width=16, se_ratio=0.25); ``weights`` a :class:`RegNet_Y_800MF_Weights` member.
+    """RegNetY-800MF; ``weights`` a :class:`RegNet_Y_800MF_Weights` member.
 
     >>> from ember.vision.models.regnet import RegNet_Y_800MF_Weights
     >>> RegNet_Y_800MF_Weights.DEFAULT.meta["min_size"]
@@ -322,7 +322,7 @@ def regnet_y_800mf(*, weights=None, progress=True, **kwargs):
 
 @builder(RegNet_Y_1_6GF_Weights, legacy_default="IMAGENET1K_V1")
 def regnet_y_1_6gf(*, weights=None, progress=True, **kwargs):
-    """RegNetY_1_6GF (depth=27, w_0=48, w_a=20.71, w_m=2.65, group_width=24, se_ratio=0.25); ``weights`` a :class:`RegNet_Y_1_6GF_Weights` member.
+    """RegNetY-1_6GF; ``weights`` a :class:`RegNet_Y_1_6GF_Weights` member.
 
     >>> from ember.vision.models.regnet import RegNet_Y_1_6GF_Weights
     >>> RegNet_Y_1_6GF_Weights.DEFAULT.meta["min_size"]
@@ -335,7 +335,7 @@ def regnet_y_1_6gf(*, weights=None, progress=True, **kwargs):
 
 @builder(RegNet_Y_3_2GF_Weights, legacy_default="IMAGENET1K_V1")
 def regnet_y_3_2gf(*, weights=None, progress=True, **kwargs):
-    """RegNetY_3_2GF (depth=21, w_0=80, w_a=42.63, w_m=2.66, group_width=24, se_ratio=0.25); ``weights`` a :class:`RegNet_Y_3_2GF_Weights` member.
+    """RegNetY-3_2GF; ``weights`` a :class:`RegNet_Y_3_2GF_Weights` member.
 
     >>> from ember.vision.models.regnet import RegNet_Y_3_2GF_Weights
     >>> RegNet_Y_3_2GF_Weights.DEFAULT.meta["min_size"]
@@ -348,7 +348,7 @@ def regnet_y_3_2gf(*, weights=None, progress=True, **kwargs):
 
 @builder(RegNet_Y_8GF_Weights, legacy_default="IMAGENET1K_V1")
 def regnet_y_8gf(*, weights=None, progress=True, **kwargs):
-    """RegNetY_8GF (depth=17, w_0=192, w_a=76.82, w_m=2.19, group_width=56, se_ratio=0.25); ``weights`` a :class:`RegNet_Y_8GF_Weights` member.
+    """RegNetY-8GF; ``weights`` a :class:`RegNet_Y_8GF_Weights` member.
 
     >>> from ember.vision.models.regnet import RegNet_Y_8GF_Weights
     >>> RegNet_Y_8GF_Weights.DEFAULT.meta["min_size"]
@@ -361,7 +361,7 @@ def regnet_y_8gf(*, weights=None, progress=True, **kwargs):
 
 @builder(RegNet_Y_16GF_Weights, legacy_default="IMAGENET1K_V1")
 def regnet_y_16gf(*, weights=None, progress=True, **kwargs):
-    """RegNetY_16GF (depth=18, w_0=200, w_a=106.23, w_m=2.48, group_width=112, se_ratio=0.25); ``weights`` a :class:`RegNet_Y_16GF_Weights` member.
+    """RegNetY-16GF; ``weights`` a :class:`RegNet_Y_16GF_Weights` member.
 
     >>> from ember.vision.models.regnet import RegNet_Y_16GF_Weights
     >>> RegNet_Y_16GF_Weights.DEFAULT.meta["min_size"]
@@ -374,7 +374,7 @@ def regnet_y_16gf(*, weights=None, progress=True, **kwargs):
 
 @builder(RegNet_Y_32GF_Weights, legacy_default="IMAGENET1K_V1")
 def regnet_y_32gf(*, weights=None, progress=True, **kwargs):
-    """RegNetY_32GF (depth=20, w_0=232, w_a=115.89, w_m=2.53, group_width=232, se_ratio=0.25); ``weights`` a :class:`RegNet_Y_32GF_Weights` member.
+    """RegNetY-32GF; ``weights`` a :class:`RegNet_Y_32GF_Weights` member.
 
     >>> from ember.vision.models.regnet import RegNet_Y_32GF_Weights
     >>> RegNet_Y_32GF_Weights.DEFAULT.meta["min_size"]
@@ -387,7 +387,7 @@ def regnet_y_32gf(*, weights=None, progress=True, **kwargs):
 
 @builder(RegNet_Y_128GF_Weights, legacy_default=None)
 def regnet_y_128gf(*, weights=None, progress=True, **kwargs):
-    """RegNetY_128GF (depth=27, w_0=456, w_a=160.83, w_m=2.52, group_width=264, se_ratio=0.25); ``weights`` a :class:`RegNet_Y_128GF_Weights` member.
+    """RegNetY-128GF; ``weights`` a :class:`RegNet_Y_128GF_Weights` member.
 
     >>> from ember.vision.models.regnet import RegNet_Y_128GF_Weights
     >>> RegNet_Y_128GF_Weights.DEFAULT.meta["min_size"]

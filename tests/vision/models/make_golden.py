@@ -17,12 +17,13 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from tv_golden_seeded import INPUT_SIZES, seeded_state, fixed_input, key_digest  # noqa: E402
+from tv_golden_seeded import EXTRA_KWARGS, INPUT_SIZES, seeded_state, fixed_input, key_digest  # noqa: E402
 
 PKG = os.path.join(HERE, "..", "..", "..", "ember", "vision", "models")
 
 
-def main():
+def main(only=()):
+    """Record everything, or (``only``) re-record the logits of the named builders into the existing files."""
     sys.path.insert(0, os.environ["TORCHVISION_SRC"])
     import torch
     from torchvision import models
@@ -30,16 +31,21 @@ def main():
     torch.set_num_threads(1)
     names = models.list_models(module=models)
     digests = {}
-    for n in names:
+    for n in ([] if only else names):
         m = models.get_model(n)
         digests[n] = key_digest((k, tuple(v.shape)) for k, v in m.state_dict().items())
     keys = {"digests": digests, "small": {}}
-
     logits = {}
+    if only:
+        with gzip.open(os.path.join(HERE, "golden_keys.json.gz"), "rt") as f:
+            keys = json.load(f)
+        with open(os.path.join(HERE, "golden_logits.json")) as f:
+            logits = json.load(f)
+
     for n, size in INPUT_SIZES.items():
-        kw = {"num_classes": 10}
-        if n in ("googlenet", "inception_v3"):
-            kw.update(aux_logits=False, init_weights=False)
+        if only and n not in only:
+            continue
+        kw = {"num_classes": 10, **EXTRA_KWARGS.get(n, {})}
         m = models.get_model(n, **kw).eval()
         sd = m.state_dict()
         entries = [(k, tuple(v.shape), str(v.dtype)) for k, v in sd.items()]
@@ -58,6 +64,8 @@ def main():
         json.dump(keys, f, separators=(",", ":"))
     with open(os.path.join(HERE, "golden_logits.json"), "w") as f:
         json.dump(logits, f)
+    if only:
+        return
 
     table = {}
     cats = None
@@ -86,4 +94,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    main(tuple(sys.argv[1:]))

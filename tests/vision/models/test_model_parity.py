@@ -24,7 +24,7 @@ from ember.vision import models
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from tv_golden_seeded import fixed_input, key_digest, seeded_state  # noqa: E402
+from tv_golden_seeded import EXTRA_KWARGS, fixed_input, key_digest, seeded_state  # noqa: E402
 with gzip.open(os.path.join(HERE, "golden_keys.json.gz"), "rt") as _f:
     GOLD_KEYS = json.load(_f)
 with open(os.path.join(HERE, "golden_logits.json")) as _f:
@@ -34,7 +34,7 @@ SLOW = os.environ.get("EMBER_SLOW_TESTS") == "1"
 FAST = {"resnet18", "resnet50", "resnext50_32x4d", "mobilenet_v2", "mobilenet_v3_large", "mobilenet_v3_small",
         "densenet121", "squeezenet1_0", "squeezenet1_1", "alexnet", "googlenet", "inception_v3", "shufflenet_v2_x0_5",
         "shufflenet_v2_x1_0", "mnasnet0_5", "mnasnet1_0", "convnext_tiny", "efficientnet_b0",
-        "efficientnet_v2_s", "regnet_x_400mf", "regnet_y_400mf"}
+        "efficientnet_v2_s", "regnet_x_400mf", "regnet_y_400mf", "vit_b_32"}
 BUILT = models.list_models()
 
 
@@ -55,8 +55,7 @@ def test_default_state_dict_keys_and_shapes_match_torchvision(name):
 
 
 def _seeded_model(name, dtype):
-    kw = {"aux_logits": False, "init_weights": False} if name in ("googlenet", "inception_v3") else {}
-    m = models.get_model(name, num_classes=10, **kw).eval()
+    m = models.get_model(name, num_classes=10, **EXTRA_KWARGS.get(name, {})).eval()
     sd = m.state_dict()
     gold = GOLD_KEYS["small"][name]
     ours = [[k, list(v.shape), str(v.dtype).replace("torch.", "")] for k, v in sd.items()]
