@@ -34,5 +34,7 @@ from .vision_transformer import *  # noqa: F401,F403
 
 __all__ = ["Weights", "WeightsEnum", "get_model", "get_model_builder", "get_model_weights", "get_weight",
            "list_models"]
-for _family in ("alexnet", "densenet", "googlenet", "inception", "shufflenetv2", "mnasnet", "convnext", "efficientnet", "regnet", "vision_transformer", "mobilenetv2", "mobilenetv3", "resnet", "squeezenet", "vgg"):
+for _family in ("alexnet", "convnext", "densenet", "efficientnet", "googlenet", "inception", "mnasnet",
+                "mobilenetv2", "mobilenetv3", "regnet", "resnet", "shufflenetv2", "squeezenet", "vgg",
+                "vision_transformer"):
     __all__ += _importlib.import_module(f".{_family}", __name__).__all__

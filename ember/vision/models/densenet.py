@@ -126,7 +126,7 @@ DenseNet201_Weights = _make_weights_enum("densenet201")
 
 @builder(DenseNet121_Weights, legacy_default="IMAGENET1K_V1")
 def densenet121(*, weights=None, progress=True, **kwargs):
-    """DenseNet-121 (growth 32, blocks (6, 12, 24, 16)); ``weights`` a :class:`DenseNet121_Weights` member (or its name).
+    """DenseNet-121 (growth 32, blocks (6, 12, 24, 16)); ``weights`` a :class:`DenseNet121_Weights` member.
 
     >>> from ember.vision.models.densenet import DenseNet121_Weights
     >>> DenseNet121_Weights.DEFAULT.meta["num_params"] > 0
@@ -138,7 +138,7 @@ def densenet121(*, weights=None, progress=True, **kwargs):
 
 @builder(DenseNet161_Weights, legacy_default="IMAGENET1K_V1")
 def densenet161(*, weights=None, progress=True, **kwargs):
-    """DenseNet-161 (growth 48, blocks (6, 12, 36, 24)); ``weights`` a :class:`DenseNet161_Weights` member (or its name).
+    """DenseNet-161 (growth 48, blocks (6, 12, 36, 24)); ``weights`` a :class:`DenseNet161_Weights` member.
 
     >>> from ember.vision.models.densenet import DenseNet161_Weights
     >>> DenseNet161_Weights.DEFAULT.meta["num_params"] > 0
@@ -150,7 +150,7 @@ def densenet161(*, weights=None, progress=True, **kwargs):
 
 @builder(DenseNet169_Weights, legacy_default="IMAGENET1K_V1")
 def densenet169(*, weights=None, progress=True, **kwargs):
-    """DenseNet-169 (growth 32, blocks (6, 12, 32, 32)); ``weights`` a :class:`DenseNet169_Weights` member (or its name).
+    """DenseNet-169 (growth 32, blocks (6, 12, 32, 32)); ``weights`` a :class:`DenseNet169_Weights` member.
 
     >>> from ember.vision.models.densenet import DenseNet169_Weights
     >>> DenseNet169_Weights.DEFAULT.meta["num_params"] > 0
@@ -162,7 +162,7 @@ def densenet169(*, weights=None, progress=True, **kwargs):
 
 @builder(DenseNet201_Weights, legacy_default="IMAGENET1K_V1")
 def densenet201(*, weights=None, progress=True, **kwargs):
-    """DenseNet-201 (growth 32, blocks (6, 12, 48, 32)); ``weights`` a :class:`DenseNet201_Weights` member (or its name).
+    """DenseNet-201 (growth 32, blocks (6, 12, 48, 32)); ``weights`` a :class:`DenseNet201_Weights` member.
 
     >>> from ember.vision.models.densenet import DenseNet201_Weights
     >>> DenseNet201_Weights.DEFAULT.meta["num_params"] > 0

@@ -13,7 +13,13 @@ from ... import nn
 from ._api import _load_weights, _make_divisible, _make_weights_enum, _prepare, builder
 from ._blocks import Conv2dNormActivation, SqueezeExcitation
 
-__all__ = ["RegNet", "BlockParams", "regnet_x_400mf", "regnet_x_800mf", "regnet_x_1_6gf", "regnet_x_3_2gf", "regnet_x_8gf", "regnet_x_16gf", "regnet_x_32gf", "regnet_y_400mf", "regnet_y_800mf", "regnet_y_1_6gf", "regnet_y_3_2gf", "regnet_y_8gf", "regnet_y_16gf", "regnet_y_32gf", "regnet_y_128gf", "RegNet_X_400MF_Weights", "RegNet_X_800MF_Weights", "RegNet_X_1_6GF_Weights", "RegNet_X_3_2GF_Weights", "RegNet_X_8GF_Weights", "RegNet_X_16GF_Weights", "RegNet_X_32GF_Weights", "RegNet_Y_400MF_Weights", "RegNet_Y_800MF_Weights", "RegNet_Y_1_6GF_Weights", "RegNet_Y_3_2GF_Weights", "RegNet_Y_8GF_Weights", "RegNet_Y_16GF_Weights", "RegNet_Y_32GF_Weights", "RegNet_Y_128GF_Weights"]
+__all__ = ["RegNet", "BlockParams", "regnet_x_400mf", "regnet_x_800mf", "regnet_x_1_6gf", "regnet_x_3_2gf",
+           "regnet_x_8gf", "regnet_x_16gf", "regnet_x_32gf", "regnet_y_400mf", "regnet_y_800mf", "regnet_y_1_6gf",
+           "regnet_y_3_2gf", "regnet_y_8gf", "regnet_y_16gf", "regnet_y_32gf", "regnet_y_128gf",
+           "RegNet_X_400MF_Weights", "RegNet_X_800MF_Weights", "RegNet_X_1_6GF_Weights", "RegNet_X_3_2GF_Weights",
+           "RegNet_X_8GF_Weights", "RegNet_X_16GF_Weights", "RegNet_X_32GF_Weights", "RegNet_Y_400MF_Weights",
+           "RegNet_Y_800MF_Weights", "RegNet_Y_1_6GF_Weights", "RegNet_Y_3_2GF_Weights", "RegNet_Y_8GF_Weights",
+           "RegNet_Y_16GF_Weights", "RegNet_Y_32GF_Weights", "RegNet_Y_128GF_Weights"]
 
 
 class SimpleStemIN(Conv2dNormActivation):
@@ -329,7 +335,8 @@ def regnet_y_1_6gf(*, weights=None, progress=True, **kwargs):
     (1, 1)
     """
     weights = _prepare(RegNet_Y_1_6GF_Weights, weights, kwargs)
-    params = BlockParams.from_init_params(depth=27, w_0=48, w_a=20.71, w_m=2.65, group_width=24, se_ratio=0.25, **kwargs)
+    params = BlockParams.from_init_params(depth=27, w_0=48, w_a=20.71, w_m=2.65, 
+        group_width=24, se_ratio=0.25, **kwargs)
     return _regnet(params, weights, progress, **kwargs)
 
 
@@ -342,7 +349,8 @@ def regnet_y_3_2gf(*, weights=None, progress=True, **kwargs):
     (1, 1)
     """
     weights = _prepare(RegNet_Y_3_2GF_Weights, weights, kwargs)
-    params = BlockParams.from_init_params(depth=21, w_0=80, w_a=42.63, w_m=2.66, group_width=24, se_ratio=0.25, **kwargs)
+    params = BlockParams.from_init_params(depth=21, w_0=80, w_a=42.63, w_m=2.66, 
+        group_width=24, se_ratio=0.25, **kwargs)
     return _regnet(params, weights, progress, **kwargs)
 
 
@@ -355,7 +363,8 @@ def regnet_y_8gf(*, weights=None, progress=True, **kwargs):
     (1, 1)
     """
     weights = _prepare(RegNet_Y_8GF_Weights, weights, kwargs)
-    params = BlockParams.from_init_params(depth=17, w_0=192, w_a=76.82, w_m=2.19, group_width=56, se_ratio=0.25, **kwargs)
+    params = BlockParams.from_init_params(depth=17, w_0=192, w_a=76.82, w_m=2.19, 
+        group_width=56, se_ratio=0.25, **kwargs)
     return _regnet(params, weights, progress, **kwargs)
 
 
@@ -368,7 +377,8 @@ def regnet_y_16gf(*, weights=None, progress=True, **kwargs):
     (1, 1)
     """
     weights = _prepare(RegNet_Y_16GF_Weights, weights, kwargs)
-    params = BlockParams.from_init_params(depth=18, w_0=200, w_a=106.23, w_m=2.48, group_width=112, se_ratio=0.25, **kwargs)
+    params = BlockParams.from_init_params(depth=18, w_0=200, w_a=106.23, w_m=2.48, 
+        group_width=112, se_ratio=0.25, **kwargs)
     return _regnet(params, weights, progress, **kwargs)
 
 
@@ -381,7 +391,8 @@ def regnet_y_32gf(*, weights=None, progress=True, **kwargs):
     (1, 1)
     """
     weights = _prepare(RegNet_Y_32GF_Weights, weights, kwargs)
-    params = BlockParams.from_init_params(depth=20, w_0=232, w_a=115.89, w_m=2.53, group_width=232, se_ratio=0.25, **kwargs)
+    params = BlockParams.from_init_params(depth=20, w_0=232, w_a=115.89, w_m=2.53, 
+        group_width=232, se_ratio=0.25, **kwargs)
     return _regnet(params, weights, progress, **kwargs)
 
 
@@ -394,5 +405,6 @@ def regnet_y_128gf(*, weights=None, progress=True, **kwargs):
     (1, 1)
     """
     weights = _prepare(RegNet_Y_128GF_Weights, weights, kwargs)
-    params = BlockParams.from_init_params(depth=27, w_0=456, w_a=160.83, w_m=2.52, group_width=264, se_ratio=0.25, **kwargs)
+    params = BlockParams.from_init_params(depth=27, w_0=456, w_a=160.83, w_m=2.52, 
+        group_width=264, se_ratio=0.25, **kwargs)
     return _regnet(params, weights, progress, **kwargs)

@@ -185,7 +185,7 @@ Wide_ResNet101_2_Weights = _make_weights_enum("wide_resnet101_2")
 
 @builder(ResNet18_Weights, legacy_default="IMAGENET1K_V1")
 def resnet18(*, weights=None, progress=True, **kwargs):
-    """ResNet-18 from torchvision; ``weights`` a :class:`ResNet18_Weights` member (or its name) loads published weights.
+    """ResNet-18; ``weights`` a :class:`ResNet18_Weights` member (or its name).
 
     >>> from ember.vision.models.resnet import ResNet18_Weights
     >>> ResNet18_Weights.DEFAULT.meta["num_params"] > 0
@@ -197,7 +197,7 @@ def resnet18(*, weights=None, progress=True, **kwargs):
 
 @builder(ResNet34_Weights, legacy_default="IMAGENET1K_V1")
 def resnet34(*, weights=None, progress=True, **kwargs):
-    """ResNet-34 from torchvision; ``weights`` a :class:`ResNet34_Weights` member (or its name) loads published weights.
+    """ResNet-34; ``weights`` a :class:`ResNet34_Weights` member (or its name).
 
     >>> from ember.vision.models.resnet import ResNet34_Weights
     >>> ResNet34_Weights.DEFAULT.meta["num_params"] > 0
@@ -209,7 +209,7 @@ def resnet34(*, weights=None, progress=True, **kwargs):
 
 @builder(ResNet50_Weights, legacy_default="IMAGENET1K_V1")
 def resnet50(*, weights=None, progress=True, **kwargs):
-    """ResNet-50 from torchvision; ``weights`` a :class:`ResNet50_Weights` member (or its name) loads published weights.
+    """ResNet-50; ``weights`` a :class:`ResNet50_Weights` member (or its name).
 
     >>> from ember.vision.models.resnet import ResNet50_Weights
     >>> ResNet50_Weights.DEFAULT.meta["num_params"] > 0
@@ -221,7 +221,7 @@ def resnet50(*, weights=None, progress=True, **kwargs):
 
 @builder(ResNet101_Weights, legacy_default="IMAGENET1K_V1")
 def resnet101(*, weights=None, progress=True, **kwargs):
-    """ResNet-101 from torchvision; ``weights`` a :class:`ResNet101_Weights` member (or its name) loads published weights.
+    """ResNet-101; ``weights`` a :class:`ResNet101_Weights` member (or its name).
 
     >>> from ember.vision.models.resnet import ResNet101_Weights
     >>> ResNet101_Weights.DEFAULT.meta["num_params"] > 0
@@ -233,7 +233,7 @@ def resnet101(*, weights=None, progress=True, **kwargs):
 
 @builder(ResNet152_Weights, legacy_default="IMAGENET1K_V1")
 def resnet152(*, weights=None, progress=True, **kwargs):
-    """ResNet-152 from torchvision; ``weights`` a :class:`ResNet152_Weights` member (or its name) loads published weights.
+    """ResNet-152; ``weights`` a :class:`ResNet152_Weights` member (or its name).
 
     >>> from ember.vision.models.resnet import ResNet152_Weights
     >>> ResNet152_Weights.DEFAULT.meta["num_params"] > 0
@@ -245,7 +245,7 @@ def resnet152(*, weights=None, progress=True, **kwargs):
 
 @builder(ResNeXt50_32X4D_Weights, legacy_default="IMAGENET1K_V1")
 def resnext50_32x4d(*, weights=None, progress=True, **kwargs):
-    """ResNeXt-50 32x4d from torchvision; ``weights`` a :class:`ResNeXt50_32X4D_Weights` member (or its name) loads published weights.
+    """ResNeXt-50 32x4d; ``weights`` a :class:`ResNeXt50_32X4D_Weights` member (or its name).
 
     >>> from ember.vision.models.resnet import ResNeXt50_32X4D_Weights
     >>> ResNeXt50_32X4D_Weights.DEFAULT.meta["num_params"] > 0
@@ -259,7 +259,7 @@ def resnext50_32x4d(*, weights=None, progress=True, **kwargs):
 
 @builder(ResNeXt101_32X8D_Weights, legacy_default="IMAGENET1K_V1")
 def resnext101_32x8d(*, weights=None, progress=True, **kwargs):
-    """ResNeXt-101 32x8d from torchvision; ``weights`` a :class:`ResNeXt101_32X8D_Weights` member (or its name) loads published weights.
+    """ResNeXt-101 32x8d; ``weights`` a :class:`ResNeXt101_32X8D_Weights` member (or its name).
 
     >>> from ember.vision.models.resnet import ResNeXt101_32X8D_Weights
     >>> ResNeXt101_32X8D_Weights.DEFAULT.meta["num_params"] > 0
@@ -273,7 +273,7 @@ def resnext101_32x8d(*, weights=None, progress=True, **kwargs):
 
 @builder(ResNeXt101_64X4D_Weights, legacy_default="IMAGENET1K_V1")
 def resnext101_64x4d(*, weights=None, progress=True, **kwargs):
-    """ResNeXt-101 64x4d from torchvision; ``weights`` a :class:`ResNeXt101_64X4D_Weights` member (or its name) loads published weights.
+    """ResNeXt-101 64x4d; ``weights`` a :class:`ResNeXt101_64X4D_Weights` member (or its name).
 
     >>> from ember.vision.models.resnet import ResNeXt101_64X4D_Weights
     >>> ResNeXt101_64X4D_Weights.DEFAULT.meta["num_params"] > 0
@@ -287,7 +287,7 @@ def resnext101_64x4d(*, weights=None, progress=True, **kwargs):
 
 @builder(Wide_ResNet50_2_Weights, legacy_default="IMAGENET1K_V1")
 def wide_resnet50_2(*, weights=None, progress=True, **kwargs):
-    """Wide ResNet-50-2 from torchvision; ``weights`` a :class:`Wide_ResNet50_2_Weights` member (or its name) loads published weights.
+    """Wide ResNet-50-2; ``weights`` a :class:`Wide_ResNet50_2_Weights` member (or its name).
 
     >>> from ember.vision.models.resnet import Wide_ResNet50_2_Weights
     >>> Wide_ResNet50_2_Weights.DEFAULT.meta["num_params"] > 0
@@ -300,7 +300,7 @@ def wide_resnet50_2(*, weights=None, progress=True, **kwargs):
 
 @builder(Wide_ResNet101_2_Weights, legacy_default="IMAGENET1K_V1")
 def wide_resnet101_2(*, weights=None, progress=True, **kwargs):
-    """Wide ResNet-101-2 from torchvision; ``weights`` a :class:`Wide_ResNet101_2_Weights` member (or its name) loads published weights.
+    """Wide ResNet-101-2; ``weights`` a :class:`Wide_ResNet101_2_Weights` member (or its name).
 
     >>> from ember.vision.models.resnet import Wide_ResNet101_2_Weights
     >>> Wide_ResNet101_2_Weights.DEFAULT.meta["num_params"] > 0
