@@ -36,6 +36,6 @@ from .vision_transformer import *  # noqa: F401,F403
 __all__ = ["Weights", "WeightsEnum", "get_model", "get_model_builder", "get_model_weights", "get_weight",
            "list_models"]
 for _family in ("alexnet", "convnext", "densenet", "efficientnet", "googlenet", "inception", "mnasnet",
-                "mobilenetv2", "mobilenetv3", "regnet", "resnet", "shufflenetv2", "squeezenet", "swin_transformer", "vgg",
-                "vision_transformer"):
+                "mobilenetv2", "mobilenetv3", "regnet", "resnet", "shufflenetv2", "squeezenet", "swin_transformer",
+                "vgg", "vision_transformer"):
     __all__ += _importlib.import_module(f".{_family}", __name__).__all__

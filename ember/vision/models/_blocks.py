@@ -87,6 +87,7 @@ def stochastic_depth(input, p, mode, training=True):
     """Drop whole residual branches with probability ``p`` (per sample for ``"row"``, per batch for
     ``"batch"``) and rescale the survivors by ``1 / (1 - p)``; identity in eval or for ``p == 0``.
 
+    >>> from ember.vision.models._blocks import stochastic_depth
     >>> stochastic_depth(ember.ones(2, 3), 0.5, "row", training=False).sum().item()
     6.0
     """
@@ -107,6 +108,7 @@ def stochastic_depth(input, p, mode, training=True):
 class StochasticDepth(nn.Module):
     """Module form of :func:`stochastic_depth` (active in training mode only).
 
+    >>> from ember.vision.models._blocks import StochasticDepth
     >>> StochasticDepth(0.2, "row").eval()(ember.ones(2)).tolist()
     [1.0, 1.0]
     """
@@ -126,6 +128,7 @@ class StochasticDepth(nn.Module):
 class Permute(nn.Module):
     """Permute the dimensions of the input.
 
+    >>> from ember.vision.models._blocks import Permute
     >>> Permute([0, 2, 1])(ember.zeros(1, 2, 3)).shape
     torch.Size([1, 3, 2])
     """

@@ -54,6 +54,7 @@ class CNBlock(nn.Module):
 class CNBlockConfig:
     """One stage: its width, the width after its downsampling layer (None for the last), its depth.
 
+    >>> from ember.vision.models.convnext import CNBlockConfig
     >>> CNBlockConfig(96, 192, 3)
     CNBlockConfig(input_channels=96, out_channels=192, num_layers=3)
     """
@@ -71,8 +72,9 @@ class CNBlockConfig:
 class ConvNeXt(nn.Module):
     """ConvNeXt: a 4x4 patchify stem, stages of :class:`CNBlock` with downsampling between, a norm+linear head.
 
+    >>> from ember.vision.models.convnext import CNBlockConfig
     >>> from ember.vision.models.convnext import ConvNeXt
-    >>> ConvNeXt([CNBlockConfig(8, None, 1)], num_classes=3).classifier[-1].in_features
+    >>> ConvNeXt([CNBlockConfig(8, None, 2)], num_classes=3).classifier[-1].in_features
     8
     """
 

@@ -134,6 +134,7 @@ class BlockParams:
 class RegNet(nn.Module):
     """RegNet from :class:`BlockParams`: stem, stages ``trunk_output.block1..``, average pool, linear.
 
+    >>> from ember.vision.models.regnet import BlockParams
     >>> from ember.vision.models.regnet import RegNet
     >>> p = BlockParams([1], [16], [8], [1.0], [2])
     >>> RegNet(p, num_classes=3).fc.in_features
