@@ -22,6 +22,7 @@ from .densenet import *  # noqa: F401,F403
 from .efficientnet import *  # noqa: F401,F403
 from .googlenet import *  # noqa: F401,F403
 from .inception import *  # noqa: F401,F403
+from .maxvit import *  # noqa: F401,F403
 from .mnasnet import *  # noqa: F401,F403
 from .mobilenetv2 import *  # noqa: F401,F403
 from .mobilenetv3 import *  # noqa: F401,F403
@@ -35,7 +36,7 @@ from .vision_transformer import *  # noqa: F401,F403
 
 __all__ = ["Weights", "WeightsEnum", "get_model", "get_model_builder", "get_model_weights", "get_weight",
            "list_models"]
-for _family in ("alexnet", "convnext", "densenet", "efficientnet", "googlenet", "inception", "mnasnet",
+for _family in ("alexnet", "convnext", "densenet", "efficientnet", "googlenet", "inception", "maxvit", "mnasnet",
                 "mobilenetv2", "mobilenetv3", "regnet", "resnet", "shufflenetv2", "squeezenet", "swin_transformer",
                 "vgg", "vision_transformer"):
     __all__ += _importlib.import_module(f".{_family}", __name__).__all__

@@ -14,7 +14,7 @@ INPUT_SIZES = {
     "googlenet": 64, "inception_v3": 80, "shufflenet_v2_x0_5": 64, "shufflenet_v2_x1_0": 64,
     "mnasnet0_5": 64, "mnasnet1_0": 64, "efficientnet_b0": 64, "efficientnet_v2_s": 64,
     "regnet_x_400mf": 64, "regnet_y_400mf": 64, "convnext_tiny": 64, "vit_b_32": 64,
-    "swin_t": 64, "swin_v2_t": 64,
+    "swin_t": 64, "swin_v2_t": 64, "maxvit_t": 224,
 }
 
 # extra builder arguments of the logits parity models (besides num_classes=10)
