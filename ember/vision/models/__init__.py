@@ -40,3 +40,12 @@ for _family in ("alexnet", "convnext", "densenet", "efficientnet", "googlenet", 
                 "mobilenetv2", "mobilenetv3", "regnet", "resnet", "shufflenetv2", "squeezenet", "swin_transformer",
                 "vgg", "vision_transformer"):
     __all__ += _importlib.import_module(f".{_family}", __name__).__all__
+
+_NOT_BUILT = ("detection", "segmentation", "video", "optical_flow", "quantization", "feature_extraction")
+
+
+def __getattr__(name):
+    if name in _NOT_BUILT:
+        raise NotImplementedError(f"torchvision.models.{name} is not built in ember.vision.models (only the "
+                                  "image classification builders are)")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -167,3 +167,29 @@ def test_aux_heads_in_training_as_torchvision():
     assert m.AuxLogits.fc.out_features == 4 and list(m.state_dict())[420].startswith("AuxLogits.")
     out = M.inception_v3(num_classes=4, aux_logits=False, init_weights=False).train()(ember.zeros(2, 3, 80, 80))
     assert isinstance(out, ember.Tensor) and tuple(out.shape) == (2, 4)
+
+
+def test_torch_saved_checkpoint_in_the_cache_loads_as_published_weights(tmp_path, monkeypatch):
+    """A file written by real ``torch.save`` under the published name is what ``weights=`` loads."""
+    torch = pytest.importorskip("torch")
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    monkeypatch.setattr(ember.hub, "_hub_dir", None)
+    shapes = {k: tuple(v.shape) for k, v in M.mobilenet_v3_small().state_dict().items()}
+    rng = np.random.default_rng(3)
+    sd = {k: (torch.zeros(s, dtype=torch.int64) if k.endswith("num_batches_tracked")
+              else torch.from_numpy(rng.standard_normal(s).astype(np.float32))) for k, s in shapes.items()}
+    ckpt = tmp_path / "hub" / "checkpoints"
+    ckpt.mkdir(parents=True)
+    name = M.MobileNet_V3_Small_Weights.DEFAULT.url.rsplit("/", 1)[-1]
+    torch.save(sd, str(ckpt / name))
+    m = M.mobilenet_v3_small(weights=M.MobileNet_V3_Small_Weights.IMAGENET1K_V1)
+    for k, v in m.state_dict().items():
+        np.testing.assert_array_equal(v.numpy(), sd[k].numpy())
+
+
+def test_unbuilt_subpackages_say_so():
+    with pytest.raises(NotImplementedError, match="torchvision.models.detection is not built"):
+        M.detection
+    with pytest.raises(AttributeError):
+        M.no_such_thing
+    assert len(M.list_models()) == 80
