@@ -120,3 +120,4 @@ from .jit import ScriptModule, ScriptFunction  # noqa: E402
 from ._storage import UntypedStorage as StorageBase  # noqa: E402  (torch.StorageBase: the untyped storage base)
 bit = uint1  # noqa: E402,F821  (torch.bit is torch.uint1)
 from . import profiler  # noqa: E402,F401  (torch.profiler)
+from . import hub  # noqa: E402

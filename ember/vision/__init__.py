@@ -10,6 +10,7 @@ PIL-only functions raise ImportError naming the extra.
 torch.Size([1, 2, 2])
 """
 from . import datasets, transforms, utils  # noqa: F401
+from . import models  # noqa: F401,E402
 
 __version__ = "0.0.0+ember"
 
