@@ -95,3 +95,4 @@ from .func import vmap  # noqa: E402,F401
 from ._math_constants import e, pi, inf, nan, newaxis  # noqa: E402,F401
 from . import _quantized  # noqa: E402  (quantized dtypes/tensors; names ember already has stay)
 _quantized.install(globals(), Tensor)
+from . import ao, quantization  # noqa: E402,F401  (torch.ao / torch.quantization: dynamic quantization)
