@@ -19,7 +19,7 @@ shrinks the weights 4x on disk; it does not make inference faster than float32.
 >>> wq.tolist(), round(ws, 6)
 ([[127, -64]], 0.007843)
 >>> [round(float(v), 3) for v in linear_dynamic(np.array([[2.0, 2.0]], dtype=np.float32), wq, ws, None)[0]]
-[[0.996]]
+[0.988]
 """
 from ....._backend import np
 from ....._quantized import choose_qparams
