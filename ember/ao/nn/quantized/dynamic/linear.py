@@ -174,7 +174,7 @@ class Linear(Module):
                                  f"['Linear', 'NonDynamicallyQuantizableLinear'], got {type(mod)}")
         if dtype is None:
             qc = getattr(mod, "qconfig", None)
-            dtype = getattr(qc, "dtype", None) or Q.qint8
+            dtype = qc.weight().dtype if qc is not None else Q.qint8
         w = _f32(mod.weight)
         if dtype is Q.qint8:
             wq, ws = quantize_weight(w)
