@@ -48,10 +48,12 @@ def quantize_input(x, reduce_range=True):
     scale, zp = choose_qparams(lo, hi, 0, 255, reduce_range)
     qmax = 127 if reduce_range else 255
     inv = np.float32(1.0) / np.float32(scale)
-    t = (x.astype(np.float64) * float(inv) + zp).astype(np.float32)
+    t64 = np.multiply(x, float(inv), dtype=np.float64)   # x * inv exactly, then one rounding
+    t = np.empty(x.shape, dtype=np.float32)
+    np.add(t64, zp, out=t, casting="unsafe")
     np.rint(t, out=t)
-    np.clip(t, 0, qmax, out=t)
     t -= np.float32(zp)
+    np.clip(t, -zp, qmax - zp, out=t)
     return t, float(np.float32(scale)), qmax - zp, zp
 
 
@@ -75,11 +77,12 @@ def linear_dynamic(x, wq, w_scale, bias, reduce_range=True, wq_t=None):
     a_max = max(zp, (127 if reduce_range else 255) - zp)
     acc = int_matmul(a, wq_t, a_max, 128)
     mult = float(np.float32(np.float32(x_scale) * np.float32(w_scale)))
-    out = acc.astype(np.float64)
-    out *= mult
-    if bias is not None:
-        out += bias
-    return out.astype(np.float32).reshape(lead + (wq.shape[0],))
+    if bias is None:
+        out = np.multiply(acc, mult, dtype=np.float64).astype(np.float32)
+    else:
+        out = np.empty(acc.shape, dtype=np.float32)
+        np.add(np.multiply(acc, mult, dtype=np.float64), bias, out=out, casting="unsafe")
+    return out.reshape(lead + (wq.shape[0],))
 
 
 def linear_fp16(x, w16_t, bias):
