@@ -81,6 +81,17 @@ _SCHEMES = {s.name: s for s in (per_tensor_affine, per_channel_affine, per_tenso
                                 per_channel_symmetric, per_channel_affine_float_qparams)}
 
 
+def _scalar_arith(name):
+    def op(self, other):
+        if isinstance(other, QTensor):
+            raise NotImplementedError(f"Could not run 'aten::{name}.out' with arguments from the "
+                                      "'QuantizedCPU' backend: dequantize first")
+        raise RuntimeError("empty_strided not supported on quantized tensors yet: ember's "
+                           f"quantized tensors have no {name}; dequantize first")
+    op.__name__ = name
+    return op
+
+
 def _not_on_quantized(name):
     def op(self, *args, **kwargs):
         raise NotImplementedError(
@@ -231,10 +242,10 @@ class QTensor(Tensor):
     def __deepcopy__(self, memo):
         return self.clone()
 
-    __add__ = __radd__ = __iadd__ = _not_on_quantized("add.Tensor")
-    __sub__ = __rsub__ = __isub__ = _not_on_quantized("sub.Tensor")
-    __mul__ = __rmul__ = __imul__ = _not_on_quantized("mul.Tensor")
-    __truediv__ = __rtruediv__ = _not_on_quantized("div.Tensor")
+    __add__ = __radd__ = __iadd__ = _scalar_arith("add")
+    __sub__ = __rsub__ = __isub__ = _scalar_arith("sub")
+    __mul__ = __rmul__ = __imul__ = _scalar_arith("mul")
+    __truediv__ = __rtruediv__ = _scalar_arith("div")
     __matmul__ = __rmatmul__ = _not_on_quantized("matmul")
     __neg__ = _not_on_quantized("neg")
     __pow__ = _not_on_quantized("pow.Tensor_Scalar")
