@@ -454,8 +454,50 @@ def _require_q(name):
         raise NotImplementedError(f"Could not run 'aten::{name}' with arguments from the 'CPU' "
                                   "backend (the tensor is not quantized)")
     method.__name__ = name
-    method.__doc__ = f"``{name}`` of a quantized tensor (see :class:`ember._quantized.QTensor`)."
+    method.__doc__ = _DOCS[name]
     return method
+
+
+_PT = ">>> q = ember.quantize_per_tensor(ember.tensor([0.5, 1.0]), 0.25, 2, ember.quint8)\n    "
+_PC = (">>> q = ember.quantize_per_channel(ember.tensor([[1., 2.], [3., 4.]]), "
+       "ember.tensor([0.5, 1.0]), ember.tensor([0, 1]), 0, ember.qint8)\n    ")
+_DOCS = {
+    "int_repr": f"""The integer values of a quantized tensor.
+
+    {_PT}>>> ember.int_repr(q)
+    tensor([4, 6], dtype=torch.uint8)
+    """,
+    "q_scale": f"""The scale of a per-tensor quantized tensor (a Python float).
+
+    {_PT}>>> ember.q_scale(q)
+    0.25
+    """,
+    "q_zero_point": f"""The zero point of a per-tensor quantized tensor (a Python int).
+
+    {_PT}>>> ember.q_zero_point(q)
+    2
+    """,
+    "q_per_channel_scales": f"""The float64 scales of a per-channel quantized tensor.
+
+    {_PC}>>> ember.q_per_channel_scales(q)
+    tensor([0.5000, 1.0000], dtype=torch.float64)
+    """,
+    "q_per_channel_zero_points": f"""The int64 zero points of a per-channel quantized tensor.
+
+    {_PC}>>> ember.q_per_channel_zero_points(q)
+    tensor([0, 1])
+    """,
+    "q_per_channel_axis": f"""The channel axis of a per-channel quantized tensor.
+
+    {_PC}>>> ember.q_per_channel_axis(q)
+    0
+    """,
+    "qscheme": f"""The quantization scheme of a quantized tensor.
+
+    {_PT}>>> q.qscheme()
+    torch.per_tensor_affine
+    """,
+}
 
 
 int_repr = _require_q("int_repr")

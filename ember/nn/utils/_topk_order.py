@@ -145,6 +145,7 @@ def topk_indices(values, k, largest=True):
     for a 1-D float array (order not specified).
 
     >>> import numpy
+    >>> from ember.nn.utils._topk_order import topk_indices
     >>> sorted(topk_indices(numpy.array([1., 5., 5., 2.]), 1).tolist())
     [1]
     """
