@@ -230,3 +230,32 @@ def test_quantized_tensors_saved_both_ways(dtype):
     buf = io.BytesIO(); ember.save(got, buf); buf.seek(0)
     back = torch.load(buf)
     assert repr(back["a"]) == repr(tq) and back["d"] is getattr(torch, dtype)
+
+
+def test_activation_rounding_is_one_fused_multiply_add():
+    """Inputs built to land within an ulp of a rounding boundary: torch's x86 kernel rounds
+    x * (1/scale) + zero_point once (FMA); ember must agree where a two-step float32
+    computation would not. The identity weight makes the quantized input visible."""
+    from ember._quantized import choose_qparams
+    rs = np.random.RandomState(7)
+    k = 37
+    tl, el = torch.nn.Linear(k, k, bias=False), ember.nn.Linear(k, k, bias=False)
+    with torch.no_grad():
+        tl.weight.copy_(torch.eye(k))
+    _copy_linear(tl, el)
+    tq = _tq(torch.nn.Sequential(tl))[0]
+    eq = ember.ao.quantization.quantize_dynamic(ember.nn.Sequential(el))[0]
+    discriminating = 0
+    for trial in range(300):
+        lo, hi = -rs.rand() * 3, rs.rand() * 5
+        sc, zp = choose_qparams(lo, hi, 0, 255, True)
+        inv = np.float32(1) / np.float32(sc)
+        x = ((rs.randint(0, 127, k - 2) + 0.5 - zp) / np.float64(inv)).astype(np.float32)
+        if trial % 2:
+            x = np.nextafter(x, rs.choice([-np.inf, np.inf], k - 2).astype(np.float32))
+        x = np.concatenate([[lo, hi], x]).astype(np.float32)[None]
+        two_step = np.rint(np.float32(zp) + x * inv)
+        fused = np.rint((x.astype(np.float64) * float(inv) + zp).astype(np.float32))
+        discriminating += not np.array_equal(np.clip(two_step, 0, 127), np.clip(fused, 0, 127))
+        np.testing.assert_array_equal(tq(torch.from_numpy(x)).numpy(), eq(ember.tensor(x)).numpy())
+    assert discriminating > 100

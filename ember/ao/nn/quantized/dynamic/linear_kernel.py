@@ -53,7 +53,11 @@ def quantize_input(x, reduce_range=True):
     np.add(t64, zp, out=t, casting="unsafe")
     np.rint(t, out=t)
     t -= np.float32(zp)
-    np.clip(t, -zp, qmax - zp, out=t)
+    # rounding is monotonic: if the extremes land inside [0, qmax], every value does
+    ends = np.rint((np.array([lo, hi], dtype=np.float32).astype(np.float64) * float(inv) + zp)
+                   .astype(np.float32))
+    if ends[0] < 0 or ends[1] > qmax:
+        np.clip(t, -zp, qmax - zp, out=t)
     return t, float(np.float32(scale)), qmax - zp, zp
 
 
