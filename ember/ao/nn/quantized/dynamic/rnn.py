@@ -3,10 +3,15 @@ float32 states, each matrix product through the dynamic quantized linear kernel 
 PyTorch (a layer's input-to-hidden product over the whole sequence at once, the
 hidden-to-hidden product per step).
 
-PyTorch keeps these weights in TorchScript objects (``_all_weight_values.{i}.param`` in
-``state_dict``) that its own ``weights_only`` loader refuses; ember stores there a plain
-tuple ``(w_ih, w_hh, b_ih, b_hh)`` (quantized tensors and float biases), which ember saves
-and loads, and which PyTorch cannot load (nor can ember read PyTorch's script objects).
+Checkpoints: PyTorch keeps these weights in TorchScript objects (``state_dict`` keys
+``_all_weight_values.{i}.param``; cells: ``_packed_weight_ih``/``_hh``) that its own
+``weights_only`` loader refuses, and so does ember's (``LoadError: unsupported global
+torch.ScriptObject``). Under the same keys ember stores plain tuples
+``(w_ih, w_hh, b_ih, b_hh)`` of quantized tensors and float biases: ember saves and loads
+them, and ``torch.load`` reads the file, but a PyTorch quantized LSTM given them accepts
+``load_state_dict`` and then fails in ``forward``. To move a quantized RNN between the two,
+move the float model's ``state_dict`` and quantize on each side (the weights quantize to
+the same integers).
 
 >>> lstm = ember.ao.nn.quantized.dynamic.LSTM(3, 4, num_layers=2)
 >>> lstm
