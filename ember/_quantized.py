@@ -283,6 +283,29 @@ def _make_per_channel(data, qdtype, scales, zero_points, axis):
     return q
 
 
+def canonical(dtype, default=None):
+    """``dtype`` with any quantized dtype replaced by this module's object of that name
+    (so a ``qint8`` made elsewhere compares by identity here); None gives ``default``.
+
+    >>> from ember._quantized import canonical
+    >>> canonical(None, ember.qint8) is ember.qint8
+    True
+    """
+    if dtype is None:
+        return default
+    return _QDTYPES.get(getattr(dtype, "name", None), dtype)
+
+
+def _refuse_per_channel(qconfig):
+    """NotImplementedError for a qconfig whose weight observer is per channel (ember's
+    dynamic modules quantize weights per tensor only)."""
+    if qconfig is not None and getattr(qconfig.weight(), "qscheme", None) in (
+            per_channel_affine, per_channel_symmetric, per_channel_affine_float_qparams):
+        raise NotImplementedError("ember: dynamic quantization with per-channel weights "
+                                  "(per_channel_dynamic_qconfig) is not built; use the default "
+                                  "per-tensor qconfig")
+
+
 def _rebuild_q(data, dname, sname, scale, zp, scales, zps, axis):
     if sname == "per_tensor_affine":
         return _make_per_tensor(data, _QDTYPES[dname], scale, zp)

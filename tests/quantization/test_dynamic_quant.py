@@ -259,3 +259,11 @@ def test_activation_rounding_is_one_fused_multiply_add():
         discriminating += not np.array_equal(np.clip(two_step, 0, 127), np.clip(fused, 0, 127))
         np.testing.assert_array_equal(tq(torch.from_numpy(x)).numpy(), eq(ember.tensor(x)).numpy())
     assert discriminating > 100
+
+
+def test_per_channel_qconfig_is_refused_not_silently_per_tensor():
+    net = ember.nn.Sequential(ember.nn.Linear(3, 3), ember.nn.LSTM(3, 2))
+    for key in (ember.nn.Linear, ember.nn.LSTM):
+        with pytest.raises(NotImplementedError, match="per-channel"):
+            ember.ao.quantization.quantize_dynamic(
+                net, {key: ember.ao.quantization.per_channel_dynamic_qconfig})

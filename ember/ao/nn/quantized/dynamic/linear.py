@@ -33,12 +33,12 @@ class LinearPackedParams(Module):
 
     def __init__(self, dtype=None):
         super().__init__()
-        self.dtype = Q.qint8 if dtype is None else dtype
+        self.dtype = Q.canonical(dtype, Q.qint8)
         w = Q._make_per_tensor(np.zeros((1, 1), dtype=np.int8), Q.qint8, 1.0, 0) \
             if self.dtype is Q.qint8 else _wrap(np.zeros((1, 1), dtype=np.float32))
         self.set_weight_bias(w, None)
 
-    def set_weight_bias(self, weight, bias):
+    def set_weight_bias(self, weight, bias):  # noqa: D401
         """Store ``weight`` (a qint8 tensor, or float for float16) and ``bias`` (float or None)."""
         if self.dtype is Q.qint8:
             if not isinstance(weight, Q.QTensor) or weight.qscheme() is not Q.per_tensor_affine:
@@ -68,7 +68,7 @@ class LinearPackedParams(Module):
 
     def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,
                               unexpected_keys, error_msgs):
-        self.dtype = state_dict.get(prefix + "dtype", self.dtype)
+        self.dtype = Q.canonical(state_dict.get(prefix + "dtype", self.dtype))
         w, b = state_dict[prefix + "_packed_params"]
         self.set_weight_bias(w, b)
         super()._load_from_state_dict(state_dict, prefix, local_metadata, False, missing_keys,
@@ -95,7 +95,7 @@ class Linear(Module):
 
     def __init__(self, in_features, out_features, bias_=True, dtype=None):
         super().__init__()
-        dtype = Q.qint8 if dtype is None else dtype
+        dtype = Q.canonical(dtype, Q.qint8)
         self.in_features = in_features
         self.out_features = out_features
         bias = _wrap(np.zeros(out_features, dtype=np.float32)) if bias_ else None
@@ -172,9 +172,11 @@ class Linear(Module):
         if not isinstance(mod, FloatLinear):
             raise AssertionError(f"nn.quantized.dynamic.Linear.from_float only works for "
                                  f"['Linear', 'NonDynamicallyQuantizableLinear'], got {type(mod)}")
+        Q._refuse_per_channel(getattr(mod, "qconfig", None))
         if dtype is None:
             qc = getattr(mod, "qconfig", None)
-            dtype = qc.weight().dtype if qc is not None else Q.qint8
+            dtype = Q.canonical(qc.weight().dtype) if qc is not None else Q.qint8
+        dtype = Q.canonical(dtype)
         w = _f32(mod.weight)
         if dtype is Q.qint8:
             wq, ws = quantize_weight(w)

@@ -52,6 +52,7 @@ class _QLinear:
 
 
 def _pack(w, dtype):
+    dtype = Q.canonical(dtype)
     w = np.ascontiguousarray(w._data, dtype=np.float32)
     if dtype is Q.qint8:
         q, s = quantize_weight(w)
@@ -60,6 +61,7 @@ def _pack(w, dtype):
 
 
 def _check_dtype(dtype):
+    dtype = Q.canonical(dtype)
     if dtype is not Q.qint8 and getattr(dtype, "name", None) != "float16":
         raise RuntimeError(f"Unsupported dtype for dynamic RNN quantization: {dtype}")
 
@@ -102,7 +104,7 @@ class _RNNBase(Module):
     def __init__(self, mode, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
                  dropout=0.0, bidirectional=False, dtype=None):
         super().__init__()
-        dtype = Q.qint8 if dtype is None else dtype
+        dtype = Q.canonical(dtype, Q.qint8)
         _check_dtype(dtype)
         self.mode, self.input_size, self.hidden_size = mode, input_size, hidden_size
         self.num_layers, self.bias, self.batch_first = num_layers, bias, batch_first
@@ -166,8 +168,9 @@ class _RNNBase(Module):
         if type(mod) is not cls._FLOAT_MODULE:
             raise AssertionError(f"nn.quantized.dynamic.{cls.__name__}.from_float only works "
                                  f"for nn.{cls.__name__}")
+        Q._refuse_per_channel(getattr(mod, "qconfig", None))
         qc = getattr(mod, "qconfig", None)
-        dtype = qc.weight().dtype if qc is not None else Q.qint8
+        dtype = Q.canonical(qc.weight().dtype) if qc is not None else Q.qint8
         if dtype is not Q.qint8 and getattr(dtype, "name", None) != "float16":
             raise RuntimeError(f"Unsupported dtype for dynamic RNN quantization: {dtype}")
         if getattr(mod, "proj_size", 0):
@@ -317,7 +320,7 @@ class _CellBase(Module):
     def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", dtype=None):
         super().__init__()
         fl = self._make_float(input_size, hidden_size, bias, nonlinearity)
-        self._init_from(fl, Q.qint8 if dtype is None else dtype)
+        self._init_from(fl, Q.canonical(dtype, Q.qint8))
 
     def _make_float(self, input_size, hidden_size, bias, nonlinearity):
         return self._FLOAT_MODULE(input_size, hidden_size, bias)
@@ -380,10 +383,11 @@ class _CellBase(Module):
         if type(mod) is not cls._FLOAT_MODULE:
             raise AssertionError(f"nn.quantized.dynamic.{cls.__name__}.from_float only works "
                                  f"for nn.{cls.__name__}")
+        Q._refuse_per_channel(getattr(mod, "qconfig", None))
         qc = getattr(mod, "qconfig", None)
         q = cls.__new__(cls)
         Module.__init__(q)
-        q._init_from(mod, qc.weight().dtype if qc is not None else Q.qint8)
+        q._init_from(mod, Q.canonical(qc.weight().dtype) if qc is not None else Q.qint8)
         return q
 
     def forward(self, input, hx=None):
