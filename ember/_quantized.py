@@ -38,13 +38,22 @@ def _qdtype_by_name(name):
     return _QDTYPES[name]
 
 
-qint8 = _QDtype("qint8", np.int8, 1)
-quint8 = _QDtype("quint8", np.uint8, 1)
-qint32 = _QDtype("qint32", np.int32, 1)
-quint4x2 = _QDtype("quint4x2", np.uint8, 1)
-quint2x4 = _QDtype("quint2x4", np.uint8, 1)
-for _q in (qint8, quint8, qint32, quint4x2, quint2x4):
-    _q.is_signed = _q.name in ("qint8", "qint32")
+# the integer storage of each quantized dtype
+_STORAGE = {"qint8": np.int8, "quint8": np.uint8, "qint32": np.int32, "quint4x2": np.uint8,
+            "quint2x4": np.uint8}
+
+
+def _adopt(name):
+    """ember's ``qint8``... object: the one ``ember._dtype`` defines if it has one, else ours."""
+    d = getattr(D, name, None)
+    if d is None:
+        d = _QDtype(name, _STORAGE[name], 1)
+        d.is_signed = name in ("qint8", "qint32")
+    return d
+
+
+qint8, quint8, qint32 = _adopt("qint8"), _adopt("quint8"), _adopt("qint32")
+quint4x2, quint2x4 = _adopt("quint4x2"), _adopt("quint2x4")
 _QDTYPES = {d.name: d for d in (qint8, quint8, qint32, quint4x2, quint2x4)}
 _RANGE = {"qint8": (-128, 127), "quint8": (0, 255), "qint32": (-2 ** 31, 2 ** 31 - 1)}
 
@@ -369,7 +378,7 @@ def quantize_per_tensor(input, scale, zero_point, dtype):
                            "lower bound.")
     with np.errstate(divide="ignore"):
         inv = np.float32(1.0) / np.float32(scale)
-    q = _round_affine(x, inv, zero_point, qmin, qmax).astype(dt.np)
+    q = _round_affine(x, inv, zero_point, qmin, qmax).astype(_STORAGE[dt.name])
     return _make_per_tensor(q, dt, scale, zero_point)
 
 
@@ -400,7 +409,7 @@ def quantize_per_channel(input, scales, zero_points, axis, dtype):
     with np.errstate(divide="ignore"):
         inv = (np.float32(1.0) / s.astype(np.float32)).reshape(shape)
     qmin, qmax = _RANGE[dt.name]
-    q = _round_affine(x, inv, z.reshape(shape), qmin, qmax).astype(dt.np)
+    q = _round_affine(x, inv, z.reshape(shape), qmin, qmax).astype(_STORAGE[dt.name])
     return _make_per_channel(q, dt, s, z, axis)
 
 
