@@ -95,6 +95,10 @@ def load_qtensor(storage, storage_offset, size, stride, quantizer_params, requir
 def register(allowed, callables, not_yet):
     """Add the quantized names to the loader's tables."""
     allowed[("torch._utils", "_rebuild_qtensor")] = load_qtensor
+    from ._allowlist import StorageType
+    for dname, sname in STORAGE_NAMES.items():   # read as their integer storage
+        allowed[("torch", sname)] = allowed[("torch.storage", sname)] = \
+            StorageType((sname, {"qint8": "int8", "quint8": "uint8", "qint32": "int32"}[dname]))
     callables[load_qtensor] = False
     not_yet.discard(("torch._utils", "_rebuild_qtensor"))
     for name in ("qint8", "quint8", "qint32"):
