@@ -121,3 +121,6 @@ from ._storage import UntypedStorage as StorageBase  # noqa: E402  (torch.Storag
 bit = uint1  # noqa: E402,F821  (torch.bit is torch.uint1)
 from . import profiler  # noqa: E402,F401  (torch.profiler)
 from . import hub  # noqa: E402
+from . import _quantized  # noqa: E402  (quantized dtypes/tensors; names ember already has stay)
+_quantized.install(globals(), Tensor)
+from . import ao, quantization  # noqa: E402,F401  (torch.ao / torch.quantization: dynamic quantization)

@@ -73,3 +73,28 @@ nnpack = _flags("nnpack", set_flags=lambda _enabled: (False,))
 cusparselt = _flags("cusparselt", version=lambda: None, get_max_alg_id=lambda: None)
 kleidiai = _flags("kleidiai")
 miopen = _flags("miopen", immediate=False)
+
+
+class _QuantizedEngine(types.ModuleType):
+    """``torch.backends.quantized``: ``engine`` is ``'x86'`` as on PyTorch's x86 builds; ember
+    has one implementation (it reproduces fbgemm/x86 numbers), so only those names are taken.
+
+    >>> ember.backends.quantized.engine
+    'x86'
+    """
+
+    supported_engines = ["x86", "fbgemm"]
+    _engine = "x86"
+
+    @property
+    def engine(self):
+        return type(self)._engine
+
+    @engine.setter
+    def engine(self, value):
+        if value not in self.supported_engines:
+            raise RuntimeError(f"{value} is not a valid value for quantized engine")
+        type(self)._engine = value
+
+
+quantized = _QuantizedEngine("ember.backends.quantized", _QuantizedEngine.__doc__)

@@ -303,6 +303,9 @@ def dtype_object(name):
     try:
         return getattr(D, name)
     except AttributeError:
+        from ._quantized_tensors import quantized_name  # qint8..., per_tensor_affine...
+        if quantized_name(name) is not None:
+            return quantized_name(name)
         raise UnsupportedCheckpointError(f"this checkpoint holds torch.{name} tensors; ember has no {name} dtype "
                                          "(bfloat16 and float8 need the optional package ml_dtypes)") from None
 
@@ -310,3 +313,7 @@ def dtype_object(name):
 def np_storage_dtype(name):
     """The NumPy dtype of a storage of ember dtype ``name``."""
     return dtype_object(name).np
+
+
+from ._quantized_tensors import register as _register_quantized  # noqa: E402  quantized tensors
+_register_quantized(ALLOWED, CALLABLES, NOT_YET)

@@ -31,6 +31,8 @@ STORAGE_NAMES = {
     "int16": "ShortStorage", "int8": "CharStorage", "uint8": "ByteStorage", "bool": "BoolStorage",
     "complex64": "ComplexFloatStorage", "complex128": "ComplexDoubleStorage",
 }
+STORAGE_NAMES.update({"qint8": "QInt8Storage", "quint8": "QUInt8Storage",  # quantized tensors
+                      "qint32": "QInt32Storage"})                         # (_quantized_tensors.py)
 
 
 def _make_storage_type(name):
@@ -155,6 +157,9 @@ class TorchPickler(pickle.Pickler):
         return None
 
     def reducer_override(self, obj):
+        if type(obj).__module__ == "ember._quantized":  # quantized tensors/dtypes/schemes
+            from ._quantized_tensors import reduce
+            return reduce(self, obj)
         if isinstance(obj, Tensor):
             from .._dtype import NP2DT
             a = obj._data

@@ -63,7 +63,7 @@ def test_reduce_of_os_system_is_refused_and_never_runs(tmp_path, proto):
     (b"\x80\x02\x82\x01.", "EXT1"),
     (b"\x80\x02Pfoo\n.", "PERSID"),
     (b"csubprocess\nPopen\n.", "subprocess.Popen"),
-    (b"ctorch._utils\n_rebuild_qtensor\n.", "_rebuild_qtensor"),
+    (b"ctorch._utils\n_rebuild_sparse_tensor\n.", "_rebuild_sparse_tensor"),
     (b"ccollections\ndefaultdict\n.", "collections.defaultdict"),
 ])
 def test_hostile_globals_and_opcodes_are_named(pkl, what):
@@ -102,7 +102,7 @@ def test_handmade_tensor_pickle_loads():
     (dict(stride=(-1,)), {"0": bytes(16)}, "geometry"),
     (dict(size=(2, 2), stride=(1,)), {"0": bytes(16)}, "geometry"),
     (dict(stype="Storage"), {"0": bytes(16)}, "torch.Storage"),
-    (dict(stype="QInt8Storage"), {"0": bytes(16)}, "QInt8Storage"),
+    (dict(stype="QUInt2x4Storage"), {"0": bytes(16)}, "QUInt2x4Storage"),
 ])
 def test_bad_storage_records(kw, records, match):
     with pytest.raises(CLEAR, match=match):

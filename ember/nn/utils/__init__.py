@@ -14,3 +14,4 @@ from .init import skip_init  # noqa: F401
 from .memory_format import (convert_conv2d_weight_memory_format,  # noqa: F401
                             convert_conv3d_weight_memory_format)
 from . import parametrize, parametrizations, stateless, fusion, clip_grad  # noqa: F401
+from . import prune  # noqa: F401
