@@ -93,3 +93,4 @@ from ._rnn_functional import *  # noqa: F401,F403,E402
 from . import func  # noqa: E402
 from .func import vmap  # noqa: E402,F401
 from ._math_constants import e, pi, inf, nan, newaxis  # noqa: E402,F401
+from . import onnx  # noqa: E402

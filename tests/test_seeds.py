@@ -14,11 +14,24 @@ import sys
 
 import pytest
 
-SEEDS = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "seeds")
+def _find_seeds():
+    """``$EMBER_SEEDS``, else the first ``shared/seeds`` beside the checkout or above it (a git
+    worktree lives deeper than the main checkout)."""
+    if os.environ.get("EMBER_SEEDS"):
+        return os.environ["EMBER_SEEDS"]
+    here = os.path.dirname(os.path.abspath(__file__))
+    for _ in range(4):
+        here = os.path.dirname(here)
+        if os.path.isdir(os.path.join(here, "shared", "seeds")):
+            return os.path.join(here, "shared", "seeds")
+    return os.path.join(os.path.dirname(__file__), "..", "..", "shared", "seeds")
+
+
+SEEDS = _find_seeds()
 BLOCKS = []
 for path in sorted(glob.glob(os.path.join(SEEDS, "*.txt"))):
     text = open(path, encoding="utf-8").read()
-    for i, block in enumerate(re.findall(r"```python\n(.*?)```", text, re.S)):
+    for i, block in enumerate(re.findall(r"```python\n(.*?)(?:```|\Z)", text, re.S)):
         BLOCKS.append((f"{os.path.basename(path)[:3]}_{i}", block))
 
 pytestmark = pytest.mark.skipif(not BLOCKS, reason="seed articles not found beside the repository")
