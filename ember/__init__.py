@@ -124,3 +124,4 @@ from . import hub  # noqa: E402
 from . import _quantized  # noqa: E402  (quantized dtypes/tensors; names ember already has stay)
 _quantized.install(globals(), Tensor)
 from . import ao, quantization  # noqa: E402,F401  (torch.ao / torch.quantization: dynamic quantization)
+from . import onnx  # noqa: E402

@@ -165,7 +165,8 @@ def test_saved_tensors_nontensor_args_and_none_grads(dtype):
     oe, ot = E["MulConst"].apply(xe, 2.5, ye), T["MulConst"].apply(xt, 2.5, yt)
     close(oe, ot)
     assert oe.grad_fn.name() == ot.grad_fn.name() == "MulConstBackward"
-    assert type(oe.grad_fn).__name__ == "MulConst"
+    assert type(oe.grad_fn).__name__ == type(ot.grad_fn).__name__ == "MulConstBackward"
+    assert oe.grad_fn._forward_cls is E["MulConst"]
     oe.sum().backward()
     ot.sum().backward()
     close(xe.grad, xt.grad)

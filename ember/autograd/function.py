@@ -419,8 +419,12 @@ def _forward_trace():
 class FunctionMeta(type):
     def __init__(cls, name, bases, ns):
         super().__init__(name, bases, ns)
+        if "_forward_cls" in ns:  # the backward-node class made below
+            return
         if "_name" not in ns:
             cls._name = name + "Backward"
+        # The ctx of ``F.apply`` (and the output's ``grad_fn``) is an ``FBackward``, as in PyTorch.
+        cls._backward_cls = FunctionMeta(cls._name, (cls,), {"_forward_cls": cls, "__module__": cls.__module__})
 
 
 class Function(Node, metaclass=FunctionMeta):
@@ -452,7 +456,7 @@ class Function(Node, metaclass=FunctionMeta):
     @classmethod
     def apply(cls, *args, **kwargs):
         tensors = [(i, a) for i, a in enumerate(args) if isinstance(a, Tensor)]
-        ctx = cls.__new__(cls)
+        ctx = object.__new__(cls._backward_cls)
         Node.__init__(ctx)
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._rg for a in args)
         ctx.__dict__["_materialize"] = True
