@@ -1,3 +1,4 @@
+import sys
 """Run under `mpiexec -n 2` by tests/distributed/test_collectives_mpi.py; asserts every collective's
 result on every rank (a failed assert exits non-zero) and prints `OK <rank>`."""
 import datetime
@@ -124,4 +125,4 @@ except ValueError as e:
 dist.barrier()
 dist.destroy_process_group()
 assert not dist.is_initialized()
-print("OK", r)
+sys.stdout.write(f"OK {r}\n"); sys.stdout.flush()  # one write: ranks share the pipe

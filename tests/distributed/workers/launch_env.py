@@ -6,7 +6,8 @@ import sys
 import time
 
 keys = ("RANK", "LOCAL_RANK", "WORLD_SIZE", "LOCAL_WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT", "TORCHELASTIC_RUN_ID")
-print(json.dumps({k: os.environ.get(k) for k in keys} | {"argv": sys.argv[1:], "name": __name__}), flush=True)
+sys.stdout.write(json.dumps({k: os.environ.get(k) for k in keys} | {"argv": sys.argv[1:], "name": __name__}) + "\n")
+sys.stdout.flush()  # one write: ranks share the pipe
 if sys.argv[1] == "fail":
     import ember
     import ember.distributed as dist
