@@ -77,7 +77,29 @@ def _lines(values, tail):
     return ("".join(f" {v}\n" for v in values) or " \n") + tail
 
 
-class UntypedStorage:
+class _HostStorage:
+    """What every ember storage answers the same way: host memory, never pinned, no device."""
+
+    __slots__ = ()
+
+    def is_shared(self):
+        return False
+
+    def is_pinned(self, device="cuda"):
+        return False
+
+    def share_memory_(self):
+        return self
+
+    def get_device(self):
+        return -1
+
+    def resize_(self, size):
+        raise NotImplementedError("ember: storages cannot be resized in place (NumPy buffers have fixed size); "
+                                  "resize the tensor with Tensor.resize_")
+
+
+class UntypedStorage(_HostStorage):
     """Bytes of memory, shared with the tensors that view them.
 
     >>> s = ember.UntypedStorage(4); s.nbytes(), s[0]
@@ -163,22 +185,6 @@ class UntypedStorage:
         self._buf.fill(value)
         return self
 
-    def is_shared(self):
-        return False
-
-    def is_pinned(self, device="cuda"):
-        return False
-
-    def share_memory_(self):
-        return self
-
-    def get_device(self):
-        return -1
-
-    def resize_(self, size):
-        raise NotImplementedError("ember: storages cannot be resized in place (NumPy buffers have fixed size); "
-                                  "resize the tensor with Tensor.resize_")
-
     def __reduce__(self):
         return (_rebuild_storage, (self._buf.copy(), False))
 
@@ -186,7 +192,7 @@ class UntypedStorage:
         return _lines(self._buf.tolist(), f"[torch.storage.UntypedStorage(device=cpu) of size {self._buf.size}]")
 
 
-class TypedStorage:
+class TypedStorage(_HostStorage):
     """Elements of one dtype, shared with the tensors that view them (deprecated in PyTorch in
     favour of :class:`UntypedStorage`, but ``tensor.storage()`` still returns one).
 
@@ -343,22 +349,6 @@ class TypedStorage:
     def fill_(self, value):
         self._arr.fill(value)
         return self
-
-    def is_shared(self):
-        return False
-
-    def is_pinned(self, device="cuda"):
-        return False
-
-    def share_memory_(self):
-        return self
-
-    def get_device(self):
-        return -1
-
-    def resize_(self, size):
-        raise NotImplementedError("ember: storages cannot be resized in place (NumPy buffers have fixed size); "
-                                  "resize the tensor with Tensor.resize_")
 
     def __reduce__(self):
         return (_rebuild_storage, (self._arr.copy(), True))
