@@ -132,3 +132,4 @@ from .engine_settings import (is_multithreading_enabled, set_multithreading_enab
 from .nested_io import NestedIOFunction  # noqa: E402,F401
 from ..overrides import handle_torch_function, has_torch_function, is_tensor_like  # noqa: E402,F401
 from . import profiler  # noqa: E402,F401  (torch.autograd.profiler)
+from . import graph  # noqa: E402,F401  (torch.autograd.graph)
