@@ -39,10 +39,9 @@ def _pow(base, e):
 
 
 def _running_sum(first, plus, minus):
-    """Running sums ``s[0] = sum(first)``, ``s[c] = s[c-1] + plus[c-1] - minus[c-1]`` along axis 1,
-    each add and subtract rounded on its own (one sequential cumsum over an interleaved axis).
-    Returns the sums at the positions after ``first`` and after each ``plus`` (the ``minus`` at
-    position ``c`` is applied after ``s`` for it was read, when ``read_after_plus``)."""
+    """Sequential sums along axis 1 of ``first`` and then ``plus[0], minus[0], plus[1], minus[1], ...``
+    (each add rounded on its own, as a running sum updated in place). Returns every partial
+    sum; callers pick the ones they read (after ``first``, after a ``plus`` or after a ``minus``)."""
     N, F = first.shape[:2]
     C1 = plus.shape[1]
     seq = np.empty((N, F + 2 * C1) + first.shape[2:], dtype=first.dtype)
