@@ -37,3 +37,4 @@ from .linear_cross_entropy_options import LinearCrossEntropyOptions
 from . import linear_cross_entropy_options  # noqa: F401
 from .sync_batchnorm import SyncBatchNorm
 from . import sync_batchnorm  # noqa: F401
+from .normalization import CrossMapLRN2d

@@ -11,9 +11,11 @@ from ..parameter import Parameter
 from .. import functional as F, init
 from ..._creation import empty, zeros, ones, tensor
 from ... import _dtype as D
+from ...ops.cross_map_lrn import cross_map_lrn2d
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "InstanceNorm1d", "InstanceNorm2d",
-           "InstanceNorm3d", "LayerNorm", "GroupNorm", "LocalResponseNorm"]
+           "InstanceNorm3d", "LayerNorm", "GroupNorm", "LocalResponseNorm",
+           "CrossMapLRN2d"]
 
 
 class _NormBase(Module):
@@ -261,6 +263,28 @@ class LocalResponseNorm(Module):
 
     def forward(self, input):
         return F.local_response_norm(input, self.size, self.alpha, self.beta, self.k)
+
+    def extra_repr(self):
+        return "{size}, alpha={alpha}, beta={beta}, k={k}".format(**self.__dict__)
+
+
+class CrossMapLRN2d(Module):
+    """Legacy cross-channel LRN of a 4-D input, PyTorch's running-window forward and
+    hand-written backward (see ``ember.ops.cross_map_lrn``).
+
+    >>> m = ember.nn.CrossMapLRN2d(3, alpha=1, beta=1, k=1)
+    >>> m
+    CrossMapLRN2d(3, alpha=1, beta=1, k=1)
+    >>> m(ember.ones(1, 3, 1, 1)).flatten()
+    tensor([0.6000, 0.5000, 0.5000])
+    """
+
+    def __init__(self, size, alpha=1e-4, beta=0.75, k=1):
+        super().__init__()
+        self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
+
+    def forward(self, input):
+        return cross_map_lrn2d(input, self.size, self.alpha, self.beta, self.k)
 
     def extra_repr(self):
         return "{size}, alpha={alpha}, beta={beta}, k={k}".format(**self.__dict__)
