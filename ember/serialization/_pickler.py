@@ -18,7 +18,7 @@ import io
 import pickle
 import pickletools
 
-import numpy as np
+from .._backend import np
 
 from .._tensor import Tensor, Size as _Size, device as _Device
 from .._dtype import dtype as _dtype_cls

@@ -15,7 +15,7 @@ tensor([[1., 1.],
 """
 import os
 
-import numpy as np
+from .._backend import np
 
 from .._tensor import Tensor, _wrap
 from .. import _dtype as D

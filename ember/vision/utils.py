@@ -6,7 +6,7 @@ torch.Size([3, 7, 7])
 """
 import math
 
-import numpy as np
+from .._backend import np
 
 import ember
 from ._pil import require_pil

@@ -12,7 +12,7 @@ import codecs
 import os
 import pickle
 
-import numpy as np
+from ..._backend import np
 
 from .._pil import have_pil
 from .utils import check_integrity, download_and_extract_archive

@@ -5,7 +5,7 @@
 >>> len(ds), 0 <= ds[0][1] < 3
 (4, True)
 """
-import numpy as np
+from ..._backend import np
 
 from .._pil import have_pil
 from .vision import VisionDataset

@@ -12,7 +12,7 @@ import gzip
 import os
 import struct
 
-import numpy as np
+from ..._backend import np
 
 import ember
 from .._pil import have_pil

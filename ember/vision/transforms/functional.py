@@ -14,7 +14,7 @@ import math
 import numbers
 from enum import Enum
 
-import numpy as np
+from ..._backend import np
 
 import ember
 from .._pil import is_pil_image, require_pil

@@ -12,7 +12,7 @@ them reproducible (the numbers differ from PyTorch's for the same seed).
 import math
 import numbers
 
-import numpy as np
+from ..._backend import np
 
 import ember
 from ember import nn
