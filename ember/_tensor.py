@@ -92,12 +92,6 @@ INFERENCE_INPLACE_MSG = ("Inplace update to inference tensor outside InferenceMo
                          "https://github.com/pytorch/rfcs/pull/17 for more details.")
 
 
-def check_not_inference(t):
-    """Refuse an in-place write to an inference tensor outside inference mode (PyTorch's error)."""
-    if "_inference" in t.__dict__ and not _state[1]:
-        raise RuntimeError(INFERENCE_INPLACE_MSG)
-
-
 _SLOTS = ("_data", "_rg", "grad", "grad_fn", "_version")
 
 

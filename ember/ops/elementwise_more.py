@@ -53,11 +53,9 @@ def _not_impl(kernel, npdt):
 # Floating-point warnings off inside ops (PyTorch gives inf/NaN silently). np.errstate costs
 # several microseconds per use; on NumPy 2 the same state is one context variable, set and
 # reset directly here (falling back to np.errstate elsewhere).
-try:
-    from numpy._core._ufunc_config import _extobj_contextvar as _EXTOBJ
-    with np.errstate(all="ignore"):
-        _IGNORE = _EXTOBJ.get()
-except (ImportError, AttributeError):  # pragma: no cover - NumPy 1.x
+try:  # the backend seam owns NumPy's private error-state variable
+    from .._backend import _EXTOBJ, _FP_IGNORE as _IGNORE
+except ImportError:  # pragma: no cover - NumPy 1.x
     _EXTOBJ = None
 
 
