@@ -25,7 +25,7 @@ NON_OPS = {
 }
 # Whole families tested elsewhere: random sampling (no deterministic reference; tested by
 # distribution statistics in tests/test_random*.py).
-NON_OP_FAMILIES = {"random.random_ops", "random.random_counts"}
+NON_OP_FAMILIES = {"random.factories", "random.samplers", "random.inplace_samplers", "random.random_counts"}
 
 
 def _families():

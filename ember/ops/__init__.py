@@ -18,13 +18,14 @@ _OPTIONAL = ["elementwise.elementwise_more", "elementwise.trig", "elementwise.ex
              "shape.splitting", "shape.flip_repeat", "shape.diagonals", "shape.shape_ops",
              "index.gather_scatter", "index.index_along_dim", "index.masked_ops", "linalg.products",
              "linalg.add_products", "linalg.contractions", "linalg.cross_dist",
-             "linalg.linalg_funcs", "reduce.sort_ops", "random.random_ops", "shape.view_inplace",
-             "inplace.inplace_more", "nn.activation", "shape.sized_splits", "reduce.stats",
-             "elementwise.special", "elementwise.conj_ops", "conversion.tensor_info",
-             "elementwise.complex_ops", "signal.spectral", "inplace.inplace_functions",
-             "shape.view_copies", "reduce.numerical_calculus", "index.element_search",
-             "creation.sequence_builders", "reduce.histogramdd", "reduce.segment_reduce",
-             "linalg.linalg_legacy", "random.random_counts", "reduce.hashing"]
+             "linalg.linalg_funcs", "reduce.sort_ops", "random.factories", "random.samplers",
+             "random.inplace_samplers", "shape.view_inplace", "inplace.comparisons",
+             "nn.activation", "shape.sized_splits", "reduce.stats", "elementwise.special",
+             "elementwise.conj_ops", "conversion.tensor_info", "elementwise.complex_ops",
+             "signal.spectral", "inplace.inplace_functions", "shape.view_copies",
+             "reduce.numerical_calculus", "index.element_search", "creation.sequence_builders",
+             "reduce.histogramdd", "reduce.segment_reduce", "linalg.linalg_legacy",
+             "random.random_counts", "reduce.hashing"]
 
 public = {}
 for _name in FAMILIES + _OPTIONAL:
