@@ -8,7 +8,7 @@ op_table_methods.py.
 'exp'
 """
 from .._backend import np
-from .op_table import (ALL, DT, ErrorInput, FLOAT, INTS, NUM, SIGNED, Sample, UNARY_SHAPES,
+from .op_info import (ALL, DT, ErrorInput, FLOAT, INTS, NUM, SIGNED, Sample, UNARY_SHAPES,
                        _bad_dim, _default_call, _div_mode, _inplace_copy, _np_reduce, _np_sum,
                        _shape_samples, _sigmoid, binary, binary_samples, compare, entry, make_array,
                        method_call, reduce_samples, unary, unary_samples)

@@ -10,7 +10,7 @@
 import warnings
 
 from .._backend import np
-from .op_table import ALL, DT, FLOAT, NUM, ErrorInput, Sample, entry, known_bug, make_array
+from .op_info import ALL, DT, FLOAT, NUM, ErrorInput, Sample, entry, known_bug, make_array
 
 # --------------------------------------------------------------------------- numerical_calculus
 

@@ -6,7 +6,7 @@ functions (ops/inplace_functions.py). Imported by :mod:`ember.testing.op_table`.
 't_copy'
 """
 from .._backend import np
-from .op_table import ALL, NUM, ErrorInput, Sample, _inplace_copy, entry, known_bug, make_array
+from .op_info import ALL, NUM, ErrorInput, Sample, _inplace_copy, entry, known_bug, make_array
 
 
 def _s(*specs):

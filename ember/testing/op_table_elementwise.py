@@ -9,7 +9,7 @@ op_table_methods.py.
 'atan2'
 """
 from .._backend import np
-from .op_table import (ALL, ErrorInput, FLOAT, INTS, NUM, SIGNED, Sample, UNARY_SHAPES,
+from .op_info import (ALL, ErrorInput, FLOAT, INTS, NUM, SIGNED, Sample, UNARY_SHAPES,
                        _default_call, _inplace_copy, binary, entry, is_float, make_array,
                        method_call, npdtype, unary, unary_samples)
 

@@ -7,7 +7,7 @@ masked_ops.py). Imported by :mod:`ember.testing.op_table` at this family's place
 'gather'
 """
 from .._backend import np
-from .op_table import ALL, ErrorInput, FLOAT, NUM, Sample, _default_call, entry, make_array
+from .op_info import ALL, ErrorInput, FLOAT, NUM, Sample, _default_call, entry, make_array
 
 
 # --------------------------------------------------------------------------- index_ops

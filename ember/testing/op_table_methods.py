@@ -5,7 +5,7 @@ so these entries run in every generic test like the others."""
 import math
 
 from .._backend import np
-from .op_table import (FLOAT, INTS, SIGNED, NUM, ALL, DT, Sample, ErrorInput, entry, unary, make_array,
+from .op_info import (FLOAT, INTS, SIGNED, NUM, ALL, DT, Sample, ErrorInput, entry, unary, make_array,
                        UNARY_SHAPES, _shape_samples)
 
 

@@ -7,7 +7,7 @@ order_stats.py). Imported by :mod:`ember.testing.op_table` at this family's plac
 'cumsum'
 """
 from .._backend import np
-from .op_table import (ALL, ErrorInput, FLOAT, NUM, Sample, _bad_dim, _default_call, binary_samples,
+from .op_info import (ALL, ErrorInput, FLOAT, NUM, Sample, _bad_dim, _default_call, binary_samples,
                        entry, make_array, reduce_samples)
 
 

@@ -7,7 +7,7 @@ family's place in the table (entry order is kept), like op_table_methods.py.
 'cat'
 """
 from .._backend import np
-from .op_table import ALL, ErrorInput, NUM, Sample, _shape_samples, entry, make_array, method_call
+from .op_info import ALL, ErrorInput, NUM, Sample, _shape_samples, entry, make_array, method_call
 
 
 # --------------------------------------------------------------------------- shape_ops

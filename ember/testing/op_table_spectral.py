@@ -5,7 +5,7 @@ Imported by :mod:`ember.testing.op_table` before it builds the active table."""
 import math
 
 from .._backend import np
-from .op_table import FLOAT, DT, Sample, ErrorInput, entry, make_array
+from .op_info import FLOAT, DT, Sample, ErrorInput, entry, make_array
 
 
 def _m(rng, shape, dtype, low=-3.0, high=3.0, layout="c"):
