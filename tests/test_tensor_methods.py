@@ -1,7 +1,7 @@
 """Tensor methods PyTorch has (in-place geometry, in-place comparisons and add-products,
 activations, unsafe splits, statistics, index_reduce, special functions, conj family, legacy
 ``new``): values, gradients, grad_fn names, version counters and errors, against real PyTorch.
-The op table (ember/testing/op_table_methods.py) covers the generic checks; this file covers
+The op table (ember/testing/op_table_<family>.py files) covers the generic checks; this file covers
 what those cannot see (autograd through views, history kept by in-place comparisons ...)."""
 import warnings
 

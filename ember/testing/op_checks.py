@@ -11,7 +11,7 @@ import contextlib
 import warnings
 
 from .._backend import np
-from .op_info import FLOAT, Sample, _Pre
+from .op_info import Sample, _Pre
 
 
 @contextlib.contextmanager

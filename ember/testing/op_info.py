@@ -15,7 +15,6 @@ Adding an op is usually one line::
 (1, 2, dim=0)
 """
 import builtins
-import contextlib
 import warnings
 import zlib
 from dataclasses import dataclass, field
@@ -394,6 +393,26 @@ def _inplace_copy(name):
         assert r is y
         return y
     return call
+
+
+# --------------------------------------------------------------------------- small helpers of the family files
+def _m(rng, shape, dtype, low=-3.0, high=3.0, layout="c", **kw):
+    """A random array (``make_array`` with the layout as a keyword)."""
+    return make_array(rng, shape, dtype, low, high, layout=layout, **kw)
+
+
+def _ip(name):
+    """``call`` for an in-place method on a copy of the first argument (which it must return)."""
+    def call(lib, x, *args, **kwargs):
+        y = x.clone()
+        assert getattr(y, name)(*args, **kwargs) is y
+        return y
+    return call
+
+
+def _err(*args, exc=RuntimeError, **kwargs):
+    """An error input: the call with ``args``/``kwargs`` raises ``exc``."""
+    return ErrorInput(Sample(tuple(args), kwargs), exc)
 
 
 # --------------------------------------------------------------------------- markers applied across families

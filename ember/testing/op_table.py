@@ -24,18 +24,19 @@ from .op_checks import (check_grad, forward_tol, leaf_arrays, numeric_grad, outp
                         quiet, ref_outputs, run_with)
 
 # --------------------------------------------------------------------------- the family files
-from . import op_table_basics  # noqa: E402,F401  (its entries, in a file of their own)
-from . import op_table_elementwise  # noqa: E402,F401  (its entries, in a file of their own)
-from . import op_table_linalg  # noqa: E402,F401  (its entries, in a file of their own)
-from . import op_table_reductions  # noqa: E402,F401  (its entries, in a file of their own)
-from . import op_table_shapes  # noqa: E402,F401  (its entries, in a file of their own)
-from . import op_table_indexing  # noqa: E402,F401  (its entries, in a file of their own)
-from . import op_table_sort  # noqa: E402,F401  (its entries, in a file of their own)
-from . import op_table_methods  # noqa: E402,F401  (their entries, in a file of their own)
-from . import op_table_spectral  # noqa: E402,F401  (complex pairs, windows, stft: a file of their own)
-from . import op_table_copies  # noqa: E402,F401  (their entries, in a file of their own)
-from . import op_table_calculus  # noqa: E402,F401  (calculus, search, histogramdd entries)
-from . import op_table_linalg_legacy  # noqa: E402,F401  (top-level linalg outside torch.linalg)
+from . import op_table_elementwise  # noqa: E402,F401
+from . import op_table_reduce  # noqa: E402,F401
+from . import op_table_sort  # noqa: E402,F401
+from . import op_table_shape  # noqa: E402,F401
+from . import op_table_view_copies  # noqa: E402,F401
+from . import op_table_index  # noqa: E402,F401
+from . import op_table_linalg  # noqa: E402,F401
+from . import op_table_linalg_legacy  # noqa: E402,F401
+from . import op_table_nn  # noqa: E402,F401
+from . import op_table_inplace  # noqa: E402,F401
+from . import op_table_conversion  # noqa: E402,F401
+from . import op_table_creation  # noqa: E402,F401
+from . import op_table_signal  # noqa: E402,F401
 
 
 # --------------------------------------------------------------------------- shared error inputs, 0-d reductions, known bugs
