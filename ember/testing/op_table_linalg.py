@@ -1,6 +1,5 @@
-"""Op-table entries for products and linear algebra (ops/linalg.py and its siblings,
-ember.linalg). Imported by :mod:`ember.testing.op_table` at this family's place in the table
-(entry order is kept), like op_table_methods.py.
+"""Op-table entries for products and linear algebra (ember/ops/linalg/: products and its
+siblings, and the ``ember.linalg`` functions). Imported by :mod:`ember.testing.op_table`.
 
 >>> from ember.testing.op_table import OPS_BY_NAME
 >>> OPS_BY_NAME["matmul"].name
