@@ -13,7 +13,7 @@ A node has an ``op`` kind (``placeholder``, ``get_attr``, ``call_function``, ``c
 import builtins
 import operator
 
-__all__ = ["Node", "map_arg", "map_aggregate", "Argument"]
+__all__ = ["Node", "map_arg", "map_aggregate", "Argument", "has_side_effect"]
 
 Argument = object  # any value a node's args may hold: a Node, a constant, or a container of those
 
@@ -296,6 +296,18 @@ class Node:
 
 
 _SIDE_EFFECTS = {operator.setitem, builtins.print}
+
+
+def has_side_effect(fn):
+    """Mark ``fn`` as having side effects, so dead-code elimination keeps its calls; returns ``fn``.
+
+    >>> def log(x):
+    ...     print(x)
+    >>> ember.fx.has_side_effect(log) is log
+    True
+    """
+    _SIDE_EFFECTS.add(fn)
+    return fn
 
 
 def _register_side_effects():
