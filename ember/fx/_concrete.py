@@ -262,7 +262,7 @@ class ConcreteTracer(Tracer):
         g = getattr(type(m).forward, "__globals__", None)
         if g is not None:
             self._patcher.patch_globals(g, self._autowrap_ids, ())
-        self._patcher.patch_class(type(m))
+        self._patcher.patch_instance(m)
         if not self.fallback_to_leaf:
             return forward(*args, **kwargs)
         marker, n_dec, n_fb = self.graph._root._prev, len(self.decisions), len(self.leaf_fallbacks)

@@ -98,7 +98,7 @@ class Tracer:
             fn = getattr(type(m).forward, "__globals__", None)
             if fn is not None:
                 self._patcher.patch_globals(fn, self._autowrap_ids, ())
-            self._patcher.patch_class(type(m))
+            self._patcher.patch_instance(m)
             return forward(*args, **kwargs)
         return self.create_proxy("call_module", module_qualified_name, args, kwargs)
 
@@ -259,7 +259,7 @@ class Tracer:
             self._patcher = patcher
             patcher.patch_globals(getattr(fn, "__globals__", {}), self._autowrap_ids, ())
             if is_module:
-                patcher.patch_class(type(root))
+                patcher.patch_instance(root)
             for m in self._autowrap_search:
                 patcher.patch_globals(vars(m), self._autowrap_ids, ())
             for g, name in _wrapped_names:
