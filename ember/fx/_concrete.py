@@ -287,7 +287,7 @@ class ConcreteTracer(Tracer):
         for k in [k for k, p in self._parameter_proxy_cache.items() if p.node in erased]:
             del self._parameter_proxy_cache[k]
 
-    def _make_input(self, name, default, concrete_args):
+    def _make_input(self, name, default, concrete_args, type_expr=None):
         self._pending = concrete_args[name]
         return self.create_proxy("placeholder", name, (), {})
 

@@ -62,6 +62,19 @@ def _format_arg(arg, max_list_len=float("inf")):
     return str(arg)
 
 
+def _type_str(t):
+    """A type annotation as torch.fx prints it (``torch.Tensor``, ``typing.Optional[torch.Tensor]``)."""
+    import re
+    if isinstance(t, type):
+        import ember
+        if getattr(builtins, t.__name__, None) is t:
+            return t.__name__
+        if getattr(ember, t.__name__, None) is t:
+            return "torch." + t.__name__
+        return f"{t.__module__}.{t.__qualname__}"
+    return re.sub(r"ember\._tensor\.Tensor", "torch.Tensor", repr(t))
+
+
 def _qualified_name(fn):
     """``module.name`` of a callable as torch.fx prints it (``operator.add``, ``torch.relu``)."""
     from .codegen import public_name
@@ -277,9 +290,10 @@ class Node:
         >>> g = ember.fx.Graph(); x = g.placeholder("x"); x.format_node()
         '%x : [num_users=0] = placeholder[target=x]'
         """
+        t = "" if self.type is None else _type_str(self.type) + " "
         if self.op == "placeholder":
             default = "" if not self.args else f"(default={self.args[0]})"
-            return f"%{self.name} : [num_users={len(self.users)}] = placeholder[target={self.target}]{default}"
+            return f"%{self.name} : {t}[num_users={len(self.users)}] = placeholder[target={self.target}]{default}"
         if self.op == "get_attr":
             return f"%{self.name} : [num_users={len(self.users)}] = get_attr[target={self.target}]"
         if self.op == "output":

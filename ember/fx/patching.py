@@ -165,7 +165,7 @@ def make_function_wrapper(orig, target=None):
         return orig
     key = id(orig)
     w = _wrappers.get(key) if target is None else None
-    if w is not None:
+    if w is not None and w.__fx_orig__ is orig:
         return w
     w = _FunctionWrapper(orig, orig if target is None else target)
     if target is None:
