@@ -162,6 +162,8 @@ class ConcreteProxy(Proxy):
         if k in _tensor_internals():
             raise TraceError(_internal_use_message(3))
         v = getattr(self._value, k)
+        if k.startswith("__") and k.endswith("__"):
+            return v  # protocol probes read the value; they are not part of the program
         if k not in _META_ATTRS and callable(v) and not _is_tensor(v) and not isinstance(v, type):
             return _Method(self, k)
         return self.tracer.create_proxy("call_function", getattr, (self, k), {})
