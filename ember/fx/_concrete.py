@@ -59,14 +59,27 @@ _META_METHODS = {"size", "dim", "numel", "nelement", "ndimension", "stride", "is
 
 
 class TracerWarning(Warning):
-    """A trace may not generalize: a tensor value steered Python (``torch.jit.TracerWarning``)."""
+    """A trace may not generalize: a tensor value steered Python (``torch.jit.TracerWarning``).
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     _ = ember.fx._concrete.trace(lambda x: x * float(x.sum()), (ember.ones(2),))
+    >>> w[0].category.__name__
+    'TracerWarning'
+    """
 
 
 class Decision:
     """One point where Python used a traced value: ``kind`` (``bool``, ``int``, ``float``, ``index``,
     ``len``, ``iter``, ``format``, ``array``), the ``value`` used, whether it depends on tensor
     data (``data_dependent``; False for shapes, dtypes and non-tensor inputs), the ``node``
-    that produced it and ``where`` (``file:line`` in the traced program)."""
+    that produced it and ``where`` (``file:line`` in the traced program).
+
+    >>> gm = ember.fx._concrete.trace(lambda x: x * 2 if x.dim() == 1 else x, (ember.ones(2),))
+    >>> d = gm.meta["concrete_trace"].decisions[0]; d.kind, d.value, d.data_dependent
+    ('bool', True, False)
+    """
 
     __slots__ = ("kind", "value", "data_dependent", "node", "where")
 
@@ -79,7 +92,11 @@ class Decision:
 
 
 class TraceInfo:
-    """What a concrete trace learned besides the graph (see the module docstring)."""
+    """What a concrete trace learned besides the graph (see the module docstring).
+
+    >>> ember.fx._concrete.trace(lambda x: x + 1, (ember.ones(1),)).meta["concrete_trace"]
+    TraceInfo(decisions=0, data_dependent=0, leaf_fallbacks=[])
+    """
 
     def __init__(self, decisions, leaf_fallbacks, example_output):
         self.decisions = decisions
@@ -227,7 +244,12 @@ class _Method:
 
 
 class ConcreteTracer(Tracer):
-    """The tracer behind :func:`trace`: records while computing real values (module docstring)."""
+    """The tracer behind :func:`trace`: records while computing real values (module docstring).
+
+    >>> t = ember.fx._concrete.ConcreteTracer(leaf_modules=(ember.nn.Linear,))
+    >>> t.is_leaf_module(ember.nn.Linear(1, 1), "fc"), t.is_leaf_module(ember.nn.ReLU(), "act")
+    (True, False)
+    """
 
     proxy_buffer_attributes = True  # in-place buffer updates (BatchNorm's counters) are in the graph
 

@@ -16,7 +16,7 @@ import sys
 
 from .graph import Graph
 from .node import Node, _register_side_effects
-from .patching import Patched, find_proxy, tracing_with
+from .patching import Patched, find_proxy, tracing_with  # noqa: F401  (find_proxy: used by proxy.py)
 from .proxy import Proxy, TraceError
 
 __all__ = ["Tracer", "symbolic_trace", "wrap", "PH", "GraphAppendingTracer"]
@@ -25,7 +25,12 @@ _wrapped_names = []      # (globals dict, name) registered by wrap()
 
 
 class _PH:
-    """Placeholder marker for ``concrete_args``: this argument stays an input (``torch.fx.PH``)."""
+    """Placeholder marker for ``concrete_args``: this argument stays an input (``torch.fx.PH``).
+
+    >>> gm = ember.fx.symbolic_trace(lambda x, k: x * k, concrete_args={"x": ember.fx.PH, "k": 2})
+    >>> gm(ember.ones(1), 2)
+    tensor([2.])
+    """
 
     def __repr__(self):
         return "PH"
@@ -304,7 +309,12 @@ from .proxy import Attribute  # noqa: E402
 
 
 class GraphAppendingTracer(Tracer):
-    """A tracer that appends to an existing graph (used for Proxies built outside a trace)."""
+    """A tracer that appends to an existing graph (used for Proxies built outside a trace).
+
+    >>> g = ember.fx.Graph(); x = ember.fx.Proxy(g.placeholder("x"))   # uses a GraphAppendingTracer
+    >>> (x + 1).node.name, type(x.tracer).__name__
+    ('add', 'GraphAppendingTracer')
+    """
 
     def __init__(self, graph):
         super().__init__()
@@ -380,8 +390,3 @@ def _explain_proxy_error(e):
                      f"({type(e).__name__}: {e}). Call it through a public ember function (ember.*, "
                      "ember.nn.functional.*, ember.linalg.*, ...), or register it with ember.fx.wrap so it "
                      "is recorded as one call") from e
-
-
-def find_proxy_in(args, kwargs=None):
-    """The first Proxy in ``args``/``kwargs`` (see ``ember.fx.patching.find_proxy``)."""
-    return find_proxy(args, kwargs)
