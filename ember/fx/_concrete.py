@@ -19,7 +19,7 @@ API::
 
     gm = ember.fx._concrete.trace(fn_or_module, example_args, example_kwargs=None,
                                   leaf_modules=(), fallback_to_leaf=True, autowrap_functions=(),
-                                  dead_code_elimination=True, warn=True)
+                                  dead_code_elimination=True, warn=True, tracer_cls=None)
     info = gm.meta["concrete_trace"]       # a TraceInfo
     info.decisions                         # [Decision(kind, value, data_dependent, node, where)]
     info.data_dependent                    # the decisions that depend on tensor values (graph breaks)
@@ -408,9 +408,10 @@ def is_tracing():
 
 
 def trace(fn_or_module, example_args=(), example_kwargs=None, *, leaf_modules=(), fallback_to_leaf=True,
-          autowrap_functions=(), dead_code_elimination=True, warn=True):
+          autowrap_functions=(), dead_code_elimination=True, warn=True, tracer_cls=None):
     """Run ``fn_or_module`` on the example inputs and return the ``GraphModule`` it recorded, with
     a :class:`TraceInfo` in ``gm.meta["concrete_trace"]`` (see the module docstring).
+    ``tracer_cls`` substitutes a subclass of :class:`ConcreteTracer` (same constructor).
 
     >>> net = ember.nn.Sequential(ember.nn.Linear(3, 2), ember.nn.ReLU())
     >>> gm = ember.fx._concrete.trace(net, (ember.randn(4, 3),))
@@ -421,7 +422,7 @@ def trace(fn_or_module, example_args=(), example_kwargs=None, *, leaf_modules=()
     from .graph_module import GraphModule
     if not isinstance(example_args, tuple):
         example_args = (example_args,) if not isinstance(example_args, list) else tuple(example_args)
-    tracer = ConcreteTracer(leaf_modules, fallback_to_leaf, autowrap_functions, warn)
+    tracer = (tracer_cls or ConcreteTracer)(leaf_modules, fallback_to_leaf, autowrap_functions, warn)
     tracer._example_args, tracer._example_kwargs = example_args, dict(example_kwargs or {})
     graph = tracer.trace(fn_or_module)
     example_output = _value(tracer._last_output)

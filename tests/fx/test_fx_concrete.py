@@ -223,3 +223,13 @@ def test_fallback_undoes_the_failed_attempt_and_buffers_are_recorded():
     before = m_trace.bn.num_batches_tracked.item()
     gm(x)
     assert m_trace.bn.num_batches_tracked.item() == before + 1
+
+
+def test_tracer_cls_hook():
+    class Tagging(C.ConcreteTracer):
+        def create_node(self, *args, **kwargs):
+            n = super().create_node(*args, **kwargs)
+            n.meta["tag"] = "seen"
+            return n
+    gm = C.trace(lambda x: x.relu(), (ember.ones(2),), tracer_cls=Tagging)
+    assert all(n.meta.get("tag") == "seen" for n in gm.graph.nodes)
