@@ -99,7 +99,7 @@ class GraphBuilder:
         self.opset = opset
         self.export_params = export_params
         self.nodes, self.initializers, self.inputs, self.outputs = [], [], [], []
-        self.value_info = []
+        self.output_shapes = {}  # output name -> traced shape (symbolic names for dynamic axes)
         self._counts = {}
         self._used = set()
         self._params = {}        # id(tensor) -> (tensor, Value): one initializer per weight
@@ -177,8 +177,8 @@ class GraphBuilder:
             name = self.reserve(name) if name != src else self.fresh(name)
             self.nodes.append(helper.make_node("Identity", [src], [name], name=self.fresh("Identity")))
         arr = example_array(v.example)
-        shape = [dims.get(i, d) for i, d in enumerate(arr.shape)]
-        self.outputs.append(helper.make_tensor_value_info(name, onnx_dtype(arr.dtype), shape))
+        self.output_shapes[name] = [dims.get(i, d) for i, d in enumerate(arr.shape)]
+        self.outputs.append(helper.make_tensor_value_info(name, onnx_dtype(arr.dtype), None))
         return name
 
     def _rename(self, old, new):

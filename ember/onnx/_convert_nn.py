@@ -92,6 +92,8 @@ def _adaptive(kind):
             out = [int(output_size)] * len(spatial)
         if all(o == 1 for o in out):
             return b.op(glob, [input])
+        if any(i % o for i, o in zip(spatial, out)) and kind == "avg":
+            return _adaptive_avg_by_matmul(b, input, spatial, out)
         if any(i % o for i, o in zip(spatial, out)):
             b.reject(f"adaptive_{kind}_pool from {tuple(spatial)} to {tuple(out)}: ONNX pools with one "
                      "kernel size, so each input size must be a multiple of the output size")
@@ -105,6 +107,27 @@ function("nn.functional.adaptive_avg_pool1d", "nn.functional.adaptive_avg_pool2d
          "nn.functional.adaptive_avg_pool3d", "adaptive_avg_pool1d")(_adaptive("avg"))
 function("nn.functional.adaptive_max_pool1d", "nn.functional.adaptive_max_pool2d",
          "nn.functional.adaptive_max_pool3d", "adaptive_max_pool1d")(_adaptive("max"))
+
+
+def _pool_matrix(n_in, n_out, dtype):
+    """(n_out, n_in): row i averages input positions floor(i*n_in/n_out) .. ceil((i+1)*n_in/n_out)-1."""
+    m = np.zeros((n_out, n_in), dtype)
+    for i in range(n_out):
+        lo, hi = (i * n_in) // n_out, -((-(i + 1) * n_in) // n_out)
+        m[i, lo:hi] = 1.0 / (hi - lo)
+    return m
+
+
+def _adaptive_avg_by_matmul(b, input, spatial, out):
+    """Adaptive average pooling with uneven windows: one MatMul per spatial axis with a constant
+    averaging matrix (exact, for any input and output sizes)."""
+    if len(spatial) > 2:
+        b.reject(f"adaptive_avg_pool3d from {tuple(spatial)} to {tuple(out)} (sizes not multiples)")
+    dt = input.np_dtype
+    y = b.op("MatMul", [input, b.const(_pool_matrix(spatial[-1], out[-1], dt).T)])
+    if len(spatial) == 2:
+        y = b.op("MatMul", [b.const(_pool_matrix(spatial[0], out[0], dt)), y])
+    return y
 
 
 def _ones_like_channels(b, x, n, value):

@@ -209,10 +209,12 @@ def _activation(b, layer, x):
 
 
 @module("nn.TransformerEncoderLayer")
-def encoder_layer_module(b, m, src, src_mask=None, src_key_padding_mask=None, is_causal=False):
+def encoder_layer_module(b, m, src, src_mask=None, src_key_padding_mask=None, is_causal=False, _batched=None):
+    batched = src.rank == 3 if _batched is None else _batched
+
     def sa(x):
         with sub_scope(b, "self_attn"):
-            return mha(b, m.self_attn, x, x, x, src_key_padding_mask, False, src_mask, batched=src.rank == 3)[0]
+            return mha(b, m.self_attn, x, x, x, src_key_padding_mask, False, src_mask, batched=batched)[0]
 
     def ff(x):
         h = _activation(b, m, _call_child(b, m, "linear1", x))
@@ -232,3 +234,29 @@ def encoder_layer_module(b, m, src, src_mask=None, src_key_padding_mask=None, is
 
 
 _ = linear
+
+
+@module("nn.TransformerEncoder")
+def encoder_module(b, m, src, mask=None, src_key_padding_mask=None, is_causal=None):
+    padded = None
+    if src_key_padding_mask is not None and mask is None and \
+            m._nested_path(src.example, src_key_padding_mask.example):
+        # PyTorch's nested-tensor path keeps each sequence's first (number of unmasked) tokens and
+        # zeroes the rest of the output: the same as masking every position past that length
+        kpm = src_key_padding_mask
+        keep = b.cast(b.op("Not", [b.cast(kpm, np.bool_)]), np.int64)
+        lengths = b.reduce("ReduceSum", keep, [kpm.rank - 1], True)
+        positions = b.const(np.arange(kpm.shape[-1], dtype=np.int64))
+        src_key_padding_mask = padded = b.op("GreaterOrEqual", [positions, lengths])
+    out, batched = src, src.rank == 3
+    for i, layer in enumerate(m.layers):
+        with sub_scope(b, f"layers.{i}"):
+            out = encoder_layer_module(b, layer, out, mask, src_key_padding_mask, _batched=batched)
+    if padded is not None:
+        out = b.op("Where", [b.unsqueeze(padded, [2]), b.scalar_like(0.0, src), out])
+    if m.norm is not None:
+        n = m.norm
+        with sub_scope(b, "norm"):
+            out = layer_norm(b, out, n.normalized_shape, None if n.weight is None else b.param(n.weight, "weight"),
+                             None if n.bias is None else b.param(n.bias, "bias"), n.eps)
+    return out

@@ -173,7 +173,8 @@ def export(model, args=(), f=None, *, kwargs=None, verbose=None, input_names=Non
     if kwargs is None and args and isinstance(args[-1], dict):
         args, kwargs = args[:-1], args[-1]
     training = TrainingMode.EVAL if training is None else training
-    with _exporting(), _training_mode(model, training):
+    from ..autograd.grad_mode import no_grad
+    with _exporting(), _training_mode(model, training), no_grad():
         gm = _capture(model, args, kwargs)
         ph = [n.target for n in gm.graph.nodes if n.op == "placeholder"]
         axes = _dynamic_axes(dynamic_axes, dynamic_shapes, list(input_names or ph))
@@ -194,6 +195,7 @@ def export(model, args=(), f=None, *, kwargs=None, verbose=None, input_names=Non
                 warnings.warn(f"Provided key {name} for dynamic axes is not a valid input/output name",
                               OnnxExporterWarning, stacklevel=2)
     model_proto = _make_model(b, opset, keep_initializers_as_inputs)
+    _infer_output_shapes(model_proto, b.output_shapes)
     onnx.checker.check_model(model_proto)
     program = ONNXProgram(model_proto)
     if f is not None:
@@ -203,6 +205,31 @@ def export(model, args=(), f=None, *, kwargs=None, verbose=None, input_names=Non
     if verbose:
         print(onnx.helper.printable_graph(model_proto.graph))
     return program if dynamo else None
+
+
+def _infer_output_shapes(model, traced):
+    """Output shapes as ONNX shape inference derives them from the inputs (a batch axis that is
+    symbolic on the input stays symbolic on the output); the traced shape, with the names
+    ``dynamic_axes`` gives, where inference finds none."""
+    import onnx
+    from onnx import helper
+    try:
+        found = {o.name: o for o in onnx.shape_inference.infer_shapes(model).graph.output}
+    except Exception:  # noqa: BLE001 - shapes of outputs are advisory
+        found = {}
+    for out in model.graph.output:
+        shape = list(traced.get(out.name, []))
+        got = found.get(out.name)
+        if got is not None and got.type.tensor_type.HasField("shape"):
+            gd = got.type.tensor_type.shape.dim
+            if len(gd) == len(shape):
+                for i, g in enumerate(gd):
+                    if isinstance(shape[i], str):
+                        continue
+                    shape[i] = g.dim_param if g.HasField("dim_param") else \
+                        (g.dim_value if g.HasField("dim_value") else None)
+        new = helper.make_tensor_value_info(out.name, out.type.tensor_type.elem_type, shape)
+        out.CopyFrom(new)
 
 
 def _make_model(b, opset, keep_initializers_as_inputs):

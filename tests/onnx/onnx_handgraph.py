@@ -7,7 +7,7 @@ import numpy as np
 
 import ember
 from ember.onnx._builder import GraphBuilder
-from ember.onnx._export import _make_model
+from ember.onnx._export import _make_model, _infer_output_shapes
 from ember.onnx._graph import convert_nodes, flatten_values
 from ember.onnx._builder import Value
 
@@ -68,6 +68,7 @@ def export_graph(g, inputs, root=None, opset=18, dynamic=None, fold=True):
     for i, v in enumerate(leaves):
         b.add_output(v, f"out{i}", {})
     model = _make_model(b, opset, False)
+    _infer_output_shapes(model, b.output_shapes)
     onnx.checker.check_model(model, full_check=True)
     return model, [v.example for v in leaves]
 

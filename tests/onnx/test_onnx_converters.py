@@ -229,7 +229,7 @@ LAYERS = [
     (lambda: nn.MaxPool1d(2), (1, 2, 8)), (lambda: nn.AvgPool2d(2), (1, 2, 6, 6)),
     (lambda: nn.AvgPool2d(3, 2, 1, count_include_pad=False), (1, 2, 7, 7)),
     (lambda: nn.AdaptiveAvgPool2d(1), (2, 3, 5, 5)), (lambda: nn.AdaptiveAvgPool2d((2, 3)), (2, 3, 4, 6)),
-    (lambda: nn.AdaptiveAvgPool1d(2), (2, 3, 8)), (lambda: nn.AdaptiveMaxPool2d(1), (2, 3, 5, 5)),
+    (lambda: nn.AdaptiveAvgPool1d(2), (2, 3, 8)), (lambda: nn.AdaptiveAvgPool2d((3, 7)), (2, 3, 5, 4)), (lambda: nn.AdaptiveMaxPool2d(1), (2, 3, 5, 5)),
     (lambda: nn.ReLU(), (2, 5)), (lambda: nn.GELU(), (2, 5)), (lambda: nn.GELU("tanh"), (2, 5)),
     (lambda: nn.SiLU(), (2, 5)), (lambda: nn.Sigmoid(), (2, 5)), (lambda: nn.Tanh(), (2, 5)),
     (lambda: nn.LeakyReLU(0.2), (2, 5)), (lambda: nn.Hardswish(), (2, 5)), (lambda: nn.Hardsigmoid(), (2, 5)),
@@ -326,7 +326,7 @@ def test_unsupported_layer_is_named():
 
 
 def test_unexpressible_arguments_raise_symbolic_value_error():
-    with pytest.raises(SymbolicValueError, match="adaptive_avg_pool"):
-        check(one_call("fn", F.adaptive_avg_pool2d, (3, 3)), [r(1, 2, 5, 5)])
+    with pytest.raises(SymbolicValueError, match="adaptive_max_pool"):
+        check(one_call("fn", F.adaptive_max_pool2d, (3, 3)), [r(1, 2, 5, 5)])
     with pytest.raises(SymbolicValueError, match="return_indices"):
         check(one_call("fn", F.max_pool2d, 2, return_indices=True), [r(1, 2, 4, 4)])
