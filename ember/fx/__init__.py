@@ -18,6 +18,10 @@ from .graph_module import GraphModule
 from .proxy import Proxy, Attribute, TraceError, ProxyableClassMeta
 from .tracer import Tracer, symbolic_trace, wrap, PH
 from .codegen import PythonCode
+from .interpreter import Interpreter, Transformer
+from .subgraph_rewriter import replace_pattern
+from . import passes, subgraph_rewriter, _symbolic_trace, _concrete  # noqa: F401
 
 __all__ = ["symbolic_trace", "Tracer", "Graph", "GraphModule", "Node", "Proxy", "wrap", "PH",
-           "map_arg", "map_aggregate", "ProxyableClassMeta", "PythonCode"]
+           "map_arg", "map_aggregate", "ProxyableClassMeta", "PythonCode", "Interpreter", "Transformer",
+           "replace_pattern"]

@@ -18,7 +18,6 @@ without a Proxy argument a wrapper is one scan of the arguments and a call.
 >>> during, hasattr(ember.relu, "__fx_orig__")
 (True, False)
 """
-import functools
 import operator
 import threading
 import types
@@ -125,11 +124,42 @@ class tracing_with:
         return False
 
 
+class _FunctionWrapper:
+    """A patched ember function: records a ``call_function`` when given a Proxy, else calls the
+    original; compares and hashes equal to the original (so ``node.target == ember.relu`` holds
+    while a trace is running)."""
+
+    def __init__(self, orig, target):
+        self.__fx_orig__ = orig
+        self._target = target
+        self.__wrapped__ = orig
+        for k in ("__name__", "__qualname__", "__doc__", "__module__"):
+            try:
+                setattr(self, k, getattr(orig, k))
+            except AttributeError:
+                pass
+
+    def __call__(self, *args, **kwargs):
+        p = find_proxy(args, kwargs)
+        if p is None:
+            return self.__fx_orig__(*args, **kwargs)
+        return p.tracer.create_proxy("call_function", self._target, args, kwargs)
+
+    def __eq__(self, other):
+        return getattr(other, "__fx_orig__", other) == self.__fx_orig__
+
+    def __hash__(self):
+        return hash(self.__fx_orig__)
+
+    def __repr__(self):
+        return repr(self.__fx_orig__)
+
+
 def make_function_wrapper(orig, target=None):
     """A callable that records ``target`` (default ``orig``) when given a Proxy, else calls ``orig``.
 
-    >>> w = ember.fx.patching.make_function_wrapper(abs); w(-2)
-    2
+    >>> w = ember.fx.patching.make_function_wrapper(abs); w(-2), w == abs
+    (2, True)
     """
     if getattr(orig, "__fx_orig__", None) is not None:
         return orig
@@ -137,21 +167,10 @@ def make_function_wrapper(orig, target=None):
     w = _wrappers.get(key) if target is None else None
     if w is not None:
         return w
-    target = orig if target is None else target
-
-    def wrapper(*args, **kwargs):
-        p = find_proxy(args, kwargs)
-        if p is None:
-            return orig(*args, **kwargs)
-        return p.tracer.create_proxy("call_function", target, args, kwargs)
-    try:
-        functools.update_wrapper(wrapper, orig)
-    except (AttributeError, TypeError):
-        pass
-    wrapper.__fx_orig__ = orig
-    if target is orig:
-        _wrappers[key] = wrapper
-    return wrapper
+    w = _FunctionWrapper(orig, orig if target is None else target)
+    if target is None:
+        _wrappers[key] = w
+    return w
 
 
 def _method_wrapper(name, orig):
@@ -259,7 +278,8 @@ class Patched:
     """Context manager holding the trace-time patches of ember's namespaces (see module doc)."""
 
     def __init__(self):
-        self._globals = []   # (dict, name, original, had)
+        self._globals = []   # (dict or class, name, original, had)
+        self._classes = set()
 
     def __enter__(self):
         with _lock:
@@ -297,11 +317,27 @@ class Patched:
                     self._globals.append((g, name, cur, True))
                     g[name] = make_function_wrapper(cur)
 
+    def patch_class(self, cls):
+        """Patch staticmethods of ``cls`` (and its bases) that hold ember functions (``_fn = F.max_pool2d``)."""
+        with _lock:
+            for klass in cls.__mro__:
+                if klass is object or (klass, None) in self._classes:
+                    continue
+                self._classes.add((klass, None))
+                for name, v in list(vars(klass).items()):
+                    if isinstance(v, staticmethod):
+                        w = _wrappers.get(id(v.__func__))
+                        if w is not None and w.__fx_orig__ is v.__func__:
+                            self._globals.append((klass, name, v, True))
+                            setattr(klass, name, staticmethod(w))
+
     def __exit__(self, *exc):
         with _lock:
             while self._globals:
                 g, name, obj, had = self._globals.pop()
-                if had:
+                if not isinstance(g, dict):
+                    setattr(g, name, obj)
+                elif had:
                     g[name] = obj
                 else:
                     g.pop(name, None)
