@@ -103,6 +103,8 @@ class GraphBuilder:
         self._counts = {}
         self._used = set()
         self._params = {}        # id(tensor) -> (tensor, Value): one initializer per weight
+        self.dynamic = False     # whether any graph input has a symbolic axis
+        self._shape_cache = (-1, {})
         self.out = None          # the example output of the node being converted
         self.scope = ""          # the module path of the node being converted (names nodes)
 
@@ -161,6 +163,7 @@ class GraphBuilder:
         from onnx import helper
         arr = example_array(example)
         shape = [dims.get(i, d) for i, d in enumerate(arr.shape)]
+        self.dynamic = self.dynamic or any(isinstance(d, str) for d in shape)
         nm = self.reserve(name)
         self.inputs.append(helper.make_tensor_value_info(nm, onnx_dtype(arr.dtype), shape))
         return Value(example, nm)
@@ -271,6 +274,41 @@ class GraphBuilder:
         if v.const:
             return Value(np.array(fn(example_array(v.example)), order="C"), const=True, param_name=v.param_name)
         return self.op(op_type, [v], **attrs)
+
+    def static_dims(self, v):
+        """Per axis of ``v``: its size when it cannot change with the dynamic input axes, else
+        None (found by ONNX shape inference with data propagation over the graph so far)."""
+        if not self.dynamic:
+            return list(v.shape)
+        name = self.name(v)
+        n, known = self._shape_cache
+        if n != len(self.nodes):
+            known = self._infer_shapes()
+            self._shape_cache = (len(self.nodes), known)
+        dims = known.get(name)
+        if dims is None or len(dims) != v.rank:
+            return [None] * v.rank
+        return dims
+
+    def _infer_shapes(self):
+        import onnx
+        from onnx import helper
+        small = [t for t in self.initializers if int(np.prod(t.dims)) <= 64]
+        big = [helper.make_tensor_value_info(t.name, t.data_type, list(t.dims))
+               for t in self.initializers if int(np.prod(t.dims)) > 64]
+        graph = helper.make_graph(self.nodes, "partial", self.inputs + big, [], initializer=small)
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", self.opset)])
+        model.ir_version = 8
+        try:
+            inferred = onnx.shape_inference.infer_shapes(model, data_prop=True)
+        except Exception:  # noqa: BLE001 - no inference: every size is taken as dynamic
+            return {}
+        known = {}
+        for vi in list(inferred.graph.value_info) + list(inferred.graph.input):
+            tt = vi.type.tensor_type
+            if tt.HasField("shape"):
+                known[vi.name] = [d.dim_value if d.HasField("dim_value") else None for d in tt.shape.dim]
+        return known
 
     # ----- opset-aware helpers
     def unsqueeze(self, v, axes):

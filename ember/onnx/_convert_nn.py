@@ -325,12 +325,12 @@ def pad(b, input, pad, mode="constant", value=None):
     n = len(pad) // 2
     begins, ends = [0] * input.rank, [0] * input.rank
     for i in range(n):
-        begins[input.rank - 1 - i], ends[input.rank - 1 - i] = int(pad[2 * i]), int(pad[2 * i + 1])
+        begins[input.rank - 1 - i], ends[input.rank - 1 - i] = pad[2 * i], pad[2 * i + 1]
     modes = {"constant": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
     if mode not in modes or (mode == "circular" and b.opset < 19):
         b.reject(f"pad(mode={mode!r}) at opset {b.opset}")
     val = None if mode != "constant" else b.scalar_like(0 if value is None else value, input)
-    return b.op("Pad", [input, b.ints(begins + ends), val], mode=modes[mode])
+    return b.op("Pad", [input, b.shape_tensor(begins + ends), val], mode=modes[mode])
 
 
 @function("nn.functional.scaled_dot_product_attention")

@@ -206,10 +206,21 @@ def tile(b, input, dims):
 
 @method("size")
 def size(b, self, dim=None):
+    """Sizes that cannot change with the dynamic input axes are plain ints; the others are
+    read from the tensor's Shape at run time."""
+    static = b.static_dims(self)
+    if dim is not None:
+        d = dim % self.rank
+        if static[d] is not None:
+            return static[d]
+        shp = b.op("Shape", [self])
+        return b.op("Gather", [shp, b.const(np.asarray(d, dtype=np.int64))], axis=0)
+    if all(s is not None for s in static):
+        return b.out
     shp = b.op("Shape", [self])
-    if dim is None:
-        return shp
-    return b.op("Gather", [shp, b.const(np.asarray(dim % self.rank, dtype=np.int64))], axis=0)
+    return tuple(s if s is not None else
+                 b.op("Gather", [shp, b.const(np.asarray(i, dtype=np.int64))], axis=0)
+                 for i, s in enumerate(static))
 
 
 @method("dim", "ndimension")
@@ -374,3 +385,54 @@ def getitem(b, obj, idx):
 @method("index_select")
 def index_select(b, input, dim, index):
     return b.op("Gather", [input, b.cast(index, np.int64)], axis=dim % input.rank)
+
+
+@function("roll")
+@method("roll")
+def roll(b, input, shifts, dims=None):
+    """Slices and a Concat per rolled axis (a flat roll when ``dims`` is None)."""
+    if dims is None:
+        flat = b.op("Reshape", [input, b.ints([-1])])
+        n = int(np.prod(input.shape))
+        k = int(shifts if isinstance(shifts, int) else shifts[0]) % max(n, 1)
+        if k == 0:
+            return input
+        parts = [b.op("Slice", [flat, b.ints([n - k]), b.ints([n]), b.ints([0])]),
+                 b.op("Slice", [flat, b.ints([0]), b.ints([n - k]), b.ints([0])])]
+        return b.op("Reshape", [b.op("Concat", parts, axis=0), b.op("Shape", [input])])
+    shifts = [shifts] if isinstance(shifts, int) else list(shifts)
+    dims = [dims] if isinstance(dims, int) else list(dims)
+    y = input
+    for s, d in zip(shifts, dims):
+        d = d % input.rank
+        n = input.shape[d]
+        k = int(s) % max(n, 1)
+        if k == 0:
+            continue
+        parts = [b.op("Slice", [y, b.ints([n - k]), b.ints([n]), b.ints([d])]),
+                 b.op("Slice", [y, b.ints([0]), b.ints([n - k]), b.ints([d])])]
+        y = b.op("Concat", parts, axis=d)
+    return y
+
+
+def _new_full(fill):
+    def conv(b, self, *size, fill_value=None, dtype=None, layout=None, device=None, requires_grad=False,
+             pin_memory=False):
+        if fill is None and fill_value is None:
+            fill_value, size = size[-1], size[:-1]
+        size = size[0] if len(size) == 1 and isinstance(size[0], (list, tuple)) else size
+        if all(not isinstance(s, Value) for s in size):
+            return Value(b.out, const=True)        # folded: shape-only (an in-place fill may follow)
+        return _full(b, size, fill if fill is not None else fill_value, out_dtype(b))
+    return conv
+
+
+method("new_zeros", "new_empty")(_new_full(0))
+method("new_ones")(_new_full(1))
+method("new_full")(_new_full(None))
+
+
+@function("operator.setitem")
+@method("__setitem__")
+def setitem(b, obj, idx, value):
+    b.reject("assignment into a traced tensor (x[i] = v) whose value depends on the inputs")

@@ -55,17 +55,9 @@ def _training_mode(model, training):
 def _capture(model, args, kwargs):
     """The fx graph of ``model`` run on ``args``: layers ONNX knows as a whole (Conv, LSTM,
     MultiheadAttention, ...) stay single calls, everything else is traced through."""
-    from .. import fx
+    from ..fx import _concrete
     leaf = (lambda m, qualname: lookup_module(m) is not None)
-    concrete = getattr(fx, "_concrete", None)
-    if concrete is not None and hasattr(concrete, "trace"):
-        return concrete.trace(model, tuple(args), kwargs=kwargs or None, leaf_modules=leaf)
-
-    class _Tracer(fx.Tracer):
-        def is_leaf_module(self, m, module_qualified_name):
-            return leaf(m, module_qualified_name)
-    graph = _Tracer().trace(model)
-    return fx.GraphModule(model, graph)
+    return _concrete.trace(model, tuple(args), dict(kwargs or {}), leaf_modules=leaf)
 
 
 def _dynamic_axes(dynamic_axes, dynamic_shapes, names):

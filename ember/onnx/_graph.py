@@ -47,11 +47,14 @@ def _map(x, fn):
 
 def _same_kind(like, items):
     """``items`` as a tuple of ``like``'s type (a namedtuple, a return-types structseq, torch.Size)."""
+    if any(isinstance(i, Value) for i in items) and not hasattr(like, "_make") and \
+            type(like).__name__ == "Size":
+        return tuple(items)
     if hasattr(like, "_make"):
         return like._make(items)
     try:
         return type(like)(items)
-    except TypeError:
+    except Exception:  # noqa: BLE001 - a tuple type that only holds ints
         return tuple(items)
 
 
@@ -79,6 +82,20 @@ def _attach(b, result, example):
         items = [_attach(b, r, e) for r, e in zip(result, example)]
         return _same_kind(example, items) if isinstance(example, tuple) else type(result)(items)
     return result
+
+
+_INPLACE_OPERATORS = {operator.iadd, operator.isub, operator.imul, operator.itruediv, operator.ifloordiv,
+                      operator.imod, operator.ipow, operator.iand, operator.ior, operator.ixor}
+
+
+def _mutates_first_arg(node):
+    """An in-place call (``x.relu_()``, ``x += y``, ``F.relu(x, inplace=True)``)."""
+    t = node.target
+    if node.op == "call_method":
+        return t.endswith("_") and not t.endswith("__")
+    if node.op == "call_function":
+        return t in _INPLACE_OPERATORS or node.kwargs.get("inplace") is True
+    return False
 
 
 def _leaves_of(args, kwargs):
@@ -149,6 +166,8 @@ def convert_nodes(b, nodes, root, inputs, fold=True, verbose=False):
         else:
             result = conv(b, *args, **kwargs)
         env[node] = _attach(b, result, out_ex)
+        if _mutates_first_arg(node) and node.args and hasattr(node.args[0], "op"):
+            env[node.args[0]] = env[node]   # later readers of the mutated tensor see the new value
         if verbose:
             print(f"onnx export: {node.name} ({describe_target(node.op, node.target)}) -> {len(b.nodes)} nodes")
     raise UnsupportedOperatorError("ONNX export: the captured graph has no output node")

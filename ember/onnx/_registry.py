@@ -126,6 +126,12 @@ def describe_target(op, target):
         return target
     mod = getattr(target, "__module__", None) or ""
     name = getattr(target, "__qualname__", None) or getattr(target, "__name__", repr(target))
+    for public in ("ember", "ember.nn.functional", "ember.linalg", "ember.special", "ember.fft"):
+        try:
+            if getattr(importlib.import_module(public), name, None) is target:
+                return f"{public}.{name}"
+        except ImportError:
+            continue
     if mod in ("_operator", "operator"):
         mod = "operator"
     return f"{mod}.{name}" if mod else name
