@@ -72,10 +72,25 @@ def select_model_mode_for_export(model, mode):
         yield
 
 
+def _export_needs_onnx(model, args=(), f=None, **options):
+    """``export`` where the onnx package is missing: says how to install it.
+
+    >>> callable(ember.onnx._export_needs_onnx)
+    True
+    """
+    raise ImportError("torch.onnx.export needs the onnx package: pip install onnx "
+                      "(or ember's extra: pip install 'ember[onnx]')")
+
+
 def __getattr__(name):
     # ``export`` and its converter tables load on first use, keeping ``import ember`` light
     if name == "export":
-        from ._export import export
+        try:
+            from ._export import export
+        except ModuleNotFoundError as e:
+            if e.name != "onnx":
+                raise
+            return _export_needs_onnx
         globals()["export"] = export
         return export
     raise AttributeError(f"module 'ember.onnx' has no attribute {name!r}")

@@ -9,8 +9,10 @@ every converter the ranks, shapes and dtypes it needs.
 >>> b = GraphBuilder(18)
 >>> x = b.add_input("x", ember.ones(2, 3), {})
 >>> b.name(b.op("Relu", [x]))
-'Relu_0'
+'Relu_0_output_0'
 """
+import onnx  # noqa: F401 - the exporter writes with the onnx package (an optional extra)
+
 from .._backend import np
 from .errors import SymbolicValueError
 
@@ -21,7 +23,7 @@ class Value:
     """A value in the exported graph: its example (an ember Tensor, a Python number or a
     shape tuple) and its ONNX name, made lazily for folded constants.
 
-    >>> Value(ember.ones(2), "x").rank
+    >>> ember.onnx._builder.Value(ember.ones(2), "x").rank
     1
     """
     __slots__ = ("_name", "example", "const", "param_name", "_dtype")
@@ -59,7 +61,7 @@ class Value:
 def example_array(ex):
     """A NumPy array for an example value (Tensor, Python number, shape tuple).
 
-    >>> example_array(3).dtype
+    >>> ember.onnx._builder.example_array(3).dtype
     dtype('int64')
     """
     if hasattr(ex, "_data"):
@@ -76,7 +78,7 @@ def example_array(ex):
 def onnx_dtype(np_dtype):
     """The ONNX TensorProto element type of a NumPy dtype.
 
-    >>> onnx_dtype(np.dtype("float32"))
+    >>> ember.onnx._builder.onnx_dtype(np.dtype("float32"))
     1
     """
     from onnx import helper
@@ -90,7 +92,7 @@ def onnx_dtype(np_dtype):
 class GraphBuilder:
     """Collects ONNX nodes, initializers, inputs and outputs for one export.
 
-    >>> b = GraphBuilder(18)
+    >>> b = ember.onnx._builder.GraphBuilder(18)
     >>> b.name(b.const(np.zeros(2, np.float32)))
     'const_0'
     """

@@ -4,9 +4,9 @@ A converter takes the graph builder first and then the traced call's own argumen
 as :class:`~ember.onnx._builder.Value`), with the call's parameter names, and returns the
 result's Values.
 
->>> from ember.onnx._registry import lookup_method
->>> lookup_method("relu").__name__
-'relu'
+>>> from ember.onnx._registry import describe_target
+>>> describe_target("call_method", "view")
+'Tensor.view'
 """
 import importlib
 import operator
@@ -50,6 +50,13 @@ def module(*paths):
     return deco
 
 
+def _load():
+    """Import the converter modules (they fill the tables when imported)."""
+    if not _resolved.get("loaded"):
+        _resolved["loaded"] = True
+        from . import _graph  # noqa: F401 - imports every _convert_* module
+
+
 def _resolve(path):
     if path.startswith(("operator.", "builtins.", "math.")):
         mod, _, attr = path.partition(".")
@@ -82,9 +89,10 @@ def _function_table():
 def lookup_function(target):
     """The converter for a call_function target, or None.
 
-    >>> lookup_function(operator.add).__name__
-    'add'
+    >>> ember.onnx._registry.lookup_function(len) is None
+    True
     """
+    _load()
     hit = _function_table().get(id(target))
     if hit is not None and hit[0] is target:
         return hit[1]
@@ -98,11 +106,13 @@ def lookup_function(target):
 
 def lookup_method(name):
     """The converter for a Tensor method name, or None."""
+    _load()
     return _METHODS.get(name)
 
 
 def lookup_module(mod):
     """The converter for a layer of exactly this type, or None (a subclass may change forward)."""
+    _load()
     table = _resolved["mod"]
     if table is None:
         table = {}
@@ -117,7 +127,8 @@ def lookup_module(mod):
 def describe_target(op, target):
     """A readable name for a node's target, for error messages.
 
-    >>> describe_target("call_function", operator.add)
+    >>> import operator
+    >>> ember.onnx._registry.describe_target("call_function", operator.add)
     'operator.add'
     """
     if op == "call_method":

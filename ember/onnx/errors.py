@@ -27,7 +27,7 @@ class UnsupportedOperatorError(OnnxExporterError):
     """Raised when the model calls an operator the exporter cannot write as ONNX; the message
     names it.
 
-    >>> str(UnsupportedOperatorError("ember.cholesky"))
+    >>> str(ember.onnx.errors.UnsupportedOperatorError("ember.cholesky"))
     'ember.cholesky'
     """
 
@@ -35,6 +35,6 @@ class UnsupportedOperatorError(OnnxExporterError):
 class SymbolicValueError(OnnxExporterError):
     """Raised when an operator's arguments have values the exporter cannot express in ONNX.
 
-    >>> issubclass(SymbolicValueError, RuntimeError)
+    >>> issubclass(ember.onnx.errors.SymbolicValueError, RuntimeError)
     True
     """
