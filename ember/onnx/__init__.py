@@ -52,7 +52,7 @@ def is_in_onnx_export():
     >>> ember.onnx.is_in_onnx_export()
     False
     """
-    from ._export import in_export
+    from ._export_mode import in_export
     return in_export()
 
 
@@ -67,8 +67,8 @@ def select_model_mode_for_export(model, mode):
     >>> m.training
     True
     """
-    from ._export import _training_mode
-    with _training_mode(model, mode):
+    from ._export_mode import training_mode
+    with training_mode(model, mode):
         yield
 
 

@@ -12,6 +12,7 @@ import tempfile
 import warnings
 
 from ._builder import GraphBuilder, Value
+from ._export_mode import exporting, training_mode
 from ._graph import convert_nodes, flatten_values, is_tensor
 from ._program import ONNXProgram
 from ._registry import lookup_module
@@ -21,37 +22,6 @@ __all__ = ["export", "DEFAULT_OPSET", "MIN_OPSET"]
 
 DEFAULT_OPSET = 18
 MIN_OPSET = 13
-_state = {"exporting": 0}
-
-
-def in_export():
-    return _state["exporting"] > 0
-
-
-@contextlib.contextmanager
-def _exporting():
-    _state["exporting"] += 1
-    try:
-        yield
-    finally:
-        _state["exporting"] -= 1
-
-
-@contextlib.contextmanager
-def _training_mode(model, training):
-    from . import TrainingMode
-    saved = [(m, m.training) for m in model.modules()]
-    try:
-        if training == TrainingMode.EVAL:
-            model.train(False)
-        elif training == TrainingMode.TRAINING:
-            model.train(True)
-        yield
-    finally:
-        for m, flag in saved:
-            m.training = flag
-
-
 def _capture(model, args, kwargs):
     """The fx graph of ``model`` run on ``args``: layers ONNX knows as a whole (Conv, LSTM,
     MultiheadAttention, ...) stay single calls, everything else is traced through."""
@@ -166,7 +136,7 @@ def export(model, args=(), f=None, *, kwargs=None, verbose=None, input_names=Non
         args, kwargs = args[:-1], args[-1]
     training = TrainingMode.EVAL if training is None else training
     from ..autograd.grad_mode import no_grad
-    with _exporting(), _training_mode(model, training), no_grad():
+    with exporting(), training_mode(model, training), no_grad():
         gm = _capture(model, args, kwargs)
         ph = [n.target for n in gm.graph.nodes if n.op == "placeholder"]
         axes = _dynamic_axes(dynamic_axes, dynamic_shapes, list(input_names or ph))

@@ -15,6 +15,7 @@ from ._builder import Value
 from ._registry import describe_target, lookup_function, lookup_method, lookup_module
 from .errors import UnsupportedOperatorError
 from . import _convert_math, _convert_shape, _convert_nn, _convert_modules, _convert_sequence  # noqa: F401
+from . import _convert_resample  # noqa: F401
 
 __all__ = ["convert_nodes", "flatten_values", "is_tensor"]
 

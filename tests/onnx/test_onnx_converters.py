@@ -330,3 +330,35 @@ def test_unexpressible_arguments_raise_symbolic_value_error():
         check(one_call("fn", F.adaptive_max_pool2d, (3, 3)), [r(1, 2, 5, 5)])
     with pytest.raises(SymbolicValueError, match="return_indices"):
         check(one_call("fn", F.max_pool2d, 2, return_indices=True), [r(1, 2, 4, 4)])
+
+
+@pytest.mark.parametrize("kwargs", [dict(scale_factor=2, mode="nearest"), dict(size=(5, 7), mode="nearest"),
+                                    dict(scale_factor=2, mode="bilinear", align_corners=False),
+                                    dict(size=(5, 9), mode="bilinear", align_corners=True),
+                                    dict(size=(7, 5), mode="nearest-exact")])
+def test_interpolate(kwargs):
+    check(one_call("fn", F.interpolate, **kwargs), [r(2, 3, 4, 4)], rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("make,shape", [
+    (lambda: nn.PixelShuffle(2), (1, 8, 3, 3)), (lambda: nn.PixelUnshuffle(2), (1, 2, 4, 6)),
+    (lambda: nn.Upsample(scale_factor=2, mode="nearest"), (1, 2, 3, 3)),
+    (lambda: nn.InstanceNorm2d(3, affine=True), (2, 3, 4, 4)), (lambda: nn.LocalResponseNorm(3), (1, 6, 3, 3)),
+    (lambda: nn.GLU(), (2, 6)),
+])
+def test_more_layers_traced_or_leaf(make, shape):
+    layer = make().eval()
+    g, root = module_graph(layer)
+    check(g, [r(*shape)], root=root, rtol=1e-4, atol=1e-5)
+
+
+def test_cumsum_gather_topk_arange():
+    g = G()
+    x, i = g.input("x"), g.input("i")
+    c = g.fn(ember.cumsum, x, 1)
+    ga = g.fn(ember.gather, x, 1, i)
+    tk = g.fn(ember.topk, x, 2, 1)
+    ar = g.fn(ember.arange, g.meth("size", x, 1))
+    g.output((c, ga, g.fn(operator.getitem, tk, 0), g.fn(operator.getitem, tk, 1),
+              g.fn(operator.add, x, ar)))
+    check(g, [r(2, 4), ember.tensor([[0, 3], [2, 2]])], dynamic={"x": {1: "n"}})
