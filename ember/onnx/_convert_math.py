@@ -7,8 +7,6 @@ Binary ops cast both operands to the result's dtype (known from the traced examp
 >>> lookup_function(ember.add).__name__
 'add'
 """
-import operator
-
 from .._backend import np
 from ._builder import Value, example_array
 from ._registry import function, method
@@ -382,6 +380,3 @@ def linear(b, input, weight, bias=None):
         b.op("Transpose", [weight])
     y = b.op("MatMul", [input, wt])
     return y if bias is None else b.op("Add", [y, bias])
-
-
-_ = operator  # operator targets are registered by dotted name above

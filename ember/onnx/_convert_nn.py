@@ -10,7 +10,7 @@ import warnings
 
 from .._backend import np
 from ._builder import Value
-from ._convert_math import out_dtype, linear
+from ._convert_math import out_dtype
 from ._registry import function, method
 from .errors import OnnxExporterWarning
 
@@ -293,15 +293,23 @@ def _softmax_dim(dim, rank):
     return dim % max(rank, 1)
 
 
-@function("nn.functional.softmax", "softmax")
 @method("softmax")
+def softmax_method(b, self, dim, dtype=None):
+    return softmax(b, self, dim, dtype=dtype)
+
+
+@method("log_softmax")
+def log_softmax_method(b, self, dim, dtype=None):
+    return log_softmax(b, self, dim, dtype=dtype)
+
+
+@function("nn.functional.softmax", "softmax")
 def softmax(b, input, dim=None, _stacklevel=3, dtype=None):
     x = b.cast(input, out_dtype(b))
     return b.op("Softmax", [x], axis=_softmax_dim(dim, input.rank))
 
 
 @function("nn.functional.log_softmax", "log_softmax")
-@method("log_softmax")
 def log_softmax(b, input, dim=None, _stacklevel=3, dtype=None):
     x = b.cast(input, out_dtype(b))
     return b.op("LogSoftmax", [x], axis=_softmax_dim(dim, input.rank))
@@ -356,6 +364,3 @@ def additive_mask(b, mask, like):
         zero, ninf = b.scalar_like(0.0, like), b.scalar_like(-np.inf, like)
         return b.op("Where", [mask, zero, ninf])
     return b.cast(mask, like.np_dtype)
-
-
-_ = linear

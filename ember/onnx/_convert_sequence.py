@@ -16,7 +16,6 @@ import math
 
 from .._backend import np
 from ._builder import Value, example_array
-from ._convert_math import linear
 from ._convert_nn import gelu, layer_norm
 from ._registry import module, lookup_module
 
@@ -232,8 +231,6 @@ def encoder_layer_module(b, m, src, src_mask=None, src_key_padding_mask=None, is
     x = norm("norm1", b.op("Add", [x, sa(x)]))
     return norm("norm2", b.op("Add", [x, ff(x)]))
 
-
-_ = linear
 
 
 @module("nn.TransformerEncoder")

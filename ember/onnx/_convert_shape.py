@@ -245,6 +245,8 @@ def getattr_(b, obj, name, default=None):
             return b.fold(obj, "Transpose", lambda a: a.transpose(perm), perm=perm)
         if name in ("ndim",):
             return obj.rank
+        if name == "data":
+            return obj
         ex = obj.example
         if name in ("dtype", "device", "is_cuda", "requires_grad", "layout", "is_sparse"):
             return getattr(ex, name)

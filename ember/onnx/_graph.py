@@ -10,7 +10,6 @@ all weights or constants are folded into initializers (``do_constant_folding``).
 """
 import operator
 
-from .._backend import np
 from ._builder import Value
 from ._registry import describe_target, lookup_function, lookup_method, lookup_module
 from .errors import UnsupportedOperatorError
@@ -172,6 +171,3 @@ def convert_nodes(b, nodes, root, inputs, fold=True, verbose=False):
         if verbose:
             print(f"onnx export: {node.name} ({describe_target(node.op, node.target)}) -> {len(b.nodes)} nodes")
     raise UnsupportedOperatorError("ONNX export: the captured graph has no output node")
-
-
-_ = np

@@ -9,7 +9,6 @@ result's Values.
 'Tensor.view'
 """
 import importlib
-import operator
 
 __all__ = ["function", "method", "module", "lookup_function", "lookup_method", "lookup_module",
            "describe_target"]

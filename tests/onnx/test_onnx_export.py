@@ -143,6 +143,15 @@ def test_transformer_encoder_with_padding_mask():
                        tol=dict(rtol=1e-5, atol=2e-5))
 
 
+def test_keyword_inputs_become_graph_inputs():
+    enc = Encoder().eval()
+    src, mask = r(2, 4, 8), ember.tensor([[False, False, True, True], [False, False, False, False]])
+    prog = ember.onnx.export(enc, (src,), kwargs={"pad": mask})
+    assert [i.name for i in prog.model_proto.graph.input] == ["src", "pad"]
+    with ember.no_grad():
+        np.testing.assert_allclose(prog(src, mask)[0].numpy(), enc(src, pad=mask).numpy(), rtol=1e-5, atol=2e-5)
+
+
 class Attn(nn.Module):
     def __init__(self):
         super().__init__()
