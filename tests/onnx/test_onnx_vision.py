@@ -16,7 +16,8 @@ from ember.vision.models.convnext import ConvNeXt, CNBlockConfig  # noqa: E402
 from ember.vision.models.densenet import DenseNet  # noqa: E402
 from ember.vision.models.resnet import ResNet, BasicBlock, Bottleneck  # noqa: E402
 from ember.vision.models.shufflenetv2 import ShuffleNetV2  # noqa: E402
-from ember.vision.models.swin_transformer import SwinTransformer  # noqa: E402
+from ember.vision.models.maxvit import MaxVit  # noqa: E402
+from ember.vision.models.swin_transformer import SwinTransformer, SwinTransformerBlockV2, PatchMergingV2  # noqa: E402
 from ember.vision.models.vision_transformer import VisionTransformer  # noqa: E402
 
 
@@ -44,6 +45,10 @@ SMALL = {
     "convnext": (lambda: ConvNeXt([CNBlockConfig(16, 32, 1), CNBlockConfig(32, None, 1)], num_classes=5), 32),
     "vit": (lambda: VisionTransformer(32, 8, 2, 2, 16, 32, num_classes=5), 32),
     "swin": (lambda: SwinTransformer([4, 4], 16, [1, 1], [2, 2], [2, 2], num_classes=5), 32),
+    "swin_v2": (lambda: SwinTransformer([4, 4], 16, [1, 1], [2, 2], [2, 2], num_classes=5,
+                                        block=SwinTransformerBlockV2, downsample_layer=PatchMergingV2), 32),
+    "maxvit": (lambda: MaxVit((32, 32), 8, 2, [16, 32], [1, 1], 8, 0.0, num_classes=5), 32),
+    "alexnet_features": (lambda: M.alexnet(num_classes=5).features, 64),
 }
 
 # full size (also verified by hand, slower still: alexnet, vgg11_bn, vit_b_32, swin_t, convnext_tiny,
