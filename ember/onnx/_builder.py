@@ -290,7 +290,12 @@ class GraphBuilder:
         dims = known.get(name)
         if dims is None or len(dims) != v.rank:
             return [None] * v.rank
-        return dims
+        return [d if isinstance(d, int) else None for d in dims]
+
+    def infer_shapes(self):
+        """Per value name, its dims as ONNX shape inference finds them (an int, a symbolic
+        name, or None), computed without copying the large weights."""
+        return self._infer_shapes()
 
     def _infer_shapes(self):
         import onnx
@@ -309,7 +314,8 @@ class GraphBuilder:
         for vi in list(inferred.graph.value_info) + list(inferred.graph.input):
             tt = vi.type.tensor_type
             if tt.HasField("shape"):
-                known[vi.name] = [d.dim_value if d.HasField("dim_value") else None for d in tt.shape.dim]
+                known[vi.name] = [d.dim_value if d.HasField("dim_value") else
+                                  (d.dim_param if d.HasField("dim_param") else None) for d in tt.shape.dim]
         return known
 
     # ----- opset-aware helpers

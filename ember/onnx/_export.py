@@ -157,7 +157,7 @@ def export(model, args=(), f=None, *, kwargs=None, verbose=None, input_names=Non
                 warnings.warn(f"Provided key {name} for dynamic axes is not a valid input/output name",
                               OnnxExporterWarning, stacklevel=2)
     model_proto = _make_model(b, opset, keep_initializers_as_inputs)
-    _infer_output_shapes(model_proto, b.output_shapes)
+    _infer_output_shapes(model_proto, b)
     onnx.checker.check_model(model_proto)
     program = ONNXProgram(model_proto)
     if f is not None:
@@ -169,29 +169,18 @@ def export(model, args=(), f=None, *, kwargs=None, verbose=None, input_names=Non
     return program if dynamo else None
 
 
-def _infer_output_shapes(model, traced):
+def _infer_output_shapes(model, b):
     """Output shapes as ONNX shape inference derives them from the inputs (a batch axis that is
     symbolic on the input stays symbolic on the output); the traced shape, with the names
     ``dynamic_axes`` gives, where inference finds none."""
-    import onnx
     from onnx import helper
-    try:
-        found = {o.name: o for o in onnx.shape_inference.infer_shapes(model).graph.output}
-    except Exception:  # noqa: BLE001 - shapes of outputs are advisory
-        found = {}
+    found = b.infer_shapes()
     for out in model.graph.output:
-        shape = list(traced.get(out.name, []))
+        shape = list(b.output_shapes.get(out.name, []))
         got = found.get(out.name)
-        if got is not None and got.type.tensor_type.HasField("shape"):
-            gd = got.type.tensor_type.shape.dim
-            if len(gd) == len(shape):
-                for i, g in enumerate(gd):
-                    if isinstance(shape[i], str):
-                        continue
-                    shape[i] = g.dim_param if g.HasField("dim_param") else \
-                        (g.dim_value if g.HasField("dim_value") else None)
-        new = helper.make_tensor_value_info(out.name, out.type.tensor_type.elem_type, shape)
-        out.CopyFrom(new)
+        if got is not None and len(got) == len(shape):
+            shape = [s if isinstance(s, str) else g for s, g in zip(shape, got)]
+        out.CopyFrom(helper.make_tensor_value_info(out.name, out.type.tensor_type.elem_type, shape))
 
 
 def _make_model(b, opset, keep_initializers_as_inputs):

@@ -68,7 +68,7 @@ def export_graph(g, inputs, root=None, opset=18, dynamic=None, fold=True):
     for i, v in enumerate(leaves):
         b.add_output(v, f"out{i}", {})
     model = _make_model(b, opset, False)
-    _infer_output_shapes(model, b.output_shapes)
+    _infer_output_shapes(model, b)
     onnx.checker.check_model(model, full_check=True)
     return model, [v.example for v in leaves]
 
