@@ -158,10 +158,14 @@ def export(model, args=(), f=None, *, kwargs=None, verbose=None, input_names=Non
                               OnnxExporterWarning, stacklevel=2)
     model_proto = _make_model(b, opset, keep_initializers_as_inputs)
     _infer_output_shapes(model_proto, b)
-    onnx.checker.check_model(model_proto)
+    data = model_proto.SerializeToString()
+    if len(data) > onnx.checker.MAXIMUM_PROTOBUF:
+        raise OnnxExporterError("torch.onnx.export: the model is larger than 2 GiB, which ember cannot write "
+                                "as one ONNX file (external data is not built)")
+    onnx.checker.check_model(data)
     program = ONNXProgram(model_proto)
     if f is not None:
-        _write(model_proto.SerializeToString(), f)
+        _write(data, f)
     if verify:
         program.verify(model, args, kwargs)
     if verbose:

@@ -19,6 +19,9 @@ class ONNXProgram:
         self.model_proto = model_proto
         self._session = None
 
+    def _serialized(self):
+        return self.model_proto.SerializeToString()
+
     def __repr__(self):
         g = self.model_proto.graph
         return (f"ONNXProgram(inputs={[i.name for i in g.input]}, outputs={[o.name for o in g.output]}, "
@@ -28,12 +31,12 @@ class ONNXProgram:
              external_data=None):
         """Write the model to ``destination`` (a path, atomically, or a binary file object)."""
         from ._export import _write
-        _write(self.model_proto.SerializeToString(), destination)
+        _write(self._serialized(), destination)
 
     def _run(self, feeds):
         if self._session is None:
             import onnxruntime as ort
-            self._session = ort.InferenceSession(self.model_proto.SerializeToString(),
+            self._session = ort.InferenceSession(self._serialized(),
                                                  providers=["CPUExecutionProvider"])
         return self._session.run(None, feeds)
 
