@@ -12,7 +12,7 @@
 >>> ember.equal(gm(x), ember.nn.functional.gelu(net[0](x)))
 True
 """
-from .node import Node, map_arg, map_aggregate
+from .node import Node, map_arg, map_aggregate, has_side_effect
 from .graph import Graph
 from .graph_module import GraphModule
 from .proxy import Proxy, Attribute, TraceError, ProxyableClassMeta
@@ -24,4 +24,4 @@ from . import passes, subgraph_rewriter, _symbolic_trace, _concrete  # noqa: F40
 
 __all__ = ["symbolic_trace", "Tracer", "Graph", "GraphModule", "Node", "Proxy", "wrap", "PH",
            "map_arg", "map_aggregate", "ProxyableClassMeta", "PythonCode", "Interpreter", "Transformer",
-           "replace_pattern"]
+           "replace_pattern", "has_side_effect"]

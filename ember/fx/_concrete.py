@@ -262,7 +262,7 @@ class ConcreteTracer(Tracer):
         g = getattr(type(m).forward, "__globals__", None)
         if g is not None:
             self._patcher.patch_globals(g, self._autowrap_ids, ())
-        self._patcher.patch_class(type(m))
+        self._patcher.patch_instance(m)
         if not self.fallback_to_leaf:
             return forward(*args, **kwargs)
         marker, n_dec, n_fb = self.graph._root._prev, len(self.decisions), len(self.leaf_fallbacks)
@@ -287,7 +287,7 @@ class ConcreteTracer(Tracer):
         for k in [k for k, p in self._parameter_proxy_cache.items() if p.node in erased]:
             del self._parameter_proxy_cache[k]
 
-    def _make_input(self, name, default, concrete_args):
+    def _make_input(self, name, default, concrete_args, type_expr=None):
         self._pending = concrete_args[name]
         return self.create_proxy("placeholder", name, (), {})
 

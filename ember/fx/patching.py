@@ -165,7 +165,7 @@ def make_function_wrapper(orig, target=None):
         return orig
     key = id(orig)
     w = _wrappers.get(key) if target is None else None
-    if w is not None:
+    if w is not None and w.__fx_orig__ is orig:
         return w
     w = _FunctionWrapper(orig, orig if target is None else target)
     if target is None:
@@ -280,6 +280,7 @@ class Patched:
     def __init__(self):
         self._globals = []   # (dict or class, name, original, had)
         self._classes = set()
+        self._keep = []
 
     def __enter__(self):
         with _lock:
@@ -316,6 +317,22 @@ class Patched:
                 elif getattr(cur, "__fx_orig__", None) is None:
                     self._globals.append((g, name, cur, True))
                     g[name] = make_function_wrapper(cur)
+
+    def patch_instance(self, obj):
+        """Patch ember functions stored on ``obj`` itself (``self.activation = F.relu``) and its class."""
+        self.patch_class(type(obj))
+        d = getattr(obj, "__dict__", None)
+        if d is None or (id(d), None) in self._classes:
+            return
+        with _lock:
+            self._classes.add((id(d), None))
+            self._keep.append(obj)
+            for name, v in list(d.items()):
+                if callable(v) and not isinstance(v, type):
+                    w = _wrappers.get(id(v))
+                    if w is not None and w.__fx_orig__ is v:
+                        self._globals.append((d, name, v, True))
+                        d[name] = w
 
     def patch_class(self, cls):
         """Patch staticmethods of ``cls`` (and its bases) that hold ember functions (``_fn = F.max_pool2d``)."""

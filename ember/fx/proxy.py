@@ -9,7 +9,6 @@ function) records a ``Node`` in the tracer's graph and returns a new Proxy for i
 ['placeholder', 'call_function', 'call_method', 'output']
 """
 import dis
-import inspect
 import operator
 import sys
 
@@ -178,5 +177,8 @@ class ProxyableClassMeta(type):
         return super().__call__(*args, **kwargs)
 
 
-def _signature_names(fn):
-    return list(inspect.signature(fn).parameters)
+def __getattr__(name):
+    if name == "GraphAppendingTracer":  # torch.fx.proxy.GraphAppendingTracer (defined with the Tracer)
+        from .tracer import GraphAppendingTracer
+        return GraphAppendingTracer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

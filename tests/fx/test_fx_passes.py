@@ -120,3 +120,27 @@ def test_replace_pattern_skips_matches_used_outside():
         return r.neg() + r
     gm = ember.fx.symbolic_trace(f)
     assert ember.fx.replace_pattern(gm, lambda x: ember.relu(x).neg(), lambda x: x) == []
+
+
+def test_replace_pattern_with_filters_and_ignore_literals():
+    from ember.fx.subgraph_rewriter import replace_pattern_with_filters
+    gm = ember.fx.symbolic_trace(lambda x: x * 2 + x * 3)
+    only_two = [lambda m, g, p: m.anchor.args[1] == 2]
+    rs = replace_pattern_with_filters(gm, lambda v: v * 5, lambda v: v.neg(), only_two, ignore_literals=True)
+    assert len(rs) == 1 and rs[0].replacements[0].target == "neg"
+    x = ember.randn(3)
+    assert ember.equal(gm(x), -x + x * 3)
+
+
+def test_has_side_effect_survives_dead_code_elimination():
+    def note(x):
+        return None
+    g = ember.fx.Graph()
+    x = g.placeholder("x")
+    g.call_function(note, (x,))
+    g.call_function(abs, (x,))
+    g.output(x)
+    ember.fx.has_side_effect(note)
+    g.eliminate_dead_code()
+    assert [n.op for n in g.nodes] == ["placeholder", "call_function", "output"]
+    assert list(g.nodes)[1].target is note
