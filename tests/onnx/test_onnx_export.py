@@ -227,3 +227,18 @@ def test_eval_mode_during_export_and_is_in_onnx_export():
     assert not ember.onnx.is_in_onnx_export()
     with pytest.raises(ember.onnx.errors.SymbolicValueError, match="eval"):
         ember.onnx.export(m, (r(4, 3),), training=ember.onnx.TrainingMode.TRAINING)
+
+
+def test_verify_and_dynamic_shapes():
+    model = SeedCNN().eval()
+    prog = ember.onnx.export(model, (r(2, 1, 8, 8),), dynamic_shapes={"x": {0: "n"}}, verify=True)
+    dim = prog.model_proto.graph.input[0].type.tensor_type.shape.dim[0]
+    assert dim.dim_param == "n"
+    x = r(6, 1, 8, 8, seed=9)
+    with ember.no_grad():
+        np.testing.assert_allclose(prog(x)[0].numpy(), model(x).numpy(), **TOL)
+
+
+def test_unknown_dynamic_axes_name_warns():
+    with pytest.warns(ember.onnx.errors.OnnxExporterWarning, match="nope"):
+        ember.onnx.export(nn.Linear(2, 2), (r(1, 2),), dynamic_axes={"nope": [0]})
