@@ -114,6 +114,8 @@ def export(model, args=(), f=None, *, kwargs=None, verbose=None, input_names=Non
                           "(or ember's extra: pip install 'ember[onnx]')") from e
     from . import TrainingMode, OperatorExportTypes
     from ..nn import Module
+    if type(model).__name__ == "ExportedProgram" and hasattr(model, "module"):
+        model = model.module()
     if not isinstance(model, Module):
         raise TypeError(f"torch.onnx.export expects an nn.Module, but got {type(model).__name__}")
     if operator_export_type not in (None, OperatorExportTypes.ONNX):

@@ -242,3 +242,12 @@ def test_verify_and_dynamic_shapes():
 def test_unknown_dynamic_axes_name_warns():
     with pytest.warns(ember.onnx.errors.OnnxExporterWarning, match="nope"):
         ember.onnx.export(nn.Linear(2, 2), (r(1, 2),), dynamic_axes={"nope": [0]})
+
+
+def test_exported_program_input():
+    model = SeedCNN().eval()
+    x = r(2, 1, 8, 8)
+    ep = ember.export.export(model, (x,))
+    prog = ember.onnx.export(ep, (x,))
+    with ember.no_grad():
+        np.testing.assert_allclose(prog(x)[0].numpy(), model(x).numpy(), **TOL)

@@ -44,7 +44,7 @@ SMALL = {
     "efficientnet_b0": (lambda: M.efficientnet_b0(num_classes=5), 32),
     "convnext": (lambda: ConvNeXt([CNBlockConfig(16, 32, 1), CNBlockConfig(32, None, 1)], num_classes=5), 32),
     "vit": (lambda: VisionTransformer(32, 8, 2, 2, 16, 32, num_classes=5), 32),
-    "swin": (lambda: SwinTransformer([4, 4], 16, [1, 1], [2, 2], [2, 2], num_classes=5), 32),
+    "swin": (lambda: SwinTransformer([4, 4], 16, [2, 1], [2, 2], [2, 2], num_classes=5), 32),  # shifted windows
     "swin_v2": (lambda: SwinTransformer([4, 4], 16, [1, 1], [2, 2], [2, 2], num_classes=5,
                                         block=SwinTransformerBlockV2, downsample_layer=PatchMergingV2), 32),
     "maxvit": (lambda: MaxVit((32, 32), 8, 2, [16, 32], [1, 1], 8, 0.0, num_classes=5), 32),
