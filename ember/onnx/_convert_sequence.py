@@ -257,3 +257,58 @@ def encoder_module(b, m, src, mask=None, src_key_padding_mask=None, is_causal=No
             out = layer_norm(b, out, n.normalized_shape, None if n.weight is None else b.param(n.weight, "weight"),
                              None if n.bias is None else b.param(n.bias, "bias"), n.eps)
     return out
+
+
+def _cell_linear(b, x, w, bias):
+    y = b.op("MatMul", [x, Value(np.ascontiguousarray(example_array(w).T), const=True)])
+    return y if bias is None else b.op("Add", [y, Value(example_array(bias), const=True)])
+
+
+@module("nn.LSTMCell", "nn.GRUCell", "nn.RNNCell")
+def rnn_cell_module(b, m, input, hx=None):
+    """One step of a recurrent cell as MatMul and elementwise nodes (a loop over time unrolls)."""
+    kind = type(m).__name__
+    batched = input.rank == 2
+    x = input if batched else b.unsqueeze(input, [0])
+    h = c = None
+    if hx is not None:
+        h, c = hx if kind == "LSTMCell" else (hx, None)
+        if not batched:
+            h = b.unsqueeze(h, [0])
+            c = None if c is None else b.unsqueeze(c, [0])
+    H = m.hidden_size
+    gi = _cell_linear(b, x, m.weight_ih, m.bias_ih)
+    gh = None if h is None else _cell_linear(b, h, m.weight_hh, m.bias_hh)
+    if gh is None and m.bias_hh is not None:
+        gh = Value(example_array(m.bias_hh), const=True)
+    sig, tanh = (lambda v: b.op("Sigmoid", [v])), (lambda v: b.op("Tanh", [v]))
+    if kind == "LSTMCell":
+        g = gi if gh is None else b.op("Add", [gi, gh])
+        i, f, gg, o = b.split(g, [H] * 4, 1)
+        c_new = b.op("Mul", [sig(i), tanh(gg)])
+        if c is not None:
+            c_new = b.op("Add", [b.op("Mul", [sig(f), c]), c_new])
+        h_new = b.op("Mul", [sig(o), tanh(c_new)])
+        out = (h_new, c_new)
+    elif kind == "GRUCell":
+        ir, iz, in_ = b.split(gi, [H] * 3, 1)
+        if h is None:   # no state: only the hidden bias (if any) is left of W_h h + b_h
+            bh = None if m.bias_hh is None else example_array(m.bias_hh)
+            hr, hz, hn = (None,) * 3 if bh is None else \
+                (Value(bh[k * H:(k + 1) * H], const=True) for k in range(3))
+        else:
+            hr, hz, hn = b.split(gh, [H] * 3, 1)
+        r = sig(ir if hr is None else b.op("Add", [ir, hr]))
+        z = sig(iz if hz is None else b.op("Add", [iz, hz]))
+        n = tanh(in_ if hn is None else b.op("Add", [in_, b.op("Mul", [r, hn])]))
+        one = b.scalar_like(1.0, input)
+        h_new = b.op("Mul", [b.op("Sub", [one, z]), n])
+        if h is not None:
+            h_new = b.op("Add", [h_new, b.op("Mul", [z, h])])
+        out = (h_new,)
+    else:
+        g = gi if gh is None else b.op("Add", [gi, gh])
+        out = (b.op("Relu" if m.nonlinearity == "relu" else "Tanh", [g]),)
+    if not batched:
+        out = tuple(b.squeeze(v, [0]) for v in out)
+    return out if kind == "LSTMCell" else out[0]

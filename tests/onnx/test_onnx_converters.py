@@ -320,9 +320,9 @@ def test_unsupported_function_is_named():
 
 
 def test_unsupported_layer_is_named():
-    g, root = module_graph(nn.RNNCell(3, 4))
-    with pytest.raises(UnsupportedOperatorError, match="RNNCell"):
-        check(g, [r(2, 3)], root=root)
+    g, root = module_graph(nn.Unfold(kernel_size=2))
+    with pytest.raises(UnsupportedOperatorError, match="Unfold"):
+        check(g, [r(1, 2, 4, 4)], root=root)
 
 
 def test_unexpressible_arguments_raise_symbolic_value_error():
@@ -362,3 +362,26 @@ def test_cumsum_gather_topk_arange():
     g.output((c, ga, g.fn(operator.getitem, tk, 0), g.fn(operator.getitem, tk, 1),
               g.fn(operator.add, x, ar)))
     check(g, [r(2, 4), ember.tensor([[0, 3], [2, 2]])], dynamic={"x": {1: "n"}})
+
+
+@pytest.mark.parametrize("kind", ["LSTMCell", "GRUCell", "RNNCell"])
+@pytest.mark.parametrize("with_state,batched", [(True, True), (False, True), (True, False)])
+def test_recurrent_cells(kind, with_state, batched):
+    cell = getattr(nn, kind)(4, 5)
+    root = nn.Module()
+    root.m = cell
+    g = G()
+    x = g.input("x")
+    bs = (3,) if batched else ()
+    inputs = [r(*bs, 4)]
+    if with_state:
+        h = g.input("h")
+        inputs.append(r(*bs, 5, seed=1))
+        state = h
+        if kind == "LSTMCell":
+            state = (h, g.input("c"))
+            inputs.append(r(*bs, 5, seed=2))
+        g.output(g.mod("m", x, state))
+    else:
+        g.output(g.mod("m", x))
+    check(g, inputs, root=root, rtol=1e-4, atol=1e-5)

@@ -152,6 +152,43 @@ def test_keyword_inputs_become_graph_inputs():
         np.testing.assert_allclose(prog(src, mask)[0].numpy(), enc(src, pad=mask).numpy(), rtol=1e-5, atol=2e-5)
 
 
+class Seq2Seq(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.t = nn.Transformer(8, 2, 1, 1, 16, batch_first=True)
+        self.register_buffer("mask", nn.Transformer.generate_square_subsequent_mask(4))
+
+    def forward(self, src, tgt):
+        return self.t(src, tgt, tgt_mask=self.mask, tgt_is_causal=True)
+
+
+def test_full_transformer_with_causal_decoder():
+    export_and_compare(Seq2Seq(), [r(2, 5, 8), r(2, 4, 8, seed=1)], [[r(3, 5, 8, seed=2), r(3, 4, 8, seed=3)]],
+                       names=["src", "tgt"])
+
+
+class Decoder(nn.Module):
+    """A greedy LSTMCell decoder: a Python loop over steps, unrolled by the trace."""
+
+    def __init__(self):
+        super().__init__()
+        self.cell = nn.LSTMCell(6, 6)
+        self.out = nn.Linear(6, 6)
+
+    def forward(self, x):
+        h = c = ember.zeros(x.size(0), 6)
+        outs = []
+        for _ in range(3):
+            h, c = self.cell(x, (h, c))
+            x = self.out(h).tanh()
+            outs.append(x)
+        return ember.stack(outs, 1)
+
+
+def test_unrolled_cell_decoder():
+    export_and_compare(Decoder(), [r(2, 6)], [[r(5, 6, seed=1)]], names=["x"])
+
+
 class Attn(nn.Module):
     def __init__(self):
         super().__init__()
