@@ -1,6 +1,7 @@
 """Converters for sequence layers: LSTM, GRU and RNN as ONNX's own recurrent nodes (one per
-layer, both directions in one node), MultiheadAttention decomposed into MatMul/Softmax, and
-TransformerEncoderLayer built from those.
+layer, both directions in one node), their single-step cells as MatMul and gate nodes,
+MultiheadAttention decomposed into MatMul/Softmax, and TransformerEncoderLayer/Encoder built
+from those.
 
 Gate order differs between the two: PyTorch stacks an LSTM's gates as (input, forget, cell,
 output) and ONNX as (input, output, forget, cell); a GRU's as (reset, update, new) against

@@ -288,3 +288,22 @@ def test_exported_program_input():
     prog = ember.onnx.export(ep, (x,))
     with ember.no_grad():
         np.testing.assert_allclose(prog(x)[0].numpy(), model(x).numpy(), **TOL)
+
+
+@pytest.mark.parametrize("opset", [13, 17, 18, 20])
+def test_opsets(opset):
+    """Reductions take axes as an attribute before opset 18, LayerNormalization exists from 17,
+    Gelu from 20: each opset gets the form it has."""
+    class Block(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.attn = Attn()
+            self.act = nn.GELU()
+
+        def forward(self, x):
+            y, w = self.attn(x)
+            return self.act(y).mean(-1), w.amax(1), F.group_norm(x.transpose(1, 2), 2)
+
+    proto = export_and_compare(Block(), [r(2, 3, 8)], [[r(4, 3, 8, seed=1)]], names=["x"], opset_version=opset)
+    ops = {n.op_type for n in proto.graph.node}
+    assert ("LayerNormalization" in ops) == (opset >= 17) and ("Gelu" in ops) == (opset >= 20)
