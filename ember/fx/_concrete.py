@@ -162,6 +162,8 @@ class ConcreteProxy(Proxy):
         if k in _tensor_internals():
             raise TraceError(_internal_use_message(3))
         v = getattr(self._value, k)
+        if k.startswith("__") and k.endswith("__"):
+            return v  # protocol probes read the value; they are not part of the program
         if k not in _META_ATTRS and callable(v) and not _is_tensor(v) and not isinstance(v, type):
             return _Method(self, k)
         return self.tracer.create_proxy("call_function", getattr, (self, k), {})
@@ -227,6 +229,8 @@ class _Method:
 class ConcreteTracer(Tracer):
     """The tracer behind :func:`trace`: records while computing real values (module docstring)."""
 
+    proxy_buffer_attributes = True  # in-place buffer updates (BatchNorm's counters) are in the graph
+
     def __init__(self, leaf_modules=(), fallback_to_leaf=True, autowrap_functions=(), warn=True):
         super().__init__(autowrap_functions=autowrap_functions)
         self.leaf_modules = leaf_modules
@@ -266,9 +270,11 @@ class ConcreteTracer(Tracer):
         if not self.fallback_to_leaf:
             return forward(*args, **kwargs)
         marker, n_dec, n_fb = self.graph._root._prev, len(self.decisions), len(self.leaf_fallbacks)
+        saved = _snapshot(m)
         try:
             return forward(*args, **kwargs)
         except TraceError:
+            _restore(saved)  # the module runs again as a leaf: undo what the failed attempt did
             self._rollback(marker)
             del self.decisions[n_dec:]
             del self.leaf_fallbacks[n_fb:]
@@ -350,6 +356,24 @@ class ConcreteTracer(Tracer):
     def _placeholder(self, name, value):
         self._pending = value
         return self.create_proxy("placeholder", name, (), {})
+
+
+def _snapshot(m):
+    """Buffer values and the RNG state, to undo a failed attempt to trace through ``m``."""
+    from .._random import get_rng_state
+    with tracing_with(None):
+        return [(b, b.detach().clone()) for _, b in m.named_buffers()], get_rng_state()
+
+
+def _restore(saved):
+    from .._random import set_rng_state
+    from ..autograd.grad_mode import no_grad
+    bufs, rng = saved
+    with tracing_with(None), no_grad():
+        for b, v in bufs:
+            if b.shape == v.shape:
+                b.copy_(v)
+    set_rng_state(rng)
 
 
 def is_tracing():

@@ -68,6 +68,9 @@ class Proxy:
     def __getattr__(self, k):
         if k in _tensor_internals():
             raise TraceError(_internal_use_message(3))
+        if k.startswith("__") and k.endswith("__"):
+            # protocol probes (NumPy's __array_interface__, copy's __deepcopy__ ...) are not recorded
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {k!r}")
         return Attribute(self, k)
 
     def __call__(self, *args, **kwargs):

@@ -34,6 +34,11 @@ class _PH:
 PH = _PH()
 
 
+def _is_tensor(v):
+    from .._tensor import Tensor
+    return isinstance(v, Tensor)
+
+
 def _is_param(v):
     from ..nn.parameter import Parameter
     return isinstance(v, Parameter)
@@ -49,6 +54,8 @@ class Tracer:
     ['placeholder', 'call_function', 'output']
     """
 
+    proxy_buffer_attributes = False  # buffers read as module attributes become get_attr nodes too
+
     def __init__(self, autowrap_modules=(math,), autowrap_functions=(), param_shapes_constant=False):
         self._autowrap_ids = {id(v) for m in autowrap_modules for k, v in vars(m).items()
                               if not k.startswith("_") and callable(v)}
@@ -61,6 +68,7 @@ class Tracer:
         self._parameter_proxy_cache = {}
         self._tensor_constant_count = 0
         self._params_as_constants = False
+        self._buffer_list = None
 
     # ---------------------------------------------------------------- hooks to override
     def is_leaf_module(self, m, module_qualified_name):
@@ -103,8 +111,17 @@ class Tracer:
         return self.create_proxy("call_module", module_qualified_name, args, kwargs)
 
     def getattr(self, attr, attr_val, parameter_proxy_cache):
-        """What ``module.attr`` gives while tracing: a ``get_attr`` Proxy for a Parameter, else the value."""
+        """What ``module.attr`` gives while tracing: a ``get_attr`` Proxy for a Parameter (and for a
+        buffer when ``proxy_buffer_attributes`` is set), else the value."""
         if not _is_param(attr_val):
+            if self.proxy_buffer_attributes and _is_tensor(attr_val):
+                if self._buffer_list is None:
+                    self._buffer_list = list(self.root.named_buffers(remove_duplicate=False))
+                for n, b in self._buffer_list:
+                    if attr_val is b:
+                        if n not in parameter_proxy_cache:
+                            parameter_proxy_cache[n] = self.create_proxy("get_attr", n, (), {})
+                        return parameter_proxy_cache[n]
             return attr_val
         for n, p in self._named_params():
             if attr_val is p:
@@ -244,6 +261,7 @@ class Tracer:
         self.graph = Graph(tracer_cls=type(self))
         self.submodule_paths = None
         self._param_list = None
+        self._buffer_list = None
         self._parameter_proxy_cache = {}
         self._tensor_constants = {}
         self._keep = []
