@@ -173,7 +173,9 @@ class CompiledCallable:
         entries = self.cache.setdefault(key, [])
         if len(entries) >= config.cache_size_limit:
             return self.fn(*args, **kwargs)
-        if STANCE[0] == "fail_on_recompile" and self.cache and any(self.cache.values()):
+        if STANCE[0] == "eager_on_recompile" and any(self.cache.values()):
+            return self.fn(*args, **kwargs)
+        if STANCE[0] == "fail_on_recompile" and any(self.cache.values()):
             raise RuntimeError("Detected recompile when torch.compile stance is 'fail_on_recompile'")
         e = _Entry()
         with capturing():

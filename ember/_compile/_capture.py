@@ -33,8 +33,14 @@ def capture(fn, args, kwargs, leaf_modules=True):
     try:
         from ..fx import _concrete
     except ImportError:  # TEMPORARY until ember.fx's concrete tracer lands
-        from ..fx import symbolic_trace
-        gm = symbolic_trace(fn)
+        from ..fx import Tracer, GraphModule
+        from ..nn import Module
+
+        class _T(Tracer):
+            def is_leaf_module(self, m, q):
+                return leaf_modules and super().is_leaf_module(m, q)
+        g = _T().trace(fn)
+        gm = GraphModule(fn if isinstance(fn, Module) else Module(), g)
         return fn(*args, **kwargs), gm, [], names
     res = _concrete.trace(fn, tuple(args), kwargs, leaf_modules=leaf_modules)
     return res.output, res.graph_module, list(res.graph_breaks), names
