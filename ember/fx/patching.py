@@ -259,7 +259,8 @@ class Patched:
     """Context manager holding the trace-time patches of ember's namespaces (see module doc)."""
 
     def __init__(self):
-        self._globals = []   # (dict, name, original, had)
+        self._globals = []   # (dict or class, name, original, had)
+        self._classes = set()
 
     def __enter__(self):
         with _lock:
@@ -297,11 +298,27 @@ class Patched:
                     self._globals.append((g, name, cur, True))
                     g[name] = make_function_wrapper(cur)
 
+    def patch_class(self, cls):
+        """Patch staticmethods of ``cls`` (and its bases) that hold ember functions (``_fn = F.max_pool2d``)."""
+        with _lock:
+            for klass in cls.__mro__:
+                if klass is object or (klass, None) in self._classes:
+                    continue
+                self._classes.add((klass, None))
+                for name, v in list(vars(klass).items()):
+                    if isinstance(v, staticmethod):
+                        w = _wrappers.get(id(v.__func__))
+                        if w is not None and w.__fx_orig__ is v.__func__:
+                            self._globals.append((klass, name, v, True))
+                            setattr(klass, name, staticmethod(w))
+
     def __exit__(self, *exc):
         with _lock:
             while self._globals:
                 g, name, obj, had = self._globals.pop()
-                if had:
+                if not isinstance(g, dict):
+                    setattr(g, name, obj)
+                elif had:
                     g[name] = obj
                 else:
                     g.pop(name, None)

@@ -40,6 +40,12 @@ def _caller(depth=2):
     return f"{f.f_globals.get('__name__', '?')}.{name}"
 
 
+def _internal_use_message(depth):
+    return (f"{_caller(depth)} received an fx Proxy (a traced value) where it needs a real Tensor: it is "
+            "not recorded by ember.fx. Call it through a public ember function, or register it with "
+            "ember.fx.wrap so it is recorded as one call")
+
+
 class Proxy:
     """A value being traced; operations on it record nodes in ``tracer.graph``.
 
@@ -62,9 +68,7 @@ class Proxy:
 
     def __getattr__(self, k):
         if k in _tensor_internals():
-            raise TraceError(f"{_caller()} received an fx Proxy (a traced value) where it needs a real "
-                             f"Tensor: it is not recorded by ember.fx. Call it through a public ember function, "
-                             f"or register it with ember.fx.wrap so it is recorded as one call")
+            raise TraceError(_internal_use_message(3))
         return Attribute(self, k)
 
     def __call__(self, *args, **kwargs):

@@ -60,6 +60,7 @@ class Tracer:
         self.graph = None
         self._parameter_proxy_cache = {}
         self._tensor_constant_count = 0
+        self._params_as_constants = False
 
     # ---------------------------------------------------------------- hooks to override
     def is_leaf_module(self, m, module_qualified_name):
@@ -97,6 +98,7 @@ class Tracer:
             fn = getattr(type(m).forward, "__globals__", None)
             if fn is not None:
                 self._patcher.patch_globals(fn, self._autowrap_ids, ())
+            self._patcher.patch_class(type(m))
             return forward(*args, **kwargs)
         return self.create_proxy("call_module", module_qualified_name, args, kwargs)
 
@@ -140,7 +142,8 @@ class Tracer:
                 for n, p in self._named_params():
                     if a is p:
                         return self.create_node("get_attr", n, (), {})
-                raise NameError("parameter is not a member of this module")
+                if not self._params_as_constants:
+                    raise NameError("parameter is not a member of this module")
             for n, b in self.root.named_buffers(remove_duplicate=False):
                 if a is b:
                     return self.create_node("get_attr", n, (), {})
@@ -255,6 +258,8 @@ class Tracer:
         with Patched() as patcher, tracing_with(self):
             self._patcher = patcher
             patcher.patch_globals(getattr(fn, "__globals__", {}), self._autowrap_ids, ())
+            if is_module:
+                patcher.patch_class(type(root))
             for m in self._autowrap_search:
                 patcher.patch_globals(vars(m), self._autowrap_ids, ())
             for g, name in _wrapped_names:
@@ -266,6 +271,7 @@ class Tracer:
             except (TypeError, RuntimeError, ValueError, AttributeError) as e:
                 _explain_proxy_error(e)
                 raise
+            self._last_output = result
             self.create_node("output", "output", (self.create_arg(result),), {})
         self._patcher = None
         return self.graph
