@@ -22,6 +22,7 @@ import warnings
 from ..nn import Module
 from .._tensor import Tensor
 from ..autograd import grad_mode
+from ..fx import _concrete
 
 __all__ = ["trace", "trace_module", "TracedModule", "TopLevelTracedModule", "ScriptModule", "ScriptFunction",
            "TracerWarning", "TracingCheckError", "is_tracing"]
@@ -29,13 +30,7 @@ __all__ = ["trace", "trace_module", "TracedModule", "TopLevelTracedModule", "Scr
 _local = threading.local()
 
 
-class TracerWarning(Warning):
-    """A trace may not generalize to other inputs (data-dependent control flow, a mismatch
-    found by ``check_trace``)."""
-
-    @staticmethod
-    def ignore_lib_warnings():
-        warnings.filterwarnings("ignore", category=TracerWarning, module="ember(?!\\.jit)")
+TracerWarning = _concrete.TracerWarning  # one class: the concrete tracer warns with it
 
 
 class TracingCheckError(Exception):
@@ -179,20 +174,13 @@ def _as_tuple(x):
     return x if isinstance(x, tuple) else (x,)
 
 
-_BOOL_MSG = ("Converting a tensor to a Python boolean might cause the trace to be incorrect. We can't record the "
-             "data flow of Python values, so this value will be treated as a constant in the future. This means "
-             "that the trace might not generalize to other inputs!")
-
-
 def _capture(fn, args, kwargs, strict):
     from .._compile._capture import capture
     _local.depth = getattr(_local, "depth", 0) + 1
     try:
-        out, gm, breaks, names = capture(fn, args, kwargs, leaf_modules=False)
+        out, gm, breaks, names = capture(fn, args, kwargs, warn=True)
     finally:
         _local.depth -= 1
-    for b in breaks:
-        warnings.warn(f"{_BOOL_MSG} ({b})", TracerWarning, stacklevel=4)
     if isinstance(out, dict) and strict:
         raise RuntimeError("Encountering a dict at the output of the tracer might cause the trace to be incorrect, "
                            "this is only valid if the container structure does not change based on the module's "
