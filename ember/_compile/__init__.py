@@ -178,8 +178,12 @@ class CompiledCallable:
         if STANCE[0] == "fail_on_recompile" and any(self.cache.values()):
             raise RuntimeError("Detected recompile when torch.compile stance is 'fail_on_recompile'")
         e = _Entry()
+        snap = _snapshot(self.root)
         with capturing():
             out, gm, breaks, placeholders = capture(self.fn, args, kwargs)
+        redo = bool(gm.meta["concrete_trace"].leaf_fallbacks) and not breaks
+        if redo:  # the tracer ran a module twice (once to find it cannot trace through): undo, replay once
+            _restore(snap)
         if breaks:
             if self.fullgraph:
                 raise GraphBreak("ember.compile(fullgraph=True): graph break: " + "; ".join(breaks))
@@ -195,7 +199,26 @@ class CompiledCallable:
             self.log.append((key, "captured"))
         e.check = _make_check(self.root, gm)
         entries.append(e)
+        if redo:
+            return self._run(e, args, kwargs)
         return out
+
+
+def _snapshot(root):
+    """The RNG state and every buffer's values, to undo a capture's side effects."""
+    from .._random import get_rng_state
+    bufs = [(b, b._data.copy()) for b in root.buffers()] if root is not None else []
+    return get_rng_state(), bufs
+
+
+def _restore(snap):
+    from .._random import set_rng_state
+    from .._backend import np
+    rng, bufs = snap
+    set_rng_state(rng)
+    for b, a in bufs:
+        if b._data.shape == a.shape:
+            np.copyto(b._data, a)
 
 
 class OptimizedModule(Module):

@@ -263,6 +263,8 @@ class Program:
             return False
         if any(a.op in ("placeholder", "get_attr") for a in flat):
             return False
+        if any(n.op == "call_module" and n not in self.kernels for n in self.nodes):
+            return False  # a whole module's parameters would not be inputs of the one node
         for n in self.nodes[:-1]:
             m = self.meta[n]
             if m[0] == "O" and not isinstance(m[1], (int, float, bool, type(None), tuple)):
