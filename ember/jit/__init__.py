@@ -1,11 +1,17 @@
-"""``torch.jit`` for programs that run eagerly: the decorators and helpers model code uses
-when nothing is scripted.
+"""``torch.jit`` in ember: tracing, traced-module archives, and the decorators eager code uses.
 
-ember has no TorchScript compiler. ``script`` returns its argument unchanged (with a one-time
-warning): the program runs exactly as it would in eager PyTorch, which is also what PyTorch
-does for everything TorchScript does not change (results are the same; no graph, no
-``.code``, no ``save``). ``trace`` needs graph capture and raises NotImplementedError.
-``fork``/``wait`` run the call at once and hand back a completed :class:`Future`.
+* :func:`trace` / :func:`trace_module` capture a graph with ``ember.fx``'s concrete tracer and
+  return a :class:`TopLevelTracedModule` / :class:`ScriptFunction` that replays it (``.graph``,
+  ``.code``); :func:`save` / :func:`load` store it as data (see :mod:`ember.jit._archive`);
+  :func:`freeze` and :func:`optimize_for_inference` fold constants and BatchNorm into Conv.
+* :func:`load` of a TorchScript archive written by PyTorch reads its parameters and buffers
+  (never its code): see :class:`RecursiveScriptModule`.
+* ``script`` has no compiler behind it: it returns its argument unchanged (warning once), and
+  the code runs eagerly with the same results. What differs from TorchScript: no ``.graph`` /
+  ``.code`` on scripted objects, no type checking of annotations, Python features TorchScript
+  rejects keep working, and ``jit.save`` needs a traced module (trace the scripted model with
+  an example input to save it).
+* ``fork``/``wait`` run the call at once and hand back a completed :class:`Future`.
 
 >>> import ember.jit
 >>> @ember.jit.unused
@@ -170,13 +176,14 @@ def script(obj, optimize=None, _frames_up=0, _rcb=None, example_inputs=None):
     if not _warned:
         _warned.append(True)
         warnings.warn("ember.jit.script returns its argument unchanged: ember has no TorchScript compiler and "
-                      "runs the code eagerly (same results; no .graph/.code, and jit.save is unavailable)",
+                      "runs the code eagerly (same results; no .graph/.code; to save it, ember.jit.trace it)",
                       UserWarning, stacklevel=2)
     return obj
 
 
 def script_if_tracing(fn):
-    """Compile ``fn`` only when tracing; ember never traces, so ``fn`` is returned."""
+    """Compile ``fn`` only when tracing: ember's tracer records what ``fn`` calls, so ``fn`` is
+    returned as is."""
     return fn
 
 

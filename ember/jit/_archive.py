@@ -22,7 +22,6 @@ its ``state_dict`` into the eager model.
 True
 """
 import io
-import json
 import math
 import operator
 import os
@@ -231,6 +230,7 @@ def save(m, f, _extra_files=None):
     >>> buf.getvalue()[:2]
     b'PK'
     """
+    import json
     desc, tensors = _describe(m)
     data, storages = dumps(tensors, 2)
     raw = io.BytesIO()
@@ -358,6 +358,7 @@ def load(f, map_location=None, _extra_files=None, _restore_shapes=False):
         if not graph:
             fobj.seek(start)
             return load_torchscript(fobj)
+        import json
         desc = json.loads(reader.read(graph[0]).decode())
         fobj.seek(start)
         tensors = _load_weights(fobj, map_location=map_location, weights_only=True)

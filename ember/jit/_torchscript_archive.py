@@ -40,6 +40,7 @@ class RecursiveScriptModule(Module):
     the module PyTorch saved; calling it raises ``NotImplementedError`` (ember does not run
     TorchScript). ``original_name`` is the class name PyTorch recorded.
 
+    >>> from ember.jit import RecursiveScriptModule
     >>> m = RecursiveScriptModule("Linear")
     >>> m.original_name
     'Linear'
