@@ -30,7 +30,7 @@ __all__ = ["Kernel", "linear_kernel", "match"]
 class Kernel:
     """A node's NumPy implementation (see the module docstring)."""
 
-    __slots__ = ("inputs", "fwd", "fwd_buf", "tfwd", "bwd", "aliases", "absorbs")
+    __slots__ = ("inputs", "fwd", "fwd_buf", "tfwd", "bwd", "aliases", "absorbs", "kind", "relu")
 
     def __init__(self, fwd, tfwd=None, bwd=None, fwd_buf=None, aliases=False):
         self.fwd, self.tfwd, self.bwd = fwd, tfwd, bwd
@@ -38,6 +38,7 @@ class Kernel:
         self.aliases = aliases  # the result may be a view of an input
         self.inputs = ()
         self.absorbs = None     # a following node folded into this kernel (fused ReLU)
+        self.kind, self.relu = None, False
 
 
 def _relu_fwd(y):

@@ -165,6 +165,7 @@ class Program:
             needs = [m[3] for m in in_meta]
             k = K.make_kernel(kind, in_meta, meta[n], needs, relu=relu)
             k.inputs = refs
+            k.kind, k.relu = kind, relu
             self.kernels[n] = k
         # values that leave the program (outputs, and what they may view) never use buffers
         esc = set()
@@ -212,7 +213,7 @@ class Program:
         return tn
 
     def _gen_infer(self, reuse):
-        ns = {"W": _W, "U": _U}
+        ns = {"W": _W, "U": _U, "matmul": np.matmul, "maximum": np.maximum}
         consts, names = {}, {}
         lines = ["def infer(inputs):"]
         k_in = 0
@@ -241,8 +242,19 @@ class Program:
                         ins.append(f"P{i}_{j}._data")
                     else:
                         ins.append(names[r])
-                ns[f"K{i}"] = k.fwd_buf if reuse and n not in self.escapes else k.fwd
-                lines.append(f"    {v} = K{i}({', '.join(ins)})")
+                m = self.meta[n]
+                if reuse and n not in self.escapes and k.kind == "linear" and len(m[1]) == 2 \
+                        and self.meta[k.inputs[0]][0] == "T" and len(self.meta[k.inputs[0]][1]) == 2:
+                    # straight-line NumPy into a buffer kept across calls: no call per kernel
+                    ns[f"B{i}"] = np.empty(m[1], m[2])
+                    lines.append(f"    {v} = B{i}; matmul({ins[0]}, {ins[1]}.T, out={v})")
+                    if len(ins) > 2:
+                        lines.append(f"    {v} += {ins[2]}")
+                    if k.relu:
+                        lines.append(f"    maximum({v}, 0, out={v}, dtype={v}.dtype)")
+                else:
+                    ns[f"K{i}"] = k.fwd_buf if reuse and n not in self.escapes else k.fwd
+                    lines.append(f"    {v} = K{i}({', '.join(ins)})")
             else:
                 call = self._island_call(n, names, consts, ns, i, self._tensor_form(names))
                 lines.append(f"    {v} = U({call})")
