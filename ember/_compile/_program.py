@@ -16,6 +16,8 @@ Tensors wrapped around the arrays. Two generated functions come out:
 >>> CompiledFunction._name
 'CompiledFunctionBackward'
 """
+import operator
+
 from .._backend import np
 from .._tensor import Tensor, _wrap
 from ..autograd.function import Op, apply_op
@@ -62,6 +64,25 @@ def _island_bwd(saved, g):
     for i, r in zip(idx, gs):
         res[i] = None if r is None else r._data
     return tuple(res)
+
+
+def _flat_tensors(v):
+    if isinstance(v, Tensor):
+        return [v]
+    if isinstance(v, (tuple, list)):
+        return [t for x in v for t in _flat_tensors(x)]
+    return []
+
+
+def _island_bwd_struct(saved, glist):
+    """Backward of an island whose result holds several Tensors (an LSTM's ``(out, (h, c))``)."""
+    leaves, out, want = saved
+    pairs = [(o, g) for o, g in zip(_flat_tensors(out), glist) if g is not None and o._rg]
+    if not pairs or not leaves:
+        return (None,) * len(leaves)
+    from ..autograd import grad
+    gs = grad([o for o, _ in pairs], list(leaves), [_wrap(g) for _, g in pairs], allow_unused=True)
+    return tuple([None if r is None else r._data for r in gs])
 
 
 def _is_inplace(node):
@@ -121,12 +142,16 @@ class Program:
             meta[n] = ("T", v._data.shape, v._data.dtype, v._rg) if isinstance(v, Tensor) else ("O", v)
         self.meta = meta
         self.n_inputs = n_inputs
-        self._plan()
-        self.infer = self._gen_infer(reuse=True)
-        self.infer_fresh = self._gen_infer(reuse=False)
-        self.trainable = self._can_train()
-        if self.trainable:
-            self._gen_train()
+        self._vals = dict(zip(self.nodes, values))
+        try:
+            self._plan()
+            self.infer = self._gen_infer(reuse=True)
+            self.infer_fresh = self._gen_infer(reuse=False)
+            self.trainable = self._can_train()
+            if self.trainable:
+                self._gen_train()
+        finally:
+            del self._vals  # the recorded values are not kept alive
 
     # -- planning ------------------------------------------------------------------------------
     def _plan(self):
@@ -268,6 +293,7 @@ class Program:
 
     # -- training: one autograd node -------------------------------------------------------------
     def _can_train(self):
+        self.roots_of = {}
         out = self.nodes[-1]
         outs = out.args[0]
         flat = list(outs) if isinstance(outs, (tuple, list)) else [outs]
@@ -275,13 +301,26 @@ class Program:
             return False
         if any(a.op in ("placeholder", "get_attr") for a in flat):
             return False
-        if any(n.op == "call_module" and n not in self.kernels for n in self.nodes):
-            return False  # a whole module's parameters would not be inputs of the one node
+        self.roots, self.route = {}, {}  # structured island -> its flat Tensors; getitem node -> (root, slot)
         for n in self.nodes[:-1]:
-            m = self.meta[n]
-            if m[0] == "O" and not isinstance(m[1], (int, float, bool, type(None), tuple)):
-                return False
-            if m[0] == "O" and isinstance(m[1], tuple) and any(isinstance(x, Tensor) for x in m[1]):
+            v = self._vals.get(n)
+            src = n.args[0] if n.op == "call_function" and n.target is operator.getitem and n.args else None
+            src_root = self.roots_of.get(src) if src.__class__.__name__ == "Node" else None
+            if isinstance(v, (tuple, list)) and _flat_tensors(v):
+                if src_root is not None:
+                    self.roots_of[n] = src_root
+                elif n.op in ("call_function", "call_method", "call_module"):
+                    self.roots_of[n] = n
+                    self.roots[n] = _flat_tensors(v)
+                else:
+                    return False
+            elif isinstance(v, Tensor) and src_root is not None:
+                slot = next((j for j, t in enumerate(self.roots[src_root]) if t is v), None)
+                if slot is None:
+                    return False
+                self.route[n] = (src_root, slot)
+            elif not isinstance(v, (Tensor, int, float, bool, type(None), tuple, list, str)) and \
+                    type(v).__name__ not in ("Size", "dtype", "device"):
                 return False
         self.flat_out = flat
         self.out_is_seq = isinstance(outs, (tuple, list))
@@ -293,12 +332,13 @@ class Program:
 
         The node's inputs are the placeholders then every get_attr Tensor and call_module
         parameter the kernels read."""
-        ns = {"W": _W, "U": _U, "L": _leaf, "LC": _leaf_copy, "IB": _island_bwd, "copyto": np.copyto}
+        ns = {"W": _W, "U": _U, "L": _leaf, "LC": _leaf_copy, "IB": _island_bwd, "copyto": np.copyto,
+              "IBS": _island_bwd_struct}
         consts, names = {}, {}
         fl = ["def train_fwd(inputs):"]
         saved, bsteps = [], []  # bsteps: (node index, [(input key, grad position)])
         self.param_inputs = []  # Tensors appended after the placeholders
-        keys = {}               # node or id(param) -> input position in the node's inputs
+        keys = self._keys = {}  # node or ("P", node index, j) -> input position in the node's inputs
         k_in = 0
         for i, n in enumerate(self.nodes):
             v = f"v{i}"
@@ -356,16 +396,28 @@ class Program:
             else:
                 bl.append(f"    {gv} = {expr}")
                 gvars.add(gv)
+        for r in self.roots:
+            bl.append(f"    G{self.idx[r]} = [None] * {len(self.roots[r])}")
         for j, a in enumerate(self.flat_out):
             acc(self.absorbed.get(a, a), f"grads[{j}]")
         for i, n, gkeys in reversed(bsteps):
             gv = f"g{i}"
-            if gv not in gvars:
+            if n in self.route:
+                root, slot = self.route[n]
+                if gv in gvars:
+                    G = f"G{self.idx[root]}[{slot}]"
+                    bl.append(f"    if {gv} is not None: {G} = {gv} if {G} is None else {G} + {gv}")
                 continue
-            bl.append(f"    if {gv} is not None:")
-            bl.append(f"        r = B{i}(S{i}, {gv})")
-            bl.append("    else:")
-            bl.append(f"        r = ({'None, ' * len(gkeys)})")
+            if n in self.roots:
+                bl.append(f"    r = IBS(S{i}, G{i})")
+            elif gv not in gvars:
+                continue
+            else:
+                bl.append(f"    if {gv} is not None:")
+                bl.append(f"        r = B{i}(S{i}, {gv})")
+            if n not in self.roots:
+                bl.append("    else:")
+                bl.append(f"        r = ({'None, ' * len(gkeys)})")
             for j, key in enumerate(gkeys):
                 if key is not None:
                     acc(key, f"r[{j}]")
@@ -403,6 +455,15 @@ class Program:
                 tn[a] = f"W({names[a]})"
             else:
                 tn[a] = names[a]
+        if n.op == "call_module":  # the module's own parameters: gradients flow out of the node to them
+            for p in module_path(self.root, n.target)[2].parameters():
+                if p._rg:
+                    key = ("P", i, len(gkeys))
+                    self._keys[key] = self.n_inputs + len(self.param_inputs)
+                    self.param_inputs.append(p)
+                    ns[f"Q{i}_{len(gkeys)}"] = p
+                    leaves.append(f"Q{i}_{len(gkeys)}")
+                    gkeys.append(key)
         call = self._island_call(n, names, consts, ns, i, tn)
         fl.append(f"    o{i} = {call}")
         fl.append(f"    v{i} = U(o{i})")
@@ -413,7 +474,7 @@ class Program:
         fl.append(f"    S{i} = (({', '.join(leaves)}{',' if leaves else ''}), o{i}, {tuple(want)!r})")
         saved.append(f"S{i}")
         ns[f"B{i}"] = _island_bwd
-        if self.meta[n][0] == "T" and self.meta[n][3]:
+        if (self.meta[n][0] == "T" and self.meta[n][3]) or n in self.roots or n in self.route:
             bsteps.append((i, n, gkeys))
 
     # -- running -------------------------------------------------------------------------------
