@@ -199,3 +199,24 @@ def test_jit_trace_check_and_warning():
     _same(_a(t(-ember.ones(2))), np.array([-2., -2.], np.float32), "baked branch")  # as torch.jit.trace
     with pytest.warns(ember.jit.TracerWarning, match="does not match"):
         ember.jit.trace(lambda x: x + ember.rand(2), ember.ones(2))
+
+
+def test_custom_backend_and_untraceable_code():
+    seen = []
+
+    def backend(gm, example_inputs):
+        seen.append((len([n for n in gm.graph.nodes if n.op == "call_function"]), example_inputs[0].shape))
+        return gm.forward
+    f = ember.compile(lambda x: (x * 2).relu(), backend=backend)
+    for _ in range(3):
+        _same(_a(f(-ember.ones(2))), np.zeros(2, np.float32), "custom backend")
+    assert seen == [(1, (2,))] or seen[0][0] >= 1 and len(seen) == 1
+
+    def g(x):  # reaches into the array: the tracer cannot follow, so it runs eagerly
+        return ember.from_numpy(x._data * 2) + 1
+    cg = ember.compile(g)
+    for _ in range(2):
+        _same(_a(cg(ember.ones(2))), np.full(2, 3, np.float32), "eager fallback")
+    assert "capture failed" in _entries(cg)[0].reason
+    with pytest.raises(Exception, match="Proxy"):
+        ember.compile(g, fullgraph=True)(ember.ones(2))

@@ -16,8 +16,10 @@ node whose backward is NumPy. Results and gradients are bit-identical to eager.
 A new input shape (say, a new batch size) is a new key: the graph is captured again
 (``dynamic`` is accepted; ember always specializes). Python control flow that depends on a
 tensor's value is a *graph break*: that key runs eagerly from then on, and
-``fullgraph=True`` raises instead. ``backend`` and ``mode`` are validated and otherwise
-ignored (``backend="eager"`` replays the graph with ember functions only).
+``fullgraph=True`` raises instead; so does code the tracer cannot follow. ``mode`` is
+validated and otherwise ignored; ``backend="eager"`` replays the graph with ember functions
+only, and a callable ``backend(graph_module, example_inputs)`` gets the captured
+``ember.fx.GraphModule`` and returns what runs instead.
 
 >>> @ember.compile(mode="max-autotune", fullgraph=True)
 ... def f(x):
@@ -60,7 +62,7 @@ class _Entry:
     """One guarded capture: its graph, its checks and how it runs now."""
 
     __slots__ = ("check", "gm", "program", "replay", "replay_plain", "eager", "placeholders", "need_grad", "calls",
-                 "reason")
+                 "reason", "custom")
 
     def __init__(self):
         self.check = _true
@@ -70,6 +72,7 @@ class _Entry:
         self.need_grad = False
         self.calls = 0
         self.reason = None
+        self.custom = None
 
 
 def _true():
@@ -135,6 +138,8 @@ class CompiledCallable:
         if e.eager:
             return self.fn(*args, **kwargs)
         e.calls += 1
+        if e.custom is not None:
+            return e.custom(*self._inputs(e, args, kwargs))
         if e.program is None:
             from ._program import Program
             inputs = self._inputs(e, args, kwargs)
@@ -179,8 +184,17 @@ class CompiledCallable:
             raise RuntimeError("Detected recompile when torch.compile stance is 'fail_on_recompile'")
         e = _Entry()
         snap = _snapshot(self.root)
-        with capturing():
-            out, gm, breaks, placeholders = capture(self.fn, args, kwargs)
+        try:
+            with capturing():
+                out, gm, breaks, placeholders = capture(self.fn, args, kwargs)
+        except Exception as exc:  # noqa: BLE001 - what the tracer cannot follow runs eagerly, as a graph break
+            if self.fullgraph:
+                raise
+            _restore(snap)  # the failed capture ran part of the program
+            e.eager, e.reason = True, f"capture failed ({type(exc).__name__}: {exc}); running eagerly"
+            self.log.append((key, e.reason))
+            entries.append(e)
+            return self.fn(*args, **kwargs)
         redo = bool(gm.meta["concrete_trace"].leaf_fallbacks) and not breaks
         if redo:  # the tracer ran a module twice (once to find it cannot trace through): undo, replay once
             _restore(snap)
@@ -194,6 +208,8 @@ class CompiledCallable:
             e.gm = gm
             e.placeholders = placeholders
             e.replay = build_replay(gm.graph, gm, placeholders, record=True)
+            if callable(self.backend):  # a user backend: backend(graph_module, example_inputs) -> callable
+                e.custom = self.backend(gm, [a for a in list(args) + list(kwargs.values())])
             e.need_grad = bool(key[2]) and (any(k[2] is True for k in key[0] if len(k) == 3)
                                             or any(p._rg for p in gm.parameters()))
             self.log.append((key, "captured"))
