@@ -126,3 +126,4 @@ _quantized.install(globals(), Tensor)
 from . import ao, quantization  # noqa: E402,F401  (torch.ao / torch.quantization: dynamic quantization)
 from . import onnx  # noqa: E402
 from . import fx  # noqa: E402,F401  (torch.fx: graph capture; ember.fx)
+from . import export  # noqa: E402,F401  (torch.export over ember.fx)

@@ -162,6 +162,8 @@ class ConcreteProxy(Proxy):
         if k in _tensor_internals():
             raise TraceError(_internal_use_message(3))
         v = getattr(self._value, k)
+        if k.startswith("__") and k.endswith("__"):
+            return v  # protocol probes read the value; they are not part of the program
         if k not in _META_ATTRS and callable(v) and not _is_tensor(v) and not isinstance(v, type):
             return _Method(self, k)
         return self.tracer.create_proxy("call_function", getattr, (self, k), {})
@@ -262,7 +264,7 @@ class ConcreteTracer(Tracer):
         g = getattr(type(m).forward, "__globals__", None)
         if g is not None:
             self._patcher.patch_globals(g, self._autowrap_ids, ())
-        self._patcher.patch_class(type(m))
+        self._patcher.patch_instance(m)
         if not self.fallback_to_leaf:
             return forward(*args, **kwargs)
         marker, n_dec, n_fb = self.graph._root._prev, len(self.decisions), len(self.leaf_fallbacks)
@@ -287,7 +289,7 @@ class ConcreteTracer(Tracer):
         for k in [k for k, p in self._parameter_proxy_cache.items() if p.node in erased]:
             del self._parameter_proxy_cache[k]
 
-    def _make_input(self, name, default, concrete_args):
+    def _make_input(self, name, default, concrete_args, type_expr=None):
         self._pending = concrete_args[name]
         return self.create_proxy("placeholder", name, (), {})
 

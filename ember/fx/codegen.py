@@ -17,6 +17,7 @@ import keyword
 import math
 import operator
 import re
+import typing
 
 from .node import Node, map_arg
 
@@ -191,6 +192,25 @@ def python_code(graph, root_module="self"):
             return add_global("math", math) + "." + target.__name__
         return add_global(snake_case(getattr(target, "__name__", "fn")), target)
 
+    def type_repr(t):
+        if t is None or t is type(None):
+            return "NoneType" if t is not None else "None"
+        if isinstance(t, type):
+            if getattr(builtins, t.__name__, None) is t:
+                return t.__name__
+            if getattr(ember, t.__name__, None) is t:
+                return "torch." + t.__name__
+            return add_global(snake_case(t.__name__), t)
+        origin, targs = getattr(t, "__origin__", None), getattr(t, "__args__", None)
+        tname = getattr(origin, "_name", None) or getattr(t, "_name", None)  # Optional[X] is Union[X, None]
+        if origin is not None and targs is not None and tname and hasattr(typing, tname):
+            head = add_global("typing_" + tname, getattr(typing, tname))
+            return f"{head}[{','.join(type_repr(a) for a in targs)}]"
+        return add_global("annotation", t)
+
+    def annotated(n, text):
+        return text if n.type is None else f"{text} : {type_repr(n.type)}"
+
     def args_str(args, kwargs):
         parts = [rep(a) for a in args] + [f"{k} = {rep(v)}" for k, v in kwargs.items()]
         return ", ".join(parts)
@@ -205,7 +225,7 @@ def python_code(graph, root_module="self"):
             if inp not in seen:
                 seen.add(inp)
                 last_uses.setdefault(n, []).append(inp)
-    signature, body, wrapped_ret = [root_module], [], None
+    signature, body, wrapped_ret, ret_annotation = [root_module], [], None, ""
     for n in nodes:
         if n.op == "placeholder":
             t = n.target
@@ -216,7 +236,7 @@ def python_code(graph, root_module="self"):
                 signature.append(t)
                 raw = t[1:]
             else:
-                signature.append(t if not n.args else f"{t} = {rep(n.args[0])}")
+                signature.append(annotated(n, t) if not n.args else f"{annotated(n, t)} = {rep(n.args[0])}")
                 raw = t
             if n.name != raw:
                 body.append(f"{n.name} = {raw}")
@@ -224,6 +244,8 @@ def python_code(graph, root_module="self"):
         if n.op == "output":
             body.append(f"return {rep(n.args[0])}")
             wrapped_ret = True
+            if n.type is not None:
+                ret_annotation = f" -> {type_repr(n.type)}"
             continue
         if n.op == "get_attr":
             line = f"{n.name} = {_format_target(root_module, n.target)}"
@@ -254,7 +276,7 @@ def python_code(graph, root_module="self"):
         body.append("return None")
     if not body:
         body.append("pass")
-    src = "\n\n\ndef forward(" + ", ".join(signature) + "):\n" + "".join(f"    {b}\n" for b in body) + "    "
+    src = "\n\n\ndef forward(" + ", ".join(signature) + ")" + ret_annotation + ":\n" + "".join(f"    {b}\n" for b in body) + "    "
     return PythonCode(src, globals_)
 
 

@@ -13,7 +13,7 @@ A node has an ``op`` kind (``placeholder``, ``get_attr``, ``call_function``, ``c
 import builtins
 import operator
 
-__all__ = ["Node", "map_arg", "map_aggregate", "Argument"]
+__all__ = ["Node", "map_arg", "map_aggregate", "Argument", "has_side_effect"]
 
 Argument = object  # any value a node's args may hold: a Node, a constant, or a container of those
 
@@ -60,6 +60,19 @@ def _format_arg(arg, max_list_len=float("inf")):
     if isinstance(arg, dict):
         return "{" + ", ".join(f"{k}: {_format_arg(v)}" for k, v in arg.items()) + "}"
     return str(arg)
+
+
+def _type_str(t):
+    """A type annotation as torch.fx prints it (``torch.Tensor``, ``typing.Optional[torch.Tensor]``)."""
+    import re
+    if isinstance(t, type):
+        import ember
+        if getattr(builtins, t.__name__, None) is t:
+            return t.__name__
+        if getattr(ember, t.__name__, None) is t:
+            return "torch." + t.__name__
+        return f"{t.__module__}.{t.__qualname__}"
+    return re.sub(r"ember\._tensor\.Tensor", "torch.Tensor", repr(t))
 
 
 def _qualified_name(fn):
@@ -277,9 +290,10 @@ class Node:
         >>> g = ember.fx.Graph(); x = g.placeholder("x"); x.format_node()
         '%x : [num_users=0] = placeholder[target=x]'
         """
+        t = "" if self.type is None else _type_str(self.type) + " "
         if self.op == "placeholder":
             default = "" if not self.args else f"(default={self.args[0]})"
-            return f"%{self.name} : [num_users={len(self.users)}] = placeholder[target={self.target}]{default}"
+            return f"%{self.name} : {t}[num_users={len(self.users)}] = placeholder[target={self.target}]{default}"
         if self.op == "get_attr":
             return f"%{self.name} : [num_users={len(self.users)}] = get_attr[target={self.target}]"
         if self.op == "output":
@@ -296,6 +310,18 @@ class Node:
 
 
 _SIDE_EFFECTS = {operator.setitem, builtins.print}
+
+
+def has_side_effect(fn):
+    """Mark ``fn`` as having side effects, so dead-code elimination keeps its calls; returns ``fn``.
+
+    >>> def log(x):
+    ...     print(x)
+    >>> ember.fx.has_side_effect(log) is log
+    True
+    """
+    _SIDE_EFFECTS.add(fn)
+    return fn
 
 
 def _register_side_effects():

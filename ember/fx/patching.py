@@ -18,7 +18,6 @@ without a Proxy argument a wrapper is one scan of the arguments and a call.
 >>> during, hasattr(ember.relu, "__fx_orig__")
 (True, False)
 """
-import functools
 import operator
 import threading
 import types
@@ -125,33 +124,53 @@ class tracing_with:
         return False
 
 
+class _FunctionWrapper:
+    """A patched ember function: records a ``call_function`` when given a Proxy, else calls the
+    original; compares and hashes equal to the original (so ``node.target == ember.relu`` holds
+    while a trace is running)."""
+
+    def __init__(self, orig, target):
+        self.__fx_orig__ = orig
+        self._target = target
+        self.__wrapped__ = orig
+        for k in ("__name__", "__qualname__", "__doc__", "__module__"):
+            try:
+                setattr(self, k, getattr(orig, k))
+            except AttributeError:
+                pass
+
+    def __call__(self, *args, **kwargs):
+        p = find_proxy(args, kwargs)
+        if p is None:
+            return self.__fx_orig__(*args, **kwargs)
+        return p.tracer.create_proxy("call_function", self._target, args, kwargs)
+
+    def __eq__(self, other):
+        return getattr(other, "__fx_orig__", other) == self.__fx_orig__
+
+    def __hash__(self):
+        return hash(self.__fx_orig__)
+
+    def __repr__(self):
+        return repr(self.__fx_orig__)
+
+
 def make_function_wrapper(orig, target=None):
     """A callable that records ``target`` (default ``orig``) when given a Proxy, else calls ``orig``.
 
-    >>> w = ember.fx.patching.make_function_wrapper(abs); w(-2)
-    2
+    >>> w = ember.fx.patching.make_function_wrapper(abs); w(-2), w == abs
+    (2, True)
     """
     if getattr(orig, "__fx_orig__", None) is not None:
         return orig
     key = id(orig)
     w = _wrappers.get(key) if target is None else None
-    if w is not None:
+    if w is not None and w.__fx_orig__ is orig:
         return w
-    target = orig if target is None else target
-
-    def wrapper(*args, **kwargs):
-        p = find_proxy(args, kwargs)
-        if p is None:
-            return orig(*args, **kwargs)
-        return p.tracer.create_proxy("call_function", target, args, kwargs)
-    try:
-        functools.update_wrapper(wrapper, orig)
-    except (AttributeError, TypeError):
-        pass
-    wrapper.__fx_orig__ = orig
-    if target is orig:
-        _wrappers[key] = wrapper
-    return wrapper
+    w = _FunctionWrapper(orig, orig if target is None else target)
+    if target is None:
+        _wrappers[key] = w
+    return w
 
 
 def _method_wrapper(name, orig):
@@ -261,6 +280,7 @@ class Patched:
     def __init__(self):
         self._globals = []   # (dict or class, name, original, had)
         self._classes = set()
+        self._keep = []
 
     def __enter__(self):
         with _lock:
@@ -297,6 +317,22 @@ class Patched:
                 elif getattr(cur, "__fx_orig__", None) is None:
                     self._globals.append((g, name, cur, True))
                     g[name] = make_function_wrapper(cur)
+
+    def patch_instance(self, obj):
+        """Patch ember functions stored on ``obj`` itself (``self.activation = F.relu``) and its class."""
+        self.patch_class(type(obj))
+        d = getattr(obj, "__dict__", None)
+        if d is None or (id(d), None) in self._classes:
+            return
+        with _lock:
+            self._classes.add((id(d), None))
+            self._keep.append(obj)
+            for name, v in list(d.items()):
+                if callable(v) and not isinstance(v, type):
+                    w = _wrappers.get(id(v))
+                    if w is not None and w.__fx_orig__ is v:
+                        self._globals.append((d, name, v, True))
+                        d[name] = w
 
     def patch_class(self, cls):
         """Patch staticmethods of ``cls`` (and its bases) that hold ember functions (``_fn = F.max_pool2d``)."""

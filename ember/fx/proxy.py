@@ -9,7 +9,6 @@ function) records a ``Node`` in the tracer's graph and returns a new Proxy for i
 ['placeholder', 'call_function', 'call_method', 'output']
 """
 import dis
-import inspect
 import operator
 import sys
 
@@ -69,6 +68,9 @@ class Proxy:
     def __getattr__(self, k):
         if k in _tensor_internals():
             raise TraceError(_internal_use_message(3))
+        if k.startswith("__") and k.endswith("__"):
+            # protocol probes (NumPy's __array_interface__, copy's __deepcopy__ ...) are not recorded
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {k!r}")
         return Attribute(self, k)
 
     def __call__(self, *args, **kwargs):
@@ -178,5 +180,8 @@ class ProxyableClassMeta(type):
         return super().__call__(*args, **kwargs)
 
 
-def _signature_names(fn):
-    return list(inspect.signature(fn).parameters)
+def __getattr__(name):
+    if name == "GraphAppendingTracer":  # torch.fx.proxy.GraphAppendingTracer (defined with the Tracer)
+        from .tracer import GraphAppendingTracer
+        return GraphAppendingTracer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -98,7 +98,7 @@ class Tracer:
             fn = getattr(type(m).forward, "__globals__", None)
             if fn is not None:
                 self._patcher.patch_globals(fn, self._autowrap_ids, ())
-            self._patcher.patch_class(type(m))
+            self._patcher.patch_instance(m)
             return forward(*args, **kwargs)
         return self.create_proxy("call_module", module_qualified_name, args, kwargs)
 
@@ -204,6 +204,9 @@ class Tracer:
         concrete_args = dict(concrete_args or {})
         args, kwargs = [], {}
         for p in params:
+            ann = None if p.annotation is inspect.Parameter.empty else p.annotation
+            if isinstance(ann, str):
+                ann = None  # a string annotation (from __future__ import annotations) is left out
             if p.kind is p.VAR_POSITIONAL:
                 self.create_proxy("placeholder", "*" + p.name, (), {})
                 continue
@@ -212,18 +215,18 @@ class Tracer:
                 continue
             if p.name in concrete_args and concrete_args[p.name] is not PH:
                 val = concrete_args[p.name]
-                self.create_proxy("placeholder", p.name, (val,), {})
+                self.create_proxy("placeholder", p.name, (val,), {}, type_expr=ann)
             else:
                 default = () if p.default is inspect.Parameter.empty else (p.default,)
-                val = self._make_input(p.name, default, concrete_args)
+                val = self._make_input(p.name, default, concrete_args, ann)
             if p.kind is p.KEYWORD_ONLY:
                 kwargs[p.name] = val
             else:
                 args.append(val)
         return args, kwargs
 
-    def _make_input(self, name, default, concrete_args):
-        return self.create_proxy("placeholder", name, default, {})
+    def _make_input(self, name, default, concrete_args, type_expr=None):
+        return self.create_proxy("placeholder", name, default, {}, type_expr=type_expr)
 
     def _module_call_hook(self, mod, orig_call, args, kwargs):
         return self.call_module(mod, lambda *a, **k: orig_call(mod, *a, **k), args, kwargs)
@@ -259,7 +262,7 @@ class Tracer:
             self._patcher = patcher
             patcher.patch_globals(getattr(fn, "__globals__", {}), self._autowrap_ids, ())
             if is_module:
-                patcher.patch_class(type(root))
+                patcher.patch_instance(root)
             for m in self._autowrap_search:
                 patcher.patch_globals(vars(m), self._autowrap_ids, ())
             for g, name in _wrapped_names:
@@ -272,7 +275,9 @@ class Tracer:
                 _explain_proxy_error(e)
                 raise
             self._last_output = result
-            self.create_node("output", "output", (self.create_arg(result),), {})
+            ret = inspect.signature(fn).return_annotation
+            ret = None if ret is inspect.Signature.empty or isinstance(ret, str) else ret
+            self.create_node("output", "output", (self.create_arg(result),), {}, type_expr=ret)
         self._patcher = None
         return self.graph
 

@@ -170,3 +170,18 @@ def test_patches_restored_and_errors_propagate():
     with pytest.raises(RuntimeError, match="must match the size"):
         C.trace(f, (ember.ones(3),))
     assert ember.relu is relu and not C.is_tracing()
+
+
+@pytest.mark.parametrize("mode", ["train", "eval"])
+def test_transformer_encoder_layer_traces_through_with_attention_as_leaf(mode):
+    layer = nn.TransformerEncoderLayer(8, 2, 16, dropout=0.1, batch_first=True)
+    getattr(layer, mode)()
+    x = ember.randn(2, 3, 8)
+    gm = C.trace(layer, (x,))
+    assert gm.meta["concrete_trace"].leaf_fallbacks == ["self_attn"]
+    targets = [n.target for n in gm.graph.nodes if n.op == "call_function"]
+    assert F.layer_norm in targets and F.linear in targets and F.relu in targets  # self.activation = F.relu
+    ember.manual_seed(0)
+    got = gm(x)
+    ember.manual_seed(0)
+    assert ember.equal(got, layer(x))

@@ -160,7 +160,7 @@ def test_real_tensor_op_proxy_and_constants():
 
 
 def test_unpatched_function_gives_a_clear_error():
-    from ember.ops.elementwise import add  # an internal function: not a public ember name
+    add = ember.add  # bound before the trace, in a local: the trace cannot patch it
 
     def f(x):
         return add(x, 1)
@@ -275,3 +275,61 @@ def test_compat_alias_imports_fx():
     spec = compat.AliasFinder().find_spec("torch.fx")
     assert spec is not None
     assert importlib.import_module("ember.fx").symbolic_trace is ember.fx.symbolic_trace
+
+
+def _scale(x):
+    return x * 3
+
+
+def test_autowrap_functions_records_one_call():
+    def f(x):
+        return _scale(x).relu()
+    tracer = ember.fx.Tracer(autowrap_functions=(_scale,))
+    g = tracer.trace(f)
+    assert [n.target for n in g.nodes if n.op == "call_function"] == [_scale]
+    assert [n.op for n in ember.fx.symbolic_trace(f).graph.nodes].count("call_function") == 1  # mul traced
+
+
+def test_tracing_in_threads_leaves_eager_threads_alone():
+    import threading
+    m = seed_cnn(ember).eval()
+    x = ember.randn(2, 1, 14, 14)
+    want = m(x)
+    errors, codes = [], []
+
+    def tracer_thread():
+        try:
+            for _ in range(10):
+                codes.append(ember.fx.symbolic_trace(m).code)
+        except Exception as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    def eager_thread():
+        try:
+            for _ in range(10):
+                assert ember.equal(m(x), want)
+        except Exception as e:  # pragma: no cover
+            errors.append(e)
+    ts = [threading.Thread(target=tracer_thread) for _ in range(2)] + [threading.Thread(target=eager_thread)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    assert not errors and len(set(codes)) == 1 and len(codes) == 20
+    assert not hasattr(ember.relu, "__fx_orig__") and not hasattr(F.relu, "__fx_orig__")
+    assert not hasattr(nn.Module.__call__, "__fx_orig__")
+
+
+def test_annotations_print_like_torch():
+    torch = pytest.importorskip("torch")
+    import torch.fx  # noqa: F401
+    from typing import List, Optional
+    texts = []
+    for t in (ember, torch):
+        class M(t.nn.Module):
+            def forward(self, x: t.Tensor, n: int = 2, y: Optional[t.Tensor] = None,
+                        z: List[int] = []) -> t.Tensor:  # noqa: B006
+                return x * n
+        gm = t.fx.symbolic_trace(M())
+        texts.append((gm.code, str(gm.graph)))
+    assert texts[0] == texts[1]
