@@ -22,7 +22,7 @@ Linear followed by its only user ReLU is one fused kernel.
 import operator
 
 from .._backend import np
-from ..ops.linalg import _matmul_np
+from ..ops.linalg.products import _matmul_np
 
 __all__ = ["Kernel", "linear_kernel", "match"]
 
@@ -46,7 +46,7 @@ def _relu_fwd(y):
 
 
 def linear_kernel(has_bias, relu=False, needs=(True, True, True)):
-    """``x @ w.T (+ b)``, optionally followed by ReLU, as ``ember.ops.nn_ops.Linear`` computes it."""
+    """``x @ w.T (+ b)``, optionally followed by ReLU, as ``ember.ops.nn.nn_ops.Linear`` computes it."""
     need_x, need_w, need_b = needs
 
     def mm(x, w):
@@ -164,9 +164,9 @@ def _table():
         return _TABLE
     import ember
     from ..nn import functional as F
-    from ..ops import nn_ops, elementwise
+    from ..ops.nn import nn_ops
     lin = {F.linear, nn_ops.linear}
-    relu = {ember.relu, elementwise.relu}
+    relu = {ember.relu}
     _TABLE.update(linear=lin, relu=relu, frelu={F.relu}, tanh={ember.tanh, F.tanh},
                   add={operator.add, ember.add}, mul={operator.mul, ember.mul},
                   reshape={ember.reshape, ember.flatten})

@@ -66,6 +66,18 @@ def _island_bwd(saved, g):
     return tuple(res)
 
 
+def _flat_nodes(a):
+    if a.__class__.__name__ == "Node":
+        return [a]
+    if isinstance(a, (tuple, list)):
+        return [n for x in a for n in _flat_nodes(x)]
+    if isinstance(a, dict):
+        return [n for x in a.values() for n in _flat_nodes(x)]
+    if isinstance(a, slice):
+        return _flat_nodes((a.start, a.stop, a.step))
+    return []
+
+
 def _flat_tensors(v):
     if isinstance(v, Tensor):
         return [v]
@@ -300,6 +312,14 @@ class Program:
         if not flat or any(a.__class__.__name__ != "Node" or self.meta[a][0] != "T" for a in flat):
             return False
         if any(a.op in ("placeholder", "get_attr") for a in flat):
+            return False
+        # a value whose gradient sums 3 or more contributions, some inside one island, would be summed
+        # in another order than eager's engine sums it (floating point is not associative): replay instead
+        uses = {}
+        for n in self.nodes:
+            for a in _flat_nodes((n.args, n.kwargs)):
+                uses[a] = uses.get(a, 0) + (2 if n.op == "call_module" else 1)
+        if any(c >= 3 and self.meta[a][0] == "T" and self.meta[a][3] for a, c in uses.items()):
             return False
         self.roots, self.route = {}, {}  # structured island -> its flat Tensors; getitem node -> (root, slot)
         for n in self.nodes[:-1]:
