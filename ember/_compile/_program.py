@@ -45,12 +45,6 @@ def _leaf(a):
     return t
 
 
-def _leaf_copy(a):
-    """A differentiable copy for an in-place island (a leaf that requires grad cannot be
-    written in place)."""
-    return _leaf(a).clone()
-
-
 def _island_bwd(saved, g):
     leaves, out, want = saved
     if not isinstance(out, Tensor) or not out._rg:
@@ -103,6 +97,8 @@ def _is_inplace(node):
         import operator
         _INPLACE_OPS = {operator.iadd, operator.isub, operator.imul, operator.itruediv, operator.ipow,
                         operator.iand, operator.ior, operator.ixor, operator.imatmul, operator.ifloordiv}
+    if node.kwargs.get("inplace") is True:
+        return True
     if node.op == "call_function":
         if node.target in _INPLACE_OPS:
             return True
@@ -352,7 +348,7 @@ class Program:
 
         The node's inputs are the placeholders then every get_attr Tensor and call_module
         parameter the kernels read."""
-        ns = {"W": _W, "U": _U, "L": _leaf, "LC": _leaf_copy, "IB": _island_bwd, "copyto": np.copyto,
+        ns = {"W": _W, "U": _U, "L": _leaf, "IB": _island_bwd, "copyto": np.copyto,
               "IBS": _island_bwd_struct}
         consts, names = {}, {}
         fl = ["def train_fwd(inputs):"]
@@ -467,8 +463,8 @@ class Program:
             elif m[0] == "T" and m[3]:
                 lv = f"l{i}_{len(leaves)}"
                 first = bool(n.args) and n.args[0] is a
-                fl.append(f"    {lv} = {'LC' if inplace and first else 'L'}({names[a]})")
-                tn[a] = lv
+                fl.append(f"    {lv} = L({names[a]})")
+                tn[a] = f"{lv}.clone()" if inplace and first else lv  # written in place: a copy of the leaf
                 leaves.append(lv)
                 gkeys.append(self.absorbed.get(a, a))
             elif m[0] == "T":
