@@ -8,8 +8,8 @@ its caches and switches.
 >>> ember._dynamo.is_compiling(), ember._dynamo.config.cache_size_limit
 (False, 8)
 """
-from .._compile import OptimizedModule, compile as _compile, _ALL
-from .._compile._state import compiling as _compiling, config
+from .._compile import OptimizedModule, compile as _compile, _ALL  # noqa: F401
+from .._compile._state import compiling as _compiling, config  # noqa: F401
 
 __all__ = ["reset", "disable", "is_compiling", "config", "explain", "optimize", "OptimizedModule", "mark_dynamic",
            "mark_static", "maybe_mark_dynamic", "allow_in_graph", "disallow_in_graph", "graph_break",

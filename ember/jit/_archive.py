@@ -27,7 +27,7 @@ import operator
 import os
 
 from .._tensor import Tensor
-from ..nn import Module, Parameter
+from ..nn import Parameter
 from ..serialization import load as _load_weights
 from ..serialization._pickler import dumps
 from ..serialization._zipformat import ZipReader, ZipWriter
