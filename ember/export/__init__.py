@@ -130,19 +130,37 @@ def export(mod, args, kwargs=None, *, dynamic_shapes=None, strict=False, preserv
 
 
 def save(ep, f, *, extra_files=None, opset_version=None, pickle_protocol=2):
-    """Not built: ember has no ``.pt2`` archive format for exported programs (NotImplementedError)."""
+    """Not built: ember has no ``.pt2`` archive format for exported programs (NotImplementedError).
+
+    >>> ember.export.save(None, "model.pt2")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    NotImplementedError: ember.export.save is not built: ...
+    """
     raise NotImplementedError("ember.export.save is not built: ember has no .pt2 archive format for an "
                               "ExportedProgram yet; save ep.state_dict with ember.save and export again")
 
 
 def load(f, *, extra_files=None, expected_opset_version=None):
-    """Not built: ember cannot read ``.pt2`` archives (NotImplementedError)."""
+    """Not built: ember cannot read ``.pt2`` archives (NotImplementedError).
+
+    >>> ember.export.load("model.pt2")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    NotImplementedError: ember.export.load is not built: ...
+    """
     raise NotImplementedError("ember.export.load is not built: ember cannot read .pt2 archives (their graphs "
                               "are ATen programs); load a state_dict into the eager module instead")
 
 
 def unflatten(module, flat_args_adapter=None):
-    """Not built: ember's exported graphs keep no module hierarchy to restore (NotImplementedError)."""
+    """Not built: ember's exported graphs keep no module hierarchy to restore (NotImplementedError).
+
+    >>> ember.export.unflatten(None)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    NotImplementedError: ember.export.unflatten is not built: ...
+    """
     raise NotImplementedError("ember.export.unflatten is not built: ember's ExportedProgram keeps no "
                               "module call graph; use ExportedProgram.module()")
 

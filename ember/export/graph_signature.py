@@ -14,7 +14,11 @@ __all__ = ["InputKind", "OutputKind", "TensorArgument", "ConstantArgument", "Inp
 
 
 class InputKind(enum.Enum):
-    """The role of a graph input."""
+    """The role of a graph input.
+
+    >>> ember.export.graph_signature.InputKind.BUFFER.value
+    3
+    """
 
     USER_INPUT = 1
     PARAMETER = 2
@@ -25,7 +29,11 @@ class InputKind(enum.Enum):
 
 
 class OutputKind(enum.Enum):
-    """The role of a graph output."""
+    """The role of a graph output.
+
+    >>> ember.export.graph_signature.OutputKind.USER_OUTPUT.name
+    'USER_OUTPUT'
+    """
 
     USER_OUTPUT = 1
     LOSS_OUTPUT = 2
@@ -38,14 +46,22 @@ class OutputKind(enum.Enum):
 
 @dataclasses.dataclass
 class TensorArgument:
-    """A tensor input or output, by node name."""
+    """A tensor input or output, by node name.
+
+    >>> ember.export.graph_signature.TensorArgument("x").name
+    'x'
+    """
 
     name: str
 
 
 @dataclasses.dataclass
 class ConstantArgument:
-    """A non-tensor input or output and its value."""
+    """A non-tensor input or output and its value.
+
+    >>> ember.export.graph_signature.ConstantArgument("", 3).value
+    3
+    """
 
     name: str
     value: Any
@@ -53,7 +69,12 @@ class ConstantArgument:
 
 @dataclasses.dataclass
 class InputSpec:
-    """One graph input: its ``kind``, node (``arg``), and for state the ``target`` it is loaded from."""
+    """One graph input: its ``kind``, node (``arg``), and for state the ``target`` it is loaded from.
+
+    >>> ep = ember.export.export(ember.nn.Linear(1, 1), (ember.ones(1, 1),))
+    >>> ep.graph_signature.input_specs[0].target
+    'weight'
+    """
 
     kind: InputKind
     arg: Any
@@ -63,7 +84,12 @@ class InputSpec:
 
 @dataclasses.dataclass
 class OutputSpec:
-    """One graph output: its ``kind`` and node (``arg``)."""
+    """One graph output: its ``kind`` and node (``arg``).
+
+    >>> ep = ember.export.export(ember.nn.ReLU(), (ember.ones(1),))
+    >>> ep.graph_signature.output_specs[0].kind.name
+    'USER_OUTPUT'
+    """
 
     kind: OutputKind
     arg: Any

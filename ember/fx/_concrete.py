@@ -19,7 +19,7 @@ API::
 
     gm = ember.fx._concrete.trace(fn_or_module, example_args, example_kwargs=None,
                                   leaf_modules=(), fallback_to_leaf=True, autowrap_functions=(),
-                                  dead_code_elimination=True, warn=True)
+                                  dead_code_elimination=True, warn=True, tracer_cls=None)
     info = gm.meta["concrete_trace"]       # a TraceInfo
     info.decisions                         # [Decision(kind, value, data_dependent, node, where)]
     info.data_dependent                    # the decisions that depend on tensor values (graph breaks)
@@ -59,14 +59,27 @@ _META_METHODS = {"size", "dim", "numel", "nelement", "ndimension", "stride", "is
 
 
 class TracerWarning(Warning):
-    """A trace may not generalize: a tensor value steered Python (``torch.jit.TracerWarning``)."""
+    """A trace may not generalize: a tensor value steered Python (``torch.jit.TracerWarning``).
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     _ = ember.fx._concrete.trace(lambda x: x * float(x.sum()), (ember.ones(2),))
+    >>> w[0].category.__name__
+    'TracerWarning'
+    """
 
 
 class Decision:
     """One point where Python used a traced value: ``kind`` (``bool``, ``int``, ``float``, ``index``,
     ``len``, ``iter``, ``format``, ``array``), the ``value`` used, whether it depends on tensor
     data (``data_dependent``; False for shapes, dtypes and non-tensor inputs), the ``node``
-    that produced it and ``where`` (``file:line`` in the traced program)."""
+    that produced it and ``where`` (``file:line`` in the traced program).
+
+    >>> gm = ember.fx._concrete.trace(lambda x: x * 2 if x.dim() == 1 else x, (ember.ones(2),))
+    >>> d = gm.meta["concrete_trace"].decisions[0]; d.kind, d.value, d.data_dependent
+    ('bool', True, False)
+    """
 
     __slots__ = ("kind", "value", "data_dependent", "node", "where")
 
@@ -79,7 +92,11 @@ class Decision:
 
 
 class TraceInfo:
-    """What a concrete trace learned besides the graph (see the module docstring)."""
+    """What a concrete trace learned besides the graph (see the module docstring).
+
+    >>> ember.fx._concrete.trace(lambda x: x + 1, (ember.ones(1),)).meta["concrete_trace"]
+    TraceInfo(decisions=0, data_dependent=0, leaf_fallbacks=[])
+    """
 
     def __init__(self, decisions, leaf_fallbacks, example_output):
         self.decisions = decisions
@@ -227,7 +244,14 @@ class _Method:
 
 
 class ConcreteTracer(Tracer):
-    """The tracer behind :func:`trace`: records while computing real values (module docstring)."""
+    """The tracer behind :func:`trace`: records while computing real values (module docstring).
+
+    >>> t = ember.fx._concrete.ConcreteTracer(leaf_modules=(ember.nn.Linear,))
+    >>> t.is_leaf_module(ember.nn.Linear(1, 1), "fc"), t.is_leaf_module(ember.nn.ReLU(), "act")
+    (True, False)
+    """
+
+    proxy_buffer_attributes = True  # in-place buffer updates (BatchNorm's counters) are in the graph
 
     def __init__(self, leaf_modules=(), fallback_to_leaf=True, autowrap_functions=(), warn=True):
         super().__init__(autowrap_functions=autowrap_functions)
@@ -268,9 +292,11 @@ class ConcreteTracer(Tracer):
         if not self.fallback_to_leaf:
             return forward(*args, **kwargs)
         marker, n_dec, n_fb = self.graph._root._prev, len(self.decisions), len(self.leaf_fallbacks)
+        saved = _snapshot(m)
         try:
             return forward(*args, **kwargs)
         except TraceError:
+            _restore(saved)  # the module runs again as a leaf: undo what the failed attempt did
             self._rollback(marker)
             del self.decisions[n_dec:]
             del self.leaf_fallbacks[n_fb:]
@@ -354,6 +380,24 @@ class ConcreteTracer(Tracer):
         return self.create_proxy("placeholder", name, (), {})
 
 
+def _snapshot(m):
+    """Buffer values and the RNG state, to undo a failed attempt to trace through ``m``."""
+    from .._random import get_rng_state
+    with tracing_with(None):
+        return [(b, b.detach().clone()) for _, b in m.named_buffers()], get_rng_state()
+
+
+def _restore(saved):
+    from .._random import set_rng_state
+    from ..autograd.grad_mode import no_grad
+    bufs, rng = saved
+    with tracing_with(None), no_grad():
+        for b, v in bufs:
+            if b.shape == v.shape:
+                b.copy_(v)
+    set_rng_state(rng)
+
+
 def is_tracing():
     """Whether this thread is inside a concrete trace (what ``torch.jit.is_tracing`` reports).
 
@@ -364,9 +408,10 @@ def is_tracing():
 
 
 def trace(fn_or_module, example_args=(), example_kwargs=None, *, leaf_modules=(), fallback_to_leaf=True,
-          autowrap_functions=(), dead_code_elimination=True, warn=True):
+          autowrap_functions=(), dead_code_elimination=True, warn=True, tracer_cls=None):
     """Run ``fn_or_module`` on the example inputs and return the ``GraphModule`` it recorded, with
     a :class:`TraceInfo` in ``gm.meta["concrete_trace"]`` (see the module docstring).
+    ``tracer_cls`` substitutes a subclass of :class:`ConcreteTracer` (same constructor).
 
     >>> net = ember.nn.Sequential(ember.nn.Linear(3, 2), ember.nn.ReLU())
     >>> gm = ember.fx._concrete.trace(net, (ember.randn(4, 3),))
@@ -377,7 +422,7 @@ def trace(fn_or_module, example_args=(), example_kwargs=None, *, leaf_modules=()
     from .graph_module import GraphModule
     if not isinstance(example_args, tuple):
         example_args = (example_args,) if not isinstance(example_args, list) else tuple(example_args)
-    tracer = ConcreteTracer(leaf_modules, fallback_to_leaf, autowrap_functions, warn)
+    tracer = (tracer_cls or ConcreteTracer)(leaf_modules, fallback_to_leaf, autowrap_functions, warn)
     tracer._example_args, tracer._example_kwargs = example_args, dict(example_kwargs or {})
     graph = tracer.trace(fn_or_module)
     example_output = _value(tracer._last_output)

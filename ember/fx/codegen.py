@@ -19,7 +19,7 @@ import operator
 import re
 import typing
 
-from .node import Node, map_arg
+from .node import Node
 
 __all__ = ["PythonCode", "public_name"]
 
@@ -266,7 +266,7 @@ def python_code(graph, root_module="self"):
                 line = f"{n.name} = {rep(a[0])}.{a[1]}"
             else:
                 line = f"{n.name} = {fn_name(t)}({args_str(a, n.kwargs)})"
-        dead = [i.name for i in last_uses.get(n, []) if i.op != "placeholder" or True]
+        dead = [i.name for i in last_uses.get(n, [])]
         if not n.users:
             dead.append(n.name)
         if dead:
@@ -276,12 +276,7 @@ def python_code(graph, root_module="self"):
         body.append("return None")
     if not body:
         body.append("pass")
-    src = "\n\n\ndef forward(" + ", ".join(signature) + ")" + ret_annotation + ":\n" + "".join(f"    {b}\n" for b in body) + "    "
+    head = "\n\n\ndef forward(" + ", ".join(signature) + ")" + ret_annotation + ":\n"
+    src = head + "".join(f"    {b}\n" for b in body) + "    "
     return PythonCode(src, globals_)
 
-
-def node_args_nodes(n):
-    """All nodes read by ``n`` (in order, possibly repeated)."""
-    out = []
-    map_arg((n.args, n.kwargs), out.append)
-    return out

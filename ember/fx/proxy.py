@@ -16,7 +16,14 @@ __all__ = ["Proxy", "Attribute", "TraceError", "ProxyableClassMeta"]
 
 
 class TraceError(ValueError):
-    """A program did something symbolic tracing cannot record (``torch.fx.proxy.TraceError``)."""
+    """A program did something symbolic tracing cannot record (``torch.fx.proxy.TraceError``).
+
+    >>> try:
+    ...     ember.fx.symbolic_trace(lambda x: x if x.sum() > 0 else -x)
+    ... except ember.fx.proxy.TraceError as e:
+    ...     print(e)
+    symbolically traced variables cannot be used as inputs to control flow
+    """
 
 
 _TENSOR_SLOTS = None

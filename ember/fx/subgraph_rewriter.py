@@ -20,14 +20,25 @@ __all__ = ["Match", "ReplacedPatterns", "replace_pattern", "replace_pattern_with
 
 class Match(NamedTuple):
     """One occurrence: the graph node matching the pattern's output (``anchor``) and the map from
-    pattern nodes to graph nodes (``nodes_map``)."""
+    pattern nodes to graph nodes (``nodes_map``).
+
+    >>> gm = ember.fx.symbolic_trace(lambda x: x.neg())
+    >>> ember.fx.replace_pattern(gm, lambda v: v.neg(), lambda v: v.abs())[0].anchor.op
+    'call_method'
+    """
 
     anchor: Node
     nodes_map: Dict[Node, Node]
 
 
 class ReplacedPatterns(NamedTuple):
-    """A match and the nodes that replaced it (``replace_pattern_with_filters``)."""
+    """A match and the nodes that replaced it (``replace_pattern_with_filters``).
+
+    >>> gm = ember.fx.symbolic_trace(lambda x: x.neg())
+    >>> r = ember.fx.subgraph_rewriter.replace_pattern_with_filters(gm, lambda v: v.neg(), lambda v: v.abs())
+    >>> [n.target for n in r[0].replacements]
+    ['abs']
+    """
 
     anchor: Node
     nodes_map: Dict[Node, Node]

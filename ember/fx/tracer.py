@@ -16,7 +16,7 @@ import sys
 
 from .graph import Graph
 from .node import Node, _register_side_effects
-from .patching import Patched, find_proxy, tracing_with
+from .patching import Patched, find_proxy, tracing_with  # noqa: F401  (find_proxy: used by proxy.py)
 from .proxy import Proxy, TraceError
 
 __all__ = ["Tracer", "symbolic_trace", "wrap", "PH", "GraphAppendingTracer"]
@@ -25,13 +25,23 @@ _wrapped_names = []      # (globals dict, name) registered by wrap()
 
 
 class _PH:
-    """Placeholder marker for ``concrete_args``: this argument stays an input (``torch.fx.PH``)."""
+    """Placeholder marker for ``concrete_args``: this argument stays an input (``torch.fx.PH``).
+
+    >>> gm = ember.fx.symbolic_trace(lambda x, k: x * k, concrete_args={"x": ember.fx.PH, "k": 2})
+    >>> gm(ember.ones(1), 2)
+    tensor([2.])
+    """
 
     def __repr__(self):
         return "PH"
 
 
 PH = _PH()
+
+
+def _is_tensor(v):
+    from .._tensor import Tensor
+    return isinstance(v, Tensor)
 
 
 def _is_param(v):
@@ -49,6 +59,8 @@ class Tracer:
     ['placeholder', 'call_function', 'output']
     """
 
+    proxy_buffer_attributes = False  # buffers read as module attributes become get_attr nodes too
+
     def __init__(self, autowrap_modules=(math,), autowrap_functions=(), param_shapes_constant=False):
         self._autowrap_ids = {id(v) for m in autowrap_modules for k, v in vars(m).items()
                               if not k.startswith("_") and callable(v)}
@@ -61,6 +73,7 @@ class Tracer:
         self._parameter_proxy_cache = {}
         self._tensor_constant_count = 0
         self._params_as_constants = False
+        self._buffer_list = None
 
     # ---------------------------------------------------------------- hooks to override
     def is_leaf_module(self, m, module_qualified_name):
@@ -103,8 +116,17 @@ class Tracer:
         return self.create_proxy("call_module", module_qualified_name, args, kwargs)
 
     def getattr(self, attr, attr_val, parameter_proxy_cache):
-        """What ``module.attr`` gives while tracing: a ``get_attr`` Proxy for a Parameter, else the value."""
+        """What ``module.attr`` gives while tracing: a ``get_attr`` Proxy for a Parameter (and for a
+        buffer when ``proxy_buffer_attributes`` is set), else the value."""
         if not _is_param(attr_val):
+            if self.proxy_buffer_attributes and _is_tensor(attr_val):
+                if self._buffer_list is None:
+                    self._buffer_list = list(self.root.named_buffers(remove_duplicate=False))
+                for n, b in self._buffer_list:
+                    if attr_val is b:
+                        if n not in parameter_proxy_cache:
+                            parameter_proxy_cache[n] = self.create_proxy("get_attr", n, (), {})
+                        return parameter_proxy_cache[n]
             return attr_val
         for n, p in self._named_params():
             if attr_val is p:
@@ -244,6 +266,7 @@ class Tracer:
         self.graph = Graph(tracer_cls=type(self))
         self.submodule_paths = None
         self._param_list = None
+        self._buffer_list = None
         self._parameter_proxy_cache = {}
         self._tensor_constants = {}
         self._keep = []
@@ -286,7 +309,12 @@ from .proxy import Attribute  # noqa: E402
 
 
 class GraphAppendingTracer(Tracer):
-    """A tracer that appends to an existing graph (used for Proxies built outside a trace)."""
+    """A tracer that appends to an existing graph (used for Proxies built outside a trace).
+
+    >>> g = ember.fx.Graph(); x = ember.fx.Proxy(g.placeholder("x"))   # uses a GraphAppendingTracer
+    >>> (x + 1).node.name, type(x.tracer).__name__
+    ('add', 'GraphAppendingTracer')
+    """
 
     def __init__(self, graph):
         super().__init__()
@@ -362,8 +390,3 @@ def _explain_proxy_error(e):
                      f"({type(e).__name__}: {e}). Call it through a public ember function (ember.*, "
                      "ember.nn.functional.*, ember.linalg.*, ...), or register it with ember.fx.wrap so it "
                      "is recorded as one call") from e
-
-
-def find_proxy_in(args, kwargs=None):
-    """The first Proxy in ``args``/``kwargs`` (see ``ember.fx.patching.find_proxy``)."""
-    return find_proxy(args, kwargs)

@@ -185,3 +185,51 @@ def test_transformer_encoder_layer_traces_through_with_attention_as_leaf(mode):
     got = gm(x)
     ember.manual_seed(0)
     assert ember.equal(got, layer(x))
+
+
+def test_fallback_undoes_the_failed_attempt_and_buffers_are_recorded():
+    internal_add = ember.add   # bound before the trace: calling it on a Proxy fails inside Inner
+
+    class Inner(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.bn = nn.BatchNorm1d(3)
+
+        def forward(self, x):
+            y = F.dropout(self.bn(x), 0.5, True)    # RNG draw and buffer update before the failure
+            return internal_add(y, 1)
+
+    class Outer(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.inner = Inner()
+            self.bn = nn.BatchNorm1d(3)
+
+        def forward(self, x):
+            return self.inner(self.bn(x))
+    x = ember.randn(4, 3)
+    m_trace, m_eager = Outer(), Outer()
+    m_eager.load_state_dict(m_trace.state_dict())
+    ember.manual_seed(0)
+    gm = C.trace(m_trace, (x,))
+    ember.manual_seed(0)
+    want = m_eager(x)
+    info = gm.meta["concrete_trace"]
+    assert info.leaf_fallbacks == ["inner"]
+    assert ember.equal(info.example_output, want)
+    for (k, a), (_, b) in zip(m_trace.state_dict().items(), m_eager.state_dict().items()):
+        assert ember.equal(a, b), k                 # side effects happened once, not twice
+    assert "add_" in [n.target for n in gm.graph.nodes]   # bn.num_batches_tracked.add_(1) is recorded
+    before = m_trace.bn.num_batches_tracked.item()
+    gm(x)
+    assert m_trace.bn.num_batches_tracked.item() == before + 1
+
+
+def test_tracer_cls_hook():
+    class Tagging(C.ConcreteTracer):
+        def create_node(self, *args, **kwargs):
+            n = super().create_node(*args, **kwargs)
+            n.meta["tag"] = "seen"
+            return n
+    gm = C.trace(lambda x: x.relu(), (ember.ones(2),), tracer_cls=Tagging)
+    assert all(n.meta.get("tag") == "seen" for n in gm.graph.nodes)

@@ -16,7 +16,12 @@ __all__ = ["TensorMetadata", "ShapeProp"]
 
 
 class TensorMetadata(NamedTuple):
-    """What ShapeProp records about a tensor value."""
+    """What ShapeProp records about a tensor value.
+
+    >>> m = ember.fx.passes.shape_prop._extract_tensor_metadata(ember.ones(2, 3))
+    >>> tuple(m.shape), m.stride, m.requires_grad
+    ((2, 3), (3, 1), False)
+    """
 
     shape: Any
     dtype: Any
