@@ -195,9 +195,6 @@ class CompiledCallable:
             self.log.append((key, e.reason))
             entries.append(e)
             return self.fn(*args, **kwargs)
-        redo = bool(gm.meta["concrete_trace"].leaf_fallbacks) and not breaks
-        if redo:  # the tracer ran a module twice (once to find it cannot trace through): undo, replay once
-            _restore(snap)
         if breaks:
             if self.fullgraph:
                 raise GraphBreak("ember.compile(fullgraph=True): graph break: " + "; ".join(breaks))
@@ -215,8 +212,6 @@ class CompiledCallable:
             self.log.append((key, "captured"))
         e.check = _make_check(self.root, gm)
         entries.append(e)
-        if redo:
-            return self._run(e, args, kwargs)
         return out
 
 
