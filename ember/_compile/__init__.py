@@ -117,12 +117,11 @@ class CompiledCallable:
         if STANCE[0] == "force_eager":
             return self.fn(*args, **kwargs)
         try:
-            key = (tuple([_arg_key(a) for a in args]), tuple([(k, _arg_key(v)) for k, v in kwargs.items()]),
-                   grad_mode._state[0])
-            hash(key)
-        except TypeError:
+            key = (tuple([_arg_key(a) for a in args]),
+                   tuple([(k, _arg_key(v)) for k, v in kwargs.items()]) if kwargs else (), grad_mode._state[0])
+            entries = self.cache.get(key)
+        except TypeError:  # an unhashable argument: nothing to guard on
             return self.fn(*args, **kwargs)
-        entries = self.cache.get(key)
         if entries:
             for e in entries:
                 if e.check():
@@ -135,6 +134,14 @@ class CompiledCallable:
         return list(args) + [kwargs[k] for k in e.placeholders[len(args):]]
 
     def _run(self, e, args, kwargs):
+        p = e.program
+        if p and not kwargs and e.custom is None and self.backend != "eager" and not self.busy \
+                and not (e.need_grad and grad_mode._state[0]):  # the common case first: inference
+            self.busy = True
+            try:
+                return p.infer([a._data if isinstance(a, Tensor) else a for a in args])
+            finally:
+                self.busy = False
         if e.eager:
             return self.fn(*args, **kwargs)
         e.calls += 1
