@@ -59,8 +59,31 @@ class device:
     def __hash__(self):
         return hash((self.type, self.index))
 
+    def __enter__(self):  # `with torch.device(...)`: see ember/_device_context.py
+        from ._device_context import enter_device
+        enter_device(self)
+        return self
+
+    def __exit__(self, *exc):
+        from ._device_context import exit_device
+        exit_device(self)
+        return False
+
 
 CPU = device("cpu")
+META = device("meta")
+
+
+def _meta_device(dev):
+    """For factories that make meta placeholders: True when ``dev`` (or, if None, the
+    enclosing ``with device(...)`` block) is ``meta``; other non-cpu devices raise."""
+    if dev is None:
+        from ._device_context import _STATE
+        return _STATE.meta
+    if (dev.type if isinstance(dev, device) else device(dev).type) == "meta":
+        return True
+    _check_device(dev)
+    return False
 
 
 def _check_device(dev):
@@ -112,6 +135,7 @@ class Tensor:
     _accum = None        # weakref to the leaf's AccumulateGrad node
     _post_acc_hooks = None
     _view_fn = None      # replays the view on another tensor (in-place on views)
+    _meta = False        # a meta-device placeholder (see ember/_device_context.py)
 
     def __init__(self, *args, dtype=None, device=None):
         _check_device(device)
@@ -140,7 +164,7 @@ class Tensor:
 
     @property
     def device(self):
-        return CPU
+        return META if self._meta else CPU
 
     @property
     def is_cuda(self):
@@ -148,7 +172,7 @@ class Tensor:
 
     @property
     def is_cpu(self):
-        return True
+        return not self._meta
 
     @property
     def layout(self):
@@ -338,6 +362,12 @@ class Tensor:
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
         return iter(self.unbind(0))
+
+    def __contains__(self, element):  # `x in t`: any element equals x
+        if not isinstance(element, (Tensor, int, float, complex, bool, np.number, np.bool_)):
+            raise RuntimeError(f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a "
+                               f"{type(element)}.")
+        return bool((self == element).any())
 
     def __bool__(self):
         d = self._data
