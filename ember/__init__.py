@@ -126,4 +126,4 @@ _quantized.install(globals(), Tensor)
 from . import ao, quantization  # noqa: E402,F401  (torch.ao / torch.quantization: dynamic quantization)
 from . import onnx  # noqa: E402
 from . import distributed  # noqa: E402,F401  (import torch makes torch.distributed available)
-from . import library, torch_version  # noqa: E402,F401  (torch.library, torch.torch_version)
+from . import library, torch_version, _dynamo  # noqa: E402,F401  (torch.library, torch.torch_version, torch._dynamo)
