@@ -15,6 +15,7 @@ from . import _dtype as D
 from . import _layout
 from .autograd import grad_mode
 from .autograd.function import RemovableHandle, _add_hook
+from ._device_context import _STATE as _DEVICE_STATE
 
 _state = grad_mode._state
 _inference_open = grad_mode._inference_open
@@ -78,8 +79,7 @@ def _meta_device(dev):
     """For factories that make meta placeholders: True when ``dev`` (or, if None, the
     enclosing ``with device(...)`` block) is ``meta``; other non-cpu devices raise."""
     if dev is None:
-        from ._device_context import _STATE
-        return _STATE.meta
+        return _DEVICE_STATE.meta
     if (dev.type if isinstance(dev, device) else device(dev).type) == "meta":
         return True
     _check_device(dev)
