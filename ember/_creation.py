@@ -8,7 +8,8 @@ import math
 
 from ._backend import np, raises_oom_as_runtime_error as _oom, ndarray
 from . import _dtype as D
-from ._tensor import Tensor, _wrap, _check_device, _meta_device
+from ._tensor import Tensor, _wrap, _check_device
+from ._device_context import meta_requested as _meta_device
 from ._layout import relayout as _relayout, empty_in as _empty_in
 from ._buffers import empty_strided  # noqa: F401  (its home is with empty_permuted)
 

@@ -20,7 +20,9 @@ arrive later, not for shape inference.
 """
 import threading
 
-__all__ = ["enter_device", "exit_device", "in_meta_block"]
+from ._tensor import device as _device, _check_device
+
+__all__ = ["enter_device", "exit_device", "in_meta_block", "meta_requested"]
 
 
 class _DeviceState(threading.local):
@@ -35,9 +37,9 @@ def enter_device(dev):
     """Begin a ``with device(dev)`` block.
 
     >>> from ember._device_context import *
-    >>> enter_device(ember.device("meta")); in_meta_block()
+    >>> _ = enter_device(ember.device("meta")); in_meta_block()
     True
-    >>> exit_device(ember.device("meta")); in_meta_block()
+    >>> _ = exit_device(ember.device("meta")); in_meta_block()
     False
     """
     if dev.type not in ("cpu", "meta"):
@@ -45,17 +47,19 @@ def enter_device(dev):
                            "(Torch not compiled with CUDA enabled)")
     _STATE.stack = _STATE.stack + (dev,)
     _STATE.meta = dev.type == "meta"
+    return dev
 
 
 def exit_device(dev):
     """End the innermost ``with device(dev)`` block.
 
     >>> from ember._device_context import *
-    >>> enter_device(ember.device("cpu")); exit_device(ember.device("cpu")); in_meta_block()
+    >>> _ = enter_device(ember.device("cpu")); _ = exit_device(ember.device("cpu")); in_meta_block()
     False
     """
     _STATE.stack = _STATE.stack[:-1]
     _STATE.meta = bool(_STATE.stack) and _STATE.stack[-1].type == "meta"
+    return False
 
 
 def in_meta_block():
@@ -66,3 +70,19 @@ def in_meta_block():
     False
     """
     return _STATE.meta
+
+
+def meta_requested(dev):
+    """For the factories that make meta placeholders: True when ``dev`` (or, if None, the
+    enclosing ``with device(...)`` block) is ``meta``; devices other than cpu raise.
+
+    >>> from ember._device_context import meta_requested
+    >>> meta_requested("meta"), meta_requested(None), meta_requested("cpu")
+    (True, False, False)
+    """
+    if dev is None:
+        return _STATE.meta
+    if (dev.type if isinstance(dev, _device) else _device(dev).type) == "meta":
+        return True
+    _check_device(dev)
+    return False

@@ -15,7 +15,6 @@ from . import _dtype as D
 from . import _layout
 from .autograd import grad_mode
 from .autograd.function import RemovableHandle, _add_hook
-from ._device_context import _STATE as _DEVICE_STATE
 
 _state = grad_mode._state
 _inference_open = grad_mode._inference_open
@@ -62,28 +61,15 @@ class device:
 
     def __enter__(self):  # `with torch.device(...)`: see ember/_device_context.py
         from ._device_context import enter_device
-        enter_device(self)
-        return self
+        return enter_device(self)
 
     def __exit__(self, *exc):
         from ._device_context import exit_device
-        exit_device(self)
-        return False
+        return exit_device(self)
 
 
 CPU = device("cpu")
 META = device("meta")
-
-
-def _meta_device(dev):
-    """For factories that make meta placeholders: True when ``dev`` (or, if None, the
-    enclosing ``with device(...)`` block) is ``meta``; other non-cpu devices raise."""
-    if dev is None:
-        return _DEVICE_STATE.meta
-    if (dev.type if isinstance(dev, device) else device(dev).type) == "meta":
-        return True
-    _check_device(dev)
-    return False
 
 
 def _check_device(dev):
