@@ -39,7 +39,7 @@ from .nn.functional_native import (ctc_loss, embedding_bag, grid_sampler, grid_s
                                   grid_sampler_3d, affine_grid_generator, max_pool1d_with_indices,
                                   adaptive_max_pool1d)
 
-__version__ = "0.1.0"
+from .version import api_version as __version__  # noqa: E402  (a TorchVersion: compares as 2.13)
 
 
 def is_tensor(obj):
@@ -127,3 +127,5 @@ from . import ao, quantization  # noqa: E402,F401  (torch.ao / torch.quantizatio
 from . import onnx  # noqa: E402
 from . import fx  # noqa: E402,F401  (torch.fx: graph capture; ember.fx)
 from . import export  # noqa: E402,F401  (torch.export over ember.fx)
+from . import distributed  # noqa: E402,F401  (import torch makes torch.distributed available)
+from . import library, torch_version, _dynamo  # noqa: E402,F401  (torch.library, torch.torch_version, torch._dynamo)

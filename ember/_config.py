@@ -222,8 +222,9 @@ def get_default_device():
     >>> ember.get_default_device()
     device(type='cpu')
     """
-    from ._tensor import CPU
-    return CPU
+    from ._tensor import CPU, META
+    from ._device_context import in_meta_block
+    return META if in_meta_block() else CPU
 
 
 def set_default_device(device):

@@ -9,6 +9,7 @@ import math
 from ._backend import np, raises_oom_as_runtime_error as _oom, ndarray
 from . import _dtype as D
 from ._tensor import Tensor, _wrap, _check_device
+from ._device_context import meta_requested as _meta_device
 from ._layout import relayout as _relayout, empty_in as _empty_in
 from ._buffers import empty_strided  # noqa: F401  (its home is with empty_permuted)
 
@@ -227,7 +228,9 @@ def _factory_size(size, kw, fn):
     return _size_arg(size, fn)
 
 
-def _finish(t, requires_grad):
+def _finish(t, requires_grad, meta=False):
+    if meta:
+        t._meta = True
     if requires_grad:
         if t._data.dtype.kind not in "fcV":  # V: bfloat16
             raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
@@ -258,26 +261,26 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     >>> ember.tensor([True, 2]), ember.tensor([1, 2.5]), ember.tensor(3)
     (tensor([1, 2]), tensor([1.0000, 2.5000]), tensor(3))
     """
-    _check_device(device)
+    meta = _meta_device(device)
     dt = None if dtype is None else D.to_dtype(dtype)
     if isinstance(data, Tensor):
         arr = data._data.copy() if dt is None else data._data.astype(dt.np)
-        return _finish(_wrap(arr), requires_grad)
+        return _finish(_wrap(arr), requires_grad, meta)
     if isinstance(data, ndarray):
         _check_ndarray(data)
         arr = np.array(data) if dt is None else data.astype(dt.np)
-        return _finish(_wrap(arr), requires_grad)
+        return _finish(_wrap(arr), requires_grad, meta)
     if isinstance(data, np.generic) and dt is None:
         if not _known(data.dtype):
             raise TypeError(_SUPPORTED.format(data.dtype))
-        return _finish(_wrap(np.array(data)), requires_grad)
+        return _finish(_wrap(np.array(data)), requires_grad, meta)
     if dt is None:
         dt = _infer_dtype(data)
     if _has_tensor(data):
         data = _unwrap_tensors(data)
     elif isinstance(data, range):
         data = list(data)
-    return _finish(_wrap(_from_python(data, dt)), requires_grad)
+    return _finish(_wrap(_from_python(data, dt)), requires_grad, meta)
 
 
 def as_tensor(data, dtype=None, device=None):
@@ -302,6 +305,9 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
     >>> a = np.ones(2); ember.asarray(a)[0] = 5.; a
     array([5., 1.])
     """
+    if hasattr(obj, "untyped") and hasattr(obj, "nbytes"):  # a storage: its bytes, seen as ``dtype``
+        obj = obj.untyped()._buf.view(np.uint8 if dtype is None else D.to_dtype(dtype).np)
+        dtype = None
     if copy:
         t = tensor(obj, dtype=dtype, device=device)
     else:
@@ -337,9 +343,9 @@ def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=F
     >>> ember.zeros(2, 3).shape, ember.zeros((2,)), ember.zeros(size=(1,), dtype=ember.int32)
     (torch.Size([2, 3]), tensor([0., 0.]), tensor([0], dtype=torch.int32))
     """
-    _check_device(device)
+    meta = _meta_device(device)
     t = _wrap(np.zeros(_factory_size(size, kw, "zeros"), dtype=_dt(dtype)))
-    return _finish(_to_out(t, out), requires_grad)
+    return _finish(_to_out(t, out), requires_grad, meta)
 
 
 @_oom
@@ -350,9 +356,9 @@ def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=Fa
     >>> ember.ones(2, dtype=ember.int64)
     tensor([1, 1])
     """
-    _check_device(device)
+    meta = _meta_device(device)
     t = _wrap(np.ones(_factory_size(size, kw, "ones"), dtype=_dt(dtype)))
-    return _finish(_to_out(t, out), requires_grad)
+    return _finish(_to_out(t, out), requires_grad, meta)
 
 
 @_oom
@@ -363,11 +369,11 @@ def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=F
     >>> ember.empty(2, 3).shape
     torch.Size([2, 3])
     """
-    _check_device(device)
+    meta = _meta_device(device)
     shape = _factory_size(size, kw, "empty")
     npdt = _dt(dtype)
     t = _wrap(np.empty(shape, dtype=npdt) if memory_format is None else _empty_in(shape, npdt, memory_format))
-    return _finish(_to_out(t, out), requires_grad)
+    return _finish(_to_out(t, out), requires_grad, meta)
 
 
 def _check_fill(v, dt):
@@ -403,7 +409,7 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
     >>> ember.full((2,), 7), ember.full((2,), 7.), ember.full((1,), True)
     (tensor([7, 7]), tensor([7., 7.]), tensor([True]))
     """
-    _check_device(device)
+    meta = _meta_device(device)
     if not isinstance(size, (tuple, list)):
         raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not "
                         f"{type(size).__name__}")
@@ -411,7 +417,7 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
     dt = D.to_dtype(dtype) if dtype is not None else D.scalar_dtype(fill_value)
     _check_fill(fill_value, dt)
     shape = _size_arg(tuple(size), "full")
-    return _finish(_to_out(_wrap(_full_np(shape, fill_value, dt.np)), out), requires_grad)
+    return _finish(_to_out(_wrap(_full_np(shape, fill_value, dt.np)), out), requires_grad, meta)
 
 
 def _full_np(shape, v, npdt):
@@ -507,7 +513,7 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     >>> ember.arange(0, 5, 1.5, dtype=ember.int64)
     tensor([0, 1, 2, 3, 4])
     """
-    _check_device(device)
+    meta = _meta_device(device)
     start, end, step = _num(start), _num(end), _num(step)
     if end is None:
         start, end = 0, start
@@ -540,7 +546,7 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
             n = max(int(math.ceil((float(end) - float(start)) / float(step))), 0)
         with np.errstate(all="ignore"):
             arr = (s0 + np.arange(n, dtype=np.int64) * st).astype(dt.np)
-    return _finish(_to_out(_wrap(arr), out), requires_grad)
+    return _finish(_to_out(_wrap(arr), out), requires_grad, meta)
 
 
 def _steps(steps, fn):

@@ -131,6 +131,30 @@ class UntypedStorage(_HostStorage):
         s._buf = buf
         return s
 
+    @classmethod
+    def from_file(cls, filename, shared=False, nbytes=0):
+        """The first ``nbytes`` bytes of a file, memory-mapped (``shared=True``: writes reach the
+        file; else private copy-on-write pages). safetensors opens checkpoints this way.
+
+        >>> import tempfile, os
+        >>> p = os.path.join(tempfile.mkdtemp(), "b.bin"); open(p, "wb").write(bytes([1, 2, 3]))
+        3
+        >>> ember.UntypedStorage.from_file(p, shared=False, nbytes=3)[1:].tolist()
+        [2, 3]
+        """
+        import os
+        mode = "read-write" if shared else "read-only"
+        try:
+            size = os.path.getsize(filename)
+        except OSError as e:
+            raise RuntimeError(f"unable to open file <{filename}> in {mode} mode: {e.strerror} ({e.errno})") from None
+        if size < nbytes:
+            raise RuntimeError(f"file <{filename}> size <{size}> is smaller than the required mapping size <{nbytes}>")
+        if nbytes == 0:
+            return cls._of(np.zeros(0, np.uint8))
+        arr = np.memmap(filename, dtype=np.uint8, mode="r+" if shared else "c", shape=(nbytes,))
+        return cls._of(arr.view(np.ndarray))
+
     def nbytes(self):
         return self._buf.size
 

@@ -59,8 +59,17 @@ class device:
     def __hash__(self):
         return hash((self.type, self.index))
 
+    def __enter__(self):  # `with torch.device(...)`: see ember/_device_context.py
+        from ._device_context import enter_device
+        return enter_device(self)
+
+    def __exit__(self, *exc):
+        from ._device_context import exit_device
+        return exit_device(self)
+
 
 CPU = device("cpu")
+META = device("meta")
 
 
 def _check_device(dev):
@@ -112,6 +121,7 @@ class Tensor:
     _accum = None        # weakref to the leaf's AccumulateGrad node
     _post_acc_hooks = None
     _view_fn = None      # replays the view on another tensor (in-place on views)
+    _meta = False        # a meta-device placeholder (see ember/_device_context.py)
 
     def __init__(self, *args, dtype=None, device=None):
         _check_device(device)
@@ -140,7 +150,7 @@ class Tensor:
 
     @property
     def device(self):
-        return CPU
+        return META if self._meta else CPU
 
     @property
     def is_cuda(self):
@@ -148,7 +158,7 @@ class Tensor:
 
     @property
     def is_cpu(self):
-        return True
+        return not self._meta
 
     @property
     def layout(self):
@@ -338,6 +348,12 @@ class Tensor:
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
         return iter(self.unbind(0))
+
+    def __contains__(self, element):  # `x in t`: any element equals x
+        if not isinstance(element, (Tensor, int, float, complex, bool, np.number, np.bool_)):
+            raise RuntimeError(f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a "
+                               f"{type(element)}.")
+        return bool((self == element).any())
 
     def __bool__(self):
         d = self._data

@@ -48,6 +48,12 @@ class AliasFinder(importlib.abc.MetaPathFinder):
                                       name=fullname)
         return importlib.util.spec_from_loader(fullname, _AliasLoader(real))
 
+    def find_distributions(self, context=None):
+        """``importlib.metadata`` sees a ``torch`` distribution (ember's) while compat is installed."""
+        from ._compat_metadata import find_distributions
+        import importlib.metadata
+        return find_distributions(context or importlib.metadata.DistributionFinder.Context())
+
 
 def _attr_module(name):
     """A module object kept as an attribute of its parent (``ember.backends.cudnn``), or None."""

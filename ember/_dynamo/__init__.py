@@ -13,7 +13,7 @@ from .._compile._state import compiling as _compiling, config  # noqa: F401
 
 __all__ = ["reset", "disable", "is_compiling", "config", "explain", "optimize", "OptimizedModule", "mark_dynamic",
            "mark_static", "maybe_mark_dynamic", "allow_in_graph", "disallow_in_graph", "graph_break",
-           "assume_constant_result", "list_backends", "is_dynamo_supported", "run", "ExplainOutput"]
+           "assume_constant_result", "list_backends", "is_dynamo_supported", "run", "ExplainOutput", "mark_static_address"]
 
 
 def reset():
@@ -72,6 +72,14 @@ def mark_dynamic(t, index, *, min=None, max=None, **kwargs):
 
 
 maybe_mark_dynamic = mark_dynamic
+
+
+def mark_static_address(t, guard=False):
+    """Tell the compiler ``t``'s storage never moves: ember's buffers are found by identity
+    anyway, so there is nothing to record.
+
+    >>> ember._dynamo.mark_static_address(ember.ones(2))
+    """
 
 
 def mark_static(t, index=None):

@@ -8,6 +8,7 @@ from .parameter import Parameter, Buffer, UninitializedParameter
 from .parameter import UninitializedBuffer  # noqa: F401
 from .modules import *  # noqa: F401,F403
 from .modules import Module
+from .attention import sdpa_kernel as _sdpa_kernel  # noqa: E402,F401  (binds nn.attention to the package)
 from . import functional, init, utils
 from .factory import factory_kwargs  # noqa: F401
 from . import common_types  # noqa: F401

@@ -19,6 +19,8 @@ __all__ = ["calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_"
 
 
 def _fill(tensor, values):
+    if tensor._meta:  # a meta placeholder holds no values (and draws no random numbers)
+        return tensor
     d = tensor._data
     d[...] = values.astype(d.dtype, copy=False) if hasattr(values, "astype") else values
     tensor._bump()
@@ -64,6 +66,8 @@ def uniform_(tensor, a=0.0, b=1.0, generator=None):
     >>> bool((ember.nn.init.uniform_(ember.empty(100), -1, 1).abs() <= 1).all())
     True
     """
+    if tensor._meta:
+        return tensor
     d = tensor._data
     v = _draw(d.shape, d.dtype, lambda g, s, k: g.random(s, dtype=k), generator)
     return _fill(tensor, v * (b - a) + a)
@@ -75,6 +79,8 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None):
     >>> ember.nn.init.normal_(ember.empty(2, 3)).shape
     torch.Size([2, 3])
     """
+    if tensor._meta:
+        return tensor
     d = tensor._data
     v = _draw(d.shape, d.dtype, lambda g, s, k: g.standard_normal(s, dtype=k), generator)
     return _fill(tensor, v * std + mean)
@@ -86,6 +92,8 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
     >>> bool((ember.nn.init.trunc_normal_(ember.empty(1000), std=1.0, a=-0.5, b=0.5).abs() <= 0.5).all())
     True
     """
+    if tensor._meta:
+        return tensor
     d = tensor._data
     g = rng(generator)
     out = g.standard_normal(d.shape) * std + mean

@@ -24,6 +24,8 @@ class Parameter(Tensor):
         t._data = data._data
         t._rg = False
         t._version = data._ensure_version()
+        if data._meta:
+            t._meta = True
         if requires_grad:
             t.requires_grad_(True)
         return t
@@ -166,6 +168,8 @@ class UninitializedBuffer(UninitializedTensorMixin, Tensor):
         t._data = data._data
         t._rg = False
         t._version = data._ensure_version()
+        if data._meta:
+            t._meta = True
         if requires_grad:
             t.requires_grad_(True)
         return t

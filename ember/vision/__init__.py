@@ -31,3 +31,4 @@ def set_image_backend(backend):
     """
     if backend != "PIL":
         raise NotImplementedError(f"image backend {backend!r} is not supported by ember.vision; use 'PIL'")
+from . import io  # noqa: F401,E402  (torchvision.io: image decoding)

@@ -25,6 +25,7 @@ from ..parameter import Parameter, Buffer
 
 __all__ = ["Module"]
 
+_EXTRA_STATE_KEY_SUFFIX = "_extra_state"  # the state_dict key of get_extra_state() (PyTorch name)
 _IncompatibleKeys = namedtuple("_IncompatibleKeys", ["missing_keys", "unexpected_keys"])
 _IncompatibleKeys.__repr__ = lambda self: ("<All keys matched successfully>"
                                            if not self.missing_keys and not self.unexpected_keys

@@ -73,7 +73,7 @@ def _nbytes(self):
 
 @property
 def _is_meta(self):
-    return False
+    return self._meta
 
 
 def new(self, *args, device=None):

@@ -120,12 +120,18 @@ class Reshape(Op):
         return g.reshape(ctx.in_shape)
 
 
-def view(self, *shape):
-    """A view with another shape (no copy; the strides must allow it).
+def view(self, *shape, dtype=None, size=None):
+    """A view with another shape (no copy; the strides must allow it), or of another dtype.
 
     >>> ember.arange(6).view(2, -1).shape
     torch.Size([2, 3])
+    >>> ember.zeros(2).view(dtype=ember.int32)
+    tensor([0, 0], dtype=torch.int32)
     """
+    if dtype is not None and not shape and size is None:
+        return _view_dtype(self, dtype)
+    if size is not None and not shape:
+        shape = (size,)
     if len(shape) == 1 and isinstance(shape[0], D.dtype):
         return _view_dtype(self, shape[0])
     shape = _infer(_shape_arg(shape), self._data.size)
@@ -289,6 +295,9 @@ class Expand(Op):
                     st[i] = shape[i + 1] * st[i + 1] if i + 1 < r.ndim else 0
             if tuple(st) != r.strides:
                 r = np.lib.stride_tricks.as_strided(r, shape, st, writeable=False)
+        if a.flags.writeable and all(s or n == 1 for s, n in zip(r.strides, r.shape)):
+            # no element is repeated (only size-1 dims added): writable, as PyTorch allows
+            r = np.lib.stride_tricks.as_strided(a, r.shape, r.strides, writeable=True)
         return r
 
     @staticmethod

@@ -11,3 +11,4 @@ from .transforms import *  # noqa: F401,F403
 from .transforms import __all__ as _all
 
 __all__ = ["functional", "InterpolationMode"] + list(_all)
+from . import v2  # noqa: F401,E402  (torchvision.transforms.v2: its functional module)
