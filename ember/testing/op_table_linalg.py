@@ -7,7 +7,7 @@ ember.linalg). Imported by :mod:`ember.testing.op_table` at this family's place 
 'matmul'
 """
 from .._backend import np
-from .op_table import ErrorInput, FLOAT, Sample, entry, make_array
+from .op_info import ErrorInput, FLOAT, Sample, entry, make_array
 
 
 # --------------------------------------------------------------------------- linalg

@@ -11,7 +11,7 @@ the random sketch) and the removed names that only raise. Imported by
 import warnings
 
 from .._backend import np
-from .op_table import ErrorInput, Sample, entry, known_bug, make_array
+from .op_info import ErrorInput, Sample, entry, known_bug, make_array
 
 LA = ("float32", "float64")
 

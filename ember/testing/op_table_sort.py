@@ -7,7 +7,7 @@ op_table_methods.py.
 'sort'
 """
 from .._backend import np
-from .op_table import ErrorInput, FLOAT, NUM, Sample, _default_call, entry, make_array
+from .op_info import ErrorInput, FLOAT, NUM, Sample, _default_call, entry, make_array
 
 
 # --------------------------------------------------------------------------- sort_ops

@@ -18,7 +18,8 @@ import warnings
 
 from .._util import np, D, _wrap, Op, apply_op, norm_dim
 from ..._backend import as_strided as _as_strided
-from .movement import _view_result, getitem, expand, reshape, unflatten
+from .movement import _view_result, expand, reshape, unflatten
+from ..index.indexing import getitem
 from .splitting import _slice_dim, select
 from .joining import cat, stack
 from .diagonals import diagonal
