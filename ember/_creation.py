@@ -18,9 +18,7 @@ __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "ful
            "zeros_like", "ones_like", "full_like", "empty_like", "arange", "linspace",
            "logspace", "eye", "scalar_tensor", "empty_strided"]
 
-# C++ type names PyTorch uses in its fill-value overflow messages
-_CNAME = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t",
-          "float16": "c10::Half", "bfloat16": "c10::BFloat16", "float32": "float", "float64": "double"}
+from ._dtype_names import C10_NAMES as _CNAME  # noqa: E402
 
 
 def _size_arg(size, fn="zeros"):
