@@ -24,7 +24,7 @@ NON_OPS = {
     "hash_tensor",
 }
 # Whole families tested elsewhere: random sampling (no deterministic reference; tested by
-# distribution statistics in tests/test_random*.py).
+# distribution statistics in tests/ops/random/test_random.py).
 NON_OP_FAMILIES = {"random.factories", "random.samplers", "random.inplace_samplers", "random.random_counts"}
 
 

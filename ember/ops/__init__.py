@@ -1,8 +1,10 @@
-"""ember's differentiable primitives, one family per module.
+"""ember's differentiable primitives: one package per op family (elementwise/, reduce/, shape/,
+index/, linalg/, nn/, random/, inplace/, conversion/, creation/, signal/; see ARCHITECTURE.md),
+each file named after what it holds.
 
-Each family module defines ``__all__`` (functions exported as ``ember.<name>``) and
-``TENSOR_METHODS`` (names bound on ``ember.Tensor``). Adding a family means adding it to
-``FAMILIES`` below.
+Each op module defines ``__all__`` (functions exported as ``ember.<name>``) and
+``TENSOR_METHODS`` (names bound on ``ember.Tensor``). Adding one means listing its dotted
+name under ``ember.ops`` (``"reduce.cumulative"``) in ``FAMILIES``/``_OPTIONAL`` below.
 """
 import importlib
 

@@ -283,7 +283,7 @@ unary("nan_to_num_finite", _nan_to_num_ref, call=_default_call("nan_to_num"), ne
 
 _lgamma = np.vectorize(_math.lgamma, otypes=[np.float64])
 unary("lgamma", _lgamma, 0.1, 5)
-unary("digamma", None, 0.1, 5)       # forward checked against torch (tests/test_op_parity.py)
+unary("digamma", None, 0.1, 5)       # forward checked against torch (tests/ops/test_op_parity.py)
 entry("polygamma", None, lambda dt, rng: [Sample((n, make_array(rng, s, dt, 0.5, 4, layout=l)))
                                           for n in (0, 1, 2) for s, l in UNARY_SHAPES[:4]],
       grad_args=(1,), inplace=None, covers=("polygamma_",))

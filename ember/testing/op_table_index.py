@@ -57,7 +57,7 @@ entry("__setitem__", _setitem_ref,
       call=_setitem_call, needs=("__setitem__", "clone"), dtypes=NUM)
 
 
-# --------------------------------------------------------------------------- index_ops
+# --------------------------------------------------------------------------- gather / scatter, index_* along a dim
 
 def _perm_index(rng, shape, dim, n):
     """int64 index of ``shape`` with values < n, unique along ``dim`` (no scatter collisions)."""
@@ -260,7 +260,7 @@ entry("argwhere", np.argwhere, lambda dt, rng: [Sample((make_array(rng, (3, 4), 
       dtypes=ALL, grad=False)
 
 
-# --------------------------------------------------------------------------- index_more
+# --------------------------------------------------------------------------- index_reduce
 def _index_reduce_ref(x, dim, index, src, reduce, include_self=True):
     out = np.moveaxis(x.copy(), dim, 0)
     s = np.moveaxis(src, dim, 0)

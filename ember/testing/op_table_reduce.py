@@ -33,7 +33,7 @@ def _sum_to(x, size):
     return r.sum(axis=axes, keepdims=True) if axes else r
 
 
-# --------------------------------------------------------------------------- reduce_more
+# --------------------------------------------------------------------------- extremes, prod, logsumexp, all/any
 
 def _axis(x, dim):
     if dim is None:

@@ -356,7 +356,7 @@ entry("resize_as_", lambda x, t: _np_resize(x, t.shape), lambda dt, rng: [
       call=_detached("resize_as_"), needs=("resize_as_", "clone"), dtypes=ALL, grad=False, gradgrad=False)
 
 
-# --------------------------------------------------------------------------- shape_more
+# --------------------------------------------------------------------------- sized splits
 def _np_split(x, sizes, dim=0):
     return tuple(np.split(x, np.cumsum(sizes)[:-1], axis=dim))
 

@@ -1,6 +1,5 @@
-"""Op-table entries for sorting and searching (ops/sort_ops.py). Imported by
-:mod:`ember.testing.op_table` at this family's place in the table (entry order is kept), like
-op_table_methods.py.
+"""Op-table entries for sorting and searching (ops/reduce/sort_ops.py). Imported by
+:mod:`ember.testing.op_table`.
 
 >>> from ember.testing.op_table import OPS_BY_NAME
 >>> OPS_BY_NAME["sort"].name

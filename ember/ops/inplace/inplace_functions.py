@@ -129,7 +129,7 @@ def fill(input, value):
     >>> ember.fill(ember.zeros(2, dtype=ember.long), 2.7)
     tensor([2, 2])
     """
-    from ... import Tensor
+    from ..._tensor import Tensor
     if isinstance(value, Tensor):
         if value.dim() != 0:
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
@@ -169,7 +169,8 @@ def rsub(input, other, alpha=1):
     """
     import builtins
     from ..elementwise import arithmetic as _E
-    from ... import Tensor, tensor
+    from ..._tensor import Tensor
+    from ..._creation import tensor
     if not isinstance(other, Tensor):
         # a Python number never promotes the tensor's category: int tensor - int stays int
         as_input = isinstance(other, builtins.int) and not isinstance(other, builtins.bool)

@@ -204,8 +204,8 @@ def chain_matmul(*matrices, out=None):
     """
     if len(matrices) == 1 and isinstance(matrices[0], (list, tuple)):
         matrices = matrices[0]
-    from ... import linalg
-    return _out(linalg.multi_dot(matrices), out)
+    from .matrix_functions import multi_dot
+    return _out(multi_dot(matrices), out)
 
 
 # ------------------------------------------------------------------ in place

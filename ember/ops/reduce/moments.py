@@ -291,6 +291,6 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
 
 # ---------------------------------------------------------------- Tensor methods
 # ``norm`` stays importable here (``ember.ops.reduce.moments.norm``) but ``ember.norm`` and
-# ``Tensor.norm`` come from ops/linalg.py, which builds it on ``linalg.vector_norm``.
+# ``Tensor.norm`` come from ops/linalg/products.py, which builds it on ``linalg.vector_norm``.
 __all__.remove("norm")
 TENSOR_METHODS = {name: globals()[name] for name in __all__ if name not in ("var_mean", "std_mean")}

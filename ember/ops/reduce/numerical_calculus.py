@@ -123,7 +123,6 @@ def _coefficients(n, h, edge_order):
 
 
 def _gradient_along(f, dim, h, edge_order):
-    from ... import cat
     n = f.shape[dim]
     inner, first, last = _coefficients(n, h, edge_order)
     dt = f._data.dtype

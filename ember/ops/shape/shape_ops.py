@@ -1,7 +1,7 @@
 """Broadcasting helpers, meshgrid, unfold/as_strided, index grids, block_diag,
 cartesian_prod/combinations and the *_scatter ops. The other shape families live in
-ops/joining.py (cat/stack), ops/splitting.py (split/chunk/narrow/select/unbind),
-ops/flip_repeat.py (flip/roll/rot90/repeat/tile) and ops/diagonals.py (tril/triu/diag).
+ops/shape/joining.py (cat/stack), ops/shape/splitting.py (split/chunk/narrow/select/unbind),
+ops/shape/flip_repeat.py (flip/roll/rot90/repeat/tile) and ops/shape/diagonals.py (tril/triu/diag).
 
 Ops that are views in PyTorch (broadcast_to, meshgrid, unfold, as_strided) share memory
 with their input here too.
