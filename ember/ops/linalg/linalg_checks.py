@@ -27,7 +27,7 @@ class LinAlgError(RuntimeError):
     """
 
 
-from .._dtype_names import SCALAR_NAMES as _NAMES  # noqa: E402
+from ..._dtype_names import SCALAR_NAMES as _NAMES  # noqa: E402
 
 
 def _tname(a):
