@@ -20,10 +20,97 @@ from .autograd.anomaly_mode import (is_anomaly_enabled, is_anomaly_check_nan_ena
                                     set_anomaly_enabled)
 from .autograd import (no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled,
                        is_inference_mode_enabled)
-from . import ops as _ops
-
-globals().update(_ops.public)
-del _ops
+# -- the ops, each imported from the family module that defines it (ember/ops/<family>/<module>.py);
+#    tests/test_toplevel_exports.py checks this list against the families' __all__
+from .ops.elementwise.arithmetic import (abs, absolute, add, cos, div, divide, exp, log, mul, multiply, neg,
+                                         negative, pow, reciprocal, relu, rsqrt, sigmoid, sin, sqrt, square,
+                                         sub, subtract, tanh, true_divide)
+from .ops.elementwise.comparison import (eq, ge, greater, greater_equal, gt, le, less, less_equal, lt, ne,
+                                         not_equal)
+from .ops.reduce.sum_mean import mean, sum, sum_to_size
+from .ops.shape.movement import (flatten, moveaxis, movedim, permute, reshape, squeeze, swapaxes, swapdims, t,
+                                 transpose, unsqueeze)
+from .ops.conversion.convert import clone
+from .ops.elementwise.elementwise_more import addcdiv, addcmul, lerp, where
+from .ops.elementwise.trig import (acos, acos_, acosh, acosh_, arccos, arccos_, arccosh, arccosh_, arcsin,
+                                   arcsin_, arcsinh, arcsinh_, arctan, arctan2, arctan_, arctanh, arctanh_,
+                                   asin, asin_, asinh, asinh_, atan, atan2, atan_, atanh, atanh_, cosh, cosh_,
+                                   deg2rad, deg2rad_, hypot, rad2deg, rad2deg_, sinc, sinc_, sinh, sinh_, tan,
+                                   tan_)
+from .ops.elementwise.exp_log import (exp2, exp2_, expm1, expm1_, float_power, log10, log10_, log1p, log1p_,
+                                      log2, log2_, logaddexp, logaddexp2, logit, logit_, xlogy, xlogy_)
+from .ops.elementwise.erf_gamma import digamma, erf, erf_, erfc, erfc_, erfinv, lgamma, mvlgamma, polygamma
+from .ops.elementwise.rounding import (ceil, ceil_, fix, fix_, floor, floor_, frac, frac_, heaviside,
+                                       positive, round, round_, sgn, sign, trunc, trunc_)
+from .ops.elementwise.clamp import (clamp, clamp_, clamp_max, clamp_max_, clamp_min, clamp_min_, clip, clip_,
+                                    fmax, fmin, maximum, minimum)
+from .ops.elementwise.division import floor_divide, fmod, gcd, gcd_, lcm, lcm_, remainder
+from .ops.elementwise.float_bits import copysign, frexp, ldexp, ldexp_, nextafter
+from .ops.elementwise.logical_bitwise import (bitwise_and, bitwise_left_shift, bitwise_not, bitwise_or,
+                                              bitwise_right_shift, bitwise_xor, logical_and, logical_not,
+                                              logical_or, logical_xor)
+from .ops.elementwise.predicates import (allclose, equal, isclose, isfinite, isinf, isnan, isneginf, isposinf,
+                                         isreal, nan_to_num, nan_to_num_, signbit)
+from .ops.reduce.prod_logsumexp import logsumexp, prod
+from .ops.reduce.extremes import amax, amin, aminmax, argmax, argmin, max, min
+from .ops.reduce.all_any import all, any, count_nonzero
+from .ops.reduce.cumulative import cummax, cummin, cumprod, cumsum, logcumsumexp
+from .ops.reduce.moments import nanmean, nansum, std, std_mean, var, var_mean
+from .ops.reduce.order_stats import median, mode, nanmedian, nanquantile, quantile
+from .ops.shape.joining import (atleast_1d, atleast_2d, atleast_3d, cat, column_stack, concat, concatenate,
+                                dstack, hstack, row_stack, stack, vstack)
+from .ops.shape.splitting import chunk, dsplit, hsplit, narrow, select, split, tensor_split, unbind, vsplit
+from .ops.shape.flip_repeat import flip, fliplr, flipud, repeat_interleave, roll, rot90, tile
+from .ops.shape.diagonals import diag, diag_embed, diagflat, diagonal, trace, tril, triu
+from .ops.shape.shape_ops import (as_strided, block_diag, broadcast_shapes, broadcast_tensors, broadcast_to,
+                                  cartesian_prod, combinations, diagonal_scatter, meshgrid, ravel,
+                                  select_scatter, slice_scatter, tril_indices, triu_indices, unflatten)
+from .ops.index.gather_scatter import gather, scatter, scatter_add, scatter_reduce
+from .ops.index.index_along_dim import (index_add, index_copy, index_fill, index_put, index_put_,
+                                        index_reduce, index_select)
+from .ops.index.masked_ops import (argwhere, masked_fill, masked_scatter, masked_select, nonzero, put, take,
+                                   take_along_dim)
+from .ops.linalg.products import bmm, dot, ger, inner, matmul, mm, mv, outer, vdot
+from .ops.linalg.add_products import addbmm, addmm, addmv, addmv_, addr, baddbmm, chain_matmul
+from .ops.linalg.contractions import einsum, kron, tensordot
+from .ops.linalg.cross_dist import cdist, cross
+from .ops.linalg.linalg_funcs import (cholesky, cholesky_inverse, cholesky_solve, det, dist, inverse, logdet,
+                                      lu_unpack, matrix_exp, matrix_power, norm, nuclear_norm, pdist,
+                                      pinverse, qr, slogdet, svd)
+from .ops.reduce.sort_ops import (argsort, bincount, bucketize, histc, histogram, kthvalue, msort,
+                                  searchsorted, sort, topk, unique, unique_consecutive)
+from .ops.random.factories import rand, rand_like, randint, randint_like, randn, randn_like, randperm
+from .ops.random.samplers import bernoulli, multinomial, normal, poisson
+from .ops.shape.view_inplace import as_strided_, resize_as_
+from .ops.nn.activation import hardshrink, log_softmax, prelu, softmax
+from .ops.shape.sized_splits import (narrow_copy, split_with_sizes, unsafe_chunk, unsafe_split,
+                                     unsafe_split_with_sizes)
+from .ops.reduce.stats import corrcoef, cov, renorm
+from .ops.elementwise.special import angle, i0, i0_, igamma, igammac
+from .ops.elementwise.conj_ops import (adjoint, conj, conj_physical, conj_physical_, imag, is_conj, is_neg,
+                                       real, resolve_conj, resolve_neg)
+from .ops.conversion.tensor_info import is_inference, is_nonzero, is_same_size, is_signed
+from .ops.elementwise.complex_ops import (complex, is_complex, polar, view_as_complex, view_as_complex_copy,
+                                          view_as_real, view_as_real_copy)
+from .ops.signal.spectral import (bartlett_window, blackman_window, hamming_window, hann_window, istft,
+                                  kaiser_window, stft)
+from .ops.inplace.inplace_functions import (abs_, cos_, detach, detach_, exp_, fill, fill_, log_, neg_,
+                                            negative_, reciprocal_, rsqrt_, rsub, sigmoid_, sin_, sqrt_,
+                                            square_, tanh_, zero_)
+from .ops.shape.view_copies import (alias_copy, as_strided_copy, as_strided_scatter, detach_copy,
+                                    diagonal_copy, expand_copy, permute_copy, select_copy, slice_copy,
+                                    slice_inverse, split_copy, split_with_sizes_copy, squeeze_copy, t_copy,
+                                    transpose_copy, unbind_copy, unfold_copy, unsqueeze_copy, view_copy)
+from .ops.reduce.numerical_calculus import cumulative_trapezoid, diff, gradient, trapezoid, trapz
+from .ops.index.element_search import isin, nonzero_static, unravel_index
+from .ops.creation.sequence_builders import range, vander
+from .ops.reduce.histogramdd import histogramdd
+from .ops.reduce.segment_reduce import segment_reduce
+from .ops.linalg.linalg_legacy import (eig, frobenius_norm, geqrf, lobpcg, lstsq, lu, lu_solve, matrix_rank,
+                                       norm_except_dim, orgqr, ormqr, pca_lowrank, solve, svd_lowrank, symeig,
+                                       triangular_solve)
+from .ops.random.random_counts import binomial
+from .ops.reduce.hashing import hash_tensor
 from . import linalg  # noqa: E402
 from . import fft, special, signal  # noqa: E402
 

@@ -314,9 +314,7 @@ def binary_result(a, b):
 _INT_LIMITS = {"uint8": (0, 255), "int8": (-128, 127), "int16": (-32768, 32767),
                "int32": (-2147483648, 2147483647), "int64": (-(1 << 63), (1 << 63) - 1),
                "bool": (0, 1), "uint16": (0, 65535), "uint32": (0, (1 << 32) - 1), "uint64": (0, (1 << 64) - 1)}
-_C_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int",
-            "int64": "int64_t", "bool": "bool", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
-            "float32": "float", "uint16": "uint16_t", "uint32": "uint32_t", "uint64": "uint64_t"}
+from ._dtype_names import C10_NAMES as _C_NAMES  # noqa: E402
 _FLOAT_MAX = {"float16": 65504.0, "bfloat16": 3.3895313892515355e38, "float32": 3.4028234663852886e38}
 
 

@@ -14,20 +14,7 @@ tensor([0., 0.], dtype=torch.float8_e4m3fn)
 from ._backend import np
 from ._dtype import dtype, _ALL, _BY_NAME, NP2DT
 
-# c10's ScalarType names, which PyTorch's promotion errors use
-SCALAR_NAMES = {
-    "bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long",
-    "float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double",
-    "complex32": "ComplexHalf", "complex64": "ComplexFloat", "complex128": "ComplexDouble",
-    "uint16": "UInt16", "uint32": "UInt32", "uint64": "UInt64",
-    "float8_e4m3fn": "Float8_e4m3fn", "float8_e5m2": "Float8_e5m2", "float8_e4m3fnuz": "Float8_e4m3fnuz",
-    "float8_e5m2fnuz": "Float8_e5m2fnuz", "float8_e8m0fnu": "Float8_e8m0fnu",
-    "float4_e2m1fn_x2": "Float4_e2m1fn_x2", "qint8": "QInt8", "quint8": "QUInt8", "qint32": "QInt32",
-    "quint4x2": "QUInt4x2", "quint2x4": "QUInt2x4", "bits1x8": "Bits1x8", "bits2x4": "Bits2x4",
-    "bits4x2": "Bits4x2", "bits8": "Bits8", "bits16": "Bits16",
-}
-SCALAR_NAMES.update({f"int{i}": f"Int{i}" for i in range(1, 8)})
-SCALAR_NAMES.update({f"uint{i}": f"UInt{i}" for i in range(1, 8)})
+from ._dtype_names import SCALAR_NAMES  # c10's ScalarType names
 
 
 ML_NAMES = ("bfloat16", "complex32", "float8_e4m3fn", "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz",

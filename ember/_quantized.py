@@ -15,6 +15,7 @@ tensor([ 0, 10, 15, 30], dtype=torch.uint8)
 from ._backend import np
 from . import _dtype as D
 from ._tensor import Tensor, _wrap, Size
+from ._dtype_names import SCALAR_NAMES
 
 __all__ = ["qint8", "quint8", "qint32", "quint4x2", "quint2x4", "qscheme", "per_tensor_affine",
            "per_channel_affine", "per_tensor_symmetric", "per_channel_symmetric",
@@ -186,7 +187,7 @@ class QTensor(Tensor):
         return _wrap(np.ascontiguousarray(out, dtype=np.float32))
 
     def numpy(self, *, force=False):
-        raise TypeError(f"Got unsupported ScalarType {_SCALAR_NAME[self._qdtype.name]}")
+        raise TypeError(f"Got unsupported ScalarType {SCALAR_NAMES[self._qdtype.name]}")
 
     def __repr__(self, *, tensor_contents=None):
         from ._tensor_str import _tensor_str, _add_suffixes
@@ -260,10 +261,6 @@ class QTensor(Tensor):
     __pow__ = _not_on_quantized("pow.Tensor_Scalar")
 
 
-_SCALAR_NAME = {"qint8": "QInt8", "quint8": "QUInt8", "qint32": "QInt32",
-                "quint4x2": "QUInt4x2", "quint2x4": "QUInt2x4"}
-
-
 def _new_q(data, qdtype):
     t = QTensor.__new__(QTensor)
     t._data = data
@@ -330,8 +327,7 @@ def _qdtype(dtype):
 
 def _scalar_type_name(dtype):
     name = getattr(dtype, "name", str(dtype))
-    return {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",
-            "float16": "Half", "uint8": "Byte", "int8": "Char"}.get(name, name)
+    return SCALAR_NAMES.get(name, name)
 
 
 def _float_input(input):

@@ -315,7 +315,7 @@ class TypedStorage(_HostStorage):
         return self._to(dt)
 
     def pickle_storage_type(self):
-        from ._dtype_extra import SCALAR_NAMES
+        from ._dtype_names import SCALAR_NAMES
         return SCALAR_NAMES[self.dtype.name] + "Storage"
 
     def _to(self, dt):
@@ -492,9 +492,9 @@ def set_(self, source=None, storage_offset=0, size=None, stride=None):
     elif isinstance(source, (TypedStorage, UntypedStorage)):
         if isinstance(source, TypedStorage):
             if source._arr.dtype != npdt:
-                from ._dtype import _C_NAMES
+                from ._dtype_names import C10_NAMES as _C_NAMES
                 want, got = D.NP2DT[npdt], source.dtype
-                from ._dtype_extra import SCALAR_NAMES
+                from ._dtype_names import SCALAR_NAMES
                 raise RuntimeError(f"Expected a Storage of type {_C_NAMES.get(want.name, want.name)} or an "
                                    f"UntypedStorage, but got type {SCALAR_NAMES[got.name]} for argument 1 'storage'")
             arr = source._arr

@@ -15,7 +15,7 @@ import warnings
 
 from ._backend import np
 from . import _dtype as D
-from ._dtype_extra import SCALAR_NAMES
+from ._dtype_names import SCALAR_NAMES
 from .autograd import grad_mode
 
 _state = grad_mode._state

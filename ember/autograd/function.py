@@ -26,6 +26,7 @@ import weakref
 
 from . import grad_mode
 from .._backend import oom_error
+from .._dtype_names import SCALAR_NAMES
 
 _state = grad_mode._state
 # bound by ember._tensor once it is imported (it imports this module first)
@@ -207,9 +208,7 @@ def _short(name):
 def _type_name(npdt):
     from .._dtype import NP2DT
     n = NP2DT[npdt].name
-    return "torch." + {"float32": "Float", "float64": "Double", "float16": "Half",
-                       "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char",
-                       "uint8": "Byte", "bool": "Bool", "bfloat16": "BFloat16"}.get(n, n) + "Tensor"
+    return "torch." + SCALAR_NAMES.get(n, n) + "Tensor"
 
 
 class AccumulateGrad(Node):

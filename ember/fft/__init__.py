@@ -22,7 +22,7 @@ __all__ = ["fft", "ifft", "fft2", "ifft2", "fftn", "ifftn", "rfft", "irfft", "rf
            "fftshift", "ifftshift"]
 
 _NORMS = ("backward", "forward", "ortho")
-_TN = {"float16": "Half", "bfloat16": "BFloat16", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
+from .._dtype_names import SCALAR_NAMES as _TN  # noqa: E402
 
 
 # ---------------------------------------------------------------- argument handling

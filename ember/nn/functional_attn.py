@@ -12,6 +12,7 @@ import warnings
 
 from .._backend import np
 from .._tensor import Tensor, _wrap, _dim_msg
+from .._errors import broadcast_error as _broadcast_error
 from .._dtype import NP2DT
 from ..ops.nn.attention import attention, split_heads, torch_dtype_name
 from ..ops.nn.nn_ops import linear
@@ -23,17 +24,6 @@ __all__ = ["scaled_dot_product_attention", "multi_head_attention_forward"]
 
 
 # ---------------------------------------------------------------- scaled dot-product attention
-def _broadcast_error(a, b):
-    """PyTorch's message when shapes ``a`` and ``b`` do not broadcast (None when they do)."""
-    n = max(len(a), len(b))
-    a2, b2 = (1,) * (n - len(a)) + tuple(a), (1,) * (n - len(b)) + tuple(b)
-    for i, (x, y) in enumerate(zip(a2, b2)):
-        if x != y and x != 1 and y != 1:
-            return RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
-                                f"non-singleton dimension {i}")
-    return None
-
-
 def _bshape(a, b):
     err = _broadcast_error(a, b)
     if err is not None:

@@ -12,6 +12,7 @@ import warnings
 
 from .._backend import np
 from .._tensor import _wrap
+from .._errors import broadcast_error
 from .. import ops as _ops
 from ..ops.nn.nn_ops import _legacy_reduction
 from ..ops.nn.bce_kernels import bce_elementwise, bce_with_logits_elementwise
@@ -37,13 +38,7 @@ def _check_sizes(input, target, name):
     try:
         np.broadcast_shapes(tuple(input.shape), tuple(target.shape))
     except ValueError:
-        a, b = tuple(input.shape), tuple(target.shape)
-        for i in range(1, max(len(a), len(b)) + 1):
-            x = a[-i] if i <= len(a) else 1
-            y = b[-i] if i <= len(b) else 1
-            if x != y and x != 1 and y != 1:
-                raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
-                                   f"non-singleton dimension {max(len(a), len(b)) - i}") from None
+        raise broadcast_error(tuple(input.shape), tuple(target.shape)) from None
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):

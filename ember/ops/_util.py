@@ -118,9 +118,7 @@ def live_views(root):
     return [v for v in (r() for r in reg.refs) if v is not None]
 
 
-_TORCH_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
-                "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-                "bool": "Bool", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
+from .._dtype_names import SCALAR_NAMES as _TORCH_NAMES  # noqa: E402
 
 
 def check_cast(src_dt, dst_dt):

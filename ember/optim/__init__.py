@@ -6,9 +6,14 @@
 """
 from .optimizer import Optimizer
 from .sgd import SGD
-from .adam import Adam, AdamW
-from .rmsprop import RMSprop, Adagrad, Adadelta
-from .adamax import Adamax, NAdam, RAdam
+from .adam import Adam
+from .adamw import AdamW
+from .rmsprop import RMSprop
+from .adagrad import Adagrad
+from .adadelta import Adadelta
+from .adamax import Adamax
+from .nadam import NAdam
+from .radam import RAdam
 from .lbfgs import LBFGS
 from . import lr_scheduler
 

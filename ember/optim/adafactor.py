@@ -16,12 +16,16 @@ import math
 
 from .._backend import np
 from .._tensor import _wrap
-from .optimizer import Optimizer
+from .optimizer import Optimizer, buffer_like
 
 __all__ = ["Adafactor"]
 
 
 class Adafactor(Optimizer):
+    """Adam-like steps with a factored second moment; weight decay is decoupled."""
+
+    _weight_decay = None    # decoupled, after the step size is read off the undecayed parameter
+
     def __init__(self, params, lr=1e-2, beta2_decay=-0.8, eps=(None, 1e-3), d=1.0, weight_decay=0.0, *,
                  foreach=None, maximize=False):
         if not 0.0 <= lr:
@@ -41,22 +45,17 @@ class Adafactor(Optimizer):
 
     def _init_state(self, state, p, group):
         a = p._data
-        state["step"] = _wrap(np.zeros((), dtype=np.float32))
         if a.ndim > 1:
             state["row_var"] = _wrap(np.zeros(a.shape[:-1] + (1,), dtype=a.dtype))
             state["col_var"] = _wrap(np.zeros(a.shape[:-2] + (1, a.shape[-1]), dtype=a.dtype))
         else:
-            state["variance"] = _wrap(np.zeros_like(a))
+            state["variance"] = buffer_like(p)
 
     def _update(self, p, g, state, group):
         if np.iscomplexobj(p):
             raise RuntimeError("Adafactor does not support complex parameters")
         dt = p.dtype.type
-        if group["maximize"]:
-            g = -g
-        st = state["step"]._data
-        st += 1
-        step = float(st)
+        step = float(state["step"]._data)
         lr, wd = group["lr"], group["weight_decay"]
         eps1, eps2 = group["eps"]
         if eps1 is None:

@@ -11,38 +11,30 @@ tensor([0.8000], requires_grad=True)
 """
 from .._backend import np
 from .._tensor import _wrap
-from .optimizer import Optimizer
+from .optimizer import Optimizer, buffer_like, check_nonnegative
 
 __all__ = ["ASGD"]
 
 
 class ASGD(Optimizer):
+    """Averaged SGD: plain SGD steps, with a running average of the iterates in ``state["ax"]``."""
+
     def __init__(self, params, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0, foreach=None,
                  maximize=False, differentiable=False, capturable=False):
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        check_nonnegative(lr=lr, weight_decay=weight_decay)
         super().__init__(params, dict(lr=lr, lambd=lambd, alpha=alpha, t0=t0, weight_decay=weight_decay,
                                       foreach=foreach, maximize=maximize, differentiable=differentiable,
                                       capturable=capturable))
 
     def _init_state(self, state, p, group):
-        state["step"] = _wrap(np.zeros((), dtype=np.float32))
         state["eta"] = _wrap(np.array(group["lr"], dtype=np.float32))
         state["mu"] = _wrap(np.ones((), dtype=np.float32))
-        state["ax"] = _wrap(np.zeros_like(p._data))
+        state["ax"] = buffer_like(p)
 
     def _update(self, p, g, state, group):
         dt = p.dtype.type
-        if group["maximize"]:
-            g = -g
-        st = state["step"]._data
-        st += 1
-        step = float(st)
-        lr, lambd, wd = group["lr"], group["lambd"], group["weight_decay"]
-        if wd != 0:
-            g = g + dt(wd) * p
+        step = float(state["step"]._data)
+        lr, lambd = group["lr"], group["lambd"]
         eta = float(state["eta"]._data)
         mu = float(state["mu"]._data)
         p *= dt(1 - lambd * eta)

@@ -14,8 +14,7 @@ torch.Size([2, 2])
 import math
 
 from .._backend import np
-from .._tensor import _wrap
-from .optimizer import Optimizer
+from .optimizer import Optimizer, buffer_like
 
 __all__ = ["Muon"]
 
@@ -55,6 +54,11 @@ def _lerp_(a, b, w):
 
 
 class Muon(Optimizer):
+    """Momentum SGD with orthogonalized steps, for 2-D parameters; weight decay is decoupled."""
+
+    _steps = False
+    _weight_decay = "decoupled"
+
     def __init__(self, params, lr=1e-3, weight_decay=0.1, momentum=0.95, nesterov=True,
                  ns_coefficients=(3.4445, -4.775, 2.0315), eps=1e-7, ns_steps=5, adjust_lr_fn=None):
         if not 0.0 <= lr:
@@ -75,7 +79,7 @@ class Muon(Optimizer):
                                      f"{tuple(p.shape)}")
 
     def _init_state(self, state, p, group):
-        state["momentum_buffer"] = _wrap(np.zeros_like(p._data))
+        state["momentum_buffer"] = buffer_like(p)
 
     def _update(self, p, g, state, group):
         dt = p.dtype.type
@@ -89,5 +93,4 @@ class Muon(Optimizer):
             adj = 0.2 * math.sqrt(max(rows, cols)) * lr
         else:
             adj = lr * math.sqrt(max(1, rows / cols))
-        p *= dt(1 - lr * group["weight_decay"])
         p -= dt(adj) * o

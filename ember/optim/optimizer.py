@@ -1,7 +1,9 @@
 """``Optimizer``: parameter groups, per-parameter state, and PyTorch's state_dict layout.
 
-Each optimizer is one file with one code path: ``_init_state`` makes a parameter's
-state, ``_update`` changes the parameter's array in place (outside the graph).
+Each optimizer is one file with one code path. ``Optimizer`` runs the prologue they share
+(fetch the gradient, negate it when ``maximize``, make the state, count the step, apply
+weight decay); the optimizer's ``_init_state`` adds its buffers to a parameter's state and
+its ``_update`` changes the parameter's array in place (outside the graph).
 
 >>> w = ember.nn.Parameter(ember.ones(2))
 >>> opt = ember.optim.SGD([w], lr=0.5)
@@ -17,7 +19,7 @@ from .._tensor import Tensor, _wrap
 from .._backend import np
 from ..autograd.grad_mode import no_grad
 
-__all__ = ["Optimizer", "required", "check_adam_args"]
+__all__ = ["Optimizer", "required", "check_adam_args", "check_nonnegative", "buffer_like"]
 
 
 class _Required:
@@ -121,24 +123,50 @@ class Optimizer:
             hook(self, (), {})
         return loss
 
+    # The prologue every optimizer shares, in PyTorch's order: fetch the gradient (negated when
+    # ``maximize``), make the state on first use, count the step, apply weight decay; then
+    # ``_update`` changes the parameter's array in place.
+    _steps = True           # keep a float32 ``state["step"]`` counter (the first state entry)
+    _weight_decay = "l2"    # "l2": g += wd * p; "decoupled": p *= 1 - lr * wd (also when a group
+                            # says ``decoupled_weight_decay=True``); None: ``_update`` does it
+
     def _group_step(self, group):
+        maximize = group.get("maximize", False)
+        wd = group.get("weight_decay", 0) if self._weight_decay else 0
+        decoupled = self._weight_decay == "decoupled" or group.get("decoupled_weight_decay", False)
         for p in group["params"]:
-            g = p.grad
-            if g is None:
+            if p.grad is None:
                 continue
             state = self.state.get(p)
             if state is None:
-                state = {}
-                self._init_state(state, p, group)
-                if state:  # stateless updates (plain SGD) keep no entry, as in PyTorch
-                    self.state[p] = state
-            self._update(p._data, g._data, state, group)
+                state = self._new_state(p, group)
+            param, g = p._data, p.grad._data
+            if maximize:
+                g = -g
+            if self._steps:
+                state["step"]._data += 1
+            if wd != 0:
+                if decoupled:
+                    param *= param.dtype.type(1 - group["lr"] * wd)
+                else:
+                    g = g + param.dtype.type(wd) * param
+            self._update(param, g, state, group)
             p._bump()
 
+    def _new_state(self, p, group):
+        state = {}
+        if self._steps:
+            state["step"] = _wrap(np.zeros((), dtype=np.float32))
+        self._init_state(state, p, group)
+        if state:  # stateless updates (plain SGD) keep no entry, as in PyTorch
+            self.state[p] = state
+        return state
+
     def _init_state(self, state, p, group):
-        pass
+        """Add the optimizer's per-parameter buffers to ``state`` (``step`` is already there)."""
 
     def _update(self, param, grad, state, group):  # pragma: no cover - overridden
+        """Change the array ``param`` in place, given ``grad`` after the shared prologue."""
         raise NotImplementedError
 
     def register_step_post_hook(self, hook):
@@ -203,18 +231,39 @@ class Optimizer:
         return val
 
 
+_ARG_NAMES = {"lr": "learning rate", "eps": "epsilon value"}
+
+
+def check_nonnegative(**values):
+    """PyTorch's ValueError for the first argument below zero, named as PyTorch names it.
+
+    >>> from ember.optim.optimizer import check_nonnegative
+    >>> check_nonnegative(lr=-1.0)
+    Traceback (most recent call last):
+    ValueError: Invalid learning rate: -1.0
+    """
+    for name, v in values.items():
+        if not 0.0 <= v:
+            raise ValueError(f"Invalid {_ARG_NAMES.get(name, name + ' value')}: {v}")
+
+
 def check_adam_args(lr, eps, betas, weight_decay):
     """PyTorch's ValueErrors for the arguments the Adam family shares."""
-    if not 0.0 <= lr:
-        raise ValueError(f"Invalid learning rate: {lr}")
-    if not 0.0 <= eps:
-        raise ValueError(f"Invalid epsilon value: {eps}")
-    if not 0.0 <= betas[0] < 1.0:
-        raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
-    if not 0.0 <= betas[1] < 1.0:
-        raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-    if not 0.0 <= weight_decay:
-        raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+    check_nonnegative(lr=lr, eps=eps)
+    for i, b in enumerate(betas):
+        if not 0.0 <= b < 1.0:
+            raise ValueError(f"Invalid beta parameter at index {i}: {b}")
+    check_nonnegative(weight_decay=weight_decay)
+
+
+def buffer_like(p, value=0):
+    """A state tensor shaped and typed like parameter ``p``, filled with ``value``.
+
+    >>> from ember.optim.optimizer import buffer_like
+    >>> buffer_like(ember.ones(2, dtype=ember.float64))
+    tensor([0., 0.], dtype=torch.float64)
+    """
+    return _wrap(np.full_like(p._data, value))
 
 
 BLOCK = 1 << 16   # elements per block of an elementwise update

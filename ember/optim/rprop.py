@@ -11,32 +11,28 @@ Parameter containing:
 tensor([ 0.9000, -0.9000], requires_grad=True)
 """
 from .._backend import np
-from .._tensor import _wrap
-from .optimizer import Optimizer
+from .optimizer import Optimizer, buffer_like, check_nonnegative
 
 __all__ = ["Rprop"]
 
 
 class Rprop(Optimizer):
+    """Resilient backpropagation: a per-element step size grown or shrunk by the gradient's sign."""
+
     def __init__(self, params, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *, capturable=False,
                  foreach=None, maximize=False, differentiable=False):
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
+        check_nonnegative(lr=lr)
         if not 0.0 < etas[0] < 1.0 < etas[1]:
             raise ValueError(f"Invalid eta values: {etas[0]}, {etas[1]}")
         super().__init__(params, dict(lr=lr, etas=etas, step_sizes=step_sizes, foreach=foreach,
                                       maximize=maximize, differentiable=differentiable, capturable=capturable))
 
     def _init_state(self, state, p, group):
-        state["step"] = _wrap(np.zeros((), dtype=np.float32))
-        state["prev"] = _wrap(np.zeros_like(p._data))
-        state["step_size"] = _wrap(np.full_like(p._data, group["lr"]))
+        state["prev"] = buffer_like(p)
+        state["step_size"] = buffer_like(p, group["lr"])
 
     def _update(self, p, g, state, group):
         dt = p.dtype.type
-        if group["maximize"]:
-            g = -g
-        state["step"]._data += 1
         etaminus, etaplus = group["etas"]
         smin, smax = group["step_sizes"]
         prev = state["prev"]._data

@@ -28,6 +28,10 @@ def _descend(p, g, lr):
 
 
 class SGD(Optimizer):
+    """Stochastic gradient descent, optionally with (Nesterov) momentum."""
+
+    _steps = False
+
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
                  maximize=False, foreach=None, differentiable=False, fused=None):
         if lr is not required and lr < 0.0:
@@ -49,11 +53,6 @@ class SGD(Optimizer):
 
     def _update(self, p, g, state, group):
         dt = p.dtype.type
-        if group["maximize"]:
-            g = -g
-        wd = group["weight_decay"]
-        if wd != 0:
-            g = g + dt(wd) * p
         mom, lr = group["momentum"], dt(group["lr"])
         if mom == 0:
             blocked(_descend, p, g, lr)

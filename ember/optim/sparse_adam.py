@@ -14,6 +14,10 @@ __all__ = ["SparseAdam"]
 
 
 class SparseAdam(Optimizer):
+    """Adam for sparse gradients; ember's gradients are dense, so ``step`` raises."""
+
+    _steps = False
+
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, maximize=False):
         if not 0.0 < lr:
             raise ValueError(f"Invalid learning rate: {lr}")

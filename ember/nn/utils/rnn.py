@@ -23,7 +23,7 @@ from ..._tensor import Tensor, _wrap, _dim_msg
 from ... import _creation as C, _dtype as D
 from ...ops._util import grad_on
 from ...ops.shape.joining import cat
-from ...ops.elementwise.arithmetic import check_broadcast
+from ..._errors import check_broadcast, output_shape_error
 
 __all__ = ["PackedSequence", "invert_permutation", "pack_padded_sequence", "pad_packed_sequence",
            "pad_sequence", "unpad_sequence", "pack_sequence", "unpack_sequence"]
@@ -277,9 +277,7 @@ def _take_rows(flat, rows):
     return buf.index_copy(0, _wrap(dest), flat)[:n]
 
 
-_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
-            "int64": "int64_t", "int32": "int", "int16": "int16_t", "int8": "int8_t", "uint8": "uint8_t",
-            "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}
+from ..._dtype_names import C10_NAMES as _C_NAMES  # noqa: E402
 
 
 def _fill(shape, value, dtype, name, position):
@@ -406,7 +404,7 @@ def _fit(s, shape, dtype):
     check_broadcast(shape, have)
     full = np.broadcast_shapes(shape, have)
     if full != shape:
-        raise RuntimeError(f"output with shape {list(shape)} doesn't match the broadcast shape {list(full)}")
+        raise output_shape_error(shape, full)
     return s.expand(shape)
 
 

@@ -6,6 +6,7 @@ tensor([ 1, -2])
 from ..._backend import raises_oom_as_runtime_error as _oom
 from .._util import np, D, Tensor, _wrap, Op, apply_op, _state, copy_into
 from ..._tensor import _check_device, device as _device
+from ..._errors import broadcast_error, broadcast_shape, output_shape_error
 from ... import _layout as _L
 
 __all__ = ["clone"]
@@ -134,9 +135,8 @@ def _copy_(self, src, non_blocking=False):
         try:
             np.copyto(self._data, src._data, casting="unsafe")
         except ValueError:
-            raise RuntimeError(f"The size of tensor a ({self._data.shape[-1] if self._data.ndim else 1}) must match "
-                               f"the size of tensor b ({src._data.shape[-1] if src._data.ndim else 1}) at "
-                               "non-singleton dimension 0") from None
+            raise (broadcast_error(self._data.shape, src._data.shape) or output_shape_error(
+                self._data.shape, broadcast_shape(self._data.shape, src._data.shape))) from None
         self._bump()
         return self
     return inplace_op(self, lambda s: _CopyFrom.apply_to(s, src), src)

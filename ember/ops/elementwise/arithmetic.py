@@ -10,6 +10,7 @@ from .._util import (np, D, Tensor, _wrap, Op, apply_op, _state, to_float_np, ch
                     as_tensor_like, check_write_overlap)
 from ..inplace.history import inplace_op
 from ..._backend import quiet_call, quiet_ufunc, oom_error
+from ..._errors import check_broadcast, output_shape_error
 
 binary_result = D.binary_result
 _SRANGE = D.SCALAR_RANGE
@@ -25,17 +26,6 @@ def _operands(a, b):
         if not isinstance(b, (int, float, bool, complex, np.generic)):
             b = as_tensor_like(b)
     return a, b
-
-
-def check_broadcast(sa, sb):
-    """RuntimeError naming both sizes, as PyTorch, when shapes ``sa`` and ``sb`` don't broadcast."""
-    n = max(len(sa), len(sb))
-    for i in range(1, n + 1):
-        x = sa[-i] if i <= len(sa) else 1
-        y = sb[-i] if i <= len(sb) else 1
-        if x != y and x != 1 and y != 1:
-            raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
-                               f"non-singleton dimension {n - i}")
 
 
 def _binary(cls, ufunc, a, b):
@@ -704,8 +694,7 @@ def _inplace_binary(ufunc, fn):
                         from .._util import OVERLAP_MSG
                         raise RuntimeError(OVERLAP_MSG) from None
                     shp = np.broadcast_shapes(d.shape, od.shape if od is not None else ())
-                    raise RuntimeError(f"output with shape {list(d.shape)} doesn't match the "
-                                       f"broadcast shape {list(shp)}") from None
+                    raise output_shape_error(d.shape, shp) from None
                 self._bump()
                 return self
         return inplace_op(self, lambda s: fn(s, other), *((other,) if od is not None else ()))

@@ -175,8 +175,7 @@ def clamp_max(input, max, *, out=None):
     return _out(_clamp(input, None, max, "clamp_max", ClampMax, ClampMaxT), out, input, max)
 
 
-_C_TYPES = {"uint8": "unsigned char", "int8": "signed char", "int16": "short int", "int32": "int",
-            "int64": "long int", "bool": "bool"}
+from ..._dtype_names import TYPEID_NAMES as _C_TYPES  # noqa: E402
 
 
 def clamp_(input, min=None, max=None):

@@ -17,8 +17,7 @@ __all__ = ["view_as_real", "view_as_complex", "complex", "polar", "view_as_real_
 
 _C2R = {np.dtype(np.complex64): np.float32, np.dtype(np.complex128): np.float64}
 _R2C = {np.dtype(np.float32): np.complex64, np.dtype(np.float64): np.complex128}
-_TN = {"float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double",
-       "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
+from ..._dtype_names import SCALAR_NAMES as _TN  # noqa: E402
 
 
 def _tname(npdt):

@@ -21,6 +21,7 @@ from .._util import np, D, Tensor, _wrap, Op, apply_op, _state, to_float_np, as_
 from .._util import _TORCH_NAMES as _TNAME
 from ..inplace.history import inplace_op
 from .arithmetic import _out, _needs, _ucall, _as_np
+from ..._errors import broadcast_error as _bshape_error, output_shape_error
 
 binary_result = D.binary_result
 _SCALARS = (builtins.int, builtins.float, builtins.bool, builtins.complex, np.generic)
@@ -34,10 +35,7 @@ def _tn(npdt):
     return _TNAME.get(D.NP2DT[npdt].name, str(npdt))
 
 
-_CNAME = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
-          "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
-          "bool": "bool", "bfloat16": "c10::BFloat16", "complex64": "c10::complex<float>",
-          "complex128": "c10::complex<double>"}
+from ..._dtype_names import TYPEID_NAMES as _CNAME  # noqa: E402
 
 
 def _cname(npdt):
@@ -104,29 +102,6 @@ def _check_tensor(x, fname, pos=1, argname="input"):
 def _unary(cls, input, fname, *args):
     _check_tensor(input, fname)
     return apply_op(cls, (input,), *args)
-
-
-def _bshape_error(*shapes):
-    """PyTorch's message for shapes that do not broadcast (or None if they do)."""
-    try:
-        np.broadcast_shapes(*shapes)
-        return None
-    except ValueError:
-        pass
-    nd = builtins.max(len(s) for s in shapes)
-    shapes = [(1,) * (nd - len(s)) + tuple(s) for s in shapes]
-    for i in range(nd - 1, -1, -1):
-        for j in range(1, len(shapes)):
-            x, y = shapes[0][i], shapes[j][i]
-            if x != y and x != 1 and y != 1:
-                return RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b "
-                                    f"({y}) at non-singleton dimension {i}")
-        if any(s[i] != 1 for s in shapes):  # a later operand against the broadcast so far
-            sizes = [s[i] for s in shapes if s[i] != 1]
-            if len(set(sizes)) > 1:
-                return RuntimeError(f"The size of tensor a ({sizes[0]}) must match the size of "
-                                    f"tensor b ({sizes[1]}) at non-singleton dimension {i}")
-    return None
 
 
 def _run(cls, tensors, *args):
@@ -230,8 +205,7 @@ def _check_int_zero(b, dt):
 def _broadcast_inplace_check(s, r):
     ss, rs = s._data.shape, r._data.shape
     if ss != rs and np.broadcast_shapes(ss, rs) != ss:
-        raise RuntimeError(f"output with shape {list(ss)} doesn't match the broadcast shape "
-                           f"{list(np.broadcast_shapes(ss, rs))}")
+        raise output_shape_error(ss, np.broadcast_shapes(ss, rs))
 
 
 def _inplace_precheck(self, operands, dtype_check=True):

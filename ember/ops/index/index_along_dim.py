@@ -24,10 +24,7 @@ __all__ = ["index_select", "index_add", "index_copy", "index_fill", "index_reduc
            "index_put_"]
 
 
-_TN = {"float32": "float", "float64": "double", "float16": "half", "bfloat16": "BFloat16",
-       "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
-       "uint8": "unsigned char", "bool": "bool", "complex64": "c10::complex<float>",
-       "complex128": "c10::complex<double>"}
+from ..._dtype_names import TYPEID_NAMES as _TN  # noqa: E402
 
 
 # ------------------------------------------------------------------ index_* along a dim
@@ -155,8 +152,8 @@ def index_add(input, dim, index, source, *, alpha=1, out=None):
     ix = _vec_index(index, "index_add", n, dim)
     _check_source(a, source._data, dim, ix.size, "index_add")
     if source._data.dtype != a.dtype:
-        raise RuntimeError(f"index_add_(): self ({_TN[D.NP2DT[a.dtype].name]}) and source "
-                           f"({_TN[D.NP2DT[source._data.dtype].name]}) must have the same scalar type")
+        raise RuntimeError(f"index_add_(): self ({_N[D.NP2DT[a.dtype].name]}) and source "
+                           f"({_N[D.NP2DT[source._data.dtype].name]}) must have the same scalar type")
     return _out(_index_add(input, dim, ix, source, alpha), out)
 
 

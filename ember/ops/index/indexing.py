@@ -111,9 +111,7 @@ def _zero_region(g, idx):
     return g * _wrap(mask)
 
 
-_TN = {"float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
-       "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
-       "uint8": "unsigned char", "bool": "bool"}
+from ..._dtype_names import C10_NAMES as _TN  # noqa: E402
 
 
 def _put(d, nidx, v, accumulate, basic):

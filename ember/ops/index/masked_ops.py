@@ -10,6 +10,7 @@ tensor([[1],
 """
 from .._util import np, D, Tensor, _wrap, Op, apply_op, _state, norm_dim, _TORCH_NAMES as _N
 from ..inplace.history import inplace_op
+from ..._errors import output_shape_error
 from .gather_scatter import _out, _zeros, gather
 from .index_along_dim import _TN
 
@@ -89,7 +90,7 @@ def masked_fill_(self, mask, value):
     shp = self._data.shape
     b = _bshape(shp, m.shape)
     if b != shp:
-        raise RuntimeError(f"output with shape {list(shp)} doesn't match the broadcast shape {list(b)}")
+        raise output_shape_error(shp, b)
     vt = isinstance(value, Tensor)
     if not (_state[0] and (self._rg or (vt and value._rg) or (self._base is not None and self._base._rg))):
         if vt and value._data.ndim:
@@ -158,7 +159,7 @@ def masked_scatter_(self, mask, source):
     shp = self._data.shape
     b = _bshape(shp, m.shape)
     if b != shp:
-        raise RuntimeError(f"output with shape {list(shp)} doesn't match the broadcast shape {list(b)}")
+        raise output_shape_error(shp, b)
     return inplace_op(self, lambda s: masked_scatter(s, mask, source), source)
 
 

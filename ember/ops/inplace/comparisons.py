@@ -10,6 +10,7 @@ tensor([1., 1., 0.])
 """
 from .._util import np, Tensor, _wrap, Op, apply_op, grad_on, copy_into, _state
 from .history import inplace_op
+from ..._errors import output_shape_error
 from ..elementwise.comparison import _compare
 
 __all__ = []
@@ -56,8 +57,7 @@ def _cmp_inplace(name, ufunc):
         r = _compare(ufunc, self, other)._data
         shape = self._data.shape
         if r.shape != shape and np.broadcast_shapes(r.shape, shape) != shape:
-            raise RuntimeError(f"output with shape {list(shape)} doesn't match the broadcast shape "
-                               f"{list(np.broadcast_shapes(r.shape, shape))}")
+            raise output_shape_error(shape, np.broadcast_shapes(r.shape, shape))
         ot = isinstance(other, Tensor)
         if not grad_on(self, *((other,) if ot else ())) and not (self._base is not None and self._base._rg
                                                                 and _state[0]):

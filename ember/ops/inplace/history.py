@@ -6,6 +6,7 @@ the result into the tensor's memory and rebases its history. For a view whose ba
 the graph, the base gets a ``CopySlices`` node, as in PyTorch, so gradients reach both.
 """
 from .._util import np, Op, _wrap, grad_on, copy_into, _state, check_write_overlap
+from ..._errors import output_shape_error
 
 
 def inplace_op(self, fn, *others):
@@ -55,8 +56,7 @@ def rebase_history(self, result):
     d = self._data
     r = result._data
     if r.shape != d.shape and np.broadcast_shapes(r.shape, d.shape) != d.shape:
-        raise RuntimeError(f"output with shape {list(d.shape)} doesn't match the broadcast shape "
-                           f"{list(np.broadcast_shapes(r.shape, d.shape))}")
+        raise output_shape_error(d.shape, np.broadcast_shapes(r.shape, d.shape))
     if r.shape != d.shape:
         result = result.expand(d.shape)
     if result._data.dtype != d.dtype:

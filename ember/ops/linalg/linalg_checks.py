@@ -27,9 +27,7 @@ class LinAlgError(RuntimeError):
     """
 
 
-_NAMES = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-          "bool": "Bool", "float16": "Half", "bfloat16": "BFloat16", "float32": "Float",
-          "float64": "Double"}
+from ..._dtype_names import SCALAR_NAMES as _NAMES  # noqa: E402
 
 
 def _tname(a):

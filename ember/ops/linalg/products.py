@@ -13,17 +13,13 @@ from ..._backend import raises_oom_as_runtime_error as _oom
 from ... import _autocast_state as _ac
 from ..._autocast_state import on as _ac_on
 from .._util import np, D, Tensor, _wrap, Op, apply_op, _state
+from ..._errors import broadcast_shape
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger"]
 
 
-_UPPER = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
-          "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-          "bool": "Bool", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
-_LOWER = {"float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
-          "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
-          "uint8": "unsigned char", "bool": "bool", "complex64": "c10::complex<float>",
-          "complex128": "c10::complex<double>"}
+from ..._dtype_names import SCALAR_NAMES as _UPPER  # noqa: E402
+from ..._dtype_names import TYPEID_NAMES as _LOWER  # noqa: E402
 
 
 def _up(a):
@@ -58,16 +54,7 @@ def _no_bool(a, what):
 
 def _broadcast_batch(ba, bb):
     """PyTorch's broadcast of two batch shapes, with its error naming the dimension."""
-    n = max(len(ba), len(bb))
-    ba = (1,) * (n - len(ba)) + tuple(ba)
-    bb = (1,) * (n - len(bb)) + tuple(bb)
-    out = []
-    for i, (x, y) in enumerate(zip(ba, bb)):
-        if x != y and x != 1 and y != 1:
-            raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) "
-                               f"at non-singleton dimension {i}")
-        out.append(y if x == 1 else x)
-    return tuple(out)
+    return broadcast_shape(ba, bb)
 
 
 def _check_matmul(a, b):

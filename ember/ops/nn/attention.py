@@ -13,6 +13,7 @@ __all__ = []  # reached through ember.nn.functional
 from .._util import np, Op, apply_op, _wrap, _state, NP2DT
 from ...autograd.function import Node
 from ..._random import dropout_mask as _dropout_mask
+from ..._dtype_names import TYPEID_NAMES
 
 _NEG_INF = float("-inf")
 _CAUSAL = {}  # (L, S, dtype) -> additive (L, S) array: 0 on and below the diagonal, -inf above
@@ -277,9 +278,6 @@ def split_heads(y, G, H, batch_major):
 def torch_dtype_name(dt):
     """The C++ type name PyTorch prints for a dtype in SDPA's messages (``float``, ``double``)."""
     name = NP2DT[dt].name if dt in NP2DT else str(dt)
-    return {"float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
-            "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
-            "uint8": "unsigned char", "bool": "bool", "complex64": "c10::complex<float>",
-            "complex128": "c10::complex<double>"}.get(name, name)
+    return TYPEID_NAMES.get(name, name)
 
 

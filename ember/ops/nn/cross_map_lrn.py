@@ -21,6 +21,7 @@ PyTorch's fused ``addcmul``, so results match PyTorch's bit for bit up to its ``
 tensor([0.6000, 0.5000, 0.4286, 0.4286, 0.5000])
 """
 from .._util import np, Op, apply_op, _wrap
+from ..._dtype_names import SCALAR_NAMES
 
 __all__ = []
 
@@ -126,5 +127,4 @@ def cross_map_lrn2d(input, size, alpha=1e-4, beta=0.75, k=1):
 
 
 def _type_name(t):
-    return {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-            "bool": "Bool"}.get(str(t.dtype).split(".")[-1], str(t.dtype))
+    return SCALAR_NAMES.get(t.dtype.name, str(t.dtype))

@@ -14,11 +14,8 @@ from .._util import np, D, _wrap, Op, apply_op, grad_on, _state
 from ..inplace.history import inplace_op
 
 
-_T = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
-      "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-      "bool": "Bool", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
-_C = {"int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
-      "uint8": "unsigned char", "bool": "bool"}
+from ..._dtype_names import SCALAR_NAMES as _T  # noqa: E402
+from ..._dtype_names import TYPEID_NAMES as _C  # noqa: E402
 
 
 def _g(v):

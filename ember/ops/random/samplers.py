@@ -11,6 +11,7 @@ from ..._creation import _size_arg, _finish
 from ..._tensor import _check_device
 from ..elementwise.arithmetic import _out
 from ..._backend import raises_oom_as_runtime_error as _oom
+from ..._errors import broadcast_error
 from .draws import (_bernoulli_arr, _check_std, _float_dt, _g, _not_impl, _sampled, _std_normal, _T,
                     _work)
 
@@ -22,12 +23,9 @@ def _bshape(a, b):
     try:
         return np.broadcast_shapes(a, b)
     except ValueError:
-        for i in range(1, max(len(a), len(b)) + 1):
-            x = a[-i] if i <= len(a) else 1
-            y = b[-i] if i <= len(b) else 1
-            if x != y and x != 1 and y != 1:
-                raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) "
-                                   f"at non-singleton dimension {max(len(a), len(b)) - i}") from None
+        err = broadcast_error(a, b)
+        if err is not None:
+            raise err from None
         raise
 
 

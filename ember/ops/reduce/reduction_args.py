@@ -12,9 +12,7 @@ from .sum_mean import _reduced_shape
 
 
 _inf = math.inf
-_TN = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
-       "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-       "bool": "Bool", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
+from ..._dtype_names import SCALAR_NAMES as _TN  # noqa: E402
 
 
 def _tname(npdt):

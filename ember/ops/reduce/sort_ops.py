@@ -14,9 +14,7 @@ from ... import return_types as _RT
 __all__ = ["sort", "argsort", "msort", "topk", "kthvalue", "unique", "unique_consecutive",
            "searchsorted", "bucketize", "histc", "histogram", "bincount"]
 
-_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
-          "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
-          "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
+from ..._dtype_names import SCALAR_NAMES as _NAMES  # noqa: E402
 
 
 def _tname(a):

@@ -18,6 +18,7 @@ import warnings
 
 from .._util import np, D, _wrap, Op, apply_op, norm_dim
 from ..._backend import as_strided as _as_strided
+from ..._errors import broadcast_shape
 from .movement import _view_result, expand, reshape, unflatten
 from ..index.indexing import getitem
 from .splitting import _slice_dim, select
@@ -81,19 +82,7 @@ def broadcast_tensors(*tensors):
     """
     if len(tensors) == 1 and isinstance(tensors[0], (tuple, list)):
         tensors = tuple(tensors[0])
-    shape = []
-    for t in tensors:
-        s = t._data.shape
-        if len(s) > len(shape):
-            shape = [1] * (len(s) - len(shape)) + shape
-        for j, v in enumerate(s):
-            k = len(shape) - len(s) + j
-            if shape[k] == 1:
-                shape[k] = v
-            elif v != 1 and v != shape[k]:
-                raise RuntimeError(f"The size of tensor a ({shape[k]}) must match the size of tensor b ({v}) "
-                                   f"at non-singleton dimension {k}")
-    shape = tuple(shape)
+    shape = broadcast_shape(*[t._data.shape for t in tensors])
     return tuple(t if t._data.shape == shape else expand(t, shape) for t in tensors)
 
 

@@ -19,6 +19,7 @@ from ember import nn
 from ember._random import rng
 from . import functional as F
 from .functional import InterpolationMode
+from .image import _mode
 
 __all__ = ["Compose", "ToTensor", "PILToTensor", "ConvertImageDtype", "ToPILImage", "Normalize",
            "Resize", "CenterCrop", "Pad", "Lambda", "RandomApply", "RandomCrop",
@@ -40,7 +41,7 @@ def _uniform(a, b):
 
 def _interp(interpolation):
     """Accept PIL's integer constants as torchvision does, storing an InterpolationMode."""
-    return interpolation if isinstance(interpolation, InterpolationMode) else InterpolationMode(F._mode(interpolation))
+    return interpolation if isinstance(interpolation, InterpolationMode) else InterpolationMode(_mode(interpolation))
 
 
 def _setup_size(size, msg="Please provide only two dimensions (h, w) for size."):
