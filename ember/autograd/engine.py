@@ -159,6 +159,7 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
     _state[0] = bool(create_graph)
     _consuming[0] = not retain_graph
     anomaly = _anomaly_state[0] and _anomaly_state[1]
+    plain = capture is None  # no gradients to capture, nothing pruned (the common case)
     node = None
     try:
         while ready:
@@ -170,15 +171,17 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                 run = grads[0] is not None
             else:
                 run = any(g is not None for g in grads)
-            if run:
+            if run and not plain:
                 if node._out_hooks is not None or node._retain is not None:
                     _output_hooks(node, grads, create_graph)
-                if capture is not None and not (accumulate and node.__class__ is AccumulateGrad):
+                if not (accumulate and node.__class__ is AccumulateGrad):
                     _capture(node, grads, capture, results)
                 if needed is not None and id(node) not in needed:
                     run = False
+            elif run and (node._out_hooks is not None or node._retain is not None):
+                _output_hooks(node, grads, create_graph)
             if node.__class__ is AccumulateGrad:
-                if run and accumulate and (capture is None or (id(node), 0) in capture):
+                if run and accumulate and (plain or (id(node), 0) in capture):
                     if node._pre_hooks or node._hooks:
                         _accumulate_node_hooks(node, grads, create_graph)
                     else:
@@ -191,8 +194,7 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                         r = h(tuple(grads))
                         if r is not None:
                             grads = list(r)
-                if len(grads) > 1 and any(g is None for g in grads) and \
-                        node.__dict__.get("_materialize", True):
+                if len(grads) > 1 and any(g is None for g in grads) and node.__dict__.get("_materialize", True):
                     grads = _materialize(node, grads)
                 if needed is not None and isinstance(node, Op):
                     outs = _apply_pruned(node, grads, needed)

@@ -9,6 +9,12 @@ Two flavours share one ``Node`` base:
   PyTorch: ``forward(ctx, *args)`` receives tensors, ``backward(ctx, *grads)``
   returns one gradient per forward argument.
 
+Every op call enters through ``apply_op(cls, tensors, *args)``, the one place that decides
+whether to record a node (grad mode on and an input requiring grad) or to run the forward
+alone. It is also the observation point for graph capture: ``_set_op_observer(fn)`` (private)
+sets a per-thread ``fn(op, inputs, outputs)`` called after each op; when no thread has one the
+check costs one list read per op.
+
 >>> class Cube(ember.autograd.Function):
 ...     @staticmethod
 ...     def forward(ctx, x):
@@ -22,12 +28,14 @@ Two flavours share one ``Node`` base:
 >>> Cube.apply(x).backward(); x.grad
 tensor(12.)
 """
+import threading
 import weakref
 
 from . import grad_mode
 from .._backend import oom_error
 
 _state = grad_mode._state
+_inference_seen = grad_mode._inference_seen
 # bound by ember._tensor once it is imported (it imports this module first)
 Tensor = _wrap = _ndarray = np = None
 _FREED_MSG = (
@@ -71,10 +79,11 @@ class Node:
     ``next_functions`` holds ``(node, output_nr)`` for each differentiable input.
     """
 
-    __slots__ = ("next_functions", "_out_meta", "needs_input_grad", "__dict__", "__weakref__")
+    # _saved: the entries saved for backward (see _Saved), None, or _FREED; a slot, so that
+    # saving does not give every node a __dict__
+    __slots__ = ("next_functions", "_out_meta", "needs_input_grad", "_saved", "__dict__", "__weakref__")
     _name = "Node"
     # rarely set, so class-level defaults keep node construction cheap
-    _saved = None        # entries saved for backward (see _Saved), or _FREED
     _non_diff = None     # outputs marked non-differentiable
     _pre_hooks = _hooks = _out_hooks = _retain = None
     _anomaly = None      # forward traceback when anomaly mode is on
@@ -236,7 +245,10 @@ def accumulate_node(t):
     ref = t._accum
     n = ref() if ref is not None else None
     if n is None:
-        n = AccumulateGrad(t)
+        n = _new(AccumulateGrad)  # the class defaults stand in for Node.__init__
+        n.variable = t
+        n.next_functions = ()
+        n._saved = None
         d = t._data
         n._out_meta = ((d.shape, d.dtype),)
         t._accum = weakref.ref(n)
@@ -296,23 +308,64 @@ class Op(Node):
 
 _NOGRAD = _NoGradCtx()
 
+# -- the one entry ------------------------------------------------------------------------
+# Every op call goes through ``apply_op``: it decides whether to record a node, runs the
+# forward on arrays (the no-grad branch is the fast path: no ctx, no node) and tells the
+# thread's op observer, if any. ``_observed[0]`` counts the threads that have an observer set,
+# so an op pays one list read when nobody observes.
+_observed = [0]
+_observer_tls = threading.local()
+
+
+def _set_op_observer(fn):
+    """Set this thread's op observer; returns the previous one (or None).
+
+    ``fn(op, inputs, outputs)`` is then called after every op that goes through
+    :func:`apply_op` in this thread: ``op`` the Op class, ``inputs`` the tuple of
+    input Tensors followed by the op's extra non-tensor arguments, ``outputs`` a
+    tuple of the output Tensors. ``None`` removes it. Private: the hook graph
+    capture (``ember.fx``, ``ember.jit``) builds on.
+
+    >>> from ember.autograd.function import _set_op_observer
+    >>> seen = []
+    >>> prev = _set_op_observer(lambda op, ins, outs: seen.append(op.__name__))
+    >>> _ = ember.ones(2, requires_grad=True).exp()
+    >>> _ = _set_op_observer(prev); seen
+    ['Exp']
+    """
+    prev = getattr(_observer_tls, "fn", None)
+    _observer_tls.fn = fn
+    _observed[0] += (fn is not None) - (prev is not None)
+    return prev
+
+
+def _observe(cls, tensors, args, r):
+    fn = getattr(_observer_tls, "fn", None)
+    if fn is not None:
+        fn(cls, tuple(tensors) + args, r if r.__class__ is tuple else (r,))
+
 
 def apply_op(cls, tensors, *args):
     """Run op ``cls`` on ``tensors`` (a tuple) with extra non-tensor ``args``.
 
-    Records a node when grad mode is on and any input requires grad.
+    Records a node when grad mode is on and any input requires grad; otherwise runs
+    the forward alone and wraps its result.
     """
     if _state[0]:
         for t in tensors:
             if t._rg:
-                return _record(cls, tensors, args)
+                r = _record(cls, tensors, args)
+                if _observed[0]:
+                    _observe(cls, tensors, args, r)
+                return r
     try:
         out = cls.forward(_NOGRAD, *[t._data for t in tensors], *args)
     except MemoryError as e:
         raise oom_error(e) from None
-    if out.__class__ is tuple:
-        return tuple([_wrap(o) for o in out])
-    return _wrap(out)
+    r = tuple([_wrap(o) for o in out]) if out.__class__ is tuple else _wrap(out)
+    if _observed[0]:
+        _observe(cls, tensors, args, r)
+    return r
 
 
 INFERENCE_SAVE_MSG = ("Inference tensors cannot be saved for backward. Please do not use Tensors created "
@@ -322,60 +375,98 @@ INFERENCE_SAVE_MSG = ("Inference tensors cannot be saved for backward. Please do
 
 
 def _record(cls, tensors, args):
-    for t in tensors:
-        if "_inference" in t.__dict__ and cls._saves_inputs:  # (never reached in inference mode)
-            raise RuntimeError(INFERENCE_SAVE_MSG)
+    """Run the forward with a new node as ctx and wire the node into the graph."""
+    if _inference_seen[0] and cls._saves_inputs:
+        for t in tensors:
+            if "_inference" in t.__dict__:  # (never reached in inference mode)
+                raise RuntimeError(INFERENCE_SAVE_MSG)
     ctx = _new(cls)
-    arrays = [t._data for t in tensors]
-    ctx.needs_input_grad = tuple([t._rg for t in tensors])
+    # the graph edges, the arrays and needs_input_grad in one pass over the inputs
+    arrays = []
+    edges = []
+    for t in tensors:
+        arrays.append(t._data)
+        if t._rg:
+            fn = t.grad_fn
+            if fn is not None:
+                edges.append((fn, t._out_nr))
+            else:
+                ref = t._accum
+                fn = ref() if ref is not None else None
+                edges.append((fn if fn is not None else accumulate_node(t), 0))
+        else:
+            edges.append(_NO_EDGE)
+    ctx.next_functions = edges = tuple(edges)
+    ctx.needs_input_grad = tuple([e is not _NO_EDGE for e in edges])
+    ctx._saved = None
     try:
         out = cls.forward(ctx, *arrays, *args)
     except MemoryError as e:
         raise oom_error(e) from None
-    edges = []
-    for t in tensors:
-        if t._rg:
-            fn = t.grad_fn
-            edges.append((fn, t._out_nr) if fn is not None else (accumulate_node(t), 0))
-        else:
-            edges.append(_NO_EDGE)
-    ctx.next_functions = tuple(edges)
-    raw = out  # NumPy returns scalars for 0-d results: saved outputs are matched by identity
     if out.__class__ is not tuple:  # the common single-output case
+        raw = out  # NumPy returns scalars for 0-d results: saved outputs are matched by identity
         if out.__class__ is not _ndarray:
             out = np.asarray(out)
-        ctx._out_meta = ((out.shape, out.dtype),)
-        t = _wrap(out)
-        if out.dtype.kind in "fcV" and ctx._non_diff is None:
+        dt = out.dtype
+        ctx._out_meta = ((out.shape, dt),)
+        t = _new(Tensor)
+        t._data = out
+        t.grad = None
+        t._version = None
+        if dt.kind in "fcV" and ctx._non_diff is None:
             t._rg = True
             t.grad_fn = ctx
-        outs = (out,)
-        results = (t,)
-    else:
-        outs = tuple([o if o.__class__ is _ndarray else np.asarray(o) for o in out])
-        ctx._out_meta = tuple([(o.shape, o.dtype) for o in outs])
-        nd = ctx._non_diff
-        results = []
-        for i, o in enumerate(outs):
-            t = _wrap(o)
-            if o.dtype.kind in "fcV" and not (nd and any(o is x for x in nd)):
-                t._rg = True
-                t.grad_fn = ctx
-                if i:
-                    t._out_nr = i
-            results.append(t)
-        results = tuple(results)
+        else:
+            t._rg = False
+            t.grad_fn = None
+        saved = ctx._saved
+        if saved:
+            ctx._saved = [_save_one(s, arrays, tensors, out, raw, t) for s in saved]
+        if _anomaly_state[0]:
+            ctx._anomaly = _forward_trace()
+        return t
+    outs = tuple([o if o.__class__ is _ndarray else np.asarray(o) for o in out])
+    ctx._out_meta = tuple([(o.shape, o.dtype) for o in outs])
+    nd = ctx._non_diff
+    results = []
+    for i, o in enumerate(outs):
+        t = _wrap(o)
+        if o.dtype.kind in "fcV" and not (nd and any(o is x for x in nd)):
+            t._rg = True
+            t.grad_fn = ctx
+            if i:
+                t._out_nr = i
+        results.append(t)
+    results = tuple(results)
     saved = ctx._saved
     if saved:
-        raws = raw if raw.__class__ is tuple else (raw,)
-        ctx._saved = [_save_entry(s, arrays, tensors, outs, results, raws) for s in saved]
+        ctx._saved = [_save_entry(s, arrays, tensors, outs, results, out) for s in saved]
     if _anomaly_state[0]:
         ctx._anomaly = _forward_trace()
-    return results if raw.__class__ is tuple else results[0]
+    return results
 
 
 _new = object.__new__
 _NO_EDGE = (None, 0)
+
+
+def _save_one(s, arrays, tensors, out, raw, result):
+    """``_save_entry`` for a node with one output (``out``, NumPy's ``raw`` result, ``result``)."""
+    if s is None:
+        return None
+    i = 0
+    for a in arrays:
+        if s is a:
+            t = tensors[i]
+            vc = t._version
+            if vc is None:
+                vc = t._version = [0]
+            return _Saved(0, t, vc)
+        i += 1
+    if s is out or s is raw:
+        vc = result._version = [0]
+        return _Saved(1, out, vc)
+    return _save_entry(s, arrays, tensors, (), (), ())
 
 
 def _save_entry(s, arrays, tensors, outs, results, raws=()):
