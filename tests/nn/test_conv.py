@@ -13,7 +13,7 @@ TF = torch.nn.functional
 def im2col_layout(request, monkeypatch):
     """Every test runs with both im2col layouts (ops/conv.py picks one by output size), the
     by-image one also with one image per cache block."""
-    import ember.ops.conv as C
+    import ember.ops.nn.conv as C
     monkeypatch.setattr(C, "_BY_IMAGE", 10 ** 9 if request.param == "rows" else 0)
     if request.param == "by_image_one_per_block":
         monkeypatch.setattr(C, "_BLOCK_BYTES", 1)
