@@ -9,6 +9,15 @@ from . import grad_mode
 from .function import AccumulateGrad, Op, _anomaly_state, _consuming, accumulate_node
 
 _state = grad_mode._state
+
+
+def _wrap(data):  # ember._tensor._wrap, bound on first use (the Tensor module imports this package)
+    global _wrap
+    from .._tensor import _wrap
+    return _wrap(data)
+
+
+_NONES = ()
 _checkpoint_valid = [True]  # False while a backward pass returns grads (autograd.grad) instead of accumulating
 
 
@@ -52,7 +61,6 @@ def _dtype_of(npdt):
 
 
 def _accumulate(leaf, g, create_graph):
-    from .._tensor import _wrap
     if leaf._hooks:
         for h in list(leaf._hooks.values()):
             r = h(g)
@@ -187,14 +195,16 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                     else:
                         _accumulate(node.variable, grads[0], create_graph)
                 continue
-            outs = None
+            nexts = node.next_functions
+            outs = _NONES
             if run:
                 if node._pre_hooks:
                     for h in list(node._pre_hooks.values()):
                         r = h(tuple(grads))
                         if r is not None:
                             grads = list(r)
-                if len(grads) > 1 and any(g is None for g in grads) and node.__dict__.get("_materialize", True):
+                if len(grads) > 1 and any(g is None for g in grads) and \
+                        node.__dict__.get("_materialize", True):
                     grads = _materialize(node, grads)
                 if needed is not None and isinstance(node, Op):
                     outs = _apply_pruned(node, grads, needed)
@@ -209,24 +219,31 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                     node._release()
                 if anomaly:
                     _check_nan(node, outs)
-                nouts = len(outs)
+                if len(outs) < len(nexts):  # fewer gradients than inputs: the rest are None
+                    outs = tuple(outs) + (None,) * (len(nexts) - len(outs))
+            else:
+                outs = (None,) * len(nexts)
             i = 0
-            for nf, nr in node.next_functions:
+            for (nf, nr), g in zip(nexts, outs):
                 if nf is not None:
-                    if outs is not None and i < nouts:
-                        g = outs[i]
-                        if g is not None:
-                            meta = nf._out_meta[nr]
-                            d = g._data
-                            if meta is not None and (d.shape != meta[0] or d.dtype != meta[1]):
-                                g = _fit(g, meta, node, i)
-                            buf = buffers.get(nf)
-                            if buf is None:
-                                buf = buffers[nf] = [None] * len(nf._out_meta)
+                    if g is not None:
+                        meta = nf._out_meta[nr]
+                        d = g._data
+                        if meta is not None and (d.shape != meta[0] or (
+                                d.dtype is not meta[1] and d.dtype != meta[1])):
+                            g = _fit(g, meta, node, i)
+                        buf = buffers.get(nf)
+                        if buf is None:
+                            buf = buffers[nf] = [None] * len(nf._out_meta)
+                            buf[nr] = g
+                        else:
+                            old = buf[nr]
+                            if old is None:
                                 buf[nr] = g
-                            else:
-                                old = buf[nr]
-                                buf[nr] = g if old is None else old + g
+                            elif create_graph or meta is None:
+                                buf[nr] = old + g
+                            else:  # same shape and dtype (fitted above): sum the arrays
+                                buf[nr] = _wrap(old._data + g._data)
                     c = deps[nf] - 1
                     deps[nf] = c
                     if c == 0:

@@ -167,6 +167,30 @@ class _Saved:
         self.out_nr = out_nr
 
 
+def _saved_arrays(node, dt):
+    """The values ``node`` saved, as arrays (version-checked like ``saved_tensors``, but
+    not wrapped), or None when a saved array's dtype is not ``dt`` (then a backward
+    formula must run in Tensor ops, which promote as PyTorch does)."""
+    s = node._saved
+    if s is None:
+        return ()
+    if s is _FREED:
+        raise RuntimeError(_FREED_MSG)
+    out = []
+    for e in s:
+        if e.__class__ is _Saved:
+            vc = e.version_counter
+            if vc is not None and vc[0] != e.version:
+                raise RuntimeError(_modified_msg(node, e, vc[0]))
+            a = e.obj._data if e.kind == 0 else e.obj
+            if a.dtype is not dt and a.dtype != dt:
+                return None
+            out.append(a)
+        else:
+            out.append(e)
+    return out
+
+
 def _unpack(node, e):
     if e is None:
         return None
@@ -268,6 +292,8 @@ def _edge(t):
 class _NoGradCtx:
     """A throwaway ctx for forward calls that record nothing."""
 
+    needs_input_grad = None
+
     def save_for_backward(self, *a):
         pass
 
@@ -296,7 +322,7 @@ class Op(Node):
             cls._name = cls.__name__.lstrip("_") + "Backward0"
 
     def _apply(self, grads):
-        r = self.backward(self, *grads)
+        r = self.backward(self, grads[0]) if len(grads) == 1 else self.backward(self, *grads)
         if r.__class__ is not tuple:
             r = (r,)
         return r
@@ -329,7 +355,7 @@ def _set_op_observer(fn):
     >>> from ember.autograd.function import _set_op_observer
     >>> seen = []
     >>> prev = _set_op_observer(lambda op, ins, outs: seen.append(op.__name__))
-    >>> _ = ember.ones(2, requires_grad=True).exp()
+    >>> _ = ember.ones(2).exp()
     >>> _ = _set_op_observer(prev); seen
     ['Exp']
     """
@@ -348,21 +374,41 @@ def _observe(cls, tensors, args, r):
 def apply_op(cls, tensors, *args):
     """Run op ``cls`` on ``tensors`` (a tuple) with extra non-tensor ``args``.
 
-    Records a node when grad mode is on and any input requires grad; otherwise runs
-    the forward alone and wraps its result.
+    Records a node when grad mode is on and any input requires grad; otherwise (the
+    fast path) runs the forward alone, with a throwaway ctx, and wraps its result.
     """
-    if _state[0]:
-        for t in tensors:
-            if t._rg:
-                r = _record(cls, tensors, args)
-                if _observed[0]:
-                    _observe(cls, tensors, args, r)
-                return r
+    n = len(tensors)
     try:
-        out = cls.forward(_NOGRAD, *[t._data for t in tensors], *args)
+        if n == 2:  # (one and two inputs are unrolled: this is every op's per-call floor)
+            t0, t1 = tensors
+            if (t0._rg or t1._rg) and _state[0]:
+                return _recorded(cls, tensors, args)
+            if len(args) == 1:
+                out = cls.forward(_NOGRAD, t0._data, t1._data, args[0])
+            else:
+                out = cls.forward(_NOGRAD, t0._data, t1._data, *args)
+        elif n == 1:
+            t0 = tensors[0]
+            if t0._rg and _state[0]:
+                return _recorded(cls, tensors, args)
+            out = cls.forward(_NOGRAD, t0._data, *args) if args else cls.forward(_NOGRAD, t0._data)
+        else:
+            for t in tensors:
+                if t._rg:
+                    if _state[0]:
+                        return _recorded(cls, tensors, args)
+                    break
+            out = cls.forward(_NOGRAD, *[t._data for t in tensors], *args)
     except MemoryError as e:
         raise oom_error(e) from None
     r = tuple([_wrap(o) for o in out]) if out.__class__ is tuple else _wrap(out)
+    if _observed[0]:
+        _observe(cls, tensors, args, r)
+    return r
+
+
+def _recorded(cls, tensors, args):
+    r = _record(cls, tensors, args)
     if _observed[0]:
         _observe(cls, tensors, args, r)
     return r
@@ -384,6 +430,7 @@ def _record(cls, tensors, args):
     # the graph edges, the arrays and needs_input_grad in one pass over the inputs
     arrays = []
     edges = []
+    nig = []
     for t in tensors:
         arrays.append(t._data)
         if t._rg:
@@ -394,13 +441,20 @@ def _record(cls, tensors, args):
                 ref = t._accum
                 fn = ref() if ref is not None else None
                 edges.append((fn if fn is not None else accumulate_node(t), 0))
+            nig.append(True)
         else:
             edges.append(_NO_EDGE)
-    ctx.next_functions = edges = tuple(edges)
-    ctx.needs_input_grad = tuple([e is not _NO_EDGE for e in edges])
+            nig.append(False)
+    ctx.next_functions = tuple(edges)
+    ctx.needs_input_grad = tuple(nig)
     ctx._saved = None
     try:
-        out = cls.forward(ctx, *arrays, *args)
+        if len(arrays) == 1:
+            out = cls.forward(ctx, arrays[0], *args) if args else cls.forward(ctx, arrays[0])
+        elif len(arrays) == 2 and len(args) == 1:
+            out = cls.forward(ctx, arrays[0], arrays[1], args[0])
+        else:
+            out = cls.forward(ctx, *arrays, *args)
     except MemoryError as e:
         raise oom_error(e) from None
     if out.__class__ is not tuple:  # the common single-output case
@@ -420,8 +474,31 @@ def _record(cls, tensors, args):
             t._rg = False
             t.grad_fn = None
         saved = ctx._saved
-        if saved:
-            ctx._saved = [_save_one(s, arrays, tensors, out, raw, t) for s in saved]
+        if saved:  # saved inputs and the output, matched by identity, with their versions
+            ents = []
+            for s in saved:
+                if s is None:
+                    ents.append(None)
+                    continue
+                i = 0
+                for a in arrays:
+                    if s is a:
+                        x = tensors[i]
+                        vc = x._version
+                        if vc is None:
+                            vc = x._version = [0]
+                        ents.append(_Saved(0, x, vc))
+                        break
+                    i += 1
+                else:
+                    if s is out or s is raw:
+                        vc = t._version
+                        if vc is None:
+                            vc = t._version = [0]
+                        ents.append(_Saved(1, out, vc))
+                    else:
+                        ents.append(_save_entry(s, arrays, tensors, (), (), ()))
+            ctx._saved = ents
         if _anomaly_state[0]:
             ctx._anomaly = _forward_trace()
         return t
@@ -448,25 +525,6 @@ def _record(cls, tensors, args):
 
 _new = object.__new__
 _NO_EDGE = (None, 0)
-
-
-def _save_one(s, arrays, tensors, out, raw, result):
-    """``_save_entry`` for a node with one output (``out``, NumPy's ``raw`` result, ``result``)."""
-    if s is None:
-        return None
-    i = 0
-    for a in arrays:
-        if s is a:
-            t = tensors[i]
-            vc = t._version
-            if vc is None:
-                vc = t._version = [0]
-            return _Saved(0, t, vc)
-        i += 1
-    if s is out or s is raw:
-        vc = result._version = [0]
-        return _Saved(1, out, vc)
-    return _save_entry(s, arrays, tensors, (), (), ())
 
 
 def _save_entry(s, arrays, tensors, outs, results, raws=()):

@@ -1,6 +1,5 @@
-"""Op-table entries for the rest of the elementwise ops (ops/elementwise_more.py and the
-families split from it: trig, exp_log, erf_gamma, rounding, clamp, division, float_bits,
-logical_bitwise, predicates). Imported by
+"""Op-table entries for the rest of the elementwise ops (ops/elementwise/: ternary, trig, exp_log,
+erf_gamma, rounding, clamp, division, float_bits, logical_bitwise, predicates). Imported by
 :mod:`ember.testing.op_table` at this family's place in the table (entry order is kept), like
 op_table_methods.py.
 
@@ -14,7 +13,7 @@ from .op_table import (ALL, ErrorInput, FLOAT, INTS, NUM, SIGNED, Sample, UNARY_
                        method_call, npdtype, unary, unary_samples)
 
 
-# --------------------------------------------------------------------------- elementwise_more
+# --------------------------------------------------------------------------- ternary (where, lerp, addcmul, addcdiv)
 
 import math as _math  # noqa: E402
 

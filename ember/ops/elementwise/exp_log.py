@@ -15,9 +15,10 @@ import math
 
 from .._util import np, D, Tensor, Op
 from .arithmetic import _out, _needs
-from .elementwise_more import (_LN2, _LN10, _tn, _flt, _ign, _check_tensor, _unary, _not_impl,
-                               _fbin, _float_dt, _prep, _run, _bin, _inplace, _u_inplace,
-                               _export_inplace, where)
+from .quiet_float import _LN2, _LN10, _flt, _ign, _fbin
+from .operands import _tn, _check_tensor, _unary, _not_impl, _float_dt, _prep, _run, _bin
+from .inplace_forms import _inplace, _u_inplace, _export_inplace
+from .ternary import where
 
 __all__ = ["exp2", "expm1", "log2", "log10", "log1p", "logit", "logaddexp", "logaddexp2", "xlogy",
            "float_power"]

@@ -14,8 +14,10 @@ import math
 
 from .._util import np, Op
 from .arithmetic import _out, _needs
-from .elementwise_more import (_flt, _ign, _unary, _not_impl, _fbin, _float_dt, _bin, _inplace,
-                               _u_inplace, _export_inplace, where)
+from .quiet_float import _flt, _ign, _fbin
+from .operands import _unary, _not_impl, _float_dt, _bin
+from .inplace_forms import _inplace, _u_inplace, _export_inplace
+from .ternary import where
 
 __all__ = ["tan", "asin", "arcsin", "acos", "arccos", "atan", "arctan", "sinh", "cosh", "asinh",
            "arcsinh", "acosh", "arccosh", "atanh", "arctanh", "sinc", "deg2rad", "rad2deg",

@@ -11,7 +11,7 @@ tensor([1., 1., 0.])
 """
 from .._util import np, Tensor, _wrap, Op, apply_op, grad_on, copy_into, _state
 from .history import inplace_op
-from ..elementwise import arithmetic as _E
+from ..elementwise import basic_math as _B
 from ..elementwise.comparison import _compare
 from ..linalg import add_products as _L
 
@@ -92,7 +92,7 @@ def absolute_(self):
     >>> ember.tensor([-1., 2.]).absolute_()
     tensor([1., 2.])
     """
-    return _E.TENSOR_METHODS["abs_"](self)
+    return _B.TENSOR_METHODS["abs_"](self)
 
 
 def negative_(input):
@@ -101,7 +101,7 @@ def negative_(input):
     >>> ember.negative_(ember.tensor([1., -2.]))
     tensor([-1.,  2.])
     """
-    return _E.TENSOR_METHODS["neg_"](input)
+    return _B.TENSOR_METHODS["neg_"](input)
 
 
 # ---------------------------------------------------------------- add + product, in place
