@@ -391,7 +391,12 @@ def apply_op(cls, tensors, *args):
             t0 = tensors[0]
             if t0._rg and _state[0]:
                 return _recorded(cls, tensors, args)
-            out = cls.forward(_NOGRAD, t0._data, *args) if args else cls.forward(_NOGRAD, t0._data)
+            if not args:
+                out = cls.forward(_NOGRAD, t0._data)
+            elif len(args) == 2:
+                out = cls.forward(_NOGRAD, t0._data, args[0], args[1])
+            else:
+                out = cls.forward(_NOGRAD, t0._data, *args)
         else:
             for t in tensors:
                 if t._rg:
@@ -427,26 +432,22 @@ def _record(cls, tensors, args):
             if "_inference" in t.__dict__:  # (never reached in inference mode)
                 raise RuntimeError(INFERENCE_SAVE_MSG)
     ctx = _new(cls)
-    # the graph edges, the arrays and needs_input_grad in one pass over the inputs
-    arrays = []
-    edges = []
-    nig = []
-    for t in tensors:
-        arrays.append(t._data)
-        if t._rg:
-            fn = t.grad_fn
-            if fn is not None:
-                edges.append((fn, t._out_nr))
-            else:
-                ref = t._accum
-                fn = ref() if ref is not None else None
-                edges.append((fn if fn is not None else accumulate_node(t), 0))
-            nig.append(True)
-        else:
-            edges.append(_NO_EDGE)
-            nig.append(False)
-    ctx.next_functions = tuple(edges)
-    ctx.needs_input_grad = tuple(nig)
+    # the graph edges, the arrays and needs_input_grad (one or two inputs: unrolled)
+    n = len(tensors)
+    if n == 2:
+        t0, t1 = tensors
+        arrays = (t0._data, t1._data)
+        ctx.next_functions = (_edge_in(t0), _edge_in(t1))
+        ctx.needs_input_grad = (t0._rg, t1._rg)
+    elif n == 1:
+        t0 = tensors[0]
+        arrays = (t0._data,)
+        ctx.next_functions = (_edge_in(t0),)
+        ctx.needs_input_grad = (t0._rg,)
+    else:
+        arrays = tuple([t._data for t in tensors])
+        ctx.next_functions = tuple([_edge_in(t) for t in tensors])
+        ctx.needs_input_grad = tuple([t._rg for t in tensors])
     ctx._saved = None
     try:
         if len(arrays) == 1:
@@ -525,6 +526,18 @@ def _record(cls, tensors, args):
 
 _new = object.__new__
 _NO_EDGE = (None, 0)
+
+
+def _edge_in(t):
+    """The edge ``(node, output_nr)`` an input's gradient flows into (``_NO_EDGE`` if none)."""
+    if not t._rg:
+        return _NO_EDGE
+    fn = t.grad_fn
+    if fn is not None:
+        return (fn, t._out_nr)
+    ref = t._accum
+    fn = ref() if ref is not None else None
+    return (fn if fn is not None else accumulate_node(t), 0)
 
 
 def _save_entry(s, arrays, tensors, outs, results, raws=()):

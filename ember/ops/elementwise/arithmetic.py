@@ -14,6 +14,7 @@ from ...autograd.function import _NOGRAD
 from ..._backend import quiet_ufunc
 
 binary_result = D.binary_result
+_bin_cache = D._bin_cache
 _SRANGE = D.SCALAR_RANGE
 
 __all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "pow"]
@@ -45,19 +46,24 @@ def _binary(cls, a, b):
     the NumPy dtype to compute in (None where NumPy's promotion already agrees)."""
     if a.__class__ is not Tensor and not isinstance(a, Tensor):
         a = as_tensor_like(a)
-    dt, npdt = binary_result(a, b)
     bd = getattr(b, "_data", None)
-    if bd is None:
-        if not isinstance(b, (int, float, bool, complex, np.generic)):
-            return _binary(cls, a, as_tensor_like(b))
-        if b.__class__ is int and not 0 <= b <= 127:  # 0..127 fits every dtype
+    if bd is not None:  # two tensors: binary_result's cache entry read here (per-call floor)
+        ad = a._data
+        r = _bin_cache.get((ad.dtype, ad.ndim == 0, bd.dtype, bd.ndim == 0))
+        npdt = r[1] if r is not None else binary_result(a, b)[1]
+        if ad.shape != bd.shape:
+            check_broadcast(ad.shape, bd.shape)
+        return apply_op(cls, (a, b), npdt)
+    dt, npdt = binary_result(a, b)
+    c = b.__class__
+    if c is int:
+        if not 0 <= b <= 127:  # 0..127 fits every dtype
             lo, hi = _SRANGE[dt]
             if not lo <= b <= hi:  # PyTorch wraps it into an integer dtype (uint8 + 300)
                 b = D.cast_int_scalar(b, dt)
-        return apply_op(cls, (a,), b, npdt)
-    if a._data.shape != bd.shape:
-        check_broadcast(a._data.shape, bd.shape)
-    return apply_op(cls, (a, b), npdt)
+    elif c is not float and not isinstance(b, (int, float, bool, complex, np.generic)):
+        return _binary(cls, a, as_tensor_like(b))
+    return apply_op(cls, (a,), b, npdt)
 
 
 def _ucall(ufunc, a, b, npdt, **kw):
