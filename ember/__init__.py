@@ -125,3 +125,5 @@ from . import _quantized  # noqa: E402  (quantized dtypes/tensors; names ember a
 _quantized.install(globals(), Tensor)
 from . import ao, quantization  # noqa: E402,F401  (torch.ao / torch.quantization: dynamic quantization)
 from . import onnx  # noqa: E402
+from . import fx  # noqa: E402,F401  (torch.fx: graph capture; ember.fx)
+from . import export  # noqa: E402,F401  (torch.export over ember.fx)

@@ -6,6 +6,7 @@ import pytest
 
 import ember
 import ember.jit
+import ember._dynamo
 
 torch = pytest.importorskip("torch")
 
@@ -114,11 +115,13 @@ def test_script_returns_its_argument_and_warns_once():
     assert tf(torch.tensor([1., 2.])).tolist() == f(ember.tensor([1., 2.])).tolist()
 
 
-def test_graph_functions_raise_not_implemented():
-    for fn, args in [(ember.jit.trace, (abs, ember.ones(1))), (ember.jit.trace_module, (None, {})),
-                     (ember.jit.save, (None, "x.pt")), (ember.jit.load, ("x.pt",)), (ember.jit.freeze, (None,))]:
-        with pytest.raises(NotImplementedError, match="graph capture"):
-            fn(*args)
+def test_graph_functions_need_traced_modules():
+    net = ember.nn.Linear(2, 2)
+    with pytest.raises(NotImplementedError, match="trace it first"):
+        ember.jit.save(net, "x.pt")
+    for lib, m in ((ember, net), (torch, torch.nn.Linear(2, 2))):
+        with pytest.raises(RuntimeError, match="ScriptModule"):
+            lib.jit.freeze(m)
 
 
 def test_fork_wait_future():
@@ -133,11 +136,14 @@ def test_fork_wait_future():
     assert ember.jit.fork(len, "ab").then(lambda fu: 1 / 0)._exc.__class__ is ZeroDivisionError
 
 
-def test_compile_returns_eager_callables_in_every_form():
+def test_compile_returns_compiled_callables_in_every_form():
     net = ember.nn.Linear(2, 2)
     x = ember.randn(4, 2)
-    assert ember.compile(net) is net
-    assert ember.compile(net, mode="reduce-overhead", fullgraph=True, dynamic=False, backend="eager") is net
+    c = ember.compile(net)
+    assert isinstance(c, ember._dynamo.OptimizedModule) and c._orig_mod is net
+    assert list(c.state_dict()) == list(torch.compile(torch.nn.Linear(2, 2)).state_dict())
+    assert ember.compile(net, mode="reduce-overhead", fullgraph=True, dynamic=False, backend="eager")._orig_mod is net
+    assert ember.compile(net, disable=True) is net
 
     @ember.compile
     def f(a):

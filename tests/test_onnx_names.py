@@ -19,8 +19,30 @@ def test_onnx_names_match_pytorch():
     assert ember.onnx.producer_name == torch.onnx.producer_name
 
 
-def test_onnx_export_is_not_built():
-    with pytest.raises(NotImplementedError, match="ONNX"):
+def test_onnx_export_signature_matches_pytorch():
+    torch = pytest.importorskip("torch")
+    import inspect
+    import torch.onnx
+    ours = inspect.signature(ember.onnx.export).parameters
+    theirs = inspect.signature(torch.onnx.export).parameters
+    assert list(ours) == list(theirs)
+    for name, p in theirs.items():
+        assert ours[name].kind == p.kind, name
+    assert set(torch.onnx.errors.__all__) <= set(ember.onnx.errors.__all__) | {"OnnxExporterError"}
+    assert issubclass(ember.onnx.errors.UnsupportedOperatorError, ember.onnx.OnnxExporterError)
+    assert ember.onnx.OnnxExporterError is ember.onnx.errors.OnnxExporterError
+
+
+def test_onnx_export_without_the_onnx_package_says_so(monkeypatch):
+    import builtins
+    real = builtins.__import__
+
+    def no_onnx(name, *a, **k):
+        if name == "onnx" or name.startswith("onnx."):
+            raise ImportError("No module named 'onnx'")
+        return real(name, *a, **k)
+    monkeypatch.setattr(builtins, "__import__", no_onnx)
+    with pytest.raises(ImportError, match="pip install onnx"):
         ember.onnx.export(ember.nn.Linear(2, 2), (ember.zeros(1, 2),), "m.onnx")
 
 

@@ -1,11 +1,17 @@
-"""``torch.jit`` for programs that run eagerly: the decorators and helpers model code uses
-when nothing is scripted.
+"""``torch.jit`` in ember: tracing, traced-module archives, and the decorators eager code uses.
 
-ember has no TorchScript compiler. ``script`` returns its argument unchanged (with a one-time
-warning): the program runs exactly as it would in eager PyTorch, which is also what PyTorch
-does for everything TorchScript does not change (results are the same; no graph, no
-``.code``, no ``save``). ``trace`` needs graph capture and raises NotImplementedError.
-``fork``/``wait`` run the call at once and hand back a completed :class:`Future`.
+* :func:`trace` / :func:`trace_module` capture a graph with ``ember.fx``'s concrete tracer and
+  return a :class:`TopLevelTracedModule` / :class:`ScriptFunction` that replays it (``.graph``,
+  ``.code``); :func:`save` / :func:`load` store it as data (see :mod:`ember.jit._archive`);
+  :func:`freeze` and :func:`optimize_for_inference` fold constants and BatchNorm into Conv.
+* :func:`load` of a TorchScript archive written by PyTorch reads its parameters and buffers
+  (never its code): see :class:`RecursiveScriptModule`.
+* ``script`` has no compiler behind it: it returns its argument unchanged (warning once), and
+  the code runs eagerly with the same results. What differs from TorchScript: no ``.graph`` /
+  ``.code`` on scripted objects, no type checking of annotations, Python features TorchScript
+  rejects keep working, and ``jit.save`` needs a traced module (trace the scripted model with
+  an example input to save it).
+* ``fork``/``wait`` run the call at once and hand back a completed :class:`Future`.
 
 >>> import ember.jit
 >>> @ember.jit.unused
@@ -18,12 +24,17 @@ import builtins
 import typing
 import warnings
 
-from ..nn import Module
+from ._trace import (trace, trace_module, TracedModule, TopLevelTracedModule, ScriptModule,  # noqa: F401
+                     ScriptFunction, TracerWarning, TracingCheckError, is_tracing)
+from ._archive import save, load  # noqa: F401
+from ._freeze import freeze, optimize_for_inference, run_frozen_optimizations  # noqa: F401
+from ._torchscript_archive import RecursiveScriptModule  # noqa: F401
 
 __all__ = ["unused", "ignore", "export", "is_scripting", "is_tracing", "Final", "annotate", "Attribute",
            "ScriptModule", "ScriptFunction", "interface", "fork", "wait", "Future", "script", "trace", "trace_module",
            "script_method", "script_if_tracing", "isinstance", "Error", "load", "save", "freeze",
-           "optimize_for_inference"]
+           "optimize_for_inference", "TracedModule", "TopLevelTracedModule", "TracerWarning", "TracingCheckError",
+           "RecursiveScriptModule", "run_frozen_optimizations"]
 
 Final = typing.Final
 Error = RuntimeError  # torch.jit.Error: what a failing scripted call raises
@@ -33,15 +44,6 @@ def is_scripting():
     """False: ember never runs code as TorchScript.
 
     >>> ember.jit.is_scripting()
-    False
-    """
-    return False
-
-
-def is_tracing():
-    """False: ember does not trace.
-
-    >>> ember.jit.is_tracing()
     False
     """
     return False
@@ -152,26 +154,6 @@ def isinstance(obj, target_type):
     return True
 
 
-class ScriptModule(Module):
-    """Base class of scripted modules; subclassing it gives an ordinary (eager) Module.
-
-    >>> class M(ember.jit.ScriptModule):
-    ...     def forward(self, x):
-    ...         return x + 1
-    >>> M()(ember.ones(1))
-    tensor([2.])
-    """
-
-
-class ScriptFunction:
-    """The type of scripted functions. ember's ``script`` returns functions unchanged, so no
-    object is ever of this type; ``isinstance(f, ScriptFunction)`` is False."""
-
-    def __init__(self, *args, **kwargs):
-        raise NotImplementedError("ember.jit.ScriptFunction: ember has no TorchScript compiler "
-                                  "(script returns functions unchanged)")
-
-
 def script_method(fn):
     """Mark a ScriptModule method for compilation; returned unchanged (eager)."""
     return fn
@@ -194,49 +176,15 @@ def script(obj, optimize=None, _frames_up=0, _rcb=None, example_inputs=None):
     if not _warned:
         _warned.append(True)
         warnings.warn("ember.jit.script returns its argument unchanged: ember has no TorchScript compiler and "
-                      "runs the code eagerly (same results; no .graph/.code, and jit.save is unavailable)",
+                      "runs the code eagerly (same results; no .graph/.code; to save it, ember.jit.trace it)",
                       UserWarning, stacklevel=2)
     return obj
 
 
 def script_if_tracing(fn):
-    """Compile ``fn`` only when tracing; ember never traces, so ``fn`` is returned."""
+    """Compile ``fn`` only when tracing: ember's tracer records what ``fn`` calls, so ``fn`` is
+    returned as is."""
     return fn
-
-
-def _no_graph(what):
-    raise NotImplementedError(f"ember.jit.{what} needs graph capture, which ember does not have yet "
-                              "(the graph-capture issue); run the function or module eagerly instead")
-
-
-def trace(func, example_inputs=None, *args, **kwargs):
-    """Not built: tracing records a graph, and ember has no graph capture (NotImplementedError)."""
-    _no_graph("trace")
-
-
-def trace_module(mod, inputs, *args, **kwargs):
-    """Not built: see :func:`trace`."""
-    _no_graph("trace_module")
-
-
-def save(m, f, _extra_files=None):
-    """Not built: TorchScript archives hold compiled graphs (use ``ember.save(m.state_dict())``)."""
-    _no_graph("save")
-
-
-def load(f, map_location=None, _extra_files=None, _restore_shapes=False):
-    """Not built: TorchScript archives hold compiled graphs, which ember cannot run."""
-    _no_graph("load")
-
-
-def freeze(mod, preserved_attrs=None, optimize_numerics=True):
-    """Not built: freezing inlines a scripted module's graph."""
-    _no_graph("freeze")
-
-
-def optimize_for_inference(mod, other_methods=None):
-    """Not built: optimizes a scripted module's graph."""
-    _no_graph("optimize_for_inference")
 
 
 class Future:
