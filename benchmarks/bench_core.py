@@ -16,6 +16,7 @@ Cases:
   matmul       2048x2048 float32 matmul (one BLAS sgemm)
   elementwise  add, mul, exp on 10M-element float32 tensors (memory bound)
   import       `import X` time in a fresh interpreter
+  mlp          MLP 784-512-10 training step (batch 64, ReLU, cross-entropy, SGD)
 
 OpenBLAS environment: on some processors the environment sets
 OPENBLAS_CORETYPE (forcing an older kernel family, e.g. Haswell on a newer
@@ -38,7 +39,7 @@ import sys
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
                "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
 OPENBLAS_TUNING_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
-CASES = ("add1", "graph20", "matmul", "elementwise", "import")
+CASES = ("add1", "graph20", "matmul", "elementwise", "import", "mlp")
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -314,6 +315,39 @@ def bench_import():
     t.add("wall: python -c 'import X' minus -c pass", wall)
     t.add("python -X importtime, cumulative", cumulative)
     t.note(f"python -c pass itself: {base * 1e3:.1f} ms; ember's import includes numpy's")
+    t.print()
+
+
+# --- mlp: a small training step -------------------------------------------------
+
+def _mlp_step(T, model, opt, x, y):
+    opt.zero_grad()
+    loss = T.nn.functional.cross_entropy(model(x), y)
+    loss.backward()
+    opt.step()
+    return loss
+
+
+def bench_mlp(batch=64):
+    t = Table(f"MLP 784-512-10 training step, batch {batch}")
+    rng = np.random.default_rng(0)
+    xs = rng.standard_normal((batch, 784), dtype=np.float32)
+    ys = rng.integers(0, 10, batch)
+    w1 = (rng.standard_normal((512, 784)) * 0.03).astype(np.float32)
+    w2 = (rng.standard_normal((10, 512)) * 0.04).astype(np.float32)
+    stmts = {}
+    for name, T in frameworks():
+        model = T.nn.Sequential(T.nn.Linear(784, 512), T.nn.ReLU(), T.nn.Linear(512, 10))
+        with T.no_grad():
+            model[0].weight.copy_(T.tensor(w1))
+            model[2].weight.copy_(T.tensor(w2))
+            model[0].bias.zero_()
+            model[2].bias.zero_()
+        opt = T.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+        x, y = to_tensor(T, xs), T.tensor(ys)
+        stmts[name] = (lambda T=T, m=model, o=opt, x=x, y=y: _mlp_step(T, m, o, x, y), None)
+    t.add("training step", compare(stmts, **MACRO, notes=t.notes))
+    t.note("zero_grad, forward, cross_entropy, backward, SGD(momentum 0.9).step")
     t.print()
 
 

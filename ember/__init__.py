@@ -22,16 +22,14 @@ from .autograd import (no_grad, enable_grad, set_grad_enabled, inference_mode, i
                        is_inference_mode_enabled)
 # -- the ops, each imported from the family module that defines it (ember/ops/<family>/<module>.py);
 #    tests/test_toplevel_exports.py checks this list against the families' __all__
-from .ops.elementwise.arithmetic import (abs, absolute, add, cos, div, divide, exp, log, mul, multiply, neg,
-                                         negative, pow, reciprocal, relu, rsqrt, sigmoid, sin, sqrt, square,
-                                         sub, subtract, tanh, true_divide)
+from .ops.elementwise.arithmetic import add, div, divide, mul, multiply, pow, sub, subtract, true_divide
 from .ops.elementwise.comparison import (eq, ge, greater, greater_equal, gt, le, less, less_equal, lt, ne,
                                          not_equal)
 from .ops.reduce.sum_mean import mean, sum, sum_to_size
 from .ops.shape.movement import (flatten, moveaxis, movedim, permute, reshape, squeeze, swapaxes, swapdims, t,
                                  transpose, unsqueeze)
 from .ops.conversion.convert import clone
-from .ops.elementwise.elementwise_more import addcdiv, addcmul, lerp, where
+from .ops.elementwise.ternary import addcdiv, addcmul, lerp, where
 from .ops.elementwise.trig import (acos, acos_, acosh, acosh_, arccos, arccos_, arccosh, arccosh_, arcsin,
                                    arcsin_, arcsinh, arcsinh_, arctan, arctan2, arctan_, arctanh, arctanh_,
                                    asin, asin_, asinh, asinh_, atan, atan2, atan_, atanh, atanh_, cosh, cosh_,
@@ -111,6 +109,8 @@ from .ops.linalg.linalg_legacy import (eig, frobenius_norm, geqrf, lobpcg, lstsq
                                        triangular_solve)
 from .ops.random.random_counts import binomial
 from .ops.reduce.hashing import hash_tensor
+from .ops.elementwise.basic_math import (abs, absolute, cos, exp, log, neg, negative, reciprocal, relu, rsqrt,
+                                         sigmoid, sin, sqrt, square, tanh)
 from . import linalg  # noqa: E402
 from . import fft, special, signal  # noqa: E402
 

@@ -9,6 +9,15 @@ from . import grad_mode
 from .function import AccumulateGrad, Op, _anomaly_state, _consuming, accumulate_node
 
 _state = grad_mode._state
+
+
+def _wrap(data):  # ember._tensor._wrap, bound on first use (the Tensor module imports this package)
+    global _wrap
+    from .._tensor import _wrap
+    return _wrap(data)
+
+
+_NONES = ()
 _checkpoint_valid = [True]  # False while a backward pass returns grads (autograd.grad) instead of accumulating
 
 
@@ -52,7 +61,6 @@ def _dtype_of(npdt):
 
 
 def _accumulate(leaf, g, create_graph):
-    from .._tensor import _wrap
     if leaf._hooks:
         for h in list(leaf._hooks.values()):
             r = h(g)
@@ -159,6 +167,7 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
     _state[0] = bool(create_graph)
     _consuming[0] = not retain_graph
     anomaly = _anomaly_state[0] and _anomaly_state[1]
+    plain = capture is None  # no gradients to capture, nothing pruned (the common case)
     node = None
     try:
         while ready:
@@ -170,21 +179,24 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                 run = grads[0] is not None
             else:
                 run = any(g is not None for g in grads)
-            if run:
+            if run and not plain:
                 if node._out_hooks is not None or node._retain is not None:
                     _output_hooks(node, grads, create_graph)
-                if capture is not None and not (accumulate and node.__class__ is AccumulateGrad):
+                if not (accumulate and node.__class__ is AccumulateGrad):
                     _capture(node, grads, capture, results)
                 if needed is not None and id(node) not in needed:
                     run = False
+            elif run and (node._out_hooks is not None or node._retain is not None):
+                _output_hooks(node, grads, create_graph)
             if node.__class__ is AccumulateGrad:
-                if run and accumulate and (capture is None or (id(node), 0) in capture):
+                if run and accumulate and (plain or (id(node), 0) in capture):
                     if node._pre_hooks or node._hooks:
                         _accumulate_node_hooks(node, grads, create_graph)
                     else:
                         _accumulate(node.variable, grads[0], create_graph)
                 continue
-            outs = None
+            nexts = node.next_functions
+            outs = _NONES
             if run:
                 if node._pre_hooks:
                     for h in list(node._pre_hooks.values()):
@@ -207,24 +219,31 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                     node._release()
                 if anomaly:
                     _check_nan(node, outs)
-                nouts = len(outs)
+                if len(outs) < len(nexts):  # fewer gradients than inputs: the rest are None
+                    outs = tuple(outs) + (None,) * (len(nexts) - len(outs))
+            else:
+                outs = (None,) * len(nexts)
             i = 0
-            for nf, nr in node.next_functions:
+            for (nf, nr), g in zip(nexts, outs):
                 if nf is not None:
-                    if outs is not None and i < nouts:
-                        g = outs[i]
-                        if g is not None:
-                            meta = nf._out_meta[nr]
-                            d = g._data
-                            if meta is not None and (d.shape != meta[0] or d.dtype != meta[1]):
-                                g = _fit(g, meta, node, i)
-                            buf = buffers.get(nf)
-                            if buf is None:
-                                buf = buffers[nf] = [None] * len(nf._out_meta)
+                    if g is not None:
+                        meta = nf._out_meta[nr]
+                        d = g._data
+                        if meta is not None and (d.shape != meta[0] or (
+                                d.dtype is not meta[1] and d.dtype != meta[1])):
+                            g = _fit(g, meta, node, i)
+                        buf = buffers.get(nf)
+                        if buf is None:
+                            buf = buffers[nf] = [None] * len(nf._out_meta)
+                            buf[nr] = g
+                        else:
+                            old = buf[nr]
+                            if old is None:
                                 buf[nr] = g
-                            else:
-                                old = buf[nr]
-                                buf[nr] = g if old is None else old + g
+                            elif create_graph or meta is None:
+                                buf[nr] = old + g
+                            else:  # same shape and dtype (fitted above): sum the arrays
+                                buf[nr] = _wrap(old._data + g._data)
                     c = deps[nf] - 1
                     deps[nf] = c
                     if c == 0:

@@ -9,6 +9,12 @@ Two flavours share one ``Node`` base:
   PyTorch: ``forward(ctx, *args)`` receives tensors, ``backward(ctx, *grads)``
   returns one gradient per forward argument.
 
+Every op call enters through ``apply_op(cls, tensors, *args)``, the one place that decides
+whether to record a node (grad mode on and an input requiring grad) or to run the forward
+alone. It is also the observation point for graph capture: ``_set_op_observer(fn)`` (private)
+sets a per-thread ``fn(op, inputs, outputs)`` called after each op; when no thread has one the
+check costs one list read per op.
+
 >>> class Cube(ember.autograd.Function):
 ...     @staticmethod
 ...     def forward(ctx, x):
@@ -22,21 +28,18 @@ Two flavours share one ``Node`` base:
 >>> Cube.apply(x).backward(); x.grad
 tensor(12.)
 """
+import threading
 import weakref
 
 from . import grad_mode
 from .._backend import oom_error
-from .._dtype_names import SCALAR_NAMES
+from .saved import (_FREED, _FREED_MSG, _Saved, _anomaly_state, _modified_msg, _save_entry,  # noqa: F401
+                    _saved_arrays, _short, _type_name, _unpack)
 
 _state = grad_mode._state
+_inference_seen = grad_mode._inference_seen
 # bound by ember._tensor once it is imported (it imports this module first)
 Tensor = _wrap = _ndarray = np = None
-_FREED_MSG = (
-    "Trying to backward through the graph a second time (or directly access saved "
-    "tensors after they have already been freed). Saved intermediate values of the graph "
-    "are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if "
-    "you need to backward through the graph a second time or if you need to access saved "
-    "tensors after calling backward.")
 
 
 class RemovableHandle:
@@ -72,10 +75,11 @@ class Node:
     ``next_functions`` holds ``(node, output_nr)`` for each differentiable input.
     """
 
-    __slots__ = ("next_functions", "_out_meta", "needs_input_grad", "__dict__", "__weakref__")
+    # _saved: the entries saved for backward (see _Saved), None, or _FREED; a slot, so that
+    # saving does not give every node a __dict__
+    __slots__ = ("next_functions", "_out_meta", "needs_input_grad", "_saved", "__dict__", "__weakref__")
     _name = "Node"
     # rarely set, so class-level defaults keep node construction cheap
-    _saved = None        # entries saved for backward (see _Saved), or _FREED
     _non_diff = None     # outputs marked non-differentiable
     _pre_hooks = _hooks = _out_hooks = _retain = None
     _anomaly = None      # forward traceback when anomaly mode is on
@@ -140,75 +144,9 @@ class Node:
         return self._apply(grads)
 
 
-_FREED = ("freed",)
 # True while a backward pass runs that releases each node right after its backward
 # (retain_graph=False): a backward may then reuse its own work arrays for its result.
 _consuming = [False]
-
-
-class _Saved:
-    """A tensor saved for backward, with the version it had when saved."""
-
-    __slots__ = ("kind", "obj", "version_counter", "version", "out_nr")
-
-    def __init__(self, kind, obj, vc, out_nr=0):
-        self.kind = kind  # 0 input tensor, 1 output (data array), 2 constant array
-        self.obj = obj
-        self.version_counter = vc
-        self.version = vc[0] if vc is not None else 0
-        self.out_nr = out_nr
-
-
-def _unpack(node, e):
-    if e is None:
-        return None
-    if e.__class__ is not _Saved:
-        return e
-    vc = e.version_counter
-    if vc is not None and vc[0] != e.version:
-        raise RuntimeError(_modified_msg(node, e, vc[0]))
-    if e.kind == 0:
-        return e.obj
-    t = _wrap(e.obj)
-    if e.kind == 1:
-        t._rg = True
-        t.grad_fn = node
-        t._out_nr = e.out_nr
-        t._version = vc
-    return t
-
-
-def _modified_msg(node, e, now):
-    """PyTorch's message for a saved tensor changed in place after it was saved."""
-    obj = e.obj
-    shape = list(obj.shape)
-    dt = obj.dtype if e.kind else obj._data.dtype
-    if e.kind == 1:      # an output of the node that saved it
-        where = f", which is output {e.out_nr} of {_short(node._name)},"
-    elif obj.grad_fn is not None:   # an input: described by its own (current) history
-        where = f", which is output {obj._out_nr} of {_short(obj.grad_fn._name)},"
-    else:                # a leaf
-        where = ""
-    hint = ("Hint: the backtrace further above can show the operation that failed to compute its "
-            "gradient. The variable in question was changed in there or anywhere later. Good luck!"
-            if _anomaly_state[0] else
-            "Hint: enable anomaly detection to find the operation that failed to compute its "
-            "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
-    return ("one of the variables needed for gradient computation has been modified by an "
-            f"inplace operation: [{_type_name(dt)} {shape}]{where} is at version {now}; expected "
-            f"version {e.version} instead. {hint}")
-
-
-def _short(name):
-    """``AddBackward0`` -> ``Add``, as PyTorch names a node in this message."""
-    i = name.rfind("Backward")
-    return name[:i] if i > 0 else name
-
-
-def _type_name(npdt):
-    from .._dtype import NP2DT
-    n = NP2DT[npdt].name
-    return "torch." + SCALAR_NAMES.get(n, n) + "Tensor"
 
 
 class AccumulateGrad(Node):
@@ -235,7 +173,10 @@ def accumulate_node(t):
     ref = t._accum
     n = ref() if ref is not None else None
     if n is None:
-        n = AccumulateGrad(t)
+        n = _new(AccumulateGrad)  # the class defaults stand in for Node.__init__
+        n.variable = t
+        n.next_functions = ()
+        n._saved = None
         d = t._data
         n._out_meta = ((d.shape, d.dtype),)
         t._accum = weakref.ref(n)
@@ -254,6 +195,8 @@ def _edge(t):
 
 class _NoGradCtx:
     """A throwaway ctx for forward calls that record nothing."""
+
+    needs_input_grad = None
 
     def save_for_backward(self, *a):
         pass
@@ -283,7 +226,7 @@ class Op(Node):
             cls._name = cls.__name__.lstrip("_") + "Backward0"
 
     def _apply(self, grads):
-        r = self.backward(self, *grads)
+        r = self.backward(self, grads[0]) if len(grads) == 1 else self.backward(self, *grads)
         if r.__class__ is not tuple:
             r = (r,)
         return r
@@ -295,23 +238,89 @@ class Op(Node):
 
 _NOGRAD = _NoGradCtx()
 
+# -- the one entry ------------------------------------------------------------------------
+# Every op call goes through ``apply_op``: it decides whether to record a node, runs the
+# forward on arrays (the no-grad branch is the fast path: no ctx, no node) and tells the
+# thread's op observer, if any. ``_observed[0]`` counts the threads that have an observer set,
+# so an op pays one list read when nobody observes.
+_observed = [0]
+_observer_tls = threading.local()
+
+
+def _set_op_observer(fn):
+    """Set this thread's op observer; returns the previous one (or None).
+
+    ``fn(op, inputs, outputs)`` is then called after every op that goes through
+    :func:`apply_op` in this thread: ``op`` the Op class, ``inputs`` the tuple of
+    input Tensors followed by the op's extra non-tensor arguments, ``outputs`` a
+    tuple of the output Tensors. ``None`` removes it. Private: the hook graph
+    capture (``ember.fx``, ``ember.jit``) builds on.
+
+    >>> from ember.autograd.function import _set_op_observer
+    >>> seen = []
+    >>> prev = _set_op_observer(lambda op, ins, outs: seen.append(op.__name__))
+    >>> _ = ember.ones(2).exp()
+    >>> _ = _set_op_observer(prev); seen
+    ['Exp']
+    """
+    prev = getattr(_observer_tls, "fn", None)
+    _observer_tls.fn = fn
+    _observed[0] += (fn is not None) - (prev is not None)
+    return prev
+
+
+def _observe(cls, tensors, args, r):
+    fn = getattr(_observer_tls, "fn", None)
+    if fn is not None:
+        fn(cls, tuple(tensors) + args, r if r.__class__ is tuple else (r,))
+
 
 def apply_op(cls, tensors, *args):
     """Run op ``cls`` on ``tensors`` (a tuple) with extra non-tensor ``args``.
 
-    Records a node when grad mode is on and any input requires grad.
+    Records a node when grad mode is on and any input requires grad; otherwise (the
+    fast path) runs the forward alone, with a throwaway ctx, and wraps its result.
     """
-    if _state[0]:
-        for t in tensors:
-            if t._rg:
-                return _record(cls, tensors, args)
+    n = len(tensors)
     try:
-        out = cls.forward(_NOGRAD, *[t._data for t in tensors], *args)
+        if n == 2:  # (one and two inputs are unrolled: this is every op's per-call floor)
+            t0, t1 = tensors
+            if (t0._rg or t1._rg) and _state[0]:
+                return _recorded(cls, tensors, args)
+            if len(args) == 1:
+                out = cls.forward(_NOGRAD, t0._data, t1._data, args[0])
+            else:
+                out = cls.forward(_NOGRAD, t0._data, t1._data, *args)
+        elif n == 1:
+            t0 = tensors[0]
+            if t0._rg and _state[0]:
+                return _recorded(cls, tensors, args)
+            if not args:
+                out = cls.forward(_NOGRAD, t0._data)
+            elif len(args) == 2:
+                out = cls.forward(_NOGRAD, t0._data, args[0], args[1])
+            else:
+                out = cls.forward(_NOGRAD, t0._data, *args)
+        else:
+            for t in tensors:
+                if t._rg:
+                    if _state[0]:
+                        return _recorded(cls, tensors, args)
+                    break
+            out = cls.forward(_NOGRAD, *[t._data for t in tensors], *args)
     except MemoryError as e:
         raise oom_error(e) from None
-    if out.__class__ is tuple:
-        return tuple([_wrap(o) for o in out])
-    return _wrap(out)
+    r = tuple([_wrap(o) for o in out]) if out.__class__ is tuple else _wrap(out)
+    if _observed[0]:
+        _observe(cls, tensors, args, r)
+    return r
+
+
+def _recorded(cls, tensors, args):
+    r = _record(cls, tensors, args)
+    if _observed[0]:
+        _observe(cls, tensors, args, r)
+    return r
 
 
 INFERENCE_SAVE_MSG = ("Inference tensors cannot be saved for backward. Please do not use Tensors created "
@@ -321,87 +330,118 @@ INFERENCE_SAVE_MSG = ("Inference tensors cannot be saved for backward. Please do
 
 
 def _record(cls, tensors, args):
-    for t in tensors:
-        if "_inference" in t.__dict__ and cls._saves_inputs:  # (never reached in inference mode)
-            raise RuntimeError(INFERENCE_SAVE_MSG)
+    """Run the forward with a new node as ctx and wire the node into the graph."""
+    if _inference_seen[0] and cls._saves_inputs:
+        for t in tensors:
+            if "_inference" in t.__dict__:  # (never reached in inference mode)
+                raise RuntimeError(INFERENCE_SAVE_MSG)
     ctx = _new(cls)
-    arrays = [t._data for t in tensors]
-    ctx.needs_input_grad = tuple([t._rg for t in tensors])
+    # the graph edges, the arrays and needs_input_grad (one or two inputs: unrolled)
+    n = len(tensors)
+    if n == 2:
+        t0, t1 = tensors
+        arrays = (t0._data, t1._data)
+        ctx.next_functions = (_edge_in(t0), _edge_in(t1))
+        ctx.needs_input_grad = (t0._rg, t1._rg)
+    elif n == 1:
+        t0 = tensors[0]
+        arrays = (t0._data,)
+        ctx.next_functions = (_edge_in(t0),)
+        ctx.needs_input_grad = (t0._rg,)
+    else:
+        arrays = tuple([t._data for t in tensors])
+        ctx.next_functions = tuple([_edge_in(t) for t in tensors])
+        ctx.needs_input_grad = tuple([t._rg for t in tensors])
+    ctx._saved = None
     try:
-        out = cls.forward(ctx, *arrays, *args)
+        if len(arrays) == 1:
+            out = cls.forward(ctx, arrays[0], *args) if args else cls.forward(ctx, arrays[0])
+        elif len(arrays) == 2 and len(args) == 1:
+            out = cls.forward(ctx, arrays[0], arrays[1], args[0])
+        else:
+            out = cls.forward(ctx, *arrays, *args)
     except MemoryError as e:
         raise oom_error(e) from None
-    edges = []
-    for t in tensors:
-        if t._rg:
-            fn = t.grad_fn
-            edges.append((fn, t._out_nr) if fn is not None else (accumulate_node(t), 0))
-        else:
-            edges.append(_NO_EDGE)
-    ctx.next_functions = tuple(edges)
-    raw = out  # NumPy returns scalars for 0-d results: saved outputs are matched by identity
     if out.__class__ is not tuple:  # the common single-output case
+        raw = out  # NumPy returns scalars for 0-d results: saved outputs are matched by identity
         if out.__class__ is not _ndarray:
             out = np.asarray(out)
-        ctx._out_meta = ((out.shape, out.dtype),)
-        t = _wrap(out)
-        if out.dtype.kind in "fcV" and ctx._non_diff is None:
+        dt = out.dtype
+        ctx._out_meta = ((out.shape, dt),)
+        t = _new(Tensor)
+        t._data = out
+        t.grad = None
+        t._version = None
+        if dt.kind in "fcV" and ctx._non_diff is None:
             t._rg = True
             t.grad_fn = ctx
-        outs = (out,)
-        results = (t,)
-    else:
-        outs = tuple([o if o.__class__ is _ndarray else np.asarray(o) for o in out])
-        ctx._out_meta = tuple([(o.shape, o.dtype) for o in outs])
-        nd = ctx._non_diff
-        results = []
-        for i, o in enumerate(outs):
-            t = _wrap(o)
-            if o.dtype.kind in "fcV" and not (nd and any(o is x for x in nd)):
-                t._rg = True
-                t.grad_fn = ctx
-                if i:
-                    t._out_nr = i
-            results.append(t)
-        results = tuple(results)
+        else:
+            t._rg = False
+            t.grad_fn = None
+        saved = ctx._saved
+        if saved:  # saved inputs and the output, matched by identity, with their versions
+            ents = []
+            for s in saved:
+                if s is None:
+                    ents.append(None)
+                    continue
+                i = 0
+                for a in arrays:
+                    if s is a:
+                        x = tensors[i]
+                        vc = x._version
+                        if vc is None:
+                            vc = x._version = [0]
+                        ents.append(_Saved(0, x, vc))
+                        break
+                    i += 1
+                else:
+                    if s is out or s is raw:
+                        vc = t._version
+                        if vc is None:
+                            vc = t._version = [0]
+                        ents.append(_Saved(1, out, vc))
+                    else:
+                        ents.append(_save_entry(s, arrays, tensors, (), (), ()))
+            ctx._saved = ents
+        if _anomaly_state[0]:
+            ctx._anomaly = _forward_trace()
+        return t
+    outs = tuple([o if o.__class__ is _ndarray else np.asarray(o) for o in out])
+    ctx._out_meta = tuple([(o.shape, o.dtype) for o in outs])
+    nd = ctx._non_diff
+    results = []
+    for i, o in enumerate(outs):
+        t = _wrap(o)
+        if o.dtype.kind in "fcV" and not (nd and any(o is x for x in nd)):
+            t._rg = True
+            t.grad_fn = ctx
+            if i:
+                t._out_nr = i
+        results.append(t)
+    results = tuple(results)
     saved = ctx._saved
     if saved:
-        raws = raw if raw.__class__ is tuple else (raw,)
-        ctx._saved = [_save_entry(s, arrays, tensors, outs, results, raws) for s in saved]
+        ctx._saved = [_save_entry(s, arrays, tensors, outs, results, out) for s in saved]
     if _anomaly_state[0]:
         ctx._anomaly = _forward_trace()
-    return results if raw.__class__ is tuple else results[0]
+    return results
 
 
 _new = object.__new__
 _NO_EDGE = (None, 0)
 
 
-def _save_entry(s, arrays, tensors, outs, results, raws=()):
-    if s is None:
-        return None
-    for i, a in enumerate(arrays):
-        if s is a:
-            t = tensors[i]
-            if t._version is None:
-                t._version = [0]
-            return _Saved(0, t, t._version)
-    for i, o in enumerate(outs):
-        if s is o or (i < len(raws) and s is raws[i]):
-            t = results[i]
-            if t._version is None:
-                t._version = [0]
-            return _Saved(1, o, t._version, i)
-    if hasattr(s, "_data"):  # a Tensor saved directly
-        if s._version is None:
-            s._version = [0]
-        return _Saved(0, s, s._version)
-    if hasattr(s, "dtype") and hasattr(s, "shape"):  # an intermediate array: a constant
-        return _Saved(2, s, None)
-    return s  # a Python scalar or other plain value, kept as is
-
-
-_anomaly_state = [False, True]  # enabled, check_nan
+def _edge_in(t):
+    """The edge ``(node, output_nr)`` an input's gradient flows into (``_NO_EDGE`` if none)."""
+    if not t._rg:
+        return _NO_EDGE
+    fn = t.grad_fn
+    if fn is not None:
+        return (fn, t._out_nr)
+    ref = t._accum
+    fn = ref() if ref is not None else None
+    return (fn if fn is not None else accumulate_node(t), 0)
 
 
 def _forward_trace():

@@ -35,6 +35,9 @@ _state = _ModeState()
 # How many inference_mode(True) regions are open in any thread: tensor construction checks
 # this plain list first (~10 ns) and reads the per-thread flag only when it is non-zero.
 _inference_open = [0]
+# True once any inference_mode(True) region has opened: until then no inference tensor exists, and
+# recording an op skips the per-input inference check.
+_inference_seen = [False]
 
 
 def is_grad_enabled():
@@ -208,6 +211,7 @@ class inference_mode(_DecoratorContextManager):
         _state[1] = self.mode
         if self.mode:
             _inference_open[0] += 1
+            _inference_seen[0] = True
 
     def __exit__(self, *exc):
         _state[0], _state[1] = self.prev

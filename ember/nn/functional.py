@@ -5,7 +5,7 @@
 tensor([0., 2.])
 """
 from ..ops.nn import nn_ops as _nn
-from ..ops.elementwise.arithmetic import relu as _relu
+from ..ops.elementwise.basic_math import relu as _relu
 
 from .functional_conv import (conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d,  # noqa: F401
                               conv_transpose3d, pad)

@@ -11,7 +11,7 @@ from .. import ops as _ops
 from .._backend import np
 from .._tensor import Tensor, _wrap
 from .._random import rng as _rng
-from ..ops.elementwise.arithmetic import sigmoid as _sigmoid, tanh as _tanh, relu as _relu
+from ..ops.elementwise.basic_math import sigmoid as _sigmoid, tanh as _tanh, relu as _relu
 from ..ops.nn.activation import prelu as _prelu
 
 _where = _ops.public["where"]

@@ -11,7 +11,7 @@ from ..ops.nn import pool as _P
 from ..ops.nn.pool_fractional import fractional_max
 from .functional_conv import _tuple
 from .functional_pool import (_max_poolnd, _adaptive_max, _unpool_size, avg_pool1d, avg_pool2d, avg_pool3d)
-from ..ops.elementwise.arithmetic import relu as _relu
+from ..ops.elementwise.basic_math import relu as _relu
 
 __all__ = ["max_pool1d_with_indices", "max_pool2d_with_indices", "max_pool3d_with_indices",
            "adaptive_max_pool3d", "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices",

@@ -12,7 +12,7 @@ from .._tensor import Tensor
 
 FAMILIES = ["elementwise.arithmetic", "elementwise.comparison", "reduce.sum_mean", "shape.movement",
             "conversion.convert", "index.indexing"]
-_OPTIONAL = ["elementwise.elementwise_more", "elementwise.trig", "elementwise.exp_log",
+_OPTIONAL = ["elementwise.ternary", "elementwise.trig", "elementwise.exp_log",
              "elementwise.erf_gamma", "elementwise.rounding", "elementwise.clamp",
              "elementwise.division", "elementwise.float_bits", "elementwise.logical_bitwise",
              "elementwise.predicates", "reduce.prod_logsumexp", "reduce.extremes", "reduce.all_any",
@@ -27,7 +27,8 @@ _OPTIONAL = ["elementwise.elementwise_more", "elementwise.trig", "elementwise.ex
              "signal.spectral", "inplace.inplace_functions", "shape.view_copies",
              "reduce.numerical_calculus", "index.element_search", "creation.sequence_builders",
              "reduce.histogramdd", "reduce.segment_reduce", "linalg.linalg_legacy",
-             "random.random_counts", "reduce.hashing"]
+             "random.random_counts", "reduce.hashing",
+             "elementwise.basic_math"]
 
 public = {}
 for _name in FAMILIES + _OPTIONAL:

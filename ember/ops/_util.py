@@ -5,13 +5,108 @@ from .._backend import np, ndarray
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, _dim_msg
 from ..autograd import grad_mode
-from ..autograd.function import Op, apply_op
+from ..autograd.function import Op, apply_op, _saved_arrays
 
 _state = grad_mode._state
 NP2DT = D.NP2DT
 
-__all__ = ["np", "ndarray", "D", "Tensor", "_wrap", "Op", "apply_op", "norm_dim", "norm_dims",
-           "as_tensor_like", "to_float_np", "make_view", "grad_on", "float_np", "check_cast", "copy_into"]
+__all__ = ["np", "ndarray", "D", "Tensor", "_wrap", "Op", "FormulaOp", "apply_op", "norm_dim",
+           "norm_dims", "as_tensor_like", "to_float_np", "make_view", "grad_on", "float_np",
+           "check_cast", "copy_into"]
+
+
+# ---------------------------------------------------------------- backward written once
+class _ArrayMath:
+    """NumPy under the names a gradient formula uses, for real float arrays: ``conj`` is the
+    identity there (the array path never sees complex gradients)."""
+
+    @staticmethod
+    def conj(x):
+        return x
+
+    def __getattr__(self, name):
+        f = getattr(np, name)
+        setattr(self, name, f)
+        return f
+
+
+class _TensorMath:
+    """ember's ops under NumPy's names (``xp.cos``, ``xp.where``, ``xp.conj``...), for the
+    same gradient formula on Tensors (differentiable, PyTorch's type promotion)."""
+
+    @staticmethod
+    def conj(x):
+        if isinstance(x, Tensor):
+            return x.conj() if x._data.dtype.kind == "c" else x
+        return x.conjugate() if x.__class__ is complex else x
+
+    def __getattr__(self, name):
+        from . import public
+        f = public.get(name)
+        if f is None:
+            raise AttributeError(name)
+        setattr(self, name, f)
+        return f
+
+
+ARRAY_MATH, TENSOR_MATH = _ArrayMath(), _TensorMath()
+_F32, _F64 = np.dtype(np.float32), np.dtype(np.float64)
+try:
+    from .._backend import _EXTOBJ, _FP_IGNORE
+except ImportError:  # pragma: no cover - NumPy 1.x
+    _EXTOBJ = None
+
+
+class FormulaOp(Op):
+    """An Op whose backward is one formula, ``grad(ctx, xp, g, *saved)``, written once.
+
+    ``saved`` are the values the forward saved and ``xp`` a namespace of NumPy's names
+    (``xp.cos``, ``xp.where``, ``xp.conj``). Without ``create_graph`` and with a float32/float64
+    gradient whose saved arrays share its dtype, the formula runs on NumPy arrays (``xp`` is
+    NumPy); otherwise on Tensors (``xp`` is ember's ops), so double backward works and the
+    half/complex types promote as in PyTorch. Return one gradient per input (None for an
+    input that needs none; ``ctx.needs_input_grad`` says which).
+
+    >>> from ember.ops._util import FormulaOp, apply_op
+    >>> class Cube(FormulaOp):
+    ...     @staticmethod
+    ...     def forward(ctx, a):
+    ...         ctx.save_for_backward(a)
+    ...         return a ** 3
+    ...     @staticmethod
+    ...     def grad(ctx, xp, g, a):
+    ...         return g * 3 * a * a
+    >>> x = ember.tensor([2.], requires_grad=True)
+    >>> apply_op(Cube, (x,)).sum().backward(); x.grad
+    tensor([12.])
+    """
+
+    __slots__ = ()
+
+    @staticmethod
+    def grad(ctx, xp, g, *saved):  # pragma: no cover - overridden
+        raise NotImplementedError(f"{ctx._name} has no gradient formula")
+
+    @staticmethod
+    def backward(ctx, g):
+        gd = g._data
+        dt = gd.dtype
+        if not _state[0] and (dt is _F32 or dt is _F64):
+            vals = _saved_arrays(ctx, dt)
+            if vals is not None:
+                if _EXTOBJ is not None:
+                    tok = _EXTOBJ.set(_FP_IGNORE)  # inf/NaN without NumPy's warnings, as PyTorch
+                    try:
+                        r = ctx.grad(ctx, ARRAY_MATH, gd, *vals)
+                    finally:
+                        _EXTOBJ.reset(tok)
+                else:  # pragma: no cover - NumPy 1.x
+                    with np.errstate(all="ignore"):
+                        r = ctx.grad(ctx, ARRAY_MATH, gd, *vals)
+                if r.__class__ is tuple:
+                    return tuple([None if x is None else _wrap(x) for x in r])
+                return _wrap(r)
+        return ctx.grad(ctx, TENSOR_MATH, g, *ctx.saved_tensors)
 
 
 def grad_on(*tensors):

@@ -72,7 +72,8 @@ def ndtri_np(p):
 
 # ---------------------------------------------------------------- public functions
 from ..autograd.function import Op, apply_op              # noqa: E402
-from ..ops.elementwise.elementwise_more import _flt, _check_tensor     # noqa: E402
+from ..ops.elementwise.quiet_float import _flt  # noqa: E402
+from ..ops.elementwise.operands import _check_tensor
 from ._dispatch import put, float_kernel                    # noqa: E402
 
 _TWO_RSQRTPI = 2.0 / math.sqrt(math.pi)

@@ -65,7 +65,7 @@ for _n, _f, _al in [("eq", np.equal, ("__eq__",)), ("ne", np.not_equal, ("not_eq
     del _n, _f, _al
 
 
-# --------------------------------------------------------------------------- elementwise_more
+# --------------------------------------------------------------------------- ternary (where, lerp, addcmul, addcdiv)
 
 import math as _math  # noqa: E402
 

@@ -116,7 +116,7 @@ def new(self, *args, device=None):
 
 
 def _cname(dt):
-    from ..elementwise.elementwise_more import _CNAME
+    from ..elementwise.operands import _CNAME
     return _CNAME.get(dt.name, dt.name)
 
 

@@ -15,8 +15,9 @@ import builtins
 from .._util import np, D, Tensor, Op, apply_op, _state, as_tensor_like, grad_on
 from ..inplace.history import inplace_op
 from .arithmetic import _out, _needs, _ucall
-from .elementwise_more import (_not_impl, _check_tensor, _run, _bin, _broadcast_inplace_check,
-                               where)
+from .operands import _not_impl, _check_tensor, _run, _bin
+from .inplace_forms import _broadcast_inplace_check
+from .ternary import where
 from .predicates import isnan
 
 __all__ = ["clamp", "clip", "clamp_min", "clamp_max", "clamp_", "clip_", "clamp_min_",

@@ -1,6 +1,6 @@
 """Elementwise comparisons (no gradient): eq, ne, lt, le, gt, ge, their aliases (greater,
 greater_equal, less, less_equal, not_equal) and the ``== != < <= > >=`` operators, computed in
-the promoted dtype as PyTorch compares. Their in-place forms are in ops/inplace_more.py.
+the promoted dtype as PyTorch compares. Their in-place forms are in ops/inplace/comparisons.py.
 
 >>> ember.tensor([1, 2, 3]) >= 2
 tensor([False,  True,  True])

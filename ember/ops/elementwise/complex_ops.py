@@ -10,7 +10,7 @@ The views share memory with their input, as in PyTorch (NumPy views of the same 
 """
 from .._util import np, D, Op, apply_op, grad_on
 from .arithmetic import _out
-from .elementwise_more import _check_tensor
+from .operands import _check_tensor
 
 __all__ = ["view_as_real", "view_as_complex", "complex", "polar", "view_as_real_copy",
            "view_as_complex_copy", "is_complex"]
@@ -156,7 +156,7 @@ def complex(real, imag, *, out=None):
     if a != b:
         raise RuntimeError(f"Expected object of scalar type {_tname(a)} but got scalar type {_tname(b)} "
                            "for second argument")
-    from .elementwise_more import _bshape_error
+    from .operands import _bshape_error
     err = _bshape_error(real._data.shape, imag._data.shape)
     if err is not None:
         raise err
@@ -178,7 +178,7 @@ def polar(abs, angle, *, out=None):
     if a != b:
         raise RuntimeError(f"Expected object of scalar type {_tname(a)} but got scalar type {_tname(b)} "
                            "for second argument")
-    from .elementwise_more import _bshape_error
+    from .operands import _bshape_error
     err = _bshape_error(abs._data.shape, angle._data.shape)
     if err is not None:
         raise err

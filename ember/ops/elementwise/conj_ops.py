@@ -13,7 +13,7 @@ conjugate Wirtinger derivative): ``conj`` passes ``conj(g)``, ``real`` passes ``
 """
 import warnings
 
-from .._util import np, _wrap, Op, apply_op
+from .._util import np, Op, apply_op
 from ..inplace.history import inplace_op
 from ..shape import movement as _M
 
@@ -66,7 +66,7 @@ def conj(input):
     """
     if input._data.dtype.kind != "c":
         return input
-    return apply_op(Conj, (input,)) if input._rg else _wrap(np.conj(input._data))
+    return apply_op(Conj, (input,))
 
 
 def conj_physical(input, *, out=None):
@@ -152,7 +152,7 @@ def real(input):
     """
     if input._data.dtype.kind != "c":
         return input
-    return apply_op(Real, (input,)) if input._rg else _wrap(input._data.real)
+    return apply_op(Real, (input,))
 
 
 def imag(input):
@@ -163,7 +163,7 @@ def imag(input):
     """
     if input._data.dtype.kind != "c":
         raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
-    return apply_op(Imag, (input,)) if input._rg else _wrap(input._data.imag)
+    return apply_op(Imag, (input,))
 
 
 def _swap_last(input):

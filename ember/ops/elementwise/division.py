@@ -11,8 +11,10 @@ tensor([-1.,  1.])
 """
 from .._util import np, Tensor, _wrap, Op
 from .arithmetic import _out, _needs, _ucall
-from .elementwise_more import (binary_result, _not_impl, _ign, _zeros, _run, _prep, _bin,
-                               _check_int_zero, _two_tensors, _inplace, _r, _export_inplace)
+from .operands import (binary_result, _not_impl, _zeros, _run, _prep, _bin, _check_int_zero,
+                       _two_tensors)
+from .quiet_float import _ign
+from .inplace_forms import _inplace, _r, _export_inplace
 
 __all__ = ["remainder", "fmod", "floor_divide", "gcd", "lcm"]
 

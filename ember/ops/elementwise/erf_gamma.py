@@ -16,8 +16,9 @@ import math
 from .._util import np, D, Op
 from ..inplace.history import inplace_op
 from .arithmetic import _out
-from .elementwise_more import (_flt, _ign, _check_tensor, _unary, _not_impl, _u_inplace,
-                               _export_inplace)
+from .quiet_float import _flt, _ign
+from .operands import _check_tensor, _unary, _not_impl
+from .inplace_forms import _u_inplace, _export_inplace
 
 _TWO_RSQRTPI = 2.0 / math.sqrt(math.pi)
 

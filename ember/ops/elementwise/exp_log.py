@@ -15,9 +15,11 @@ import math
 
 from .._util import np, D, Tensor, Op
 from .arithmetic import _out, _needs
-from .elementwise_more import (_LN2, _LN10, _tn, _flt, _ign, _check_tensor, _unary, _not_impl,
-                               _fbin, _float_dt, _prep, _run, _bin, _inplace, _u_inplace,
-                               _export_inplace, where)
+from .quiet_float import _LN2, _LN10, _flt, _ign, _fbin
+from .operands import _tn, _check_tensor, _unary, _not_impl, _float_dt, _prep, _run, _bin
+from .inplace_forms import _inplace, _u_inplace, _export_inplace
+from .declare import unary
+from .ternary import where
 
 __all__ = ["exp2", "expm1", "log2", "log10", "log1p", "logit", "logaddexp", "logaddexp2", "xlogy",
            "float_power"]
@@ -37,66 +39,44 @@ _log2_64, _log10_64 = _via64(np.log2), _via64(np.log10)
 
 
 # ---------------------------------------------------------------- exp / log
-class Exp2(Op):
-    @staticmethod
-    def forward(ctx, a):
-        out = _flt(np.exp2, a)
-        ctx.save_for_backward(out)
-        return out
+# One row per op (see declare.py): name, array function, what backward needs, gradient formula
+# written once for arrays and Tensors, docstring.
+_ROWS = [
+    ("exp2", lambda a: _flt(np.exp2, a), "output", lambda ctx, xp, g, y: g * y * _LN2,
+     """``2 ** input``.
 
-    @staticmethod
-    def backward(ctx, g):
-        out, = ctx.saved_tensors
-        return g * out * _LN2
+    >>> ember.exp2(ember.tensor([0., 3.]))
+    tensor([1., 8.])
+    """),
+    ("expm1", lambda a: _flt(np.expm1, a), "output", lambda ctx, xp, g, y: g * (y + 1),
+     """``exp(input) - 1``, accurate near zero.
 
+    >>> ember.expm1(ember.tensor([0., 1.]))
+    tensor([0.0000, 1.7183])
+    """),
+    ("log2", lambda a: _flt(_log2_64, a), "input", lambda ctx, xp, g, a: g / (a * _LN2),
+     """Base-2 logarithm.
 
-class Expm1(Op):
-    @staticmethod
-    def forward(ctx, a):
-        out = _flt(np.expm1, a)
-        ctx.save_for_backward(out)
-        return out
+    >>> ember.log2(ember.tensor([1., 8.]))
+    tensor([0., 3.])
+    """),
+    ("log10", lambda a: _flt(_log10_64, a), "input", lambda ctx, xp, g, a: g / (a * _LN10),
+     """Base-10 logarithm.
 
-    @staticmethod
-    def backward(ctx, g):
-        out, = ctx.saved_tensors
-        return g * (out + 1)
+    >>> ember.log10(ember.tensor([1., 100.]))
+    tensor([0., 2.])
+    """),
+    ("log1p", lambda a: _flt(np.log1p, a), "input", lambda ctx, xp, g, a: g / (a + 1),
+     """``log(1 + input)``, accurate near zero.
 
-
-class Log2(Op):
-    @staticmethod
-    def forward(ctx, a):
-        ctx.save_for_backward(a)
-        return _flt(_log2_64, a)
-
-    @staticmethod
-    def backward(ctx, g):
-        a, = ctx.saved_tensors
-        return g / (a * _LN2)
-
-
-class Log10(Op):
-    @staticmethod
-    def forward(ctx, a):
-        ctx.save_for_backward(a)
-        return _flt(_log10_64, a)
-
-    @staticmethod
-    def backward(ctx, g):
-        a, = ctx.saved_tensors
-        return g / (a * _LN10)
-
-
-class Log1p(Op):
-    @staticmethod
-    def forward(ctx, a):
-        ctx.save_for_backward(a)
-        return _flt(np.log1p, a)
-
-    @staticmethod
-    def backward(ctx, g):
-        a, = ctx.saved_tensors
-        return g / (a + 1)
+    >>> ember.log1p(ember.tensor([0., 1.]))
+    tensor([0.0000, 0.6931])
+    """),
+]
+TABLE = {name: unary(name, fn, save=save, grad=grad, doc=doc, module=__name__)
+         for name, fn, save, grad, doc in _ROWS}
+(Exp2, exp2, _), (Expm1, expm1, _), (Log2, log2, _), (Log10, log10, _), (Log1p, log1p, _) = \
+    TABLE.values()
 
 
 class Logit(Op):
@@ -120,51 +100,6 @@ class Logit(Op):
         if eps is None:
             return where((a < 0) | (a > 1), math.nan, d)
         return where((a < eps) | (a > 1 - eps), 0.0, d)
-
-
-def exp2(input, *, out=None):
-    """``2 ** input``.
-
-    >>> ember.exp2(ember.tensor([0., 3.]))
-    tensor([1., 8.])
-    """
-    return _out(_unary(Exp2, input, "exp2"), out, input)
-
-
-def expm1(input, *, out=None):
-    """``exp(input) - 1``, accurate near zero.
-
-    >>> ember.expm1(ember.tensor([0., 1.]))
-    tensor([0.0000, 1.7183])
-    """
-    return _out(_unary(Expm1, input, "expm1"), out, input)
-
-
-def log2(input, *, out=None):
-    """Base-2 logarithm.
-
-    >>> ember.log2(ember.tensor([1., 8.]))
-    tensor([0., 3.])
-    """
-    return _out(_unary(Log2, input, "log2"), out, input)
-
-
-def log10(input, *, out=None):
-    """Base-10 logarithm.
-
-    >>> ember.log10(ember.tensor([1., 100.]))
-    tensor([0., 2.])
-    """
-    return _out(_unary(Log10, input, "log10"), out, input)
-
-
-def log1p(input, *, out=None):
-    """``log(1 + input)``, accurate near zero.
-
-    >>> ember.log1p(ember.tensor([0., 1.]))
-    tensor([0.0000, 0.6931])
-    """
-    return _out(_unary(Log1p, input, "log1p"), out, input)
 
 
 def logit(input, eps=None, *, out=None):

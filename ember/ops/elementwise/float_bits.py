@@ -10,8 +10,10 @@ tensor([-1.,  2.])
 """
 from .._util import np, Tensor, Op, apply_op
 from .arithmetic import _out, _needs, _ucall
-from .elementwise_more import (binary_result, _LN2, _not_impl, _ign, _zeros, _check_tensor, _run,
-                               _prep, _fbin, _float_dt, _two_tensors, _inplace, _export_inplace)
+from .operands import (binary_result, _not_impl, _zeros, _check_tensor, _run, _prep, _float_dt,
+                       _two_tensors)
+from .quiet_float import _LN2, _ign, _fbin
+from .inplace_forms import _inplace, _export_inplace
 from .rounding import sign
 
 __all__ = ["copysign", "ldexp", "nextafter", "frexp"]

@@ -14,9 +14,9 @@ import builtins
 from .._util import np, Tensor, _wrap, as_tensor_like
 from ..inplace.history import inplace_op
 from .arithmetic import _out, _ucall
-from .elementwise_more import (binary_result, _SCALARS, _not_impl, _check_tensor, _bshape_error,
-                               _wrap_int, _lift, _arr, _broadcast_inplace_check, _inplace_precheck,
-                               _u_inplace, _r)
+from .operands import (binary_result, _SCALARS, _not_impl, _check_tensor, _bshape_error, _wrap_int,
+                       _lift, _arr)
+from .inplace_forms import _broadcast_inplace_check, _inplace_precheck, _u_inplace, _r
 
 __all__ = ["logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and", "bitwise_or",
            "bitwise_xor", "bitwise_not", "bitwise_left_shift", "bitwise_right_shift"]

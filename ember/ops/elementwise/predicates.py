@@ -12,7 +12,9 @@ import builtins
 from .._util import np, _wrap, Op, apply_op
 from ..inplace.history import inplace_op
 from .arithmetic import _out
-from .elementwise_more import _tn, _ign, _check_tensor, _bshape_error, where
+from .operands import _tn, _check_tensor, _bshape_error
+from .quiet_float import _ign
+from .ternary import where
 
 __all__ = ["isnan", "isinf", "isposinf", "isneginf", "isfinite", "isreal", "signbit", "isclose",
            "allclose", "equal", "nan_to_num", "nan_to_num_"]

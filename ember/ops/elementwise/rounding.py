@@ -13,8 +13,9 @@ import builtins
 
 from .._util import np, Op, apply_op
 from .arithmetic import _out
-from .elementwise_more import (_not_impl, _ign, _zeros, _check_tensor, _unary, _two_tensors,
-                               _inplace, _u_inplace, _export_inplace)
+from .operands import _not_impl, _zeros, _check_tensor, _unary, _two_tensors
+from .quiet_float import _ign
+from .inplace_forms import _inplace, _u_inplace, _export_inplace
 
 __all__ = ["sign", "sgn", "floor", "ceil", "round", "trunc", "fix", "frac", "positive", "heaviside"]
 

@@ -14,7 +14,7 @@ import math
 from .._util import np, D, Tensor, _wrap, Op, apply_op
 from .arithmetic import _out
 from ..inplace.history import inplace_op
-from . import elementwise_more as _EM
+from . import operands as _EM, quiet_float as _QF, inplace_forms as _IF
 from .erf_gamma import _lgamma64
 
 __all__ = ["i0", "i0_", "angle", "igamma", "igammac"]
@@ -60,7 +60,7 @@ class I1(Op):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return _EM._flt(lambda v: _i1_64(v).astype(v.dtype), a)
+        return _QF._flt(lambda v: _i1_64(v).astype(v.dtype), a)
 
     @staticmethod
     def backward(ctx, g):
@@ -75,7 +75,7 @@ class I0(Op):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return _EM._flt(lambda v: np.i0(v.astype(np.float64)).astype(v.dtype), a)
+        return _QF._flt(lambda v: np.i0(v.astype(np.float64)).astype(v.dtype), a)
 
     @staticmethod
     def backward(ctx, g):
@@ -279,5 +279,5 @@ def igammac(input, other, *, out=None):
 
 TENSOR_METHODS = {
     "i0": i0, "i0_": i0_, "angle": angle, "igamma": igamma, "igammac": igammac,
-    "igamma_": _EM._inplace(igamma), "igammac_": _EM._inplace(igammac),
+    "igamma_": _IF._inplace(igamma), "igammac_": _IF._inplace(igammac),
 }

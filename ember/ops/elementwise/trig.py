@@ -14,8 +14,11 @@ import math
 
 from .._util import np, Op
 from .arithmetic import _out, _needs
-from .elementwise_more import (_flt, _ign, _unary, _not_impl, _fbin, _float_dt, _bin, _inplace,
-                               _u_inplace, _export_inplace, where)
+from .quiet_float import _flt, _ign, _fbin
+from .operands import _unary, _not_impl, _float_dt, _bin
+from .inplace_forms import _inplace, _u_inplace, _export_inplace
+from .declare import unary
+from .ternary import where
 
 __all__ = ["tan", "asin", "arcsin", "acos", "arccos", "atan", "arctan", "sinh", "cosh", "asinh",
            "arcsinh", "acosh", "arccosh", "atanh", "arctanh", "sinc", "deg2rad", "rad2deg",
@@ -23,113 +26,82 @@ __all__ = ["tan", "asin", "arcsin", "acos", "arccos", "atan", "arctan", "sinh", 
 
 
 # ---------------------------------------------------------------- trig and hyperbolic functions
-class Tan(Op):
-    @staticmethod
-    def forward(ctx, a):
-        out = _flt(np.tan, a)
-        ctx.save_for_backward(out)
-        return out
+# One row per op (see declare.py): name, array function, what backward needs, gradient formula
+# written once for arrays and Tensors (xp is NumPy or ember), docstring.
+_ROWS = [
+    ("tan", lambda a: _flt(np.tan, a), "output", lambda ctx, xp, g, y: g * (y * y + 1), """Tangent.
 
-    @staticmethod
-    def backward(ctx, g):
-        out, = ctx.saved_tensors
-        return g * (out * out + 1)
+    >>> ember.tan(ember.tensor([0., 1.]))
+    tensor([0.0000, 1.5574])
+    """),
+    ("asin", lambda a: _flt(np.arcsin, a), "input",
+     lambda ctx, xp, g, a: g * (1 / xp.sqrt(1 - a * a)), """Arcsine (``arcsin`` is an alias).
 
+    >>> ember.asin(ember.tensor([0., 1.]))
+    tensor([0.0000, 1.5708])
+    """),
+    ("acos", lambda a: _flt(np.arccos, a), "input",
+     lambda ctx, xp, g, a: -g * (1 / xp.sqrt(1 - a * a)), """Arccosine (``arccos`` is an alias).
 
-class Asin(Op):
-    @staticmethod
-    def forward(ctx, a):
-        ctx.save_for_backward(a)
-        return _flt(np.arcsin, a)
+    >>> ember.acos(ember.tensor([1., 0.]))
+    tensor([0.0000, 1.5708])
+    """),
+    ("atan", lambda a: _flt(np.arctan, a), "input", lambda ctx, xp, g, a: g / (a * a + 1),
+     """Arctangent (``arctan`` is an alias).
 
-    @staticmethod
-    def backward(ctx, g):
-        a, = ctx.saved_tensors
-        return g * (1 - a * a).rsqrt()
+    >>> ember.atan(ember.tensor([0., 1.]))
+    tensor([0.0000, 0.7854])
+    """),
+    ("sinh", lambda a: _flt(np.sinh, a), "input", lambda ctx, xp, g, a: g * xp.cosh(a),
+     """Hyperbolic sine.
 
+    >>> ember.sinh(ember.tensor([0., 1.]))
+    tensor([0.0000, 1.1752])
+    """),
+    ("cosh", lambda a: _flt(np.cosh, a), "input", lambda ctx, xp, g, a: g * xp.sinh(a),
+     """Hyperbolic cosine.
 
-class Acos(Op):
-    @staticmethod
-    def forward(ctx, a):
-        ctx.save_for_backward(a)
-        return _flt(np.arccos, a)
+    >>> ember.cosh(ember.tensor([0., 1.]))
+    tensor([1.0000, 1.5431])
+    """),
+    ("asinh", lambda a: _flt(np.arcsinh, a), "input",
+     lambda ctx, xp, g, a: g * (1 / xp.sqrt(a * a + 1)),
+     """Inverse hyperbolic sine (``arcsinh`` is an alias).
 
-    @staticmethod
-    def backward(ctx, g):
-        a, = ctx.saved_tensors
-        return -g * (1 - a * a).rsqrt()
+    >>> ember.asinh(ember.tensor([0., 1.]))
+    tensor([0.0000, 0.8814])
+    """),
+    ("acosh", lambda a: _flt(np.arccosh, a), "input",
+     lambda ctx, xp, g, a: g * (1 / xp.sqrt(a * a - 1)),
+     """Inverse hyperbolic cosine (``arccosh`` is an alias).
 
+    >>> ember.acosh(ember.tensor([1., 2.]))
+    tensor([0.0000, 1.3170])
+    """),
+    ("atanh", lambda a: _flt(np.arctanh, a), "input", lambda ctx, xp, g, a: g / (1 - a * a),
+     """Inverse hyperbolic tangent (``arctanh`` is an alias).
 
-class Atan(Op):
-    @staticmethod
-    def forward(ctx, a):
-        ctx.save_for_backward(a)
-        return _flt(np.arctan, a)
+    >>> ember.atanh(ember.tensor([0., 0.5]))
+    tensor([0.0000, 0.5493])
+    """),
+    ("deg2rad", lambda a: _flt(np.deg2rad, a), None, lambda ctx, xp, g: g * (math.pi / 180.0),
+     """Degrees to radians.
 
-    @staticmethod
-    def backward(ctx, g):
-        a, = ctx.saved_tensors
-        return g / (a * a + 1)
+    >>> ember.deg2rad(ember.tensor([180.]))
+    tensor([3.1416])
+    """),
+    ("rad2deg", lambda a: _flt(np.rad2deg, a), None, lambda ctx, xp, g: g * (180.0 / math.pi),
+     """Radians to degrees.
 
-
-class Sinh(Op):
-    @staticmethod
-    def forward(ctx, a):
-        ctx.save_for_backward(a)
-        return _flt(np.sinh, a)
-
-    @staticmethod
-    def backward(ctx, g):
-        a, = ctx.saved_tensors
-        return g * cosh(a)
-
-
-class Cosh(Op):
-    @staticmethod
-    def forward(ctx, a):
-        ctx.save_for_backward(a)
-        return _flt(np.cosh, a)
-
-    @staticmethod
-    def backward(ctx, g):
-        a, = ctx.saved_tensors
-        return g * sinh(a)
-
-
-class Asinh(Op):
-    @staticmethod
-    def forward(ctx, a):
-        ctx.save_for_backward(a)
-        return _flt(np.arcsinh, a)
-
-    @staticmethod
-    def backward(ctx, g):
-        a, = ctx.saved_tensors
-        return g * (a * a + 1).rsqrt()
-
-
-class Acosh(Op):
-    @staticmethod
-    def forward(ctx, a):
-        ctx.save_for_backward(a)
-        return _flt(np.arccosh, a)
-
-    @staticmethod
-    def backward(ctx, g):
-        a, = ctx.saved_tensors
-        return g * (a * a - 1).rsqrt()
-
-
-class Atanh(Op):
-    @staticmethod
-    def forward(ctx, a):
-        ctx.save_for_backward(a)
-        return _flt(np.arctanh, a)
-
-    @staticmethod
-    def backward(ctx, g):
-        a, = ctx.saved_tensors
-        return g / (1 - a * a)
+    >>> ember.rad2deg(ember.tensor([3.14159265]))
+    tensor([180.])
+    """),
+]
+TABLE = {name: unary(name, fn, save=save, grad=grad, doc=doc, module=__name__)
+         for name, fn, save, grad, doc in _ROWS}
+(Tan, tan, _), (Asin, asin, _), (Acos, acos, _), (Atan, atan, _), (Sinh, sinh, _), \
+    (Cosh, cosh, _), (Asinh, asinh, _), (Acosh, acosh, _), (Atanh, atanh, _), \
+    (Deg2rad, deg2rad, _), (Rad2deg, rad2deg, _) = TABLE.values()
 
 
 class Sinc(Op):
@@ -147,107 +119,6 @@ class Sinc(Op):
             return g * where(a == 0, 0.0, d)
 
 
-class Deg2rad(Op):
-    @staticmethod
-    def forward(ctx, a):
-        return _flt(np.deg2rad, a)
-
-    @staticmethod
-    def backward(ctx, g):
-        return g * (math.pi / 180.0)
-
-
-class Rad2deg(Op):
-    @staticmethod
-    def forward(ctx, a):
-        return _flt(np.rad2deg, a)
-
-    @staticmethod
-    def backward(ctx, g):
-        return g * (180.0 / math.pi)
-
-
-def tan(input, *, out=None):
-    """Tangent.
-
-    >>> ember.tan(ember.tensor([0., 1.]))
-    tensor([0.0000, 1.5574])
-    """
-    return _out(_unary(Tan, input, "tan"), out, input)
-
-
-def asin(input, *, out=None):
-    """Arcsine (``arcsin`` is an alias).
-
-    >>> ember.asin(ember.tensor([0., 1.]))
-    tensor([0.0000, 1.5708])
-    """
-    return _out(_unary(Asin, input, "asin"), out, input)
-
-
-def acos(input, *, out=None):
-    """Arccosine (``arccos`` is an alias).
-
-    >>> ember.acos(ember.tensor([1., 0.]))
-    tensor([0.0000, 1.5708])
-    """
-    return _out(_unary(Acos, input, "acos"), out, input)
-
-
-def atan(input, *, out=None):
-    """Arctangent (``arctan`` is an alias).
-
-    >>> ember.atan(ember.tensor([0., 1.]))
-    tensor([0.0000, 0.7854])
-    """
-    return _out(_unary(Atan, input, "atan"), out, input)
-
-
-def sinh(input, *, out=None):
-    """Hyperbolic sine.
-
-    >>> ember.sinh(ember.tensor([0., 1.]))
-    tensor([0.0000, 1.1752])
-    """
-    return _out(_unary(Sinh, input, "sinh"), out, input)
-
-
-def cosh(input, *, out=None):
-    """Hyperbolic cosine.
-
-    >>> ember.cosh(ember.tensor([0., 1.]))
-    tensor([1.0000, 1.5431])
-    """
-    return _out(_unary(Cosh, input, "cosh"), out, input)
-
-
-def asinh(input, *, out=None):
-    """Inverse hyperbolic sine (``arcsinh`` is an alias).
-
-    >>> ember.asinh(ember.tensor([0., 1.]))
-    tensor([0.0000, 0.8814])
-    """
-    return _out(_unary(Asinh, input, "asinh"), out, input)
-
-
-def acosh(input, *, out=None):
-    """Inverse hyperbolic cosine (``arccosh`` is an alias).
-
-    >>> ember.acosh(ember.tensor([1., 2.]))
-    tensor([0.0000, 1.3170])
-    """
-    return _out(_unary(Acosh, input, "acosh"), out, input)
-
-
-def atanh(input, *, out=None):
-    """Inverse hyperbolic tangent (``arctanh`` is an alias).
-
-    >>> ember.atanh(ember.tensor([0., 0.5]))
-    tensor([0.0000, 0.5493])
-    """
-    return _out(_unary(Atanh, input, "atanh"), out, input)
-
-
 def sinc(input, *, out=None):
     """Normalised sinc ``sin(pi x) / (pi x)``, 1 at 0.
 
@@ -255,24 +126,6 @@ def sinc(input, *, out=None):
     tensor([1.0000, 0.6366])
     """
     return _out(_unary(Sinc, input, "sinc"), out, input)
-
-
-def deg2rad(input, *, out=None):
-    """Degrees to radians.
-
-    >>> ember.deg2rad(ember.tensor([180.]))
-    tensor([3.1416])
-    """
-    return _out(_unary(Deg2rad, input, "deg2rad"), out, input)
-
-
-def rad2deg(input, *, out=None):
-    """Radians to degrees.
-
-    >>> ember.rad2deg(ember.tensor([3.14159265]))
-    tensor([180.])
-    """
-    return _out(_unary(Rad2deg, input, "rad2deg"), out, input)
 
 
 arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh

@@ -6,7 +6,7 @@ so version counters and the leaf checks are the method's.
 __all__ = ["abs_", "cos_", "sin_", "exp_", "log_", "neg_", "sqrt_", "rsqrt_", "sigmoid_", "tanh_", "square_", "reciprocal_", "zero_",
            "fill_", "fill", "detach", "detach_", "rsub", "negative_"]
 
-from ..elementwise import arithmetic as _arith
+from ..elementwise import basic_math as _basic
 
 
 def abs_(input):
@@ -184,7 +184,7 @@ def absolute_(self):
     >>> ember.tensor([-1., 2.]).absolute_()
     tensor([1., 2.])
     """
-    return _arith.TENSOR_METHODS["abs_"](self)
+    return _basic.TENSOR_METHODS["abs_"](self)
 
 
 def negative_(input):
@@ -193,7 +193,7 @@ def negative_(input):
     >>> ember.negative_(ember.tensor([1., -2.]))
     tensor([-1.,  2.])
     """
-    return _arith.TENSOR_METHODS["neg_"](input)
+    return _basic.TENSOR_METHODS["neg_"](input)
 
 
 TENSOR_METHODS = {"absolute_": absolute_, "negative_": negative_}

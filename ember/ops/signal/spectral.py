@@ -17,7 +17,7 @@ import math
 import warnings
 
 from .._util import np, D, _wrap, Op, apply_op
-from ..elementwise.elementwise_more import _check_tensor
+from ..elementwise.operands import _check_tensor
 
 __all__ = ["hann_window", "hamming_window", "bartlett_window", "blackman_window", "kaiser_window",
            "stft", "istft"]

@@ -1,0 +1,146 @@
+"""Tensors saved for backward: each with the version it had when saved, so that an in-place
+change made since is caught (with PyTorch's message) when backward unpacks it.
+
+``_Saved`` entries are built by ``function._record`` from what a forward passed to
+``ctx.save_for_backward``: an input tensor (kind 0), an output's array (kind 1, re-wrapped as
+a tensor of the node on unpacking) or an intermediate array (kind 2, a constant).
+
+>>> x = ember.tensor([1., 2.], requires_grad=True)
+>>> y = x.sin()
+>>> y.grad_fn._saved[0].kind, y.grad_fn._saved[0].obj is x
+(0, True)
+"""
+from .._dtype_names import SCALAR_NAMES
+
+_anomaly_state = [False, True]  # enabled, check_nan
+
+
+def _wrap(data):  # ember._tensor._wrap, bound on first use (ember._tensor imports autograd first)
+    global _wrap
+    from .._tensor import _wrap
+    return _wrap(data)
+
+
+_FREED_MSG = (
+    "Trying to backward through the graph a second time (or directly access saved "
+    "tensors after they have already been freed). Saved intermediate values of the graph "
+    "are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if "
+    "you need to backward through the graph a second time or if you need to access saved "
+    "tensors after calling backward.")
+
+
+
+_FREED = ("freed",)
+
+
+class _Saved:
+    """A tensor saved for backward, with the version it had when saved."""
+
+    __slots__ = ("kind", "obj", "version_counter", "version", "out_nr")
+
+    def __init__(self, kind, obj, vc, out_nr=0):
+        self.kind = kind  # 0 input tensor, 1 output (data array), 2 constant array
+        self.obj = obj
+        self.version_counter = vc
+        self.version = vc[0] if vc is not None else 0
+        self.out_nr = out_nr
+
+
+def _saved_arrays(node, dt):
+    """The values ``node`` saved, as arrays (version-checked like ``saved_tensors``, but
+    not wrapped), or None when a saved array's dtype is not ``dt`` (then a backward
+    formula must run in Tensor ops, which promote as PyTorch does)."""
+    s = node._saved
+    if s is None:
+        return ()
+    if s is _FREED:
+        raise RuntimeError(_FREED_MSG)
+    out = []
+    for e in s:
+        if e.__class__ is _Saved:
+            vc = e.version_counter
+            if vc is not None and vc[0] != e.version:
+                raise RuntimeError(_modified_msg(node, e, vc[0]))
+            a = e.obj._data if e.kind == 0 else e.obj
+            if a.dtype is not dt and a.dtype != dt:
+                return None
+            out.append(a)
+        else:
+            out.append(e)
+    return out
+
+
+def _unpack(node, e):
+    if e is None:
+        return None
+    if e.__class__ is not _Saved:
+        return e
+    vc = e.version_counter
+    if vc is not None and vc[0] != e.version:
+        raise RuntimeError(_modified_msg(node, e, vc[0]))
+    if e.kind == 0:
+        return e.obj
+    t = _wrap(e.obj)
+    if e.kind == 1:
+        t._rg = True
+        t.grad_fn = node
+        t._out_nr = e.out_nr
+        t._version = vc
+    return t
+
+
+def _modified_msg(node, e, now):
+    """PyTorch's message for a saved tensor changed in place after it was saved."""
+    obj = e.obj
+    shape = list(obj.shape)
+    dt = obj.dtype if e.kind else obj._data.dtype
+    if e.kind == 1:      # an output of the node that saved it
+        where = f", which is output {e.out_nr} of {_short(node._name)},"
+    elif obj.grad_fn is not None:   # an input: described by its own (current) history
+        where = f", which is output {obj._out_nr} of {_short(obj.grad_fn._name)},"
+    else:                # a leaf
+        where = ""
+    hint = ("Hint: the backtrace further above can show the operation that failed to compute its "
+            "gradient. The variable in question was changed in there or anywhere later. Good luck!"
+            if _anomaly_state[0] else
+            "Hint: enable anomaly detection to find the operation that failed to compute its "
+            "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
+    return ("one of the variables needed for gradient computation has been modified by an "
+            f"inplace operation: [{_type_name(dt)} {shape}]{where} is at version {now}; expected "
+            f"version {e.version} instead. {hint}")
+
+
+def _short(name):
+    """``AddBackward0`` -> ``Add``, as PyTorch names a node in this message."""
+    i = name.rfind("Backward")
+    return name[:i] if i > 0 else name
+
+
+def _type_name(npdt):
+    from .._dtype import NP2DT
+    n = NP2DT[npdt].name
+    return "torch." + SCALAR_NAMES.get(n, n) + "Tensor"
+
+
+def _save_entry(s, arrays, tensors, outs, results, raws=()):
+    if s is None:
+        return None
+    for i, a in enumerate(arrays):
+        if s is a:
+            t = tensors[i]
+            if t._version is None:
+                t._version = [0]
+            return _Saved(0, t, t._version)
+    for i, o in enumerate(outs):
+        if s is o or (i < len(raws) and s is raws[i]):
+            t = results[i]
+            if t._version is None:
+                t._version = [0]
+            return _Saved(1, o, t._version, i)
+    if hasattr(s, "_data"):  # a Tensor saved directly
+        if s._version is None:
+            s._version = [0]
+        return _Saved(0, s, s._version)
+    if hasattr(s, "dtype") and hasattr(s, "shape"):  # an intermediate array: a constant
+        return _Saved(2, s, None)
+    return s  # a Python scalar or other plain value, kept as is
