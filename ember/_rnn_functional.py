@@ -1,11 +1,11 @@
 """PyTorch's top-level recurrent functions: one step (``torch.lstm_cell``, ``gru_cell``,
 ``rnn_tanh_cell``, ``rnn_relu_cell``) and whole multi-layer sequences (``torch.lstm``, ``gru``,
 ``rnn_tanh``, ``rnn_relu``) over a flat list of weights, as ``nn.LSTM`` passes them. The math
-is the layer op of :mod:`ember.ops.rnn_ops` (one graph node per layer and direction).
+is the layer op of :mod:`ember.ops.nn.rnn_ops` (one graph node per layer and direction).
 """
 from ._backend import np
 from ._tensor import _wrap
-from .ops import rnn_ops as _rnn
+from .ops.nn import rnn_ops as _rnn
 
 __all__ = ["lstm_cell", "gru_cell", "rnn_tanh_cell", "rnn_relu_cell", "lstm", "gru", "rnn_tanh",
            "rnn_relu"]

@@ -486,7 +486,7 @@ class Tensor:
                                  chalf, ipu, xpu, mtia)
     from ._buffers import _dlpack as __dlpack__, _dlpack_device as __dlpack_device__
 
-    # -- typing helpers (the ops live in ember.ops.convert) -----------------------------
+    # -- typing helpers (the ops live in ember.ops.conversion.convert) -----------------------------
     def cpu(self, memory_format=None):
         return self
 

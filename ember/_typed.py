@@ -56,7 +56,7 @@ def legacy_new(dt, args):
     if len(args) == 1 and isinstance(args[0], (TypedStorage, UntypedStorage)):
         t = _wrap(np.empty((0,), dt.np))
         return t.set_(args[0])
-    from .ops.tensor_info import new
+    from .ops.conversion.tensor_info import new
     return new(_wrap(np.empty((0,), dt.np)), *args)
 
 

@@ -25,15 +25,16 @@ NON_OPS = {
 }
 # Whole families tested elsewhere: random sampling (no deterministic reference; tested by
 # distribution statistics in tests/test_random*.py).
-NON_OP_FAMILIES = {"random_ops", "random_counts"}
+NON_OP_FAMILIES = {"random.random_ops", "random.random_counts"}
 
 
 def _families():
-    for m in pkgutil.iter_modules(ember.ops.__path__):
-        if m.name.startswith("_") or m.name in ("inplace",):
+    for m in pkgutil.walk_packages(ember.ops.__path__, "ember.ops."):
+        name = m.name[len("ember.ops."):]
+        if m.ispkg or name.rsplit(".", 1)[-1].startswith("_") or name in ("inplace.history",):
             continue
         try:
-            yield m.name, importlib.import_module(f"ember.ops.{m.name}")
+            yield name, importlib.import_module(m.name)
         except ImportError:
             continue
 

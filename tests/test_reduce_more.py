@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import ember
-from ember.ops import moments as RM
+from ember.ops.reduce import moments as RM
 
 torch = pytest.importorskip("torch")
 

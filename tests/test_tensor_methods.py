@@ -420,7 +420,7 @@ def test_scatter_reduce_amax_ties_with_self_excluded_match_torch():
 
 
 def test_index_reduce_warns_once_like_torch():
-    import ember.ops.index_more as im
+    import ember.ops.index.index_more as im
     im._warned[0] = False
     with pytest.warns(UserWarning, match="index_reduce\\(\\) is in beta"):
         ember.ones(2).index_reduce(0, ember.tensor([0]), ember.ones(1), "prod")

@@ -14,7 +14,7 @@ True
 from .._backend import np
 from .._random import rng
 from ..ops._util import Op, apply_op, _wrap
-from ..ops.erf_gamma import _lgamma64
+from ..ops.elementwise.erf_gamma import _lgamma64
 from ._special import _dP_da
 import ember
 

@@ -11,8 +11,8 @@ lower incomplete gamma ``P(a, x)`` differentiable in ``a`` too (``ember.igamma``
 """
 from .._backend import np
 from ..ops._util import Op, apply_op, _wrap
-from ..ops.special import _igamma64
-from ..ops.erf_gamma import _lgamma64
+from ..ops.elementwise.special import _igamma64
+from ..ops.elementwise.erf_gamma import _lgamma64
 import ember
 import ember.nn.functional as F
 

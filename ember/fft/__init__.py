@@ -97,7 +97,7 @@ def _dims_sizes(x, s, dim, half=False):
 def _out(r, out):
     if out is None:
         return r
-    from ..ops.elementwise import _out as put
+    from ..ops.elementwise.arithmetic import _out as put
     return put(r, out)
 
 

@@ -131,5 +131,5 @@ def _unsq2(t):
 def _out(r, out):
     if out is None:
         return r
-    from ..ops.elementwise import _out as o
+    from ..ops.elementwise.arithmetic import _out as o
     return o(r, out)

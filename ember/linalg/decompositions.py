@@ -124,7 +124,7 @@ class LinalgQr(Op):
         y = q @ r2
         gx = _qr_square_grad(q, r1, gq + y @ gr2.mT, gr1)
         gy = q @ gr2
-        from ..ops.joining import cat
+        from ..ops.shape.joining import cat
         return cat([gx, gy], -1)
 
 

@@ -4,8 +4,8 @@
 >>> F.relu(ember.tensor([-1., 2.]))
 tensor([0., 2.])
 """
-from ..ops import nn_ops as _nn
-from ..ops.elementwise import relu as _relu
+from ..ops.nn import nn_ops as _nn
+from ..ops.elementwise.arithmetic import relu as _relu
 
 from .functional_conv import (conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d,  # noqa: F401
                               conv_transpose3d, pad)

@@ -11,8 +11,8 @@ from .. import ops as _ops
 from .._backend import np
 from .._tensor import Tensor, _wrap
 from .._random import rng as _rng
-from ..ops.elementwise import sigmoid as _sigmoid, tanh as _tanh, relu as _relu
-from ..ops.activation import prelu as _prelu
+from ..ops.elementwise.arithmetic import sigmoid as _sigmoid, tanh as _tanh, relu as _relu
+from ..ops.nn.activation import prelu as _prelu
 
 _where = _ops.public["where"]
 

@@ -13,10 +13,10 @@ import warnings
 from .._backend import np
 from .._tensor import Tensor, _wrap, _dim_msg
 from .._dtype import NP2DT
-from ..ops.attention import attention, split_heads, torch_dtype_name
-from ..ops.nn_ops import linear
-from ..ops.joining import cat
-from ..ops.flip_repeat import repeat_interleave
+from ..ops.nn.attention import attention, split_heads, torch_dtype_name
+from ..ops.nn.nn_ops import linear
+from ..ops.shape.joining import cat
+from ..ops.shape.flip_repeat import repeat_interleave
 from ..ops._util import _TORCH_NAMES
 
 __all__ = ["scaled_dot_product_attention", "multi_head_attention_forward"]

@@ -9,7 +9,7 @@ from .. import _autocast_state as _ac
 from .._autocast_state import on as _ac_on
 from .._backend import np
 from .._tensor import Tensor
-from ..ops import conv as _C
+from ..ops.nn import conv as _C
 
 
 def _tuple(v, n, name="argument"):

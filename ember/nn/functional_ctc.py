@@ -1,4 +1,4 @@
-"""CTC loss of ``ember.nn.functional`` (the recursions live in ``ember.ops.ctc``).
+"""CTC loss of ``ember.nn.functional`` (the recursions live in ``ember.ops.nn.ctc``).
 
 >>> import ember.nn.functional as F
 >>> lp = ember.full((2, 1, 2), 0.5).log()
@@ -7,7 +7,7 @@ tensor(0.2877)
 """
 from .._backend import np
 from .._tensor import Tensor, _wrap
-from ..ops.ctc import ctc_nll
+from ..ops.nn.ctc import ctc_nll
 from .functional_loss import _reduce
 
 __all__ = ["ctc_loss"]

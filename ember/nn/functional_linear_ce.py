@@ -6,7 +6,7 @@ gives the K-dimensional loss over logits (N, C, d_1, ..., d_K).
 >>> F.linear_cross_entropy(ember.ones(2, 3), ember.zeros(4, 3), ember.tensor([0, 3]))
 tensor(1.3863)
 """
-from ..ops import nn_ops as _nn
+from ..ops.nn import nn_ops as _nn
 
 __all__ = ["linear_cross_entropy"]
 

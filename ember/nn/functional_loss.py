@@ -1,5 +1,5 @@
 """Loss functions of ``ember.nn.functional`` (cross-entropy and NLL are fused ops in
-``ember.ops.nn_ops``; the rest compose differentiable ops).
+``ember.ops.nn.nn_ops``; the rest compose differentiable ops).
 
 >>> import ember.nn.functional as F
 >>> F.mse_loss(ember.tensor([1., 2.]), ember.tensor([1., 4.]))
@@ -13,8 +13,8 @@ import warnings
 from .._backend import np
 from .._tensor import _wrap
 from .. import ops as _ops
-from ..ops.nn_ops import _legacy_reduction
-from ..ops.bce_kernels import bce_elementwise, bce_with_logits_elementwise
+from ..ops.nn.nn_ops import _legacy_reduction
+from ..ops.nn.bce_kernels import bce_elementwise, bce_with_logits_elementwise
 
 _where = _ops.public["where"]
 

@@ -354,7 +354,7 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     """
     if input.dim() != 4:
         raise NotImplementedError("ember: unfold supports 4-D (N, C, H, W) input")
-    from ..ops import conv as _C
+    from ..ops.nn import conv as _C
     k, d, p, s = _pairs(kernel_size), _pairs(dilation), _pairs(padding), _pairs(stride)
     _check_blocks(k, d, p, s)
     N, C = input.shape[:2]
@@ -372,7 +372,7 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
             [2., 4., 2.],
             [1., 2., 1.]])
     """
-    from ..ops import conv as _C
+    from ..ops.nn import conv as _C
     k, d, p, s = _pairs(kernel_size), _pairs(dilation), _pairs(padding), _pairs(stride)
     _check_blocks(k, d, p, s)
     out = _pairs(output_size)

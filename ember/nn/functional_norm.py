@@ -7,7 +7,7 @@ tensor([[-1.0000,  1.0000]])
 from .._backend import np
 from .._tensor import _wrap
 from ..autograd.grad_mode import no_grad
-from ..ops.norm import standardize
+from ..ops.nn.norm import standardize
 
 
 def _affine(y, weight, bias, shape):

@@ -9,7 +9,7 @@ from .. import _autocast_state as _ac
 from .._autocast_state import on as _ac_on
 from .._backend import np
 from .._tensor import _wrap
-from ..ops import pool as _P
+from ..ops.nn import pool as _P
 from .functional_conv import _tuple
 
 

@@ -7,11 +7,11 @@ forms, 3-D adaptive max pooling and max-unpooling, fractional max pooling, and p
 tensor([[[5.0000, 1.4142]]])
 """
 from .._backend import np
-from ..ops import pool as _P
-from ..ops.pool_fractional import fractional_max
+from ..ops.nn import pool as _P
+from ..ops.nn.pool_fractional import fractional_max
 from .functional_conv import _tuple
 from .functional_pool import (_max_poolnd, _adaptive_max, _unpool_size, avg_pool1d, avg_pool2d, avg_pool3d)
-from ..ops.elementwise import relu as _relu
+from ..ops.elementwise.arithmetic import relu as _relu
 
 __all__ = ["max_pool1d_with_indices", "max_pool2d_with_indices", "max_pool3d_with_indices",
            "adaptive_max_pool3d", "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices",
@@ -128,7 +128,7 @@ def _fractional(nd, input, kernel_size, output_size, output_ratio, _random_sampl
     xb = input if batched else input.unsqueeze(0)
     B, C = xb.shape[0], xb.shape[1]
     if _random_samples is None:
-        from ..ops.random_ops import rand
+        from ..ops.random.random_ops import rand
         _random_samples = rand(B, C, nd, dtype=input.dtype)
     s = _random_samples._data
     if s.ndim != 3:

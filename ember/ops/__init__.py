@@ -8,22 +8,23 @@ import importlib
 
 from .._tensor import Tensor
 
-FAMILIES = ["elementwise", "comparison", "reduce", "movement", "convert", "indexing"]
-_OPTIONAL = ["elementwise_more", "trig", "exp_log", "erf_gamma", "rounding", "clamp", "division",
-             "float_bits", "logical_bitwise", "predicates",
-             "reduce_more", "cumulative", "moments", "order_stats",
-             "joining", "splitting", "flip_repeat", "diagonals", "shape_ops",
-             "index_ops", "masked_ops", "linalg", "add_products", "contractions", "cross_dist",
-             "linalg_funcs", "sort_ops",
-             "random_ops", "view_inplace", "inplace_more", "activation", "shape_more", "index_more", "stats",
-             "special", "conj_ops", "tensor_info",
-             "complex_ops",
-             "spectral",
-             "inplace_functions", "view_copies",
-             "numerical_calculus", "element_search", "sequence_builders", "histogramdd", "segment_reduce",
-             "linalg_legacy",
-             "random_counts",
-             "hashing"]
+FAMILIES = ["elementwise.arithmetic", "elementwise.comparison", "reduce.sum_mean", "shape.movement",
+            "conversion.convert", "index.indexing"]
+_OPTIONAL = ["elementwise.elementwise_more", "elementwise.trig", "elementwise.exp_log",
+             "elementwise.erf_gamma", "elementwise.rounding", "elementwise.clamp",
+             "elementwise.division", "elementwise.float_bits", "elementwise.logical_bitwise",
+             "elementwise.predicates", "reduce.reduce_more", "reduce.cumulative", "reduce.moments",
+             "reduce.order_stats", "shape.joining", "shape.splitting", "shape.flip_repeat",
+             "shape.diagonals", "shape.shape_ops", "index.index_ops", "index.masked_ops",
+             "linalg.products", "linalg.add_products", "linalg.contractions", "linalg.cross_dist",
+             "linalg.linalg_funcs", "reduce.sort_ops", "random.random_ops", "shape.view_inplace",
+             "inplace.inplace_more", "nn.activation", "shape.shape_more", "index.index_more",
+             "reduce.stats", "elementwise.special", "elementwise.conj_ops",
+             "conversion.tensor_info", "elementwise.complex_ops", "signal.spectral",
+             "inplace.inplace_functions", "shape.view_copies", "reduce.numerical_calculus",
+             "index.element_search", "creation.sequence_builders", "reduce.histogramdd",
+             "reduce.segment_reduce", "linalg.linalg_legacy", "random.random_counts",
+             "reduce.hashing"]
 
 public = {}
 for _name in FAMILIES + _OPTIONAL:

@@ -12,9 +12,9 @@ tensor([0.7652])
 from .._backend import np
 from .._tensor import Tensor, _wrap
 from ..autograd.function import Op, apply_op
-from ..ops import erf_gamma as _EG, exp_log as _EL, special as _SP
+from ..ops.elementwise import erf_gamma as _EG, exp_log as _EL, special as _SP
 from .. import ops as _ops
-from ..ops.elementwise_more import _flt, _check_tensor
+from ..ops.elementwise.elementwise_more import _flt, _check_tensor
 from ._dispatch import put, float_kernel, binary_arrays, compute_dtype
 from ._bessel import (airy_ai, bessel_j0, bessel_j1, bessel_y0, bessel_y1, modified_bessel_i0,
                       modified_bessel_i1, modified_bessel_k0, modified_bessel_k1,

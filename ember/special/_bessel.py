@@ -307,8 +307,8 @@ def spherical_j0(x):
 
 # ---------------------------------------------------------------- public functions
 from ..autograd.function import Op, apply_op          # noqa: E402
-from ..ops.elementwise_more import _flt, _check_tensor  # noqa: E402
-from ..ops.special import I1                           # noqa: E402
+from ..ops.elementwise.elementwise_more import _flt, _check_tensor  # noqa: E402
+from ..ops.elementwise.special import I1                           # noqa: E402
 from ._dispatch import unary, put, float_kernel         # noqa: E402
 
 

@@ -3,8 +3,8 @@ PyTorch's dtype rules (integers to the default float, half precision through flo
 refused), ``out=`` and the wrapping of results that have no gradient."""
 from .._backend import np
 from .._tensor import Tensor, _wrap
-from ..ops.elementwise import _out
-from ..ops.elementwise_more import _flt, _check_tensor, _not_impl, _prep, _float_dt, _bshape_error
+from ..ops.elementwise.arithmetic import _out
+from ..ops.elementwise.elementwise_more import _flt, _check_tensor, _not_impl, _prep, _float_dt, _bshape_error
 
 
 def float_kernel(kernel, name):

@@ -5,7 +5,7 @@ kernels so that the tails keep relative accuracy.
 import math
 
 from .._backend import np
-from ..ops import erf_gamma as _EG
+from ..ops.elementwise import erf_gamma as _EG
 
 _SQRT1_2 = math.sqrt(0.5)
 _LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
@@ -72,7 +72,7 @@ def ndtri_np(p):
 
 # ---------------------------------------------------------------- public functions
 from ..autograd.function import Op, apply_op              # noqa: E402
-from ..ops.elementwise_more import _flt, _check_tensor     # noqa: E402
+from ..ops.elementwise.elementwise_more import _flt, _check_tensor     # noqa: E402
 from ._dispatch import put, float_kernel                    # noqa: E402
 
 _TWO_RSQRTPI = 2.0 / math.sqrt(math.pi)
@@ -141,7 +141,7 @@ def ndtr(input, *, out=None):
     tensor([0.1587, 0.5000, 0.8413])
     """
     _check_tensor(input, "ndtr")
-    from ..ops.erf_gamma import erf
+    from ..ops.elementwise.erf_gamma import erf
     x = input if input._data.dtype.kind in "fcV" else input.to(_default_float())
     return put((1 + erf(x * _SQRT1_2)) * 0.5, out)
 

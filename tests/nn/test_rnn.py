@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import ember
-from ember.ops import rnn_ops
+from ember.ops.nn import rnn_ops
 
 torch = pytest.importorskip("torch")
 pytestmark = pytest.mark.filterwarnings("ignore:LSTM with projections is not supported")

@@ -6,7 +6,7 @@ tensor(0.3168)
 """
 from .module import Module
 from .. import functional as F
-from ...ops.nn_ops import _legacy_reduction
+from ...ops.nn.nn_ops import _legacy_reduction
 
 __all__ = ["CrossEntropyLoss", "NLLLoss", "L1Loss", "MSELoss", "BCELoss", "BCEWithLogitsLoss", "HuberLoss",
            "SmoothL1Loss", "KLDivLoss", "MarginRankingLoss", "HingeEmbeddingLoss", "CosineEmbeddingLoss",

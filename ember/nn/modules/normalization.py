@@ -11,7 +11,7 @@ from ..parameter import Parameter
 from .. import functional as F, init
 from ..._creation import empty, zeros, ones, tensor
 from ... import _dtype as D
-from ...ops.cross_map_lrn import cross_map_lrn2d
+from ...ops.nn.cross_map_lrn import cross_map_lrn2d
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "InstanceNorm1d", "InstanceNorm2d",
            "InstanceNorm3d", "LayerNorm", "GroupNorm", "LocalResponseNorm",
@@ -270,7 +270,7 @@ class LocalResponseNorm(Module):
 
 class CrossMapLRN2d(Module):
     """Legacy cross-channel LRN of a 4-D input, PyTorch's running-window forward and
-    hand-written backward (see ``ember.ops.cross_map_lrn``).
+    hand-written backward (see ``ember.ops.nn.cross_map_lrn``).
 
     >>> m = ember.nn.CrossMapLRN2d(3, alpha=1, beta=1, k=1)
     >>> m

@@ -1,6 +1,6 @@
 """Recurrent layers: RNN, LSTM, GRU and their single-step cells.
 
-Each layer and direction of a sequence is one graph node (``ember.ops.rnn_ops``):
+Each layer and direction of a sequence is one graph node (``ember.ops.nn.rnn_ops``):
 the input projection of all steps is one GEMM, the recurrence a loop over NumPy
 arrays, its backward hand-written backpropagation through time.
 
@@ -19,7 +19,7 @@ from .. import init
 from ... import _creation
 from ..._tensor import Tensor, _wrap
 from ..._backend import np
-from ...ops import rnn_ops as _ops
+from ...ops.nn import rnn_ops as _ops
 from ...ops._util import _TORCH_NAMES
 
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]

@@ -22,8 +22,8 @@ from ..._backend import np
 from ..._tensor import Tensor, _wrap, _dim_msg
 from ... import _creation as C, _dtype as D
 from ...ops._util import grad_on
-from ...ops.joining import cat
-from ...ops.elementwise import check_broadcast
+from ...ops.shape.joining import cat
+from ...ops.elementwise.arithmetic import check_broadcast
 
 __all__ = ["PackedSequence", "invert_permutation", "pack_padded_sequence", "pad_packed_sequence",
            "pad_sequence", "unpad_sequence", "pack_sequence", "unpack_sequence"]

@@ -1,0 +1,1 @@
+"""Conversions and questions about a tensor: dtype casts, copies and ``Tensor.new``."""

@@ -1,0 +1,1 @@
+"""Tensors built from a rule: ``range`` and ``vander``."""

@@ -1,0 +1,613 @@
+"""Gather/scatter, index_* along a dim and index_put. Masked ops, take/put and nonzero live
+in ops/masked_ops.py.
+
+>>> x = ember.tensor([[1., 2.], [3., 4.]])
+>>> x.gather(1, ember.tensor([[1], [0]]))
+tensor([[2.],
+        [3.]])
+"""
+from ... import _autocast_state as _ac
+from ..._autocast_state import on as _ac_on
+import builtins
+
+from .._util import np, D, Tensor, _wrap, Op, apply_op, _state, norm_dim, add_rows_at, _TORCH_NAMES as _N
+from ..inplace.history import inplace_op
+
+__all__ = ["gather", "scatter", "scatter_add", "scatter_reduce", "index_select", "index_add",
+           "index_copy", "index_fill", "index_put", "index_put_"]
+
+
+_TN = {"float32": "float", "float64": "double", "float16": "half", "bfloat16": "BFloat16",
+       "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+       "uint8": "unsigned char", "bool": "bool", "complex64": "c10::complex<float>",
+       "complex128": "c10::complex<double>"}
+
+
+def _zeros(shape, npdt):
+    return _wrap(np.zeros(shape, dtype=npdt))
+
+
+def _pad_to(g, shape):
+    """``g`` placed at the start of zeros of ``shape`` (differentiable)."""
+    if g._data.shape == tuple(shape):
+        return g
+    from .indexing import index_put_backward
+    return index_put_backward(g, tuple(shape), g._data.dtype, tuple(slice(0, n) for n in g._data.shape))
+
+
+# ------------------------------------------------------------------ gather / scatter
+def _check_index(index, name):
+    if not isinstance(index, Tensor):
+        raise TypeError(f"{name}(): argument 'index' must be Tensor, not {type(index).__name__}")
+    k = index._data.dtype
+    if k not in (np.int64, np.int32):
+        raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
+    return index._data
+
+
+def _grid(index, dim):
+    """Full NumPy index for ``out[i][index[i][j]]``-style addressing along ``dim``."""
+    idx = list(np.indices(index.shape, sparse=True)) if index.ndim else []
+    if not idx:
+        return (index,)
+    idx[dim] = index
+    return tuple(idx)
+
+
+def _bounds(ix, n, dim):
+    if ix.size:
+        lo, hi = ix.min(), ix.max()
+        if lo < 0 or hi >= n:
+            bad = lo if lo < 0 else hi
+            raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size {n}")
+
+
+def _gs_prepare(a, dim, ix, src=None, name="gather"):
+    nd = a.ndim
+    dim = norm_dim(dim, nd)
+    if ix.ndim != nd and not (ix.ndim <= 1 and nd <= 1):
+        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+    ashape = a.shape if nd else (1,)
+    ishape = ix.shape if ix.ndim else (1,)
+    for d in builtins.range(len(ishape)):
+        if d != dim and ishape[d] > ashape[d]:
+            if src is None:
+                raise RuntimeError(f"Size does not match at dimension {d} expected index {list(ix.shape)} to be no "
+                                   f"larger than self {list(a.shape)} apart from dimension {dim}")
+            raise RuntimeError(f"Expected index {list(ix.shape)} to be no larger than self {list(a.shape)} apart "
+                               f"from dimension {dim} and to be no larger size than src {list(src.shape)}")
+    if src is not None:
+        sshape = src.shape if src.ndim else (1,)
+        if len(sshape) != len(ishape) or builtins.any(i > s for i, s in zip(ishape, sshape)):
+            raise RuntimeError(f"Expected index {list(ix.shape)} to be no larger than self {list(a.shape)} apart "
+                               f"from dimension {dim} and to be no larger size than src {list(src.shape)}")
+    _bounds(ix, ashape[dim], dim)
+    return dim
+
+
+def gather(input, dim, index, *, sparse_grad=False, out=None):
+    """Values along ``dim`` at ``index``: ``out[i][j] = input[index[i][j]][j]`` for dim 0.
+
+    >>> ember.gather(ember.tensor([[1, 2], [3, 4]]), 0, ember.tensor([[1, 0]]))
+    tensor([[3, 2]])
+    """
+    ix = _check_index(index, "gather")
+    dim = _gs_prepare(input._data, dim, ix)
+    r = _gather(input, dim, index)
+    return _out(r, out)
+
+
+def _gather(input, dim, index):
+    if _state[0] and input._rg:
+        return apply_op(GatherOp, (input,), index, dim)
+    return _wrap(GatherOp.forward(None, input._data, index, dim))
+
+
+class GatherOp(Op):
+    _name = "GatherBackward0"
+
+    @staticmethod
+    def forward(ctx, a, index, dim):
+        if ctx is not None:
+            ctx.shape, ctx.dim, ctx.index = a.shape, dim, index
+        ix = index._data
+        if a.ndim == 0:
+            return a.reshape(ix.shape).copy()
+        return a[_grid(ix, dim)]
+
+    @staticmethod
+    def backward(ctx, g):
+        z = _zeros(ctx.shape, g._data.dtype)
+        if not ctx.shape:
+            return g.sum().reshape(())
+        return scatter_add(z, ctx.dim, ctx.index, g)
+
+
+class ScatterOp(Op):
+    """``scatter``/``scatter_add``/``scatter_reduce``: out = input with src written at index."""
+
+    _name = "ScatterBackward0"
+
+    @staticmethod
+    def forward(ctx, a, *rest):
+        if isinstance(rest[0], Tensor):  # (index, dim, mode, value)
+            index, dim, mode, src = rest
+        else:
+            src, index, dim, mode = rest
+        ix = index._data
+        out = a.copy()
+        if a.ndim == 0:
+            a1 = out.reshape(1)
+            grid = (ix.reshape(-1),)
+            s = np.asarray(src).reshape(-1)[:ix.size] if np.ndim(src) else src
+        else:
+            a1 = out
+            grid = _grid(ix, dim)
+            s = src[tuple(slice(0, n) for n in ix.shape)] if np.ndim(src) else src
+        if ctx is not None:
+            ctx.index, ctx.dim, ctx.mode = index, dim, mode
+            ctx.src_shape = np.shape(src)
+        if mode is None:
+            a1[grid] = s
+        elif mode == "add" or mode == "sum":
+            np.add.at(a1, grid, s)
+        elif mode == "multiply" or mode == "prod":
+            np.multiply.at(a1, grid, s)
+        return out
+
+    @staticmethod
+    def backward(ctx, g, *_):
+        n = ctx.needs_input_grad
+        mode, dim, index = ctx.mode, ctx.dim, ctx.index
+        ga = gs = None
+        if mode is None:
+            if n[0]:
+                ga = scatter(g, dim, index, 0.)
+            if len(n) > 1 and n[1]:
+                gs = _pad_to(_gather(g, dim, index), ctx.src_shape)
+        elif mode in ("add", "sum"):
+            ga = g
+            if len(n) > 1 and n[1]:
+                gs = _pad_to(_gather(g, dim, index), ctx.src_shape)
+        else:
+            raise NotImplementedError(f"ember: the gradient of scatter with reduce='{mode}' is not implemented")
+        return (ga, gs) if len(n) > 1 else ga
+
+
+class ScatterAdd(ScatterOp):
+    _name = "ScatterAddBackward0"
+
+
+def _scatter(input, dim, index, src, mode, name):
+    ix = _check_index(index, name)
+    a = input._data
+    if isinstance(src, Tensor):
+        if src._data.dtype != a.dtype:
+            raise RuntimeError(f"{name}(): Expected self.dtype to be equal to src.dtype")
+        dim = _gs_prepare(a, dim, ix, src._data, name)
+        cls = ScatterAdd if mode in ("add", "sum") and name == "scatter_add" else ScatterOp
+        return apply_op(cls, (input, src), index, dim, mode)
+    dim = _gs_prepare(a, dim, ix, None, name)
+    v = np.asarray(src.item() if hasattr(src, "item") and not isinstance(src, (int, float, bool, complex))
+                   else src).astype(a.dtype)
+    return apply_op(ScatterOp, (input,), index, dim, mode, v)
+
+
+def scatter(input, dim, index, src=None, *, value=None, reduce=None, out=None):
+    """Write ``src`` (a tensor or a number) into a copy of ``input`` at ``index`` along ``dim``.
+
+    >>> ember.zeros(2, 3).scatter(1, ember.tensor([[2], [0]]), 1.)
+    tensor([[0., 0., 1.],
+            [1., 0., 0.]])
+    """
+    if src is None:
+        src = value
+    if reduce is not None and reduce not in ("add", "multiply"):
+        raise RuntimeError("reduce argument must be either add or multiply.")
+    return _out(_scatter(input, dim, index, src, reduce, "scatter"), out)
+
+
+def scatter_add(input, dim, index, src, *, out=None):
+    """Add ``src`` into a copy of ``input`` at ``index`` along ``dim`` (duplicates accumulate).
+
+    >>> ember.zeros(3).scatter_add(0, ember.tensor([0, 0, 2]), ember.tensor([1., 2., 3.]))
+    tensor([3., 0., 3.])
+    """
+    return _out(_scatter(input, dim, index, src, "add", "scatter_add"), out)
+
+
+class ScatterReduce(Op):
+    @staticmethod
+    def forward(ctx, a, src, index, dim, reduce, include_self):
+        ix = index._data
+        grid = _grid(ix, dim) if a.ndim else (ix.reshape(-1),)
+        out = a.copy()
+        o1 = out if a.ndim else out.reshape(1)
+        s = src[tuple(slice(0, n) for n in ix.shape)] if src.ndim else src.reshape(-1)[:ix.size]
+        fl = a.dtype.kind in "fcV"  # V: ml_dtypes bfloat16
+        if not include_self:
+            init = {"sum": 0, "mean": 0, "prod": 1,
+                    "amax": -np.inf if fl else np.iinfo(a.dtype).min if a.dtype.kind != "b" else False,
+                    "amin": np.inf if fl else np.iinfo(a.dtype).max if a.dtype.kind != "b" else True}[reduce]
+            o1[grid] = init
+        if reduce in ("sum", "mean"):
+            np.add.at(o1, grid, s)
+        elif reduce == "prod":
+            np.multiply.at(o1, grid, s)
+        elif reduce == "amax":
+            np.maximum.at(o1, grid, s)
+        else:
+            np.minimum.at(o1, grid, s)
+        count = None
+        if reduce == "mean":
+            count = np.ones(a.shape, dtype=np.int64) if include_self else np.zeros(a.shape, dtype=np.int64)
+            c1 = count if a.ndim else count.reshape(1)
+            if not include_self:
+                c1[grid] = 0
+            np.add.at(c1, grid, 1)
+            if include_self is False:
+                np.maximum(count, 1, out=count)
+            if fl:
+                out = (out / np.maximum(count, 1)).astype(a.dtype)
+            else:
+                out = np.floor_divide(out, np.maximum(count, 1)).astype(a.dtype)
+        if ctx is not None:
+            ctx.index, ctx.dim, ctx.reduce, ctx.include_self = index, dim, reduce, include_self
+            ctx.count = count
+            ctx.src_shape = src.shape
+            mask = np.zeros(a.shape, dtype=bool)
+            (mask if a.ndim else mask.reshape(1))[grid] = True
+            ctx.mask = mask
+            ctx.save_for_backward(a, src, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        a, src, out = ctx.saved_tensors
+        index, dim, reduce = ctx.index, ctx.dim, ctx.reduce
+        keep_self = _wrap(~ctx.mask) if not ctx.include_self else None
+        if reduce == "sum":
+            ga = g if keep_self is None else g * keep_self
+            gs = _gather(g, dim, index)
+        elif reduce == "mean":
+            gc = g / _wrap(ctx.count.astype(g._data.dtype))
+            ga = gc if keep_self is None else gc * keep_self
+            gs = _gather(gc, dim, index)
+        elif reduce in ("amax", "amin"):
+            ssub = src[tuple(slice(0, n) for n in index._data.shape)] if src._data.ndim else src
+            oat = _gather(out, dim, index)
+            ms = (ssub == oat)
+            msf = ms.to(D.NP2DT[g._data.dtype])
+            cnt = scatter_add(_zeros(a._data.shape, g._data.dtype), dim, index, msf)
+            # PyTorch counts self's ties with the result even when include_self=False
+            mself = (a == out).to(D.NP2DT[g._data.dtype])
+            gdiv = g / (cnt + mself)
+            ga = gdiv * mself if keep_self is None else gdiv * mself * keep_self
+            gs = _gather(gdiv, dim, index) * msf
+        else:  # prod
+            if (a._data == 0).any() or (src._data == 0).any():
+                ma, ms = _prod_grad_factors(a._data, src._data, index._data, dim, ctx.include_self)
+                ga = g * _wrap(ma)
+                gs = _gather(g, dim, index) * _wrap(ms)
+                return ga, _pad_to(gs, ctx.src_shape)
+            go = g * out
+            ga = go / a if keep_self is None else (go / a) * keep_self
+            ssub = src[tuple(slice(0, n) for n in index._data.shape)] if src._data.ndim else src
+            gs = _gather(go, dim, index) / ssub
+        return ga, _pad_to(gs, ctx.src_shape)
+
+
+def _prod_grad_factors(a, src, ix, dim, include_self):
+    """d out / d element for a scatter product with zeros: the product of the other members of the
+    element's group (nonzero only when the element is the group's only zero, or there is none).
+    Computed as constants, so second derivatives through this case are not tracked."""
+    grid = _grid(ix, dim) if a.ndim else (ix.reshape(-1),)
+    s = src[tuple(slice(0, n) for n in ix.shape)] if src.ndim else src.reshape(-1)[:ix.size]
+    a1 = a if a.ndim else a.reshape(1)
+    nz_prod = np.where(a1 == 0, 1, a1) if include_self else np.ones_like(a1)
+    zeros = (a1 == 0).astype(np.int64) if include_self else np.zeros(a1.shape, np.int64)
+    np.multiply.at(nz_prod, grid, np.where(s == 0, 1, s))
+    np.add.at(zeros, grid, (s == 0).astype(np.int64))
+
+    def factor(v, p, z):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(z == 0, p / np.where(v == 0, 1, v), np.where((z == 1) & (v == 0), p, 0)).astype(a.dtype)
+    ma = factor(a1, nz_prod, zeros).reshape(a.shape) if include_self else np.zeros(a.shape, a.dtype)
+    if not include_self:
+        untouched = np.ones(a1.shape, dtype=bool)
+        untouched[grid] = False
+        ma = np.where(untouched, 1, 0).astype(a.dtype).reshape(a.shape)
+    ms = factor(s, nz_prod[grid], zeros[grid])
+    return ma, ms
+
+
+def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=None):
+    """Reduce ``src`` into a copy of ``input`` at ``index`` (sum, prod, mean, amax, amin).
+
+    >>> ember.tensor([1., 2.]).scatter_reduce(0, ember.tensor([0, 0, 1]), ember.tensor([5., 3., 1.]), "amax")
+    tensor([5., 2.])
+    """
+    if reduce not in ("sum", "prod", "mean", "amax", "amin"):
+        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
+    ix = _check_index(index, "scatter_reduce")
+    if src._data.dtype != input._data.dtype:
+        raise RuntimeError("scatter_reduce(): Expected self.dtype to be equal to src.dtype")
+    dim = _gs_prepare(input._data, dim, ix, src._data, "scatter_reduce")
+    return _out(apply_op(ScatterReduce, (input, src), index, dim, reduce, bool(include_self)), out)
+
+
+# ------------------------------------------------------------------ index_* along a dim
+def _vec_index(index, name, n, dim, allow_neg=False, exc=RuntimeError, prefix=""):
+    if not isinstance(index, Tensor):
+        raise TypeError(f"{name}(): argument 'index' must be Tensor, not {type(index).__name__}")
+    ix = index._data
+    if ix.dtype not in (np.int64, np.int32):
+        raise RuntimeError(f"{name}(): Expected dtype int32 or int64 for index")
+    if ix.ndim > 1:
+        raise IndexError(f"{name}(): Index is supposed to be a vector")
+    ix = ix.reshape(-1)
+    if ix.size:
+        lo, hi = ix.min(), ix.max()
+        if hi >= n or lo < (-n if allow_neg else 0):
+            bad = hi if hi >= n else lo
+            raise exc(f"{prefix}index {bad} is out of bounds for dimension {dim} with size {n}")
+        if allow_neg and lo < 0:
+            ix = np.where(ix < 0, ix + n, ix)
+    return ix.astype(np.int64, copy=False)
+
+
+class IndexSelect(Op):
+    @staticmethod
+    def forward(ctx, a, ix, dim):
+        if ctx is not None:
+            ctx.ix, ctx.dim, ctx.shape = ix, dim, a.shape
+        if a.ndim == 0:
+            return a.reshape(1)[ix].reshape(ix.shape if ix.size != 1 else ())
+        return np.take(a, ix, axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        if not ctx.shape:
+            return g.sum()
+        return _index_add(_zeros(ctx.shape, g._data.dtype), ctx.dim, ctx.ix, g, 1)
+
+
+def index_select(input, dim, index, *, out=None):
+    """The slices of ``input`` along ``dim`` at the positions in the 1-D ``index``.
+
+    >>> ember.tensor([[1, 2], [3, 4]]).index_select(1, ember.tensor([1, 1]))
+    tensor([[2, 2],
+            [4, 4]])
+    """
+    a = input._data
+    dim = norm_dim(dim, a.ndim)
+    n = a.shape[dim] if a.ndim else 1
+    if not isinstance(index, Tensor):
+        raise TypeError(f"index_select(): argument 'index' must be Tensor, not {type(index).__name__}")
+    if index._data.dtype not in (np.int64, np.int32):
+        raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
+    if index._data.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    ix = index._data.reshape(-1).astype(np.int64, copy=False)
+    if a.ndim == 0 and ix.size != 1:
+        raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {ix.size} value(s)")
+    if ix.size and (ix.min() < 0 or ix.max() >= n):
+        if dim == 1:  # torch's CPU kernel for dim 1 words it differently
+            bad = ix[(ix < 0) | (ix >= n)][0]
+            raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={n}")
+        raise IndexError("index out of range in self")
+    return _out(apply_op(IndexSelect, (input,), ix, dim), out)
+
+
+class IndexAdd(Op):
+    @staticmethod
+    def forward(ctx, a, src, ix, dim, alpha):
+        if ctx is not None:
+            ctx.ix, ctx.dim, ctx.alpha = ix, dim, alpha
+        out = a.copy()
+        s = src if alpha == 1 else src * np.asarray(alpha, dtype=a.dtype)
+        if a.ndim == 0:
+            np.add.at(out.reshape(1), ix, s.reshape(-1))
+            return out
+        add_rows_at(np.moveaxis(out, dim, 0), ix.reshape(-1), np.moveaxis(np.asarray(s, dtype=a.dtype), dim, 0))
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        n = ctx.needs_input_grad
+        gs = None
+        if n[1]:
+            gs = _wrap_sel(g, ctx.dim, ctx.ix)
+            if ctx.alpha != 1:
+                gs = gs * ctx.alpha
+        return g if n[0] else None, gs
+
+
+def _wrap_sel(g, dim, ix):
+    return apply_op(IndexSelect, (g,), ix, dim)
+
+
+def _index_add(input, dim, ix, source, alpha):
+    return apply_op(IndexAdd, (input, source), ix, dim, alpha)
+
+
+def _check_source(a, s, dim, nidx, name):
+    if s.ndim and a.ndim and (s.ndim != a.ndim or builtins.any(
+            x != y for i, (x, y) in enumerate(zip(a.shape, s.shape)) if i != dim)):
+        if name == "index_add":
+            raise RuntimeError(f"source tensor shape must match self tensor shape, excluding the specified "
+                               f"dimension. Got self.shape = {list(a.shape)} source.shape = {list(s.shape)}")
+        raise IndexError(f"{name}_(): Source/destination tensor must have same slice shapes. Destination "
+                         f"slice shape: {list(a.shape[:dim] + a.shape[dim + 1:])} at dimension {dim} and "
+                         f"source slice shape: {list(s.shape[:dim] + s.shape[dim + 1:])} at dimension 0.")
+    ns = s.shape[dim] if s.ndim else 1
+    if ns != nidx:
+        if name == "index_add":
+            raise RuntimeError(f"index_add_(): Number of indices ({nidx}) should be equal to source.size(dim): "
+                               f"({ns}), for dim: {dim}")
+        raise IndexError(f"index_copy_(): Number of indices ({nidx}) should be equal to source.size(dim) "
+                         f"({ns})")
+
+
+def index_add(input, dim, index, source, *, alpha=1, out=None):
+    """A copy of ``input`` with ``alpha * source`` added at ``index`` along ``dim``.
+
+    >>> ember.zeros(3).index_add(0, ember.tensor([0, 0, 2]), ember.tensor([1., 2., 3.]))
+    tensor([3., 0., 3.])
+    """
+    a = input._data
+    dim = norm_dim(dim, a.ndim)
+    n = a.shape[dim] if a.ndim else 1
+    ix = _vec_index(index, "index_add", n, dim)
+    _check_source(a, source._data, dim, ix.size, "index_add")
+    if source._data.dtype != a.dtype:
+        raise RuntimeError(f"index_add_(): self ({_TN[D.NP2DT[a.dtype].name]}) and source "
+                           f"({_TN[D.NP2DT[source._data.dtype].name]}) must have the same scalar type")
+    return _out(_index_add(input, dim, ix, source, alpha), out)
+
+
+class IndexCopy(Op):
+    @staticmethod
+    def forward(ctx, a, src, ix, dim):
+        if ctx is not None:
+            ctx.ix, ctx.dim = ix, dim
+        out = a.copy()
+        if a.ndim == 0:
+            out.reshape(1)[ix] = src.reshape(-1)
+        else:
+            np.moveaxis(out, dim, 0)[ix] = np.moveaxis(src, dim, 0)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        n = ctx.needs_input_grad
+        ga = apply_op(IndexFill, (g,), ctx.ix, ctx.dim, np.zeros((), g._data.dtype)) if n[0] else None
+        gs = _wrap_sel(g, ctx.dim, ctx.ix) if n[1] else None
+        return ga, gs
+
+
+def index_copy(input, dim, index, source, *, out=None):
+    """A copy of ``input`` with the slices of ``source`` written at ``index`` along ``dim``.
+
+    >>> ember.zeros(3).index_copy(0, ember.tensor([2, 0]), ember.tensor([1., 2.]))
+    tensor([2., 0., 1.])
+    """
+    if _ac_on[0]:
+        input, source = _ac.promote([input, source])
+    a = input._data
+    dim = norm_dim(dim, a.ndim)
+    n = a.shape[dim] if a.ndim else 1
+    ix = _vec_index(index, "index_copy", n, dim, exc=IndexError, prefix="index_copy_(): ")
+    _check_source(a, source._data, dim, ix.size, "index_copy")
+    if source._data.dtype != a.dtype:
+        raise RuntimeError(f"index_copy_(): self and source expected to have the same dtype, but got "
+                           f"(self) {_N[D.NP2DT[a.dtype].name]} and (source) "
+                           f"{_N[D.NP2DT[source._data.dtype].name]}")
+    return _out(apply_op(IndexCopy, (input, source), ix, dim), out)
+
+
+class IndexFill(Op):
+    @staticmethod
+    def forward(ctx, a, *rest):
+        if len(rest) == 4:
+            v, ix, dim, _ = rest
+        else:
+            ix, dim, v = rest
+        if ctx is not None:
+            ctx.ix, ctx.dim = ix, dim
+        out = a.copy()
+        v = np.asarray(v).astype(a.dtype)
+        if a.ndim == 0:
+            out.reshape(1)[ix] = v
+        else:
+            np.moveaxis(out, dim, 0)[ix] = v
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        n = ctx.needs_input_grad
+        ga = apply_op(IndexFill, (g,), ctx.ix, ctx.dim, np.zeros((), g._data.dtype)) if n[0] else None
+        gv = None
+        if len(n) > 1 and n[1]:
+            gv = _wrap_sel(g, ctx.dim, np.unique(ctx.ix)).sum()
+        return (ga, gv) if len(n) > 1 else ga
+
+
+def index_fill(input, dim, index, value):
+    """A copy of ``input`` with ``value`` written in the slices at ``index`` along ``dim``.
+
+    >>> ember.zeros(2, 2).index_fill(1, ember.tensor([1]), 5.)
+    tensor([[0., 5.],
+            [0., 5.]])
+    """
+    a = input._data
+    dim = norm_dim(dim, a.ndim)
+    n = a.shape[dim] if a.ndim else 1
+    ix = _vec_index(index, "index_fill", n, dim, allow_neg=True, exc=IndexError)
+    if isinstance(value, Tensor):
+        if value._data.ndim:
+            raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                               f"{value._data.ndim} dimension(s).")
+        return apply_op(IndexFill, (input, value), ix, dim, None)
+    return apply_op(IndexFill, (input,), ix, dim, np.asarray(value))
+
+
+# ------------------------------------------------------------------ index_put
+def index_put(input, indices, values, accumulate=False):
+    """A copy of ``input`` with ``values`` put at the index tuple ``indices`` (summed if ``accumulate``).
+
+    >>> ember.zeros(3).index_put((ember.tensor([0, 0]),), ember.tensor(1.), accumulate=True)
+    tensor([2., 0., 0.])
+    """
+    return index_put_(input.clone(), indices, values, accumulate)
+
+
+def index_put_(input, indices, values, accumulate=False):
+    """In-place ``input[indices] = values`` (``+=`` with duplicates summed if ``accumulate``).
+
+    >>> x = ember.zeros(3); _ = x.index_put_((ember.tensor([1]),), ember.tensor(5.)); x
+    tensor([0., 5., 0.])
+    """
+    from ..shape.movement import _norm_index
+    from .indexing import index_put_nidx
+    if not isinstance(indices, (tuple, list)):
+        raise TypeError("index_put_(): argument 'indices' must be tuple of Tensors")
+    nidx, _ = _norm_index(tuple(indices), input._data.shape)
+    index_put_nidx(input, nidx, values, accumulate=bool(accumulate), advanced=True)
+    return input
+
+
+# ------------------------------------------------------------------ in-place variants
+def _inplace(fn):
+    def method(self, *args, **kwargs):
+        others = tuple(a for a in list(args) + list(kwargs.values())
+                       if isinstance(a, Tensor) and a._data.dtype.kind in "fc")
+        fn(self, *args, **kwargs)  # validate first (errors before any write)
+        return inplace_op(self, lambda s: fn(s, *args, **kwargs), *others)
+    method.__name__ = fn.__name__ + "_"
+    method.__doc__ = f"In-place :func:`{fn.__name__}`."
+    return method
+
+
+def _out(r, out):
+    if out is None:
+        return r
+    from ..elementwise.arithmetic import _out as o
+    return o(r, out)
+
+
+scatter_ = _inplace(scatter)
+scatter_add_ = _inplace(scatter_add)
+scatter_reduce_ = _inplace(scatter_reduce)
+index_add_ = _inplace(index_add)
+index_copy_ = _inplace(index_copy)
+index_fill_ = _inplace(index_fill)
+
+
+TENSOR_METHODS = {
+    "gather": gather, "scatter": scatter, "scatter_": scatter_, "scatter_add": scatter_add,
+    "scatter_add_": scatter_add_, "scatter_reduce": scatter_reduce, "scatter_reduce_": scatter_reduce_,
+    "index_select": index_select, "index_add": index_add, "index_add_": index_add_,
+    "index_copy": index_copy, "index_copy_": index_copy_, "index_fill": index_fill,
+    "index_fill_": index_fill_, "index_put": index_put, "index_put_": index_put_,
+}

@@ -1,0 +1,302 @@
+"""Pooling: max and average pooling (1d/2d/3d), adaptive pooling, max-unpooling.
+
+Windows come from ``sliding_window_view`` (no copy); max pooling keeps flat argmax
+indices per (N, C) plane, as PyTorch reports them, and its backward scatters with
+``np.bincount``-style accumulation through a pair of ops closed under differentiation.
+
+>>> from ember.ops.nn.pool import max_pool
+>>> max_pool(ember.arange(16.).reshape(1, 1, 4, 4), (2, 2), (2, 2), (0, 0), (1, 1), False)[0]
+tensor([[[[ 5.,  7.],
+          [13., 15.]]]])
+"""
+import itertools
+import math
+
+from .._util import np, Op, apply_op, _wrap, _state
+
+sliding_window_view = np.lib.stride_tricks.sliding_window_view
+
+__all__ = []
+
+
+def pool_out_size(L, k, s, p, d, ceil_mode):
+    eff = d * (k - 1) + 1
+    num = L + 2 * p - eff
+    o = (-(-num // s) if ceil_mode else num // s) + 1
+    if ceil_mode and (o - 1) * s >= L + p:
+        o -= 1
+    return o
+
+
+def _windows(xp, k, s, d, out):
+    nd = len(k)
+    eff = tuple(dd * (kk - 1) + 1 for kk, dd in zip(k, d))
+    v = sliding_window_view(xp, eff, axis=tuple(range(xp.ndim - nd, xp.ndim)))
+    lead = (slice(None),) * (xp.ndim - nd)
+    return v[lead + tuple(slice(None, o * ss, ss) for o, ss in zip(out, s))
+             + tuple(slice(None, None, dd) for dd in d)]
+
+
+def _padded(x, k, s, p, d, out, fill):
+    """Pad x's spatial dims by p on the left and enough on the right for ``out`` windows."""
+    nd = len(k)
+    pads = [(0, 0)] * (x.ndim - nd)
+    for L, kk, ss, pp, dd, o in zip(x.shape[-nd:], k, s, p, d, out):
+        need = (o - 1) * ss + dd * (kk - 1) + 1
+        pads.append((pp, max(need - L - pp, 0)))
+    if not any(a or b for a, b in pads):
+        return x
+    return np.pad(x, pads, constant_values=fill)
+
+
+# ---------------------------------------------------------------- flat gather / scatter
+class _GatherFlat(Op):
+    """out[b, j] = x[b, idx[b, j]] over (batch, flattened spatial) views. ``unique`` says no
+    two j share an index (non-overlapping windows): the backward then writes, not adds.
+    ``vals``, when the caller has them already (max pooling's maxima), is the result."""
+
+    _name = "MaxPool2DWithIndicesBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, x, idx, in_sp, unique=False, vals=None):
+        ctx.idx, ctx.in_sp, ctx.unique = idx, in_sp, unique
+        if vals is not None:
+            return vals
+        lead = x.shape[:-len(in_sp)]
+        xf = x.reshape(lead + (-1,))
+        return np.take_along_axis(xf, idx.reshape(lead + (-1,)), axis=-1).reshape(idx.shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        return scatter_flat(g, ctx.idx, ctx.in_sp, ctx.unique)
+
+
+class _ScatterFlat(Op):
+    """out = zeros(in_sp); out[b, idx[b, j]] += g[b, j] (a plain write when ``unique``)."""
+
+    _name = "MaxPool2DWithIndicesBackward0"
+
+    @staticmethod
+    def forward(ctx, g, idx, in_sp, unique=False):
+        ctx.idx, ctx.in_sp, ctx.unique = idx, in_sp, unique
+        lead = idx.shape[:idx.ndim - len(in_sp)]
+        B = int(np.prod(lead)) if lead else 1
+        n = int(np.prod(in_sp))
+        if unique:
+            out = np.zeros((B, n), dtype=g.dtype)
+            np.put_along_axis(out, idx.reshape(B, -1), g.reshape(B, -1), axis=-1)
+            return out.reshape(lead + tuple(in_sp))
+        flat = (idx.reshape(B, -1) + (np.arange(B) * n)[:, None]).ravel()
+        out = np.bincount(flat, weights=g.reshape(-1), minlength=B * n)
+        return out.astype(g.dtype, copy=False).reshape(lead + tuple(in_sp))
+
+    @staticmethod
+    def backward(ctx, gg):
+        return gather_flat(gg, ctx.idx, ctx.in_sp, ctx.unique)
+
+
+def gather_flat(x, idx, in_sp, unique=False, vals=None):
+    if _state[0] and x._rg:
+        return apply_op(_GatherFlat, (x,), idx, tuple(in_sp), unique, vals)
+    return _wrap(_GatherFlat.forward(_Dummy(), x._data, idx, tuple(in_sp), unique, vals))
+
+
+def scatter_flat(g, idx, in_sp, unique=False):
+    if _state[0] and g._rg:
+        return apply_op(_ScatterFlat, (g,), idx, tuple(in_sp), unique)
+    return _wrap(_ScatterFlat.forward(_Dummy(), g._data, idx, tuple(in_sp), unique))
+
+
+# ---------------------------------------------------------------- max pooling
+def _window_max(w, nd):
+    """Max and first argmax (window-local, row-major) over the trailing ``nd`` window dims
+    of the strided view ``w`` (no NaN), one window offset at a time and branch-free: a few
+    long elementwise passes instead of an argmax along a tiny axis (masked copies, whose
+    random masks defeat branch prediction, cost ~20x a plain pass)."""
+    offs = list(itertools.product(*(range(k) for k in w.shape[-nd:])))
+    m = np.array(w[(Ellipsis,) + offs[0]])
+    itype = np.int8 if len(offs) <= 127 else np.int64
+    arg = np.zeros(m.shape, dtype=itype)
+    gt = np.empty(m.shape, dtype=bool)
+    step = np.empty(m.shape, dtype=itype)
+    for j, o in enumerate(offs[1:], 1):
+        v = w[(Ellipsis,) + o]
+        np.greater(v, m, out=gt)                  # strictly greater: the first maximum wins
+        np.maximum(m, v, out=m)
+        np.subtract(itype(j), arg, out=step)      # arg = j where gt, else unchanged
+        step *= gt
+        arg += step
+    return m, arg
+
+
+def _max_indices(x, k, s, p, d, ceil_mode):
+    """(flat indices into each input plane, output size, maxima or None)."""
+    nd = len(k)
+    sp = x.shape[-nd:]
+    out = tuple(pool_out_size(L, kk, ss, pp, dd, ceil_mode) for L, kk, ss, pp, dd in zip(sp, k, s, p, d))
+    if any(o <= 0 for o in out):
+        raise RuntimeError(f"Given input size: ({'x'.join(map(str, x.shape[-nd - 1:]))}). Calculated output "
+                           f"size: ({'x'.join(map(str, x.shape[-nd - 1:-nd] + out))}). Output size is too small")
+    fill = -np.inf if x.dtype.kind in "fV" else np.iinfo(x.dtype).min
+    xp = _padded(x, k, s, p, d, out, fill)
+    w = _windows(xp, k, s, d, out)                                   # (..., *out, *k)
+    vals = None
+    if x.dtype.kind == "f" and np.isnan(x).any():                    # NaN wins, as in PyTorch
+        wf = w.reshape(w.shape[:x.ndim] + (-1,))
+        arg = np.where(np.isnan(wf).any(-1), np.isnan(wf).argmax(-1), wf.argmax(-1))
+    else:
+        vals, arg = _window_max(w, nd)
+    # window-local argmax -> flat index in the unpadded input plane: the flat index of each
+    # window's corner plus the flat offset of the argmax within the window
+    corner = np.zeros((1,) * nd, dtype=np.int64)
+    offset = np.zeros((1,) * nd, dtype=np.int64)
+    for ax in range(nd):
+        shape = [1] * nd
+        shape[ax] = -1
+        corner = corner * sp[ax] + (np.arange(out[ax]) * s[ax] - p[ax]).reshape(shape)
+        offset = offset * sp[ax] + (np.arange(k[ax]) * d[ax]).reshape(shape)
+    flat = np.take(offset.reshape(-1), arg)
+    flat += corner
+    # a window whose maximum is the padding value (-inf, or an integer dtype's minimum) may
+    # have picked a padded position: PyTorch reports its first in-bounds element there
+    top = vals if vals is not None else np.take_along_axis(wf, arg[..., None], axis=-1)[..., 0]
+    low = top == fill
+    if low.any():
+        first = np.zeros((1,) * nd, dtype=np.int64)
+        for ax in range(nd):
+            shape = [1] * nd
+            shape[ax] = -1
+            c = np.arange(out[ax]) * s[ax] - p[ax]
+            c = np.where(c < 0, c + (-c + d[ax] - 1) // d[ax] * d[ax], c)   # first in-bounds tap
+            first = first * sp[ax] + c.reshape(shape)
+        flat = np.where(low, first, flat)
+    return flat, out, vals
+
+
+def max_pool(x, k, s, p, d, ceil_mode):
+    """Max pooling over the last ``len(k)`` dims; returns (values, int64 flat indices)."""
+    xd = x._data
+    idx, out, vals = _max_indices(xd, k, s, p, d, ceil_mode)
+    unique = all(ss >= dd * (kk - 1) + 1 for kk, ss, dd in zip(k, s, d))   # windows don't overlap
+    vals = gather_flat(x, idx, xd.shape[-len(k):], unique, vals)
+    return vals, _wrap(idx)
+
+
+def max_unpool(x, indices, out_sp):
+    """Place ``x`` at ``indices`` in zeros of spatial size ``out_sp`` (inverse of max_pool)."""
+    n = int(np.prod(out_sp))
+    idx = indices._data
+    if idx.size and (idx.min() < 0 or idx.max() >= n):
+        raise RuntimeError(f"Found an invalid max index: {int(idx.max())} (output volumes are of size "
+                           f"{'x'.join(map(str, out_sp))}")
+    return scatter_flat(x, idx, tuple(out_sp))
+
+
+# ---------------------------------------------------------------- average pooling
+def _avg_divisor(sp, k, s, p, d, out, count_include_pad, divisor_override, dtype):
+    if divisor_override:
+        return np.asarray(divisor_override, dtype=dtype)
+    nd = len(k)
+    if count_include_pad:
+        mask = np.ones(tuple(L + 2 * pp for L, pp in zip(sp, p)), dtype=dtype)
+        mask = _padded(mask, k, s, (0,) * nd, d, out, 0)
+    else:
+        mask = _padded(np.ones(sp, dtype=dtype), k, s, p, d, out, 0)
+    w = _windows(mask, k, s, d, out)
+    return w.sum(axis=tuple(range(nd, 2 * nd)))
+
+
+class AvgPool(Op):
+    @staticmethod
+    def forward(ctx, x, k, s, p, d, out, div):
+        ctx.args = (k, s, p, d, out, div, x.shape[-len(k):])
+        xp = _padded(x, k, s, p, d, out, 0)
+        w = _windows(xp, k, s, d, out)
+        nd = len(k)
+        return (w.sum(axis=tuple(range(w.ndim - nd, w.ndim))) / div).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        return _avg_back(g, *ctx.args)
+
+
+class AvgPoolBackward(Op):
+    @staticmethod
+    def forward(ctx, g, k, s, p, d, out, div, in_sp):
+        ctx.args = (k, s, p, d, out, div)
+        nd = len(k)
+        gd = g / div
+        padded = tuple(max((o - 1) * ss + dd * (kk - 1) + 1, L + pp) + pp
+                       for L, kk, ss, pp, dd, o in zip(in_sp, k, s, p, d, out))
+        gx = np.zeros(g.shape[:-nd] + padded, dtype=g.dtype)
+        lead = (slice(None),) * (g.ndim - nd)
+        for kk in itertools.product(*(range(x) for x in k)):
+            gx[lead + tuple(slice(i * dd, i * dd + ss * (o - 1) + 1, ss)
+                            for i, dd, ss, o in zip(kk, d, s, out))] += gd
+        return np.ascontiguousarray(gx[lead + tuple(slice(pp, pp + L) for pp, L in zip(p, in_sp))])
+
+    @staticmethod
+    def backward(ctx, h):
+        k, s, p, d, out, div = ctx.args
+        return apply_op(AvgPool, (h,), k, s, p, d, out, div) if _state[0] and h._rg else \
+            _wrap(AvgPool.forward(_Dummy(), h._data, k, s, p, d, out, div))
+
+
+class _Dummy:
+    pass
+
+
+def _avg_back(g, k, s, p, d, out, div, in_sp):
+    if _state[0] and g._rg:
+        return apply_op(AvgPoolBackward, (g,), k, s, p, d, out, div, in_sp)
+    return _wrap(AvgPoolBackward.forward(_Dummy(), g._data, k, s, p, d, out, div, in_sp))
+
+
+def avg_pool(x, k, s, p, ceil_mode, count_include_pad, divisor_override):
+    xd = x._data
+    nd = len(k)
+    d = (1,) * nd
+    sp = xd.shape[-nd:]
+    out = tuple(pool_out_size(L, kk, ss, pp, 1, ceil_mode) for L, kk, ss, pp in zip(sp, k, s, p))
+    if any(o <= 0 for o in out):
+        raise RuntimeError(f"Given input size: ({'x'.join(map(str, xd.shape[-nd - 1:]))}). Calculated output "
+                           f"size: ({'x'.join(map(str, xd.shape[-nd - 1:-nd] + out))}). Output size is too small")
+    div = _avg_divisor(sp, k, s, p, d, out, count_include_pad, divisor_override, xd.dtype)
+    if _state[0] and x._rg:
+        return apply_op(AvgPool, (x,), k, s, p, d, out, div)
+    return _wrap(AvgPool.forward(_Dummy(), xd, k, s, p, d, out, div))
+
+
+# ---------------------------------------------------------------- adaptive pooling
+def adaptive_ranges(L, o):
+    return [(math.floor(i * L / o), math.ceil((i + 1) * L / o)) for i in range(o)]
+
+
+def adaptive_matrix(L, o, dtype):
+    """The (o, L) averaging matrix of adaptive average pooling along one axis."""
+    A = np.zeros((o, L), dtype=dtype)
+    for i, (a, b) in enumerate(adaptive_ranges(L, o)):
+        A[i, a:b] = 1.0 / (b - a)
+    return A
+
+
+def adaptive_max(x, out_sp):
+    """Adaptive max pooling: (values, flat indices) for variable-size windows."""
+    xd = x._data
+    nd = len(out_sp)
+    sp = xd.shape[-nd:]
+    ranges = [adaptive_ranges(L, o) for L, o in zip(sp, out_sp)]
+    idx = np.zeros(xd.shape[:-nd] + tuple(out_sp), dtype=np.int64)
+    lead = (slice(None),) * (xd.ndim - nd)
+    for cell in itertools.product(*(range(o) for o in out_sp)):
+        bounds = [ranges[a][c] for a, c in enumerate(cell)]
+        win = xd[lead + tuple(slice(a, b) for a, b in bounds)]
+        wf = win.reshape(win.shape[:xd.ndim - nd] + (-1,))
+        arg = np.where(np.isnan(wf).any(-1), np.isnan(wf).argmax(-1), wf.argmax(-1)) if xd.dtype.kind == "f" \
+            else wf.argmax(-1)
+        local = np.unravel_index(arg, tuple(b - a for a, b in bounds))
+        flat = np.zeros(arg.shape, dtype=np.int64)
+        for ax in range(nd):
+            flat = flat * sp[ax] + (local[ax] + bounds[ax][0])
+        idx[lead + cell] = flat
+    return gather_flat(x, idx, sp), _wrap(idx)

@@ -1,0 +1,160 @@
+"""Reductions: sum and mean (the rest of the family builds on the same helpers).
+
+>>> x = ember.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+>>> x.sum(dim=0)
+tensor([4., 6.], grad_fn=<SumBackward1>)
+"""
+from .._util import np, D, Tensor, _wrap, Op, apply_op, _state, norm_dims
+
+__all__ = ["sum", "mean", "sum_to_size"]
+
+
+def reduce_dims(dim, ndim):
+    """``dim`` of a reduction as a sorted tuple of axes: None or ``()`` mean every dim, and a
+    0-d tensor accepts dim 0/-1 but has no axis to reduce."""
+    if dim is None or (dim.__class__ in (tuple, list) and not dim):
+        return tuple(range(ndim))
+    dims = norm_dims(dim, ndim)
+    return dims if ndim else ()
+
+
+def _reduced_shape(shape, dims):
+    return tuple(1 if i in dims else s for i, s in enumerate(shape))
+
+
+def expand_back(g, in_shape, dims, keepdim):
+    """Broadcast a reduced gradient back to ``in_shape``."""
+    if not keepdim and dims:
+        g = g.reshape(_reduced_shape(in_shape, dims))
+    return g.expand(in_shape)
+
+
+class Sum(Op):
+    _name = "SumBackward1"
+
+    @staticmethod
+    def forward(ctx, a, dims, keepdim, npdt):
+        ctx.in_shape = a.shape
+        ctx.dims = dims
+        ctx.keepdim = keepdim
+        r = np.sum(a, axis=dims, keepdims=keepdim, dtype=npdt)
+        return r if r.__class__ is not np.ndarray or r.flags.c_contiguous else np.ascontiguousarray(r)
+
+    @staticmethod
+    def backward(ctx, g):
+        return expand_back(g, ctx.in_shape, ctx.dims, ctx.keepdim)
+
+
+class SumAll(Sum):
+    _name = "SumBackward0"
+
+
+def _sum_dtype(a, dtype):
+    if dtype is not None:
+        return D.to_dtype(dtype).np
+    k = a.dtype.kind
+    if k in "biu":
+        return np.int64
+    return None
+
+
+def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    """Sum over all elements, or over ``dim`` (int or tuple); integers sum to int64.
+
+    >>> ember.sum(ember.tensor([[1, 2], [3, 4]]), dim=1)
+    tensor([3, 7])
+    """
+    d = input._data
+    if dim is None:
+        dims, cls = tuple(range(d.ndim)), (Sum if keepdim else SumAll)
+    else:
+        dims, cls = reduce_dims(dim, d.ndim), Sum
+    npdt = _sum_dtype(d, dtype)
+    if _state[0] and input._rg:
+        r = apply_op(cls, (input,), dims, keepdim, npdt)
+    else:
+        r = np.sum(d, axis=dims, keepdims=keepdim, dtype=npdt)
+        r = _wrap(r if r.__class__ is not np.ndarray or r.flags.c_contiguous else np.ascontiguousarray(r))
+    if out is not None:
+        from ..elementwise.arithmetic import _out
+        return _out(r, out)
+    return r
+
+
+class Mean(Op):
+    _name = "MeanBackward1"
+
+    @staticmethod
+    def forward(ctx, a, dims, keepdim, npdt):
+        ctx.in_shape = a.shape
+        ctx.dims = dims
+        ctx.keepdim = keepdim
+        n = 1
+        for i in dims:
+            n *= a.shape[i]
+        ctx.n = n
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.mean(a, axis=dims, keepdims=keepdim, dtype=npdt)
+
+    @staticmethod
+    def backward(ctx, g):
+        return expand_back(g / ctx.n, ctx.in_shape, ctx.dims, ctx.keepdim)
+
+
+class MeanAll(Mean):
+    _name = "MeanBackward0"
+
+
+def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    """Arithmetic mean over all elements or over ``dim``; needs a float dtype.
+
+    >>> ember.mean(ember.tensor([[1., 2.], [3., 4.]]), dim=0)
+    tensor([2., 3.])
+    """
+    d = input._data
+    if dtype is None and d.dtype.kind not in "fcV":
+        dn = D.NP2DT[d.dtype].name.capitalize()
+        dn = {"Int64": "Long", "Int32": "Int", "Int16": "Short", "Int8": "Char", "Uint8": "Byte"}.get(dn, dn)
+        raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a "
+                           f"floating point or complex dtype. Got: {dn}")
+    npdt = D.to_dtype(dtype).np if dtype is not None else None
+    if dim is None:
+        dims, cls = tuple(range(d.ndim)), (Mean if keepdim else MeanAll)
+    else:
+        dims, cls = reduce_dims(dim, d.ndim), Mean
+    if npdt is not None and npdt != d.dtype:
+        input = input.to(D.to_dtype(dtype))
+        d = input._data
+    if _state[0] and input._rg:
+        r = apply_op(cls, (input,), dims, keepdim, None)
+    else:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            r = _wrap(np.mean(d, axis=dims, keepdims=keepdim, dtype=None).astype(d.dtype, copy=False))
+    if out is not None:
+        from ..elementwise.arithmetic import _out
+        return _out(r, out)
+    return r
+
+
+def sum_to_size(input, *size):
+    """Sum ``input`` down to a shape it broadcasts from.
+
+    >>> ember.ones(2, 3).sum_to_size(1, 3)
+    tensor([[2., 2., 2.]])
+    """
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    shape = input._data.shape
+    lead = len(shape) - len(size)
+    if lead < 0 or any(s != 1 and s != shape[lead + i] for i, s in enumerate(size)):
+        raise RuntimeError(f"size {{{list(size)}}} is not expandable to size {{{list(shape)}}}.")
+    dims = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(size) if s == 1 and shape[lead + i] != 1)
+    if not dims:
+        return input
+    r = sum(input, dims, keepdim=True)
+    if lead:
+        r = r.reshape(size)
+    return r
+
+
+TENSOR_METHODS = {"sum": sum, "mean": mean, "sum_to_size": sum_to_size}

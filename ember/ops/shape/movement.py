@@ -1,0 +1,650 @@
+"""Shape and view ops: view/reshape, transpose/permute, expand, squeeze/unsqueeze,
+flatten, and indexing. Views share memory with their base, as in PyTorch.
+
+>>> x = ember.zeros(2, 3)
+>>> v = x.view(3, 2); v[0, 0] = 1.; x[0, 0]
+tensor(1.)
+"""
+from .._util import np, D, Tensor, _wrap, Op, apply_op, _state, norm_dim, make_view, as_tensor_like
+from ..inplace.history import inplace_op
+from .reinterpret import view_dtype as _view_dtype
+from operator import index as _operator_index
+from .expand_args import expand_sizes as _expand_sizes
+from ..index.int_index_split import split_int_adv as _split_int_adv
+
+__all__ = ["reshape", "transpose", "swapaxes", "swapdims", "permute", "squeeze", "unsqueeze",
+           "flatten", "t", "movedim", "moveaxis"]
+
+
+def _shape_arg(size):
+    """A size given as ints or one sequence of ints, as a tuple; floats and other types raise
+    PyTorch's TypeError (``int()`` would have truncated 2.5 silently)."""
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = size[0]
+    try:
+        return tuple(s if s.__class__ is int else _as_size(s) for s in size)
+    except TypeError:
+        bad = next(s for s in size if not _is_index(s))
+        raise TypeError(f"argument 'size' must be tuple of ints, but found element of type "
+                        f"{type(bad).__name__} at pos {list(size).index(bad)}") from None
+
+
+def _as_size(s):
+    return _operator_index(s)
+
+
+def _is_index(s):
+    try:
+        _as_size(s)
+        return True
+    except (TypeError, RuntimeError):
+        return False
+
+
+
+
+def _infer(shape, numel):
+    shape = list(shape)
+    neg = [i for i, s in enumerate(shape) if s == -1]
+    if len(neg) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    known = 1
+    for s in shape:
+        if s != -1:
+            if s < 0:
+                raise RuntimeError(f"invalid shape dimension {s}")
+            known *= s
+    if neg:
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        shape[neg[0]] = numel // known
+    elif known != numel:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+    return tuple(shape)
+
+
+def _view_result(cls, x, fn, *args):
+    """Run a view op and mark its output as a view of ``x``."""
+    if _state[0] and x._rg:
+        out = apply_op(cls, (x,), *args)
+    else:
+        out = _wrap(cls.forward(None, x._data, *args))
+    return make_view(out, x, fn)
+
+
+class View(Op):
+    @staticmethod
+    def forward(ctx, a, shape):
+        if ctx is not None:
+            ctx.in_shape = a.shape
+        out = a.view()
+        try:
+            out.shape = shape  # never copies: raises when a copy would be needed
+        except AttributeError:
+            raise RuntimeError(
+                "view size is not compatible with input tensor's size and stride (at least one "
+                "dimension spans across two contiguous subspaces). Use .reshape(...) instead.") from None
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.reshape(ctx.in_shape)
+
+
+class UnsqueezeView(View):
+    _name = "UnsqueezeBackward0"
+
+
+class Squeeze(View):
+    pass
+
+
+class SqueezeDim(View):
+    _name = "SqueezeBackward1"
+
+
+class SqueezeDims(View):
+    _name = "SqueezeBackward2"
+
+
+class Reshape(Op):
+    _name = "ViewBackward0"
+
+    @staticmethod
+    def forward(ctx, a, shape):
+        if ctx is not None:
+            ctx.in_shape = a.shape
+        return a.reshape(shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.reshape(ctx.in_shape)
+
+
+def view(self, *shape):
+    """A view with another shape (no copy; the strides must allow it).
+
+    >>> ember.arange(6).view(2, -1).shape
+    torch.Size([2, 3])
+    """
+    if len(shape) == 1 and isinstance(shape[0], D.dtype):
+        return _view_dtype(self, shape[0])
+    shape = _infer(_shape_arg(shape), self._data.size)
+    return _view_result(View, self, lambda t, s=shape: t.view(s), shape)
+
+
+def reshape(input, *shape):
+    """``input`` with another shape: a view when the strides allow, else a copy.
+
+    >>> ember.reshape(ember.arange(4), (2, 2))
+    tensor([[0, 1],
+            [2, 3]])
+    """
+    shape = _infer(_shape_arg(shape), input._data.size)
+    d = input._data
+    if shape == d.shape:
+        return view(input, shape)
+    try:
+        v = d.view()
+        v.shape = shape
+        return view(input, shape)
+    except AttributeError:
+        pass
+    if _state[0] and input._rg:
+        return apply_op(Reshape, (input,), shape)
+    return _wrap(d.reshape(shape))
+
+
+def view_as(self, other):
+    return view(self, other._data.shape)
+
+
+def reshape_as(self, other):
+    return reshape(self, other._data.shape)
+
+
+class Transpose(Op):
+    @staticmethod
+    def forward(ctx, a, d0, d1):
+        if ctx is not None:
+            ctx.dims = (d0, d1)
+        return np.swapaxes(a, d0, d1)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.transpose(*ctx.dims)
+
+
+class T(Transpose):
+    pass
+
+
+def transpose(input, dim0, dim1):
+    """Swap two dimensions (a view).
+
+    >>> ember.zeros(2, 3).transpose(0, 1).shape
+    torch.Size([3, 2])
+    """
+    n = input._data.ndim
+    d0, d1 = norm_dim(dim0, n), norm_dim(dim1, n)
+    if n == 0:
+        return view(input, ())
+    return _view_result(Transpose, input, lambda x, a=d0, b=d1: x.transpose(a, b), d0, d1)
+
+
+swapaxes = swapdims = transpose
+
+
+def t(input):
+    """Transpose a tensor of at most 2 dims.
+
+    >>> ember.zeros(2, 3).t().shape
+    torch.Size([3, 2])
+    """
+    n = input._data.ndim
+    if n > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {n}D")
+    if n < 2:
+        return view(input, input._data.shape)
+    return _view_result(T, input, lambda x: x.t(), 0, 1)
+
+
+class Permute(Op):
+    @staticmethod
+    def forward(ctx, a, dims):
+        if ctx is not None:
+            ctx.dims = dims
+        return np.transpose(a, dims)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.permute(tuple(np.argsort(ctx.dims).tolist()))
+
+
+def permute(input, *dims):
+    """Reorder dimensions (a view).
+
+    >>> ember.zeros(2, 3, 4).permute(2, 0, 1).shape
+    torch.Size([4, 2, 3])
+    """
+    n = input._data.ndim
+    dims = _shape_arg(dims)
+    if len(dims) != n:
+        raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not match "
+                           f"the length of the desired ordering of dimensions i.e. input.dim() = {n} "
+                           f"is not equal to len(dims) = {len(dims)}")
+    dims = tuple(norm_dim(d, n) for d in dims)
+    if len(set(dims)) != n:
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    return _view_result(Permute, input, lambda x, p=dims: x.permute(p), dims)
+
+
+def movedim(input, source, destination):
+    """Move dims from ``source`` to ``destination`` positions (a view).
+
+    >>> ember.zeros(2, 3, 4).movedim(0, -1).shape
+    torch.Size([3, 4, 2])
+    """
+    n = input._data.ndim
+    src = [source] if isinstance(source, int) else list(source)
+    dst = [destination] if isinstance(destination, int) else list(destination)
+    src = [norm_dim(s, n) for s in src]
+    dst = [norm_dim(s, n) for s in dst]
+    order = [i for i in range(n) if i not in src]
+    for d, s in sorted(zip(dst, src)):
+        order.insert(d, s)
+    return permute(input, order)
+
+
+moveaxis = movedim
+
+
+@property
+def _T(self):
+    n = self._data.ndim
+    if n <= 1:
+        return self
+    return permute(self, tuple(range(n - 1, -1, -1)))
+
+
+@property
+def _mT(self):
+    if self._data.ndim < 2:
+        raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.")
+    return transpose(self, -2, -1)
+
+
+class Expand(Op):
+    @staticmethod
+    def forward(ctx, a, shape):
+        if ctx is not None:
+            ctx.in_shape = a.shape
+        r = np.broadcast_to(a, shape)
+        if 1 in shape:  # size-1 dims get PyTorch's strides (NumPy gives them 0): kept, or size * stride of the next
+            lead = r.ndim - a.ndim
+            st = [0] * r.ndim
+            for i in range(r.ndim - 1, -1, -1):
+                if i >= lead:
+                    st[i] = a.strides[i - lead] if a.shape[i - lead] == shape[i] else 0
+                elif shape[i] == 1:
+                    st[i] = shape[i + 1] * st[i + 1] if i + 1 < r.ndim else 0
+            if tuple(st) != r.strides:
+                r = np.lib.stride_tricks.as_strided(r, shape, st, writeable=False)
+        return r
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.sum_to_size(ctx.in_shape) if ctx.in_shape else g.sum()
+
+
+def expand(self, *sizes, size=None):
+    """Broadcast to a larger shape without copying (``-1`` keeps a size).
+
+    >>> ember.tensor([[1], [2]]).expand(2, 3)
+    tensor([[1, 1, 1],
+            [2, 2, 2]])
+    """
+    sizes = _expand_sizes(sizes, size)
+    shape = self._data.shape
+    lead = len(sizes) - len(shape)
+    if lead < 0:
+        raise RuntimeError(f"expand({self.type()}{{{list(shape)}}}, size={list(sizes)}): the number "
+                           f"of sizes provided ({len(sizes)}) must be greater or equal to the number "
+                           f"of dimensions in the tensor ({len(shape)})")
+    out = []
+    for i, s in enumerate(sizes):
+        if i < lead:
+            if s == -1 and shape:
+                raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension {i}")
+            out.append(s)
+        else:
+            cur = shape[i - lead]
+            if s == -1:
+                s = cur
+            if cur != s and cur != 1:
+                raise RuntimeError(f"The expanded size of the tensor ({s}) must match the existing size "
+                                   f"({cur}) at non-singleton dimension {i}.  Target sizes: {list(sizes)}.  "
+                                   f"Tensor sizes: {list(shape)}")
+            out.append(s)
+    out = tuple(out)
+    if any(s < 0 for s in out):  # a size below -1: PyTorch's element count overflows
+        raise RuntimeError("numel: integer multiplication overflow")
+    if out == shape:
+        return view(self, shape)
+    return _view_result(Expand, self, lambda x, s=out: x.expand(s), out)
+
+
+def expand_as(self, other):
+    return expand(self, other._data.shape)
+
+
+def squeeze(input, dim=None):
+    """Remove dims of size 1 (all, or those in ``dim``); a view.
+
+    >>> ember.zeros(1, 2, 1).squeeze().shape
+    torch.Size([2])
+    """
+    shape = input._data.shape
+    n = len(shape)
+    if dim is None:
+        new = tuple(s for s in shape if s != 1)
+    else:
+        dims = {norm_dim(d, n) for d in ((dim,) if isinstance(dim, int) else dim)}
+        new = tuple(s for i, s in enumerate(shape) if not (i in dims and s == 1))
+    cls = Squeeze if dim is None else SqueezeDim if isinstance(dim, int) else SqueezeDims
+    return _view_result(cls, input, lambda t, s=new: t.view(s), new)
+
+
+def unsqueeze(input, dim):
+    """Insert a dim of size 1 at ``dim``; a view.
+
+    >>> ember.zeros(2).unsqueeze(0).shape
+    torch.Size([1, 2])
+    """
+    shape = list(input._data.shape)
+    dim = norm_dim(dim, len(shape) + 1)
+    shape.insert(dim, 1)
+    shape = tuple(shape)
+    return _view_result(UnsqueezeView, input, lambda t, s=shape: t.view(s), shape)
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    """Merge dims ``start_dim..end_dim`` into one.
+
+    >>> ember.zeros(2, 3, 4).flatten(1).shape
+    torch.Size([2, 12])
+    """
+    shape = input._data.shape
+    n = len(shape)
+    if n == 0:
+        return reshape(input, (1,))
+    s, e = norm_dim(start_dim, n), norm_dim(end_dim, n)
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if s == e:
+        return input
+    m = 1
+    for x in shape[s:e + 1]:
+        m *= x
+    return reshape(input, shape[:s] + (m,) + shape[e + 1:])
+
+
+def unflatten(input, dim, sizes):
+    """Split dim ``dim`` into ``sizes``.
+
+    >>> ember.zeros(2, 6).unflatten(1, (2, 3)).shape
+    torch.Size([2, 2, 3])
+    """
+    shape = input._data.shape
+    dim = norm_dim(dim, len(shape))
+    sizes = _infer(tuple(sizes), shape[dim])
+    return view(input, shape[:dim] + sizes + shape[dim + 1:])
+
+
+# ------------------------------------------------------------------ indexing
+_BAD_INDEX = ("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid "
+              "indices (got {})")
+
+
+def _seq_as_tuple(lst):
+    """PyTorch (like old NumPy) reads a short list holding sequences/slices/None as a tuple."""
+    if len(lst) >= 32:
+        return False
+    for e in lst:
+        if e is None or e is Ellipsis or isinstance(e, (Tensor, list, tuple, slice, np.ndarray)):
+            return True
+    return False
+
+
+def _norm_index(idx, shape=None):
+    """Convert an index (ints, slices, None, Ellipsis, tensors, lists) to NumPy's form.
+
+    Returns (numpy_index, is_basic). 0-d integer tensors act as ints, as in PyTorch.
+    """
+    if not isinstance(idx, tuple):
+        if isinstance(idx, list) and _seq_as_tuple(idx):
+            import warnings
+            warnings.warn("Using a non-tuple sequence for multidimensional indexing is deprecated and will be "
+                          "changed in pytorch 2.9; use x[tuple(seq)] instead of x[seq].", UserWarning,
+                          stacklevel=3)
+            idx = tuple(idx)
+        else:
+            idx = (idx,)
+    out = []
+    basic = True
+    for i in idx:
+        c = i.__class__
+        if c is int or c is slice and i.step is None:
+            out.append(i if c is int or (i.start is None or i.start.__class__ is int) and (
+                i.stop is None or i.stop.__class__ is int) else _slice(i))
+        elif isinstance(i, Tensor):
+            d = i._data
+            k = d.dtype.kind
+            if k == "b":
+                basic = False
+                out.append(d)
+            elif k in "iu":
+                if d.dtype == np.uint8:
+                    import warnings
+                    warnings.warn("indexing with dtype torch.uint8 is now deprecated, please use a dtype "
+                                  "torch.bool instead.", UserWarning, stacklevel=3)
+                    basic = False
+                    out.append(d.astype(bool))
+                elif d.ndim == 0:
+                    out.append(int(d))
+                else:
+                    basic = False
+                    out.append(d)
+            else:
+                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        elif isinstance(i, (list, tuple, np.ndarray, range)):
+            try:
+                a = np.asarray([x.item() if isinstance(x, Tensor) else x for x in i]
+                               if isinstance(i, (list, tuple, range)) else i)
+            except ValueError:
+                raise IndexError("too many indices") from None
+            if a.size == 0:
+                a = a.astype(np.int64)
+            elif a.dtype.kind not in "iub":
+                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+            basic = False
+            out.append(a)
+        elif isinstance(i, slice):
+            out.append(_slice(i))
+        elif i is None or i is Ellipsis:
+            out.append(i)
+        elif isinstance(i, (bool, np.bool_)):
+            basic = False
+            out.append(bool(i))
+        else:
+            try:
+                out.append(i.__index__())
+            except (AttributeError, TypeError):
+                raise IndexError(_BAD_INDEX.format(type(i).__name__)) from None
+    return tuple(out), basic
+
+
+def _slice(i):
+    step = _as_int(i.step)
+    if step is not None:
+        if step == 0:
+            raise ValueError("slice step cannot be zero")
+        if step < 0:
+            raise ValueError("step must be greater than zero")
+    return slice(_as_int(i.start), _as_int(i.stop), step)
+
+
+def _as_int(v):
+    if v is None or isinstance(v, int):
+        return v
+    try:
+        return v.__index__()
+    except (AttributeError, TypeError):
+        raise TypeError("slice indices must be integers or None or have an __index__ method") from None
+
+
+def _index_error(e, shape, idx):
+    """Translate NumPy's IndexError for ``a[idx]`` into PyTorch's wording."""
+    msg = str(e)
+    if msg.startswith("too many indices"):
+        return IndexError(f"too many indices for tensor of dimension {len(shape)}")
+    if msg.startswith("boolean index did not match"):
+        dim = 0
+        items = idx if isinstance(idx, tuple) else (idx,)
+        n_ell = len(shape) - sum(1 if not isinstance(i, np.ndarray) else max(i.ndim, 1 if i.dtype.kind != "b"
+                                  else i.ndim) for i in items if i is not None and i is not Ellipsis)
+        for i in items:
+            if i is Ellipsis:
+                dim += max(n_ell, 0)
+            elif i is None:
+                continue
+            elif isinstance(i, np.ndarray) and i.dtype.kind == "b":
+                for j, m in enumerate(i.shape):
+                    if dim + j >= len(shape) or shape[dim + j] != m:
+                        return IndexError(f"The shape of the mask {list(i.shape)} at index {j} does not match "
+                                          f"the shape of the indexed tensor {list(shape)} at index {dim + j}")
+                dim += i.ndim
+            else:
+                dim += 1
+    return IndexError(msg.replace("axis", "dimension").replace("array", "tensor"))
+
+
+def _index(a, idx):
+    """``a[idx]`` with PyTorch's IndexError wording."""
+    try:
+        r = a[idx]
+    except IndexError as e:
+        raise _index_error(e, a.shape, idx) from None
+    if r.__class__ is not np.ndarray:  # all-integer index: NumPy gives a scalar copy, torch a 0-d view
+        r = a[(idx if isinstance(idx, tuple) else (idx,)) + (Ellipsis,)]
+    return r
+
+
+class Select(Op):
+    _name = "SelectBackward0"
+
+    @staticmethod
+    def forward(ctx, a, idx):
+        if ctx is not None:
+            ctx.in_shape = a.shape
+            ctx.dtype = a.dtype
+            ctx.idx = idx
+        return _index(a, idx)
+
+    @staticmethod
+    def backward(ctx, g):
+        from ..index.indexing import index_put_backward
+        return index_put_backward(g, ctx.in_shape, ctx.dtype, ctx.idx)
+
+
+class Slice(Select):
+    _name = "SliceBackward0"
+
+
+class Unsqueeze(Select):
+    _name = "UnsqueezeBackward0"
+
+
+class Alias(Select):
+    _name = "AliasBackward0"
+
+
+class Index(Select):
+    _name = "IndexBackward0"
+
+
+def _basic_cls(nidx):
+    """The op PyTorch's slicing ends with, for the grad_fn name (Select, Slice, Unsqueeze, Alias)."""
+    cls = Alias
+    for i in (nidx if nidx.__class__ is tuple else (nidx,)):
+        if i.__class__ is int:
+            cls = Select
+        elif i.__class__ is slice:
+            if i != slice(None):
+                cls = Slice
+        elif i is None:
+            cls = Unsqueeze
+    return cls
+
+
+def _zero_dim_check(idx):
+    """PyTorch refuses a bare integer index on a 0-d tensor (other indices: 'too many indices')."""
+    if isinstance(idx, int) and not isinstance(idx, bool):
+        raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                         "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+
+
+def getitem(self, idx):
+    """``x[idx]``: basic indexing gives a view, advanced indexing a copy; both differentiable."""
+    d = self._data
+    if idx.__class__ is int and d.ndim:
+        n = d.shape[0]
+        if not -n <= idx < n:
+            raise IndexError(f"index {idx} is out of bounds for dimension 0 with size {n}")
+        nidx, basic = idx, True
+    else:
+        if d.ndim == 0:
+            _zero_dim_check(idx)
+        nidx, basic = _norm_index(idx)
+    if basic:
+        if _state[0] and self._rg:
+            out = apply_op(Select if nidx.__class__ is int else _basic_cls(nidx), (self,), nidx)
+        else:
+            out = _wrap(_index(d, nidx))
+        return make_view(out, self, lambda x, i=nidx: _replay_index(x, i))
+    sp = _split_int_adv(nidx)
+    if sp is not None:
+        return getitem(getitem(self, sp[0]), sp[1])
+    if _state[0] and self._rg:
+        return apply_op(Index, (self,), nidx)
+    return _wrap(_index(d, nidx))
+
+
+def _replay_index(x, nidx):
+    if _state[0] and x._rg:
+        out = apply_op(Select if nidx.__class__ is int else _basic_cls(nidx), (x,), nidx)
+    else:
+        out = _wrap(_index(x._data, nidx))
+    return make_view(out, x, lambda t, i=nidx: _replay_index(t, i))
+
+
+def setitem(self, idx, value):
+    """``x[idx] = value`` with broadcasting; differentiable w.r.t. ``x`` and ``value``."""
+    from ..index.indexing import index_put_nidx
+    if self._data.ndim == 0:
+        _zero_dim_check(idx)
+    nidx, basic = _norm_index(idx)
+    sp = None if basic else _split_int_adv(nidx)
+    if sp is not None and not (_state[0] and self._rg and self.grad_fn is None):  # leaf: index_put's error
+        setitem(getitem(self, sp[0]), sp[1], value)
+        return
+    index_put_nidx(self, nidx, value, advanced=not basic)
+
+
+TENSOR_METHODS = {
+    "view": view, "view_as": view_as, "reshape": reshape, "reshape_as": reshape_as,
+    "transpose": transpose, "swapaxes": transpose, "swapdims": transpose, "t": t,
+    "permute": permute, "movedim": movedim, "moveaxis": movedim, "T": _T, "mT": _mT,
+    "expand": expand, "expand_as": expand_as, "squeeze": squeeze, "unsqueeze": unsqueeze,
+    "flatten": flatten, "unflatten": unflatten, "__getitem__": getitem, "__setitem__": setitem,
+}

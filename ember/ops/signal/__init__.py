@@ -1,0 +1,1 @@
+"""Signal processing: window functions and the short-time Fourier transform."""
