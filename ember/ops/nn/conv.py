@@ -31,9 +31,7 @@ class Convolution(Op):
         stride, pads, dil, groups = rest[-4:]
         ctx.save_for_backward(x, w)
         ctx.p = (stride, pads, dil, groups)
-        y = conv_fwd(x, w, stride, pads, dil, groups)
-        if b is not None:
-            y += b.reshape((1, -1) + (1,) * (y.ndim - 2))
+        return conv_fwd(x, w, stride, pads, dil, groups, b)
         return y
 
     @staticmethod
@@ -102,10 +100,7 @@ def conv(x, w, b, stride, pads, dil, groups):
     ts = (x, w) if b is None else (x, w, b)
     if _state[0] and any(t._rg for t in ts):
         return apply_op(Convolution, ts, stride, pads, dil, groups)
-    y = conv_fwd(x._data, w._data, stride, pads, dil, groups)
-    if b is not None:
-        y += b._data.reshape((1, -1) + (1,) * (y.ndim - 2))
-    return _wrap(y)
+    return _wrap(conv_fwd(x._data, w._data, stride, pads, dil, groups, None if b is None else b._data))
 
 
 def conv_dx(gy, w, in_sp, stride, pads, dil, groups):

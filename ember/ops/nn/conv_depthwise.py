@@ -6,20 +6,20 @@ the input gradient the same adds scattered back, and the weight gradient one sma
 channel over a per-channel im2col. The work is cut into blocks of (images, channels) that
 stay in the L2 cache, and the blocks are shared over ember's intra-op threads.
 
->>> from ember.ops.conv_depthwise import depthwise_fwd
+>>> from ember.ops.nn.conv_depthwise import depthwise_fwd
 >>> depthwise_fwd(np.ones((1, 2, 3, 3), np.float32), np.ones((2, 1, 2, 2), np.float32), (1, 1), (1, 1), (2, 2))[0, 1]
 array([[4., 4.],
        [4., 4.]], dtype=float32)
 """
 import itertools
 
-from ._util import np
-from .._thread_pool import num_threads, parallel_for, blocks
+from .._util import np
+from ..._thread_pool import num_threads, parallel_for, blocks
 
 __all__ = []
 
 _TASK_BYTES = 1 << 17   # one block's output: about this much, so a block's passes stay in cache
-_PAR_BYTES = 1 << 18
+_PAR_BYTES = 1 << 21
 
 
 def _windows(xp, k, stride, dil, out):
@@ -71,8 +71,9 @@ def _crop_grid(flat, N, C, sp, out):
     return g[(slice(None), slice(None), slice(None)) + tuple(slice(0, o) for o in out[1:])]
 
 
-def depthwise_fwd(xp, w, stride, dil, out):
-    """y (N, C*m, *out) from the padded input xp (N, C, *sp) and w (C*m, 1, *k)."""
+def depthwise_fwd(xp, w, stride, dil, out, bias=None):
+    """y (N, C*m, *out) (+ bias) from the padded input xp (N, C, *sp) and w (C*m, 1, *k); None
+    where the im2col GEMMs do better (strided, or with a channel multiplier)."""
     N, C = xp.shape[:2]
     m = w.shape[0] // C
     k = w.shape[2:]
@@ -98,6 +99,8 @@ def depthwise_fwd(xp, w, stride, dil, out):
             else:
                 np.multiply(xb[:, :, off:off + L], wb[:, j:j + 1], out=tmp)
                 yb += tmp
+        if bias is not None:
+            yb += bias[cb].reshape(1, -1, 1)
     _run(_tasks(N, C, L * y.itemsize), body, y.nbytes)
     res = np.empty((N, C) + tuple(out), dt)
     return par_copy(res, _crop_grid(y, N, C, sp, out))

@@ -14,7 +14,7 @@ Threads (``ember.set_num_threads``): with at least as many images as threads eac
 its own images end to end (im2col, GEMM, col2im; the BLAS held to one thread); with fewer, the
 copies and col2im adds are split by channels over the pool and the GEMM runs on the BLAS's threads.
 
->>> from ember.ops.conv_kernels import conv_fwd
+>>> from ember.ops.nn.conv_kernels import conv_fwd
 >>> conv_fwd(np.ones((1, 1, 3, 3), np.float32), np.ones((1, 1, 2, 2), np.float32),
 ...          (1, 1), ((0, 0), (0, 0)), (1, 1), 1)[0, 0]
 array([[4., 4.],
@@ -22,8 +22,8 @@ array([[4., 4.],
 """
 import itertools
 
-from ._util import np
-from .._thread_pool import num_threads, parallel_for, blocks
+from .._util import np
+from ..._thread_pool import num_threads, parallel_for, blocks
 from . import conv_depthwise as _dw
 
 sliding_window_view = np.lib.stride_tricks.sliding_window_view
@@ -32,7 +32,9 @@ __all__ = []
 
 _BY_IMAGE = 100
 _BLOCK_BYTES = 1 << 20   # im2col of a block of images: about this much, so it stays in cache
-_PAR_BYTES = 1 << 18     # copies smaller than this stay on one thread (the pool costs ~20 us)
+_PAR_BYTES = 1 << 21     # copies smaller than this stay on one thread (handing work over costs
+                         # ~20 us on a quiet machine, far more on a busy one)
+_PAR_FLOPS = 1 << 27     # convolutions with fewer multiply-adds * 2 than this run on one thread
 _DEPTHWISE = True        # groups == in_channels by the direct kernels (False: the im2col GEMMs)
 
 
@@ -121,11 +123,12 @@ def _cols(xp, k, stride, dil, groups, out):
     return cols.reshape(groups, N * _prod(out), (C // groups) * _prod(k))
 
 
-def _by_threads(N, body):
+def _by_threads(N, body, flops):
     """Run ``body(start, stop)`` over the images, one contiguous share per thread when there
-    are at least as many images as threads (returns False when there are not)."""
+    are at least as many images as threads and the work is large enough (returns False when
+    it did not)."""
     T = num_threads()
-    if T <= 1 or N < T:
+    if T <= 1 or N < T or flops < _PAR_FLOPS:
         return False
     sl = blocks(N, T)
     parallel_for(lambda i: body(sl[i].start, sl[i].stop), len(sl))
@@ -139,8 +142,15 @@ def _check_size(xp, k, out):
                            "actual input size")
 
 
-def conv_fwd(x, w, stride, pads, dil, groups):
-    """y = x (*) w on arrays: x (N, C, *sp), w (O, C/groups, *k), pads ((l, r), ...) -> (N, O, *out)."""
+def _add_bias(y, bias):
+    """y (n, O, ...) += bias (O,), in place (the block is still in cache)."""
+    if bias is not None:
+        y += bias.reshape((1, -1) + (1,) * (y.ndim - 2))
+
+
+def conv_fwd(x, w, stride, pads, dil, groups, bias=None):
+    """y = x (*) w (+ bias) on arrays: x (N, C, *sp), w (O, C/groups, *k), pads ((l, r), ...),
+    bias (O,) or None -> (N, O, *out)."""
     N, C = x.shape[:2]
     O = w.shape[0]
     k = w.shape[2:]
@@ -149,7 +159,7 @@ def conv_fwd(x, w, stride, pads, dil, groups):
     _check_size(xp, k, out)
     dt = np.result_type(x, w)
     if _DEPTHWISE and groups > 1 and groups == C and dt.kind == "f" and dt.itemsize >= 4:
-        y = _dw.depthwise_fwd(xp, w, stride, dil, out)
+        y = _dw.depthwise_fwd(xp, w, stride, dil, out, bias)
         if y is not None:
             return y
     wm = w.reshape(groups, O // groups, -1)
@@ -157,11 +167,13 @@ def conv_fwd(x, w, stride, pads, dil, groups):
     if P >= _BY_IMAGE or N == 1:
         y = np.empty((N, groups, O // groups, P), dtype=dt)
         per_image = C * _prod(k) * P * x.itemsize
+        y3 = y.reshape(N, O, P)
 
         def images(start, stop, parallel=False):
             for b in _image_blocks(start, stop, per_image):
                 np.matmul(wm, _cols_by_image(xp[b], k, stride, dil, groups, out, parallel), out=y[b])
-        if not _by_threads(N, images):
+                _add_bias(y3[b], bias)
+        if not _by_threads(N, images, 2 * N * O * per_image // x.itemsize):
             images(0, N, parallel=True)
         return y.reshape((N, O) + out)
     cols = _cols(xp, k, stride, dil, groups, out)
@@ -169,8 +181,9 @@ def conv_fwd(x, w, stride, pads, dil, groups):
     y = y.reshape((groups, N) + out + (O // groups,))
     nd = len(out)
     y = y.transpose((1, 0, 2 + nd) + tuple(range(2, 2 + nd)))  # (N, g, Og, *out)
-    res = np.empty(y.shape, dt)                                # (bfloat16 GEMMs give float32)
-    return par_copy(res, y).reshape((N, O) + out)
+    res = par_copy(np.empty(y.shape, dt), y).reshape((N, O) + out)   # (bfloat16 GEMMs give float32)
+    _add_bias(res, bias)
+    return res
 
 
 def _col2im_adds(dxp, dcols, k, stride, dil, out, split_axis):
@@ -218,7 +231,7 @@ def conv_dx_fwd(gy, w, in_sp, stride, pads, dil, groups):
             for b in _image_blocks(start, stop, per_image):
                 dcols = np.matmul(wT, g4[b]).reshape((b.stop - b.start, C) + tuple(k) + tuple(out))
                 _col2im_adds(dxp[b], dcols, k, stride, dil, out, split)
-        if not _by_threads(N, images):
+        if not _by_threads(N, images, 2 * N * Og * per_image // dxp.itemsize):
             images(0, N, split=1)
         return _crop(dxp, pads, in_sp)
     gm = gy.reshape((N, groups, Og, P)).transpose(1, 0, 3, 2).reshape(groups, N * P, Og)
@@ -260,7 +273,7 @@ def conv_dw_fwd(x, gy, k, stride, pads, dil, groups):
                 for i in range(b.stop - b.start):
                     acc += np.matmul(g4[b.start + i], cols[i].transpose(0, 2, 1))
             parts.append(acc)
-        if not _by_threads(N, images):
+        if not _by_threads(N, images, 2 * N * Og * per_image // x.itemsize):
             images(0, N, parallel=True)
         dw = parts[0]
         for p in parts[1:]:
