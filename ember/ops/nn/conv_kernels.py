@@ -267,20 +267,23 @@ def conv_dw_fwd(x, gy, k, stride, pads, dil, groups):
         parts = []
 
         def images(start, stop, parallel=False):
-            # dw^T (g, Cg*K, Og) = cols gy^T per image: OpenBLAS runs this orientation faster
+            if stop - start == 1:     # one image: dw = gy cols^T, straight into its own array
+                cols = _cols_by_image(xp[start:stop], k, stride, dil, groups, out, parallel)
+                parts.append(np.matmul(g4[start], cols[0].transpose(0, 2, 1)))
+                return
+            # several: dw^T (g, Cg*K, Og) += cols gy^T per image (OpenBLAS runs this faster)
             acc = np.zeros((groups, (C // groups) * _prod(k), Og), dtype=dt)
             tmp = np.empty_like(acc)
             for b in _image_blocks(start, stop, per_image):
                 cols = _cols_by_image(xp[b], k, stride, dil, groups, out, parallel)   # (n, g, Cg*K, P)
                 for i in range(b.stop - b.start):
                     acc += np.matmul(cols[i], g4[b.start + i].transpose(0, 2, 1), out=tmp)
-            parts.append(acc)
+            parts.append(acc.transpose(0, 2, 1))
         if not _by_threads(N, images, 2 * N * Og * per_image // x.itemsize):
             images(0, N, parallel=True)
         dw = parts[0]
         for p in parts[1:]:
-            dw += p
-        dw = dw.transpose(0, 2, 1)
+            dw = dw + p
     else:
         cols = _cols(xp, k, stride, dil, groups, out)           # (g, N*P, Cg*K)
         gm = gy.reshape((N, groups, Og, P)).transpose(1, 2, 0, 3).reshape(groups, Og, N * P)
