@@ -10,7 +10,8 @@ installed; without it the BLAS keeps its own setting and only our pool follows t
 
 The thread count is torch's: ``OMP_NUM_THREADS`` (or ``MKL_NUM_THREADS``) when set to a positive
 integer, at most the cores this process may use; ``ember.set_num_threads`` changes it.
-A block run on a worker that calls ``parallel_for`` again runs its inner blocks serially.
+A block run on a worker that calls ``parallel_for`` again runs its inner blocks serially, and
+so does a second thread calling it while another's blocks run. A forked child starts new workers.
 
 >>> from ember._thread_pool import parallel_for, num_threads
 >>> out = [0] * 4
@@ -87,6 +88,18 @@ def set_threads(n):
     _set_blas(n)
 
 
+def _after_fork_in_child():
+    """A forked child (a DataLoader worker) has none of the parent's pool threads: start afresh."""
+    global _LOCK
+    _WORKERS.clear()
+    _LOCK = threading.Lock()
+    _LOCAL.__dict__.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 def _work(q):
     _LOCAL.worker = True
     while True:
@@ -142,7 +155,8 @@ def parallel_for(fn, n):
     [0, 1, 2]
     """
     k = min(_N[0], n)
-    if k <= 1 or getattr(_LOCAL, "worker", False) or not _LOCK.acquire(blocking=False):
+    lock = _LOCK
+    if k <= 1 or getattr(_LOCAL, "worker", False) or not lock.acquire(blocking=False):
         for i in range(n):
             fn(i)
         return
@@ -165,7 +179,7 @@ def parallel_for(fn, n):
         if latch.err is not None:
             raise latch.err
     finally:
-        _LOCK.release()
+        lock.release()
 
 
 def blocks(total, parts, min_size=1):

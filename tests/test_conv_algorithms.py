@@ -150,3 +150,21 @@ def test_omp_num_threads_sets_the_default_as_in_torch(value):
     got = [subprocess.run([sys.executable, "-c", code.format(m=m)], env=env, capture_output=True, text=True,
                           check=True).stdout.split()[-1] for m in ("ember", "torch")]
     assert got[0] == got[1]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_pool_works_in_a_forked_child():
+    """A child forked after the pool started (a DataLoader worker) gets fresh workers."""
+    old = ember.get_num_threads()
+    ember.set_num_threads(2)
+    try:
+        _thread_pool.parallel_for(lambda i: None, 2)
+        pid = os.fork()
+        if pid == 0:   # the child: parallel work must finish (the parent's workers are gone)
+            out = [0, 0]
+            _thread_pool.parallel_for(lambda i: out.__setitem__(i, 1), 2)
+            os._exit(0 if out == [1, 1] else 1)
+        _, status = os.waitpid(pid, 0)
+        assert os.WEXITSTATUS(status) == 0
+    finally:
+        ember.set_num_threads(old)
