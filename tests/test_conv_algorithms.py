@@ -168,3 +168,27 @@ def test_pool_works_in_a_forked_child():
         assert os.WEXITSTATUS(status) == 0
     finally:
         ember.set_num_threads(old)
+
+
+@pytest.mark.parametrize("shape", [(4, 3, 11, 10), (1, 5, 11, 10)])
+def test_max_pool_split_over_threads(shape, monkeypatch):
+    """Max pooling split into blocks of planes (by batch, or by channel for one image) gives
+    torch's values, indices and gradient, NaN included."""
+    P = importlib.import_module(K.__name__.rsplit(".", 1)[0] + ".pool")
+    monkeypatch.setattr(P, "_PAR_BYTES", 0)
+    old = ember.get_num_threads()
+    ember.set_num_threads(2)
+    try:
+        x = np.random.default_rng(5).standard_normal(shape)
+        x[0, 1, 2, 3] = np.nan
+        xe, xt = ember.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+        ye, ie = F.max_pool2d(xe, 3, 2, 1, return_indices=True)
+        yt, it = TF.max_pool2d(xt, 3, 2, 1, return_indices=True)
+        np.testing.assert_array_equal(ye.detach().numpy(), yt.detach().numpy())
+        np.testing.assert_array_equal(ie.numpy(), it.numpy())
+        g = np.random.default_rng(6).standard_normal(tuple(yt.shape))
+        ye.backward(ember.tensor(g))
+        yt.backward(torch.tensor(g))
+        np.testing.assert_allclose(xe.grad.numpy(), xt.grad.numpy(), rtol=1e-12, atol=1e-12)
+    finally:
+        ember.set_num_threads(old)
