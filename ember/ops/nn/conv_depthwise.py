@@ -22,11 +22,6 @@ _TASK_BYTES = 1 << 17   # one block's output: about this much, so a block's pass
 _PAR_BYTES = 1 << 21
 
 
-def _windows(xp, k, stride, dil, out):
-    from .conv_kernels import windows
-    return windows(xp, k, stride, dil, out)
-
-
 def _tasks(N, C, per_channel):
     """(image slice, channel slice) blocks whose outputs hold about ``_TASK_BYTES``."""
     per_image = C * per_channel
@@ -193,32 +188,8 @@ def _dw_flat(x, gy, k, pads, dil):
 def depthwise_dw(x, gy, k, stride, pads, dil):
     """dw (C*m, 1, *k) from x (N, C, *sp) and gy (N, C*m, *out), or None where the im2col
     GEMMs do better (strided or with a channel multiplier)."""
-    from .conv_kernels import pad_array
-    N, C = x.shape[:2]
+    C = x.shape[1]
     O = gy.shape[1]
     if O == C and all(s == 1 for s in stride):
         return _dw_flat(x, gy, k, pads, dil)
     return None
-    m = O // C
-    out = gy.shape[2:]
-    nd = len(k)
-    K = int(np.prod(k))
-    P = int(np.prod(out))
-    dt = np.result_type(x, gy)
-    xp = pad_array(x, pads)
-    v = _windows(xp, k, stride, dil, out)                    # (N, C, *out, *k)
-    g4 = gy.reshape(N, C, m, P)
-    dw = np.empty((C, m, K), dt)
-    # per block of channels: cols (c, N*P, K) and gy (c, m, N*P), one batched GEMM
-    cblocks = [slice(i, min(C, i + max(1, (1 << 20) // max(1, N * P * K * x.itemsize))))
-               for i in range(0, C, max(1, (1 << 20) // max(1, N * P * K * x.itemsize)))]
-
-    def body(cb):
-        vb = v[:, cb]
-        c = vb.shape[1]
-        cols = np.empty((c, N) + tuple(out) + tuple(k), dt)
-        np.copyto(cols, vb.transpose((1, 0) + tuple(range(2, 2 + 2 * nd))))
-        gb = g4[:, cb].transpose(1, 2, 0, 3).reshape(c, m, N * P)
-        np.matmul(gb, cols.reshape(c, N * P, K), out=dw[cb])
-    _run(cblocks, body, x.nbytes)
-    return dw.reshape((O, 1) + tuple(k))
