@@ -192,3 +192,20 @@ def test_max_pool_split_over_threads(shape, monkeypatch):
         np.testing.assert_allclose(xe.grad.numpy(), xt.grad.numpy(), rtol=1e-12, atol=1e-12)
     finally:
         ember.set_num_threads(old)
+
+
+@pytest.mark.parametrize("s,m", [(1, 1), (2, 1), (1, 2), (2, 2)])
+def test_depthwise_conv_transpose(s, m, threads):
+    """conv_transpose with groups == out channels runs the depthwise input-gradient kernels."""
+    rng = np.random.default_rng(9)
+    x, w = rng.standard_normal((2, 4 * m, 6, 5)), rng.standard_normal((4 * m, 1, 3, 3))
+    xe, we = ember.tensor(x, requires_grad=True), ember.tensor(w, requires_grad=True)
+    xt, wt = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+    ye = F.conv_transpose2d(xe, we, stride=s, padding=1, groups=4)
+    yt = TF.conv_transpose2d(xt, wt, stride=s, padding=1, groups=4)
+    np.testing.assert_allclose(ye.detach().numpy(), yt.detach().numpy(), rtol=1e-10, atol=1e-10)
+    g = rng.standard_normal(tuple(yt.shape))
+    ye.backward(ember.tensor(g))
+    yt.backward(torch.tensor(g))
+    np.testing.assert_allclose(xe.grad.numpy(), xt.grad.numpy(), rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(we.grad.numpy(), wt.grad.numpy(), rtol=1e-10, atol=1e-10)
