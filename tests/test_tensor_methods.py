@@ -1,7 +1,7 @@
 """Tensor methods PyTorch has (in-place geometry, in-place comparisons and add-products,
 activations, unsafe splits, statistics, index_reduce, special functions, conj family, legacy
 ``new``): values, gradients, grad_fn names, version counters and errors, against real PyTorch.
-The op table (ember/testing/op_table_methods.py) covers the generic checks; this file covers
+The op table (ember/testing/op_table_<family>.py files) covers the generic checks; this file covers
 what those cannot see (autograd through views, history kept by in-place comparisons ...)."""
 import warnings
 
@@ -420,7 +420,7 @@ def test_scatter_reduce_amax_ties_with_self_excluded_match_torch():
 
 
 def test_index_reduce_warns_once_like_torch():
-    import ember.ops.index.index_more as im
+    import ember.ops.index.index_along_dim as im
     im._warned[0] = False
     with pytest.warns(UserWarning, match="index_reduce\\(\\) is in beta"):
         ember.ones(2).index_reduce(0, ember.tensor([0]), ember.ones(1), "prod")

@@ -8,22 +8,22 @@ tensor(11., grad_fn=<LinalgDetBackward0>)
 >>> ember.linalg.solve(A, ember.tensor([1., 2.]))
 tensor([0.0909, 0.6364], grad_fn=<LinalgSolveExBackward0>)
 """
-from ._common import LinAlgError
-from .solvers import (det, slogdet, inv, inv_ex, solve, solve_triangular, lu_factor, lu, lu_solve,
+from ..ops.linalg.linalg_checks import LinAlgError
+from ..ops.linalg.solvers import (det, slogdet, inv, inv_ex, solve, solve_triangular, lu_factor, lu, lu_solve,
                       solve_ex, tensorinv, tensorsolve, lu_unpack, cholesky_solve, cholesky_inverse,
                       _logdet)
-from .decompositions import (cholesky, cholesky_ex, qr, svd, svdvals, eigh, eigvalsh, eig, eigvals,
+from ..ops.linalg.decompositions import (cholesky, cholesky_ex, qr, svd, svdvals, eigh, eigvalsh, eig, eigvals,
                              lstsq)
-from .matrix_functions import (pinv, matrix_rank, matrix_power, multi_dot, vecdot, cross, matmul,
+from ..ops.linalg.matrix_functions import (pinv, matrix_rank, matrix_power, multi_dot, vecdot, cross, matmul,
                                matrix_exp, diagonal, vander)
-from .norms import norm, vector_norm, matrix_norm, cond
+from ..ops.linalg.norms import norm, vector_norm, matrix_norm, cond
 
 __all__ = ["LinAlgError", "norm", "vector_norm", "matrix_norm", "det", "slogdet", "inv", "inv_ex",
            "solve", "solve_triangular", "cholesky", "cholesky_ex", "qr", "svd", "svdvals", "eigh",
            "eigvalsh", "eig", "eigvals", "pinv", "matrix_rank", "matrix_power", "multi_dot", "vecdot",
            "cross", "matmul", "cond", "lstsq", "matrix_exp", "diagonal", "lu_factor", "lu", "lu_solve",
            "solve_ex", "tensorinv", "tensorsolve", "vander"]
-from .householder import householder_product, lu_factor_ex  # noqa: E402
+from ..ops.linalg.householder import householder_product, lu_factor_ex  # noqa: E402
 __all__ += ["householder_product", "lu_factor_ex"]
-from .ldl import ldl_factor, ldl_factor_ex, ldl_solve  # noqa: E402
+from ..ops.linalg.ldl import ldl_factor, ldl_factor_ex, ldl_solve  # noqa: E402
 __all__ += ["ldl_factor", "ldl_factor_ex", "ldl_solve"]

@@ -128,7 +128,7 @@ def _fractional(nd, input, kernel_size, output_size, output_ratio, _random_sampl
     xb = input if batched else input.unsqueeze(0)
     B, C = xb.shape[0], xb.shape[1]
     if _random_samples is None:
-        from ..ops.random.random_ops import rand
+        from ..ops.random.factories import rand
         _random_samples = rand(B, C, nd, dtype=input.dtype)
     s = _random_samples._data
     if s.ndim != 3:

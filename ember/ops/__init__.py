@@ -1,8 +1,10 @@
-"""ember's differentiable primitives, one family per module.
+"""ember's differentiable primitives: one package per op family (elementwise/, reduce/, shape/,
+index/, linalg/, nn/, random/, inplace/, conversion/, creation/, signal/; see ARCHITECTURE.md),
+each file named after what it holds.
 
-Each family module defines ``__all__`` (functions exported as ``ember.<name>``) and
-``TENSOR_METHODS`` (names bound on ``ember.Tensor``). Adding a family means adding it to
-``FAMILIES`` below.
+Each op module defines ``__all__`` (functions exported as ``ember.<name>``) and
+``TENSOR_METHODS`` (names bound on ``ember.Tensor``). Adding one means listing its dotted
+name under ``ember.ops`` (``"reduce.cumulative"``) in ``FAMILIES``/``_OPTIONAL`` below.
 """
 import importlib
 
@@ -13,18 +15,19 @@ FAMILIES = ["elementwise.arithmetic", "elementwise.comparison", "reduce.sum_mean
 _OPTIONAL = ["elementwise.elementwise_more", "elementwise.trig", "elementwise.exp_log",
              "elementwise.erf_gamma", "elementwise.rounding", "elementwise.clamp",
              "elementwise.division", "elementwise.float_bits", "elementwise.logical_bitwise",
-             "elementwise.predicates", "reduce.reduce_more", "reduce.cumulative", "reduce.moments",
-             "reduce.order_stats", "shape.joining", "shape.splitting", "shape.flip_repeat",
-             "shape.diagonals", "shape.shape_ops", "index.index_ops", "index.masked_ops",
-             "linalg.products", "linalg.add_products", "linalg.contractions", "linalg.cross_dist",
-             "linalg.linalg_funcs", "reduce.sort_ops", "random.random_ops", "shape.view_inplace",
-             "inplace.inplace_more", "nn.activation", "shape.shape_more", "index.index_more",
-             "reduce.stats", "elementwise.special", "elementwise.conj_ops",
-             "conversion.tensor_info", "elementwise.complex_ops", "signal.spectral",
-             "inplace.inplace_functions", "shape.view_copies", "reduce.numerical_calculus",
-             "index.element_search", "creation.sequence_builders", "reduce.histogramdd",
-             "reduce.segment_reduce", "linalg.linalg_legacy", "random.random_counts",
-             "reduce.hashing"]
+             "elementwise.predicates", "reduce.prod_logsumexp", "reduce.extremes", "reduce.all_any",
+             "reduce.cumulative", "reduce.moments", "reduce.order_stats", "shape.joining",
+             "shape.splitting", "shape.flip_repeat", "shape.diagonals", "shape.shape_ops",
+             "index.gather_scatter", "index.index_along_dim", "index.masked_ops", "linalg.products",
+             "linalg.add_products", "linalg.contractions", "linalg.cross_dist",
+             "linalg.linalg_funcs", "reduce.sort_ops", "random.factories", "random.samplers",
+             "random.inplace_samplers", "shape.view_inplace", "inplace.comparisons",
+             "nn.activation", "shape.sized_splits", "reduce.stats", "elementwise.special",
+             "elementwise.conj_ops", "conversion.tensor_info", "elementwise.complex_ops",
+             "signal.spectral", "inplace.inplace_functions", "shape.view_copies",
+             "reduce.numerical_calculus", "index.element_search", "creation.sequence_builders",
+             "reduce.histogramdd", "reduce.segment_reduce", "linalg.linalg_legacy",
+             "random.random_counts", "reduce.hashing"]
 
 public = {}
 for _name in FAMILIES + _OPTIONAL:

@@ -1,13 +1,12 @@
-"""Op-table entries for products and linear algebra (ops/linalg.py and its siblings,
-ember.linalg). Imported by :mod:`ember.testing.op_table` at this family's place in the table
-(entry order is kept), like op_table_methods.py.
+"""Op-table entries for products and linear algebra (ember/ops/linalg/: products and its
+siblings, and the ``ember.linalg`` functions). Imported by :mod:`ember.testing.op_table`.
 
 >>> from ember.testing.op_table import OPS_BY_NAME
 >>> OPS_BY_NAME["matmul"].name
 'matmul'
 """
 from .._backend import np
-from .op_table import ErrorInput, FLOAT, Sample, entry, make_array
+from .op_info import ErrorInput, FLOAT, Sample, entry, make_array
 
 
 # --------------------------------------------------------------------------- linalg
@@ -190,7 +189,7 @@ entry("pdist", _pdist_ref, _mats(((4, 3),), ((5, 2), dict(p=1.0)), ((4, 3), dict
 entry("nuclear_norm", lambda a: np.linalg.svd(a, compute_uv=False).sum(-1), _mats(((3, 4),), ((4, 2),)),
       gradgrad=False)
 # sign conventions of singular/QR vectors make finite differences of U, V and Q fragile:
-# their gradients are checked against torch in tests/test_linalg.py
+# their gradients are checked against torch in tests/ops/linalg/test_linalg.py
 entry("svd", lambda a, some=True: _svd_ref(a, some), _mats(((3, 4),), ((4, 2),)), grad=False, gradgrad=False,
       tol={"float32": (1e-4, 1e-5)})
 entry("qr", lambda a, some=True: tuple(np.linalg.qr(a, mode="reduced" if some else "complete")),

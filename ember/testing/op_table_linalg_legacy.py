@@ -1,5 +1,5 @@
 """Op-table entries for the top-level linear algebra outside ``torch.linalg``
-(ops/linalg_legacy.py): lu, lu_solve, triangular_solve, frobenius_norm, the Householder
+(ops/linalg/linalg_legacy.py): lu, lu_solve, triangular_solve, frobenius_norm, the Householder
 functions, the randomized low-rank ones (compared through quantities that do not depend on
 the random sketch) and the removed names that only raise. Imported by
 :mod:`ember.testing.op_table`.
@@ -11,7 +11,7 @@ the random sketch) and the removed names that only raise. Imported by
 import warnings
 
 from .._backend import np
-from .op_table import ErrorInput, Sample, entry, known_bug, make_array
+from .op_info import ErrorInput, Sample, entry, known_bug, make_array
 
 LA = ("float32", "float64")
 

@@ -1,13 +1,12 @@
-"""Op-table entries for sorting and searching (ops/sort_ops.py). Imported by
-:mod:`ember.testing.op_table` at this family's place in the table (entry order is kept), like
-op_table_methods.py.
+"""Op-table entries for sorting and searching (ops/reduce/sort_ops.py). Imported by
+:mod:`ember.testing.op_table`.
 
 >>> from ember.testing.op_table import OPS_BY_NAME
 >>> OPS_BY_NAME["sort"].name
 'sort'
 """
 from .._backend import np
-from .op_table import ErrorInput, FLOAT, NUM, Sample, _default_call, entry, make_array
+from .op_info import ErrorInput, FLOAT, NUM, Sample, _default_call, entry, make_array
 
 
 # --------------------------------------------------------------------------- sort_ops

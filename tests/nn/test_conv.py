@@ -11,7 +11,7 @@ TF = torch.nn.functional
 
 @pytest.fixture(params=["rows", "by_image", "by_image_one_per_block"], autouse=True)
 def im2col_layout(request, monkeypatch):
-    """Every test runs with both im2col layouts (the conv kernels pick one by output size), the
+    """Every test runs with both im2col layouts (ops/nn/conv_kernels.py picks one by output size), the
     by-image one also with one image per cache block."""
     import importlib
     from ember.nn.functional_conv import _C

@@ -14,7 +14,7 @@ from .weight_norm import _norm_except_dim, _weight_norm
 from ..._tensor import Tensor
 from ..._backend import np
 from ..._creation import eye, zeros_like, tensor as _tensor
-from ...ops.random.random_ops import randn
+from ...ops.random.factories import randn
 from ...ops.shape.joining import cat
 from ...autograd.grad_mode import no_grad
 from ...autograd.function import _add_hook

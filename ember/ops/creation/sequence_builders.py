@@ -33,7 +33,7 @@ def range(start=0, end=None, step=1, *, dtype=None, layout=None, device=None, re
     from ..._dtype import get_default_dtype
     dt = dtype if dtype is not None else get_default_dtype()
     vals = start + np.arange(n, dtype=np.float64) * step
-    from ... import tensor
+    from ..._creation import tensor
     out = tensor(vals, dtype=dt)
     if requires_grad:
         out.requires_grad_(True)

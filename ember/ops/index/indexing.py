@@ -1,11 +1,16 @@
-"""Index assignment and the gradient of indexing.
+"""Indexing: ``x[idx]`` (basic indices give a view, advanced ones a copy) and
+``x[idx] = value``, with their gradients (the gradient of indexing scatters back into zeros;
+index assignment goes through the autograd history of the in-place write).
 
 >>> x = ember.zeros(3, requires_grad=True)
 >>> y = x * 1; y[1] = 5.; y
 tensor([0., 5., 0.], grad_fn=<CopySlices>)
 """
-from .._util import np, D, Tensor, _wrap, Op, apply_op, _state, grad_on, copy_into, add_rows_at
+from .._util import np, D, _wrap, Op, apply_op, _state, make_view, add_rows_at, _TORCH_NAMES
 from ..inplace.history import inplace_op
+from ..shape.movement import expand
+from .index_parsing import _index, _index_error, _norm_index
+from .int_index_split import split_int_adv as _split_int_adv
 
 __all__ = []
 
@@ -29,11 +34,6 @@ def _no_repeats(idx):
 def _rows_index(idx):
     """True for a lone 1-D integer array (``x[i]``): its gradient adds whole rows."""
     return isinstance(idx, np.ndarray) and idx.ndim == 1 and idx.dtype.kind in "iu"
-
-
-def _index(a, idx):
-    from ..shape.movement import _index as ix
-    return ix(a, idx)
 
 
 class IndexGrad(Op):
@@ -60,7 +60,6 @@ class IndexGrad(Op):
 
 
 def _wrap_index(t, idx):
-    from ..shape.movement import Select, Index, _view_result
     if _is_basic(idx):
         if _state[0] and t._rg:
             return apply_op(Select, (t,), idx)
@@ -125,13 +124,11 @@ def _put(d, nidx, v, accumulate, basic):
         else:
             d[nidx] = v
     except IndexError as e:
-        from ..shape.movement import _index_error
         raise _index_error(e, d.shape, nidx) from None
     except ValueError:
         sub = _index(d, nidx)
         vs = np.shape(v)
         if basic:
-            from ..shape.movement import expand
             expand(_wrap(np.broadcast_to(np.zeros((), d.dtype), vs)), sub.shape)
         raise RuntimeError(f"shape mismatch: value tensor of shape {list(vs)} cannot be "
                            f"broadcast to indexing result of shape {list(sub.shape)}") from None
@@ -150,14 +147,14 @@ def _is_view_index(nidx):
 
 
 def index_put_nidx(self, nidx, value, accumulate=False, advanced=None):
-    """``self[nidx] = value`` for a normalised index (see ``movement._norm_index``)."""
+    """``self[nidx] = value`` for a normalised index (see ``index_parsing._norm_index``)."""
     basic = not advanced if advanced is not None else _is_basic(nidx)
     vd = getattr(value, "_data", None)
     vrg = vd is not None and value._rg
     on = _state[0]
     if vd is not None and not basic and vd.dtype != self._data.dtype and not (
             vd.ndim == 0 and len(nidx) == 1 and getattr(nidx[0], "dtype", None) == np.bool_):
-        from .._util import _TORCH_NAMES as N
+        N = _TORCH_NAMES
         raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
                            f"{N[D.NP2DT[self._data.dtype].name]} for the destination and "
                            f"{N[D.NP2DT[vd.dtype].name]} for the source.")
@@ -191,3 +188,106 @@ def index_put_nidx(self, nidx, value, accumulate=False, advanced=None):
                            f"{_TN.get(D.NP2DT[self._data.dtype].name, 'the tensor type')} without overflow") \
             from None
     return inplace_op(self, lambda s: apply_op(cls, (s,), v, nidx, accumulate))
+
+
+# ------------------------------------------------------------------ x[idx] and x[idx] = value
+class Select(Op):
+    _name = "SelectBackward0"
+
+    @staticmethod
+    def forward(ctx, a, idx):
+        if ctx is not None:
+            ctx.in_shape = a.shape
+            ctx.dtype = a.dtype
+            ctx.idx = idx
+        return _index(a, idx)
+
+    @staticmethod
+    def backward(ctx, g):
+        return index_put_backward(g, ctx.in_shape, ctx.dtype, ctx.idx)
+
+
+class Slice(Select):
+    _name = "SliceBackward0"
+
+
+class Unsqueeze(Select):
+    _name = "UnsqueezeBackward0"
+
+
+class Alias(Select):
+    _name = "AliasBackward0"
+
+
+class Index(Select):
+    _name = "IndexBackward0"
+
+
+def _basic_cls(nidx):
+    """The op PyTorch's slicing ends with, for the grad_fn name (Select, Slice, Unsqueeze, Alias)."""
+    cls = Alias
+    for i in (nidx if nidx.__class__ is tuple else (nidx,)):
+        if i.__class__ is int:
+            cls = Select
+        elif i.__class__ is slice:
+            if i != slice(None):
+                cls = Slice
+        elif i is None:
+            cls = Unsqueeze
+    return cls
+
+
+def _zero_dim_check(idx):
+    """PyTorch refuses a bare integer index on a 0-d tensor (other indices: 'too many indices')."""
+    if isinstance(idx, int) and not isinstance(idx, bool):
+        raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                         "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+
+
+def getitem(self, idx):
+    """``x[idx]``: basic indexing gives a view, advanced indexing a copy; both differentiable."""
+    d = self._data
+    if idx.__class__ is int and d.ndim:
+        n = d.shape[0]
+        if not -n <= idx < n:
+            raise IndexError(f"index {idx} is out of bounds for dimension 0 with size {n}")
+        nidx, basic = idx, True
+    else:
+        if d.ndim == 0:
+            _zero_dim_check(idx)
+        nidx, basic = _norm_index(idx)
+    if basic:
+        if _state[0] and self._rg:
+            out = apply_op(Select if nidx.__class__ is int else _basic_cls(nidx), (self,), nidx)
+        else:
+            out = _wrap(_index(d, nidx))
+        return make_view(out, self, lambda x, i=nidx: _replay_index(x, i))
+    sp = _split_int_adv(nidx)
+    if sp is not None:
+        return getitem(getitem(self, sp[0]), sp[1])
+    if _state[0] and self._rg:
+        return apply_op(Index, (self,), nidx)
+    return _wrap(_index(d, nidx))
+
+
+def _replay_index(x, nidx):
+    if _state[0] and x._rg:
+        out = apply_op(Select if nidx.__class__ is int else _basic_cls(nidx), (x,), nidx)
+    else:
+        out = _wrap(_index(x._data, nidx))
+    return make_view(out, x, lambda t, i=nidx: _replay_index(t, i))
+
+
+def setitem(self, idx, value):
+    """``x[idx] = value`` with broadcasting; differentiable w.r.t. ``x`` and ``value``."""
+    if self._data.ndim == 0:
+        _zero_dim_check(idx)
+    nidx, basic = _norm_index(idx)
+    sp = None if basic else _split_int_adv(nidx)
+    if sp is not None and not (_state[0] and self._rg and self.grad_fn is None):  # leaf: index_put's error
+        setitem(getitem(self, sp[0]), sp[1], value)
+        return
+    index_put_nidx(self, nidx, value, advanced=not basic)
+
+
+TENSOR_METHODS = {"__getitem__": getitem, "__setitem__": setitem}

@@ -10,7 +10,8 @@ tensor([[1],
 """
 from .._util import np, D, Tensor, _wrap, Op, apply_op, _state, norm_dim, _TORCH_NAMES as _N
 from ..inplace.history import inplace_op
-from .index_ops import _TN, _out, _zeros, gather
+from .gather_scatter import _out, _zeros, gather
+from .index_along_dim import _TN
 
 __all__ = ["masked_fill", "masked_scatter", "masked_select", "take", "take_along_dim", "nonzero",
            "argwhere", "put"]
@@ -171,7 +172,7 @@ def masked_select(input, mask, *, out=None):
         raise RuntimeError(f"masked_select: expected BoolTensor for mask")
     from ..shape.shape_ops import broadcast_tensors
     x, m = broadcast_tensors(input, mask)
-    from ..shape.movement import getitem
+    from .indexing import getitem
     return _out(getitem(x, m), out)
 
 
@@ -192,7 +193,7 @@ def take(input, index):
         if hi >= n or lo < -n:
             bad = hi if hi >= n else lo
             raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
-    from ..shape.movement import getitem
+    from .indexing import getitem
     return getitem(input.reshape(-1), index)
 
 

@@ -1,9 +1,12 @@
 """The in-place functions PyTorch exposes at the top level (``torch.abs_(x)`` is
-``x.abs_()``), and ``fill``, ``detach``, ``detach_`` and ``rsub``. Each one calls the Tensor
-method that holds the op, so version counters and the leaf checks are the method's.
+``x.abs_()``), ``fill``, ``detach``, ``detach_`` and ``rsub``, and the in-place aliases
+``negative_`` and ``Tensor.absolute_``. Each one calls the Tensor method that holds the op,
+so version counters and the leaf checks are the method's.
 """
 __all__ = ["abs_", "cos_", "sin_", "exp_", "log_", "neg_", "sqrt_", "rsqrt_", "sigmoid_", "tanh_", "square_", "reciprocal_", "zero_",
-           "fill_", "fill", "detach", "detach_", "rsub"]
+           "fill_", "fill", "detach", "detach_", "rsub", "negative_"]
+
+from ..elementwise import arithmetic as _arith
 
 
 def abs_(input):
@@ -126,7 +129,7 @@ def fill(input, value):
     >>> ember.fill(ember.zeros(2, dtype=ember.long), 2.7)
     tensor([2, 2])
     """
-    from ... import Tensor
+    from ..._tensor import Tensor
     if isinstance(value, Tensor):
         if value.dim() != 0:
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
@@ -166,9 +169,31 @@ def rsub(input, other, alpha=1):
     """
     import builtins
     from ..elementwise import arithmetic as _E
-    from ... import Tensor, tensor
+    from ..._tensor import Tensor
+    from ..._creation import tensor
     if not isinstance(other, Tensor):
         # a Python number never promotes the tensor's category: int tensor - int stays int
         as_input = isinstance(other, builtins.int) and not isinstance(other, builtins.bool)
         other = tensor(other, dtype=input.dtype if as_input else None)
     return _E.sub(other, input, alpha=alpha)
+
+
+def absolute_(self):
+    """In-place :func:`absolute` (the same as ``abs_``).
+
+    >>> ember.tensor([-1., 2.]).absolute_()
+    tensor([1., 2.])
+    """
+    return _arith.TENSOR_METHODS["abs_"](self)
+
+
+def negative_(input):
+    """In-place :func:`negative` (the same as ``neg_``); returns ``input``.
+
+    >>> ember.negative_(ember.tensor([1., -2.]))
+    tensor([-1.,  2.])
+    """
+    return _arith.TENSOR_METHODS["neg_"](input)
+
+
+TENSOR_METHODS = {"absolute_": absolute_, "negative_": negative_}

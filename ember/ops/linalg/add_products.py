@@ -1,4 +1,5 @@
-"""``input * beta + alpha * product``: addmm, addmv, baddbmm, addbmm, addr, and chain_matmul.
+"""``input * beta + alpha * product``: addmm, addmv, baddbmm, addbmm, addr (and their in-place
+forms), and chain_matmul.
 One BLAS call forward (the add fused where NumPy allows); backward in Tensor ops.
 
 >>> ember.addmm(ember.ones(2, 2), ember.ones(2, 3), ember.ones(3, 2), beta=0.5)
@@ -8,10 +9,11 @@ tensor([[3.5000, 3.5000],
 from ... import _autocast_state as _ac
 from ..._autocast_state import on as _ac_on
 from .._util import _wrap, Op, apply_op, _state
+from ..inplace.history import inplace_op
 from .products import (_check_bmm, _check_matmul, _low, _matmul_grads, _matmul_np, _out, _up, _x,
                      matmul, outer)
 
-__all__ = ["addmm", "addmv", "addbmm", "baddbmm", "addr", "chain_matmul"]
+__all__ = ["addmm", "addmv", "addbmm", "baddbmm", "addr", "chain_matmul", "addmv_"]
 
 
 # ------------------------------------------------------------------ add + alpha * product
@@ -202,10 +204,63 @@ def chain_matmul(*matrices, out=None):
     """
     if len(matrices) == 1 and isinstance(matrices[0], (list, tuple)):
         matrices = matrices[0]
-    from ... import linalg
-    return _out(linalg.multi_dot(matrices), out)
+    from .matrix_functions import multi_dot
+    return _out(multi_dot(matrices), out)
+
+
+# ------------------------------------------------------------------ in place
+def _same_shape(r, s):
+    if r._data.shape != s._data.shape:
+        raise RuntimeError(f"Bad in-place call: input tensor size {list(s._data.shape)} and output tensor "
+                           f"size {list(r._data.shape)} should match")
+    return r
+
+
+def _prod_inplace(fn, doc):
+    def method(self, a, b, *, beta=1, alpha=1):
+        return inplace_op(self, lambda s: _same_shape(fn(s, a, b, beta=beta, alpha=alpha), s), a, b)
+    method.__name__ = method.__qualname__ = fn.__name__ + "_"
+    method.__doc__ = f"In-place :func:`{fn.__name__}`: the result must have ``self``'s shape.\n\n{doc}"
+    return method
+
+
+addmm_ = _prod_inplace(addmm, """    >>> ember.zeros(2, 2).addmm_(ember.ones(2, 3), ember.ones(3, 2), alpha=2)
+    tensor([[6., 6.],
+            [6., 6.]])
+""")
+addmv_ = _prod_inplace(addmv, """    >>> ember.zeros(2).addmv_(ember.eye(2), ember.tensor([1., 2.]))
+    tensor([1., 2.])
+""")
+addbmm_ = _prod_inplace(addbmm, """    >>> ember.zeros(1, 1).addbmm_(ember.ones(2, 1, 3), ember.ones(2, 3, 1))
+    tensor([[6.]])
+""")
+baddbmm_ = _prod_inplace(baddbmm, """    >>> ember.zeros(1, 1, 1).baddbmm_(ember.ones(1, 1, 3), ember.ones(1, 3, 1))
+    tensor([[[3.]]])
+""")
+_addr_ = _prod_inplace(addr, "")
+
+
+def addr_(self, vec1, vec2, *, beta=1, alpha=1):
+    """In-place :func:`addr`: ``self`` (a matrix) becomes ``beta * self + alpha * outer(vec1, vec2)``.
+
+    >>> ember.zeros(2, 2).addr_(ember.tensor([1., 2.]), ember.tensor([1., 1.]))
+    tensor([[1., 1.],
+            [2., 2.]])
+    """
+    if self._data.ndim != 2:
+        raise RuntimeError(f"2D tensor expected, got {self._data.ndim}D tensor for input")
+    for n, v in (("vec1", vec1), ("vec2", vec2)):
+        if v._data.ndim != 1:
+            raise RuntimeError(f"addr: Expected 1-D argument {n}, but got {v._data.ndim}-D")
+    want = (vec1._data.shape[0], vec2._data.shape[0])
+    if self._data.shape != want:
+        raise RuntimeError(f"size mismatch, input: {list(self._data.shape)}, v1: [{want[0]}], v2: [{want[1]}]")
+    if self._data.dtype.kind in "biu" and isinstance(alpha, float):
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    return _addr_(self, vec1, vec2, beta=beta, alpha=alpha)
 
 
 TENSOR_METHODS = {
     "addmm": addmm, "addmv": addmv, "addbmm": addbmm, "baddbmm": baddbmm, "addr": addr,
+    "addmm_": addmm_, "addmv_": addmv_, "addr_": addr_, "addbmm_": addbmm_, "baddbmm_": baddbmm_,
 }

@@ -18,7 +18,16 @@ __all__ = ["det", "logdet", "slogdet", "inverse", "pinverse", "cholesky", "norm"
 
 
 # ------------------------------------------- top-level names of ember.linalg functions
-from ... import linalg as _la  # noqa: E402  (ember.linalg imports nothing from this module)
+from .solvers import (det as _linalg_det, _logdet as _linalg_logdet, slogdet as _linalg_slogdet,
+                      inv as _linalg_inv, cholesky_solve as _linalg_cholesky_solve,
+                      cholesky_inverse as _linalg_cholesky_inverse,
+                      lu_unpack as _linalg_lu_unpack)  # noqa: E402
+from .matrix_functions import (pinv as _linalg_pinv, matrix_power as _linalg_matrix_power,
+                               matrix_exp as _linalg_matrix_exp)  # noqa: E402
+from .decompositions import (cholesky as _linalg_cholesky, svdvals as _linalg_svdvals,
+                             svd as _linalg_svd, qr as _linalg_qr)  # noqa: E402
+from .norms import (matrix_norm as _linalg_matrix_norm,
+                    vector_norm as _linalg_vector_norm)  # noqa: E402
 
 
 def det(input):
@@ -27,7 +36,7 @@ def det(input):
     >>> ember.det(ember.tensor([[2., 0.], [0., 3.]]))
     tensor(6.)
     """
-    return _la.det(input)
+    return _linalg_det(input)
 
 
 def logdet(input):
@@ -36,7 +45,7 @@ def logdet(input):
     >>> ember.logdet(ember.tensor([[2., 0.], [0., 3.]]))
     tensor(1.7918)
     """
-    return _la._logdet(input)
+    return _linalg_logdet(input)
 
 
 def slogdet(input):
@@ -45,7 +54,7 @@ def slogdet(input):
     >>> ember.slogdet(ember.tensor([[-2., 0.], [0., 3.]])).sign
     tensor(-1.)
     """
-    return _la.slogdet(input)
+    return _linalg_slogdet(input)
 
 
 def inverse(input, *, out=None):
@@ -59,7 +68,7 @@ def inverse(input, *, out=None):
         input, = _ac.fp32(input)
         with _ac.suspended():
             return inverse(input, out=out)
-    return _out(_la.inv(input), out)
+    return _out(_linalg_inv(input), out)
 
 
 def pinverse(input, rcond=1e-15):
@@ -73,7 +82,7 @@ def pinverse(input, rcond=1e-15):
         input, = _ac.fp32(input)
         with _ac.suspended():
             return pinverse(input, rcond)
-    return _la.pinv(input, rtol=rcond)
+    return _linalg_pinv(input, rtol=rcond)
 
 
 def cholesky(input, upper=False, *, out=None):
@@ -87,7 +96,7 @@ def cholesky(input, upper=False, *, out=None):
         input, = _ac.fp32(input)
         with _ac.suspended():
             return cholesky(input, upper, out=out)
-    return _out(_la.cholesky(input, upper=upper), out)
+    return _out(_linalg_cholesky(input, upper=upper), out)
 
 
 def matrix_power(input, n):
@@ -97,7 +106,7 @@ def matrix_power(input, n):
     tensor([[1., 3.],
             [0., 1.]])
     """
-    return _la.matrix_power(input, n)
+    return _linalg_matrix_power(input, n)
 
 
 def cholesky_solve(input, input2, upper=False, *, out=None):
@@ -111,7 +120,7 @@ def cholesky_solve(input, input2, upper=False, *, out=None):
         input, input2 = _ac.fp32(input, input2)
         with _ac.suspended():
             return cholesky_solve(input, input2, upper, out=out)
-    return _la.cholesky_solve(input, input2, upper, out=out)
+    return _linalg_cholesky_solve(input, input2, upper, out=out)
 
 
 def cholesky_inverse(input, upper=False, *, out=None):
@@ -125,7 +134,7 @@ def cholesky_inverse(input, upper=False, *, out=None):
         input, = _ac.fp32(input)
         with _ac.suspended():
             return cholesky_inverse(input, upper, out=out)
-    return _la.cholesky_inverse(input, upper, out=out)
+    return _linalg_cholesky_inverse(input, upper, out=out)
 
 
 def matrix_exp(input):
@@ -135,7 +144,7 @@ def matrix_exp(input):
     tensor([[1., 1.],
             [0., 1.]])
     """
-    return _la.matrix_exp(input)
+    return _linalg_matrix_exp(input)
 
 
 def svd(input, some=True, compute_uv=True, *, out=None):
@@ -150,7 +159,7 @@ def svd(input, some=True, compute_uv=True, *, out=None):
             return svd(input, some, compute_uv, out=out)
     from ... import return_types as rt
     if not compute_uv:
-        S = _la.svdvals(input)
+        S = _linalg_svdvals(input)
         m, n = input.shape[-2], input.shape[-1]
         bs = tuple(input.shape[:-2])
         z = np.zeros
@@ -158,7 +167,7 @@ def svd(input, some=True, compute_uv=True, *, out=None):
         U = _wrap(z(bs + (m, m), dt))   # PyTorch gives full-size zero U and V here
         V = _wrap(z(bs + (n, n), dt))
         return rt.svd((U, S, V))
-    U, S, Vh = _la.svd(input, full_matrices=not some)
+    U, S, Vh = _linalg_svd(input, full_matrices=not some)
     return rt.svd((U, S, Vh.mT))
 
 
@@ -174,7 +183,7 @@ def qr(input, some=True, *, out=None):
         with _ac.suspended():
             return qr(input, some, out=out)
     from ... import return_types as rt
-    Q, R = _la.qr(input, mode="reduced" if some else "complete")
+    Q, R = _linalg_qr(input, mode="reduced" if some else "complete")
     return rt.qr((Q, R))
 
 
@@ -200,7 +209,7 @@ def nuclear_norm(input, dim=None, keepdim=False, *, out=None):
     >>> ember.nuclear_norm(ember.tensor([[3., 0.], [0., -2.]]))
     tensor(5.)
     """
-    return _out(_la.matrix_norm(input, "nuc", (-2, -1) if dim is None else dim, keepdim), out)
+    return _out(_linalg_matrix_norm(input, "nuc", (-2, -1) if dim is None else dim, keepdim), out)
 
 
 def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=None):
@@ -210,7 +219,7 @@ def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=N
     >>> P.tolist()
     [[0.0, 1.0], [1.0, 0.0]]
     """
-    return _la.lu_unpack(LU_data, LU_pivots, unpack_data, unpack_pivots)
+    return _linalg_lu_unpack(LU_data, LU_pivots, unpack_data, unpack_pivots)
 
 
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
@@ -224,13 +233,13 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     if isinstance(dim, int):
         dim = (dim,)
     if p == "fro" and (dim is None or len(dim) <= 2):
-        r = _la.vector_norm(input, 2, dim, keepdim, dtype=dtype)
+        r = _linalg_vector_norm(input, 2, dim, keepdim, dtype=dtype)
     elif p == "nuc":
-        r = _la.matrix_norm(input, "nuc", (-2, -1) if dim is None else dim, keepdim, dtype=dtype)
+        r = _linalg_matrix_norm(input, "nuc", (-2, -1) if dim is None else dim, keepdim, dtype=dtype)
     elif isinstance(p, str):
         raise RuntimeError(f"norm(): unsupported norm type {p!r}")
     else:
-        r = _la.vector_norm(input, p, dim, keepdim, dtype=dtype)
+        r = _linalg_vector_norm(input, p, dim, keepdim, dtype=dtype)
     return _out(r, out)
 
 
@@ -240,7 +249,7 @@ def dist(input, other, p=2):
     >>> ember.dist(ember.tensor([3., 0.]), ember.tensor([0., 4.]))
     tensor(5.)
     """
-    return _la.vector_norm(input - other, p)
+    return _linalg_vector_norm(input - other, p)
 
 
 TENSOR_METHODS = {

@@ -7,7 +7,7 @@ functions (``geqrf``, ``orgqr``, ``ormqr``), the low-rank ones (``svd_lowrank``,
 import warnings
 
 from ... import return_types as _RT
-from ...linalg.householder import geqrf, orgqr, ormqr
+from .householder import geqrf, orgqr, ormqr
 
 __all__ = ["lu", "lu_solve", "triangular_solve", "frobenius_norm", "norm_except_dim", "geqrf", "orgqr", "ormqr",
            "svd_lowrank", "pca_lowrank", "lobpcg", "solve", "eig", "symeig", "lstsq", "matrix_rank"]
@@ -97,7 +97,7 @@ def lu(A, pivot=True, get_infos=False, out=None):
     >>> LU, piv = ember.lu(ember.tensor([[1., 2.], [3., 4.]])); piv
     tensor([2, 2], dtype=torch.int32)
     """
-    from ...linalg.householder import lu_factor_ex
+    from .householder import lu_factor_ex
     warnings.warn("torch.lu is deprecated in favor of torch.linalg.lu_factor / torch.linalg.lu_factor_ex and "
                   "will be removed in a future PyTorch release.", UserWarning, stacklevel=2)
     LU, piv, info = lu_factor_ex(A, pivot=pivot)  # as torch: a singular U is not an error here
@@ -113,7 +113,7 @@ def lu_solve(b, LU_data, LU_pivots, *, out=None):
     tensor([[1.],
             [2.]])
     """
-    from ...linalg import lu_solve as _lu_solve
+    from .solvers import lu_solve as _lu_solve
     warnings.warn("torch.lu_solve is deprecated in favor of torch.linalg.lu_solveand will be removed in a "
                   "future PyTorch release.", UserWarning, stacklevel=2)
     return _lu_solve(LU_data, LU_pivots, b)
@@ -128,7 +128,7 @@ def triangular_solve(b, A, upper=True, transpose=False, unitriangular=False, *, 
     tensor([[1.],
             [2.]])
     """
-    from ...linalg import solve_triangular
+    from .solvers import solve_triangular
     warnings.warn("torch.triangular_solve is deprecated in favor of torch.linalg.solve_triangularand will be "
                   "removed in a future PyTorch release.", UserWarning, stacklevel=2)
     if b.dim() < 2 or A.dim() < 2:
@@ -148,7 +148,7 @@ def frobenius_norm(input, dim=(), keepdim=False, *, out=None):
     >>> ember.frobenius_norm(ember.tensor([[3., 4.]]), [0, 1])
     tensor(5.)
     """
-    from ...linalg import vector_norm
+    from .norms import vector_norm
     warnings.warn("at::frobenius_norm is deprecated and it is just left for JIT compatibility. It will be "
                   "removed in a future PyTorch release. Please use `linalg.vector_norm(A, 2., dim, keepdim)` "
                   "instead", UserWarning, stacklevel=2)
@@ -165,7 +165,7 @@ def norm_except_dim(v, pow=2, dim=0):  # noqa: A002 - PyTorch's name
     tensor([[ 5.],
             [10.]])
     """
-    from ...linalg import vector_norm
+    from .norms import vector_norm
     if dim == -1:
         return vector_norm(v, pow)
     nd = v.dim()
@@ -176,7 +176,7 @@ def norm_except_dim(v, pow=2, dim=0):  # noqa: A002 - PyTorch's name
 # ------------------------------------------------------------------ low rank
 
 def _orth(X):
-    from ...linalg import qr
+    from .decompositions import qr
     return qr(X).Q
 
 
@@ -189,8 +189,8 @@ def svd_lowrank(A, q=6, niter=2, M=None):
     >>> U, S, V = ember.svd_lowrank(A, q=2); S
     tensor([2., 1.])
     """
-    from ... import randn
-    from ...linalg import svd
+    from ..random.factories import randn
+    from .decompositions import svd
     q = 6 if q is None else int(q)
     niter = 2 if niter is None else int(niter)
     if M is not None:
@@ -236,7 +236,8 @@ def lobpcg(A, k=None, B=None, X=None, n=None, iK=None, niter=None, tol=None, lar
     >>> E, X = ember.lobpcg(ember.diag(ember.arange(1., 7.)), k=2); E
     tensor([6., 5.])
     """
-    from ...linalg import cholesky, eigh, solve_triangular
+    from .decompositions import cholesky, eigh
+    from .solvers import solve_triangular
     if tracker is not None:
         raise NotImplementedError("lobpcg: ember solves densely and has no iterations to track")
     if k is None:

@@ -1,8 +1,8 @@
 """Products: matmul and its family (mm, bmm, mv, dot, vdot, inner, outer, ger). Each forward
 is one BLAS call on arrays of the inputs' own dtype (float32 stays float32); each backward
-is a couple of matmuls written in Tensor ops. addmm and friends live in ops/add_products.py,
-einsum/tensordot/kron in ops/contractions.py, cross/cdist in ops/cross_dist.py and the
-top-level names of ember.linalg functions (torch.det, torch.svd, ...) in ops/linalg_funcs.py.
+is a couple of matmuls written in Tensor ops. addmm and friends live in ops/linalg/add_products.py,
+einsum/tensordot/kron in ops/linalg/contractions.py, cross/cdist in ops/linalg/cross_dist.py and the
+top-level names of ember.linalg functions (torch.det, torch.svd, ...) in ops/linalg/linalg_funcs.py.
 
 >>> a = ember.ones(2, 3, requires_grad=True)
 >>> (a @ ember.ones(3, 4)).sum().backward(); a.grad

@@ -4,7 +4,7 @@
 tensor([10.,  0.])
 """
 from .._util import np
-from .random_ops import _sampled, _T as _TYPE_NAMES
+from .draws import _sampled, _T as _TYPE_NAMES
 from ..._random import rng
 
 __all__ = ["binomial"]

@@ -13,8 +13,9 @@ tensor([0, 1, 1])
 from .._util import np, _wrap, Op, apply_op, norm_dim
 from ..inplace.history import inplace_op
 from ... import return_types as RT
-from .reduce_more import (_NoCtx, _as_1d, _const, _flip, _grad, _int64_if_int, _no_complex, _out1,
-                          _outn, _scatter_add, _tname)
+from .reduction_args import (_NoCtx, _as_1d, _const, _grad, _int64_if_int, _no_complex, _out1,
+                             _outn, _tname)
+from .selection_grads import _flip, _scatter_add
 
 __all__ = ["cumsum", "cumprod", "cummax", "cummin", "logcumsumexp"]
 

@@ -12,7 +12,7 @@ tensor(3.)
 import builtins
 from .._util import np, _wrap, Op, apply_op, norm_dim
 from .sum_mean import expand_back, reduce_dims, mean as _mean
-from .reduce_more import _NoCtx, _const, _grad, _inf, _int64_if_int, _keep, _out1, _tname, any
+from .reduction_args import _NoCtx, _const, _grad, _inf, _int64_if_int, _keep, _out1, _tname
 
 __all__ = ["var", "std", "var_mean", "std_mean", "norm", "nansum", "nanmean"]
 
@@ -291,6 +291,6 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
 
 # ---------------------------------------------------------------- Tensor methods
 # ``norm`` stays importable here (``ember.ops.reduce.moments.norm``) but ``ember.norm`` and
-# ``Tensor.norm`` come from ops/linalg.py, which builds it on ``linalg.vector_norm``.
+# ``Tensor.norm`` come from ops/linalg/products.py, which builds it on ``linalg.vector_norm``.
 __all__.remove("norm")
 TENSOR_METHODS = {name: globals()[name] for name in __all__ if name not in ("var_mean", "std_mean")}

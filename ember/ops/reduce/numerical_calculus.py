@@ -1,15 +1,18 @@
 """Numerical integration and differentiation of sampled values: ``trapezoid`` (``trapz``),
-``cumulative_trapezoid`` and ``gradient``. Each is linear in the samples and written with
+``cumulative_trapezoid``, ``gradient`` and ``diff`` (forward differences). Each is linear in the samples and written with
 ember Tensor ops (slices, products, sums), so gradients flow to the samples (and to ``x``
 for the trapezoid rules).
 """
 import builtins
 import numbers
 
-from .._util import np
+from .._util import np, Tensor, norm_dim
 from ... import _tensor
+from ..shape.joining import cat
+from ..shape.splitting import narrow
+from ..shape.sized_splits import _int
 
-__all__ = ["trapezoid", "trapz", "cumulative_trapezoid", "gradient"]
+__all__ = ["trapezoid", "trapz", "cumulative_trapezoid", "gradient", "diff"]
 
 
 def _as_float(t):
@@ -120,7 +123,6 @@ def _coefficients(n, h, edge_order):
 
 
 def _gradient_along(f, dim, h, edge_order):
-    from ... import cat
     n = f.shape[dim]
     inner, first, last = _coefficients(n, h, edge_order)
     dt = f._data.dtype
@@ -190,3 +192,48 @@ def gradient(input, *, spacing=1, dim=None, edge_order=1):
                 h = h.to(f.dtype)
         out.append(_gradient_along(f, d, h, edge_order))
     return tuple(out)
+
+
+def diff(input, n=1, dim=-1, prepend=None, append=None):
+    """The ``n``-th forward difference along ``dim`` (``prepend``/``append`` joined first); bool
+    inputs give ``!=`` of neighbours.
+
+    >>> ember.tensor([1, 4, 9, 16]).diff()
+    tensor([3, 5, 7])
+    """
+    n = _int(n, "diff", "n")
+    shape = input._data.shape
+    if not shape:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
+    if n < 0:
+        raise RuntimeError(f"order must be non-negative but got {n}")
+    dim = norm_dim(dim, len(shape))
+    parts = []
+    for name, t in (("prepend", prepend), ("append", append)):
+        if t is None:
+            continue
+        if not isinstance(t, Tensor):
+            raise TypeError(f"diff(): argument '{name}' must be Tensor, not {type(t).__name__}")
+        if t._data.ndim != len(shape):
+            raise RuntimeError("diff expects prepend or append to be the same dimension as input")
+        for i, (a, b) in enumerate(zip(shape, t._data.shape)):
+            if i != dim and a != b:
+                raise RuntimeError("diff expects the shape of tensor to prepend or append to match that of input "
+                                   f"except along the differencing dimension; input.size({i}) = {a}, but got "
+                                   f"tensor.size({i}) = {b}")
+    if n == 0:  # PyTorch returns a copy of the input alone here
+        return input.clone()
+    if prepend is not None or append is not None:
+        parts = ([prepend] if prepend is not None else []) + [input] + ([append] if append is not None else [])
+        input = cat(parts, dim)
+    out = input
+    for _ in range(n):
+        m = out._data.shape[dim]
+        if m == 0:
+            break
+        hi, lo = narrow(out, dim, 1, m - 1), narrow(out, dim, 0, m - 1)
+        out = hi != lo if out._data.dtype == np.bool_ else hi - lo
+    return out
+
+
+TENSOR_METHODS = {"diff": diff}

@@ -12,8 +12,8 @@ from ... import _autocast_state as _ac
 from ..._autocast_state import on as _ac_on
 from .._util import np, Tensor, apply_op, norm_dim
 from ... import return_types as RT
-from .reduce_more import (_Evenly, _Gather, _Select, _as_1d, _check_nonempty, _const, _evenly,
-                          _no_complex, _out1, _outn, _select, _sortable)
+from .reduction_args import _as_1d, _check_nonempty, _const, _no_complex, _out1, _outn, _sortable
+from .selection_grads import _Evenly, _Gather, _Select, _evenly, _select
 
 __all__ = ["median", "nanmedian", "mode", "quantile", "nanquantile"]
 

@@ -1,4 +1,5 @@
-"""Triangles and diagonals: tril/triu (and in place), diagonal, diag_embed, diag and trace.
+"""Triangles and diagonals: tril/triu (and in place), diagonal, diag_embed, diag, diagflat, trace
+and fill_diagonal_.
 
 diagonal is a view, as in PyTorch.
 
@@ -12,14 +13,15 @@ from ... import _autocast_state as _ac
 from ..._autocast_state import on as _ac_on
 import builtins
 
-from .._util import np, Op, apply_op, norm_dim
+from .._util import np, _wrap, Op, apply_op, norm_dim, _state
+from ..inplace.history import inplace_op
 from ..._backend import as_strided as _as_strided
 from .movement import _view_result
 from .joining import _out
 
 _srange = builtins.range
 
-__all__ = ["tril", "triu", "diag", "diagonal", "diag_embed", "trace"]
+__all__ = ["tril", "triu", "diag", "diagonal", "diag_embed", "trace", "diagflat"]
 
 
 # ------------------------------------------------------------------ triangles and diagonals
@@ -210,7 +212,71 @@ def trace(input):
     return diagonal(input).sum()
 
 
+def diagflat(input, offset=0):
+    """A square matrix with the flattened ``input`` on its ``offset`` diagonal.
+
+    >>> ember.diagflat(ember.tensor([[1, 2], [3, 4]]))
+    tensor([[1, 0, 0, 0],
+            [0, 2, 0, 0],
+            [0, 0, 3, 0],
+            [0, 0, 0, 4]])
+    """
+    return diag_embed(input.reshape(-1), offset, 0, 1)
+
+
+# ------------------------------------------------------------------ fill_diagonal_
+class FillDiagonal(Op):
+    """``input`` with the positions in ``mask`` set to ``value`` (gradient zero there)."""
+
+    @staticmethod
+    def forward(ctx, a, mask, value):
+        ctx.mask = mask
+        out = a.copy()
+        out[mask] = value
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.masked_fill(_wrap(ctx.mask), 0)
+
+
+def _diag_mask(shape, wrap):
+    if len(shape) < 2:
+        raise RuntimeError("dimensions must larger than 1")
+    if len(shape) > 2 and any(s != shape[0] for s in shape):
+        raise RuntimeError("all dimensions of input must be of equal length")
+    mask = np.zeros(shape, dtype=bool)
+    if len(shape) > 2:
+        i = np.arange(shape[0])
+        mask[(i,) * len(shape)] = True
+        return mask
+    rows, cols = shape
+    flat = mask.reshape(-1)
+    if wrap and rows > cols + 1:
+        flat[::cols + 1] = True
+    else:
+        k = min(rows, cols)
+        flat[np.arange(k) * (cols + 1)] = True
+    return mask
+
+
+def fill_diagonal_(self, fill_value, wrap=False):
+    """Write ``fill_value`` on the main diagonal of ``self`` (2-D, or n-D with equal sizes); for a
+    tall matrix ``wrap=True`` starts the diagonal again every ``cols + 1`` rows.
+
+    >>> ember.zeros(2, 3).fill_diagonal_(5)
+    tensor([[5., 0., 0.],
+            [0., 5., 0.]])
+    """
+    mask = _diag_mask(self._data.shape, wrap)
+    if _state[0] and self._rg and self.grad_fn is None:  # PyTorch writes through a diagonal view
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+    d = self._data
+    value = np.array(fill_value if d.dtype.kind != "V" else float(fill_value)).astype(d.dtype)
+    return inplace_op(self, lambda s: apply_op(FillDiagonal, (s,), mask, value))
+
+
 TENSOR_METHODS = {
     "tril": tril, "triu": triu, "tril_": tril_, "triu_": triu_, "diag": diag, "diagonal": diagonal,
-    "diag_embed": diag_embed, "trace": trace,
+    "diag_embed": diag_embed, "trace": trace, "diagflat": diagflat, "fill_diagonal_": fill_diagonal_,
 }

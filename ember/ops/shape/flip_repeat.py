@@ -207,7 +207,7 @@ class RepeatInterleave(Op):
         if isinstance(reps, int):
             shp = g._data.shape
             return g.reshape(shp[:dim] + (n, reps) + shp[dim + 1:]).sum(dim + 1)
-        from ..index.index_ops import index_add
+        from ..index.index_along_dim import index_add
         idx = _wrap(np.repeat(np.arange(n), reps))
         shp = list(g._data.shape)
         shp[dim] = n

@@ -1,7 +1,7 @@
 """Broadcasting helpers, meshgrid, unfold/as_strided, index grids, block_diag,
 cartesian_prod/combinations and the *_scatter ops. The other shape families live in
-ops/joining.py (cat/stack), ops/splitting.py (split/chunk/narrow/select/unbind),
-ops/flip_repeat.py (flip/roll/rot90/repeat/tile) and ops/diagonals.py (tril/triu/diag).
+ops/shape/joining.py (cat/stack), ops/shape/splitting.py (split/chunk/narrow/select/unbind),
+ops/shape/flip_repeat.py (flip/roll/rot90/repeat/tile) and ops/shape/diagonals.py (tril/triu/diag).
 
 Ops that are views in PyTorch (broadcast_to, meshgrid, unfold, as_strided) share memory
 with their input here too.
@@ -18,7 +18,8 @@ import warnings
 
 from .._util import np, D, _wrap, Op, apply_op, norm_dim
 from ..._backend import as_strided as _as_strided
-from .movement import _view_result, getitem, expand, reshape, unflatten
+from .movement import _view_result, expand, reshape, unflatten
+from ..index.indexing import getitem
 from .splitting import _slice_dim, select
 from .joining import cat, stack
 from .diagonals import diagonal

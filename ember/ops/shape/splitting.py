@@ -12,7 +12,7 @@ tensor([2, 5])
 import builtins
 
 from .._util import Tensor, norm_dim
-from .movement import getitem
+from ..index.indexing import getitem
 
 _srange = builtins.range
 

@@ -1,65 +1,10 @@
-"""Op-table entries for complex numbers as real pairs (ember/ops/complex_ops.py) and the window
-functions and short-time Fourier transform (ember/ops/spectral.py). Complex results are
-compared through ``view_as_real`` so that the generic gradient checks see real outputs.
-Imported by :mod:`ember.testing.op_table` before it builds the active table."""
+"""Op-table entries for the signal family (ember/ops/signal/): the window functions and the
+short-time Fourier transform.
+Imported by :mod:`ember.testing.op_table`."""
 import math
 
 from .._backend import np
-from .op_table import FLOAT, DT, Sample, ErrorInput, entry, make_array
-
-
-def _m(rng, shape, dtype, low=-3.0, high=3.0, layout="c"):
-    return make_array(rng, shape, dtype, low, high, layout=layout)
-
-
-def _err(*args, exc=RuntimeError, **kwargs):
-    return ErrorInput(Sample(tuple(args), kwargs), exc)
-
-
-# --------------------------------------------------------------------------- complex_ops
-def _pairs(dt, rng):
-    return [Sample((_m(rng, a, dt), _m(rng, b, dt))) for a, b in
-            (((3,), (3,)), ((2, 3), (3,)), ((), ()), ((3, 4), (3, 1)), ((0, 3), (3,)))]
-
-
-def _stack(a, b):
-    a, b = np.broadcast_arrays(a, b)
-    return np.stack([a, b], -1)
-
-
-_NO_CHALF = {"parity_float16": "ember has no complex32 (ComplexHalf) dtype: complex/polar/view_as_complex "
-                               "refuse float16 input, PyTorch gives complex32"}
-
-
-# ``* 1``: PyTorch's view_as_real backward refuses the non-contiguous gradients the generic tests pass
-entry("complex", _stack, _pairs, covers=("view_as_real",), method=False, xfail=dict(_NO_CHALF),
-      call=lambda lib, a, b: lib.view_as_real(lib.complex(a, b)) * 1,
-      errors=lambda: [_err(np.ones(2, np.float32), np.ones(2, np.float64)),
-                      _err(np.ones(2, np.int64), np.ones(2, np.int64)),
-                      _err(np.ones(2, np.float32), np.ones(3, np.float32))])
-def _polar_pairs(dt, rng):
-    """abs > 0: for negative abs PyTorch's gradient is that of |abs| (not the finite difference)."""
-    return [Sample((_m(rng, a, dt, 0.2, 3.0), _m(rng, b, dt))) for a, b in
-            (((3,), (3,)), ((2, 3), (3,)), ((), ()), ((3, 4), (3, 1)), ((0, 3), (3,)))]
-
-
-entry("polar", lambda r, t: _stack(r * np.cos(t), r * np.sin(t)), _polar_pairs, method=False,
-      call=lambda lib, a, b: lib.view_as_real(lib.polar(a, b)) * 1,
-      errors=lambda: [_err(np.ones(2, np.float32), np.ones(2, np.float64))])
-entry("view_as_complex", lambda x: x.copy(), lambda dt, rng: [
-    Sample((_m(rng, s, dt),)) for s in ((3, 2), (2, 3, 2), (2,))], method=False, xfail=dict(_NO_CHALF),
-      call=lambda lib, x: lib.view_as_real(lib.view_as_complex(x)) * 1,
-      errors=lambda: [_err(np.ones(3, np.float32)), _err(np.ones((3, 2), np.int64))])
-# (PyTorch refuses autograd into view_as_complex_copy's complex output)
-entry("view_as_complex_copy", lambda x: x.copy(), lambda dt, rng: [
-    Sample((_m(rng, s, dt),)) for s in ((3, 2), (2, 3, 2))], method=False, grad=False,
-      xfail=dict(_NO_CHALF, parity_requires_grad="both libraries raise: no autograd into its complex output"),
-      gradgrad=False, call=lambda lib, x: lib.view_as_real(lib.view_as_complex_copy(x)),
-      errors=lambda: [_err(np.ones(3, np.float32))])
-entry("view_as_real_copy", _stack, _pairs, method=False, xfail=dict(_NO_CHALF),
-      call=lambda lib, a, b: lib.view_as_real_copy(lib.complex(a, b)) * 1)
-entry("is_complex", lambda x: False, lambda dt, rng: [Sample((_m(rng, (2,), dt),))], grad=False, gradgrad=False,
-      dtypes=("float32", "int64", "bool"), errors=lambda: [_err([1.0], exc=TypeError)])
+from .op_info import DT, Sample, entry, _m, _err
 
 
 # --------------------------------------------------------------------------- windows

@@ -1,13 +1,94 @@
-"""Op-table entries for joining, splitting and rearranging (ops/shape_ops.py, joining.py,
-splitting.py, flip_repeat.py, diagonals.py). Imported by :mod:`ember.testing.op_table` at this
-family's place in the table (entry order is kept), like op_table_methods.py.
+"""Op-table entries for the shape family (ember/ops/shape/, view copies aside: see
+op_table_view_copies.py): views, reshapes and permutations, joining, splitting, flips and
+repeats, diagonals, the sized splits and the in-place geometry changes.
+Imported by :mod:`ember.testing.op_table`."""
 
->>> from ember.testing.op_table import OPS_BY_NAME
->>> OPS_BY_NAME["cat"].name
-'cat'
-"""
 from .._backend import np
-from .op_table import ALL, ErrorInput, NUM, Sample, _shape_samples, entry, make_array, method_call
+from .op_info import (ALL, ErrorInput, NUM, Sample, make_array, method_call, entry, _shape_samples,
+                      _m, _ip, _err)
+
+
+# --------------------------------------------------------------------------- movement / views
+def movement(name, ref, *specs, method=False, dtypes=ALL, **kw):
+    kw.setdefault("call", method_call(name) if method else None)
+    return entry(name, ref, _shape_samples(*specs), dtypes=dtypes, **kw)
+
+
+def _np_reshape(x, *shape):
+    shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+    return x.reshape(shape)
+
+
+movement("reshape", _np_reshape, ((3, 4), "c", (4, 3)), ((3, 4), "T", (-1,)), ((2, 3, 2), "s", (6, 2)),
+         ((), "c", (1, 1)), ((0, 3), "c", (3, 0)), ((5,), "c", (5, 1)),
+         errors=lambda: [ErrorInput(Sample((np.ones((3, 4)), (5, 2))), RuntimeError)])
+movement("view", _np_reshape, ((3, 4), "c", 4, 3), ((3, 4), "c", (2, -1)), ((2, 3, 2), "c", 12),
+         ((), "c", 1), ((4,), "c", 2, 2), method=True,
+         errors=lambda: [ErrorInput(Sample((np.ones((3, 4)).T, 12)), RuntimeError),
+                         ErrorInput(Sample((np.ones((3, 4)), 5)), RuntimeError)])
+entry("view_as", lambda x, o: x.reshape(o.shape),
+      lambda dt, rng: [Sample((make_array(rng, (3, 4), dt), make_array(rng, (2, 6), dt)))],
+      call=method_call("view_as"), dtypes=ALL, grad_args=(0,))
+entry("reshape_as", lambda x, o: x.reshape(o.shape),
+      lambda dt, rng: [Sample((make_array(rng, (3, 4), dt, layout="T"), make_array(rng, (2, 6), dt)))],
+      call=method_call("reshape_as"), dtypes=ALL, grad_args=(0,))
+movement("transpose", lambda x, a, b: np.swapaxes(x, a, b) if x.ndim else x, ((3, 4), "c", 0, 1), ((2, 3, 2), "s", -1, 0),
+         ((5,), "c", 0, 0), ((), "c", 0, -1), covers=("swapaxes", "swapdims"),
+         aliases=("swapaxes", "swapdims"),
+         errors=lambda: [ErrorInput(Sample((np.ones((3, 4)), 0, 2)), IndexError)])
+movement("t", lambda x: x.T, ((3, 4), "c"), ((5,), "c"), ((), "c"), ((3, 4), "T"),
+         errors=lambda: [ErrorInput(Sample((np.ones((2, 3, 4)),)), RuntimeError)])
+movement("T", lambda x: x.T, ((3, 4), "c"), ((3, 4), "T"), call=lambda lib, x: x.T, needs=("T",))
+movement("mT", lambda x: np.swapaxes(x, -1, -2), ((2, 3, 4), "c"), ((3, 4), "T"),
+         call=lambda lib, x: x.mT, needs=("mT",))
+def _np_permute(x, *d):
+    return np.transpose(x, d[0] if len(d) == 1 and isinstance(d[0], tuple) else d)
+
+
+movement("permute", _np_permute, ((2, 3, 2), "c", (2, 0, 1)), ((3, 4), "T", (1, 0)), ((), "c", ()),
+         ((2, 3, 2), "s", (-1, 0, 1)),
+         errors=lambda: [ErrorInput(Sample((np.ones((3, 4)), (0, 0))), RuntimeError)])
+movement("permute_varargs", _np_permute, ((2, 3, 2), "c", 2, 0, 1), ((3, 4), "T", 1, 0),
+         call=method_call("permute"), needs=("permute",))
+movement("movedim", np.moveaxis, ((2, 3, 4), "c", 0, 2), ((2, 3, 4), "s", (0, 1), (2, 0)),
+         ((3, 4), "T", -1, 0), covers=("moveaxis",), aliases=("moveaxis",))
+movement("expand", lambda x, *s: np.broadcast_to(x, tuple(
+    x.shape[i - (len(s) - x.ndim)] if v == -1 else v for i, v in enumerate(s))),
+         ((3, 1), "c", 3, 4), ((1,), "c", 2, 3, 5), ((), "c", 4), ((3, 1), "c", -1, 2),
+         ((4, 1), "T", 2, 4, 3), method=True,
+         errors=lambda: [ErrorInput(Sample((np.ones((3, 2)), 3, 4)), RuntimeError)])
+entry("expand_as", lambda x, o: np.broadcast_to(x, o.shape),
+      lambda dt, rng: [Sample((make_array(rng, (3, 1), dt), make_array(rng, (2, 3, 4), dt)))],
+      call=method_call("expand_as"), dtypes=ALL, grad_args=(0,))
+
+
+def _np_squeeze(x, dim=None):
+    if dim is None:
+        return np.squeeze(x)
+    dims = dim if isinstance(dim, tuple) else (dim,)
+    dims = tuple(d % max(x.ndim, 1) for d in dims)
+    return np.squeeze(x, tuple(d for d in dims if x.ndim and x.shape[d] == 1))
+
+
+movement("squeeze", _np_squeeze, ((3, 1, 4, 1), "c"), ((3, 1, 4, 1), "c", 1), ((3, 1, 4), "c", 0),
+         ((1, 1), "c", {"dim": (0, 1)}), ((), "c"), ((1,), "c", -1),
+         errors=lambda: [ErrorInput(Sample((np.ones((3, 1)), 2)), IndexError)])
+movement("unsqueeze", np.expand_dims, ((3, 4), "c", 0), ((3, 4), "T", -1), ((), "c", 0), ((5,), "c", 1),
+         errors=lambda: [ErrorInput(Sample((np.ones((3, 1)), 3)), IndexError)])
+
+
+def _np_flatten(x, start_dim=0, end_dim=-1):
+    if x.ndim == 0:
+        return x.reshape(1)
+    s, e = start_dim % x.ndim, end_dim % x.ndim
+    return x.reshape(x.shape[:s] + (-1,) + x.shape[e + 1:]) if x.size else \
+        x.reshape(x.shape[:s] + (int(np.prod(x.shape[s:e + 1])),) + x.shape[e + 1:])
+
+
+movement("flatten", _np_flatten, ((2, 3, 4), "c"), ((2, 3, 4), "s", 1), ((2, 3, 4), "T", 0, 1),
+         ((), "c"), ((0, 3), "c"), ((2, 3, 4), "c", {"start_dim": -2, "end_dim": -1}))
+movement("unflatten", lambda x, d, s: x.reshape(x.shape[:d % x.ndim] + tuple(s) + x.shape[d % x.ndim + 1:]),
+         ((2, 6), "c", 1, (2, 3)), ((6, 2), "T", 0, (3, -1)), method=True)
 
 
 # --------------------------------------------------------------------------- shape_ops
@@ -219,3 +300,111 @@ entry("tril_indices", lambda r, c, offset=0: np.stack(np.tril_indices(r, offset,
 entry("triu_indices", lambda r, c, offset=0: np.stack(np.triu_indices(r, offset, c)).astype(np.int64),
       lambda dt, rng: [Sample((3, 4)), Sample((4, 3, 1)), Sample((3, 3, -1)), Sample((0, 3))],
       dtypes=("int64",), grad=False)
+
+
+# --------------------------------------------------------------------------- in-place geometry
+def _geometry(name, ref, *specs, **kw):
+    kw.setdefault("dtypes", ALL)
+    return entry(name, ref, _shape_samples(*specs), call=_ip(name), needs=(name, "clone"), **kw)
+
+
+_geometry("t_", lambda x: x.T, ((3, 4), "c"), ((3, 4), "T"), ((5,), "c"), ((), "c"),
+          errors=lambda: [_err(np.ones((2, 3, 4)))])
+for _n in ("transpose_", "swapaxes_", "swapdims_"):
+    _geometry(_n, lambda x, a, b: np.swapaxes(x, a, b) if x.ndim else x, ((3, 4), "c", 0, 1),
+              ((2, 3, 2), "s", -1, 0), ((5,), "c", 0, 0), ((), "c", 0, -1),
+              errors=lambda: [_err(np.ones((3, 4)), 0, 2, exc=IndexError)])
+
+
+_geometry("squeeze_", _np_squeeze, ((3, 1, 4, 1), "c"), ((3, 1, 4, 1), "c", 1), ((3, 1, 4), "c", 0),
+          ((1, 1), "c", {"dim": (0, 1)}), ((), "c"), ((1, 3), "T", -1),
+          errors=lambda: [_err(np.ones((3, 1)), 2, exc=IndexError)])
+_geometry("unsqueeze_", np.expand_dims, ((3, 4), "c", 0), ((3, 4), "T", -1), ((), "c", 0), ((5,), "c", 1),
+          errors=lambda: [_err(np.ones((3, 1)), 3, exc=IndexError)])
+
+
+def _np_as_strided(x, size, stride, offset=0):
+    flat = x.reshape(-1)
+    return np.lib.stride_tricks.as_strided(flat[offset:], size, tuple(s * x.itemsize for s in stride)).copy()
+
+
+_geometry("as_strided_", _np_as_strided, ((3, 4), "c", (2, 2), (1, 2)), ((3, 4), "c", (4, 3), (1, 4), 0),
+          ((6,), "c", (2, 2), (1, 1), 2), ((5,), "c", (0,), (1,)),
+          errors=lambda: [_err(np.ones((2, 3)), (3, 3), (3, 1)), _err(np.ones(3), (2,), (1, 1))])
+
+
+def _np_resize(x, *size):
+    size = tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else size
+    n = int(np.prod(size))
+    return x.reshape(-1)[:n].reshape(size)
+
+
+def _detached(name):
+    def call(lib, x, *args):
+        y = x.detach().clone()
+        assert getattr(y, name)(*args) is y
+        return y
+    return call
+
+
+entry("resize_", _np_resize, _shape_samples(((3, 4), "c", 2, 6), ((3, 4), "c", (5,)), ((6,), "c", [2, 2]),
+                                            ((2, 3), "c", 0), ((4,), "c", 4)),
+      call=_detached("resize_"), needs=("resize_", "clone"), dtypes=ALL, grad=False, gradgrad=False,
+      errors=lambda: [_err(np.ones(3), -1)])
+entry("resize_as_", lambda x, t: _np_resize(x, t.shape), lambda dt, rng: [
+    Sample((_m(rng, (3, 4), dt), _m(rng, (2, 5), dt))), Sample((_m(rng, (6,), dt), _m(rng, (2, 3), dt)))],
+      call=_detached("resize_as_"), needs=("resize_as_", "clone"), dtypes=ALL, grad=False, gradgrad=False)
+
+
+# --------------------------------------------------------------------------- sized splits
+def _np_split(x, sizes, dim=0):
+    return tuple(np.split(x, np.cumsum(sizes)[:-1], axis=dim))
+
+
+def _even(n, s):
+    return [s] * (n // s) + ([n % s] if n % s else [])
+
+
+entry("split_with_sizes", _np_split, lambda dt, rng: [
+    Sample((_m(rng, (5, 3), dt), [2, 3])), Sample((_m(rng, (3, 4), dt, layout="T"), [1, 0, 3], 1)),
+    Sample((_m(rng, (2, 3, 2), dt, layout="s"), (1, 2)), dict(dim=-2))], dtypes=ALL,
+      errors=lambda: [_err(np.ones(5), [2, 2]), _err(np.ones(5), [6, -1]), _err(np.ones(()), [1])])
+entry("unsafe_split_with_sizes", _np_split, lambda dt, rng: [
+    Sample((_m(rng, (5, 3), dt), [2, 3])), Sample((_m(rng, (3, 4), dt, layout="T"), [1, 0, 3], 1))], dtypes=ALL,
+      errors=lambda: [_err(np.ones(5), [2, 2])])
+entry("unsafe_split", lambda x, s, dim=0: _np_split(x, _even(x.shape[dim], s), dim), lambda dt, rng: [
+    Sample((_m(rng, (5, 3), dt), 2)), Sample((_m(rng, (3, 4), dt, layout="T"), 3, 1)),
+    Sample((_m(rng, (4,), dt), 4))], dtypes=ALL,
+      errors=lambda: [_err(np.ones(5), -1), _err(np.ones(5), 0), _err(np.ones(()), 1)])
+entry("unsafe_chunk", lambda x, c, dim=0: _np_split(x, _even(x.shape[dim], -(-x.shape[dim] // c)), dim),
+      lambda dt, rng: [Sample((_m(rng, (5, 3), dt), 2)), Sample((_m(rng, (3, 4), dt, layout="T"), 3, 1)),
+                       Sample((_m(rng, (2, 6), dt), 4), dict(dim=-1))], dtypes=ALL,
+      errors=lambda: [_err(np.ones(5), 0)])
+def _narrow_ref(x, d, s, n):
+    s = s % x.shape[d] if s < 0 else s
+    return np.take(x, range(s, s + n), axis=d)
+
+
+entry("narrow_copy", _narrow_ref,
+      lambda dt, rng: [Sample((_m(rng, (5, 3), dt), 0, 1, 3)), Sample((_m(rng, (3, 4), dt, layout="T"), 1, -3, 2)),
+                       Sample((_m(rng, (2, 3, 2), dt, layout="s"), -1, 0, 1)), Sample((_m(rng, (4,), dt), 0, 4, 0))],
+      dtypes=ALL, errors=lambda: [_err(np.ones(3), 0, 2, 2), _err(np.ones(3), 0, 5, 0, exc=IndexError),
+                                  _err(np.ones(()), 0, 0, 1)])
+
+
+def _fill_diag_ref(x, v, wrap=False):
+    y = x.copy()
+    if y.ndim == 2 and not wrap:
+        k = min(y.shape)
+        y[np.arange(k), np.arange(k)] = v
+    else:
+        np.fill_diagonal(y, v, wrap=wrap)
+    return y
+
+
+entry("fill_diagonal_", _fill_diag_ref, lambda dt, rng: [
+    Sample((_m(rng, (3, 4), dt), 2)), Sample((_m(rng, (7, 3), dt), 1), dict(wrap=True)),
+    Sample((_m(rng, (7, 3), dt, layout="T").T, 0)), Sample((_m(rng, (2, 2, 2), dt), 3)),
+    Sample((_m(rng, (0, 3), dt), 1))],
+      call=_ip("fill_diagonal_"), needs=("fill_diagonal_", "clone"), dtypes=ALL,
+      errors=lambda: [_err(np.ones(3), 1), _err(np.ones((2, 3, 2)), 1)])

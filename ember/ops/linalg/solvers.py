@@ -8,15 +8,15 @@ tensor(11., grad_fn=<LinalgDetBackward0>)
 >>> ember.linalg.solve(A, ember.tensor([1., 2.]))
 tensor([0.0909, 0.6364], grad_fn=<LinalgSolveExBackward0>)
 """
-from .. import _autocast_state as _ac
-from .._autocast_state import on as _ac_on
+from ... import _autocast_state as _ac
+from ..._autocast_state import on as _ac_on
 import math
 
-from .._backend import np
-from .._tensor import _wrap
-from ..autograd.function import Op
-from .. import return_types as _RT
-from ._common import (LinAlgError, _SolveEx, _apply, _check_square, _first_zero_pivot, _out, _rt,
+from ..._backend import np
+from ..._tensor import _wrap
+from ...autograd.function import Op
+from ... import return_types as _RT
+from .linalg_checks import (LinAlgError, _SolveEx, _apply, _check_square, _first_zero_pivot, _out, _rt,
                       _singular_error, _state, _tname, _unsq2)
 
 

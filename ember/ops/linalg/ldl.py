@@ -11,11 +11,11 @@ tensor([[1.],
 """
 import math
 
-from .._backend import np
-from .._tensor import _wrap
-from ..autograd.function import Op
-from .. import return_types as _RT
-from ._common import _apply, _tname
+from ..._backend import np
+from ..._tensor import _wrap
+from ...autograd.function import Op
+from ... import return_types as _RT
+from .linalg_checks import _apply, _tname
 
 __all__ = ["ldl_factor", "ldl_factor_ex", "ldl_solve"]
 
@@ -249,8 +249,8 @@ def ldl_solve(LD, pivots, B, *, hermitian=False, out=None):
 
 
 def _wrap_solve(LD, pivots, B, hermitian):
-    from ..autograd.function import apply_op
-    from ._common import _state
+    from ...autograd.function import apply_op
+    from .linalg_checks import _state
     if _state[0] and (LD.requires_grad or B.requires_grad):
         return apply_op(_LdlSolveOp, (LD, B), pivots._data, hermitian)
     return _wrap(_solve_batch(LD._data, pivots._data, B._data, hermitian))

@@ -6,12 +6,12 @@ True
 """
 import math
 
-from .._backend import np
-from .. import _dtype as D
-from .._tensor import _wrap
-from ..autograd import grad_mode
-from ..autograd.function import apply_op
-from .. import return_types as _RT
+from ..._backend import np
+from ... import _dtype as D
+from ..._tensor import _wrap
+from ...autograd import grad_mode
+from ...autograd.function import apply_op
+from ... import return_types as _RT
 
 
 _SolveEx = getattr(_RT, "linalg_solve_ex", None) or _RT.structseq("linalg_solve_ex", ("result", "info"))
@@ -131,5 +131,5 @@ def _unsq2(t):
 def _out(r, out):
     if out is None:
         return r
-    from ..ops.elementwise.arithmetic import _out as o
+    from ..elementwise.arithmetic import _out as o
     return o(r, out)

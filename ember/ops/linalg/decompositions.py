@@ -6,13 +6,13 @@ tensor([3., 2.])
 >>> ember.linalg.eigvalsh(ember.tensor([[2., 1.], [1., 2.]]))
 tensor([1., 3.])
 """
-from .. import _autocast_state as _ac
-from .._autocast_state import on as _ac_on
-from .._backend import np
-from .._tensor import _wrap
-from ..autograd.function import Op
-from .. import return_types as _RT
-from ._common import LinAlgError, _apply, _check_square, _not_pd_error, _out, _rt, _state, _tname
+from ... import _autocast_state as _ac
+from ..._autocast_state import on as _ac_on
+from ..._backend import np
+from ..._tensor import _wrap
+from ...autograd.function import Op
+from ... import return_types as _RT
+from .linalg_checks import LinAlgError, _apply, _check_square, _not_pd_error, _out, _rt, _state, _tname
 from .solvers import _solve_mat
 from .matrix_functions import matrix_rank, pinv
 
@@ -124,7 +124,7 @@ class LinalgQr(Op):
         y = q @ r2
         gx = _qr_square_grad(q, r1, gq + y @ gr2.mT, gr1)
         gy = q @ gr2
-        from ..ops.shape.joining import cat
+        from ..shape.joining import cat
         return cat([gx, gy], -1)
 
 

@@ -5,10 +5,10 @@ tensor(5.)
 >>> ember.linalg.matrix_norm(ember.tensor([[1., 2.], [3., 4.]]), ord=1)
 tensor(6.)
 """
-from .._backend import np
-from .._tensor import _wrap
-from ..autograd.function import Op
-from ._common import _apply, _check_float, _out, inf
+from ..._backend import np
+from ..._tensor import _wrap
+from ...autograd.function import Op
+from .linalg_checks import _apply, _check_float, _out, inf
 from .solvers import inv
 from .decompositions import svdvals
 
@@ -75,7 +75,7 @@ def _norm_dims(dim, ndim):
     out = []
     for d in dim:
         if not -n <= d < n:
-            from .._tensor import _dim_msg
+            from ..._tensor import _dim_msg
             raise IndexError(_dim_msg(d, ndim))
         out.append(d % n if ndim else 0)
     return tuple(out)

@@ -10,11 +10,11 @@ differentiable in the reflectors, ``tau`` and the other operand, as in PyTorch.
 tensor([[3.0000, 1.0000],
         [4.0000, 2.0000]])
 """
-from .._backend import np
-from .._tensor import _wrap
-from ..autograd.function import Op
-from .. import return_types as _RT
-from ._common import _apply, _tname
+from ..._backend import np
+from ..._tensor import _wrap
+from ...autograd.function import Op
+from ... import return_types as _RT
+from .linalg_checks import _apply, _tname
 
 __all__ = ["geqrf", "householder_product", "orgqr", "ormqr", "lu_factor_ex"]
 
@@ -166,7 +166,7 @@ def lu_factor_ex(A, *, pivot=True, check_errors=False, out=None):
     zero = diag == 0
     info = np.where(zero.any(-1), zero.argmax(-1) + 1, 0).astype(np.int32).reshape(A.shape[:-2])
     if check_errors and np.any(info > 0):
-        from ._common import LinAlgError
+        from .linalg_checks import LinAlgError
         raise LinAlgError(f"torch.linalg.lu_factor_ex: U[{int(info.flat[np.argmax(info.ravel() > 0)])},"
                           f"{int(info.flat[np.argmax(info.ravel() > 0)])}] is zero, singular U.")
     return _lu_factor_ex((LU, piv, _wrap(info)))

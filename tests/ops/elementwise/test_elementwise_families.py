@@ -1,4 +1,4 @@
-"""Parity of the elementwise families split from ember/ops/elementwise_more.py (trig, exp_log,
+"""Parity of the elementwise families of ember/ops/elementwise/ (trig, exp_log,
 erf_gamma, rounding, clamp, division, float_bits, logical_bitwise, predicates and the
 ternaries left in elementwise_more) with PyTorch: forward values and dtypes,
 gradients on float32 and float64, broadcasting, scalars, in-place forms, integer/bool

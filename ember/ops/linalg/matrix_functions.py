@@ -7,12 +7,12 @@ tensor([[1., 3.],
 >>> ember.linalg.matrix_rank(ember.tensor([[1., 2.], [2., 4.]]))
 tensor(1)
 """
-from .. import _autocast_state as _ac
-from .._autocast_state import on as _ac_on
-from .._backend import np
-from .._tensor import Tensor, _wrap
-from ..autograd.function import Op
-from ._common import _apply, _check_square, _out
+from ... import _autocast_state as _ac
+from ..._autocast_state import on as _ac_on
+from ..._backend import np
+from ..._tensor import Tensor, _wrap
+from ...autograd.function import Op
+from .linalg_checks import _apply, _check_square, _out
 from .solvers import inv
 
 
@@ -45,7 +45,7 @@ class LinalgMatrixExp(Op):
     def backward(ctx, g):
         # d<G, exp(A)> = the top-right block of exp([[A^T, G], [0, A^T]])
         a, = ctx.saved_tensors
-        from ..ops.shape.joining import cat
+        from ..shape.joining import cat
         n = a.shape[-1]
         at = a.mT
         z = _wrap(np.zeros(at.shape, dtype=at._data.dtype))
@@ -70,7 +70,7 @@ def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
     >>> ember.linalg.diagonal(ember.tensor([[1, 2], [3, 4]]))
     tensor([1, 4])
     """
-    from ..ops.shape.diagonals import diagonal as d
+    from ..shape.diagonals import diagonal as d
     return d(A, offset=offset, dim1=dim1, dim2=dim2)
 
 
@@ -87,7 +87,7 @@ def vander(x, *, N=None):
     n = x.shape[-1] if N is None else N
     if n <= 1:
         raise RuntimeError("N must be greater than 1.")
-    from ..ops.shape.joining import cat
+    from ..shape.joining import cat
     xc = x.unsqueeze(-1)
     cols = [_wrap(np.ones(xc.shape, dtype=xc._data.dtype))]
     for _ in range(n - 1):
@@ -235,7 +235,7 @@ def cross(input, other, *, dim=-1, out=None):
     >>> ember.linalg.cross(ember.tensor([0., 1., 0.]), ember.tensor([0., 0., 1.]))
     tensor([1., 0., 0.])
     """
-    from ..ops.linalg.cross_dist import cross as c
+    from .cross_dist import cross as c
     return c(input, other, dim=dim, out=out)
 
 
@@ -245,5 +245,5 @@ def matmul(input, other, *, out=None):
     >>> ember.linalg.matmul(ember.ones(2, 2), ember.ones(2)).tolist()
     [2.0, 2.0]
     """
-    from ..ops.linalg.products import matmul as m
+    from .products import matmul as m
     return m(input, other, out=out)

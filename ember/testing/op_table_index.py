@@ -1,16 +1,63 @@
-"""Op-table entries for gather/scatter, index_*, masked ops, take and nonzero (ops/index_ops.py,
-masked_ops.py). Imported by :mod:`ember.testing.op_table` at this family's place in the table
-(entry order is kept), like op_table_methods.py.
+"""Op-table entries for the index family (ember/ops/index/): ``x[idx]`` and ``x[idx] = v``,
+gather/scatter, the index_* ops along a dim, masked ops, take/put, nonzero and element search.
+Imported by :mod:`ember.testing.op_table`."""
 
->>> from ember.testing.op_table import OPS_BY_NAME
->>> OPS_BY_NAME["gather"].name
-'gather'
-"""
 from .._backend import np
-from .op_table import ALL, ErrorInput, FLOAT, NUM, Sample, _default_call, entry, make_array
+from .op_info import ALL, ErrorInput, FLOAT, NUM, Sample, make_array, _default_call, entry, _m, _err
 
 
-# --------------------------------------------------------------------------- index_ops
+def _getitem_samples(dtype, rng):
+    m = lambda s, l="c": make_array(rng, s, dtype, layout=l)  # noqa: E731
+    idx_list = [(1,), (-1,), (slice(1, 3),), ((slice(None), 1),), ((Ellipsis, 0),),
+                ((None, slice(None, None, 2)),), ((0, slice(None), None),)]
+    out = [Sample((m((3, 4, 2)), i[0])) for i in idx_list]
+    out += [Sample((m((4, 3), "T"), (slice(1, None), slice(None, 2)))),
+            Sample((m((5,)), np.array([0, 2, 2, 4]))),
+            Sample((m((3, 4)), (np.array([0, 2]), np.array([1, 3])))),
+            Sample((m((3, 4)), np.array([True, False, True]))),
+            Sample((m(()), None)), Sample((m(()), ()))]
+    return out
+
+
+entry("__getitem__", lambda x, i: x[i], _getitem_samples, dtypes=ALL,
+      call=lambda lib, x, i: x[_index_to(lib, i)], grad_args=(0,),
+      errors=lambda: [ErrorInput(Sample((np.ones((3, 4)), 3)), IndexError),
+                      ErrorInput(Sample((np.ones((3, 4)), (0, 0, 0))), IndexError)])
+
+
+def _index_to(lib, i):
+    """Index arrays become the library's tensors (ember and torch alike)."""
+    if isinstance(i, np.ndarray):
+        return lib.from_numpy(i)
+    if isinstance(i, tuple):
+        return tuple(_index_to(lib, v) for v in i)
+    return i
+
+
+def _setitem_call(lib, x, i, v):
+    y = x.clone()
+    y[_index_to(lib, i)] = v
+    return y
+
+
+def _setitem_ref(x, i, v):
+    y = x.copy()
+    y[i] = v
+    return y
+
+
+entry("__setitem__", _setitem_ref,
+      lambda dt, rng: [Sample((make_array(rng, (3, 4), dt), 1, make_array(rng, (4,), dt))),
+                       Sample((make_array(rng, (3, 4), dt, layout="T"), (slice(None), 0),
+                               make_array(rng, (), dt))),
+                       Sample((make_array(rng, (3, 4), dt), (slice(0, 2), slice(1, 3)),
+                               make_array(rng, (1, 2), dt))),
+                       Sample((make_array(rng, (5,), dt), np.array([0, 3]), make_array(rng, (2,), dt))),
+                       Sample((make_array(rng, (3, 4), dt), 0, 2))],
+      call=_setitem_call, needs=("__setitem__", "clone"), dtypes=NUM)
+
+
+# --------------------------------------------------------------------------- gather / scatter, index_* along a dim
 
 def _perm_index(rng, shape, dim, n):
     """int64 index of ``shape`` with values < n, unique along ``dim`` (no scatter collisions)."""
@@ -211,3 +258,66 @@ entry("nonzero", lambda x, as_tuple=False: np.nonzero(x) if as_tuple else np.arg
     Sample((make_array(rng, (), dt, 1, 1, ints=True),))], dtypes=ALL, grad=False)
 entry("argwhere", np.argwhere, lambda dt, rng: [Sample((make_array(rng, (3, 4), dt, -1, 1, ints=True),))],
       dtypes=ALL, grad=False)
+
+
+# --------------------------------------------------------------------------- index_reduce
+def _index_reduce_ref(x, dim, index, src, reduce, include_self=True):
+    out = np.moveaxis(x.copy(), dim, 0)
+    s = np.moveaxis(src, dim, 0)
+    fl = x.dtype.kind == "f"
+    for i in np.unique(index):
+        rows = s[index == i]
+        vals = np.concatenate([out[i][None], rows]) if include_self else rows
+        if reduce == "prod":
+            r = vals.prod(0)
+        elif reduce == "amax":
+            r = vals.max(0)
+        elif reduce == "amin":
+            r = vals.min(0)
+        else:
+            r = vals.sum(0) / len(vals) if fl else np.floor_divide(vals.sum(0), len(vals))
+        out[i] = r
+    return np.moveaxis(out, 0, dim)
+
+
+def _index_reduce_samples(dt, rng):
+    ix = np.array([0, 2, 0, 3, 2])
+    out = []
+    for red in ("prod", "mean", "amax", "amin"):
+        out += [Sample((_m(rng, (4, 3), dt, 0.5, 2), 0, ix, _m(rng, (5, 3), dt, 0.5, 2), red)),
+                Sample((_m(rng, (3, 4), dt, 0.5, 2, layout="T"), 1, ix, _m(rng, (3, 5), dt, 0.5, 2), red),
+                       dict(include_self=False))]
+    return out
+
+
+entry("index_reduce", _index_reduce_ref, _index_reduce_samples, dtypes=NUM, inplace="index_reduce_",
+      grad_args=(0, 3), errors=lambda: [_err(np.ones(3), 0, np.array([0]), np.ones(1), "sum"),
+                                        _err(np.ones(3), 0, np.array([3]), np.ones(1), "prod", exc=IndexError),
+                                        _err(np.ones(3), 0, np.array([0, 1]), np.ones(1), "prod")])
+
+
+# --------------------------------------------------------------------------- element_search
+
+
+def _isin_samples(dt, rng):
+    m = lambda *s: make_array(rng, s, dt, -3, 3, ints=True)  # noqa: E731
+    return [Sample((m(3, 4), m(5))), Sample((m(6), m(2, 2)), dict(invert=True)), Sample((m(4), 1)),
+            Sample((m(0, 2), m(3))), Sample((m(4), m(3)), dict(assume_unique=False))]
+
+
+entry("isin", lambda e, t, assume_unique=False, invert=False: np.isin(e, t, invert=invert), _isin_samples,
+      dtypes=NUM, grad=False, gradgrad=False)
+entry("nonzero_static", lambda x, size, fill_value=-1: np.concatenate(
+    [np.argwhere(x)[:size], np.full((max(0, size - np.count_nonzero(x)), x.ndim), fill_value)]).astype(np.int64),
+    lambda dt, rng: [Sample((make_array(rng, (3, 4), dt, -1, 1, ints=True),), dict(size=4)),
+                     Sample((make_array(rng, (6,), dt, -1, 1, ints=True),), dict(size=9, fill_value=-7)),
+                     Sample((make_array(rng, (2, 2), dt, 1, 3, ints=True),), dict(size=0))],
+    dtypes=ALL, grad=False, gradgrad=False,
+    errors=lambda: [ErrorInput(Sample((np.ones(3, np.float32),), dict(size=-1)), RuntimeError)])
+entry("unravel_index", lambda i, shape: tuple(np.mod(np.floor_divide(i, int(np.prod(shape[k + 1:]))), s)
+                                              for k, s in enumerate(shape)),
+      lambda dt, rng: [Sample((rng.integers(-12, 30, size=(5,)), (2, 3, 4))),
+                       Sample((rng.integers(0, 6, size=(2, 3)), (6,))), Sample((np.array(5), (2, 3)))],
+      dtypes=("int64",), grad=False, gradgrad=False,
+      errors=lambda: [ErrorInput(Sample((np.ones(2, np.float32), (2, 3))), TypeError),
+                      ErrorInput(Sample((np.ones(2, np.int64), (2, -3))), ValueError)])

@@ -1,12 +1,11 @@
-"""Op-table entries for the view copies (ops/view_copies.py) and the top-level in-place
-functions (ops/inplace_functions.py). Imported by :mod:`ember.testing.op_table`.
+"""Op-table entries for the view copies (ember/ops/shape/view_copies.py). Imported by :mod:`ember.testing.op_table`.
 
 >>> from ember.testing.op_table import OPS_BY_NAME
 >>> OPS_BY_NAME["t_copy"].name
 't_copy'
 """
 from .._backend import np
-from .op_table import ALL, NUM, ErrorInput, Sample, _inplace_copy, entry, known_bug, make_array
+from .op_info import ALL, ErrorInput, Sample, entry, known_bug, make_array
 
 
 def _s(*specs):
@@ -148,20 +147,3 @@ known_bug({"as_strided_scatter"}, "parity_grad",
 known_bug({"detach_copy"}, "parity_requires_grad",
           "divergence: torch marks detach_copy's output requires_grad although its derivative is not "
           "implemented; ember's output does not require grad (as detach)")
-
-# --------------------------------------------------------------------------- inplace_functions
-
-entry("fill", lambda x, v: np.full_like(x, v), lambda dt, rng: [
-    Sample((make_array(rng, (3, 4), dt, layout="T"), 2)), Sample((make_array(rng, (), dt), 1)),
-    Sample((make_array(rng, (2, 3), dt), np.array(1.5, dtype=np.float64)))], dtypes=NUM, grad=False,
-    errors=lambda: [ErrorInput(Sample((np.ones(2, np.float32), np.ones(2, np.float32))), RuntimeError)])
-entry("detach", _copy, _s(((3, 4), "T"), ((), "c")), dtypes=ALL, grad=False, gradgrad=False)
-entry("detach_", _copy, _s(((3, 4), "T"), ((), "c")), dtypes=ALL, grad=False, gradgrad=False,
-      call=_inplace_copy("detach_"), needs=("detach_", "clone"))
-entry("rsub_function", lambda x, o, alpha=1: np.asarray(o - alpha * x).astype(np.result_type(x, o))
-      if isinstance(o, np.ndarray) else np.asarray(o - alpha * x).astype(x.dtype), lambda dt, rng: [
-    Sample((make_array(rng, (3, 4), dt), make_array(rng, (3, 4), dt))),
-    Sample((make_array(rng, (3, 4), dt, layout="T"), make_array(rng, (4,), dt)), dict(alpha=2)),
-    Sample((make_array(rng, (3,), dt), 5))], dtypes=("float32", "float64", "int64", "int32"),
-    errors=lambda: [ErrorInput(Sample((np.ones(3, np.float32), np.ones(4, np.float32))), RuntimeError)],
-    call=lambda lib, *a, **k: lib.rsub(*a, **k), needs=("rsub",))

@@ -1,5 +1,5 @@
-"""More shape ops: ``split_with_sizes``, the ``unsafe_*`` splits, ``narrow_copy``, ``diagflat``
-and ``diff``.
+"""Splits by explicit sizes and their non-view forms: ``split_with_sizes``, the ``unsafe_*``
+splits and ``narrow_copy``, with PyTorch's argument checks and messages.
 
 The ``unsafe_*`` splits share memory with their input like ``split``, but autograd does not
 treat their outputs as views (one ``UnsafeSplitBackward0`` node), so writing into one in
@@ -11,10 +11,9 @@ place is allowed and does not reach the input's history, as in PyTorch.
 import builtins
 
 from .._util import np, Tensor, _wrap, Op, apply_op, norm_dim
-from . import diagonals as _Dg, joining as _J, shape_ops as _S, splitting as _Sp
+from . import joining as _J, shape_ops as _S, splitting as _Sp
 
-__all__ = ["split_with_sizes", "unsafe_split", "unsafe_chunk", "unsafe_split_with_sizes", "narrow_copy",
-           "diagflat", "diff"]
+__all__ = ["split_with_sizes", "unsafe_split", "unsafe_chunk", "unsafe_split_with_sizes", "narrow_copy"]
 
 
 def _int(x, fname, arg, pos=None):
@@ -191,61 +190,6 @@ def narrow_copy(input, dim, start, length):
     return apply_op(NarrowCopy, (input,), dim, start, length)
 
 
-# ------------------------------------------------------------------ diagflat, diff
-def diagflat(input, offset=0):
-    """A square matrix with the flattened ``input`` on its ``offset`` diagonal.
-
-    >>> ember.diagflat(ember.tensor([[1, 2], [3, 4]]))
-    tensor([[1, 0, 0, 0],
-            [0, 2, 0, 0],
-            [0, 0, 3, 0],
-            [0, 0, 0, 4]])
-    """
-    return _Dg.diag_embed(input.reshape(-1), offset, 0, 1)
-
-
-def diff(input, n=1, dim=-1, prepend=None, append=None):
-    """The ``n``-th forward difference along ``dim`` (``prepend``/``append`` joined first); bool
-    inputs give ``!=`` of neighbours.
-
-    >>> ember.tensor([1, 4, 9, 16]).diff()
-    tensor([3, 5, 7])
-    """
-    n = _int(n, "diff", "n")
-    shape = input._data.shape
-    if not shape:
-        raise RuntimeError("diff expects input to be at least one-dimensional")
-    if n < 0:
-        raise RuntimeError(f"order must be non-negative but got {n}")
-    dim = norm_dim(dim, len(shape))
-    parts = []
-    for name, t in (("prepend", prepend), ("append", append)):
-        if t is None:
-            continue
-        if not isinstance(t, Tensor):
-            raise TypeError(f"diff(): argument '{name}' must be Tensor, not {type(t).__name__}")
-        if t._data.ndim != len(shape):
-            raise RuntimeError("diff expects prepend or append to be the same dimension as input")
-        for i, (a, b) in enumerate(zip(shape, t._data.shape)):
-            if i != dim and a != b:
-                raise RuntimeError("diff expects the shape of tensor to prepend or append to match that of input "
-                                   f"except along the differencing dimension; input.size({i}) = {a}, but got "
-                                   f"tensor.size({i}) = {b}")
-    if n == 0:  # PyTorch returns a copy of the input alone here
-        return input.clone()
-    if prepend is not None or append is not None:
-        parts = ([prepend] if prepend is not None else []) + [input] + ([append] if append is not None else [])
-        input = _J.cat(parts, dim)
-    out = input
-    for _ in range(n):
-        m = out._data.shape[dim]
-        if m == 0:
-            break
-        hi, lo = _Sp.narrow(out, dim, 1, m - 1), _Sp.narrow(out, dim, 0, m - 1)
-        out = hi != lo if out._data.dtype == np.bool_ else hi - lo
-    return out
-
-
 def _method(fn, public):
     def method(self, split_sizes, dim=0):
         return fn(self, split_sizes, dim, 1)
@@ -257,6 +201,5 @@ def _method(fn, public):
 TENSOR_METHODS = {
     "split_with_sizes": _method(_split_with_sizes, split_with_sizes), "unsafe_split": unsafe_split,
     "unsafe_chunk": unsafe_chunk, "unsafe_split_with_sizes": _method(_unsafe_with_sizes, unsafe_split_with_sizes),
-    "narrow_copy": narrow_copy, "diagflat": diagflat,
-    "diff": diff,
+    "narrow_copy": narrow_copy,
 }

@@ -1,0 +1,58 @@
+"""Truth reductions: all, any and count_nonzero (no gradient).
+
+>>> ember.all(ember.tensor([[True, False], [True, True]]), dim=1)
+tensor([False,  True])
+"""
+from .._util import np, _wrap
+from .sum_mean import reduce_dims
+from .reduction_args import _out1
+
+__all__ = ["all", "any", "count_nonzero"]
+
+
+# ---------------------------------------------------------------- all / any / count_nonzero
+def _logical(f, input, dim, keepdim, out):
+    d = input._data
+    if dim is None:
+        r = f(d)
+        if keepdim:
+            r = np.asarray(r).reshape((1,) * d.ndim)
+    elif isinstance(dim, (tuple, list)) and not dim:
+        r = d != 0
+    else:
+        r = f(d, axis=reduce_dims(dim, d.ndim), keepdims=keepdim)
+    r = np.asarray(r, dtype=np.uint8 if d.dtype == np.uint8 else np.bool_)
+    return _out1(_wrap(r), out)
+
+
+def all(input, dim=None, keepdim=False, *, out=None):
+    """True where every element (over ``dim``) is non-zero; uint8 input gives uint8.
+
+    >>> ember.all(ember.tensor([[True, False], [True, True]]), dim=1)
+    tensor([False,  True])
+    """
+    return _logical(np.all, input, dim, keepdim, out)
+
+
+def any(input, dim=None, keepdim=False, *, out=None):
+    """True where some element (over ``dim``) is non-zero; uint8 input gives uint8.
+
+    >>> ember.tensor([0., 0., 2.]).any()
+    tensor(True)
+    """
+    return _logical(np.any, input, dim, keepdim, out)
+
+
+def count_nonzero(input, dim=None):
+    """Number of non-zero elements, over all of ``input`` or along ``dim`` (int or tuple).
+
+    >>> ember.count_nonzero(ember.tensor([[0, 1, 2], [3, 0, 0]]), dim=0)
+    tensor([1, 1, 1])
+    """
+    d = input._data
+    r = np.count_nonzero(d, axis=reduce_dims(dim, d.ndim))
+    return _wrap(np.asarray(r, dtype=np.int64))
+
+
+# ---------------------------------------------------------------- Tensor methods
+TENSOR_METHODS = {name: globals()[name] for name in __all__}

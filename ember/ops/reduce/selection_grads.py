@@ -1,0 +1,173 @@
+"""The private ops through which value-selecting reductions send their gradient back: flip and
+shift along a dim (cumulative ops), gather and scatter-add at indices (max/min with a dim,
+median, mode, cummax), and the even split between ties (max()/amax and friends).
+
+>>> from ember.ops.reduce.selection_grads import _flip
+>>> _flip(ember.tensor([[1., 2., 3.]]), 1)
+tensor([[3., 2., 1.]])
+"""
+from .._util import np, _wrap, Op, apply_op
+from .sum_mean import expand_back
+from .reduction_args import _const, _grad, _keep_np, _outn
+
+
+# ---------------------------------------------------------------- private helper ops
+class _Flip(Op):
+    _name = "FlipBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        ctx.dim = dim
+        return np.ascontiguousarray(np.flip(a, dim))
+
+    @staticmethod
+    def backward(ctx, g):
+        return _flip(g, ctx.dim)
+
+
+def _flip(t, dim):
+    return apply_op(_Flip, (t,), dim)
+
+
+class _Shift(Op):
+    """Shift by one along ``dim`` (right: towards higher indices), filling with ``fill``."""
+
+    _name = "ShiftBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim, fill, right):
+        ctx.dim, ctx.right = dim, right
+        out = np.full_like(a, fill)
+        n = a.shape[dim]
+        lo = (slice(None),) * dim
+        if right:
+            out[lo + (slice(1, n),)] = a[lo + (slice(0, n - 1),)]
+        else:
+            out[lo + (slice(0, n - 1),)] = a[lo + (slice(1, n),)]
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        return apply_op(_Shift, (g,), ctx.dim, 0, not ctx.right)
+
+
+class _Gather(Op):
+    _name = "GatherBackward0"
+
+    @staticmethod
+    def forward(ctx, a, idx, dim):
+        ctx.idx, ctx.dim, ctx.shape = idx, dim, a.shape
+        return np.take_along_axis(a, idx, dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        return _scatter_add(g, ctx.idx, ctx.dim, ctx.shape)
+
+
+class _ScatterAdd(Op):
+    """Zeros of ``shape`` with ``g`` added at ``idx`` along ``dim`` (repeats accumulate)."""
+
+    _name = "ScatterAddBackward0"
+
+    @staticmethod
+    def forward(ctx, g, idx, dim, shape, unique=False):
+        ctx.idx, ctx.dim = idx, dim
+        out = np.zeros(shape, dtype=g.dtype)
+        if unique:  # one index per slice (max/min/median/mode): a plain put
+            np.put_along_axis(out, idx, g, dim)
+            return out
+        ix = list(np.indices(idx.shape, sparse=True))
+        ix[dim] = idx
+        np.add.at(out, tuple(ix), g)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        return apply_op(_Gather, (g,), ctx.idx, ctx.dim)
+
+
+def _scatter_add(g, idx, dim, shape, unique=False):
+    return apply_op(_ScatterAdd, (g,), idx, dim, shape, unique)
+
+
+class _Select(Op):
+    """Values at precomputed indices ``idx`` (keepdim shape) along ``dim``, and the indices;
+    the gradient goes back to those indices."""
+
+    @staticmethod
+    def forward(ctx, a, idx, dim, keepdim):
+        ctx.idx, ctx.dim, ctx.shape, ctx.keepdim = idx, dim, a.shape, keepdim
+        v = np.take_along_axis(a, idx, dim)
+        if not keepdim:
+            v, idx = np.squeeze(v, dim), np.squeeze(idx, dim)
+        return v, idx.astype(np.int64, copy=False)
+
+    @staticmethod
+    def backward(ctx, g, _gi=None):
+        if not ctx.keepdim:
+            g = g.unsqueeze(ctx.dim)
+        return _scatter_add(g, ctx.idx, ctx.dim, ctx.shape, True)
+
+
+class _MaxDim(_Select):
+    _name = "MaxBackward0"
+
+
+class _MinDim(_Select):
+    _name = "MinBackward0"
+
+
+def _select(cls, rt, input, idx, dim, keepdim, out=None):
+    if _grad(input):
+        return _outn(rt, apply_op(cls, (input,), idx, dim, keepdim), out)
+    v = np.take_along_axis(input._data, idx, dim)
+    if not keepdim:
+        v, idx = np.squeeze(v, dim), np.squeeze(idx, dim)
+    return _outn(rt, (_wrap(v), _wrap(idx.astype(np.int64, copy=False))), out)
+
+
+class _Evenly(Op):
+    """A reduction whose value ``out`` (computed by the caller) is one of the inputs; the
+    gradient is split evenly between the elements equal to it (NaN matching NaN when
+    ``nan_eq``)."""
+
+    @staticmethod
+    def forward(ctx, a, out, dims, keepdim, nan_eq):
+        ctx.dims, ctx.keepdim, ctx.nan_eq = dims, keepdim, nan_eq
+        out = np.asarray(out, dtype=a.dtype)
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        a, out = ctx.saved_tensors
+        ad = a._data
+        od = _keep_np(out._data, ad.shape, ctx.dims, ctx.keepdim)
+        mask = ad == od
+        if ctx.nan_eq:
+            mask |= np.isnan(ad) & np.isnan(od)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            w = mask / np.sum(mask, axis=ctx.dims, keepdims=True, dtype=ad.dtype)
+        return expand_back(g, ad.shape, ctx.dims, ctx.keepdim) * _const(w, ad)
+
+
+class _MaxAll(_Evenly):
+    _name = "MaxBackward1"
+
+
+class _MinAll(_Evenly):
+    _name = "MinBackward1"
+
+
+class _Amax(_Evenly):
+    _name = "AmaxBackward0"
+
+
+class _Amin(_Evenly):
+    _name = "AminBackward0"
+
+
+def _evenly(cls, input, out, dims, keepdim, nan_eq):
+    if _grad(input):
+        return apply_op(cls, (input,), out, dims, keepdim, nan_eq)
+    return _wrap(np.asarray(out, dtype=input._data.dtype))
