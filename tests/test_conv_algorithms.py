@@ -19,6 +19,7 @@ TF = torch.nn.functional
 from ember.nn.functional_conv import _C  # noqa: E402
 K = importlib.import_module(_C.conv_fwd.__module__)          # the im2col kernels
 D = importlib.import_module(K.__name__.rsplit(".", 1)[0] + ".conv_depthwise")
+Wn = importlib.import_module(K.__name__.rsplit(".", 1)[0] + ".conv_windows")
 
 CASES = [  # (N, C, *sp), (O, C/g, *k), stride, padding, dilation, groups
     ((3, 8, 9, 10), (6, 8, 1, 1), 1, 0, 1, 1),          # 1x1: the input is the im2col matrix
@@ -43,6 +44,7 @@ def threads(request, monkeypatch):
     if request.param == "threads":
         ember.set_num_threads(2)
         monkeypatch.setattr(K, "_PAR_BYTES", 0)
+        monkeypatch.setattr(Wn, "_PAR_BYTES", 0)
         monkeypatch.setattr(D, "_PAR_BYTES", 0)
         monkeypatch.setattr(D, "_TASK_BYTES", 64)
         monkeypatch.setattr(K, "_BLOCK_BYTES", 1)

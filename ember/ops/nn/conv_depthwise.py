@@ -15,6 +15,7 @@ import itertools
 
 from .._util import np
 from ..._thread_pool import num_threads, parallel_for, blocks
+from .conv_windows import par_copy
 
 __all__ = []
 
@@ -75,7 +76,6 @@ def depthwise_fwd(xp, w, stride, dil, out, bias=None):
     dt = np.result_type(xp, w)
     if m != 1 or any(s != 1 for s in stride):
         return None
-    from .conv_kernels import par_copy
     sp = xp.shape[2:]
     offs, L, F = _flat_layout(sp, k, dil, out)
     buf = np.empty((N, C, F), dt)
@@ -103,7 +103,6 @@ def depthwise_fwd(xp, w, stride, dil, out, bias=None):
 
 def _grid_rows(gy, sp, offs_L):
     """gy (N, C, *out) placed on the padded grid: rows (N, C, L), zeros in the extra columns."""
-    from .conv_kernels import par_copy
     N, C = gy.shape[:2]
     rows = np.zeros((N, C, offs_L), gy.dtype)
     par_copy(_crop_grid(rows, N, C, sp, gy.shape[2:]), gy)
@@ -164,7 +163,6 @@ def _dx_flat(gy, w, in_sp, pads, dil):
 
 
 def _dw_flat(x, gy, k, pads, dil):
-    from .conv_kernels import par_copy
     N, C = x.shape[:2]
     out = gy.shape[2:]
     dt = np.result_type(x, gy)

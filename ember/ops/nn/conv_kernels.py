@@ -25,15 +25,14 @@ import itertools
 from .._util import np
 from ..._thread_pool import num_threads, parallel_for, blocks
 from . import conv_depthwise as _dw
-
-sliding_window_view = np.lib.stride_tricks.sliding_window_view
+from .conv_windows import par_copy, pad_array, out_sizes, windows
 
 __all__ = []
 
 _BY_IMAGE = 100
 _BLOCK_BYTES = 1 << 20   # im2col of a block of images: about this much, so it stays in cache
-_PAR_BYTES = 1 << 21     # copies smaller than this stay on one thread (handing work over costs
-                         # ~20 us on a quiet machine, far more on a busy one)
+_PAR_BYTES = 1 << 21     # col2im adds smaller than this stay on one thread (handing work over
+                         # costs ~20 us on a quiet machine, far more on a busy one)
 _PAR_FLOPS = 1 << 27     # convolutions with fewer multiply-adds * 2 than this run on one thread
 _DEPTHWISE = True        # groups == in_channels by the direct kernels (False: the im2col GEMMs)
 
@@ -49,49 +48,6 @@ def _image_blocks(start, stop, per_image):
     """Slices of images [start, stop) whose im2col matrices hold about ``_BLOCK_BYTES``."""
     n = max(1, _BLOCK_BYTES // max(1, per_image))
     return [slice(i, min(stop, i + n)) for i in range(start, stop, n)]
-
-
-def _split_axis(shape, T, skip=0):
-    """The first axis (from ``skip``) long enough to give each of T threads a block, or None."""
-    for ax in range(skip, len(shape)):
-        if shape[ax] >= T:
-            return ax
-    return None
-
-
-def par_copy(dst, src):
-    """``dst[...] = src`` split into blocks over the pool when large (else one np.copyto)."""
-    T = num_threads()
-    ax = _split_axis(dst.shape, T) if T > 1 and dst.nbytes >= _PAR_BYTES else None
-    if ax is None:
-        np.copyto(dst, src)
-        return dst
-    sl = blocks(dst.shape[ax], T)
-    lead = (slice(None),) * ax
-    parallel_for(lambda i: np.copyto(dst[lead + (sl[i],)], src[lead + (sl[i],)]), len(sl))
-    return dst
-
-
-def pad_array(x, pads):
-    if not any(l or r for l, r in pads):
-        return x
-    shape = x.shape[:2] + tuple(s + l + r for s, (l, r) in zip(x.shape[2:], pads))
-    xp = np.zeros(shape, x.dtype)
-    par_copy(xp[(slice(None),) * 2 + tuple(slice(l, l + s) for s, (l, _) in zip(x.shape[2:], pads))], x)
-    return xp
-
-
-def out_sizes(sp, k, stride, dil):
-    return tuple((s - (d * (kk - 1) + 1)) // st + 1 for s, kk, st, d in zip(sp, k, stride, dil))
-
-
-def windows(xp, k, stride, dil, out):
-    """Strided view (N, C, *out, *k) of the padded input: the input under each window."""
-    nd = len(k)
-    eff = tuple(d * (kk - 1) + 1 for kk, d in zip(k, dil))
-    v = sliding_window_view(xp, eff, axis=tuple(range(2, 2 + nd)))
-    return v[(slice(None), slice(None)) + tuple(slice(None, o * s, s) for o, s in zip(out, stride))
-             + tuple(slice(None, None, d) for d in dil)]
 
 
 def _cols_by_image(xp, k, stride, dil, groups, out, parallel=False):
