@@ -14,6 +14,7 @@ would distort the ratio.
 The machines are noisy: quote ratios, not absolute times.
 """
 import gc
+import os
 import statistics
 import time
 import timeit
@@ -147,3 +148,33 @@ class Table:
     def print(self):
         print(self.render(), flush=True)
         print(flush=True)
+
+
+def thread_counts(arg):
+    """The thread settings a benchmark runs: ``arg`` (a list of ints) or [1, all cores]."""
+    if arg:
+        return list(arg)
+    n = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return [1] if n == 1 else [1, n]
+
+
+def use_threads(n, libs):
+    """Set every framework in ``libs`` ({name: module}) to ``n`` intra-op threads."""
+    for T in libs.values():
+        T.set_num_threads(n)
+
+
+def print_ratio_summary(title, rows, counts):
+    """One table of ember/torch ratios: rows {case: {threads: ratio}} for each thread count."""
+    header = ["case"] + [f"{n} thread{'s' if n > 1 else ''}" for n in counts]
+    body = [[case] + [f"{r[n]:.2f}x" if r.get(n) is not None else "-" for n in counts]
+            for case, r in rows.items()]
+    widths = [max(len(str(row[c])) for row in [header] + body) for c in range(len(header))]
+    fmt_row = lambda row: "  ".join(str(v).ljust(w) if c == 0 else str(v).rjust(w)
+                                    for c, (v, w) in enumerate(zip(row, widths)))
+    print(f"== {title} ==")
+    print(fmt_row(header))
+    print("  ".join("-" * w for w in widths))
+    for row in body:
+        print(fmt_row(row))
+    print(flush=True)

@@ -3,32 +3,30 @@
     python benchmarks/bench_cnn.py              # medians and the ratio ember/torch
     python benchmarks/bench_cnn.py --quick      # fewer repeats
     python benchmarks/bench_cnn.py --profile    # also cProfile of ember's steps
+    python benchmarks/bench_cnn.py --threads 2  # one thread setting only
 
 The network of PyTorch's examples/mnist (the seed articles' first program): Conv2d(1, 32, 3),
 ReLU, Conv2d(32, 64, 3), ReLU, max_pool2d(2), Dropout(0.25), Linear(9216, 128), ReLU,
 Dropout(0.5), Linear(128, 10), log_softmax + nll_loss; Adadelta lr 1.0; batch 64 of 28x28.
 Also the convolution and pooling layers alone, forward + backward.
-The same code runs with `T` bound to ember and to torch, both single-threaded.
+The same code runs with `T` bound to ember and to torch, first both single-threaded, then both
+with every core (``set_num_threads`` on each), and a last table lists the ratios side by side.
 Quote ratios, not absolute times: the machines are noisy.
 """
 import argparse
 import os
 import sys
 
-for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS",
-           "NUMEXPR_NUM_THREADS"):
-    os.environ[_v] = "1"
-
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ember  # noqa: E402
-from _harness import Table, compare, fmt_time, profile_steps  # noqa: E402
+from _harness import (Table, compare, fmt_time, print_ratio_summary, profile_steps,  # noqa: E402
+                      thread_counts, use_threads)
 
 try:
     import torch
-    torch.set_num_threads(1)
 except ImportError:
     torch = None
 
@@ -106,21 +104,33 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--quick", action="store_true", help="fewer repeats")
     p.add_argument("--profile", action="store_true", help="cProfile ember's training steps")
+    p.add_argument("--threads", nargs="*", type=int, default=None, help="thread counts (default: 1 and all)")
     args = p.parse_args()
     libs = {"ember": ember} if torch is None else {"ember": ember, "torch": torch}
     repeat = 3 if args.quick else 9
-    table = Table(f"MNIST CNN training step (PyTorch's examples/mnist), batch {BATCH}, Adadelta")
+    counts = thread_counts(args.threads)
+    summary = {}
     trainers = {name: Trainer(T) for name, T in libs.items()}
-    res = compare({name: (tr.step, None) for name, tr in trainers.items()}, repeat=repeat, warmup=2,
-                  min_time=0.0, notes=table.notes)
-    table.add("train step", res)
-    for kind, label in (("conv", "Conv2d(32, 64, 3) fwd+bwd"), ("pool", "max_pool2d(2) fwd+bwd")):
-        layers = {name: (Layer(T, kind).step, None) for name, T in libs.items()}
-        table.add(label, compare(layers, repeat=repeat, warmup=2, min_time=0.0))
-    table.note("input (64, 32, 26, 26) for the conv, (64, 64, 24, 24) for the pooling")
-    table.print()
-    if "torch" in res:
-        print(f"ember {fmt_time(res['ember'])} / torch {fmt_time(res['torch'])} = {res['ember'] / res['torch']:.2f}x")
+    for n in counts:
+        use_threads(n, libs)
+        th = f"{n} thread{'s' if n > 1 else ''}"
+        table = Table(f"MNIST CNN training step (PyTorch's examples/mnist), batch {BATCH}, Adadelta, {th}")
+        res = compare({name: (tr.step, None) for name, tr in trainers.items()}, repeat=repeat, warmup=2,
+                      min_time=0.0, notes=table.notes)
+        table.add("train step", res)
+        for kind, label in (("conv", "Conv2d(32, 64, 3) fwd+bwd"), ("pool", "max_pool2d(2) fwd+bwd")):
+            layers = {name: (Layer(T, kind).step, None) for name, T in libs.items()}
+            table.add(label, compare(layers, repeat=repeat, warmup=2, min_time=0.0))
+        table.note("input (64, 32, 26, 26) for the conv, (64, 64, 24, 24) for the pooling")
+        table.print()
+        for case, r in table.rows:
+            if "torch" in r:
+                summary.setdefault(case, {})[n] = r["ember"] / r["torch"]
+        if "torch" in res:
+            print(f"{th}: ember {fmt_time(res['ember'])} / torch {fmt_time(res['torch'])} = "
+                  f"{res['ember'] / res['torch']:.2f}x\n")
+    if summary:
+        print_ratio_summary("ember / torch", summary, counts)
     if args.profile:
         profile_steps(trainers["ember"].step, 5)
 

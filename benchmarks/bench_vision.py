@@ -7,7 +7,9 @@
 Cases: inference forward (eval mode, no_grad) at batch 1 and 8 of 224x224 images for
 resnet50, vgg16, mobilenet_v3_large and vit_b_16, and one SGD training step of resnet18
 (cross-entropy, momentum 0.9, batch ``--train-batch``). Both sides run the same weights:
-ember's randomly initialised state_dict is loaded into the torchvision model. Single-threaded.
+ember's randomly initialised state_dict is loaded into the torchvision model. Every case runs
+single-threaded, then with every core (``set_num_threads`` on both), and a last table lists the
+ratios side by side.
 
 torch's column needs torchvision's model code: an installed ``torchvision``, or its pure-Python
 sources in ``$TORCHVISION_SRC`` (e.g. an unpacked wheel whose C extension is not loaded). Without
@@ -17,26 +19,21 @@ import argparse
 import os
 import sys
 
-for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS",
-           "NUMEXPR_NUM_THREADS"):
-    os.environ[_v] = "1"
-
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ember  # noqa: E402
 from ember.vision import models as ember_models  # noqa: E402
-from _harness import Table, compare  # noqa: E402
+from _harness import Table, compare, print_ratio_summary, thread_counts, use_threads  # noqa: E402
 
-FORWARD_MODELS = ("resnet50", "vgg16", "mobilenet_v3_large", "vit_b_16")
+FORWARD_MODELS = ("resnet18", "resnet50", "vgg16", "mobilenet_v3_large", "vit_b_16")
 
 
 def import_torchvision_models():
     """(torch, torchvision.models) or (torch or None, None) with the reason in a string."""
     try:
         import torch
-        torch.set_num_threads(1)
     except ImportError:
         return None, None, "torch is not installed"
     try:
@@ -115,31 +112,47 @@ def main(argv=None):
     p.add_argument("--train-batch", type=int, default=4)
     p.add_argument("--no-train", action="store_true")
     p.add_argument("--repeat", type=int, default=None)
+    p.add_argument("--threads", nargs="*", type=int, default=None, help="thread counts (default: 1 and all)")
     args = p.parse_args(argv)
     batches = args.batches or ([1] if args.quick else [1, 8])
     repeat = args.repeat or (3 if args.quick else 5)
+    p_threads = args.threads
     torch, tv_models, why = import_torchvision_models()
-
-    table = Table("torchvision classifiers, 224x224, eval forward (no_grad), single-threaded")
+    libs = {"ember": ember} if torch is None else {"ember": ember, "torch": torch}
+    counts = thread_counts(p_threads)
+    tables = {n: Table(f"torchvision classifiers, 224x224, eval forward (no_grad), "
+                       f"{n} thread{'s' if n > 1 else ''}") for n in counts}
+    notes = tables[counts[0]].notes
     if why:
-        table.note(f"torch column skipped: {why}")
+        notes.append(f"torch column skipped: {why}")
+
+    def timed(label, stmts):
+        for n in counts:   # the thread settings interleaved per case: drift hits them alike
+            use_threads(n, libs)
+            tables[n].add(label, compare(stmts, repeat=repeat, warmup=1, min_time=0.0, notes=tables[n].notes))
+
     for name in args.models:
         em, tm = build_pair(name, tv_models, torch)
         for batch in batches:
             stmts, diff = forward_cases(name, batch, em, tm, torch)
-            table.add(f"{name} batch {batch}", compare(stmts, repeat=repeat, warmup=1, min_time=0.0,
-                                                       notes=table.notes))
+            timed(f"{name} batch {batch}", stmts)
             if diff is not None:
-                table.note(f"{name} batch {batch}: max |ember - torch| / max |torch| logits {diff:.1e}")
+                notes.append(f"{name} batch {batch}: max |ember - torch| / max |torch| logits {diff:.1e}")
         del em, tm
     if not args.no_train:
         em, tm = build_pair("resnet18", tv_models, torch)
         stmts = {"ember": (TrainStep(ember, em, args.train_batch).step, None)}
         if tm is not None:
             stmts["torch"] = (TrainStep(torch, tm, args.train_batch).step, None)
-        table.add(f"resnet18 SGD train step, batch {args.train_batch}",
-                  compare(stmts, repeat=repeat, warmup=1, min_time=0.0, notes=table.notes))
-    table.print()
+        timed(f"resnet18 SGD train step, batch {args.train_batch}", stmts)
+    summary = {}
+    for n in counts:
+        tables[n].print()
+        for case, r in tables[n].rows:
+            if "torch" in r:
+                summary.setdefault(case, {})[n] = r["ember"] / r["torch"]
+    if summary:
+        print_ratio_summary("ember / torch", summary, counts)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,9 @@
 """Process-wide switches of the top-level namespace: threads, determinism, matmul precision,
 warnings, the default device, and what this build has.
 
-``set_num_threads`` really limits the BLAS threads NumPy uses when ``threadpoolctl`` is
-installed (an optional dependency); without it the value is recorded and reported back but
-NumPy's BLAS keeps its own setting. Determinism flags are recorded: every ember op is already
+``set_num_threads`` sets ember's intra-op thread pool and the BLAS threads NumPy uses (the
+latter through ``threadpoolctl`` when it is installed, an optional dependency; without it the
+BLAS keeps its own setting). Determinism flags are recorded: every ember op is already
 deterministic on the cpu, so they change nothing.
 
 >>> ember.set_num_threads(2); ember.get_num_threads()
@@ -47,28 +47,28 @@ def _check_int(v, fn):
 
 
 def set_num_threads(int):
-    """Set the number of threads for intra-op work (NumPy's BLAS, through threadpoolctl when it
-    is installed; otherwise only recorded).
+    """Set the number of threads for intra-op work: ember's own pool (which splits large
+    convolutions, pooling and elementwise passes into blocks) and NumPy's BLAS (through
+    threadpoolctl when it is installed; otherwise the BLAS keeps its own setting).
 
     >>> ember.set_num_threads(1); ember.get_num_threads()
     1
     """
     _check_int(int, "set_num_threads")
     _S["threads"] = int
-    try:
-        import threadpoolctl
-    except ImportError:
-        return
-    threadpoolctl.threadpool_limits(int, user_api="blas")
+    from ._thread_pool import set_threads
+    set_threads(int)
 
 
 def get_num_threads():
-    """The number of intra-op threads: the value set, else the cpu count.
+    """The number of intra-op threads: the value set, else torch's default (``OMP_NUM_THREADS``
+    or ``MKL_NUM_THREADS`` when set, at most the cores this process may use).
 
     >>> ember.get_num_threads() >= 1
     True
     """
-    return _S["threads"] or os.cpu_count() or 1
+    from ._thread_pool import num_threads
+    return num_threads()
 
 
 def set_num_interop_threads(int):

@@ -11,9 +11,11 @@ TF = torch.nn.functional
 
 @pytest.fixture(params=["rows", "by_image", "by_image_one_per_block"], autouse=True)
 def im2col_layout(request, monkeypatch):
-    """Every test runs with both im2col layouts (ops/nn/conv.py picks one by output size), the
+    """Every test runs with both im2col layouts (ops/nn/conv_kernels.py picks one by output size), the
     by-image one also with one image per cache block."""
-    import ember.ops.nn.conv as C
+    import importlib
+    from ember.nn.functional_conv import _C
+    C = importlib.import_module(_C.conv_fwd.__module__)
     monkeypatch.setattr(C, "_BY_IMAGE", 10 ** 9 if request.param == "rows" else 0)
     if request.param == "by_image_one_per_block":
         monkeypatch.setattr(C, "_BLOCK_BYTES", 1)

@@ -13,6 +13,7 @@ import itertools
 import math
 
 from .._util import np, Op, apply_op, _wrap, _state
+from ..._thread_pool import num_threads, parallel_for, blocks
 
 sliding_window_view = np.lib.stride_tricks.sliding_window_view
 
@@ -173,10 +174,31 @@ def _max_indices(x, k, s, p, d, ceil_mode):
     return flat, out, vals
 
 
+_PAR_BYTES = 1 << 21   # inputs smaller than this are pooled on one thread
+
+
+def _max_indices_threads(x, k, s, p, d, ceil_mode):
+    """``_max_indices`` split into blocks of planes over ember's intra-op threads when large."""
+    T = num_threads()
+    lead = x.ndim - len(k)
+    ax = next((a for a in range(lead) if x.shape[a] >= T), None) if T > 1 and x.nbytes >= _PAR_BYTES else None
+    if ax is None:
+        return _max_indices(x, k, s, p, d, ceil_mode)
+    sl = blocks(x.shape[ax], T)
+    res = [None] * len(sl)
+
+    def run(i):
+        res[i] = _max_indices(x[(slice(None),) * ax + (sl[i],)], k, s, p, d, ceil_mode)
+    parallel_for(run, len(sl))
+    idx = np.concatenate([r[0] for r in res], axis=ax)
+    vals = None if any(r[2] is None for r in res) else np.concatenate([r[2] for r in res], axis=ax)
+    return idx, res[0][1], vals
+
+
 def max_pool(x, k, s, p, d, ceil_mode):
     """Max pooling over the last ``len(k)`` dims; returns (values, int64 flat indices)."""
     xd = x._data
-    idx, out, vals = _max_indices(xd, k, s, p, d, ceil_mode)
+    idx, out, vals = _max_indices_threads(xd, k, s, p, d, ceil_mode)
     unique = all(ss >= dd * (kk - 1) + 1 for kk, ss, dd in zip(k, s, d))   # windows don't overlap
     vals = gather_flat(x, idx, xd.shape[-len(k):], unique, vals)
     return vals, _wrap(idx)

@@ -1,0 +1,247 @@
+"""The array kernels of N-d convolution: forward, input gradient, weight gradient.
+
+``conv_fwd``     y  = x (*) w                    im2col + GEMM; 1x1 kernels: the input is the im2col
+                                                 matrix (a view, or a strided copy); depthwise: direct
+``conv_dx_fwd``  dx = W^T gy, then col2im         (GEMM + kh*kw strided adds, no np.add.at)
+``conv_dw_fwd``  dw = gy cols^T                   (im2col + GEMM)
+
+Two layouts of the im2col matrix. With many output positions per image (P >= _BY_IMAGE),
+"by image": (N, g, Cg*K, P), one GEMM per block of images, the copy's inner loop runs along an
+output row and the GEMM writes NCHW directly. With few (deep layers, P = 7 x 7), "rows":
+(g, N*P, Cg*K), one big GEMM whose result is transposed back.
+
+Threads (``ember.set_num_threads``): with at least as many images as threads each thread runs
+its own images end to end (im2col, GEMM, col2im; the BLAS held to one thread); with fewer, the
+copies and col2im adds are split by channels over the pool and the GEMM runs on the BLAS's threads.
+
+>>> from ember.ops.nn.conv_kernels import conv_fwd
+>>> conv_fwd(np.ones((1, 1, 3, 3), np.float32), np.ones((1, 1, 2, 2), np.float32),
+...          (1, 1), ((0, 0), (0, 0)), (1, 1), 1)[0, 0]
+array([[4., 4.],
+       [4., 4.]], dtype=float32)
+"""
+import itertools
+
+from .._util import np
+from ..._thread_pool import num_threads, parallel_for, blocks
+from . import conv_depthwise as _dw
+from .conv_windows import par_copy, pad_array, out_sizes, windows
+
+__all__ = []
+
+_BY_IMAGE = 100
+_BLOCK_BYTES = 1 << 20   # im2col of a block of images: about this much, so it stays in cache
+_PAR_BYTES = 1 << 21     # col2im adds smaller than this stay on one thread (handing work over
+                         # costs ~20 us on a quiet machine, far more on a busy one)
+_PAR_FLOPS = 1 << 27     # convolutions with fewer multiply-adds * 2 than this run on one thread
+_DEPTHWISE = True        # groups == in_channels by the direct kernels (False: the im2col GEMMs)
+
+
+def _prod(t):
+    p = 1
+    for v in t:
+        p *= v
+    return p
+
+
+def _image_blocks(start, stop, per_image):
+    """Slices of images [start, stop) whose im2col matrices hold about ``_BLOCK_BYTES``."""
+    n = max(1, _BLOCK_BYTES // max(1, per_image))
+    return [slice(i, min(stop, i + n)) for i in range(start, stop, n)]
+
+
+def _cols_by_image(xp, k, stride, dil, groups, out, parallel=False):
+    """im2col in the "by image" layout: (N, groups, Cg*K, P) (one copy; split by channels over
+    the pool when ``parallel``)."""
+    nd = len(k)
+    N, C = xp.shape[:2]
+    v = windows(xp, k, stride, dil, out)                 # (N, C, *out, *k)
+    v = v.transpose((0, 1) + tuple(range(2 + nd, 2 + 2 * nd)) + tuple(range(2, 2 + nd)))
+    if v.flags.c_contiguous:          # a 1x1 kernel, stride 1: the input is the matrix
+        cols = v
+    else:
+        cols = np.empty(v.shape, xp.dtype)
+        if parallel:
+            par_copy(cols, v)
+        else:
+            np.copyto(cols, v)
+    return cols.reshape(N, groups, (C // groups) * _prod(k), _prod(out))
+
+
+def _cols(xp, k, stride, dil, groups, out):
+    """im2col in the "rows" layout: (groups, N*P, Cg*K) from the padded input (one copy)."""
+    nd = len(k)
+    N, C = xp.shape[:2]
+    v = windows(xp, k, stride, dil, out)
+    v = v.reshape((N, groups, C // groups) + v.shape[2:])
+    v = v.transpose((1, 0) + tuple(range(3, 3 + nd)) + (2,) + tuple(range(3 + nd, 3 + 2 * nd)))
+    cols = par_copy(np.empty(v.shape, xp.dtype), v)
+    return cols.reshape(groups, N * _prod(out), (C // groups) * _prod(k))
+
+
+def _by_threads(N, body, flops):
+    """Run ``body(start, stop)`` over the images, one contiguous share per thread when there
+    are at least as many images as threads and the work is large enough (returns False when
+    it did not)."""
+    T = num_threads()
+    if T <= 1 or N < T or flops < _PAR_FLOPS:
+        return False
+    sl = blocks(N, T)
+    parallel_for(lambda i: body(sl[i].start, sl[i].stop), len(sl))
+    return True
+
+
+def _check_size(xp, k, out):
+    if any(o <= 0 for o in out):
+        raise RuntimeError(f"Calculated padded input size per channel: ({' x '.join(map(str, xp.shape[2:]))}). "
+                           f"Kernel size: ({' x '.join(map(str, k))}). Kernel size can't be greater than "
+                           "actual input size")
+
+
+def _add_bias(y, bias):
+    """y (n, O, ...) += bias (O,), in place (the block is still in cache)."""
+    if bias is not None:
+        y += bias.reshape((1, -1) + (1,) * (y.ndim - 2))
+
+
+def conv_fwd(x, w, stride, pads, dil, groups, bias=None):
+    """y = x (*) w (+ bias) on arrays: x (N, C, *sp), w (O, C/groups, *k), pads ((l, r), ...),
+    bias (O,) or None -> (N, O, *out)."""
+    N, C = x.shape[:2]
+    O = w.shape[0]
+    k = w.shape[2:]
+    xp = pad_array(x, pads)
+    out = out_sizes(xp.shape[2:], k, stride, dil)
+    _check_size(xp, k, out)
+    dt = np.result_type(x, w)
+    if _DEPTHWISE and groups > 1 and groups == C and dt.kind == "f" and dt.itemsize >= 4:
+        y = _dw.depthwise_fwd(xp, w, stride, dil, out, bias)
+        if y is not None:
+            return y
+    wm = w.reshape(groups, O // groups, -1)
+    P = _prod(out)
+    if P >= _BY_IMAGE or N == 1:
+        y = np.empty((N, groups, O // groups, P), dtype=dt)
+        per_image = C * _prod(k) * P * x.itemsize
+        y3 = y.reshape(N, O, P)
+
+        def images(start, stop, parallel=False):
+            for b in _image_blocks(start, stop, per_image):
+                np.matmul(wm, _cols_by_image(xp[b], k, stride, dil, groups, out, parallel), out=y[b])
+                _add_bias(y3[b], bias)
+        if not _by_threads(N, images, 2 * N * O * per_image // x.itemsize):
+            images(0, N, parallel=True)
+        return y.reshape((N, O) + out)
+    cols = _cols(xp, k, stride, dil, groups, out)
+    y = np.matmul(cols, wm.transpose(0, 2, 1))             # (g, N*P, Og)
+    y = y.reshape((groups, N) + out + (O // groups,))
+    nd = len(out)
+    y = y.transpose((1, 0, 2 + nd) + tuple(range(2, 2 + nd)))  # (N, g, Og, *out)
+    res = par_copy(np.empty(y.shape, dt), y).reshape((N, O) + out)   # (bfloat16 GEMMs give float32)
+    _add_bias(res, bias)
+    return res
+
+
+def _col2im_adds(dxp, dcols, k, stride, dil, out, split_axis):
+    """dxp (n, C, *sp) += the kh*kw strided slices of dcols (n, C, *k, *out), split over the pool
+    along ``split_axis`` (None: serial)."""
+    offsets = list(itertools.product(*(range(x) for x in k)))
+    regions = [tuple(slice(i * d, i * d + s * (o - 1) + 1, s) for i, d, s, o in zip(kk, dil, stride, out))
+               for kk in offsets]
+
+    def run(sl):
+        lead = (slice(None),) * split_axis + (sl,) if split_axis is not None else ()
+        dst, src = dxp[lead], dcols[lead]
+        for kk, region in zip(offsets, regions):
+            dst[(slice(None), slice(None)) + region] += src[(slice(None), slice(None)) + kk]
+    T = num_threads()
+    if split_axis is None or T <= 1 or dxp.nbytes < _PAR_BYTES or dxp.shape[split_axis] < 2:
+        run(slice(None))
+        return
+    sl = blocks(dxp.shape[split_axis], T)
+    parallel_for(lambda i: run(sl[i]), len(sl))
+
+
+def conv_dx_fwd(gy, w, in_sp, stride, pads, dil, groups):
+    """The input gradient of conv: gy (N, O, *out), w (O, Cg, *k) -> (N, C, *in_sp)."""
+    N, O = gy.shape[:2]
+    out = gy.shape[2:]
+    k = w.shape[2:]
+    nd = len(k)
+    Og, Cg = O // groups, w.shape[1]
+    C = groups * Cg
+    dt = np.result_type(gy, w)
+    if _DEPTHWISE and groups > 1 and Cg == 1 and dt.kind == "f" and dt.itemsize >= 4:
+        return _dw.depthwise_dx(gy, w, in_sp, stride, pads, dil, groups)
+    sp = tuple(s + l + r for s, (l, r) in zip(in_sp, pads))
+    dxp = np.zeros((N, C) + sp, dtype=dt)
+    P = _prod(out)
+    if P >= _BY_IMAGE or N == 1:
+        # per block of images: (n, g, Cg*K, P) = W^T gy, then kh*kw adds (inner loop along a
+        # row) while that block is still in cache
+        wT = w.reshape(groups, Og, -1).transpose(0, 2, 1)
+        g4 = gy.reshape(N, groups, Og, P)
+        per_image = C * _prod(k) * P * dxp.itemsize
+
+        def images(start, stop, split=None):
+            for b in _image_blocks(start, stop, per_image):
+                dcols = np.matmul(wT, g4[b]).reshape((b.stop - b.start, C) + tuple(k) + tuple(out))
+                _col2im_adds(dxp[b], dcols, k, stride, dil, out, split)
+        if not _by_threads(N, images, 2 * N * Og * per_image // dxp.itemsize):
+            images(0, N, split=1)
+        return _crop(dxp, pads, in_sp)
+    gm = gy.reshape((N, groups, Og, P)).transpose(1, 0, 3, 2).reshape(groups, N * P, Og)
+    dcols = np.matmul(gm, w.reshape(groups, Og, -1))        # (g, N*P, Cg*K)
+    dcols = dcols.reshape((groups, N) + out + (Cg,) + k)
+    # (g, N, *out, Cg, *k) viewed as (N, C, *k, *out), then kh*kw strided adds
+    dcols = dcols.transpose((1, 0, 2 + nd) + tuple(range(3 + nd, 3 + 2 * nd)) + tuple(range(2, 2 + nd)))
+    dcols = dcols.reshape((N, C) + k + out)
+    _col2im_adds(dxp, dcols, k, stride, dil, out, 0 if N >= num_threads() else 1)
+    return _crop(dxp, pads, in_sp)
+
+
+def _crop(xp, pads, in_sp):
+    return xp[(slice(None), slice(None)) + tuple(slice(l, l + s) for (l, _), s in zip(pads, in_sp))]
+
+
+def conv_dw_fwd(x, gy, k, stride, pads, dil, groups):
+    """The weight gradient of conv: x (N, C, *in), gy (N, O, *out) -> (O, Cg, *k)."""
+    N, O = gy.shape[:2]
+    C = x.shape[1]
+    out = gy.shape[2:]
+    dt = np.result_type(x, gy)
+    if _DEPTHWISE and groups > 1 and groups == C and dt.kind == "f" and dt.itemsize >= 4:
+        dw = _dw.depthwise_dw(x, gy, k, stride, pads, dil)
+        if dw is not None:
+            return dw
+    xp = pad_array(x, pads)
+    Og = O // groups
+    P = _prod(out)
+    if P >= _BY_IMAGE or N == 1:
+        g4 = gy.reshape(N, groups, Og, P)
+        per_image = C * _prod(k) * P * x.itemsize
+        parts = []
+
+        def images(start, stop, parallel=False):
+            if stop - start == 1:     # one image: dw = gy cols^T, straight into its own array
+                cols = _cols_by_image(xp[start:stop], k, stride, dil, groups, out, parallel)
+                parts.append(np.matmul(g4[start], cols[0].transpose(0, 2, 1)))
+                return
+            # several: dw^T (g, Cg*K, Og) += cols gy^T per image (OpenBLAS runs this faster)
+            acc = np.zeros((groups, (C // groups) * _prod(k), Og), dtype=dt)
+            tmp = np.empty_like(acc)
+            for b in _image_blocks(start, stop, per_image):
+                cols = _cols_by_image(xp[b], k, stride, dil, groups, out, parallel)   # (n, g, Cg*K, P)
+                for i in range(b.stop - b.start):
+                    acc += np.matmul(cols[i], g4[b.start + i].transpose(0, 2, 1), out=tmp)
+            parts.append(acc.transpose(0, 2, 1))
+        if not _by_threads(N, images, 2 * N * Og * per_image // x.itemsize):
+            images(0, N, parallel=True)
+        dw = parts[0]
+        for p in parts[1:]:
+            dw = dw + p
+    else:
+        cols = _cols(xp, k, stride, dil, groups, out)           # (g, N*P, Cg*K)
+        gm = gy.reshape((N, groups, Og, P)).transpose(1, 2, 0, 3).reshape(groups, Og, N * P)
+        dw = np.matmul(gm, cols)                                # (g, Og, Cg*K)
+    return np.ascontiguousarray(dw).reshape((O, C // groups) + tuple(k))
