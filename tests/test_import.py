@@ -22,10 +22,12 @@ def test_import_pulls_in_nothing_optional():
 
 def test_import_is_fast():
     _run("import ember")  # writes the bytecode cache
-    code = ("import time; t = time.perf_counter(); import ember; "
-            "print(time.perf_counter() - t)")
+    # CPU time (user + system) of the import: unlike wall time it does not grow when other jobs
+    # share the cores, so the bound holds on a busy CI machine too.
+    code = ("import time; t = time.process_time(); import ember; "
+            "print(time.process_time() - t)")
     best = min(float(_run(code)) for _ in range(3))
-    assert best < 1.0, f"import ember took {best:.2f} s (target 0.3 s on an idle machine)"
+    assert best < 1.0, f"import ember took {best:.2f} s of CPU (target 0.3 s)"
 
 
 def test_no_numpy_fp_warnings_from_ember_ops():
