@@ -8,7 +8,7 @@ torch = pytest.importorskip("torch")
 import ember  # noqa: E402
 
 # Raised as names are built; the README's status section quotes the same figure.
-FLOOR = 1975
+FLOOR = 1978
 
 
 def test_api_coverage(capsys):

@@ -133,3 +133,5 @@ from .nested_io import NestedIOFunction  # noqa: E402,F401
 from ..overrides import handle_torch_function, has_torch_function, is_tensor_like  # noqa: E402,F401
 from . import profiler  # noqa: E402,F401  (torch.autograd.profiler)
 from . import graph  # noqa: E402,F401  (torch.autograd.graph)
+from .saved_hooks import SavedTensor  # noqa: E402,F401  (torch.autograd.SavedTensor)
+from .profiler_records import ProfilerConfig, ProfilerEvent  # noqa: E402,F401

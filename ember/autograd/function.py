@@ -34,7 +34,8 @@ import weakref
 from . import grad_mode
 from .._backend import oom_error
 from .saved import (_FREED, _FREED_MSG, _Saved, _anomaly_state, _modified_msg, _save_entry,  # noqa: F401
-                    _saved_arrays, _short, _type_name, _unpack)
+                    _saved_arrays, _short, _type_name, _unpack, _hooks_on)
+from .saved_hooks import SavedTensor, _pack_saved
 
 _state = grad_mode._state
 _inference_seen = grad_mode._inference_seen
@@ -119,6 +120,14 @@ class Node:
         if s is _FREED:
             raise RuntimeError(_FREED_MSG)
         return tuple([_unpack(self, e) for e in s])
+
+    @property
+    def _raw_saved_tensors(self):
+        """The saved tensors as ``SavedTensor`` objects (to register hooks on one)."""
+        s = self._saved
+        if s is _FREED:
+            raise RuntimeError(_FREED_MSG)
+        return tuple([SavedTensor(self, i) for i in range(len(s or ()))])
 
     def _release(self):
         if self._saved is not None:
@@ -404,6 +413,8 @@ def _record(cls, tensors, args):
                     else:
                         ents.append(_save_entry(s, arrays, tensors, (), (), ()))
             ctx._saved = ents
+            if _hooks_on[0]:
+                _pack_saved(ctx)
         if _anomaly_state[0]:
             ctx._anomaly = _forward_trace()
         return t
@@ -423,6 +434,8 @@ def _record(cls, tensors, args):
     saved = ctx._saved
     if saved:
         ctx._saved = [_save_entry(s, arrays, tensors, outs, results, out) for s in saved]
+        if _hooks_on[0]:
+            _pack_saved(ctx)
     if _anomaly_state[0]:
         ctx._anomaly = _forward_trace()
     return results
@@ -548,6 +561,8 @@ class Function(Node, metaclass=FunctionMeta):
                 else:
                     ents.append(_Saved(0, s, s._version))
             ctx._saved = tuple(ents)
+            if _hooks_on[0]:
+                _pack_saved(ctx)
         if _anomaly_state[0]:
             ctx._anomaly = _forward_trace()
         return tuple(results) if multi else results[0]

@@ -7,15 +7,17 @@ True
 >>> ember.autograd.graph.get_gradient_edge(y).node is y.grad_fn
 True
 
-Saved-tensor hooks (``saved_tensors_hooks``, ``save_on_cpu``) and ``register_multi_grad_hook``
-are not built yet: ember's ops keep what backward needs as arrays on the node, not as
-tensors passed through one hook point.
+Saved-tensor hooks (``saved_tensors_hooks``, ``disable_saved_tensors_hooks``, ``save_on_cpu``)
+live in saved_hooks.py. ``register_multi_grad_hook`` is not built yet (it raises
+NotImplementedError).
 """
 from typing import NamedTuple
 
 from .function import Node, RemovableHandle, accumulate_node
+from .saved_hooks import SavedTensor, disable_saved_tensors_hooks, saved_tensors_hooks  # noqa: F401
 
-__all__ = ["Node", "GradientEdge", "get_gradient_edge", "increment_version", "RemovableHandle", "save_on_cpu"]
+__all__ = ["Node", "GradientEdge", "get_gradient_edge", "increment_version", "RemovableHandle", "save_on_cpu",
+           "saved_tensors_hooks", "disable_saved_tensors_hooks", "register_multi_grad_hook"]
 
 
 class GradientEdge(NamedTuple):
@@ -58,10 +60,10 @@ def increment_version(tensor):
         t._bump()
 
 
-class save_on_cpu:
+class save_on_cpu(saved_tensors_hooks):
     """Context manager keeping tensors saved for backward in CPU memory.
 
-    ember computes on the CPU, so saved tensors already live there: the block runs unchanged.
+    ember computes on the CPU, so saved tensors already live there: its hooks keep each one as is.
 
     >>> x = ember.ones(2, requires_grad=True)
     >>> with ember.autograd.graph.save_on_cpu(pin_memory=True):
@@ -73,9 +75,21 @@ class save_on_cpu:
     def __init__(self, pin_memory=False, device_type="cuda"):
         self.pin_memory = pin_memory
         self.device_type = device_type
+        super().__init__(_keep, _keep)
 
-    def __enter__(self):
-        return self
 
-    def __exit__(self, *exc):
-        return False
+def _keep(t):
+    return t
+
+
+def register_multi_grad_hook(tensors, fn, *, mode="all"):
+    """Not built yet: raises NotImplementedError.
+
+    >>> try:
+    ...     ember.autograd.graph.register_multi_grad_hook([ember.ones(1)], print)
+    ... except NotImplementedError as e:
+    ...     print(str(e)[:40])
+    ember does not build register_multi_grad
+    """
+    raise NotImplementedError("ember does not build register_multi_grad_hook yet (it needs the engine "
+                              "to report which of the tensors get a gradient in each backward)")

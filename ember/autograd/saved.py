@@ -13,6 +13,9 @@ a tensor of the node on unpacking) or an intermediate array (kind 2, a constant)
 from .._dtype_names import SCALAR_NAMES
 
 _anomaly_state = [False, True]  # enabled, check_nan
+# how many saved_tensors_hooks contexts are open, over all threads: the one check an op makes
+# (see saved_hooks.py; which hooks apply is then read per thread)
+_hooks_on = [0]
 
 
 def _wrap(data):  # ember._tensor._wrap, bound on first use (ember._tensor imports autograd first)
@@ -46,6 +49,31 @@ class _Saved:
         self.out_nr = out_nr
 
 
+class _Packed:
+    """A saved tensor passed through a pack hook: ``unpack_hook(packed)`` gives it back."""
+
+    __slots__ = ("packed", "unpack_hook", "kind", "out_nr")
+
+    def __init__(self, packed, unpack_hook, kind, out_nr):
+        self.packed = packed
+        self.unpack_hook = unpack_hook
+        self.kind = kind
+        self.out_nr = out_nr
+
+    def unpack(self, node):
+        r = self.unpack_hook(self.packed)
+        if not hasattr(r, "_data") or not hasattr(r, "grad_fn"):
+            raise TypeError("Output of saved tensor unpack_hook expected to be a Tensor but got "
+                            f"result of type {type(r).__name__}")
+        if self.kind == 1 and r.grad_fn is not node:  # an output: tied back to the node
+            t = _wrap(r._data)
+            t._rg = True
+            t.grad_fn = node
+            t._out_nr = self.out_nr
+            return t
+        return r
+
+
 def _saved_arrays(node, dt):
     """The values ``node`` saved, as arrays (version-checked like ``saved_tensors``, but
     not wrapped), or None when a saved array's dtype is not ``dt`` (then a backward
@@ -65,6 +93,11 @@ def _saved_arrays(node, dt):
             if a.dtype is not dt and a.dtype != dt:
                 return None
             out.append(a)
+        elif e.__class__ is _Packed:
+            a = e.unpack(node)._data
+            if a.dtype is not dt and a.dtype != dt:
+                return None
+            out.append(a)
         else:
             out.append(e)
     return out
@@ -74,7 +107,7 @@ def _unpack(node, e):
     if e is None:
         return None
     if e.__class__ is not _Saved:
-        return e
+        return e.unpack(node) if e.__class__ is _Packed else e
     vc = e.version_counter
     if vc is not None and vc[0] != e.version:
         raise RuntimeError(_modified_msg(node, e, vc[0]))
