@@ -20,6 +20,7 @@ from .autograd.anomaly_mode import (is_anomaly_enabled, is_anomaly_check_nan_ena
                                     set_anomaly_enabled)
 from .autograd import (no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled,
                        is_inference_mode_enabled)
+from .ops import _tensor_surface  # noqa: F401  (the Tensor's op methods, one explicit line each)
 # -- the ops, each imported from the family module that defines it (ember/ops/<family>/<module>.py);
 #    tests/test_toplevel_exports.py checks this list against the families' __all__
 from .ops.elementwise.arithmetic import add, div, divide, mul, multiply, pow, sub, subtract, true_divide

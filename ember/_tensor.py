@@ -13,11 +13,9 @@ from operator import index as _index
 from ._backend import np, ndarray as _ndarray
 from . import _dtype as D
 from . import _layout
-from .autograd import grad_mode
-from .autograd.function import RemovableHandle, _add_hook
+from ._grad_state import _state, _inference_open
+from ._hook_handles import RemovableHandle, _add_hook
 
-_state = grad_mode._state
-_inference_open = grad_mode._inference_open
 _new = object.__new__
 NP2DT = D.NP2DT
 
@@ -585,10 +583,3 @@ class Size(tuple):
 
     __rmul__ = __mul__
 
-
-def _bind():
-    from .autograd import function as f
-    f.Tensor, f._wrap, f._ndarray, f.np = Tensor, _wrap, _ndarray, np
-
-
-_bind()

@@ -16,9 +16,8 @@ import warnings
 from ._backend import np
 from . import _dtype as D
 from ._dtype_names import SCALAR_NAMES
-from .autograd import grad_mode
+from ._grad_state import _state
 
-_state = grad_mode._state
 
 
 # -- legacy type strings ---------------------------------------------------------------------

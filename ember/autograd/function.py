@@ -32,42 +32,15 @@ import threading
 import weakref
 
 from . import grad_mode
-from .._backend import oom_error
+from .._backend import np, ndarray as _ndarray, oom_error
+from .._hook_handles import RemovableHandle, _add_hook  # noqa: F401
+from .._tensor import Tensor, _wrap
 from .saved import (_FREED, _FREED_MSG, _Saved, _anomaly_state, _modified_msg, _save_entry,  # noqa: F401
                     _saved_arrays, _short, _type_name, _unpack, _hooks_on)
 from .saved_hooks import SavedTensor, _pack_saved
 
 _state = grad_mode._state
 _inference_seen = grad_mode._inference_seen
-# bound by ember._tensor once it is imported (it imports this module first)
-Tensor = _wrap = _ndarray = np = None
-
-
-class RemovableHandle:
-    """Returned by ``register_hook``; ``remove()`` takes the hook away again."""
-
-    __slots__ = ("_dict", "_key")
-    _next = [0]
-
-    def __init__(self, d):
-        self._dict = d
-        RemovableHandle._next[0] += 1
-        self._key = RemovableHandle._next[0]
-
-    def remove(self):
-        self._dict.pop(self._key, None)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
-
-
-def _add_hook(d, fn):
-    h = RemovableHandle(d)
-    d[h._key] = fn
-    return h
 
 
 class Node:

@@ -3,8 +3,10 @@ index/, linalg/, nn/, random/, inplace/, conversion/, creation/, signal/; see AR
 each file named after what it holds.
 
 Each op module defines ``__all__`` (functions exported as ``ember.<name>``) and
-``TENSOR_METHODS`` (names bound on ``ember.Tensor``). Adding one means listing its dotted
-name under ``ember.ops`` (``"reduce.cumulative"``) in ``FAMILIES``/``_OPTIONAL`` below.
+``TENSOR_METHODS`` (names bound on ``ember.Tensor`` by the explicit list in
+``_tensor_surface.py``, which ``ember/__init__.py`` imports right after this package). Adding
+one means listing its dotted name under ``ember.ops`` (``"reduce.cumulative"``) in
+``FAMILIES``/``_OPTIONAL`` below and regenerating that list with tools/gen_tensor_methods.py.
 """
 import importlib
 
@@ -40,5 +42,3 @@ for _name in FAMILIES + _OPTIONAL:
         raise
     for _k in getattr(_mod, "__all__", ()):
         public[_k] = getattr(_mod, _k)
-    for _k, _v in getattr(_mod, "TENSOR_METHODS", {}).items():
-        setattr(Tensor, _k, _v)
