@@ -72,7 +72,9 @@ def worker_loop(kind, dataset, index_queue, data_queue, done_event, auto_collati
                 base_seed, init_fn, worker_id, num_workers, parent_pid):
     global _worker_info
     from .fetch import make_fetcher
+    from ..._config import set_num_threads
     try:
+        set_num_threads(1)  # as PyTorch's workers: parallelism comes from the workers themselves
         seed = _seed_worker(base_seed, worker_id)
         _worker_info = WorkerInfo(id=worker_id, num_workers=num_workers, seed=seed, dataset=dataset)
         init_error = None
