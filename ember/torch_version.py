@@ -195,33 +195,21 @@ class TorchVersion(str):
             return NotImplemented
         return getattr(Version(self), op)(theirs)
 
-    def __gt__(self, other):
-        r = self._cmp(other, "__gt__")
-        if r is NotImplemented:
-            raise TypeError(f"'>' not supported between instances of 'TorchVersion' and "
-                            f"'{type(other).__name__}'")
-        return r
+    def _ordered(op, sym):  # noqa: N805 - builds the four ordering methods below
+        def compare(self, other):
+            r = self._cmp(other, op)
+            if r is NotImplemented:
+                raise TypeError(f"'{sym}' not supported between instances of 'TorchVersion' and "
+                                f"'{type(other).__name__}'")
+            return r
+        compare.__name__ = op
+        return compare
 
-    def __ge__(self, other):
-        r = self._cmp(other, "__ge__")
-        if r is NotImplemented:
-            raise TypeError(f"'>=' not supported between instances of 'TorchVersion' and "
-                            f"'{type(other).__name__}'")
-        return r
-
-    def __lt__(self, other):
-        r = self._cmp(other, "__lt__")
-        if r is NotImplemented:
-            raise TypeError(f"'<' not supported between instances of 'TorchVersion' and "
-                            f"'{type(other).__name__}'")
-        return r
-
-    def __le__(self, other):
-        r = self._cmp(other, "__le__")
-        if r is NotImplemented:
-            raise TypeError(f"'<=' not supported between instances of 'TorchVersion' and "
-                            f"'{type(other).__name__}'")
-        return r
+    __gt__ = _ordered("__gt__", ">")
+    __ge__ = _ordered("__ge__", ">=")
+    __lt__ = _ordered("__lt__", "<")
+    __le__ = _ordered("__le__", "<=")
+    del _ordered
 
     def __eq__(self, other):
         r = self._cmp(other, "__eq__")
