@@ -382,3 +382,9 @@ def _warn_forward_trace(node):
 def _finite_nan_free(a):
     from .._backend import np
     return not np.isnan(a).any()
+
+
+# Each call is a graph task: callbacks queued while it runs (queue_callback) run at its end.
+from .final_callbacks import with_final_callbacks  # noqa: E402
+
+run_backward = with_final_callbacks(run_backward)

@@ -8,8 +8,8 @@ True
 True
 
 Saved-tensor hooks (``saved_tensors_hooks``, ``disable_saved_tensors_hooks``, ``save_on_cpu``)
-live in saved_hooks.py. ``register_multi_grad_hook`` is not built yet (it raises
-NotImplementedError).
+live in saved_hooks.py. ``register_multi_grad_hook`` calls one function with the gradients
+of several tensors, at the end of each backward pass that reaches them.
 """
 from typing import NamedTuple
 
@@ -82,14 +82,67 @@ def _keep(t):
     return t
 
 
-def register_multi_grad_hook(tensors, fn, *, mode="all"):
-    """Not built yet: raises NotImplementedError.
+class _MultiHandle:
+    """What ``register_multi_grad_hook`` returns: ``remove()`` takes away the hook from every tensor."""
 
-    >>> try:
-    ...     ember.autograd.graph.register_multi_grad_hook([ember.ones(1)], print)
-    ... except NotImplementedError as e:
-    ...     print(str(e)[:40])
-    ember does not build register_multi_grad
+    __slots__ = ("handles",)
+
+    def __init__(self, handles):
+        self.handles = tuple(handles)
+
+    def remove(self):
+        for h in self.handles:
+            h.remove()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def register_multi_grad_hook(tensors, fn, *, mode="all"):
+    """Call ``fn`` once per backward pass that reaches any of ``tensors``.
+
+    ``mode="all"``: ``fn(grads)`` with the list of their gradients (None where a tensor got none
+    in that pass), once the pass has computed them. ``mode="any"``: ``fn(grad)`` with the first
+    gradient computed among them. Returns a handle whose ``remove()`` unregisters it.
+
+    >>> a = ember.ones(2, requires_grad=True); b = ember.ones(2, requires_grad=True)
+    >>> h = ember.autograd.graph.register_multi_grad_hook((a, b), print)
+    >>> (a * 3).sum().backward()
+    [tensor([3., 3.]), None]
     """
-    raise NotImplementedError("ember does not build register_multi_grad_hook yet (it needs the engine "
-                              "to report which of the tensors get a gradient in each backward)")
+    from .final_callbacks import current_task
+    if mode not in ("all", "any"):
+        raise ValueError(f"Expects mode to be one of ('all', 'any') but got {mode}")
+    tensors = tuple(tensors)
+    for t in tensors:
+        if not t.requires_grad:
+            raise AssertionError("Expected gradient function to be set")
+    key = object()
+
+    if mode == "any":
+        def any_hook(grad):
+            task = current_task()
+            if task is None or key in task.state:
+                return
+            task.state[key] = True
+            fn(grad)
+        return _MultiHandle(t.register_hook(any_hook) for t in tensors)
+
+    count = len(tensors)
+
+    def make_hook(i):
+        def hook(grad):
+            task = current_task()
+            if task is None:
+                return
+            grads = task.state.get(key)
+            if grads is None:
+                grads = task.state[key] = [None] * count
+                task.callbacks.append(lambda: fn(task.state.pop(key)))
+            grads[i] = grad
+        return hook
+
+    return _MultiHandle(t.register_hook(make_hook(i)) for i, t in enumerate(tensors))

@@ -7,6 +7,8 @@ Variable; ``Variable(t, requires_grad=...)`` gives a detached alias of ``t``.
 (True, True)
 """
 
+from .final_callbacks import _ExecutionEngine
+
 __all__ = ["Variable"]
 
 
@@ -18,7 +20,10 @@ class _VariableMeta(type):
 
 class Variable(metaclass=_VariableMeta):
     """``Variable(data, requires_grad=False, volatile=False)`` returns a Tensor sharing ``data``'s
-    memory, outside its graph (``volatile`` is accepted and ignored, as in PyTorch)."""
+    memory, outside its graph (``volatile`` is accepted and ignored, as in PyTorch).
+    ``Variable._execution_engine.queue_callback(fn)`` runs ``fn`` at the end of the running backward."""
+
+    _execution_engine = _ExecutionEngine()
 
     def __new__(cls, data, requires_grad=False, volatile=False):
         from .._tensor import Tensor
