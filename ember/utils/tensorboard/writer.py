@@ -13,9 +13,10 @@ import socket
 import time
 from datetime import datetime
 
-from tensorboard.compat.proto.event_pb2 import Event, SessionLog
+from tensorboard.compat.proto.event_pb2 import Event, SessionLog, TaggedRunMetadata
 from tensorboard.summary.writer.event_file_writer import EventFileWriter
 
+from . import media as M
 from . import summaries as S
 
 
@@ -42,6 +43,17 @@ class FileWriter:
 
     def add_summary(self, summary, global_step=None, walltime=None):
         self.add_event(Event(summary=summary), global_step, walltime)
+
+    def add_graph(self, graph_profile, walltime=None):
+        """Write a ``(GraphDef, RunMetadata)`` pair: the graph, then its step stats as ``step1``."""
+        graph, stats = graph_profile
+        self.add_event(Event(graph_def=graph.SerializeToString()), None, walltime)
+        trm = TaggedRunMetadata(tag="step1", run_metadata=stats.SerializeToString())
+        self.add_event(Event(tagged_run_metadata=trm), None, walltime)
+
+    def add_onnx_graph(self, graph, walltime=None):
+        """Write a ``GraphDef`` made from an ONNX file."""
+        self.add_event(Event(graph_def=graph.SerializeToString()), None, walltime)
 
     def flush(self):
         self.event_writer.flush()
@@ -230,29 +242,141 @@ class SummaryWriter:
             f.write(text_format.MessageToString(cfg))
 
     def add_graph(self, model, input_to_model=None, verbose=False, use_strict_trace=True):
-        """Not built yet: needs ember's captured graph (the graph-capture issue)."""
-        raise NotImplementedError(
-            "SummaryWriter.add_graph needs a captured graph of the model, which ember does not "
-            "have yet (see the graph-capture issue: torch.fx / torch.jit.trace for ember)")
+        """Trace ``model`` on ``input_to_model`` (in eval mode) and log its graph for the Graphs tab.
 
-    def _not_built(self, name):
-        raise NotImplementedError(f"SummaryWriter.{name} is not implemented in ember yet")
+        >>> from ember.utils.tensorboard.writer import SummaryWriter
+        >>> import tempfile
+        >>> SummaryWriter(tempfile.mkdtemp()).add_graph(ember.nn.Linear(3, 1), ember.ones(2, 3))
+        """
+        from .graph_def import model_graph
+        self._get_file_writer().add_graph(model_graph(model, input_to_model, verbose, use_strict_trace))
 
-    def add_audio(self, *a, **k):
-        """Not built yet (raises NotImplementedError)."""
-        self._not_built("add_audio")
+    def add_onnx_graph(self, prototxt):
+        """Log the graph of the ONNX file ``prototxt`` (needs the ``onnx`` package).
 
-    def add_video(self, *a, **k):
-        """Not built yet (raises NotImplementedError)."""
-        self._not_built("add_video")
+        >>> from ember.utils.tensorboard.writer import SummaryWriter
+        >>> import tempfile, os
+        >>> d = tempfile.mkdtemp(); f = os.path.join(d, "m.onnx")
+        >>> _ = ember.onnx.export(ember.nn.Linear(2, 2), (ember.ones(1, 2),), f)
+        >>> SummaryWriter(d).add_onnx_graph(f)
+        """
+        from .graph_def import onnx_graph
+        self._get_file_writer().add_onnx_graph(onnx_graph(prototxt))
 
-    def add_mesh(self, *a, **k):
-        """Not built yet (raises NotImplementedError)."""
-        self._not_built("add_mesh")
+    def add_audio(self, tag, snd_tensor, global_step=None, sample_rate=44100, walltime=None):
+        """Log a mono clip: samples in [-1, 1], one dimension, at ``sample_rate`` Hz.
 
-    def add_custom_scalars(self, *a, **k):
-        """Not built yet (raises NotImplementedError)."""
-        self._not_built("add_custom_scalars")
+        >>> from ember.utils.tensorboard.writer import SummaryWriter
+        >>> import tempfile, math
+        >>> t = ember.arange(800) / 8000.0
+        >>> SummaryWriter(tempfile.mkdtemp()).add_audio("tone", ember.sin(2 * math.pi * 440 * t), 0, 8000)
+        """
+        self._add(M.audio_summary(tag, snd_tensor, sample_rate), global_step, walltime)
+
+    def add_video(self, tag, vid_tensor, global_step=None, fps=4, walltime=None):
+        """Log clips ``(N, T, C, H, W)`` (uint8, or float in [0, 1]) as one animated GIF
+        (encoded with Pillow).
+
+        >>> from ember.utils.tensorboard.writer import SummaryWriter
+        >>> import tempfile
+        >>> SummaryWriter(tempfile.mkdtemp()).add_video("clip", ember.rand(2, 4, 3, 8, 8), 0, fps=2)
+        """
+        self._add(M.video_summary(tag, vid_tensor, fps), global_step, walltime)
+
+    def add_mesh(self, tag, vertices, colors=None, faces=None, config_dict=None, global_step=None,
+                 walltime=None):
+        """Log a 3-D mesh or point cloud: ``vertices`` ``(B, N, 3)``, optional per-vertex ``colors``
+        (uint8) and triangle ``faces`` (vertex indices), and a three.js ``config_dict``.
+
+        >>> from ember.utils.tensorboard.writer import SummaryWriter
+        >>> import tempfile
+        >>> SummaryWriter(tempfile.mkdtemp()).add_mesh("cloud", ember.rand(1, 10, 3))
+        """
+        self._add(M.mesh_summary(tag, vertices, colors, faces, config_dict), global_step, walltime)
+
+    def add_custom_scalars(self, layout):
+        """Lay out the Custom Scalars dashboard: ``{category: {chart: ["Multiline", tags]}}`` or
+        ``["Margin", [value, lower, upper]]``.
+
+        >>> from ember.utils.tensorboard.writer import SummaryWriter
+        >>> import tempfile
+        >>> SummaryWriter(tempfile.mkdtemp()).add_custom_scalars(
+        ...     {"loss": {"train vs val": ["Multiline", ["loss/train", "loss/val"]]}})
+        """
+        self._get_file_writer().add_summary(M.custom_scalars_summary(layout))
+
+    def add_custom_scalars_multilinechart(self, tags, category="default", title="untitled"):
+        """One Custom Scalars chart drawing every tag in ``tags`` as a line.
+
+        >>> from ember.utils.tensorboard.writer import SummaryWriter
+        >>> import tempfile
+        >>> SummaryWriter(tempfile.mkdtemp()).add_custom_scalars_multilinechart(["a", "b"])
+        """
+        self.add_custom_scalars({category: {title: ["Multiline", tags]}})
+
+    def add_custom_scalars_marginchart(self, tags, category="default", title="untitled"):
+        """One Custom Scalars chart of a value between a lower and an upper tag (three tags).
+
+        >>> from ember.utils.tensorboard.writer import SummaryWriter
+        >>> import tempfile
+        >>> SummaryWriter(tempfile.mkdtemp()).add_custom_scalars_marginchart(["m", "lo", "hi"])
+        """
+        if len(tags) != 3:
+            raise AssertionError(f"Expected 3 tags, got {len(tags)}.")
+        self.add_custom_scalars({category: {title: ["Margin", tags]}})
+
+    def add_image_with_boxes(self, tag, img_tensor, box_tensor, global_step=None, walltime=None,
+                             rescale=1, dataformats="CHW", labels=None):
+        """Log an image with boxes ``(x_min, y_min, x_max, y_max)`` drawn on it (and labels).
+
+        >>> from ember.utils.tensorboard.writer import SummaryWriter
+        >>> import tempfile
+        >>> SummaryWriter(tempfile.mkdtemp()).add_image_with_boxes(
+        ...     "det", ember.rand(3, 16, 16), ember.tensor([[2., 2., 10., 12.]]), labels=["cat"])
+        """
+        if labels is not None:
+            if isinstance(labels, str):
+                labels = [labels]
+            if len(labels) != box_tensor.shape[0]:
+                labels = None
+        self._add(M.image_boxes_summary(tag, img_tensor, box_tensor, rescale, dataformats, labels),
+                  global_step, walltime)
+
+    def add_tensor(self, tag, tensor, global_step=None, walltime=None):
+        """Log a whole tensor (its values and shape).
+
+        >>> from ember.utils.tensorboard.writer import SummaryWriter
+        >>> import tempfile
+        >>> SummaryWriter(tempfile.mkdtemp()).add_tensor("w", ember.arange(6.0).reshape(2, 3))
+        """
+        self._add(M.tensor_summary(tag, tensor), global_step, walltime)
+
+    def add_histogram_raw(self, tag, min, max, num, sum, sum_squares, bucket_limits, bucket_counts,
+                          global_step=None, walltime=None):
+        """Log a histogram from precomputed statistics (``bucket_limits`` are upper edges).
+
+        >>> from ember.utils.tensorboard.writer import SummaryWriter
+        >>> import tempfile
+        >>> SummaryWriter(tempfile.mkdtemp()).add_histogram_raw("h", 0, 3, 4, 6, 14, [1, 2, 3], [1, 1, 2])
+        """
+        if len(bucket_limits) != len(bucket_counts):
+            raise ValueError("len(bucket_limits) != len(bucket_counts), see the document.")
+        self._add(M.histogram_raw_summary(tag, min, max, num, sum, sum_squares, bucket_limits,
+                                          bucket_counts), global_step, walltime)
+
+    def add_pr_curve_raw(self, tag, true_positive_counts, false_positive_counts, true_negative_counts,
+                         false_negative_counts, precision, recall, global_step=None, num_thresholds=127,
+                         weights=None, walltime=None):
+        """Log a precision-recall curve from precomputed counts (one entry per threshold).
+
+        >>> from ember.utils.tensorboard.writer import SummaryWriter
+        >>> import tempfile
+        >>> SummaryWriter(tempfile.mkdtemp()).add_pr_curve_raw(
+        ...     "pr", [3, 1], [2, 0], [0, 2], [0, 2], [0.6, 1.0], [1.0, 0.33], 0, num_thresholds=2)
+        """
+        self._add(M.pr_curve_raw_summary(tag, true_positive_counts, false_positive_counts,
+                                         true_negative_counts, false_negative_counts, precision,
+                                         recall, num_thresholds), global_step, walltime)
 
     def flush(self):
         """Write pending events of every run of this writer to disk."""
