@@ -202,7 +202,7 @@ from ._config import *  # noqa: E402,F401,F403
 from ._tensor_legacy import get_device, _assert  # noqa: E402
 from ._buffers import frombuffer, from_file, from_dlpack, to_dlpack, empty_permuted  # noqa: E402
 from ._compile import compile  # noqa: E402
-from . import version, accelerator, cpu, jit, compiler  # noqa: E402
+from . import version, accelerator, cpu, jit, compiler, futures  # noqa: E402
 from .jit import fork, wait, Future  # noqa: E402
 from .jit import ScriptModule, ScriptFunction  # noqa: E402
 from ._storage import UntypedStorage as StorageBase  # noqa: E402  (torch.StorageBase: the untyped storage base)

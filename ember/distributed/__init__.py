@@ -13,5 +13,7 @@ from .collectives import *  # noqa: F401,F403
 from .collectives import __all__ as _coll_all
 from .object_collectives import *  # noqa: F401,F403
 from .object_collectives import __all__ as _obj_all
+from .grad_bucket import GradBucket
+from . import algorithms  # noqa: F401,E402  (torch.distributed.algorithms: DDP comm hooks)
 
-__all__ = _pg_all + _coll_all + _obj_all
+__all__ = _pg_all + _coll_all + _obj_all + ["GradBucket"]

@@ -272,7 +272,23 @@ class Work:
         return self._result if isinstance(self._result, list) else []
 
     def get_future(self):
-        raise NotImplementedError("ember.distributed.Work.get_future: futures are not built; use wait()")
+        """A :class:`~ember.futures.Future` of ``result()`` (the output tensors, a list): it is
+        completed when the operation is, which ``wait()`` on the future drives."""
+        from ..futures import Future
+        fut = Future()
+        if self._done or self.is_completed():
+            fut.set_result(self.result())
+            return fut
+
+        def drive():
+            try:
+                value = self.result()
+            except Exception as e:  # noqa: BLE001 - a timeout belongs to the future's waiter
+                fut.set_exception(e)
+            else:
+                fut.set_result(value)
+        fut._drive = drive
+        return fut
 
 
 def _env_int(name):

@@ -29,6 +29,7 @@ from ._trace import (trace, trace_module, TracedModule, TopLevelTracedModule, Sc
 from ._archive import save, load  # noqa: F401
 from ._freeze import freeze, optimize_for_inference, run_frozen_optimizations  # noqa: F401
 from ._torchscript_archive import RecursiveScriptModule  # noqa: F401
+from ..futures import Future  # noqa: F401  (torch.jit.Future is torch.futures.Future)
 
 __all__ = ["unused", "ignore", "export", "is_scripting", "is_tracing", "Final", "annotate", "Attribute",
            "ScriptModule", "ScriptFunction", "interface", "fork", "wait", "Future", "script", "trace", "trace_module",
@@ -187,42 +188,6 @@ def script_if_tracing(fn):
     return fn
 
 
-class Future:
-    """The result of :func:`fork`: already complete, since ember runs the call immediately.
-
-    >>> ember.jit.fork(sum, [1, 2]).wait()
-    3
-    """
-
-    def __init__(self, value=None, exception=None):
-        self._value, self._exc = value, exception
-
-    def wait(self):
-        if self._exc is not None:
-            raise self._exc
-        return self._value
-
-    value = wait
-
-    def done(self):
-        return True
-
-    def then(self, callback):
-        try:
-            return Future(callback(self))
-        except Exception as e:  # the callback's error is the new future's result, as torch
-            return Future(exception=e)
-
-    def add_done_callback(self, callback):
-        callback(self)
-
-    def set_result(self, result):
-        self._value, self._exc = result, None
-
-    def set_exception(self, result):
-        self._exc = result
-
-
 def fork(func, *args, **kwargs):
     """Run ``func(*args, **kwargs)`` now and return a completed :class:`Future` (PyTorch runs it
     asynchronously only in TorchScript; in eager code it also runs at once, and an error
@@ -231,7 +196,9 @@ def fork(func, *args, **kwargs):
     >>> ember.jit.wait(ember.jit.fork(max, 1, 5))
     5
     """
-    return Future(func(*args, **kwargs))
+    fut = Future()
+    fut.set_result(func(*args, **kwargs))
+    return fut
 
 
 def wait(future):

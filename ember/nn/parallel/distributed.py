@@ -41,7 +41,7 @@ def _flat_sync(pg, arrays, what):
 
 
 class _Bucket:
-    __slots__ = ("params", "pending", "request", "flat", "dtype")
+    __slots__ = ("params", "pending", "request", "flat", "dtype", "future")
 
     def __init__(self, params):
         self.params = params
@@ -49,6 +49,7 @@ class _Bucket:
         self.pending = len(params)
         self.request = None
         self.flat = None
+        self.future = None
 
 
 class DistributedDataParallel(Module):
@@ -95,6 +96,7 @@ class DistributedDataParallel(Module):
         object.__setattr__(self, "_where", {id(p): b for b in self._buckets for p in b.params})
         object.__setattr__(self, "_armed", False)
         object.__setattr__(self, "_launched", 0)
+        object.__setattr__(self, "_comm_hook", None)
         if init_sync and pg.size() > 1:
             _flat_sync(pg, [p._data for p in module.parameters()] + [b._data for b in module.buffers()],
                        "DistributedDataParallel: parameter broadcast")
@@ -132,7 +134,7 @@ class DistributedDataParallel(Module):
         if sync:
             object.__setattr__(self, "_launched", 0)
             for b in self._buckets:
-                b.pending, b.request, b.flat = len(b.params), None, None
+                b.pending, b.request, b.flat, b.future = len(b.params), None, None, None
             if self.find_unused_parameters:
                 used = _reached_leaves(out)
                 for p in self._params:
@@ -154,6 +156,16 @@ class DistributedDataParallel(Module):
 
     def _launch(self, b):
         from ...distributed.process_group import _mpi
+        if self._comm_hook is not None:
+            from ...distributed.grad_bucket import GradBucket
+            state, hook = self._comm_hook
+            index = self._buckets.index(b)
+            last = index == len(self._buckets) - 1
+            b.future = hook(state, GradBucket(index, b.params, is_last=last, dtype=b.dtype))
+            object.__setattr__(self, "_launched", self._launched + 1)
+            if self._launched == len(self._buckets):
+                self._finish()
+            return
         MPI = _mpi()
         parts = []
         for p in b.params:
@@ -177,8 +189,11 @@ class DistributedDataParallel(Module):
         from ...distributed.process_group import _poll
         from ..._tensor import _wrap
         pg = self.process_group
-        _poll([b.request for b in self._buckets], pg.timeout, "DistributedDataParallel gradient allreduce")
+        _poll([b.request for b in self._buckets if b.request is not None], pg.timeout,
+              "DistributedDataParallel gradient allreduce")
         for b in self._buckets:
+            if b.future is not None:
+                b.flat = _hook_result(b)
             k = 0
             for p in b.params:
                 n = p._data.size
@@ -189,7 +204,7 @@ class DistributedDataParallel(Module):
                         p.grad = _wrap(part.copy())
                 else:
                     p.grad._data[...] = part
-            b.request, b.flat = None, None
+            b.request, b.flat, b.future = None, None, None
         object.__setattr__(self, "_armed", False)
         object.__setattr__(self, "_launched", len(self._buckets))
 
@@ -209,8 +224,29 @@ class DistributedDataParallel(Module):
             self.require_backward_grad_sync = old
 
     def register_comm_hook(self, state, hook):
-        raise NotImplementedError("DistributedDataParallel.register_comm_hook: communication hooks are not "
-                                  "built in ember (gradients are averaged with an MPI allreduce)")
+        """Replace DDP's gradient averaging by ``hook(state, bucket) -> Future[Tensor]``: each
+        bucket of local gradients (a :class:`~ember.distributed.GradBucket`, not divided by the
+        world size) goes to the hook as soon as it is ready, and the tensor its future gives is
+        written back into the gradients. Hooks are in
+        ``ember.distributed.algorithms.ddp_comm_hooks``; one hook per model.
+
+        >>> ember.nn.parallel.DistributedDataParallel.register_comm_hook.__name__
+        'register_comm_hook'
+        """
+        import inspect
+        from ...futures import Future
+        from ...distributed.grad_bucket import GradBucket
+        if not callable(hook):
+            raise TypeError("Communication hook must be callable.")
+        sig = inspect.signature(hook)
+        bucket = sig.parameters.get("bucket")
+        if bucket is not None and bucket.annotation not in (inspect.Parameter.empty, GradBucket):
+            raise ValueError("Communication hook: bucket annotation should be dist.GradBucket.")
+        if sig.return_annotation not in (inspect.Signature.empty, Future):
+            raise ValueError("Communication hook: return annotation should be torch.futures.Future[torch.Tensor].")
+        if self._comm_hook is not None:
+            raise RuntimeError("register_comm_hook or register_builtin_comm_hook can only be called once.")
+        object.__setattr__(self, "_comm_hook", (state, hook))
 
     def join(self, divide_by_initial_world_size=True, enable=True, throw_on_early_termination=False):
         raise NotImplementedError("DistributedDataParallel.join: uneven inputs are not supported by ember; "
@@ -218,6 +254,21 @@ class DistributedDataParallel(Module):
 
     def _set_static_graph(self):
         self.static_graph = True
+
+
+def _hook_result(b):
+    """The flat gradients a comm hook's future gives for bucket ``b``, checked as torch does."""
+    from ..._tensor import Tensor
+    value = b.future.wait()
+    if isinstance(value, (list, tuple)) and len(value) == 1:
+        value = value[0]
+    if not isinstance(value, Tensor):
+        raise RuntimeError(f"The comm hook's future must hold a Tensor (the bucket), got {type(value).__name__}")
+    size = sum(p._data.size for p in b.params)
+    if value.numel() != size:
+        raise RuntimeError(f"The comm hook returned a tensor of {value.numel()} elements for a bucket of "
+                           f"{size} elements")
+    return value._data.reshape(-1).astype(b.dtype, copy=False)
 
 
 def _reached_leaves(out):

@@ -1,0 +1,7 @@
+"""``torch.distributed.algorithms``: DDP communication hooks (``ddp_comm_hooks``).
+
+>>> from ember.distributed.algorithms.ddp_comm_hooks import default_hooks
+>>> default_hooks.allreduce_hook.__name__
+'allreduce_hook'
+"""
+from . import ddp_comm_hooks  # noqa: F401
