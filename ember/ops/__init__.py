@@ -30,7 +30,8 @@ _OPTIONAL = ["elementwise.ternary", "elementwise.trig", "elementwise.exp_log",
              "reduce.numerical_calculus", "index.element_search", "creation.sequence_builders",
              "reduce.histogramdd", "reduce.segment_reduce", "linalg.linalg_legacy",
              "random.random_counts", "reduce.hashing",
-             "elementwise.basic_math"]
+             "elementwise.basic_math",
+             "conversion.sparse_layout"]
 
 public = {}
 for _name in FAMILIES + _OPTIONAL:

@@ -14,7 +14,7 @@ from .reduce import (sum_mean, prod_logsumexp, extremes, all_any, cumulative, mo
                      sort_ops, stats, numerical_calculus, hashing)
 from .shape import (movement, splitting, flip_repeat, diagonals, shape_ops, view_inplace,
                     sized_splits, view_copies)
-from .conversion import convert, tensor_info
+from .conversion import convert, tensor_info, sparse_layout
 from .index import indexing, gather_scatter, index_along_dim, masked_ops, element_search
 from .linalg import products, add_products, contractions, cross_dist, linalg_funcs, linalg_legacy
 from .random import samplers, inplace_samplers
@@ -562,3 +562,14 @@ Tensor.square = basic_math.square
 Tensor.square_ = basic_math._square_
 Tensor.__neg__ = basic_math.neg
 Tensor.__abs__ = basic_math.abs
+Tensor.to_sparse = sparse_layout.to_sparse
+Tensor.to_sparse_coo = sparse_layout.to_sparse_coo
+Tensor.sparse_mask = sparse_layout.sparse_mask
+Tensor.sparse_dim = sparse_layout.sparse_dim
+Tensor.dense_dim = sparse_layout.dense_dim
+Tensor.smm = sparse_layout.smm
+Tensor.sspaddmm = sparse_layout.sspaddmm
+Tensor.coalesce = sparse_layout.TENSOR_METHODS["coalesce"]
+Tensor.is_coalesced = sparse_layout.TENSOR_METHODS["is_coalesced"]
+Tensor.indices = sparse_layout.TENSOR_METHODS["indices"]
+Tensor.values = sparse_layout.TENSOR_METHODS["values"]

@@ -230,6 +230,8 @@ def matmul(input, other, *, out=None):
     >>> ember.matmul(ember.ones(5, 2, 3), ember.ones(3, 4)).shape
     torch.Size([5, 2, 4])
     """
+    if (input.__class__ is not Tensor and input.is_sparse) or (other.__class__ is not Tensor and other.is_sparse):
+        return _sparse_product(input, other)
     if _ac_on[0]:
         input, other = _ac.lower(input, other)
     a, b = input._data, other._data
@@ -273,6 +275,14 @@ def mm(input, mat2, *, out=None):
     if mat2.ndim != 2:
         raise RuntimeError("mat2 must be a matrix")
     return matmul(input, mat2, out=out)
+
+
+def _sparse_product(input, other):
+    """A product with a sparse COO operand: computed on its stored entries (dense result)."""
+    from ..._sparse_ops import _matmul
+    if input.is_sparse and other.is_sparse:
+        return _matmul(input, other.to_dense()).to_sparse()
+    return _matmul(input, other)
 
 
 def _check_bmm(a, b):
