@@ -15,10 +15,10 @@ from .rnn import RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCel
 from .attention import MultiheadAttention
 from .transformer import (TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder,
                           TransformerDecoder, Transformer)
-from .loss_margin import (MultiMarginLoss, MultiLabelMarginLoss, TripletMarginWithDistanceLoss, NLLLoss2d,
-                          CTCLoss)
-from .pooling_fractional_lp import (LPPool1d, LPPool2d, LPPool3d, FractionalMaxPool2d, FractionalMaxPool3d,
-                                    AdaptiveMaxPool3d, MaxUnpool3d)
+from .loss_margin import (MultiMarginLoss, MultiLabelMarginLoss, TripletMarginWithDistanceLoss, CTCLoss)
+from .loss import NLLLoss2d
+from .pooling_fractional_lp import (LPPool1d, LPPool2d, LPPool3d, FractionalMaxPool2d, FractionalMaxPool3d)
+from .pooling import AdaptiveMaxPool3d, MaxUnpool3d
 from .embedding_bag import EmbeddingBag
 from .adaptive_softmax import AdaptiveLogSoftmaxWithLoss
 from .normalization import RMSNorm
