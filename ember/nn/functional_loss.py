@@ -235,7 +235,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
         with _ac.suspended():
             return triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap, size_average, reduce,
                                        reduction)
-    from .functional_misc import pairwise_distance
+    from .functional_pairwise import pairwise_distance
     d_pos = pairwise_distance(anchor, positive, p, eps)
     d_neg = pairwise_distance(anchor, negative, p, eps)
     if swap:
