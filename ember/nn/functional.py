@@ -4,7 +4,8 @@
 >>> F.relu(ember.tensor([-1., 2.]))
 tensor([0., 2.])
 """
-from ..ops.nn import nn_ops as _nn
+from ..ops.nn import softmax_cross_entropy as _nn
+from ..ops.nn.linear import linear as _linear
 from ..ops.elementwise.basic_math import relu as _relu
 
 from .functional_conv import (conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d,  # noqa: F401
@@ -86,7 +87,7 @@ def linear(input, weight, bias=None):
     >>> F.linear(ember.ones(1, 2), ember.ones(3, 2)).shape
     torch.Size([1, 3])
     """
-    return _nn.linear(input, weight, bias)
+    return _linear(input, weight, bias)
 
 
 def relu(input, inplace=False):

@@ -10,7 +10,7 @@ tensor(0.3250)
 from .._backend import np
 from .._tensor import _wrap
 from .. import ops as _ops
-from ..ops.nn.nn_ops import _legacy_reduction
+from ..ops.nn.softmax_cross_entropy import _legacy_reduction
 from .functional_loss import _reduce
 
 __all__ = ["multi_margin_loss", "multilabel_margin_loss", "triplet_margin_with_distance_loss"]

@@ -9,7 +9,7 @@ The loss files (loss.py, loss_margin.py, loss_linear_ce.py) all subclass these;
 'sum'
 """
 from .module import Module
-from ...ops.nn.nn_ops import _legacy_reduction
+from ...ops.nn.softmax_cross_entropy import _legacy_reduction
 
 
 class _Loss(Module):
