@@ -19,103 +19,25 @@ __all__ = [
     "int1", "int2", "int3", "int4", "int5", "int6", "int7",
     "uint1", "uint2", "uint3", "uint4", "uint5", "uint6", "uint7",
 ]
-_UNSIGNED = ("uint8", "bool", "uint16", "uint32", "uint64", "float8_e8m0fnu")
-
-
-class dtype:
-    """A tensor element type, named as in PyTorch (``ember.float32`` ...)."""
-
-    __slots__ = ("name", "np", "is_floating_point", "is_complex", "is_signed", "itemsize", "_cat")
-
-    def __init__(self, name, npdtype, cat, itemsize=None):
-        self.name = name
-        self._cat = cat  # 0 bool, 1 integer, 2 floating, 3 complex (-1: no arithmetic category)
-        self.is_floating_point = cat == 2
-        self.is_complex = cat == 3
-        self.is_signed = name not in _UNSIGNED
-        if npdtype is None:  # NumPy dtype from ml_dtypes on first use, or none (ember/_dtype_extra.py)
-            self.itemsize = itemsize
-        else:
-            self.np = np.dtype(npdtype)
-            self.itemsize = self.np.itemsize
-
-    def __getattr__(self, attr):  # only reached for the slots _dtype_extra leaves unset
-        return _extra_attr(self, attr)
-
-    def __repr__(self):
-        return "torch." + self.name
-
-    def __reduce__(self):
-        return (_by_name, (self.name,))
-
-    def to_complex(self):
-        return {"float64": complex128, "complex128": complex128, "float16": complex32,
-                "complex32": complex32}.get(self.name, complex64)
-
-    def to_real(self):
-        return {"complex128": float64, "complex64": float32, "complex32": float16}.get(self.name, self)
-
-    @property
-    def is_bool(self):
-        return self._cat == 0
-
-
-bool = dtype("bool", np.bool_, 0)
-uint8 = dtype("uint8", np.uint8, 1)
-int8 = dtype("int8", np.int8, 1)
-int16 = dtype("int16", np.int16, 1)
-int32 = dtype("int32", np.int32, 1)
-int64 = dtype("int64", np.int64, 1)
-float16 = dtype("float16", np.float16, 2)
-float32 = dtype("float32", np.float32, 2)
-float64 = dtype("float64", np.float64, 2)
-complex64 = dtype("complex64", np.complex64, 3)
-complex128 = dtype("complex128", np.complex128, 3)
-float, double, half, long, int = float32, float64, float16, int64, int32
-cfloat, cdouble = complex64, complex128
-short = int16
-
-uint16 = dtype("uint16", np.uint16, 1)
-uint32 = dtype("uint32", np.uint32, 1)
-uint64 = dtype("uint64", np.uint64, 1)
-
-_ALL = [bool, uint8, int8, int16, int32, int64, float16, float32, float64, complex64, complex128,
-        uint16, uint32, uint64]
-_BY_NAME = {d.name: d for d in _ALL}
-
-
-class _NP2DT(dict):
-    """NumPy dtype -> ember dtype; the ml_dtypes types (bfloat16, float8, complex32) are
-    registered when ml_dtypes is first needed (importing it costs ~0.5 s)."""
-
-    def __missing__(self, key):
-        if getattr(key, "name", getattr(key, "__name__", None)) in _ML_NAMES and _load_ml():
-            return dict.__getitem__(self, key)
-        raise KeyError(key)
-
-
-NP2DT = _NP2DT()
-for _d in _ALL:
-    NP2DT[_d.np] = _d
-    NP2DT[_d.np.type] = _d
-
-# bfloat16, float8, complex32 and the dtypes without storage live in ember/_dtype_extra.py
-from ._dtype_extra import (bfloat16, complex32, chalf, float8_e4m3fn, float8_e5m2, float8_e4m3fnuz,  # noqa: E402
+# the dtype class, the classic dtypes and the lookup tables live in ember/_dtype_registry.py; bfloat16,
+# float8, complex32 and the dtypes without storage in ember/_dtype_extra.py
+from ._dtype_registry import (dtype, bool, uint8, int8, int16, int32, int64, float16, float32, float64,  # noqa: F401
+                              complex64, complex128, uint16, uint32, uint64, _ALL, _BY_NAME, NP2DT, _by_name)
+from ._dtype_extra import (bfloat16, complex32, chalf, float8_e4m3fn, float8_e5m2, float8_e4m3fnuz,  # noqa: F401
                            float8_e5m2fnuz, float8_e8m0fnu, float4_e2m1fn_x2, qint8, quint8, qint32,
                            quint4x2, quint2x4, bits1x8, bits2x4, bits4x2, bits8, bits16, int1, int2, int3,
                            int4, int5, int6, int7, uint1, uint2, uint3, uint4, uint5, uint6, uint7,
-                           promotion_error, NO_PROMOTION as _NO_PROMOTION, ML_NAMES as _ML_NAMES,
-                           load_ml as _load_ml, extra_attr as _extra_attr)
+                           promotion_error, NO_PROMOTION as _NO_PROMOTION)
+
+float, double, half, long, int = float32, float64, float16, int64, int32
+cfloat, cdouble = complex64, complex128
+short = int16
 
 
 def __getattr__(name):  # kept for callers of the former lazy bfloat16 lookup
     if name == "bfloat16":
         return bfloat16
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def _by_name(name):
-    return _BY_NAME[name]
 
 
 def to_dtype(x):
@@ -152,7 +74,7 @@ def to_dtype(x):
         raise TypeError(f"unsupported dtype: {x!r}") from None
 
 
-import builtins as _b  # noqa: E402
+import builtins as _b
 
 builtins_float, builtins_int, builtins_bool, builtins_complex = _b.float, _b.int, _b.bool, _b.complex
 

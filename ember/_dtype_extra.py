@@ -11,16 +11,9 @@ tensor([0., 0.], dtype=torch.float8_e4m3fn)
 >>> ember.qint8.is_floating_point, ember.chalf
 (False, torch.complex32)
 """
-from ._backend import np
-from ._dtype import dtype, _ALL, _BY_NAME, NP2DT
-
+from ._dtype_registry import dtype, _BY_NAME, _WHY, _SIGNED_ERR, ML_NAMES
+from ._dtype_registry import load_ml  # noqa: F401  (importable from here, its former home)
 from ._dtype_names import SCALAR_NAMES  # c10's ScalarType names
-
-
-ML_NAMES = ("bfloat16", "complex32", "float8_e4m3fn", "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz",
-            "float8_e8m0fnu")
-_WHY = {}        # dtype name -> why ember cannot store it
-_SIGNED_ERR = {}  # dtype name -> PyTorch's error for .is_signed
 
 
 def _ml_dtype(name, cat, itemsize):
@@ -40,44 +33,6 @@ def _unstored(name, itemsize, signed, why):
     _WHY[name] = why
     _BY_NAME[name] = d
     return d
-
-
-_loaded = []
-
-
-def load_ml():
-    """Import ml_dtypes (a required dependency) and give its dtypes their NumPy storage.
-
-    >>> from ember._dtype_extra import load_ml
-    >>> load_ml()
-    True
-    """
-    if not _loaded:
-        import ml_dtypes
-        for name in ML_NAMES:
-            d = _BY_NAME[name]
-            t = getattr(ml_dtypes, name, None)
-            if t is None:
-                _WHY[name] = f"this ml_dtypes ({ml_dtypes.__version__}) has no {name}; upgrade ml_dtypes"
-                continue
-            d.np = np.dtype(t)
-            _ALL.append(d)
-            NP2DT[d.np] = d
-            NP2DT[d.np.type] = d
-        _loaded.append(True)
-    return True
-
-
-def extra_attr(d, attr):
-    """``dtype.__getattr__``: the slots a dtype of this file leaves unset (``np``, ``is_signed``)."""
-    if attr == "np":
-        if d.name in ML_NAMES and not _loaded:
-            load_ml()
-            return d.np
-        raise NotImplementedError(f"ember: tensors of dtype torch.{d.name} are not supported ({_WHY[d.name]})")
-    if attr == "is_signed" and d.name in _SIGNED_ERR:
-        raise RuntimeError(_SIGNED_ERR[d.name])
-    raise AttributeError(f"'torch.dtype' object has no attribute '{attr}'")
 
 
 bfloat16 = _ml_dtype("bfloat16", 2, 2)

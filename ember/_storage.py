@@ -19,7 +19,7 @@ import warnings
 
 from ._backend import np, as_strided as _as_strided
 from . import _dtype as D
-from . import _tensor as _T
+from ._device import device as _device, CPU as _CPU
 
 __all__ = ["UntypedStorage", "TypedStorage", "Storage", "is_storage", "FloatStorage", "DoubleStorage",
            "HalfStorage", "BFloat16Storage", "LongStorage", "IntStorage", "ShortStorage", "CharStorage",
@@ -69,8 +69,8 @@ def root_bytes(a):
 
 
 def _check_cpu(device):
-    if device is not None and _T.device(device).type != "cpu":
-        raise RuntimeError(f"ember has no {_T.device(device).type} storages (Torch not compiled with CUDA enabled)")
+    if device is not None and _device(device).type != "cpu":
+        raise RuntimeError(f"ember has no {_device(device).type} storages (Torch not compiled with CUDA enabled)")
 
 
 def _lines(values, tail):
@@ -109,7 +109,7 @@ class UntypedStorage(_HostStorage):
     __slots__ = ("_buf", "__weakref__")
     is_sparse = False
     is_cuda = False
-    device = _T.CPU
+    device = _CPU
 
     def __init__(self, *args, device=None):
         _check_cpu(device)
@@ -228,7 +228,7 @@ class TypedStorage(_HostStorage):
     __slots__ = ("_arr", "__weakref__")
     is_sparse = False
     is_cuda = False
-    device = _T.CPU
+    device = _CPU
 
     def __init__(self, *args, dtype=None, device=None, wrap_storage=None, _internal=False):
         if not _internal:
@@ -479,12 +479,13 @@ def set_(self, source=None, storage_offset=0, size=None, stride=None):
     tensor([1., 2., 3.])
     """
     from .autograd import grad_mode
+    from ._tensor import Tensor  # here, not at the top: ember/_tensor.py imports this module
     if grad_mode._state[0] and self._rg and self.grad_fn is None:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
     npdt = self._data.dtype
     if source is None:
         new = np.empty((0,), npdt)
-    elif isinstance(source, _T.Tensor):
+    elif isinstance(source, Tensor):
         if source._data.dtype != npdt:
             raise RuntimeError(f"Could not set tensor of type {D.NP2DT[source._data.dtype]!r} to a tensor of type "
                                f"{D.NP2DT[npdt]!r}")

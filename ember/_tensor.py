@@ -15,68 +15,10 @@ from . import _dtype as D
 from . import _layout
 from ._grad_state import _state, _inference_open
 from ._hook_handles import RemovableHandle, _add_hook
+from ._device import device, CPU, META, _check_device  # noqa: F401  (importable from here too)
 
 _new = object.__new__
 NP2DT = D.NP2DT
-
-
-class device:
-    """A device, as ``torch.device``; ember computes on ``cpu``.
-
-    >>> ember.device("cpu")
-    device(type='cpu')
-    """
-
-    __slots__ = ("type", "index")
-
-    def __init__(self, type="cpu", index=None):
-        if isinstance(type, device):
-            type, index = type.type, type.index
-        elif isinstance(type, int):
-            type, index = "cuda", type
-        elif ":" in type:
-            type, idx = type.split(":")
-            index = int(idx)
-        if type not in ("cpu", "cuda", "mps", "meta"):
-            raise RuntimeError(f"Expected one of cpu, cuda, mps, meta device type at start of device string: {type}")
-        self.type = type
-        self.index = index
-
-    def __repr__(self):
-        return f"device(type='{self.type}')" if self.index is None else \
-            f"device(type='{self.type}', index={self.index})"
-
-    def __str__(self):
-        return self.type if self.index is None else f"{self.type}:{self.index}"
-
-    def __eq__(self, other):
-        if isinstance(other, str):
-            other = device(other)
-        return isinstance(other, device) and self.type == other.type and self.index == other.index
-
-    def __hash__(self):
-        return hash((self.type, self.index))
-
-    def __enter__(self):  # `with torch.device(...)`: see ember/_device_context.py
-        from ._device_context import enter_device
-        return enter_device(self)
-
-    def __exit__(self, *exc):
-        from ._device_context import exit_device
-        return exit_device(self)
-
-
-CPU = device("cpu")
-META = device("meta")
-
-
-def _check_device(dev):
-    if dev is None:
-        return
-    d = dev if isinstance(dev, device) else device(dev)
-    if d.type != "cpu":
-        raise RuntimeError(f"ember has no {d.type} backend yet: tensors live on the cpu "
-                           "(Torch not compiled with CUDA enabled)")
 
 
 def _wrap(data):

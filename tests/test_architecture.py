@@ -14,26 +14,12 @@ ALLOWED_OVERSIZE = set()
 # Modules that may import NumPy directly (everything else goes through ember._backend).
 NUMPY_SEAM = {"ember._backend"}
 
-# Import cycles among module-level imports that are known and owned elsewhere (issue 13):
-# each cycle found must lie inside one of these sets of modules.
-ALLOWED_CYCLES = [
-    {"ember._dtype", "ember._dtype_extra"},
-    {"ember._storage", "ember._tensor"},
-    {"ember.nn.modules.loss", "ember.nn.modules.loss_linear_ce", "ember.nn.modules.loss_margin"},
-    {"ember.nn.modules.pooling", "ember.nn.modules.pooling_fractional_lp"},
-    # the distributions modules `import ember` and ember/__init__ imports ember.distributions
-    {"ember", "ember.distributions"} | {f"ember.distributions.{m}" for m in (
-        "_sampling", "_special", "bounded", "categorical", "constraint_registry", "constraints",
-        "discrete", "distribution", "elementwise_transforms", "exp_family", "gamma", "heavy_tails",
-        "independent", "kl", "kl_cross", "lkj_cholesky", "mixture_same_family", "multivariate_normal",
-        "normal", "relaxed", "structured_transforms", "transformed_distribution", "transforms", "utils",
-        "von_mises", "wishart")},
-]
+# Import cycles among module-level imports that are tolerated: none (issue 13 removed the last ones).
+# Each cycle found must lie inside one of these sets of modules.
+ALLOWED_CYCLES = []
 
-# Cycles inside ember.ops counting imports inside functions too (the dispatch path's own).
-ALLOWED_OPS_CYCLES = [
-    {"ember.ops.elementwise.arithmetic", "ember.ops.elementwise.division"},
-]
+# Cycles inside ember.ops counting imports inside functions too: none.
+ALLOWED_OPS_CYCLES = []
 
 
 def _modules():

@@ -46,7 +46,7 @@ def _relu_fwd(y):
 
 
 def linear_kernel(has_bias, relu=False, needs=(True, True, True)):
-    """``x @ w.T (+ b)``, optionally followed by ReLU, as ``ember.ops.nn.nn_ops.Linear`` computes it."""
+    """``x @ w.T (+ b)``, optionally followed by ReLU, as ``ember.ops.nn.linear.Linear`` computes it."""
     need_x, need_w, need_b = needs
 
     def mm(x, w):
@@ -164,8 +164,8 @@ def _table():
         return _TABLE
     import ember
     from ..nn import functional as F
-    from ..ops.nn import nn_ops
-    lin = {F.linear, nn_ops.linear}
+    from ..ops.nn.linear import linear as _linear
+    lin = {F.linear, _linear}
     relu = {ember.relu}
     _TABLE.update(linear=lin, relu=relu, frelu={F.relu}, tanh={ember.tanh, F.tanh},
                   add={operator.add, ember.add}, mul={operator.mul, ember.mul},

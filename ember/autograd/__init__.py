@@ -8,11 +8,11 @@ from .grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode, 
                         is_inference_mode_enabled)
 from .function import Function, once_differentiable
 from . import function, grad_mode
+from .._backend import np as _np
+from .._tensor import Tensor as _Tensor, _wrap
 
 
 def _make_grads(outputs, grads, is_grads_batched=False):
-    from .._tensor import Tensor, _wrap
-    from .._backend import np
     out = []
     for t, g in zip(outputs, grads):
         if g is None:
@@ -21,11 +21,11 @@ def _make_grads(outputs, grads, is_grads_batched=False):
                     raise RuntimeError("grad can be implicitly created only for scalar outputs")
                 if t._data.dtype.kind not in "fcV":
                     raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {t.dtype}")
-                g = _wrap(np.ones(t._data.shape, dtype=t._data.dtype))
+                g = _wrap(_np.ones(t._data.shape, dtype=t._data.dtype))
             out.append(g)
         else:
-            if not isinstance(g, Tensor):
-                g = _wrap(np.asarray(g, dtype=t._data.dtype))
+            if not isinstance(g, _Tensor):
+                g = _wrap(_np.asarray(g, dtype=t._data.dtype))
             if g._data.shape != t._data.shape:
                 raise RuntimeError(f"Mismatch in shape: grad_output[0] has a shape of {g.shape} and "
                                    f"output[0] has a shape of {t.shape}.")
@@ -34,10 +34,9 @@ def _make_grads(outputs, grads, is_grads_batched=False):
 
 
 def _as_tuple(x):
-    from .._tensor import Tensor
     if x is None:
         return None
-    if isinstance(x, Tensor):
+    if isinstance(x, _Tensor):
         return (x,)
     return tuple(x)
 
@@ -76,8 +75,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     tensor([ 3., 12.], grad_fn=<MulBackward0>)
     """
     from .engine import run_backward
-    from .._tensor import _wrap
-    from .._backend import np
     outputs = _as_tuple(outputs)
     inputs = _as_tuple(inputs)
     if materialize_grads and allow_unused is False:
@@ -98,7 +95,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     res = run_backward(outputs, grads, retain_graph, create_graph, inputs=inputs,
                        allow_unused=allow_unused, accumulate=False)
     if materialize_grads:
-        res = tuple(_wrap(np.zeros_like(i._data)) if r is None else r for r, i in zip(res, inputs))
+        res = tuple(_wrap(_np.zeros_like(i._data)) if r is None else r for r, i in zip(res, inputs))
     return res
 
 

@@ -12,19 +12,14 @@ tensor([[ 6.,  0.],
         [ 0., 12.]])
 """
 from .._backend import np
+from .._tensor import Tensor, _wrap
 from . import grad_mode
 
 __all__ = ["vjp", "jvp", "jacobian", "hessian", "vhp", "hvp"]
 
 
-def _tensor_cls():
-    from .._tensor import Tensor
-    return Tensor
-
-
 def _as_tuple(x, arg_name, fn_name):
     """(tuple of tensors, whether the user passed a tuple)."""
-    Tensor = _tensor_cls()
     if isinstance(x, tuple):
         is_tuple, xs = True, x
     elif isinstance(x, list):
@@ -90,7 +85,6 @@ def _unwrap(is_tuple, xs):
 
 
 def _check_outputs(outs, fn_name):
-    Tensor = _tensor_cls()
     for i, o in enumerate(outs):
         if not isinstance(o, Tensor):
             raise TypeError(f"The outputs of the user-provided function given to {fn_name} must be "
@@ -179,7 +173,6 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
             for k in range(n):
                 go = np.zeros(n, dtype=o._data.dtype)
                 go[k] = 1
-                from .._tensor import _wrap
                 gs = _grad((flat,), ins, (_wrap(go),), create_graph, retain_graph=True)
                 for j, (g, t) in enumerate(zip(gs, ins)):
                     if g is None:
@@ -288,10 +281,8 @@ def _check_shapes(vs, refs, v_name, ref_name):
 
 
 def _ones_like(t):
-    from .._tensor import _wrap
     return _wrap(np.ones(t._data.shape, dtype=t._data.dtype))
 
 
 def _zeros_like(t):
-    from .._tensor import _wrap
     return _wrap(np.zeros(t._data.shape, dtype=t._data.dtype))

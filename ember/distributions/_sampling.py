@@ -16,7 +16,7 @@ from .._random import rng
 from ..ops._util import Op, apply_op, _wrap
 from ..ops.elementwise.erf_gamma import _lgamma64
 from ._special import _dP_da
-import ember
+from . import _ember_api as ember  # not the package, which imports this one
 
 __all__ = ["standard_gamma", "dirichlet", "binomial", "standard_normal", "uniform01"]
 

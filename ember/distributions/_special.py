@@ -13,8 +13,8 @@ from .._backend import np
 from ..ops._util import Op, apply_op, _wrap
 from ..ops.elementwise.special import _igamma64
 from ..ops.elementwise.erf_gamma import _lgamma64
-import ember
-import ember.nn.functional as F
+from . import _ember_api as ember  # not the package, which imports this one
+from ..nn import functional as F
 
 __all__ = ["gammainc", "bce_with_logits"]
 

@@ -7,8 +7,8 @@ vector), ``OneHotCategoricalStraightThrough`` and ``Multinomial`` (counts).
 """
 import math
 
-import ember
-import ember.nn.functional as F
+from . import _ember_api as ember  # not the package, which imports this one
+from ..nn import functional as F
 from . import constraints
 from .discrete import Binomial
 from .distribution import Distribution

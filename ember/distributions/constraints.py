@@ -9,7 +9,7 @@ tensor([False,  True])
 tensor(True)
 """
 from .._backend import np
-import ember
+from . import _ember_api as ember  # not the package, which imports this one
 from .utils import _fmt
 
 __all__ = ["Constraint", "boolean", "cat", "corr_cholesky", "dependent", "dependent_property",

@@ -8,8 +8,8 @@
 import math
 from numbers import Number
 
-import ember
-import ember.nn.functional as F
+from . import _ember_api as ember  # not the package, which imports this one
+from ..nn import functional as F
 from . import constraints
 from ._sampling import binomial
 from ._special import bce_with_logits

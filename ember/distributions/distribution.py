@@ -12,7 +12,7 @@ A distribution has ``batch_shape`` (independent, not necessarily identical, dist
 """
 import warnings
 
-import ember
+from . import _ember_api as ember  # not the package, which imports this one
 from . import constraints
 from .utils import lazy_property, _fmt
 

@@ -9,10 +9,10 @@ tensor([-1.3863])
 import math
 import numbers
 
-import ember
-import ember.nn.functional as F
+from . import _ember_api as ember  # not the package, which imports this one
+from ..nn import functional as F
 from . import constraints
-from .transforms import Transform
+from .transform_base import Transform
 from .utils import broadcast_all, finfo
 
 __all__ = ["ExpTransform", "PowerTransform", "SigmoidTransform", "SoftplusTransform", "TanhTransform",

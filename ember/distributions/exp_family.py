@@ -6,7 +6,7 @@ autograd (the Bregman divergence).
 >>> ember.distributions.ExponentialFamily.entropy(d)
 tensor([0.3069], grad_fn=<SubBackward0>)
 """
-import ember
+from . import _ember_api as ember  # not the package, which imports this one
 from .distribution import Distribution
 
 __all__ = ["ExponentialFamily"]

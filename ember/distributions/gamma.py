@@ -9,7 +9,7 @@ Gamma draws are reparameterized by the implicit gradient (see ``_sampling.standa
 import math
 from numbers import Number
 
-import ember
+from . import _ember_api as ember  # not the package, which imports this one
 from . import constraints
 from ._sampling import standard_gamma
 from ._special import gammainc

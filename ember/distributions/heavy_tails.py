@@ -7,7 +7,7 @@ tensor(-1.6931)
 import math
 from numbers import Number
 
-import ember
+from . import _ember_api as ember  # not the package, which imports this one
 from . import constraints
 from .distribution import Distribution
 from .gamma import Chi2, Exponential, Gamma

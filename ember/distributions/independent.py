@@ -5,7 +5,7 @@
 >>> d.batch_shape, d.event_shape
 (torch.Size([]), torch.Size([3]))
 """
-import ember
+from . import _ember_api as ember  # not the package, which imports this one
 from . import constraints
 from .distribution import Distribution
 from .utils import _sum_rightmost

@@ -11,8 +11,8 @@ import math
 import warnings
 from functools import total_ordering
 
-import ember
-import ember.nn.functional as F
+from . import _ember_api as ember  # not the package, which imports this one
+from ..nn import functional as F
 from .bounded import Beta, ContinuousBernoulli, Dirichlet, Uniform
 from .categorical import Categorical, OneHotCategorical
 from .discrete import Bernoulli, Binomial, Geometric, Poisson

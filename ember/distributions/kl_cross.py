@@ -9,7 +9,7 @@ tensor([1.3365])
 """
 import math
 
-import ember
+from . import _ember_api as ember  # not the package, which imports this one
 from .bounded import Beta, ContinuousBernoulli, Uniform
 from .discrete import Bernoulli, Binomial, Poisson
 from .gamma import Exponential, Gamma

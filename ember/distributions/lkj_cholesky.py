@@ -7,7 +7,7 @@ True
 """
 import math
 
-import ember
+from . import _ember_api as ember  # not the package, which imports this one
 from . import constraints
 from .bounded import Beta
 from .distribution import Distribution

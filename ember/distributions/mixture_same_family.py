@@ -6,7 +6,7 @@ weights from a ``Categorical`` (as ``torch.distributions.MixtureSameFamily``).
 >>> m.mean, m.log_prob(ember.tensor(0.))
 (tensor(0.), tensor(-1.4189))
 """
-import ember
+from . import _ember_api as ember  # not the package, which imports this one
 from . import constraints
 from .categorical import Categorical
 from .distribution import Distribution

@@ -7,7 +7,7 @@ and ``LowRankMultivariateNormal`` (covariance ``W W^T + diag(D)``).
 """
 import math
 
-import ember
+from . import _ember_api as ember  # not the package, which imports this one
 from . import constraints
 from .distribution import Distribution
 from .utils import lazy_property

@@ -7,7 +7,7 @@
 import math
 from numbers import Number, Real
 
-import ember
+from . import _ember_api as ember  # not the package, which imports this one
 from . import constraints
 from .exp_family import ExponentialFamily
 from .transformed_distribution import TransformedDistribution

@@ -9,7 +9,7 @@ torch.Size([2, 1])
 import math
 from numbers import Number
 
-import ember
+from . import _ember_api as ember  # not the package, which imports this one
 from . import constraints
 from .categorical import Categorical
 from .distribution import Distribution

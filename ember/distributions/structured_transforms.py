@@ -9,10 +9,10 @@ correlation matrices), the concatenating ``CatTransform``/``StackTransform`` and
 """
 import math
 
-import ember
-import ember.nn.functional as F
+from . import _ember_api as ember  # not the package, which imports this one
+from ..nn import functional as F
 from . import constraints
-from .transforms import Transform
+from .transform_base import Transform
 from .elementwise_transforms import _clipped_sigmoid
 from .utils import finfo, tril_matrix_to_vec, vec_to_tril_matrix
 

@@ -7,7 +7,7 @@
 >>> d.log_prob(ember.tensor(1.))
 tensor(-0.9189)
 """
-import ember
+from . import _ember_api as ember  # not the package, which imports this one
 from . import constraints
 from .distribution import Distribution
 from .independent import Independent

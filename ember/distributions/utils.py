@@ -12,7 +12,7 @@ from numbers import Number
 
 from .._backend import np
 from .. import _dtype as D
-import ember
+from . import _ember_api as ember  # not the package, which imports this one
 
 __all__ = ["broadcast_all", "logits_to_probs", "probs_to_logits", "clamp_probs", "lazy_property",
            "tril_matrix_to_vec", "vec_to_tril_matrix", "euler_constant"]

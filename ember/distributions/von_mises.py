@@ -12,7 +12,7 @@ import math
 from .._backend import np
 from .._random import rng
 from ..ops._util import Op, apply_op, _wrap
-import ember
+from . import _ember_api as ember  # not the package, which imports this one
 from . import constraints
 from .distribution import Distribution
 from .utils import broadcast_all, lazy_property

@@ -10,7 +10,7 @@ tensor([[4., 0.],
 import math
 from numbers import Number
 
-import ember
+from . import _ember_api as ember  # not the package, which imports this one
 from . import constraints
 from .exp_family import ExponentialFamily
 from .gamma import Chi2

@@ -4,7 +4,8 @@
 >>> F.relu(ember.tensor([-1., 2.]))
 tensor([0., 2.])
 """
-from ..ops.nn import nn_ops as _nn
+from ..ops.nn import softmax_cross_entropy as _nn
+from ..ops.nn.linear import linear as _linear
 from ..ops.elementwise.basic_math import relu as _relu
 
 from .functional_conv import (conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d,  # noqa: F401
@@ -12,9 +13,10 @@ from .functional_conv import (conv1d, conv2d, conv3d, conv_transpose1d, conv_tra
 from .functional_act import (relu6, hardtanh, leaky_relu, prelu, rrelu, elu, selu, celu, gelu,  # noqa: F401
                              silu, mish, softplus, softsign, hardsigmoid, hardswish, logsigmoid,
                              tanhshrink, softshrink, hardshrink, threshold, glu, sigmoid, tanh)
-from .functional_misc import (dropout, dropout1d, dropout2d, dropout3d, alpha_dropout, embedding,  # noqa: F401
-                              one_hot, cosine_similarity, pairwise_distance, pdist, pixel_shuffle,
-                              pixel_unshuffle, interpolate, upsample, unfold, fold, bilinear)
+from .functional_dropout import dropout, dropout1d, dropout2d, dropout3d, alpha_dropout  # noqa: F401
+from .functional_embedding import embedding, one_hot  # noqa: F401
+from .functional_pairwise import cosine_similarity, pairwise_distance, pdist, bilinear  # noqa: F401
+from .functional_spatial import pixel_shuffle, pixel_unshuffle, interpolate, upsample, unfold, fold  # noqa: F401
 from .functional_loss import (l1_loss, mse_loss, binary_cross_entropy, binary_cross_entropy_with_logits,  # noqa: F401
                               huber_loss, smooth_l1_loss, kl_div, margin_ranking_loss, hinge_embedding_loss,
                               cosine_embedding_loss, triplet_margin_loss, multilabel_soft_margin_loss,
@@ -41,7 +43,7 @@ from .functional_pool_indexed import (max_pool1d_with_indices, max_pool2d_with_i
 from .functional_inplace import (relu_, elu_, celu_, selu_, leaky_relu_, hardtanh_, rrelu_,  # noqa: F401
                                  threshold_)
 from .functional_norm import rms_norm  # noqa: F401
-from .functional_misc import channel_shuffle, native_channel_shuffle  # noqa: F401
+from .functional_spatial import channel_shuffle, native_channel_shuffle  # noqa: F401
 from .functional_stochastic import feature_alpha_dropout, gumbel_softmax  # noqa: F401
 from .functional_dispatch import (has_torch_function, has_torch_function_unary,  # noqa: F401
                                   has_torch_function_variadic, handle_torch_function, boolean_dispatch,
@@ -85,7 +87,7 @@ def linear(input, weight, bias=None):
     >>> F.linear(ember.ones(1, 2), ember.ones(3, 2)).shape
     torch.Size([1, 3])
     """
-    return _nn.linear(input, weight, bias)
+    return _linear(input, weight, bias)
 
 
 def relu(input, inplace=False):

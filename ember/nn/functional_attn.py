@@ -15,7 +15,7 @@ from .._tensor import Tensor, _wrap, _dim_msg
 from .._errors import broadcast_error as _broadcast_error
 from .._dtype import NP2DT
 from ..ops.nn.attention import attention, split_heads, torch_dtype_name
-from ..ops.nn.nn_ops import linear
+from ..ops.nn.linear import linear
 from ..ops.shape.joining import cat
 from ..ops.shape.flip_repeat import repeat_interleave
 from ..ops._util import _TORCH_NAMES

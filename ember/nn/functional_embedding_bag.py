@@ -11,7 +11,7 @@ tensor([[2., 4.],
 """
 from .._backend import np
 from .._tensor import _wrap
-from .functional_misc import embedding
+from .functional_embedding import embedding
 
 __all__ = ["embedding_bag"]
 

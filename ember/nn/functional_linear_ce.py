@@ -6,7 +6,8 @@ gives the K-dimensional loss over logits (N, C, d_1, ..., d_K).
 >>> F.linear_cross_entropy(ember.ones(2, 3), ember.zeros(4, 3), ember.tensor([0, 3]))
 tensor(1.3863)
 """
-from ..ops.nn import nn_ops as _nn
+from ..ops.nn import softmax_cross_entropy as _nn
+from ..ops.nn.linear import linear as _linear
 
 __all__ = ["linear_cross_entropy"]
 
@@ -45,5 +46,5 @@ def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weig
     ignore_index = -100 if ignore_index is None else ignore_index
     w2 = linear_weight.reshape(-1, in_features)
     b2 = linear_bias.reshape(-1) if linear_bias is not None else None
-    logits = _nn.linear(input, w2, b2).reshape(logits_shape)
+    logits = _linear(input, w2, b2).reshape(logits_shape)
     return _nn.cross_entropy(logits, target, weight, None, ignore_index, None, reduction, label_smoothing)

@@ -1,5 +1,5 @@
 """Loss functions of ``ember.nn.functional`` (cross-entropy and NLL are fused ops in
-``ember.ops.nn.nn_ops``; the rest compose differentiable ops).
+``ember.ops.nn.softmax_cross_entropy``; the rest compose differentiable ops).
 
 >>> import ember.nn.functional as F
 >>> F.mse_loss(ember.tensor([1., 2.]), ember.tensor([1., 4.]))
@@ -14,7 +14,7 @@ from .._backend import np
 from .._tensor import _wrap
 from .._errors import broadcast_error
 from .. import ops as _ops
-from ..ops.nn.nn_ops import _legacy_reduction
+from ..ops.nn.softmax_cross_entropy import _legacy_reduction
 from ..ops.nn.bce_kernels import bce_elementwise, bce_with_logits_elementwise
 
 _where = _ops.public["where"]
@@ -235,7 +235,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
         with _ac.suspended():
             return triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap, size_average, reduce,
                                        reduction)
-    from .functional_misc import pairwise_distance
+    from .functional_pairwise import pairwise_distance
     d_pos = pairwise_distance(anchor, positive, p, eps)
     d_neg = pairwise_distance(anchor, negative, p, eps)
     if swap:

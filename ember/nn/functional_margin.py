@@ -10,7 +10,7 @@ tensor(0.3250)
 from .._backend import np
 from .._tensor import _wrap
 from .. import ops as _ops
-from ..ops.nn.nn_ops import _legacy_reduction
+from ..ops.nn.softmax_cross_entropy import _legacy_reduction
 from .functional_loss import _reduce
 
 __all__ = ["multi_margin_loss", "multilabel_margin_loss", "triplet_margin_with_distance_loss"]
@@ -117,7 +117,7 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
         raise RuntimeError("The anchor, positive, and negative tensors are expected to have the same number of "
                            f"dimensions, but got: anchor {a}D, positive {p}D, and negative {n}D inputs")
     if distance_function is None:
-        from .functional_misc import pairwise_distance as distance_function
+        from .functional_pairwise import pairwise_distance as distance_function
     d_pos = distance_function(anchor, positive)
     d_neg = distance_function(anchor, negative)
     if swap:

@@ -13,7 +13,7 @@ import warnings
 from .._backend import np
 from .._tensor import _wrap
 from ..ops.nn.grid_sample import grid_sample_op
-from .functional_misc import interpolate
+from .functional_spatial import interpolate
 
 __all__ = ["grid_sample", "affine_grid", "upsample_nearest", "upsample_bilinear"]
 

@@ -35,7 +35,14 @@ class TrustedUnpickler(pickle.Unpickler):
                 return getattr(importlib.import_module("ember" + module[5:]), name)
             except (ImportError, AttributeError):
                 pass
-        return super().find_class(module, name)
+        try:
+            return super().find_class(module, name)
+        except (ImportError, AttributeError):
+            if module.startswith("ember.nn.modules."):  # a layer saved before its file was split or renamed
+                cls = getattr(importlib.import_module("ember.nn.modules"), name, None)
+                if cls is not None:
+                    return cls
+            raise
 
     def persistent_load(self, pid):
         return self._pl(pid)

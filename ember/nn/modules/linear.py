@@ -1,4 +1,4 @@
-"""Identity and Linear layers.
+"""Identity, Linear and Bilinear layers.
 
 >>> m = ember.nn.Linear(20, 30)
 >>> m(ember.randn(128, 20)).shape
@@ -12,7 +12,6 @@ from .. import functional as F, init
 from ..._creation import empty
 from ...autograd.grad_mode import no_grad
 from .lazy import LazyModuleMixin
-from .misc import Bilinear  # noqa: F401  (defined with the other layers; PyTorch's path is linear.Bilinear)
 
 __all__ = ["Identity", "Linear"]  # NonDynamicallyQuantizableLinear stays here, as in PyTorch
 
@@ -110,3 +109,34 @@ class LazyLinear(LazyModuleMixin, Linear):
 
 
 __all__ += ["LazyLinear"]
+
+
+class Bilinear(Module):
+    """``y = x1^T A x2 + b``.
+
+    >>> ember.nn.Bilinear(2, 3, 4)
+    Bilinear(in1_features=2, in2_features=3, out_features=4, bias=True)
+    """
+
+    def __init__(self, in1_features, in2_features, out_features, bias=True, device=None, dtype=None):
+        super().__init__()
+        self.in1_features, self.in2_features, self.out_features = in1_features, in2_features, out_features
+        self.weight = Parameter(empty((out_features, in1_features, in2_features), dtype=dtype))
+        if bias:
+            self.bias = Parameter(empty(out_features, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        bound = 1 / math.sqrt(self.weight.shape[1])
+        init.uniform_(self.weight, -bound, bound)
+        if self.bias is not None:
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input1, input2):
+        return F.bilinear(input1, input2, self.weight, self.bias)
+
+    def extra_repr(self):
+        return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+                f"out_features={self.out_features}, bias={self.bias is not None}")

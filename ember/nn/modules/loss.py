@@ -4,25 +4,14 @@
 >>> loss(ember.tensor([[2., 0.5, 0.1]]), ember.tensor([0]))
 tensor(0.3168)
 """
-from .module import Module
+import warnings
+
 from .. import functional as F
-from ...ops.nn.nn_ops import _legacy_reduction
+from .loss_base import _Loss, _WeightedLoss  # noqa: F401  (PyTorch's path: loss._Loss, subclassed by users)
 
 __all__ = ["CrossEntropyLoss", "NLLLoss", "L1Loss", "MSELoss", "BCELoss", "BCEWithLogitsLoss", "HuberLoss",
            "SmoothL1Loss", "KLDivLoss", "MarginRankingLoss", "HingeEmbeddingLoss", "CosineEmbeddingLoss",
            "TripletMarginLoss", "MultiLabelSoftMarginLoss", "GaussianNLLLoss", "PoissonNLLLoss", "SoftMarginLoss"]
-
-
-class _Loss(Module):
-    def __init__(self, size_average=None, reduce=None, reduction="mean"):
-        super().__init__()
-        self.reduction = _legacy_reduction(size_average, reduce, reduction)
-
-
-class _WeightedLoss(_Loss):
-    def __init__(self, weight=None, size_average=None, reduce=None, reduction="mean"):
-        super().__init__(size_average, reduce, reduction)
-        self.register_buffer("weight", weight)
 
 
 class CrossEntropyLoss(_WeightedLoss):
@@ -57,6 +46,23 @@ class NLLLoss(_WeightedLoss):
     def forward(self, input, target):
         return F.nll_loss(input, target, weight=self.weight, ignore_index=self.ignore_index,
                           reduction=self.reduction)
+
+
+class NLLLoss2d(NLLLoss):
+    """Deprecated alias of :class:`NLLLoss` (warns, then behaves the same).
+
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     ember.nn.NLLLoss2d()(ember.tensor([[-0.1, -2.0]]), ember.tensor([1]))
+    tensor(2.)
+    """
+
+    def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+        warnings.warn("`NLLLoss2d` has been deprecated. Please use `NLLLoss` instead as a drop-in replacement and "
+                      "see https://pytorch.org/docs/main/nn.html#torch.nn.NLLLoss for more details.",
+                      FutureWarning, stacklevel=2)
+        super().__init__(weight, size_average, ignore_index, reduce, reduction)
 
 
 class L1Loss(_Loss):
@@ -267,5 +273,5 @@ class SoftMarginLoss(_Loss):
     def forward(self, input, target):
         return F.soft_margin_loss(input, target, reduction=self.reduction)
 from .loss_margin import (MultiMarginLoss, MultiLabelMarginLoss, TripletMarginWithDistanceLoss,  # noqa: E402,F401
-                          NLLLoss2d, CTCLoss)  # PyTorch's path: torch.nn.modules.loss
+                          CTCLoss)  # PyTorch's path: torch.nn.modules.loss
 from .loss_linear_ce import LinearCrossEntropyLoss  # noqa: E402,F401  (PyTorch's path: loss.LinearCrossEntropyLoss)

@@ -7,7 +7,7 @@ torch.Size([])
 """
 import math
 
-from .loss import _WeightedLoss
+from .loss_base import _WeightedLoss
 from .linear import Linear
 from .. import functional as F
 

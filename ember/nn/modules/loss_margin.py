@@ -1,15 +1,13 @@
-"""Loss modules for class margins, triplets with a custom distance, CTC, and the deprecated
-``NLLLoss2d``; each holds its options and calls one function of ``ember.nn.functional``.
+"""Loss modules for class margins, triplets with a custom distance, and CTC; each holds its
+options and calls one function of ``ember.nn.functional``.
 
 >>> ember.nn.MultiMarginLoss()(ember.tensor([[0.1, 0.2, 0.4, 0.8]]), ember.tensor([3]))
 tensor(0.3250)
 """
-import warnings
-
 from .. import functional as F
-from .loss import _Loss, _WeightedLoss, NLLLoss
+from .loss_base import _Loss, _WeightedLoss
 
-__all__ = ["MultiMarginLoss", "MultiLabelMarginLoss", "TripletMarginWithDistanceLoss", "NLLLoss2d", "CTCLoss"]
+__all__ = ["MultiMarginLoss", "MultiLabelMarginLoss", "TripletMarginWithDistanceLoss", "CTCLoss"]
 
 
 class MultiMarginLoss(_WeightedLoss):
@@ -57,7 +55,7 @@ class TripletMarginWithDistanceLoss(_Loss):
             raise ValueError(f"TripletMarginWithDistanceLoss: expected margin to be greater than 0, got {margin} "
                              "instead")
         if distance_function is None:
-            from .misc import PairwiseDistance
+            from .distance import PairwiseDistance
             distance_function = PairwiseDistance()
         self.distance_function = distance_function
         self.margin = margin
@@ -67,23 +65,6 @@ class TripletMarginWithDistanceLoss(_Loss):
         return F.triplet_margin_with_distance_loss(anchor, positive, negative,
                                                    distance_function=self.distance_function,
                                                    margin=self.margin, swap=self.swap, reduction=self.reduction)
-
-
-class NLLLoss2d(NLLLoss):
-    """Deprecated alias of :class:`NLLLoss` (warns, then behaves the same).
-
-    >>> import warnings
-    >>> with warnings.catch_warnings():
-    ...     warnings.simplefilter("ignore")
-    ...     ember.nn.NLLLoss2d()(ember.tensor([[-0.1, -2.0]]), ember.tensor([1]))
-    tensor(2.)
-    """
-
-    def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
-        warnings.warn("`NLLLoss2d` has been deprecated. Please use `NLLLoss` instead as a drop-in replacement and "
-                      "see https://pytorch.org/docs/main/nn.html#torch.nn.NLLLoss for more details.",
-                      FutureWarning, stacklevel=2)
-        super().__init__(weight, size_average, ignore_index, reduce, reduction)
 
 
 class CTCLoss(_Loss):

@@ -8,7 +8,7 @@ from .. import functional as F
 
 __all__ = ["MaxPool1d", "MaxPool2d", "MaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d",
            "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d",
-           "AdaptiveMaxPool2d", "MaxUnpool1d", "MaxUnpool2d"]
+           "AdaptiveMaxPool2d", "MaxUnpool1d", "MaxUnpool2d", "AdaptiveMaxPool3d", "MaxUnpool3d"]
 
 
 class _MaxPoolNd(Module):
@@ -240,5 +240,30 @@ class MaxUnpool2d(_MaxUnpoolNd):
     """
 
     _nd = 2
+
+
+class AdaptiveMaxPool3d(_AdaptiveMaxPoolNd):
+    """Max pooling to a fixed 3-D size.
+
+    >>> ember.nn.AdaptiveMaxPool3d(2)(ember.ones(1, 1, 4, 4, 5)).shape
+    torch.Size([1, 1, 2, 2, 2])
+    """
+
+    _fn = staticmethod(F.adaptive_max_pool3d)
+
+
+class MaxUnpool3d(_MaxUnpoolNd):
+    """Inverse of MaxPool3d.
+
+    >>> ember.nn.MaxUnpool3d(2)
+    MaxUnpool3d(kernel_size=(2, 2, 2), stride=(2, 2, 2), padding=(0, 0, 0))
+    """
+
+    _nd = 3
+
+    def forward(self, input, indices, output_size=None):
+        return F.max_unpool3d(input, indices, self.kernel_size, self.stride, self.padding, output_size)
+
+
 from .pooling_fractional_lp import (LPPool1d, LPPool2d, LPPool3d, FractionalMaxPool2d,  # noqa: E402,F401
-                                    FractionalMaxPool3d, AdaptiveMaxPool3d, MaxUnpool3d)  # torch's path: pooling
+                                    FractionalMaxPool3d)  # torch's path: pooling

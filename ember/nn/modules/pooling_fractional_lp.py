@@ -1,17 +1,14 @@
-"""Pooling layers beyond the basic family: power-average (LP) pooling, fractional max pooling,
-3-D adaptive max pooling and 3-D max-unpooling.
+"""Pooling layers beyond the basic family: power-average (LP) pooling and fractional max pooling.
 
 >>> ember.nn.LPPool2d(2, 3)
 LPPool2d(norm_type=2, kernel_size=3, stride=None, ceil_mode=False)
 """
 from .module import Module
-from .pooling import _AdaptiveMaxPoolNd, _MaxUnpoolNd
 from .. import functional as F
 from ..functional_conv import _tuple
 from ..functional_pool_indexed import _ratio
 
-__all__ = ["LPPool1d", "LPPool2d", "LPPool3d", "FractionalMaxPool2d", "FractionalMaxPool3d",
-           "AdaptiveMaxPool3d", "MaxUnpool3d"]
+__all__ = ["LPPool1d", "LPPool2d", "LPPool3d", "FractionalMaxPool2d", "FractionalMaxPool3d"]
 
 
 class _LPPoolNd(Module):
@@ -106,26 +103,3 @@ class FractionalMaxPool3d(_FractionalMaxPoolNd):
     """
 
     _nd = 3
-
-
-class AdaptiveMaxPool3d(_AdaptiveMaxPoolNd):
-    """Max pooling to a fixed 3-D size.
-
-    >>> ember.nn.AdaptiveMaxPool3d(2)(ember.ones(1, 1, 4, 4, 5)).shape
-    torch.Size([1, 1, 2, 2, 2])
-    """
-
-    _fn = staticmethod(F.adaptive_max_pool3d)
-
-
-class MaxUnpool3d(_MaxUnpoolNd):
-    """Inverse of MaxPool3d.
-
-    >>> ember.nn.MaxUnpool3d(2)
-    MaxUnpool3d(kernel_size=(2, 2, 2), stride=(2, 2, 2), padding=(0, 0, 0))
-    """
-
-    _nd = 3
-
-    def forward(self, input, indices, output_size=None):
-        return F.max_unpool3d(input, indices, self.kernel_size, self.stride, self.padding, output_size)

@@ -17,7 +17,7 @@ from .module import Module
 from .container import ModuleList
 from .linear import Linear
 from .normalization import LayerNorm
-from .misc import Dropout
+from .dropout import Dropout
 from .activation import ReLU, GELU
 from .attention import MultiheadAttention
 from .. import functional as F, init

@@ -13,6 +13,8 @@ from ..inplace.history import inplace_op
 from ...autograd.function import _NOGRAD
 from ..._backend import quiet_ufunc
 from ..._errors import check_broadcast, output_shape_error  # noqa: F401  (check_broadcast is re-exported)
+from .operands import _ucall, _as_np, _needs, _out  # noqa: F401  (imported from here by the other families)
+from .division import _div_trunc, floor_divide
 
 binary_result = D.binary_result
 _bin_cache = D._bin_cache
@@ -54,27 +56,6 @@ def _binary(cls, a, b):
     elif c is not float and not isinstance(b, (int, float, bool, complex, np.generic)):
         return _binary(cls, a, as_tensor_like(b))
     return apply_op(cls, (a,), b, npdt)
-
-
-def _ucall(ufunc, a, b, npdt, **kw):
-    """``ufunc(a, b, dtype=npdt)``; where NumPy refuses the input casts (an int64 0-d tensor
-    meeting a uint8 tensor, ml_dtypes' bfloat16 with int16 or a Python float), the operands are
-    cast to ``npdt`` first, wrapping as PyTorch's casts do (int64 -1 meets uint8 as 255)."""
-    try:
-        return ufunc(a, b, dtype=npdt, **kw)
-    except TypeError:
-        return ufunc(_as_np(a, npdt), _as_np(b, npdt), dtype=npdt, **kw)
-
-
-def _as_np(x, npdt):
-    if x.__class__ is not np.ndarray:
-        x = np.asarray(x)
-    return x if x.dtype == npdt else x.astype(npdt)
-
-
-def _needs(ctx, i):
-    n = ctx.needs_input_grad
-    return i < len(n) and n[i]
 
 
 # ---------------------------------------------------------------- add / sub / mul / div
@@ -210,31 +191,13 @@ def div(input, other, *, rounding_mode=None, out=None):
         r = _binary(Div, input, other)
         return r if out is None else _out(r, out, input, other)
     if rounding_mode == "trunc":
-        from .division import _div_trunc
         return _out(_div_trunc(input, other), out, input, other)
     if rounding_mode == "floor":
-        from .division import floor_divide
         return _out(floor_divide(input, other), out, input, other)
     raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
 
 
 subtract, multiply, divide, true_divide = sub, mul, div, div
-
-
-def _out(r, out, *srcs):
-    """Write result ``r`` into the ``out=`` tensor (checked against the sources ``srcs`` for
-    memory overlap, as PyTorch), or return ``r`` when there is none."""
-    if out is None:
-        return r
-    check_write_overlap(out, *srcs)
-    if out._rg and _state[0]:
-        raise RuntimeError("out=... arguments don't support automatic differentiation, but one of the arguments requires grad.")
-    check_cast(r._data.dtype, out._data.dtype)
-    if out._data.shape != r._data.shape:
-        out._data = np.empty(r._data.shape, out._data.dtype)
-    np.copyto(out._data, r._data, casting="unsafe")
-    out._bump()
-    return out
 
 
 # ---------------------------------------------------------------- pow

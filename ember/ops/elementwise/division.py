@@ -10,9 +10,8 @@ tensor([2, 1])
 tensor([-1.,  1.])
 """
 from .._util import np, Tensor, _wrap, Op
-from .arithmetic import _out, _needs, _ucall
 from .operands import (binary_result, _not_impl, _zeros, _run, _prep, _bin, _check_int_zero,
-                       _two_tensors)
+                       _two_tensors, _out, _needs, _ucall)
 from .quiet_float import _ign
 from .inplace_forms import _inplace, _r, _export_inplace
 

@@ -3,7 +3,8 @@ PyTorch's error messages (dtype names, shapes that do not broadcast), PyTorch's 
 binary op's operands (a Python scalar on the left lifted to a 0-d tensor, an int wrapped into an
 integer dtype), and the argument normalisation that ends in ``apply_op``, the one entry that
 decides whether a node is recorded (``_unary``, ``_bin``; ``_run`` turns NumPy's broadcast
-error into PyTorch's).
+error into PyTorch's); the ufunc call that casts the operands NumPy refuses (``_ucall``) and
+the write of a result into an ``out=`` tensor (``_out``).
 
 >>> from ember.ops.elementwise.operands import _cname
 >>> _cname(ember.int64.np), _cname(ember.float16.np)
@@ -11,7 +12,7 @@ error into PyTorch's).
 """
 import builtins
 
-from .._util import np, D, Tensor, _wrap, apply_op, as_tensor_like
+from .._util import np, D, Tensor, _wrap, apply_op, as_tensor_like, _state, check_cast, check_write_overlap
 from .._util import _TORCH_NAMES as _TNAME
 from .quiet_float import _ign
 from ..._errors import broadcast_error as _bshape_error  # noqa: F401
@@ -137,3 +138,39 @@ def _check_int_zero(b, dt):
         elif b == 0:
             raise RuntimeError("ZeroDivisionError")
 
+
+def _ucall(ufunc, a, b, npdt, **kw):
+    """``ufunc(a, b, dtype=npdt)``; where NumPy refuses the input casts (an int64 0-d tensor
+    meeting a uint8 tensor, ml_dtypes' bfloat16 with int16 or a Python float), the operands are
+    cast to ``npdt`` first, wrapping as PyTorch's casts do (int64 -1 meets uint8 as 255)."""
+    try:
+        return ufunc(a, b, dtype=npdt, **kw)
+    except TypeError:
+        return ufunc(_as_np(a, npdt), _as_np(b, npdt), dtype=npdt, **kw)
+
+
+def _as_np(x, npdt):
+    if x.__class__ is not np.ndarray:
+        x = np.asarray(x)
+    return x if x.dtype == npdt else x.astype(npdt)
+
+
+def _needs(ctx, i):
+    n = ctx.needs_input_grad
+    return i < len(n) and n[i]
+
+
+def _out(r, out, *srcs):
+    """Write result ``r`` into the ``out=`` tensor (checked against the sources ``srcs`` for
+    memory overlap, as PyTorch), or return ``r`` when there is none."""
+    if out is None:
+        return r
+    check_write_overlap(out, *srcs)
+    if out._rg and _state[0]:
+        raise RuntimeError("out=... arguments don't support automatic differentiation, but one of the arguments requires grad.")
+    check_cast(r._data.dtype, out._data.dtype)
+    if out._data.shape != r._data.shape:
+        out._data = np.empty(r._data.shape, out._data.dtype)
+    np.copyto(out._data, r._data, casting="unsafe")
+    out._bump()
+    return out

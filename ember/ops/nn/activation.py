@@ -1,6 +1,6 @@
 """Activations as tensor ops (``torch.softmax``, ``x.log_softmax(dim)``, ``torch.prelu``,
 ``torch.hardshrink`` and their Tensor methods). Softmax and log-softmax are the fused ops of
-``ember.ops.nn.nn_ops``; prelu and hardshrink are one node each, forward and backward below.
+``ember.ops.nn.softmax_cross_entropy``; prelu and hardshrink are one node each, forward and backward below.
 
 >>> ember.tensor([1., 2., 3.]).softmax(0)
 tensor([0.0900, 0.2447, 0.6652])
@@ -9,7 +9,7 @@ from ... import _autocast_state as _ac
 from ..._autocast_state import on as _ac_on
 from .._util import np, D, Tensor, _wrap, Op, apply_op
 from .._util import _TORCH_NAMES
-from . import nn_ops as _nn
+from . import softmax_cross_entropy as _nn
 
 __all__ = ["softmax", "log_softmax", "prelu", "hardshrink"]
 

@@ -167,7 +167,7 @@ def _backward_graph(ctx, gO, gP):
         s = s + _wrap(bias.astype(s._data.dtype, copy=False))
     if dead is not None:
         s = s.masked_fill(_wrap(dead), 0.0)
-    from .nn_ops import softmax
+    from .softmax_cross_entropy import softmax
     P = softmax(s, -1)
     if dead is not None:
         P = P * _wrap((~dead).astype(P._data.dtype))

@@ -1,86 +1,19 @@
-"""Fused primitives for neural-network layers (used by ``ember.nn.functional``).
+"""Softmax and the classification losses built on it, fused for ``ember.nn.functional``:
+``softmax``/``log_softmax`` (one node each, last-dim kernels in softmax_kernels.py),
+``cross_entropy`` (class indices or probabilities, one node that frees its work as it goes)
+and ``nll_loss``, with the losses' legacy ``size_average``/``reduce`` resolution.
 
->>> from ember.ops.nn.nn_ops import linear
->>> linear(ember.ones(2, 3), ember.ones(4, 3), ember.zeros(4)).shape
-torch.Size([2, 4])
+>>> from ember.ops.nn.softmax_cross_entropy import cross_entropy
+>>> cross_entropy(ember.tensor([[2., 0.5, 0.1]]), ember.tensor([0]))
+tensor(0.3168)
 """
 __all__ = []  # reached through ember.nn.functional
 from ... import _autocast_state as _ac
 from ..._autocast_state import on as _ac_on
-from math import prod
 
 from .._util import np, Op, apply_op, _wrap, _state
 from ...autograd.function import _consuming
 from . import softmax_kernels as K
-
-
-def _xwt(x, w):
-    """``x @ w.T``; a batch of rows (x with more than 2 dims) as one GEMM, not one per matrix."""
-    if x.ndim <= 2:
-        y = np.matmul(x, w.T)
-    else:
-        lead = x.shape[:-1]
-        y = np.matmul(x.reshape(prod(lead), x.shape[-1]), w.T).reshape(lead + (w.shape[0],))
-    return y if y.dtype == x.dtype else y.astype(x.dtype)  # bfloat16: NumPy computes in float32
-
-
-class Linear(Op):
-    """``y = x @ W^T + b`` as one node: one GEMM forward, two GEMMs backward."""
-
-    _name = "AddmmBackward0"
-
-    @staticmethod
-    def forward(ctx, x, w, b=None):
-        ctx.save_for_backward(x, w)
-        y = _xwt(x, w)
-        if b is not None:
-            y += b
-        return y
-
-    @staticmethod
-    def backward(ctx, g):
-        x, w = ctx.saved_tensors
-        n = ctx.needs_input_grad
-        gx = g.matmul(w) if n[0] else None
-        gw = gb = None
-        if n[1]:
-            g2 = g.reshape(-1, g.shape[-1]) if g.dim() != 2 else g
-            x2 = x.reshape(-1, x.shape[-1]) if x.dim() != 2 else x
-            gw = g2.t().matmul(x2)
-        if len(n) > 2 and n[2]:
-            gb = g.sum_to_size(g.shape[-1:]) if g.dim() > 1 else g
-        return gx, gw, gb
-
-
-def linear(input, weight, bias=None):
-    """``input @ weight.T + bias`` (bias optional), PyTorch's ``F.linear``."""
-    if _ac_on[0]:
-        input, weight, bias = _ac.lower(input, weight, bias)
-    x = input._data
-    w = weight._data
-    if x.shape[-1:] != w.shape[-1:] or w.ndim != 2:
-        xs = "x".join(str(s) for s in (x.shape[:-1] and (int(np.prod(x.shape[:-1])),) or (1,)) + x.shape[-1:])
-        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({xs} and "
-                           f"{'x'.join(str(s) for s in w.shape[::-1])})")
-    if x.dtype != w.dtype or (bias is not None and bias._data.dtype != w.dtype):
-        from ..linalg.products import _low, _up
-        if x.dtype != w.dtype:
-            raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_low(x)} != {_low(w)}")
-        raise RuntimeError(f"self and mat2 must have the same dtype, but got {_up(bias._data)} and {_up(w)}")
-    if bias is not None and bias._data.shape != w.shape[:1] and bias._data.size != 1:
-        tgt = [int(np.prod(x.shape[:-1])) if x.ndim > 2 else x.shape[0], w.shape[0]] if x.ndim > 1 \
-            else [w.shape[0]]
-        if bias._data.ndim > 1 or bias._data.shape[-1:] != (w.shape[0],):
-            raise RuntimeError(f"The expanded size of the tensor ({w.shape[0]}) must match the existing size "
-                               f"({bias._data.shape[-1] if bias._data.ndim else 1}) at non-singleton dimension "
-                               f"{len(tgt) - 1}.  Target sizes: {tgt}.  Tensor sizes: {list(bias._data.shape)}")
-    ts = (input, weight) if bias is None else (input, weight, bias)
-    if _state[0] and (input._rg or weight._rg or (bias is not None and bias._rg)):
-        return apply_op(Linear, ts)
-    y = _xwt(x, w)
-    if bias is not None:
-        y = y + bias._data if y.dtype == bias._data.dtype else (y + bias._data).astype(y.dtype)
-    return _wrap(y)
 
 
 # ---------------------------------------------------------------- softmax family
@@ -146,7 +79,7 @@ def _float_input(input, dtype, kernel="softmax"):
 def softmax(input, dim=None, dtype=None):
     """``exp(x) / exp(x).sum(dim)``, computed stably in one node.
 
-    >>> from ember.ops.nn.nn_ops import softmax
+    >>> from ember.ops.nn.softmax_cross_entropy import softmax
     >>> softmax(ember.tensor([1., 2., 3.]), dim=0)
     tensor([0.0900, 0.2447, 0.6652])
     """
@@ -157,7 +90,7 @@ def softmax(input, dim=None, dtype=None):
 def log_softmax(input, dim=None, dtype=None):
     """``x - logsumexp(x, dim)``, computed stably in one node.
 
-    >>> from ember.ops.nn.nn_ops import log_softmax
+    >>> from ember.ops.nn.softmax_cross_entropy import log_softmax
     >>> log_softmax(ember.tensor([0., 0.]), dim=0)
     tensor([-0.6931, -0.6931])
     """
@@ -359,7 +292,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     """Cross-entropy between logits ``input`` (N, C, ...) and class indices or class
     probabilities ``target``, fused and numerically stable.
 
-    >>> from ember.ops.nn.nn_ops import cross_entropy
+    >>> from ember.ops.nn.softmax_cross_entropy import cross_entropy
     >>> cross_entropy(ember.tensor([[2., 0.5, 0.1]]), ember.tensor([0]))
     tensor(0.3168)
     """
@@ -431,7 +364,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
              reduction="mean"):
     """Negative log-likelihood of log-probabilities ``input`` (N, C, ...) at class ``target``.
 
-    >>> from ember.ops.nn.nn_ops import nll_loss
+    >>> from ember.ops.nn.softmax_cross_entropy import nll_loss
     >>> nll_loss(ember.tensor([[-0.1, -2.0]]), ember.tensor([1]))
     tensor(2.)
     """

@@ -1,0 +1,82 @@
+"""Dropout for ``ember.nn.functional``: elements (``dropout``, ``alpha_dropout``) or whole
+channels (``dropout1d/2d/3d``) zeroed in training, the rest rescaled; the identity otherwise.
+
+>>> import ember.nn.functional as F
+>>> F.dropout(ember.ones(3), p=0.5, training=False)
+tensor([1., 1., 1.])
+"""
+from .._tensor import _wrap
+from .._random import dropout_mask as _dropout_mask, keep_mask as _keep_mask
+
+
+_mask = _dropout_mask
+
+
+def dropout(input, p=0.5, training=True, inplace=False):
+    """Zero each element with probability ``p`` and scale the rest by ``1 / (1 - p)``
+    (training only; note ``training=True`` is the default, as in PyTorch).
+
+    >>> F.dropout(ember.ones(4), p=0.0)
+    tensor([1., 1., 1., 1.])
+    """
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0:
+        return input
+    m = _wrap(_mask(input._data.shape, p, input._data.dtype))
+    return input.mul_(m) if inplace else input * m
+
+
+def _feature_dropout(input, p, training, inplace, batched_dims):
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0:
+        return input
+    d = input._data
+    shape = d.shape[:batched_dims] + (1,) * (d.ndim - batched_dims)
+    m = _wrap(_mask(shape, p, d.dtype))
+    return input.mul_(m) if inplace else input * m
+
+
+def dropout1d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels of (N, C, L) input.
+
+    >>> F.dropout1d(ember.ones(1, 2, 3), 0.0).shape
+    torch.Size([1, 2, 3])
+    """
+    return _feature_dropout(input, p, training, inplace, 2 if input.dim() == 3 else 1)
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels of (N, C, H, W) input.
+
+    >>> F.dropout2d(ember.ones(1, 2, 3, 3), 0.0).shape
+    torch.Size([1, 2, 3, 3])
+    """
+    return _feature_dropout(input, p, training, inplace, 2 if input.dim() == 4 else 1)
+
+
+def dropout3d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels of (N, C, D, H, W) input.
+
+    >>> F.dropout3d(ember.ones(1, 2, 2, 2, 2), 0.0).shape
+    torch.Size([1, 2, 2, 2, 2])
+    """
+    return _feature_dropout(input, p, training, inplace, 2 if input.dim() == 5 else 1)
+
+
+def alpha_dropout(input, p=0.5, training=False, inplace=False):
+    """Dropout that keeps the SELU fixed point (mean 0, variance 1).
+
+    >>> F.alpha_dropout(ember.ones(3), 0.5, training=False)
+    tensor([1., 1., 1.])
+    """
+    if not training or p == 0.0:
+        return input
+    alpha_p = -1.7580993408473766
+    keep = _keep_mask(input._data.shape, p)
+    a = ((1 - p) * (1 + p * alpha_p ** 2)) ** -0.5
+    b = -a * alpha_p * p
+    dt = input._data.dtype
+    out = input * _wrap((keep * a).astype(dt)) + _wrap(((~keep) * (a * alpha_p) + b).astype(dt))
+    return input.copy_(out) if inplace else out
