@@ -308,7 +308,7 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True, out=No
     """
     dim = _check(input, dim, index, source, reduce)
     idx = _spread(index._data.reshape(-1), dim, source._data.shape)
-    r = apply_op(IndexReduce, (input, source), idx, dim, reduce, bool(include_self))
+    r = apply_op(IndexReduce, (input, idx, source), dim, reduce, bool(include_self))
     if out is not None:
         from ..elementwise.arithmetic import _out
         return _out(r, out)

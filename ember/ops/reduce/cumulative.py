@@ -15,7 +15,8 @@ from ..inplace.history import inplace_op
 from ... import return_types as RT
 from .reduction_args import (_NoCtx, _as_1d, _const, _grad, _int64_if_int, _no_complex, _out1,
                              _outn, _tname)
-from .selection_grads import _flip, _scatter_add
+from .selection_grads import _flip
+from ..index.gather_scatter import scatter_into
 
 __all__ = ["cumsum", "cumprod", "cummax", "cummin", "logcumsumexp"]
 
@@ -181,7 +182,7 @@ class _Cumext(Op):
 
     @staticmethod
     def backward(ctx, g, _gi=None):
-        return _scatter_add(g, ctx.idx, ctx.dim, ctx.shape)
+        return scatter_into(g, ctx.idx, ctx.dim, ctx.shape)
 
 
 class _Cummax(_Cumext):
