@@ -9,15 +9,12 @@ tensor([False,  True,  True])
 >>> ember.ne(ember.tensor([1., 2.]), ember.tensor([1., 3.]))
 tensor([False,  True])
 """
-from .._util import np, D
+from .._util import np
 from .arithmetic import _binary
 from .declare_nograd import nograd
 
 __all__ = ["eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less", "less_equal",
            "not_equal"]
-
-_BF16 = np.dtype(D.bfloat16.np)
-
 
 def _forward(ufunc):
     def forward(ctx, a, b, npdt):
@@ -25,7 +22,7 @@ def _forward(ufunc):
             a = a.astype(npdt, copy=False)
             if b.__class__ is np.ndarray:
                 b = b.astype(npdt, copy=False)
-            elif npdt == _BF16:
+            elif npdt.name == "bfloat16":  # (a Python scalar: ml_dtypes' type makes it one)
                 b = npdt.type(b)
         return ufunc(a, b)
     return forward

@@ -10,7 +10,7 @@ tensor(1.5000)
 """
 from ... import _autocast_state as _ac
 from ..._autocast_state import on as _ac_on
-from .._util import np, Tensor, apply_op, norm_dim
+from .._util import np, Tensor, norm_dim
 from ... import return_types as RT
 from .reduction_args import _as_1d, _check_nonempty, _const, _no_complex, _out1, _outn, _sortable
 from .selection_grads import _Evenly, _Select, _evenly, _select

@@ -7,10 +7,10 @@ the even split between ties (max()/amax and friends).
 >>> _flip(ember.tensor([[1., 2., 3.]]), 1)
 tensor([[3., 2., 1.]])
 """
-from .._util import np, _wrap, Op, apply_op
+from .._util import np, Op, apply_op, _NOGRAD
 from .sum_mean import expand_back
 from ..index.gather_scatter import scatter_into
-from .reduction_args import _const, _grad, _keep_np, _outn
+from .reduction_args import _const, _keep_np, _outn
 
 
 # ---------------------------------------------------------------- private helper ops
@@ -59,7 +59,8 @@ class _Select(Op):
 
     @staticmethod
     def forward(ctx, a, idx, dim, keepdim):
-        ctx.idx, ctx.dim, ctx.shape, ctx.keepdim = idx, dim, a.shape, keepdim
+        if ctx is not _NOGRAD:
+            ctx.idx, ctx.dim, ctx.shape, ctx.keepdim = idx, dim, a.shape, keepdim
         v = np.take_along_axis(a, idx, dim)
         if not keepdim:
             v, idx = np.squeeze(v, dim), np.squeeze(idx, dim)
@@ -81,12 +82,7 @@ class _MinDim(_Select):
 
 
 def _select(cls, rt, input, idx, dim, keepdim, out=None):
-    if _grad(input):
-        return _outn(rt, apply_op(cls, (input,), idx, dim, keepdim), out)
-    v = np.take_along_axis(input._data, idx, dim)
-    if not keepdim:
-        v, idx = np.squeeze(v, dim), np.squeeze(idx, dim)
-    return _outn(rt, (_wrap(v), _wrap(idx.astype(np.int64, copy=False))), out)
+    return _outn(rt, apply_op(cls, (input,), idx, dim, keepdim), out)
 
 
 class _Evenly(Op):
@@ -131,6 +127,4 @@ class _Amin(_Evenly):
 
 
 def _evenly(cls, input, out, dims, keepdim, nan_eq):
-    if _grad(input):
-        return apply_op(cls, (input,), out, dims, keepdim, nan_eq)
-    return _wrap(np.asarray(out, dtype=input._data.dtype))
+    return apply_op(cls, (input,), out, dims, keepdim, nan_eq)

@@ -7,7 +7,7 @@ they were taken from); indices, counts and histograms do not.
 >>> (v * ember.tensor([1., 10., 100.])).sum().backward(); x.grad
 tensor([100.,   1.,  10.])
 """
-from .._util import np, D, Tensor, _wrap, Op, apply_op, _state, norm_dim
+from .._util import np, D, Tensor, _wrap, Op, apply_op, norm_dim, _NOGRAD
 
 from ..index.gather_scatter import scatter_into
 from ... import return_types as _RT
@@ -52,9 +52,7 @@ def _select(cls, input, fn, dim, keepdim=True):
     if zero_d:
         vals, kidx = vals.reshape(()), kidx.reshape(())
     kidx = kidx.astype(np.int64, copy=False)
-    if _state[0] and input._rg:
-        return apply_op(cls, (input,), vals, kidx, idx, dim, keepdim or zero_d, zero_d)
-    return _wrap(vals), _wrap(kidx)
+    return apply_op(cls, (input,), vals, kidx, idx, dim, keepdim or zero_d, zero_d)
 
 
 class _SelectOp(Op):
@@ -62,9 +60,10 @@ class _SelectOp(Op):
 
     @staticmethod
     def forward(ctx, a, vals, kidx, idx, dim, keep, zero_d):
-        ctx.idx, ctx.dim, ctx.keep, ctx.shape = idx, dim, keep, a.shape if not zero_d else (1,)
-        ctx.zero_d = zero_d
-        ctx.mark_non_differentiable(kidx)
+        if ctx is not _NOGRAD:
+            ctx.idx, ctx.dim, ctx.keep, ctx.shape = idx, dim, keep, a.shape if not zero_d else (1,)
+            ctx.zero_d = zero_d
+            ctx.mark_non_differentiable(kidx)
         return vals, kidx
 
     @staticmethod
