@@ -65,6 +65,8 @@ NOGRAD_OPS = {  # name: (function of the library and a float and an int tensor, 
     "clone": (lambda L, x, i: x.clone(), "Clone"),
     "contiguous": (lambda L, x, i: x.t().contiguous(), "Clone"),
     "to_int": (lambda L, x, i: x.to(L.int32), "ToCopy"),
+    "matmul": (lambda L, x, i: x @ x.t(), "Mm"),
+    "bmm": (lambda L, x, i: L.bmm(x[None], x.t()[None]), "Bmm"),
 }
 
 
