@@ -281,6 +281,8 @@ def apply_op(cls, tensors, *args):
                 out = cls.forward(_NOGRAD, t0._data)
             elif len(args) == 2:
                 out = cls.forward(_NOGRAD, t0._data, args[0], args[1])
+            elif len(args) == 1:  # (x[i], view, reshape, transpose ...)
+                out = cls.forward(_NOGRAD, t0._data, args[0])
             else:
                 out = cls.forward(_NOGRAD, t0._data, *args)
         else:

@@ -5,7 +5,7 @@ from .._backend import np, ndarray
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, _dim_msg
 from ..autograd import grad_mode
-from ..autograd.function import Op, apply_op, _saved_arrays
+from ..autograd.function import Op, apply_op, _saved_arrays, _NOGRAD  # noqa: F401  (_NOGRAD: the no-grad ctx forwards test for)
 
 _state = grad_mode._state
 NP2DT = D.NP2DT

@@ -4,7 +4,7 @@
 tensor([ 1, -2])
 """
 from ..._backend import raises_oom_as_runtime_error as _oom
-from .._util import np, D, Tensor, _wrap, Op, apply_op, _state, copy_into
+from .._util import np, D, Tensor, _wrap, Op, apply_op, _state, copy_into, _NOGRAD
 from ..._tensor import _check_device, device as _device
 from ..._errors import broadcast_error, broadcast_shape, output_shape_error
 from ... import _layout as _L
@@ -15,7 +15,7 @@ __all__ = ["clone"]
 class ToCopy(Op):
     @staticmethod
     def forward(ctx, a, npdt):
-        if ctx is not None:
+        if ctx is not _NOGRAD:
             ctx.src = a.dtype
         return a.astype(npdt)
 
@@ -28,9 +28,7 @@ def _cast(self, dt, copy=False):
     d = self._data
     if d.dtype == dt.np and not copy:
         return self
-    if _state[0] and self._rg and dt._cat >= 2:
-        return apply_op(ToCopy, (self,), dt.np)
-    return _wrap(d.astype(dt.np))
+    return apply_op(ToCopy, (self,), dt.np)
 
 
 def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False, memory_format=None):
@@ -68,9 +66,7 @@ def _as_format(t, fmt):
     if _L.is_contiguous_as(t._data, fmt):
         return t
     _L.check_rank(t._data, fmt)
-    if _state[0] and t._rg:
-        return apply_op(Clone, (t,), fmt)
-    return _wrap(_L.copy_in(t._data, fmt))
+    return apply_op(Clone, (t,), fmt)
 
 
 class Clone(Op):
@@ -95,9 +91,7 @@ def clone(input, *, memory_format=None):
         fmt = "preserve"
     else:
         fmt = _L.clone_format(input._data, memory_format)  # None: a C-ordered copy
-    if _state[0] and input._rg:
-        return apply_op(Clone, (input,), fmt)
-    return _wrap(Clone.forward(None, input._data, fmt))
+    return apply_op(Clone, (input,), fmt)
 
 
 @_oom
@@ -111,9 +105,7 @@ def contiguous(self, memory_format=None):
         return _as_format(self, memory_format)
     if self._data.flags.c_contiguous:
         return self
-    if _state[0] and self._rg:
-        return apply_op(Clone, (self,), None)
-    return _wrap(np.ascontiguousarray(self._data))
+    return apply_op(Clone, (self,), None)
 
 
 def _caster(dt):
@@ -147,7 +139,7 @@ class _CopyFrom(Op):
 
     @staticmethod
     def forward(ctx, a, b):
-        if ctx is not None:
+        if ctx is not _NOGRAD:
             ctx.b_dtype = b.dtype
         out = np.empty_like(a)
         np.copyto(out, b, casting="unsafe")

@@ -1,100 +1,69 @@
 """Elementwise comparisons (no gradient): eq, ne, lt, le, gt, ge, their aliases (greater,
 greater_equal, less, less_equal, not_equal) and the ``== != < <= > >=`` operators, computed in
-the promoted dtype as PyTorch compares. Their in-place forms are in ops/inplace/comparisons.py.
+the promoted dtype as PyTorch compares. One table row per op (see declare_nograd.py); the
+operands are normalised as add's are (``arithmetic._binary``), so every comparison enters through
+``apply_op``. Their in-place forms are in ops/inplace/comparisons.py.
 
 >>> ember.tensor([1, 2, 3]) >= 2
 tensor([False,  True,  True])
 >>> ember.ne(ember.tensor([1., 2.]), ember.tensor([1., 3.]))
 tensor([False,  True])
 """
-from .._util import np, D, Tensor, _wrap, as_tensor_like
-from .arithmetic import _operands, check_broadcast, _out
-
-binary_result = D.binary_result
-_SRANGE = D.SCALAR_RANGE
+from .._util import np
+from .arithmetic import _binary
+from .declare_nograd import nograd
 
 __all__ = ["eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less", "less_equal",
            "not_equal"]
 
-
-# ---------------------------------------------------------------- comparisons (no grad)
-def _compare(ufunc, a, b):
-    if not isinstance(a, Tensor):
-        a = as_tensor_like(a)
-    a, b = _operands(a, b)
-    dt, npdt = binary_result(a, b)
-    bd = getattr(b, "_data", b)
-    ad = a._data
-    if bd.__class__ is np.ndarray:
-        if ad.shape != bd.shape:
-            check_broadcast(ad.shape, bd.shape)
-    elif bd.__class__ is int and not 0 <= bd <= 127:
-        lo, hi = _SRANGE[dt]
-        if not lo <= bd <= hi:  # compared after PyTorch's wrapping cast (uint8 < -1 is 255)
-            bd = D.cast_int_scalar(bd, dt)
-    if npdt is not None:  # compare in the promoted dtype, cast as PyTorch casts
-        ad = ad.astype(npdt, copy=False)
-        if isinstance(bd, np.ndarray):
-            bd = bd.astype(npdt, copy=False)
-        elif dt.name == "bfloat16":
-            bd = npdt.type(bd)
-    return _wrap(ufunc(ad, bd))
+def _forward(ufunc):
+    def forward(ctx, a, b, npdt):
+        if npdt is not None:  # compare in the promoted dtype, cast as PyTorch casts
+            a = a.astype(npdt, copy=False)
+            if b.__class__ is np.ndarray:
+                b = b.astype(npdt, copy=False)
+            elif npdt.name == "bfloat16":  # (a Python scalar: ml_dtypes' type makes it one)
+                b = npdt.type(b)
+        return ufunc(a, b)
+    return forward
 
 
-def eq(input, other, *, out=None):
-    """Elementwise ``==`` as a bool tensor.
+# ---------------------------------------------------------------- the table
+_ROWS = {  # name: (NumPy ufunc, docstring)
+    "eq": (np.equal, """Elementwise ``==`` as a bool tensor.
 
     >>> ember.eq(ember.tensor([1, 2]), 2)
     tensor([False,  True])
-    """
-    return _out(_compare(np.equal, input, other), out, input, other)
-
-
-def ne(input, other, *, out=None):
-    """Elementwise ``!=`` as a bool tensor.
+    """),
+    "ne": (np.not_equal, """Elementwise ``!=`` as a bool tensor.
 
     >>> ember.ne(ember.tensor([1, 2]), 2)
     tensor([ True, False])
-    """
-    return _out(_compare(np.not_equal, input, other), out, input, other)
-
-
-def lt(input, other, *, out=None):
-    """Elementwise ``<`` as a bool tensor.
+    """),
+    "lt": (np.less, """Elementwise ``<`` as a bool tensor.
 
     >>> ember.lt(ember.tensor([1, 2]), 2)
     tensor([ True, False])
-    """
-    return _out(_compare(np.less, input, other), out, input, other)
-
-
-def le(input, other, *, out=None):
-    """Elementwise ``<=`` as a bool tensor.
+    """),
+    "le": (np.less_equal, """Elementwise ``<=`` as a bool tensor.
 
     >>> ember.le(ember.tensor([1, 2]), 2)
     tensor([True, True])
-    """
-    return _out(_compare(np.less_equal, input, other), out, input, other)
-
-
-def gt(input, other, *, out=None):
-    """Elementwise ``>`` as a bool tensor.
+    """),
+    "gt": (np.greater, """Elementwise ``>`` as a bool tensor.
 
     >>> ember.gt(ember.tensor([1, 2]), 2)
     tensor([False, False])
-    """
-    return _out(_compare(np.greater, input, other), out, input, other)
-
-
-def ge(input, other, *, out=None):
-    """Elementwise ``>=`` as a bool tensor.
+    """),
+    "ge": (np.greater_equal, """Elementwise ``>=`` as a bool tensor.
 
     >>> ember.ge(ember.tensor([1, 2]), 2)
     tensor([False,  True])
-    """
-    return _out(_compare(np.greater_equal, input, other), out, input, other)
+    """),
+}
+TABLE = {n: nograd(n, _forward(u), _binary, doc=d, module=__name__) for n, (u, d) in _ROWS.items()}
 
-
+eq, ne, lt, le, gt, ge = (TABLE[n][1] for n in ("eq", "ne", "lt", "le", "gt", "ge"))
 greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 
 

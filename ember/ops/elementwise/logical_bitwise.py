@@ -2,7 +2,8 @@
 bitwise_left_shift/right_shift, their in-place forms and the ``& | ^ ~ << >>`` operators.
 
 Logical ops give bool tensors; bitwise ops keep the promoted integer (or bool) dtype, and
-shifts past the width give 0 (or -1), as PyTorch.
+shifts past the width give 0 (or -1), as PyTorch. One table row per op (see
+declare_nograd.py), so each enters through ``apply_op``.
 
 >>> ember.tensor([12, 10]) & 6
 tensor([4, 2])
@@ -11,23 +12,24 @@ tensor([ True,  True, False])
 """
 import builtins
 
-from .._util import np, Tensor, _wrap, as_tensor_like
+from .._util import np, Tensor, apply_op, as_tensor_like
 from ..inplace.history import inplace_op
-from .arithmetic import _out, _ucall
-from .operands import (binary_result, _SCALARS, _not_impl, _check_tensor, _bshape_error, _wrap_int,
-                       _lift, _arr)
+from .arithmetic import _ucall, _bin_cache
+from .declare_nograd import nograd
+from .operands import (binary_result, _SCALARS, _not_impl, _check_tensor, _wrap_int, _lift, _run, _bshape_error)
 from .inplace_forms import _broadcast_inplace_check, _inplace_precheck, _u_inplace, _r
 
 __all__ = ["logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and", "bitwise_or",
            "bitwise_xor", "bitwise_not", "bitwise_left_shift", "bitwise_right_shift"]
 
 
-# ---------------------------------------------------------------- logical and bitwise (no grad)
-def _logical(ufunc, input, other, fname):
-    _check_tensor(input, fname)
-    _check_tensor(other, fname, 2, "other")
+# ---------------------------------------------------------------- argument handling
+def _logical(cls, input, other):
+    if input.__class__ is not Tensor or other.__class__ is not Tensor:  # (subclasses: the slow check)
+        _check_tensor(input, _FNAMES[cls])
+        _check_tensor(other, _FNAMES[cls], 2, "other")
     try:
-        return _wrap(ufunc(input._data, other._data))
+        return apply_op(cls, (input, other))
     except ValueError:
         err = _bshape_error(input._data.shape, other._data.shape)
         if err is not None:
@@ -35,123 +37,66 @@ def _logical(ufunc, input, other, fname):
         raise
 
 
-def logical_and(input, other, *, out=None):
-    """Elementwise logical AND of the truth values (nonzero is True); a bool tensor.
-
-    >>> ember.logical_and(ember.tensor([1, 0, 2]), ember.tensor([True, True, False]))
-    tensor([ True, False, False])
-    """
-    return _out(_logical(np.logical_and, input, other, "logical_and"), out, input, other)
+def _unary_call(cls, input):
+    if input.__class__ is not Tensor:
+        _check_tensor(input, _FNAMES[cls])
+    return apply_op(cls, (input,))
 
 
-def logical_or(input, other, *, out=None):
-    """Elementwise logical OR.
-
-    >>> ember.logical_or(ember.tensor([1, 0, 0]), ember.tensor([0., 1., 0.]))
-    tensor([ True,  True, False])
-    """
-    return _out(_logical(np.logical_or, input, other, "logical_or"), out, input, other)
-
-
-def logical_xor(input, other, *, out=None):
-    """Elementwise logical XOR.
-
-    >>> ember.logical_xor(ember.tensor([1, 0, 1]), ember.tensor([1, 1, 0]))
-    tensor([False,  True,  True])
-    """
-    return _out(_logical(np.logical_xor, input, other, "logical_xor"), out, input, other)
-
-
-def logical_not(input, *, out=None):
-    """Elementwise logical NOT; a bool tensor.
-
-    >>> ember.logical_not(ember.tensor([0., 2.]))
-    tensor([ True, False])
-    """
-    _check_tensor(input, "logical_not")
-    return _out(_wrap(np.logical_not(input._data)), out, input)
-
-
-def _bitwise(ufunc, input, other, kernel, fname):
+def _bitwise(cls, input, other):
+    if other.__class__ is Tensor and input.__class__ is Tensor:  # two tensors of one shape: the fast path
+        ad, bd = input._data, other._data
+        r = _bin_cache.get((ad.dtype, ad.ndim == 0, bd.dtype, bd.ndim == 0))
+        if r is not None and ad.shape == bd.shape:
+            c = r[0]._cat
+            if c < 2 and (c == 1 or not cls._shift):
+                return apply_op(cls, (input, other), r[0].np)
     if not isinstance(input, Tensor):
         if isinstance(other, Tensor) and isinstance(input, _SCALARS):
             input = _lift(input, other)
         else:
-            _check_tensor(input, fname)
+            _check_tensor(input, _FNAMES[cls])
     if not isinstance(other, Tensor) and not isinstance(other, _SCALARS):
         other = as_tensor_like(other)
     dt = binary_result(input, other)[0]
-    if dt._cat >= 2:
-        _not_impl(kernel, dt.np)
-    b = _arr(other)
-    try:
-        if b.__class__ in (builtins.int, builtins.bool) and dt._cat == 1:
-            b = _wrap_int(b, dt.np)
-        return _wrap(_ucall(ufunc, input._data, b, dt.np, casting="unsafe"))
-    except ValueError:
-        err = _bshape_error(input._data.shape, np.shape(b))
-        if err is not None:
-            raise err from None
-        raise
+    if dt._cat >= 2 or (cls._shift and dt._cat != 1):
+        _not_impl(cls._kernel, dt.np)
+    if other.__class__ is Tensor or isinstance(other, Tensor):
+        if input._data.shape == other._data.shape:
+            return apply_op(cls, (input, other), dt.np)
+        return _run(cls, (input, other), dt.np)
+    if other.__class__ in (builtins.int, builtins.bool) and dt._cat == 1 and not cls._shift:
+        other = _wrap_int(other, dt.np)
+    return apply_op(cls, (input,), other, dt.np)
 
 
-def bitwise_and(input, other, *, out=None):
-    """Elementwise bitwise AND of integer or bool tensors (``&``).
-
-    >>> ember.bitwise_and(ember.tensor([12, 10]), 6)
-    tensor([4, 2])
-    """
-    return _out(_bitwise(np.bitwise_and, input, other, "bitwise_and_cpu", "bitwise_and"), out, input, other)
+# ---------------------------------------------------------------- forwards on arrays
+def _ufunc_forward(ufunc):
+    def forward(ctx, a, b):
+        return ufunc(a, b)
+    return forward
 
 
-def bitwise_or(input, other, *, out=None):
-    """Elementwise bitwise OR (``|``).
-
-    >>> ember.bitwise_or(ember.tensor([12, 10]), 1)
-    tensor([13, 11])
-    """
-    return _out(_bitwise(np.bitwise_or, input, other, "bitwise_or_cpu", "bitwise_or"), out, input, other)
-
-
-def bitwise_xor(input, other, *, out=None):
-    """Elementwise bitwise XOR (``^``).
-
-    >>> ember.bitwise_xor(ember.tensor([True, False]), ember.tensor([True, True]))
-    tensor([False,  True])
-    """
-    return _out(_bitwise(np.bitwise_xor, input, other, "bitwise_xor_cpu", "bitwise_xor"), out, input, other)
+def _bitwise_forward(ufunc):
+    def forward(ctx, a, b, npdt):
+        try:
+            return ufunc(a, b, dtype=npdt, casting="unsafe")
+        except TypeError:  # NumPy refuses the input casts: see _ucall
+            return _ucall(ufunc, a, b, npdt, casting="unsafe")
+    return forward
 
 
-def bitwise_not(input, *, out=None):
-    """Elementwise bitwise NOT (``~``); logical NOT for bool tensors.
-
-    >>> ember.bitwise_not(ember.tensor([0, -3]))
-    tensor([-1,  2])
-    """
-    _check_tensor(input, "bitwise_not")
-    d = input._data
-    if d.dtype.kind not in "biu":
-        _not_impl("bitwise_not_cpu", d.dtype)
-    return _out(_wrap(np.invert(d)), out, input)
+def _bitwise_not(ctx, a):
+    if a.dtype.kind not in "biu":
+        _not_impl("bitwise_not_cpu", a.dtype)
+    return np.invert(a)
 
 
-def _shift(left, input, other, fname):
-    kernel = "lshift_cpu" if left else "rshift_cpu"
-    if not isinstance(input, Tensor):
-        if isinstance(other, Tensor) and isinstance(input, _SCALARS):
-            input = _lift(input, other)
-        else:
-            _check_tensor(input, fname)
-    if not isinstance(other, Tensor) and not isinstance(other, _SCALARS):
-        other = as_tensor_like(other)
-    dt = binary_result(input, other)[0]
-    if dt._cat != 1:
-        _not_impl(kernel, dt.np)
-    npdt = dt.np
-    a = input._data.astype(npdt, copy=False)
-    b = np.asarray(_arr(other)).astype(npdt, copy=False)
-    bits = npdt.itemsize * 8
-    try:
+def _shift_forward(left):
+    def forward(ctx, a, b, npdt):
+        a = a.astype(npdt, copy=False)
+        b = np.asarray(b).astype(npdt, copy=False)
+        bits = npdt.itemsize * 8
         neg = b < 0
         s = np.clip(b, 0, bits - 1)
         if left:
@@ -160,37 +105,83 @@ def _shift(left, input, other, fname):
             r = np.right_shift(a, np.where(neg, bits - 1, s))
             if npdt.kind == "u":
                 r = np.where(neg | (b >= bits), np.zeros((), npdt), r)
-    except ValueError:
-        err = _bshape_error(a.shape, b.shape)
-        if err is not None:
-            raise err from None
-        raise
-    r = np.asarray(r).astype(dt.np, copy=False)
-    return _wrap(r)
+        return np.asarray(r).astype(npdt, copy=False)
+    return forward
 
 
-def bitwise_left_shift(input, other, *, out=None):
-    """``input << other`` for integer tensors (shifts past the width give 0).
+# ---------------------------------------------------------------- the table
+_ROWS = {  # name: (forward, argument handling, arity, docstring)
+    "logical_and": (_ufunc_forward(np.logical_and), _logical, 2,
+                    """Elementwise logical AND of the truth values (nonzero is True); a bool tensor.
+
+    >>> ember.logical_and(ember.tensor([1, 0, 2]), ember.tensor([True, True, False]))
+    tensor([ True, False, False])
+    """),
+    "logical_or": (_ufunc_forward(np.logical_or), _logical, 2, """Elementwise logical OR.
+
+    >>> ember.logical_or(ember.tensor([1, 0, 0]), ember.tensor([0., 1., 0.]))
+    tensor([ True,  True, False])
+    """),
+    "logical_xor": (_ufunc_forward(np.logical_xor), _logical, 2, """Elementwise logical XOR.
+
+    >>> ember.logical_xor(ember.tensor([1, 0, 1]), ember.tensor([1, 1, 0]))
+    tensor([False,  True,  True])
+    """),
+    "logical_not": (lambda ctx, a: np.logical_not(a), _unary_call, 1,
+                    """Elementwise logical NOT; a bool tensor.
+
+    >>> ember.logical_not(ember.tensor([0., 2.]))
+    tensor([ True, False])
+    """),
+    "bitwise_and": (_bitwise_forward(np.bitwise_and), _bitwise, 2,
+                    """Elementwise bitwise AND of integer or bool tensors (``&``).
+
+    >>> ember.bitwise_and(ember.tensor([12, 10]), 6)
+    tensor([4, 2])
+    """),
+    "bitwise_or": (_bitwise_forward(np.bitwise_or), _bitwise, 2, """Elementwise bitwise OR (``|``).
+
+    >>> ember.bitwise_or(ember.tensor([12, 10]), 1)
+    tensor([13, 11])
+    """),
+    "bitwise_xor": (_bitwise_forward(np.bitwise_xor), _bitwise, 2, """Elementwise bitwise XOR (``^``).
+
+    >>> ember.bitwise_xor(ember.tensor([True, False]), ember.tensor([True, True]))
+    tensor([False,  True])
+    """),
+    "bitwise_not": (_bitwise_not, _unary_call, 1, """Elementwise bitwise NOT (``~``); logical NOT for bool tensors.
+
+    >>> ember.bitwise_not(ember.tensor([0, -3]))
+    tensor([-1,  2])
+    """),
+    "bitwise_left_shift": (_shift_forward(True), _bitwise, 2,
+                           """``input << other`` for integer tensors (shifts past the width give 0).
 
     >>> ember.bitwise_left_shift(ember.tensor([1, 3]), 2)
     tensor([ 4, 12])
-    """
-    return _out(_shift(True, input, other, "bitwise_left_shift"), out, input, other)
-
-
-def bitwise_right_shift(input, other, *, out=None):
-    """``input >> other``, arithmetic for signed integers.
+    """),
+    "bitwise_right_shift": (_shift_forward(False), _bitwise, 2,
+                            """``input >> other``, arithmetic for signed integers.
 
     >>> ember.bitwise_right_shift(ember.tensor([-8, 8]), 2)
     tensor([-2,  2])
-    """
-    return _out(_shift(False, input, other, "bitwise_right_shift"), out, input, other)
+    """),
+}
+TABLE = {n: nograd(n, fw, call, arity=k, doc=d, module=__name__) for n, (fw, call, k, d) in _ROWS.items()}
+_FNAMES = {cls: n for n, (cls, _) in TABLE.items()}
+for _n, (_cls, _) in TABLE.items():  # what _bitwise needs to know of a row's op
+    _cls._shift = "shift" in _n
+    _cls._kernel = {"bitwise_left_shift": "lshift_cpu", "bitwise_right_shift": "rshift_cpu"}.get(_n, _n + "_cpu")
+
+(logical_and, logical_or, logical_xor, logical_not, bitwise_and, bitwise_or, bitwise_xor, bitwise_not,
+ bitwise_left_shift, bitwise_right_shift) = (f for _, f in TABLE.values())
+_BitwiseNot = TABLE["bitwise_not"][0]
 
 
 def _invert(self):
     if self._data.dtype.kind not in "biu":
         raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
-    return bitwise_not(self)
+    return apply_op(_BitwiseNot, (self,))
 
 
 def _inplace_logical(fn):

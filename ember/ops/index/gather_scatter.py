@@ -9,7 +9,8 @@ tensor([[2.],
 """
 import builtins
 
-from .._util import np, D, Tensor, _wrap, Op, apply_op, _state, norm_dim
+from .._util import np, D, Tensor, _wrap, Op, apply_op, norm_dim
+from ...autograd.function import _NOGRAD
 from ..inplace.history import inplace_op
 
 __all__ = ["gather", "scatter", "scatter_add", "scatter_reduce"]
@@ -85,48 +86,44 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
     """
     ix = _check_index(index, "gather")
     dim = _gs_prepare(input._data, dim, ix)
-    r = _gather(input, dim, index)
-    return _out(r, out)
+    return _out(apply_op(Gather, (input, index), dim), out)
 
 
-def _gather(input, dim, index):
-    if _state[0] and input._rg:
-        return apply_op(GatherOp, (input,), index, dim)
-    return _wrap(GatherOp.forward(None, input._data, index, dim))
-
-
-class GatherOp(Op):
-    _name = "GatherBackward0"
+# ------------------------------------------------------------------ the ops, forward and backward
+# One implementation of gather and scatter along a dim, used by the public functions above and
+# below and by the reductions that select values (sort, max/min with a dim, median, mode,
+# kthvalue, topk, cummax, quantile), whose gradient scatters back to the selected positions.
+# The index is an input tensor (never differentiable: its gradient is None).
+class Gather(Op):
+    """``out = a[index]`` along ``dim``; the gradient is added back at ``index`` (repeats sum)."""
 
     @staticmethod
-    def forward(ctx, a, index, dim):
-        if ctx is not None:
-            ctx.shape, ctx.dim, ctx.index = a.shape, dim, index
-        ix = index._data
+    def forward(ctx, a, ix, dim):
+        if ctx is not _NOGRAD:
+            ctx.shape, ctx.dim, ctx.ix = a.shape, dim, ix
         if a.ndim == 0:
             return a.reshape(ix.shape).copy()
         return a[_grid(ix, dim)]
 
     @staticmethod
-    def backward(ctx, g):
-        z = _zeros(ctx.shape, g._data.dtype)
+    def backward(ctx, g, _=None):
         if not ctx.shape:
-            return g.sum().reshape(())
-        return scatter_add(z, ctx.dim, ctx.index, g)
+            return g.sum().reshape(()), None
+        return scatter_into(g, ctx.ix, ctx.dim, ctx.shape), None
 
 
 class ScatterOp(Op):
-    """``scatter``/``scatter_add``/``scatter_reduce``: out = input with src written at index."""
+    """``scatter``/``scatter_add``: a copy of ``a`` with ``src`` (a tensor, or a value given as an
+    extra argument) written (``mode`` None), added or multiplied at ``index`` along ``dim``."""
 
     _name = "ScatterBackward0"
 
     @staticmethod
-    def forward(ctx, a, *rest):
-        if isinstance(rest[0], Tensor):  # (index, dim, mode, value)
-            index, dim, mode, src = rest
-        else:
-            src, index, dim, mode = rest
-        ix = index._data
+    def forward(ctx, a, ix, *rest):
+        if rest[0].__class__ is np.ndarray:  # (src, dim, mode): src the third input
+            src, dim, mode = rest
+        else:  # (dim, mode, value): a number written
+            dim, mode, src = rest
         out = a.copy()
         if a.ndim == 0:
             a1 = out.reshape(1)
@@ -136,8 +133,8 @@ class ScatterOp(Op):
             a1 = out
             grid = _grid(ix, dim)
             s = src[tuple(slice(0, n) for n in ix.shape)] if np.ndim(src) else src
-        if ctx is not None:
-            ctx.index, ctx.dim, ctx.mode = index, dim, mode
+        if ctx is not _NOGRAD:
+            ctx.ix, ctx.dim, ctx.mode = ix, dim, mode
             ctx.src_shape = np.shape(src)
         if mode is None:
             a1[grid] = s
@@ -150,24 +147,38 @@ class ScatterOp(Op):
     @staticmethod
     def backward(ctx, g, *_):
         n = ctx.needs_input_grad
-        mode, dim, index = ctx.mode, ctx.dim, ctx.index
+        mode, dim, ix = ctx.mode, ctx.dim, ctx.ix
         ga = gs = None
         if mode is None:
             if n[0]:
-                ga = scatter(g, dim, index, 0.)
-            if len(n) > 1 and n[1]:
-                gs = _pad_to(_gather(g, dim, index), ctx.src_shape)
+                ga = apply_op(ScatterOp, (g, _wrap(ix)), dim, None, np.zeros((), g._data.dtype))
+            if len(n) > 2 and n[2]:
+                gs = _pad_to(gather_at(g, ix, dim), ctx.src_shape)
         elif mode in ("add", "sum"):
             ga = g
-            if len(n) > 1 and n[1]:
-                gs = _pad_to(_gather(g, dim, index), ctx.src_shape)
+            if len(n) > 2 and n[2]:
+                gs = _pad_to(gather_at(g, ix, dim), ctx.src_shape)
         else:
             raise NotImplementedError(f"ember: the gradient of scatter with reduce='{mode}' is not implemented")
-        return (ga, gs) if len(n) > 1 else ga
+        return (ga, None, gs) if len(n) > 2 else (ga, None)
 
 
 class ScatterAdd(ScatterOp):
     _name = "ScatterAddBackward0"
+
+
+def gather_at(t, ix, dim):
+    """``t`` gathered at int64 array ``ix`` (already checked) along ``dim``, differentiable."""
+    return apply_op(Gather, (t, _wrap(ix)), dim)
+
+
+def scatter_into(g, ix, dim, shape, unique=False):
+    """Zeros of ``shape`` with ``g`` added at array ``ix`` along ``dim`` (written, when the indices
+    are ``unique`` along ``dim``, as PyTorch's selections do); differentiable in ``g``."""
+    z = _wrap(np.zeros(shape, dtype=g._data.dtype))
+    if unique:
+        return apply_op(ScatterOp, (z, _wrap(ix), g), dim, None)
+    return apply_op(ScatterAdd, (z, _wrap(ix), g), dim, "add")
 
 
 def _scatter(input, dim, index, src, mode, name):
@@ -178,11 +189,11 @@ def _scatter(input, dim, index, src, mode, name):
             raise RuntimeError(f"{name}(): Expected self.dtype to be equal to src.dtype")
         dim = _gs_prepare(a, dim, ix, src._data, name)
         cls = ScatterAdd if mode in ("add", "sum") and name == "scatter_add" else ScatterOp
-        return apply_op(cls, (input, src), index, dim, mode)
+        return apply_op(cls, (input, index, src), dim, mode)
     dim = _gs_prepare(a, dim, ix, None, name)
     v = np.asarray(src.item() if hasattr(src, "item") and not isinstance(src, (int, float, bool, complex))
                    else src).astype(a.dtype)
-    return apply_op(ScatterOp, (input,), index, dim, mode, v)
+    return apply_op(ScatterOp, (input, index), dim, mode, v)
 
 
 def scatter(input, dim, index, src=None, *, value=None, reduce=None, out=None):
@@ -210,8 +221,7 @@ def scatter_add(input, dim, index, src, *, out=None):
 
 class ScatterReduce(Op):
     @staticmethod
-    def forward(ctx, a, src, index, dim, reduce, include_self):
-        ix = index._data
+    def forward(ctx, a, ix, src, dim, reduce, include_self):
         grid = _grid(ix, dim) if a.ndim else (ix.reshape(-1),)
         out = a.copy()
         o1 = out if a.ndim else out.reshape(1)
@@ -243,8 +253,8 @@ class ScatterReduce(Op):
                 out = (out / np.maximum(count, 1)).astype(a.dtype)
             else:
                 out = np.floor_divide(out, np.maximum(count, 1)).astype(a.dtype)
-        if ctx is not None:
-            ctx.index, ctx.dim, ctx.reduce, ctx.include_self = index, dim, reduce, include_self
+        if ctx is not _NOGRAD:
+            ctx.ix, ctx.dim, ctx.reduce, ctx.include_self = ix, dim, reduce, include_self
             ctx.count = count
             ctx.src_shape = src.shape
             mask = np.zeros(a.shape, dtype=bool)
@@ -256,37 +266,37 @@ class ScatterReduce(Op):
     @staticmethod
     def backward(ctx, g):
         a, src, out = ctx.saved_tensors
-        index, dim, reduce = ctx.index, ctx.dim, ctx.reduce
+        ix, dim, reduce = ctx.ix, ctx.dim, ctx.reduce
         keep_self = _wrap(~ctx.mask) if not ctx.include_self else None
         if reduce == "sum":
             ga = g if keep_self is None else g * keep_self
-            gs = _gather(g, dim, index)
+            gs = gather_at(g, ix, dim)
         elif reduce == "mean":
             gc = g / _wrap(ctx.count.astype(g._data.dtype))
             ga = gc if keep_self is None else gc * keep_self
-            gs = _gather(gc, dim, index)
+            gs = gather_at(gc, ix, dim)
         elif reduce in ("amax", "amin"):
-            ssub = src[tuple(slice(0, n) for n in index._data.shape)] if src._data.ndim else src
-            oat = _gather(out, dim, index)
+            ssub = src[tuple(slice(0, n) for n in ix.shape)] if src._data.ndim else src
+            oat = gather_at(out, ix, dim)
             ms = (ssub == oat)
             msf = ms.to(D.NP2DT[g._data.dtype])
-            cnt = scatter_add(_zeros(a._data.shape, g._data.dtype), dim, index, msf)
+            cnt = scatter_into(msf, ix, dim, a._data.shape)
             # PyTorch counts self's ties with the result even when include_self=False
             mself = (a == out).to(D.NP2DT[g._data.dtype])
             gdiv = g / (cnt + mself)
             ga = gdiv * mself if keep_self is None else gdiv * mself * keep_self
-            gs = _gather(gdiv, dim, index) * msf
+            gs = gather_at(gdiv, ix, dim) * msf
         else:  # prod
             if (a._data == 0).any() or (src._data == 0).any():
-                ma, ms = _prod_grad_factors(a._data, src._data, index._data, dim, ctx.include_self)
+                ma, ms = _prod_grad_factors(a._data, src._data, ix, dim, ctx.include_self)
                 ga = g * _wrap(ma)
-                gs = _gather(g, dim, index) * _wrap(ms)
-                return ga, _pad_to(gs, ctx.src_shape)
+                gs = gather_at(g, ix, dim) * _wrap(ms)
+                return ga, None, _pad_to(gs, ctx.src_shape)
             go = g * out
             ga = go / a if keep_self is None else (go / a) * keep_self
-            ssub = src[tuple(slice(0, n) for n in index._data.shape)] if src._data.ndim else src
-            gs = _gather(go, dim, index) / ssub
-        return ga, _pad_to(gs, ctx.src_shape)
+            ssub = src[tuple(slice(0, n) for n in ix.shape)] if src._data.ndim else src
+            gs = gather_at(go, ix, dim) / ssub
+        return ga, None, _pad_to(gs, ctx.src_shape)
 
 
 def _prod_grad_factors(a, src, ix, dim, include_self):
@@ -325,7 +335,7 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=Non
     if src._data.dtype != input._data.dtype:
         raise RuntimeError("scatter_reduce(): Expected self.dtype to be equal to src.dtype")
     dim = _gs_prepare(input._data, dim, ix, src._data, "scatter_reduce")
-    return _out(apply_op(ScatterReduce, (input, src), index, dim, reduce, bool(include_self)), out)
+    return _out(apply_op(ScatterReduce, (input, index, src), dim, reduce, bool(include_self)), out)
 
 # ------------------------------------------------------------------ in-place variants
 def _inplace(fn):

@@ -16,7 +16,7 @@ from ..._autocast_state import on as _ac_on
 import builtins
 import warnings
 
-from .._util import np, D, Tensor, _wrap, Op, apply_op, norm_dim, add_rows_at, _TORCH_NAMES as _N
+from .._util import np, D, Tensor, _wrap, Op, apply_op, norm_dim, add_rows_at, _TORCH_NAMES as _N, _NOGRAD
 from ..inplace.history import inplace_op
 from .gather_scatter import ScatterReduce, _inplace, _out, _zeros
 
@@ -50,7 +50,7 @@ def _vec_index(index, name, n, dim, allow_neg=False, exc=RuntimeError, prefix=""
 class IndexSelect(Op):
     @staticmethod
     def forward(ctx, a, ix, dim):
-        if ctx is not None:
+        if ctx is not _NOGRAD:
             ctx.ix, ctx.dim, ctx.shape = ix, dim, a.shape
         if a.ndim == 0:
             return a.reshape(1)[ix].reshape(ix.shape if ix.size != 1 else ())
@@ -93,7 +93,7 @@ def index_select(input, dim, index, *, out=None):
 class IndexAdd(Op):
     @staticmethod
     def forward(ctx, a, src, ix, dim, alpha):
-        if ctx is not None:
+        if ctx is not _NOGRAD:
             ctx.ix, ctx.dim, ctx.alpha = ix, dim, alpha
         out = a.copy()
         s = src if alpha == 1 else src * np.asarray(alpha, dtype=a.dtype)
@@ -160,7 +160,7 @@ def index_add(input, dim, index, source, *, alpha=1, out=None):
 class IndexCopy(Op):
     @staticmethod
     def forward(ctx, a, src, ix, dim):
-        if ctx is not None:
+        if ctx is not _NOGRAD:
             ctx.ix, ctx.dim = ix, dim
         out = a.copy()
         if a.ndim == 0:
@@ -204,7 +204,7 @@ class IndexFill(Op):
             v, ix, dim, _ = rest
         else:
             ix, dim, v = rest
-        if ctx is not None:
+        if ctx is not _NOGRAD:
             ctx.ix, ctx.dim = ix, dim
         out = a.copy()
         v = np.asarray(v).astype(a.dtype)
@@ -308,7 +308,7 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True, out=No
     """
     dim = _check(input, dim, index, source, reduce)
     idx = _spread(index._data.reshape(-1), dim, source._data.shape)
-    r = apply_op(IndexReduce, (input, source), idx, dim, reduce, bool(include_self))
+    r = apply_op(IndexReduce, (input, idx, source), dim, reduce, bool(include_self))
     if out is not None:
         from ..elementwise.arithmetic import _out
         return _out(r, out)

@@ -6,7 +6,7 @@ index assignment goes through the autograd history of the in-place write).
 >>> y = x * 1; y[1] = 5.; y
 tensor([0., 5., 0.], grad_fn=<CopySlices>)
 """
-from .._util import np, D, _wrap, Op, apply_op, _state, make_view, add_rows_at, _TORCH_NAMES
+from .._util import np, D, _wrap, Op, apply_op, _state, make_view, add_rows_at, _TORCH_NAMES, _NOGRAD
 from ..inplace.history import inplace_op
 from ..shape.movement import expand
 from .index_parsing import _index, _index_error, _norm_index
@@ -43,7 +43,7 @@ class IndexGrad(Op):
 
     @staticmethod
     def forward(ctx, g, shape, dtype, idx):
-        if ctx is not None:
+        if ctx is not _NOGRAD:
             ctx.idx = idx
         out = np.zeros(shape, dtype=dtype)
         if _no_repeats(idx):
@@ -60,20 +60,12 @@ class IndexGrad(Op):
 
 
 def _wrap_index(t, idx):
-    if _is_basic(idx):
-        if _state[0] and t._rg:
-            return apply_op(Select, (t,), idx)
-        return _wrap(_index(t._data, idx))
-    if _state[0] and t._rg:
-        return apply_op(Index, (t,), idx)
-    return _wrap(_index(t._data, idx))
+    return apply_op(Select if _is_basic(idx) else Index, (t,), idx)
 
 
 def index_put_backward(g, shape, dtype, idx):
     """Gradient of ``x[idx]`` w.r.t. ``x``: ``g`` placed into zeros of ``shape``."""
-    if _state[0] and g._rg:
-        return apply_op(IndexGrad, (g,), shape, dtype, idx)
-    return _wrap(IndexGrad.forward(None, g._data, shape, dtype, idx))
+    return apply_op(IndexGrad, (g,), shape, dtype, idx)
 
 
 class IndexPut(Op):
@@ -83,7 +75,7 @@ class IndexPut(Op):
 
     @staticmethod
     def forward(ctx, a, v, idx, accumulate=False):
-        if ctx is not None:
+        if ctx is not _NOGRAD:
             ctx.idx = idx
             ctx.accumulate = accumulate
         out = a.copy()
@@ -194,11 +186,17 @@ class Select(Op):
 
     @staticmethod
     def forward(ctx, a, idx):
-        if ctx is not None:
+        if ctx is not _NOGRAD:
             ctx.in_shape = a.shape
             ctx.dtype = a.dtype
             ctx.idx = idx
-        return _index(a, idx)
+        try:  # (index_parsing._index inlined: x[i] is the hottest view)
+            r = a[idx]
+        except IndexError as e:
+            raise _index_error(e, a.shape, idx) from None
+        if r.__class__ is not np.ndarray:  # all-integer index: NumPy gives a scalar copy, torch a 0-d view
+            r = a[(idx if isinstance(idx, tuple) else (idx,)) + (Ellipsis,)]
+        return r
 
     @staticmethod
     def backward(ctx, g):
@@ -254,25 +252,17 @@ def getitem(self, idx):
         if d.ndim == 0:
             _zero_dim_check(idx)
         nidx, basic = _norm_index(idx)
-    if basic:
-        if _state[0] and self._rg:
-            out = apply_op(Select if nidx.__class__ is int else _basic_cls(nidx), (self,), nidx)
-        else:
-            out = _wrap(_index(d, nidx))
+    if basic:  # (the class names the node; without one recorded any will do)
+        out = apply_op(Select if nidx.__class__ is int or not self._rg else _basic_cls(nidx), (self,), nidx)
         return make_view(out, self, lambda x, i=nidx: _replay_index(x, i))
     sp = _split_int_adv(nidx)
     if sp is not None:
         return getitem(getitem(self, sp[0]), sp[1])
-    if _state[0] and self._rg:
-        return apply_op(Index, (self,), nidx)
-    return _wrap(_index(d, nidx))
+    return apply_op(Index, (self,), nidx)
 
 
 def _replay_index(x, nidx):
-    if _state[0] and x._rg:
-        out = apply_op(Select if nidx.__class__ is int else _basic_cls(nidx), (x,), nidx)
-    else:
-        out = _wrap(_index(x._data, nidx))
+    out = apply_op(Select if nidx.__class__ is int else _basic_cls(nidx), (x,), nidx)
     return make_view(out, x, lambda t, i=nidx: _replay_index(t, i))
 
 

@@ -8,7 +8,7 @@ tensor([1., 0., 3.])
 tensor([[1],
         [3]])
 """
-from .._util import np, D, Tensor, _wrap, Op, apply_op, _state, norm_dim, _TORCH_NAMES as _N
+from .._util import np, D, Tensor, _wrap, Op, apply_op, _state, norm_dim, _TORCH_NAMES as _N, _NOGRAD
 from ..inplace.history import inplace_op
 from ..._errors import output_shape_error
 from .gather_scatter import _out, _zeros, gather
@@ -35,7 +35,7 @@ class MaskedFill(Op):
             m, v, _ = rest
         else:
             v, m = rest
-        if ctx is not None:
+        if ctx is not _NOGRAD:
             ctx.m, ctx.shape = m, a.shape
         return np.where(m, np.asarray(v).astype(a.dtype), a)
 
@@ -115,7 +115,7 @@ class MaskedScatter(Op):
             raise RuntimeError("Number of elements of source < number of ones in mask")
         out = np.array(np.broadcast_to(a, shape))
         out[mb] = src.reshape(-1)[:k]
-        if ctx is not None:
+        if ctx is not _NOGRAD:
             ctx.mb, ctx.k, ctx.src_shape = mb, k, src.shape
         return out
 

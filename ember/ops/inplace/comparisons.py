@@ -11,7 +11,7 @@ tensor([1., 1., 0.])
 from .._util import np, Tensor, _wrap, Op, apply_op, grad_on, copy_into, _state
 from .history import inplace_op
 from ..._errors import output_shape_error
-from ..elementwise.comparison import _compare
+from ..elementwise.comparison import TABLE as _CMP
 
 __all__ = []
 
@@ -52,9 +52,10 @@ def _cmp_classes(name):
 
 def _cmp_inplace(name, ufunc):
     c0, c1 = _cmp_classes(name)
+    compare = _CMP[name][1]
 
     def method(self, other):
-        r = _compare(ufunc, self, other)._data
+        r = compare(self, other)._data
         shape = self._data.shape
         if r.shape != shape and np.broadcast_shapes(r.shape, shape) != shape:
             raise output_shape_error(shape, np.broadcast_shapes(r.shape, shape))

@@ -12,7 +12,7 @@ tensor([[4., 4., 4.],
 from ..._backend import raises_oom_as_runtime_error as _oom
 from ... import _autocast_state as _ac
 from ..._autocast_state import on as _ac_on
-from .._util import np, D, Tensor, _wrap, Op, apply_op, _state
+from .._util import np, D, Tensor, _wrap, Op, apply_op, _state, _NOGRAD
 from ..._errors import broadcast_shape
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger"]
@@ -197,6 +197,13 @@ class Matmul(Op):
 class Mm(Matmul):
     _name = "MmBackward0"
 
+    @staticmethod
+    def forward(ctx, a, b):  # (two matrices: _matmul_np's one GEMM, inlined)
+        if ctx is not _NOGRAD:
+            ctx._saved = (a, b)
+        r = np.matmul(a, b)
+        return r if r.dtype == a.dtype else r.astype(a.dtype)
+
 
 class Mv(Matmul):
     _name = "MvBackward0"
@@ -236,10 +243,7 @@ def matmul(input, other, *, out=None):
         input, other = _ac.lower(input, other)
     a, b = input._data, other._data
     cls = _check_matmul(a, b)
-    if _state[0] and (input._rg or other._rg):
-        r = apply_op(cls, (input, other))
-    else:
-        r = _wrap(np.matmul(a, b) if cls is Mm and a.dtype.kind != "V" else _matmul_np(a, b))
+    r = apply_op(cls, (input, other))
     return r if out is None else _out(r, out)
 
 
@@ -251,9 +255,7 @@ def _dunder_matmul(self, other):
         return NotImplemented
     a, b = self._data, other._data
     cls = _check_matmul(a, b)
-    if _state[0] and (self._rg or other._rg):
-        return apply_op(cls, (self, other))
-    return _wrap(np.matmul(a, b) if cls is Mm and a.dtype.kind != "V" else _matmul_np(a, b))
+    return apply_op(cls, (self, other))
 
 
 def _dunder_rmatmul(self, other):
@@ -308,11 +310,7 @@ def bmm(input, mat2, *, out=None):
     if _ac_on[0]:
         input, mat2 = _ac.lower(input, mat2)
     _check_bmm(input._data, mat2._data)
-    if _state[0] and (input._rg or mat2._rg):
-        r = apply_op(Bmm, (input, mat2))
-    else:
-        r = _wrap(_matmul_np(input._data, mat2._data))
-    return _out(r, out)
+    return _out(apply_op(Bmm, (input, mat2)), out)
 
 
 def mv(input, vec, *, out=None):

@@ -10,12 +10,12 @@ tensor([9., 4., 2.])
 >>> ember.cummax(ember.tensor([1., 3., 2.]), 0).indices
 tensor([0, 1, 1])
 """
-from .._util import np, _wrap, Op, apply_op, norm_dim
+from .._util import np, Op, apply_op, norm_dim, _NOGRAD
 from ..inplace.history import inplace_op
 from ... import return_types as RT
-from .reduction_args import (_NoCtx, _as_1d, _const, _grad, _int64_if_int, _no_complex, _out1,
-                             _outn, _tname)
-from .selection_grads import _flip, _scatter_add
+from .reduction_args import _as_1d, _const, _int64_if_int, _no_complex, _out1, _outn, _tname
+from .selection_grads import _flip
+from ..index.gather_scatter import scatter_into
 
 __all__ = ["cumsum", "cumprod", "cummax", "cummin", "logcumsumexp"]
 
@@ -76,9 +76,7 @@ def _cum(cls, input, dim, dtype, out):
     if d.ndim == 0:
         r = _cum(cls, _as_1d(input), 0, None, None)
         return _out1(r.reshape(()), out)
-    if _grad(input):
-        return _out1(apply_op(cls, (input,), dim, None), out)
-    return _out1(_wrap(cls.forward(_NoCtx, d, dim, None)), out)
+    return _out1(apply_op(cls, (input,), dim, None), out)
 
 
 def cumsum(input, dim, *, dtype=None, out=None):
@@ -158,9 +156,7 @@ def logcumsumexp(input, dim, *, out=None):
     if d.ndim == 0:
         return _out1(logcumsumexp(_as_1d(input), 0).reshape(()), out)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        if _grad(input):
-            return _out1(apply_op(_Logcumsumexp, (input,), dim), out)
-        return _out1(_wrap(np.logaddexp.accumulate(d, axis=dim)), out)
+        return _out1(apply_op(_Logcumsumexp, (input,), dim), out)
 
 
 class _Cumext(Op):
@@ -176,12 +172,13 @@ class _Cumext(Op):
             hit |= np.isnan(a)
         idx = np.maximum.accumulate(np.where(hit, pos, 0), axis=dim) if n else \
             np.zeros(a.shape, np.int64)
-        ctx.idx = idx
+        if ctx is not _NOGRAD:
+            ctx.idx = idx
         return vals, idx
 
     @staticmethod
     def backward(ctx, g, _gi=None):
-        return _scatter_add(g, ctx.idx, ctx.dim, ctx.shape)
+        return scatter_into(g, ctx.idx, ctx.dim, ctx.shape)
 
 
 class _Cummax(_Cumext):

@@ -8,10 +8,10 @@ torch.return_types.max(
 values=tensor([5., 4.], grad_fn=<MaxBackward0>),
 indices=tensor([1, 0]))
 """
-from .._util import np, D, Tensor, _wrap, Op, apply_op, _state, norm_dim
+from .._util import np, D, Tensor, _wrap, Op, apply_op, norm_dim
 from .sum_mean import reduce_dims
 from ... import return_types as RT
-from .reduction_args import _NoCtx, _as_1d, _check_nonempty, _no_complex, _out1, _outn
+from .reduction_args import _as_1d, _check_nonempty, _no_complex, _out1, _outn
 from .selection_grads import (_Amax, _Amin, _MaxAll, _MaxDim, _MinAll, _MinDim, _evenly,
                               _select)
 
@@ -51,11 +51,7 @@ def _elementwise_ext(input, other, is_max, out):
     dt, npdt = D.binary_result(input, other)
     if input._data.dtype.kind == "c" or other._data.dtype.kind == "c":
         raise RuntimeError("maximum not implemented for complex tensors.")
-    if _state[0] and (input._rg or other._rg):
-        r = apply_op(Maximum if is_max else Minimum, (input, other), npdt, is_max)
-    else:
-        r = _wrap(Maximum.forward(_NoCtx, input._data, other._data, npdt, is_max))
-    return _out1(r, out)
+    return _out1(apply_op(Maximum if is_max else Minimum, (input, other), npdt, is_max), out)
 
 
 

@@ -12,7 +12,7 @@ tensor(3.)
 import builtins
 from .._util import np, _wrap, Op, apply_op, norm_dim
 from .sum_mean import expand_back, reduce_dims, mean as _mean
-from .reduction_args import _NoCtx, _const, _grad, _inf, _int64_if_int, _keep, _out1, _tname
+from .reduction_args import _const, _grad, _inf, _int64_if_int, _keep, _out1, _tname
 
 __all__ = ["var", "std", "var_mean", "std_mean", "norm", "nansum", "nanmean"]
 
@@ -79,9 +79,7 @@ def _var_args(name, input, dim, unbiased, keepdim, correction):
 
 
 def _var_std(cls, input, dims, correction, keepdim, sqrt):
-    if _grad(input):
-        return apply_op(cls, (input,), dims, correction, keepdim, sqrt)
-    return _wrap(cls.forward(_NoCtx, input._data, dims, correction, keepdim, sqrt))
+    return apply_op(cls, (input,), dims, correction, keepdim, sqrt)
 
 
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
@@ -219,9 +217,7 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
             raise RuntimeError(f"linalg.vector_norm cannot compute the {'-' if p < 0 else ''}inf "
                                "norm on an empty tensor because the operation does not have an "
                                "identity")
-    if _grad(input):
-        return _out1(apply_op(_Norm, (input,), p, dims, keepdim), out)
-    return _out1(_wrap(_Norm.forward(_NoCtx, d, p, dims, keepdim)), out)
+    return _out1(apply_op(_Norm, (input,), p, dims, keepdim), out)
 
 
 def _nuclear(input, dim, keepdim):
@@ -266,9 +262,7 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
         input = input.to(dt)
     d = input._data
     dims = reduce_dims(dim, d.ndim)
-    if _grad(input):
-        return _out1(apply_op(_Nansum, (input,), dims, keepdim, None), out)
-    return _out1(_wrap(_Nansum.forward(_NoCtx, d, dims, keepdim, None)), out)
+    return _out1(apply_op(_Nansum, (input,), dims, keepdim, None), out)
 
 
 def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):

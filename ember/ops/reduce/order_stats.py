@@ -10,10 +10,11 @@ tensor(1.5000)
 """
 from ... import _autocast_state as _ac
 from ..._autocast_state import on as _ac_on
-from .._util import np, Tensor, apply_op, norm_dim
+from .._util import np, Tensor, norm_dim
 from ... import return_types as RT
 from .reduction_args import _as_1d, _check_nonempty, _const, _no_complex, _out1, _outn, _sortable
-from .selection_grads import _Evenly, _Gather, _Select, _evenly, _select
+from .selection_grads import _Evenly, _Select, _evenly, _select
+from ..index.gather_scatter import gather_at
 
 __all__ = ["median", "nanmedian", "mode", "quantile", "nanquantile"]
 
@@ -203,7 +204,7 @@ def _quantile(name, input, q, dim, keepdim, interpolation, ignore_nan):
         w = np.where(hi > lo, 0.5, 0.0).astype(d.dtype)
     ilo = np.take_along_axis(order, lo.astype(np.int64), -1)
     ihi = np.take_along_axis(order, hi.astype(np.int64), -1)
-    vlo, vhi = apply_op(_Gather, (xm,), ilo, xm.ndim - 1), apply_op(_Gather, (xm,), ihi, xm.ndim - 1)
+    vlo, vhi = gather_at(xm, ilo, xm.ndim - 1), gather_at(xm, ihi, xm.ndim - 1)
     r = vlo + (vhi - vlo) * _const(w, d) if (w != 0).any() else vlo
     r = r.movedim(-1, 0)  # (nq, *rest)
     if keepdim:

@@ -8,9 +8,9 @@ tensor([[40.,  8.],
 """
 from ... import _autocast_state as _ac
 from ..._autocast_state import on as _ac_on
-from .._util import np, D, _wrap, Op, apply_op, norm_dim
+from .._util import np, D, Op, apply_op, norm_dim
 from .sum_mean import expand_back, reduce_dims
-from .reduction_args import _NoCtx, _grad, _inf, _int64_if_int, _keep, _out1
+from .reduction_args import _inf, _int64_if_int, _keep, _out1
 from .selection_grads import _Shift, _flip
 from .cumulative import cumprod
 
@@ -82,10 +82,8 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
         ax = norm_dim(dim, d.ndim)
         cls = _Prod
         if d.ndim == 0:
-            return _out1(input.clone() if _grad(input) else _wrap(d.copy()), out)
-    if _grad(input):
-        return _out1(apply_op(cls, (input,), ax, keepdim, None), out)
-    return _out1(_wrap(np.asarray(np.prod(d, axis=ax, keepdims=keepdim, dtype=d.dtype))), out)
+            return _out1(input.clone(), out)
+    return _out1(apply_op(cls, (input,), ax, keepdim, None), out)
 
 
 # ---------------------------------------------------------------- logsumexp
@@ -121,9 +119,7 @@ def logsumexp(input, dim, keepdim=False, *, out=None):
         input = input.to(D._default[0])
     d = input._data
     dims = reduce_dims(dim, d.ndim)
-    if _grad(input):
-        return _out1(apply_op(_Logsumexp, (input,), dims, keepdim), out)
-    return _out1(_wrap(_Logsumexp.forward(_NoCtx, d, dims, keepdim)), out)
+    return _out1(apply_op(_Logsumexp, (input,), dims, keepdim), out)
 
 
 # ---------------------------------------------------------------- Tensor methods

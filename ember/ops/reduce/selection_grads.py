@@ -1,14 +1,16 @@
 """The private ops through which value-selecting reductions send their gradient back: flip and
-shift along a dim (cumulative ops), gather and scatter-add at indices (max/min with a dim,
-median, mode, cummax), and the even split between ties (max()/amax and friends).
+shift along a dim (cumulative ops), the selection of values at precomputed indices (max/min
+with a dim, median, mode; its gradient is scattered back with ops/index/gather_scatter.py), and
+the even split between ties (max()/amax and friends).
 
 >>> from ember.ops.reduce.selection_grads import _flip
 >>> _flip(ember.tensor([[1., 2., 3.]]), 1)
 tensor([[3., 2., 1.]])
 """
-from .._util import np, _wrap, Op, apply_op
+from .._util import np, Op, apply_op, _NOGRAD
 from .sum_mean import expand_back
-from .reduction_args import _const, _grad, _keep_np, _outn
+from ..index.gather_scatter import scatter_into
+from .reduction_args import _const, _keep_np, _outn
 
 
 # ---------------------------------------------------------------- private helper ops
@@ -51,52 +53,14 @@ class _Shift(Op):
         return apply_op(_Shift, (g,), ctx.dim, 0, not ctx.right)
 
 
-class _Gather(Op):
-    _name = "GatherBackward0"
-
-    @staticmethod
-    def forward(ctx, a, idx, dim):
-        ctx.idx, ctx.dim, ctx.shape = idx, dim, a.shape
-        return np.take_along_axis(a, idx, dim)
-
-    @staticmethod
-    def backward(ctx, g):
-        return _scatter_add(g, ctx.idx, ctx.dim, ctx.shape)
-
-
-class _ScatterAdd(Op):
-    """Zeros of ``shape`` with ``g`` added at ``idx`` along ``dim`` (repeats accumulate)."""
-
-    _name = "ScatterAddBackward0"
-
-    @staticmethod
-    def forward(ctx, g, idx, dim, shape, unique=False):
-        ctx.idx, ctx.dim = idx, dim
-        out = np.zeros(shape, dtype=g.dtype)
-        if unique:  # one index per slice (max/min/median/mode): a plain put
-            np.put_along_axis(out, idx, g, dim)
-            return out
-        ix = list(np.indices(idx.shape, sparse=True))
-        ix[dim] = idx
-        np.add.at(out, tuple(ix), g)
-        return out
-
-    @staticmethod
-    def backward(ctx, g):
-        return apply_op(_Gather, (g,), ctx.idx, ctx.dim)
-
-
-def _scatter_add(g, idx, dim, shape, unique=False):
-    return apply_op(_ScatterAdd, (g,), idx, dim, shape, unique)
-
-
 class _Select(Op):
     """Values at precomputed indices ``idx`` (keepdim shape) along ``dim``, and the indices;
     the gradient goes back to those indices."""
 
     @staticmethod
     def forward(ctx, a, idx, dim, keepdim):
-        ctx.idx, ctx.dim, ctx.shape, ctx.keepdim = idx, dim, a.shape, keepdim
+        if ctx is not _NOGRAD:
+            ctx.idx, ctx.dim, ctx.shape, ctx.keepdim = idx, dim, a.shape, keepdim
         v = np.take_along_axis(a, idx, dim)
         if not keepdim:
             v, idx = np.squeeze(v, dim), np.squeeze(idx, dim)
@@ -106,7 +70,7 @@ class _Select(Op):
     def backward(ctx, g, _gi=None):
         if not ctx.keepdim:
             g = g.unsqueeze(ctx.dim)
-        return _scatter_add(g, ctx.idx, ctx.dim, ctx.shape, True)
+        return scatter_into(g, ctx.idx, ctx.dim, ctx.shape, True)
 
 
 class _MaxDim(_Select):
@@ -118,12 +82,7 @@ class _MinDim(_Select):
 
 
 def _select(cls, rt, input, idx, dim, keepdim, out=None):
-    if _grad(input):
-        return _outn(rt, apply_op(cls, (input,), idx, dim, keepdim), out)
-    v = np.take_along_axis(input._data, idx, dim)
-    if not keepdim:
-        v, idx = np.squeeze(v, dim), np.squeeze(idx, dim)
-    return _outn(rt, (_wrap(v), _wrap(idx.astype(np.int64, copy=False))), out)
+    return _outn(rt, apply_op(cls, (input,), idx, dim, keepdim), out)
 
 
 class _Evenly(Op):
@@ -168,6 +127,4 @@ class _Amin(_Evenly):
 
 
 def _evenly(cls, input, out, dims, keepdim, nan_eq):
-    if _grad(input):
-        return apply_op(cls, (input,), out, dims, keepdim, nan_eq)
-    return _wrap(np.asarray(out, dtype=input._data.dtype))
+    return apply_op(cls, (input,), out, dims, keepdim, nan_eq)

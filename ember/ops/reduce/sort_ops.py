@@ -7,8 +7,9 @@ they were taken from); indices, counts and histograms do not.
 >>> (v * ember.tensor([1., 10., 100.])).sum().backward(); x.grad
 tensor([100.,   1.,  10.])
 """
-from .._util import np, D, Tensor, _wrap, Op, apply_op, _state, norm_dim
+from .._util import np, D, Tensor, _wrap, Op, apply_op, norm_dim, _NOGRAD
 
+from ..index.gather_scatter import scatter_into
 from ... import return_types as _RT
 
 __all__ = ["sort", "argsort", "msort", "topk", "kthvalue", "unique", "unique_consecutive",
@@ -24,55 +25,6 @@ def _tname(a):
 
 def _rt(name, vals, idx):
     return getattr(_RT, name)((vals, idx))
-
-
-# ------------------------------------------------- gather / scatter along one dim
-class GatherAlong(Op):
-    """``take_along_axis``; its gradient scatters back (used as the backward of selections)."""
-
-    _name = "GatherBackward0"
-
-    @staticmethod
-    def forward(ctx, a, idx, dim):
-        ctx.idx, ctx.dim, ctx.shape = idx, dim, a.shape
-        return np.take_along_axis(a, idx, dim)
-
-    @staticmethod
-    def backward(ctx, g):
-        return scatter_along(g, ctx.idx, ctx.dim, ctx.shape)
-
-
-class ScatterAlong(Op):
-    """Zeros of ``shape`` with ``g`` put at ``idx`` along ``dim`` (indices unique per slice)."""
-
-    _name = "ScatterBackward0"
-
-    @staticmethod
-    def forward(ctx, g, idx, dim, shape):
-        ctx.idx, ctx.dim = idx, dim
-        out = np.zeros(shape, dtype=g.dtype)
-        np.put_along_axis(out, idx, g, dim)
-        return out
-
-    @staticmethod
-    def backward(ctx, gg):
-        return gather_along(gg, ctx.idx, ctx.dim)
-
-
-def gather_along(t, idx, dim):
-    if _state[0] and t._rg:
-        return apply_op(GatherAlong, (t,), idx, dim)
-    return _wrap(np.take_along_axis(t._data, idx, dim))
-
-
-def scatter_along(g, idx, dim, shape):
-    if _state[0] and g._rg:
-        return apply_op(ScatterAlong, (g,), idx, dim, shape)
-    return _wrap(ScatterAlong.forward(_Ctx(), g._data, idx, dim, shape))
-
-
-class _Ctx:
-    pass
 
 
 # -------------------------------------------------------------------------- sort
@@ -100,9 +52,7 @@ def _select(cls, input, fn, dim, keepdim=True):
     if zero_d:
         vals, kidx = vals.reshape(()), kidx.reshape(())
     kidx = kidx.astype(np.int64, copy=False)
-    if _state[0] and input._rg:
-        return apply_op(cls, (input,), vals, kidx, idx, dim, keepdim or zero_d, zero_d)
-    return _wrap(vals), _wrap(kidx)
+    return apply_op(cls, (input,), vals, kidx, idx, dim, keepdim or zero_d, zero_d)
 
 
 class _SelectOp(Op):
@@ -110,9 +60,10 @@ class _SelectOp(Op):
 
     @staticmethod
     def forward(ctx, a, vals, kidx, idx, dim, keep, zero_d):
-        ctx.idx, ctx.dim, ctx.keep, ctx.shape = idx, dim, keep, a.shape if not zero_d else (1,)
-        ctx.zero_d = zero_d
-        ctx.mark_non_differentiable(kidx)
+        if ctx is not _NOGRAD:
+            ctx.idx, ctx.dim, ctx.keep, ctx.shape = idx, dim, keep, a.shape if not zero_d else (1,)
+            ctx.zero_d = zero_d
+            ctx.mark_non_differentiable(kidx)
         return vals, kidx
 
     @staticmethod
@@ -120,7 +71,7 @@ class _SelectOp(Op):
         g = gv.reshape(1) if ctx.zero_d else gv
         if not ctx.keep:
             g = g.unsqueeze(ctx.dim)
-        r = scatter_along(g, ctx.idx, ctx.dim, ctx.shape)
+        r = scatter_into(g, ctx.idx, ctx.dim, ctx.shape, True)
         return r.reshape(()) if ctx.zero_d else r
 
 

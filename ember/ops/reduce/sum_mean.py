@@ -4,7 +4,8 @@
 >>> x.sum(dim=0)
 tensor([4., 6.], grad_fn=<SumBackward1>)
 """
-from .._util import np, D, Tensor, _wrap, Op, apply_op, _state, norm_dims
+from .._util import np, D, Op, apply_op, norm_dims
+from ...autograd.function import _NOGRAD
 
 __all__ = ["sum", "mean", "sum_to_size"]
 
@@ -16,6 +17,9 @@ def reduce_dims(dim, ndim):
         return tuple(range(ndim))
     dims = norm_dims(dim, ndim)
     return dims if ndim else ()
+
+
+_ALL_DIMS = tuple(tuple(range(n)) for n in range(65))  # every dim of an n-d tensor (64: the most NumPy allows)
 
 
 def _reduced_shape(shape, dims):
@@ -34,9 +38,8 @@ class Sum(Op):
 
     @staticmethod
     def forward(ctx, a, dims, keepdim, npdt):
-        ctx.in_shape = a.shape
-        ctx.dims = dims
-        ctx.keepdim = keepdim
+        if ctx is not _NOGRAD:
+            ctx.in_shape, ctx.dims, ctx.keepdim = a.shape, dims, keepdim
         r = np.sum(a, axis=dims, keepdims=keepdim, dtype=npdt)
         return r if r.__class__ is not np.ndarray or r.flags.c_contiguous else np.ascontiguousarray(r)
 
@@ -66,15 +69,10 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """
     d = input._data
     if dim is None:
-        dims, cls = tuple(range(d.ndim)), (Sum if keepdim else SumAll)
+        dims, cls = _ALL_DIMS[d.ndim], (Sum if keepdim else SumAll)
     else:
         dims, cls = reduce_dims(dim, d.ndim), Sum
-    npdt = _sum_dtype(d, dtype)
-    if _state[0] and input._rg:
-        r = apply_op(cls, (input,), dims, keepdim, npdt)
-    else:
-        r = np.sum(d, axis=dims, keepdims=keepdim, dtype=npdt)
-        r = _wrap(r if r.__class__ is not np.ndarray or r.flags.c_contiguous else np.ascontiguousarray(r))
+    r = apply_op(cls, (input,), dims, keepdim, _sum_dtype(d, dtype))
     if out is not None:
         from ..elementwise.arithmetic import _out
         return _out(r, out)
@@ -86,15 +84,14 @@ class Mean(Op):
 
     @staticmethod
     def forward(ctx, a, dims, keepdim, npdt):
-        ctx.in_shape = a.shape
-        ctx.dims = dims
-        ctx.keepdim = keepdim
-        n = 1
-        for i in dims:
-            n *= a.shape[i]
-        ctx.n = n
+        if ctx is not _NOGRAD:
+            ctx.in_shape, ctx.dims, ctx.keepdim = a.shape, dims, keepdim
+            n = 1
+            for i in dims:
+                n *= a.shape[i]
+            ctx.n = n
         with np.errstate(invalid="ignore", divide="ignore"):
-            return np.mean(a, axis=dims, keepdims=keepdim, dtype=npdt)
+            return np.mean(a, axis=dims, keepdims=keepdim, dtype=npdt).astype(a.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, g):
@@ -119,17 +116,13 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
                            f"floating point or complex dtype. Got: {dn}")
     npdt = D.to_dtype(dtype).np if dtype is not None else None
     if dim is None:
-        dims, cls = tuple(range(d.ndim)), (Mean if keepdim else MeanAll)
+        dims, cls = _ALL_DIMS[d.ndim], (Mean if keepdim else MeanAll)
     else:
         dims, cls = reduce_dims(dim, d.ndim), Mean
     if npdt is not None and npdt != d.dtype:
         input = input.to(D.to_dtype(dtype))
         d = input._data
-    if _state[0] and input._rg:
-        r = apply_op(cls, (input,), dims, keepdim, None)
-    else:
-        with np.errstate(invalid="ignore", divide="ignore"):
-            r = _wrap(np.mean(d, axis=dims, keepdims=keepdim, dtype=None).astype(d.dtype, copy=False))
+    r = apply_op(cls, (input,), dims, keepdim, None)
     if out is not None:
         from ..elementwise.arithmetic import _out
         return _out(r, out)

@@ -13,7 +13,7 @@ from ... import _autocast_state as _ac
 from ..._autocast_state import on as _ac_on
 import builtins
 
-from .._util import np, _wrap, Op, apply_op, norm_dim, _state
+from .._util import np, _wrap, Op, apply_op, norm_dim, _state, _NOGRAD
 from ..inplace.history import inplace_op
 from ..._backend import as_strided as _as_strided
 from .movement import _view_result
@@ -28,7 +28,7 @@ __all__ = ["tril", "triu", "diag", "diagonal", "diag_embed", "trace", "diagflat"
 class Tril(Op):
     @staticmethod
     def forward(ctx, a, k, upper):
-        if ctx is not None:
+        if ctx is not _NOGRAD:
             ctx.k, ctx.upper = k, upper
         return np.triu(a, k) if upper else np.tril(a, k)
 
@@ -99,7 +99,7 @@ def _diag_view(a, offset, d1, d2):
 class Diagonal(Op):
     @staticmethod
     def forward(ctx, a, offset, d1, d2):
-        if ctx is not None:
+        if ctx is not _NOGRAD:
             ctx.args, ctx.shape = (offset, d1, d2), a.shape
         return _diag_view(a, offset, d1, d2)
 
@@ -113,7 +113,7 @@ class DiagonalGrad(Op):
 
     @staticmethod
     def forward(ctx, g, shape, offset, d1, d2):
-        if ctx is not None:
+        if ctx is not _NOGRAD:
             ctx.args = (offset, d1, d2)
         out = np.zeros(shape, dtype=g.dtype)
         v = _diag_view(out, offset, d1, d2)
@@ -143,7 +143,7 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
 class DiagEmbed(Op):
     @staticmethod
     def forward(ctx, a, offset, d1, d2):
-        if ctx is not None:
+        if ctx is not _NOGRAD:
             ctx.args = (offset, d1, d2)
         n = a.shape[-1] + builtins.abs(offset)
         rest = list(a.shape[:-1])

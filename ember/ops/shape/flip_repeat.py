@@ -9,7 +9,7 @@ tensor([1, 1, 2, 2])
 import builtins
 
 from ..._backend import raises_oom_as_runtime_error as _oom
-from .._util import np, Tensor, _wrap, Op, apply_op, norm_dim, norm_dims
+from .._util import np, Tensor, _wrap, Op, apply_op, norm_dim, norm_dims, _NOGRAD
 from .movement import transpose
 
 _srange = builtins.range
@@ -29,7 +29,7 @@ def _ints(x):
 class Flip(Op):
     @staticmethod
     def forward(ctx, a, dims):
-        if ctx is not None:
+        if ctx is not _NOGRAD:
             ctx.dims = dims
         return np.flip(a, dims).copy()
 
@@ -79,7 +79,7 @@ def flipud(input):
 class Roll(Op):
     @staticmethod
     def forward(ctx, a, shifts, dims):
-        if ctx is not None:
+        if ctx is not _NOGRAD:
             ctx.shifts, ctx.dims = shifts, dims
         if dims is None:
             return np.roll(a.reshape(-1), shifts[0]).reshape(a.shape)
@@ -140,7 +140,7 @@ def rot90(input, k=1, dims=(0, 1)):
 class Repeat(Op):
     @staticmethod
     def forward(ctx, a, reps):
-        if ctx is not None:
+        if ctx is not _NOGRAD:
             ctx.in_shape = a.shape
             ctx.reps = reps
         return np.tile(a, reps)
@@ -197,7 +197,7 @@ def tile(input, dims):
 class RepeatInterleave(Op):
     @staticmethod
     def forward(ctx, a, reps, dim):
-        if ctx is not None:
+        if ctx is not _NOGRAD:
             ctx.reps, ctx.dim, ctx.n = reps, dim, a.shape[dim]
         return np.repeat(a, reps, axis=dim)
 

@@ -12,7 +12,7 @@ from ... import _autocast_state as _ac
 from ..._autocast_state import on as _ac_on
 import builtins
 
-from .._util import np, D, Tensor, _wrap, Op, apply_op, norm_dim
+from .._util import np, D, Tensor, _wrap, Op, apply_op, norm_dim, _NOGRAD
 from .movement import unsqueeze
 from .splitting import narrow
 
@@ -27,7 +27,7 @@ class Cat(Op):
     @staticmethod
     def forward(ctx, *args):
         *arrays, dim, npdt, skip = args  # skip: legacy empty 1-D inputs, left out of the result
-        if ctx is not None:
+        if ctx is not _NOGRAD:
             ctx.dim, ctx.skip = dim, skip
             ctx.sizes = [a.shape[dim] if i not in skip else 0 for i, a in enumerate(arrays)]
         if skip:

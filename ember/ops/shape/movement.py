@@ -6,7 +6,7 @@ ops/index/indexing.py.
 >>> v = x.view(3, 2); v[0, 0] = 1.; x[0, 0]
 tensor(1.)
 """
-from .._util import np, D, _wrap, Op, apply_op, _state, norm_dim, make_view
+from .._util import np, D, Op, apply_op, norm_dim, make_view, _NOGRAD
 from .reinterpret import view_dtype as _view_dtype
 from operator import index as _operator_index
 from .expand_args import expand_sizes as _expand_sizes
@@ -64,17 +64,13 @@ def _infer(shape, numel):
 
 def _view_result(cls, x, fn, *args):
     """Run a view op and mark its output as a view of ``x``."""
-    if _state[0] and x._rg:
-        out = apply_op(cls, (x,), *args)
-    else:
-        out = _wrap(cls.forward(None, x._data, *args))
-    return make_view(out, x, fn)
+    return make_view(apply_op(cls, (x,), *args), x, fn)
 
 
 class View(Op):
     @staticmethod
     def forward(ctx, a, shape):
-        if ctx is not None:
+        if ctx is not _NOGRAD:
             ctx.in_shape = a.shape
         out = a.view()
         try:
@@ -111,7 +107,7 @@ class Reshape(Op):
 
     @staticmethod
     def forward(ctx, a, shape):
-        if ctx is not None:
+        if ctx is not _NOGRAD:
             ctx.in_shape = a.shape
         return a.reshape(shape)
 
@@ -155,9 +151,7 @@ def reshape(input, *shape):
         return view(input, shape)
     except AttributeError:
         pass
-    if _state[0] and input._rg:
-        return apply_op(Reshape, (input,), shape)
-    return _wrap(d.reshape(shape))
+    return apply_op(Reshape, (input,), shape)
 
 
 def view_as(self, other):
@@ -171,7 +165,7 @@ def reshape_as(self, other):
 class Transpose(Op):
     @staticmethod
     def forward(ctx, a, d0, d1):
-        if ctx is not None:
+        if ctx is not _NOGRAD:
             ctx.dims = (d0, d1)
         return np.swapaxes(a, d0, d1)
 
@@ -217,7 +211,7 @@ def t(input):
 class Permute(Op):
     @staticmethod
     def forward(ctx, a, dims):
-        if ctx is not None:
+        if ctx is not _NOGRAD:
             ctx.dims = dims
         return np.transpose(a, dims)
 
@@ -282,7 +276,7 @@ def _mT(self):
 class Expand(Op):
     @staticmethod
     def forward(ctx, a, shape):
-        if ctx is not None:
+        if ctx is not _NOGRAD:
             ctx.in_shape = a.shape
         r = np.broadcast_to(a, shape)
         if 1 in shape:  # size-1 dims get PyTorch's strides (NumPy gives them 0): kept, or size * stride of the next

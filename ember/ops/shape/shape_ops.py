@@ -16,7 +16,7 @@ tensor([[0, 1, 1],
 import builtins
 import warnings
 
-from .._util import np, D, _wrap, Op, apply_op, norm_dim
+from .._util import np, D, _wrap, Op, apply_op, norm_dim, _NOGRAD
 from ..._backend import as_strided as _as_strided
 from ..._errors import broadcast_shape
 from .movement import _view_result, expand, reshape, unflatten
@@ -130,7 +130,7 @@ def meshgrid(*tensors, indexing=None):
 class Unfold(Op):
     @staticmethod
     def forward(ctx, a, dim, size, step):
-        if ctx is not None:
+        if ctx is not _NOGRAD:
             ctx.args, ctx.shape = (dim, size, step), a.shape
         return _unfold_view(a, dim, size, step)
 
@@ -155,7 +155,7 @@ class UnfoldGrad(Op):
 
     @staticmethod
     def forward(ctx, g, shape, dim, size, step):
-        if ctx is not None:
+        if ctx is not _NOGRAD:
             ctx.args = (dim, size, step)
         if not shape:
             return g.reshape(())
@@ -255,7 +255,7 @@ class AsStrided(Op):
                                f"of bounds for storage of size {flat.size * it}")
         else:
             out = _as_strided(flat[off:], size, tuple(s * it for s in stride))
-        if ctx is not None:
+        if ctx is not _NOGRAD:
             in_pos = _positions(a.shape, tuple(s // it for s in a.strides), a_off)
             ctx.remap = (_positions(size, stride, off).reshape(-1), in_pos.reshape(-1), flat.size, a.shape)
         return out
@@ -274,7 +274,7 @@ class StorageRemap(Op):
 
     @staticmethod
     def forward(ctx, g, src, dst, n, shape):
-        if ctx is not None:
+        if ctx is not _NOGRAD:
             ctx.args = (dst, src, n, g.shape)
         buf = np.zeros(n, dtype=g.dtype)
         np.add.at(buf, src, g.reshape(-1))

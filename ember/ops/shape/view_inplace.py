@@ -12,7 +12,7 @@ and ``resize_`` refuses any tensor that requires grad.
 >>> x.t_().shape, x.unsqueeze_(0).shape, x.squeeze_().shape
 (torch.Size([3, 2]), torch.Size([1, 3, 2]), torch.Size([3, 2]))
 """
-from .._util import np, Tensor, _wrap, apply_op, _state, norm_dim, live_views
+from .._util import np, Tensor, _wrap, apply_op, _state, norm_dim, live_views, _NOGRAD
 from ..inplace.history import check_inplace, _move_retain
 from . import movement as _M
 from . import shape_ops as _S
@@ -26,7 +26,7 @@ class TransposeInplace(_M.Transpose):
     @staticmethod
     def forward(ctx, a, d0, d1):
         if a.ndim == 0:  # 0-d: nothing to swap
-            if ctx is not None:
+            if ctx is not _NOGRAD:
                 ctx.dims = (0, 0)
             return a.view()
         return _M.Transpose.forward(ctx, a, d0, d1)
@@ -71,7 +71,7 @@ def _restride(self, cls, replay, undo, *args):
         self.grad_fn, self._out_nr = out.grad_fn, out._out_nr
         _move_retain(self, old_fn, old_nr)
     else:
-        self._data = cls.forward(None, self._data, *args)
+        self._data = apply_op(cls, (self,), *args)._data
     _relink(self, replay, undo)
     return self
 
