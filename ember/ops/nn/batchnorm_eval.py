@@ -7,8 +7,8 @@ differentiable composite.
 >>> from ember.ops.nn.batchnorm_eval import batch_norm_eval
 >>> x = ember.tensor([[1., 2.], [3., 4.]])
 >>> batch_norm_eval(x, ember.tensor([1., 2.]), ember.tensor([4., 1.]), None, ember.tensor([0., 1.]), 0.)
-tensor([[0.0000, 1.0000],
-        [1.0000, 3.0000]])
+tensor([[0., 1.],
+        [1., 3.]])
 """
 from .._util import np, _wrap, _state
 
