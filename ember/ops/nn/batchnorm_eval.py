@@ -16,8 +16,14 @@ __all__ = []
 
 
 def batch_norm_eval(input, running_mean, running_var, weight, bias, eps):
-    """``(x - mean) / sqrt(var + eps) * weight + bias`` over channel dim 1, or None when this
-    path does not apply (autograd recording, dtypes other than one float32/float64)."""
+    """``(x - mean) / sqrt(var + eps) * weight + bias`` over channel dim 1 (x at least 2-d),
+    or None when this path does not apply (autograd recording, dtypes other than one
+    float32/float64); PyTorch's RuntimeError when a statistic's size is not the channel count."""
+    C = input._data.shape[1]
+    for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight),
+                    ("bias", bias)):
+        if t is not None and t._data.size != C:
+            raise RuntimeError(f"{name} should contain {C} elements not {t._data.size}")
     ts = (input, weight, bias)
     if _state[0] and any(t is not None and t._rg for t in ts):
         return None
@@ -26,8 +32,7 @@ def batch_norm_eval(input, running_mean, running_var, weight, bias, eps):
     if dt.kind != "f" or dt.itemsize < 4 or any(t is not None and t._data.dtype != dt
                                                  for t in (running_mean, running_var, weight, bias)):
         return None
-    C = x.shape[1] if x.ndim > 1 else -1
-    if any(t is not None and t._data.shape != (C,) for t in (running_mean, running_var, weight, bias)):
+    if any(t is not None and t._data.ndim != 1 for t in (running_mean, running_var, weight, bias)):
         return None
     scale = np.sqrt(running_var._data + dt.type(eps))
     np.divide(dt.type(1), scale, out=scale)
