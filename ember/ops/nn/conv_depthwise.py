@@ -34,8 +34,8 @@ as_strided = np.lib.stride_tricks.as_strided
 
 __all__ = []
 
-_TASK_BYTES = 1 << 17   # one block's output: about this much, so a block's passes stay in cache
-_PAR_BYTES = 1 << 19    # work on less output than this stays on one thread
+_TASK_BYTES = 1 << 18   # one block's output: about this much, so a block's passes stay in cache
+_PAR_BYTES = 1 << 18    # work on less output than this stays on one thread
 _LAYOUT = None          # a forward block's layout: None (by shape), "first" (NCHW) or "last" (NHWC)
 _GEOMETRIES = {}
 
@@ -48,12 +48,17 @@ def _prod(t):
 
 
 def _tasks(N, C, per_channel):
-    """(image slice, channel slice) blocks whose outputs hold about ``_TASK_BYTES``."""
+    """(image slice, channel slice) blocks whose outputs hold about ``_TASK_BYTES`` (less when
+    that leaves fewer blocks than threads on work worth sharing)."""
     per_image = C * per_channel
-    if per_image >= _TASK_BYTES:
-        c = max(1, _TASK_BYTES // max(1, per_channel))
+    size = _TASK_BYTES
+    T = num_threads()
+    if T > 1 and N * per_image >= _PAR_BYTES:
+        size = min(size, max(1, N * per_image // T))
+    if per_image > size:
+        c = max(1, size // max(1, per_channel))
         return [(slice(n, n + 1), slice(i, min(C, i + c))) for n in range(N) for i in range(0, C, c)]
-    n = max(1, _TASK_BYTES // max(1, per_image))
+    n = max(1, size // max(1, per_image))
     return [(slice(i, min(N, i + n)), slice(None)) for i in range(0, N, n)]
 
 
