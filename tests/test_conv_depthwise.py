@@ -1,7 +1,8 @@
 """The direct depthwise kernels (ember/ops/nn/conv_depthwise.py) against PyTorch: forward, input
 gradient and weight gradient in float32 and float64, over kernel sizes, strides, padding,
 dilation and channel multipliers (groups == in_channels, out_channels = k * in_channels), in
-both block layouts (channels-first, channels-last), serially and split over two threads."""
+each block layout (channels-first, channels-last, taps copied out for one product), serially
+and split over two threads."""
 import importlib
 
 import numpy as np
@@ -35,9 +36,10 @@ CASES = [  # (N, C, *sp), multiplier, kernel, stride, padding, dilation
 ]
 
 
-@pytest.fixture(params=["first-serial", "last-serial", "first-threads", "last-threads"])
+@pytest.fixture(params=["first-serial", "last-serial", "gemv-serial", "first-threads", "last-threads", "gemv-threads"])
 def mode(request, monkeypatch):
-    """Each block layout, serially and on two threads with one channel per block."""
+    """Each block layout, serially and on two threads with one channel per block ("gemv" runs
+    at stride 1 only; strided cases fall back to channels-first)."""
     layout, how = request.param.split("-")
     monkeypatch.setattr(D, "_LAYOUT", layout)
     old = ember.get_num_threads()

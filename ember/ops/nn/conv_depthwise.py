@@ -36,7 +36,9 @@ __all__ = []
 
 _TASK_BYTES = 1 << 18   # one block's output: about this much, so a block's passes stay in cache
 _PAR_BYTES = 1 << 18    # work on less output than this stays on one thread
-_LAYOUT = None          # a forward block's layout: None (by shape), "first" (NCHW) or "last" (NHWC)
+_LAYOUT = None          # a forward block's layout: None (by shape), "first" (NCHW), "last" (NHWC)
+                        # or "gemv" (stride 1: the taps copied out, one small product per channel)
+_GEMV_L = 128           # stride 1 with at least this many grid positions per plane: "gemv"
 _GEOMETRIES = {}
 
 
@@ -82,7 +84,7 @@ class _Geometry:
     planes of size ``q``, flattened; tap ``j`` reads phase ``taps[j][0]`` at flat offset
     ``taps[j][1]``; outputs lie on the grid (out[0], *q[1:]) whose first ``L`` positions
     hold every valid output (so no read runs past the end of a plane)."""
-    __slots__ = ("q", "F", "phases", "taps", "L", "grid", "out", "stride", "_copies")
+    __slots__ = ("q", "F", "phases", "taps", "L", "grid", "out", "stride", "k", "tap_strides", "_copies")
 
     def __init__(self, sp, k, stride, dil, out):
         q = tuple(-(-p // s) for p, s in zip(sp, stride))
@@ -98,6 +100,7 @@ class _Geometry:
                       sum((kk * d) // s * st for kk, d, s, st in zip(kks, dil, stride, Q)))
                      for kks in itertools.product(*(range(x) for x in k))]
         self.grid = (out[0],) + q[1:]
+        self.k, self.tap_strides = tuple(k), tuple(d * st for d, st in zip(dil, Q))   # (one phase)
         self.L = sum((o - 1) * st for o, st in zip(out, Q)) + 1
         self._copies = {}
 
@@ -183,7 +186,8 @@ def depthwise_conv(x, w, stride, pads, dil, bias=None):
     out = tuple((s - (d * (kk - 1) + 1)) // st + 1 for s, kk, st, d in zip(sp, w.shape[2:], stride, dil))
     g = _geometry(sp, w.shape[2:], stride, dil, out)
     L, taps = g.L, g.taps
-    last = m == 1 and (_LAYOUT == "last" or _LAYOUT is None and C > L)
+    gemv = g.phases == 1 and len(taps) > 1 and (_LAYOUT == "gemv" or _LAYOUT is None and L >= _GEMV_L)
+    last = not gemv and m == 1 and (_LAYOUT == "last" or _LAYOUT is None and C > L)
     direct = g.phases == 1 and not last and x.flags.c_contiguous and not any(l or r for l, r in pads)
     wk = w.reshape(C, m, -1).astype(dt, copy=False)
     wT = np.ascontiguousarray(wk[:, 0].T) if last else None
@@ -206,6 +210,17 @@ def depthwise_conv(x, w, stride, pads, dil, bias=None):
             np.copyto(res[nb, cb], g.crop(acc, last=True))
             return
         src = xb.reshape(n, c, 1, -1) if direct else g.phases_of(xb, pads)
+        if gemv:    # the taps of each channel copied out as rows, then one (m, K) x (K, L) product
+            s0, isz = src[:, :, 0], src.itemsize
+            cols = np.empty((n, c) + g.k + (L,), dt)
+            np.copyto(cols, as_strided(s0, cols.shape, s0.strides[:2] + tuple(t * isz for t in g.tap_strides)
+                                       + (isz,), writeable=False))
+            acc = np.matmul(wk[cb], cols.reshape(n, c, len(taps), L))
+            if bk is not None:
+                acc += bk[cb].reshape(c, m, 1)
+            for i in range(m):
+                np.copyto(res_m[nb, cb, i], g.crop(acc[:, :, i]))
+            return
         acc, tmp = np.empty((n, c, L), dt), np.empty((n, c, L), dt)
         wb = wk[cb]
         for i in range(m):
@@ -214,7 +229,8 @@ def depthwise_conv(x, w, stride, pads, dil, bias=None):
             if bk is not None:
                 acc += bk[cb, i].reshape(-1, 1)
             np.copyto(res_m[nb, cb, i], g.crop(acc))
-    _run(_tasks(N, C, m * L * res.itemsize), body, res.nbytes)
+    per_channel = len(taps) * L * res.itemsize // 4 if gemv else m * L * res.itemsize
+    _run(_tasks(N, C, per_channel), body, res.nbytes)
     return res
 
 

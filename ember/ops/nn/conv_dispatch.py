@@ -16,17 +16,18 @@ from . import conv_depthwise as _dw
 __all__ = []
 
 
-def _depthwise(C, groups, w, a):
-    """True when the direct depthwise kernels run this convolution."""
-    if groups <= 1 or groups != C or w.shape[1] != 1 or not _K._DEPTHWISE:
+def _depthwise(C, groups, cg, a, b):
+    """True when the direct depthwise kernels run this convolution (C input channels, cg of
+    them per group, on arrays a and b)."""
+    if groups <= 1 or groups != C or cg != 1 or not _K._DEPTHWISE:
         return False
-    dt = np.result_type(a, w)
+    dt = np.result_type(a, b)
     return dt.kind == "f" and dt.itemsize >= 4
 
 
 def conv_fwd(x, w, stride, pads, dil, groups, bias=None):
     """y = x (*) w (+ bias): x (N, C, *sp), w (O, C/groups, *k) -> (N, O, *out)."""
-    if _depthwise(x.shape[1], groups, w, x):
+    if _depthwise(x.shape[1], groups, w.shape[1], x, w):
         sp = tuple(s + l + r for s, (l, r) in zip(x.shape[2:], pads))
         if all(s >= d * (k - 1) + 1 for s, k, d in zip(sp, w.shape[2:], dil)):
             return _dw.depthwise_conv(x, w, stride, pads, dil, bias)
@@ -35,13 +36,13 @@ def conv_fwd(x, w, stride, pads, dil, groups, bias=None):
 
 def conv_dx_fwd(gy, w, in_sp, stride, pads, dil, groups):
     """The input gradient of conv: gy (N, O, *out), w (O, Cg, *k) -> (N, C, *in_sp)."""
-    if _depthwise(groups * w.shape[1], groups, w, gy):
+    if _depthwise(groups * w.shape[1], groups, w.shape[1], gy, w):
         return _dw.depthwise_dx(gy, w, in_sp, stride, pads, dil, groups)
     return _K.conv_dx_fwd(gy, w, in_sp, stride, pads, dil, groups)
 
 
 def conv_dw_fwd(x, gy, k, stride, pads, dil, groups):
     """The weight gradient of conv: x (N, C, *in), gy (N, O, *out) -> (O, Cg, *k)."""
-    if _depthwise(x.shape[1], groups, gy, x) and gy.shape[1] % groups == 0:
+    if _depthwise(x.shape[1], groups, 1, x, gy) and gy.shape[1] % groups == 0:
         return _dw.depthwise_dw(x, gy, k, stride, pads, dil)
     return _K.conv_dw_fwd(x, gy, k, stride, pads, dil, groups)
