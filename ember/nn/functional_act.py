@@ -13,6 +13,7 @@ from .._tensor import Tensor, _wrap
 from .._random import rng as _rng
 from ..ops.elementwise.basic_math import sigmoid as _sigmoid, tanh as _tanh, relu as _relu
 from ..ops.nn.activation import prelu as _prelu
+from ..ops.nn import hard_activations as _hard
 
 _where = _ops.public["where"]
 
@@ -176,6 +177,8 @@ def hardsigmoid(input, inplace=False):
     >>> F.hardsigmoid(ember.tensor([-4., 0., 4.]))
     tensor([0.0000, 0.5000, 1.0000])
     """
+    if _hard.fast(input):
+        return _hard.hardsigmoid_nograd(input, inplace)
     inside = (input > -3) & (input < 3)
     out = _where(inside, input / 6 + 0.5, (input.detach() >= 3).to(input.dtype))
     return _inplace(input, out, inplace)
@@ -187,6 +190,8 @@ def hardswish(input, inplace=False):
     >>> F.hardswish(ember.tensor([-4., 1., 4.]))
     tensor([-0.0000,  0.6667,  4.0000])
     """
+    if _hard.fast(input):
+        return _hard.hardswish_nograd(input, inplace)
     x = _src(input, inplace)
     mid = x * (x + 3) / 6
     out = _where(x <= -3, x * 0, _where(x < 3, mid, x))

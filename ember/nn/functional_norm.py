@@ -8,6 +8,7 @@ from .._backend import np
 from .._tensor import _wrap
 from ..autograd.grad_mode import no_grad
 from ..ops.nn.norm import standardize
+from ..ops.nn.batchnorm_eval import batch_norm_eval
 
 
 def _affine(y, weight, bias, shape):
@@ -54,13 +55,16 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         return _affine(y, weight, bias, shape)
     if running_mean is None or running_var is None:
         raise RuntimeError("running_mean and running_var must be defined in evaluation mode")
-    invstd = 1.0 / np.sqrt(running_var._data.astype(x.dtype) + x.dtype.type(eps))
-    scale = invstd if weight is None else None
-    if weight is not None:
-        y = (input - running_mean.reshape(shape).to(input.dtype)) * (weight.reshape(shape) * _wrap(invstd.reshape(shape)))
-    else:
-        y = (input - running_mean.reshape(shape).to(input.dtype)) * _wrap(scale.reshape(shape))
-    return y if bias is None else y + bias.reshape(shape)
+    y = batch_norm_eval(input, running_mean, running_var, weight, bias, eps)
+    if y is not None:
+        return y
+    # the same arithmetic as batch_norm_eval: x * scale + shift, scale and shift per channel
+    invstd = _wrap((1.0 / np.sqrt(running_var._data.astype(x.dtype) + x.dtype.type(eps))).reshape(shape))
+    scale = invstd if weight is None else weight.reshape(shape) * invstd
+    shift = -(running_mean.reshape(shape).to(input.dtype) * scale)
+    if bias is not None:
+        shift = shift + bias.reshape(shape)
+    return input * scale + shift
 
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):

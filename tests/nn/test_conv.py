@@ -15,7 +15,7 @@ def im2col_layout(request, monkeypatch):
     by-image one also with one image per cache block."""
     import importlib
     from ember.nn.functional_conv import _C
-    C = importlib.import_module(_C.conv_fwd.__module__)
+    C = importlib.import_module(_C.__name__.rsplit(".", 1)[0] + ".conv_kernels")
     monkeypatch.setattr(C, "_BY_IMAGE", 10 ** 9 if request.param == "rows" else 0)
     if request.param == "by_image_one_per_block":
         monkeypatch.setattr(C, "_BLOCK_BYTES", 1)

@@ -17,7 +17,7 @@ tensor([[[[9., 9.],
           [9., 9.]]]])
 """
 from .._util import np, Op, apply_op, _wrap, _state
-from .conv_kernels import conv_fwd, conv_dx_fwd, conv_dw_fwd
+from .conv_dispatch import conv_fwd, conv_dx_fwd, conv_dw_fwd
 
 __all__ = []  # reached through ember.nn.functional
 

@@ -1,0 +1,47 @@
+"""Batch normalisation with running statistics, outside autograd (eval-mode inference): the
+statistics and the affine parameters folded into one scale and one shift per channel,
+``y = x * scale + shift`` (two passes over the data, no other temporary), as PyTorch's CPU
+kernel computes it. With autograd recording through any input, ``F.batch_norm`` keeps its
+differentiable composite.
+
+>>> from ember.ops.nn.batchnorm_eval import batch_norm_eval
+>>> x = ember.tensor([[1., 2.], [3., 4.]])
+>>> batch_norm_eval(x, ember.tensor([1., 2.]), ember.tensor([4., 1.]), None, ember.tensor([0., 1.]), 0.)
+tensor([[0., 1.],
+        [1., 3.]])
+"""
+from .._util import np, _wrap, _state
+
+__all__ = []
+
+
+def batch_norm_eval(input, running_mean, running_var, weight, bias, eps):
+    """``(x - mean) / sqrt(var + eps) * weight + bias`` over channel dim 1 (x at least 2-d),
+    or None when this path does not apply (autograd recording, dtypes other than one
+    float32/float64); PyTorch's RuntimeError when a statistic's size is not the channel count."""
+    C = input._data.shape[1]
+    for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight),
+                    ("bias", bias)):
+        if t is not None and t._data.size != C:
+            raise RuntimeError(f"{name} should contain {C} elements not {t._data.size}")
+    ts = (input, weight, bias)
+    if _state[0] and any(t is not None and t._rg for t in ts):
+        return None
+    x = input._data
+    dt = x.dtype
+    if dt.kind != "f" or dt.itemsize < 4 or any(t is not None and t._data.dtype != dt
+                                                 for t in (running_mean, running_var, weight, bias)):
+        return None
+    if any(t is not None and t._data.ndim != 1 for t in (running_mean, running_var, weight, bias)):
+        return None
+    scale = np.sqrt(running_var._data + dt.type(eps))
+    np.divide(dt.type(1), scale, out=scale)
+    if weight is not None:
+        scale *= weight._data
+    shift = -running_mean._data * scale
+    if bias is not None:
+        shift += bias._data
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    y = np.multiply(x, scale.reshape(shape))
+    y += shift.reshape(shape)
+    return _wrap(y)
