@@ -172,7 +172,7 @@ def test_flush_writes_before_close(tmp_path):
 def test_tensorboard_demo_example(tmp_path):
     import subprocess
     import sys
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
     r = subprocess.run([sys.executable, os.path.join(root, "examples", "tensorboard_demo.py"),
                         "--epochs", "2", "--out", str(tmp_path)],
