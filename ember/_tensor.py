@@ -28,6 +28,7 @@ class device:
     """
 
     __slots__ = ("type", "index")
+    __module__ = "ember"   # printed and pickled as the top-level name, as torch.device
 
     def __init__(self, type="cpu", index=None):
         if isinstance(type, device):
@@ -111,6 +112,7 @@ class Tensor:
     """
 
     __slots__ = ("_data", "_rg", "grad", "grad_fn", "_vc", "__weakref__", "__dict__")
+    __module__ = "ember"   # printed and pickled as the top-level name, as torch.Tensor
     __array_priority__ = 1000
     # rarely set, so class-level defaults keep tensor construction cheap
     _out_nr = 0          # which output of grad_fn this tensor is
@@ -553,6 +555,8 @@ class Size(tuple):
     >>> ember.Size([2, 3]).numel()
     6
     """
+
+    __module__ = "ember"
 
     __slots__ = ()
 

@@ -72,7 +72,7 @@ def _type_str(t):
         if getattr(ember, t.__name__, None) is t:
             return "torch." + t.__name__
         return f"{t.__module__}.{t.__qualname__}"
-    return re.sub(r"ember\._tensor\.Tensor", "torch.Tensor", repr(t))
+    return re.sub(r"ember(\._tensor)?\.Tensor", "torch.Tensor", repr(t))
 
 
 def _qualified_name(fn):
