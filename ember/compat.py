@@ -83,12 +83,16 @@ def install():
                            "ember.compat.install() before anything imports it")
     if _FINDER not in sys.meta_path:
         sys.meta_path.insert(0, _FINDER)
+    from . import _compat_spawn
+    _compat_spawn.enable()  # children started by multiprocessing's spawn import ember for torch too
 
 
 def uninstall():
     """Undo :func:`install` (modules already imported as ``torch`` are forgotten)."""
     if _FINDER in sys.meta_path:
         sys.meta_path.remove(_FINDER)
+    from . import _compat_spawn
+    _compat_spawn.disable()
     for name in list(sys.modules):
         if name.partition(".")[0] in ALIASES and sys.modules[name].__name__.startswith("ember"):
             del sys.modules[name]
