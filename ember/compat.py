@@ -111,6 +111,8 @@ def main(argv=None):
         runpy.run_module(argv[1], run_name="__main__", alter_sys=True)
     else:
         sys.argv = argv
+        import os
+        sys.path[0] = os.path.dirname(os.path.realpath(argv[0]))  # the script's folder, as `python script.py`
         runpy.run_path(argv[0], run_name="__main__")
     return 0
 

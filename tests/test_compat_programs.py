@@ -1,6 +1,8 @@
-"""Under ``python -m ember.compat``, children started with multiprocessing's ``spawn`` re-run the
-program's ``__main__``: its ``import torch`` must give ember there too, and tensors shared with
-``share_memory()`` must carry the children's updates back (the mnist_hogwild pattern)."""
+"""``python -m ember.compat prog.py`` runs a program as ``python prog.py`` would: the program's own
+folder is on ``sys.path`` (fast_neural_style imports its ``utils`` module from there), and children
+started with multiprocessing's ``spawn`` re-run the program's ``__main__`` with ``import torch``
+giving ember there too, tensors shared with ``share_memory()`` carrying the children's updates
+back (the mnist_hogwild pattern)."""
 import subprocess
 import sys
 import textwrap
@@ -50,3 +52,16 @@ def test_uninstall_restores_preparation_data():
     assert "ember_compat" in s.get_preparation_data("x")
     _compat_spawn.disable()
     assert s.get_preparation_data is orig
+
+
+def test_script_folder_is_on_sys_path(tmp_path):
+    pkg = tmp_path / "proj"
+    pkg.mkdir()
+    (pkg / "helpers.py").write_text("VALUE = 42\n")
+    (pkg / "prog.py").write_text("import sys, helpers, torch\nprint(helpers.VALUE, torch.__name__, sys.path[0])\n")
+    for cwd in (tmp_path, pkg):
+        r = subprocess.run([sys.executable, "-m", "ember.compat", str(pkg / "prog.py")], capture_output=True,
+                           text=True, timeout=120, cwd=cwd)
+        assert r.returncode == 0, r.stderr
+        value, name, first = r.stdout.split()
+        assert (value, name) == ("42", "ember") and first == str(pkg.resolve())
