@@ -246,3 +246,17 @@ def test_classes_and_instances_pickle_by_their_module():
     assert pickle.loads(pickle.dumps(ember.float16)) is ember.float16
     assert pickle.loads(pickle.dumps(ember.Size([2, 3]))) == ember.Size([2, 3])
     assert repr(pickle.loads(pickle.dumps(ember.device("cpu")))) == "device(type='cpu')"
+
+
+def test_data_submodules_programs_import():
+    import importlib
+    for path, names in [("utils.data.distributed", ["DistributedSampler"]),
+                        ("utils.data._utils.collate", ["default_collate", "default_convert"]),
+                        ("utils.data._utils.worker", ["get_worker_info", "WorkerInfo"])]:
+        t, e = importlib.import_module("torch." + path), importlib.import_module("ember." + path)
+        for n in names:
+            assert hasattr(t, n) and hasattr(e, n), (path, n)
+    assert ember.utils.data.distributed.DistributedSampler is ember.utils.data.DistributedSampler
+    assert ember.utils.data.DistributedSampler.__module__ == "ember.utils.data.distributed"
+    assert pickle.loads(pickle.dumps(ember.utils.data.DistributedSampler)) is ember.utils.data.DistributedSampler
+    assert ember.utils.data._utils.collate.default_collate([(1, 2.0), (3, 4.0)])[0].tolist() == [1, 3]
