@@ -260,3 +260,10 @@ def test_data_submodules_programs_import():
     assert ember.utils.data.DistributedSampler.__module__ == "ember.utils.data.distributed"
     assert pickle.loads(pickle.dumps(ember.utils.data.DistributedSampler)) is ember.utils.data.DistributedSampler
     assert ember.utils.data._utils.collate.default_collate([(1, 2.0), (3, 4.0)])[0].tolist() == [1, 3]
+
+
+def test_fx_node_type_aliases():
+    import torch.fx.node as tn
+    import ember.fx.node as en
+    assert en.Target.__args__[1] is tn.Target.__args__[1] is str
+    assert {str, int, float, bool, complex, ember.Tensor, ember.dtype, ember.device} <= set(en.BaseArgumentTypes.__args__)

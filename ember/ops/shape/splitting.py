@@ -11,7 +11,7 @@ tensor([2, 5])
 """
 import builtins
 
-from .._util import Tensor, Op, apply_op, make_view, norm_dim
+from .._util import np, Tensor, Op, apply_op, make_view, norm_dim
 from ..index.indexing import getitem
 
 _srange = builtins.range
@@ -132,8 +132,7 @@ class Unbind(Op):
 
     @staticmethod
     def backward(ctx, *grads):
-        from .joining import stack
-        return stack(list(grads), ctx.dim)
+        return apply_op(_Joined, grads, ctx.dim, True)
 
 
 class Split(Unbind):
@@ -141,8 +140,24 @@ class Split(Unbind):
 
     @staticmethod
     def backward(ctx, *grads):
-        from .joining import cat
-        return cat(list(grads), ctx.dim)
+        return apply_op(_Joined, grads, ctx.dim, False)
+
+
+class _Joined(Op):
+    """The gradients of :class:`Unbind`/:class:`Split` outputs joined back along ``dim`` (stacked
+    or concatenated); its own gradient unbinds/splits again, so double backward works."""
+
+    _name = "StackBackward0"
+
+    @staticmethod
+    def forward(ctx, *args):
+        arrays, (dim, stacked) = args[:-2], args[-2:]
+        ctx.dim, ctx.stacked, ctx.sizes = dim, stacked, [a.shape[dim] for a in arrays] if not stacked else None
+        return np.stack(arrays, dim) if stacked else np.concatenate(arrays, dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        return unbind(g, ctx.dim) if ctx.stacked else split(g, ctx.sizes, ctx.dim)
 
 
 class SplitWithSizes(Split):
