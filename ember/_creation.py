@@ -19,7 +19,8 @@ __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "ful
            "zeros_like", "ones_like", "full_like", "empty_like", "arange", "linspace",
            "logspace", "eye", "scalar_tensor", "empty_strided"]
 
-from ._dtype_names import C10_NAMES as _CNAME  # noqa: E402
+from ._dtype_names import C10_NAMES as _CNAME, SCALAR_NAMES as _SNAME  # noqa: E402
+from . import _grad_state  # noqa: E402
 
 
 def _size_arg(size, fn="zeros"):
@@ -70,6 +71,31 @@ def _to_out(t, out):
     return out
 
 
+def out_dtype(dtype, out, fn):
+    """The dtype a factory called with ``out=`` builds in: ``dtype``, else ``out``'s. A ``dtype``
+    unlike ``out``'s, or an ``out`` that requires grad (grad mode on), is PyTorch's RuntimeError.
+
+    >>> from ember._creation import out_dtype
+    >>> out_dtype(None, ember.empty(0, dtype=ember.int8), "arange")
+    torch.int8
+    >>> out_dtype(ember.int16, ember.empty(0, dtype=ember.int8), "arange")
+    Traceback (most recent call last):
+    RuntimeError: dtype Short does not match dtype of out parameter (Char)
+    """
+    if out is None:
+        return dtype
+    if out._rg and _grad_state._state[0]:
+        raise RuntimeError(f"aten::{fn}(): functions with out=... arguments don't support automatic "
+                           f"differentiation, but one of the arguments requires grad.")
+    if dtype is None:
+        return out.dtype
+    dt = D.to_dtype(dtype)
+    if dt is not out.dtype:
+        raise RuntimeError(f"dtype {_SNAME[dt.name]} does not match dtype of out parameter "
+                           f"({_SNAME[out.dtype.name]})")
+    return dt
+
+
 def _dt(dtype):
     return D._default[0].np if dtype is None else D.to_dtype(dtype).np
 
@@ -83,6 +109,7 @@ def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=F
     (torch.Size([2, 3]), tensor([0., 0.]), tensor([0], dtype=torch.int32))
     """
     meta = _meta_device(device)
+    dtype = out_dtype(dtype, out, "zeros")
     t = _wrap(np.zeros(_factory_size(size, kw, "zeros"), dtype=_dt(dtype)))
     return _finish(_to_out(t, out), requires_grad, meta)
 
@@ -96,6 +123,7 @@ def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=Fa
     tensor([1, 1])
     """
     meta = _meta_device(device)
+    dtype = out_dtype(dtype, out, "ones")
     t = _wrap(np.ones(_factory_size(size, kw, "ones"), dtype=_dt(dtype)))
     return _finish(_to_out(t, out), requires_grad, meta)
 
@@ -109,6 +137,7 @@ def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=F
     torch.Size([2, 3])
     """
     meta = _meta_device(device)
+    dtype = out_dtype(dtype, out, "empty")
     shape = _factory_size(size, kw, "empty")
     npdt = _dt(dtype)
     t = _wrap(np.empty(shape, dtype=npdt) if memory_format is None else _empty_in(shape, npdt, memory_format))
@@ -149,6 +178,7 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
     (tensor([7, 7]), tensor([7., 7.]), tensor([True]))
     """
     meta = _meta_device(device)
+    dtype = out_dtype(dtype, out, "full")
     if not isinstance(size, (tuple, list)):
         raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not "
                         f"{type(size).__name__}")
@@ -252,6 +282,7 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     tensor([0, 1, 2, 3, 4])
     """
     meta = _meta_device(device)
+    dtype = out_dtype(dtype, out, "arange")
     start, end, step = _num(start), _num(end), _num(step)
     if end is None:
         start, end = 0, start
@@ -264,6 +295,8 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
         dt = D.int64 if all_int else D._default[0]
     else:
         dt = D.to_dtype(dtype)
+    if dt is D.bool:
+        raise NotImplementedError('"arange_cpu" not implemented for \'Bool\'')
     if not (math.isfinite(start) and math.isfinite(end)):
         raise RuntimeError(f"unsupported range: {_g(start)} -> {_g(end)}")
     if step == 0:
@@ -306,6 +339,7 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
     """
     _check_device(device)
+    dtype = out_dtype(dtype, out, "linspace")
     start, end = _num(start), _num(end)
     steps = _steps(steps, "linspace")
     cplx = isinstance(start, (complex, np.complexfloating)) or isinstance(end, (complex, np.complexfloating))
@@ -329,6 +363,7 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
     tensor([  1.,  10., 100.])
     """
     _check_device(device)
+    dtype = out_dtype(dtype, out, "logspace")
     steps = _steps(steps, "logspace")
     dt = D.to_dtype(dtype) if dtype is not None else D._default[0]
     with np.errstate(over="ignore"):
@@ -349,6 +384,7 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
             [0., 1.]])
     """
     _check_device(device)
+    dtype = out_dtype(dtype, out, "eye")
     for pos, name, v in ((1, "n", n), (2, "m", m)):
         if v is None:
             continue

@@ -17,7 +17,7 @@ class device:
     """
 
     __slots__ = ("type", "index")
-    __module__ = "ember._tensor"  # where it has always been importable from: pickles name it there
+    __module__ = "ember"   # printed and pickled as the top-level name, as torch.device
 
     def __init__(self, type="cpu", index=None):
         if isinstance(type, device):

@@ -340,6 +340,12 @@ def checked_fill(v, dt):
     """
     if isinstance(v, np.generic) and v.dtype.kind in "biuf":   # NumPy scalars: as Python numbers
         v = v.item()
+    if v.__class__ is _b.complex and dt._cat != 3:    # a complex number fits a real dtype when its imaginary part is 0
+        if dt._cat == 0:
+            return v != 0
+        if v.imag:
+            raise RuntimeError(f"value cannot be converted to type {_C_NAMES[dt.name]} without overflow")
+        v = v.real
     v = checked_scalar(v, dt)
     c = v.__class__
     if c is _b.float and dt._cat == 1:       # nan, inf and out-of-range floats into an integer dtype

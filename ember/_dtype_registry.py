@@ -22,7 +22,7 @@ class dtype:
     """A tensor element type, named as in PyTorch (``ember.float32`` ...)."""
 
     __slots__ = ("name", "np", "is_floating_point", "is_complex", "is_signed", "itemsize", "_cat")
-    __module__ = "ember._dtype"  # its public home: reprs and pickles name it there
+    __module__ = "ember"   # printed and pickled as the top-level name, as torch.dtype
 
     def __init__(self, name, npdtype, cat, itemsize=None):
         self.name = name

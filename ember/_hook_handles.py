@@ -12,6 +12,8 @@ shared by ``_tensor`` and ``autograd.function``.
 class RemovableHandle:
     """Returned by ``register_hook``; ``remove()`` takes the hook away again."""
 
+    __module__ = "ember.utils.hooks"   # where PyTorch programs find it (torch.utils.hooks)
+
     __slots__ = ("_dict", "_key")
     _next = [0]
 

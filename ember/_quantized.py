@@ -267,7 +267,7 @@ def _new_q(data, qdtype):
     t._rg = False
     t.grad = None
     t.grad_fn = None
-    t._version = None
+    t._vc = None
     t._qdtype = qdtype
     return t
 

@@ -39,6 +39,7 @@ class Generator:
     """
 
     __slots__ = ("_device", "_seed", "_rng")
+    __module__ = "ember"   # printed and pickled as the top-level name (PyTorch: torch._C.Generator)
 
     def __init__(self, device="cpu"):
         from ._tensor import device as _device, _check_device

@@ -30,7 +30,7 @@ def _wrap(data):
     t._rg = False
     t.grad = None
     t.grad_fn = None
-    t._version = None
+    t._vc = None
     if _inference_open[0] and _state[1]:
         t.__dict__["_inference"] = True
     return t
@@ -41,7 +41,7 @@ INFERENCE_INPLACE_MSG = ("Inplace update to inference tensor outside InferenceMo
                          "https://github.com/pytorch/rfcs/pull/17 for more details.")
 
 
-_SLOTS = ("_data", "_rg", "grad", "grad_fn", "_version")
+_SLOTS = ("_data", "_rg", "grad", "grad_fn", "_vc")
 
 
 class Tensor:
@@ -52,7 +52,8 @@ class Tensor:
     ``ember.Tensor([1, 2])`` (a float copy) work as in PyTorch.
     """
 
-    __slots__ = ("_data", "_rg", "grad", "grad_fn", "_version", "__weakref__", "__dict__")
+    __slots__ = ("_data", "_rg", "grad", "grad_fn", "_vc", "__weakref__", "__dict__")
+    __module__ = "ember"   # printed and pickled as the top-level name, as torch.Tensor
     __array_priority__ = 1000
     # rarely set, so class-level defaults keep tensor construction cheap
     _out_nr = 0          # which output of grad_fn this tensor is
@@ -133,7 +134,16 @@ class Tensor:
 
     @property
     def _version_value(self):
-        return 0 if self._version is None else self._version[0]
+        return 0 if self._vc is None else self._vc[0]
+
+    @property
+    def _version(self):
+        """How many in-place changes this tensor's data has seen (an int, shared with its views).
+
+        >>> x = ember.zeros(3); _ = x.add_(1); x._version
+        1
+        """
+        return 0 if self._vc is None else self._vc[0]
 
     @property
     def data(self):
@@ -160,17 +170,17 @@ class Tensor:
         return (None,) * self._data.ndim
 
     def _ensure_version(self):
-        v = self._version
+        v = self._vc
         if v is None:
-            v = self._version = [0]
+            v = self._vc = [0]
         return v
 
     def _bump(self):
         if "_inference" in self.__dict__ and not _state[1]:
             raise RuntimeError(INFERENCE_INPLACE_MSG)
-        v = self._version
+        v = self._vc
         if v is None:
-            self._version = [1]
+            self._vc = [1]
         else:
             v[0] += 1
 
@@ -376,7 +386,7 @@ class Tensor:
         False
         """
         t = _wrap(self._data)
-        t._version = self._ensure_version()
+        t._vc = self._ensure_version()
         return t
 
     def detach_(self):
@@ -486,6 +496,8 @@ class Size(tuple):
     >>> ember.Size([2, 3]).numel()
     6
     """
+
+    __module__ = "ember"
 
     __slots__ = ()
 

@@ -83,12 +83,16 @@ def install():
                            "ember.compat.install() before anything imports it")
     if _FINDER not in sys.meta_path:
         sys.meta_path.insert(0, _FINDER)
+    from . import _compat_spawn
+    _compat_spawn.enable()  # children started by multiprocessing's spawn import ember for torch too
 
 
 def uninstall():
     """Undo :func:`install` (modules already imported as ``torch`` are forgotten)."""
     if _FINDER in sys.meta_path:
         sys.meta_path.remove(_FINDER)
+    from . import _compat_spawn
+    _compat_spawn.disable()
     for name in list(sys.modules):
         if name.partition(".")[0] in ALIASES and sys.modules[name].__name__.startswith("ember"):
             del sys.modules[name]
@@ -107,6 +111,8 @@ def main(argv=None):
         runpy.run_module(argv[1], run_name="__main__", alter_sys=True)
     else:
         sys.argv = argv
+        import os
+        sys.path[0] = os.path.dirname(os.path.realpath(argv[0]))  # the script's folder, as `python script.py`
         runpy.run_path(argv[0], run_name="__main__")
     return 0
 

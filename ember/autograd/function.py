@@ -355,7 +355,7 @@ def _record(cls, tensors, args):
         t = _new(Tensor)
         t._data = out
         t.grad = None
-        t._version = None
+        t._vc = None
         if dt.kind in "fcV" and ctx._non_diff is None:
             t._rg = True
             t.grad_fn = ctx
@@ -373,17 +373,17 @@ def _record(cls, tensors, args):
                 for a in arrays:
                     if s is a:
                         x = tensors[i]
-                        vc = x._version
+                        vc = x._vc
                         if vc is None:
-                            vc = x._version = [0]
+                            vc = x._vc = [0]
                         ents.append(_Saved(0, x, vc))
                         break
                     i += 1
                 else:
                     if s is out or s is raw:
-                        vc = t._version
+                        vc = t._vc
                         if vc is None:
-                            vc = t._version = [0]
+                            vc = t._vc = [0]
                         ents.append(_Saved(1, out, vc))
                     else:
                         ents.append(_save_entry(s, arrays, tensors, (), (), ()))
@@ -529,12 +529,12 @@ class Function(Node, metaclass=FunctionMeta):
                     raise TypeError("save_for_backward can only save variables, but argument "
                                     f"{k} is of type {type(s).__name__}")
                 idx = next((i for i, o in enumerate(results) if o is s), None)
-                if s._version is None:
-                    s._version = [0]
+                if s._vc is None:
+                    s._vc = [0]
                 if idx is not None:
-                    ents.append(_Saved(1, s._data, s._version, idx))
+                    ents.append(_Saved(1, s._data, s._vc, idx))
                 else:
-                    ents.append(_Saved(0, s, s._version))
+                    ents.append(_Saved(0, s, s._vc))
             ctx._saved = tuple(ents)
             if _hooks_on[0]:
                 _pack_saved(ctx)

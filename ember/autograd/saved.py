@@ -118,7 +118,7 @@ def _unpack(node, e):
         t._rg = True
         t.grad_fn = node
         t._out_nr = e.out_nr
-        t._version = vc
+        t._vc = vc
     return t
 
 
@@ -161,19 +161,19 @@ def _save_entry(s, arrays, tensors, outs, results, raws=()):
     for i, a in enumerate(arrays):
         if s is a:
             t = tensors[i]
-            if t._version is None:
-                t._version = [0]
-            return _Saved(0, t, t._version)
+            if t._vc is None:
+                t._vc = [0]
+            return _Saved(0, t, t._vc)
     for i, o in enumerate(outs):
         if s is o or (i < len(raws) and s is raws[i]):
             t = results[i]
-            if t._version is None:
-                t._version = [0]
-            return _Saved(1, o, t._version, i)
+            if t._vc is None:
+                t._vc = [0]
+            return _Saved(1, o, t._vc, i)
     if hasattr(s, "_data"):  # a Tensor saved directly
-        if s._version is None:
-            s._version = [0]
-        return _Saved(0, s, s._version)
+        if s._vc is None:
+            s._vc = [0]
+        return _Saved(0, s, s._vc)
     if hasattr(s, "dtype") and hasattr(s, "shape"):  # an intermediate array: a constant
         return _Saved(2, s, None)
     return s  # a Python scalar or other plain value, kept as is

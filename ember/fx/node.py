@@ -12,10 +12,16 @@ A node has an ``op`` kind (``placeholder``, ``get_attr``, ``call_function``, ``c
 """
 import builtins
 import operator
+import typing
+
+from .._dtype import dtype as _dtype
+from .._tensor import Tensor as _Tensor, device as _device
 
 __all__ = ["Node", "map_arg", "map_aggregate", "Argument", "has_side_effect"]
 
 Argument = object  # any value a node's args may hold: a Node, a constant, or a container of those
+Target = typing.Union[typing.Callable[..., typing.Any], str]   # what a node calls: a function, or a name
+BaseArgumentTypes = typing.Union[str, int, float, bool, complex, _dtype, _Tensor, _device]   # constants in args
 
 _OPS = ("placeholder", "call_method", "call_module", "call_function", "get_attr", "output", "root")
 
@@ -72,7 +78,7 @@ def _type_str(t):
         if getattr(ember, t.__name__, None) is t:
             return "torch." + t.__name__
         return f"{t.__module__}.{t.__qualname__}"
-    return re.sub(r"ember\._tensor\.Tensor", "torch.Tensor", repr(t))
+    return re.sub(r"ember(\._tensor)?\.Tensor", "torch.Tensor", repr(t))
 
 
 def _qualified_name(fn):

@@ -23,7 +23,7 @@ class Parameter(Tensor):
             setattr(t, k, None)
         t._data = data._data
         t._rg = False
-        t._version = data._ensure_version()
+        t._vc = data._ensure_version()
         if data._meta:
             t._meta = True
         if requires_grad:
@@ -72,7 +72,7 @@ class Buffer(Tensor):
             setattr(t, k, None)
         t._data = data._data
         t._rg = data._rg
-        t._version = data._ensure_version()
+        t._vc = data._ensure_version()
         t.persistent = persistent
         return t
 
@@ -167,7 +167,7 @@ class UninitializedBuffer(UninitializedTensorMixin, Tensor):
             setattr(t, k, None)
         t._data = data._data
         t._rg = False
-        t._version = data._ensure_version()
+        t._vc = data._ensure_version()
         if data._meta:
             t._meta = True
         if requires_grad:

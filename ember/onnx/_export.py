@@ -79,13 +79,24 @@ def _placeholder_values(b, gm, args, kwargs, input_names, axes):
             ex = kwargs.pop(node.target)
         else:
             ex = node.args[0] if node.args else None
-        if is_tensor(ex):
-            name = names[k] if k < len(names) else node.target.lstrip("*")
-            k += 1
-            values.append(b.add_input(name, ex.detach(), axes.get(name, {})))
-        else:
-            values.append(ex)
+        v, k = _input_value(b, ex, node.target.lstrip("*"), names, k, axes)
+        values.append(v)
     return values
+
+
+def _input_value(b, ex, name, names, k, axes):
+    """A graph input for tensor ``ex``; the tensors in a tuple/list argument (an RNN's hidden state)
+    each become one, named ``{name}_{i}`` as torch.export names them. Returns (value, next k)."""
+    if is_tensor(ex):
+        name = names[k] if k < len(names) else name
+        return b.add_input(name, ex.detach(), axes.get(name, {})), k + 1
+    if isinstance(ex, (tuple, list)) and any(is_tensor(e) or isinstance(e, (tuple, list)) for e in ex):
+        out = []
+        for i, e in enumerate(ex):
+            v, k = _input_value(b, e, f"{name}_{i}", names, k, axes)
+            out.append(v)
+        return type(ex)(out), k
+    return ex, k
 
 
 def export(model, args=(), f=None, *, kwargs=None, verbose=None, input_names=None, output_names=None,

@@ -176,7 +176,7 @@ def make_view(out, base, fn):
     out._base = root
     if "_inference" in root.__dict__:
         out.__dict__["_inference"] = True
-    out._version = root._version if root._version is not None else root._ensure_version()
+    out._vc = root._vc if root._vc is not None else root._ensure_version()
     pfn = base._view_fn
     out._view_fn = fn if pfn is None else (lambda t, _p=pfn, _f=fn: _f(_p(t)))
     if not _state[0] and root._rg:

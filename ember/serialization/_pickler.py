@@ -82,7 +82,7 @@ _RENAME = {(_MOD, "_rebuild_tensor_v2"): "torch._utils\n_rebuild_tensor_v2",
            (_MOD, "Size"): "torch\nSize", (_MOD, "device"): "torch\ndevice"}
 for _v in STORAGE_NAMES.values():
     _RENAME[(_MOD, _v)] = "torch\n" + _v
-_DTYPE_MOD = "ember._dtype"
+_DTYPE_MOD = "ember"  # dtype.__module__: a dtype pickles as the global ember.<name>
 
 
 class _StorageRef:

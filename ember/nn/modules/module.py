@@ -556,7 +556,7 @@ class Module(ModuleStateDict):
 def _plain(buf):
     t = _wrap(buf._data)
     t._rg = buf._rg
-    t._version = buf._version
+    t._vc = buf._vc
     return t
 
 

@@ -10,7 +10,7 @@ from ... import _tensor
 __all__ = ["range", "vander"]
 
 
-def range(start=0, end=None, step=1, *, dtype=None, layout=None, device=None, requires_grad=False,
+def range(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False):  # noqa: A001 - PyTorch's name
     """Values from ``start`` to ``end`` **inclusive** by ``step``, in the default float dtype
     unless ``dtype`` is given. Deprecated in PyTorch (it warns): use ``arange``.
@@ -31,13 +31,14 @@ def range(start=0, end=None, step=1, *, dtype=None, layout=None, device=None, re
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     n = int(math.floor((end - start) / step)) + 1
     from ..._dtype import get_default_dtype
+    from ..._creation import tensor, out_dtype, _to_out
+    dtype = out_dtype(dtype, out, "range")
     dt = dtype if dtype is not None else get_default_dtype()
     vals = start + np.arange(n, dtype=np.float64) * step
-    from ..._creation import tensor
-    out = tensor(vals, dtype=dt)
+    res = _to_out(tensor(vals, dtype=dt), out)
     if requires_grad:
-        out.requires_grad_(True)
-    return out
+        res.requires_grad_(True)
+    return res
 
 
 def vander(x, N=None, increasing=False):

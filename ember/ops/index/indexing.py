@@ -129,6 +129,47 @@ def _put(d, nidx, v, accumulate, basic):
         raise
 
 
+_NUMBERS = (int, float, complex, np.generic)
+_I64 = 1 << 63
+
+
+def setitem_scalar(v, dt):
+    """A Python number written by ``x[idx] = v`` into dtype ``dt``, as PyTorch converts it: an
+    int beyond 64 bits is a ValueError, an integer dtype takes a value in range (an unsigned
+    one ``-max..max``) else RuntimeError, ``bool`` takes anything, a complex number with an
+    imaginary part fits only a complex dtype, float32 refuses a finite float beyond its range
+    while float16/bfloat16 round it to inf.
+
+    >>> from ember.ops.index.indexing import setitem_scalar
+    >>> setitem_scalar(-1, ember.uint8), setitem_scalar(2.7, ember.int8), setitem_scalar(1+0j, ember.int8)
+    (255, 2.7, 1.0)
+    >>> setitem_scalar(300, ember.int8)
+    Traceback (most recent call last):
+    RuntimeError: value cannot be converted to type int8_t without overflow
+    """
+    if isinstance(v, np.generic):
+        v = v.item()
+    c = v.__class__
+    if c is int and not -_I64 <= v < _I64:
+        raise ValueError("Overflow when unpacking long long")
+    cat = dt._cat
+    if cat == 0:
+        return bool(v)
+    if c is complex:
+        if cat == 3:
+            return v
+        if v.imag != 0:
+            name = "double" if dt.name in ("float16", "bfloat16") else D._C_NAMES.get(dt.name, dt.name)
+            raise RuntimeError(f"value cannot be converted to type {name} without overflow")
+        v = v.real
+        c = float
+    if cat == 1:
+        return D.checked_fill(v, dt)
+    if c is float and dt.name == "float32" and v == v and abs(v) != D._INF and abs(v) > D._FLOAT_MAX["float32"]:
+        raise RuntimeError("value cannot be converted to type float without overflow")
+    return v
+
+
 def _is_view_index(nidx):
     for i in (nidx if nidx.__class__ is tuple else (nidx,)):
         if i.__class__ is int or (i.__class__ is slice and i != slice(None)):
@@ -140,6 +181,13 @@ def index_put_nidx(self, nidx, value, accumulate=False, advanced=None):
     """``self[nidx] = value`` for a normalised index (see ``index_parsing._norm_index``)."""
     basic = not advanced if advanced is not None else _is_basic(nidx)
     vd = getattr(value, "_data", None)
+    if vd is None and isinstance(value, _NUMBERS):
+        value = setitem_scalar(value, D.NP2DT[self._data.dtype])
+    elif vd is not None and vd.ndim and vd.shape[0] == 1:   # leading 1s beyond the target's dims are dropped
+        k = vd.ndim - np.ndim(_index(self._data, nidx))
+        if k > 0 and not any(n != 1 for n in vd.shape[:k]):
+            value = value.reshape(vd.shape[k:])
+            vd = value._data
     vrg = vd is not None and value._rg
     on = _state[0]
     if vd is not None and not basic and vd.dtype != self._data.dtype and not (
@@ -151,11 +199,8 @@ def index_put_nidx(self, nidx, value, accumulate=False, advanced=None):
     if not (on and (self._rg or vrg or (self._base is not None and self._base._rg))):
         d = self._data
         v = value if vd is None else vd
-        if vd is not None and vd.dtype.kind == "c" and d.dtype.kind != "c":
-            raise RuntimeError(f"value cannot be converted to type "
-                               f"{_TN.get(D.NP2DT[d.dtype].name, d.dtype.name)} without overflow")
-        if vd is not None and vd.dtype != d.dtype and accumulate:
-            v = vd.astype(d.dtype)
+        if vd is not None and vd.dtype != d.dtype and (accumulate or vd.dtype.kind == "c"):
+            v = vd.astype(d.dtype)     # complex into real drops the imaginary part (NumPy warns)
         _put(d, nidx, v, accumulate, basic)
         self._bump()
         return self
@@ -167,8 +212,6 @@ def index_put_nidx(self, nidx, value, accumulate=False, advanced=None):
     cls = SlicePut if basic else IndexPut
     if vd is not None:
         if vd.dtype != self._data.dtype:
-            if vd.dtype.kind == "c" and self._data.dtype.kind != "c":
-                raise RuntimeError("value cannot be converted to type without overflow")
             value = value.to(D.NP2DT[self._data.dtype])
         return inplace_op(self, lambda s: apply_op(cls, (s, value), nidx, accumulate), value)
     try:

@@ -6,7 +6,7 @@ torch.int64
 """
 from .._util import np, D, Tensor, _wrap
 from ..._random import rng
-from ..._creation import _size_arg, _finish
+from ..._creation import _size_arg, _finish, out_dtype
 from ..._tensor import _check_device
 from ..elementwise.arithmetic import _out
 from ..._backend import raises_oom_as_runtime_error as _oom
@@ -39,7 +39,7 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, 
     """
     _check_device(device)
     shape = _size(size, kw, "rand")
-    dt = _float_dt(dtype)
+    dt = _float_dt(out_dtype(dtype, out, "rand"))
     if dt._cat < 2:
         raise _not_impl("check_uniform_bounds", dt.np)
     r = _wrap(_uniform01(rng(generator), shape, dt.np))
@@ -56,7 +56,7 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     """
     _check_device(device)
     shape = _size(size, kw, "randn")
-    dt = _float_dt(dtype)
+    dt = _float_dt(out_dtype(dtype, out, "randn"))
     if dt._cat < 2:
         raise _not_impl("normal_kernel_cpu", dt.np)
     r = _wrap(_std_normal(rng(generator), shape, dt.np))
@@ -106,6 +106,7 @@ def randint(*args, size=None, low=None, high=None, generator=None, out=None, dty
         raise TypeError("randint() takes at most 3 positional arguments")
     low, high = _int_arg(low, "low"), _int_arg(high, "high")
     shape = _size_arg((size,), "randint")
+    dtype = out_dtype(dtype, out, "randint")
     dt = D.int64 if dtype is None else D.to_dtype(dtype)
     _check_int_bounds(low, high, dt)
     r = _wrap(_integers(rng(generator), low, high, shape, dt.np))
@@ -124,6 +125,7 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
     n = _int_arg(n, "n")
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
+    dtype = out_dtype(dtype, out, "randperm")
     dt = D.int64 if dtype is None else D.to_dtype(dtype)
     if dt._cat <= 1 and dt is not D.int64 and n > 0:
         mx = 1 if dt._cat == 0 else int(np.iinfo(dt.np).max)

@@ -5,7 +5,7 @@ tensor([False,  True])
 """
 from .._util import np, _wrap
 from .sum_mean import reduce_dims
-from .reduction_args import _out1
+from .reduction_args import _out1, _tname
 
 __all__ = ["all", "any", "count_nonzero"]
 
@@ -13,6 +13,8 @@ __all__ = ["all", "any", "count_nonzero"]
 # ---------------------------------------------------------------- all / any / count_nonzero
 def _logical(f, input, dim, keepdim, out):
     d = input._data
+    if out is not None and out._data.dtype not in (np.bool_, np.uint8):
+        raise RuntimeError(f"{f.__name__} only supports bool tensor for result, got: {_tname(out._data.dtype)}")
     if dim is None:
         r = f(d)
         if keepdim:

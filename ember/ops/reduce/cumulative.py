@@ -10,12 +10,13 @@ tensor([9., 4., 2.])
 >>> ember.cummax(ember.tensor([1., 3., 2.]), 0).indices
 tensor([0, 1, 1])
 """
-from .._util import np, Op, apply_op, norm_dim, _NOGRAD
+from .._util import np, D, Op, apply_op, norm_dim, _NOGRAD
 from ..inplace.history import inplace_op
 from ... import return_types as RT
 from .reduction_args import _as_1d, _const, _int64_if_int, _no_complex, _out1, _outn, _tname
 from .selection_grads import _flip
 from ..index.gather_scatter import scatter_into
+from .sum_mean import out_dtype_arg
 
 __all__ = ["cumsum", "cumprod", "cummax", "cummin", "logcumsumexp"]
 
@@ -68,6 +69,11 @@ class _Cumprod(Op):
 
 
 def _cum(cls, input, dim, dtype, out):
+    if out is not None:
+        name = "cumsum" if cls is _Cumsum else "cumprod"
+        dtype = out_dtype_arg(input, dtype, out, name)
+        if dtype is D.bool:
+            raise NotImplementedError(f'"{name}_out_cpu" not implemented for \'Bool\'')
     dt = _int64_if_int(input._data, dtype)
     if dt is not None and dt.np != input._data.dtype:
         input = input.to(dt)

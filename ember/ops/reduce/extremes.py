@@ -9,9 +9,9 @@ values=tensor([5., 4.], grad_fn=<MaxBackward0>),
 indices=tensor([1, 0]))
 """
 from .._util import np, D, Tensor, _wrap, Op, apply_op, norm_dim
-from .sum_mean import reduce_dims
+from .sum_mean import reduce_dims, _TYPEID
 from ... import return_types as RT
-from .reduction_args import _as_1d, _check_nonempty, _no_complex, _out1, _outn
+from .reduction_args import _as_1d, _check_nonempty, _no_complex, _out1, _outn, _tname
 from .selection_grads import (_Amax, _Amin, _MaxAll, _MaxDim, _MinAll, _MinDim, _evenly,
                               _select)
 
@@ -113,6 +113,9 @@ def min(input, dim=None, keepdim=False, *, out=None, other=None):
 
 def _amaxmin(name, is_max, input, dim, keepdim, out):
     d = input._data
+    if out is not None and out._data.dtype != d.dtype:
+        raise RuntimeError(f"Expected the dtype for input and out to match, but got {_tname(d.dtype)} for "
+                           f"input's dtype and {_tname(out._data.dtype)} for out's dtype.")
     _no_complex(name, d, f"{name[1:]}_values_cpu")
     dims = reduce_dims(dim, d.ndim)
     if d.size == 0:
@@ -162,6 +165,9 @@ def aminmax(input, *, dim=None, keepdim=False, out=None):
 
 def _arg(name, f, input, dim, keepdim, out):
     d = input._data
+    if out is not None and out._data.dtype != np.int64:
+        raise RuntimeError(f"Expected out tensor to have dtype long int, but got "
+                           f"{_TYPEID.get(out.dtype.name, out.dtype.name)} instead")
     if d.dtype == np.bool_:
         raise RuntimeError(f"{name}(): does not support bool input")
     _no_complex(name, d)

@@ -10,8 +10,8 @@ tensor(1.6667, grad_fn=<VarBackward0>)
 tensor(3.)
 """
 import builtins
-from .._util import np, _wrap, Op, apply_op, norm_dim
-from .sum_mean import expand_back, reduce_dims, mean as _mean
+from .._util import np, D, _wrap, Op, apply_op, norm_dim
+from .sum_mean import expand_back, reduce_dims, mean as _mean, out_dtype_arg
 from .reduction_args import _const, _grad, _inf, _int64_if_int, _keep, _out1, _tname
 
 __all__ = ["var", "std", "var_mean", "std_mean", "norm", "nansum", "nanmean"]
@@ -257,6 +257,13 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """
     if input._data.dtype.kind == "c":
         raise RuntimeError("nansum on CPU does not support complex inputs")
+    if out is not None:
+        if dtype is not None and D.to_dtype(dtype) is not out.dtype:
+            raise RuntimeError(f"nansum: provided dtype must match dtype of result. Got "
+                               f"{_tname(out._data.dtype)} and {_tname(D.to_dtype(dtype).np)}.")
+        dtype = out_dtype_arg(input, dtype, out, "nansum")
+        if dtype._cat != 2 and input._data.dtype.kind not in "biu":   # integers go through sum
+            raise NotImplementedError(f'"nansum_cpu" not implemented for \'{_tname(dtype.np)}\'')
     dt = _int64_if_int(input._data, dtype)
     if dt is not None and dt.np != input._data.dtype:
         input = input.to(dt)

@@ -9,7 +9,7 @@ tensor([[40.,  8.],
 from ... import _autocast_state as _ac
 from ..._autocast_state import on as _ac_on
 from .._util import np, D, Op, apply_op, norm_dim
-from .sum_mean import expand_back, reduce_dims
+from .sum_mean import expand_back, reduce_dims, out_dtype_arg
 from .reduction_args import _inf, _int64_if_int, _keep, _out1
 from .selection_grads import _Shift, _flip
 from .cumulative import cumprod
@@ -72,7 +72,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
                         f"{type(dim).__name__}), but expected one of:\n * (Tensor input, *, "
                         "torch.dtype dtype = None)\n * (Tensor input, int dim, bool keepdim = "
                         "False, *, torch.dtype dtype = None, Tensor out = None)")
-    dt = _int64_if_int(input._data, dtype)
+    dt = _int64_if_int(input._data, out_dtype_arg(input, dtype, out, "prod"))
     if dt is not None and dt.np != input._data.dtype:
         input = input.to(dt)
     d = input._data

@@ -4,7 +4,7 @@
 >>> x.sum(dim=0)
 tensor([4., 6.], grad_fn=<SumBackward1>)
 """
-from .._util import np, D, Op, apply_op, norm_dims
+from .._util import np, D, Op, apply_op, norm_dims, _state
 from ...autograd.function import _NOGRAD
 
 __all__ = ["sum", "mean", "sum_to_size"]
@@ -52,6 +52,35 @@ class SumAll(Sum):
     _name = "SumBackward0"
 
 
+from ..._dtype_names import TYPEID_NAMES as _TYPEID  # noqa: E402
+
+
+def out_dtype_arg(input, dtype, out, fn):
+    """The ``dtype`` a sum-like reduction (sum, prod, cumsum ...) computes in when given ``out=``:
+    ``out``'s dtype (the input is cast to it first, as PyTorch does), RuntimeError when
+    ``dtype`` names another one or when grad mode is on and an argument requires grad.
+
+    >>> from ember.ops.reduce.sum_mean import out_dtype_arg
+    >>> out_dtype_arg(ember.ones(2), None, ember.empty(0, dtype=ember.int64), "sum")
+    torch.int64
+    >>> ember.sum(ember.tensor([1.5, 2.5]), 0, out=ember.empty(0, dtype=ember.int64))
+    tensor(3)
+    """
+    if out is None:
+        return dtype
+    if _state[0] and (input._rg or out._rg):
+        raise RuntimeError(f"{fn}(): functions with out=... arguments don't support automatic "
+                           f"differentiation, but one of the arguments requires grad.")
+    od = out.dtype
+    if dtype is None:
+        return od
+    dt = D.to_dtype(dtype)
+    if dt is not od:
+        raise RuntimeError(f"Expected out tensor to have dtype {_TYPEID.get(dt.name, dt.name)}, but got "
+                           f"{_TYPEID.get(od.name, od.name)} instead")
+    return dt
+
+
 def _sum_dtype(a, dtype):
     if dtype is not None:
         return D.to_dtype(dtype).np
@@ -67,6 +96,10 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     >>> ember.sum(ember.tensor([[1, 2], [3, 4]]), dim=1)
     tensor([3, 7])
     """
+    if out is not None:
+        dtype = out_dtype_arg(input, dtype, out, "sum")
+        if dtype.np != input._data.dtype:
+            input = input.to(dtype)
     d = input._data
     if dim is None:
         dims, cls = _ALL_DIMS[d.ndim], (Sum if keepdim else SumAll)
@@ -114,6 +147,8 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
         dn = {"Int64": "Long", "Int32": "Int", "Int16": "Short", "Int8": "Char", "Uint8": "Byte"}.get(dn, dn)
         raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a "
                            f"floating point or complex dtype. Got: {dn}")
+    if out is not None and (dtype is not None or out.dtype._cat >= 2):
+        dtype = out_dtype_arg(input, dtype, out, "mean")
     npdt = D.to_dtype(dtype).np if dtype is not None else None
     if dim is None:
         dims, cls = _ALL_DIMS[d.ndim], (Mean if keepdim else MeanAll)

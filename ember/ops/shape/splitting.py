@@ -11,7 +11,7 @@ tensor([2, 5])
 """
 import builtins
 
-from .._util import Tensor, norm_dim
+from .._util import np, Tensor, Op, apply_op, make_view, norm_dim
 from ..index.indexing import getitem
 
 _srange = builtins.range
@@ -77,7 +77,7 @@ def unbind(input, dim=0):
     if not shape:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     dim = norm_dim(dim, len(shape))
-    return _multi([select(input, dim, i) for i in _srange(shape[dim])], "UnbindBackward0")
+    return _views_along(Unbind, input, dim, tuple(_srange(shape[dim])))
 
 
 def split(tensor, split_size_or_sections, dim=0):
@@ -109,12 +109,67 @@ def split(tensor, split_size_or_sections, dim=0):
             sizes = [s] * (n // s) + ([n % s] if n % s else [])
             if not sizes:
                 sizes = [0]
-    out, start = [], 0
+    pieces, start = [], 0
     for s in sizes:
-        out.append(_slice_dim(tensor, dim, start, start + s))
+        pieces.append(slice(start, start + s))
         start += s
-    return _multi(out, "SplitWithSizesBackward0" if isinstance(split_size_or_sections, (list, tuple))
-                  else "SplitBackward0")
+    cls = SplitWithSizes if isinstance(split_size_or_sections, (list, tuple)) else Split
+    return _views_along(cls, tensor, dim, tuple(pieces))
+
+
+class Unbind(Op):
+    """Several views of one tensor along ``dim`` (an index or a slice each) recorded as ONE node,
+    as PyTorch records unbind and split: every output's ``grad_fn`` is the same node, and the
+    gradients of the outputs a program did not use count as zeros."""
+
+    _name = "UnbindBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim, pieces):
+        ctx.dim = dim
+        pre = (slice(None),) * dim
+        return tuple([a[pre + (p,)] for p in pieces])
+
+    @staticmethod
+    def backward(ctx, *grads):
+        return apply_op(_Joined, grads, ctx.dim, True)
+
+
+class Split(Unbind):
+    _name = "SplitBackward0"
+
+    @staticmethod
+    def backward(ctx, *grads):
+        return apply_op(_Joined, grads, ctx.dim, False)
+
+
+class _Joined(Op):
+    """The gradients of :class:`Unbind`/:class:`Split` outputs joined back along ``dim`` (stacked
+    or concatenated); its own gradient unbinds/splits again, so double backward works."""
+
+    _name = "StackBackward0"
+
+    @staticmethod
+    def forward(ctx, *args):
+        arrays, (dim, stacked) = args[:-2], args[-2:]
+        ctx.dim, ctx.stacked, ctx.sizes = dim, stacked, [a.shape[dim] for a in arrays] if not stacked else None
+        return np.stack(arrays, dim) if stacked else np.concatenate(arrays, dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        return unbind(g, ctx.dim) if ctx.stacked else split(g, ctx.sizes, ctx.dim)
+
+
+class SplitWithSizes(Split):
+    _name = "SplitWithSizesBackward0"
+
+
+def _views_along(cls, input, dim, pieces):
+    outs = apply_op(cls, (input,), dim, pieces)
+    pre = (slice(None),) * dim
+    for o, p in zip(outs, pieces):
+        make_view(o, input, lambda t, i=pre + (p,): getitem(t, i))
+    return _multi(outs, cls._name)
 
 
 def _multi(views, name):

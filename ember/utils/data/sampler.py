@@ -169,6 +169,8 @@ class DistributedSampler(Sampler):
     [1, 3, 0]
     """
 
+    __module__ = "ember.utils.data.distributed"   # torch.utils.data.distributed, where programs import it
+
     def __init__(self, dataset, num_replicas=None, rank=None, shuffle=True, seed=0, drop_last=False):
         if num_replicas is None or rank is None:
             try:
