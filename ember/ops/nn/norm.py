@@ -78,3 +78,122 @@ def standardize(x, dims, eps, return_stats=False):
         y = _wrap(Standardize.forward(c, x._data, tuple(dims), eps))
         stats = c.stats if return_stats else None
     return (y, stats) if return_stats else y
+
+
+# ---------------------------------------------------------------- BatchNorm in training, fused
+def _channel_sums(a3):
+    """Per-channel sums of a (N, C, P) float array: each (n, c) row pairwise in its dtype, the N
+    partial sums in float64 (as torch accumulates channel statistics)."""
+    return a3.sum(axis=2).sum(axis=0, dtype=np.float64)
+
+
+def batch_norm_fusable(x):
+    """Whether ``batch_norm_train`` takes this array: float32/64, (N, C, ...), C-contiguous."""
+    return x.ndim >= 2 and x.dtype in (np.float32, np.float64) and x.flags.c_contiguous and x.size > 0
+
+
+class BatchNormTrain(Op):
+    """y = (x - mean) * invstd * w + b with batch statistics over (N, *spatial), in few passes.
+
+    Saves the centred input xc and invstd (per channel); with ``M`` values per channel the
+    backward is  gb = sum(g),  gw = invstd * sum(g * xc),
+    dx = w * invstd * (g - gb / M - xc * invstd**2 * sum(g * xc) / M).
+    ``affine``: 0 none, 1 weight, 2 bias, 3 both (the tensors after x).
+    """
+
+    _name = "NativeBatchNormBackward0"
+
+    @staticmethod
+    def forward(ctx, x, *rest):
+        affine, eps = rest[-2:]
+        w = rest[0] if affine & 1 else None
+        b = rest[(affine & 1)] if affine & 2 else None
+        N, C = x.shape[:2]
+        x3 = x.reshape(N, C, -1)
+        M = x3.shape[0] * x3.shape[2]
+        m64 = _channel_sums(x3) / M
+        mean = m64.astype(x.dtype)
+        xc = np.subtract(x3, mean.reshape(1, C, 1))
+        if x.dtype == np.float32:      # the mean's rounding residual: xc as if from the float64 mean
+            xc -= (m64 - mean).astype(x.dtype).reshape(1, C, 1)
+        y = np.multiply(xc, xc)
+        var = _channel_sums(y) / M
+        invstd = 1.0 / np.sqrt(var.astype(x.dtype) + x.dtype.type(eps))
+        scale = invstd if w is None else invstd * w
+        np.multiply(xc, scale.reshape(1, C, 1), out=y)
+        if b is not None:
+            y += b.reshape(1, C, 1)
+        if ctx.needs_input_grad is not None:
+            ctx.xc, ctx.invstd, ctx.M, ctx.eps, ctx.affine = xc, invstd, M, eps, affine
+            ctx.save_for_backward(x, *rest[:-2])
+        shape = (1, C) + (1,) * (x.ndim - 2)
+        ctx.stats = (mean.reshape(shape), var.astype(x.dtype).reshape(shape))
+        return y.reshape(x.shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        return _bn_backward(ctx, g)
+
+
+def _bn_backward(ctx, g):
+    saved = ctx.saved_tensors
+    x, params = saved[0], saved[1:]
+    n = ctx.needs_input_grad
+    w = params[0] if ctx.affine & 1 else None
+    dims = (0,) + tuple(range(2, x.dim()))
+    if _state[0]:  # create_graph: the same formulas in differentiable ops
+        xhat = standardize(x, dims, ctx.eps)
+        gxh = g if w is None else g * w.reshape((1, -1) + (1,) * (x.dim() - 2))
+        out = [None]
+        if n[0]:
+            xc = x - x.mean(dims, keepdim=True)
+            invstd = ((xc * xc).mean(dims, keepdim=True) + ctx.eps).rsqrt()
+            out[0] = invstd * (gxh - gxh.mean(dims, keepdim=True) - xhat * (gxh * xhat).mean(dims, keepdim=True))
+        if w is not None:
+            out.append((g * xhat).sum(dims) if n[1] else None)
+        if len(params) > (w is not None):
+            out.append(g.sum(dims) if n[-1] else None)
+        return tuple(out)
+    gd = g._data
+    xc, invstd, M = ctx.xc, ctx.invstd, ctx.M
+    N, C = xc.shape[:2]
+    g3 = gd.reshape(N, C, -1)
+    if not g3.flags.c_contiguous or g3.dtype != xc.dtype:
+        g3 = np.ascontiguousarray(g3, dtype=xc.dtype)
+    dt = xc.dtype.type
+    gb = _channel_sums(g3)
+    # sum(g * xc) per channel: one BLAS dot per (n, c) row (no product array), rows in float64
+    gxc = np.matmul(g3[:, :, None, :], xc[:, :, :, None]).reshape(N, C).sum(axis=0, dtype=np.float64)
+    out = [None]
+    if n[0]:
+        a = invstd if w is None else invstd * w._data
+        k1 = (-(invstd.astype(np.float64) ** 2) * gxc / M).astype(dt)
+        dx = np.multiply(xc, k1.reshape(1, C, 1))
+        dx += g3
+        dx += (-gb / M).astype(dt).reshape(1, C, 1)
+        dx *= a.reshape(1, C, 1)
+        out[0] = _wrap(dx.reshape(x.shape))
+    if w is not None:
+        out.append(_wrap((gxc * invstd).astype(dt)) if n[1] else None)
+    if len(params) > (w is not None):
+        out.append(_wrap(gb.astype(dt)) if n[-1] else None)
+    return tuple(out)
+
+
+def batch_norm_train(x, weight, bias, eps):
+    """Training-mode BatchNorm on (N, C, ...) with batch statistics, as one node; returns
+    (y, (mean, biased var)) with the statistics shaped (1, C, 1...).
+
+    >>> from ember.ops.nn.norm import batch_norm_train
+    >>> batch_norm_train(ember.tensor([[1.], [3.]]), None, ember.tensor([0.5]), 0.0)[0]
+    tensor([[-0.5000],
+            [ 1.5000]])
+    """
+    affine = (weight is not None) + 2 * (bias is not None)
+    ts = (x,) + tuple(t for t in (weight, bias) if t is not None)
+    if _state[0] and any(t._rg for t in ts):
+        y = apply_op(BatchNormTrain, ts, affine, eps)
+        return y, y.grad_fn.stats
+    c = _NoGradCtx()
+    y = BatchNormTrain.forward(c, *[t._data for t in ts], affine, eps)
+    return _wrap(y), c.stats
