@@ -105,3 +105,28 @@ def test_every_geometry_of_one_dim_equals_col2im(monkeypatch):
         monkeypatch.setattr(K, "_PHASES_ALL", False)
         monkeypatch.setattr(K, "_PHASES_MIN_C", 10 ** 9)
         np.testing.assert_allclose(a, K.conv_dx_fwd(*args), atol=1e-12)
+
+
+@pytest.mark.parametrize("layout", ["rows", "by_image"])
+@pytest.mark.parametrize("xs,ws,s,p,d,g", CASES[:5])
+def test_products_split_over_two_threads(xs, ws, s, p, d, g, layout, monkeypatch):
+    """Every GEMM split into blocks over the pool (the BLAS single-threaded in each)."""
+    monkeypatch.setattr(K, "_PAR_FLOPS", 0)
+    monkeypatch.setattr(K, "_BY_IMAGE", 10 ** 9 if layout == "rows" else 0)
+    old = ember.get_num_threads()
+    ember.set_num_threads(2)
+    try:
+        rng = np.random.default_rng(sum(xs))
+        x, w = (rng.standard_normal(sh).astype(np.float32) for sh in (xs[:1] + xs[1:], ws))
+        for n in (1, xs[0]):      # one image: the by-image products split; several: images split
+            E = [ember.tensor(a, requires_grad=True) for a in (x[:n], w)]
+            T = [torch.tensor(a, requires_grad=True) for a in (x[:n], w)]
+            ye, yt = F.conv2d(*E, None, s, p, d, g), TF.conv2d(*T, None, s, p, d, g)
+            np.testing.assert_allclose(ye.detach().numpy(), yt.detach().numpy(), rtol=3e-4, atol=3e-4)
+            gy = rng.standard_normal(tuple(yt.shape)).astype(np.float32)
+            ye.backward(ember.tensor(gy))
+            yt.backward(torch.tensor(gy))
+            for e, t in zip(E, T):
+                np.testing.assert_allclose(e.grad.numpy(), t.grad.numpy(), rtol=3e-4, atol=3e-4)
+    finally:
+        ember.set_num_threads(old)

@@ -65,3 +65,21 @@ def test_output_is_not_the_saved_state_inplace_relu_after_it():
         res.append((y.detach().numpy(), X.grad.numpy()))
     for a, c in zip(*res):
         np.testing.assert_allclose(a, c, rtol=1e-5, atol=1e-5)
+
+
+def test_channel_blocks_over_two_threads_match_torch(monkeypatch):
+    """The passes split by channels over two intra-op threads give torch's results."""
+    from ember.ops.nn import norm
+    monkeypatch.setattr(norm, "_PAR_BYTES", 0)
+    old = ember.get_num_threads()
+    ember.set_num_threads(2)
+    try:
+        rng = np.random.default_rng(11)
+        x = (rng.standard_normal((3, 5, 6, 7)) + 2).astype(np.float32)
+        go = rng.standard_normal(x.shape).astype(np.float32)
+        w, b = rng.uniform(0.5, 1.5, 5).astype(np.float32), rng.standard_normal(5).astype(np.float32)
+        e, t = _run(ember, x, w, b, go, (True, True, True)), _run(torch, x, w, b, go, (True, True, True))
+        for a, c in zip(e, t):
+            np.testing.assert_allclose(a, c, rtol=2e-5, atol=2e-5)
+    finally:
+        ember.set_num_threads(old)

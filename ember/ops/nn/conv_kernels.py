@@ -23,6 +23,7 @@ array([[4., 4.],
 import itertools
 
 from .._util import np
+from ... import _thread_pool as _tp
 from ..._thread_pool import num_threads, parallel_for, blocks
 from . import conv_depthwise as _dw
 from .conv_windows import par_copy, pad_array, out_sizes, windows
@@ -83,6 +84,33 @@ def _cols(xp, k, stride, dil, groups, out):
     return cols.reshape(groups, N * _prod(out), (C // groups) * _prod(k))
 
 
+def matmul(a, b, out=None, split=-1):
+    """``np.matmul(a, b, out=out)`` without the BLAS's own threads: with several intra-op
+    threads a large product is split along ``split`` (-1: b's columns, -2: a's rows) into one
+    block per thread of ember's pool (each a single-threaded BLAS call), a small one runs on
+    one thread. (An OpenBLAS that threads a call keeps its workers spinning afterwards, and
+    on as many cores as ember has threads they then compete with the pool's.)"""
+    T = num_threads()
+    if T <= 1 or _tp._LOCAL.__dict__.get("worker"):
+        return np.matmul(a, b, out=out)
+    n = a.shape[-2] if split == -2 else b.shape[-1]
+    flops = 2 * a.shape[-2] * a.shape[-1] * b.shape[-1] * max(_prod(a.shape[:-2]), _prod(b.shape[:-2]))
+    if flops < _PAR_FLOPS // 4 or n < 2 * T or a.dtype != b.dtype or a.dtype not in (np.float32, np.float64):
+        _tp._set_blas(1)
+        try:
+            return np.matmul(a, b, out=out)
+        finally:
+            _tp._set_blas(T)
+    if out is None:
+        out = np.empty(np.broadcast_shapes(a.shape[:-2], b.shape[:-2]) + (a.shape[-2], b.shape[-1]), a.dtype)
+    sl = blocks(n, T, 16)
+    if split == -2:
+        parallel_for(lambda i: np.matmul(a[..., sl[i], :], b, out=out[..., sl[i], :]), len(sl))
+    else:
+        parallel_for(lambda i: np.matmul(a, b[..., sl[i]], out=out[..., sl[i]]), len(sl))
+    return out
+
+
 def _by_threads(N, body, flops):
     """Run ``body(start, stop)`` over the images, one contiguous share per thread when there
     are at least as many images as threads and the work is large enough (returns False when
@@ -131,13 +159,13 @@ def conv_fwd(x, w, stride, pads, dil, groups, bias=None):
 
         def images(start, stop, parallel=False):
             for b in _image_blocks(start, stop, per_image):
-                np.matmul(wm, _cols_by_image(xp[b], k, stride, dil, groups, out, parallel), out=y[b])
+                matmul(wm, _cols_by_image(xp[b], k, stride, dil, groups, out, parallel), out=y[b])
                 _add_bias(y3[b], bias)
         if not _by_threads(N, images, 2 * N * O * per_image // x.itemsize):
             images(0, N, parallel=True)
         return y.reshape((N, O) + out)
     cols = _cols(xp, k, stride, dil, groups, out)
-    y = np.matmul(cols, wm.transpose(0, 2, 1))             # (g, N*P, Og)
+    y = matmul(cols, wm.transpose(0, 2, 1), split=-2)      # (g, N*P, Og)
     y = y.reshape((groups, N) + out + (O // groups,))
     nd = len(out)
     y = y.transpose((1, 0, 2 + nd) + tuple(range(2, 2 + nd)))  # (N, g, Og, *out)
@@ -254,13 +282,13 @@ def conv_dx_fwd(gy, w, in_sp, stride, pads, dil, groups):
 
         def images(start, stop, split=None):
             for b in _image_blocks(start, stop, per_image):
-                dcols = np.matmul(wT, g4[b]).reshape((b.stop - b.start, C) + tuple(k) + tuple(out))
+                dcols = matmul(wT, g4[b]).reshape((b.stop - b.start, C) + tuple(k) + tuple(out))
                 _col2im_adds(dxp[b], dcols, k, stride, dil, out, split)
         if not _by_threads(N, images, 2 * N * Og * per_image // dxp.itemsize):
             images(0, N, split=1)
         return _crop(dxp, pads, in_sp)
     gm = gy.reshape((N, groups, Og, P)).transpose(1, 0, 3, 2).reshape(groups, N * P, Og)
-    dcols = np.matmul(gm, w.reshape(groups, Og, -1))        # (g, N*P, Cg*K)
+    dcols = matmul(gm, w.reshape(groups, Og, -1), split=-2)   # (g, N*P, Cg*K)
     dcols = dcols.reshape((groups, N) + out + (Cg,) + k)
     # (g, N, *out, Cg, *k) viewed as (N, C, *k, *out), then kh*kw strided adds
     dcols = dcols.transpose((1, 0, 2 + nd) + tuple(range(3 + nd, 3 + 2 * nd)) + tuple(range(2, 2 + nd)))
@@ -294,7 +322,7 @@ def conv_dw_fwd(x, gy, k, stride, pads, dil, groups):
         def images(start, stop, parallel=False):
             if stop - start == 1:     # one image: dw = gy cols^T, straight into its own array
                 cols = _cols_by_image(xp[start:stop], k, stride, dil, groups, out, parallel)
-                parts.append(np.matmul(g4[start], cols[0].transpose(0, 2, 1)))
+                parts.append(matmul(g4[start], cols[0].transpose(0, 2, 1)))
                 return
             # several: dw^T (g, Cg*K, Og) += cols gy^T per image (OpenBLAS runs this faster)
             acc = np.zeros((groups, (C // groups) * _prod(k), Og), dtype=dt)
@@ -302,7 +330,7 @@ def conv_dw_fwd(x, gy, k, stride, pads, dil, groups):
             for b in _image_blocks(start, stop, per_image):
                 cols = _cols_by_image(xp[b], k, stride, dil, groups, out, parallel)   # (n, g, Cg*K, P)
                 for i in range(b.stop - b.start):
-                    acc += np.matmul(cols[i], g4[b.start + i].transpose(0, 2, 1), out=tmp)
+                    acc += matmul(cols[i], g4[b.start + i].transpose(0, 2, 1), out=tmp, split=-2)
             parts.append(acc.transpose(0, 2, 1))
         if not _by_threads(N, images, 2 * N * Og * per_image // x.itemsize):
             images(0, N, parallel=True)
@@ -312,5 +340,5 @@ def conv_dw_fwd(x, gy, k, stride, pads, dil, groups):
     else:
         cols = _cols(xp, k, stride, dil, groups, out)           # (g, N*P, Cg*K)
         gm = gy.reshape((N, groups, Og, P)).transpose(1, 2, 0, 3).reshape(groups, Og, N * P)
-        dw = np.matmul(gm, cols)                                # (g, Og, Cg*K)
+        dw = matmul(gm, cols)                                   # (g, Og, Cg*K)
     return np.ascontiguousarray(dw).reshape((O, C // groups) + tuple(k))

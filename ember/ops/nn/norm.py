@@ -10,6 +10,8 @@ tensor([[-1.,  1.]])
 """
 from .._util import np, Op, apply_op, _wrap, _state
 from ...autograd.function import _NoGradCtx
+from ... import _thread_pool as _tp
+from ..._thread_pool import num_threads, parallel_for, blocks
 
 __all__ = []
 
@@ -111,28 +113,56 @@ class BatchNormTrain(Op):
         N, C = x.shape[:2]
         x3 = x.reshape(N, C, -1)
         M = x3.shape[0] * x3.shape[2]
-        m64 = _channel_sums(x3) / M
-        mean = m64.astype(x.dtype)
-        xc = np.subtract(x3, mean.reshape(1, C, 1))
-        if x.dtype == np.float32:      # the mean's rounding residual: xc as if from the float64 mean
-            xc -= (m64 - mean).astype(x.dtype).reshape(1, C, 1)
-        y = np.multiply(xc, xc)
-        var = _channel_sums(y) / M
-        invstd = 1.0 / np.sqrt(var.astype(x.dtype) + x.dtype.type(eps))
-        scale = invstd if w is None else invstd * w
-        np.multiply(xc, scale.reshape(1, C, 1), out=y)
-        if b is not None:
-            y += b.reshape(1, C, 1)
+        xc, y = np.empty_like(x3), np.empty_like(x3)
+        mean, var = np.empty(C, x.dtype), np.empty(C, x.dtype)
+        invstd = np.empty(C, x.dtype)
+
+        def run(c):
+            m64 = _channel_sums(x3[:, c]) / M
+            mean[c] = m64
+            np.subtract(x3[:, c], mean[c].reshape(1, -1, 1), out=xc[:, c])
+            if x.dtype == np.float32:  # the mean's rounding residual: xc as if from the float64 mean
+                xc[:, c] -= (m64 - mean[c]).astype(x.dtype).reshape(1, -1, 1)
+            yc = np.multiply(xc[:, c], xc[:, c], out=y[:, c])
+            var[c] = _channel_sums(yc) / M
+            invstd[c] = 1.0 / np.sqrt(var[c] + x.dtype.type(eps))
+            scale = invstd[c] if w is None else invstd[c] * w[c]
+            np.multiply(xc[:, c], scale.reshape(1, -1, 1), out=yc)
+            if b is not None:
+                yc += b[c].reshape(1, -1, 1)
+        _by_channels(run, x3)
         if ctx.needs_input_grad is not None:
             ctx.xc, ctx.invstd, ctx.M, ctx.eps, ctx.affine = xc, invstd, M, eps, affine
             ctx.save_for_backward(x, *rest[:-2])
         shape = (1, C) + (1,) * (x.ndim - 2)
-        ctx.stats = (mean.reshape(shape), var.astype(x.dtype).reshape(shape))
+        ctx.stats = (mean.reshape(shape), var.reshape(shape))
         return y.reshape(x.shape)
 
     @staticmethod
     def backward(ctx, g):
         return _bn_backward(ctx, g)
+
+
+_PAR_BYTES = 1 << 20   # BatchNorm inputs smaller than this run on one thread
+
+
+def _by_channels(run, x3):
+    """``run(slice of channels)`` over all of x3's channels: one block per intra-op thread when
+    the input is large, else one call; the BLAS single-threaded in either case."""
+    T = num_threads()
+    C = x3.shape[1]
+    if T > 1 and C >= 2 and x3.nbytes >= _PAR_BYTES:
+        sl = blocks(C, T)
+        parallel_for(lambda i: run(sl[i]), len(sl))
+        return
+    if T > 1 and not _tp._LOCAL.__dict__.get("worker"):
+        _tp._set_blas(1)
+        try:
+            run(slice(None))
+        finally:
+            _tp._set_blas(T)
+        return
+    run(slice(None))
 
 
 def _bn_backward(ctx, g):
@@ -158,21 +188,26 @@ def _bn_backward(ctx, g):
     xc, invstd, M = ctx.xc, ctx.invstd, ctx.M
     N, C = xc.shape[:2]
     g3 = gd.reshape(N, C, -1)
-    if not g3.flags.c_contiguous or g3.dtype != xc.dtype:
-        g3 = np.ascontiguousarray(g3, dtype=xc.dtype)
+    if g3.dtype != xc.dtype:
+        g3 = g3.astype(xc.dtype)
     dt = xc.dtype.type
-    gb = _channel_sums(g3)
-    # sum(g * xc) per channel: one BLAS dot per (n, c) row (no product array), rows in float64
-    gxc = np.matmul(g3[:, :, None, :], xc[:, :, :, None]).reshape(N, C).sum(axis=0, dtype=np.float64)
-    out = [None]
-    if n[0]:
-        a = invstd if w is None else invstd * w._data
-        k1 = (-(invstd.astype(np.float64) ** 2) * gxc / M).astype(dt)
-        dx = np.multiply(xc, k1.reshape(1, C, 1))
-        dx += g3
-        dx += (-gb / M).astype(dt).reshape(1, C, 1)
-        dx *= a.reshape(1, C, 1)
-        out[0] = _wrap(dx.reshape(x.shape))
+    gb, gxc = np.empty(C), np.empty(C)
+    dx = np.empty_like(xc) if n[0] else None
+    wd = None if w is None else w._data
+
+    def run(c):
+        gb[c] = _channel_sums(g3[:, c])
+        # sum(g * xc) per channel: one BLAS dot per (n, c) row (no product array), rows in float64
+        gxc[c] = np.matmul(g3[:, c, None, :], xc[:, c, :, None])[..., 0, 0].sum(axis=0, dtype=np.float64)
+        if dx is not None:
+            a = invstd[c] if wd is None else invstd[c] * wd[c]
+            k1 = (-(invstd[c].astype(np.float64) ** 2) * gxc[c] / M).astype(dt)
+            d = np.multiply(xc[:, c], k1.reshape(1, -1, 1), out=dx[:, c])
+            d += g3[:, c]
+            d += (-gb[c] / M).astype(dt).reshape(1, -1, 1)
+            d *= a.reshape(1, -1, 1)
+    _by_channels(run, xc)
+    out = [None if dx is None else _wrap(dx.reshape(x.shape))]
     if w is not None:
         out.append(_wrap((gxc * invstd).astype(dt)) if n[1] else None)
     if len(params) > (w is not None):
