@@ -37,8 +37,10 @@ _PAR_BYTES = 1 << 21     # col2im adds smaller than this stay on one thread (han
 _PAR_FLOPS = 1 << 27     # convolutions with fewer multiply-adds * 2 than this run on one thread
 _DEPTHWISE = True        # groups == in_channels by the direct kernels (False: the im2col GEMMs)
 _PHASES_MIN_C = 16       # input gradients of unstrided convolutions with at least this many input
-                         # channels and _BY_IMAGE output positions: a convolution of gy (im2col +
-                         # GEMM, ~1.3x faster than GEMM + col2im); strided ones and the rest: col2im
+                         # channels, no fewer than output channels, and _BY_IMAGE output positions:
+                         # a convolution of gy (im2col + GEMM, 1.1-2x faster than GEMM + col2im
+                         # there; with fewer input than output channels its GEMM is the slower);
+                         # strided ones and the rest: GEMM + col2im
 _PHASES_ALL = False      # True: every input gradient by phases (the tests run both algorithms)
 
 
@@ -268,7 +270,7 @@ def conv_dx_fwd(gy, w, in_sp, stride, pads, dil, groups):
     dt = np.result_type(gy, w)
     if _DEPTHWISE and groups > 1 and Cg == 1 and dt.kind == "f" and dt.itemsize >= 4:
         return _dw.depthwise_dx(gy, w, in_sp, stride, pads, dil, groups)
-    if _PHASES_ALL or C >= _PHASES_MIN_C and all(s == 1 for s in stride) and _prod(out) >= _BY_IMAGE:
+    if _PHASES_ALL or C >= max(O, _PHASES_MIN_C) and all(s == 1 for s in stride) and _prod(out) >= _BY_IMAGE:
         return _dx_by_phases(gy, w, in_sp, stride, pads, dil, groups, dt)
     sp = tuple(s + l + r for s, (l, r) in zip(in_sp, pads))
     dxp = np.zeros((N, C) + sp, dtype=dt)
