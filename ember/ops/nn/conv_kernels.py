@@ -176,18 +176,21 @@ def conv_fwd(x, w, stride, pads, dil, groups, bias=None):
     return res
 
 
-def _col2im_adds(dxp, dcols, k, stride, dil, out, split_axis):
-    """dxp (n, C, *sp) += the kh*kw strided slices of dcols (n, C, *k, *out), split over the pool
-    along ``split_axis`` (None: serial)."""
-    offsets = list(itertools.product(*(range(x) for x in k)))
-    regions = [tuple(slice(i * d, i * d + s * (o - 1) + 1, s) for i, d, s, o in zip(kk, dil, stride, out))
-               for kk in offsets]
+def _col2im_plan(k, stride, dil, out):
+    """[(index of a kernel tap in dcols, the strided region of dx it adds to)] (built once)."""
+    pre = (slice(None), slice(None))
+    return [(pre + kk, pre + tuple(slice(i * d, i * d + s * (o - 1) + 1, s) for i, d, s, o in zip(kk, dil, stride, out)))
+            for kk in itertools.product(*(range(x) for x in k))]
 
+
+def _col2im_adds(dxp, dcols, plan, split_axis):
+    """dxp (n, C, *sp) += the kh*kw strided slices of dcols (n, C, *k, *out) (``plan`` from
+    ``_col2im_plan``), split over the pool along ``split_axis`` (None: serial)."""
     def run(sl):
         lead = (slice(None),) * split_axis + (sl,) if split_axis is not None else ()
         dst, src = dxp[lead], dcols[lead]
-        for kk, region in zip(offsets, regions):
-            dst[(slice(None), slice(None)) + region] += src[(slice(None), slice(None)) + kk]
+        for kk, region in plan:
+            dst[region] += src[kk]
     T = num_threads()
     if split_axis is None or T <= 1 or dxp.nbytes < _PAR_BYTES or dxp.shape[split_axis] < 2:
         run(slice(None))
@@ -281,11 +284,12 @@ def conv_dx_fwd(gy, w, in_sp, stride, pads, dil, groups):
         wT = w.reshape(groups, Og, -1).transpose(0, 2, 1)
         g4 = gy.reshape(N, groups, Og, P)
         per_image = C * _prod(k) * P * dxp.itemsize
+        plan = _col2im_plan(k, stride, dil, out)
 
         def images(start, stop, split=None):
             for b in _image_blocks(start, stop, per_image):
                 dcols = matmul(wT, g4[b]).reshape((b.stop - b.start, C) + tuple(k) + tuple(out))
-                _col2im_adds(dxp[b], dcols, k, stride, dil, out, split)
+                _col2im_adds(dxp[b], dcols, plan, split)
         if not _by_threads(N, images, 2 * N * Og * per_image // dxp.itemsize):
             images(0, N, split=1)
         return _crop(dxp, pads, in_sp)
@@ -295,7 +299,7 @@ def conv_dx_fwd(gy, w, in_sp, stride, pads, dil, groups):
     # (g, N, *out, Cg, *k) viewed as (N, C, *k, *out), then kh*kw strided adds
     dcols = dcols.transpose((1, 0, 2 + nd) + tuple(range(3 + nd, 3 + 2 * nd)) + tuple(range(2, 2 + nd)))
     dcols = dcols.reshape((N, C) + k + out)
-    _col2im_adds(dxp, dcols, k, stride, dil, out, 0 if N >= num_threads() else 1)
+    _col2im_adds(dxp, dcols, _col2im_plan(k, stride, dil, out), 0 if N >= num_threads() else 1)
     return _crop(dxp, pads, in_sp)
 
 
