@@ -2,7 +2,10 @@
 
 ``conv_fwd``     y  = x (*) w                    im2col + GEMM; 1x1 kernels: the input is the im2col
                                                  matrix (a view, or a strided copy); depthwise: direct
-``conv_dx_fwd``  dx = W^T gy, then col2im         (GEMM + kh*kw strided adds, no np.add.at)
+``conv_dx_fwd``  dx = W^T gy, then col2im         (GEMM + kh*kw strided adds, no np.add.at); or,
+                                                 unstrided with C >= O, dx = gy (*) the flipped,
+                                                 transposed kernel (``conv_fwd`` once per residue of
+                                                 the input positions mod the stride: "phases")
 ``conv_dw_fwd``  dw = gy cols^T                   (im2col + GEMM)
 
 Two layouts of the im2col matrix. With many output positions per image (P >= _BY_IMAGE),
@@ -12,7 +15,9 @@ output row and the GEMM writes NCHW directly. With few (deep layers, P = 7 x 7),
 
 Threads (``ember.set_num_threads``): with at least as many images as threads each thread runs
 its own images end to end (im2col, GEMM, col2im; the BLAS held to one thread); with fewer, the
-copies and col2im adds are split by channels over the pool and the GEMM runs on the BLAS's threads.
+copies and col2im adds are split by channels over the pool and each large GEMM into one block of
+rows or columns per thread (``matmul``). The BLAS never runs threads of its own here: OpenBLAS's
+workers keep spinning after a threaded call and then compete with the pool's threads.
 
 >>> from ember.ops.nn.conv_kernels import conv_fwd
 >>> conv_fwd(np.ones((1, 1, 3, 3), np.float32), np.ones((1, 1, 2, 2), np.float32),
