@@ -7,7 +7,7 @@ tensor([[-1.0000,  1.0000]])
 from .._backend import np
 from .._tensor import _wrap
 from ..autograd.grad_mode import no_grad
-from ..ops.nn.norm import standardize
+from ..ops.nn.norm import standardize, batch_norm_train, batch_norm_fusable
 from ..ops.nn.batchnorm_eval import batch_norm_eval
 
 
@@ -39,7 +39,11 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         if n <= 1:
             raise ValueError(f"Expected more than 1 value per channel when training, got input size "
                              f"{list(x.shape)}")
-        y, (mean, var) = standardize(input, dims, eps, return_stats=True)
+        fused = batch_norm_fusable(x) and all(t is None or t._data.dtype == x.dtype for t in (weight, bias))
+        if fused:
+            y, (mean, var) = batch_norm_train(input, weight, bias, eps)
+        else:
+            y, (mean, var) = standardize(input, dims, eps, return_stats=True)
         if running_mean is not None or running_var is not None:
             with no_grad():
                 if running_mean is not None:
@@ -52,7 +56,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
                     rv *= (1 - momentum)
                     rv += (momentum * var.reshape(C) * (n / (n - 1))).astype(rv.dtype)
                     running_var._bump()
-        return _affine(y, weight, bias, shape)
+        return y if fused else _affine(y, weight, bias, shape)
     if running_mean is None or running_var is None:
         raise RuntimeError("running_mean and running_var must be defined in evaluation mode")
     y = batch_norm_eval(input, running_mean, running_var, weight, bias, eps)

@@ -16,15 +16,53 @@ For each parameter p with gradient g (negated when ``maximize``)::
 Parameter containing:
 tensor([0.4600], requires_grad=True)
 """
+import threading
+
 from .._backend import np
 from .._tensor import _wrap
-from .optimizer import Optimizer, blocked, required
+from .optimizer import Optimizer, blocked, required, BLOCK
 
 __all__ = ["SGD"]
 
 
 def _descend(p, g, lr):
-    p -= lr * g
+    """p -= lr * g, in place (the product in a scratch block the size of ``g``'s block)."""
+    p -= np.multiply(g, lr, out=_scratch(g))
+
+
+_LOCAL = threading.local()      # .bufs: {dtype: flat scratch array} of this thread
+
+
+def _scratch(a):
+    """An array shaped like ``a`` to write a product into: a view of this thread's reused
+    buffer when ``a`` is no larger than ``blocked``'s blocks (every large contiguous
+    parameter is updated block by block), else a new array."""
+    n = 2 * BLOCK
+    if a.size > n:
+        return np.empty(a.shape, a.dtype)
+    bufs = _LOCAL.__dict__.setdefault("bufs", {})
+    buf = bufs.get(a.dtype)
+    if buf is None:
+        buf = bufs[a.dtype] = np.empty(n, a.dtype)
+    return buf[:a.size].reshape(a.shape)
+
+
+def _momentum(p, g, b, lr, m, damp, nesterov, first):
+    """b = m * b + damp * g (b = g on the first step), then p -= lr * (g + m * b or b); in place."""
+    if not first:
+        b *= m
+        if damp == 1:
+            b += g
+        else:
+            b += np.multiply(g, damp, out=_scratch(g))
+    t = _scratch(g)
+    if nesterov:
+        np.multiply(b, m, out=t)
+        t += g
+        t *= lr
+    else:
+        np.multiply(b, lr, out=t)
+    p -= t
 
 
 class SGD(Optimizer):
@@ -61,12 +99,4 @@ class SGD(Optimizer):
         first = buf is None
         if first:
             buf = state["momentum_buffer"] = _wrap(np.array(g, dtype=p.dtype))
-        m, damp, nesterov = dt(mom), dt(1 - group["dampening"]), group["nesterov"]
-
-        def update(p, g, b):
-            if not first:
-                b *= m
-                b += damp * g
-            p -= lr * (g + m * b if nesterov else b)
-
-        blocked(update, p, g, buf._data)
+        blocked(_momentum, p, g, buf._data, lr, dt(mom), dt(1 - group["dampening"]), group["nesterov"], first)

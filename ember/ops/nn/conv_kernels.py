@@ -2,7 +2,10 @@
 
 ``conv_fwd``     y  = x (*) w                    im2col + GEMM; 1x1 kernels: the input is the im2col
                                                  matrix (a view, or a strided copy); depthwise: direct
-``conv_dx_fwd``  dx = W^T gy, then col2im         (GEMM + kh*kw strided adds, no np.add.at)
+``conv_dx_fwd``  dx = W^T gy, then col2im         (GEMM + kh*kw strided adds, no np.add.at); or,
+                                                 unstrided with C >= O, dx = gy (*) the flipped,
+                                                 transposed kernel (``conv_fwd`` once per residue of
+                                                 the input positions mod the stride: "phases")
 ``conv_dw_fwd``  dw = gy cols^T                   (im2col + GEMM)
 
 Two layouts of the im2col matrix. With many output positions per image (P >= _BY_IMAGE),
@@ -12,7 +15,9 @@ output row and the GEMM writes NCHW directly. With few (deep layers, P = 7 x 7),
 
 Threads (``ember.set_num_threads``): with at least as many images as threads each thread runs
 its own images end to end (im2col, GEMM, col2im; the BLAS held to one thread); with fewer, the
-copies and col2im adds are split by channels over the pool and the GEMM runs on the BLAS's threads.
+copies and col2im adds are split by channels over the pool and each large GEMM into one block of
+rows or columns per thread (``matmul``). The BLAS never runs threads of its own here: OpenBLAS's
+workers keep spinning after a threaded call and then compete with the pool's threads.
 
 >>> from ember.ops.nn.conv_kernels import conv_fwd
 >>> conv_fwd(np.ones((1, 1, 3, 3), np.float32), np.ones((1, 1, 2, 2), np.float32),
@@ -23,6 +28,7 @@ array([[4., 4.],
 import itertools
 
 from .._util import np
+from ... import _thread_pool as _tp
 from ..._thread_pool import num_threads, parallel_for, blocks
 from . import conv_depthwise as _dw
 from .conv_windows import par_copy, pad_array, out_sizes, windows
@@ -35,6 +41,12 @@ _PAR_BYTES = 1 << 21     # col2im adds smaller than this stay on one thread (han
                          # costs ~20 us on a quiet machine, far more on a busy one)
 _PAR_FLOPS = 1 << 27     # convolutions with fewer multiply-adds * 2 than this run on one thread
 _DEPTHWISE = True        # groups == in_channels by the direct kernels (False: the im2col GEMMs)
+_PHASES_MIN_C = 16       # input gradients of unstrided convolutions with at least this many input
+                         # channels, no fewer than output channels, and _BY_IMAGE output positions:
+                         # a convolution of gy (im2col + GEMM, 1.1-2x faster than GEMM + col2im
+                         # there; with fewer input than output channels its GEMM is the slower);
+                         # strided ones and the rest: GEMM + col2im
+_PHASES_ALL = False      # True: every input gradient by phases (the tests run both algorithms)
 
 
 def _prod(t):
@@ -77,6 +89,33 @@ def _cols(xp, k, stride, dil, groups, out):
     v = v.transpose((1, 0) + tuple(range(3, 3 + nd)) + (2,) + tuple(range(3 + nd, 3 + 2 * nd)))
     cols = par_copy(np.empty(v.shape, xp.dtype), v)
     return cols.reshape(groups, N * _prod(out), (C // groups) * _prod(k))
+
+
+def matmul(a, b, out=None, split=-1):
+    """``np.matmul(a, b, out=out)`` without the BLAS's own threads: with several intra-op
+    threads a large product is split along ``split`` (-1: b's columns, -2: a's rows) into one
+    block per thread of ember's pool (each a single-threaded BLAS call), a small one runs on
+    one thread. (An OpenBLAS that threads a call keeps its workers spinning afterwards, and
+    on as many cores as ember has threads they then compete with the pool's.)"""
+    T = num_threads()
+    if T <= 1 or _tp._LOCAL.__dict__.get("worker"):
+        return np.matmul(a, b, out=out)
+    n = a.shape[-2] if split == -2 else b.shape[-1]
+    flops = 2 * a.shape[-2] * a.shape[-1] * b.shape[-1] * max(_prod(a.shape[:-2]), _prod(b.shape[:-2]))
+    if flops < _PAR_FLOPS // 4 or n < 2 * T or a.dtype != b.dtype or a.dtype not in (np.float32, np.float64):
+        _tp._set_blas(1)
+        try:
+            return np.matmul(a, b, out=out)
+        finally:
+            _tp._set_blas(T)
+    if out is None:
+        out = np.empty(np.broadcast_shapes(a.shape[:-2], b.shape[:-2]) + (a.shape[-2], b.shape[-1]), a.dtype)
+    sl = blocks(n, T, 16)
+    if split == -2:
+        parallel_for(lambda i: np.matmul(a[..., sl[i], :], b, out=out[..., sl[i], :]), len(sl))
+    else:
+        parallel_for(lambda i: np.matmul(a, b[..., sl[i]], out=out[..., sl[i]]), len(sl))
+    return out
 
 
 def _by_threads(N, body, flops):
@@ -127,13 +166,13 @@ def conv_fwd(x, w, stride, pads, dil, groups, bias=None):
 
         def images(start, stop, parallel=False):
             for b in _image_blocks(start, stop, per_image):
-                np.matmul(wm, _cols_by_image(xp[b], k, stride, dil, groups, out, parallel), out=y[b])
+                matmul(wm, _cols_by_image(xp[b], k, stride, dil, groups, out, parallel), out=y[b])
                 _add_bias(y3[b], bias)
         if not _by_threads(N, images, 2 * N * O * per_image // x.itemsize):
             images(0, N, parallel=True)
         return y.reshape((N, O) + out)
     cols = _cols(xp, k, stride, dil, groups, out)
-    y = np.matmul(cols, wm.transpose(0, 2, 1))             # (g, N*P, Og)
+    y = matmul(cols, wm.transpose(0, 2, 1), split=-2)      # (g, N*P, Og)
     y = y.reshape((groups, N) + out + (O // groups,))
     nd = len(out)
     y = y.transpose((1, 0, 2 + nd) + tuple(range(2, 2 + nd)))  # (N, g, Og, *out)
@@ -142,24 +181,90 @@ def conv_fwd(x, w, stride, pads, dil, groups, bias=None):
     return res
 
 
-def _col2im_adds(dxp, dcols, k, stride, dil, out, split_axis):
-    """dxp (n, C, *sp) += the kh*kw strided slices of dcols (n, C, *k, *out), split over the pool
-    along ``split_axis`` (None: serial)."""
-    offsets = list(itertools.product(*(range(x) for x in k)))
-    regions = [tuple(slice(i * d, i * d + s * (o - 1) + 1, s) for i, d, s, o in zip(kk, dil, stride, out))
-               for kk in offsets]
+def _col2im_plan(k, stride, dil, out):
+    """[(index of a kernel tap in dcols, the strided region of dx it adds to)] (built once)."""
+    pre = (slice(None), slice(None))
+    return [(pre + kk, pre + tuple(slice(i * d, i * d + s * (o - 1) + 1, s) for i, d, s, o in zip(kk, dil, stride, out)))
+            for kk in itertools.product(*(range(x) for x in k))]
 
+
+def _col2im_adds(dxp, dcols, plan, split_axis):
+    """dxp (n, C, *sp) += the kh*kw strided slices of dcols (n, C, *k, *out) (``plan`` from
+    ``_col2im_plan``), split over the pool along ``split_axis`` (None: serial)."""
     def run(sl):
         lead = (slice(None),) * split_axis + (sl,) if split_axis is not None else ()
         dst, src = dxp[lead], dcols[lead]
-        for kk, region in zip(offsets, regions):
-            dst[(slice(None), slice(None)) + region] += src[(slice(None), slice(None)) + kk]
+        for kk, region in plan:
+            dst[region] += src[kk]
     T = num_threads()
     if split_axis is None or T <= 1 or dxp.nbytes < _PAR_BYTES or dxp.shape[split_axis] < 2:
         run(slice(None))
         return
     sl = blocks(dxp.shape[split_axis], T)
     parallel_for(lambda i: run(sl[i]), len(sl))
+
+
+def _phase_1d(s, d, k, pl, n_in, n_out, r):
+    """One residue ``r`` (mod stride) of one dim of the input gradient, as a stride-1 correlation.
+
+    Input position j (padded: q = j + pl) gets gy[i] w[t] where q = s*i + d*t. The j with
+    q = s*m + r, m in [m0, m1), get  z[m] = sum_u w[t_u] gy[m - e_0 + d' u]  over the taps t_u
+    with d*t = r (mod s), taken in falling order (e_t = (d*t - r) / s, steps of d'). Returns
+    (taps slice, d', (left, right) padding of gy (negative: a crop), first j, count) or None
+    when no input position has residue ``r``; taps is None when no tap reaches them.
+    """
+    m0 = -((r - pl) // s)                      # ceil((pl - r) / s)
+    m1 = -((r - pl - n_in) // s)
+    if m1 <= m0:
+        return None
+    taps = [t for t in range(k) if (d * t - r) % s == 0]
+    if not taps:
+        return None, 1, (0, 0), s * m0 + r - pl, m1 - m0
+    g = s // _gcd(s, d)                        # tap step within a residue
+    dp = d // _gcd(s, d)
+    e0 = (d * taps[-1] - r) // s
+    left = e0 - m0
+    length = (m1 - m0 - 1) + dp * (len(taps) - 1) + 1
+    sl = slice(taps[-1], taps[0] - 1 if taps[0] > 0 else None, -g)
+    return sl, dp, (left, length - left - n_out), s * m0 + r - pl, m1 - m0
+
+
+def _gcd(a, b):
+    while b:
+        a, b = b, a % b
+    return a
+
+
+def _dx_by_phases(gy, w, in_sp, stride, pads, dil, groups, dt):
+    """dx as stride-1 convolutions of gy (one per residue of the input positions mod stride)
+    with the transposed, flipped kernel's taps of that residue: im2col + GEMM, no col2im."""
+    N, O = gy.shape[:2]
+    nd = len(in_sp)
+    Og, Cg = O // groups, w.shape[1]
+    C = groups * Cg
+    # (O, Cg, *k) -> (C, Og, *k): each group's kernel transposed (the taps are flipped per phase)
+    wt = w.reshape((groups, Og, Cg) + w.shape[2:]).swapaxes(1, 2).reshape((C, Og) + w.shape[2:])
+    dims = [[_phase_1d(s, d, k, pl, n, o, r) for r in range(s)]
+            for s, d, k, (pl, _), n, o in zip(stride, dil, w.shape[2:], pads, in_sp, gy.shape[2:])]
+    if all(s == 1 for s in stride) and all(ph[0] is not None and ph[0][0] is not None for ph in dims):
+        dx = None                              # one phase: its output is dx
+    else:
+        dx = np.zeros((N, C) + tuple(in_sp), dt)
+    for phase in itertools.product(*dims):
+        if any(p is None for p in phase):
+            continue
+        if any(p[0] is None for p in phase):   # no tap reaches these positions: they stay 0
+            continue
+        src = gy[(slice(None), slice(None)) + tuple(slice(max(-l, 0), o - max(-r, 0))
+                                                    for (_, _, (l, r), _, _), o in zip(phase, gy.shape[2:]))]
+        ph_pads = tuple((max(l, 0), max(r, 0)) for _, _, (l, r), _, _ in phase)
+        z = conv_fwd(src, wt[(slice(None), slice(None)) + tuple(p[0] for p in phase)], (1,) * nd, ph_pads,
+                     tuple(p[1] for p in phase), groups)
+        if dx is None:
+            return z
+        par_copy(dx[(slice(None), slice(None)) + tuple(slice(j0, None, s) for (_, _, _, j0, _), s
+                                                       in zip(phase, stride))], z)
+    return dx
 
 
 def conv_dx_fwd(gy, w, in_sp, stride, pads, dil, groups):
@@ -173,6 +278,8 @@ def conv_dx_fwd(gy, w, in_sp, stride, pads, dil, groups):
     dt = np.result_type(gy, w)
     if _DEPTHWISE and groups > 1 and Cg == 1 and dt.kind == "f" and dt.itemsize >= 4:
         return _dw.depthwise_dx(gy, w, in_sp, stride, pads, dil, groups)
+    if _PHASES_ALL or C >= max(O, _PHASES_MIN_C) and all(s == 1 for s in stride) and _prod(out) >= _BY_IMAGE:
+        return _dx_by_phases(gy, w, in_sp, stride, pads, dil, groups, dt)
     sp = tuple(s + l + r for s, (l, r) in zip(in_sp, pads))
     dxp = np.zeros((N, C) + sp, dtype=dt)
     P = _prod(out)
@@ -182,21 +289,22 @@ def conv_dx_fwd(gy, w, in_sp, stride, pads, dil, groups):
         wT = w.reshape(groups, Og, -1).transpose(0, 2, 1)
         g4 = gy.reshape(N, groups, Og, P)
         per_image = C * _prod(k) * P * dxp.itemsize
+        plan = _col2im_plan(k, stride, dil, out)
 
         def images(start, stop, split=None):
             for b in _image_blocks(start, stop, per_image):
-                dcols = np.matmul(wT, g4[b]).reshape((b.stop - b.start, C) + tuple(k) + tuple(out))
-                _col2im_adds(dxp[b], dcols, k, stride, dil, out, split)
+                dcols = matmul(wT, g4[b]).reshape((b.stop - b.start, C) + tuple(k) + tuple(out))
+                _col2im_adds(dxp[b], dcols, plan, split)
         if not _by_threads(N, images, 2 * N * Og * per_image // dxp.itemsize):
             images(0, N, split=1)
         return _crop(dxp, pads, in_sp)
     gm = gy.reshape((N, groups, Og, P)).transpose(1, 0, 3, 2).reshape(groups, N * P, Og)
-    dcols = np.matmul(gm, w.reshape(groups, Og, -1))        # (g, N*P, Cg*K)
+    dcols = matmul(gm, w.reshape(groups, Og, -1), split=-2)   # (g, N*P, Cg*K)
     dcols = dcols.reshape((groups, N) + out + (Cg,) + k)
     # (g, N, *out, Cg, *k) viewed as (N, C, *k, *out), then kh*kw strided adds
     dcols = dcols.transpose((1, 0, 2 + nd) + tuple(range(3 + nd, 3 + 2 * nd)) + tuple(range(2, 2 + nd)))
     dcols = dcols.reshape((N, C) + k + out)
-    _col2im_adds(dxp, dcols, k, stride, dil, out, 0 if N >= num_threads() else 1)
+    _col2im_adds(dxp, dcols, _col2im_plan(k, stride, dil, out), 0 if N >= num_threads() else 1)
     return _crop(dxp, pads, in_sp)
 
 
@@ -225,7 +333,7 @@ def conv_dw_fwd(x, gy, k, stride, pads, dil, groups):
         def images(start, stop, parallel=False):
             if stop - start == 1:     # one image: dw = gy cols^T, straight into its own array
                 cols = _cols_by_image(xp[start:stop], k, stride, dil, groups, out, parallel)
-                parts.append(np.matmul(g4[start], cols[0].transpose(0, 2, 1)))
+                parts.append(matmul(g4[start], cols[0].transpose(0, 2, 1)))
                 return
             # several: dw^T (g, Cg*K, Og) += cols gy^T per image (OpenBLAS runs this faster)
             acc = np.zeros((groups, (C // groups) * _prod(k), Og), dtype=dt)
@@ -233,7 +341,7 @@ def conv_dw_fwd(x, gy, k, stride, pads, dil, groups):
             for b in _image_blocks(start, stop, per_image):
                 cols = _cols_by_image(xp[b], k, stride, dil, groups, out, parallel)   # (n, g, Cg*K, P)
                 for i in range(b.stop - b.start):
-                    acc += np.matmul(cols[i], g4[b.start + i].transpose(0, 2, 1), out=tmp)
+                    acc += matmul(cols[i], g4[b.start + i].transpose(0, 2, 1), out=tmp, split=-2)
             parts.append(acc.transpose(0, 2, 1))
         if not _by_threads(N, images, 2 * N * Og * per_image // x.itemsize):
             images(0, N, parallel=True)
@@ -243,5 +351,5 @@ def conv_dw_fwd(x, gy, k, stride, pads, dil, groups):
     else:
         cols = _cols(xp, k, stride, dil, groups, out)           # (g, N*P, Cg*K)
         gm = gy.reshape((N, groups, Og, P)).transpose(1, 2, 0, 3).reshape(groups, Og, N * P)
-        dw = np.matmul(gm, cols)                                # (g, Og, Cg*K)
+        dw = matmul(gm, cols)                                   # (g, Og, Cg*K)
     return np.ascontiguousarray(dw).reshape((O, C // groups) + tuple(k))

@@ -42,7 +42,11 @@ def pad_array(x, pads):
     if not any(l or r for l, r in pads):
         return x
     shape = x.shape[:2] + tuple(s + l + r for s, (l, r) in zip(x.shape[2:], pads))
-    xp = np.zeros(shape, x.dtype)
+    xp = np.empty(shape, x.dtype)
+    for ax, (s, (l, r)) in enumerate(zip(x.shape[2:], pads), 2):   # zero the borders only
+        lead = (slice(None),) * ax
+        xp[lead + (slice(0, l),)] = 0
+        xp[lead + (slice(l + s, None),)] = 0
     par_copy(xp[(slice(None),) * 2 + tuple(slice(l, l + s) for s, (l, _) in zip(x.shape[2:], pads))], x)
     return xp
 

@@ -10,6 +10,8 @@ tensor([[-1.,  1.]])
 """
 from .._util import np, Op, apply_op, _wrap, _state
 from ...autograd.function import _NoGradCtx
+from ... import _thread_pool as _tp
+from ..._thread_pool import num_threads, parallel_for, blocks
 
 __all__ = []
 
@@ -78,3 +80,155 @@ def standardize(x, dims, eps, return_stats=False):
         y = _wrap(Standardize.forward(c, x._data, tuple(dims), eps))
         stats = c.stats if return_stats else None
     return (y, stats) if return_stats else y
+
+
+# ---------------------------------------------------------------- BatchNorm in training, fused
+def _channel_sums(a3):
+    """Per-channel sums of a (N, C, P) float array: each (n, c) row pairwise in its dtype, the N
+    partial sums in float64 (as torch accumulates channel statistics)."""
+    return a3.sum(axis=2).sum(axis=0, dtype=np.float64)
+
+
+def batch_norm_fusable(x):
+    """Whether ``batch_norm_train`` takes this array: float32/64, (N, C, ...), C-contiguous."""
+    return x.ndim >= 2 and x.dtype in (np.float32, np.float64) and x.flags.c_contiguous and x.size > 0
+
+
+class BatchNormTrain(Op):
+    """y = (x - mean) * invstd * w + b with batch statistics over (N, *spatial), in few passes.
+
+    Saves the centred input xc and invstd (per channel); with ``M`` values per channel the
+    backward is  gb = sum(g),  gw = invstd * sum(g * xc),
+    dx = w * invstd * (g - gb / M - xc * invstd**2 * sum(g * xc) / M).
+    ``affine``: 0 none, 1 weight, 2 bias, 3 both (the tensors after x).
+    """
+
+    _name = "NativeBatchNormBackward0"
+
+    @staticmethod
+    def forward(ctx, x, *rest):
+        affine, eps = rest[-2:]
+        w = rest[0] if affine & 1 else None
+        b = rest[(affine & 1)] if affine & 2 else None
+        N, C = x.shape[:2]
+        x3 = x.reshape(N, C, -1)
+        M = x3.shape[0] * x3.shape[2]
+        xc, y = np.empty_like(x3), np.empty_like(x3)
+        mean, var = np.empty(C, x.dtype), np.empty(C, x.dtype)
+        invstd = np.empty(C, x.dtype)
+
+        def run(c):
+            m64 = _channel_sums(x3[:, c]) / M
+            mean[c] = m64
+            np.subtract(x3[:, c], mean[c].reshape(1, -1, 1), out=xc[:, c])
+            if x.dtype == np.float32:  # the mean's rounding residual: xc as if from the float64 mean
+                xc[:, c] -= (m64 - mean[c]).astype(x.dtype).reshape(1, -1, 1)
+            yc = np.multiply(xc[:, c], xc[:, c], out=y[:, c])
+            var[c] = _channel_sums(yc) / M
+            invstd[c] = 1.0 / np.sqrt(var[c] + x.dtype.type(eps))
+            scale = invstd[c] if w is None else invstd[c] * w[c]
+            np.multiply(xc[:, c], scale.reshape(1, -1, 1), out=yc)
+            if b is not None:
+                yc += b[c].reshape(1, -1, 1)
+        _by_channels(run, x3)
+        if ctx.needs_input_grad is not None:
+            ctx.xc, ctx.invstd, ctx.M, ctx.eps, ctx.affine = xc, invstd, M, eps, affine
+            ctx.save_for_backward(x, *rest[:-2])
+        shape = (1, C) + (1,) * (x.ndim - 2)
+        ctx.stats = (mean.reshape(shape), var.reshape(shape))
+        return y.reshape(x.shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        return _bn_backward(ctx, g)
+
+
+_PAR_BYTES = 1 << 20   # BatchNorm inputs smaller than this run on one thread
+
+
+def _by_channels(run, x3):
+    """``run(slice of channels)`` over all of x3's channels: one block per intra-op thread when
+    the input is large, else one call; the BLAS single-threaded in either case."""
+    T = num_threads()
+    C = x3.shape[1]
+    if T > 1 and C >= 2 and x3.nbytes >= _PAR_BYTES:
+        sl = blocks(C, T)
+        parallel_for(lambda i: run(sl[i]), len(sl))
+        return
+    if T > 1 and not _tp._LOCAL.__dict__.get("worker"):
+        _tp._set_blas(1)
+        try:
+            run(slice(None))
+        finally:
+            _tp._set_blas(T)
+        return
+    run(slice(None))
+
+
+def _bn_backward(ctx, g):
+    saved = ctx.saved_tensors
+    x, params = saved[0], saved[1:]
+    n = ctx.needs_input_grad
+    w = params[0] if ctx.affine & 1 else None
+    dims = (0,) + tuple(range(2, x.dim()))
+    if _state[0]:  # create_graph: the same formulas in differentiable ops
+        xhat = standardize(x, dims, ctx.eps)
+        gxh = g if w is None else g * w.reshape((1, -1) + (1,) * (x.dim() - 2))
+        out = [None]
+        if n[0]:
+            xc = x - x.mean(dims, keepdim=True)
+            invstd = ((xc * xc).mean(dims, keepdim=True) + ctx.eps).rsqrt()
+            out[0] = invstd * (gxh - gxh.mean(dims, keepdim=True) - xhat * (gxh * xhat).mean(dims, keepdim=True))
+        if w is not None:
+            out.append((g * xhat).sum(dims) if n[1] else None)
+        if len(params) > (w is not None):
+            out.append(g.sum(dims) if n[-1] else None)
+        return tuple(out)
+    gd = g._data
+    xc, invstd, M = ctx.xc, ctx.invstd, ctx.M
+    N, C = xc.shape[:2]
+    g3 = gd.reshape(N, C, -1)
+    if g3.dtype != xc.dtype:
+        g3 = g3.astype(xc.dtype)
+    dt = xc.dtype.type
+    gb, gxc = np.empty(C), np.empty(C)
+    dx = np.empty_like(xc) if n[0] else None
+    wd = None if w is None else w._data
+
+    def run(c):
+        gb[c] = _channel_sums(g3[:, c])
+        # sum(g * xc) per channel: one BLAS dot per (n, c) row (no product array), rows in float64
+        gxc[c] = np.matmul(g3[:, c, None, :], xc[:, c, :, None])[..., 0, 0].sum(axis=0, dtype=np.float64)
+        if dx is not None:
+            a = invstd[c] if wd is None else invstd[c] * wd[c]
+            k1 = (-(invstd[c].astype(np.float64) ** 2) * gxc[c] / M).astype(dt)
+            d = np.multiply(xc[:, c], k1.reshape(1, -1, 1), out=dx[:, c])
+            d += g3[:, c]
+            d += (-gb[c] / M).astype(dt).reshape(1, -1, 1)
+            d *= a.reshape(1, -1, 1)
+    _by_channels(run, xc)
+    out = [None if dx is None else _wrap(dx.reshape(x.shape))]
+    if w is not None:
+        out.append(_wrap((gxc * invstd).astype(dt)) if n[1] else None)
+    if len(params) > (w is not None):
+        out.append(_wrap(gb.astype(dt)) if n[-1] else None)
+    return tuple(out)
+
+
+def batch_norm_train(x, weight, bias, eps):
+    """Training-mode BatchNorm on (N, C, ...) with batch statistics, as one node; returns
+    (y, (mean, biased var)) with the statistics shaped (1, C, 1...).
+
+    >>> from ember.ops.nn.norm import batch_norm_train
+    >>> batch_norm_train(ember.tensor([[1.], [3.]]), None, ember.tensor([0.5]), 0.0)[0]
+    tensor([[-0.5000],
+            [ 1.5000]])
+    """
+    affine = (weight is not None) + 2 * (bias is not None)
+    ts = (x,) + tuple(t for t in (weight, bias) if t is not None)
+    if _state[0] and any(t._rg for t in ts):
+        y = apply_op(BatchNormTrain, ts, affine, eps)
+        return y, y.grad_fn.stats
+    c = _NoGradCtx()
+    y = BatchNormTrain.forward(c, *[t._data for t in ts], affine, eps)
+    return _wrap(y), c.stats
