@@ -61,6 +61,11 @@ def test_comm_hook_and_buffers(report):
     assert report["batchnorm"]["ranks_differ"] == 0.0
 
 
+def test_no_sync_inside_join(report):
+    assert report["no_sync"]["ranks_differ"] == 0.0
+    assert sorted(report["no_sync"]["order"]) == list(range(report["divide_True"]["buckets"]))
+
+
 def test_throw_on_early_termination(report):
     assert report["throw"] == ["Rank 0 exhausted all inputs.",
                                "Detected at least one rank that exhausted inputs. Throwing across all ranks."]

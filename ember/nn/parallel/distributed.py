@@ -103,6 +103,7 @@ class DistributedDataParallel(Module, Joinable):
         object.__setattr__(self, "_divide_by_initial_world_size", True)
         object.__setattr__(self, "_div_factor", pg.size())
         object.__setattr__(self, "_bucket_order", [])  # launch order of the last synced backward
+        object.__setattr__(self, "_launch_log", [])    # launch order of the current backward
         if init_sync and pg.size() > 1:
             _flat_sync(pg, [p._data for p in module.parameters()] + [b._data for b in module.buffers()],
                        "DistributedDataParallel: parameter broadcast")
@@ -149,7 +150,7 @@ class DistributedDataParallel(Module, Joinable):
         object.__setattr__(self, "_armed", sync)
         if sync:
             object.__setattr__(self, "_launched", 0)
-            object.__setattr__(self, "_bucket_order", [])
+            object.__setattr__(self, "_launch_log", [])
             for b in self._buckets:
                 b.pending, b.request, b.flat, b.future = len(b.params), None, None, None
             if self.find_unused_parameters:
@@ -177,7 +178,7 @@ class DistributedDataParallel(Module, Joinable):
             from ...distributed.grad_bucket import GradBucket
             state, hook = self._comm_hook
             last = b.index == len(self._buckets) - 1
-            self._bucket_order.append(b.index)
+            self._launch_log.append(b.index)
             b.future = hook(state, GradBucket(b.index, b.params, is_last=last, dtype=b.dtype))
             object.__setattr__(self, "_launched", self._launched + 1)
             if self._launched == len(self._buckets):
@@ -191,7 +192,7 @@ class DistributedDataParallel(Module, Joinable):
         flat = np.concatenate(parts) if len(parts) > 1 else parts[0].astype(b.dtype, copy=True)
         flat /= self._div_factor
         b.flat = flat
-        self._bucket_order.append(b.index)
+        self._launch_log.append(b.index)
         b.request = self.process_group.comm.Iallreduce(MPI.IN_PLACE, flat, MPI.SUM)
         object.__setattr__(self, "_launched", self._launched + 1)
         if self._launched == len(self._buckets):
@@ -225,6 +226,7 @@ class DistributedDataParallel(Module, Joinable):
             b.request, b.flat, b.future = None, None, None
         object.__setattr__(self, "_armed", False)
         object.__setattr__(self, "_launched", len(self._buckets))
+        object.__setattr__(self, "_bucket_order", self._launch_log)  # replayed by a joined rank
 
     @contextlib.contextmanager
     def no_sync(self):

@@ -106,6 +106,20 @@ ddp = nn.parallel.DistributedDataParallel(make(bn=True), bucket_cap_mb=0.0002)
 train(ddp)
 report["batchnorm"] = {"ranks_differ": gathered_diff(ddp.module)}
 
+# no_sync under join: the joined rank skips the bucket allreduces when the active ranks do
+ddp = nn.parallel.DistributedDataParallel(make(), bucket_cap_mb=0.0002)
+opt = torch.optim.SGD(ddp.parameters(), lr=LR)
+with ddp.join():
+    for i in range(NB[rank]):
+        if i % 2:
+            with ddp.no_sync():
+                loss_of(ddp, rank, i).backward()
+        else:
+            loss_of(ddp, rank, i).backward()
+            opt.step()
+            opt.zero_grad()
+report["no_sync"] = {"ranks_differ": gathered_diff(ddp.module), "order": ddp._bucket_order}
+
 # throw_on_early_termination: every rank raises as soon as one runs out of inputs
 ddp = nn.parallel.DistributedDataParallel(make(), bucket_cap_mb=0.0002)
 try:
