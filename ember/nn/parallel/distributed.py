@@ -15,6 +15,7 @@ import contextlib
 
 from ..._backend import np
 from ..modules.module import Module
+from ...distributed.algorithms.join import Join, Joinable, _JoinConfig
 from ...autograd.grad_mode import is_grad_enabled
 
 __all__ = ["DistributedDataParallel"]
@@ -22,8 +23,8 @@ __all__ = ["DistributedDataParallel"]
 _FIRST_BUCKET_BYTES = 1024 * 1024
 
 
-def _flat_sync(pg, arrays, what):
-    """Broadcast ``arrays`` (any dtypes) from group rank 0, in place, one message per dtype."""
+def _flat_sync(pg, arrays, what, root=0):
+    """Broadcast ``arrays`` (any dtypes) from group rank ``root``, in place, one message per dtype."""
     from ...distributed.process_group import _poll
     from ...distributed.collectives import _check_same
     by_dtype = {}
@@ -33,7 +34,7 @@ def _flat_sync(pg, arrays, what):
         group = by_dtype[key]
         flat = np.concatenate([a.reshape(-1) for a in group]) if group else None
         _check_same(pg, flat, what)
-        _poll([pg.comm.Ibcast(flat.view(np.uint8), root=0)], pg.timeout, what)
+        _poll([pg.comm.Ibcast(flat.view(np.uint8), root=root)], pg.timeout, what)
         k = 0
         for a in group:
             a[...] = flat[k:k + a.size].reshape(a.shape)
@@ -41,9 +42,10 @@ def _flat_sync(pg, arrays, what):
 
 
 class _Bucket:
-    __slots__ = ("params", "pending", "request", "flat", "dtype", "future")
+    __slots__ = ("index", "params", "pending", "request", "flat", "dtype", "future")
 
-    def __init__(self, params):
+    def __init__(self, index, params):
+        self.index = index
         self.params = params
         self.dtype = params[0]._data.dtype
         self.pending = len(params)
@@ -52,7 +54,7 @@ class _Bucket:
         self.future = None
 
 
-class DistributedDataParallel(Module):
+class DistributedDataParallel(Module, Joinable):
     """Synchronous data parallel training: each rank runs the module on its share of the batch
     and ``backward`` leaves every rank with the gradients averaged over all ranks.
 
@@ -97,6 +99,11 @@ class DistributedDataParallel(Module):
         object.__setattr__(self, "_armed", False)
         object.__setattr__(self, "_launched", 0)
         object.__setattr__(self, "_comm_hook", None)
+        object.__setattr__(self, "_join_config", _JoinConfig.construct_disabled_join_config())
+        object.__setattr__(self, "_divide_by_initial_world_size", True)
+        object.__setattr__(self, "_div_factor", pg.size())
+        object.__setattr__(self, "_bucket_order", [])  # launch order of the last synced backward
+        object.__setattr__(self, "_launch_log", [])    # launch order of the current backward
         if init_sync and pg.size() > 1:
             _flat_sync(pg, [p._data for p in module.parameters()] + [b._data for b in module.buffers()],
                        "DistributedDataParallel: parameter broadcast")
@@ -107,12 +114,12 @@ class DistributedDataParallel(Module):
         buckets, cur, size, cap = [], [], 0, min(_FIRST_BUCKET_BYTES, self.bucket_bytes_cap)
         for p in reversed(params):  # gradients become ready roughly in reverse order
             if cur and (size >= cap or p._data.dtype != cur[0]._data.dtype):
-                buckets.append(_Bucket(cur))
+                buckets.append(_Bucket(len(buckets), cur))
                 cur, size, cap = [], 0, self.bucket_bytes_cap
             cur.append(p)
             size += p._data.nbytes
         if cur:
-            buckets.append(_Bucket(cur))
+            buckets.append(_Bucket(len(buckets), cur))
         return buckets
 
     # -- forward: sync buffers, arm the gradient hooks ----------------------------------
@@ -124,15 +131,26 @@ class DistributedDataParallel(Module):
                 "This error indicates that your module has parameters that were not used in producing loss. "
                 "You can enable unused parameter detection by passing the keyword argument "
                 "`find_unused_parameters=True` to `torch.nn.parallel.DistributedDataParallel`.")
+        sync = is_grad_enabled() and self.require_backward_grad_sync
+        joining = self._join_config.enable
+        work = Join.notify_join_context(self)
         if self.broadcast_buffers and self.require_forward_param_sync and pg.size() > 1:
             bufs = [b._data for b in self.module.buffers()]
-            if bufs:
-                _flat_sync(pg, bufs, "DistributedDataParallel: buffer broadcast")
+            if bufs:  # under Join, rank 0 may have joined: the highest active rank is the source
+                root = _find_common_rank(pg, pg.rank(), True) if joining else 0
+                _flat_sync(pg, bufs, "DistributedDataParallel: buffer broadcast", root)
+        if joining:  # tells the joined ranks whether to shadow a gradient allreduce
+            _sum_over_ranks(pg, 1.0 if sync else 0.0)
+        object.__setattr__(self, "_div_factor", pg.size())
+        if work is not None:  # the number of ranks still active
+            active = int(work.result()[0].item())
+            if not self._divide_by_initial_world_size:
+                object.__setattr__(self, "_div_factor", active)
         out = self.module(*inputs, **kwargs)
-        sync = is_grad_enabled() and self.require_backward_grad_sync
         object.__setattr__(self, "_armed", sync)
         if sync:
             object.__setattr__(self, "_launched", 0)
+            object.__setattr__(self, "_launch_log", [])
             for b in self._buckets:
                 b.pending, b.request, b.flat, b.future = len(b.params), None, None, None
             if self.find_unused_parameters:
@@ -159,9 +177,9 @@ class DistributedDataParallel(Module):
         if self._comm_hook is not None:
             from ...distributed.grad_bucket import GradBucket
             state, hook = self._comm_hook
-            index = self._buckets.index(b)
-            last = index == len(self._buckets) - 1
-            b.future = hook(state, GradBucket(index, b.params, is_last=last, dtype=b.dtype))
+            last = b.index == len(self._buckets) - 1
+            self._launch_log.append(b.index)
+            b.future = hook(state, GradBucket(b.index, b.params, is_last=last, dtype=b.dtype))
             object.__setattr__(self, "_launched", self._launched + 1)
             if self._launched == len(self._buckets):
                 self._finish()
@@ -172,8 +190,9 @@ class DistributedDataParallel(Module):
             g = p.grad
             parts.append(np.zeros(p._data.size, b.dtype) if g is None else g._data.reshape(-1))
         flat = np.concatenate(parts) if len(parts) > 1 else parts[0].astype(b.dtype, copy=True)
-        flat /= self.process_group.size()
+        flat /= self._div_factor
         b.flat = flat
+        self._launch_log.append(b.index)
         b.request = self.process_group.comm.Iallreduce(MPI.IN_PLACE, flat, MPI.SUM)
         object.__setattr__(self, "_launched", self._launched + 1)
         if self._launched == len(self._buckets):
@@ -207,6 +226,7 @@ class DistributedDataParallel(Module):
             b.request, b.flat, b.future = None, None, None
         object.__setattr__(self, "_armed", False)
         object.__setattr__(self, "_launched", len(self._buckets))
+        object.__setattr__(self, "_bucket_order", self._launch_log)  # replayed by a joined rank
 
     @contextlib.contextmanager
     def no_sync(self):
@@ -249,11 +269,62 @@ class DistributedDataParallel(Module):
         object.__setattr__(self, "_comm_hook", (state, hook))
 
     def join(self, divide_by_initial_world_size=True, enable=True, throw_on_early_termination=False):
-        raise NotImplementedError("DistributedDataParallel.join: uneven inputs are not supported by ember; "
-                                  "use DistributedSampler(drop_last=True) so every rank has the same batches")
+        """A :class:`~ember.distributed.algorithms.Join` context manager for training with uneven
+        inputs: a rank that runs out of batches shadows the collectives of the ranks still
+        training (contributing zero gradients), gradients are divided by the initial world size
+        (or by the number of ranks still active when ``divide_by_initial_world_size=False``), and
+        when all ranks joined the model of the last joiner is copied to every rank.
+        ``throw_on_early_termination=True`` makes every rank raise once one runs out.
+
+        >>> ember.nn.parallel.DistributedDataParallel.join.__name__
+        'join'
+        """
+        return Join([self], enable, throw_on_early_termination,
+                    divide_by_initial_world_size=divide_by_initial_world_size)
+
+    def join_hook(self, **kwargs):
+        """The :class:`~ember.distributed.algorithms.JoinHook` a joined rank runs for this model
+        (``divide_by_initial_world_size`` is its one keyword argument).
+
+        >>> ember.nn.parallel.DistributedDataParallel.join_hook.__name__
+        'join_hook'
+        """
+        from .ddp_join_hook import _DDPJoinHook
+        return _DDPJoinHook(self, divide_by_initial_world_size=kwargs.get("divide_by_initial_world_size", True))
+
+    @property
+    def join_device(self):
+        """The device of the join collectives (CPU)."""
+        from ..._device import CPU
+        return CPU
+
+    @property
+    def join_process_group(self):
+        """The process group of the join collectives: the model's."""
+        return self.process_group
 
     def _set_static_graph(self):
         self.static_graph = True
+
+
+def _sum_over_ranks(pg, mine):
+    """Sum of ``mine`` over the ranks of ``pg`` (one blocking allreduce)."""
+    from ...distributed import all_reduce
+    from ... import tensor
+    t = tensor([mine])
+    all_reduce(t, group=pg)
+    return t.item()
+
+
+def _find_common_rank(pg, rank, candidate):
+    """The highest group rank among the ranks where ``candidate`` is True."""
+    from ...distributed import all_reduce, ReduceOp
+    from ... import tensor
+    t = tensor([rank if candidate else -1])
+    all_reduce(t, op=ReduceOp.MAX, group=pg)
+    if t.item() == -1:
+        raise ValueError("BUG! Expected rank_cond to be true for at least one process.")
+    return int(t.item())
 
 
 def _hook_result(b):
