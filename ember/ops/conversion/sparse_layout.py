@@ -67,7 +67,7 @@ def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pi
     if tuple(size[sd:]) != dense_shape:
         raise RuntimeError(f"values has incorrect size, expected {[nnz] + list(size[sd:])}, got "
                            f"{list(vals.shape)}")
-    s = make_sparse(ix, vals, size, bool(is_coalesced))
+    s = make_sparse(ix, vals, size, nnz <= 1 if is_coalesced is None else bool(is_coalesced))  # as torch
     if requires_grad:
         vals.requires_grad_(True)
     return s
