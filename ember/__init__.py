@@ -218,4 +218,5 @@ from . import export  # noqa: E402,F401  (torch.export over ember.fx)
 from . import distributed  # noqa: E402,F401  (import torch makes torch.distributed available)
 from . import library, torch_version, _dynamo  # noqa: E402,F401  (torch.library, torch.torch_version, torch._dynamo)
 from .ops.conversion.sparse_layout import dsmm, hspmm, smm, spmm, sparse_coo_tensor, sspaddmm  # noqa: E402
+from .ops.conversion.sparse_layout import sparse_csr_tensor  # noqa: E402
 from . import _sparse_ops, sparse  # noqa: E402,F401  (sparse COO tensors' methods; torch.sparse)

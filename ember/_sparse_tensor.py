@@ -200,6 +200,16 @@ class SparseTensor(Tensor):
     def to_sparse_coo(self):
         return self
 
+    def to_sparse_csr(self, dense_dim=None):
+        """This 2-D COO matrix in the sparse CSR layout (coalesced first)."""
+        from ._sparse_csr import make_csr
+        if len(self._size) != 2 or self._ix.shape[0] != 2:
+            raise NotImplementedError("ember: to_sparse_csr of a sparse tensor that is not a 2-D matrix")
+        c = self.coalesce()
+        crow = np.zeros(self._size[0] + 1, dtype=np.int64)
+        np.cumsum(np.bincount(c._ix[0], minlength=self._size[0]), out=crow[1:])
+        return make_csr(crow, c._ix[1].copy(), c._vals, self._size)
+
     def _with_values(self, vals, coalesced=None):
         return make_sparse(self._ix, vals, self._size, self._coalesced if coalesced is None else coalesced)
 

@@ -573,3 +573,6 @@ Tensor.coalesce = sparse_layout.TENSOR_METHODS["coalesce"]
 Tensor.is_coalesced = sparse_layout.TENSOR_METHODS["is_coalesced"]
 Tensor.indices = sparse_layout.TENSOR_METHODS["indices"]
 Tensor.values = sparse_layout.TENSOR_METHODS["values"]
+Tensor.to_sparse_csr = sparse_layout.to_sparse_csr
+Tensor.crow_indices = sparse_layout.TENSOR_METHODS["crow_indices"]
+Tensor.col_indices = sparse_layout.TENSOR_METHODS["col_indices"]

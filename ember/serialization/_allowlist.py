@@ -317,3 +317,6 @@ def np_storage_dtype(name):
 
 from ._quantized_tensors import register as _register_quantized  # noqa: E402  quantized tensors
 _register_quantized(ALLOWED, CALLABLES, NOT_YET)
+
+from ._sparse_tensors import register as _register_sparse  # noqa: E402  sparse COO/CSR tensors, layouts
+FIXED_COST = _register_sparse(ALLOWED, CALLABLES, FIXED_COST, NOT_YET)

@@ -22,6 +22,8 @@ from .._backend import np
 
 from .._tensor import Tensor, Size as _Size, device as _Device
 from .._dtype import dtype as _dtype_cls
+from .._sparse_tensor import SparseTensor
+from .._layout import layout as _layout_cls
 
 _MOD = __name__
 
@@ -160,6 +162,11 @@ class TorchPickler(pickle.Pickler):
         if type(obj).__module__ == "ember._quantized":  # quantized tensors/dtypes/schemes
             from ._quantized_tensors import reduce
             return reduce(self, obj)
+        if isinstance(obj, SparseTensor) or type(obj) is _layout_cls:  # sparse tensors, layouts
+            from ._sparse_tensors import reduce as reduce_sparse
+            r = reduce_sparse(self, obj)
+            if r is not None:
+                return r
         if isinstance(obj, Tensor):
             from .._dtype import NP2DT
             a = obj._data

@@ -13,7 +13,9 @@ from .._util import np, Tensor, _wrap
 from ..._sparse_tensor import SparseTensor, make_sparse
 from ... import _layout
 
-__all__ = ["sparse_coo_tensor", "spmm", "smm", "hspmm", "dsmm", "sspaddmm"]
+from ..._sparse_csr import sparse_csr_tensor, dense_to_csr
+
+__all__ = ["sparse_coo_tensor", "sparse_csr_tensor", "spmm", "smm", "hspmm", "dsmm", "sspaddmm"]
 
 
 def _index_array(indices):
@@ -67,7 +69,7 @@ def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pi
     if tuple(size[sd:]) != dense_shape:
         raise RuntimeError(f"values has incorrect size, expected {[nnz] + list(size[sd:])}, got "
                            f"{list(vals.shape)}")
-    s = make_sparse(ix, vals, size, bool(is_coalesced))
+    s = make_sparse(ix, vals, size, nnz <= 1 if is_coalesced is None else bool(is_coalesced))  # as torch
     if requires_grad:
         vals.requires_grad_(True)
     return s
@@ -82,8 +84,11 @@ def to_sparse(self, sparse_dim=None, *, layout=None, blocksize=None, dense_dim=N
            values=tensor([7.]),
            size=(3,), nnz=1, layout=torch.sparse_coo)
     """
+    if layout is _layout.sparse_csr:
+        return to_sparse_csr(self)
     if layout not in (None, _layout.sparse_coo):
-        raise NotImplementedError(f"ember: to_sparse(layout={layout}) — only the sparse COO layout is built")
+        raise NotImplementedError(f"ember: to_sparse(layout={layout}) — only the sparse COO and CSR layouts "
+                                  "are built")
     if isinstance(self, SparseTensor):
         return self.to_sparse(sparse_dim)
     nd = self.dim()
@@ -100,6 +105,19 @@ def to_sparse(self, sparse_dim=None, *, layout=None, blocksize=None, dense_dim=N
 def to_sparse_coo(self):
     """``to_sparse()``."""
     return to_sparse(self)
+
+
+def to_sparse_csr(self, dense_dim=None):
+    """This 2-D tensor in the sparse CSR layout (row pointers, columns, values).
+
+    >>> ember.tensor([[0., 7.], [1., 0.]]).to_sparse_csr().crow_indices()
+    tensor([0, 1, 2])
+    """
+    if isinstance(self, SparseTensor):
+        return self.to_sparse_csr(dense_dim)
+    if dense_dim:
+        raise NotImplementedError("ember: hybrid sparse CSR tensors (dense_dim)")
+    return dense_to_csr(self)
 
 
 def sparse_mask(self, mask):
@@ -198,4 +216,6 @@ TENSOR_METHODS = {
     "sparse_dim": sparse_dim, "dense_dim": dense_dim, "smm": smm, "sspaddmm": sspaddmm,
     "coalesce": _not_sparse("coalesce"), "is_coalesced": _not_sparse("is_coalesced"),
     "indices": _not_sparse("indices"), "values": _not_sparse("values", "sparse tensor"),
+    "to_sparse_csr": to_sparse_csr, "crow_indices": _not_sparse("crow_indices", "sparse row compressed tensor"),
+    "col_indices": _not_sparse("col_indices", "sparse row compressed tensor"),
 }

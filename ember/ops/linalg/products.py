@@ -237,7 +237,8 @@ def matmul(input, other, *, out=None):
     >>> ember.matmul(ember.ones(5, 2, 3), ember.ones(3, 4)).shape
     torch.Size([5, 2, 4])
     """
-    if (input.__class__ is not Tensor and input.is_sparse) or (other.__class__ is not Tensor and other.is_sparse):
+    if (input.__class__ is not Tensor and input.layout is not _strided) or \
+            (other.__class__ is not Tensor and other.layout is not _strided):  # sparse COO/CSR
         return _sparse_product(input, other)
     if _ac_on[0]:
         input, other = _ac.lower(input, other)
@@ -279,10 +280,13 @@ def mm(input, mat2, *, out=None):
     return matmul(input, mat2, out=out)
 
 
+from ..._layout import strided as _strided  # noqa: E402
+
+
 def _sparse_product(input, other):
     """A product with a sparse COO operand: computed on its stored entries (dense result)."""
     from ..._sparse_ops import _matmul
-    if input.is_sparse and other.is_sparse:
+    if input.layout is not _strided and other.layout is not _strided:
         return _matmul(input, other.to_dense()).to_sparse()
     return _matmul(input, other)
 
