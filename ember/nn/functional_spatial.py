@@ -88,8 +88,6 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     nd = input.dim() - 2
     if nd < 1:
         raise ValueError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.dim()}D)")
-    if antialias:
-        raise NotImplementedError("ember: interpolate(antialias=True) is not supported yet")
     if mode in ("nearest", "nearest-exact", "area") and align_corners is not None:
         raise ValueError("align_corners option can only be set with the interpolating modes: linear | "
                          "bilinear | bicubic | trilinear")
@@ -110,6 +108,9 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         io = lambda v: ", ".join(f"{a}: {x}" for a, x in zip(ax, v))  # noqa: E731
         raise RuntimeError(f"Input and output sizes should be greater than 0, but got input ({io(sp)})"
                            f"{' and' if nd == 1 else ''} output ({io(out)})")
+    if antialias or mode in ("bicubic", "lanczos") or (mode == "bilinear" and not input.is_floating_point()):
+        from .functional_resample import resample2d  # bicubic, antialias, lanczos, uint8
+        return resample2d(input, out, scales, mode, align_corners, antialias)
     if mode == "area":
         from .functional_pool import _adaptive_avg
         return _adaptive_avg(nd, input, out)

@@ -1,0 +1,127 @@
+"""Bicubic, antialiased (bilinear, bicubic) and Lanczos resizing of 4-D inputs for
+``F.interpolate``, and PyTorch's fixed-point uint8 path for those modes.
+
+Each mode is separable: the input is multiplied by one weight matrix along W and one along
+H (see :mod:`ember.nn.resample_weights`). Float inputs go through ``matmul``, so autograd
+gives the backward (the transposed matrices) and double backward for free. uint8 inputs
+follow PyTorch's CPU kernels bit for bit: int16 weights, W pass then H pass, each rounded
+and clamped to [0, 255].
+
+>>> import ember.nn.functional as F
+>>> F.interpolate(ember.tensor([[[[0., 1.], [2., 3.]]]]), size=1, mode="bilinear", antialias=True)
+tensor([[[[1.5000]]]])
+"""
+from .._backend import np
+from .._tensor import _wrap
+from .._dtype_names import SCALAR_NAMES
+from .resample_weights import cubic_matrix, aa_matrix, int16_weights
+
+__all__ = ["resample2d", "upsample_bicubic2d"]
+
+_ALL_MODES = "nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact"
+_KERNEL = {"bicubic": "compute_indices_weights_cubic", "aa": "compute_index_ranges_weights",
+           "bilinear": "upsample_bilinear2d_channels_last"}
+
+
+def _check(input, mode, align_corners, antialias):
+    """PyTorch's argument errors for the modes handled here (raised in its order)."""
+    nd = input.dim()
+    if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and nd == 4):
+        raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires "
+                         "a 4-D tensor as input")
+    if nd != 4:
+        if mode == "bilinear":
+            raise NotImplementedError(f"Got {nd}D input, but bilinear mode needs 4D input")
+        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {nd}D) for the "
+                                  f"modes: {_ALL_MODES} (got {mode})")
+    if mode == "lanczos":
+        if align_corners:
+            raise ValueError("Lanczos mode does not support align_corners=True")
+        if not antialias:
+            raise ValueError("Lanczos mode requires antialias=True")
+    dt = input._data.dtype
+    floating = dt.kind == "f" or input.dtype.name == "bfloat16"
+    if not (floating or dt == np.uint8) or (antialias and floating and dt.itemsize < 4):
+        kernel = _KERNEL["aa" if antialias else mode]
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{SCALAR_NAMES[input.dtype.name]}\'')
+    if input.numel() == 0 and 0 in input.shape[1:]:
+        raise RuntimeError(f"Non-empty 4D data tensor expected but got a tensor with sizes {list(input.shape)}")
+
+
+def _matrices(sizes, out, scales, mode, align_corners, antialias, dtype):
+    """Per-axis ``(out, in)`` matrices for (H, W); None where the axis is left as it is."""
+    mats = []
+    for n_in, n_out, sf in zip(sizes, out, scales):
+        if mode == "bicubic" and not antialias:
+            mats.append(cubic_matrix(n_out, n_in, sf, align_corners, dtype))
+        elif n_in == n_out:  # PyTorch's separable kernels skip an axis whose size is kept
+            mats.append(None)
+        else:
+            mats.append(aa_matrix(n_out, n_in, sf, align_corners, mode, antialias, dtype))
+    return mats
+
+
+def _fixed_point(a, w, axis):
+    """One uint8 pass: int16 weights, round half up at the precision, clamp to [0, 255]."""
+    q, prec = int16_weights(w)
+    f = a.astype(np.float64)  # integer sums stay exact in float64 (< 2**40)
+    acc = np.matmul(f, q.T) if axis == 3 else np.matmul(q, f)
+    acc = np.floor((acc + float(1 << (prec - 1))) * (1.0 / (1 << prec)))
+    return np.clip(acc, 0, 255).astype(np.uint8)
+
+
+def _resample_uint8(input, out, scales, mode, align_corners, antialias):
+    a = input._data
+    for axis in (3, 2):
+        n_in, n_out, sf = a.shape[axis], out[axis - 2], scales[axis - 2]
+        if n_in == n_out:
+            continue
+        if mode == "bicubic" and not antialias:
+            w = cubic_matrix(n_out, n_in, sf, align_corners)
+        else:
+            w = aa_matrix(n_out, n_in, sf, align_corners, mode, antialias)
+        a = _fixed_point(a, w, axis)
+    return _wrap(np.ascontiguousarray(a))
+
+
+def resample2d(input, out, scales, mode, align_corners, antialias):
+    """Resize the last two dims of a 4-D ``input`` to ``out`` with ``mode`` ('bilinear',
+    'bicubic' or 'lanczos'); ``scales`` are the user's scale factors (or None) per axis.
+
+    >>> from ember.nn.functional_resample import resample2d
+    >>> resample2d(ember.ones(1, 1, 2, 2), (3, 3), (None, None), "bicubic", False, False).sum()
+    tensor(9.)
+    """
+    align_corners = bool(align_corners)
+    _check(input, mode, align_corners, antialias)
+    if input._data.dtype == np.uint8:
+        return _resample_uint8(input, out, scales, mode, align_corners, antialias)
+    x = input
+    low = x._data.dtype.itemsize < 4  # float16, bfloat16
+    if low:  # half precision computes in float32, as PyTorch's opmath
+        x = x.float()
+    h, w = x.shape[2:]
+    mh, mw = _matrices((h, w), out, scales, mode, align_corners, antialias, x._data.dtype)
+    # the cheaper order of the two products (both orders give the same result)
+    w_first = h * w * out[1] + out[0] * h * out[1] <= out[0] * h * w + out[0] * w * out[1]
+    for m in ((mw, mh) if w_first else (mh, mw)):
+        if m is None:
+            continue
+        if m is mw:
+            x = x.matmul(_wrap(np.ascontiguousarray(m.T)))
+        else:
+            x = _wrap(m).matmul(x)
+    if x is input:
+        x = input.clone()
+    return x.to(input.dtype) if low else x
+
+
+def upsample_bicubic2d(input, output_size, align_corners, scales_h=None, scales_w=None):
+    """Bicubic resize of a 4-D input to ``output_size`` (the ATen op behind
+    ``F.interpolate(mode='bicubic')``; ``scales_*`` are the user's scale factors).
+
+    >>> from ember.nn.functional_resample import upsample_bicubic2d
+    >>> upsample_bicubic2d(ember.ones(1, 1, 2, 2), [4, 4], False).shape
+    torch.Size([1, 1, 4, 4])
+    """
+    return resample2d(input, tuple(output_size), (scales_h, scales_w), "bicubic", align_corners, False)
