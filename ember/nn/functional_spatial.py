@@ -129,7 +129,9 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             ix = _src_index(out[ax], sp[ax], scales[ax], False, mode)
             idx.append(ix.reshape((-1,) + (1,) * (nd - 1 - ax)))
         return input[tuple(idx)]
-    raise NotImplementedError(f"ember: interpolate mode {mode!r} is not supported yet (bicubic)")
+    raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.dim()}D) for the "
+                              f"modes: nearest | linear | bilinear | bicubic | trilinear | lanczos | area | "
+                              f"nearest-exact (got {mode})")
 
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):

@@ -26,6 +26,7 @@ TAPS = {"bilinear": 2, "bicubic": 4, "lanczos": 6}
 def axis_scale(n_in, n_out, align_corners, scale_factor, dtype=np.float64):
     """Step between source coordinates of neighbouring outputs (PyTorch's area_pixel scale).
 
+    >>> from ember.nn.resample_weights import axis_scale
     >>> axis_scale(4, 2, False, None)
     2.0
     """
@@ -37,11 +38,7 @@ def axis_scale(n_in, n_out, align_corners, scale_factor, dtype=np.float64):
 
 
 def _cubic(x, a):
-    """Keys' cubic convolution kernel with parameter ``a`` at the points ``x``.
-
-    >>> float(_cubic(np.array(0.0), -0.75))
-    1.0
-    """
+    """Keys' cubic convolution kernel with parameter ``a`` at the points ``x``."""
     x = np.abs(x)
     near = ((a + 2.0) * x - (a + 3.0)) * x * x + 1.0
     far = ((a * x - 5.0 * a) * x + 8.0 * a) * x - 4.0 * a
@@ -64,6 +61,7 @@ def cubic_matrix(n_out, n_in, scale_factor, align_corners, dtype=np.float64):
 
     Source coordinates are computed in ``dtype`` (float32 for float32 inputs, as PyTorch).
 
+    >>> from ember.nn.resample_weights import cubic_matrix
     >>> cubic_matrix(1, 3, None, True).tolist()
     [[1.0, 0.0, 0.0]]
     """
@@ -103,6 +101,7 @@ def aa_matrix(n_out, n_in, scale_factor, align_corners, mode, antialias=True, dt
     (PyTorch's uint8 bilinear) the window keeps its width and ``align_corners=True`` shifts
     the centers by half a pixel.
 
+    >>> from ember.nn.resample_weights import aa_matrix
     >>> aa_matrix(1, 2, None, False, "bilinear").tolist()
     [[0.5, 0.5]]
     """
@@ -117,6 +116,7 @@ def int16_weights(w):
     The float weights are scaled by ``2**precision``, the largest power that keeps the
     biggest weight below ``2**15``, and rounded half away from zero.
 
+    >>> from ember.nn.resample_weights import aa_matrix, int16_weights
     >>> q, p = int16_weights(aa_matrix(1, 2, None, False, "bilinear"))
     >>> q.tolist(), p
     ([[16384.0, 16384.0]], 15)
