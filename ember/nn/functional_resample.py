@@ -16,7 +16,7 @@ from .._tensor import _wrap
 from .._dtype_names import SCALAR_NAMES
 from .resample_weights import cubic_matrix, aa_matrix, int16_weights
 
-__all__ = ["resample2d", "upsample_bicubic2d"]
+__all__ = ["resample2d"]
 
 _ALL_MODES = "nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact"
 _KERNEL = {"bicubic": "compute_indices_weights_cubic", "aa": "compute_index_ranges_weights",
@@ -115,13 +115,3 @@ def resample2d(input, out, scales, mode, align_corners, antialias):
         x = input.clone()
     return x.to(input.dtype) if low else x
 
-
-def upsample_bicubic2d(input, output_size, align_corners, scales_h=None, scales_w=None):
-    """Bicubic resize of a 4-D input to ``output_size`` (the ATen op behind
-    ``F.interpolate(mode='bicubic')``; ``scales_*`` are the user's scale factors).
-
-    >>> from ember.nn.functional_resample import upsample_bicubic2d
-    >>> upsample_bicubic2d(ember.ones(1, 1, 2, 2), [4, 4], False).shape
-    torch.Size([1, 1, 4, 4])
-    """
-    return resample2d(input, tuple(output_size), (scales_h, scales_w), "bicubic", align_corners, False)
