@@ -31,7 +31,7 @@ def axis_scale(n_in, n_out, align_corners, scale_factor, dtype=np.float64):
     2.0
     """
     if align_corners:
-        return float(dtype((n_in - 1) / (n_out - 1))) if n_out > 1 else 0.0
+        return float(dtype(n_in - 1) / dtype(n_out - 1)) if n_out > 1 else 0.0
     if scale_factor is not None and scale_factor > 0:
         return float(dtype(1.0 / scale_factor))
     return float(dtype(n_in) / dtype(n_out))
@@ -79,19 +79,24 @@ def cubic_matrix(n_out, n_in, scale_factor, align_corners, dtype=np.float64):
     return A.astype(dtype)
 
 
-def _aa_rows(n_out, n_in, scale, mode, antialias, delta):
-    """Window start, width and normalised weights of each output (PyTorch's aa helper)."""
-    support = TAPS[mode] * 0.5 * (scale if (antialias and scale >= 1.0) else 1.0)
-    inv = 1.0 / scale if (antialias and scale >= 1.0) else 1.0
-    center = scale * (np.arange(n_out) + 0.5 - delta)
-    lo = np.maximum((center - support + 0.5 + delta).astype(np.int64), 0)  # C casts truncate
-    hi = np.minimum((center + support + 0.5 + delta).astype(np.int64), n_in)
+def _aa_rows(n_out, n_in, scale, mode, antialias, delta, ct=np.float64):
+    """Normalised weights of each output over its window (PyTorch's aa helper), computed in
+    ``ct`` with PyTorch's mix of float and double steps (its float32 weights drift a little
+    along the axis, and ember follows them)."""
+    f64 = np.float64
+    stretch = antialias and scale >= 1.0
+    support = ct(TAPS[mode] * 0.5 * float(ct(scale)) if stretch else TAPS[mode] * 0.5)
+    inv = ct(1.0 / float(ct(scale)) if stretch else 1.0)
+    center = (f64(ct(scale)) * (np.arange(n_out) + 0.5 - delta)).astype(ct)
+    lo = np.maximum(((center - support).astype(f64) + 0.5 + delta).astype(np.int64), 0)  # C casts truncate
+    hi = np.minimum(((center + support).astype(f64) + 0.5 + delta).astype(np.int64), n_in)
     j = np.arange(n_in)
     inside = (j[None, :] >= lo[:, None]) & (j[None, :] < hi[:, None])
     filt = _FILTERS[mode] if (antialias or mode != "bicubic") else (lambda x: _cubic(x, -0.75))
-    w = filt((j[None, :] - center[:, None] + 0.5 - delta) * inv) * inside
+    arg = ((j.astype(ct)[None, :] - center[:, None]).astype(f64) + (0.5 - delta)) * f64(inv)
+    w = filt(arg.astype(ct)) * inside
     tot = w.sum(1, keepdims=True)
-    return w / np.where(tot == 0.0, 1.0, tot)
+    return w / np.where(tot == 0, ct(1), tot)
 
 
 def aa_matrix(n_out, n_in, scale_factor, align_corners, mode, antialias=True, dtype=np.float64):
@@ -105,9 +110,10 @@ def aa_matrix(n_out, n_in, scale_factor, align_corners, mode, antialias=True, dt
     >>> aa_matrix(1, 2, None, False, "bilinear").tolist()
     [[0.5, 0.5]]
     """
-    scale = axis_scale(n_in, n_out, align_corners, scale_factor)
+    ct = np.float32 if dtype == np.float32 else np.float64
+    scale = axis_scale(n_in, n_out, align_corners, scale_factor, ct)
     delta = 0.5 if (align_corners and not antialias) else 0.0
-    return _aa_rows(n_out, n_in, scale, mode, antialias, delta).astype(dtype)
+    return _aa_rows(n_out, n_in, scale, mode, antialias, delta, ct).astype(dtype)
 
 
 def int16_weights(w):
