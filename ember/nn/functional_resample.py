@@ -2,8 +2,8 @@
 ``F.interpolate``, and PyTorch's fixed-point uint8 path for those modes.
 
 Each mode is separable: the input is multiplied by one weight matrix along W and one along
-H (see :mod:`ember.nn.resample_weights`). Float inputs go through ``matmul``, so autograd
-gives the backward (the transposed matrices) and double backward for free. uint8 inputs
+H (see :mod:`ember.nn.resample_weights`, :mod:`ember.ops.nn.resample`); the backward
+multiplies by the transposed matrices and is itself differentiable. uint8 inputs
 follow PyTorch's CPU kernels bit for bit: int16 weights, W pass then H pass, each rounded
 and clamped to [0, 255].
 
@@ -11,10 +11,13 @@ and clamped to [0, 255].
 >>> F.interpolate(ember.tensor([[[[0., 1.], [2., 3.]]]]), size=1, mode="bilinear", antialias=True)
 tensor([[[[1.5000]]]])
 """
+import functools
+
 from .._backend import np
 from .._tensor import _wrap
 from .._dtype_names import SCALAR_NAMES
 from .resample_weights import cubic_matrix, aa_matrix, int16_weights
+from ..ops.nn.resample import Band, banded_apply, resample_axis
 
 __all__ = ["resample2d"]
 
@@ -48,39 +51,35 @@ def _check(input, mode, align_corners, antialias):
         raise RuntimeError(f"Non-empty 4D data tensor expected but got a tensor with sizes {list(input.shape)}")
 
 
-def _matrices(sizes, out, scales, mode, align_corners, antialias, dtype):
-    """Per-axis ``(out, in)`` matrices for (H, W); None where the axis is left as it is."""
-    mats = []
-    for n_in, n_out, sf in zip(sizes, out, scales):
-        if mode == "bicubic" and not antialias:
-            mats.append(cubic_matrix(n_out, n_in, sf, align_corners, dtype))
-        elif n_in == n_out:  # PyTorch's separable kernels skip an axis whose size is kept
-            mats.append(None)
-        else:
-            mats.append(aa_matrix(n_out, n_in, sf, align_corners, mode, antialias, dtype))
-    return mats
+@functools.lru_cache(maxsize=64)
+def _band(n_out, n_in, sf, align_corners, mode, antialias, dtype, fixed_point=False):
+    """The (cached, read-only) weights of one axis; for ``fixed_point`` their int16 form and
+    precision."""
+    if mode == "bicubic" and not antialias:
+        w = cubic_matrix(n_out, n_in, sf, align_corners, dtype)
+    else:
+        w = aa_matrix(n_out, n_in, sf, align_corners, mode, antialias, dtype)
+    prec = None
+    if fixed_point:
+        w, prec = int16_weights(w)
+    w.flags.writeable = False
+    return Band(w), prec
 
 
-def _fixed_point(a, w, axis):
+def _fixed_point(a, band, prec, axis):
     """One uint8 pass: int16 weights, round half up at the precision, clamp to [0, 255]."""
-    q, prec = int16_weights(w)
-    f = a.astype(np.float64)  # integer sums stay exact in float64 (< 2**40)
-    acc = np.matmul(f, q.T) if axis == 3 else np.matmul(q, f)
+    acc = banded_apply(a.astype(np.float64), band, axis)  # integer sums stay exact in float64 (< 2**40)
     acc = np.floor((acc + float(1 << (prec - 1))) * (1.0 / (1 << prec)))
     return np.clip(acc, 0, 255).astype(np.uint8)
 
 
 def _resample_uint8(input, out, scales, mode, align_corners, antialias):
     a = input._data
-    for axis in (3, 2):
-        n_in, n_out, sf = a.shape[axis], out[axis - 2], scales[axis - 2]
-        if n_in == n_out:
-            continue
-        if mode == "bicubic" and not antialias:
-            w = cubic_matrix(n_out, n_in, sf, align_corners)
-        else:
-            w = aa_matrix(n_out, n_in, sf, align_corners, mode, antialias)
-        a = _fixed_point(a, w, axis)
+    for axis in (-1, -2):
+        n_in, n_out, sf = a.shape[axis], out[axis], scales[axis]
+        if n_in != n_out:  # PyTorch's separable kernels skip an axis whose size is kept
+            band, prec = _band(n_out, n_in, sf, align_corners, mode, antialias, np.float64, True)
+            a = _fixed_point(a, band, prec, axis)
     return _wrap(np.ascontiguousarray(a))
 
 
@@ -100,17 +99,13 @@ def resample2d(input, out, scales, mode, align_corners, antialias):
     low = x._data.dtype.itemsize < 4  # float16, bfloat16
     if low:  # half precision computes in float32, as PyTorch's opmath
         x = x.float()
-    h, w = x.shape[2:]
-    mh, mw = _matrices((h, w), out, scales, mode, align_corners, antialias, x._data.dtype)
-    # the cheaper order of the two products (both orders give the same result)
-    w_first = h * w * out[1] + out[0] * h * out[1] <= out[0] * h * w + out[0] * w * out[1]
-    for m in ((mw, mh) if w_first else (mh, mw)):
-        if m is None:
-            continue
-        if m is mw:
-            x = x.matmul(_wrap(np.ascontiguousarray(m.T)))
-        else:
-            x = _wrap(m).matmul(x)
+    dt = x._data.dtype.type
+    w_first = x.shape[2] * out[1] <= out[0] * x.shape[3]  # the smaller intermediate first (exact either way)
+    for axis in ((-1, -2) if w_first else (-2, -1)):
+        n_in, n_out, sf = x.shape[axis], out[axis], scales[axis]
+        # plain bicubic resamples even a kept axis (with a given scale); the others skip it
+        if n_in != n_out or (mode == "bicubic" and not antialias):
+            x = resample_axis(x, _band(n_out, n_in, sf, align_corners, mode, antialias, dt)[0], axis)
     if x is input:
         x = input.clone()
     return x.to(input.dtype) if low else x

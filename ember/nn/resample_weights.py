@@ -82,7 +82,7 @@ def cubic_matrix(n_out, n_in, scale_factor, align_corners, dtype=np.float64):
 def _aa_rows(n_out, n_in, scale, mode, antialias, delta, ct=np.float64):
     """Normalised weights of each output over its window (PyTorch's aa helper), computed in
     ``ct`` with PyTorch's mix of float and double steps (its float32 weights drift a little
-    along the axis, and ember follows them)."""
+    along the axis, and ember follows them); evaluated on the windows only."""
     f64 = np.float64
     stretch = antialias and scale >= 1.0
     support = ct(TAPS[mode] * 0.5 * float(ct(scale)) if stretch else TAPS[mode] * 0.5)
@@ -90,13 +90,18 @@ def _aa_rows(n_out, n_in, scale, mode, antialias, delta, ct=np.float64):
     center = (f64(ct(scale)) * (np.arange(n_out) + 0.5 - delta)).astype(ct)
     lo = np.maximum(((center - support).astype(f64) + 0.5 + delta).astype(np.int64), 0)  # C casts truncate
     hi = np.minimum(((center + support).astype(f64) + 0.5 + delta).astype(np.int64), n_in)
-    j = np.arange(n_in)
-    inside = (j[None, :] >= lo[:, None]) & (j[None, :] < hi[:, None])
+    k = max(int((hi - lo).max(initial=0)), 1)
+    j = lo[:, None] + np.arange(k)
+    inside = j < hi[:, None]
     filt = _FILTERS[mode] if (antialias or mode != "bicubic") else (lambda x: _cubic(x, -0.75))
-    arg = ((j.astype(ct)[None, :] - center[:, None]).astype(f64) + (0.5 - delta)) * f64(inv)
+    arg = ((j.astype(ct) - center[:, None]).astype(f64) + (0.5 - delta)) * f64(inv)
     w = filt(arg.astype(ct)) * inside
     tot = w.sum(1, keepdims=True)
-    return w / np.where(tot == 0, ct(1), tot)
+    w = w / np.where(tot == 0, ct(1), tot)
+    out = np.zeros((n_out, n_in), ct)
+    rows = np.broadcast_to(np.arange(n_out)[:, None], j.shape)
+    out[rows[inside], j[inside]] = w[inside]
+    return out
 
 
 def aa_matrix(n_out, n_in, scale_factor, align_corners, mode, antialias=True, dtype=np.float64):
