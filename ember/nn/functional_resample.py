@@ -1,5 +1,5 @@
-"""Bicubic, antialiased (bilinear, bicubic) and Lanczos resizing of 4-D inputs for
-``F.interpolate``, and PyTorch's fixed-point uint8 path for those modes.
+"""Bilinear, bicubic, antialiased (bilinear, bicubic) and Lanczos resizing of 4-D inputs
+for ``F.interpolate``, and PyTorch's fixed-point uint8 path for those modes.
 
 Each mode is separable: the input is multiplied by one weight matrix along W and one along
 H (see :mod:`ember.nn.resample_weights`, :mod:`ember.ops.nn.resample`); the backward
@@ -16,7 +16,7 @@ import functools
 from .._backend import np
 from .._tensor import _wrap
 from .._dtype_names import SCALAR_NAMES
-from .resample_weights import cubic_matrix, aa_matrix, int16_weights
+from .resample_weights import cubic_matrix, aa_matrix, int16_weights, linear_matrix
 from ..ops.nn.resample import Band, banded_apply, resample_axis
 
 __all__ = ["resample2d"]
@@ -57,6 +57,8 @@ def _band(n_out, n_in, sf, align_corners, mode, antialias, dtype, fixed_point=Fa
     precision."""
     if mode == "bicubic" and not antialias:
         w = cubic_matrix(n_out, n_in, sf, align_corners, dtype)
+    elif mode == "bilinear" and not (antialias or fixed_point):
+        w = linear_matrix(n_out, n_in, sf, align_corners, dtype)
     else:
         w = aa_matrix(n_out, n_in, sf, align_corners, mode, antialias, dtype)
     prec = None
@@ -86,6 +88,7 @@ def _resample_uint8(input, out, scales, mode, align_corners, antialias):
 def resample2d(input, out, scales, mode, align_corners, antialias):
     """Resize the last two dims of a 4-D ``input`` to ``out`` with ``mode`` ('bilinear',
     'bicubic' or 'lanczos'); ``scales`` are the user's scale factors (or None) per axis.
+    An axis whose size is kept is left alone, except by plain bicubic (as PyTorch).
 
     >>> from ember.nn.functional_resample import resample2d
     >>> resample2d(ember.ones(1, 1, 2, 2), (3, 3), (None, None), "bicubic", False, False).sum()

@@ -17,7 +17,7 @@ transpose. The matrices follow PyTorch's CPU kernels:
 """
 from .._backend import np
 
-__all__ = ["axis_scale", "cubic_matrix", "aa_matrix", "int16_weights", "TAPS"]
+__all__ = ["axis_scale", "cubic_matrix", "aa_matrix", "int16_weights", "nearest_index", "linear_matrix", "TAPS"]
 
 # taps of each filter (PyTorch's interp_size): the support is half of it, times the scale
 TAPS = {"bilinear": 2, "bicubic": 4, "lanczos": 6}
@@ -68,7 +68,8 @@ def cubic_matrix(n_out, n_in, scale_factor, align_corners, dtype=np.float64):
     ct = np.float32 if dtype == np.float32 else np.float64
     scale = ct(axis_scale(n_in, n_out, align_corners, scale_factor, ct))
     o = np.arange(n_out, dtype=ct)
-    src = scale * o if align_corners else scale * (o + ct(0.5)) - ct(0.5)
+    # one rounding of scale * (o + 0.5) - 0.5, as PyTorch's compiled kernel (a fused multiply-add)
+    src = scale * o if align_corners else (np.float64(scale) * (o + ct(0.5)) - 0.5).astype(ct)
     i0 = np.floor(src)
     t = (src - i0).astype(np.float64)
     i0 = i0.astype(np.int64)
@@ -138,3 +139,56 @@ def int16_weights(w):
         prec += 1
     q = w * float(1 << prec)
     return np.trunc(np.where(q < 0, q - 0.5, q + 0.5)), prec
+
+
+def nearest_index(n_out, n_in, scale_factor, exact, dtype=np.float32, keep_same_size=False):
+    """Source index of each output for 'nearest' (``floor(o * scale)``) or 'nearest-exact'
+    (``floor((o + 0.5) * scale)``), with PyTorch's arithmetic: the scale in float64 for float64
+    inputs and float32 otherwise, the products rounded to float32 before the floor.
+    ``keep_same_size``: an axis whose size is kept is copied whatever the scale (PyTorch's
+    2-D kernels do this; its 1-D and 3-D kernels apply the scale).
+
+    >>> from ember.nn.resample_weights import nearest_index
+    >>> nearest_index(4, 2, None, False).tolist(), nearest_index(3, 2, None, True).tolist()
+    ([0, 0, 1, 1], [0, 1, 1])
+    """
+    f32, f64 = np.float32, np.float64
+    o = np.arange(n_out)
+    if keep_same_size and n_out == n_in:
+        return o
+    ct = f64 if dtype == f64 else f32
+    s = f64(ct(axis_scale(n_in, n_out, False, scale_factor, ct)))
+    if exact:
+        real = (s * (o + 0.5) - 0.5).astype(f32)
+        src = np.floor((real.astype(f64) + 0.5).astype(f32))
+    else:
+        src = np.floor((o * s).astype(f32))
+    return np.minimum(src.astype(np.int64), n_in - 1)
+
+
+def linear_matrix(n_out, n_in, scale_factor, align_corners, dtype=np.float64):
+    """The ``(n_out, n_in)`` matrix of (bi/tri)linear interpolation, source coordinates and
+    weights computed in ``dtype``'s arithmetic (float32 for float32 inputs, as PyTorch). An
+    axis whose size is kept is left as it is, whatever the scale (as PyTorch).
+
+    >>> from ember.nn.resample_weights import linear_matrix
+    >>> linear_matrix(3, 2, None, True).tolist()
+    [[1.0, 0.0], [0.5, 0.5], [0.0, 1.0]]
+    """
+    if n_out == n_in:
+        return np.eye(n_in, dtype=dtype)
+    ct = np.float32 if dtype == np.float32 else np.float64
+    scale = ct(axis_scale(n_in, n_out, align_corners, scale_factor, ct))
+    o = np.arange(n_out)
+    if align_corners:
+        src = (scale * o.astype(ct)).astype(ct)
+    else:
+        src = np.maximum((np.float64(scale) * (o + 0.5) - 0.5).astype(ct), ct(0))
+    i0 = np.minimum(src.astype(np.int64), n_in - 1)
+    i1 = np.minimum(i0 + 1, n_in - 1)
+    lam = np.minimum(src - i0.astype(ct), ct(1))
+    A = np.zeros((n_out, n_in), ct)
+    rows = np.arange(n_out)
+    np.add.at(A, (rows, i0), ct(1) - lam)
+    np.add.at(A, (rows, i1), lam)
+    return A.astype(dtype)

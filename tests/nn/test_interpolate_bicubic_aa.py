@@ -1,5 +1,6 @@
-"""F.interpolate's bicubic, antialiased (bilinear, bicubic) and lanczos modes against PyTorch:
-forward and gradients in float32/float64, the uint8 fixed-point path bit for bit, and errors."""
+"""F.interpolate's 2-D modes (bilinear, bicubic, antialiased bilinear/bicubic, lanczos) and the
+nearest indices against PyTorch: forward and gradients in float32/float64, the uint8
+fixed-point path bit for bit, nearest indices exactly, and errors."""
 import numpy as np
 import pytest
 
@@ -26,7 +27,7 @@ CASES = [
     (6, 5, dict(size=(1, 1))),
     (5, 6, dict(scale_factor=1.1)),  # scaled, yet the same size (forward only, see below)
 ]
-MODES = [("bicubic", False, False), ("bicubic", False, True), ("bicubic", True, False), ("bicubic", True, True),
+MODES = [("bilinear", False, False), ("bilinear", False, True), ("bicubic", False, False), ("bicubic", False, True), ("bicubic", True, False), ("bicubic", True, True),
          ("bilinear", True, False), ("bilinear", True, True), ("lanczos", True, None)]
 
 
@@ -99,8 +100,7 @@ U8_CASES = [(7, 9, 5, 4), (7, 9, 13, 17), (10, 10, 3, 20), (1, 5, 3, 2), (32, 24
             (200, 150, 13, 7), (5, 5, 5, 3)]
 
 
-@pytest.mark.parametrize("mode,antialias,align_corners", MODES + [("bilinear", False, False),
-                                                                  ("bilinear", False, True)])
+@pytest.mark.parametrize("mode,antialias,align_corners", MODES)
 @pytest.mark.parametrize("channels", [3, 6])
 def test_uint8_matches_torch_exactly(mode, antialias, align_corners, channels):
     rng = np.random.default_rng(channels)
@@ -157,3 +157,21 @@ def test_empty_batch():
     for aa in (False, True):
         y = F.interpolate(ember.zeros(0, 2, 4, 4), size=3, mode="bicubic", antialias=aa)
         assert y.shape == (0, 2, 3, 3)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "uint8"])
+@pytest.mark.parametrize("mode", ["nearest", "nearest-exact"])
+def test_nearest_indices_match_torch_exactly(dtype, mode):
+    # PyTorch computes the source index in float32 (scale in float64 for float64 inputs); sizes
+    # like 2 -> 41 sit on a rounding edge that float64 arithmetic would fall on the other side of
+    for n_in in (2, 3, 4, 6, 7, 12, 30, 45):
+        for n_out in (5, 11, 17, 41, 47, 55, 74, 82, 83):
+            x = np.arange(n_in).astype(dtype).reshape(1, 1, n_in)
+            for kw in (dict(size=n_out), dict(scale_factor=n_out / n_in)):
+                ye = F.interpolate(ember.tensor(x), mode=mode, **kw)
+                yt = TF.interpolate(torch.tensor(x), mode=mode, **kw)
+                np.testing.assert_array_equal(ye.numpy(), yt.numpy(), err_msg=str((n_in, n_out, kw)))
+    for shape in ((1, 1, 2), (1, 1, 2, 3), (1, 1, 2, 1, 3)):  # a kept size under a scale: 2-D copies it
+        y = np.arange(float(np.prod(shape))).reshape(shape)
+        np.testing.assert_array_equal(F.interpolate(ember.tensor(y), scale_factor=1.37, mode=mode).numpy(),
+                                      TF.interpolate(torch.tensor(y), scale_factor=1.37, mode=mode).numpy())

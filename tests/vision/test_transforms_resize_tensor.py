@@ -38,7 +38,7 @@ def _assert_uint8_close(got, want, exact):
     assert (frac < 1e-3).all(), frac
 
 
-@pytest.mark.parametrize("mode", ["bilinear", "bicubic", "nearest"])
+@pytest.mark.parametrize("mode", ["bilinear", "bicubic", "nearest", "nearest-exact"])
 @pytest.mark.parametrize("antialias", [True, False])
 @pytest.mark.parametrize("shape,size", [((3, 40, 30), [17, 13]), ((2, 3, 9, 12), [20, 25]), ((1, 11, 13), [5, 27])])
 def test_v1_resize_float_and_uint8(mode, antialias, shape, size):
