@@ -104,12 +104,14 @@ def resample2d(input, out, scales, mode, align_corners, antialias):
         x = x.float()
     dt = x._data.dtype.type
     w_first = x.shape[2] * out[1] <= out[0] * x.shape[3]  # the smaller intermediate first (exact either way)
-    for axis in ((-1, -2) if w_first else (-2, -1)):
-        n_in, n_out, sf = x.shape[axis], out[axis], scales[axis]
-        # plain bicubic resamples even a kept axis (with a given scale); the others skip it
-        if n_in != n_out or (mode == "bicubic" and not antialias):
-            x = resample_axis(x, _band(n_out, n_in, sf, align_corners, mode, antialias, dt)[0], axis)
-    if x is input:
-        x = input.clone()
+    # plain bicubic resamples even a kept axis (with a given scale); the others skip it
+    axes = [a for a in ((-1, -2) if w_first else (-2, -1))
+            if x.shape[a] != out[a] or (mode == "bicubic" and not antialias)]
+    name = mode + ("_aa" if antialias else "")
+    for i, axis in enumerate(axes):
+        band = _band(out[axis], x.shape[axis], scales[axis], align_corners, mode, antialias, dt)[0]
+        x = resample_axis(x, band, axis, name if i == len(axes) - 1 else None)
+    if not axes:  # nothing to resample: a copy, recorded under the op's name
+        x = resample_axis(x, np.eye(x.shape[-1], dtype=dt), -1, name)
     return x.to(input.dtype) if low else x
 

@@ -53,7 +53,8 @@ def pixel_unshuffle(input, downscale_factor):
 # ---------------------------------------------------------------- interpolation
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
                 recompute_scale_factor=None, antialias=False):
-    """Resize the spatial dims: 'nearest', 'nearest-exact', 'linear', 'bilinear', 'trilinear'.
+    """Resize the spatial dims: 'nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic',
+    'trilinear', 'area', and 'lanczos' (with ``antialias=True``, as bilinear and bicubic may).
 
     Linear modes are separable: one small interpolation matrix per axis.
 
@@ -78,6 +79,8 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         scales = (None,) * nd if recompute_scale_factor else tuple(float(f) for f in sf)
     else:
         raise ValueError("either size or scale_factor should be defined")
+    if recompute_scale_factor and size is not None:
+        raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
     if any(o <= 0 for o in out) or any(v <= 0 for v in sp):
         ax = ("D", "H", "W")[3 - nd:]
         io = lambda v: ", ".join(f"{a}: {x}" for a, x in zip(ax, v))  # noqa: E731

@@ -52,6 +52,7 @@ def test_forward_and_grad_match_torch(h, w, kw, mode, antialias, align_corners, 
     ye = F.interpolate(xe, mode=mode, antialias=antialias, align_corners=align_corners, **kw)
     yt = _torch_ref(xt, mode, antialias, align_corners, kw)
     assert tuple(ye.shape) == tuple(yt.shape) and ye.dtype == getattr(ember, dtype)
+    assert ye.grad_fn.name() == yt.grad_fn.name() or yt.grad_fn.name() == "TransposeBackward0"  # (ref above)
     np.testing.assert_allclose(ye.detach().numpy(), yt.detach().numpy(), **TOL[dtype])
     g = rng.standard_normal(tuple(yt.shape)).astype(dtype)
     ye.backward(ember.tensor(g))
@@ -137,6 +138,7 @@ ERRORS = [
     (lambda m, x: m.interpolate(x((1, 1, 4, 4), "float16"), size=3, mode="bilinear", antialias=True),
      NotImplementedError),
     (lambda m, x: m.interpolate(x((1, 1, 4, 4)), size=3, mode="box"), NotImplementedError),
+    (lambda m, x: m.interpolate(x((1, 1, 4, 4)), size=3, mode="bicubic", recompute_scale_factor=True), ValueError),
 ]
 
 

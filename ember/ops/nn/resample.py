@@ -95,12 +95,19 @@ class AxisResample(Op):
         return resample_axis(go, band.T, axis)
 
 
-def resample_axis(x, A, axis):
+# the last pass of a resize is named after PyTorch's node for the whole op (grad_fn.name())
+_NAMED = {key: type(AxisResample)(name, (AxisResample,), {"__slots__": (), "_name": name + "Backward0"})
+          for key, name in (("bilinear", "UpsampleBilinear2D"), ("bicubic", "UpsampleBicubic2D"),
+                            ("bilinear_aa", "UpsampleBilinear2DAa"), ("bicubic_aa", "UpsampleBicubic2DAa"),
+                            ("lanczos_aa", "UpsampleLanczos2DAa"))}
+
+
+def resample_axis(x, A, axis, name=None):
     """Differentiable ``A`` (an array or a :class:`Band`) applied along ``axis`` (-1 or -2) of
-    the tensor ``x``.
+    the tensor ``x``; ``name`` (e.g. ``'bicubic_aa'``) picks PyTorch's node name.
 
     >>> from ember.ops.nn.resample import resample_axis
     >>> resample_axis(ember.ones(1, 2, 1), np.ones((3, 2)), -2).flatten()
     tensor([2., 2., 2.])
     """
-    return apply_op(AxisResample, (x,), A if isinstance(A, Band) else Band(A), axis)
+    return apply_op(_NAMED.get(name, AxisResample), (x,), A if isinstance(A, Band) else Band(A), axis)
