@@ -10,6 +10,7 @@ import math
 
 from .._backend import np
 from .._tensor import _wrap
+from .resample_weights import linear_matrix, nearest_index
 
 
 # ---------------------------------------------------------------- pixel shuffle
@@ -50,35 +51,10 @@ def pixel_unshuffle(input, downscale_factor):
 
 
 # ---------------------------------------------------------------- interpolation
-def _src_index(out_size, in_size, scale, align_corners, mode):
-    """Source coordinates for each output position (PyTorch's conventions)."""
-    o = np.arange(out_size, dtype=np.float64)
-    if mode == "nearest":
-        s = (in_size / out_size) if scale is None else 1.0 / scale
-        return np.minimum(np.floor(o * s).astype(np.int64), in_size - 1)
-    if mode == "nearest-exact":
-        s = (in_size / out_size) if scale is None else 1.0 / scale
-        return np.minimum(np.floor((o + 0.5) * s).astype(np.int64), in_size - 1)
-    if align_corners:
-        return o * ((in_size - 1) / (out_size - 1)) if out_size > 1 else np.zeros_like(o)
-    s = (in_size / out_size) if scale is None else 1.0 / scale
-    return np.maximum((o + 0.5) * s - 0.5, 0.0)
-
-
-def _linear_matrix(out_size, in_size, scale, align_corners, dtype):
-    src = _src_index(out_size, in_size, scale, align_corners, "linear")
-    i0 = np.minimum(np.floor(src).astype(np.int64), in_size - 1)
-    i1 = np.minimum(i0 + 1, in_size - 1)
-    lam = (src - i0).astype(np.float64)
-    A = np.zeros((out_size, in_size), dtype=np.float64)
-    np.add.at(A, (np.arange(out_size), i0), 1 - lam)
-    np.add.at(A, (np.arange(out_size), i1), lam)
-    return A.astype(dtype)
-
-
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
                 recompute_scale_factor=None, antialias=False):
-    """Resize the spatial dims: 'nearest', 'nearest-exact', 'linear', 'bilinear', 'trilinear'.
+    """Resize the spatial dims: 'nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic',
+    'trilinear', 'area', and 'lanczos' (with ``antialias=True``, as bilinear and bicubic may).
 
     Linear modes are separable: one small interpolation matrix per axis.
 
@@ -88,8 +64,6 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     nd = input.dim() - 2
     if nd < 1:
         raise ValueError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.dim()}D)")
-    if antialias:
-        raise NotImplementedError("ember: interpolate(antialias=True) is not supported yet")
     if mode in ("nearest", "nearest-exact", "area") and align_corners is not None:
         raise ValueError("align_corners option can only be set with the interpolating modes: linear | "
                          "bilinear | bicubic | trilinear")
@@ -105,11 +79,16 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         scales = (None,) * nd if recompute_scale_factor else tuple(float(f) for f in sf)
     else:
         raise ValueError("either size or scale_factor should be defined")
+    if recompute_scale_factor and size is not None:
+        raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
     if any(o <= 0 for o in out) or any(v <= 0 for v in sp):
         ax = ("D", "H", "W")[3 - nd:]
         io = lambda v: ", ".join(f"{a}: {x}" for a, x in zip(ax, v))  # noqa: E731
         raise RuntimeError(f"Input and output sizes should be greater than 0, but got input ({io(sp)})"
                            f"{' and' if nd == 1 else ''} output ({io(out)})")
+    if antialias or mode in ("bicubic", "lanczos") or (mode == "bilinear" and nd == 2):
+        from .functional_resample import resample2d  # 2-D bilinear, bicubic, lanczos, antialias, uint8
+        return resample2d(input, out, scales, mode, align_corners, antialias)
     if mode == "area":
         from .functional_pool import _adaptive_avg
         return _adaptive_avg(nd, input, out)
@@ -119,16 +98,18 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             raise NotImplementedError(f"Got {input.dim()}D input, but {mode} mode needs {want[mode] + 2}D input")
         y = input
         for ax in range(nd):
-            A = _wrap(_linear_matrix(out[ax], sp[ax], scales[ax], bool(align_corners), input._data.dtype))
+            A = _wrap(linear_matrix(out[ax], sp[ax], scales[ax], bool(align_corners), input._data.dtype))
             y = y.movedim(2 + ax, -1).matmul(A.t()).movedim(-1, 2 + ax)
         return y
     if mode in ("nearest", "nearest-exact"):
         idx = [slice(None), slice(None)]
         for ax in range(nd):
-            ix = _src_index(out[ax], sp[ax], scales[ax], False, mode)
+            ix = nearest_index(out[ax], sp[ax], scales[ax], mode == "nearest-exact", input._data.dtype, nd == 2)
             idx.append(ix.reshape((-1,) + (1,) * (nd - 1 - ax)))
         return input[tuple(idx)]
-    raise NotImplementedError(f"ember: interpolate mode {mode!r} is not supported yet (bicubic)")
+    raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.dim()}D) for the "
+                              f"modes: nearest | linear | bilinear | bicubic | trilinear | lanczos | area | "
+                              f"nearest-exact (got {mode})")
 
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):

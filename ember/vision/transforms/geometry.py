@@ -9,6 +9,7 @@ import math
 import numbers
 
 from ..._backend import np
+import ember
 
 from .._pil import is_pil_image, require_pil
 from .image import InterpolationMode, _PIL_MODES, _mode, _check_img, _np, _t, _bound, get_dimensions
@@ -36,71 +37,40 @@ def _resized_size(h, w, size, max_size):
     return size[0], size[1]
 
 
-def _linear_idx(n_in, n_out):
-    scale = n_in / n_out
-    src = np.maximum((np.arange(n_out) + 0.5) * scale - 0.5, 0.0)
-    i0 = np.minimum(np.floor(src).astype(np.int64), n_in - 1)
-    i1 = np.minimum(i0 + 1, n_in - 1)
-    lam = (src - i0).astype(np.float32)
-    return i0, i1, lam
-
-
-def _aa_weights(n_in, n_out):
-    """(n_out, n_in) triangle-filter weights widened by the scale (PIL's / torch's antialias)."""
-    scale = n_in / n_out
-    support = scale if scale > 1.0 else 1.0
-    inv = 1.0 / scale if scale > 1.0 else 1.0
-    centers = scale * (np.arange(n_out) + 0.5)
-    lo = np.maximum((centers - support + 0.5).astype(np.int64), 0)
-    hi = np.minimum((centers + support + 0.5).astype(np.int64), n_in)
-    j = np.arange(n_in)
-    wts = np.clip(1.0 - np.abs((j[None, :] - centers[:, None] + 0.5) * inv), 0.0, None)
-    wts *= (j[None, :] >= lo[:, None]) & (j[None, :] < hi[:, None])
-    tot = wts.sum(1, keepdims=True)
-    return wts / np.where(tot == 0, 1.0, tot)
-
-
-def _resize_array(a, oh, ow, mode, antialias=False):
-    """Resize the last two axes of ``a`` (align_corners=False)."""
-    h, w = a.shape[-2:]
-    dtype = a.dtype
-    if antialias and mode == "bilinear" and (oh < h or ow < w):
-        f = a.astype(np.float32) if dtype.kind != "f" else a
-        wy = _aa_weights(h, oh).astype(f.dtype)
-        wx = _aa_weights(w, ow).astype(f.dtype)
-        out = np.matmul(np.matmul(wy, f), wx.T)
-        if dtype.kind != "f":
-            out = np.clip(np.round(out), 0, _bound(dtype)).astype(dtype)
-        return out
-    if mode in ("nearest", "nearest-exact"):
-        off = 0.5 if mode == "nearest-exact" else 0.0
-        ys = np.minimum(np.floor((np.arange(oh) + off) * (h / oh)).astype(np.int64), h - 1)
-        xs = np.minimum(np.floor((np.arange(ow) + off) * (w / ow)).astype(np.int64), w - 1)
-        return a[..., ys[:, None], xs]
-    if mode != "bilinear":
-        raise NotImplementedError(f"resize of tensors supports nearest, nearest-exact and bilinear; "
-                                  f"got {mode!r} (use a PIL image for it)")
-    f = a.astype(np.float32) if dtype.kind != "f" else a
-    y0, y1, ly = _linear_idx(h, oh)
-    x0, x1, lx = _linear_idx(w, ow)
-    ly = ly.astype(f.dtype)[:, None]
-    lx = lx.astype(f.dtype)
-    rows = f[..., y0, :] * (1 - ly) + f[..., y1, :] * ly
-    out = rows[..., x0] * (1 - lx) + rows[..., x1] * lx
-    if dtype.kind != "f":
-        out = np.clip(np.round(out), 0, _bound(dtype)).astype(dtype)
-    return out
+def _resize_tensor(img, oh, ow, mode, antialias, native_uint8=False):
+    """torchvision's tensor resize: ``F.interpolate`` on ``(N, C, H, W)``, ``align_corners=False``
+    for the interpolating modes, antialias only where the mode has it. Other dtypes go through
+    float32 and back (rounded for integers; uint8 bicubic clamped first). With ``native_uint8``
+    (transforms.v2 on a CPU) uint8 bilinear/bicubic/lanczos use PyTorch's fixed-point uint8 kernels.
+    """
+    from ...nn.functional import interpolate
+    aa_modes = ("bilinear", "bicubic", "lanczos") if native_uint8 else ("bilinear", "bicubic")
+    antialias = bool(antialias) and mode in aa_modes
+    shape = tuple(img.shape)
+    x = img.reshape((-1,) + shape[-3:] if len(shape) >= 3 else (1, 1) + shape)
+    dtype = x.dtype
+    keep = (ember.float32, ember.float64) + ((ember.uint8,) if native_uint8 or mode.startswith("nearest") else ())
+    if dtype not in keep:
+        x = x.to(ember.float32)
+    x = interpolate(x, size=[oh, ow], mode=mode, align_corners=False if mode in ("bilinear", "bicubic", "lanczos")
+                    else None, antialias=antialias)
+    if x.dtype != dtype:
+        if mode in ("bicubic", "lanczos") and dtype == ember.uint8:
+            x = x.clamp(0, 255)
+        if not (dtype.is_floating_point or dtype.is_complex or dtype == ember.bool):
+            x = x.round()
+        x = x.to(dtype)
+    return x.reshape(shape[:-2] + (oh, ow))
 
 
 def resize(img, size, interpolation=InterpolationMode.BILINEAR, max_size=None, antialias=True):
     """Resize to ``size`` ((h, w), or an int for the smaller edge keeping the aspect ratio).
 
-    PIL images are resized by Pillow (which always antialiases). Tensors are resized like
-    ``F.interpolate(..., align_corners=False, antialias=antialias)``: with the default
-    ``antialias=True`` a bilinear downscale uses the widened triangle filter (as torchvision
-    and Pillow), with ``antialias=False`` plain bilinear; nearest modes never antialias and
-    bicubic/box/hamming/lanczos on tensors raise NotImplementedError. Integer tensors are
-    interpolated in float, rounded and clamped back (may differ by 1 from torch's uint8 path).
+    PIL images are resized by Pillow (which always antialiases). Tensors are resized as
+    torchvision does, by ``F.interpolate(..., align_corners=False, antialias=antialias)``:
+    ``antialias`` applies to bilinear and bicubic only; tensors of other dtypes than float32
+    and float64 (uint8 too) are interpolated in float32, then rounded (integers), clamped
+    (uint8 bicubic) and cast back. Box, hamming and lanczos raise on tensors, as in torchvision.
 
     >>> from ember.vision.transforms.functional import *
     >>> resize(ember.zeros(3, 10, 20), 5).shape
@@ -114,7 +84,7 @@ def resize(img, size, interpolation=InterpolationMode.BILINEAR, max_size=None, a
         return img
     if is_pil_image(img):
         return img.resize((ow, oh), _PIL_MODES[mode])
-    return _t(_resize_array(_np(img), oh, ow, mode, antialias))
+    return _resize_tensor(img, oh, ow, mode, antialias)
 
 
 def crop(img, top, left, height, width):

@@ -1,4 +1,5 @@
-"""``torchvision.transforms.v2.functional``: v1's functional transforms plus v2's conversions.
+"""``torchvision.transforms.v2.functional``: v1's functional transforms plus v2's conversions
+and v2's resize family (native uint8 resizing).
 
 >>> from ember.vision.transforms.v2.functional import *
 >>> to_image(np.zeros((2, 3, 1), np.uint8)).shape
@@ -10,8 +11,10 @@ from ..._pil import is_pil_image
 from ..functional import *  # noqa: F401,F403
 from ..functional import __all__ as _v1_all
 from ..functional import convert_image_dtype, pil_to_tensor
+from .geometry import resize, resize_image, resized_crop, resized_crop_image  # noqa: F401  (v2's own)
 
-__all__ = list(_v1_all) + ["to_image", "to_dtype", "to_dtype_image", "grayscale_to_rgb"]
+__all__ = list(_v1_all) + ["to_image", "to_dtype", "to_dtype_image", "grayscale_to_rgb", "resize_image",
+                           "resized_crop_image"]
 
 
 def to_image(inpt):
