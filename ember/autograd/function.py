@@ -57,6 +57,8 @@ class Node:
     _non_diff = None     # outputs marked non-differentiable
     _pre_hooks = _hooks = _out_hooks = _retain = None
     _anomaly = None      # forward traceback when anomaly mode is on
+    # True where ``_grad_arrays(g, retain_graph)`` runs the backward on arrays (FormulaOp)
+    _array_grad = False
 
     def __init__(self):
         self.next_functions = ()

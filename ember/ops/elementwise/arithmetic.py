@@ -78,7 +78,7 @@ def _needs(ctx, i):
 
 
 # ---------------------------------------------------------------- add / sub / mul / div
-class Add(Op):
+class Add(FormulaOp):
     _saves_inputs = False
 
     @staticmethod
@@ -86,7 +86,7 @@ class Add(Op):
         return _ucall(np.add, a, b, npdt) if npdt is not None else np.add(a, b)
 
     @staticmethod
-    def backward(ctx, g):
+    def grad(ctx, xp, g):
         return g, g
 
 
