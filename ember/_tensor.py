@@ -42,6 +42,7 @@ INFERENCE_INPLACE_MSG = ("Inplace update to inference tensor outside InferenceMo
 
 
 _SLOTS = ("_data", "_rg", "grad", "grad_fn", "_vc")
+_AUTOGRAD = [None]  # the ember.autograd module, once Tensor.backward has run
 
 
 class Tensor:
@@ -403,8 +404,11 @@ class Tensor:
         >>> (x ** 2).sum().backward(); x.grad
         tensor([2., 4.])
         """
-        from .autograd import backward
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        ag = _AUTOGRAD[0]
+        if ag is None:  # (ember.autograd imports this module: bound on first use)
+            from . import autograd as ag
+            _AUTOGRAD[0] = ag
+        ag.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def register_hook(self, hook):
         """Register ``hook(grad)`` to run when this tensor's gradient is computed.

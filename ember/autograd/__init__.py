@@ -8,11 +8,14 @@ from .grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode, 
                         is_inference_mode_enabled)
 from .function import Function, once_differentiable
 from . import function, grad_mode
-from .._backend import np as _np
+# (imported here, not in the functions below: an import statement in a function costs each call)
 from .._tensor import Tensor as _Tensor, _wrap
+from .._backend import np as _np
+from .engine import run_backward as _run_backward
 
 
 def _make_grads(outputs, grads, is_grads_batched=False):
+    Tensor, np = _Tensor, _np
     out = []
     for t, g in zip(outputs, grads):
         if g is None:
@@ -49,7 +52,6 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     >>> ember.autograd.backward([(x * 3).sum()]); x.grad
     tensor([3., 3.])
     """
-    from .engine import run_backward
     tensors = _as_tuple(tensors)
     gt = _as_tuple(grad_tensors) if grad_tensors is not None else (None,) * len(tensors)
     if len(gt) != len(tensors):
@@ -63,7 +65,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     inputs = _as_tuple(inputs)
     if inputs is not None and len(inputs) == 0:
         raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
-    run_backward(tensors, grads, retain_graph, create_graph, inputs=inputs, accumulate=True)
+    _run_backward(tensors, grads, retain_graph, create_graph, inputs=inputs, accumulate=True)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,

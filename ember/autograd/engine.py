@@ -6,15 +6,19 @@ un-broadcasting to each input's shape done here, in one place.
 import sys
 
 from . import grad_mode
-from .function import AccumulateGrad, Op, _anomaly_state, _consuming, accumulate_node
+from .._backend import np, ndarray as _ndarray
+from .function import AccumulateGrad, Op, Tensor, _anomaly_state, _consuming, _wrap, accumulate_node
+
+_asarray = np.asarray
+try:
+    from .._backend import _EXTOBJ, _FP_IGNORE
+except ImportError:  # pragma: no cover - NumPy 1.x
+    _EXTOBJ = None
+_OP_APPLY = Op._apply
 
 _state = grad_mode._state
 
 
-def _wrap(data):  # ember._tensor._wrap, bound on first use (the Tensor module imports this package)
-    global _wrap
-    from .._tensor import _wrap
-    return _wrap(data)
 
 
 _NONES = ()
@@ -61,7 +65,9 @@ def _dtype_of(npdt):
 
 
 def _accumulate(leaf, g, create_graph):
+    """Sum gradient ``g`` (a Tensor, or an array in the engine's array mode) into ``leaf.grad``."""
     if leaf._hooks:
+        g = _as_tensor(g)
         for h in list(leaf._hooks.values()):
             r = h(g)
             if r is not None:
@@ -70,22 +76,31 @@ def _accumulate(leaf, g, create_graph):
     if create_graph:
         leaf.grad = g if old is None else old + g
     elif old is None:
-        d = g._data
-        # Take the array as .grad without a copy when nothing else can see it: the Tensor g
-        # is held only by the engine's list and this frame (+ getrefcount's argument), and
-        # its array only by g and this frame. run_backward drops its own locals for this.
-        if (sys.getrefcount(g) > 3 or sys.getrefcount(d) > 3 or d.base is not None
-                or not d.flags.writeable or not d.flags.c_contiguous):
-            d = d.copy()
+        if isinstance(g, Tensor):
+            d = g._data
+            # Take the array as .grad without a copy when nothing else can see it: the Tensor g
+            # is held only by the engine's list and this frame (+ getrefcount's argument), and
+            # its array only by g and this frame. run_backward drops its own locals for this.
+            if (sys.getrefcount(g) > 3 or sys.getrefcount(d) > 3 or d.base is not None
+                    or not d.flags.writeable or not d.flags.c_contiguous):
+                d = d.copy()
+        elif g.__class__ is not _ndarray:  # a NumPy scalar: a new array, owned
+            d = _asarray(g)
+        else:  # an array, held only by the engine's list and this frame (as above)
+            d = g
+            if (sys.getrefcount(g) > 4 or d.base is not None
+                    or not d.flags.writeable or not d.flags.c_contiguous):
+                d = d.copy()
         leaf.grad = _wrap(d)
     elif old._rg:
-        leaf.grad = (old + g).detach()
+        leaf.grad = (old + _as_tensor(g)).detach()
     else:
         od = old._data
-        if od.shape == g._data.shape:
-            od += g._data
+        gd = g._data if isinstance(g, Tensor) else g
+        if od.shape == gd.shape:
+            od += gd
         else:
-            leaf.grad = _wrap(od + g._data)
+            leaf.grad = _wrap(od + gd)
     if leaf._post_acc_hooks:
         for h in list(leaf._post_acc_hooks.values()):
             h(leaf)
@@ -149,13 +164,22 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                     needed.add(id(p))
                     walk.append(id(p))
     results = [None] * len(inputs) if inputs is not None else None
-
+    anomaly = _anomaly_state[0] and _anomaly_state[1]
+    plain = capture is None  # no gradients to capture, nothing pruned (the common case)
+    # Without create_graph (and hooks on the pass), gradients travel as bare arrays: a node with
+    # an array formula (FormulaOp) takes and gives arrays; a Tensor-op backward, a hook or a
+    # leaf's .grad gets them wrapped.
+    # (While ember.profiler times each node's _apply, every node runs through it.)
+    arrays = plain and not create_graph and not anomaly and Op._apply is _OP_APPLY
     buffers = {}
     for node, nr, g in roots:
         buf = buffers.get(node)
         if buf is None:
             buf = buffers[node] = [None] * len(node._out_meta)
         buf[nr] = g if buf[nr] is None else buf[nr] + g
+    if arrays:
+        for buf in buffers.values():
+            buf[:] = [None if g is None else g._data for g in buf]
     g = buf = None
     ready = []
     for node, _, _ in roots:
@@ -166,72 +190,73 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
     _checkpoint_valid[0] = accumulate and inputs is None
     _state[0] = bool(create_graph)
     _consuming[0] = not retain_graph
-    anomaly = _anomaly_state[0] and _anomaly_state[1]
-    plain = capture is None  # no gradients to capture, nothing pruned (the common case)
     node = None
+    quiet = None  # NumPy's FP-error state while array formulas run (see _fp_quiet)
     try:
         while ready:
             node = ready.pop()
             grads = buffers.pop(node, None)
-            if grads is None:
-                run = False
-            elif len(grads) == 1:
-                run = grads[0] is not None
-            else:
-                run = any(g is not None for g in grads)
-            if run and not plain:
-                if node._out_hooks is not None or node._retain is not None:
-                    _output_hooks(node, grads, create_graph)
-                if not (accumulate and node.__class__ is AccumulateGrad):
-                    _capture(node, grads, capture, results)
-                if needed is not None and id(node) not in needed:
-                    run = False
-            elif run and (node._out_hooks is not None or node._retain is not None):
-                _output_hooks(node, grads, create_graph)
-            if node.__class__ is AccumulateGrad:
-                if run and accumulate and (plain or (id(node), 0) in capture):
-                    if node._pre_hooks or node._hooks:
-                        _accumulate_node_hooks(node, grads, create_graph)
-                    else:
-                        _accumulate(node.variable, grads[0], create_graph)
-                continue
             nexts = node.next_functions
-            outs = _NONES
-            if run:
-                if node._pre_hooks:
-                    for h in list(node._pre_hooks.values()):
-                        r = h(tuple(grads))
-                        if r is not None:
-                            grads = list(r)
-                if len(grads) > 1 and any(g is None for g in grads) and \
-                        node.__dict__.get("_materialize", True):
-                    grads = _materialize(node, grads)
-                if needed is not None and isinstance(node, Op):
-                    outs = _apply_pruned(node, grads, needed)
+            if grads is None:
+                outs = None
+            elif arrays and node._array_grad and len(grads) == 1 and not node.__dict__:
+                # the fast path: an array formula; nothing in the node's __dict__ (no hooks)
+                g = grads[0]
+                if g is None:
+                    outs = None
                 else:
-                    outs = node._apply(grads)
-                if node._hooks:
-                    for h in list(node._hooks.values()):
-                        r = h(outs, tuple(grads))
-                        if r is not None:
-                            outs = tuple(r)
-                if not retain_graph:
-                    node._release()
-                if anomaly:
-                    _check_nan(node, outs)
-                if len(outs) < len(nexts):  # fewer gradients than inputs: the rest are None
-                    outs = tuple(outs) + (None,) * (len(nexts) - len(outs))
+                    if quiet is None:
+                        quiet = _fp_quiet()
+                    outs = node._grad_arrays(g, retain_graph)
+                    if outs is None:  # the formula needs Tensors (other dtypes)
+                        quiet = _fp_restore(quiet)
+                        outs = _run_node(node, grads, retain_graph, create_graph, None, anomaly)
+                        outs = [None if o is None else o._data for o in outs]
             else:
+                if quiet is not None:  # hooks and Tensor backwards run in the user's FP state
+                    quiet = _fp_restore(quiet)
+                run = any(g is not None for g in grads) if len(grads) > 1 else grads[0] is not None
+                if node.__class__ is AccumulateGrad:  # a leaf (its own hooks are the tensor's)
+                    if not run:
+                        pass
+                    elif not accumulate:  # autograd.grad: a requested leaf's gradient
+                        _capture(node, grads, capture, results)
+                    elif plain or (id(node), 0) in capture:
+                        if node._pre_hooks or node._hooks:
+                            _accumulate_node_hooks(node, [_as_tensor(grads[0])], create_graph)
+                        else:
+                            _accumulate(node.variable, grads[0], create_graph)
+                    grads = None
+                    continue
+                if run:
+                    if arrays:
+                        grads = [None if g is None else _wrap(g) for g in grads]
+                    if node._out_hooks is not None or node._retain is not None:
+                        _output_hooks(node, grads, create_graph)
+                    if not plain:
+                        _capture(node, grads, capture, results)
+                        if needed is not None and id(node) not in needed:
+                            run = False
+                outs = _run_node(node, grads, retain_graph, create_graph, needed, anomaly) if run else None
+                if arrays and outs is not None:
+                    outs = [None if o is None else o._data for o in outs]
+            grads = g = None
+            if outs is None:
                 outs = (None,) * len(nexts)
+            elif len(outs) < len(nexts):  # fewer gradients than inputs: the rest are None
+                outs = tuple(outs) + (None,) * (len(nexts) - len(outs))
             i = 0
             for (nf, nr), g in zip(nexts, outs):
                 if nf is not None:
                     if g is not None:
                         meta = nf._out_meta[nr]
-                        d = g._data
+                        d = g if arrays else g._data
                         if meta is not None and (d.shape != meta[0] or (
                                 d.dtype is not meta[1] and d.dtype != meta[1])):
-                            g = _fit(g, meta, node, i)
+                            g = _fit(_wrap(d) if arrays else g, meta, node, i)
+                            d = g._data
+                            if arrays:
+                                g = d
                         buf = buffers.get(nf)
                         if buf is None:
                             buf = buffers[nf] = [None] * len(nf._out_meta)
@@ -240,10 +265,12 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                             old = buf[nr]
                             if old is None:
                                 buf[nr] = g
+                            elif arrays:
+                                buf[nr] = old + d
                             elif create_graph or meta is None:
                                 buf[nr] = old + g
                             else:  # same shape and dtype (fitted above): sum the arrays
-                                buf[nr] = _wrap(old._data + g._data)
+                                buf[nr] = _wrap(old._data + d)
                     c = deps[nf] - 1
                     deps[nf] = c
                     if c == 0:
@@ -256,6 +283,8 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
             _warn_forward_trace(node)
         raise
     finally:
+        if quiet is not None:
+            _fp_restore(quiet)
         _state[0] = prev
         _consuming[0] = prev_consuming
         _checkpoint_valid[0] = prev_valid
@@ -275,6 +304,55 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                 else:
                     t.grad = t.grad + r if create_graph else (t.grad + r).detach()
     return None
+
+
+def _fp_quiet():
+    """Turn NumPy's floating-point warnings off (array formulas pass inf/NaN silently, as
+    PyTorch does); returns what :func:`_fp_restore` needs to turn them back."""
+    if _EXTOBJ is not None:
+        return _EXTOBJ.set(_FP_IGNORE)
+    cm = np.errstate(all="ignore")  # pragma: no cover - NumPy 1.x
+    cm.__enter__()
+    return cm
+
+
+def _fp_restore(token):
+    """Undo :func:`_fp_quiet`; returns None."""
+    if _EXTOBJ is not None:
+        _EXTOBJ.reset(token)
+    else:  # pragma: no cover - NumPy 1.x
+        token.__exit__(None, None, None)
+
+
+def _run_node(node, grads, retain_graph, create_graph, needed, anomaly):
+    """Run one node's backward on Tensor gradients, with its pre-hooks and hooks: the general path."""
+    grads = [g if g is None or isinstance(g, Tensor) else _wrap(g) for g in grads]
+    if node._pre_hooks:
+        for h in list(node._pre_hooks.values()):
+            r = h(tuple(grads))
+            if r is not None:
+                grads = list(r)
+    if len(grads) > 1 and any(g is None for g in grads) and \
+            node.__dict__.get("_materialize", True):
+        grads = _materialize(node, grads)
+    if needed is not None and isinstance(node, Op):
+        outs = _apply_pruned(node, grads, needed)
+    else:
+        outs = node._apply(grads)
+    if node._hooks:
+        for h in list(node._hooks.values()):
+            r = h(outs, tuple(grads))
+            if r is not None:
+                outs = tuple(r)
+    if not retain_graph:
+        node._release()
+    if anomaly:
+        _check_nan(node, outs)
+    return outs
+
+
+def _as_tensor(g):
+    return g if isinstance(g, Tensor) else _wrap(g)
 
 
 def _apply_pruned(node, grads, needed):

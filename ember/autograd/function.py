@@ -57,6 +57,8 @@ class Node:
     _non_diff = None     # outputs marked non-differentiable
     _pre_hooks = _hooks = _out_hooks = _retain = None
     _anomaly = None      # forward traceback when anomaly mode is on
+    # True where ``_grad_arrays(g, retain_graph)`` runs the backward on arrays (FormulaOp)
+    _array_grad = False
 
     def __init__(self):
         self.next_functions = ()
@@ -267,16 +269,16 @@ def apply_op(cls, tensors, *args):
     try:
         if n == 2:  # (one and two inputs are unrolled: this is every op's per-call floor)
             t0, t1 = tensors
-            if (t0._rg or t1._rg) and _state[0]:
-                return _recorded(cls, tensors, args)
+            if (t0._rg or t1._rg) and _state.v[0]:
+                return _record(cls, tensors, args)
             if len(args) == 1:
                 out = cls.forward(_NOGRAD, t0._data, t1._data, args[0])
             else:
                 out = cls.forward(_NOGRAD, t0._data, t1._data, *args)
         elif n == 1:
             t0 = tensors[0]
-            if t0._rg and _state[0]:
-                return _recorded(cls, tensors, args)
+            if t0._rg and _state.v[0]:
+                return _record(cls, tensors, args)
             if not args:
                 out = cls.forward(_NOGRAD, t0._data)
             elif len(args) == 2:
@@ -288,20 +290,13 @@ def apply_op(cls, tensors, *args):
         else:
             for t in tensors:
                 if t._rg:
-                    if _state[0]:
-                        return _recorded(cls, tensors, args)
+                    if _state.v[0]:
+                        return _record(cls, tensors, args)
                     break
             out = cls.forward(_NOGRAD, *[t._data for t in tensors], *args)
     except MemoryError as e:
         raise oom_error(e) from None
     r = tuple([_wrap(o) for o in out]) if out.__class__ is tuple else _wrap(out)
-    if _observed[0]:
-        _observe(cls, tensors, args, r)
-    return r
-
-
-def _recorded(cls, tensors, args):
-    r = _record(cls, tensors, args)
     if _observed[0]:
         _observe(cls, tensors, args, r)
     return r
@@ -314,35 +309,46 @@ INFERENCE_SAVE_MSG = ("Inference tensors cannot be saved for backward. Please do
 
 
 def _record(cls, tensors, args):
-    """Run the forward with a new node as ctx and wire the node into the graph."""
+    """Run the forward with a new node as ctx and wire the node into the graph (then tell
+    the thread's op observer, if any)."""
     if _inference_seen[0] and cls._saves_inputs:
         for t in tensors:
             if "_inference" in t.__dict__:  # (never reached in inference mode)
                 raise RuntimeError(INFERENCE_SAVE_MSG)
     ctx = _new(cls)
-    # the graph edges, the arrays and needs_input_grad (one or two inputs: unrolled)
-    n = len(tensors)
-    if n == 2:
-        t0, t1 = tensors
-        arrays = (t0._data, t1._data)
-        ctx.next_functions = (_edge_in(t0), _edge_in(t1))
-        ctx.needs_input_grad = (t0._rg, t1._rg)
-    elif n == 1:
-        t0 = tensors[0]
-        arrays = (t0._data,)
-        ctx.next_functions = (_edge_in(t0),)
-        ctx.needs_input_grad = (t0._rg,)
-    else:
-        arrays = tuple([t._data for t in tensors])
-        ctx.next_functions = tuple([_edge_in(t) for t in tensors])
-        ctx.needs_input_grad = tuple([t._rg for t in tensors])
     ctx._saved = None
+    # the graph edges, the arrays and needs_input_grad (one or two inputs: unrolled, and the
+    # edge of an input made by an op read inline)
+    n = len(tensors)
     try:
-        if len(arrays) == 1:
-            out = cls.forward(ctx, arrays[0], *args) if args else cls.forward(ctx, arrays[0])
-        elif len(arrays) == 2 and len(args) == 1:
-            out = cls.forward(ctx, arrays[0], arrays[1], args[0])
+        if n == 2:
+            t0, t1 = tensors
+            a0 = t0._data
+            a1 = t1._data
+            r0 = t0._rg
+            r1 = t1._rg
+            fn = t0.grad_fn
+            e0 = (fn, t0._out_nr) if fn is not None and r0 else _edge_in(t0)
+            fn = t1.grad_fn
+            ctx.next_functions = (e0, (fn, t1._out_nr) if fn is not None and r1 else _edge_in(t1))
+            ctx.needs_input_grad = (r0, r1)
+            arrays = (a0, a1)
+            if len(args) == 1:
+                out = cls.forward(ctx, a0, a1, args[0])
+            else:
+                out = cls.forward(ctx, a0, a1, *args)
+        elif n == 1:
+            t0 = tensors[0]
+            a0 = t0._data
+            fn = t0.grad_fn
+            ctx.next_functions = ((fn, t0._out_nr) if fn is not None and t0._rg else _edge_in(t0),)
+            ctx.needs_input_grad = (t0._rg,)
+            arrays = (a0,)
+            out = cls.forward(ctx, a0, *args) if args else cls.forward(ctx, a0)
         else:
+            arrays = tuple([t._data for t in tensors])
+            ctx.next_functions = tuple([_edge_in(t) for t in tensors])
+            ctx.needs_input_grad = tuple([t._rg for t in tensors])
             out = cls.forward(ctx, *arrays, *args)
     except MemoryError as e:
         raise oom_error(e) from None
@@ -392,6 +398,8 @@ def _record(cls, tensors, args):
                 _pack_saved(ctx)
         if _anomaly_state[0]:
             ctx._anomaly = _forward_trace()
+        if _observed[0]:
+            _observe(cls, tensors, args, t)
         return t
     outs = tuple([o if o.__class__ is _ndarray else np.asarray(o) for o in out])
     ctx._out_meta = tuple([(o.shape, o.dtype) for o in outs])
@@ -413,6 +421,8 @@ def _record(cls, tensors, args):
             _pack_saved(ctx)
     if _anomaly_state[0]:
         ctx._anomaly = _forward_trace()
+    if _observed[0]:
+        _observe(cls, tensors, args, results)
     return results
 
 

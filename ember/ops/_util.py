@@ -6,6 +6,7 @@ from .. import _dtype as D
 from .._tensor import Tensor, _wrap, _dim_msg
 from ..autograd import grad_mode
 from ..autograd.function import Op, apply_op, _saved_arrays, _NOGRAD  # noqa: F401  (_NOGRAD: the no-grad ctx forwards test for)
+from ..autograd.saved import _FREED, _Saved
 
 _state = grad_mode._state
 NP2DT = D.NP2DT
@@ -82,6 +83,7 @@ class FormulaOp(Op):
     """
 
     __slots__ = ()
+    _array_grad = True
 
     @staticmethod
     def grad(ctx, xp, g, *saved):  # pragma: no cover - overridden
@@ -107,6 +109,45 @@ class FormulaOp(Op):
                     return tuple([None if x is None else _wrap(x) for x in r])
                 return _wrap(r)
         return ctx.grad(ctx, TENSOR_MATH, g, *ctx.saved_tensors)
+
+    def _grad_arrays(self, gd, retain_graph):
+        """The backward engine's fast path (no create_graph): the formula on array ``gd``, a
+        tuple of arrays (or None) per input; None when it must run on Tensors instead (a
+        gradient that is not float32/float64, or saved values of another dtype). The engine
+        calls it with NumPy's floating-point warnings off (inf/NaN pass silently, as in
+        PyTorch). Without ``retain_graph`` the saved values are released once read."""
+        dt = gd.dtype
+        if dt is not _F32 and dt is not _F64:
+            return None
+        s = self._saved
+        if s is None:
+            r = self.grad(self, ARRAY_MATH, gd)
+        else:
+            vals = []
+            if s is not _FREED:
+                for e in s:  # _saved_arrays, inline for the common entries
+                    if e is None:
+                        vals.append(None)
+                        continue
+                    if e.__class__ is not _Saved:
+                        vals = _saved_arrays(self, dt)
+                        break
+                    vc = e.version_counter
+                    if vc is not None and vc[0] != e.version:
+                        vals = _saved_arrays(self, dt)  # raises PyTorch's error
+                        break
+                    a = e.obj._data if e.kind == 0 else e.obj
+                    if a.dtype is not dt and a.dtype != dt:
+                        return None
+                    vals.append(a)
+            else:
+                vals = _saved_arrays(self, dt)  # raises: freed
+            if vals is None:
+                return None
+            r = self.grad(self, ARRAY_MATH, gd, *vals)
+            if not retain_graph:
+                self._saved = _FREED  # Node._release
+        return r if r.__class__ is tuple else (r,)
 
 
 def grad_on(*tensors):

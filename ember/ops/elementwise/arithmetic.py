@@ -59,7 +59,7 @@ def _binary(cls, a, b):
 
 
 # ---------------------------------------------------------------- add / sub / mul / div
-class Add(Op):
+class Add(FormulaOp):
     _saves_inputs = False
 
     @staticmethod
@@ -67,7 +67,7 @@ class Add(Op):
         return _ucall(np.add, a, b, npdt) if npdt is not None else np.add(a, b)
 
     @staticmethod
-    def backward(ctx, g):
+    def grad(ctx, xp, g):
         return g, g
 
 
