@@ -190,6 +190,8 @@ class SparseTensor(Tensor):
         return out.reshape(self._size)
 
     def to_sparse(self, sparse_dim=None, *, layout=None, blocksize=None, dense_dim=None):
+        if layout is _layout.sparse_csr and blocksize is None:
+            return self.to_sparse_csr(dense_dim)
         if layout not in (None, _layout.sparse_coo):
             return self.to_dense().to_sparse(layout=layout, blocksize=blocksize, dense_dim=dense_dim)
         if sparse_dim is not None and sparse_dim != self.sparse_dim():
