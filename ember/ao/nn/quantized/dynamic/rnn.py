@@ -25,7 +25,8 @@ from ....._tensor import Tensor, _wrap
 from .....nn.modules.module import Module
 from .....nn.modules.container import ModuleList
 from ..... import nn as _nn
-from .linear_kernel import quantize_weight, linear_dynamic, linear_fp16, round_fp16
+from .linear_kernel import PackedLinear, linear_fp16, round_fp16
+from .linear import quantize_float_weight, _weight_scales
 
 __all__ = ["LSTM", "GRU", "LSTMCell", "GRUCell", "RNNCell", "PackedParameter"]
 
@@ -37,26 +38,30 @@ def _sigmoid(x):
 class _QLinear:
     """One packed weight (+ bias) and the product through the dynamic kernel."""
 
-    __slots__ = ("w", "b", "wt", "fp16")
+    __slots__ = ("w", "b", "wt", "pk")
 
     def __init__(self, w, b):
-        self.w, self.b = w, b
-        self.fp16 = not isinstance(w, Q.QTensor)
-        self.wt = np.ascontiguousarray(w._data.T.astype(np.float32))
+        self.w = w
         self.b = None if b is None else np.ascontiguousarray(b._data, dtype=np.float32)
+        if isinstance(w, Q.QTensor):
+            self.pk, self.wt = PackedLinear(w._data, _weight_scales(w), self.b), None
+        else:
+            self.pk, self.wt = None, np.ascontiguousarray(w._data.T.astype(np.float32))
 
     def __call__(self, x):
-        if self.fp16:
+        if self.pk is None:
             return linear_fp16(x, self.wt, self.b)
-        return linear_dynamic(x, self.w._data, self.w._qscale, self.b, True, self.wt)
+        if x.ndim == 2:
+            return self.pk(np.ascontiguousarray(x))
+        return self.pk(np.ascontiguousarray(x).reshape(-1, x.shape[-1])).reshape(
+            x.shape[:-1] + (self.pk.n,))
 
 
-def _pack(w, dtype):
+def _pack(w, dtype, qconfig=None):
     dtype = Q.canonical(dtype)
     w = np.ascontiguousarray(w._data, dtype=np.float32)
     if dtype is Q.qint8:
-        q, s = quantize_weight(w)
-        return Q._make_per_tensor(q, Q.qint8, s, 0)
+        return quantize_float_weight(w, qconfig)
     return _wrap(round_fp16(w))
 
 
@@ -76,6 +81,14 @@ class PackedParameter(Module):
     def __init__(self, param):
         super().__init__()
         self.param = param
+
+    def _linears(self):
+        """The (input, hidden) products of ``param``, packed once per value of ``param``."""
+        c = self.__dict__.get("_packed")
+        if c is None or c[0] is not self.param:
+            w_ih, w_hh, b_ih, b_hh = self.param
+            c = self.__dict__["_packed"] = (self.param, _QLinear(w_ih, b_ih), _QLinear(w_hh, b_hh))
+        return c[1], c[2]
 
     def _save_to_state_dict(self, destination, prefix, keep_vars):
         super()._save_to_state_dict(destination, prefix, keep_vars)
@@ -114,13 +127,13 @@ class _RNNBase(Module):
                                 batch_first=batch_first, bidirectional=bidirectional)
         self._set_from_float(fl)
 
-    def _set_from_float(self, fl):
+    def _set_from_float(self, fl, qconfig=None):
         values = []
         for names in fl._all_weights:
             ws = [getattr(fl, n) for n in names]
             b_ih, b_hh = (ws[2].detach(), ws[3].detach()) if len(ws) >= 4 else (None, None)
-            values.append(PackedParameter((_pack(ws[0], self.dtype), _pack(ws[1], self.dtype),
-                                           b_ih, b_hh)))
+            values.append(PackedParameter((_pack(ws[0], self.dtype, qconfig),
+                                           _pack(ws[1], self.dtype, qconfig), b_ih, b_hh)))
         self._all_weight_values = ModuleList(values)
 
     def _get_name(self):
@@ -168,7 +181,6 @@ class _RNNBase(Module):
         if type(mod) is not cls._FLOAT_MODULE:
             raise AssertionError(f"nn.quantized.dynamic.{cls.__name__}.from_float only works "
                                  f"for nn.{cls.__name__}")
-        Q._refuse_per_channel(getattr(mod, "qconfig", None))
         qc = getattr(mod, "qconfig", None)
         dtype = Q.canonical(qc.weight().dtype) if qc is not None else Q.qint8
         if dtype is not Q.qint8 and getattr(dtype, "name", None) != "float16":
@@ -181,7 +193,7 @@ class _RNNBase(Module):
         q.num_layers, q.bias, q.batch_first = mod.num_layers, mod.bias, mod.batch_first
         q.dropout, q.bidirectional, q.dtype = float(mod.dropout), mod.bidirectional, dtype
         q.version = 2
-        q._set_from_float(mod)
+        q._set_from_float(mod, qc)
         return q
 
     # ------------------------------------------------------------------ computation
@@ -203,9 +215,9 @@ class _RNNBase(Module):
             outs = []
             for d in range(dirs):
                 k = layer * dirs + d
-                w_ih, w_hh, b_ih, b_hh = self._all_weight_values[k].param
+                lin_ih, lin_hh = self._all_weight_values[k]._linears()
                 st = tuple(s[k] for s in states)
-                o, st = self._layer(layer_in, st, _QLinear(w_ih, b_ih), _QLinear(w_hh, b_hh), d == 1)
+                o, st = self._layer(layer_in, st, lin_ih, lin_hh, d == 1)
                 outs.append(o)
                 for f, s in zip(finals, st):
                     f.append(s)
@@ -325,15 +337,15 @@ class _CellBase(Module):
     def _make_float(self, input_size, hidden_size, bias, nonlinearity):
         return self._FLOAT_MODULE(input_size, hidden_size, bias)
 
-    def _init_from(self, fl, dtype):
+    def _init_from(self, fl, dtype, qconfig=None):
         _check_dtype(dtype)
         self.input_size, self.hidden_size, self.bias = fl.input_size, fl.hidden_size, fl.bias
         self.weight_dtype = dtype
         if "nonlinearity" in fl.__dict__:
             self.nonlinearity = fl.nonlinearity
         b = (lambda t: None if t is None else t.detach())
-        self._lin = (_QLinear(_pack(fl.weight_ih, dtype), b(fl.bias_ih)),
-                     _QLinear(_pack(fl.weight_hh, dtype), b(fl.bias_hh)))
+        self._lin = (_QLinear(_pack(fl.weight_ih, dtype, qconfig), b(fl.bias_ih)),
+                     _QLinear(_pack(fl.weight_hh, dtype, qconfig), b(fl.bias_hh)))
         self.bias_ih, self.bias_hh = b(fl.bias_ih), b(fl.bias_hh)
 
     def _get_name(self):
@@ -383,11 +395,10 @@ class _CellBase(Module):
         if type(mod) is not cls._FLOAT_MODULE:
             raise AssertionError(f"nn.quantized.dynamic.{cls.__name__}.from_float only works "
                                  f"for nn.{cls.__name__}")
-        Q._refuse_per_channel(getattr(mod, "qconfig", None))
         qc = getattr(mod, "qconfig", None)
         q = cls.__new__(cls)
         Module.__init__(q)
-        q._init_from(mod, Q.canonical(qc.weight().dtype) if qc is not None else Q.qint8)
+        q._init_from(mod, Q.canonical(qc.weight().dtype) if qc is not None else Q.qint8, qc)
         return q
 
     def forward(self, input, hx=None):
