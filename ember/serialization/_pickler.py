@@ -83,6 +83,7 @@ _RENAME = {(_MOD, "_rebuild_tensor_v2"): "torch._utils\n_rebuild_tensor_v2",
 for _v in STORAGE_NAMES.values():
     _RENAME[(_MOD, _v)] = "torch\n" + _v
 _DTYPE_MOD = "ember._dtype"
+_QUANTIZED_MODULES = ("ember._quantized", "ember.serialization._script_objects")  # _quantized_tensors.py
 
 
 class _StorageRef:
@@ -157,7 +158,7 @@ class TorchPickler(pickle.Pickler):
         return None
 
     def reducer_override(self, obj):
-        if type(obj).__module__ == "ember._quantized":  # quantized tensors/dtypes/schemes
+        if type(obj).__module__ in _QUANTIZED_MODULES:  # quantized tensors/dtypes/schemes
             from ._quantized_tensors import reduce
             return reduce(self, obj)
         if isinstance(obj, Tensor):

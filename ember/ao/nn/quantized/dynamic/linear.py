@@ -43,6 +43,7 @@ def quantize_float_weight(w, qconfig=None):
 
     >>> import numpy as np
     >>> qc = ember.ao.quantization.per_channel_dynamic_qconfig
+    >>> from ember.ao.nn.quantized.dynamic.linear import quantize_float_weight
     >>> quantize_float_weight(np.array([[1.0], [0.5]], np.float32), qc).q_per_channel_scales()
     tensor([0.0078, 0.0039], dtype=torch.float64)
     """

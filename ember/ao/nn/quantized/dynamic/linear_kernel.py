@@ -54,6 +54,7 @@ def quantize_weight(w):
     observer (MinMax, per tensor, symmetric) and ``quantize_per_tensor`` give them.
 
     >>> import numpy as np
+    >>> from ember.ao.nn.quantized.dynamic.linear_kernel import quantize_weight
     >>> quantize_weight(np.array([[0.5, -1.0]], dtype=np.float32))[0].tolist()
     [[64, -127]]
     """
@@ -74,6 +75,7 @@ def quantize_weight_per_channel(w):
     ``quantize_per_channel`` give them.
 
     >>> import numpy as np
+    >>> from ember.ao.nn.quantized.dynamic.linear_kernel import quantize_weight_per_channel
     >>> q, s = quantize_weight_per_channel(np.array([[1.0, -0.5], [0.1, 0.2]], dtype=np.float32))
     >>> q.tolist(), s.dtype
     ([[127, -64], [64, 127]], dtype('float32'))
@@ -96,9 +98,10 @@ class PackedLinear:
     float32 ``bias`` (or None), computed once.
 
     >>> import numpy as np
+    >>> from ember.ao.nn.quantized.dynamic.linear_kernel import PackedLinear
     >>> p = PackedLinear(np.array([[127, -64]], dtype=np.int8), 0.0078431, None)
-    >>> p(np.array([[2.0, 2.0]], dtype=np.float32)).round(3).tolist()
-    [[0.988]]
+    >>> [round(float(v), 3) for v in p(np.array([[2.0, 2.0]], dtype=np.float32))[0]]
+    [0.988]
     """
 
     __slots__ = ("wq", "wt", "wt64", "wsum", "exact32", "w_scale", "w_scales", "bias", "n",
@@ -219,6 +222,7 @@ def linear_dynamic(x, wq, w_scale, bias, reduce_range=True, wq_t=None):
     per output row. Modules keep a :class:`PackedLinear` instead of calling this.
 
     >>> import numpy as np
+    >>> from ember.ao.nn.quantized.dynamic.linear_kernel import linear_dynamic
     >>> linear_dynamic(np.ones((1, 2), np.float32), np.array([[127, 127]], np.int8), 0.01, None).shape
     (1, 1)
     """
@@ -231,6 +235,7 @@ def linear_fp16(x, w16_t, bias):
     """The float16-weight dynamic linear: float32 activations times fp16-rounded weights.
 
     >>> import numpy as np
+    >>> from ember.ao.nn.quantized.dynamic.linear_kernel import linear_fp16
     >>> linear_fp16(np.ones((1, 2), np.float32), np.ones((2, 3), np.float32), None).tolist()
     [[2.0, 2.0, 2.0]]
     """
@@ -245,7 +250,8 @@ def round_fp16(w):
     """``w`` rounded to float16 (saturating at +-65504, as fbgemm's packing), back in float32.
 
     >>> import numpy as np
+    >>> from ember.ao.nn.quantized.dynamic.linear_kernel import round_fp16
     >>> round_fp16(np.array([1e6, 0.1], np.float32)).tolist()
-    [65504.0, 0.10003662109375]
+    [65504.0, 0.0999755859375]
     """
     return np.clip(w, -65504.0, 65504.0).astype(np.float16).astype(np.float32)

@@ -4,14 +4,16 @@ PyTorch (a layer's input-to-hidden product over the whole sequence at once, the
 hidden-to-hidden product per step).
 
 Checkpoints: PyTorch keeps these weights in TorchScript objects (``state_dict`` keys
-``_all_weight_values.{i}.param``; cells: ``_packed_weight_ih``/``_hh``) that its own
-``weights_only`` loader refuses, and so does ember's (``LoadError: unsupported global
-torch.ScriptObject``). Under the same keys ember stores plain tuples
-``(w_ih, w_hh, b_ih, b_hh)`` of quantized tensors and float biases: ember saves and loads
-them, and ``torch.load`` reads the file, but a PyTorch quantized LSTM given them accepts
-``load_state_dict`` and then fails in ``forward``. To move a quantized RNN between the two,
-move the float model's ``state_dict`` and quantize on each side (the weights quantize to
-the same integers).
+``_all_weight_values.{i}.param``; cells: ``_packed_weight_ih``/``_hh``) and pickles
+them as ``torch.ScriptObject`` plus their state, which is plain data (quantized weight
+tensors, float biases, a few strings and ints; see ``rnn_checkpoint``). ember's
+``state_dict`` holds the same values as data-only ``ScriptObject`` stand-ins, so
+``ember.save`` writes the file ``torch.save`` writes: ``ember.load`` reads both (never
+running code; TorchScript classes other than these packed weights raise
+``UnsupportedCheckpointError``, a ``NotImplementedError``), and PyTorch reads both with
+``torch.load(weights_only=False)``, which it requires for its own quantized-RNN files
+(``weights_only=True`` refuses ``torch.ScriptObject``). State dicts of earlier ember
+versions (tuples ``(w_ih, w_hh, b_ih, b_hh)``) still load in ember.
 
 >>> lstm = ember.ao.nn.quantized.dynamic.LSTM(3, 4, num_layers=2)
 >>> lstm
@@ -27,6 +29,7 @@ from .....nn.modules.container import ModuleList
 from ..... import nn as _nn
 from .linear_kernel import PackedLinear, linear_fp16, round_fp16
 from .linear import quantize_float_weight, _weight_scales
+from .rnn_checkpoint import cell_params, linear_packed, read_cell_params, read_linear_packed
 
 __all__ = ["LSTM", "GRU", "LSTMCell", "GRUCell", "RNNCell", "PackedParameter"]
 
@@ -92,19 +95,18 @@ class PackedParameter(Module):
 
     def _save_to_state_dict(self, destination, prefix, keep_vars):
         super()._save_to_state_dict(destination, prefix, keep_vars)
-        destination[prefix + "param"] = self.param
+        destination[prefix + "param"] = cell_params(*self.param)
 
     def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,
                               unexpected_keys, error_msgs):
         value = state_dict.get(prefix + "param")
         if value is None:
             missing_keys.append(prefix + "param")
-        elif not isinstance(value, tuple):
-            error_msgs.append(f"{prefix}param: ember cannot read PyTorch's packed RNN weights "
-                              f"(a TorchScript object, got {type(value).__name__}); quantize "
-                              "the float model with ember instead")
-        else:
-            self.param = value
+            return
+        try:
+            self.param = read_cell_params(value)
+        except ValueError as e:
+            error_msgs.append(f"{prefix}param: {e}")
 
 
 _GATES = {"LSTM": 4, "GRU": 3, "RNN_TANH": 1, "RNN_RELU": 1}
@@ -185,6 +187,8 @@ class _RNNBase(Module):
         dtype = Q.canonical(qc.weight().dtype) if qc is not None else Q.qint8
         if dtype is not Q.qint8 and getattr(dtype, "name", None) != "float16":
             raise RuntimeError(f"Unsupported dtype for dynamic RNN quantization: {dtype}")
+        if not mod.bias:
+            raise AssertionError("mod.bias must be True")
         if getattr(mod, "proj_size", 0):
             raise NotImplementedError("ember: dynamic quantized LSTM with proj_size")
         q = cls.__new__(cls)
@@ -376,18 +380,25 @@ class _CellBase(Module):
 
     def _save_to_state_dict(self, destination, prefix, keep_vars):
         super()._save_to_state_dict(destination, prefix, keep_vars)
-        destination[prefix + "_packed_weight_ih"] = (self._lin[0].w, self.bias_ih)
-        destination[prefix + "_packed_weight_hh"] = (self._lin[1].w, self.bias_hh)
+        destination[prefix + "_packed_weight_ih"] = linear_packed(self._lin[0].w, self.bias_ih)
+        destination[prefix + "_packed_weight_hh"] = linear_packed(self._lin[1].w, self.bias_hh)
 
     def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,
                               unexpected_keys, error_msgs):
-        ih, hh = state_dict.get(prefix + "_packed_weight_ih"), state_dict.get(prefix + "_packed_weight_hh")
-        if not (isinstance(ih, tuple) and isinstance(hh, tuple)):
-            error_msgs.append(f"{prefix}_packed_weight_ih/_hh: ember reads only its own packed "
-                              "cell weights (PyTorch stores TorchScript objects)")
-            return
-        self._lin = (_QLinear(*ih), _QLinear(*hh))
-        self.bias_ih, self.bias_hh = ih[1], hh[1]
+        got = []
+        for name in ("_packed_weight_ih", "_packed_weight_hh"):
+            value = state_dict.get(prefix + name)
+            if value is None:
+                missing_keys.append(prefix + name)
+                return
+            try:
+                got.append(read_linear_packed(value, prefix + name))
+            except ValueError as e:
+                error_msgs.append(str(e))
+                return
+        self._lin = (_QLinear(*got[0]), _QLinear(*got[1]))
+        # plain attributes (a loaded bias may be a Parameter, which would register itself)
+        self.__dict__["bias_ih"], self.__dict__["bias_hh"] = got[0][1], got[1][1]
 
     @classmethod
     def from_float(cls, mod, use_precomputed_fake_quant=False):
@@ -395,6 +406,8 @@ class _CellBase(Module):
         if type(mod) is not cls._FLOAT_MODULE:
             raise AssertionError(f"nn.quantized.dynamic.{cls.__name__}.from_float only works "
                                  f"for nn.{cls.__name__}")
+        if not mod.bias:
+            raise AssertionError("mod.bias must be True")
         qc = getattr(mod, "qconfig", None)
         q = cls.__new__(cls)
         Module.__init__(q)
