@@ -104,18 +104,24 @@ class PackedLinear:
     [0.988]
     """
 
-    __slots__ = ("wq", "wt", "wt64", "wsum", "exact32", "w_scale", "w_scales", "bias", "n",
-                 "qmax")
+    __slots__ = ("wq", "wt", "wt_aug", "wt64", "wsum", "exact32", "w_scale", "w_scales", "bias",
+                 "n", "k", "qmax")
 
     def __init__(self, wq, w_scale, bias, reduce_range=True):
         self.wq = wq
-        self.n = wq.shape[0]
+        self.n, self.k = wq.shape
         self.wt = wq.T.astype(np.float32)
         self.wt64 = None
-        self.wsum = wq.sum(axis=1, dtype=np.int64).astype(np.float32)
+        wsum = wq.sum(axis=1, dtype=np.int64)
+        self.wsum = wsum.astype(np.float32)
         self.qmax = 127 if reduce_range else 255
-        abs_rows = int(np.abs(wq.astype(np.int32)).sum(axis=1).max()) if wq.size else 0
-        self.exact32 = self.qmax * abs_rows < _EXACT
+        abs_rows = np.abs(wq.astype(np.int32)).sum(axis=1, dtype=np.int64)
+        self.exact32 = self.qmax * int(abs_rows.max(initial=0)) < _EXACT
+        # [q, -zp] @ [[w.T], [wsum]] = (q - zp) @ w.T in one product, exact while every
+        # partial sum stays below 2**24 (the extra row at most doubles the bound)
+        self.wt_aug = None
+        if self.qmax * int((abs_rows + np.abs(wsum)).max(initial=0)) < _EXACT:
+            self.wt_aug = np.concatenate([wq, wsum[:, None]], axis=1).astype(np.float32).T
         if np.ndim(w_scale):
             self.w_scale, self.w_scales = None, np.asarray(w_scale, dtype=np.float32)
         else:
@@ -148,7 +154,10 @@ class PackedLinear:
         s32 = _f32(scale)
         inv = _f32(1.0 / s32)
         # rounding is monotonic: if the extremes land inside [0, qmax], every value does
-        clip = round(_f32(lo * inv + zp)) < 0 or round(_f32(hi * inv + zp)) > qmax
+        # (decided in float64 unless an extreme sits within a quarter of the boundary)
+        e_lo, e_hi = lo * inv + zp, hi * inv + zp
+        clip = not (e_lo > -0.25 and e_hi < qmax + 0.25) and (
+            round(_f32(e_lo)) < 0 or round(_f32(e_hi)) > qmax)
         mult = _f32(s32 * self.w_scale) if self.w_scales is None else \
             self.w_scales * np.float32(s32)
         out = np.empty((m, self.n), dtype=np.float32)
@@ -162,17 +171,28 @@ class PackedLinear:
     def _rows(self, x2, out, inv, zp, clip, mult):
         """Quantize rows ``x2``, multiply, and write the rescaled result into ``out``."""
         # q = rint(fl32(x * inv + zp)): the product is exact in float64, then one rounding
-        q = np.empty(x2.shape, dtype=np.float32)
-        np.add(np.multiply(x2, inv, dtype=_F64), zp, out=q, casting="unsafe")
-        np.rint(q, out=q)
-        if clip:
-            np.clip(q, 0, self.qmax, out=q)
-        if self.exact32:
-            acc = q @ self.wt
-            if zp:
-                acc -= self.wsum * zp       # exact: |zp * wsum| and |acc| stay below 2**24
+        k = self.k
+        if self.wt_aug is not None:     # q in the first k columns, -zp in the last
+            qa = np.empty((x2.shape[0], k + 1), dtype=np.float32)
+            q = qa[:, :k]
+            np.add(np.multiply(x2, inv, dtype=_F64), zp, out=q, casting="unsafe")
+            qa[:, k] = -zp
+            np.rint(qa, out=qa)
+            if clip:
+                np.clip(q, 0, self.qmax, out=q)
+            acc = qa @ self.wt_aug
         else:
-            acc = self._acc64(q, zp)
+            q = np.empty(x2.shape, dtype=np.float32)
+            np.add(np.multiply(x2, inv, dtype=_F64), zp, out=q, casting="unsafe")
+            np.rint(q, out=q)
+            if clip:
+                np.clip(q, 0, self.qmax, out=q)
+            if self.exact32:
+                acc = q @ self.wt
+                if zp:
+                    acc -= self.wsum * zp   # exact: |zp * wsum| and |acc| stay below 2**24
+            else:
+                acc = self._acc64(q, zp)
         if self.bias is None:
             np.multiply(acc, mult, out=out, dtype=_F64, casting="unsafe")
         else:
