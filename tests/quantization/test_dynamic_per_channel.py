@@ -149,3 +149,23 @@ def test_unbuilt_weight_schemes_raise_not_implemented():
                                                          qscheme=ember.per_tensor_affine))
     with pytest.raises(NotImplementedError, match="per_tensor_affine"):
         q.quantize_dynamic(ember.nn.Sequential(ember.nn.Linear(3, 3)), {ember.nn.Linear: affine})
+
+
+@pytest.mark.parametrize("scheme,dtype,axis", [
+    ("per_channel_symmetric", "qint8", 0), ("per_channel_affine", "quint8", 0),
+    ("per_channel_symmetric", "quint8", 1), ("per_channel_affine_float_qparams", "quint8", 0),
+    ("per_channel_affine", "qint8", 1)])
+def test_per_channel_observer_matches_torch(scheme, dtype, axis):
+    rs = np.random.RandomState(15)
+    obs = {}
+    for lib in (torch, ember):
+        o = lib.ao.quantization.PerChannelMinMaxObserver(
+            ch_axis=axis, dtype=getattr(lib, dtype), qscheme=getattr(lib, scheme))
+        obs[lib] = o
+    for _ in range(2):   # running min/max over two batches
+        x = (rs.randn(5, 7) * rs.uniform(0.1, 3, (5, 1)) + 0.3).astype(np.float32)
+        obs[torch](torch.from_numpy(x)); obs[ember](ember.tensor(x))
+    (ts, tz), (es, ez) = obs[torch].calculate_qparams(), obs[ember].calculate_qparams()
+    assert str(ts.dtype) == str(es.dtype) and str(tz.dtype) == str(ez.dtype)
+    np.testing.assert_array_equal(ts.numpy(), es.numpy())
+    np.testing.assert_array_equal(tz.numpy(), ez.numpy())
