@@ -170,20 +170,24 @@ class PackedLinear:
 
     def _rows(self, x2, out, inv, zp, clip, mult):
         """Quantize rows ``x2``, multiply, and write the rescaled result into ``out``."""
-        # q = rint(fl32(x * inv + zp)): the product is exact in float64, then one rounding
+        # q = rint(fl32(x * inv + zp)): the product is exact in float64, the sum rounds
+        # once there and once to float32 (NumPy's plain casts and in-place float64 loops
+        # are faster than mixed-dtype ufunc calls)
+        t = x2.astype(_F64)
+        t *= inv
+        t += zp
         k = self.k
         if self.wt_aug is not None:     # q in the first k columns, -zp in the last
             qa = np.empty((x2.shape[0], k + 1), dtype=np.float32)
             q = qa[:, :k]
-            np.add(np.multiply(x2, inv, dtype=_F64), zp, out=q, casting="unsafe")
+            q[...] = t
             qa[:, k] = -zp
             np.rint(qa, out=qa)
             if clip:
                 np.clip(q, 0, self.qmax, out=q)
             acc = qa @ self.wt_aug
         else:
-            q = np.empty(x2.shape, dtype=np.float32)
-            np.add(np.multiply(x2, inv, dtype=_F64), zp, out=q, casting="unsafe")
+            q = t.astype(np.float32)
             np.rint(q, out=q)
             if clip:
                 np.clip(q, 0, self.qmax, out=q)
@@ -193,10 +197,12 @@ class PackedLinear:
                     acc -= self.wsum * zp   # exact: |zp * wsum| and |acc| stay below 2**24
             else:
                 acc = self._acc64(q, zp)
-        if self.bias is None:
-            np.multiply(acc, mult, out=out, dtype=_F64, casting="unsafe")
-        else:
-            np.add(np.multiply(acc, mult, dtype=_F64), self.bias, out=out, casting="unsafe")
+        # acc * mult is exact in float64; adding the bias rounds once, the cast once more
+        r = acc.astype(_F64)
+        r *= mult
+        if self.bias is not None:
+            r += self.bias
+        out[...] = r
 
     def _acc64(self, q, zp):
         if self.wt64 is None:
