@@ -1,6 +1,6 @@
-"""Per-channel dynamic quantization (``per_channel_dynamic_qconfig``) and the threaded
-row-block path of the dynamic Linear kernel, bit-exact against torch 2.13 on x86 (fbgemm):
-outputs compared as int32 bit patterns, weights by int_repr/scales/zero points/axis."""
+"""Per-channel dynamic quantization (``per_channel_dynamic_qconfig``) and large batches
+through the dynamic Linear kernel, bit-exact against torch 2.13 on x86 (fbgemm): outputs
+compared as int32 bit patterns, weights by int_repr/scales/zero points/axis."""
 import io
 import warnings
 
@@ -84,8 +84,8 @@ def test_per_channel_large_k_3d_input_and_relu_input():
 
 
 @pytest.mark.parametrize("per_channel", [False, True])
-def test_threaded_row_blocks_bit_exact(per_channel):
-    """Enough rows for the kernel to split the batch over threads (with 2 threads set)."""
+def test_large_batches_bit_exact(per_channel):
+    """Larger batches, two threads set (the BLAS splits the product), extremes mid-batch."""
     rs = np.random.RandomState(12)
     old = ember.get_num_threads()
     ember.set_num_threads(2)

@@ -31,7 +31,6 @@ import struct
 
 from ....._backend import np
 from ....._quantized import choose_qparams
-from ....._thread_pool import blocks, num_threads, parallel_for
 
 __all__ = ["PackedLinear", "quantize_weight", "quantize_weight_per_channel", "linear_dynamic",
            "linear_fp16", "round_fp16"]
@@ -41,7 +40,6 @@ _EPS32 = float(np.finfo(np.float32).eps)
 _SMALL = float(np.float32(6.1e-5))   # choose_qparams's smallest scale
 _F32 = struct.Struct("f")
 _F64 = np.float64
-_PAR_ROWS, _PAR_SIZE = 64, 1 << 15     # row blocks on threads from 64 rows and 32k inputs
 
 
 def _f32(v):
@@ -130,18 +128,9 @@ class PackedLinear:
 
     def __call__(self, x2):
         """``y = dequant(quant(x2) @ wq.T) + bias`` for contiguous float32 ``x2`` (m, k)."""
-        m = x2.shape[0]
         if not x2.size:
             return self._slow(x2)
-        par = m >= _PAR_ROWS and x2.size >= _PAR_SIZE and num_threads() > 1
-        if par:   # row blocks: each thread quantizes, multiplies and rescales its own rows
-            sl = blocks(m, num_threads(), _PAR_ROWS // 2)
-            ext = [None] * len(sl)
-            parallel_for(lambda i: ext.__setitem__(i, (x2[sl[i]].min(), x2[sl[i]].max())),
-                         len(sl))
-            lo, hi = float(min(e[0] for e in ext)), float(max(e[1] for e in ext))
-        else:
-            lo, hi = float(x2.min()), float(x2.max())
+        lo, hi = float(x2.min()), float(x2.max())
         qmax = self.qmax
         # choose_qparams(lo, hi, 0, qmax) for the usual case (finite, scale >= 6.1e-5)
         lo0, hi0 = (lo if lo < 0.0 else 0.0), (hi if hi > 0.0 else 0.0)
@@ -160,12 +149,8 @@ class PackedLinear:
             round(_f32(e_lo)) < 0 or round(_f32(e_hi)) > qmax)
         mult = _f32(s32 * self.w_scale) if self.w_scales is None else \
             self.w_scales * np.float32(s32)
-        out = np.empty((m, self.n), dtype=np.float32)
-        if par:
-            parallel_for(lambda i: self._rows(x2[sl[i]], out[sl[i]], inv, zp, clip, mult),
-                         len(sl))
-        else:
-            self._rows(x2, out, inv, zp, clip, mult)
+        out = np.empty((x2.shape[0], self.n), dtype=np.float32)
+        self._rows(x2, out, inv, zp, clip, mult)
         return out
 
     def _rows(self, x2, out, inv, zp, clip, mult):
