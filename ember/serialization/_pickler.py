@@ -85,6 +85,7 @@ _RENAME = {(_MOD, "_rebuild_tensor_v2"): "torch._utils\n_rebuild_tensor_v2",
 for _v in STORAGE_NAMES.values():
     _RENAME[(_MOD, _v)] = "torch\n" + _v
 _DTYPE_MOD = "ember"  # dtype.__module__: a dtype pickles as the global ember.<name>
+_QUANTIZED_MODULES = ("ember._quantized", "ember.serialization._script_objects")  # _quantized_tensors.py
 
 
 class _StorageRef:
@@ -159,7 +160,7 @@ class TorchPickler(pickle.Pickler):
         return None
 
     def reducer_override(self, obj):
-        if type(obj).__module__ == "ember._quantized":  # quantized tensors/dtypes/schemes
+        if type(obj).__module__ in _QUANTIZED_MODULES:  # quantized tensors/dtypes/schemes
             from ._quantized_tensors import reduce
             return reduce(self, obj)
         if isinstance(obj, SparseTensor) or type(obj) is _layout_cls:  # sparse tensors, layouts

@@ -36,7 +36,12 @@ _pickler._RENAME[(_MOD, "_rebuild_qtensor")] = "torch._utils\n_rebuild_qtensor"
 
 
 def reduce(pickler, obj):
-    """The pickle reduction of a quantized tensor, dtype or scheme (None for anything else)."""
+    """The pickle reduction of a quantized tensor, dtype or scheme, or of a
+    :class:`~._script_objects.ScriptObject` (packed quantized weights); None for anything else."""
+    if type(obj).__module__ == "ember.serialization._script_objects":
+        from ._script_objects import ScriptObject, reduce as reduce_script_object
+        # the class itself (its metaclass lives there too) is written as a global
+        return reduce_script_object(pickler, obj) if type(obj) is ScriptObject else NotImplemented
     if isinstance(obj, Q.QTensor):
         dt = obj._qdtype
         ent, off, strides = pickler._storage_for(obj._data, dt)
@@ -105,6 +110,8 @@ def register(allowed, callables, not_yet):
         allowed[("torch", name)] = name       # a str, resolved by quantized_name
     for name in Q._SCHEMES:
         allowed[("torch", name)] = name
+    from ._script_objects import register as register_script_objects  # packed RNN weights
+    register_script_objects(allowed, callables)
 
 
 def quantized_name(name):

@@ -1,6 +1,7 @@
 """Dynamic quantization against torch 2.13 on x86 (fbgemm): Linear bit-exact over 1000
 random cases, RNNs within 1e-3 max / 1e-5 mean, quantize_dynamic's qconfig_spec rules,
-reprs, state_dict keys and packed weights."""
+reprs, state_dict keys and packed weights. Per-channel weights and the threaded row-block
+path: tests/quantization/test_dynamic_per_channel.py."""
 import copy
 import warnings
 
@@ -259,11 +260,3 @@ def test_activation_rounding_is_one_fused_multiply_add():
         discriminating += not np.array_equal(np.clip(two_step, 0, 127), np.clip(fused, 0, 127))
         np.testing.assert_array_equal(tq(torch.from_numpy(x)).numpy(), eq(ember.tensor(x)).numpy())
     assert discriminating > 100
-
-
-def test_per_channel_qconfig_is_refused_not_silently_per_tensor():
-    net = ember.nn.Sequential(ember.nn.Linear(3, 3), ember.nn.LSTM(3, 2))
-    for key in (ember.nn.Linear, ember.nn.LSTM):
-        with pytest.raises(NotImplementedError, match="per-channel"):
-            ember.ao.quantization.quantize_dynamic(
-                net, {key: ember.ao.quantization.per_channel_dynamic_qconfig})

@@ -104,16 +104,52 @@ class MinMaxObserver(ObserverBase):
 
 
 class PerChannelMinMaxObserver(MinMaxObserver):
-    """Per-channel ranges along ``ch_axis`` (ember's dynamic modules take per-tensor
-    weights only; a per-channel qconfig raises NotImplementedError when converting).
+    """Running min and max per slice along ``ch_axis``; ``calculate_qparams`` gives one
+    scale and zero point per channel (symmetric, affine or float-qparams), as PyTorch's.
+    ``per_channel_dynamic_qconfig`` quantizes dynamic Linear/RNN weights with it.
 
-    >>> ember.ao.quantization.PerChannelMinMaxObserver(ch_axis=0).ch_axis
-    0
+    >>> obs = ember.ao.quantization.PerChannelMinMaxObserver(dtype=ember.qint8,
+    ...                                                       qscheme=ember.per_channel_symmetric)
+    >>> _ = obs(ember.tensor([[-1.0, 0.5], [0.2, 0.1]]))
+    >>> obs.calculate_qparams()
+    (tensor([0.0078, 0.0016]), tensor([0, 0]))
     """
 
     def __init__(self, ch_axis=0, dtype=None, qscheme=None, **kwargs):
         super().__init__(dtype, Q.per_channel_affine if qscheme is None else qscheme, **kwargs)
         self.ch_axis = ch_axis
+        self.min_val = self.max_val = None
+
+    def forward(self, x):
+        a = np.asarray(x._data, dtype=np.float32)
+        if not a.size:
+            return x
+        a = np.moveaxis(a, self.ch_axis, 0).reshape(a.shape[self.ch_axis], -1)
+        lo, hi = a.min(axis=1), a.max(axis=1)
+        if self.min_val is not None and self.min_val.shape == lo.shape:
+            lo, hi = np.minimum(self.min_val, lo), np.maximum(self.max_val, hi)
+        self.min_val, self.max_val = lo, hi
+        return x
+
+    def calculate_qparams(self):
+        from ..._tensor import _wrap
+        f32 = np.float32
+        if self.min_val is None:
+            return _wrap(np.ones(1, f32)), _wrap(np.zeros(1, np.int64))
+        lo, hi = self.min_val, self.max_val
+        qmin, qmax = self.quant_min, self.quant_max
+        neg, pos = np.minimum(lo, f32(0)), np.maximum(hi, f32(0))
+        if self.qscheme in (Q.per_tensor_symmetric, Q.per_channel_symmetric):
+            scale = np.maximum(np.maximum(-neg, pos) / f32((qmax - qmin) / 2), f32(self.eps))
+            zp = np.full(lo.shape, 128 if self.dtype is Q.quint8 else 0, dtype=np.int64)
+        elif self.qscheme is Q.per_channel_affine_float_qparams:
+            scale = (hi - lo) / f32(qmax - qmin)
+            scale = np.where(scale > f32(self.eps), scale, f32(1)).astype(f32)
+            zp = (-1 * lo / scale).astype(f32)
+        else:
+            scale = np.maximum((pos - neg) / f32(qmax - qmin), f32(self.eps))
+            zp = np.clip(qmin - np.rint(neg / scale), qmin, qmax).astype(np.int32)
+        return _wrap(scale.astype(f32)), _wrap(zp)
 
 
 QConfig = namedtuple("QConfig", ["activation", "weight"])

@@ -10,14 +10,58 @@ from ....._backend import np
 from ..... import _quantized as Q
 from ....._tensor import Tensor, _wrap
 from .....nn.modules.module import Module
-from .linear_kernel import quantize_weight, linear_dynamic, linear_fp16, round_fp16
+from .linear_kernel import (PackedLinear, quantize_weight, quantize_weight_per_channel,
+                            linear_fp16, round_fp16)
 
-__all__ = ["Linear", "LinearPackedParams"]
+__all__ = ["Linear", "LinearPackedParams", "quantize_float_weight"]
 
 
 def _f32(t):
     return None if t is None else np.ascontiguousarray(t._data if isinstance(t, Tensor) else t,
                                                        dtype=np.float32)
+
+
+def _weight_scales(w):
+    """The float32 scale(s) of a qint8 weight: a float (per tensor) or one per output row."""
+    if not isinstance(w, Q.QTensor) or w.dtype is not Q.qint8 or w.dim() != 2:
+        raise RuntimeError("dynamic quantized Linear expects a 2-D qint8 weight")
+    if w.qscheme() is Q.per_tensor_affine:
+        if w._qzp != 0:
+            raise NotImplementedError("ember: dynamic quantized Linear with a nonzero weight "
+                                      "zero point")
+        return w._qscale
+    if w._qaxis != 0 or np.any(w._qzps != 0):
+        raise NotImplementedError("ember: per-channel dynamic quantized Linear weights "
+                                  "quantized along axis 1 or with nonzero zero points")
+    return w._qscales.astype(np.float32)
+
+
+def quantize_float_weight(w, qconfig=None):
+    """The qint8 weight PyTorch's ``from_float`` makes of float32 array ``w`` under
+    ``qconfig``'s weight observer (None: the default, symmetric per tensor): per tensor,
+    or per output channel for ``per_channel_dynamic_qconfig``.
+
+    >>> import numpy as np
+    >>> qc = ember.ao.quantization.per_channel_dynamic_qconfig
+    >>> from ember.ao.nn.quantized.dynamic.linear import quantize_float_weight
+    >>> quantize_float_weight(np.array([[1.0], [0.5]], np.float32), qc).q_per_channel_scales()
+    tensor([0.0078, 0.0039], dtype=torch.float64)
+    """
+    obs = qconfig.weight() if qconfig is not None else None
+    scheme = getattr(obs, "qscheme", Q.per_tensor_symmetric)
+    if obs is not None and (getattr(obs, "quant_min", -128), getattr(obs, "quant_max", 127)) \
+            != (-128, 127):
+        raise NotImplementedError("ember: dynamic quantized weights with a quant range other "
+                                  "than [-128, 127]")
+    if scheme is Q.per_tensor_symmetric:
+        wq, ws = quantize_weight(w)
+        return Q._make_per_tensor(wq, Q.qint8, ws, 0)
+    if scheme is Q.per_channel_symmetric and getattr(obs, "ch_axis", 0) == 0 and w.ndim == 2:
+        wq, ws = quantize_weight_per_channel(w)
+        return Q._make_per_channel(wq, Q.qint8, ws.astype(np.float64),
+                                   np.zeros(w.shape[0], dtype=np.int64), 0)
+    raise NotImplementedError(f"ember: dynamic quantization with {scheme} weights (built: "
+                              "per_tensor_symmetric, and per_channel_symmetric along axis 0)")
 
 
 class LinearPackedParams(Module):
@@ -39,21 +83,20 @@ class LinearPackedParams(Module):
         self.set_weight_bias(w, None)
 
     def set_weight_bias(self, weight, bias):  # noqa: D401
-        """Store ``weight`` (a qint8 tensor, or float for float16) and ``bias`` (float or None)."""
+        """Store ``weight`` (a qint8 tensor, per tensor or per output channel; a float
+        tensor for float16) and ``bias`` (float or None), and pack them for the kernel."""
+        self._bias_f32 = _f32(bias)
         if self.dtype is Q.qint8:
-            if not isinstance(weight, Q.QTensor) or weight.qscheme() is not Q.per_tensor_affine:
-                raise NotImplementedError("ember's dynamic quantized Linear takes per-tensor qint8 "
-                                          "weights (per-channel weights are not built)")
-            self._w = weight
-            self._wq_t = weight._data.T.astype(np.float32)
+            self._pk = PackedLinear(weight._data, _weight_scales(weight), self._bias_f32)
         elif getattr(self.dtype, "name", None) == "float16":
             w = round_fp16(_f32(weight))
-            self._w = _wrap(w)
+            weight = _wrap(w)
+            self._pk = None
             self._wq_t = np.ascontiguousarray(w.T)
         else:
             raise RuntimeError("Unsupported dtype on dynamic quantized linear!")
+        self._w = weight
         self._b = bias
-        self._bias_f32 = _f32(bias)
 
     def _weight_bias(self):
         return self._w, self._b
@@ -127,18 +170,21 @@ class Linear(Module):
 
     def forward(self, x):
         p = self._packed_params
-        if not isinstance(x, Tensor) or x._data.dtype != np.float32:
+        a = getattr(x, "_data", None)
+        if a is None or a.dtype != np.float32 or not isinstance(x, Tensor):
             raise RuntimeError("Expected input to be a float32 tensor for dynamic quantized Linear")
-        if x.shape[-1] != self.in_features:
+        if a.ndim == 0 or a.shape[-1] != self.in_features:
+            lead = int(np.prod(a.shape[:-1])) if a.ndim else 1
             raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
-                               f"({int(np.prod(x.shape[:-1]))}x{x.shape[-1]} and "
+                               f"({lead}x{a.shape[-1] if a.ndim else 1} and "
                                f"{self.in_features}x{self.out_features})")
-        if p.dtype is Q.qint8:
-            w = p._w
-            y = linear_dynamic(x._data, w._data, w._qscale, p._bias_f32, True, p._wq_t)
-        else:
-            y = linear_fp16(x._data, p._wq_t, p._bias_f32)
-        return _wrap(y)
+        pk = p._pk
+        if pk is None:
+            return _wrap(linear_fp16(a, p._wq_t, p._bias_f32))
+        if a.ndim == 2 and a.flags.c_contiguous:
+            return _wrap(pk(a))
+        x2 = np.ascontiguousarray(a).reshape(-1, self.in_features)
+        return _wrap(pk(x2).reshape(a.shape[:-1] + (self.out_features,)))
 
     def weight(self):
         """The quantized weight (a float tensor for float16 layers)."""
@@ -172,15 +218,13 @@ class Linear(Module):
         if not isinstance(mod, FloatLinear):
             raise AssertionError(f"nn.quantized.dynamic.Linear.from_float only works for "
                                  f"['Linear', 'NonDynamicallyQuantizableLinear'], got {type(mod)}")
-        Q._refuse_per_channel(getattr(mod, "qconfig", None))
+        qc = getattr(mod, "qconfig", None)
         if dtype is None:
-            qc = getattr(mod, "qconfig", None)
             dtype = Q.canonical(qc.weight().dtype) if qc is not None else Q.qint8
         dtype = Q.canonical(dtype)
         w = _f32(mod.weight)
         if dtype is Q.qint8:
-            wq, ws = quantize_weight(w)
-            qweight = Q._make_per_tensor(wq, Q.qint8, ws, 0)
+            qweight = quantize_float_weight(w, qc)
         elif getattr(dtype, "name", None) == "float16":
             qweight = _wrap(w)
         else:

@@ -4,14 +4,16 @@ PyTorch (a layer's input-to-hidden product over the whole sequence at once, the
 hidden-to-hidden product per step).
 
 Checkpoints: PyTorch keeps these weights in TorchScript objects (``state_dict`` keys
-``_all_weight_values.{i}.param``; cells: ``_packed_weight_ih``/``_hh``) that its own
-``weights_only`` loader refuses, and so does ember's (``LoadError: unsupported global
-torch.ScriptObject``). Under the same keys ember stores plain tuples
-``(w_ih, w_hh, b_ih, b_hh)`` of quantized tensors and float biases: ember saves and loads
-them, and ``torch.load`` reads the file, but a PyTorch quantized LSTM given them accepts
-``load_state_dict`` and then fails in ``forward``. To move a quantized RNN between the two,
-move the float model's ``state_dict`` and quantize on each side (the weights quantize to
-the same integers).
+``_all_weight_values.{i}.param``; cells: ``_packed_weight_ih``/``_hh``) and pickles
+them as ``torch.ScriptObject`` plus their state, which is plain data (quantized weight
+tensors, float biases, a few strings and ints; see ``rnn_checkpoint``). ember's
+``state_dict`` holds the same values as data-only ``ScriptObject`` stand-ins, so
+``ember.save`` writes the file ``torch.save`` writes: ``ember.load`` reads both (never
+running code; TorchScript classes other than these packed weights raise
+``UnsupportedCheckpointError``, a ``NotImplementedError``), and PyTorch reads both with
+``torch.load(weights_only=False)``, which it requires for its own quantized-RNN files
+(``weights_only=True`` refuses ``torch.ScriptObject``). State dicts of earlier ember
+versions (tuples ``(w_ih, w_hh, b_ih, b_hh)``) still load in ember.
 
 >>> lstm = ember.ao.nn.quantized.dynamic.LSTM(3, 4, num_layers=2)
 >>> lstm
@@ -25,7 +27,9 @@ from ....._tensor import Tensor, _wrap
 from .....nn.modules.module import Module
 from .....nn.modules.container import ModuleList
 from ..... import nn as _nn
-from .linear_kernel import quantize_weight, linear_dynamic, linear_fp16, round_fp16
+from .linear_kernel import PackedLinear, linear_fp16, round_fp16
+from .linear import quantize_float_weight, _weight_scales
+from .rnn_checkpoint import cell_params, linear_packed, read_cell_params, read_linear_packed
 
 __all__ = ["LSTM", "GRU", "LSTMCell", "GRUCell", "RNNCell", "PackedParameter"]
 
@@ -37,26 +41,30 @@ def _sigmoid(x):
 class _QLinear:
     """One packed weight (+ bias) and the product through the dynamic kernel."""
 
-    __slots__ = ("w", "b", "wt", "fp16")
+    __slots__ = ("w", "b", "wt", "pk")
 
     def __init__(self, w, b):
-        self.w, self.b = w, b
-        self.fp16 = not isinstance(w, Q.QTensor)
-        self.wt = np.ascontiguousarray(w._data.T.astype(np.float32))
+        self.w = w
         self.b = None if b is None else np.ascontiguousarray(b._data, dtype=np.float32)
+        if isinstance(w, Q.QTensor):
+            self.pk, self.wt = PackedLinear(w._data, _weight_scales(w), self.b), None
+        else:
+            self.pk, self.wt = None, np.ascontiguousarray(w._data.T.astype(np.float32))
 
     def __call__(self, x):
-        if self.fp16:
+        if self.pk is None:
             return linear_fp16(x, self.wt, self.b)
-        return linear_dynamic(x, self.w._data, self.w._qscale, self.b, True, self.wt)
+        if x.ndim == 2:
+            return self.pk(np.ascontiguousarray(x))
+        return self.pk(np.ascontiguousarray(x).reshape(-1, x.shape[-1])).reshape(
+            x.shape[:-1] + (self.pk.n,))
 
 
-def _pack(w, dtype):
+def _pack(w, dtype, qconfig=None):
     dtype = Q.canonical(dtype)
     w = np.ascontiguousarray(w._data, dtype=np.float32)
     if dtype is Q.qint8:
-        q, s = quantize_weight(w)
-        return Q._make_per_tensor(q, Q.qint8, s, 0)
+        return quantize_float_weight(w, qconfig)
     return _wrap(round_fp16(w))
 
 
@@ -77,21 +85,28 @@ class PackedParameter(Module):
         super().__init__()
         self.param = param
 
+    def _linears(self):
+        """The (input, hidden) products of ``param``, packed once per value of ``param``."""
+        c = self.__dict__.get("_packed")
+        if c is None or c[0] is not self.param:
+            w_ih, w_hh, b_ih, b_hh = self.param
+            c = self.__dict__["_packed"] = (self.param, _QLinear(w_ih, b_ih), _QLinear(w_hh, b_hh))
+        return c[1], c[2]
+
     def _save_to_state_dict(self, destination, prefix, keep_vars):
         super()._save_to_state_dict(destination, prefix, keep_vars)
-        destination[prefix + "param"] = self.param
+        destination[prefix + "param"] = cell_params(*self.param)
 
     def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,
                               unexpected_keys, error_msgs):
         value = state_dict.get(prefix + "param")
         if value is None:
             missing_keys.append(prefix + "param")
-        elif not isinstance(value, tuple):
-            error_msgs.append(f"{prefix}param: ember cannot read PyTorch's packed RNN weights "
-                              f"(a TorchScript object, got {type(value).__name__}); quantize "
-                              "the float model with ember instead")
-        else:
-            self.param = value
+            return
+        try:
+            self.param = read_cell_params(value)
+        except ValueError as e:
+            error_msgs.append(f"{prefix}param: {e}")
 
 
 _GATES = {"LSTM": 4, "GRU": 3, "RNN_TANH": 1, "RNN_RELU": 1}
@@ -114,13 +129,13 @@ class _RNNBase(Module):
                                 batch_first=batch_first, bidirectional=bidirectional)
         self._set_from_float(fl)
 
-    def _set_from_float(self, fl):
+    def _set_from_float(self, fl, qconfig=None):
         values = []
         for names in fl._all_weights:
             ws = [getattr(fl, n) for n in names]
             b_ih, b_hh = (ws[2].detach(), ws[3].detach()) if len(ws) >= 4 else (None, None)
-            values.append(PackedParameter((_pack(ws[0], self.dtype), _pack(ws[1], self.dtype),
-                                           b_ih, b_hh)))
+            values.append(PackedParameter((_pack(ws[0], self.dtype, qconfig),
+                                           _pack(ws[1], self.dtype, qconfig), b_ih, b_hh)))
         self._all_weight_values = ModuleList(values)
 
     def _get_name(self):
@@ -168,11 +183,12 @@ class _RNNBase(Module):
         if type(mod) is not cls._FLOAT_MODULE:
             raise AssertionError(f"nn.quantized.dynamic.{cls.__name__}.from_float only works "
                                  f"for nn.{cls.__name__}")
-        Q._refuse_per_channel(getattr(mod, "qconfig", None))
         qc = getattr(mod, "qconfig", None)
         dtype = Q.canonical(qc.weight().dtype) if qc is not None else Q.qint8
         if dtype is not Q.qint8 and getattr(dtype, "name", None) != "float16":
             raise RuntimeError(f"Unsupported dtype for dynamic RNN quantization: {dtype}")
+        if not mod.bias:
+            raise AssertionError("mod.bias must be True")
         if getattr(mod, "proj_size", 0):
             raise NotImplementedError("ember: dynamic quantized LSTM with proj_size")
         q = cls.__new__(cls)
@@ -181,7 +197,7 @@ class _RNNBase(Module):
         q.num_layers, q.bias, q.batch_first = mod.num_layers, mod.bias, mod.batch_first
         q.dropout, q.bidirectional, q.dtype = float(mod.dropout), mod.bidirectional, dtype
         q.version = 2
-        q._set_from_float(mod)
+        q._set_from_float(mod, qc)
         return q
 
     # ------------------------------------------------------------------ computation
@@ -203,9 +219,9 @@ class _RNNBase(Module):
             outs = []
             for d in range(dirs):
                 k = layer * dirs + d
-                w_ih, w_hh, b_ih, b_hh = self._all_weight_values[k].param
+                lin_ih, lin_hh = self._all_weight_values[k]._linears()
                 st = tuple(s[k] for s in states)
-                o, st = self._layer(layer_in, st, _QLinear(w_ih, b_ih), _QLinear(w_hh, b_hh), d == 1)
+                o, st = self._layer(layer_in, st, lin_ih, lin_hh, d == 1)
                 outs.append(o)
                 for f, s in zip(finals, st):
                     f.append(s)
@@ -325,15 +341,15 @@ class _CellBase(Module):
     def _make_float(self, input_size, hidden_size, bias, nonlinearity):
         return self._FLOAT_MODULE(input_size, hidden_size, bias)
 
-    def _init_from(self, fl, dtype):
+    def _init_from(self, fl, dtype, qconfig=None):
         _check_dtype(dtype)
         self.input_size, self.hidden_size, self.bias = fl.input_size, fl.hidden_size, fl.bias
         self.weight_dtype = dtype
         if "nonlinearity" in fl.__dict__:
             self.nonlinearity = fl.nonlinearity
         b = (lambda t: None if t is None else t.detach())
-        self._lin = (_QLinear(_pack(fl.weight_ih, dtype), b(fl.bias_ih)),
-                     _QLinear(_pack(fl.weight_hh, dtype), b(fl.bias_hh)))
+        self._lin = (_QLinear(_pack(fl.weight_ih, dtype, qconfig), b(fl.bias_ih)),
+                     _QLinear(_pack(fl.weight_hh, dtype, qconfig), b(fl.bias_hh)))
         self.bias_ih, self.bias_hh = b(fl.bias_ih), b(fl.bias_hh)
 
     def _get_name(self):
@@ -364,18 +380,25 @@ class _CellBase(Module):
 
     def _save_to_state_dict(self, destination, prefix, keep_vars):
         super()._save_to_state_dict(destination, prefix, keep_vars)
-        destination[prefix + "_packed_weight_ih"] = (self._lin[0].w, self.bias_ih)
-        destination[prefix + "_packed_weight_hh"] = (self._lin[1].w, self.bias_hh)
+        destination[prefix + "_packed_weight_ih"] = linear_packed(self._lin[0].w, self.bias_ih)
+        destination[prefix + "_packed_weight_hh"] = linear_packed(self._lin[1].w, self.bias_hh)
 
     def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,
                               unexpected_keys, error_msgs):
-        ih, hh = state_dict.get(prefix + "_packed_weight_ih"), state_dict.get(prefix + "_packed_weight_hh")
-        if not (isinstance(ih, tuple) and isinstance(hh, tuple)):
-            error_msgs.append(f"{prefix}_packed_weight_ih/_hh: ember reads only its own packed "
-                              "cell weights (PyTorch stores TorchScript objects)")
-            return
-        self._lin = (_QLinear(*ih), _QLinear(*hh))
-        self.bias_ih, self.bias_hh = ih[1], hh[1]
+        got = []
+        for name in ("_packed_weight_ih", "_packed_weight_hh"):
+            value = state_dict.get(prefix + name)
+            if value is None:
+                missing_keys.append(prefix + name)
+                return
+            try:
+                got.append(read_linear_packed(value, prefix + name))
+            except ValueError as e:
+                error_msgs.append(str(e))
+                return
+        self._lin = (_QLinear(*got[0]), _QLinear(*got[1]))
+        # plain attributes (a loaded bias may be a Parameter, which would register itself)
+        self.__dict__["bias_ih"], self.__dict__["bias_hh"] = got[0][1], got[1][1]
 
     @classmethod
     def from_float(cls, mod, use_precomputed_fake_quant=False):
@@ -383,11 +406,12 @@ class _CellBase(Module):
         if type(mod) is not cls._FLOAT_MODULE:
             raise AssertionError(f"nn.quantized.dynamic.{cls.__name__}.from_float only works "
                                  f"for nn.{cls.__name__}")
-        Q._refuse_per_channel(getattr(mod, "qconfig", None))
+        if not mod.bias:
+            raise AssertionError("mod.bias must be True")
         qc = getattr(mod, "qconfig", None)
         q = cls.__new__(cls)
         Module.__init__(q)
-        q._init_from(mod, Q.canonical(qc.weight().dtype) if qc is not None else Q.qint8)
+        q._init_from(mod, Q.canonical(qc.weight().dtype) if qc is not None else Q.qint8, qc)
         return q
 
     def forward(self, input, hx=None):
