@@ -1,5 +1,7 @@
 """In one process: nn.DataParallel / data_parallel as torch runs them without CUDA, the
 distributed package's import surface and its errors without a launcher."""
+import gc
+
 import numpy as np
 import pytest
 
@@ -84,6 +86,7 @@ def test_ddp_one_rank_matches_torch_ddp(monkeypatch):
         monkeypatch.delenv(k, raising=False)
     tdist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=0, world_size=1)
     dist.init_process_group("gloo", rank=0, world_size=1, timeout=datetime.timedelta(seconds=30))
+    dt = ot = None
     try:
         assert (dist.get_rank(), dist.get_world_size(), dist.get_backend()) == (0, 1, "gloo")
         e, t = _twin()
@@ -102,6 +105,10 @@ def test_ddp_one_rank_matches_torch_ddp(monkeypatch):
         for (k, a), b in zip(de.state_dict().items(), dt.state_dict().values()):
             np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-6, err_msg=k)
     finally:
+        # torch's DDP Reducer goes before its gloo group: a ProcessGroupGloo destroyed from the
+        # Reducer's destructor after destroy_process_group can hang joining its threads
+        del dt, ot
+        gc.collect()
         dist.destroy_process_group()
         tdist.destroy_process_group()
     assert not dist.is_initialized()
