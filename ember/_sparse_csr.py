@@ -18,7 +18,7 @@ tensor(crow_indices=tensor([0, 1, 3]),
 from ._backend import np
 from . import _layout
 from ._sparse_tensor import SparseTensor, make_sparse
-from ._tensor import Tensor, _SLOTS, _wrap
+from ._tensor import Tensor, _wrap
 
 __all__ = ["SparseCsrTensor", "sparse_csr_tensor", "make_csr", "dense_to_csr"]
 
@@ -164,18 +164,10 @@ class SparseCsrTensor(SparseTensor):
 
 def make_csr(crow, col, values, size):
     """A SparseCsrTensor around checked index arrays ``crow``/``col``, a values Tensor and ``size``."""
-    t = Tensor.__new__(SparseCsrTensor)
-    for k in _SLOTS:
-        if k != "_data":
-            setattr(t, k, None)
-    t._rg = False
-    t._crow, t._col = crow, col
     rows = np.repeat(np.arange(len(crow) - 1, dtype=np.int64), np.diff(crow.astype(np.int64)))
-    t._ix = np.stack([rows, col.astype(np.int64)]).reshape(2, -1)
-    t._vals = values
-    t._size = tuple(int(s) for s in size)
-    t._coalesced = True
-    t._cache = None
+    ix = np.stack([rows, col.astype(np.int64)]).reshape(2, -1)
+    t = make_sparse(ix, values, size, True, cls=SparseCsrTensor)
+    t._crow, t._col = crow, col
     return t
 
 

@@ -42,7 +42,7 @@ class SparseTensor(Tensor):
     @property
     def _data(self):
         """The dense equivalent, read-only (any op without a sparse form computes on it)."""
-        key = (id(self._vals._data), repr(self._vals._version), id(self._ix))
+        key = (id(self._vals._data), self._vals._version, id(self._ix))
         c = self._cache
         if c is None or c[0] != key:
             out = np.zeros(self._size, dtype=self._vals._data.dtype)
@@ -293,9 +293,10 @@ class SparseTensor(Tensor):
         return self._size[0]
 
 
-def make_sparse(indices, values, size, coalesced=False):
-    """A SparseTensor around int64 ``indices`` (an array), ``values`` (a Tensor) and ``size``."""
-    t = Tensor.__new__(SparseTensor)
+def make_sparse(indices, values, size, coalesced=False, cls=None):
+    """A SparseTensor (or subclass ``cls``) around int64 ``indices`` (an array), ``values`` (a
+    Tensor) and ``size``."""
+    t = Tensor.__new__(cls or SparseTensor)
     for k in _SLOTS:
         if k != "_data":
             setattr(t, k, None)
