@@ -36,7 +36,7 @@ ATEN_CASES = {
     "add.Scalar": (lambda t, a: t.ops.aten.add.Scalar(a, 1.5), M),
     "mul": (lambda t, a: t.ops.aten.mul(a, a), M),
     "mm": (lambda t, a: t.ops.aten.mm.default(a, a.t()), M),
-    "addmm": (lambda t, a: t.ops.aten.addmm.default(a[0], a, a.t()[:, :4] if False else a.t().contiguous()[:4, :4][:4, :4][:, :4][:4] if False else a.t()[:4, :4][:4, :4], beta=1, alpha=1) if False else t.ops.aten.addmm.default(a[:, :3].sum(0), a[:, :3], a[:, :3]), M),
+    "addmm": (lambda t, a: t.ops.aten.addmm.default(a[:, :3].sum(0), a[:, :3], a[:, :3]), M),
     "_softmax": (lambda t, a: t.ops.aten._softmax.default(a, 1, False), M),
     "_log_softmax": (lambda t, a: t.ops.aten._log_softmax.default(a, 0, False), M),
     "view": (lambda t, a: t.ops.aten.view.default(a, [4, 3]), M),
