@@ -181,6 +181,7 @@ from .func import vmap  # noqa: E402,F401
 from ._math_constants import e, pi, inf, nan, newaxis  # noqa: E402,F401
 from ._control_flow import (cond, while_loop, sym_int, sym_float, sym_max, sym_min, sym_not,  # noqa: E402
                             sym_sqrt, sym_sum, sym_ite)
+from ._generic_stream import Stream, Event, SymInt, SymFloat, SymBool  # noqa: E402,F401
 from ._device_modules import get_device_module, FatalError, OutOfMemoryError  # noqa: E402
 from .overrides import DisableTorchFunction, DisableTorchFunctionSubclass  # noqa: E402
 from .amp import GradScaler  # noqa: E402

@@ -43,7 +43,9 @@ def test_custom_op_forward_and_backward_match_torch(torch_ref, rng):
 def test_custom_op_errors():
     with pytest.raises(ValueError):
         ember.library.custom_op("no_namespace", lambda x: x, mutates_args=())
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="must have a type annotation"):
+        ember.library.custom_op("embertest::unannotated", lambda x: x, mutates_args=())
+    with pytest.raises(RuntimeError, match="does not exist"):
         ember.library.register_fake("embertest::missing", lambda x: x)
     with pytest.raises(NotImplementedError):
-        ember.library.Library("embertest", "DEF")
+        ember.library.Library("aten", "IMPL")

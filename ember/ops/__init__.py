@@ -43,3 +43,14 @@ for _name in FAMILIES + _OPTIONAL:
         raise
     for _k in getattr(_mod, "__all__", ()):
         public[_k] = getattr(_mod, _k)
+
+
+def __getattr__(name):
+    """``torch.ops.<namespace>`` (``aten``, the custom ops' namespaces, ...) and
+    ``torch.ops.load_library``: see ember/_ops_namespace.py."""
+    from .. import _ops_namespace
+    if name == "load_library":
+        return _ops_namespace.load_library
+    if name == "loaded_libraries":
+        return set()
+    return _ops_namespace.namespace(name)
