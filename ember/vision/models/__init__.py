@@ -41,7 +41,7 @@ for _family in ("alexnet", "convnext", "densenet", "efficientnet", "googlenet", 
                 "vgg", "vision_transformer"):
     __all__ += _importlib.import_module(f".{_family}", __name__).__all__
 
-_NOT_BUILT = ("detection", "segmentation", "video", "optical_flow", "quantization", "feature_extraction")
+_NOT_BUILT = ("detection", "segmentation", "video", "optical_flow", "quantization")
 
 
 def __getattr__(name):

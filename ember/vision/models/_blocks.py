@@ -8,7 +8,7 @@ torch.Size([1, 8, 4, 4])
 import ember
 from ... import nn
 
-__all__ = ["Conv2dNormActivation", "SqueezeExcitation", "StochasticDepth", "stochastic_depth", "Permute"]
+__all__ = ["Conv2dNormActivation", "SqueezeExcitation", "StochasticDepth", "stochastic_depth", "Permute", "MLP"]
 
 
 class Conv2dNormActivation(nn.Sequential):
@@ -139,3 +139,26 @@ class Permute(nn.Module):
 
     def forward(self, x):
         return ember.permute(x, self.dims)
+
+
+class MLP(nn.Sequential):
+    """Linear layers with a norm, an activation and dropout between them (torchvision.ops.MLP):
+    children ``Linear, [norm], activation, Dropout`` per hidden size, then ``Linear, Dropout``.
+
+    >>> from ember.vision.models._blocks import MLP
+    >>> [type(m).__name__ for m in MLP(4, [8, 2])]
+    ['Linear', 'ReLU', 'Dropout', 'Linear', 'Dropout']
+    """
+
+    def __init__(self, in_channels, hidden_channels, norm_layer=None, activation_layer=nn.ReLU, inplace=None,
+                 bias=True, dropout=0.0):
+        kw = {} if inplace is None else {"inplace": inplace}
+        layers, width = [], in_channels
+        for h in hidden_channels[:-1]:
+            layers.append(nn.Linear(width, h, bias=bias))
+            if norm_layer is not None:
+                layers.append(norm_layer(h))
+            layers += [activation_layer(**kw), nn.Dropout(dropout, **kw)]
+            width = h
+        layers += [nn.Linear(width, hidden_channels[-1], bias=bias), nn.Dropout(dropout, **kw)]
+        super().__init__(*layers)

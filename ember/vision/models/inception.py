@@ -69,11 +69,12 @@ class InceptionC(nn.Module):
         self.branch_pool = c(in_channels, 192, kernel_size=1)
 
     def forward(self, x):
+        b1 = self.branch1x1(x)            # (branches in torchvision's order: the traced graph's order)
         b7 = self.branch7x7_3(self.branch7x7_2(self.branch7x7_1(x)))
         d = self.branch7x7dbl_1(x)
         for layer in (self.branch7x7dbl_2, self.branch7x7dbl_3, self.branch7x7dbl_4, self.branch7x7dbl_5):
             d = layer(d)
-        return ember.cat([self.branch1x1(x), b7, d,
+        return ember.cat([b1, b7, d,
                           self.branch_pool(F.avg_pool2d(x, kernel_size=3, stride=1, padding=1))], 1)
 
 
@@ -89,8 +90,9 @@ class InceptionD(nn.Module):
         self.branch7x7x3_4 = c(192, 192, kernel_size=3, stride=2)
 
     def forward(self, x):
+        b3 = self.branch3x3_2(self.branch3x3_1(x))
         b7 = self.branch7x7x3_4(self.branch7x7x3_3(self.branch7x7x3_2(self.branch7x7x3_1(x))))
-        return ember.cat([self.branch3x3_2(self.branch3x3_1(x)), b7, F.max_pool2d(x, kernel_size=3, stride=2)], 1)
+        return ember.cat([b3, b7, F.max_pool2d(x, kernel_size=3, stride=2)], 1)
 
 
 class InceptionE(nn.Module):
@@ -108,11 +110,12 @@ class InceptionE(nn.Module):
         self.branch_pool = c(in_channels, 192, kernel_size=1)
 
     def forward(self, x):
+        b1 = self.branch1x1(x)
         b3 = self.branch3x3_1(x)
         b3 = ember.cat([self.branch3x3_2a(b3), self.branch3x3_2b(b3)], 1)
         d = self.branch3x3dbl_2(self.branch3x3dbl_1(x))
         d = ember.cat([self.branch3x3dbl_3a(d), self.branch3x3dbl_3b(d)], 1)
-        return ember.cat([self.branch1x1(x), b3, d,
+        return ember.cat([b1, b3, d,
                           self.branch_pool(F.avg_pool2d(x, kernel_size=3, stride=1, padding=1))], 1)
 
 

@@ -9,7 +9,7 @@ import functools
 import math
 
 import ember
-from ... import nn
+from ... import fx, nn
 from ._api import _load_weights, _make_weights_enum, _prepare, builder
 from ._blocks import Permute, StochasticDepth
 from .vision_transformer import MLPBlock
@@ -25,10 +25,16 @@ def _patch_merging_pad(x):
     return ember.cat([x[..., 0::2, 0::2, :], x[..., 1::2, 0::2, :], x[..., 0::2, 1::2, :], x[..., 1::2, 1::2, :]], -1)
 
 
+fx.wrap("_patch_merging_pad")   # one node when traced (torch.fx / feature extraction), as torchvision
+
+
 def _get_relative_position_bias(table, index, window_size):
     n = window_size[0] * window_size[1]
     bias = table[index].view(n, n, -1)
     return bias.permute(2, 0, 1).contiguous().unsqueeze(0)
+
+
+fx.wrap("_get_relative_position_bias")   # one node when traced (torch.fx / feature extraction), as torchvision
 
 
 class PatchMerging(nn.Module):
@@ -116,6 +122,9 @@ def shifted_window_attention(input, qkv_weight, proj_weight, relative_position_b
     return x[:, :h, :w, :].contiguous()
 
 
+fx.wrap("shifted_window_attention")   # one node when traced (torch.fx / feature extraction), as torchvision
+
+
 class ShiftedWindowAttention(nn.Module):
     """Window attention with a learned relative position bias table (Swin v1)."""
 
@@ -155,7 +164,8 @@ class ShiftedWindowAttention(nn.Module):
                                            self.window_size)
 
     def forward(self, x):
-        return shifted_window_attention(x, self.qkv.weight, self.proj.weight, self.get_relative_position_bias(),
+        bias = self.get_relative_position_bias()       # (first, as torchvision: the traced graph's order)
+        return shifted_window_attention(x, self.qkv.weight, self.proj.weight, bias,
                                         self.window_size, self.num_heads, shift_size=self.shift_size,
                                         attention_dropout=self.attention_dropout, dropout=self.dropout,
                                         qkv_bias=self.qkv.bias, proj_bias=self.proj.bias, training=self.training)
@@ -193,7 +203,8 @@ class ShiftedWindowAttentionV2(ShiftedWindowAttention):
         return 16 * ember.sigmoid(bias)
 
     def forward(self, x):
-        return shifted_window_attention(x, self.qkv.weight, self.proj.weight, self.get_relative_position_bias(),
+        bias = self.get_relative_position_bias()       # (first, as torchvision: the traced graph's order)
+        return shifted_window_attention(x, self.qkv.weight, self.proj.weight, bias,
                                         self.window_size, self.num_heads, shift_size=self.shift_size,
                                         attention_dropout=self.attention_dropout, dropout=self.dropout,
                                         qkv_bias=self.qkv.bias, proj_bias=self.proj.bias,

@@ -12,12 +12,13 @@ from collections import OrderedDict
 import ember
 from ... import nn
 from ._api import _load_weights, _make_weights_enum, _ovewrite_named_param, _prepare, builder
+from ._blocks import MLP
 
 __all__ = ["VisionTransformer", "vit_b_16", "vit_b_32", "vit_l_16", "vit_l_32", "vit_h_14", "ViT_B_16_Weights",
            "ViT_B_32_Weights", "ViT_L_16_Weights", "ViT_L_32_Weights", "ViT_H_14_Weights"]
 
 
-class MLPBlock(nn.Sequential):
+class MLPBlock(MLP):
     """Linear, GELU, Dropout, Linear, Dropout (children ``0``..``4``); reads old ``linear_1``/``linear_2`` keys.
 
     >>> from ember.vision.models.vision_transformer import MLPBlock
@@ -27,8 +28,7 @@ class MLPBlock(nn.Sequential):
     _version = 2
 
     def __init__(self, in_dim, mlp_dim, dropout):
-        super().__init__(nn.Linear(in_dim, mlp_dim), nn.GELU(), nn.Dropout(dropout), nn.Linear(mlp_dim, in_dim),
-                         nn.Dropout(dropout))
+        super().__init__(in_dim, [mlp_dim, in_dim], activation_layer=nn.GELU, inplace=None, dropout=dropout)
         for m in self.modules():
             if isinstance(m, nn.Linear):
                 nn.init.xavier_uniform_(m.weight)
@@ -62,8 +62,7 @@ class EncoderBlock(nn.Module):
         self.mlp = MLPBlock(hidden_dim, mlp_dim, dropout)
 
     def forward(self, input):
-        if input.dim() != 3:
-            raise AssertionError(f"Expected (batch_size, seq_length, hidden_dim) got {input.shape}")
+        ember._assert(input.dim() == 3, f"Expected (batch_size, seq_length, hidden_dim) got {input.shape}")
         x = self.ln_1(input)
         x, _ = self.self_attention(x, x, x, need_weights=False)
         x = self.dropout(x) + input
@@ -86,8 +85,7 @@ class Encoder(nn.Module):
         self.ln = norm_layer(hidden_dim)
 
     def forward(self, input):
-        if input.dim() != 3:
-            raise AssertionError(f"Expected (batch_size, seq_length, hidden_dim) got {input.shape}")
+        ember._assert(input.dim() == 3, f"Expected (batch_size, seq_length, hidden_dim) got {input.shape}")
         return self.ln(self.layers(self.dropout(input + self.pos_embedding)))
 
 
@@ -137,16 +135,16 @@ class VisionTransformer(nn.Module):
     def _process_input(self, x):
         n, c, h, w = x.shape
         p = self.patch_size
-        if h != self.image_size:
-            raise AssertionError(f"Wrong image height! Expected {self.image_size} but got {h}!")
-        if w != self.image_size:
-            raise AssertionError(f"Wrong image width! Expected {self.image_size} but got {w}!")
+        ember._assert(h == self.image_size, f"Wrong image height! Expected {self.image_size} but got {h}!")
+        ember._assert(w == self.image_size, f"Wrong image width! Expected {self.image_size} but got {w}!")
+        n_h, n_w = h // p, w // p
         x = self.conv_proj(x)
-        return x.reshape(n, self.hidden_dim, (h // p) * (w // p)).permute(0, 2, 1)
+        return x.reshape(n, self.hidden_dim, n_h * n_w).permute(0, 2, 1)
 
     def forward(self, x):
         x = self._process_input(x)
-        x = ember.cat([self.class_token.expand(x.shape[0], -1, -1), x], dim=1)
+        n = x.shape[0]
+        x = ember.cat([self.class_token.expand(n, -1, -1), x], dim=1)
         return self.heads(self.encoder(x)[:, 0])
 
 
