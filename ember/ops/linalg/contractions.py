@@ -81,10 +81,57 @@ def _parse_einsum(eq, shapes):
     return tuple(out_subs), rhs
 
 
+@functools.lru_cache(maxsize=512)
+def _matmul_plan(eq, sa, sb):
+    """How a two-operand einsum runs as one batched GEMM: (A's axis order, (batch, M, K) sizes,
+    B's axis order, (batch, K, N) sizes, the result's dims, the permutation to the output), or
+    None when it is not one (repeated subscripts, broadcast sizes, single-operand sums)."""
+    ins, out = eq.split("->")
+    a, b = ins.split(",")
+    if len(set(a)) != len(a) or len(set(b)) != len(b) or len(set(out)) != len(out):
+        return None
+    size = {}
+    for s, shp in ((a, sa), (b, sb)):
+        for c, n in zip(s, shp):
+            if size.setdefault(c, n) != n:
+                return None
+    if any(c not in b and c not in out for c in a) or any(c not in a and c not in out for c in b):
+        return None
+    batch = [c for c in out if c in a and c in b]
+    m = [c for c in out if c in a and c not in b]
+    n = [c for c in out if c in b and c not in a]
+    k = [c for c in a if c in b and c not in out]
+    res = batch + m + n
+
+    def prod(cs):
+        p = 1
+        for c in cs:
+            p *= size[c]
+        return p
+    return ([a.index(c) for c in batch + m + k], (prod(batch), prod(m), prod(k)),
+            [b.index(c) for c in batch + k + n], (prod(batch), prod(k), prod(n)),
+            tuple(size[c] for c in res), tuple(res.index(c) for c in out))
+
+
+def _einsum_gemm(eq, a, b):
+    """A two-operand einsum as transposes and one batched matmul (BLAS), or None."""
+    plan = _matmul_plan(eq, a.shape, b.shape)
+    if plan is None:
+        return None
+    pa, sa, pb, sb, dims, perm = plan
+    r = np.matmul(a.transpose(pa).reshape(sa), b.transpose(pb).reshape(sb)).reshape(dims)
+    return r.transpose(perm)
+
+
 def _einsum_np(eq, arrays):
     if arrays and arrays[0].dtype.kind == "V":  # bfloat16: NumPy's einsum refuses it; go via float32
         dt = arrays[0].dtype
         return _einsum_np(eq, [a.astype(np.float32) for a in arrays]).astype(dt)
+    if len(arrays) == 2 and arrays[0].dtype == arrays[1].dtype and arrays[0].dtype.kind in "fc" \
+            and min(arrays[0].size, arrays[1].size) > 64:
+        r = _einsum_gemm(eq, arrays[0], arrays[1])
+        if r is not None:
+            return r
     # optimize=True routes contractions through BLAS (tensordot) but costs ~40 us of planning:
     # worth it for big operands or chains, not for tiny ones
     if len(arrays) > 2 or (len(arrays) == 2 and max(a.size for a in arrays) > 4096):

@@ -191,7 +191,22 @@ def transpose(input, dim0, dim1):
     return _view_result(Transpose, input, lambda x, a=d0, b=d1: x.transpose(a, b), d0, d1)
 
 
-swapaxes = swapdims = transpose
+def swapaxes(input, axis0, axis1):
+    """Swap two dimensions, NumPy's name for :func:`transpose`.
+
+    >>> ember.swapaxes(ember.zeros(2, 3), 0, 1).shape
+    torch.Size([3, 2])
+    """
+    return transpose(input, axis0, axis1)
+
+
+def swapdims(input, dim0, dim1):
+    """Swap two dimensions (an alias of :func:`transpose`).
+
+    >>> ember.swapdims(ember.zeros(2, 3), 0, 1).shape
+    torch.Size([3, 2])
+    """
+    return transpose(input, dim0, dim1)
 
 
 def t(input):
@@ -405,7 +420,7 @@ def unflatten(input, dim, sizes):
 
 TENSOR_METHODS = {
     "view": view, "view_as": view_as, "reshape": reshape, "reshape_as": reshape_as,
-    "transpose": transpose, "swapaxes": transpose, "swapdims": transpose, "t": t,
+    "transpose": transpose, "swapaxes": swapaxes, "swapdims": swapdims, "t": t,
     "permute": permute, "movedim": movedim, "moveaxis": movedim, "T": _T, "mT": _mT,
     "expand": expand, "expand_as": expand_as, "squeeze": squeeze, "unsqueeze": unsqueeze,
     "flatten": flatten, "unflatten": unflatten,

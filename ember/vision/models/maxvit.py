@@ -104,9 +104,10 @@ class RelativePositionalMultiHeadAttention(nn.Module):
         q, k, v = ember.chunk(self.to_qkv(x), 3, dim=-1)
         q, k, v = (t.reshape(b, g, p, h, dh).permute(0, 1, 3, 2, 4) for t in (q, k, v))
         k = k * self.scale_factor
-        attn = F.softmax(q @ k.transpose(-2, -1) + self.get_relative_positional_bias(), dim=-1)
-        out = (attn @ v).permute(0, 1, 3, 2, 4).reshape(b, g, p, d)
-        return self.merge(out)
+        dot = ember.einsum("B G H I D, B G H J D -> B G H I J", q, k)     # (torchvision's ops, in its order:
+        attn = F.softmax(dot + self.get_relative_positional_bias(), dim=-1)  # the traced graph is the same)
+        out = ember.einsum("B G H I J, B G H J D -> B G H I D", attn, v)
+        return self.merge(out.permute(0, 1, 3, 2, 4).reshape(b, g, p, d))
 
 
 class SwapAxes(nn.Module):

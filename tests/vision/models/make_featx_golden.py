@@ -15,7 +15,7 @@ MODELS = {"resnet18": {}, "resnet50": {}, "mobilenet_v2": {}, "mobilenet_v3_smal
           "squeezenet1_0": {}, "shufflenet_v2_x0_5": {}, "mnasnet0_5": {}, "vgg11": {}, "alexnet": {},
           "googlenet": {"aux_logits": False, "init_weights": False},
           "inception_v3": {"aux_logits": False, "init_weights": False},
-          "vit_b_16": {}, "swin_t": {}, "swin_v2_t": {}}
+          "vit_b_16": {}, "swin_t": {}, "swin_v2_t": {}, "maxvit_t": {}}
 
 
 def main():

@@ -18,7 +18,8 @@ with gzip.open(os.path.join(HERE, "golden_featx_nodes.json.gz"), "rt") as _f:
     GOLDEN = json.load(_f)
 KWARGS = {"googlenet": {"aux_logits": False, "init_weights": False},
           "inception_v3": {"aux_logits": False, "init_weights": False}}
-SLOW = {"resnet50", "efficientnet_v2_s", "densenet121", "inception_v3", "vit_b_16", "swin_v2_t", "convnext_tiny"}
+SLOW = {"resnet50", "efficientnet_v2_s", "densenet121", "inception_v3", "vit_b_16", "swin_v2_t", "convnext_tiny",
+        "maxvit_t"}
 
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n in SLOW else n for n in sorted(GOLDEN)])
