@@ -176,3 +176,24 @@ def fake_quantize_per_channel_affine(input, scale, zero_point, axis, quant_min, 
     _float_kind(x, "fake_quantize_channel_cachemask_cpu_type_handling")
     return apply_op(FakeQuantizePerChannelAffineCachemask, (input,), s, z, int(axis),
                     int(quant_min), int(quant_max))
+
+
+class FusedMovingAvgObsFqHelper(FakeQuantizePerTensorAffineCachemask):
+    """The fake quantization node of ``FusedMovingAvgObsFakeQuantize`` (per tensor)."""
+
+
+class FusedMovingAvgObsFqHelperPerChannel(FakeQuantizePerChannelAffineCachemask):
+    """The fake quantization node of ``FusedMovingAvgObsFakeQuantize`` (per channel)."""
+
+    _name = "FusedMovingAvgObsFqHelperBackward0"
+
+
+class FusedMovingAvgObsFqHelperPassThrough(_FakeQuantizeBase):
+    """The fused node with fake quantization switched off: values and gradients pass."""
+
+    _name = "FusedMovingAvgObsFqHelperBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.mask = np.ones(x.shape, dtype=bool)
+        return x.copy()
