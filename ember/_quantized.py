@@ -231,7 +231,11 @@ class QTensor(Tensor):
     reshape = view
 
     def flatten(self, start_dim=0, end_dim=-1):
-        return self.reshape(-1) if self._data.ndim else self.reshape(1)
+        shape = self._data.shape
+        if not shape:
+            return self.reshape(1)
+        s, e = start_dim % len(shape), end_dim % len(shape)
+        return self.reshape(shape[:s] + (-1,) + shape[e + 1:]) if s <= e else self
 
     def transpose(self, dim0, dim1):
         return self._per_tensor_view("transpose", np.swapaxes(self._data, dim0, dim1))

@@ -27,10 +27,17 @@ from .observer import *  # noqa: F401,F403
 from .fake_quantize import *  # noqa: F401,F403
 from .qconfig import *  # noqa: F401,F403
 from .quantize_dynamic import *  # noqa: F401,F403
+from .stubs import *  # noqa: F401,F403
+from .fuse_modules import *  # noqa: F401,F403
+from .quantize import *  # noqa: F401,F403
 from . import observer, fake_quantize, qconfig  # noqa: F401
 from .observer import __all__ as _ob_all
 from .fake_quantize import __all__ as _fq_all
 from .qconfig import __all__ as _qc_all
 from .quantize_dynamic import __all__ as _qd_all
+from .stubs import __all__ as _st_all
+from .fuse_modules import __all__ as _fu_all
+from .quantize import __all__ as _q_all
 
-__all__ = list(_ob_all) + list(_fq_all) + list(_qc_all) + list(_qd_all)
+__all__ = list(_ob_all) + list(_fq_all) + list(_qc_all) + list(_qd_all) + list(_st_all) + \
+    list(_fu_all) + list(_q_all)
