@@ -114,14 +114,18 @@ _FUSERS = {
 
 
 def get_fuser_method(op_list, additional_fuser_method_mapping=None):
-    """The function that fuses modules of the types in ``op_list`` (None if unknown).
+    """The function that fuses modules of the types in ``op_list`` (AssertionError if
+    there is none, as in PyTorch).
 
     >>> ember.ao.quantization.get_fuser_method((ember.nn.Linear, ember.nn.ReLU)) is not None
     True
     """
     table = dict(_FUSERS)
     table.update(additional_fuser_method_mapping or {})
-    return table.get(tuple(op_list))
+    fuser = table.get(tuple(op_list))
+    if fuser is None:
+        raise AssertionError(f"did not find fuser method for: {tuple(op_list)} ")
+    return fuser
 
 
 def fuse_known_modules(mod_list, is_qat, additional_fuser_method_mapping=None):
@@ -129,8 +133,6 @@ def fuse_known_modules(mod_list, is_qat, additional_fuser_method_mapping=None):
     pre-hooks of the first and forward hooks of the last move to the fused module."""
     types = tuple(type(m) for m in mod_list)
     fuser = get_fuser_method(types, additional_fuser_method_mapping)
-    if fuser is None:
-        raise NotImplementedError(f"Cannot fuse modules: {types}")
     fused = fuser(is_qat, *mod_list)
     for hook in mod_list[0]._forward_pre_hooks.values():
         fused.register_forward_pre_hook(hook)

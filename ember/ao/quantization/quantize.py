@@ -247,10 +247,18 @@ def swap_module(mod, mapping, custom_module_class_mapping=None, use_precomputed_
     return new
 
 
+def _fused_like():
+    """Fused modules (float, and QAT: PyTorch's also derive from _FusedModule), whose
+    children convert leaves alone."""
+    from ..nn.intrinsic.qat.modules import _ConvBnNd
+    return (_FusedModule, _ConvBnNd, nniqat.LinearReLU, nniqat.ConvReLU1d, nniqat.ConvReLU2d,
+            nniqat.ConvReLU3d)
+
+
 def _convert(module, mapping, use_precomputed_fake_quant):
     new = {}
     for name, child in module.named_children():
-        if not isinstance(child, _FusedModule):
+        if not isinstance(child, _fused_like()):
             _convert(child, mapping, use_precomputed_fake_quant)
         new[name] = swap_module(child, mapping, None, use_precomputed_fake_quant)
     for name, child in new.items():
