@@ -101,8 +101,7 @@ def test_qat_conv_bn_forward_and_gradients(relu):
     res = {}
     for L in (torch, ember):
         conv, bn = L.nn.Conv2d(2, 3, 3), L.nn.BatchNorm2d(3)
-        conv.load_state_dict({"weight": L.tensor(rs.randn(3, 2, 3, 3).astype(np.float32) * 0 +
-                                                 np.linspace(-1, 1, 54, dtype=np.float32)
+        conv.load_state_dict({"weight": L.tensor(np.linspace(-1, 1, 54, dtype=np.float32)
                                                  .reshape(3, 2, 3, 3)),
                               "bias": L.tensor(np.float32([0.1, -0.2, 0.3]))})
         fused = (L.ao.nn.intrinsic.ConvBnReLU2d if relu else L.ao.nn.intrinsic.ConvBn2d)(
@@ -122,11 +121,11 @@ def test_qat_conv_bn_forward_and_gradients(relu):
 def test_qat_linear_relu_and_conv_from_float():
     rs = np.random.RandomState(2)
     x = rs.randn(5, 4).astype(np.float32)
+    w, b = rs.randn(3, 4).astype(np.float32), rs.randn(3).astype(np.float32)
     res = {}
     for L in (torch, ember):
         lin = L.nn.Linear(4, 3)
-        lin.load_state_dict({"weight": L.tensor(rs.randn(3, 4).astype(np.float32)),
-                             "bias": L.tensor(rs.randn(3).astype(np.float32))})
+        lin.load_state_dict({"weight": L.tensor(w), "bias": L.tensor(b)})
         fused = L.ao.nn.intrinsic.LinearReLU(lin, L.nn.ReLU())
         fused.qconfig = lin.qconfig = L.ao.quantization.default_qat_qconfig
         m = L.ao.nn.intrinsic.qat.LinearReLU.from_float(fused)
