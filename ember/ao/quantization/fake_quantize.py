@@ -11,8 +11,9 @@ which differs from ``FakeQuantize``'s float32 formula in the last bit of the sca
 for channels whose values all share one sign, in the zero point, as PyTorch's does.
 
 >>> fq = ember.ao.quantization.FakeQuantize(quant_min=0, quant_max=255)
->>> fq(ember.tensor([0.0, 0.1, 1.0]))
-tensor([0.0000, 0.1000, 1.0000], grad_fn=<FakeQuantizePerTensorAffineCachemaskTensorQparamsBackward0>)
+>>> fq(ember.tensor([0.0, 0.1, 1.0], requires_grad=True))
+tensor([0.0000, 0.0980, 1.0000],
+       grad_fn=<FakeQuantizePerTensorAffineCachemaskTensorQparamsBackward0>)
 """
 from ..._backend import np
 from ... import _quantized as Q

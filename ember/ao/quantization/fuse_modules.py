@@ -61,7 +61,7 @@ def fuse_conv_bn(is_qat, conv, bn):
 def fuse_conv_bn_relu(is_qat, conv, bn, relu):
     """Conv + BatchNorm + ReLU: ConvBnReLU (QAT) or ConvReLU of the folded conv.
 
-    >>> m = [ember.nn.Conv2d(1, 2, 1).eval(), ember.nn.BatchNorm2d(2).eval(), ember.nn.ReLU()]
+    >>> m = [ember.nn.Conv2d(1, 2, 1).eval(), ember.nn.BatchNorm2d(2).eval(), ember.nn.ReLU().eval()]
     >>> type(ember.ao.quantization.fuse_conv_bn_relu(False, *m)).__name__
     'ConvReLU2d'
     """

@@ -8,7 +8,7 @@ state_dict keys; ``calculate_qparams`` follows PyTorch's float32 arithmetic bit 
 >>> obs = ember.ao.quantization.MovingAverageMinMaxObserver()
 >>> _ = obs(ember.tensor([-1.0, 2.0])); _ = obs(ember.tensor([0.0, 4.0]))
 >>> obs
-MovingAverageMinMaxObserver(min_val=-0.9900000095367432, max_val=2.0199999809326172)
+MovingAverageMinMaxObserver(min_val=-0.9900000095367432, max_val=2.0199999809265137)
 """
 import functools
 

@@ -26,6 +26,7 @@ def quantize_weight(float_wt, observer):
 
     >>> obs = ember.ao.quantization.default_weight_observer()
     >>> _ = obs(ember.tensor([[1.0, -0.5]]))
+    >>> from ember.ao.nn.quantized.modules import quantize_weight
     >>> quantize_weight(ember.tensor([[1.0, -0.5]]), obs).int_repr()
     tensor([[127, -64]], dtype=torch.int8)
     """

@@ -35,6 +35,7 @@ def weight_scales(w):
     """float32 scale per output channel of a symmetric qint8 weight (per tensor or along
     axis 0).
 
+    >>> from ember.ao.nn.quantized.static_kernels import weight_scales
     >>> w = ember.quantize_per_tensor(ember.ones(2, 3), 0.5, 0, ember.qint8)
     >>> weight_scales(w).tolist()
     [0.5, 0.5]
@@ -72,6 +73,7 @@ def _out(q, scale, zp):
 def linear(x, w, bias, out_scale, out_zp, relu=False):
     """Quantized ``x @ w.T + bias`` (quint8 ``x`` of any leading shape, qint8 ``w``).
 
+    >>> from ember.ao.nn.quantized.static_kernels import linear
     >>> x = ember.quantize_per_tensor(ember.ones(1, 2), 0.1, 0, ember.quint8)
     >>> w = ember.quantize_per_tensor(ember.ones(1, 2), 0.5, 0, ember.qint8)
     >>> linear(x, w, None, 0.1, 0).dequantize()
@@ -88,10 +90,11 @@ def linear(x, w, bias, out_scale, out_zp, relu=False):
 def conv(x, w, bias, stride, padding, dilation, groups, out_scale, out_zp, relu=False):
     """Quantized convolution (1-, 2- or 3-D; zero padding is ``x_zp``).
 
+    >>> from ember.ao.nn.quantized.static_kernels import conv
     >>> x = ember.quantize_per_tensor(ember.ones(1, 1, 2, 2), 0.1, 0, ember.quint8)
     >>> w = ember.quantize_per_tensor(ember.ones(1, 1, 2, 2), 0.5, 0, ember.qint8)
     >>> conv(x, w, None, (1, 1), (0, 0), (1, 1), 1, 0.1, 0).dequantize()
-    tensor([[[[2.]]]])
+    tensor([[[[4.]]]])
     """
     from ....nn import functional as F
     _need_quint8(x, "conv")
@@ -117,6 +120,7 @@ def _quantize(v, scale, zp):
 def add(x, y, scale, zero_point, relu=False):
     """Quantized ``x + y`` (dequantized in float32, summed, requantized).
 
+    >>> from ember.ao.nn.quantized.static_kernels import add
     >>> x = ember.quantize_per_tensor(ember.tensor([1.0]), 0.1, 0, ember.quint8)
     >>> add(x, x, 0.1, 0).dequantize()
     tensor([2.])
@@ -132,6 +136,7 @@ def add(x, y, scale, zero_point, relu=False):
 def mul(x, y, scale, zero_point, relu=False):
     """Quantized ``x * y``: the integer product scaled by ``x_scale * y_scale / scale``.
 
+    >>> from ember.ao.nn.quantized.static_kernels import mul
     >>> x = ember.quantize_per_tensor(ember.tensor([2.0]), 0.1, 0, ember.quint8)
     >>> mul(x, x, 0.1, 0).dequantize()
     tensor([4.])
@@ -148,6 +153,7 @@ def mul(x, y, scale, zero_point, relu=False):
 def cat(xs, dim, scale, zero_point):
     """Quantized concatenation: each input dequantized, joined, requantized.
 
+    >>> from ember.ao.nn.quantized.static_kernels import cat
     >>> x = ember.quantize_per_tensor(ember.tensor([1.0]), 0.1, 0, ember.quint8)
     >>> cat([x, x], 0, 0.1, 0).dequantize()
     tensor([1., 1.])
@@ -160,6 +166,7 @@ def cat(xs, dim, scale, zero_point):
 def relu(x):
     """Quantized ReLU: ``max(q, zero_point)``, same scale and zero point.
 
+    >>> from ember.ao.nn.quantized.static_kernels import relu
     >>> relu(ember.quantize_per_tensor(ember.tensor([-1.0, 1.0]), 0.1, 10, ember.quint8))
     tensor([0., 1.], size=(2,), dtype=torch.quint8,
            quantization_scheme=torch.per_tensor_affine, scale=0.1, zero_point=10)
@@ -170,6 +177,7 @@ def relu(x):
 def relu6(x):
     """Quantized ReLU6: ``q`` clamped to [zero_point, quantized 6].
 
+    >>> from ember.ao.nn.quantized.static_kernels import relu6
     >>> relu6(ember.quantize_per_tensor(ember.tensor([-1.0, 9.0]), 0.1, 0, ember.quint8))
     tensor([0., 6.], size=(2,), dtype=torch.quint8,
            quantization_scheme=torch.per_tensor_affine, scale=0.1, zero_point=0)
