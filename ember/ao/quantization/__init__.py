@@ -15,15 +15,15 @@ fake-quantize modules); after calibration or training ``convert`` swaps in the q
 modules of ``ember.ao.nn.quantized`` (int8 weights, quint8 activations). The observers,
 fake quantization and QAT training steps match PyTorch's numbers (float tolerance for
 training); the quantized kernels' accuracy against fbgemm is stated in
-``ember.ao.nn.quantized``. Not built: ``HistogramObserver`` (the activation observer of
-``get_default_qconfig``: use ``default_qconfig`` or a MinMax/MovingAverage QConfig), FX
-graph mode, and quantized modules other than those listed in ``ember.ao.nn.quantized``.
+``ember.ao.nn.quantized``. Not built: FX graph mode, reference quantized modules, custom
+modules, and quantized modules other than those listed in ``ember.ao.nn.quantized``.
 
 >>> net = ember.nn.Sequential(ember.nn.Linear(8, 4))
 >>> ember.ao.quantization.quantize_dynamic(net)[0].weight().dtype
 torch.qint8
 """
 from .observer import *  # noqa: F401,F403
+from .histogram_observer import *  # noqa: F401,F403
 from .fake_quantize import *  # noqa: F401,F403
 from .qconfig import *  # noqa: F401,F403
 from .quantize_dynamic import *  # noqa: F401,F403
@@ -32,6 +32,7 @@ from .fuse_modules import *  # noqa: F401,F403
 from .quantize import *  # noqa: F401,F403
 from . import observer, fake_quantize, qconfig  # noqa: F401
 from .observer import __all__ as _ob_all
+from .histogram_observer import __all__ as _ho_all
 from .fake_quantize import __all__ as _fq_all
 from .qconfig import __all__ as _qc_all
 from .quantize_dynamic import __all__ as _qd_all
@@ -39,5 +40,5 @@ from .stubs import __all__ as _st_all
 from .fuse_modules import __all__ as _fu_all
 from .quantize import __all__ as _q_all
 
-__all__ = list(_ob_all) + list(_fq_all) + list(_qc_all) + list(_qd_all) + list(_st_all) + \
+__all__ = list(_ob_all) + list(_ho_all) + list(_fq_all) + list(_qc_all) + list(_qd_all) + list(_st_all) + \
     list(_fu_all) + list(_q_all)

@@ -21,8 +21,9 @@ from ..._tensor import _wrap
 from ...autograd.function import apply_op
 from ...nn.modules.module import Module
 from ...ops.nn import fake_quantize as _fq
+from .histogram_observer import HistogramObserver
 from .observer import (MovingAverageMinMaxObserver, MovingAveragePerChannelMinMaxObserver,
-                       HistogramObserver, FixedQParamsObserver,
+                       FixedQParamsObserver,
                        default_fixed_qparams_range_0to1_observer,
                        default_fixed_qparams_range_neg1to1_observer)
 

@@ -21,11 +21,11 @@ from ...nn.modules.module import Module
 __all__ = ["ObserverBase", "UniformQuantizationObserverBase", "PlaceholderObserver",
            "MinMaxObserver", "MovingAverageMinMaxObserver", "PerChannelMinMaxObserver",
            "MovingAveragePerChannelMinMaxObserver", "NoopObserver", "FixedQParamsObserver",
-           "HistogramObserver", "default_observer", "default_weight_observer",
+           "default_observer", "default_weight_observer",
            "default_per_channel_weight_observer", "default_dynamic_quant_observer",
            "default_placeholder_observer",
            "default_fixed_qparams_range_0to1_observer",
-           "default_fixed_qparams_range_neg1to1_observer", "default_histogram_observer",
+           "default_fixed_qparams_range_neg1to1_observer",
            "default_float_qparams_observer"]
 
 _f32 = np.float32
@@ -345,28 +345,9 @@ class FixedQParamsObserver(ObserverBase):
         return self.scale, self.zero_point
 
 
-class HistogramObserver(UniformQuantizationObserverBase):
-    """PyTorch's histogram-based observer (the activation observer of
-    ``get_default_qconfig``): not built in ember; constructing one raises.
-
-    >>> ember.ao.quantization.HistogramObserver.__name__
-    'HistogramObserver'
-    """
-
-    def __init__(self, bins=2048, dtype=None, qscheme=None, reduce_range=False, quant_min=None,
-                 quant_max=None, factory_kwargs=None, eps=float(np.finfo(np.float32).eps),
-                 is_dynamic=False, **kwargs):
-        raise NotImplementedError(
-            "ember: HistogramObserver (the activation observer of get_default_qconfig) is not "
-            "built; use a QConfig with MinMaxObserver or MovingAverageMinMaxObserver "
-            "activations (default_qconfig, or QConfig(activation=MinMaxObserver.with_args("
-            "reduce_range=True), weight=default_per_channel_weight_observer))")
-
-
 default_observer = MinMaxObserver.with_args(quant_min=0, quant_max=127)
 default_placeholder_observer = PlaceholderObserver
 default_weight_observer = MinMaxObserver.with_args(dtype=Q.qint8, qscheme=Q.per_tensor_symmetric)
-default_histogram_observer = HistogramObserver.with_args(quant_min=0, quant_max=127)
 default_per_channel_weight_observer = PerChannelMinMaxObserver.with_args(
     dtype=Q.qint8, qscheme=Q.per_channel_symmetric)
 default_dynamic_quant_observer = PlaceholderObserver.with_args(

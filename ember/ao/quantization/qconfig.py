@@ -9,8 +9,9 @@ from collections import namedtuple
 from ... import _quantized as Q
 from ... import _dtype as D
 from ...nn.modules.linear import Identity
+from .histogram_observer import HistogramObserver
 from .observer import (PlaceholderObserver, PerChannelMinMaxObserver,
-                       HistogramObserver, MovingAverageMinMaxObserver,
+                       MovingAverageMinMaxObserver,
                        MovingAveragePerChannelMinMaxObserver, default_observer,
                        default_weight_observer, default_per_channel_weight_observer,
                        default_dynamic_quant_observer)
@@ -54,9 +55,8 @@ default_activation_only_qconfig = QConfig(activation=default_fake_quant, weight=
 
 def get_default_qconfig(backend="x86", version=0):
     """PyTorch's default post-training qconfig for ``backend`` ('x86', 'fbgemm', 'qnnpack',
-    'onednn'): HistogramObserver activations (not built in ember: preparing a model with it
-    raises ``NotImplementedError``) and per-channel (x86, fbgemm, onednn) or per-tensor
-    (qnnpack) symmetric int8 weights; another backend gets ``default_qconfig``.
+    'onednn'): HistogramObserver activations (range reduced on x86/fbgemm) and per-channel
+    (x86, fbgemm, onednn) or per-tensor (qnnpack) symmetric int8 weights.
 
     >>> ember.ao.quantization.get_default_qconfig("qnnpack").weight().qscheme
     torch.per_tensor_symmetric
