@@ -247,6 +247,15 @@ class QTensor(Tensor):
     def t(self):
         return self.transpose(0, 1) if self._data.ndim == 2 else self
 
+    def mean(self, dim=None, keepdim=False, *, dtype=None):
+        """Mean of the integer values rounded half to even, same scale and zero point (as
+        PyTorch's quantized mean)."""
+        if self._qscheme is not per_tensor_affine or dtype is not None:
+            raise NotImplementedError("ember: mean of a per-channel quantized tensor or with dtype")
+        axis = None if dim is None else tuple(dim) if isinstance(dim, (list, tuple)) else (dim,)
+        m = np.rint(self._data.astype(np.float64).mean(axis=axis, keepdims=keepdim))
+        return self._like(np.asarray(m).astype(self._data.dtype))
+
     def __reduce_ex__(self, proto):
         return (_rebuild_q, (self._data, self._qdtype.name, self._qscheme.name,
                              self.__dict__.get("_qscale"), self.__dict__.get("_qzp"),

@@ -214,3 +214,21 @@ def test_quantize_one_call_and_quant_wrapper():
     assert [type(m).__name__ for m in qt.modules()] == [type(m).__name__ for m in qe.modules()]
     assert qe.module.scale == pytest.approx(qt.module.scale, rel=1e-5)
     np.testing.assert_allclose(ye, yt, atol=qt.module.scale * 1.01)
+
+
+def test_mean_and_adaptive_avg_pool_on_quantized_bit_exact():
+    rs = np.random.RandomState(8)
+    for it in range(20):
+        # (outputs no larger than the input: torch misplaces channels when a 1x1 input is
+        # pooled up to 2x2)
+        x = (rs.randn(2, 3, int(rs.randint(3, 9)), int(rs.randint(3, 9))) * 3).astype(np.float32)
+        s, z = float(rs.rand() * 0.1 + 0.01), int(rs.randint(0, 256))
+        size = [1, 2, 3, (2, 1)][it % 4]
+        res = {}
+        for L in (torch, ember):
+            q = _q(L, x, s, z)
+            pool = L.nn.AdaptiveAvgPool2d(size) if L is torch else \
+                ember.ao.nn.quantized.float_on_quantized.AdaptiveAvgPool2d(size)
+            res[L] = [q.mean([2, 3]), q.mean(1, keepdim=True), q.mean(), pool(q)]
+        for t, e in zip(res[torch], res[ember]):
+            _same_q(t, e)

@@ -55,7 +55,8 @@ _NOT_BUILT = [nn.BatchNorm2d, nn.BatchNorm3d, nn.ConvTranspose1d, nn.ConvTranspo
 
 def get_default_static_quant_module_mappings():
     """float/QAT module type -> quantized module type (``convert``'s default); ember adds
-    ``nn.ReLU`` and ``nn.MaxPool2d`` (subclasses that also take quantized tensors).
+    ``nn.ReLU``, ``nn.MaxPool2d`` and ``nn.AdaptiveAvgPool2d`` (subclasses that also take
+    quantized tensors).
 
     >>> m = ember.ao.quantization.get_default_static_quant_module_mappings()
     >>> m[ember.nn.Conv2d].__name__
@@ -74,6 +75,7 @@ def get_default_static_quant_module_mappings():
         nniqat.ConvReLU3d: nniq.ConvReLU3d, nniqat.LinearReLU: nniq.LinearReLU,
         nnqat.Linear: nnq.Linear, nnqat.Conv2d: nnq.Conv2d, nnqat.Conv3d: nnq.Conv3d,
         nn.ReLU: fq_ops.ReLU, nn.MaxPool2d: fq_ops.MaxPool2d,
+        nn.AdaptiveAvgPool2d: fq_ops.AdaptiveAvgPool2d,
     }
     for t in _NOT_BUILT:
         table[t] = _NotBuiltQuantized(t.__name__)
@@ -102,8 +104,8 @@ def get_default_qconfig_propagation_list():
     True
     """
     static = get_default_static_quant_module_mappings()
-    static.pop(nn.ReLU)
-    static.pop(nn.MaxPool2d)
+    for t in (nn.ReLU, nn.MaxPool2d, nn.AdaptiveAvgPool2d):
+        static.pop(t)
     dynamic = (nn.GRUCell, nn.LSTMCell, nn.RNNCell, nn.Linear, nn.LSTM, nn.GRU)
     return set(static) | set(get_default_qat_module_mappings()) | set(dynamic) | {nn.Sequential}
 
