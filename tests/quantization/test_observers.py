@@ -156,3 +156,35 @@ def test_qconfigs_name_torchs_observers():
         qe = ember.ao.quantization.get_default_qconfig(backend)
         assert repr(qt.weight()) == repr(qe.weight())
         assert qt.activation.p.keywords == qe.activation.keywords
+
+
+def test_observer_state_dict_helpers_and_extras():
+    keys = {}
+    for L in (torch, ember):
+        Q = L.ao.quantization
+        m = L.nn.Sequential(L.nn.Conv2d(1, 2, 1), L.nn.ReLU()).train()
+        m.qconfig = Q.get_default_qat_qconfig()
+        p = Q.prepare_qat(Q.fuse_modules_qat(m, ["0", "1"]))
+        p(L.tensor(np.linspace(-1, 1, 18, dtype=np.float32).reshape(2, 1, 3, 3)))
+        sd = Q.get_observer_state_dict(p)
+        keys[L] = list(sd)
+        fresh = Q.prepare_qat(Q.fuse_modules_qat(m, ["0", "1"]))
+        Q.load_observer_state_dict(fresh, sd)
+        np.testing.assert_array_equal(fresh[0].activation_post_process.scale.numpy(),
+                                      p[0].activation_post_process.scale.numpy())
+        assert Q.qconfig_equals(Q.default_qconfig, Q.default_qconfig)
+        assert not Q.qconfig_equals(Q.default_qconfig, Q.default_qat_qconfig)
+        r = Q.default_debug_observer()
+        r(L.ones(2))
+        assert len(r.get_tensor_value()) == 1
+        for name in ("weight_observer_range_neg_127_to_127",
+                     "per_channel_weight_observer_range_neg_127_to_127"):
+            o = getattr(Q, name)()
+            o(L.tensor(np.float32([[-1.0, 0.3], [0.2, 0.5]])))
+            keys[(L, name)] = [a.numpy().tolist() for a in o.calculate_qparams()]
+        fq = Q.fused_per_channel_wt_fake_quant_range_neg_127_to_127()
+        keys[(L, "fq")] = repr(fq)
+    assert keys[torch] == keys[ember]
+    for k in ("weight_observer_range_neg_127_to_127",
+              "per_channel_weight_observer_range_neg_127_to_127", "fq"):
+        assert keys[(torch, k)] == keys[(ember, k)], k

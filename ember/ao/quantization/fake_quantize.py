@@ -36,7 +36,9 @@ __all__ = ["FakeQuantizeBase", "FakeQuantize", "FixedQParamsFakeQuantize",
            "default_fused_per_channel_wt_fake_quant",
            "default_fixed_qparams_range_0to1_fake_quant",
            "default_fixed_qparams_range_neg1to1_fake_quant",
-           "default_symmetric_fixed_qparams_fake_quant", "default_affine_fixed_qparams_fake_quant"]
+           "default_symmetric_fixed_qparams_fake_quant", "default_affine_fixed_qparams_fake_quant",
+           "fused_wt_fake_quant_range_neg_127_to_127",
+           "fused_per_channel_wt_fake_quant_range_neg_127_to_127"]
 
 _PER_CHANNEL = (Q.per_channel_affine, Q.per_channel_symmetric, Q.per_channel_affine_float_qparams)
 _SYMMETRIC = (Q.per_tensor_symmetric, Q.per_channel_symmetric)
@@ -297,3 +299,9 @@ default_fused_wt_fake_quant = FusedMovingAvgObsFakeQuantize.with_args(
 default_fused_per_channel_wt_fake_quant = FusedMovingAvgObsFakeQuantize.with_args(
     observer=MovingAveragePerChannelMinMaxObserver, quant_min=-128, quant_max=127,
     dtype=Q.qint8, qscheme=Q.per_channel_symmetric)
+fused_wt_fake_quant_range_neg_127_to_127 = FusedMovingAvgObsFakeQuantize.with_args(
+    observer=MovingAverageMinMaxObserver, quant_min=-127, quant_max=127, dtype=Q.qint8,
+    qscheme=Q.per_tensor_symmetric, eps=2 ** -12)
+fused_per_channel_wt_fake_quant_range_neg_127_to_127 = FusedMovingAvgObsFakeQuantize.with_args(
+    observer=MovingAveragePerChannelMinMaxObserver, quant_min=-127, quant_max=127,
+    dtype=Q.qint8, qscheme=Q.per_channel_symmetric, eps=2 ** -12)

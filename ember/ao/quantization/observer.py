@@ -21,6 +21,10 @@ from ...nn.modules.module import Module
 __all__ = ["ObserverBase", "UniformQuantizationObserverBase", "PlaceholderObserver",
            "MinMaxObserver", "MovingAverageMinMaxObserver", "PerChannelMinMaxObserver",
            "MovingAveragePerChannelMinMaxObserver", "NoopObserver", "FixedQParamsObserver",
+           "RecordingObserver", "ReuseInputObserver", "default_debug_observer",
+           "default_reuse_input_observer", "default_affine_fixed_qparams_observer",
+           "default_symmetric_fixed_qparams_observer", "weight_observer_range_neg_127_to_127",
+           "per_channel_weight_observer_range_neg_127_to_127",
            "default_observer", "default_weight_observer",
            "default_per_channel_weight_observer", "default_dynamic_quant_observer",
            "default_placeholder_observer",
@@ -345,6 +349,47 @@ class FixedQParamsObserver(ObserverBase):
         return self.scale, self.zero_point
 
 
+class RecordingObserver(ObserverBase):
+    """Keeps every tensor it sees (``get_tensor_value``), for debugging.
+
+    >>> r = ember.ao.quantization.RecordingObserver(); _ = r(ember.ones(2))
+    >>> r.get_tensor_value()
+    [tensor([1., 1.])]
+    """
+
+    def __init__(self, dtype=None):
+        super().__init__(dtype)
+        self.tensor_val = []
+
+    def forward(self, x):
+        self.tensor_val.append(x.clone())
+        return x
+
+    def calculate_qparams(self):
+        raise Exception("calculate_qparams should not be called for RecordingObserver")  # noqa: TRY002
+
+    def get_tensor_value(self):
+        """The recorded tensors."""
+        return self.tensor_val
+
+
+class ReuseInputObserver(ObserverBase):
+    """Marks an output that reuses its input's observer (FX graph mode): passes through.
+
+    >>> ember.ao.quantization.ReuseInputObserver()(ember.ones(1))
+    tensor([1.])
+    """
+
+    def __init__(self):
+        super().__init__(D.float32)
+
+    def forward(self, x):
+        return x
+
+    def calculate_qparams(self):
+        raise Exception("calculate_qparams should not be called for ReuseInputObserver")  # noqa: TRY002
+
+
 default_observer = MinMaxObserver.with_args(quant_min=0, quant_max=127)
 default_placeholder_observer = PlaceholderObserver
 default_weight_observer = MinMaxObserver.with_args(dtype=Q.qint8, qscheme=Q.per_tensor_symmetric)
@@ -358,3 +403,11 @@ default_fixed_qparams_range_neg1to1_observer = FixedQParamsObserver.with_args(
     scale=2.0 / 256.0, zero_point=128, dtype=Q.quint8, quant_min=0, quant_max=255)
 default_fixed_qparams_range_0to1_observer = FixedQParamsObserver.with_args(
     scale=1.0 / 256.0, zero_point=0, dtype=Q.quint8, quant_min=0, quant_max=255)
+default_affine_fixed_qparams_observer = default_fixed_qparams_range_0to1_observer
+default_symmetric_fixed_qparams_observer = default_fixed_qparams_range_neg1to1_observer
+default_debug_observer = RecordingObserver
+default_reuse_input_observer = ReuseInputObserver
+weight_observer_range_neg_127_to_127 = MinMaxObserver.with_args(
+    dtype=Q.qint8, qscheme=Q.per_tensor_symmetric, quant_min=-127, quant_max=127, eps=2 ** -12)
+per_channel_weight_observer_range_neg_127_to_127 = PerChannelMinMaxObserver.with_args(
+    dtype=Q.qint8, qscheme=Q.per_channel_symmetric, quant_min=-127, quant_max=127, eps=2 ** -12)

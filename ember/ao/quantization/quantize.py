@@ -33,7 +33,8 @@ from .quantize_dynamic import propagate_qconfig_
 __all__ = ["prepare", "prepare_qat", "convert", "quantize", "quantize_qat", "swap_module",
            "add_quant_dequant", "get_default_static_quant_module_mappings",
            "get_default_qat_module_mappings", "get_default_qconfig_propagation_list",
-           "get_static_quant_module_class", "no_observer_set"]
+           "get_static_quant_module_class", "no_observer_set", "get_observer_state_dict",
+           "load_observer_state_dict", "qconfig_equals", "default_eval_fn", "get_combined_dict"]
 
 
 class _NotBuiltQuantized:
@@ -359,3 +360,74 @@ def add_quant_dequant(module):
     for name, child in module.named_children():
         module._modules[name] = add_quant_dequant(child)
     return module
+
+
+def get_observer_state_dict(mod):
+    """The observers' entries of ``mod.state_dict()`` (keys with ``activation_post_process``).
+
+    >>> m = ember.nn.Sequential(ember.nn.Linear(2, 2)); m.qconfig = ember.ao.quantization.default_qconfig
+    >>> list(ember.ao.quantization.get_observer_state_dict(ember.ao.quantization.prepare(m)))
+    ['0.activation_post_process.eps', '0.activation_post_process.min_val', '0.activation_post_process.max_val']
+    """
+    from collections import OrderedDict
+    return OrderedDict((k, v) for k, v in mod.state_dict().items()
+                       if "activation_post_process" in k)
+
+
+def load_observer_state_dict(mod, obs_dict):
+    """Load ``obs_dict`` (from :func:`get_observer_state_dict`) into ``mod``'s observers;
+    an observer key missing or left over raises.
+
+    >>> m = ember.nn.Sequential(ember.nn.Linear(2, 2)); m.qconfig = ember.ao.quantization.default_qconfig
+    >>> p = ember.ao.quantization.prepare(m)
+    >>> ember.ao.quantization.load_observer_state_dict(p, ember.ao.quantization.get_observer_state_dict(p))
+    """
+    missing, unexpected = [], []
+    for name, module in mod.named_modules():
+        if _is_post_process(module):
+            module._load_from_state_dict(obs_dict, name + "." if name else "", {}, False, missing,
+                                         unexpected, [])
+    for k in missing:
+        if "observer" in k or "activation_post_process" in k:
+            raise Exception(f"Missing keys for observer {k} in state_dict")  # noqa: TRY002
+    for k in unexpected:
+        if "observer" in k or "activation_post_process" in k:
+            raise Exception(f"Unexpected keys for observer {k} in state_dict")  # noqa: TRY002
+
+
+def _same_ctr(a, b):
+    if hasattr(a, "func") and hasattr(b, "func"):
+        return a.func == b.func and a.args == b.args and a.keywords == b.keywords
+    return a == b
+
+
+def qconfig_equals(q1, q2):
+    """Whether two qconfigs name the same observer constructors with the same arguments.
+
+    >>> Q = ember.ao.quantization
+    >>> Q.qconfig_equals(Q.default_qconfig, Q.default_qconfig), Q.qconfig_equals(Q.default_qconfig, Q.default_qat_qconfig)
+    (True, False)
+    """
+    if q1 is None or q2 is None:
+        return q1 == q2
+    return _same_ctr(q1.activation, q2.activation) and _same_ctr(q1.weight, q2.weight)
+
+
+def default_eval_fn(model, calib_data):
+    """Calibration loop: ``model(data)`` for each ``(data, target)`` in ``calib_data``.
+
+    >>> ember.ao.quantization.default_eval_fn(ember.nn.Identity(), [(ember.ones(1), 0)])
+    """
+    for data, _target in calib_data:
+        model(data)
+
+
+def get_combined_dict(default_dict, additional_dict):
+    """A copy of ``default_dict`` updated with ``additional_dict``.
+
+    >>> ember.ao.quantization.get_combined_dict({1: 2}, {3: 4})
+    {1: 2, 3: 4}
+    """
+    d = dict(default_dict)
+    d.update(additional_dict)
+    return d
