@@ -5,6 +5,7 @@ value that lands within float rounding of a quantization boundary can round the 
 so the comparison runs a few steps only), freezing batch norm and observers, and convert
 (bit for bit with torch's converted state_dict loaded)."""
 import io
+import re
 import warnings
 
 import numpy as np
@@ -139,3 +140,34 @@ def test_qat_linear_relu_and_conv_from_float():
             assert a == b
         else:
             np.testing.assert_allclose(b, a, rtol=1e-6, atol=1e-7)
+
+
+def test_qat_linear_bn_flow():
+    rs = np.random.RandomState(6)
+    w, b = rs.randn(4, 6).astype(np.float32), rs.randn(4).astype(np.float32)
+    out = {}
+    for L in (torch, ember):
+        Q = L.ao.quantization
+        m = L.nn.Sequential(Q.QuantStub(), L.nn.Linear(6, 4), L.nn.BatchNorm1d(4), Q.DeQuantStub())
+        m[1].load_state_dict({"weight": L.tensor(w), "bias": L.tensor(b)})
+        m.train().qconfig = Q.get_default_qat_qconfig("x86")
+        p = Q.prepare_qat(Q.fuse_modules_qat(m, ["1", "2"]))
+        opt = L.optim.SGD(p.parameters(), lr=0.1)
+        data = np.random.RandomState(7)
+        losses = []
+        for _ in range(3):
+            loss = p(L.tensor(data.randn(8, 6).astype(np.float32))).pow(2).mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+        p.eval()
+        c = Q.convert(p)
+        x = L.tensor(data.randn(5, 6).astype(np.float32))
+        out[L] = (repr(p), losses, c, c(x).numpy(), type(c[1]).__name__)
+    def shape(r):   # the reprs up to float rounding of the observed values
+        return re.sub(r"-?\d+\.\d+(e-?\d+)?", "#", r)
+    assert shape(out[torch][0]) == shape(out[ember][0])
+    np.testing.assert_allclose(out[ember][1], out[torch][1], rtol=1e-5)
+    assert out[torch][4] == out[ember][4] == "Linear"
+    np.testing.assert_allclose(out[ember][3], out[torch][3], atol=out[torch][2][1].scale * 1.01)

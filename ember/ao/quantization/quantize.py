@@ -75,6 +75,7 @@ def get_default_static_quant_module_mappings():
         nniqat.ConvBnReLU3d: nniq.ConvReLU3d, nniqat.ConvReLU2d: nniq.ConvReLU2d,
         nniqat.ConvReLU3d: nniq.ConvReLU3d, nniqat.LinearReLU: nniq.LinearReLU,
         nnqat.Linear: nnq.Linear, nnqat.Conv2d: nnq.Conv2d, nnqat.Conv3d: nnq.Conv3d,
+        nniqat.LinearBn1d: nnq.Linear,
         nn.ReLU: fq_ops.ReLU, nn.MaxPool2d: fq_ops.MaxPool2d,
         nn.AdaptiveAvgPool2d: fq_ops.AdaptiveAvgPool2d,
     }
@@ -94,8 +95,7 @@ def get_default_qat_module_mappings():
             nni.ConvBn3d: nniqat.ConvBn3d, nni.ConvBnReLU1d: nniqat.ConvBnReLU1d,
             nni.ConvBnReLU2d: nniqat.ConvBnReLU2d, nni.ConvBnReLU3d: nniqat.ConvBnReLU3d,
             nni.ConvReLU2d: nniqat.ConvReLU2d, nni.ConvReLU3d: nniqat.ConvReLU3d,
-            nni.LinearReLU: nniqat.LinearReLU,
-            nni.LinearBn1d: _NotBuiltQuantized("QAT LinearBn1d")}
+            nni.LinearReLU: nniqat.LinearReLU, nni.LinearBn1d: nniqat.LinearBn1d}
 
 
 def get_default_qconfig_propagation_list():

@@ -158,6 +158,11 @@ class Linear(_QuantizedOut):
     def from_float(cls, mod, use_precomputed_fake_quant=False):
         """From a prepared (observed) float or QAT linear, or a fused LinearReLU."""
         from ...nn.intrinsic import fused
+        if hasattr(mod, "bn"):       # QAT LinearBn1d: fold the batch norm in first
+            from ....nn.utils.fusion import fuse_linear_bn_weights
+            bn = mod.bn
+            mod.weight, mod.bias = fuse_linear_bn_weights(
+                mod.weight, mod.bias, bn.running_mean, bn.running_var, bn.eps, bn.weight, bn.bias)
         if hasattr(mod, "weight_fake_quant"):
             weight_post_process = mod.weight_fake_quant
         else:

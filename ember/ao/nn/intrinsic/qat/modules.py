@@ -18,7 +18,7 @@ from ...qat.modules import Linear as _QATLinear, _ConvQAT
 from .. import fused
 
 __all__ = ["ConvBn1d", "ConvBn2d", "ConvBn3d", "ConvBnReLU1d", "ConvBnReLU2d", "ConvBnReLU3d",
-           "ConvReLU1d", "ConvReLU2d", "ConvReLU3d", "LinearReLU", "freeze_bn_stats",
+           "ConvReLU1d", "ConvReLU2d", "ConvReLU3d", "LinearReLU", "LinearBn1d", "freeze_bn_stats",
            "update_bn_stats"]
 
 _CONV = {1: nn.Conv1d, 2: nn.Conv2d, 3: nn.Conv3d}
@@ -168,6 +168,62 @@ class LinearReLU(_QATLinear):
     def from_float(cls, mod, use_precomputed_fake_quant=False):
         """The QAT module of a fused float LinearReLU (parameters shared)."""
         return super().from_float(mod, use_precomputed_fake_quant)
+
+
+class LinearBn1d(_ConvBnNd, nn.Linear):
+    """QAT linear + BatchNorm1d: the weight scaled by ``bn.weight / sqrt(running_var +
+    eps)`` is fake-quantized, the output divided back, the bias added, then the batch norm.
+
+    >>> qc = ember.ao.quantization.default_qat_qconfig
+    >>> ember.ao.nn.intrinsic.qat.LinearBn1d(3, 2, qconfig=qc)(ember.ones(4, 3)).shape
+    torch.Size([4, 2])
+    """
+
+    _FLOAT_MODULE = fused.LinearBn1d
+
+    def __init__(self, in_features, out_features, bias=True, eps=1e-05, momentum=0.1,
+                 freeze_bn=False, qconfig=None):
+        nn.Linear.__init__(self, in_features, out_features, bias)
+        if not qconfig:
+            raise AssertionError("qconfig must be provided for QAT module")
+        self.qconfig = qconfig
+        self.freeze_bn = freeze_bn if self.training else True
+        self.bn = nn.BatchNorm1d(out_features, eps, momentum, True, True)
+        self.weight_fake_quant = qconfig.weight()
+        self.bn.reset_running_stats()
+        nn.init.uniform_(self.bn.weight)
+        nn.init.zeros_(self.bn.bias)
+        if self.training and not self.freeze_bn:
+            self.update_bn_stats()
+        else:
+            self.freeze_bn_stats()
+
+    def forward(self, input):
+        bn = self.bn
+        scale_factor = bn.weight / (bn.running_var + bn.eps).sqrt()
+        scaled_weight = self.weight_fake_quant(self.weight * scale_factor.reshape(-1, 1))
+        out = F.linear(input, scaled_weight) / scale_factor.reshape(1, -1)
+        if self.bias is not None:
+            out = out + self.bias.reshape(1, -1)
+        return bn(out)
+
+    def extra_repr(self):
+        return nn.Linear.extra_repr(self)
+
+    @classmethod
+    def from_float(cls, mod, use_precomputed_fake_quant=False):
+        """The QAT module of a fused float LinearBn1d (parameters shared)."""
+        if type(mod) is not fused.LinearBn1d:
+            raise AssertionError("qat.LinearBn1d.from_float only works for LinearBn1d")
+        if not getattr(mod, "qconfig", None):
+            raise AssertionError("Input float module must have a valid qconfig")
+        linear, bn = mod[0], mod[1]
+        new = cls(linear.in_features, linear.out_features, linear.bias is not None, bn.eps,
+                  bn.momentum, False, mod.qconfig)
+        new.weight, new.bias = linear.weight, linear.bias
+        for name in ("weight", "bias", "running_mean", "running_var", "num_batches_tracked"):
+            setattr(new.bn, name, getattr(bn, name))
+        return new
 
 
 def freeze_bn_stats(mod):
