@@ -94,7 +94,7 @@ def fake_quantize_per_tensor_affine(input, scale, zero_point, quant_min, quant_m
         _float_kind(input._data, "fake_quantize_tensor_cachemask_kernel_type_handling")
         return apply_op(FakeQuantizePerTensorAffineCachemaskTensorQparams, (input,), s, z,
                         int(quant_min), int(quant_max))
-    if isinstance(zero_point, float) or isinstance(scale, bool):
+    if isinstance(zero_point, float):
         raise TypeError("fake_quantize_per_tensor_affine(): argument 'zero_point' must be int, "
                         f"not {type(zero_point).__name__}")
     _check_range(quant_min, quant_max)
