@@ -231,7 +231,11 @@ class QTensor(Tensor):
     reshape = view
 
     def flatten(self, start_dim=0, end_dim=-1):
-        return self.reshape(-1) if self._data.ndim else self.reshape(1)
+        shape = self._data.shape
+        if not shape:
+            return self.reshape(1)
+        s, e = start_dim % len(shape), end_dim % len(shape)
+        return self.reshape(shape[:s] + (-1,) + shape[e + 1:]) if s <= e else self
 
     def transpose(self, dim0, dim1):
         return self._per_tensor_view("transpose", np.swapaxes(self._data, dim0, dim1))
@@ -242,6 +246,15 @@ class QTensor(Tensor):
 
     def t(self):
         return self.transpose(0, 1) if self._data.ndim == 2 else self
+
+    def mean(self, dim=None, keepdim=False, *, dtype=None):
+        """Mean of the integer values rounded half to even, same scale and zero point (as
+        PyTorch's quantized mean)."""
+        if self._qscheme is not per_tensor_affine or dtype is not None:
+            raise NotImplementedError("ember: mean of a per-channel quantized tensor or with dtype")
+        axis = None if dim is None else tuple(dim) if isinstance(dim, (list, tuple)) else (dim,)
+        m = np.rint(self._data.astype(np.float64).mean(axis=axis, keepdims=keepdim))
+        return self._like(np.asarray(m).astype(self._data.dtype))
 
     def __reduce_ex__(self, proto):
         return (_rebuild_q, (self._data, self._qdtype.name, self._qscheme.name,

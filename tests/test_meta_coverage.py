@@ -22,6 +22,9 @@ NON_OPS = {
     "broadcast_shapes",
     # bit-pattern hash (uint64 result, no gradient): checked against torch in tests/test_control_flow_misc.py
     "hash_tensor",
+    # fake quantization: a straight-through gradient that central differences cannot check;
+    # forward, gradient and errors vs torch in tests/quantization/test_fake_quantize.py
+    "fake_quantize_per_tensor_affine", "fake_quantize_per_channel_affine",
 }
 # Whole families tested elsewhere: random sampling (no deterministic reference; tested by
 # distribution statistics in tests/ops/random/test_random.py).

@@ -31,7 +31,8 @@ _OPTIONAL = ["elementwise.ternary", "elementwise.trig", "elementwise.exp_log",
              "reduce.histogramdd", "reduce.segment_reduce", "linalg.linalg_legacy",
              "random.random_counts", "reduce.hashing",
              "elementwise.basic_math",
-             "conversion.sparse_layout"]
+             "conversion.sparse_layout",
+             "nn.fake_quantize"]
 
 public = {}
 for _name in FAMILIES + _OPTIONAL:

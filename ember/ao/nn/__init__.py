@@ -1,6 +1,7 @@
-"""``torch.ao.nn``: quantized modules.
+"""``torch.ao.nn``: quantized (:mod:`.quantized`), QAT (:mod:`.qat`) and fused
+(:mod:`.intrinsic`) modules.
 
 >>> ember.ao.nn.quantized.dynamic.Linear.__name__
 'Linear'
 """
-from . import quantized  # noqa: F401
+from . import quantized, qat, intrinsic  # noqa: F401

@@ -19,8 +19,7 @@ from ... import nn
 from .qconfig import default_dynamic_qconfig, float16_dynamic_qconfig, \
     float_qparams_weight_only_qconfig
 
-__all__ = ["quantize_dynamic", "get_default_dynamic_quant_module_mappings", "propagate_qconfig_",
-           "convert", "swap_module"]
+__all__ = ["quantize_dynamic", "get_default_dynamic_quant_module_mappings", "propagate_qconfig_"]
 
 
 def get_default_dynamic_quant_module_mappings():
@@ -68,7 +67,7 @@ def _propagate(module, spec, parent, prefix):
         _propagate(child, spec, qc, prefix + "." + name if prefix else name)
 
 
-def swap_module(mod, mapping, custom_module_class_mapping=None):
+def _swap_dynamic(mod, mapping):
     """``mapping[type(mod)].from_float(mod)`` when ``mod`` has a qconfig, keeping its hooks."""
     if getattr(mod, "qconfig", None) is None or type(mod) not in mapping:
         return mod
@@ -80,13 +79,8 @@ def swap_module(mod, mapping, custom_module_class_mapping=None):
     return new
 
 
-def convert(module, mapping=None, inplace=False, remove_qconfig=True, is_reference=False,
-            convert_custom_config_dict=None, use_precomputed_fake_quant=False):
+def _convert_dynamic(module, mapping, remove_qconfig=True):
     """Swap every submodule that has a qconfig and a ``mapping`` entry (children only)."""
-    if mapping is None:
-        mapping = get_default_dynamic_quant_module_mappings()
-    if not inplace:
-        module = copy.deepcopy(module)
     _convert(module, mapping)
     if remove_qconfig:
         for m in module.modules():
@@ -99,7 +93,7 @@ def _convert(module, mapping):
     new = {}
     for name, child in module.named_children():
         _convert(child, mapping)
-        new[name] = swap_module(child, mapping)
+        new[name] = _swap_dynamic(child, mapping)
     for name, child in new.items():
         module._modules[name] = child
 
@@ -132,5 +126,5 @@ def quantize_dynamic(model, qconfig_spec=None, dtype=None, mapping=None, inplace
         model = copy.deepcopy(model)
     model.eval()
     propagate_qconfig_(model, qconfig_spec)
-    convert(model, mapping, inplace=True)
+    _convert_dynamic(model, mapping)
     return model
