@@ -19,7 +19,8 @@ BOTH = ("eval", "train")
 # case -> builder, kwargs, input shape, modes; "part": "features" runs the model's .features only;
 # "slow": the case takes more than a few seconds on ember
 CASES = {
-    "fcn_resnet50": {"builder": "fcn_resnet50", "kwargs": _SEG, "input": (2, 3, 32, 32), "modes": BOTH},
+    "fcn_resnet50": {"builder": "fcn_resnet50", "kwargs": _SEG, "input": (2, 3, 32, 32), "modes": BOTH,
+                     "slow": True},  # its parts (FCNHead, dilated ResNet-50) run in the deeplabv3_resnet50 case
     "fcn_resnet101": {"builder": "fcn_resnet101", "kwargs": _SEG, "input": (2, 3, 32, 32), "modes": BOTH,
                       "slow": True},
     "deeplabv3_resnet50": {"builder": "deeplabv3_resnet50", "kwargs": _SEG, "input": (2, 3, 32, 32),
@@ -31,7 +32,8 @@ CASES = {
     "lraspp_mobilenet_v3_large": {"builder": "lraspp_mobilenet_v3_large",
                                   "kwargs": {"weights_backbone": None, "num_classes": 5},
                                   "input": (2, 3, 64, 64), "modes": BOTH},
-    "r3d_18": {"builder": "r3d_18", "kwargs": {"num_classes": 7}, "input": (2, 3, 4, 32, 32), "modes": BOTH},
+    "r3d_18": {"builder": "r3d_18", "kwargs": {"num_classes": 7}, "input": (2, 3, 4, 32, 32), "modes": BOTH,
+               "slow": True},  # its parts (Conv3DSimple, BasicStem) run in the mc3_18 case
     "mc3_18": {"builder": "mc3_18", "kwargs": {"num_classes": 7}, "input": (2, 3, 4, 32, 32), "modes": BOTH},
     "r2plus1d_18": {"builder": "r2plus1d_18", "kwargs": {"num_classes": 7}, "input": (2, 3, 4, 32, 32),
                     "modes": BOTH},
