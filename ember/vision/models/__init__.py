@@ -1,7 +1,7 @@
 """``torchvision.models``: the classification model builders, their ``*_Weights`` enums and the
 registry (``list_models``, ``get_model``, ``get_model_weights``, ``get_weight``); the subpackages
-``segmentation`` (FCN, DeepLabV3, LRASPP) and ``video`` (video ResNets, S3D; not yet the video
-Swin Transformer and MViT). ``detection``, ``optical_flow``, ``quantization`` and
+``segmentation`` (FCN, DeepLabV3, LRASPP) and ``video`` (video ResNets, S3D, video Swin
+Transformer; not yet MViT). ``detection``, ``optical_flow``, ``quantization`` and
 ``feature_extraction`` are not built (NotImplementedError).
 
 Builders take ``weights=`` (a ``*_Weights`` member, its name, or None), ``progress=`` and the

@@ -1,5 +1,6 @@
 """torchvision.models._utils: ``IntermediateLayerGetter`` (a backbone that returns named feature
-maps) and ``_ovewrite_value_param`` (the builders' check of a value fixed by the weights).
+maps), ``_ovewrite_value_param`` (the builders' check of a value fixed by the weights), and
+``_make_divisible`` / ``_ovewrite_named_param``, which code written for torchvision imports from here.
 
 >>> from ember.vision.models._utils import IntermediateLayerGetter
 >>> from ember.vision.models import resnet18
@@ -10,6 +11,7 @@ maps) and ``_ovewrite_value_param`` (the builders' check of a value fixed by the
 from collections import OrderedDict
 
 from ... import nn
+from ._api import _make_divisible, _ovewrite_named_param  # noqa: F401  (torchvision keeps them here too)
 
 __all__ = ["IntermediateLayerGetter"]
 

@@ -23,7 +23,10 @@ PKG = os.path.join(HERE, "..", "..", "..", "ember", "vision", "models")
 
 
 def build(models, case):
-    m = models.get_model(case["builder"], **case["kwargs"])
+    if "cls" in case:
+        m = getattr(models.video, case["cls"])(**case["kwargs"])
+    else:
+        m = models.get_model(case["builder"], **case["kwargs"])
     return m.features if case.get("part") == "features" else m
 
 

@@ -11,7 +11,7 @@ DEFAULT_KWARGS = {
     "deeplabv3_resnet50+aux": {**NO_BACKBONE, "aux_loss": True},
     "deeplabv3_resnet101+aux": {**NO_BACKBONE, "aux_loss": True},
     "deeplabv3_mobilenet_v3_large+aux": {**NO_BACKBONE, "aux_loss": True},
-    "r3d_18": {}, "mc3_18": {}, "r2plus1d_18": {}, "s3d": {},
+    "r3d_18": {}, "mc3_18": {}, "r2plus1d_18": {}, "s3d": {}, "swin3d_t": {}, "swin3d_s": {}, "swin3d_b": {},
 }
 
 _SEG = {"weights_backbone": None, "num_classes": 5, "aux_loss": True}
@@ -41,6 +41,12 @@ CASES = {
                      "input": (2, 3, 8, 32, 32), "modes": BOTH},
     "s3d": {"builder": "s3d", "kwargs": {"num_classes": 7}, "input": (1, 3, 13, 209, 209), "modes": ("eval",),
             "slow": True},
+    # a small SwinTransformer3d: windows shrink to the grid, pad, shift with the attention mask, patch merging
+    "SwinTransformer3d": {"cls": "SwinTransformer3d", "kwargs": {
+        "patch_size": [2, 4, 4], "embed_dim": 16, "depths": [2, 2], "num_heads": [2, 4], "window_size": [2, 3, 3],
+        "stochastic_depth_prob": 0.0, "num_classes": 7}, "input": (2, 3, 4, 16, 20), "modes": BOTH},
+    "swin3d_t": {"builder": "swin3d_t", "kwargs": {"num_classes": 7},
+                 "input": (1, 3, 4, 32, 32), "modes": ("eval",), "slow": True},
 }
 
 

@@ -194,4 +194,4 @@ def test_unbuilt_subpackages_say_so():
         M.detection
     with pytest.raises(AttributeError):
         M.no_such_thing
-    assert len(M.list_models()) == 90  # 80 classification + 6 segmentation + 4 video
+    assert len(M.list_models()) == 93  # 80 classification + 6 segmentation + 7 video

@@ -1,5 +1,6 @@
-"""Multiscale Vision Transformers (mvit_v1_b, mvit_v2_s): the ``*_Weights`` enums are here (torchvision's URLs and meta); the model is not built
-yet, so ``MViT`` and the builders raise NotImplementedError (and are not in ``list_models``).
+"""Multiscale Vision Transformers (mvit_v1_b, mvit_v2_s): the ``*_Weights`` enums are here
+(torchvision's URLs and meta); the model is not built yet, so ``MViT`` and the builders raise
+NotImplementedError (and are not in ``list_models``).
 
 >>> from ember.vision.models.video import MViT_V1_B_Weights
 >>> MViT_V1_B_Weights.DEFAULT.name
@@ -20,12 +21,12 @@ def _not_built(name):
 
 
 class MViT:
-    """the Multiscale Vision Transformer: not built yet; constructing it raises NotImplementedError.
+    """The Multiscale Vision Transformer: not built yet; constructing it raises NotImplementedError.
 
     >>> from ember.vision.models.video import MViT
     >>> MViT()
     Traceback (most recent call last):
-    NotImplementedError: torchvision.models.video.MViT (the Multiscale Vision Transformer) is not built in ember.vision.models.video yet
+    NotImplementedError: torchvision.models.video.MViT (the Multiscale Vision Transformer) is not built ...
     """
 
     def __init__(self, *args, **kwargs):
@@ -38,7 +39,7 @@ def mvit_v1_b(*, weights=None, progress=True, **kwargs):
     >>> from ember.vision.models.video import mvit_v1_b
     >>> mvit_v1_b()
     Traceback (most recent call last):
-    NotImplementedError: torchvision.models.video.mvit_v1_b (the Multiscale Vision Transformer) is not built in ember.vision.models.video yet
+    NotImplementedError: torchvision.models.video.mvit_v1_b (the Multiscale Vision Transformer) is not built ...
     """
     _not_built("mvit_v1_b")
 
@@ -52,7 +53,7 @@ def mvit_v2_s(*, weights=None, progress=True, **kwargs):
     >>> from ember.vision.models.video import mvit_v2_s
     >>> mvit_v2_s()
     Traceback (most recent call last):
-    NotImplementedError: torchvision.models.video.mvit_v2_s (the Multiscale Vision Transformer) is not built in ember.vision.models.video yet
+    NotImplementedError: torchvision.models.video.mvit_v2_s (the Multiscale Vision Transformer) is not built ...
     """
     _not_built("mvit_v2_s")
 
