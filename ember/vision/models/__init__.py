@@ -1,5 +1,8 @@
 """``torchvision.models``: the classification model builders, their ``*_Weights`` enums and the
-registry (``list_models``, ``get_model``, ``get_model_weights``, ``get_weight``).
+registry (``list_models``, ``get_model``, ``get_model_weights``, ``get_weight``); the subpackages
+``segmentation`` (FCN, DeepLabV3, LRASPP) and ``video`` (video ResNets, S3D, video Swin
+Transformer; not yet MViT), and ``feature_extraction`` (import it by name, as in torchvision).
+``detection``, ``optical_flow`` and ``quantization`` are not built (NotImplementedError).
 
 Builders take ``weights=`` (a ``*_Weights`` member, its name, or None), ``progress=`` and the
 model's keyword arguments; the module trees match torchvision's, so ``state_dict`` keys and
@@ -33,6 +36,7 @@ from .squeezenet import *  # noqa: F401,F403
 from .swin_transformer import *  # noqa: F401,F403
 from .vgg import *  # noqa: F401,F403
 from .vision_transformer import *  # noqa: F401,F403
+from . import segmentation, video  # noqa: E402  (registers their builders, as torchvision does)
 
 __all__ = ["Weights", "WeightsEnum", "get_model", "get_model_builder", "get_model_weights", "get_weight",
            "list_models"]
@@ -41,11 +45,11 @@ for _family in ("alexnet", "convnext", "densenet", "efficientnet", "googlenet", 
                 "vgg", "vision_transformer"):
     __all__ += _importlib.import_module(f".{_family}", __name__).__all__
 
-_NOT_BUILT = ("detection", "segmentation", "video", "optical_flow", "quantization")
+_NOT_BUILT = ("detection", "optical_flow", "quantization")
 
 
 def __getattr__(name):
     if name in _NOT_BUILT:
         raise NotImplementedError(f"torchvision.models.{name} is not built in ember.vision.models (only the "
-                                  "image classification builders are)")
+                                  "image classification, segmentation and video builders are)")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -133,25 +133,40 @@ def _imagenet_categories():
         return [line.rstrip("\n") for line in f if line.strip()]
 
 
-def _make_weights_enum(model_name):
-    """Build the ``*_Weights`` enum of one builder from the published-weights table."""
-    from ..transforms._presets import ImageClassification
+@functools.lru_cache(maxsize=None)
+def _categories(name):
+    """A category list shipped as package data (``imagenet``, ``voc``, ``kinetics400``)."""
+    if name == "imagenet":
+        return _imagenet_categories()
+    with open(os.path.join(_HERE, f"{name}_categories.txt")) as f:
+        return [line.rstrip("\n") for line in f if line.strip()]
+
+
+def _make_weights_enum(model_name, table=None, module=None):
+    """Build the ``*_Weights`` enum of one builder from a published-weights table (default: the
+    classification table; ``table`` a json file name in this folder, ``module`` the enum's module)."""
+    from ..transforms import _presets
     from ..transforms.functional import InterpolationMode
-    entry = _table()[model_name]
+    if table is None:
+        entry = _table()[model_name]
+    else:
+        with open(os.path.join(_HERE, table)) as f:
+            entry = json.load(f)[model_name]
+    preset = getattr(_presets, entry.get("preset", "ImageClassification"))
     members = []
     for w in entry["weights"]:
-        tr = dict(w["transforms"])
+        tr = {k: tuple(v) if isinstance(v, list) else v for k, v in w["transforms"].items()}
         if "interpolation" in tr:
             tr["interpolation"] = InterpolationMode(tr["interpolation"])
         meta = dict(w["meta"])
         if "min_size" in meta:
             meta["min_size"] = tuple(meta["min_size"])
-        if meta.get("categories") == "imagenet":
-            meta["categories"] = _imagenet_categories()
-        members.append((w["name"], Weights(w["url"], functools.partial(ImageClassification, **tr), meta)))
+        if isinstance(meta.get("categories"), str):
+            meta["categories"] = list(_categories(meta["categories"]))
+        members.append((w["name"], Weights(w["url"], functools.partial(preset, **tr), meta)))
     by_name = dict(members)
     members.append(("DEFAULT", by_name[entry["default"]]))
-    return WeightsEnum(entry["enum"], members, module=__name__.rsplit(".", 1)[0], qualname=entry["enum"])
+    return WeightsEnum(entry["enum"], members, module=module or __name__.rsplit(".", 1)[0], qualname=entry["enum"])
 
 
 # ---------------------------------------------------------------- registry
@@ -255,15 +270,18 @@ def get_weight(name):
 # ---------------------------------------------------------------- builder helpers
 def _names_str(names):
     names = [f"'{n}'" for n in names]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + ", and " + names[-1]
 
 
-def builder(weights_enum, legacy_default="DEFAULT", name=None):
+def builder(weights_enum, legacy_default="DEFAULT", name=None, legacy_backbone=None):
     """Decorate a model builder: register it, accept positional keyword-only arguments (with
     torchvision's deprecation warning) and map the legacy ``pretrained=`` argument to ``weights=``.
 
     ``legacy_default`` is the member ``pretrained=True`` selects (a member name, or a callable
-    taking the keyword arguments and returning one, or None when no weights exist).
+    taking the keyword arguments and returning one, or None when no weights exist);
+    ``legacy_backbone`` the member ``pretrained_backbone=True`` selects for ``weights_backbone``.
 
     >>> from ember.vision.models._api import builder
     >>> callable(builder)
@@ -280,6 +298,8 @@ def builder(weights_enum, legacy_default="DEFAULT", name=None):
                               f"may be removed in the future. Please use keyword parameter(s) instead.")
                 kwargs.update(extra)
             _legacy_weights(fn.__name__, weights_enum, legacy_default, kwargs)
+            if legacy_backbone is not None:
+                _legacy_weights(fn.__name__, None, legacy_backbone, kwargs, "weights_backbone", "pretrained_backbone")
             return fn(**kwargs)
 
         wrapper._weights_enum = weights_enum
@@ -288,17 +308,17 @@ def builder(weights_enum, legacy_default="DEFAULT", name=None):
     return outer
 
 
-def _legacy_weights(fn_name, weights_enum, legacy_default, kwargs):
+def _legacy_weights(fn_name, weights_enum, legacy_default, kwargs, param="weights", legacy="pretrained"):
     sentinel = object()
-    w = kwargs.get("weights", sentinel)
-    if (("weights" not in kwargs and "pretrained" not in kwargs) or isinstance(w, WeightsEnum)
+    w = kwargs.get(param, sentinel)
+    if ((param not in kwargs and legacy not in kwargs) or isinstance(w, WeightsEnum)
             or (isinstance(w, str) and w != "legacy") or w is None):
         return
     positional = w is not sentinel  # a bool given as `weights` (the old positional `pretrained`)
     if positional:
-        kwargs["pretrained"] = pretrained = kwargs.pop("weights")
+        kwargs[legacy] = pretrained = kwargs.pop(param)
     else:
-        pretrained = kwargs["pretrained"]
+        pretrained = kwargs[legacy]
     if pretrained:
         default = legacy_default(kwargs) if callable(legacy_default) else legacy_default
         default = weights_enum[default] if (isinstance(default, str) and weights_enum is not None) else default
@@ -307,15 +327,15 @@ def _legacy_weights(fn_name, weights_enum, legacy_default, kwargs):
     else:
         default = None
     if not positional:
-        warnings.warn("The parameter 'pretrained' is deprecated since 0.13 and may be removed in the future, "
-                      "please use 'weights' instead.")
-    msg = ("Arguments other than a weight enum or `None` for 'weights' are deprecated since 0.13 and may be "
-           f"removed in the future. The current behavior is equivalent to passing `weights={default}`.")
+        warnings.warn(f"The parameter '{legacy}' is deprecated since 0.13 and may be removed in the future, "
+                      f"please use '{param}' instead.")
+    msg = (f"Arguments other than a weight enum or `None` for '{param}' are deprecated since 0.13 and may be "
+           f"removed in the future. The current behavior is equivalent to passing `{param}={default}`.")
     if pretrained:
-        msg += f" You can also use `weights={type(default).__name__}.DEFAULT` to get the most up-to-date weights."
+        msg += f" You can also use `{param}={type(default).__name__}.DEFAULT` to get the most up-to-date weights."
     warnings.warn(msg)
-    del kwargs["pretrained"]
-    kwargs["weights"] = default
+    del kwargs[legacy]
+    kwargs[param] = default
 
 
 def _ovewrite_named_param(kwargs, param, new_value):
