@@ -29,6 +29,7 @@ import itertools
 
 from .._util import np
 from ..._thread_pool import num_threads, parallel_for, blocks
+from .conv_depthwise_einsum import depthwise_einsum, einsum_wins as _einsum_wins
 
 as_strided = np.lib.stride_tricks.as_strided
 
@@ -36,8 +37,9 @@ __all__ = []
 
 _TASK_BYTES = 1 << 18   # one block's output: about this much, so a block's passes stay in cache
 _PAR_BYTES = 1 << 18    # work on less output than this stays on one thread
-_LAYOUT = None          # a forward block's layout: None (by shape), "first" (NCHW), "last" (NHWC)
-                        # or "gemv" (stride 1: the taps copied out, one small product per channel)
+_LAYOUT = None          # a forward block's layout: None (by shape), "first" (NCHW), "last" (NHWC),
+                        # "gemv" (stride 1: the taps copied out, one small product per channel)
+                        # or "einsum" (NHWC, every tap summed by one einsum: conv_depthwise_einsum)
 _GEMV_L = 128           # stride 1 with at least this many grid positions per plane: "gemv"
 _GEOMETRIES = {}
 
@@ -61,6 +63,20 @@ def _tasks(N, C, per_channel):
         c = max(1, size // max(1, per_channel))
         return [(slice(n, n + 1), slice(i, min(C, i + c))) for n in range(N) for i in range(0, C, c)]
     n = max(1, size // max(1, per_image))
+    return [(slice(i, min(N, i + n)), slice(None)) for i in range(0, N, n)]
+
+
+def _image_tasks(N, C, per_channel):
+    """(image slice, channel slice) blocks of whole images (about ``_TASK_BYTES`` of output,
+    at least one image); channels split only to give every thread a share of large work."""
+    T = num_threads()
+    per_image = C * per_channel
+    if T > 1 and N < T and N * per_image >= _PAR_BYTES and C >= 2 * T:
+        c = -(-C // T)
+        return [(slice(n, n + 1), slice(i, min(C, i + c))) for n in range(N) for i in range(0, C, c)]
+    n = max(1, _TASK_BYTES // max(1, per_image))
+    if T > 1 and N * per_image >= _PAR_BYTES:
+        n = min(n, max(1, N // T))
     return [(slice(i, min(N, i + n)), slice(None)) for i in range(0, N, n)]
 
 
@@ -184,6 +200,8 @@ def depthwise_conv(x, w, stride, pads, dil, bias=None):
     pads = tuple(tuple(p) for p in pads)
     sp = tuple(s + l + r for s, (l, r) in zip(x.shape[2:], pads))
     out = tuple((s - (d * (kk - 1) + 1)) // st + 1 for s, kk, st, d in zip(sp, w.shape[2:], stride, dil))
+    if _LAYOUT == "einsum" or _LAYOUT is None and _einsum_wins(C, w.shape[2:], stride, out):
+        return depthwise_einsum(x, w, stride, pads, dil, out, bias, _image_tasks, _run)
     g = _geometry(sp, w.shape[2:], stride, dil, out)
     L, taps = g.L, g.taps
     gemv = g.phases == 1 and len(taps) > 1 and (_LAYOUT == "gemv" or _LAYOUT is None and L >= _GEMV_L)
