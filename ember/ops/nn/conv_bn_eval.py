@@ -34,11 +34,12 @@ def _scale_shift(dt, mean, var, weight, bias, eps):
     return scale, shift
 
 
-def conv_bn_eval(x, w, b, stride, pads, dil, groups, running_mean, running_var, weight, bias, eps):
+def conv_bn_eval(x, w, b, stride, pads, dil, groups, running_mean, running_var, weight, bias, eps, act=None):
     """``batch_norm(conv(x, w, b), running_mean, running_var, weight, bias, eps)`` in eval mode
     on tensors (pads ((l, r), ...) as ``conv`` takes them), or None when this path does not
     apply (autograd recording, dtypes other than one float32/float64 throughout, statistics
     whose size is not the output channel count); the caller then runs the two layers.
+    ``act``: an in-place array function (``hard_activations.relu_array_``, ...) applied last.
 
     >>> from ember.ops.nn.conv_bn_eval import conv_bn_eval
     >>> conv_bn_eval(ember.ones(1, 2, 2, 2), ember.ones(2, 1, 2, 2), None, (1, 1), ((0, 0), (0, 0)), (1, 1), 2,
@@ -66,10 +67,12 @@ def conv_bn_eval(x, w, b, stride, pads, dil, groups, running_mean, running_var, 
     if wa.size <= xa.shape[0] * O * out:
         if b is not None:
             shift = b._data * scale + shift
-        y = conv_fwd(xa, wa * scale.reshape(shape), stride, pads, dil, groups, shift)
+        y = conv_fwd(xa, wa * scale.reshape(shape), stride, pads, dil, groups, shift, act)
         return _wrap(y)
     y = conv_fwd(xa, wa, stride, pads, dil, groups, None if b is None else b._data)
     shape = (1, -1) + (1,) * (y.ndim - 2)
     y *= scale.reshape(shape)
     y += shift.reshape(shape)
+    if act is not None:
+        act(y)
     return _wrap(y)

@@ -190,9 +190,10 @@ def depthwise_fwd(xp, w, stride, dil, out, bias=None):
     return depthwise_conv(xp, w, stride, ((0, 0),) * len(out), dil, bias)
 
 
-def depthwise_conv(x, w, stride, pads, dil, bias=None):
+def depthwise_conv(x, w, stride, pads, dil, bias=None, act=None):
     """y (N, C*m, *out) (+ bias) from x (N, C, *sp) zero-padded by ``pads`` ((l, r), ...) and
-    w (C*m, 1, *k); the padding is done block by block, never on the whole input."""
+    w (C*m, 1, *k); the padding is done block by block, never on the whole input; ``act``
+    (an in-place array function, e.g. ReLU) applied to each block's result in cache."""
     N, C = x.shape[:2]
     m = w.shape[0] // C
     dt = np.result_type(x, w)
@@ -201,7 +202,7 @@ def depthwise_conv(x, w, stride, pads, dil, bias=None):
     sp = tuple(s + l + r for s, (l, r) in zip(x.shape[2:], pads))
     out = tuple((s - (d * (kk - 1) + 1)) // st + 1 for s, kk, st, d in zip(sp, w.shape[2:], stride, dil))
     if _LAYOUT == "einsum" or _LAYOUT is None and _einsum_wins(C, w.shape[2:], stride, out):
-        return depthwise_einsum(x, w, stride, pads, dil, out, bias, _image_tasks, _run)
+        return depthwise_einsum(x, w, stride, pads, dil, out, bias, _image_tasks, _run, act)
     g = _geometry(sp, w.shape[2:], stride, dil, out)
     L, taps = g.L, g.taps
     gemv = g.phases == 1 and len(taps) > 1 and (_LAYOUT == "gemv" or _LAYOUT is None and L >= _GEMV_L)
@@ -225,6 +226,8 @@ def depthwise_conv(x, w, stride, pads, dil, bias=None):
                 _multiply_add(acc, tmp, j, src[:, p, off:off + L], wb[j])
             if bk is not None:
                 acc += bk[cb, 0]
+            if act is not None:
+                act(acc)
             np.copyto(res[nb, cb], g.crop(acc, last=True))
             return
         src = xb.reshape(n, c, 1, -1) if direct else g.phases_of(xb, pads)
@@ -236,6 +239,8 @@ def depthwise_conv(x, w, stride, pads, dil, bias=None):
             acc = np.matmul(wk[cb], cols.reshape(n, c, len(taps), L))
             if bk is not None:
                 acc += bk[cb].reshape(c, m, 1)
+            if act is not None:
+                act(acc)
             for i in range(m):
                 np.copyto(res_m[nb, cb, i], g.crop(acc[:, :, i]))
             return
@@ -246,6 +251,8 @@ def depthwise_conv(x, w, stride, pads, dil, bias=None):
                 _multiply_add(acc, tmp, j, src[:, :, p, off:off + L], wb[:, i, j:j + 1])
             if bk is not None:
                 acc += bk[cb, i].reshape(-1, 1)
+            if act is not None:
+                act(acc)
             np.copyto(res_m[nb, cb, i], g.crop(acc))
     per_channel = len(taps) * L * res.itemsize // 4 if gemv else m * L * res.itemsize
     _run(_tasks(N, C, per_channel), body, res.nbytes)

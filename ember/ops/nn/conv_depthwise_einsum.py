@@ -54,11 +54,12 @@ def _whole(N, C, per_channel):
     return [(slice(None), slice(None))]
 
 
-def depthwise_einsum(x, w, stride, pads, dil, out, bias=None, tasks=_whole, run=_serial):
+def depthwise_einsum(x, w, stride, pads, dil, out, bias=None, tasks=_whole, run=_serial, act=None):
     """y (N, C*m, *out) (+ bias) from x (N, C, *sp) zero-padded by ``pads`` ((l, r), ...) and
     w (C*m, 1, *k); ``tasks(N, C, bytes per channel)`` cuts the work into (image slice,
     channel slice) blocks and ``run(tasks, body, nbytes)`` runs them (``conv_depthwise``
-    passes its cache-sized blocks and its thread pool)."""
+    passes its cache-sized blocks and its thread pool); ``act`` (in place on an array) is
+    applied to each block before it is copied out."""
     N, C = x.shape[:2]
     m = w.shape[0] // C
     k = tuple(w.shape[2:])
@@ -90,6 +91,8 @@ def depthwise_einsum(x, w, stride, pads, dil, out, bias=None, tasks=_whole, run=
             np.einsum(subs, view, np.ascontiguousarray(wl[i, ..., cb]), out=acc)
             if bk is not None:
                 acc += bk[cb, i]
+            if act is not None:
+                act(acc)
             np.copyto(res_m[nb, cb, i], np.moveaxis(acc, -1, 1))
     per_channel = m * res.itemsize
     for o in out:

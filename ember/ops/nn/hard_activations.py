@@ -55,3 +55,25 @@ def hardsigmoid_nograd(input, inplace):
         input._bump()
         return input
     return _wrap(np.divide(t, x.dtype.type(6), out=t))
+
+
+def relu_array_(a):
+    """``max(a, 0)`` in place on a float array (a fused epilogue of eval-mode convolutions).
+
+    >>> from ember.ops.nn.hard_activations import relu_array_
+    >>> relu_array_(np.array([-1., 2.]))
+    array([0., 2.])
+    """
+    return np.maximum(a, a.dtype.type(0), out=a)
+
+
+def hardswish_array_(a):
+    """``a * relu6(a + 3) / 6`` in place on a float array, with ``hardswish_nograd``'s arithmetic.
+
+    >>> from ember.ops.nn.hard_activations import hardswish_array_
+    >>> hardswish_array_(np.array([-4., 1., 4.]))
+    array([-0.        ,  0.66666667,  4.        ])
+    """
+    t = _relu6_shifted(a)
+    np.multiply(a, t, out=a)
+    return np.divide(a, a.dtype.type(6), out=a)

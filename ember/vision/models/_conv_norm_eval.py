@@ -1,7 +1,8 @@
 """The inference forward of a conv -> BatchNorm2d (-> activation ...) block: in eval mode and
 outside autograd, the batch norm runs inside the convolution (``ember.ops.nn.conv_bn_eval``:
 folded into its weights, or applied in place to its output), and the layers after it run on
-that fresh output (an ``inplace=True`` activation then needs no new array).
+that fresh output; a ReLU or Hardswish right after the batch norm runs inside the convolution
+(in place, block by block for the depthwise kernels).
 
 It applies only where the result cannot differ from running the children one by one: exactly
 ``nn.Conv2d`` (zero padding, numeric padding) then exactly ``nn.BatchNorm2d`` in eval mode with
@@ -22,8 +23,12 @@ from ..._tensor import Tensor
 from ... import _autocast_state as _ac
 from ...nn.modules import module as _module
 from ...ops.nn.conv_bn_eval import conv_bn_eval
+from ...ops.nn.hard_activations import relu_array_, hardswish_array_
 
 __all__ = []
+
+
+_ACTS = {nn.ReLU: relu_array_, nn.Hardswish: hardswish_array_}   # run inside the conv, in place
 
 
 def _hooked(m):
@@ -56,10 +61,11 @@ def conv_norm_forward(block, input):
     if _state[0] and (input._rg or conv.weight._rg or (conv.bias is not None and conv.bias._rg)
                       or (bn.weight is not None and bn.weight._rg) or (bn.bias is not None and bn.bias._rg)):
         return None
+    act = _ACTS.get(type(mods[2])) if len(mods) > 2 and not _hooked(mods[2]) else None
     y = conv_bn_eval(input, conv.weight, conv.bias, conv.stride, tuple((p, p) for p in conv.padding),
-                     conv.dilation, conv.groups, rm, rv, bn.weight, bn.bias, bn.eps)
+                     conv.dilation, conv.groups, rm, rv, bn.weight, bn.bias, bn.eps, act)
     if y is None:
         return None
-    for m in mods[2:]:
+    for m in mods[2 if act is None else 3:]:
         y = m(y)
     return y
