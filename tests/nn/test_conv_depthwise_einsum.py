@@ -2,7 +2,8 @@
 PyTorch: forward, input gradient and weight gradient in float32 and float64 over kernel sizes
 3 and 5 (and uneven ones), strides 1/2/3, padding, dilation, channel multipliers, 1d/2d/3d,
 serially and split over two threads (whole images per block, and channels split when there
-are fewer images than threads); the automatic choice on MobileNet's deep layers."""
+are fewer images than threads), in both einsum forms (along output rows, along channels);
+the automatic choice on MobileNet's deep layers."""
 import importlib
 
 import numpy as np
@@ -35,11 +36,16 @@ CASES = [  # (N, C, *sp), multiplier, kernel, stride, padding, dilation
 ]
 
 
-@pytest.fixture(params=["serial", "threads", "threads-one-image"])
+@pytest.fixture(params=["serial", "serial-channels-inner", "threads", "threads-one-image"])
 def mode(request, monkeypatch):
+    """Serial, and on two threads with tiny blocks (one image each) or whole images with the
+    channels split; "channels-inner": the einsum runs along the channels even where the last
+    dimension is unstrided (by default it runs along output rows there)."""
     monkeypatch.setattr(D, "_LAYOUT", "einsum")
+    if request.param == "serial-channels-inner":
+        monkeypatch.setattr(E, "_ROWS", False)
     old = ember.get_num_threads()
-    if request.param == "serial":
+    if request.param.startswith("serial"):
         ember.set_num_threads(1)
     else:
         ember.set_num_threads(2)

@@ -22,7 +22,9 @@ as_strided = np.lib.stride_tricks.as_strided
 __all__ = []
 
 _MIN_C = 128        # at least this many channels: einsum (fewer: the flattened-plane kernels)
+_MIN_C_ROWS = 100   # ... or this many when the last dimension is unstrided ("rows" form)
 _MIN_C_TAPS = 64    # ... or this many with 25 taps or more at a stride above 1
+_ROWS = None        # None: the "rows" form whenever the last dimension is unstrided; True/False: always/never
 _SUBSCRIPTS = {}
 
 
@@ -34,15 +36,23 @@ def einsum_wins(C, k, stride, out):
         taps *= v
     if taps == 1:
         return False
+    if stride[-1] == 1 and C >= _MIN_C_ROWS:
+        return True
     return C >= _MIN_C or (C >= _MIN_C_TAPS and taps >= 25 and any(s > 1 for s in stride))
 
 
-def _subscripts(nd):
-    s = _SUBSCRIPTS.get(nd)
+def _subscripts(nd, rows):
+    s = _SUBSCRIPTS.get((nd, rows))
     if s is None:
-        o, t = "ijk"[:nd], "rst"[:nd]
-        s = _SUBSCRIPTS[nd] = f"n{o}{t}c,{t}c->n{o}c"
+        o, t = "ijk"[:nd - rows], "rst"[:nd]
+        s = _SUBSCRIPTS[nd, rows] = f"n{o}{t}c,{t}c->n{o}c"
     return s
+
+
+def _row_weights(wc, wo):
+    """(*k, c) weights repeated along an output row: (*k, wo * c), contiguous."""
+    return np.ascontiguousarray(np.broadcast_to(wc[..., None, :], wc.shape[:-1] + (wo, wc.shape[-1]))).reshape(
+        wc.shape[:-1] + (wo * wc.shape[-1],))
 
 
 def _serial(tasks, body, nbytes):
@@ -73,8 +83,14 @@ def depthwise_einsum(x, w, stride, pads, dil, out, bias=None, tasks=_whole, run=
     bk = None if bias is None else bias.reshape(C, m).astype(dt, copy=False)
     res = np.empty((N, C * m) + tuple(out), dt)
     res_m = res.reshape((N, C, m) + tuple(out))
-    subs = _subscripts(nd)
+    # "rows": with the last dimension unstrided, an output row's (position, channel) pairs are
+    # one contiguous run of the buffer, shifted by c per tap along that dimension: the einsum's
+    # inner loop runs along the whole row (weights repeated along it) instead of the channels
+    rows = int(stride[-1] == 1 and (_ROWS is None or _ROWS))
+    subs = _subscripts(nd, rows)
     pad_any = any(l or r for l, r in pads)
+    wo = out[-1]
+    w_all = [_row_weights(wl[i], wo) for i in range(m)] if rows else None
 
     def body(t):
         nb, cb = t
@@ -83,12 +99,23 @@ def depthwise_einsum(x, w, stride, pads, dil, out, bias=None, tasks=_whole, run=
         buf = (np.zeros if pad_any else np.empty)((n,) + sp + (c,), dt)
         np.copyto(buf[(slice(None),) + inner + (slice(None),)], np.moveaxis(xb, 1, -1))
         st = buf.strides
-        view = as_strided(buf, (n,) + tuple(out) + k + (c,),
-                          (st[0],) + tuple(a * s for a, s in zip(st[1:-1], stride))
-                          + tuple(a * d for a, d in zip(st[1:-1], dil)) + (st[-1],), writeable=False)
+        shape = (n,) + tuple(out) + k + (c,)
+        strides = ((st[0],) + tuple(a * s for a, s in zip(st[1:-1], stride))
+                   + tuple(a * d for a, d in zip(st[1:-1], dil)) + (st[-1],))
         acc = np.empty((n,) + tuple(out) + (c,), dt)
+        if rows:   # drop the output row's axis: (position, channel) is the inner run
+            shape = shape[:nd] + shape[nd + 1:-1] + (wo * c,)
+            strides = strides[:nd] + strides[nd + 1:]
+            a = acc.reshape(acc.shape[:-2] + (wo * c,))
+        else:
+            a = acc
+        view = as_strided(buf, shape, strides, writeable=False)
         for i in range(m):
-            np.einsum(subs, view, np.ascontiguousarray(wl[i, ..., cb]), out=acc)
+            if rows:
+                wi = w_all[i] if c == C else _row_weights(wl[i, ..., cb], wo)
+            else:
+                wi = np.ascontiguousarray(wl[i, ..., cb])
+            np.einsum(subs, view, wi, out=a)
             if bk is not None:
                 acc += bk[cb, i]
             if act is not None:
