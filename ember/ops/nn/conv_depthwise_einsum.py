@@ -41,12 +41,24 @@ def einsum_wins(C, k, stride, out):
     return C >= _MIN_C or (C >= _MIN_C_TAPS and taps >= 25 and any(s > 1 for s in stride))
 
 
-def _subscripts(nd, rows):
-    s = _SUBSCRIPTS.get((nd, rows))
+def _subscripts(nd, rows, phased=False):
+    s = _SUBSCRIPTS.get((nd, rows, phased))
     if s is None:
-        o, t = "ijk"[:nd - rows], "rst"[:nd]
-        s = _SUBSCRIPTS[nd, rows] = f"n{o}{t}c,{t}c->n{o}c"
+        o, t = "ijk"[:nd - rows], "rst"[:nd - phased] + ("pq" if phased else "")
+        s = _SUBSCRIPTS[nd, rows, phased] = f"n{o}{t}c,{t}c->n{o}c"
     return s
+
+
+def _phase_grid(wc, s, d):
+    """The last dimension's taps (*k, c) of a stride-``s`` convolution as a (phase, shift)
+    grid (*k[:-1], s, h, c): tap t reads phase (t*d) % s at shift (t*d) // s; zeros where
+    no tap falls."""
+    kw = wc.shape[-2]
+    h = (kw - 1) * d // s + 1
+    grid = np.zeros(wc.shape[:-2] + (s, h, wc.shape[-1]), wc.dtype)
+    for t in range(kw):
+        grid[..., (t * d) % s, (t * d) // s, :] = wc[..., t, :]
+    return grid
 
 
 def _row_weights(wc, wo):
@@ -86,33 +98,67 @@ def depthwise_einsum(x, w, stride, pads, dil, out, bias=None, tasks=_whole, run=
     # "rows": with the last dimension unstrided, an output row's (position, channel) pairs are
     # one contiguous run of the buffer, shifted by c per tap along that dimension: the einsum's
     # inner loop runs along the whole row (weights repeated along it) instead of the channels
-    rows = int(stride[-1] == 1 and (_ROWS is None or _ROWS))
-    subs = _subscripts(nd, rows)
+    # With a stride s > 1 there, the padded rows are split into s phases (column s*q + p at
+    # (p, q)) and the taps along it become a (phase, shift) grid, zero where no tap falls.
+    rows = int(_ROWS is None and (stride[-1] == 1 or C < _MIN_C) or bool(_ROWS))
+    s_w, d_w = stride[-1], dil[-1]
+    phased = bool(rows and s_w > 1)
+    subs = _subscripts(nd, rows, phased)
     pad_any = any(l or r for l, r in pads)
     wo = out[-1]
-    w_all = [_row_weights(wl[i], wo) for i in range(m)] if rows else None
+
+    def row_weights(wc):
+        return _row_weights(_phase_grid(wc, s_w, d_w) if phased else wc, wo)
+    w_blocks = {}   # channel block start -> its row weights, one per multiple
+
+    def block_weights(cb, c):
+        key = (cb.start, c)
+        ws = w_blocks.get(key)
+        if ws is None:
+            ws = w_blocks[key] = [row_weights(wl[i, ..., cb]) for i in range(m)]
+        return ws
+    if phased:
+        h_w = ((k[-1] - 1) * d_w) // s_w + 1
+        wq = max(-(-sp[-1] // s_w), wo + h_w - 1)
+        l_w = pads[-1][0]
 
     def body(t):
         nb, cb = t
         xb = x[nb, cb]
         n, c = xb.shape[:2]
-        buf = (np.zeros if pad_any else np.empty)((n,) + sp + (c,), dt)
-        np.copyto(buf[(slice(None),) + inner + (slice(None),)], np.moveaxis(xb, 1, -1))
-        st = buf.strides
-        shape = (n,) + tuple(out) + k + (c,)
-        strides = ((st[0],) + tuple(a * s for a, s in zip(st[1:-1], stride))
-                   + tuple(a * d for a, d in zip(st[1:-1], dil)) + (st[-1],))
         acc = np.empty((n,) + tuple(out) + (c,), dt)
-        if rows:   # drop the output row's axis: (position, channel) is the inner run
+        if phased:
+            buf = np.zeros((n,) + sp[:-1] + (s_w, wq, c), dt)
+            W = xb.shape[-1]
+            for p in range(s_w):
+                u0 = (p - l_w) % s_w
+                if u0 < W:
+                    q0 = (u0 + l_w) // s_w
+                    src = np.moveaxis(xb[..., u0::s_w], 1, -1)
+                    np.copyto(buf[(slice(None),) + inner[:-1] + (p, slice(q0, q0 + src.shape[-2]))], src)
+            st = buf.strides
+            shape = (n,) + tuple(out[:-1]) + k[:-1] + (s_w, h_w, wo * c)
+            strides = ((st[0],) + tuple(a * s for a, s in zip(st[1:-3], stride))
+                       + tuple(a * d for a, d in zip(st[1:-3], dil)) + st[-3:-1] + (st[-1],))
+            a = acc.reshape(acc.shape[:-2] + (wo * c,))
+        else:
+            buf = (np.zeros if pad_any else np.empty)((n,) + sp + (c,), dt)
+            np.copyto(buf[(slice(None),) + inner + (slice(None),)], np.moveaxis(xb, 1, -1))
+            st = buf.strides
+            shape = (n,) + tuple(out) + k + (c,)
+            strides = ((st[0],) + tuple(a * s for a, s in zip(st[1:-1], stride))
+                       + tuple(a * d for a, d in zip(st[1:-1], dil)) + (st[-1],))
+        if rows and not phased:   # drop the output row's axis: (position, channel) is the inner run
             shape = shape[:nd] + shape[nd + 1:-1] + (wo * c,)
             strides = strides[:nd] + strides[nd + 1:]
             a = acc.reshape(acc.shape[:-2] + (wo * c,))
-        else:
+        elif not phased:
             a = acc
         view = as_strided(buf, shape, strides, writeable=False)
+        ws = block_weights(cb, c) if rows else None
         for i in range(m):
             if rows:
-                wi = w_all[i] if c == C else _row_weights(wl[i, ..., cb], wo)
+                wi = ws[i]
             else:
                 wi = np.ascontiguousarray(wl[i, ..., cb])
             np.einsum(subs, view, wi, out=a)
