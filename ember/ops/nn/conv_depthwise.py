@@ -29,7 +29,7 @@ import itertools
 
 from .._util import np
 from ..._thread_pool import num_threads, parallel_for, blocks
-from .conv_depthwise_einsum import depthwise_einsum, einsum_wins as _einsum_wins
+from .conv_depthwise_einsum import depthwise_einsum, finish, einsum_wins as _einsum_wins
 
 as_strided = np.lib.stride_tricks.as_strided
 
@@ -193,7 +193,8 @@ def depthwise_fwd(xp, w, stride, dil, out, bias=None):
 def depthwise_conv(x, w, stride, pads, dil, bias=None, act=None):
     """y (N, C*m, *out) (+ bias) from x (N, C, *sp) zero-padded by ``pads`` ((l, r), ...) and
     w (C*m, 1, *k); the padding is done block by block, never on the whole input; ``act``
-    (an in-place array function, e.g. ReLU) applied to each block's result in cache."""
+    (``act(a, out)``, e.g. ``hard_activations.relu_array_``) applied to each block's result in
+    cache as it is written out."""
     N, C = x.shape[:2]
     m = w.shape[0] // C
     dt = np.result_type(x, w)
@@ -226,9 +227,7 @@ def depthwise_conv(x, w, stride, pads, dil, bias=None, act=None):
                 _multiply_add(acc, tmp, j, src[:, p, off:off + L], wb[j])
             if bk is not None:
                 acc += bk[cb, 0]
-            if act is not None:
-                act(acc)
-            np.copyto(res[nb, cb], g.crop(acc, last=True))
+            finish(g.crop(acc, last=True), None, act, res[nb, cb])
             return
         src = xb.reshape(n, c, 1, -1) if direct else g.phases_of(xb, pads)
         if gemv:    # the taps of each channel copied out as rows, then one (m, K) x (K, L) product
@@ -239,10 +238,8 @@ def depthwise_conv(x, w, stride, pads, dil, bias=None, act=None):
             acc = np.matmul(wk[cb], cols.reshape(n, c, len(taps), L))
             if bk is not None:
                 acc += bk[cb].reshape(c, m, 1)
-            if act is not None:
-                act(acc)
             for i in range(m):
-                np.copyto(res_m[nb, cb, i], g.crop(acc[:, :, i]))
+                finish(g.crop(acc[:, :, i]), None, act, res_m[nb, cb, i])
             return
         acc, tmp = np.empty((n, c, L), dt), np.empty((n, c, L), dt)
         wb = wk[cb]
@@ -251,9 +248,7 @@ def depthwise_conv(x, w, stride, pads, dil, bias=None, act=None):
                 _multiply_add(acc, tmp, j, src[:, :, p, off:off + L], wb[:, i, j:j + 1])
             if bk is not None:
                 acc += bk[cb, i].reshape(-1, 1)
-            if act is not None:
-                act(acc)
-            np.copyto(res_m[nb, cb, i], g.crop(acc))
+            finish(g.crop(acc), None, act, res_m[nb, cb, i])
     per_channel = len(taps) * L * res.itemsize // 4 if gemv else m * L * res.itemsize
     _run(_tasks(N, C, per_channel), body, res.nbytes)
     return res

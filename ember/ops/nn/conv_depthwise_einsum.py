@@ -67,6 +67,23 @@ def _row_weights(wc, wo):
         wc.shape[:-1] + (wo * wc.shape[-1],))
 
 
+def finish(acc, b, act, dst):
+    """``dst = act(acc + b)`` (``b`` and ``act`` optional; ``acc`` may be overwritten), the
+    last pass writing straight into ``dst``, a view of the layer's output.
+
+    >>> from ember.ops.nn.conv_depthwise_einsum import finish
+    >>> dst = np.empty(2); _ = finish(np.array([1., -3.]), 1., None, dst); dst
+    array([ 2., -2.])
+    """
+    if act is None:
+        if b is None:
+            return np.copyto(dst, acc)
+        return np.add(acc, b, out=dst)
+    if b is not None:
+        acc += b
+    return act(acc, dst)
+
+
 def _serial(tasks, body, nbytes):
     for t in tasks:
         body(t)
@@ -80,8 +97,8 @@ def depthwise_einsum(x, w, stride, pads, dil, out, bias=None, tasks=_whole, run=
     """y (N, C*m, *out) (+ bias) from x (N, C, *sp) zero-padded by ``pads`` ((l, r), ...) and
     w (C*m, 1, *k); ``tasks(N, C, bytes per channel)`` cuts the work into (image slice,
     channel slice) blocks and ``run(tasks, body, nbytes)`` runs them (``conv_depthwise``
-    passes its cache-sized blocks and its thread pool); ``act`` (in place on an array) is
-    applied to each block before it is copied out."""
+    passes its cache-sized blocks and its thread pool); ``act(a, out)`` (see ``finish``) is
+    applied to each block as it is written out."""
     N, C = x.shape[:2]
     m = w.shape[0] // C
     k = tuple(w.shape[2:])
@@ -162,11 +179,7 @@ def depthwise_einsum(x, w, stride, pads, dil, out, bias=None, tasks=_whole, run=
             else:
                 wi = np.ascontiguousarray(wl[i, ..., cb])
             np.einsum(subs, view, wi, out=a)
-            if bk is not None:
-                acc += bk[cb, i]
-            if act is not None:
-                act(acc)
-            np.copyto(res_m[nb, cb, i], np.moveaxis(acc, -1, 1))
+            finish(acc, None if bk is None else bk[cb, i], act, np.moveaxis(res_m[nb, cb, i], 1, -1))
     per_channel = m * res.itemsize
     for o in out:
         per_channel *= o

@@ -118,3 +118,17 @@ def test_changed_weights_are_seen():
             tm[0].weight.mul_(1.5)
             tm[1].running_var.mul_(2.0)
         np.testing.assert_allclose(ye.numpy(), yt.numpy(), rtol=2e-5, atol=2e-5)
+
+
+@pytest.mark.parametrize("layout", ["first", "last", "gemv", "einsum"])
+@pytest.mark.parametrize("act,stride", [("relu", 1), ("hardswish", 2), (None, 1)])
+def test_depthwise_epilogue_in_every_layout(layout, act, stride, monkeypatch):
+    """The bias and activation written out by each depthwise block layout."""
+    monkeypatch.setattr(importlib.import_module("ember.ops.nn.conv_depthwise"), "_LAYOUT", layout)
+    em, tm = _pair(12, 12, 3, stride, 12, act, act is None, np.float32, seed=4)
+    x = np.random.default_rng(5).standard_normal((2, 12, 9, 8)).astype(np.float32)
+    with ember.no_grad():
+        ye = em(ember.from_numpy(x))
+    with torch.no_grad():
+        yt = tm(torch.from_numpy(x))
+    np.testing.assert_allclose(ye.numpy(), yt.numpy(), rtol=2e-5, atol=2e-5)
