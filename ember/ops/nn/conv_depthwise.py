@@ -16,6 +16,9 @@ scaled by a per-channel weight, over whole flattened planes:
   all run while it sits in the L2 cache, and the blocks are shared over ember's intra-op
   threads.
 
+With many channels the forward runs channels-last, every tap summed by one ``np.einsum``
+(``conv_depthwise_einsum``; ``einsum_wins`` says where), in the same blocks and threads.
+
 The input gradient is the same taps scattered back (``+=`` into shifted slices, no
 ``np.add.at``), the weight gradient one dot product per (channel, tap). A channel multiplier
 (out_channels = k * in_channels) runs the taps once per multiple.

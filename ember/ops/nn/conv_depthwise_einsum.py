@@ -1,13 +1,22 @@
 """Depthwise convolution forward channels-last, all taps in one ``np.einsum`` per block.
 
-With many channels on small planes (MobileNet's deep layers) the fastest NumPy form found:
+With many channels (MobileNet's deep layers, and its 5x5 ones) the fastest NumPy form found:
 a block of images (and channels) is copied, zero-padded, into a channels-last buffer
-(n, *padded, c); a strided view of it, (n, *out, *k, c), holds every tap of every output
-without a copy, and ``einsum("n..kc,kc->n..c")`` sums the taps with its channel-contiguous
-multiply-add loop: one pass per tap where a NumPy multiply then add needs two, and no extra
-columns computed on a flattened plane. A channel multiplier (out_channels = m * in_channels)
-runs one einsum per multiple. The bias is added and the block copied back to (n, c, *out)
-while it is still in cache.
+(n, *padded, c); a strided view of it holds every tap of every output without a copy, and
+``np.einsum`` sums the taps with its contiguous multiply-add loop: one pass per tap where a
+NumPy multiply then add needs two, and no extra columns computed on a flattened plane.
+Two forms of the view:
+
+* "rows" (the last dimension unstrided): (n, *out[:-1], *k, out[-1] * c), an output row's
+  (position, channel) pairs as one contiguous run, shifted by c per tap along the row, with
+  the weights repeated along it; with a stride s along the row, the padded rows are first
+  split into s phases (column s*q + p stored at (p, q)) and that dimension's taps become a
+  (phase, shift) grid (zero where no tap falls);
+* "channels" (many channels, strided rows): (n, *out, *k, c), the loop along the channels.
+
+A channel multiplier (out_channels = m * in_channels) runs one einsum per multiple. The
+bias and an activation are applied, and the block written back to (n, c, *out), while it is
+still in cache.
 
 >>> from ember.ops.nn.conv_depthwise_einsum import depthwise_einsum
 >>> depthwise_einsum(np.ones((1, 2, 3, 3), np.float32), np.ones((2, 1, 2, 2), np.float32), (1, 1),
