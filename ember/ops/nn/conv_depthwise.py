@@ -43,8 +43,6 @@ _PAR_BYTES = 1 << 18    # work on less output than this stays on one thread
 _LAYOUT = None          # a forward block's layout: None (by shape), "first" (NCHW), "last" (NHWC),
                         # "gemv" (stride 1: the taps copied out, one small product per channel)
                         # or "einsum" (NHWC, every tap summed by one einsum: conv_depthwise_einsum)
-_FWD_SCALE = 2          # forward blocks: this many times _TASK_BYTES of output, "gemv" ones of
-_GEMV_SCALE = 32        # copied taps (fewer, longer calls; measured on MobileNet's layers)
 _GEMV_L = 128           # stride 1 with at least this many grid positions per plane: "gemv"
 _GEOMETRIES = {}
 
@@ -56,11 +54,11 @@ def _prod(t):
     return p
 
 
-def _tasks(N, C, per_channel, scale=1):
+def _tasks(N, C, per_channel):
     """(image slice, channel slice) blocks whose outputs hold about ``_TASK_BYTES`` (less when
     that leaves fewer blocks than threads on work worth sharing)."""
     per_image = C * per_channel
-    size = _TASK_BYTES * scale
+    size = _TASK_BYTES
     T = num_threads()
     if T > 1 and N * per_image >= _PAR_BYTES:
         size = min(size, max(1, N * per_image // T))
@@ -207,12 +205,11 @@ def depthwise_conv(x, w, stride, pads, dil, bias=None, act=None):
     pads = tuple(tuple(p) for p in pads)
     sp = tuple(s + l + r for s, (l, r) in zip(x.shape[2:], pads))
     out = tuple((s - (d * (kk - 1) + 1)) // st + 1 for s, kk, st, d in zip(sp, w.shape[2:], stride, dil))
-    g = None if _LAYOUT == "einsum" else _geometry(sp, w.shape[2:], stride, dil, out)
-    gemv = g is not None and g.phases == 1 and len(g.taps) > 1 and (
-        _LAYOUT == "gemv" or _LAYOUT is None and g.L >= _GEMV_L)
-    if g is None or not gemv and _LAYOUT is None and _einsum_wins(C, w.shape[2:], stride, out):
+    if _LAYOUT == "einsum" or _LAYOUT is None and _einsum_wins(C, w.shape[2:], stride, out):
         return depthwise_einsum(x, w, stride, pads, dil, out, bias, _image_tasks, _run, act)
+    g = _geometry(sp, w.shape[2:], stride, dil, out)
     L, taps = g.L, g.taps
+    gemv = g.phases == 1 and len(taps) > 1 and (_LAYOUT == "gemv" or _LAYOUT is None and L >= _GEMV_L)
     last = not gemv and m == 1 and (_LAYOUT == "last" or _LAYOUT is None and C > L)
     direct = g.phases == 1 and not last and x.flags.c_contiguous and not any(l or r for l, r in pads)
     wk = w.reshape(C, m, -1).astype(dt, copy=False)
@@ -255,8 +252,8 @@ def depthwise_conv(x, w, stride, pads, dil, bias=None, act=None):
             if bk is not None:
                 acc += bk[cb, i].reshape(-1, 1)
             finish(g.crop(acc), None, act, res_m[nb, cb, i])
-    per_channel = len(taps) * L * res.itemsize if gemv else m * L * res.itemsize
-    _run(_tasks(N, C, per_channel, _GEMV_SCALE if gemv else _FWD_SCALE), body, res.nbytes)
+    per_channel = len(taps) * L * res.itemsize // 4 if gemv else m * L * res.itemsize
+    _run(_tasks(N, C, per_channel), body, res.nbytes)
     return res
 
 
