@@ -16,6 +16,9 @@ scaled by a per-channel weight, over whole flattened planes:
   all run while it sits in the L2 cache, and the blocks are shared over ember's intra-op
   threads.
 
+With many channels the forward runs channels-last, every tap summed by one ``np.einsum``
+(``conv_depthwise_einsum``; ``einsum_wins`` says where), in the same blocks and threads.
+
 The input gradient is the same taps scattered back (``+=`` into shifted slices, no
 ``np.add.at``), the weight gradient one dot product per (channel, tap). A channel multiplier
 (out_channels = k * in_channels) runs the taps once per multiple.
@@ -29,6 +32,7 @@ import itertools
 
 from .._util import np
 from ..._thread_pool import num_threads, parallel_for, blocks
+from .conv_depthwise_einsum import depthwise_einsum, finish, einsum_wins as _einsum_wins
 
 as_strided = np.lib.stride_tricks.as_strided
 
@@ -36,8 +40,9 @@ __all__ = []
 
 _TASK_BYTES = 1 << 18   # one block's output: about this much, so a block's passes stay in cache
 _PAR_BYTES = 1 << 18    # work on less output than this stays on one thread
-_LAYOUT = None          # a forward block's layout: None (by shape), "first" (NCHW), "last" (NHWC)
-                        # or "gemv" (stride 1: the taps copied out, one small product per channel)
+_LAYOUT = None          # a forward block's layout: None (by shape), "first" (NCHW), "last" (NHWC),
+                        # "gemv" (stride 1: the taps copied out, one small product per channel)
+                        # or "einsum" (NHWC, every tap summed by one einsum: conv_depthwise_einsum)
 _GEMV_L = 128           # stride 1 with at least this many grid positions per plane: "gemv"
 _GEOMETRIES = {}
 
@@ -61,6 +66,20 @@ def _tasks(N, C, per_channel):
         c = max(1, size // max(1, per_channel))
         return [(slice(n, n + 1), slice(i, min(C, i + c))) for n in range(N) for i in range(0, C, c)]
     n = max(1, size // max(1, per_image))
+    return [(slice(i, min(N, i + n)), slice(None)) for i in range(0, N, n)]
+
+
+def _image_tasks(N, C, per_channel):
+    """(image slice, channel slice) blocks of whole images (about ``_TASK_BYTES`` of output,
+    at least one image); channels split only to give every thread a share of large work."""
+    T = num_threads()
+    per_image = C * per_channel
+    if T > 1 and N < T and N * per_image >= _PAR_BYTES and C >= 2 * T:
+        c = -(-C // T)
+        return [(slice(n, n + 1), slice(i, min(C, i + c))) for n in range(N) for i in range(0, C, c)]
+    n = max(1, _TASK_BYTES // max(1, per_image))
+    if T > 1 and N * per_image >= _PAR_BYTES:
+        n = min(n, max(1, N // T))
     return [(slice(i, min(N, i + n)), slice(None)) for i in range(0, N, n)]
 
 
@@ -174,9 +193,11 @@ def depthwise_fwd(xp, w, stride, dil, out, bias=None):
     return depthwise_conv(xp, w, stride, ((0, 0),) * len(out), dil, bias)
 
 
-def depthwise_conv(x, w, stride, pads, dil, bias=None):
+def depthwise_conv(x, w, stride, pads, dil, bias=None, act=None):
     """y (N, C*m, *out) (+ bias) from x (N, C, *sp) zero-padded by ``pads`` ((l, r), ...) and
-    w (C*m, 1, *k); the padding is done block by block, never on the whole input."""
+    w (C*m, 1, *k); the padding is done block by block, never on the whole input; ``act``
+    (``act(a, out)``, e.g. ``hard_activations.relu_array_``) applied to each block's result in
+    cache as it is written out."""
     N, C = x.shape[:2]
     m = w.shape[0] // C
     dt = np.result_type(x, w)
@@ -184,6 +205,8 @@ def depthwise_conv(x, w, stride, pads, dil, bias=None):
     pads = tuple(tuple(p) for p in pads)
     sp = tuple(s + l + r for s, (l, r) in zip(x.shape[2:], pads))
     out = tuple((s - (d * (kk - 1) + 1)) // st + 1 for s, kk, st, d in zip(sp, w.shape[2:], stride, dil))
+    if _LAYOUT == "einsum" or _LAYOUT is None and _einsum_wins(C, w.shape[2:], stride, out):
+        return depthwise_einsum(x, w, stride, pads, dil, out, bias, _image_tasks, _run, act)
     g = _geometry(sp, w.shape[2:], stride, dil, out)
     L, taps = g.L, g.taps
     gemv = g.phases == 1 and len(taps) > 1 and (_LAYOUT == "gemv" or _LAYOUT is None and L >= _GEMV_L)
@@ -207,7 +230,7 @@ def depthwise_conv(x, w, stride, pads, dil, bias=None):
                 _multiply_add(acc, tmp, j, src[:, p, off:off + L], wb[j])
             if bk is not None:
                 acc += bk[cb, 0]
-            np.copyto(res[nb, cb], g.crop(acc, last=True))
+            finish(g.crop(acc, last=True), None, act, res[nb, cb])
             return
         src = xb.reshape(n, c, 1, -1) if direct else g.phases_of(xb, pads)
         if gemv:    # the taps of each channel copied out as rows, then one (m, K) x (K, L) product
@@ -219,7 +242,7 @@ def depthwise_conv(x, w, stride, pads, dil, bias=None):
             if bk is not None:
                 acc += bk[cb].reshape(c, m, 1)
             for i in range(m):
-                np.copyto(res_m[nb, cb, i], g.crop(acc[:, :, i]))
+                finish(g.crop(acc[:, :, i]), None, act, res_m[nb, cb, i])
             return
         acc, tmp = np.empty((n, c, L), dt), np.empty((n, c, L), dt)
         wb = wk[cb]
@@ -228,7 +251,7 @@ def depthwise_conv(x, w, stride, pads, dil, bias=None):
                 _multiply_add(acc, tmp, j, src[:, :, p, off:off + L], wb[:, i, j:j + 1])
             if bk is not None:
                 acc += bk[cb, i].reshape(-1, 1)
-            np.copyto(res_m[nb, cb, i], g.crop(acc))
+            finish(g.crop(acc), None, act, res_m[nb, cb, i])
     per_channel = len(taps) * L * res.itemsize // 4 if gemv else m * L * res.itemsize
     _run(_tasks(N, C, per_channel), body, res.nbytes)
     return res

@@ -1,6 +1,7 @@
 """Which kernels run a convolution: depthwise ones (groups == in_channels, float32/float64)
-go straight to ``conv_depthwise`` with the unpadded input (it pads block by block), every
-other one to the im2col kernels of ``conv_kernels``.
+go straight to ``conv_depthwise`` with the unpadded input (it pads block by block), 1x1 ones
+(stride 1, no padding, one group) to one matrix product, every other one to the im2col
+kernels of ``conv_kernels``.
 
 >>> from ember.ops.nn.conv_dispatch import conv_fwd
 >>> conv_fwd(np.ones((1, 2, 3, 3), np.float32), np.ones((2, 1, 3, 3), np.float32),
@@ -25,13 +26,44 @@ def _depthwise(C, groups, cg, a, b):
     return dt.kind == "f" and dt.itemsize >= 4
 
 
-def conv_fwd(x, w, stride, pads, dil, groups, bias=None):
-    """y = x (*) w (+ bias): x (N, C, *sp), w (O, C/groups, *k) -> (N, O, *out)."""
+def _pointwise(x, w, stride, pads, groups, bias):
+    """A 1x1 convolution (stride 1, no padding, one group, float32/float64) as one product:
+    w (O, C) @ x (N, C, P) -> (N, O, P), or x (N, C) @ w^T when P == 1 (squeeze-excitation);
+    None for any other convolution."""
+    dt = x.dtype
+    if groups != 1 or dt != w.dtype or dt.kind != "f" or dt.itemsize < 4 or bias is not None and bias.dtype != dt:
+        return None
+    if any(k != 1 for k in w.shape[2:]) or any(s != 1 for s in stride) or any(l or r for l, r in pads):
+        return None
+    N, C = x.shape[:2]
+    O = w.shape[0]
+    sp = x.shape[2:]
+    w2 = w.reshape(O, C)
+    if x.size == N * C:
+        y = _K.matmul(x.reshape(N, C), w2.T)
+        if bias is not None:
+            y += bias
+    else:
+        y = _K.matmul(w2, x.reshape(N, C, -1))
+        if bias is not None:
+            y += bias.reshape(O, 1)
+    return y.reshape((N, O) + sp)
+
+
+def conv_fwd(x, w, stride, pads, dil, groups, bias=None, act=None):
+    """y = x (*) w (+ bias): x (N, C, *sp), w (O, C/groups, *k) -> (N, O, *out); ``act`` (an
+    in-place array function such as ``hard_activations.relu_array_``) then applied to y, by
+    the depthwise kernels block by block while each block is in cache."""
     if _depthwise(x.shape[1], groups, w.shape[1], x, w):
         sp = tuple(s + l + r for s, (l, r) in zip(x.shape[2:], pads))
         if all(s >= d * (k - 1) + 1 for s, k, d in zip(sp, w.shape[2:], dil)):
-            return _dw.depthwise_conv(x, w, stride, pads, dil, bias)
-    return _K.conv_fwd(x, w, stride, pads, dil, groups, bias)
+            return _dw.depthwise_conv(x, w, stride, pads, dil, bias, act)
+    y = _pointwise(x, w, stride, pads, groups, bias) if x.ndim > 2 and x.shape[0] else None
+    if y is None:
+        y = _K.conv_fwd(x, w, stride, pads, dil, groups, bias)
+    if act is not None:
+        act(y)
+    return y
 
 
 def conv_dx_fwd(gy, w, in_sp, stride, pads, dil, groups):

@@ -55,3 +55,27 @@ def hardsigmoid_nograd(input, inplace):
         input._bump()
         return input
     return _wrap(np.divide(t, x.dtype.type(6), out=t))
+
+
+def relu_array_(a, out=None):
+    """``max(a, 0)`` in place on a float array, or into ``out`` (a fused epilogue of eval-mode
+    convolutions: ``out`` the layer's output, written by this last pass).
+
+    >>> from ember.ops.nn.hard_activations import relu_array_
+    >>> relu_array_(np.array([-1., 2.]))
+    array([0., 2.])
+    """
+    return np.maximum(a, a.dtype.type(0), out=a if out is None else out)
+
+
+def hardswish_array_(a, out=None):
+    """``a * relu6(a + 3) / 6`` in place on a float array (``a`` is overwritten in any case),
+    or into ``out``, with ``hardswish_nograd``'s arithmetic.
+
+    >>> from ember.ops.nn.hard_activations import hardswish_array_
+    >>> hardswish_array_(np.array([-4., 1., 4.]))
+    array([-0.        ,  0.66666667,  4.        ])
+    """
+    t = _relu6_shifted(a)
+    np.multiply(a, t, out=a)
+    return np.divide(a, a.dtype.type(6), out=a if out is None else out)

@@ -7,6 +7,7 @@ torch.Size([1, 8, 4, 4])
 """
 import ember
 from ... import nn
+from ._conv_norm_eval import conv_norm_forward
 
 __all__ = ["Conv2dNormActivation", "SqueezeExcitation", "StochasticDepth", "stochastic_depth", "Permute", "MLP"]
 
@@ -41,6 +42,10 @@ class Conv2dNormActivation(nn.Sequential):
             layers.append(activation_layer() if inplace is None else activation_layer(inplace=inplace))
         super().__init__(*layers)
         self.out_channels = out_channels
+
+    def forward(self, input):
+        y = conv_norm_forward(self, input)   # eval inference: the batch norm folded into the conv
+        return super().forward(input) if y is None else y
 
 
 class SqueezeExcitation(nn.Module):

@@ -1,0 +1,78 @@
+"""A convolution followed by an eval-mode batch norm, outside autograd, as one convolution.
+
+Eval batch norm is ``y * scale + shift`` per channel (``scale = weight / sqrt(var + eps)``,
+``shift = bias - mean * scale``, as ``batchnorm_eval`` computes them). After a convolution
+that is either
+
+* folded into the convolution: ``conv(x, w * scale) + (b * scale + shift)`` when the weight
+  is smaller than the output (one pass over the weight instead of two over the output: the
+  depthwise and the early, large-output layers), or
+* applied in place to the convolution's fresh output (two passes, no new array, the same
+  values as the separate layers).
+
+>>> from ember.ops.nn.conv_bn_eval import conv_bn_eval
+>>> x, w = ember.ones(1, 1, 3, 3), ember.ones(2, 1, 1, 1)
+>>> rm, rv = ember.tensor([1., 0.]), ember.tensor([4., 1.])
+>>> conv_bn_eval(x, w, None, (1, 1), ((0, 0), (0, 0)), (1, 1), 1, rm, rv, None, None, 0.)[0, :, 0, 0]
+tensor([0., 1.])
+"""
+from .._util import np, _wrap, _state
+from .conv_dispatch import conv_fwd
+
+__all__ = []
+
+
+def _scale_shift(dt, mean, var, weight, bias, eps):
+    """(scale, shift) of eval batch norm in dtype ``dt``, with ``batchnorm_eval``'s arithmetic."""
+    scale = np.sqrt(var + dt.type(eps))
+    np.divide(dt.type(1), scale, out=scale)
+    if weight is not None:
+        scale *= weight
+    shift = -mean * scale
+    if bias is not None:
+        shift += bias
+    return scale, shift
+
+
+def conv_bn_eval(x, w, b, stride, pads, dil, groups, running_mean, running_var, weight, bias, eps, act=None):
+    """``batch_norm(conv(x, w, b), running_mean, running_var, weight, bias, eps)`` in eval mode
+    on tensors (pads ((l, r), ...) as ``conv`` takes them), or None when this path does not
+    apply (autograd recording, dtypes other than one float32/float64 throughout, statistics
+    whose size is not the output channel count); the caller then runs the two layers.
+    ``act``: an in-place array function (``hard_activations.relu_array_``, ...) applied last.
+
+    >>> from ember.ops.nn.conv_bn_eval import conv_bn_eval
+    >>> conv_bn_eval(ember.ones(1, 2, 2, 2), ember.ones(2, 1, 2, 2), None, (1, 1), ((0, 0), (0, 0)), (1, 1), 2,
+    ...              ember.zeros(2), ember.ones(2), ember.tensor([1., 2.]), ember.tensor([0., 1.]), 0.).flatten()
+    tensor([4., 9.])
+    """
+    ts = (x, w, b, running_mean, running_var, weight, bias)
+    if _state[0] and any(t is not None and t._rg for t in ts):
+        return None
+    xa = x._data
+    dt = xa.dtype
+    if dt.kind != "f" or dt.itemsize < 4 or xa.ndim < 3:
+        return None
+    O = w._data.shape[0]
+    for t in ts[1:]:
+        if t is not None and (t._data.dtype != dt or (t is not w and t._data.shape != (O,))):
+            return None
+    wa = w._data
+    scale, shift = _scale_shift(dt, running_mean._data, running_var._data,
+                                None if weight is None else weight._data, None if bias is None else bias._data, eps)
+    out = 1
+    for s, (l, r), k, st, d in zip(xa.shape[2:], pads, wa.shape[2:], stride, dil):
+        out *= max(0, (s + l + r - d * (k - 1) - 1) // st + 1)
+    shape = (-1,) + (1,) * (wa.ndim - 1)
+    if wa.size <= xa.shape[0] * O * out:
+        if b is not None:
+            shift = b._data * scale + shift
+        y = conv_fwd(xa, wa * scale.reshape(shape), stride, pads, dil, groups, shift, act)
+        return _wrap(y)
+    y = conv_fwd(xa, wa, stride, pads, dil, groups, None if b is None else b._data)
+    shape = (1, -1) + (1,) * (y.ndim - 2)
+    y *= scale.reshape(shape)
+    y += shift.reshape(shape)
+    if act is not None:
+        act(y)
+    return _wrap(y)

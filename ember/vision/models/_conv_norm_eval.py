@@ -1,0 +1,71 @@
+"""The inference forward of a conv -> BatchNorm2d (-> activation ...) block: in eval mode and
+outside autograd, the batch norm runs inside the convolution (``ember.ops.nn.conv_bn_eval``:
+folded into its weights, or applied in place to its output), and the layers after it run on
+that fresh output; a ReLU or Hardswish right after the batch norm runs inside the convolution
+(in place, block by block for the depthwise kernels).
+
+It applies only where the result cannot differ from running the children one by one: exactly
+``nn.Conv2d`` (zero padding, numeric padding) then exactly ``nn.BatchNorm2d`` in eval mode with
+running statistics, a batched 4-d input with the conv's channel count, no hooks on either, no
+autocast, and nothing that autograd records. Otherwise it returns None.
+
+>>> from ember.vision.models._blocks import Conv2dNormActivation
+>>> from ember.vision.models._conv_norm_eval import conv_norm_forward
+>>> block = Conv2dNormActivation(2, 4).eval()
+>>> x = ember.randn(1, 2, 5, 5)
+>>> with ember.no_grad():
+...     bool((conv_norm_forward(block, x) - block[2](block[1](block[0](x)))).abs().max() < 1e-5)
+True
+"""
+from ... import nn
+from ..._grad_state import _state
+from ..._tensor import Tensor
+from ... import _autocast_state as _ac
+from ...nn.modules import module as _module
+from ...ops.nn.conv_bn_eval import conv_bn_eval
+from ...ops.nn.hard_activations import relu_array_, hardswish_array_
+
+__all__ = []
+
+
+_ACTS = {nn.ReLU: relu_array_, nn.Hardswish: hardswish_array_}   # run inside the conv, in place
+
+
+def _hooked(m):
+    return bool(m._forward_hooks or m._forward_pre_hooks or m._backward_hooks or m._backward_pre_hooks)
+
+
+def conv_norm_forward(block, input):
+    """``block(input)`` for a Sequential whose first two children are a Conv2d and a
+    BatchNorm2d, with the batch norm folded into the convolution; None where that path does
+    not apply (the caller runs the children).
+
+    >>> from ember.vision.models._blocks import Conv2dNormActivation
+    >>> from ember.vision.models._conv_norm_eval import conv_norm_forward
+    >>> conv_norm_forward(Conv2dNormActivation(2, 4), ember.randn(1, 2, 5, 5)) is None   # training mode
+    True
+    """
+    mods = list(block._modules.values())
+    if len(mods) < 2 or type(input) is not Tensor:
+        return None
+    conv, bn = mods[0], mods[1]
+    if type(conv) is not nn.Conv2d or type(bn) is not nn.BatchNorm2d or bn.training:
+        return None
+    rm, rv = bn.running_mean, bn.running_var
+    if rm is None or rv is None or conv.padding_mode != "zeros" or isinstance(conv.padding, str):
+        return None
+    if _hooked(conv) or _hooked(bn) or _module._global_forward_hooks or _module._global_forward_pre_hooks:
+        return None
+    if _ac.on[0] or input._data.ndim != 4 or input._data.shape[1] != conv.in_channels:
+        return None
+    if _state[0] and (input._rg or conv.weight._rg or (conv.bias is not None and conv.bias._rg)
+                      or (bn.weight is not None and bn.weight._rg) or (bn.bias is not None and bn.bias._rg)):
+        return None
+    act = _ACTS.get(type(mods[2])) if len(mods) > 2 and not _hooked(mods[2]) else None
+    y = conv_bn_eval(input, conv.weight, conv.bias, conv.stride, tuple((p, p) for p in conv.padding),
+                     conv.dilation, conv.groups, rm, rv, bn.weight, bn.bias, bn.eps, act)
+    if y is None:
+        return None
+    for m in mods[2 if act is None else 3:]:
+        y = m(y)
+    return y
