@@ -10,7 +10,7 @@ tensor([ 4.7183, 11.3891])
 from .._util import (np, D, Tensor, _wrap, Op, FormulaOp, apply_op, _state, check_cast,
                     as_tensor_like, check_write_overlap)
 from ..inplace.history import inplace_op
-from ...autograd.function import _NOGRAD
+from ...autograd.function import _NOGRAD, _record
 from ..._backend import quiet_ufunc
 from ..._errors import check_broadcast, output_shape_error  # noqa: F401  (check_broadcast is re-exported)
 from .operands import _ucall, _as_np, _needs, _out  # noqa: F401  (imported from here by the other families)
@@ -41,10 +41,16 @@ def _binary(cls, a, b):
     bd = getattr(b, "_data", None)
     if bd is not None:  # two tensors: binary_result's cache entry read here (per-call floor)
         ad = a._data
-        r = _bin_cache.get((ad.dtype, ad.ndim == 0, bd.dtype, bd.ndim == 0))
-        npdt = r[1] if r is not None else binary_result(a, b)[1]
+        adt = ad.dtype
+        if adt is bd.dtype:  # one dtype: the result's, computed as is (NumPy agrees)
+            npdt = None
+        else:
+            r = _bin_cache.get((adt, ad.ndim == 0, bd.dtype, bd.ndim == 0))
+            npdt = r[1] if r is not None else binary_result(a, b)[1]
         if ad.shape != bd.shape:
             check_broadcast(ad.shape, bd.shape)
+        if (a._rg or b._rg) and _state.v[0]:  # apply_op's recording branch, entered directly
+            return _record(cls, (a, b), (npdt,))
         return apply_op(cls, (a, b), npdt)
     dt, npdt = binary_result(a, b)
     c = b.__class__
@@ -55,6 +61,8 @@ def _binary(cls, a, b):
                 b = D.cast_int_scalar(b, dt)
     elif c is not float and not isinstance(b, (int, float, bool, complex, np.generic)):
         return _binary(cls, a, as_tensor_like(b))
+    if a._rg and _state.v[0]:
+        return _record(cls, (a,), (b, npdt))
     return apply_op(cls, (a,), b, npdt)
 
 
