@@ -40,6 +40,7 @@ from .saved import (_FREED, _FREED_MSG, _Saved, _saved_entry, _anomaly_state, _m
 from .saved_hooks import SavedTensor, _pack_saved
 
 _state = grad_mode._state
+_F32 = np.dtype("float32")
 _inference_seen = grad_mode._inference_seen
 
 
@@ -363,7 +364,7 @@ def _record(cls, tensors, args):
         t._data = out
         t.grad = None
         t._vc = None
-        if dt.kind in "fcV" and ctx._non_diff is None:
+        if (dt is _F32 or dt.kind in "fcV") and ctx._non_diff is None:
             t._rg = True
             t.grad_fn = ctx
         else:
@@ -392,6 +393,8 @@ def _record(cls, tensors, args):
                     if vc is None:
                         vc = t._vc = [0]
                     ents.append((1, out, vc, vc[0], 0))
+                elif s.__class__ is float or s.__class__ is int:  # a Python number (pow's exponent)
+                    ents.append(s)
                 else:  # a further input, an intermediate array or a plain value
                     ents.append(_save_entry(s, arrays, tensors, (), (), ()))
             ctx._saved = ents

@@ -19,6 +19,7 @@ from .division import _div_trunc, floor_divide
 binary_result = D.binary_result
 _bin_cache = D._bin_cache
 _SRANGE = D.SCALAR_RANGE
+_BOOL = np.dtype(bool)
 
 __all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "pow"]
 
@@ -156,6 +157,10 @@ def sub(input, other, *, alpha=1, out=None):
     """
     if alpha != 1:
         other = _scale(input, other, alpha)
+    if input.__class__ is Tensor and other.__class__ is Tensor:  # (the common case, checked first)
+        if input._data.dtype is not _BOOL and other._data.dtype is not _BOOL:
+            r = _binary(Sub, input, other)
+            return r if out is None else _out(r, out, input, other)
     if (input.__class__ is bool or other.__class__ is bool
             or (isinstance(input, Tensor) and input._data.dtype.kind == "b")
             or (isinstance(other, Tensor) and other._data.dtype.kind == "b")):
@@ -191,6 +196,11 @@ def div(input, other, *, rounding_mode=None, out=None):
     tensor([1.5000, 2.0000])
     """
     if rounding_mode is None:
+        od = getattr(other, "_data", None)
+        if od is not None and input.__class__ is Tensor and input._data.dtype is od.dtype \
+                and od.dtype.kind in "fc":  # one floating dtype (the common case): as is
+            r = _binary(Div, input, other)
+            return r if out is None else _out(r, out, input, other)
         if not isinstance(input, Tensor):
             input = as_tensor_like(input)
         dt, _ = binary_result(input, other)
@@ -275,6 +285,10 @@ def pow(input, exponent, *, out=None):
     >>> ember.pow(ember.tensor([2., 3.]), 2)
     tensor([4., 9.])
     """
+    c = exponent.__class__
+    if (c is int or c is float) and input.__class__ is Tensor and input._data.dtype.kind in "fc":
+        r = _binary(Pow, input, exponent)  # a floating tensor to a Python number (the common case)
+        return r if out is None else _out(r, out, input, exponent)
     if not isinstance(input, Tensor):
         e = exponent if isinstance(exponent, Tensor) else as_tensor_like(exponent)
         dt, npdt = binary_result(e, input)
@@ -359,6 +373,8 @@ def _lift(other, self, float_op=False):
 
 
 def _rsub(self, other):
+    if other.__class__ is bool:  # (lifted, it would no longer be a bool)
+        _sub_bool_error(other, self)
     return sub(_lift(other, self), self)
 
 
