@@ -34,6 +34,8 @@ def _check_ndarray(a):
 
 
 _SEQ = (list, tuple, range)
+_F32, _F64 = np.dtype("float32"), np.dtype("float64")
+_F32_MAX = float(np.finfo(np.float32).max)
 
 
 def _infer_dtype(data):
@@ -210,6 +212,10 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     (tensor([1, 2]), tensor([1.0000, 2.5000]), tensor(3))
     """
     meta = _meta_device(device)
+    if data.__class__ is float and dtype is None:  # a Python float (in range: no overflow to warn about)
+        npdt = D._default[0].np
+        if npdt is _F64 or (npdt is _F32 and -_F32_MAX <= data <= _F32_MAX):
+            return _finish(_wrap(np.array(data, npdt)), requires_grad, meta)
     dt = None if dtype is None else D.to_dtype(dtype)
     if isinstance(data, Tensor):
         arr = data._data.copy() if dt is None else data._data.astype(dt.np)

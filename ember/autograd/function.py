@@ -35,11 +35,12 @@ from . import grad_mode
 from .._backend import np, ndarray as _ndarray, oom_error
 from .._hook_handles import RemovableHandle, _add_hook  # noqa: F401
 from .._tensor import Tensor, _wrap
-from .saved import (_FREED, _FREED_MSG, _Saved, _anomaly_state, _modified_msg, _save_entry,  # noqa: F401
+from .saved import (_FREED, _FREED_MSG, _Saved, _saved_entry, _anomaly_state, _modified_msg, _save_entry,  # noqa: F401
                     _saved_arrays, _short, _type_name, _unpack, _hooks_on)
 from .saved_hooks import SavedTensor, _pack_saved
 
 _state = grad_mode._state
+_F32 = np.dtype("float32")
 _inference_seen = grad_mode._inference_seen
 
 
@@ -347,6 +348,7 @@ def _record(cls, tensors, args):
             out = cls.forward(ctx, a0, *args) if args else cls.forward(ctx, a0)
         else:
             arrays = tuple([t._data for t in tensors])
+            a0 = arrays[0] if arrays else None  # (the first input's array, matched first below)
             ctx.next_functions = tuple([_edge_in(t) for t in tensors])
             ctx.needs_input_grad = tuple([t._rg for t in tensors])
             out = cls.forward(ctx, *arrays, *args)
@@ -362,7 +364,7 @@ def _record(cls, tensors, args):
         t._data = out
         t.grad = None
         t._vc = None
-        if dt.kind in "fcV" and ctx._non_diff is None:
+        if (dt is _F32 or dt.kind in "fcV") and ctx._non_diff is None:
             t._rg = True
             t.grad_fn = ctx
         else:
@@ -371,28 +373,30 @@ def _record(cls, tensors, args):
         saved = ctx._saved
         if saved:  # saved inputs and the output, matched by identity, with their versions
             ents = []
-            for s in saved:
+            for s in saved:  # (entries are tuples, see saved.py; the first two inputs unrolled)
                 if s is None:
                     ents.append(None)
-                    continue
-                i = 0
-                for a in arrays:
-                    if s is a:
-                        x = tensors[i]
-                        vc = x._vc
-                        if vc is None:
-                            vc = x._vc = [0]
-                        ents.append(_Saved(0, x, vc))
-                        break
-                    i += 1
-                else:
-                    if s is out or s is raw:
-                        vc = t._vc
-                        if vc is None:
-                            vc = t._vc = [0]
-                        ents.append(_Saved(1, out, vc))
-                    else:
-                        ents.append(_save_entry(s, arrays, tensors, (), (), ()))
+                elif s is a0:
+                    x = tensors[0]
+                    vc = x._vc
+                    if vc is None:
+                        vc = x._vc = [0]
+                    ents.append((0, x, vc, vc[0], 0))
+                elif n == 2 and s is a1:
+                    x = tensors[1]
+                    vc = x._vc
+                    if vc is None:
+                        vc = x._vc = [0]
+                    ents.append((0, x, vc, vc[0], 0))
+                elif s is out or s is raw:
+                    vc = t._vc
+                    if vc is None:
+                        vc = t._vc = [0]
+                    ents.append((1, out, vc, vc[0], 0))
+                elif s.__class__ is float or s.__class__ is int:  # a Python number (pow's exponent)
+                    ents.append(s)
+                else:  # a further input, an intermediate array or a plain value
+                    ents.append(_save_entry(s, arrays, tensors, (), (), ()))
             ctx._saved = ents
             if _hooks_on[0]:
                 _pack_saved(ctx)
@@ -542,9 +546,9 @@ class Function(Node, metaclass=FunctionMeta):
                 if s._vc is None:
                     s._vc = [0]
                 if idx is not None:
-                    ents.append(_Saved(1, s._data, s._vc, idx))
+                    ents.append(_saved_entry(1, s._data, s._vc, idx))
                 else:
-                    ents.append(_Saved(0, s, s._vc))
+                    ents.append(_saved_entry(0, s, s._vc))
             ctx._saved = tuple(ents)
             if _hooks_on[0]:
                 _pack_saved(ctx)

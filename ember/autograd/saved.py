@@ -1,14 +1,18 @@
 """Tensors saved for backward: each with the version it had when saved, so that an in-place
 change made since is caught (with PyTorch's message) when backward unpacks it.
 
-``_Saved`` entries are built by ``function._record`` from what a forward passed to
-``ctx.save_for_backward``: an input tensor (kind 0), an output's array (kind 1, re-wrapped as
-a tensor of the node on unpacking) or an intermediate array (kind 2, a constant).
+The entries are plain tuples ``(kind, obj, version_counter, version, out_nr)`` (a tuple is
+the cheapest object to build, and recording an op builds one per saved tensor), made by
+``function._record`` from what a forward passed to ``ctx.save_for_backward``: an input tensor
+(kind 0), an output's array (kind 1, re-wrapped as a tensor of the node on unpacking) or an
+intermediate array (kind 2, a constant). A saved plain value is kept as is, except a tuple,
+which is held in a ``_Value`` so that it cannot be taken for an entry.
 
 >>> x = ember.tensor([1., 2.], requires_grad=True)
 >>> y = x.sin()
->>> y.grad_fn._saved[0].kind, y.grad_fn._saved[0].obj is x
-(0, True)
+>>> kind, obj, vc, version, out_nr = y.grad_fn._saved[0]
+>>> kind, obj is x, version
+(0, True, 0)
 """
 from .._dtype_names import SCALAR_NAMES
 
@@ -36,17 +40,26 @@ _FREED_MSG = (
 _FREED = ("freed",)
 
 
-class _Saved:
-    """A tensor saved for backward, with the version it had when saved."""
+_Saved = tuple  # the class of a saved-tensor entry (see the module docstring)
+KIND, OBJ, VC, VERSION, OUT_NR = range(5)  # the fields of an entry
 
-    __slots__ = ("kind", "obj", "version_counter", "version", "out_nr")
 
-    def __init__(self, kind, obj, vc, out_nr=0):
-        self.kind = kind  # 0 input tensor, 1 output (data array), 2 constant array
-        self.obj = obj
-        self.version_counter = vc
-        self.version = vc[0] if vc is not None else 0
-        self.out_nr = out_nr
+def _saved_entry(kind, obj, vc, out_nr=0):
+    """A tensor saved for backward, with the version it had when saved: kind 0 an input
+    tensor, 1 an output (its data array), 2 a constant array."""
+    return (kind, obj, vc, vc[0] if vc is not None else 0, out_nr)
+
+
+class _Value:
+    """A saved plain value that is itself a tuple (so that it is not read as an entry)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+    def unpack(self, node):
+        return self.value
 
 
 class _Packed:
@@ -86,10 +99,10 @@ def _saved_arrays(node, dt):
     out = []
     for e in s:
         if e.__class__ is _Saved:
-            vc = e.version_counter
-            if vc is not None and vc[0] != e.version:
+            kind, obj, vc, version, _ = e
+            if vc is not None and vc[0] != version:
                 raise RuntimeError(_modified_msg(node, e, vc[0]))
-            a = e.obj._data if e.kind == 0 else e.obj
+            a = obj._data if kind == 0 else obj
             if a.dtype is not dt and a.dtype != dt:
                 return None
             out.append(a)
@@ -98,6 +111,8 @@ def _saved_arrays(node, dt):
             if a.dtype is not dt and a.dtype != dt:
                 return None
             out.append(a)
+        elif e.__class__ is _Value:
+            out.append(e.value)
         else:
             out.append(e)
     return out
@@ -107,28 +122,28 @@ def _unpack(node, e):
     if e is None:
         return None
     if e.__class__ is not _Saved:
-        return e.unpack(node) if e.__class__ is _Packed else e
-    vc = e.version_counter
-    if vc is not None and vc[0] != e.version:
+        return e.unpack(node) if e.__class__ is _Packed or e.__class__ is _Value else e
+    kind, obj, vc, version, out_nr = e
+    if vc is not None and vc[0] != version:
         raise RuntimeError(_modified_msg(node, e, vc[0]))
-    if e.kind == 0:
-        return e.obj
-    t = _wrap(e.obj)
-    if e.kind == 1:
+    if kind == 0:
+        return obj
+    t = _wrap(obj)
+    if kind == 1:
         t._rg = True
         t.grad_fn = node
-        t._out_nr = e.out_nr
+        t._out_nr = out_nr
         t._vc = vc
     return t
 
 
 def _modified_msg(node, e, now):
     """PyTorch's message for a saved tensor changed in place after it was saved."""
-    obj = e.obj
+    kind, obj, _, version, out_nr = e
     shape = list(obj.shape)
-    dt = obj.dtype if e.kind else obj._data.dtype
-    if e.kind == 1:      # an output of the node that saved it
-        where = f", which is output {e.out_nr} of {_short(node._name)},"
+    dt = obj.dtype if kind else obj._data.dtype
+    if kind == 1:      # an output of the node that saved it
+        where = f", which is output {out_nr} of {_short(node._name)},"
     elif obj.grad_fn is not None:   # an input: described by its own (current) history
         where = f", which is output {obj._out_nr} of {_short(obj.grad_fn._name)},"
     else:                # a leaf
@@ -140,7 +155,7 @@ def _modified_msg(node, e, now):
             "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
     return ("one of the variables needed for gradient computation has been modified by an "
             f"inplace operation: [{_type_name(dt)} {shape}]{where} is at version {now}; expected "
-            f"version {e.version} instead. {hint}")
+            f"version {version} instead. {hint}")
 
 
 def _short(name):
@@ -163,17 +178,19 @@ def _save_entry(s, arrays, tensors, outs, results, raws=()):
             t = tensors[i]
             if t._vc is None:
                 t._vc = [0]
-            return _Saved(0, t, t._vc)
+            return _saved_entry(0, t, t._vc)
     for i, o in enumerate(outs):
         if s is o or (i < len(raws) and s is raws[i]):
             t = results[i]
             if t._vc is None:
                 t._vc = [0]
-            return _Saved(1, o, t._vc, i)
+            return _saved_entry(1, o, t._vc, i)
     if hasattr(s, "_data"):  # a Tensor saved directly
         if s._vc is None:
             s._vc = [0]
-        return _Saved(0, s, s._vc)
+        return _saved_entry(0, s, s._vc)
     if hasattr(s, "dtype") and hasattr(s, "shape"):  # an intermediate array: a constant
-        return _Saved(2, s, None)
+        return _saved_entry(2, s, None)
+    if s.__class__ is tuple or isinstance(s, tuple):  # a tuple value: not to be read as an entry
+        return _Value(s)
     return s  # a Python scalar or other plain value, kept as is

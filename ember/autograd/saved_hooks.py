@@ -41,7 +41,7 @@ def _pack_saved(node):
     with no_grad():  # as PyTorch: a pack hook runs with grad mode off
         for i, e in enumerate(ents):
             if e.__class__ is _Saved:
-                ents[i] = _Packed(pack(_unpack(node, e)), unpack, e.kind, e.out_nr)
+                ents[i] = _Packed(pack(_unpack(node, e)), unpack, e[0], e[4])  # kind, out_nr
     node._saved = ents
 
 
@@ -145,8 +145,8 @@ class SavedTensor:
                                "set. Hint: only one pair of hooks is allowed at a time.")
         node = self._node
         with no_grad():
-            packed = _Packed(pack_hook(_unpack(node, e)), unpack_hook, getattr(e, "kind", 0),
-                             getattr(e, "out_nr", 0))
+            kind, out_nr = (e[0], e[4]) if e.__class__ is _Saved else (0, 0)
+            packed = _Packed(pack_hook(_unpack(node, e)), unpack_hook, kind, out_nr)
         ents = list(node._saved)
         ents[self._index] = packed
         node._saved = ents

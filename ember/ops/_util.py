@@ -132,11 +132,12 @@ class FormulaOp(Op):
                     if e.__class__ is not _Saved:
                         vals = _saved_arrays(self, dt)
                         break
-                    vc = e.version_counter
-                    if vc is not None and vc[0] != e.version:
+                    kind, a, vc, version, _ = e
+                    if vc is not None and vc[0] != version:
                         vals = _saved_arrays(self, dt)  # raises PyTorch's error
                         break
-                    a = e.obj._data if e.kind == 0 else e.obj
+                    if kind == 0:
+                        a = a._data
                     if a.dtype is not dt and a.dtype != dt:
                         return None
                     vals.append(a)

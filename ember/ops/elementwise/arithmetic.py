@@ -10,7 +10,7 @@ tensor([ 4.7183, 11.3891])
 from .._util import (np, D, Tensor, _wrap, Op, FormulaOp, apply_op, _state, check_cast,
                     as_tensor_like, check_write_overlap)
 from ..inplace.history import inplace_op
-from ...autograd.function import _NOGRAD
+from ...autograd.function import _NOGRAD, _record
 from ..._backend import quiet_ufunc
 from ..._errors import check_broadcast, output_shape_error  # noqa: F401  (check_broadcast is re-exported)
 from .operands import _ucall, _as_np, _needs, _out  # noqa: F401  (imported from here by the other families)
@@ -19,6 +19,7 @@ from .division import _div_trunc, floor_divide
 binary_result = D.binary_result
 _bin_cache = D._bin_cache
 _SRANGE = D.SCALAR_RANGE
+_BOOL = np.dtype(bool)
 
 __all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "pow"]
 
@@ -41,10 +42,16 @@ def _binary(cls, a, b):
     bd = getattr(b, "_data", None)
     if bd is not None:  # two tensors: binary_result's cache entry read here (per-call floor)
         ad = a._data
-        r = _bin_cache.get((ad.dtype, ad.ndim == 0, bd.dtype, bd.ndim == 0))
-        npdt = r[1] if r is not None else binary_result(a, b)[1]
+        adt = ad.dtype
+        if adt is bd.dtype:  # one dtype: the result's, computed as is (NumPy agrees)
+            npdt = None
+        else:
+            r = _bin_cache.get((adt, ad.ndim == 0, bd.dtype, bd.ndim == 0))
+            npdt = r[1] if r is not None else binary_result(a, b)[1]
         if ad.shape != bd.shape:
             check_broadcast(ad.shape, bd.shape)
+        if (a._rg or b._rg) and _state.v[0]:  # apply_op's recording branch, entered directly
+            return _record(cls, (a, b), (npdt,))
         return apply_op(cls, (a, b), npdt)
     dt, npdt = binary_result(a, b)
     c = b.__class__
@@ -55,6 +62,8 @@ def _binary(cls, a, b):
                 b = D.cast_int_scalar(b, dt)
     elif c is not float and not isinstance(b, (int, float, bool, complex, np.generic)):
         return _binary(cls, a, as_tensor_like(b))
+    if a._rg and _state.v[0]:
+        return _record(cls, (a,), (b, npdt))
     return apply_op(cls, (a,), b, npdt)
 
 
@@ -148,6 +157,10 @@ def sub(input, other, *, alpha=1, out=None):
     """
     if alpha != 1:
         other = _scale(input, other, alpha)
+    if input.__class__ is Tensor and other.__class__ is Tensor:  # (the common case, checked first)
+        if input._data.dtype is not _BOOL and other._data.dtype is not _BOOL:
+            r = _binary(Sub, input, other)
+            return r if out is None else _out(r, out, input, other)
     if (input.__class__ is bool or other.__class__ is bool
             or (isinstance(input, Tensor) and input._data.dtype.kind == "b")
             or (isinstance(other, Tensor) and other._data.dtype.kind == "b")):
@@ -183,6 +196,11 @@ def div(input, other, *, rounding_mode=None, out=None):
     tensor([1.5000, 2.0000])
     """
     if rounding_mode is None:
+        od = getattr(other, "_data", None)
+        if od is not None and input.__class__ is Tensor and input._data.dtype is od.dtype \
+                and od.dtype.kind in "fc":  # one floating dtype (the common case): as is
+            r = _binary(Div, input, other)
+            return r if out is None else _out(r, out, input, other)
         if not isinstance(input, Tensor):
             input = as_tensor_like(input)
         dt, _ = binary_result(input, other)
@@ -267,6 +285,10 @@ def pow(input, exponent, *, out=None):
     >>> ember.pow(ember.tensor([2., 3.]), 2)
     tensor([4., 9.])
     """
+    c = exponent.__class__
+    if (c is int or c is float) and input.__class__ is Tensor and input._data.dtype.kind in "fc":
+        r = _binary(Pow, input, exponent)  # a floating tensor to a Python number (the common case)
+        return r if out is None else _out(r, out, input, exponent)
     if not isinstance(input, Tensor):
         e = exponent if isinstance(exponent, Tensor) else as_tensor_like(exponent)
         dt, npdt = binary_result(e, input)
@@ -351,6 +373,8 @@ def _lift(other, self, float_op=False):
 
 
 def _rsub(self, other):
+    if other.__class__ is bool:  # (lifted, it would no longer be a bool)
+        _sub_bool_error(other, self)
     return sub(_lift(other, self), self)
 
 

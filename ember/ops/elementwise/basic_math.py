@@ -9,7 +9,7 @@ the gradient formula, written once for NumPy arrays and Tensors.
 tensor([3.2586, 6.9729])
 """
 from .._util import np, to_float_np, TENSOR_MATH
-from ..._backend import quiet_call
+from ..._backend import quiet_call, quiet_unary
 from .declare import unary, methods
 
 __all__ = ["neg", "negative", "exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "abs",
@@ -24,8 +24,11 @@ def _neg(a):
     return np.negative(a)
 
 
+_qexp = quiet_unary(np.exp)  # (overflow is inf, without NumPy's warning or error, as PyTorch)
+
+
 def _exp(a):
-    return quiet_call(np.exp, to_float_np(a))
+    return _qexp(to_float_np(a))
 
 
 def _log(a):

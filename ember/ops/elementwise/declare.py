@@ -22,7 +22,8 @@ its no-grad branch is the fast path. :func:`methods` lists the Tensor methods of
 tensor([12.])
 """
 from .._util import Tensor, FormulaOp, apply_op
-from ...autograd.function import _NOGRAD
+from ...autograd.function import _NOGRAD, _record
+from ..._grad_state import _state
 from ..inplace.history import inplace_op
 
 __all__ = []
@@ -70,7 +71,10 @@ def unary(name, fn, *, grad, doc, module, save=None, out=True, op_name=None):
         def f(input, *, out=None):
             if input.__class__ is not Tensor and not isinstance(input, Tensor):
                 not_tensor(name, input)
-            r = apply_op(cls, (input,))
+            if input._rg and _state.v[0]:  # apply_op's recording branch, entered directly
+                r = _record(cls, (input,), ())
+            else:
+                r = apply_op(cls, (input,))
             if out is None:
                 return r
             from .arithmetic import _out
