@@ -221,3 +221,4 @@ from . import library, torch_version, _dynamo  # noqa: E402,F401  (torch.library
 from .ops.conversion.sparse_layout import dsmm, hspmm, smm, spmm, sparse_coo_tensor, sspaddmm  # noqa: E402
 from .ops.conversion.sparse_layout import sparse_csr_tensor  # noqa: E402
 from . import _sparse_ops, sparse  # noqa: E402,F401  (sparse COO tensors' methods; torch.sparse)
+from . import __future__  # noqa: E402,F401  (torch.__future__)
