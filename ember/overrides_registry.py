@@ -42,7 +42,7 @@ tril_indices triu_indices typename use_deterministic_algorithms vander vmap wait
 _IGNORED_F = "hardsigmoid hardswish sigmoid tanh upsample upsample_bilinear upsample_nearest".split()
 _IGNORED_T = """__delattr__ __delitem__ __dir__ __getattribute__ __hash__ __init__ __iter__ __new__
 __setattr__ as_subclass new new_empty new_empty_strided new_full new_ones new_tensor new_zeros
-stride to_sparse_coo to_sparse_csr unflatten""".split()
+stride to_sparse_coo to_sparse_csr""".split()
 
 
 @functools.lru_cache(None)
