@@ -473,3 +473,5 @@ def treespec_loads(serialized):
 from ._pytree_queries import *  # noqa: E402,F401,F403
 from ._pytree_queries import __all__ as _queries_all  # noqa: E402
 __all__ += _queries_all
+PyTreeSpec = TreeSpec
+__all__ += ["PyTreeSpec"]

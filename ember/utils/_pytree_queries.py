@@ -11,11 +11,17 @@ and the named-tuple / struct-sequence tests.
 """
 from typing import Any, Callable
 
-from ._pytree import (tree_flatten, tree_flatten_with_path, tree_leaves, tree_unflatten,
-                      _node_type, _type_filter, TreeSpec)
+
+# ember.utils._pytree imports this module at its end; the functions here reach back into it
+# at call time (no module-level cycle)
+
+
+def _pt():
+    from . import _pytree
+    return _pytree
 
 __all__ = ["PyTree", "FlattenFn", "UnflattenFn", "DumpableContext", "ToDumpableContextFn",
-           "FromDumpableContextFn", "PyTreeSpec", "key_get", "tree_is_leaf",
+           "FromDumpableContextFn", "key_get", "tree_is_leaf",
            "tree_leaves_with_path", "tree_map_", "tree_map_only_", "tree_all_only",
            "tree_any_only", "treespec_pprint", "is_namedtuple_class", "is_namedtuple_instance",
            "is_structseq", "is_structseq_class", "is_structseq_instance"]
@@ -26,7 +32,6 @@ UnflattenFn = Callable[[Any, Any], PyTree]
 DumpableContext = Any
 ToDumpableContextFn = Callable[[Any], DumpableContext]
 FromDumpableContextFn = Callable[[DumpableContext], Any]
-PyTreeSpec = TreeSpec
 
 
 def key_get(obj, kp):
@@ -50,7 +55,7 @@ def tree_is_leaf(tree, is_leaf=None):
     """
     if is_leaf is not None and is_leaf(tree):
         return True
-    return _node_type(tree) is None
+    return _pt()._node_type(tree) is None
 
 
 def tree_leaves_with_path(tree, is_leaf=None):
@@ -60,7 +65,7 @@ def tree_leaves_with_path(tree, is_leaf=None):
     >>> tree_leaves_with_path([7, {"k": 8}])
     [((SequenceKey(idx=0),), 7), ((SequenceKey(idx=1), MappingKey(key='k')), 8)]
     """
-    return tree_flatten_with_path(tree, is_leaf)[0]
+    return _pt().tree_flatten_with_path(tree, is_leaf)[0]
 
 
 def tree_map_(func, tree, *rests, is_leaf=None):
@@ -72,8 +77,8 @@ def tree_map_(func, tree, *rests, is_leaf=None):
     >>> tree_map_(seen.append, t) is t, seen
     (True, [1, 2])
     """
-    leaves = tree_leaves(tree, is_leaf)
-    others = [tree_flatten(r, is_leaf)[0] for r in rests]
+    leaves = _pt().tree_leaves(tree, is_leaf)
+    others = [_pt().tree_leaves(r, is_leaf) for r in rests]
     for xs in zip(leaves, *others):
         func(*xs)
     return tree
@@ -86,7 +91,7 @@ def tree_map_only_(type_or_types_or_pred, /, func, tree, is_leaf=None):
     >>> seen = []; _ = tree_map_only_(int, seen.append, [1, "a", 2.0, 3]); seen
     [1, 3]
     """
-    keep = _type_filter(type_or_types_or_pred)
+    keep = _pt()._type_filter(type_or_types_or_pred)
     tree_map_(lambda x: func(x) if keep(x) else None, tree, is_leaf=is_leaf)
     return tree
 
@@ -98,7 +103,7 @@ def tree_all_only(type_or_types, /, pred, tree, is_leaf=None):
     >>> tree_all_only(int, lambda x: x > 0, [1, "a", -2.0])
     True
     """
-    return all(pred(x) for x in tree_leaves(tree, is_leaf) if isinstance(x, type_or_types))
+    return all(pred(x) for x in _pt().tree_leaves(tree, is_leaf) if isinstance(x, type_or_types))
 
 
 def tree_any_only(type_or_types, /, pred, tree, is_leaf=None):
@@ -108,7 +113,7 @@ def tree_any_only(type_or_types, /, pred, tree, is_leaf=None):
     >>> tree_any_only(float, lambda x: x < 0, [1, "a", -2.0])
     True
     """
-    return any(pred(x) for x in tree_leaves(tree, is_leaf) if isinstance(x, type_or_types))
+    return any(pred(x) for x in _pt().tree_leaves(tree, is_leaf) if isinstance(x, type_or_types))
 
 
 class _Star:
@@ -123,7 +128,7 @@ def treespec_pprint(treespec):
     >>> treespec_pprint(tree_structure((1, [2, {"x": 3}])))
     "(*, [*, {'x': *}])"
     """
-    return repr(tree_unflatten([_Star()] * treespec.num_leaves, treespec))
+    return repr(_pt().tree_unflatten([_Star()] * treespec.num_leaves, treespec))
 
 
 def is_namedtuple_class(cls):

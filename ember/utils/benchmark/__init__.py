@@ -10,48 +10,4 @@ from .utils.common import (TaskSpec, Measurement, select_unit, unit_to_english, 
 from .utils.timer import Timer, timer, Language  # noqa: F401
 from .utils.compare import Colorize, Compare  # noqa: F401
 
-
-class _FuzzNotBuilt:
-    def __init__(self, *args, **kwargs):
-        raise NotImplementedError(f"torch.utils.benchmark.{type(self).__name__}: ember has no "
-                                  "benchmark fuzzers yet")
-
-
-class Fuzzer(_FuzzNotBuilt):
-    """Not built yet: raises NotImplementedError.
-
-    >>> from ember.utils.benchmark import Fuzzer
-    >>> Fuzzer()
-    Traceback (most recent call last):
-    NotImplementedError: torch.utils.benchmark.Fuzzer: ember has no benchmark fuzzers yet
-    """
-
-
-class FuzzedParameter(_FuzzNotBuilt):
-    """Not built yet: raises NotImplementedError.
-
-    >>> from ember.utils.benchmark import FuzzedParameter
-    >>> FuzzedParameter("n")
-    Traceback (most recent call last):
-    NotImplementedError: torch.utils.benchmark.FuzzedParameter: ember has no benchmark fuzzers yet
-    """
-
-
-class FuzzedTensor(_FuzzNotBuilt):
-    """Not built yet: raises NotImplementedError.
-
-    >>> from ember.utils.benchmark import FuzzedTensor
-    >>> FuzzedTensor("x", size=(2,))
-    Traceback (most recent call last):
-    NotImplementedError: torch.utils.benchmark.FuzzedTensor: ember has no benchmark fuzzers yet
-    """
-
-
-class ParameterAlias(_FuzzNotBuilt):
-    """Not built yet: raises NotImplementedError.
-
-    >>> from ember.utils.benchmark import ParameterAlias
-    >>> ParameterAlias("n")
-    Traceback (most recent call last):
-    NotImplementedError: torch.utils.benchmark.ParameterAlias: ember has no benchmark fuzzers yet
-    """
+from .utils.fuzzer import Fuzzer, FuzzedParameter, FuzzedTensor, ParameterAlias  # noqa: F401

@@ -2,4 +2,4 @@
 
 >>> from ember.utils.benchmark.utils.common import Measurement
 """
-from . import common, timer, compare  # noqa: F401
+from . import common, timer, compare, fuzzer  # noqa: F401
