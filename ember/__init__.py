@@ -222,3 +222,5 @@ from .ops.conversion.sparse_layout import dsmm, hspmm, smm, spmm, sparse_coo_ten
 from .ops.conversion.sparse_layout import sparse_csr_tensor  # noqa: E402
 from . import _sparse_ops, sparse  # noqa: E402,F401  (sparse COO tensors' methods; torch.sparse)
 from .ops.nn.fake_quantize import fake_quantize_per_channel_affine, fake_quantize_per_tensor_affine  # noqa: E402
+from . import __future__  # noqa: E402,F401  (torch.__future__)
+from . import testing  # noqa: E402,F401  (torch.testing after import torch)

@@ -112,7 +112,24 @@ def from_dlpack(ext_tensor):
     dev = obj.__dlpack_device__()
     if dev[0] != 1:
         raise RuntimeError(f"ember can only import cpu DLPack tensors (got device type {dev[0]})")
-    return _finish(np.from_dlpack(obj), False)
+    arr = np.from_dlpack(obj)
+    if isinstance(obj, _Capsule) and not arr.flags.writeable:
+        arr = _writable(arr)  # a legacy capsule carries no read-only flag: writable, as torch
+    return _finish(arr, False)
+
+
+class _WritableView:
+    """Exposes an array's memory as writable (``__array_interface__``), keeping it alive."""
+
+    def __init__(self, arr):
+        self.base = arr
+        ai = dict(arr.__array_interface__)
+        ai["data"] = (ai["data"][0], False)
+        self.__array_interface__ = ai
+
+
+def _writable(arr):
+    return np.asarray(_WritableView(arr))
 
 
 def to_dlpack(tensor):

@@ -98,3 +98,10 @@ class DisableTorchFunction(DisableTorchFunctionSubclass):
 
 
 _disabled = []
+
+
+from .overrides_registry import (get_ignored_functions, get_overridable_functions,  # noqa: E402
+                                 get_testing_overrides, resolve_name,
+                                 is_tensor_method_or_property, wrap_torch_function)
+__all__ += ["get_ignored_functions", "get_overridable_functions", "get_testing_overrides",
+            "resolve_name", "is_tensor_method_or_property", "wrap_torch_function"]

@@ -134,3 +134,4 @@ from . import profiler  # noqa: E402,F401  (torch.autograd.profiler)
 from . import graph  # noqa: E402,F401  (torch.autograd.graph)
 from .saved_hooks import SavedTensor  # noqa: E402,F401  (torch.autograd.SavedTensor)
 from .profiler_records import ProfilerConfig, ProfilerEvent  # noqa: E402,F401
+from . import forward_ad  # noqa: E402,F401  (torch.autograd.forward_ad)

@@ -12,3 +12,7 @@ from .transforms import grad, grad_and_value, vjp, jvp, jacrev, jacfwd, hessian
 from ..nn.utils.stateless import _functional_call as functional_call
 
 __all__ = ["vmap", "grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd", "hessian", "functional_call"]
+from .module_state import stack_module_state, replace_all_batch_norm_modules_  # noqa: E402
+from .linearize import linearize, functionalize  # noqa: E402
+
+__all__ += ["stack_module_state", "replace_all_batch_norm_modules_", "linearize", "functionalize"]

@@ -8,6 +8,8 @@ from .._backend import np
 from .. import _dtype as D
 
 __all__ = ["assert_close", "make_tensor", "default_tolerances"]
+from .legacy_allclose import assert_allclose  # noqa: E402  (deprecated torch.testing API)
+__all__ += ["assert_allclose"]
 
 
 def make_tensor(*shape, dtype, device=None, low=None, high=None, requires_grad=False,

@@ -468,3 +468,10 @@ def treespec_loads(serialized):
     if protocol != _PROTOCOL:
         raise ValueError(f"Unknown protocol {protocol}. Available protocols: [{_PROTOCOL}]")
     return _spec_from_json(obj)
+
+
+from ._pytree_queries import *  # noqa: E402,F401,F403
+from ._pytree_queries import __all__ as _queries_all  # noqa: E402
+__all__ += _queries_all
+PyTreeSpec = TreeSpec
+__all__ += ["PyTreeSpec"]

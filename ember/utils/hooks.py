@@ -8,3 +8,6 @@ True
 from ..autograd.function import RemovableHandle
 
 __all__ = ["RemovableHandle"]
+from .hook_serialization import unserializable_hook, warn_if_has_hooks  # noqa: E402
+from ..nn._backward_hooks import BackwardHook  # noqa: E402
+__all__ += ["unserializable_hook", "warn_if_has_hooks", "BackwardHook"]

@@ -382,20 +382,8 @@ class Module(ModuleStateDict):
         if recurse:
             for m in self.children():
                 m._apply(fn)
-        for key, p in self._parameters.items():
-            if p is None:
-                continue
-            from ...autograd.grad_mode import no_grad
-            with no_grad():
-                new = fn(p)
-            if new._data is not p._data:
-                p._data = new._data
-                p._bump()
-            if p.grad is not None:
-                with no_grad():
-                    g = fn(p.grad)
-                if g._data is not p.grad._data:
-                    p.grad._data = g._data
+        from .param_conversion import convert_parameters  # modes of ember.__future__
+        convert_parameters(self, fn)
         for key, b in self._buffers.items():
             if b is not None:
                 self._buffers[key] = fn(b)
@@ -419,7 +407,8 @@ class Module(ModuleStateDict):
                 dtype = a.dtype
         _check_device(dev)
         if dtype is None:
-            return self
+            from .param_conversion import conversion_replaces_objects
+            return self._apply(lambda t: t) if conversion_replaces_objects() else self
         dtype = D.to_dtype(dtype)
         if not (dtype.is_floating_point or dtype.is_complex):
             raise TypeError(f"nn.Module.to only accepts floating point or complex dtypes, but got desired dtype={dtype}")
@@ -447,7 +436,8 @@ class Module(ModuleStateDict):
 
     def cpu(self):
         """A no-op: ember's tensors live on the cpu."""
-        return self
+        from .param_conversion import conversion_replaces_objects
+        return self._apply(lambda t: t) if conversion_replaces_objects() else self
 
     def cuda(self, device=None):
         raise RuntimeError("ember has no CUDA backend yet (Torch not compiled with CUDA enabled)")

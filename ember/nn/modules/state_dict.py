@@ -94,6 +94,9 @@ class ModuleStateDict:
                 error_msgs.append(f"size mismatch for {key}: copying a param with shape {value.shape} "
                                   f"from checkpoint, the shape in current model is {param.shape}.")
                 continue
+            if assign and _swap_mode():  # keep the object, swap the checkpoint's tensor into it
+                _swap_assign(self, name, param, value)
+                continue
             if assign:  # take the checkpoint's tensor itself (its dtype too), no copy
                 if isinstance(param, Parameter):
                     if isinstance(value, Parameter):
@@ -152,3 +155,20 @@ class ModuleStateDict:
         for hook in self._load_state_dict_post_hooks.values():
             hook(self, result)
         return result
+
+
+def _swap_mode():
+    from ... import __future__ as future
+    return future.get_swap_module_params_on_conversion()
+
+
+def _swap_assign(module, name, param, value):
+    """``load_state_dict(assign=True)`` under ember.__future__'s swap mode."""
+    from ...utils.tensor_swap import swap_tensors
+    new = value.detach()
+    if isinstance(param, Parameter):
+        new = Parameter(new, requires_grad=param.requires_grad)
+    try:
+        swap_tensors(param, new)
+    except Exception as e:
+        raise RuntimeError(f"Couldn't swap {module._get_name()}.{name}") from e
