@@ -252,6 +252,7 @@ class ConcreteTracer(Tracer):
     """
 
     proxy_buffer_attributes = True  # in-place buffer updates (BatchNorm's counters) are in the graph
+    _honor_fx_wrap = False          # records inside fx.wrap'ed functions (as torch.export traces them)
 
     def __init__(self, leaf_modules=(), fallback_to_leaf=True, autowrap_functions=(), warn=True):
         super().__init__(autowrap_functions=autowrap_functions)

@@ -60,6 +60,8 @@ class Tracer:
     """
 
     proxy_buffer_attributes = False  # buffers read as module attributes become get_attr nodes too
+    _honor_fx_wrap = True            # functions named by fx.wrap stay one node (the export tracer
+                                     # records what they do instead, as torch.export does)
 
     def __init__(self, autowrap_modules=(math,), autowrap_functions=(), param_shapes_constant=False):
         self._autowrap_ids = {id(v) for m in autowrap_modules for k, v in vars(m).items()
@@ -288,7 +290,7 @@ class Tracer:
                 patcher.patch_instance(root)
             for m in self._autowrap_search:
                 patcher.patch_globals(vars(m), self._autowrap_ids, ())
-            for g, name in _wrapped_names:
+            for g, name in (_wrapped_names if self._honor_fx_wrap else ()):
                 patcher.patch_globals(g, None, (name,))
             args, kwargs = self.create_args_for_root(fn, is_module, concrete_args)
             call_args = ([root] if is_module else []) + args
