@@ -148,7 +148,8 @@ _ROWS = [
     """),
 ]
 
-TABLE = {name: unary(name, fn, save=save, grad=grad, doc=doc, module=__name__, out=name != "relu")
+TABLE = {name: unary(name, fn, save=save, grad=grad, doc=doc, module=__name__, out=name != "relu",
+                     passes=3 if name == "sigmoid" else 1)
          for name, fn, save, grad, doc in _ROWS}
 (Neg, neg, _), (Exp, exp, _), (Log, log, _), (Sin, sin, _), (Cos, cos, _), (Tanh, tanh, _), \
     (Sigmoid, sigmoid, _), (Relu, relu, _), (Abs, abs, _), (Sqrt, sqrt, _), (Rsqrt, rsqrt, _), \

@@ -21,9 +21,10 @@ its no-grad branch is the fast path. :func:`methods` lists the Tensor methods of
 >>> y.backward(); x.grad
 tensor([12.])
 """
-from .._util import Tensor, FormulaOp, apply_op
+from .._util import Tensor, FormulaOp, apply_op, ARRAY_MATH
 from ...autograd.function import _NOGRAD
 from ..inplace.history import inplace_op
+from ..._parallel_pass import par_map, MIN_SIZE, CHUNK
 
 __all__ = []
 
@@ -32,6 +33,28 @@ def not_tensor(fname, x, pos=1, argname="input"):
     """PyTorch's TypeError for a non-Tensor argument."""
     raise TypeError(f"{fname}(): argument '{argname}' (position {pos}) must be Tensor, "
                     f"not {type(x).__name__}")
+
+
+def _split(fn, passes):
+    """``fn`` on an array, split over the intra-op threads (and into cache-sized chunks when
+    ``fn`` makes several passes) when the array is large."""
+    least = min(MIN_SIZE, 4 * CHUNK) if passes > 1 else MIN_SIZE
+
+    def run(a):
+        if a.size < least:
+            return fn(a)
+        return par_map(fn, a, passes=passes)
+    return run
+
+
+def _split_grad(grad):
+    """The gradient formula on arrays split into blocks when large (it is elementwise in the
+    gradient and the saved values, all of the gradient's shape)."""
+    def run(ctx, xp, g, *saved):
+        if xp is ARRAY_MATH and g.size >= MIN_SIZE and all(s.shape == g.shape for s in saved):
+            return par_map(lambda gb, *sb: grad(ctx, xp, gb, *sb), g, *saved, passes=2)
+        return grad(ctx, xp, g, *saved)
+    return run
 
 
 def _forward(fn, save):
@@ -54,17 +77,18 @@ def _forward(fn, save):
     return staticmethod(forward)
 
 
-def unary(name, fn, *, grad, doc, module, save=None, out=True, op_name=None):
+def unary(name, fn, *, grad, doc, module, save=None, out=True, op_name=None, passes=1):
     """Declare elementwise unary op ``name``: ``fn`` maps an array to an array, ``save`` says
     what ``grad(ctx, xp, g[, saved])`` receives (None, ``"input"`` or ``"output"``). Returns
     ``(Op class, public function, in-place method)``; the function has an ``out=`` keyword
     unless ``out`` is False. ``module`` is the family module's ``__name__`` (where the
-    function's docstring example runs)."""
+    function's docstring example runs). Large arrays go in blocks over the intra-op threads
+    (``passes``: how many passes ``fn`` makes over the data; more than one also chunks it)."""
     cname = op_name or name[0].upper() + name[1:]
     cls = type(cname, (FormulaOp,), {
         "__slots__": (), "__module__": module, "__doc__": f"The node of :func:`{name}`.",
-        "_saves_inputs": save == "input", "forward": _forward(fn, save),
-        "grad": staticmethod(grad)})
+        "_saves_inputs": save == "input", "forward": _forward(_split(fn, passes), save),
+        "grad": staticmethod(_split_grad(grad))})
 
     if out:
         def f(input, *, out=None):

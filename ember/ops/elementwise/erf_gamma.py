@@ -18,6 +18,7 @@ from ..inplace.history import inplace_op
 from .arithmetic import _out
 from .quiet_float import _flt, _ign
 from .operands import _check_tensor, _unary, _not_impl
+from ..._parallel_pass import par_map, CHUNK
 from .inplace_forms import _u_inplace, _export_inplace
 
 _TWO_RSQRTPI = 2.0 / math.sqrt(math.pi)
@@ -200,7 +201,13 @@ def _erfinv_np(y):
     return out
 
 
-_erf64, _erfc64, _erfinv64 = _erf_np, _erfc_np, _erfinv_np
+def _erf_split(x):
+    """``_erf_np`` in cache-sized chunks over the intra-op threads when ``x`` is large (the
+    chunks give the same bits: each element's value depends on that element alone)."""
+    return _erf_np(x) if x.size < 4 * CHUNK else par_map(_erf_np, x, passes=30)
+
+
+_erf64, _erfc64, _erfinv64 = _erf_split, _erfc_np, _erfinv_np
 
 
 def _cast_like(fn, kernel):

@@ -14,6 +14,7 @@ from .._util import np, Op, apply_op, _wrap, _state, NP2DT
 from ...autograd.function import Node
 from ..._random import dropout_mask as _dropout_mask
 from ..._dtype_names import TYPEID_NAMES
+from ..._parallel_pass import par_blocks, MIN_SIZE
 
 _NEG_INF = float("-inf")
 _CAUSAL = {}  # (L, S, dtype) -> additive (L, S) array: 0 on and below the diagonal, -inf above
@@ -42,6 +43,15 @@ def _softmax_rows(s, safe):
     dead = None
     if s.shape[-1] == 0:
         return s, dead
+    if s.size >= MIN_SIZE and s.ndim >= 2:   # blocks of rows over the intra-op threads
+        d = np.zeros(s.shape[:-1] + (1,), bool)
+        par_blocks(lambda sb, db: _softmax_block(sb, safe, db), s, d, keep=(s.ndim - 1,))
+        return s, (d if safe and d.any() else None)
+    return _softmax_serial(s, safe)
+
+
+def _softmax_serial(s, safe):
+    dead = None
     m = s.max(axis=-1, keepdims=True)
     if safe:
         d = m == _NEG_INF
@@ -57,6 +67,13 @@ def _softmax_rows(s, safe):
         np.reciprocal(z, out=z)
         s *= z
     return s, dead
+
+
+def _softmax_block(s, safe, dead):
+    """``_softmax_rows`` of a block of rows, its all-``-inf`` rows marked in ``dead``."""
+    _, d = _softmax_serial(s, safe)
+    if d is not None:
+        dead[...] = d
 
 
 def _add(s, b):

@@ -12,6 +12,7 @@ from .._util import np, Op, apply_op, _wrap, _state
 from ...autograd.function import _NoGradCtx
 from ... import _thread_pool as _tp
 from ..._thread_pool import num_threads, parallel_for, blocks
+from ..._parallel_pass import par_blocks, MIN_SIZE
 
 __all__ = []
 
@@ -35,18 +36,36 @@ def _mean(a, dims, split=False):
     return a.mean(axis=dims, keepdims=True), None
 
 
+def _standardize_arrays(x, dims, eps):
+    """(y, mean, biased var, invstd) of ``x`` standardised over ``dims``."""
+    mean, low = _mean(x, dims, split=True)
+    xc = x - mean
+    if low is not None:
+        xc -= low
+    var, _ = _mean(xc * xc, dims)
+    invstd = 1.0 / np.sqrt(var + eps)
+    return xc * invstd, mean, var, invstd
+
+
+def _standardize_into(x, dims, eps, y, mean, var, invstd):
+    """``_standardize_arrays`` of a block of rows, written into its blocks of the results."""
+    for o, r in zip((y, mean, var, invstd), _standardize_arrays(x, dims, eps)):
+        o[...] = r
+
+
 class Standardize(Op):
     _name = "NativeBatchNormBackward0"
 
     @staticmethod
     def forward(ctx, x, dims, eps):
-        mean, low = _mean(x, dims, split=True)
-        xc = x - mean
-        if low is not None:
-            xc -= low
-        var, _ = _mean(xc * xc, dims)
-        invstd = 1.0 / np.sqrt(var + eps)
-        y = xc * invstd
+        if x.size >= MIN_SIZE and dims and dims[0] > 0 and dims == tuple(range(dims[0], x.ndim)) \
+                and x.dtype in (np.float32, np.float64):   # trailing dims: blocks of rows
+            y = np.empty_like(x)
+            mean, var, invstd = (np.empty(x.shape[:dims[0]] + (1,) * len(dims), x.dtype) for _ in range(3))
+            par_blocks(lambda yb, xb, *st: _standardize_into(xb, dims, eps, yb, *st), y, x, mean, var, invstd,
+                       keep=dims)
+        else:
+            y, mean, var, invstd = _standardize_arrays(x, dims, eps)
         ctx.dims, ctx.eps = dims, eps
         ctx.y, ctx.invstd = y, invstd
         ctx.save_for_backward(x)
