@@ -309,3 +309,15 @@ def test_threaded_ops_match_torch():
     (yst * yst).sum().backward()
     np.testing.assert_allclose(ys.detach().numpy(), yst.detach().numpy(), rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(x.grad.numpy(), xt.grad.numpy(), rtol=1e-4, atol=2e-5)
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+def test_gelu_without_autograd_is_the_composite(dt, calls):
+    x = _rand((300, 1100), dt, 26) * 3
+
+    def run():
+        with ember.no_grad():
+            fused = F.gelu(x)
+        return [fused, x * (ember.erf(x * (1 / np.sqrt(2))) + 1) * 0.5]
+    a, b = same_bits_1_and_2(run, calls)
+    np.testing.assert_array_equal(_bits(a.numpy()), _bits(b.numpy()))
