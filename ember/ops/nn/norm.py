@@ -53,6 +53,15 @@ def _standardize_into(x, dims, eps, y, mean, var, invstd):
         o[...] = r
 
 
+def _standardize_grad(gd, y, invstd, dims, out=None):
+    """invstd * (g - mean(g) - y * mean(g * y)) over ``dims``."""
+    gy = gd * y
+    mg, _ = _mean(gd, dims)
+    mgy, _ = _mean(gy, dims)
+    np.multiply(y, mgy, out=gy)
+    return np.multiply(gd - mg - gy, invstd, out=out)
+
+
 class Standardize(Op):
     _name = "NativeBatchNormBackward0"
 
@@ -82,11 +91,11 @@ class Standardize(Op):
             y = xc * invstd
             return invstd * (g - g.mean(dims, keepdim=True) - y * (g * y).mean(dims, keepdim=True))
         y, gd = ctx.y, g._data
-        gy = gd * y
-        mg, _ = _mean(gd, dims)
-        mgy, _ = _mean(gy, dims)
-        np.multiply(y, mgy, out=gy)
-        return _wrap((gd - mg - gy) * ctx.invstd)
+        if gd.size >= MIN_SIZE and gd.shape == y.shape and gd.dtype == y.dtype and dims[0] > 0 \
+                and dims == tuple(range(dims[0], y.ndim)):   # trailing dims: blocks of rows
+            return _wrap(par_blocks(lambda o, *a: _standardize_grad(*a, dims, out=o), np.empty_like(y), gd, y,
+                                    ctx.invstd, keep=dims))
+        return _wrap(_standardize_grad(gd, y, ctx.invstd, dims))
 
 
 def standardize(x, dims, eps, return_stats=False):
