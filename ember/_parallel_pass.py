@@ -35,7 +35,7 @@ from . import _thread_pool as _tp
 
 __all__ = ["MIN_BYTES", "MIN_SIZE", "run_blocks", "CHUNK", "pass_threads", "par_ufunc", "par_map", "par_blocks", "par_copy"]
 
-MIN_BYTES = 1 << 20      # outputs smaller than this run as one call on the calling thread
+MIN_BYTES = 1 << 21      # outputs smaller than this (per pass) run as one call on the calling thread
 MIN_SIZE = MIN_BYTES // 8   # a cheap first check for callers: fewer elements stay serial
 CHUNK = 1 << 15          # elements per cache-sized chunk of a many-pass function
 
@@ -43,16 +43,16 @@ _ndarray = np.ndarray
 _LOCAL = _tp._LOCAL
 
 
-def pass_threads(nbytes):
-    """Threads a pass writing ``nbytes`` runs on: 1 when small, with one thread set, or inside
-    a parallel block.
+def pass_threads(nbytes, passes=1):
+    """Threads a pass writing ``nbytes`` (``passes`` times over) runs on: 1 when small, with
+    one thread set, or inside a parallel block.
 
     >>> from ember._parallel_pass import pass_threads
     >>> pass_threads(64)
     1
     """
     T = _tp._N[0]
-    if T <= 1 or nbytes < MIN_BYTES or _LOCAL.__dict__.get("worker"):
+    if T <= 1 or nbytes * passes < MIN_BYTES or _LOCAL.__dict__.get("worker"):
         return 1
     return T
 
@@ -167,7 +167,7 @@ def par_map(fn, *args, passes=1):
     shape = _shape_of(arrs)
     n = prod(shape)
     isz = max(a.itemsize for a in arrs)
-    T = pass_threads(n * isz)
+    T = pass_threads(n * isz, passes)
     chunked = passes > 1 and n >= 4 * CHUNK and not _LOCAL.__dict__.get("worker") and _flat_alike(arrs, shape)
     if chunked:
         flat = [a.reshape(-1) if a.__class__ is _ndarray else a for a in args]
