@@ -202,22 +202,39 @@ def par_map(fn, *args, passes=1):
     return out
 
 
-def par_blocks(fn, out, *args, keep=()):
+def par_blocks(fn, out, *args, keep=(), passes=1):
     """``fn(out_block, *arg_blocks)`` over blocks of ``out`` along its first axis that is not
     in ``keep`` (the axes ``fn`` reduces over or mixes), args broadcast against ``out``;
-    one call ``fn(out, *args)`` when small. Returns ``out``.
+    one call ``fn(out, *args)`` when small. ``passes > 1`` (``fn`` makes several passes)
+    also cuts each thread's block into cache-sized pieces along that axis (on one thread
+    too) when the axis is the first. Returns ``out``.
 
     >>> from ember._parallel_pass import par_blocks
     >>> par_blocks(lambda o, x: np.multiply(x, 2, out=o), np.empty(2), np.ones(2))
     array([2., 2.])
     """
-    T = pass_threads(out.nbytes)
-    ax = _split_axis(out.shape, T, keep) if T > 1 else None
+    T = pass_threads(out.nbytes, passes)
+    ax = _split_axis(out.shape, T, keep) if T > 1 or passes > 1 else None
     if ax is None:
         fn(out, *args)
         return out
-    sl = _tp.blocks(out.shape[ax], T)
     nd = out.ndim
     lead = (slice(None),) * ax
-    run_blocks(lambda i: fn(out[lead + (sl[i],)], *[_cut(a, ax, sl[i], nd) for a in args]), len(sl))
+    step = out.shape[ax]
+    if passes > 1 and ax == 0 and out.size >= 4 * CHUNK:   # rows of about CHUNK elements
+        step = max(1, CHUNK * out.shape[0] // out.size)
+    sl = _tp.blocks(out.shape[ax], T)
+    if T == 1 and step >= out.shape[ax]:
+        fn(out, *args)
+        return out
+
+    def run(i):
+        s = sl[i]
+        for j in range(s.start, s.stop, step):
+            p = slice(j, min(j + step, s.stop))
+            fn(out[lead + (p,)], *[_cut(a, ax, p, nd) for a in args])
+    if len(sl) == 1:
+        run(0)
+    else:
+        run_blocks(run, len(sl))
     return out

@@ -36,15 +36,41 @@ def _mean(a, dims, split=False):
     return a.mean(axis=dims, keepdims=True), None
 
 
-def _standardize_arrays(x, dims, eps):
-    """(y, mean, biased var, invstd) of ``x`` standardised over ``dims``."""
+def _standardize_arrays(x, dims, eps, out=None):
+    """(y, mean, biased var, invstd) of ``x`` standardised over ``dims`` (y into ``out``)."""
     mean, low = _mean(x, dims, split=True)
     xc = x - mean
     if low is not None:
         xc -= low
     var, _ = _mean(xc * xc, dims)
     invstd = 1.0 / np.sqrt(var + eps)
-    return xc * invstd, mean, var, invstd
+    return np.multiply(xc, invstd, out=out), mean, var, invstd
+
+
+def _trailing(dims, ndim):
+    return bool(dims) and dims[0] > 0 and dims == tuple(range(dims[0], ndim))
+
+
+def standardize_affine(x, dims, eps, w=None, b=None):
+    """Without autograd: ``x`` standardised over its trailing ``dims``, times ``w``, plus ``b``
+    (arrays of those dims' shape, or None): LayerNorm's passes, the same bits as its ops, on
+    cache-sized blocks of rows over the intra-op threads; None where this does not apply.
+
+    >>> from ember.ops.nn.norm import standardize_affine
+    >>> standardize_affine(np.array([[1., 3.]]), (1,), 0.0, np.array([2., 2.]), np.array([0., 1.]))
+    array([[-2.,  3.]])
+    """
+    if not (_trailing(dims, x.ndim) and x.dtype in (np.float32, np.float64) and x.flags.c_contiguous
+            and all(t is None or (t.dtype == x.dtype and t.shape == x.shape[dims[0]:]) for t in (w, b))):
+        return None
+
+    def rows(o, xb):
+        _standardize_arrays(xb, dims, eps, out=o)
+        if w is not None:
+            o *= w
+        if b is not None:
+            o += b
+    return par_blocks(rows, np.empty(x.shape, x.dtype), x, keep=dims, passes=8)
 
 
 def _standardize_into(x, dims, eps, y, mean, var, invstd):
