@@ -243,11 +243,13 @@ def _ints(shape, seed):
 def test_attention_softmax_with_dead_rows(calls):
     def run():
         q, k = _ints((8, 12, 100, 64), 16), _ints((8, 12, 100, 64), 17)
-        v = ember.tensor(np.broadcast_to(np.eye(100, 64, dtype=np.float32), (8, 12, 100, 64)).copy())
+        v = _rand((8, 12, 100, 64), np.float32, 18)
         mask = np.ones((100, 100), bool)
         mask[5] = False                               # an all-masked row
         y = F.scaled_dot_product_attention(q, k, v, attn_mask=ember.tensor(mask))
-        return [y]                                    # (v one-hot: y holds the probabilities exactly)
+        yc = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+        ym = F.scaled_dot_product_attention(q, k, v, attn_mask=_rand((12, 100, 100), np.float32, 27))
+        return [y, yc, ym]       # (blocks run their GEMMs on one BLAS thread, as with one thread set)
     same_bits_1_and_2(run, calls)
 
 

@@ -48,7 +48,7 @@ def batch_norm_eval(input, running_mean, running_var, weight, bias, eps):
         y = np.multiply(x, scale.reshape(shape))
         y += shift.reshape(shape)
     else:  # both passes block by block (over the intra-op threads when large)
-        par_blocks(_scale_shift, y, x, scale.reshape(shape), shift.reshape(shape))
+        par_blocks(_scale_shift, y, x, scale.reshape(shape), shift.reshape(shape), passes=2)
     return _wrap(y)
 
 
