@@ -33,7 +33,8 @@ from math import prod
 from ._backend import np
 from . import _thread_pool as _tp
 
-__all__ = ["MIN_BYTES", "MIN_SIZE", "run_blocks", "CHUNK", "pass_threads", "par_ufunc", "par_map", "par_blocks", "par_copy"]
+__all__ = ["MIN_BYTES", "MIN_SIZE", "CHUNK", "run_blocks", "pass_threads", "par_ufunc", "par_map", "par_blocks",
+           "par_copy"]
 
 MIN_BYTES = 1 << 21      # outputs smaller than this (per pass) run as one call on the calling thread
 MIN_SIZE = MIN_BYTES // 8   # a cheap first check for callers: fewer elements stay serial
@@ -168,19 +169,23 @@ def par_map(fn, *args, passes=1):
     n = prod(shape)
     isz = max(a.itemsize for a in arrs)
     T = pass_threads(n * isz, passes)
-    chunked = passes > 1 and n >= 4 * CHUNK and not _LOCAL.__dict__.get("worker") and _flat_alike(arrs, shape)
+    # chunks: a many-pass function's passes in cache; a one-pass function's results copied
+    # from cache (not from memory) into the output, on more than one thread only
+    c = CHUNK if passes > 1 else 4 * CHUNK
+    chunked = ((passes > 1 or T > 1) and n >= 4 * c and not _LOCAL.__dict__.get("worker")
+               and _flat_alike(arrs, shape))
     if chunked:
         flat = [a.reshape(-1) if a.__class__ is _ndarray else a for a in args]
-        parts = _tp.blocks(n, T, CHUNK)
-        r0 = fn(*[f[:CHUNK] if f.__class__ is _ndarray else f for f in flat])
+        parts = _tp.blocks(n, T, c)
+        r0 = fn(*[f[:c] if f.__class__ is _ndarray else f for f in flat])
         out = np.empty(shape, r0.dtype)
         of = out.reshape(-1)
-        of[:CHUNK] = r0
+        of[:c] = r0
 
         def run(i):
             s = parts[i]
-            for j in range(max(s.start, CHUNK), s.stop, CHUNK):
-                k = min(j + CHUNK, s.stop)
+            for j in range(max(s.start, c), s.stop, c):
+                k = min(j + c, s.stop)
                 of[j:k] = fn(*[f[j:k] if f.__class__ is _ndarray else f for f in flat])
         if len(parts) > 1:
             run_blocks(run, len(parts))

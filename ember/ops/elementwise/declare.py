@@ -37,7 +37,9 @@ def not_tensor(fname, x, pos=1, argname="input"):
 
 def _split(fn, passes):
     """``fn`` on an array, split over the intra-op threads (and into cache-sized chunks when
-    ``fn`` makes several passes) when the array is large."""
+    ``fn`` makes several passes) when the array is large; ``passes=0``: ``fn`` splits itself."""
+    if passes == 0:
+        return fn
     least = min(MIN_SIZE, 4 * CHUNK) if passes > 1 else MIN_SIZE
 
     def run(a):
@@ -83,7 +85,8 @@ def unary(name, fn, *, grad, doc, module, save=None, out=True, op_name=None, pas
     ``(Op class, public function, in-place method)``; the function has an ``out=`` keyword
     unless ``out`` is False. ``module`` is the family module's ``__name__`` (where the
     function's docstring example runs). Large arrays go in blocks over the intra-op threads
-    (``passes``: how many passes ``fn`` makes over the data; more than one also chunks it)."""
+    (``passes``: how many passes ``fn`` makes over the data; more than one also chunks it;
+    0 says ``fn`` splits its own work)."""
     cname = op_name or name[0].upper() + name[1:]
     cls = type(cname, (FormulaOp,), {
         "__slots__": (), "__module__": module, "__doc__": f"The node of :func:`{name}`.",
