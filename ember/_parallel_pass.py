@@ -120,9 +120,14 @@ def par_ufunc(ufunc, *args, out=None, **kw):
     ax = _split_axis(shape, T) if T > 1 else None
     if ax is None:
         return ufunc(*args, out=out, **kw)
-    if out is None:
+    if out is None:   # laid out as NumPy would: C order, or the one layout all inputs share
+        if all(a.flags.c_contiguous for a in arrs):
+            like = None
+        elif all(a.shape == shape and a.strides == arrs[0].strides for a in arrs):
+            like = arrs[0]
+        else:
+            return ufunc(*args, **kw)
         dt = ufunc(*[_first(a) for a in args], **kw).dtype     # the dtype NumPy would give
-        like = next((a for a in arrs if a.shape == shape), None)
         out = np.empty(shape, dt) if like is None else np.empty_like(like, dtype=dt)
     sl = _tp.blocks(shape[ax], T)
     nd = len(shape)
@@ -192,8 +197,8 @@ def par_map(fn, *args, passes=1):
         else:
             run(0)
         return out
-    ax = _split_axis(shape, T) if T > 1 else None
-    if ax is None:
+    ax = _split_axis(shape, T) if T > 1 and all(a.flags.c_contiguous for a in arrs) else None
+    if ax is None:   # (a C-ordered result is what NumPy gives for C-ordered inputs)
         return fn(*args)
     sl = _tp.blocks(shape[ax], T)
     nd = len(shape)

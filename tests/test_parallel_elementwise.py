@@ -324,3 +324,20 @@ def test_gelu_without_autograd_is_the_composite(dt, calls):
         return [fused, x * (ember.erf(x * (1 / np.sqrt(2))) + 1) * 0.5]
     a, b = same_bits_1_and_2(run, calls)
     np.testing.assert_array_equal(_bits(a.numpy()), _bits(b.numpy()))
+
+
+def test_results_laid_out_as_numpy_lays_them_out(calls):
+    rng = np.random.default_rng(28)
+    c = rng.standard_normal((700, 800)).astype(np.float32)
+    f = np.asfortranarray(c)
+    cl = rng.standard_normal((4, 50, 60, 64)).astype(np.float32).transpose(0, 3, 1, 2)   # channels_last-like
+    cases = [(c, c), (f, f), (f, 2.0), (c, f), (cl, cl), (cl, 1.5), (c, c[0])]
+
+    def run():
+        out = []
+        for a, b in cases:
+            r = pp.par_ufunc(np.add, a, b)
+            assert r.strides == np.add(a, b).strides
+            out.append(r)
+        return out
+    same_bits_1_and_2(run, calls)
