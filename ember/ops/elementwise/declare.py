@@ -54,7 +54,7 @@ def _split_grad(grad):
     gradient and the saved values, all of the gradient's shape)."""
     def run(ctx, xp, g, *saved):
         if xp is ARRAY_MATH and g.size >= MIN_SIZE and all(s.shape == g.shape for s in saved):
-            return par_map(lambda gb, *sb: grad(ctx, xp, gb, *sb), g, *saved, passes=2)
+            return par_map(lambda gb, *sb: grad(ctx, xp, gb, *sb), g, *saved)
         return grad(ctx, xp, g, *saved)
     return run
 
