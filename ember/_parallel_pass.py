@@ -3,18 +3,22 @@
 An elementwise pass (a ufunc, a copy, a function of several ufuncs) gives the same bits
 whether it runs on the whole array or block by block, and so does a reduction whose reduced
 axes are not split. The functions here run such a pass in one block per intra-op thread
-(``ember._thread_pool``) when its output holds at least ``MIN_BYTES``, and as one plain call
-otherwise: one thread set, a small array, or a call from inside another parallel block.
-Handing a block to a worker costs ~20 us, so the cut-off keeps small ops as they were.
-Blocks run under the caller's NumPy floating-point error state (a context variable that
-worker threads would not otherwise see).
+(``ember._thread_pool``) when it writes at least ``MIN_BYTES`` (per pass), and as one plain
+call otherwise: one thread set, a small array, or a call from inside another parallel block.
+Waking a worker costs ~20-50 us and a single memory-bound pass gains only ~15-20% from a
+second core on a 2-core machine (compute-bound ones, erf or exp, ~2x), so the cut-off keeps
+small and mid-sized ops as they were. Blocks run under the caller's NumPy floating-point
+error state (a context variable that worker threads would not otherwise see), and a result
+is laid out as NumPy would lay it out (else the pass runs as one call).
 
 * ``par_ufunc(ufunc, *args, out=None, **kw)``: ``ufunc(*args, out=out, **kw)`` with broadcasting.
 * ``par_map(fn, *args, passes=1)``: ``fn(*args)`` for an elementwise ``fn`` of arrays; a
-  function of many passes (``passes > 1``, e.g. erf) is also run in cache-sized chunks of
+  function of many passes (``passes > 1``, e.g. erf) also runs in cache-sized chunks of
   C-contiguous inputs, on one thread as well.
-* ``par_blocks(fn, out, *args, keep=())``: ``fn(out_block, *arg_blocks)`` over blocks of
-  ``out``'s leading axes, never splitting the axes in ``keep`` (those ``fn`` reduces over).
+* ``par_blocks(fn, out, *args, keep=(), passes=1)``: ``fn(out_block, *arg_blocks)`` over
+  blocks of ``out``'s leading axes, never splitting the axes in ``keep`` (those ``fn``
+  reduces over).
+* ``par_copy(dst, src)``, ``run_blocks(fn, n)``.
 
 >>> from ember._parallel_pass import par_ufunc, par_map, par_blocks
 >>> a = np.arange(6.).reshape(2, 3)

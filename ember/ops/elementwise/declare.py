@@ -35,20 +35,6 @@ def not_tensor(fname, x, pos=1, argname="input"):
                     f"not {type(x).__name__}")
 
 
-def _split(fn, passes):
-    """``fn`` on an array, split over the intra-op threads (and into cache-sized chunks when
-    ``fn`` makes several passes) when the array is large; ``passes=0``: ``fn`` splits itself."""
-    if passes == 0:
-        return fn
-    least = min(MIN_SIZE, 4 * CHUNK) if passes > 1 else MIN_SIZE
-
-    def run(a):
-        if a.size < least:
-            return fn(a)
-        return par_map(fn, a, passes=passes)
-    return run
-
-
 def _split_grad(grad):
     """The gradient formula on arrays split into blocks when large (it is elementwise in the
     gradient and the saved values, all of the gradient's shape)."""
@@ -59,18 +45,22 @@ def _split_grad(grad):
     return run
 
 
-def _forward(fn, save):
+def _forward(fn, save, passes):
+    """The Op's forward: ``fn(a)``, or ``par_map(fn, a)`` (blocks over the intra-op threads, and
+    cache-sized chunks when ``fn`` makes several passes) from ``least`` elements; ``passes=0``:
+    ``fn`` splits its own work."""
+    least = float("inf") if passes == 0 else min(MIN_SIZE, 4 * CHUNK) if passes > 1 else MIN_SIZE
     if save is None:
         def forward(ctx, a):
-            return fn(a)
+            return fn(a) if a.size < least else par_map(fn, a, passes=passes)
     elif save == "input":
         def forward(ctx, a):
             if ctx is not _NOGRAD:
                 ctx._saved = (a,)
-            return fn(a)
+            return fn(a) if a.size < least else par_map(fn, a, passes=passes)
     elif save == "output":
         def forward(ctx, a):
-            out = fn(a)
+            out = fn(a) if a.size < least else par_map(fn, a, passes=passes)
             if ctx is not _NOGRAD:
                 ctx._saved = (out,)
             return out
@@ -90,7 +80,7 @@ def unary(name, fn, *, grad, doc, module, save=None, out=True, op_name=None, pas
     cname = op_name or name[0].upper() + name[1:]
     cls = type(cname, (FormulaOp,), {
         "__slots__": (), "__module__": module, "__doc__": f"The node of :func:`{name}`.",
-        "_saves_inputs": save == "input", "forward": _forward(_split(fn, passes), save),
+        "_saves_inputs": save == "input", "forward": _forward(fn, save, passes),
         "grad": staticmethod(_split_grad(grad))})
 
     if out:
