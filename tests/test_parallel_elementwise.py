@@ -341,3 +341,13 @@ def test_results_laid_out_as_numpy_lays_them_out(calls):
             out.append(r)
         return out
     same_bits_1_and_2(run, calls)
+
+
+def test_par_copy_with_broadcast_and_cast(calls):
+    src = np.random.default_rng(29).standard_normal((1, 900, 700))
+
+    def run():
+        dst = np.empty((4, 900, 700), np.float32)
+        return [pp.par_copy(dst, src)]
+    r = same_bits_1_and_2(run, calls)
+    np.testing.assert_array_equal(r[0], np.broadcast_to(src.astype(np.float32), (4, 900, 700)))
