@@ -8,6 +8,7 @@ import sys
 from . import grad_mode
 from .._backend import np, ndarray as _ndarray
 from .function import AccumulateGrad, Op, Tensor, _anomaly_state, _consuming, _wrap, accumulate_node
+from .._parallel_pass import par_ufunc as _par_ufunc, MIN_SIZE as _PAR_SIZE
 
 _asarray = np.asarray
 try:
@@ -265,8 +266,8 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                             old = buf[nr]
                             if old is None:
                                 buf[nr] = g
-                            elif arrays:
-                                buf[nr] = old + d
+                            elif arrays:  # (a large sum split over the intra-op threads)
+                                buf[nr] = old + d if d.size < _PAR_SIZE else _par_ufunc(np.add, old, d)
                             elif create_graph or meta is None:
                                 buf[nr] = old + g
                             else:  # same shape and dtype (fitted above): sum the arrays

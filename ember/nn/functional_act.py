@@ -14,6 +14,8 @@ from .._random import rng as _rng
 from ..ops.elementwise.basic_math import sigmoid as _sigmoid, tanh as _tanh, relu as _relu
 from ..ops.nn.activation import prelu as _prelu
 from ..ops.nn import hard_activations as _hard
+from ..ops.elementwise.erf_gamma import gelu_exact as _gelu_exact
+from ..autograd.grad_mode import _state as _grad_state
 
 _where = _ops.public["where"]
 
@@ -124,6 +126,9 @@ def gelu(input, approximate="none"):
     tensor([0.8412])
     """
     if approximate == "none":
+        if input.__class__ is Tensor and not (input._rg and _grad_state[0]) and input._data.size >= 1 << 17 \
+                and input._data.dtype in (np.float32, np.float64):   # nothing records: one fused pass
+            return _wrap(_gelu_exact(input._data))
         return input * (_ops.public["erf"](input * (1 / math.sqrt(2))) + 1) * 0.5
     if approximate == "tanh":
         inner = (input + input * input * input * 0.044715) * math.sqrt(2 / math.pi)

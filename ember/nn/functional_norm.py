@@ -5,9 +5,10 @@
 tensor([[-1.0000,  1.0000]])
 """
 from .._backend import np
-from .._tensor import _wrap
+from .._tensor import _wrap, Tensor as _Tensor
 from ..autograd.grad_mode import no_grad
-from ..ops.nn.norm import standardize, batch_norm_train, batch_norm_fusable
+from ..ops.nn.norm import standardize, batch_norm_train, batch_norm_fusable, standardize_affine
+from ..autograd.grad_mode import _state as _grad_state
 from ..ops.nn.batchnorm_eval import batch_norm_eval
 
 
@@ -85,7 +86,14 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
     if x.shape[x.ndim - k:] != normalized_shape:
         raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input with shape "
                            f"[*, {', '.join(map(str, normalized_shape))}], but got input of size{list(x.shape)}")
-    y = standardize(input, tuple(range(x.ndim - k, x.ndim)), eps)
+    dims = tuple(range(x.ndim - k, x.ndim))
+    if x.size >= 1 << 16 and input.__class__ is _Tensor and not (_grad_state[0] and any(
+            t is not None and t._rg for t in (input, weight, bias))):   # nothing records: fused row blocks
+        y = standardize_affine(x, dims, eps, None if weight is None else weight._data,
+                               None if bias is None else bias._data)
+        if y is not None:
+            return _wrap(y)
+    y = standardize(input, dims, eps)
     return _affine(y, weight, bias, None)
 
 

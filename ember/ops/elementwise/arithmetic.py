@@ -15,6 +15,9 @@ from ..._backend import quiet_ufunc
 from ..._errors import check_broadcast, output_shape_error  # noqa: F401  (check_broadcast is re-exported)
 from .operands import _ucall, _as_np, _needs, _out  # noqa: F401  (imported from here by the other families)
 from .division import _div_trunc, floor_divide
+from ..._parallel_pass import par_ufunc, MIN_SIZE
+
+_ndarray = np.ndarray
 
 binary_result = D.binary_result
 _bin_cache = D._bin_cache
@@ -68,11 +71,28 @@ def _binary(cls, a, b):
 
 
 # ---------------------------------------------------------------- add / sub / mul / div
+def _big(a, b):
+    """Whether a binary op on arrays ``a`` and ``b`` (or a number) may be large enough to split."""
+    return a.size >= MIN_SIZE or (b.__class__ is _ndarray and b.size >= MIN_SIZE)
+
+
+def _par_bin(ufunc, a, b, npdt):
+    """``ufunc(a, b[, dtype=npdt])`` split over the intra-op threads (``_ucall``'s casts kept)."""
+    if npdt is None:
+        return par_ufunc(ufunc, a, b)
+    try:
+        return par_ufunc(ufunc, a, b, dtype=npdt)
+    except TypeError:
+        return par_ufunc(ufunc, _as_np(a, npdt), _as_np(b, npdt), dtype=npdt)
+
+
 class Add(FormulaOp):
     _saves_inputs = False
 
     @staticmethod
     def forward(ctx, a, b, npdt):
+        if _big(a, b):
+            return _par_bin(np.add, a, b, npdt)
         return _ucall(np.add, a, b, npdt) if npdt is not None else np.add(a, b)
 
     @staticmethod
@@ -85,6 +105,8 @@ class Sub(FormulaOp):
 
     @staticmethod
     def forward(ctx, a, b, npdt):
+        if _big(a, b):
+            return _par_bin(np.subtract, a, b, npdt)
         return _ucall(np.subtract, a, b, npdt) if npdt is not None else np.subtract(a, b)
 
     @staticmethod
@@ -98,6 +120,8 @@ class Mul(FormulaOp):
         n = ctx.needs_input_grad  # save only what backward reads (as PyTorch)
         if n is not None:
             ctx._saved = (a if len(n) > 1 and n[1] else None, b if n[0] else None)
+        if _big(a, b):
+            return _par_bin(np.multiply, a, b, npdt)
         return _ucall(np.multiply, a, b, npdt) if npdt is not None else np.multiply(a, b)
 
     @staticmethod
@@ -115,6 +139,8 @@ class Div(FormulaOp):
         n = ctx.needs_input_grad
         if n is not None:
             ctx._saved = (a if len(n) > 1 and n[1] else None, b)
+        if _big(a, b):
+            return _par_bin(_true_divide, a, b, npdt)
         if npdt is not None:
             return _ucall(_true_divide, a, b, npdt)
         if (b.__class__ is float or b.__class__ is int) and b:  # x / nonzero number: no warning

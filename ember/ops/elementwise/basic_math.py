@@ -11,6 +11,7 @@ tensor([3.2586, 6.9729])
 from .._util import np, to_float_np, TENSOR_MATH
 from ..._backend import quiet_call, quiet_unary
 from .declare import unary, methods
+from ..._parallel_pass import par_ufunc, MIN_SIZE
 
 __all__ = ["neg", "negative", "exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "abs",
            "absolute", "sqrt", "rsqrt", "square", "reciprocal"]
@@ -57,6 +58,8 @@ def _sigmoid(a):
 def _relu(a):
     if a.dtype.kind == "b":
         raise RuntimeError('"clamp_min_cpu" not implemented for \'Bool\'')
+    if a.size >= MIN_SIZE:   # one ufunc pass: straight into the output's blocks
+        return par_ufunc(np.maximum, a, 0, dtype=a.dtype)
     return np.maximum(a, 0, dtype=a.dtype)
 
 
@@ -151,7 +154,8 @@ _ROWS = [
     """),
 ]
 
-TABLE = {name: unary(name, fn, save=save, grad=grad, doc=doc, module=__name__, out=name != "relu")
+TABLE = {name: unary(name, fn, save=save, grad=grad, doc=doc, module=__name__, out=name != "relu",
+                     passes={"sigmoid": 3, "relu": 0}.get(name, 1))
          for name, fn, save, grad, doc in _ROWS}
 (Neg, neg, _), (Exp, exp, _), (Log, log, _), (Sin, sin, _), (Cos, cos, _), (Tanh, tanh, _), \
     (Sigmoid, sigmoid, _), (Relu, relu, _), (Abs, abs, _), (Sqrt, sqrt, _), (Rsqrt, rsqrt, _), \

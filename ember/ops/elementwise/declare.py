@@ -21,10 +21,11 @@ its no-grad branch is the fast path. :func:`methods` lists the Tensor methods of
 >>> y.backward(); x.grad
 tensor([12.])
 """
-from .._util import Tensor, FormulaOp, apply_op
+from .._util import Tensor, FormulaOp, apply_op, ARRAY_MATH
 from ...autograd.function import _NOGRAD, _record
 from ..._grad_state import _state
 from ..inplace.history import inplace_op
+from ..._parallel_pass import par_map, MIN_SIZE, CHUNK
 
 __all__ = []
 
@@ -35,18 +36,32 @@ def not_tensor(fname, x, pos=1, argname="input"):
                     f"not {type(x).__name__}")
 
 
-def _forward(fn, save):
+def _split_grad(grad):
+    """The gradient formula on arrays split into blocks when large (it is elementwise in the
+    gradient and the saved values, all of the gradient's shape)."""
+    def run(ctx, xp, g, *saved):
+        if xp is ARRAY_MATH and g.size >= MIN_SIZE and all(s.shape == g.shape for s in saved):
+            return par_map(lambda gb, *sb: grad(ctx, xp, gb, *sb), g, *saved)
+        return grad(ctx, xp, g, *saved)
+    return run
+
+
+def _forward(fn, save, passes):
+    """The Op's forward: ``fn(a)``, or ``par_map(fn, a)`` (blocks over the intra-op threads, and
+    cache-sized chunks when ``fn`` makes several passes) from ``least`` elements; ``passes=0``:
+    ``fn`` splits its own work."""
+    least = float("inf") if passes == 0 else min(MIN_SIZE, 4 * CHUNK) if passes > 1 else MIN_SIZE
     if save is None:
         def forward(ctx, a):
-            return fn(a)
+            return fn(a) if a.size < least else par_map(fn, a, passes=passes)
     elif save == "input":
         def forward(ctx, a):
             if ctx is not _NOGRAD:
                 ctx._saved = (a,)
-            return fn(a)
+            return fn(a) if a.size < least else par_map(fn, a, passes=passes)
     elif save == "output":
         def forward(ctx, a):
-            out = fn(a)
+            out = fn(a) if a.size < least else par_map(fn, a, passes=passes)
             if ctx is not _NOGRAD:
                 ctx._saved = (out,)
             return out
@@ -55,17 +70,19 @@ def _forward(fn, save):
     return staticmethod(forward)
 
 
-def unary(name, fn, *, grad, doc, module, save=None, out=True, op_name=None):
+def unary(name, fn, *, grad, doc, module, save=None, out=True, op_name=None, passes=1):
     """Declare elementwise unary op ``name``: ``fn`` maps an array to an array, ``save`` says
     what ``grad(ctx, xp, g[, saved])`` receives (None, ``"input"`` or ``"output"``). Returns
     ``(Op class, public function, in-place method)``; the function has an ``out=`` keyword
     unless ``out`` is False. ``module`` is the family module's ``__name__`` (where the
-    function's docstring example runs)."""
+    function's docstring example runs). Large arrays go in blocks over the intra-op threads
+    (``passes``: how many passes ``fn`` makes over the data; more than one also chunks it;
+    0 says ``fn`` splits its own work)."""
     cname = op_name or name[0].upper() + name[1:]
     cls = type(cname, (FormulaOp,), {
         "__slots__": (), "__module__": module, "__doc__": f"The node of :func:`{name}`.",
-        "_saves_inputs": save == "input", "forward": _forward(fn, save),
-        "grad": staticmethod(grad)})
+        "_saves_inputs": save == "input", "forward": _forward(fn, save, passes),
+        "grad": staticmethod(_split_grad(grad))})
 
     if out:
         def f(input, *, out=None):

@@ -14,6 +14,9 @@ from .._util import np, Op, apply_op, _wrap, _state, NP2DT
 from ...autograd.function import Node
 from ..._random import dropout_mask as _dropout_mask
 from ..._dtype_names import TYPEID_NAMES
+from ..._parallel_pass import par_blocks, pass_threads, MIN_SIZE, _split_axis
+from ..._thread_pool import num_threads
+from math import prod
 
 _NEG_INF = float("-inf")
 _CAUSAL = {}  # (L, S, dtype) -> additive (L, S) array: 0 on and below the diagonal, -inf above
@@ -42,6 +45,15 @@ def _softmax_rows(s, safe):
     dead = None
     if s.shape[-1] == 0:
         return s, dead
+    if s.size >= MIN_SIZE and s.ndim >= 2:   # blocks of rows over the intra-op threads
+        d = np.zeros(s.shape[:-1] + (1,), bool)
+        par_blocks(lambda sb, db: _softmax_block(sb, safe, db), s, d, keep=(s.ndim - 1,))
+        return s, (d if safe and d.any() else None)
+    return _softmax_serial(s, safe)
+
+
+def _softmax_serial(s, safe):
+    dead = None
     m = s.max(axis=-1, keepdims=True)
     if safe:
         d = m == _NEG_INF
@@ -59,6 +71,13 @@ def _softmax_rows(s, safe):
     return s, dead
 
 
+def _softmax_block(s, safe, dead):
+    """``_softmax_rows`` of a block of rows, its all-``-inf`` rows marked in ``dead``."""
+    _, d = _softmax_serial(s, safe)
+    if d is not None:
+        dead[...] = d
+
+
 def _add(s, b):
     """``s + b``, in place when broadcasting keeps s's shape."""
     if b.ndim <= s.ndim and all(x == y or x == 1 for x, y in zip(b.shape[::-1], s.shape[::-1])):
@@ -69,6 +88,52 @@ def _add(s, b):
 
 def _mT(a):
     return np.swapaxes(a, -1, -2)
+
+
+def _scores(q, k, scale, out=None):
+    """``q @ k^T * scale`` (the smaller operand scaled)."""
+    if q.shape[-1] <= k.shape[-2]:
+        return np.matmul(q * scale, _mT(k), out=out)
+    s = np.matmul(q, _mT(k), out=out)
+    s *= scale
+    return s
+
+
+def _fits(a, lead):
+    """Whether ``a`` (a mask or bias, or None) broadcasts into scores with batch dims ``lead``
+    without enlarging them."""
+    return a is None or (a.ndim <= len(lead) + 2 and all(
+        x == 1 or x == y for x, y in zip(a.shape[-3::-1], lead[::-1])))
+
+
+def _attend_blocks(q, k, v, mask, bias, scale, safe):
+    """(out, P, dead) without dropout, in blocks of the batch dims over the intra-op threads
+    (each block's GEMMs on one BLAS thread, as with one thread set); None where this does not
+    apply (small, broadcasting batch dims, one matrix)."""
+    lead = q.shape[:-2]
+    L, S = q.shape[-2], k.shape[-2]
+    if (not lead or k.shape[:-2] != lead or v.shape[:-2] != lead or not _fits(mask, lead) or not _fits(bias, lead)
+            or pass_threads(q.dtype.itemsize * prod(lead) * L * S) == 1
+            or _split_axis(lead, num_threads()) is None):
+        return None
+    P = np.empty(lead + (L, S), q.dtype)
+    out = np.empty(lead + (L, v.shape[-1]), q.dtype)
+    dead = np.zeros(lead + (L, 1), bool)
+    nd = len(lead) + 2
+
+    def block(Pb, ob, db, qb, kb, vb, *mb):
+        _scores(qb, kb, scale, out=Pb)
+        for m in mb:
+            if m is not None:
+                Pb += m
+        _, d = _softmax_serial(Pb, safe)
+        if d is not None:
+            db[...] = d
+        np.matmul(Pb, vb, out=ob)
+    par_blocks(block, P, out, dead, q, k, v,
+               *[None if m is None else m.reshape((1,) * (nd - m.ndim) + m.shape) for m in (mask, bias)],
+               keep=(nd - 2, nd - 1))
+    return out, P, (dead if safe and dead.any() else None)
 
 
 class ScaledDotProductAttention(Op):
@@ -91,23 +156,23 @@ class ScaledDotProductAttention(Op):
             q, k, v = q.astype(wdt), k.astype(wdt), v.astype(wdt)
             if mask is not None:
                 mask = mask.astype(wdt)
-        E, S = q.shape[-1], k.shape[-2]
-        if E <= S:  # scale the smaller operand
-            s = np.matmul(q * wdt.type(scale), _mT(k))
-        else:
-            s = np.matmul(q, _mT(k))
-            s *= wdt.type(scale)
-        if mask is not None:
-            s = _add(s, mask)
-        if bias is not None:
-            s = _add(s, bias)
-        P, dead = _softmax_rows(s, safe)
         Dm = None
-        Pd = P
-        if p > 0.0:
-            Dm = _dropout_mask(P.shape, p, wdt)
-            Pd = P * Dm
-        out = np.matmul(Pd, v)
+        res = _attend_blocks(q, k, v, mask, bias, wdt.type(scale), safe) if p == 0.0 else None
+        if res is not None:
+            out, P, dead = res
+            Pd = P
+        else:
+            s = _scores(q, k, wdt.type(scale))
+            if mask is not None:
+                s = _add(s, mask)
+            if bias is not None:
+                s = _add(s, bias)
+            P, dead = _softmax_rows(s, safe)
+            Pd = P
+            if p > 0.0:
+                Dm = _dropout_mask(P.shape, p, wdt)
+                Pd = P * Dm
+            out = np.matmul(Pd, v)
         if wdt != odt:
             out = out.astype(odt)
         if ctx is not None and ctx.__class__ is ScaledDotProductAttention:

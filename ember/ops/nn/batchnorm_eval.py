@@ -11,6 +11,7 @@ tensor([[0., 1.],
         [1., 3.]])
 """
 from .._util import np, _wrap, _state
+from ..._parallel_pass import par_blocks
 
 __all__ = []
 
@@ -42,6 +43,15 @@ def batch_norm_eval(input, running_mean, running_var, weight, bias, eps):
     if bias is not None:
         shift += bias._data
     shape = (1, -1) + (1,) * (x.ndim - 2)
-    y = np.multiply(x, scale.reshape(shape))
-    y += shift.reshape(shape)
+    y = np.empty(x.shape, np.result_type(x, scale)) if x.flags.c_contiguous else None
+    if y is None or x.ndim < 3:
+        y = np.multiply(x, scale.reshape(shape))
+        y += shift.reshape(shape)
+    else:  # both passes block by block (over the intra-op threads when large)
+        par_blocks(_scale_shift, y, x, scale.reshape(shape), shift.reshape(shape), passes=2)
     return _wrap(y)
+
+
+def _scale_shift(y, x, scale, shift):
+    np.multiply(x, scale, out=y)
+    y += shift

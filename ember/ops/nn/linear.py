@@ -11,6 +11,7 @@ from ..._autocast_state import on as _ac_on
 from math import prod
 
 from .._util import np, Op, apply_op, _wrap, _state
+from ..._parallel_pass import par_ufunc
 
 
 def _xwt(x, w):
@@ -33,7 +34,7 @@ class Linear(Op):
         ctx.save_for_backward(x, w)
         y = _xwt(x, w)
         if b is not None:
-            y += b
+            par_ufunc(np.add, y, b, out=y)      # y += b (over the intra-op threads when large)
         return y
 
     @staticmethod
@@ -78,5 +79,6 @@ def linear(input, weight, bias=None):
         return apply_op(Linear, ts)
     y = _xwt(x, w)
     if bias is not None:
-        y = y + bias._data if y.dtype == bias._data.dtype else (y + bias._data).astype(y.dtype)
+        y = par_ufunc(np.add, y, bias._data, out=y) if y.dtype == bias._data.dtype and bias._data.ndim <= y.ndim \
+            else (y + bias._data).astype(y.dtype)
     return _wrap(y)

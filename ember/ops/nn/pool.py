@@ -14,6 +14,7 @@ import math
 
 from .._util import np, Op, apply_op, _wrap, _state
 from ..._thread_pool import num_threads, parallel_for, blocks
+from ..._parallel_pass import par_blocks
 
 sliding_window_view = np.lib.stride_tricks.sliding_window_view
 
@@ -83,17 +84,27 @@ class _ScatterFlat(Op):
         lead = idx.shape[:idx.ndim - len(in_sp)]
         B = int(np.prod(lead)) if lead else 1
         n = int(np.prod(in_sp))
-        if unique:
-            out = np.zeros((B, n), dtype=g.dtype)
-            np.put_along_axis(out, idx.reshape(B, -1), g.reshape(B, -1), axis=-1)
-            return out.reshape(lead + tuple(in_sp))
-        flat = (idx.reshape(B, -1) + (np.arange(B) * n)[:, None]).ravel()
-        out = np.bincount(flat, weights=g.reshape(-1), minlength=B * n)
-        return out.astype(g.dtype, copy=False).reshape(lead + tuple(in_sp))
+        out = np.empty((B, n), dtype=g.dtype)   # blocks of planes over the intra-op threads when large
+        par_blocks(_scatter_planes if not unique else _put_planes, out, idx.reshape(B, -1), g.reshape(B, -1),
+                   keep=(1,))
+        return out.reshape(lead + tuple(in_sp))
 
     @staticmethod
     def backward(ctx, gg):
         return gather_flat(gg, ctx.idx, ctx.in_sp, ctx.unique)
+
+
+def _put_planes(out, idx, g):
+    """out[b] = zeros; out[b, idx[b, j]] = g[b, j] (no index repeats within a plane)."""
+    out[...] = 0
+    np.put_along_axis(out, idx, g, axis=-1)
+
+
+def _scatter_planes(out, idx, g):
+    """out[b, i] = sum of g[b, j] over idx[b, j] == i, summed in float64 in j's order."""
+    B, n = out.shape
+    flat = (idx + (np.arange(B) * n)[:, None]).ravel()
+    out[...] = np.bincount(flat, weights=g.reshape(-1), minlength=B * n).reshape(B, n)
 
 
 def gather_flat(x, idx, in_sp, unique=False, vals=None):

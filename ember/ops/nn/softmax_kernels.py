@@ -15,6 +15,8 @@ run applies (2-D view without a copy, large enough), else whole-array passes are
 [[0.5, 0.5], [0.25, 0.75]]
 """
 from ..._backend import np
+from ..._parallel_pass import pass_threads, run_blocks
+from ..._thread_pool import blocks as _parts
 
 BLOCK_BYTES = 1 << 18
 
@@ -37,9 +39,20 @@ def _rows(x):
     return rows
 
 
-def _blocks(n, rows):
-    for i in range(0, n, rows):
-        yield slice(i, i + rows)
+def _blocks(lo, hi, rows):
+    for i in range(lo, hi, rows):
+        yield slice(i, min(i + rows, hi))
+
+
+def _over_rows(body, n, rows, nbytes):
+    """``body(lo, hi)`` over ``n`` rows: one range per intra-op thread (whole blocks of
+    ``rows`` each) when the array of ``nbytes`` is large, else one call; each range's
+    blocks are the serial run's blocks, so the results are the same bits."""
+    parts = _parts(-(-n // rows), pass_threads(nbytes))
+    if len(parts) == 1:
+        body(0, n)
+        return
+    run_blocks(lambda i: body(parts[i].start * rows, min(parts[i].stop * rows, n)), len(parts))
 
 
 def shifted_exp(x):
@@ -67,12 +80,15 @@ def shifted_exp(x):
     N = x2.shape[0]
     m = np.empty((N, 1), x.dtype)
     s = np.empty(N, x.dtype)
-    for b in _blocks(N, rows):
-        eb, mb = e2[b], m[b]
-        np.max(x2[b], axis=-1, keepdims=True, out=mb)
-        np.subtract(x2[b], mb, out=eb)
-        np.exp(eb, out=eb)
-        np.sum(eb, axis=-1, out=s[b])
+
+    def body(lo, hi):
+        for b in _blocks(lo, hi, rows):
+            eb, mb = e2[b], m[b]
+            np.max(x2[b], axis=-1, keepdims=True, out=mb)
+            np.subtract(x2[b], mb, out=eb)
+            np.exp(eb, out=eb)
+            np.sum(eb, axis=-1, out=s[b])
+    _over_rows(body, N, rows, x.nbytes)
     return e, m.reshape(x.shape[:-1] + (1,)), s.reshape(x.shape[:-1])
 
 
@@ -96,15 +112,18 @@ def softmax_last(x):
     C = x.shape[-1]
     y = np.empty(x.shape, x.dtype)
     x2, y2 = x.reshape(-1, C), y.reshape(-1, C)
-    mb = np.empty((rows, 1), x.dtype)
-    for b in _blocks(x2.shape[0], rows):
-        yb = y2[b]
-        m = mb[:yb.shape[0]]
-        np.max(x2[b], axis=-1, keepdims=True, out=m)
-        np.subtract(x2[b], m, out=yb)
-        np.exp(yb, out=yb)
-        np.sum(yb, axis=-1, keepdims=True, out=m)
-        np.divide(yb, m, out=yb)
+
+    def body(lo, hi):
+        mb = np.empty((rows, 1), x.dtype)
+        for b in _blocks(lo, hi, rows):
+            yb = y2[b]
+            m = mb[:yb.shape[0]]
+            np.max(x2[b], axis=-1, keepdims=True, out=m)
+            np.subtract(x2[b], m, out=yb)
+            np.exp(yb, out=yb)
+            np.sum(yb, axis=-1, keepdims=True, out=m)
+            np.divide(yb, m, out=yb)
+    _over_rows(body, x2.shape[0], rows, x.nbytes)
     return y
 
 
@@ -127,18 +146,21 @@ def log_softmax_last(x):
     C = x.shape[-1]
     out = np.empty(x.shape, x.dtype)
     x2, o2 = x.reshape(-1, C), out.reshape(-1, C)
-    mb = np.empty((rows, 1), x.dtype)
-    tmp = np.empty((rows, C), x.dtype)                    # one block of exponentials, reused
-    for b in _blocks(x2.shape[0], rows):
-        ob = o2[b]
-        n = ob.shape[0]
-        m, t = mb[:n], tmp[:n]
-        np.max(x2[b], axis=-1, keepdims=True, out=m)
-        np.subtract(x2[b], m, out=ob)
-        np.exp(ob, out=t)
-        np.sum(t, axis=-1, keepdims=True, out=m)
-        np.log(m, out=m)
-        ob -= m
+
+    def body(lo, hi):
+        mb = np.empty((rows, 1), x.dtype)
+        tmp = np.empty((rows, C), x.dtype)                    # one block of exponentials, reused
+        for b in _blocks(lo, hi, rows):
+            ob = o2[b]
+            n = ob.shape[0]
+            m, t = mb[:n], tmp[:n]
+            np.max(x2[b], axis=-1, keepdims=True, out=m)
+            np.subtract(x2[b], m, out=ob)
+            np.exp(ob, out=t)
+            np.sum(t, axis=-1, keepdims=True, out=m)
+            np.log(m, out=m)
+            ob -= m
+    _over_rows(body, x2.shape[0], rows, x.nbytes)
     return out
 
 
@@ -162,14 +184,17 @@ def softmax_backward_last(y, g):
     C = y.shape[-1]
     out = np.empty(y.shape, y.dtype)
     y2, g2, o2 = y.reshape(-1, C), g.reshape(-1, C), out.reshape(-1, C)
-    sb = np.empty((rows, 1), y.dtype)
-    for b in _blocks(y2.shape[0], rows):
-        ob = o2[b]
-        s = sb[:ob.shape[0]]
-        np.multiply(g2[b], y2[b], out=ob)
-        np.sum(ob, axis=-1, keepdims=True, out=s)
-        np.subtract(g2[b], s, out=ob)
-        ob *= y2[b]
+
+    def body(lo, hi):
+        sb = np.empty((rows, 1), y.dtype)
+        for b in _blocks(lo, hi, rows):
+            ob = o2[b]
+            s = sb[:ob.shape[0]]
+            np.multiply(g2[b], y2[b], out=ob)
+            np.sum(ob, axis=-1, keepdims=True, out=s)
+            np.subtract(g2[b], s, out=ob)
+            ob *= y2[b]
+    _over_rows(body, y2.shape[0], rows, y.nbytes)
     return out
 
 
@@ -192,12 +217,15 @@ def log_softmax_backward_last(out, g):
     C = out.shape[-1]
     res = np.empty(out.shape, out.dtype)
     l2, g2, r2 = out.reshape(-1, C), g.reshape(-1, C), res.reshape(-1, C)
-    sb = np.empty((rows, 1), out.dtype)
-    for b in _blocks(l2.shape[0], rows):
-        rb = r2[b]
-        s = sb[:rb.shape[0]]
-        np.sum(g2[b], axis=-1, keepdims=True, out=s)
-        np.exp(l2[b], out=rb)
-        rb *= s
-        np.subtract(g2[b], rb, out=rb)
+
+    def body(lo, hi):
+        sb = np.empty((rows, 1), out.dtype)
+        for b in _blocks(lo, hi, rows):
+            rb = r2[b]
+            s = sb[:rb.shape[0]]
+            np.sum(g2[b], axis=-1, keepdims=True, out=s)
+            np.exp(l2[b], out=rb)
+            rb *= s
+            np.subtract(g2[b], rb, out=rb)
+    _over_rows(body, l2.shape[0], rows, out.nbytes)
     return res
