@@ -31,6 +31,7 @@ from .._util import np
 from ... import _thread_pool as _tp
 from ..._thread_pool import num_threads, parallel_for, blocks
 from . import conv_depthwise as _dw
+from . import conv_winograd as _wg
 from .conv_windows import par_copy, pad_array, out_sizes, windows
 
 __all__ = []
@@ -146,6 +147,8 @@ def _add_bias(y, bias):
 def conv_fwd(x, w, stride, pads, dil, groups, bias=None):
     """y = x (*) w (+ bias) on arrays: x (N, C, *sp), w (O, C/groups, *k), pads ((l, r), ...),
     bias (O,) or None -> (N, O, *out)."""
+    if _wg.eligible(x, w, stride, pads, dil, groups):     # 3x3, stride 1: F(2x2, 3x3)
+        return _wg.winograd_conv(x, w, pads, bias)
     N, C = x.shape[:2]
     O = w.shape[0]
     k = w.shape[2:]

@@ -1,0 +1,203 @@
+"""3x3, stride-1 convolutions by Winograd's minimal filtering F(2x2, 3x3): 16 multiplies per
+2x2 output tile and input channel instead of 36 (2.25x fewer than im2col + GEMM).
+
+The output is cut into 2x2 tiles, each computed from the 4x4 tile of the padded input under it
+(input tiles overlap by two rows and columns, so they start every second position):
+
+    U = G g G^T      the kernel g (3x3) of each (output, input) channel pair   -> (16, O, C)
+    V = B^T d B      each 4x4 input tile d of each input channel              -> (16, C, T)
+    M = U @ V        16 GEMMs, one per position of the 4x4 transformed tile    -> (16, O, T)
+    y = A^T M A      each 2x2 output tile                                        (T tiles)
+
+    B^T = [[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]]
+    G   = [[1, 0, 0], [1/2, 1/2, 1/2], [1/2, -1/2, 1/2], [0, 0, 1]]
+    A^T = [[1, 1, 1, 0], [0, 1, -1, -1]]
+
+B^T and A^T have entries 0 and +-1 only, so both transforms are a few adds and subtracts of
+strided views (rows first, then columns) over whole blocks of tiles. The bias is added to
+M[1, 1], the one entry that reaches all four outputs of a tile with weight 1. An odd output
+height or width gets one more row or column of zero padding (its tile half computed, half
+dropped). The tiles are processed in blocks (several images, or a band of tile rows of one)
+small enough that V and M stay in the L2 cache; with several intra-op threads each thread takes
+its own blocks (or, with fewer blocks than threads, its share of the 16 GEMMs).
+
+>>> from ember.ops.nn.conv_winograd import winograd_conv
+>>> winograd_conv(np.ones((1, 1, 4, 4), np.float32), np.ones((1, 1, 3, 3), np.float32), ((0, 0), (0, 0)))
+array([[[[9., 9.],
+         [9., 9.]]]], dtype=float32)
+"""
+from .._util import np
+from ... import _thread_pool as _tp
+from ..._thread_pool import num_threads, parallel_for, blocks
+
+__all__ = []
+
+_ENABLED = True          # False: every convolution by im2col (the tests run both algorithms)
+_MIN_C = 16              # fewer input or output channels than this: im2col (a first layer's C = 3)
+_MIN_TILES = 48          # fewer 2x2 tiles than this (one 7x7 output has 16): im2col (U's transform
+                         # would cost more than the GEMMs save)
+_BLOCK_BYTES = 1 << 22   # V and M of one block of tiles: about this much, so they stay in cache
+_MIN_BLOCK = 256         # tiles per block at least
+_PAR_FLOPS = 1 << 25     # convolutions with fewer multiply-adds * 2 than this run on one thread
+
+_G = np.array([[1., 0., 0.], [.5, .5, .5], [.5, -.5, .5], [0., 0., 1.]])
+_GG = np.kron(_G, _G)    # (16, 9): vec(G g G^T) = (G kron G) vec(g)
+
+
+def eligible(x, w, stride, pads, dil, groups):
+    """True when ``winograd_conv`` runs this convolution: 2-d, a 3x3 kernel, stride 1, dilation
+    1, no groups, float32 or float64, and enough channels and 2x2 output tiles that it pays."""
+    if not _ENABLED or groups != 1 or w.ndim != 4 or w.shape[2:] != (3, 3):
+        return False
+    if stride != (1, 1) or dil != (1, 1) or x.dtype != w.dtype or x.dtype not in (np.float32, np.float64):
+        return False
+    if min(x.shape[1], w.shape[0]) < _MIN_C:
+        return False
+    th, tw = ((s + l + r - 1) // 2 for s, (l, r) in zip(x.shape[2:], pads))   # ceil(out / 2)
+    return th > 0 and tw > 0 and x.shape[0] * th * tw >= _MIN_TILES
+
+
+def weight_transform(w):
+    """U = G g G^T for every (output, input) channel pair: w (O, C, 3, 3) -> (16, O, C), as
+    one product with G kron G (its entries 0, 1/4, 1/2 and 1, so float32 loses only the
+    rounding of the sums)."""
+    O, C = w.shape[:2]
+    g = w.reshape(O * C, 9).T                  # (9, O*C), a view
+    u = np.empty((16, O * C), w.dtype)
+    gg = _GG.astype(w.dtype)
+    for i in range(0, O * C, 8192):            # column blocks that stay in cache
+        np.matmul(gg, g[:, i:i + 8192], out=u[:, i:i + 8192])
+    return u.reshape(16, O, C)
+
+
+def _split_phases(x, pads, th, tw):
+    """The zero-padded input split into its four phases (row and column parity): x (N, C, H, W)
+    -> (N, C, 2, 2, th + 1, tw + 1), padded position (r, q) at [..., r % 2, q % 2, r // 2, q // 2]
+    (one strided copy; it makes every read of the transform a run along whole rows of tiles)."""
+    N, C, H, W = x.shape
+    (pt, _), (pl, _) = pads
+    xq = np.empty((N, C, 2, 2, th + 1, tw + 1), x.dtype)
+    for pr in range(2):
+        r0 = (pr - pt) % 2                     # the first row of x that lands on row parity pr
+        i0, ni = (r0 + pt) // 2, len(range(r0, H, 2))
+        for pc in range(2):
+            c0 = (pc - pl) % 2
+            j0, nj = (c0 + pl) // 2, len(range(c0, W, 2))
+            dst = xq[:, :, pr, pc]
+            dst[:, :, :i0] = 0
+            dst[:, :, i0 + ni:] = 0
+            dst[:, :, i0:i0 + ni, :j0] = 0
+            dst[:, :, i0:i0 + ni, j0 + nj:] = 0
+            np.copyto(dst[:, :, i0:i0 + ni, j0:j0 + nj], x[:, :, r0::2, c0::2])
+    return xq
+
+
+def _input_transform(xb, R, V, r0, r1):
+    """V (4, 4, C, n, L) = B^T d B of the tiles in tile rows [r0, r1) of xb (n, C, 2, 2, th + 1,
+    tw + 1) (``_split_phases``); L = (r1 - r0) (tw + 1): each tile row has one tile of junk at
+    its end (the last one zero). R (4, n, C, 2, L) holds the rows' transform."""
+    L = (r1 - r0) * xb.shape[-1]
+    n, C = xb.shape[:2]
+    d = [xb[:, :, k % 2, :, r0 + k // 2:r1 + k // 2].reshape(n, C, 2, L) for k in range(4)]
+    np.subtract(d[0], d[2], out=R[0])
+    np.add(d[1], d[2], out=R[1])
+    np.subtract(d[2], d[1], out=R[2])
+    np.subtract(d[1], d[3], out=R[3])
+    V[..., L - 1] = 0
+    for i in range(4):
+        ev, od = R[i, :, :, 0].swapaxes(0, 1), R[i, :, :, 1].swapaxes(0, 1)   # (C, n, L)
+        e0, e1, e2, e3 = ev[..., :L - 1], od[..., :L - 1], ev[..., 1:], od[..., 1:]
+        v = V[i, ..., :L - 1]
+        np.subtract(e0, e2, out=v[0])
+        np.add(e1, e2, out=v[1])
+        np.subtract(e2, e1, out=v[2])
+        np.subtract(e1, e3, out=v[3])
+
+
+def _output_transform(M, S, yb, tmp):
+    """yb (n, O, rows, cols) = A^T m A of every tile of M (4, 4, O, n, tr, tw + 1) (the junk
+    tiles dropped, the last tile row or column cropped to yb); S (2, 4, O, n, tr, tw + 1) and
+    tmp (O, n, tr, tw + 1) are scratch."""
+    for j in range(4):
+        np.add(M[0, j], M[1, j], out=S[0, j])
+        S[0, j] += M[2, j]
+        np.subtract(M[1, j], M[2, j], out=S[1, j])
+        S[1, j] -= M[3, j]
+    for a in range(2):
+        for c in range(2):
+            dst = yb[:, :, a::2, c::2].swapaxes(0, 1)                        # (O, n, ra, ca)
+            crop = (Ellipsis, slice(0, dst.shape[2]), slice(0, dst.shape[3]))
+            s = S[a]
+            if c == 0:
+                np.add(s[0], s[1], out=tmp)
+                np.add(tmp[crop], s[2][crop], out=dst)
+            else:
+                np.subtract(s[1], s[2], out=tmp)
+                np.subtract(tmp[crop], s[3][crop], out=dst)
+
+
+def _plan(N, th, tw, C, O, itemsize):
+    """The blocks of tiles: [(images slice, tile rows slice)], each with V and M of about
+    ``_BLOCK_BYTES`` but at least ``_MIN_BLOCK`` tiles (each block streams all of U through
+    its 16 GEMMs, and a GEMM on few columns runs slowly)."""
+    tiles = max(_MIN_BLOCK, _BLOCK_BYTES // (16 * (C + O) * itemsize))
+    rows = max(1, tiles // tw)
+    if rows >= th:
+        n = max(1, rows // th)
+        return [(slice(i, min(N, i + n)), slice(0, th)) for i in range(0, N, n)]
+    return [(slice(i, i + 1), slice(r, min(th, r + rows))) for i in range(N) for r in range(0, th, rows)]
+
+
+def winograd_conv(x, w, pads, bias=None):
+    """y = x (*) w (+ bias) by F(2x2, 3x3): x (N, C, H, W), w (O, C, 3, 3), pads ((top, bottom),
+    (left, right)), bias (O,) or None -> (N, O, H + top + bottom - 2, W + left + right - 2)."""
+    N, C = x.shape[:2]
+    O = w.shape[0]
+    dt = x.dtype
+    Ho, Wo = (s + l + r - 2 for s, (l, r) in zip(x.shape[2:], pads))
+    th, tw = (Ho + 1) // 2, (Wo + 1) // 2
+    Wq = tw + 1
+    Tn = num_threads()
+    big = 32 * N * th * tw * C * O >= _PAR_FLOPS
+    plan = _plan(N, th, Wq, C, O, dt.itemsize)
+    split_gemm = Tn > 1 and len(plan) < Tn and big
+    if Tn > 1:
+        _tp._set_blas(1)       # the BLAS's own threads would compete with the pool's
+    try:
+        xq = _split_phases(x, pads, th, tw)
+        U = weight_transform(w)
+        y = np.empty((N, O, Ho, Wo), dt)
+
+        def gemm(Vb, Mb):
+            if not split_gemm:
+                np.matmul(U, Vb, out=Mb)
+                return
+            sl = blocks(16, Tn)
+            parallel_for(lambda i: np.matmul(U[sl[i]], Vb[sl[i]], out=Mb[sl[i]]), len(sl))
+
+        def run(part):
+            n = max(b.stop - b.start for b, _ in part)
+            T = n * max(r.stop - r.start for _, r in part) * Wq
+            buf = np.empty((4 * 2 * C + 16 * C + 16 * O + 8 * O + O) * T, dt)
+            for b, r in part:
+                nb, rb = b.stop - b.start, r.stop - r.start
+                T = nb * rb * Wq
+                R, V, M, S, tmp = np.split(buf[:(24 * C + 25 * O) * T], np.cumsum((8 * C * T, 16 * C * T, 16 * O * T, 8 * O * T)))
+                V = V.reshape(4, 4, C, nb, rb * Wq)
+                _input_transform(xq[b], R.reshape(4, nb, C, 2, rb * Wq), V, r.start, r.stop)
+                M = M.reshape(16, O, T)
+                gemm(V.reshape(16, C, T), M)
+                if bias is not None:
+                    M[5] += bias.reshape(O, 1)
+                _output_transform(M.reshape(4, 4, O, nb, rb, Wq), S.reshape(2, 4, O, nb, rb, Wq),
+                                  y[b, :, 2 * r.start:2 * r.stop], tmp.reshape(O, nb, rb, Wq))
+
+        if Tn > 1 and not split_gemm and len(plan) >= Tn and big:
+            sl = blocks(len(plan), Tn)
+            parallel_for(lambda i: run(plan[sl[i]]), len(sl))
+        else:
+            run(plan)
+    finally:
+        if Tn > 1:
+            _tp._set_blas(Tn)
+    return y
