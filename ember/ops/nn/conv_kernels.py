@@ -48,6 +48,7 @@ _PHASES_MIN_C = 16       # input gradients of unstrided convolutions with at lea
                          # there; with fewer input than output channels its GEMM is the slower);
                          # strided ones and the rest: GEMM + col2im
 _PHASES_ALL = False      # True: every input gradient by phases (the tests run both algorithms)
+                         # (also by phases: those whose convolution of gy runs Winograd's F(2x2, 3x3))
 
 
 def _prod(t):
@@ -281,7 +282,8 @@ def conv_dx_fwd(gy, w, in_sp, stride, pads, dil, groups):
     dt = np.result_type(gy, w)
     if _DEPTHWISE and groups > 1 and Cg == 1 and dt.kind == "f" and dt.itemsize >= 4:
         return _dw.depthwise_dx(gy, w, in_sp, stride, pads, dil, groups)
-    if _PHASES_ALL or C >= max(O, _PHASES_MIN_C) and all(s == 1 for s in stride) and _prod(out) >= _BY_IMAGE:
+    if _PHASES_ALL or ((C >= max(O, _PHASES_MIN_C) or _wg.dx_eligible(gy, w, in_sp, stride, dil, groups))
+                       and all(s == 1 for s in stride) and _prod(out) >= _BY_IMAGE):
         return _dx_by_phases(gy, w, in_sp, stride, pads, dil, groups, dt)
     sp = tuple(s + l + r for s, (l, r) in zip(in_sp, pads))
     dxp = np.zeros((N, C) + sp, dtype=dt)

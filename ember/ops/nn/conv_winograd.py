@@ -34,8 +34,8 @@ __all__ = []
 
 _ENABLED = True          # False: every convolution by im2col (the tests run both algorithms)
 _MIN_C = 16              # fewer input or output channels than this: im2col (a first layer's C = 3)
-_MIN_TILES = 48          # fewer 2x2 tiles than this (one 7x7 output has 16): im2col (U's transform
-                         # would cost more than the GEMMs save)
+_MIN_SAVING = 800        # fewer multiplies saved per pair of channels than this: im2col (``_pays``;
+                         # a batch of 4 7x7 images saves 484, one 14x14 image 868)
 _BLOCK_BYTES = 1 << 22   # V and M of one block of tiles: about this much, so they stay in cache
 _MIN_BLOCK = 256         # tiles per block at least
 _PAR_FLOPS = 1 << 25     # convolutions with fewer multiply-adds * 2 than this run on one thread
@@ -51,10 +51,27 @@ def eligible(x, w, stride, pads, dil, groups):
         return False
     if stride != (1, 1) or dil != (1, 1) or x.dtype != w.dtype or x.dtype not in (np.float32, np.float64):
         return False
-    if min(x.shape[1], w.shape[0]) < _MIN_C:
+    return _pays(x.shape[0], x.shape[1], w.shape[0], *(s + l + r - 2 for s, (l, r) in zip(x.shape[2:], pads)))
+
+
+def dx_eligible(gy, w, in_sp, stride, dil, groups):
+    """True when the input gradient of this convolution (gy (N, O, ...), w (O, C, ...)), taken
+    as a convolution of gy, runs ``winograd_conv``."""
+    if not _ENABLED or groups != 1 or w.ndim != 4 or w.shape[2:] != (3, 3):
         return False
-    th, tw = ((s + l + r - 1) // 2 for s, (l, r) in zip(x.shape[2:], pads))   # ceil(out / 2)
-    return th > 0 and tw > 0 and x.shape[0] * th * tw >= _MIN_TILES
+    if stride != (1, 1) or dil != (1, 1) or gy.dtype != w.dtype or gy.dtype not in (np.float32, np.float64):
+        return False
+    return _pays(gy.shape[0], w.shape[0], w.shape[1], *in_sp)
+
+
+def _pays(N, C, O, Ho, Wo):
+    """Whether F(2x2, 3x3) beats im2col on N images, C -> O channels, Ho x Wo outputs: enough
+    channels (the transforms cost per channel, the savings per pair of channels), and im2col's
+    9 multiplies per output over the 16 per tile (with a junk tile per tile row, see
+    ``_input_transform``) saving more than U's transform costs (about 800 such units)."""
+    if min(C, O) < _MIN_C or Ho <= 0 or Wo <= 0:
+        return False
+    return 9 * N * Ho * Wo - 16 * N * ((Ho + 1) // 2) * ((Wo + 1) // 2 + 1) >= _MIN_SAVING
 
 
 def weight_transform(w):

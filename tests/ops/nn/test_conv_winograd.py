@@ -39,7 +39,7 @@ def algorithm(request, monkeypatch, calls):
     monkeypatch.setattr(K, "_PHASES_ALL", True)
     monkeypatch.setattr(W, "_ENABLED", request.param != "im2col")
     monkeypatch.setattr(W, "_MIN_C", 0)
-    monkeypatch.setattr(W, "_MIN_TILES", 0)
+    monkeypatch.setattr(W, "_MIN_SAVING", -10 ** 9)
     if request.param.endswith("blocks"):
         monkeypatch.setattr(W, "_BLOCK_BYTES", 1)
         monkeypatch.setattr(W, "_MIN_BLOCK", 1)
@@ -90,7 +90,7 @@ def test_asymmetric_padding_and_strided_input(calls, monkeypatch):
     """'same' padding of an even kernel is asymmetric elsewhere; here the kernels' own
     asymmetric pads and a non-contiguous input, against im2col."""
     monkeypatch.setattr(W, "_MIN_C", 0)
-    monkeypatch.setattr(W, "_MIN_TILES", 0)
+    monkeypatch.setattr(W, "_MIN_SAVING", -10 ** 9)
     rng = np.random.default_rng(7)
     x = rng.standard_normal((3, 9, 10, 5)).transpose(0, 3, 1, 2)      # (3, 5, 9, 10), a view
     w = rng.standard_normal((6, 5, 3, 3))
@@ -120,7 +120,7 @@ def test_float32_error_is_im2col_level(monkeypatch):
 
 def test_which_convolutions_are_eligible():
     f32 = np.float32
-    x, w, one, pad = np.zeros((2, 64, 28, 28), f32), np.zeros((64, 64, 3, 3), f32), (1, 1), ((1, 1), (1, 1))
+    x, w, one, pad = np.zeros((8, 64, 28, 28), f32), np.zeros((64, 64, 3, 3), f32), (1, 1), ((1, 1), (1, 1))
     assert W.eligible(x, w, one, pad, one, 1)
     assert W.eligible(x.astype(np.float64), w.astype(np.float64), one, pad, one, 1)
     assert not W.eligible(x, w, (2, 2), pad, one, 1)                       # strided
@@ -131,7 +131,8 @@ def test_which_convolutions_are_eligible():
     assert not W.eligible(x.astype(np.float16), w.astype(np.float16), one, pad, one, 1)
     assert not W.eligible(x[:, :3], w[:, :3], one, pad, one, 1)            # a first layer: C = 3
     assert not W.eligible(x[:1, :, :1, :1], w, one, pad, one, 1)           # a 1x1 image
-    assert not W.eligible(x[:1, :, :7, :7], w, one, pad, one, 1)           # 16 tiles: U costs more
+    assert not W.eligible(x[:4, :, :7, :7], w, one, pad, one, 1)           # 4 x 16 tiles: U costs more
+    assert W.eligible(x[:8, :, :7, :7], w, one, pad, one, 1)
     assert not W.eligible(np.zeros((2, 64, 1, 1, 1), f32), np.zeros((64, 64, 3, 3, 3), f32),
                           (1, 1, 1), ((1, 1),) * 3, (1, 1, 1), 1)          # 3-d
 
