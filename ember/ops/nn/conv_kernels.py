@@ -319,6 +319,8 @@ def _crop(xp, pads, in_sp):
 
 def conv_dw_fwd(x, gy, k, stride, pads, dil, groups):
     """The weight gradient of conv: x (N, C, *in), gy (N, O, *out) -> (O, Cg, *k)."""
+    if _wg.dw_eligible(x, gy, k, stride, dil, groups):      # 3x3, stride 1: F(2x2, 3x3)
+        return _wg.winograd_dw(x, gy, pads)
     N, O = gy.shape[:2]
     C = x.shape[1]
     out = gy.shape[2:]

@@ -36,6 +36,8 @@ _ENABLED = True          # False: every convolution by im2col (the tests run bot
 _MIN_C = 16              # fewer input or output channels than this: im2col (a first layer's C = 3)
 _MIN_SAVING = 800        # fewer multiplies saved per pair of channels than this: im2col (``_pays``;
                          # a batch of 4 7x7 images saves 484, one 14x14 image 868)
+_DW_MIN_C = 48           # the weight gradient's (``dw_eligible``): a (64, 32 -> 64, 26x26) batch runs
+                         # as fast as im2col there
 _BLOCK_BYTES = 1 << 22   # V and M of one block of tiles: about this much, so they stay in cache
 _MIN_BLOCK = 256         # tiles per block at least
 _PAR_FLOPS = 1 << 25     # convolutions with fewer multiply-adds * 2 than this run on one thread
@@ -62,6 +64,16 @@ def dx_eligible(gy, w, in_sp, stride, dil, groups):
     if stride != (1, 1) or dil != (1, 1) or gy.dtype != w.dtype or gy.dtype not in (np.float32, np.float64):
         return False
     return _pays(gy.shape[0], w.shape[0], w.shape[1], *in_sp)
+
+
+def dw_eligible(x, gy, k, stride, dil, groups):
+    """True when ``winograd_dw`` computes this weight gradient (x (N, C, ...), gy (N, O, ...),
+    kernel size k): as ``eligible``, with more channels (its transforms cost more per channel)."""
+    if not _ENABLED or groups != 1 or x.ndim != 4 or tuple(k) != (3, 3) or tuple(stride) != (1, 1):
+        return False
+    if tuple(dil) != (1, 1) or x.dtype != gy.dtype or x.dtype not in (np.float32, np.float64):
+        return False
+    return min(x.shape[1], gy.shape[1]) >= _DW_MIN_C and _pays(gy.shape[0], x.shape[1], gy.shape[1], *gy.shape[2:])
 
 
 def _pays(N, C, O, Ho, Wo):
@@ -165,6 +177,35 @@ def _plan(N, th, tw, C, O, itemsize):
     return [(slice(i, i + 1), slice(r, min(th, r + rows))) for i in range(N) for r in range(0, th, rows)]
 
 
+def _gemms(a, b, out, split):
+    """The 16 products ``np.matmul(a, b, out=out)``, shared by the pool's threads when ``split``."""
+    if not split:
+        return np.matmul(a, b, out=out)
+    sl = blocks(16, num_threads())
+    parallel_for(lambda i: np.matmul(a[sl[i]], b[sl[i]], out=out[sl[i]]), len(sl))
+    return out
+
+
+def _schedule(plan, run, flops):
+    """``run(part, split)`` over the blocks of ``plan``: serial; or, with several intra-op
+    threads and at least ``_PAR_FLOPS`` of work, each thread its share of the blocks, or with
+    fewer blocks than threads all on this thread with each block's GEMMs split (``split``).
+    The BLAS runs one thread throughout (its own threads would compete with the pool's)."""
+    Tn = num_threads()
+    if Tn <= 1:
+        return [run(plan, False)]
+    _tp._set_blas(1)
+    try:
+        if flops < _PAR_FLOPS or len(plan) < Tn:
+            return [run(plan, flops >= _PAR_FLOPS)]
+        sl = blocks(len(plan), Tn)
+        res = [None] * len(sl)
+        parallel_for(lambda i: res.__setitem__(i, run(plan[sl[i]], False)), len(sl))
+        return res
+    finally:
+        _tp._set_blas(Tn)
+
+
 def winograd_conv(x, w, pads, bias=None):
     """y = x (*) w (+ bias) by F(2x2, 3x3): x (N, C, H, W), w (O, C, 3, 3), pads ((top, bottom),
     (left, right)), bias (O,) or None -> (N, O, H + top + bottom - 2, W + left + right - 2)."""
@@ -174,47 +215,103 @@ def winograd_conv(x, w, pads, bias=None):
     Ho, Wo = (s + l + r - 2 for s, (l, r) in zip(x.shape[2:], pads))
     th, tw = (Ho + 1) // 2, (Wo + 1) // 2
     Wq = tw + 1
-    Tn = num_threads()
-    big = 32 * N * th * tw * C * O >= _PAR_FLOPS
+    y = np.empty((N, O, Ho, Wo), dt)
+    xq = U = None
+
+    def run(part, split):
+        nonlocal xq, U
+        if xq is None:         # (the first call, before any thread starts)
+            xq, U = _split_phases(x, pads, th, tw), weight_transform(w)
+        n = max(b.stop - b.start for b, _ in part)
+        T = n * max(r.stop - r.start for _, r in part) * Wq
+        buf = np.empty((24 * C + 25 * O) * T, dt)
+        for b, r in part:
+            nb, rb = b.stop - b.start, r.stop - r.start
+            T = nb * rb * Wq
+            R, V, M, S, tmp = np.split(buf[:(24 * C + 25 * O) * T], np.cumsum((8 * C * T, 16 * C * T, 16 * O * T, 8 * O * T)))
+            V = V.reshape(4, 4, C, nb, rb * Wq)
+            _input_transform(xq[b], R.reshape(4, nb, C, 2, rb * Wq), V, r.start, r.stop)
+            M = _gemms(U, V.reshape(16, C, T), M.reshape(16, O, T), split)
+            if bias is not None:
+                M[5] += bias.reshape(O, 1)
+            _output_transform(M.reshape(4, 4, O, nb, rb, Wq), S.reshape(2, 4, O, nb, rb, Wq),
+                              y[b, :, 2 * r.start:2 * r.stop], tmp.reshape(O, nb, rb, Wq))
+
     plan = _plan(N, th, Wq, C, O, dt.itemsize)
-    split_gemm = Tn > 1 and len(plan) < Tn and big
-    if Tn > 1:
-        _tp._set_blas(1)       # the BLAS's own threads would compete with the pool's
-    try:
-        xq = _split_phases(x, pads, th, tw)
-        U = weight_transform(w)
-        y = np.empty((N, O, Ho, Wo), dt)
-
-        def gemm(Vb, Mb):
-            if not split_gemm:
-                np.matmul(U, Vb, out=Mb)
-                return
-            sl = blocks(16, Tn)
-            parallel_for(lambda i: np.matmul(U[sl[i]], Vb[sl[i]], out=Mb[sl[i]]), len(sl))
-
-        def run(part):
-            n = max(b.stop - b.start for b, _ in part)
-            T = n * max(r.stop - r.start for _, r in part) * Wq
-            buf = np.empty((4 * 2 * C + 16 * C + 16 * O + 8 * O + O) * T, dt)
-            for b, r in part:
-                nb, rb = b.stop - b.start, r.stop - r.start
-                T = nb * rb * Wq
-                R, V, M, S, tmp = np.split(buf[:(24 * C + 25 * O) * T], np.cumsum((8 * C * T, 16 * C * T, 16 * O * T, 8 * O * T)))
-                V = V.reshape(4, 4, C, nb, rb * Wq)
-                _input_transform(xq[b], R.reshape(4, nb, C, 2, rb * Wq), V, r.start, r.stop)
-                M = M.reshape(16, O, T)
-                gemm(V.reshape(16, C, T), M)
-                if bias is not None:
-                    M[5] += bias.reshape(O, 1)
-                _output_transform(M.reshape(4, 4, O, nb, rb, Wq), S.reshape(2, 4, O, nb, rb, Wq),
-                                  y[b, :, 2 * r.start:2 * r.stop], tmp.reshape(O, nb, rb, Wq))
-
-        if Tn > 1 and not split_gemm and len(plan) >= Tn and big:
-            sl = blocks(len(plan), Tn)
-            parallel_for(lambda i: run(plan[sl[i]]), len(sl))
-        else:
-            run(plan)
-    finally:
-        if Tn > 1:
-            _tp._set_blas(Tn)
+    _schedule(plan, run, 32 * N * th * tw * C * O)
     return y
+
+
+def _grad_transform(gb, P, Z, r0, r1):
+    """Z (4, 4, O, n, L) = A g A^T of every 2x2 tile g of the output gradient in tile rows
+    [r0, r1) of gb (n, O, 2, 2, th, tw + 1) (phases of gy, a zero junk column), its entries in
+    row or column 3 negated (``_DW_SIGNS`` puts the sign back); P (2, 2, O, n, L) is scratch."""
+    n, O = gb.shape[:2]
+    L = (r1 - r0) * gb.shape[-1]
+    g = [[gb[:, :, a, c, r0:r1].reshape(n, O, L).swapaxes(0, 1) for c in range(2)] for a in range(2)]
+    rows = []
+    for c in range(2):                     # A (4x2) times the tile's rows: g0, g0 + g1, g0 - g1, g1
+        np.add(g[0][c], g[1][c], out=P[0, c])
+        np.subtract(g[0][c], g[1][c], out=P[1, c])
+    rows = [(g[0][0], g[0][1]), (P[0, 0], P[0, 1]), (P[1, 0], P[1, 1]), (g[1][0], g[1][1])]
+    for i, (p0, p1) in enumerate(rows):     # ... and the columns
+        np.copyto(Z[i, 0], p0)
+        np.add(p0, p1, out=Z[i, 1])
+        np.subtract(p0, p1, out=Z[i, 2])
+        np.copyto(Z[i, 3], p1)
+
+
+_DW_SIGNS = np.array([1., 1., 1., -1.])
+
+
+def winograd_dw(x, gy, pads):
+    """The weight gradient of a 3x3, stride-1 convolution by F(2x2, 3x3) run backwards:
+    dw = G^T (sum over tiles (A g A^T) * (B^T d B)) G, with g each 2x2 tile of the output
+    gradient and d the 4x4 input tile under it: 16 GEMMs (O, T) @ (T, C) summed over blocks of
+    tiles. x (N, C, H, W), gy (N, O, Ho, Wo) -> (O, C, 3, 3).
+
+    >>> from ember.ops.nn.conv_winograd import winograd_dw
+    >>> winograd_dw(np.ones((1, 1, 4, 4)), np.ones((1, 1, 2, 2)), ((0, 0), (0, 0)))[0, 0]
+    array([[4., 4., 4.],
+           [4., 4., 4.],
+           [4., 4., 4.]])
+    """
+    N, C = x.shape[:2]
+    O = gy.shape[1]
+    dt = np.result_type(x, gy)
+    Ho, Wo = gy.shape[2:]
+    th, tw = (Ho + 1) // 2, (Wo + 1) // 2
+    Wq = tw + 1
+    xq = gq = None
+
+    def run(part, split):
+        nonlocal xq, gq
+        if xq is None:
+            xq, gq = _split_phases(x, pads, th, tw), _split_phases(gy, ((0, 0), (0, 0)), th - 1, tw)
+        n = max(b.stop - b.start for b, _ in part)
+        T = n * max(r.stop - r.start for _, r in part) * Wq
+        buf = np.empty((24 * C + 20 * O) * T, dt)
+        dU = tmp = None
+        for b, r in part:
+            nb, rb = b.stop - b.start, r.stop - r.start
+            T = nb * rb * Wq
+            R, V, P, Z = np.split(buf[:(24 * C + 20 * O) * T], np.cumsum((8 * C * T, 16 * C * T, 4 * O * T)))
+            V = V.reshape(4, 4, C, nb, rb * Wq)
+            _input_transform(xq[b], R.reshape(4, nb, C, 2, rb * Wq), V, r.start, r.stop)
+            Z = Z.reshape(4, 4, O, nb, rb * Wq)
+            _grad_transform(gq[b], P.reshape(2, 2, O, nb, rb * Wq), Z, r.start, r.stop)
+            if dU is None:     # the first block's products are dU, the others are added to it
+                dU = _gemms(Z.reshape(16, O, T), V.reshape(16, C, T).transpose(0, 2, 1), np.empty((16, O, C), dt), split)
+            else:
+                tmp = np.empty((16, O, C), dt) if tmp is None else tmp
+                dU += _gemms(Z.reshape(16, O, T), V.reshape(16, C, T).transpose(0, 2, 1), tmp, split)
+        return dU
+
+    plan = _plan(N, th, Wq, C, O, dt.itemsize)
+    parts = _schedule(plan, run, 32 * N * th * tw * C * O)
+    dU = parts[0]
+    for p in parts[1:]:
+        dU += p
+    # dw = G^T dU G per (o, c): one product with (G kron G)^T, the signs of Z put back
+    gs = (_GG * np.kron(_DW_SIGNS, _DW_SIGNS)[:, None]).astype(dt)
+    return np.matmul(dU.reshape(16, O * C).T, gs).reshape(O, C, 3, 3)

@@ -20,14 +20,17 @@ W = importlib.import_module(_C.__name__.rsplit(".", 1)[0] + ".conv_winograd")
 
 @pytest.fixture
 def calls(monkeypatch):
-    """The number of convolutions ``winograd_conv`` ran (a list holding one count)."""
-    n = [0]
-    real = W.winograd_conv
+    """How many convolutions ``winograd_conv`` ran and weight gradients ``winograd_dw`` took
+    (a list of two counts)."""
+    n = [0, 0]
 
-    def spy(*args, **kwargs):
-        n[0] += 1
-        return real(*args, **kwargs)
-    monkeypatch.setattr(W, "winograd_conv", spy)
+    def spy(i, real):
+        def counted(*args, **kwargs):
+            n[i] += 1
+            return real(*args, **kwargs)
+        return counted
+    monkeypatch.setattr(W, "winograd_conv", spy(0, W.winograd_conv))
+    monkeypatch.setattr(W, "winograd_dw", spy(1, W.winograd_dw))
     return n
 
 
@@ -39,6 +42,7 @@ def algorithm(request, monkeypatch, calls):
     monkeypatch.setattr(K, "_PHASES_ALL", True)
     monkeypatch.setattr(W, "_ENABLED", request.param != "im2col")
     monkeypatch.setattr(W, "_MIN_C", 0)
+    monkeypatch.setattr(W, "_DW_MIN_C", 0)
     monkeypatch.setattr(W, "_MIN_SAVING", -10 ** 9)
     if request.param.endswith("blocks"):
         monkeypatch.setattr(W, "_BLOCK_BYTES", 1)
@@ -82,14 +86,15 @@ def _check(xs, O, p, bias, dtype, tol):
 @pytest.mark.parametrize("xs,O,p,bias", CASES)
 def test_matches_torch(xs, O, p, bias, dtype, tol, algorithm, calls):
     _check(xs, O, p, bias, dtype, tol)
-    # the forward and the input gradient (a convolution of gy, padded by 2 - p)
-    assert calls[0] == (0 if algorithm == "im2col" else 2)
+    # the forward and the input gradient (a convolution of gy, padded by 2 - p); the weight's
+    assert calls == ([0, 0] if algorithm == "im2col" else [2, 1])
 
 
 def test_asymmetric_padding_and_strided_input(calls, monkeypatch):
     """'same' padding of an even kernel is asymmetric elsewhere; here the kernels' own
-    asymmetric pads and a non-contiguous input, against im2col."""
+    asymmetric pads and a non-contiguous input, against im2col: forward and weight gradient."""
     monkeypatch.setattr(W, "_MIN_C", 0)
+    monkeypatch.setattr(W, "_DW_MIN_C", 0)
     monkeypatch.setattr(W, "_MIN_SAVING", -10 ** 9)
     rng = np.random.default_rng(7)
     x = rng.standard_normal((3, 9, 10, 5)).transpose(0, 3, 1, 2)      # (3, 5, 9, 10), a view
@@ -101,11 +106,21 @@ def test_asymmetric_padding_and_strided_input(calls, monkeypatch):
         monkeypatch.setattr(W, "_ENABLED", True)
         np.testing.assert_allclose(y, ref, rtol=1e-12, atol=1e-12)
     assert calls[0] == 3
+    gy = rng.standard_normal((3, 6, 9, 10))
+    for pads in (((1, 1), (1, 1)), ((0, 2), (1, 0))):
+        dw = K.conv_dw_fwd(x, gy[..., :x.shape[2] + sum(pads[0]) - 2, :x.shape[3] + sum(pads[1]) - 2],
+                           (3, 3), (1, 1), pads, (1, 1), 1)
+        monkeypatch.setattr(W, "_ENABLED", False)
+        ref = K.conv_dw_fwd(x, gy[..., :x.shape[2] + sum(pads[0]) - 2, :x.shape[3] + sum(pads[1]) - 2],
+                            (3, 3), (1, 1), pads, (1, 1), 1)
+        monkeypatch.setattr(W, "_ENABLED", True)
+        np.testing.assert_allclose(dw, ref, rtol=1e-12, atol=1e-12)
+    assert calls[1] == 2
 
 
 def test_float32_error_is_im2col_level(monkeypatch):
-    """Deep layers (C = 256): the float32 Winograd result is as close to the float64 one as
-    the float32 im2col result is (F(2x2, 3x3) adds little rounding)."""
+    """Deep layers (C = 256): the float32 Winograd output and weight gradient are as close to
+    the float64 ones as the float32 im2col results are (F(2x2, 3x3) adds little rounding)."""
     rng = np.random.default_rng(8)
     x = rng.standard_normal((2, 256, 14, 14))
     w = rng.standard_normal((64, 256, 3, 3)) / 48
@@ -116,6 +131,13 @@ def test_float32_error_is_im2col_level(monkeypatch):
     monkeypatch.setattr(W, "_ENABLED", False)
     err_i = np.abs(K.conv_fwd(x32, w32, (1, 1), ((1, 1), (1, 1)), (1, 1), 1) - exact).max()
     assert err_w < 4 * err_i + 1e-7, (err_w, err_i)
+    gy = rng.standard_normal(exact.shape)
+    exact = K.conv_dw_fwd(x, gy, (3, 3), (1, 1), ((1, 1), (1, 1)), (1, 1), 1)
+    dw_i = K.conv_dw_fwd(x32, gy.astype(np.float32), (3, 3), (1, 1), ((1, 1), (1, 1)), (1, 1), 1)
+    monkeypatch.setattr(W, "_ENABLED", True)
+    assert W.dw_eligible(x32, gy.astype(np.float32), (3, 3), (1, 1), (1, 1), 1)
+    dw_w = K.conv_dw_fwd(x32, gy.astype(np.float32), (3, 3), (1, 1), ((1, 1), (1, 1)), (1, 1), 1)
+    assert np.abs(dw_w - exact).max() < 4 * np.abs(dw_i - exact).max() + 1e-6
 
 
 def test_which_convolutions_are_eligible():
