@@ -41,6 +41,8 @@ _DW_MIN_C = 48           # the weight gradient's (``dw_eligible``): a (64, 32 ->
 _BLOCK_BYTES = 1 << 22   # V and M of one block of tiles: about this much, so they stay in cache
 _MIN_BLOCK = 256         # tiles per block at least
 _PAR_FLOPS = 1 << 25     # convolutions with fewer multiply-adds * 2 than this run on one thread
+_SPLIT_GEMMS = None      # with threads: None (by size, ``_schedule``), True (split each block's GEMMs)
+                         # or False (share the blocks); the tests run each
 
 _G = np.array([[1., 0., 0.], [.5, .5, .5], [.5, -.5, .5], [0., 0., 1.]])
 _GG = np.kron(_G, _G)    # (16, 9): vec(G g G^T) = (G kron G) vec(g)
@@ -86,38 +88,54 @@ def _pays(N, C, O, Ho, Wo):
     return 9 * N * Ho * Wo - 16 * N * ((Ho + 1) // 2) * ((Wo + 1) // 2 + 1) >= _MIN_SAVING
 
 
-def weight_transform(w):
+def weight_transform(w, par=False):
     """U = G g G^T for every (output, input) channel pair: w (O, C, 3, 3) -> (16, O, C), as
     one product with G kron G (its entries 0, 1/4, 1/2 and 1, so float32 loses only the
-    rounding of the sums)."""
+    rounding of the sums); in column blocks that stay in cache, shared over the pool when
+    ``par``."""
     O, C = w.shape[:2]
     g = w.reshape(O * C, 9).T                  # (9, O*C), a view
     u = np.empty((16, O * C), w.dtype)
     gg = _GG.astype(w.dtype)
-    for i in range(0, O * C, 8192):            # column blocks that stay in cache
-        np.matmul(gg, g[:, i:i + 8192], out=u[:, i:i + 8192])
+    sl = blocks(O * C, -(-O * C // 8192))
+    _for(lambda i: np.matmul(gg, g[:, sl[i]], out=u[:, sl[i]]), len(sl), par)
     return u.reshape(16, O, C)
 
 
-def _split_phases(x, pads, th, tw):
+def _for(fn, n, par):
+    """``fn(0) .. fn(n - 1)``: over the pool when ``par`` (the BLAS back at one thread after)."""
+    if not par:
+        for i in range(n):
+            fn(i)
+        return
+    parallel_for(fn, n)
+    _tp._set_blas(1)
+
+
+def _split_phases(x, pads, th, tw, par=False):
     """The zero-padded input split into its four phases (row and column parity): x (N, C, H, W)
     -> (N, C, 2, 2, th + 1, tw + 1), padded position (r, q) at [..., r % 2, q % 2, r // 2, q // 2]
-    (one strided copy; it makes every read of the transform a run along whole rows of tiles)."""
+    (one strided copy, by blocks of channels over the pool when ``par``; it makes every read of
+    the transform a run along whole rows of tiles)."""
     N, C, H, W = x.shape
     (pt, _), (pl, _) = pads
     xq = np.empty((N, C, 2, 2, th + 1, tw + 1), x.dtype)
-    for pr in range(2):
-        r0 = (pr - pt) % 2                     # the first row of x that lands on row parity pr
-        i0, ni = (r0 + pt) // 2, len(range(r0, H, 2))
-        for pc in range(2):
-            c0 = (pc - pl) % 2
-            j0, nj = (c0 + pl) // 2, len(range(c0, W, 2))
-            dst = xq[:, :, pr, pc]
-            dst[:, :, :i0] = 0
-            dst[:, :, i0 + ni:] = 0
-            dst[:, :, i0:i0 + ni, :j0] = 0
-            dst[:, :, i0:i0 + ni, j0 + nj:] = 0
-            np.copyto(dst[:, :, i0:i0 + ni, j0:j0 + nj], x[:, :, r0::2, c0::2])
+    sl = blocks(C, num_threads() if par else 1)
+
+    def copy(k):
+        for pr in range(2):
+            r0 = (pr - pt) % 2                 # the first row of x that lands on row parity pr
+            i0, ni = (r0 + pt) // 2, len(range(r0, H, 2))
+            for pc in range(2):
+                c0 = (pc - pl) % 2
+                j0, nj = (c0 + pl) // 2, len(range(c0, W, 2))
+                dst = xq[:, sl[k], pr, pc]
+                dst[:, :, :i0] = 0
+                dst[:, :, i0 + ni:] = 0
+                dst[:, :, i0:i0 + ni, :j0] = 0
+                dst[:, :, i0:i0 + ni, j0 + nj:] = 0
+                np.copyto(dst[:, :, i0:i0 + ni, j0:j0 + nj], x[:, sl[k], r0::2, c0::2])
+    _for(copy, len(sl), par)
     return xq
 
 
@@ -165,15 +183,17 @@ def _output_transform(M, S, yb, tmp):
                 np.subtract(tmp[crop], s[3][crop], out=dst)
 
 
-def _plan(N, th, tw, C, O, itemsize):
+def _plan(N, th, Wq, C, O, itemsize, parts):
     """The blocks of tiles: [(images slice, tile rows slice)], each with V and M of about
     ``_BLOCK_BYTES`` but at least ``_MIN_BLOCK`` tiles (each block streams all of U through
-    its 16 GEMMs, and a GEMM on few columns runs slowly)."""
-    tiles = max(_MIN_BLOCK, _BLOCK_BYTES // (16 * (C + O) * itemsize))
-    rows = max(1, tiles // tw)
-    if rows >= th:
-        n = max(1, rows // th)
+    its 16 GEMMs, and a GEMM on few columns runs slowly); a multiple of ``parts`` of them."""
+    total = N * th * Wq
+    nb = -(-total // max(_MIN_BLOCK, _BLOCK_BYTES // (16 * (C + O) * itemsize)))
+    nb = -(-nb // parts) * parts
+    if nb <= N:
+        n = -(-N // nb)
         return [(slice(i, min(N, i + n)), slice(0, th)) for i in range(0, N, n)]
+    rows = -(-th // -(-nb // N))
     return [(slice(i, i + 1), slice(r, min(th, r + rows))) for i in range(N) for r in range(0, th, rows)]
 
 
@@ -182,26 +202,39 @@ def _gemms(a, b, out, split):
     if not split:
         return np.matmul(a, b, out=out)
     sl = blocks(16, num_threads())
-    parallel_for(lambda i: np.matmul(a[sl[i]], b[sl[i]], out=out[sl[i]]), len(sl))
+    _for(lambda i: np.matmul(a[sl[i]], b[sl[i]], out=out[sl[i]]), len(sl), True)
     return out
 
 
-def _schedule(plan, run, flops):
-    """``run(part, split)`` over the blocks of ``plan``: serial; or, with several intra-op
-    threads and at least ``_PAR_FLOPS`` of work, each thread its share of the blocks, or with
-    fewer blocks than threads all on this thread with each block's GEMMs split (``split``).
-    The BLAS runs one thread throughout (its own threads would compete with the pool's)."""
+def _schedule(N, th, Wq, C, O, dt, prepare, run, finish=list):
+    """``prepare(par)``, then ``run(part, split)`` over the blocks of tiles, then ``finish`` of
+    the list of ``run``'s results (returned). Serial on one thread or under ``_PAR_FLOPS`` of work. With several,
+    ``prepare`` shares its copies over the pool, and then either each thread takes its share of
+    the blocks, or, where U is larger than all of V and M (deep layers, few tiles), the blocks
+    run one after the other with their 16 GEMMs split over the threads (``split``), so that
+    each thread streams only its part of U. The BLAS runs one thread throughout (its own
+    threads would compete with the pool's)."""
     Tn = num_threads()
-    if Tn <= 1:
-        return [run(plan, False)]
+    par = Tn > 1 and 32 * N * th * Wq * C * O >= _PAR_FLOPS
+    if not par:
+        if Tn > 1:
+            _tp._set_blas(1)
+        try:
+            prepare(False)
+            return finish([run(_plan(N, th, Wq, C, O, dt.itemsize, 1), False)])
+        finally:
+            if Tn > 1:
+                _tp._set_blas(Tn)
     _tp._set_blas(1)
     try:
-        if flops < _PAR_FLOPS or len(plan) < Tn:
-            return [run(plan, flops >= _PAR_FLOPS)]
+        prepare(True)
+        if O * C > (C + O) * N * th * Wq if _SPLIT_GEMMS is None else _SPLIT_GEMMS:
+            return finish([run(_plan(N, th, Wq, C, O, dt.itemsize, 1), True)])
+        plan = _plan(N, th, Wq, C, O, dt.itemsize, Tn)
         sl = blocks(len(plan), Tn)
         res = [None] * len(sl)
-        parallel_for(lambda i: res.__setitem__(i, run(plan[sl[i]], False)), len(sl))
-        return res
+        _for(lambda i: res.__setitem__(i, run(plan[sl[i]], False)), len(sl), True)
+        return finish(res)
     finally:
         _tp._set_blas(Tn)
 
@@ -218,10 +251,11 @@ def winograd_conv(x, w, pads, bias=None):
     y = np.empty((N, O, Ho, Wo), dt)
     xq = U = None
 
-    def run(part, split):
+    def prepare(par):
         nonlocal xq, U
-        if xq is None:         # (the first call, before any thread starts)
-            xq, U = _split_phases(x, pads, th, tw), weight_transform(w)
+        xq, U = _split_phases(x, pads, th, tw, par), weight_transform(w, par)
+
+    def run(part, split):
         n = max(b.stop - b.start for b, _ in part)
         T = n * max(r.stop - r.start for _, r in part) * Wq
         buf = np.empty((24 * C + 25 * O) * T, dt)
@@ -237,8 +271,7 @@ def winograd_conv(x, w, pads, bias=None):
             _output_transform(M.reshape(4, 4, O, nb, rb, Wq), S.reshape(2, 4, O, nb, rb, Wq),
                               y[b, :, 2 * r.start:2 * r.stop], tmp.reshape(O, nb, rb, Wq))
 
-    plan = _plan(N, th, Wq, C, O, dt.itemsize)
-    _schedule(plan, run, 32 * N * th * tw * C * O)
+    _schedule(N, th, Wq, C, O, dt, prepare, run)
     return y
 
 
@@ -284,10 +317,11 @@ def winograd_dw(x, gy, pads):
     Wq = tw + 1
     xq = gq = None
 
-    def run(part, split):
+    def prepare(par):
         nonlocal xq, gq
-        if xq is None:
-            xq, gq = _split_phases(x, pads, th, tw), _split_phases(gy, ((0, 0), (0, 0)), th - 1, tw)
+        xq, gq = _split_phases(x, pads, th, tw, par), _split_phases(gy, ((0, 0), (0, 0)), th - 1, tw, par)
+
+    def run(part, split):
         n = max(b.stop - b.start for b, _ in part)
         T = n * max(r.stop - r.start for _, r in part) * Wq
         buf = np.empty((24 * C + 20 * O) * T, dt)
@@ -307,11 +341,12 @@ def winograd_dw(x, gy, pads):
                 dU += _gemms(Z.reshape(16, O, T), V.reshape(16, C, T).transpose(0, 2, 1), tmp, split)
         return dU
 
-    plan = _plan(N, th, Wq, C, O, dt.itemsize)
-    parts = _schedule(plan, run, 32 * N * th * tw * C * O)
-    dU = parts[0]
-    for p in parts[1:]:
-        dU += p
-    # dw = G^T dU G per (o, c): one product with (G kron G)^T, the signs of Z put back
-    gs = (_GG * np.kron(_DW_SIGNS, _DW_SIGNS)[:, None]).astype(dt)
-    return np.matmul(dU.reshape(16, O * C).T, gs).reshape(O, C, 3, 3)
+    def finish(parts):
+        dU = parts[0]
+        for p in parts[1:]:
+            dU += p
+        # dw = G^T dU G per (o, c): one product with (G kron G)^T, the signs of Z put back
+        gs = (_GG * np.kron(_DW_SIGNS, _DW_SIGNS)[:, None]).astype(dt)
+        return np.matmul(dU.reshape(16, O * C).T, gs).reshape(O, C, 3, 3)
+
+    return _schedule(N, th, Wq, C, O, dt, prepare, run, finish)

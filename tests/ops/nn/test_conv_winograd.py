@@ -34,7 +34,7 @@ def calls(monkeypatch):
     return n
 
 
-@pytest.fixture(params=["winograd", "winograd-blocks", "winograd-threads", "winograd-threads-blocks", "im2col"])
+@pytest.fixture(params=["winograd", "winograd-blocks", "winograd-threads-split", "winograd-threads-blocks", "im2col"])
 def algorithm(request, monkeypatch, calls):
     """Every eligible convolution by Winograd (in one block of tiles, in blocks of one tile row,
     over two threads: the 16 GEMMs of one block split, or the blocks shared), or none. Input gradients by phases, so that they are Winograd too."""
@@ -49,6 +49,7 @@ def algorithm(request, monkeypatch, calls):
         monkeypatch.setattr(W, "_MIN_BLOCK", 1)
     if "threads" in request.param:
         monkeypatch.setattr(W, "_PAR_FLOPS", 0)
+        monkeypatch.setattr(W, "_SPLIT_GEMMS", request.param.endswith("split"))
         ember.set_num_threads(2)
     yield request.param
     ember.set_num_threads(old)
