@@ -46,6 +46,8 @@ _SPLIT_GEMMS = None      # with threads: None (by size, ``_schedule``), True (sp
 
 _G = np.array([[1., 0., 0.], [.5, .5, .5], [.5, -.5, .5], [0., 0., 1.]])
 _GG = np.kron(_G, _G)    # (16, 9): vec(G g G^T) = (G kron G) vec(g)
+_AT = np.array([[1., 1., 1., 0.], [0., 1., -1., -1.]])
+_AA = np.kron(_AT, _AT)  # (4, 16): vec(A^T m A)
 
 
 def eligible(x, w, stride, pads, dil, groups):
@@ -161,26 +163,21 @@ def _input_transform(xb, R, V, r0, r1):
         np.subtract(e1, e3, out=v[3])
 
 
-def _output_transform(M, S, yb, tmp):
-    """yb (n, O, rows, cols) = A^T m A of every tile of M (4, 4, O, n, tr, tw + 1) (the junk
-    tiles dropped, the last tile row or column cropped to yb); S (2, 4, O, n, tr, tw + 1) and
-    tmp (O, n, tr, tw + 1) are scratch."""
-    for j in range(4):
-        np.add(M[0, j], M[1, j], out=S[0, j])
-        S[0, j] += M[2, j]
-        np.subtract(M[1, j], M[2, j], out=S[1, j])
-        S[1, j] -= M[3, j]
-    for a in range(2):
+def _output_transform(M, Y, yb, Wq, par):
+    """yb (n, O, rows, cols) = A^T m A of every tile of M (16, O, n tr Wq) (the junk tiles
+    dropped, the last tile row or column cropped to yb): one product with A^T kron A^T (4, 16)
+    into Y (4, O, n tr Wq) (by column blocks over the pool when ``par``), then four strided
+    copies. (1.5x faster than the 24 adds and subtracts of two stages.)"""
+    a = _AA.astype(M.dtype, copy=False)
+    m, y = M.reshape(16, -1), Y.reshape(4, -1)
+    sl = blocks(m.shape[1], num_threads() if par else 1)
+    _for(lambda i: np.matmul(a, m[:, sl[i]], out=y[:, sl[i]]), len(sl), par)
+    n, O = yb.shape[:2]
+    Y = Y.reshape(2, 2, O, n, -1, Wq)
+    for r in range(2):
         for c in range(2):
-            dst = yb[:, :, a::2, c::2].swapaxes(0, 1)                        # (O, n, ra, ca)
-            crop = (Ellipsis, slice(0, dst.shape[2]), slice(0, dst.shape[3]))
-            s = S[a]
-            if c == 0:
-                np.add(s[0], s[1], out=tmp)
-                np.add(tmp[crop], s[2][crop], out=dst)
-            else:
-                np.subtract(s[1], s[2], out=tmp)
-                np.subtract(tmp[crop], s[3][crop], out=dst)
+            dst = yb[:, :, r::2, c::2].swapaxes(0, 1)                        # (O, n, ra, ca)
+            np.copyto(dst, Y[r, c, :, :, :dst.shape[2], :dst.shape[3]])
 
 
 def _plan(N, th, Wq, C, O, itemsize, parts):
@@ -258,18 +255,17 @@ def winograd_conv(x, w, pads, bias=None):
     def run(part, split):
         n = max(b.stop - b.start for b, _ in part)
         T = n * max(r.stop - r.start for _, r in part) * Wq
-        buf = np.empty((24 * C + 25 * O) * T, dt)
+        buf = np.empty((24 * C + 20 * O) * T, dt)
         for b, r in part:
             nb, rb = b.stop - b.start, r.stop - r.start
             T = nb * rb * Wq
-            R, V, M, S, tmp = np.split(buf[:(24 * C + 25 * O) * T], np.cumsum((8 * C * T, 16 * C * T, 16 * O * T, 8 * O * T)))
+            R, V, M, Y = np.split(buf[:(24 * C + 20 * O) * T], np.cumsum((8 * C * T, 16 * C * T, 16 * O * T)))
             V = V.reshape(4, 4, C, nb, rb * Wq)
             _input_transform(xq[b], R.reshape(4, nb, C, 2, rb * Wq), V, r.start, r.stop)
             M = _gemms(U, V.reshape(16, C, T), M.reshape(16, O, T), split)
             if bias is not None:
                 M[5] += bias.reshape(O, 1)
-            _output_transform(M.reshape(4, 4, O, nb, rb, Wq), S.reshape(2, 4, O, nb, rb, Wq),
-                              y[b, :, 2 * r.start:2 * r.stop], tmp.reshape(O, nb, rb, Wq))
+            _output_transform(M, Y, y[b, :, 2 * r.start:2 * r.stop], Wq, split)
 
     _schedule(N, th, Wq, C, O, dt, prepare, run)
     return y
