@@ -33,12 +33,17 @@ from ..._thread_pool import num_threads, parallel_for, blocks
 __all__ = []
 
 _ENABLED = True          # False: every convolution by im2col (the tests run both algorithms)
+# When it pays (``_pays``; measured on one core with OpenBLAS's AVX-512 kernels, against im2col):
 _MIN_C = 16              # fewer input or output channels than this: im2col (a first layer's C = 3)
-_MIN_SAVING = 800        # fewer multiplies saved per pair of channels than this: im2col (``_pays``;
-                         # a batch of 4 7x7 images saves 484, one 14x14 image 868)
-_DW_MIN_C = 48           # the weight gradient's (``dw_eligible``): a (64, 32 -> 64, 26x26) batch runs
-                         # as fast as im2col there
-_BLOCK_BYTES = 1 << 22   # V and M of one block of tiles: about this much, so they stay in cache
+_MIN_H = 48              # C O / (C + O) below this (64 -> 64 channels give 32): im2col, as the
+                         # transforms cost per channel and the GEMMs save per pair of channels ...
+_BIG_IMAGE = 12544       # ... unless an image has this many outputs (112 x 112), where im2col's
+                         # matrix outgrows the caches (64 -> 64 channels, 224 x 224: 0.66x the time)
+_DW_MIN_H = 64           # the same for the weight gradient (``dw_eligible``), its big images too
+_MIN_SAVING = 3000       # fewer multiplies saved per pair of channels than this: im2col (U's
+                         # transform and its trips through the caches cost more: one 14x14 image
+                         # saves 868 and takes 1.35x the time, four 3472 and take 0.89x)
+_BLOCK_BYTES = 1 << 21   # V and M of one block of tiles: about this much, so they stay in cache
 _MIN_BLOCK = 256         # tiles per block at least
 _PAR_FLOPS = 1 << 25     # convolutions with fewer multiply-adds * 2 than this run on one thread
 _SPLIT_GEMMS = None      # with threads: None (by size, ``_schedule``), True (split each block's GEMMs)
@@ -72,20 +77,22 @@ def dx_eligible(gy, w, in_sp, stride, dil, groups):
 
 def dw_eligible(x, gy, k, stride, dil, groups):
     """True when ``winograd_dw`` computes this weight gradient (x (N, C, ...), gy (N, O, ...),
-    kernel size k): as ``eligible``, with more channels (its transforms cost more per channel)."""
+    kernel size k): as ``eligible``, with more channels (``_DW_MIN_H``: its transforms cost more)."""
     if not _ENABLED or groups != 1 or x.ndim != 4 or tuple(k) != (3, 3) or tuple(stride) != (1, 1):
         return False
     if tuple(dil) != (1, 1) or x.dtype != gy.dtype or x.dtype not in (np.float32, np.float64):
         return False
-    return min(x.shape[1], gy.shape[1]) >= _DW_MIN_C and _pays(gy.shape[0], x.shape[1], gy.shape[1], *gy.shape[2:])
+    return _pays(gy.shape[0], x.shape[1], gy.shape[1], *gy.shape[2:], _DW_MIN_H)
 
 
-def _pays(N, C, O, Ho, Wo):
+def _pays(N, C, O, Ho, Wo, min_h=None):
     """Whether F(2x2, 3x3) beats im2col on N images, C -> O channels, Ho x Wo outputs: enough
-    channels (the transforms cost per channel, the savings per pair of channels), and im2col's
-    9 multiplies per output over the 16 per tile (with a junk tile per tile row, see
-    ``_input_transform``) saving more than U's transform costs (about 800 such units)."""
+    channels (``_MIN_C``, and ``_MIN_H`` or ``min_h`` of C O / (C + O), or a big image), and
+    im2col's 9 multiplies per output over the 16 per tile (with a junk tile per tile row, see
+    ``_input_transform``) saving ``_MIN_SAVING`` per pair of channels."""
     if min(C, O) < _MIN_C or Ho <= 0 or Wo <= 0:
+        return False
+    if C * O < (_MIN_H if min_h is None else min_h) * (C + O) and (Ho * Wo < _BIG_IMAGE or min_h is not None):
         return False
     return 9 * N * Ho * Wo - 16 * N * ((Ho + 1) // 2) * ((Wo + 1) // 2 + 1) >= _MIN_SAVING
 

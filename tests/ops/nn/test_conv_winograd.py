@@ -42,7 +42,8 @@ def algorithm(request, monkeypatch, calls):
     monkeypatch.setattr(K, "_PHASES_ALL", True)
     monkeypatch.setattr(W, "_ENABLED", request.param != "im2col")
     monkeypatch.setattr(W, "_MIN_C", 0)
-    monkeypatch.setattr(W, "_DW_MIN_C", 0)
+    monkeypatch.setattr(W, "_MIN_H", 0)
+    monkeypatch.setattr(W, "_DW_MIN_H", 0)
     monkeypatch.setattr(W, "_MIN_SAVING", -10 ** 9)
     if request.param.endswith("blocks"):
         monkeypatch.setattr(W, "_BLOCK_BYTES", 1)
@@ -91,11 +92,30 @@ def test_matches_torch(xs, O, p, bias, dtype, tol, algorithm, calls):
     assert calls == ([0, 0] if algorithm == "im2col" else [2, 1])
 
 
+@pytest.mark.parametrize("p", [0, 1, 2])
+def test_conv_transpose(p, algorithm, calls):
+    """conv_transpose2d's forward is a convolution's input gradient, its input gradient a
+    convolution: both Winograd at stride 1."""
+    rng = np.random.default_rng(11 + p)
+    x, w, b = rng.standard_normal((2, 5, 6, 7)), rng.standard_normal((5, 4, 3, 3)), rng.standard_normal(4)
+    E = [ember.tensor(a, requires_grad=True) for a in (x, w, b)]
+    T = [torch.tensor(a, requires_grad=True) for a in (x, w, b)]
+    ye, yt = F.conv_transpose2d(*E, padding=p), TF.conv_transpose2d(*T, padding=p)
+    np.testing.assert_allclose(ye.detach().numpy(), yt.detach().numpy(), rtol=1e-10, atol=1e-10)
+    gy = rng.standard_normal(tuple(yt.shape))
+    ye.backward(ember.tensor(gy))
+    yt.backward(torch.tensor(gy))
+    for e, t in zip(E, T):
+        np.testing.assert_allclose(e.grad.numpy(), t.grad.numpy(), rtol=1e-10, atol=1e-10)
+    assert calls == ([0, 0] if algorithm == "im2col" else [2, 1])
+
+
 def test_asymmetric_padding_and_strided_input(calls, monkeypatch):
     """'same' padding of an even kernel is asymmetric elsewhere; here the kernels' own
     asymmetric pads and a non-contiguous input, against im2col: forward and weight gradient."""
     monkeypatch.setattr(W, "_MIN_C", 0)
-    monkeypatch.setattr(W, "_DW_MIN_C", 0)
+    monkeypatch.setattr(W, "_MIN_H", 0)
+    monkeypatch.setattr(W, "_DW_MIN_H", 0)
     monkeypatch.setattr(W, "_MIN_SAVING", -10 ** 9)
     rng = np.random.default_rng(7)
     x = rng.standard_normal((3, 9, 10, 5)).transpose(0, 3, 1, 2)      # (3, 5, 9, 10), a view
@@ -123,8 +143,8 @@ def test_float32_error_is_im2col_level(monkeypatch):
     """Deep layers (C = 256): the float32 Winograd output and weight gradient are as close to
     the float64 ones as the float32 im2col results are (F(2x2, 3x3) adds little rounding)."""
     rng = np.random.default_rng(8)
-    x = rng.standard_normal((2, 256, 14, 14))
-    w = rng.standard_normal((64, 256, 3, 3)) / 48
+    x = rng.standard_normal((4, 256, 14, 14))
+    w = rng.standard_normal((128, 256, 3, 3)) / 48
     exact = K.conv_fwd(x, w, (1, 1), ((1, 1), (1, 1)), (1, 1), 1)
     x32, w32 = x.astype(np.float32), w.astype(np.float32)
     assert W.eligible(x32, w32, (1, 1), ((1, 1), (1, 1)), (1, 1), 1)
@@ -142,32 +162,42 @@ def test_float32_error_is_im2col_level(monkeypatch):
 
 
 def test_which_convolutions_are_eligible():
-    f32 = np.float32
-    x, w, one, pad = np.zeros((8, 64, 28, 28), f32), np.zeros((64, 64, 3, 3), f32), (1, 1), ((1, 1), (1, 1))
+    f32, one, pad = np.float32, (1, 1), ((1, 1), (1, 1))
+    x, w = np.zeros((8, 128, 28, 28), f32), np.zeros((128, 128, 3, 3), f32)
     assert W.eligible(x, w, one, pad, one, 1)
     assert W.eligible(x.astype(np.float64), w.astype(np.float64), one, pad, one, 1)
     assert not W.eligible(x, w, (2, 2), pad, one, 1)                       # strided
     assert not W.eligible(x, w, one, pad, (2, 2), 1)                       # dilated
-    assert not W.eligible(x, w[:, :32], one, pad, one, 2)                  # grouped
-    assert not W.eligible(x, np.zeros((64, 64, 5, 5), f32), one, pad, one, 1)
+    assert not W.eligible(x, w[:, :64], one, pad, one, 2)                  # grouped
+    assert not W.eligible(x, np.zeros((128, 128, 5, 5), f32), one, pad, one, 1)
     assert not W.eligible(x, w.astype(np.float64), one, pad, one, 1)       # mixed dtypes
     assert not W.eligible(x.astype(np.float16), w.astype(np.float16), one, pad, one, 1)
-    assert not W.eligible(x[:, :3], w[:, :3], one, pad, one, 1)            # a first layer: C = 3
+    assert not W.eligible(np.zeros((1, 3, 224, 224), f32), w[:64, :3], one, pad, one, 1)   # C = 3
     assert not W.eligible(x[:1, :, :1, :1], w, one, pad, one, 1)           # a 1x1 image
-    assert not W.eligible(x[:4, :, :7, :7], w, one, pad, one, 1)           # 4 x 16 tiles: U costs more
-    assert W.eligible(x[:8, :, :7, :7], w, one, pad, one, 1)
+    assert not W.eligible(np.zeros((1, 512, 14, 14), f32), np.zeros((512, 512, 3, 3), f32), one, pad, one, 1)
+    assert W.eligible(np.zeros((4, 256, 14, 14), f32), np.zeros((256, 256, 3, 3), f32), one, pad, one, 1)
+    assert not W.eligible(np.zeros((2, 64, 56, 56), f32), w[:64, :64], one, pad, one, 1)     # 64 channels
+    assert W.eligible(np.zeros((1, 64, 112, 112), f32), w[:64, :64], one, pad, one, 1)      # ... big image
+    assert not W.dw_eligible(np.zeros((1, 64, 112, 112), f32), np.zeros((1, 64, 112, 112), f32),
+                             (3, 3), one, one, 1)
+    assert W.dw_eligible(np.zeros((1, 128, 56, 56), f32), np.zeros((1, 128, 56, 56), f32), (3, 3), one, one, 1)
     assert not W.eligible(np.zeros((2, 64, 1, 1, 1), f32), np.zeros((64, 64, 3, 3, 3), f32),
                           (1, 1, 1), ((1, 1),) * 3, (1, 1, 1), 1)          # 3-d
 
 
-def test_default_thresholds_route_a_first_layer_to_im2col(calls):
+def test_default_thresholds(calls):
+    """A first layer (C = 3) and 64 channels on 28 x 28 stay im2col; 128 channels run Winograd,
+    forward, input gradient and weight gradient."""
     rng = np.random.default_rng(9)
-    x = ember.tensor(rng.standard_normal((1, 3, 16, 16)).astype(np.float32))
-    F.conv2d(x, ember.tensor(rng.standard_normal((16, 3, 3, 3)).astype(np.float32)), padding=1)
-    assert calls[0] == 0
-    F.conv2d(F.conv2d(x, ember.tensor(np.ones((16, 3, 1, 1), np.float32))),
-             ember.tensor(rng.standard_normal((16, 16, 3, 3)).astype(np.float32)), padding=1)
-    assert calls[0] == 1
+    x = ember.tensor(rng.standard_normal((1, 3, 28, 28)).astype(np.float32), requires_grad=True)
+    w3 = ember.tensor(rng.standard_normal((64, 3, 3, 3)).astype(np.float32), requires_grad=True)
+    w64 = ember.tensor(rng.standard_normal((64, 64, 3, 3)).astype(np.float32), requires_grad=True)
+    F.conv2d(F.conv2d(x, w3, padding=1), w64, padding=1).sum().backward()
+    assert calls == [0, 0]
+    x = ember.tensor(rng.standard_normal((1, 128, 28, 28)).astype(np.float32), requires_grad=True)
+    w = ember.tensor(rng.standard_normal((128, 128, 3, 3)).astype(np.float32), requires_grad=True)
+    F.conv2d(x, w, padding=1).sum().backward()
+    assert calls == [2, 1]
 
 
 def test_double_backward(algorithm):
