@@ -13,13 +13,20 @@ The output is cut into 2x2 tiles, each computed from the 4x4 tile of the padded 
     G   = [[1, 0, 0], [1/2, 1/2, 1/2], [1/2, -1/2, 1/2], [0, 0, 1]]
     A^T = [[1, 1, 1, 0], [0, 1, -1, -1]]
 
-B^T and A^T have entries 0 and +-1 only, so both transforms are a few adds and subtracts of
-strided views (rows first, then columns) over whole blocks of tiles. The bias is added to
+The padded input is first split into its four phases (row and column parity), so that B^T d B
+is 20 adds and subtracts of contiguous runs along whole rows of tiles (rows first, then
+columns; each tile row carries one junk tile at its end). U is one product with G kron G,
+A^T M A one with A^T kron A^T followed by four strided copies into y. The bias is added to
 M[1, 1], the one entry that reaches all four outputs of a tile with weight 1. An odd output
 height or width gets one more row or column of zero padding (its tile half computed, half
 dropped). The tiles are processed in blocks (several images, or a band of tile rows of one)
 small enough that V and M stay in the L2 cache; with several intra-op threads each thread takes
-its own blocks (or, with fewer blocks than threads, its share of the 16 GEMMs).
+its own blocks (or, where U outweighs the tiles, its share of each block's 16 GEMMs).
+
+The weight gradient runs the same algorithm backwards (``winograd_dw``): with Z = A g A^T of
+each 2x2 tile g of the output gradient, dw = G^T (sum over tiles Z * V) G, again 16 GEMMs.
+The input gradient of a stride-1 convolution is a convolution of the output gradient
+(``conv_kernels._dx_by_phases``), so it comes here through ``winograd_conv``.
 
 >>> from ember.ops.nn.conv_winograd import winograd_conv
 >>> winograd_conv(np.ones((1, 1, 4, 4), np.float32), np.ones((1, 1, 3, 3), np.float32), ((0, 0), (0, 0)))
@@ -60,7 +67,9 @@ def eligible(x, w, stride, pads, dil, groups):
     1, no groups, float32 or float64, and enough channels and 2x2 output tiles that it pays."""
     if not _ENABLED or groups != 1 or w.ndim != 4 or w.shape[2:] != (3, 3):
         return False
-    if stride != (1, 1) or dil != (1, 1) or x.dtype != w.dtype or x.dtype not in (np.float32, np.float64):
+    if tuple(stride) != (1, 1) or tuple(dil) != (1, 1) or x.dtype != w.dtype:
+        return False
+    if x.dtype not in (np.float32, np.float64):
         return False
     return _pays(x.shape[0], x.shape[1], w.shape[0], *(s + l + r - 2 for s, (l, r) in zip(x.shape[2:], pads)))
 
@@ -70,7 +79,9 @@ def dx_eligible(gy, w, in_sp, stride, dil, groups):
     as a convolution of gy, runs ``winograd_conv``."""
     if not _ENABLED or groups != 1 or w.ndim != 4 or w.shape[2:] != (3, 3):
         return False
-    if stride != (1, 1) or dil != (1, 1) or gy.dtype != w.dtype or gy.dtype not in (np.float32, np.float64):
+    if tuple(stride) != (1, 1) or tuple(dil) != (1, 1) or gy.dtype != w.dtype:
+        return False
+    if gy.dtype not in (np.float32, np.float64):
         return False
     return _pays(gy.shape[0], w.shape[0], w.shape[1], *in_sp)
 
@@ -212,11 +223,11 @@ def _gemms(a, b, out, split):
 
 def _schedule(N, th, Wq, C, O, dt, prepare, run, finish=list):
     """``prepare(par)``, then ``run(part, split)`` over the blocks of tiles, then ``finish`` of
-    the list of ``run``'s results (returned). Serial on one thread or under ``_PAR_FLOPS`` of work. With several,
-    ``prepare`` shares its copies over the pool, and then either each thread takes its share of
-    the blocks, or, where U is larger than all of V and M (deep layers, few tiles), the blocks
-    run one after the other with their 16 GEMMs split over the threads (``split``), so that
-    each thread streams only its part of U. The BLAS runs one thread throughout (its own
+    the list of ``run``'s results (returned). Serial on one thread or under ``_PAR_FLOPS`` of
+    work. With several threads ``prepare`` shares its copies over the pool, and then either
+    each thread takes its share of the blocks, or, where U is larger than all of V and M
+    (deep layers, few tiles), the blocks run one after the other with their 16 GEMMs split
+    over the threads (``split``), so that each thread streams only its part of U. The BLAS runs one thread throughout (its own
     threads would compete with the pool's)."""
     Tn = num_threads()
     par = Tn > 1 and 32 * N * th * Wq * C * O >= _PAR_FLOPS
@@ -285,7 +296,6 @@ def _grad_transform(gb, P, Z, r0, r1):
     n, O = gb.shape[:2]
     L = (r1 - r0) * gb.shape[-1]
     g = [[gb[:, :, a, c, r0:r1].reshape(n, O, L).swapaxes(0, 1) for c in range(2)] for a in range(2)]
-    rows = []
     for c in range(2):                     # A (4x2) times the tile's rows: g0, g0 + g1, g0 - g1, g1
         np.add(g[0][c], g[1][c], out=P[0, c])
         np.subtract(g[0][c], g[1][c], out=P[1, c])
@@ -337,11 +347,12 @@ def winograd_dw(x, gy, pads):
             _input_transform(xq[b], R.reshape(4, nb, C, 2, rb * Wq), V, r.start, r.stop)
             Z = Z.reshape(4, 4, O, nb, rb * Wq)
             _grad_transform(gq[b], P.reshape(2, 2, O, nb, rb * Wq), Z, r.start, r.stop)
+            Vt = V.reshape(16, C, T).transpose(0, 2, 1)
             if dU is None:     # the first block's products are dU, the others are added to it
-                dU = _gemms(Z.reshape(16, O, T), V.reshape(16, C, T).transpose(0, 2, 1), np.empty((16, O, C), dt), split)
+                dU = _gemms(Z.reshape(16, O, T), Vt, np.empty((16, O, C), dt), split)
             else:
                 tmp = np.empty((16, O, C), dt) if tmp is None else tmp
-                dU += _gemms(Z.reshape(16, O, T), V.reshape(16, C, T).transpose(0, 2, 1), tmp, split)
+                dU += _gemms(Z.reshape(16, O, T), Vt, tmp, split)
         return dU
 
     def finish(parts):

@@ -34,10 +34,12 @@ def calls(monkeypatch):
     return n
 
 
-@pytest.fixture(params=["winograd", "winograd-blocks", "winograd-threads-split", "winograd-threads-blocks", "im2col"])
+@pytest.fixture(params=["winograd", "winograd-blocks", "winograd-threads-split", "winograd-threads-blocks",
+                        "im2col"])
 def algorithm(request, monkeypatch, calls):
     """Every eligible convolution by Winograd (in one block of tiles, in blocks of one tile row,
-    over two threads: the 16 GEMMs of one block split, or the blocks shared), or none. Input gradients by phases, so that they are Winograd too."""
+    over two threads: the 16 GEMMs of one block split, or the blocks shared), or none. Input
+    gradients by phases, so that they are Winograd too."""
     old = ember.get_num_threads()
     monkeypatch.setattr(K, "_PHASES_ALL", True)
     monkeypatch.setattr(W, "_ENABLED", request.param != "im2col")
