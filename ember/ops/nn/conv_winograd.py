@@ -227,8 +227,8 @@ def _schedule(N, th, Wq, C, O, dt, prepare, run, finish=list):
     work. With several threads ``prepare`` shares its copies over the pool, and then either
     each thread takes its share of the blocks, or, where U is larger than all of V and M
     (deep layers, few tiles), the blocks run one after the other with their 16 GEMMs split
-    over the threads (``split``), so that each thread streams only its part of U. The BLAS runs one thread throughout (its own
-    threads would compete with the pool's)."""
+    over the threads (``split``), so that each thread streams only its part of U. The BLAS
+    runs one thread throughout (its own threads would compete with the pool's)."""
     Tn = num_threads()
     par = Tn > 1 and 32 * N * th * Wq * C * O >= _PAR_FLOPS
     if not par:
