@@ -229,7 +229,7 @@ def _schedule(N, th, Wq, C, O, dt, prepare, run, finish=list):
     (deep layers, few tiles), the blocks run one after the other with their 16 GEMMs split
     over the threads (``split``), so that each thread streams only its part of U. The BLAS
     runs one thread throughout (its own threads would compete with the pool's)."""
-    Tn = num_threads()
+    Tn = 1 if _tp._LOCAL.__dict__.get("worker") else num_threads()   # (inside a block: serial)
     par = Tn > 1 and 32 * N * th * Wq * C * O >= _PAR_FLOPS
     if not par:
         if Tn > 1:
