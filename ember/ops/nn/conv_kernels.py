@@ -31,6 +31,7 @@ from .._util import np
 from ... import _thread_pool as _tp
 from ..._thread_pool import num_threads, parallel_for, blocks
 from . import conv_depthwise as _dw
+from . import conv_winograd as _wg
 from .conv_windows import par_copy, pad_array, out_sizes, windows
 
 __all__ = []
@@ -47,6 +48,7 @@ _PHASES_MIN_C = 16       # input gradients of unstrided convolutions with at lea
                          # there; with fewer input than output channels its GEMM is the slower);
                          # strided ones and the rest: GEMM + col2im
 _PHASES_ALL = False      # True: every input gradient by phases (the tests run both algorithms)
+                         # (also by phases: those whose convolution of gy runs Winograd's F(2x2, 3x3))
 
 
 def _prod(t):
@@ -146,6 +148,8 @@ def _add_bias(y, bias):
 def conv_fwd(x, w, stride, pads, dil, groups, bias=None):
     """y = x (*) w (+ bias) on arrays: x (N, C, *sp), w (O, C/groups, *k), pads ((l, r), ...),
     bias (O,) or None -> (N, O, *out)."""
+    if _wg.eligible(x, w, stride, pads, dil, groups):     # 3x3, stride 1: F(2x2, 3x3)
+        return _wg.winograd_conv(x, w, pads, bias)
     N, C = x.shape[:2]
     O = w.shape[0]
     k = w.shape[2:]
@@ -278,7 +282,8 @@ def conv_dx_fwd(gy, w, in_sp, stride, pads, dil, groups):
     dt = np.result_type(gy, w)
     if _DEPTHWISE and groups > 1 and Cg == 1 and dt.kind == "f" and dt.itemsize >= 4:
         return _dw.depthwise_dx(gy, w, in_sp, stride, pads, dil, groups)
-    if _PHASES_ALL or C >= max(O, _PHASES_MIN_C) and all(s == 1 for s in stride) and _prod(out) >= _BY_IMAGE:
+    if _PHASES_ALL or ((C >= max(O, _PHASES_MIN_C) or _wg.dx_eligible(gy, w, in_sp, stride, dil, groups))
+                       and all(s == 1 for s in stride) and _prod(out) >= _BY_IMAGE):
         return _dx_by_phases(gy, w, in_sp, stride, pads, dil, groups, dt)
     sp = tuple(s + l + r for s, (l, r) in zip(in_sp, pads))
     dxp = np.zeros((N, C) + sp, dtype=dt)
@@ -314,6 +319,8 @@ def _crop(xp, pads, in_sp):
 
 def conv_dw_fwd(x, gy, k, stride, pads, dil, groups):
     """The weight gradient of conv: x (N, C, *in), gy (N, O, *out) -> (O, Cg, *k)."""
+    if _wg.dw_eligible(x, gy, k, stride, dil, groups):      # 3x3, stride 1: F(2x2, 3x3)
+        return _wg.winograd_dw(x, gy, pads)
     N, O = gy.shape[:2]
     C = x.shape[1]
     out = gy.shape[2:]
