@@ -9,6 +9,7 @@ from .. import _autocast_state as _ac
 from .._autocast_state import on as _ac_on
 from .._backend import np
 from .._tensor import _wrap
+from .._grad_state import _state
 from ..ops.nn import pool as _P
 from .functional_conv import _tuple
 
@@ -49,6 +50,10 @@ def _max_poolnd(nd, input, kernel_size, stride, padding, dilation, ceil_mode, re
         if pp > (dd * (kk - 1) + 1) // 2:
             raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={pp}, "
                                f"kernel_size={kk} and dilation={dd}")
+    if not return_indices and not (_state[0] and input._rg):    # values only: no argmax to keep
+        vals = _P.max_pool_values(input._data, k, s, p, d, ceil_mode)
+        if vals is not None:
+            return _wrap(vals)
     vals, idx = _P.max_pool(input, k, s, p, d, ceil_mode)
     return (vals, idx) if return_indices else vals
 

@@ -62,5 +62,5 @@ def fractional_max(x, k, out, samples):
             arg = np.where(nan.any(-1), last, arg)
     idx = np.take_along_axis(win, arg[..., None], axis=-1)[..., 0]
     best = np.take_along_axis(vals, arg[..., None], axis=-1)[..., 0]
-    return gather_flat(x, idx, sp, False, best), _wrap(idx)
+    return gather_flat(x, idx, sp, False, best, f"FractionalMaxPool{len(sp)}DBackward0"), _wrap(idx)
 
