@@ -20,7 +20,9 @@ from tv_golden_seeded import fixed_input, seeded_state  # noqa: E402
 with gzip.open(os.path.join(HERE, "golden_quant.json.gz"), "rt") as _f:
     GOLD = json.load(_f)
 
-BUILT = ["quantized_resnet18", "quantized_resnet50", "quantized_resnext101_32x8d", "quantized_resnext101_64x4d"]
+BUILT = ["quantized_resnet18", "quantized_resnet50", "quantized_resnext101_32x8d", "quantized_resnext101_64x4d",
+         "quantized_mobilenet_v2"]
+QNNPACK_DEFAULT = {"quantized_mobilenet_v2"}   # torchvision's default backend; ember builds fbgemm/x86 only
 SLOW = set()   # (none takes over 5 s; ResNeXt-101 with quantize=True about 2.5 s)
 
 
@@ -37,7 +39,8 @@ def fixed_rand(monkeypatch):
 @pytest.mark.parametrize("name", _params(BUILT))
 @pytest.mark.parametrize("quantize", [False, True])
 def test_state_dict_keys(name, quantize, fixed_rand):
-    m = models.get_model(name, num_classes=10, quantize=quantize)
+    kw = {"backend": "fbgemm"} if name in QNNPACK_DEFAULT else {}
+    m = models.get_model(name, num_classes=10, quantize=quantize, **kw)
     assert list(m.state_dict()) == GOLD["keys"][f"{name}:{quantize}"]
 
 
@@ -74,6 +77,10 @@ def test_builders_and_weights_api():
         Q.resnet18(weights=Q.ResNet18_QuantizedWeights.DEFAULT, quantize=True, num_classes=10)
     with pytest.raises(RuntimeError, match="Quantized backend not supported"):
         Q.resnet18(num_classes=3, quantize=True, backend="nonexistent")
+    with pytest.raises(RuntimeError, match="Quantized backend not supported"):   # qnnpack: not in ember
+        Q.mobilenet_v2(num_classes=3, quantize=True)
+    w = Q.MobileNet_V2_QuantizedWeights.DEFAULT
+    assert w.meta["backend"] == "qnnpack" and w.meta["unquantized"] is models.MobileNet_V2_Weights.IMAGENET1K_V1
 
 
 def test_fuse_model_qat_and_eval():

@@ -12,6 +12,8 @@ Inception v3, ShuffleNet v2 and MobileNet v3 builders (their weights enums exist
 """
 from .utils import quantize_model  # noqa: F401
 from .resnet import *  # noqa: F401,F403
+from .mobilenetv2 import *  # noqa: F401,F403
 from .resnet import __all__ as _resnet_all
+from .mobilenetv2 import __all__ as _mobilenetv2_all
 
-__all__ = list(_resnet_all)
+__all__ = list(_resnet_all) + list(_mobilenetv2_all)

@@ -82,7 +82,7 @@ def _make_quantized_weights_enum(model_name, float_enum, module):
     return enum
 
 
-def _prepare_quantized(quantized_enum, float_enum, weights, quantize, kwargs):
+def _prepare_quantized(quantized_enum, float_enum, weights, quantize, kwargs, default_backend="fbgemm"):
     """Verify ``weights`` against the quantized enum (``quantize=True``) or the float one, and
     set ``num_classes`` and ``backend`` from its meta; returns ``(weights, backend)``."""
     from .._api import _ovewrite_named_param
@@ -91,7 +91,7 @@ def _prepare_quantized(quantized_enum, float_enum, weights, quantize, kwargs):
         _ovewrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
         if "backend" in weights.meta:
             _ovewrite_named_param(kwargs, "backend", weights.meta["backend"])
-    return weights, kwargs.pop("backend", "fbgemm")
+    return weights, kwargs.pop("backend", default_backend)
 
 
 def _legacy(quantized_member, float_member):
