@@ -22,6 +22,7 @@ with gzip.open(os.path.join(HERE, "golden_quant.json.gz"), "rt") as _f:
 
 BUILT = ["quantized_resnet18", "quantized_resnet50", "quantized_resnext101_32x8d", "quantized_resnext101_64x4d",
          "quantized_mobilenet_v2"]
+FLOAT_ONLY = ["quantized_mobilenet_v3_large"]   # quantize=True not built
 QNNPACK_DEFAULT = {"quantized_mobilenet_v2"}   # torchvision's default backend; ember builds fbgemm/x86 only
 SLOW = set()   # (none takes over 5 s; ResNeXt-101 with quantize=True about 2.5 s)
 
@@ -42,6 +43,21 @@ def test_state_dict_keys(name, quantize, fixed_rand):
     kw = {"backend": "fbgemm"} if name in QNNPACK_DEFAULT else {}
     m = models.get_model(name, num_classes=10, quantize=quantize, **kw)
     assert list(m.state_dict()) == GOLD["keys"][f"{name}:{quantize}"]
+
+
+@pytest.mark.parametrize("name", FLOAT_ONLY)
+def test_state_dict_keys_float_only(name):
+    assert list(models.get_model(name, num_classes=10).state_dict()) == GOLD["keys"][f"{name}:False"]
+    with pytest.raises(NotImplementedError, match="quantize=True"):
+        models.get_model(name, num_classes=10, quantize=True)
+
+
+def test_not_built_families():
+    for name in ("googlenet", "inception_v3", "shufflenet_v2_x1_0", "QuantizableGoogLeNet"):
+        with pytest.raises(NotImplementedError, match=name):
+            getattr(Q, name)
+    with pytest.raises(AttributeError):
+        Q.no_such_model
 
 
 @pytest.mark.parametrize("name", _params([n for n in CASES if n in BUILT]))
@@ -95,4 +111,12 @@ def test_fuse_model_qat_and_eval():
         m.fuse_model()
         after = m(x)
     assert type(m.layer1[0].conv2).__name__ == "ConvReLU2d" and type(m.layer1[0].bn3).__name__ == "Identity"
+    np.testing.assert_allclose(after.numpy(), before.numpy(), rtol=1e-4, atol=1e-5)
+    m = Q.mobilenet_v3_large(num_classes=3).eval()
+    with ember.no_grad():
+        before = m(x)
+        m.fuse_model()
+        after = m(x)
+    se = m.features[4].block[2]
+    assert type(se.fc1).__name__ == "ConvReLU2d" and type(m.features[0][0]).__name__ == "Conv2d"
     np.testing.assert_allclose(after.numpy(), before.numpy(), rtol=1e-4, atol=1e-5)
