@@ -37,8 +37,9 @@ def quantize_model(model, backend):
     >>> from ember.vision.models.quantization import resnet18
     >>> from ember.vision.models.quantization.utils import quantize_model
     >>> m = resnet18(num_classes=3)
-    >>> callable(quantize_model)
-    True
+    >>> quantize_model(m, "fbgemm")
+    >>> type(m.conv1).__name__, m.fc.weight().dtype
+    ('ConvReLU2d', torch.qint8)
     """
     calibration = ember.rand(1, 3, 299, 299)
     if backend not in ember.backends.quantized.supported_engines:
