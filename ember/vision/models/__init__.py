@@ -1,8 +1,9 @@
 """``torchvision.models``: the classification model builders, their ``*_Weights`` enums and the
 registry (``list_models``, ``get_model``, ``get_model_weights``, ``get_weight``); the subpackages
-``segmentation`` (FCN, DeepLabV3, LRASPP) and ``video`` (video ResNets, S3D, video Swin
-Transformer; not yet MViT), and ``feature_extraction`` (import it by name, as in torchvision).
-``detection``, ``optical_flow`` and ``quantization`` are not built (NotImplementedError).
+``segmentation`` (FCN, DeepLabV3, LRASPP), ``video`` (video ResNets, S3D, video Swin
+Transformer; not yet MViT) and ``quantization`` (quantizable ResNet/ResNeXt and MobileNet v2,
+builders registered as ``quantized_*``), and ``feature_extraction`` (import it by name, as in
+torchvision). ``detection`` and ``optical_flow`` are not built (NotImplementedError).
 
 Builders take ``weights=`` (a ``*_Weights`` member, its name, or None), ``progress=`` and the
 model's keyword arguments; the module trees match torchvision's, so ``state_dict`` keys and
@@ -36,7 +37,7 @@ from .squeezenet import *  # noqa: F401,F403
 from .swin_transformer import *  # noqa: F401,F403
 from .vgg import *  # noqa: F401,F403
 from .vision_transformer import *  # noqa: F401,F403
-from . import segmentation, video  # noqa: E402  (registers their builders, as torchvision does)
+from . import quantization, segmentation, video  # noqa: E402  (registers their builders, as torchvision does)
 
 __all__ = ["Weights", "WeightsEnum", "get_model", "get_model_builder", "get_model_weights", "get_weight",
            "list_models"]
@@ -45,11 +46,11 @@ for _family in ("alexnet", "convnext", "densenet", "efficientnet", "googlenet", 
                 "vgg", "vision_transformer"):
     __all__ += _importlib.import_module(f".{_family}", __name__).__all__
 
-_NOT_BUILT = ("detection", "optical_flow", "quantization")
+_NOT_BUILT = ("detection", "optical_flow")
 
 
 def __getattr__(name):
     if name in _NOT_BUILT:
         raise NotImplementedError(f"torchvision.models.{name} is not built in ember.vision.models (only the "
-                                  "image classification, segmentation and video builders are)")
+                                  "image classification, segmentation, video and quantization builders are)")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -132,8 +132,8 @@ def test_registry_filters():
     assert M.list_models(include=["resnet*", "vgg1?"], exclude="*_bn") == [
         "resnet101", "resnet152", "resnet18", "resnet34", "resnet50", "vgg11", "vgg13", "vgg16", "vgg19"]
     assert len(M.list_models(module=M)) == 80  # the classification builders; list_models() adds the
-    assert set(M.list_models()) - set(M.list_models(module=M)) == set(  # segmentation and video ones
-        M.list_models(module=M.segmentation) + M.list_models(module=M.video))
+    assert set(M.list_models()) - set(M.list_models(module=M)) == set(  # segmentation, video, quantization
+        M.list_models(module=M.segmentation) + M.list_models(module=M.video) + M.list_models(module=M.quantization))
 
 
 def test_builder_options_as_torchvision():
@@ -194,4 +194,4 @@ def test_unbuilt_subpackages_say_so():
         M.detection
     with pytest.raises(AttributeError):
         M.no_such_thing
-    assert len(M.list_models()) == 93  # 80 classification + 6 segmentation + 7 video
+    assert len(M.list_models()) == 99  # 80 classification + 6 segmentation + 7 video + 6 quantized
