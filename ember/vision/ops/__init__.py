@@ -14,7 +14,10 @@ from .boxes import (batched_nms, box_area, box_convert, box_iou, clip_boxes_to_i
 from .ciou_loss import complete_box_iou_loss
 from .diou_loss import distance_box_iou_loss
 from .focal_loss import sigmoid_focal_loss
+from .drop_block import DropBlock2d, DropBlock3d, drop_block2d, drop_block3d
 from .giou_loss import generalized_box_iou_loss
+from .misc import MLP, Conv2dNormActivation, Conv3dNormActivation, FrozenBatchNorm2d, Permute, SqueezeExcitation
+from .stochastic_depth import StochasticDepth, stochastic_depth
 
 __all__ = [
     "masks_to_boxes",
