@@ -1,0 +1,201 @@
+"""What the RoI pooling ops share: the box formats they accept, and the per-axis sampling
+operators that make RoI Align (and position-sensitive RoI Align/Pool) separable.
+
+A bilinear sample at ``(y, x)`` weighs pixel ``(i, j)`` by ``wy(i) * wx(j)``, and torchvision's
+rules for a sample (zero outside ``[-1, size]``, clamped at the edges) act on each axis
+separately, so averaging a regular grid of samples over a bin is ``Ay[k, p, :] @ X @ Ax[k, q, :]``.
+For each RoI the axis operators cover only the rows/columns the RoI touches (a window, or the
+list of sampled taps when that is shorter); the RoIs are processed in chunks of similar window
+size, each chunk one gather of its windows and two batched matmuls, so autograd gives the
+input gradient (a scatter of the same weights) and higher derivatives.
+
+>>> from ember.vision.ops._roi_sampling import convert_boxes_to_roi_format
+>>> convert_boxes_to_roi_format([ember.tensor([[0., 0., 1., 1.]]), ember.tensor([[2., 2., 3., 3.]])])
+tensor([[0., 0., 0., 1., 1.],
+        [1., 2., 2., 3., 3.]])
+"""
+import ember
+from ..._backend import np
+
+__all__ = []
+
+_BUDGET = 1 << 22                      # elements of one chunk's gathered windows
+
+
+def check_roi_boxes_shape(boxes):
+    """AssertionError (as torchvision's ``torch._assert``) unless boxes is ``Tensor[K, 5]`` or a
+    list of ``Tensor[L, 4]``."""
+    if isinstance(boxes, (list, tuple)):
+        for t in boxes:
+            if t.dim() != 2 or t.shape[1] != 4:
+                raise AssertionError("The shape of the tensor in the boxes list is not correct as List[Tensor[L, 4]]")
+    elif isinstance(boxes, ember.Tensor):
+        if boxes.dim() != 2 or boxes.shape[1] != 5:
+            raise AssertionError("The boxes tensor shape is not correct as Tensor[K, 5]")
+    else:
+        raise AssertionError("boxes is expected to be a Tensor[L, 5] or a List[Tensor[K, 4]]")
+
+
+def convert_boxes_to_roi_format(boxes):
+    """A list of per-image ``[L, 4]`` boxes as one ``[K, 5]`` tensor whose first column is the image index."""
+    ids = [ember.full_like(b[:, :1], i) for i, b in enumerate(boxes)]
+    cat = (lambda ts: ts[0] if len(ts) == 1 else ember.cat(ts, 0))
+    return ember.cat([cat(ids), cat(list(boxes))], dim=1)
+
+
+def rois_of(input, boxes, op):
+    """Checked ``[K, 5]`` rois for ``input`` (same dtype, 4-d input), as a NumPy array."""
+    check_roi_boxes_shape(boxes)
+    rois = boxes if isinstance(boxes, ember.Tensor) else convert_boxes_to_roi_format(boxes)
+    if input.dim() != 4:
+        raise RuntimeError(f"{op}: expected a 4-D input [N, C, H, W], got {input.dim()}-D")
+    if input.dtype != rois.dtype:
+        raise RuntimeError(f"Expected tensor for argument #1 'input' to have the same type as tensor for "
+                           f"argument #2 'rois'; but type {input.dtype} does not equal {rois.dtype} "
+                           f"(while checking arguments for {op})")
+    if not input.is_floating_point():
+        raise RuntimeError(f"\"{op}\" not implemented for '{input.dtype}'")
+    return rois.detach().numpy()
+
+
+def round_half_away(x):
+    """C's ``round``: halves away from zero."""
+    x = x.astype(np.float64)
+    return (np.sign(x) * np.floor(np.abs(x) + 0.5)).astype(np.int64)
+
+
+def bilinear_taps(start, bin_size, grid, pooled, size):
+    """Per-axis bilinear taps of ``grid[k]`` samples per bin (C++ float arithmetic in the rois'
+    dtype): (pixel index ``[K, P, T]``, weight ``[K, P, T]``) with ``T = 2 * max(grid)``, weights
+    already divided by ``grid[k]`` and zero for samples outside ``[-1, size]`` or past ``grid[k]``."""
+    dt = start.dtype.type
+    g_max = max(int(grid.max()) if grid.size else 0, 1)
+    p = np.arange(pooled, dtype=start.dtype)[None, :, None]
+    g = np.arange(g_max)[None, None, :]
+    gk = np.maximum(grid, 1).astype(start.dtype)[:, None, None]
+    y = start[:, None, None] + p * bin_size[:, None, None] + (g.astype(start.dtype) + dt(0.5)) * bin_size[:, None, None] / gk
+    valid = (y >= -1.0) & (y <= size) & (g < grid[:, None, None])
+    y = np.where(valid, np.maximum(y, dt(0)), dt(0))
+    low = y.astype(np.int64)
+    edge = low >= size - 1
+    low = np.where(edge, size - 1, low)
+    high = np.where(edge, size - 1, low + 1)
+    frac = np.where(edge, dt(0), y - low.astype(start.dtype))
+    scale = valid.astype(start.dtype) / gk
+    idx = np.concatenate([low, high], axis=2)
+    w = np.concatenate([(dt(1) - frac) * scale, frac * scale], axis=2)
+    return idx, w
+
+
+def integer_bins(start, length, pooled, clip_hi):
+    """Per-axis integer bins ``[lo, hi)`` of torchvision's RoI pools (``floor``/``ceil`` of the bin
+    edges in the dtype of ``length``, the rois' dtype; offset by ``start`` and clipped to
+    ``[0, clip_hi]``), each ``[K, P]``."""
+    bin_size = length
+    p = np.arange(pooled, dtype=bin_size.dtype)[None, :]
+    b = (bin_size / bin_size.dtype.type(pooled))[:, None]
+    lo = np.floor(p * b).astype(np.int64) + start[:, None]
+    hi = np.ceil((p + 1) * b).astype(np.int64) + start[:, None]
+    return np.clip(lo, 0, clip_hi), np.clip(hi, 0, clip_hi)
+
+
+def bins_as_taps(lo, hi, size, average):
+    """Integer bins as window taps: (index ``[K, P, L]``, weight ``[K, P, L]``) over each RoI's
+    rows ``min(lo) .. max(hi)``, weight ``1 / (hi - lo)`` (``average``) or 1 inside the bin."""
+    start = lo.min(axis=1) if lo.size else np.zeros(lo.shape[0], np.int64)
+    length = max(int((hi.max(axis=1) - start).max()) if lo.size else 1, 1)
+    pos = start[:, None, None] + np.arange(length)[None, None, :]
+    inside = (pos >= lo[:, :, None]) & (pos < hi[:, :, None])
+    w = inside / np.maximum(hi - lo, 1)[:, :, None] if average else inside.astype(np.float64)
+    return np.broadcast_to(np.minimum(pos, size - 1), inside.shape), w
+
+
+def to_window(idx, w, size):
+    """Compact taps ``[K, P, T]`` into per-RoI operators: (rows ``[K, L]``, matrix ``[K, P, L]``),
+    using the contiguous window of touched pixels or the raw tap list, whichever is shorter."""
+    K, P, T = idx.shape
+    used = w != 0
+    lo = np.where(used, idx, size).min(axis=(1, 2)) if K else np.zeros(0, np.int64)
+    hi = np.where(used, idx, -1).max(axis=(1, 2)) if K else np.zeros(0, np.int64)
+    lo = np.where(hi < lo, 0, lo)
+    span = max(int((hi - lo).max()) + 1 if K else 1, 1)
+    if span < P * T:
+        mat = np.zeros((K, P, span), dtype=w.dtype)
+        k = np.broadcast_to(np.arange(K)[:, None, None], idx.shape)
+        p = np.broadcast_to(np.arange(P)[None, :, None], idx.shape)
+        np.add.at(mat, (k[used], p[used], (idx - lo[:, None, None])[used]), w[used])
+        rows = np.minimum(lo[:, None] + np.arange(span)[None, :], size - 1)
+        return rows, mat
+    rows = idx.reshape(K, P * T)
+    mat = np.zeros((K, P, P, T), dtype=w.dtype)
+    mat[:, np.arange(P), np.arange(P)] = w
+    return rows, mat.reshape(K, P, P * T)
+
+
+def chunks(cost, channels):
+    """Index arrays splitting the RoIs (sorted by ``cost``) so each chunk gathers about _BUDGET elements."""
+    order = np.argsort(cost, kind="stable")
+    out, start = [], 0
+    while start < len(order):
+        stop = start + 1
+        while stop < len(order) and (stop + 1 - start) * cost[order[stop]] * channels <= _BUDGET:
+            stop += 1
+        out.append(order[start:stop])
+        start = stop
+    return out
+
+
+def gather_windows(input, batch, rows, cols):
+    """``input[batch[k], :, rows[k]][..., cols[k]]`` for every RoI, as ``[K, C, Ly, Lx]`` (differentiable)."""
+    N, C, H, W = input.shape
+    flat = (batch[:, None, None] * H + rows[:, :, None]) * W + cols[:, None, :]
+    pixels = input.permute(0, 2, 3, 1).reshape(N * H * W, C)
+    return pixels[ember.from_numpy(flat)].permute(0, 3, 1, 2)
+
+
+def separable_pool(input, batch, ops_y, ops_x, out_channels=None):
+    """``sum_ij Ay[k, p, i] X[b_k, c, i, j] Ax[k, q, j]`` for every RoI ``k`` (``[K, C, P, Q]``).
+
+    ``ops_y``/``ops_x`` are (taps index, taps weight) pairs from the helpers above. With
+    ``out_channels`` (position-sensitive pooling) input channel ``(c * P + p) * Q + q`` feeds only
+    output ``[k, c, p, q]``.
+    """
+    K = batch.shape[0]
+    N, C, H, W = input.shape
+    P, Q = ops_y[0].shape[1], ops_x[0].shape[1]
+    c_out = C if out_channels is None else out_channels
+    if K == 0:
+        return ember.zeros((0, c_out, P, Q), dtype=input.dtype) + input.sum() * 0
+    rows, my = to_window(*ops_y, H)
+    cols, mx = to_window(*ops_x, W)
+    # windows differ per RoI only in how much of ``rows``/``cols`` carries weight; chunk by that
+    ly = (my != 0).any(axis=1).sum(axis=1)
+    lx = (mx != 0).any(axis=1).sum(axis=1)
+    pieces, orders = [], []
+    np_dt = np.dtype(str(input.dtype).replace("torch.", ""))
+    for sel in chunks(np.maximum(ly, 1) * np.maximum(lx, 1) * 1.0, C):
+        ny = max(int(_last_used(my[sel]) + 1), 1)
+        nx = max(int(_last_used(mx[sel]) + 1), 1)
+        xw = gather_windows(input, batch[sel], rows[sel, :ny], cols[sel, :nx])     # [k, C, ny, nx]
+        ay = ember.from_numpy(np.ascontiguousarray(my[sel, :, :ny], dtype=np_dt))
+        ax = ember.from_numpy(np.ascontiguousarray(mx[sel, :, :nx].transpose(0, 2, 1), dtype=np_dt))
+        if out_channels is None:
+            out = ay[:, None] @ xw @ ax[:, None]
+        else:
+            xw = xw.reshape(len(sel), out_channels, P, Q, ny, nx)
+            t = (xw * ax.transpose(1, 2)[:, None, None, :, None, :]).sum(-1)          # [k, c, P, Q, ny]
+            out = (t * ay[:, None, :, None, :]).sum(-1)
+        pieces.append(out)
+        orders.append(sel)
+    out = pieces[0] if len(pieces) == 1 else ember.cat(pieces, 0)
+    order = np.concatenate(orders)
+    if (order != np.arange(K)).any():
+        out = out[ember.from_numpy(np.argsort(order))]
+    return out
+
+
+def _last_used(mat):
+    """Index of the last column of ``mat [k, P, L]`` with a nonzero weight (-1 if none)."""
+    used = (mat != 0).any(axis=(0, 1))
+    nz = np.nonzero(used)[0]
+    return nz[-1] if nz.size else -1
