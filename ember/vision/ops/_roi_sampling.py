@@ -16,6 +16,7 @@ tensor([[0., 0., 0., 1., 1.],
 """
 import ember
 from ..._backend import np
+from ...autograd.function import Op, apply_op
 
 __all__ = []
 
@@ -132,25 +133,64 @@ def to_window(idx, w, size):
     return rows, mat.reshape(K, P, P * T)
 
 
-def chunks(cost, channels):
-    """Index arrays splitting the RoIs (sorted by ``cost``) so each chunk gathers about _BUDGET elements."""
-    order = np.argsort(cost, kind="stable")
+def chunks(ly, lx, channels):
+    """Index arrays grouping RoIs of similar window height ``ly`` and width ``lx`` so that each
+    chunk's padded windows (``count * max(ly) * max(lx) * channels``) stay near _BUDGET elements."""
+    ly, lx = np.maximum(ly, 1), np.maximum(lx, 1)
+    order = np.lexsort((lx, ly // 4))
     out, start = [], 0
     while start < len(order):
+        my, mx = ly[order[start]], lx[order[start]]
         stop = start + 1
-        while stop < len(order) and (stop + 1 - start) * cost[order[stop]] * channels <= _BUDGET:
-            stop += 1
+        while stop < len(order):
+            ny, nx = max(my, ly[order[stop]]), max(mx, lx[order[stop]])
+            if (stop + 1 - start) * ny * nx * channels > _BUDGET:
+                break
+            my, mx, stop = ny, nx, stop + 1
         out.append(order[start:stop])
         start = stop
     return out
 
 
-def gather_windows(input, batch, rows, cols):
-    """``input[batch[k], :, rows[k]][..., cols[k]]`` for every RoI, as ``[K, C, Ly, Lx]`` (differentiable)."""
-    N, C, H, W = input.shape
-    flat = (batch[:, None, None] * H + rows[:, :, None]) * W + cols[:, None, :]
-    pixels = input.permute(0, 2, 3, 1).reshape(N * H * W, C)
-    return pixels[ember.from_numpy(flat)].permute(0, 3, 1, 2)
+def _scatter_rows(g, idx, n):
+    """``out[idx[m]] += g[m]`` for rows ``g [M, C]`` into ``[n, C]``: one sort and a segment sum
+    (``np.add.at`` on rows is an order of magnitude slower)."""
+    order = np.argsort(idx, kind="stable")
+    s = idx[order]
+    starts = np.flatnonzero(np.concatenate([[True], s[1:] != s[:-1]])) if s.size else np.zeros(0, np.int64)
+    out = np.zeros((n,) + g.shape[1:], dtype=g.dtype)
+    if s.size:
+        out[s[starts]] = np.add.reduceat(g[order], starts, axis=0)
+    return out
+
+
+class _GatherRows(Op):
+    """``pixels[flat]`` for a ``[M, C]`` matrix and an int index array; backward scatters rows."""
+
+    @staticmethod
+    def forward(ctx, pixels, flat):
+        if isinstance(ctx, Op):
+            ctx.args = (flat, pixels.shape[0])
+        return np.take(pixels, flat, axis=0)
+
+    @staticmethod
+    def backward(ctx, g):
+        flat, n = ctx.args
+        return apply_op(_ScatterRows, (g,), flat, n)
+
+
+class _ScatterRows(Op):
+    """The adjoint of ``_GatherRows``: rows of ``g`` summed into an ``[n, C]`` matrix."""
+
+    @staticmethod
+    def forward(ctx, g, flat, n):
+        if isinstance(ctx, Op):
+            ctx.args = flat
+        return _scatter_rows(g.reshape(-1, g.shape[-1]), flat.ravel(), n)
+
+    @staticmethod
+    def backward(ctx, g):
+        return apply_op(_GatherRows, (g,), ctx.args)
 
 
 def separable_pool(input, batch, ops_y, ops_x, out_channels=None):
@@ -158,7 +198,9 @@ def separable_pool(input, batch, ops_y, ops_x, out_channels=None):
 
     ``ops_y``/``ops_x`` are (taps index, taps weight) pairs from the helpers above. With
     ``out_channels`` (position-sensitive pooling) input channel ``(c * P + p) * Q + q`` feeds only
-    output ``[k, c, p, q]``.
+    output ``[k, c, p, q]``. Works channels-last: each chunk gathers its windows as
+    ``[k, Ly, Lx, C]`` rows of the ``[N * H * W, C]`` pixel matrix, then contracts columns
+    (one batched matmul) and rows (a second).
     """
     K = batch.shape[0]
     N, C, H, W = input.shape
@@ -168,30 +210,33 @@ def separable_pool(input, batch, ops_y, ops_x, out_channels=None):
         return ember.zeros((0, c_out, P, Q), dtype=input.dtype) + input.sum() * 0
     rows, my = to_window(*ops_y, H)
     cols, mx = to_window(*ops_x, W)
-    # windows differ per RoI only in how much of ``rows``/``cols`` carries weight; chunk by that
     ly = (my != 0).any(axis=1).sum(axis=1)
     lx = (mx != 0).any(axis=1).sum(axis=1)
-    pieces, orders = [], []
+    pixels = input.permute(0, 2, 3, 1).reshape(N * H * W, C)
     np_dt = np.dtype(str(input.dtype).replace("torch.", ""))
-    for sel in chunks(np.maximum(ly, 1) * np.maximum(lx, 1) * 1.0, C):
+    pieces, orders = [], []
+    for sel in chunks(ly, lx, C):
+        k = len(sel)
         ny = max(int(_last_used(my[sel]) + 1), 1)
         nx = max(int(_last_used(mx[sel]) + 1), 1)
-        xw = gather_windows(input, batch[sel], rows[sel, :ny], cols[sel, :nx])     # [k, C, ny, nx]
-        ay = ember.from_numpy(np.ascontiguousarray(my[sel, :, :ny], dtype=np_dt))
-        ax = ember.from_numpy(np.ascontiguousarray(mx[sel, :, :nx].transpose(0, 2, 1), dtype=np_dt))
+        flat = (batch[sel][:, None, None] * H + rows[sel][:, :ny, None]) * W + cols[sel][:, None, :nx]
+        xw = apply_op(_GatherRows, (pixels,), flat)                      # [k, ny, nx, C]
+        ay = ember.from_numpy(np.ascontiguousarray(my[sel, :, :ny], dtype=np_dt))      # [k, P, ny]
+        ax = ember.from_numpy(np.ascontiguousarray(mx[sel, :, :nx], dtype=np_dt))      # [k, Q, nx]
         if out_channels is None:
-            out = ay[:, None] @ xw @ ax[:, None]
+            t = ax[:, None] @ xw                                                       # [k, ny, Q, C]
+            out = (ay @ t.reshape(k, ny, Q * C)).reshape(k, P, Q, C)                  # channels last
         else:
-            xw = xw.reshape(len(sel), out_channels, P, Q, ny, nx)
-            t = (xw * ax.transpose(1, 2)[:, None, None, :, None, :]).sum(-1)          # [k, c, P, Q, ny]
-            out = (t * ay[:, None, :, None, :]).sum(-1)
+            xw = xw.reshape(k, ny, nx, out_channels, P, Q)
+            t = (xw * ax.permute(0, 2, 1)[:, None, :, None, None, :]).sum(2)           # [k, ny, c, P, Q]
+            out = (t * ay.permute(0, 2, 1)[:, :, None, :, None]).sum(1).permute(0, 2, 3, 1)  # [k, P, Q, c]
         pieces.append(out)
         orders.append(sel)
     out = pieces[0] if len(pieces) == 1 else ember.cat(pieces, 0)
     order = np.concatenate(orders)
     if (order != np.arange(K)).any():
         out = out[ember.from_numpy(np.argsort(order))]
-    return out
+    return out.permute(0, 3, 1, 2).contiguous()
 
 
 def _last_used(mat):

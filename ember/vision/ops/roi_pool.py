@@ -8,41 +8,45 @@ tensor([ 5.,  7., 13., 15.])
 import ember
 from ... import nn
 from ..._backend import np
-from ._roi_sampling import bins_as_taps, chunks, integer_bins, rois_of, round_half_away
+from ._roi_sampling import chunks, integer_bins, rois_of, round_half_away
 from .roi_align import _pair
 
 __all__ = ["roi_pool", "RoIPool"]
 
 
-def _masked_argmax(values, mask, axis):
-    """First index of the maximum of ``values`` where ``mask`` holds, along ``axis`` (and the max)."""
-    v = np.where(mask, values, -np.inf)
-    arg = v.argmax(axis=axis)
-    return np.take_along_axis(v, np.expand_dims(arg, axis), axis).squeeze(axis), arg
+def _bin_members(lo, hi, size):
+    """Pixels of each integer bin ``[lo, hi)`` as ``[K, P, B]`` indices, padded with the bin's first
+    pixel (a repeat never changes a maximum nor, coming later, which occurrence is first)."""
+    count = np.maximum(hi - lo, 0)
+    j = np.arange(max(int(count.max()) if count.size else 1, 1))
+    idx = np.where(j < count[..., None], lo[..., None] + j, lo[..., None])
+    return np.minimum(idx, size - 1), count
 
 
 def _argmax_positions(x, batch, hy, hx):
-    """Flat ``H * W`` position of each bin's maximum (first in row-major order), ``-1`` for empty bins."""
+    """Flat ``H * W`` position of each bin's maximum (first in row-major order), ``-1`` for empty
+    bins; ``[K, C, P, Q]``. Each chunk gathers its bins' pixels channels-last, padded to the
+    chunk's largest bin, and takes one argmax per bin."""
     N, C, H, W = x.shape
-    rows, my = bins_as_taps(*hy, H, False)
-    cols, mx = bins_as_taps(*hx, W, False)
-    rows, cols = rows[:, 0], cols[:, 0]                  # the window's pixels, [K, L]
-    my, mx = my != 0, mx != 0                            # [K, P, Ly], [K, Q, Lx]
-    K, P, Q = len(batch), my.shape[1], mx.shape[1]
-    pos = np.full((K, C, P, Q), -1, np.int64)
-    cost = (my.any(1).sum(1) * mx.any(1).sum(1) * max(P, Q) + 1).astype(np.float64)
-    for sel in chunks(cost, C):
-        win = x[batch[sel][:, None, None, None], np.arange(C)[None, :, None, None],
-                rows[sel][:, None, :, None], cols[sel][:, None, None, :]]                 # [k, C, Ly, Lx]
-        # max over each bin's columns, then over its rows (ties: first row, then first column)
-        m1, a1 = _masked_argmax(win[:, :, :, None, :], mx[sel][:, None, None, :, :], -1)  # [k, C, Ly, Q]
-        _, a2 = _masked_argmax(m1[:, :, None, :, :], my[sel][:, None, :, :, None], -2)   # [k, C, P, Q]
-        col = np.take_along_axis(a1, a2, axis=2)                                         # [k, C, P, Q]
-        r = rows[sel][np.arange(len(sel))[:, None, None, None], a2]
-        c = cols[sel][np.arange(len(sel))[:, None, None, None], col]
-        empty = ~(my[sel].any(-1)[:, None, :, None] & mx[sel].any(-1)[:, None, None, :])
-        pos[sel] = np.where(empty, -1, r * W + c)
-    return pos
+    ry, cy = _bin_members(*hy, H)
+    rx, cx = _bin_members(*hx, W)
+    K, P, Q = len(batch), ry.shape[1], rx.shape[1]
+    pixels = x.transpose(0, 2, 3, 1).reshape(N * H * W, C)
+    pos = np.empty((K, P, Q, C), np.int64)
+    for sel in chunks(P * np.maximum(cy.max(1), 1), Q * np.maximum(cx.max(1), 1), C):
+        k = len(sel)
+        by, bx = max(int(cy[sel].max()), 1), max(int(cx[sel].max()), 1)
+        r, c = ry[sel][:, :, :by], rx[sel][:, :, :bx]                                # [k, P, by], [k, Q, bx]
+        flat = (batch[sel][:, None, None, None, None] * H + r[:, :, :, None, None]) * W + c[:, None, None]
+        vals = np.take(pixels, flat, axis=0)                                          # [k, P, by, Q, bx, C]
+        vals = vals.transpose(0, 1, 3, 5, 2, 4).reshape(k, P, Q, C, by * bx)
+        a = vals.argmax(-1)                                                           # [k, P, Q, C]
+        kk = np.arange(k)[:, None, None, None]
+        row = r[kk, np.arange(P)[None, :, None, None], a // bx]
+        col = c[kk, np.arange(Q)[None, None, :, None], a % bx]
+        pos[sel] = row * W + col
+    empty = (cy == 0)[:, :, None, None] | (cx == 0)[:, None, :, None]
+    return np.where(empty, -1, pos).transpose(0, 3, 1, 2)
 
 
 def roi_pool(input, boxes, output_size, spatial_scale=1.0):
