@@ -81,13 +81,14 @@ def test_level_mapper(torch):
     assert got.tolist() == expect
 
 
-def _multiscale_inputs(rng):
+def _multiscale_inputs(rng, inside=False):
     feats = OrderedDict([("0", rng.standard_normal((2, 3, 32, 40))), ("x", rng.standard_normal((2, 3, 16, 20))),
                          ("2", rng.standard_normal((2, 3, 8, 10)))])
     boxes = []
     for n in (5, 4):
         xy = rng.uniform(0, 60, (n, 2))
-        boxes.append(np.concatenate([xy, xy + rng.uniform(4, 400, (n, 2))], 1))
+        wh = rng.uniform(4, 60 if inside else 400, (n, 2))
+        boxes.append(np.concatenate([xy, xy + wh], 1))
     return feats, boxes, [(128, 160), (120, 150)]
 
 
@@ -125,11 +126,15 @@ def test_multiscale_roi_align_against_torchvision(rng, tv, monkeypatch):
         return py_align(input, rois, spatial_scale, output_size[0], output_size[1], sampling_ratio, aligned)
 
     monkeypatch.setattr(sys.modules["torchvision.ops.poolers"], "roi_align", roi_align_python)
-    feats, boxes, shapes = _multiscale_inputs(rng)
+    # boxes inside the image (torchvision's Python RoI Align does not zero samples outside the map),
+    # a small canonical scale so that they still spread over the levels
+    feats, boxes, shapes = _multiscale_inputs(rng, inside=True)
     for names in (["0", "x", "2"], ["x"]):
-        e = ops.MultiScaleRoIAlign(names, 3, 2)(OrderedDict((k, ember.tensor(v)) for k, v in feats.items()),
-                                                [ember.tensor(b) for b in boxes], shapes)
-        t = tv.ops.MultiScaleRoIAlign(names, 3, 2)(OrderedDict((k, torch.tensor(v)) for k, v in feats.items()),
+        em = ops.MultiScaleRoIAlign(names, 3, 2, canonical_scale=40)
+        e = em(OrderedDict((k, ember.tensor(v)) for k, v in feats.items()), [ember.tensor(b) for b in boxes], shapes)
+        if len(names) == 3:
+            assert len(set(em.map_levels([ember.tensor(b) for b in boxes]).tolist())) == 3
+        t = tv.ops.MultiScaleRoIAlign(names, 3, 2, canonical_scale=40)(OrderedDict((k, torch.tensor(v)) for k, v in feats.items()),
                                                    [torch.tensor(b) for b in boxes], shapes)
         np.testing.assert_allclose(e.numpy(), t.numpy(), rtol=1e-10, atol=1e-12)
     assert repr(ops.MultiScaleRoIAlign(["a"], 7, 2)) == repr(tv.ops.MultiScaleRoIAlign(["a"], 7, 2))
