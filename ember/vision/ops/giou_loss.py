@@ -2,7 +2,7 @@
 
 >>> from ember.vision.ops import generalized_box_iou_loss
 >>> generalized_box_iou_loss(ember.tensor([[0., 0., 1., 1.]]), ember.tensor([[0., 0., 1., 1.]]))
-tensor([0.])
+tensor([1.1921e-07])
 """
 from ._box_convert import _upcast_non_float
 from ._box_loss import _enclosing, _loss_inter_union, _reduce

@@ -3,7 +3,7 @@
 >>> from ember.vision.ops import roi_align
 >>> x = ember.arange(16.).reshape(1, 1, 4, 4)
 >>> roi_align(x, [ember.tensor([[0., 0., 3., 3.]])], output_size=1, aligned=True)
-tensor([[[[6.]]]])
+tensor([[[[5.]]]])
 """
 from ... import nn
 from ..._backend import np
