@@ -143,3 +143,21 @@ def test_stochastic_depth():
     assert len(np.unique(yb)) == 1
     with pytest.raises(ValueError, match="mode has to be either 'batch' or 'row', but got col"):
         ops.stochastic_depth(x, 0.5, "col")
+
+
+def test_split_normalization_params(tv):
+    import torch
+    from ember.vision.ops._utils import split_normalization_params
+
+    def build(nn):
+        return nn.Sequential(nn.Conv2d(2, 3, 1), nn.BatchNorm2d(3), nn.Sequential(nn.Linear(3, 3), nn.LayerNorm(3)),
+                             nn.GroupNorm(1, 3), nn.Linear(3, 1, bias=False))
+    e, t = build(ember.nn), build(torch.nn)
+    e[0].bias.requires_grad_(False)
+    t[0].bias.requires_grad_(False)
+    names = lambda m, ps: [next(k for k, v in m.named_parameters() if v is p) for p in ps]  # noqa: E731
+    for classes in (None, [ember.nn.LayerNorm]):
+        tclasses = None if classes is None else [torch.nn.LayerNorm]
+        en, eo = split_normalization_params(e, classes)
+        tn, to = tv.ops._utils.split_normalization_params(t, tclasses)
+        assert names(e, en) == names(t, tn) and names(e, eo) == names(t, to)
