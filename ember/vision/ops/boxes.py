@@ -90,11 +90,11 @@ def batched_nms(boxes, scores, idxs, iou_threshold):
     tensor([0, 1])
     """
     if boxes.numel() > 4000:
-        return _batched_nms_per_category(boxes, scores, idxs, iou_threshold)
-    return _batched_nms_offsets(boxes, scores, idxs, iou_threshold)
+        return _batched_nms_vanilla(boxes, scores, idxs, iou_threshold)
+    return _batched_nms_coordinate_trick(boxes, scores, idxs, iou_threshold)
 
 
-def _batched_nms_offsets(boxes, scores, idxs, iou_threshold):
+def _batched_nms_coordinate_trick(boxes, scores, idxs, iou_threshold):
     """Shift each category's boxes by ``idx * (max coordinate + 1)`` so categories cannot overlap."""
     if boxes.numel() == 0:
         return ember.empty((0,), dtype=ember.int64)
@@ -103,7 +103,7 @@ def _batched_nms_offsets(boxes, scores, idxs, iou_threshold):
         return nms(boxes + offsets[:, None], scores, iou_threshold)
 
 
-def _batched_nms_per_category(boxes, scores, idxs, iou_threshold):
+def _batched_nms_vanilla(boxes, scores, idxs, iou_threshold):
     """One ``nms`` per category (faster than the offsets for many boxes)."""
     keep = np.zeros(scores.shape[0], dtype=bool)
     ids = idxs.detach().numpy()
@@ -188,7 +188,7 @@ def _corners(boxes, fmt):
     return boxes[..., :2] - half, boxes[..., :2] + half
 
 
-def _inter_union(boxes1, boxes2, fmt="xyxy"):
+def _box_inter_union(boxes1, boxes2, fmt="xyxy"):
     """Pairwise intersection and union areas, ``[..., N, M]`` each."""
     area1 = box_area(boxes1, fmt=fmt)
     area2 = box_area(boxes2, fmt=fmt)
@@ -209,7 +209,7 @@ def box_iou(boxes1, boxes2, fmt="xyxy"):
     tensor([[0.5000]])
     """
     if fmt in _AXIS_FMTS:
-        inter, union = _inter_union(boxes1, boxes2, fmt)
+        inter, union = _box_inter_union(boxes1, boxes2, fmt)
         return inter / union
     if fmt in _ROTATED_FMTS:
         raise NotImplementedError("box_iou for rotated boxes (torchvision's box_iou_rotated kernel) "
@@ -232,13 +232,13 @@ def generalized_box_iou(boxes1, boxes2):
     >>> generalized_box_iou(ember.tensor([[0., 0., 1., 1.]]), ember.tensor([[2., 0., 3., 1.]]))
     tensor([[-0.3333]])
     """
-    inter, union = _inter_union(boxes1, boxes2)
+    inter, union = _box_inter_union(boxes1, boxes2)
     whi = _enclosing_wh(boxes1, boxes2)
     areai = whi[..., 0] * whi[..., 1]
     return inter / union - (areai - union) / areai
 
 
-def _diou_iou(boxes1, boxes2, eps):
+def _box_diou_iou(boxes1, boxes2, eps):
     iou = box_iou(boxes1, boxes2)
     whi = _enclosing_wh(boxes1, boxes2)
     diag2 = whi[..., 0] ** 2 + whi[..., 1] ** 2 + eps
@@ -257,7 +257,7 @@ def distance_box_iou(boxes1, boxes2, eps=1e-7):
     >>> distance_box_iou(ember.tensor([[0., 0., 2., 2.]]), ember.tensor([[0., 0., 2., 2.]]))
     tensor([[1.]])
     """
-    return _diou_iou(_upcast(boxes1), _upcast(boxes2), eps)[0]
+    return _box_diou_iou(_upcast(boxes1), _upcast(boxes2), eps)[0]
 
 
 def complete_box_iou(boxes1, boxes2, eps=1e-7):
@@ -269,7 +269,7 @@ def complete_box_iou(boxes1, boxes2, eps=1e-7):
     tensor([[1.]])
     """
     boxes1, boxes2 = _upcast(boxes1), _upcast(boxes2)
-    diou, iou = _diou_iou(boxes1, boxes2, eps)
+    diou, iou = _box_diou_iou(boxes1, boxes2, eps)
     w1 = boxes1[..., :, None, 2] - boxes1[..., :, None, 0]
     h1 = boxes1[..., :, None, 3] - boxes1[..., :, None, 1]
     w2 = boxes2[..., None, :, 2] - boxes2[..., None, :, 0]
