@@ -238,7 +238,7 @@ def generalized_box_iou(boxes1, boxes2):
     return inter / union - (areai - union) / areai
 
 
-def _box_diou_iou(boxes1, boxes2, eps):
+def _box_diou_iou(boxes1, boxes2, eps=1e-7):
     iou = box_iou(boxes1, boxes2)
     whi = _enclosing_wh(boxes1, boxes2)
     diag2 = whi[..., 0] ** 2 + whi[..., 1] ** 2 + eps
