@@ -1,6 +1,6 @@
 """``torchvision.ops.misc``: the layers detection and classification models share.
 
-``Conv2dNormActivation``, ``SqueezeExcitation`` and ``Permute`` are the very classes
+``Conv2dNormActivation``, ``SqueezeExcitation``, ``MLP`` and ``Permute`` are the very classes
 ``ember.vision.models`` builds its networks from (``models/_blocks.py``), so ``isinstance``
 checks and ``state_dict`` keys agree between the two namespaces.
 
@@ -12,7 +12,7 @@ import warnings
 
 import ember
 from ... import nn
-from ..models._blocks import Conv2dNormActivation, Permute, SqueezeExcitation
+from ..models._blocks import MLP, Conv2dNormActivation, Permute, SqueezeExcitation
 
 __all__ = ["FrozenBatchNorm2d", "ConvNormActivation", "Conv2dNormActivation", "Conv3dNormActivation",
            "SqueezeExcitation", "MLP", "Permute"]
@@ -105,29 +105,3 @@ class Conv3dNormActivation(ConvNormActivation):
                  norm_layer=nn.BatchNorm3d, activation_layer=nn.ReLU, dilation=1, inplace=True, bias=None):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, groups, norm_layer,
                          activation_layer, dilation, inplace, bias, nn.Conv3d)
-
-
-class MLP(nn.Sequential):
-    """Linear layers of widths ``hidden_channels``, each but the last followed by ``norm_layer``
-    (if any), ``activation_layer`` and Dropout; the last by Dropout only.
-
-    >>> from ember.vision.ops import MLP
-    >>> [type(m).__name__ for m in MLP(4, [8, 2])]
-    ['Linear', 'ReLU', 'Dropout', 'Linear', 'Dropout']
-    """
-
-    def __init__(self, in_channels, hidden_channels, norm_layer=None, activation_layer=nn.ReLU, inplace=None,
-                 bias=True, dropout=0.0):
-        params = {} if inplace is None else {"inplace": inplace}
-        layers = []
-        in_dim = in_channels
-        for hidden in hidden_channels[:-1]:
-            layers.append(nn.Linear(in_dim, hidden, bias=bias))
-            if norm_layer is not None:
-                layers.append(norm_layer(hidden))
-            layers.append(activation_layer(**params))
-            layers.append(nn.Dropout(dropout, **params))
-            in_dim = hidden
-        layers.append(nn.Linear(in_dim, hidden_channels[-1], bias=bias))
-        layers.append(nn.Dropout(dropout, **params))
-        super().__init__(*layers)

@@ -18,6 +18,7 @@ def test_same_classes_as_models():
     assert ops.Conv2dNormActivation is _blocks.Conv2dNormActivation
     assert ops.SqueezeExcitation is _blocks.SqueezeExcitation
     assert ops.StochasticDepth is _blocks.StochasticDepth and ops.Permute is _blocks.Permute
+    assert ops.MLP is _blocks.MLP
 
 
 def test_frozen_batchnorm(rng, torch):
