@@ -1,7 +1,8 @@
 """``torchvision.ops.misc``: the layers detection and classification models share.
 
 ``Conv2dNormActivation``, ``SqueezeExcitation``, ``MLP`` and ``Permute`` are the very classes
-``ember.vision.models`` builds its networks from (``models/_blocks.py``), so ``isinstance``
+``ember.vision.models`` builds its networks from (``models/_blocks.py``), and
+``Conv3dNormActivation`` the one of the video models (``models/video/s3d.py``), so ``isinstance``
 checks and ``state_dict`` keys agree between the two namespaces.
 
 >>> from ember.vision.ops import FrozenBatchNorm2d
@@ -13,6 +14,7 @@ import warnings
 import ember
 from ... import nn
 from ..models._blocks import MLP, Conv2dNormActivation, Permute, SqueezeExcitation
+from ..models.video.s3d import Conv3dNormActivation
 
 __all__ = ["FrozenBatchNorm2d", "ConvNormActivation", "Conv2dNormActivation", "Conv3dNormActivation",
            "SqueezeExcitation", "MLP", "Permute"]
@@ -91,17 +93,3 @@ class ConvNormActivation(nn.Sequential):
         if type(self) is ConvNormActivation:
             warnings.warn("Don't use ConvNormActivation directly, please use Conv2dNormActivation and "
                           "Conv3dNormActivation instead.")
-
-
-class Conv3dNormActivation(ConvNormActivation):
-    """Conv3d, then ``norm_layer`` (default BatchNorm3d) and ``activation_layer`` (default ReLU).
-
-    >>> from ember.vision.ops import Conv3dNormActivation
-    >>> Conv3dNormActivation(2, 4)(ember.zeros(1, 2, 3, 3, 3)).shape
-    torch.Size([1, 4, 3, 3, 3])
-    """
-
-    def __init__(self, in_channels, out_channels, kernel_size=3, stride=1, padding=None, groups=1,
-                 norm_layer=nn.BatchNorm3d, activation_layer=nn.ReLU, dilation=1, inplace=True, bias=None):
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, groups, norm_layer,
-                         activation_layer, dilation, inplace, bias, nn.Conv3d)

@@ -19,6 +19,9 @@ def test_same_classes_as_models():
     assert ops.SqueezeExcitation is _blocks.SqueezeExcitation
     assert ops.StochasticDepth is _blocks.StochasticDepth and ops.Permute is _blocks.Permute
     assert ops.MLP is _blocks.MLP
+    import importlib
+    s3d = importlib.import_module("ember.vision.models.video.s3d")   # the package attribute is the builder
+    assert ops.Conv3dNormActivation is s3d.Conv3dNormActivation
 
 
 def test_frozen_batchnorm(rng, torch):
