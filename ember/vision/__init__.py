@@ -32,3 +32,4 @@ def set_image_backend(backend):
     if backend != "PIL":
         raise NotImplementedError(f"image backend {backend!r} is not supported by ember.vision; use 'PIL'")
 from . import io  # noqa: F401,E402  (torchvision.io: image decoding)
+from . import ops  # noqa: F401,E402  (torchvision.ops: boxes, RoI pooling, detection layers)
