@@ -17,7 +17,7 @@ import builtins
 __all__ = ["OpOverloadPacket", "OpOverload", "namespace", "NAMESPACES"]
 
 # namespaces that exist before any library registers one (torch.ops.<name>)
-NAMESPACES = ("aten", "prims", "prim", "quantized", "profiler", "higher_order")
+NAMESPACES = ("aten", "prims", "prim", "quantized", "profiler", "higher_order", "torchvision")
 _SPACES = {}
 
 
@@ -222,6 +222,11 @@ class _OpNamespace:
         if self.name == "aten":
             fn = _resolve_aten(op)
             if fn is not None:
+                return self._add(op, fn)
+        elif self.name == "torchvision":      # torchvision's registered kernels (nms, roi_align, ...)
+            from .vision import ops as tv_ops
+            fn = getattr(tv_ops, op, None)
+            if callable(fn) and not isinstance(fn, type):
                 return self._add(op, fn)
         raise AttributeError(f"'_OpNamespace' '{self.name}' object has no attribute '{op}'")
 

@@ -30,6 +30,9 @@ _lock = threading.RLock()
 _refcount = [0]
 _saved = []          # (owner, name, original, had_own_attribute)
 _wrappers = {}       # id(original) -> wrapper
+_public_ids = set()  # ids of ember's own public functions (the ones every trace patches); the
+                     # wrappers of a tracer's autowrap functions are cached too, but a later trace
+                     # patches those only when it asks for them
 _ORIGINALS = {}
 _local = threading.local()
 
@@ -250,6 +253,7 @@ def _install():
             _saved.append((mod, name, obj, True))
             if mod is ember:
                 _ORIGINALS[name] = obj
+            _public_ids.add(id(obj))
             setattr(mod, name, make_function_wrapper(obj))
     for name, obj in list(vars(Tensor).items()):
         if name in _TENSOR_SKIP or not isinstance(obj, (types.FunctionType, types.BuiltinFunctionType)):
@@ -299,7 +303,7 @@ class Patched:
             for name, obj in list(g.items()):
                 if getattr(obj, "__fx_orig__", None) is not None or not callable(obj) or isinstance(obj, type):
                     continue
-                w = _wrappers.get(id(obj))
+                w = _wrappers.get(id(obj)) if id(obj) in _public_ids else None
                 if w is None and extra_ids and id(obj) in extra_ids:
                     w = make_function_wrapper(obj)
                 if w is not None and w.__fx_orig__ is obj:
@@ -329,7 +333,7 @@ class Patched:
             self._keep.append(obj)
             for name, v in list(d.items()):
                 if callable(v) and not isinstance(v, type):
-                    w = _wrappers.get(id(v))
+                    w = _wrappers.get(id(v)) if id(v) in _public_ids else None
                     if w is not None and w.__fx_orig__ is v:
                         self._globals.append((d, name, v, True))
                         d[name] = w
@@ -343,7 +347,7 @@ class Patched:
                 self._classes.add((klass, None))
                 for name, v in list(vars(klass).items()):
                     if isinstance(v, staticmethod):
-                        w = _wrappers.get(id(v.__func__))
+                        w = _wrappers.get(id(v.__func__)) if id(v.__func__) in _public_ids else None
                         if w is not None and w.__fx_orig__ is v.__func__:
                             self._globals.append((klass, name, v, True))
                             setattr(klass, name, staticmethod(w))
