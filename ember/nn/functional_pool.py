@@ -155,6 +155,10 @@ def _adaptive_avg(nd, input, output_size):
     if 0 in out:
         return _wrap(np.zeros(x.shape[:-nd] + out, x.dtype)) + input.sum() * 0 if input.requires_grad \
             else _wrap(np.zeros(x.shape[:-nd] + out, x.dtype))
+    if all(o == 1 for o in out) and x.dtype.kind == "f" and not (_state[0] and input._rg):
+        # global pooling outside autograd (squeeze-excitation, classifier heads): one mean (NumPy's
+        # pairwise sum), 3x faster than the windowed average; within an ulp of torch, as that is
+        return _wrap(x.mean(axis=tuple(range(x.ndim - nd, x.ndim)), keepdims=True))
     if all(L % o == 0 for L, o in zip(sp, out)):  # regular windows: plain average pooling
         k = tuple(L // o for L, o in zip(sp, out))
         return _P.avg_pool(input, k, k, (0,) * nd, False, True, None)

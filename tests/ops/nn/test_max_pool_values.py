@@ -84,3 +84,18 @@ def _names(lib):
 
 def test_node_names_as_torch():
     assert _names(ember) == _names(torch)
+
+
+@pytest.mark.parametrize("shape", [(1, 120, 28, 28), (8, 64, 7, 7), (2, 3, 5, 9), (3, 5, 13), (1, 2, 3, 4, 5)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_global_average_pooling_outside_autograd(shape, dtype):
+    """adaptive_avg_pool to size 1 without autograd is one mean: within an ulp of torch."""
+    x = (np.random.default_rng(0).standard_normal(shape) * 3 + 1).astype(dtype)
+    nd = len(shape) - 2
+    with ember.no_grad():
+        got = getattr(F, f"adaptive_avg_pool{nd}d")(ember.tensor(x), 1)
+    want = getattr(TF, f"adaptive_avg_pool{nd}d")(torch.tensor(x), 1).numpy()
+    assert got.shape == want.shape and got.dtype == ember.tensor(x).dtype
+    np.testing.assert_allclose(got.numpy(), want, rtol=4 * np.finfo(dtype).eps, atol=4 * np.finfo(dtype).eps)
+    xr = ember.tensor(x, requires_grad=True)
+    assert getattr(F, f"adaptive_avg_pool{nd}d")(xr, 1).grad_fn is not None
