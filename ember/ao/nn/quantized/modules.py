@@ -14,6 +14,7 @@ from ...._tensor import _wrap
 from ....nn.modules.module import Module
 from ....nn.modules.utils import _pair, _single, _triple
 from .dynamic.linear import LinearPackedParams
+from ._output_qparams import OutputQParams
 from . import static_kernels as K
 
 __all__ = ["Quantize", "DeQuantize", "Linear", "Conv1d", "Conv2d", "Conv3d", "ReLU6", "Dropout",
@@ -87,20 +88,8 @@ class DeQuantize(Module):
         return DeQuantize()
 
 
-class _QuantizedOut(Module):
+class _QuantizedOut(OutputQParams):
     """Output ``scale``/``zero_point`` saved as PyTorch does (0-d tensors)."""
-
-    def _save_to_state_dict(self, destination, prefix, keep_vars):
-        super()._save_to_state_dict(destination, prefix, keep_vars)
-        destination[prefix + "scale"] = _wrap(np.array(self.scale, dtype=np.float32))
-        destination[prefix + "zero_point"] = _wrap(np.array(self.zero_point, dtype=np.int64))
-
-    def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,
-                              unexpected_keys, error_msgs):
-        self.scale = float(state_dict[prefix + "scale"])
-        self.zero_point = int(state_dict[prefix + "zero_point"])
-        super()._load_from_state_dict(state_dict, prefix, local_metadata, False, missing_keys,
-                                      unexpected_keys, error_msgs)
 
     def __repr__(self):
         return f"{self._get_name()}({self.extra_repr()})"

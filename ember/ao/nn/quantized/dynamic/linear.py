@@ -10,6 +10,7 @@ from ....._backend import np
 from ..... import _quantized as Q
 from ....._tensor import Tensor, _wrap
 from .....nn.modules.module import Module
+from .._output_qparams import OutputQParams
 from .linear_kernel import (PackedLinear, quantize_weight, quantize_weight_per_channel,
                             linear_fp16, round_fp16)
 
@@ -121,7 +122,7 @@ class LinearPackedParams(Module):
         return repr(self._weight_bias())
 
 
-class Linear(Module):
+class Linear(OutputQParams):
     """A Linear layer with int8 weights whose inputs are quantized on each call (dynamic
     quantization), or with float16 weights (``dtype=ember.float16``). Built from a float
     ``nn.Linear`` by :func:`ember.ao.quantization.quantize_dynamic` or :meth:`from_float`.
@@ -197,18 +198,6 @@ class Linear(Module):
     def set_weight_bias(self, w, b):
         """Replace weight and bias."""
         self._packed_params.set_weight_bias(w, b)
-
-    def _save_to_state_dict(self, destination, prefix, keep_vars):
-        super()._save_to_state_dict(destination, prefix, keep_vars)
-        destination[prefix + "scale"] = _wrap(np.array(self.scale, dtype=np.float32))
-        destination[prefix + "zero_point"] = _wrap(np.array(self.zero_point, dtype=np.int64))
-
-    def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,
-                              unexpected_keys, error_msgs):
-        self.scale = float(state_dict[prefix + "scale"])
-        self.zero_point = int(state_dict[prefix + "zero_point"])
-        super()._load_from_state_dict(state_dict, prefix, local_metadata, False, missing_keys,
-                                      unexpected_keys, error_msgs)
 
     @classmethod
     def from_float(cls, mod, use_precomputed_fake_quant=False, dtype=None):
