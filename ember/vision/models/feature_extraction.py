@@ -100,25 +100,14 @@ def _warn_graph_differences(train_tracer, eval_tracer):
     warnings.warn(msg + hint)
 
 
-def _vision_ops_module():
-    try:
-        from .. import ops
-        return ops
-    except ImportError:       # (a build without ember.vision.ops)
-        return None
-
-
 def _set_default_tracer_kwargs(tracer_kwargs):
     """torchvision's defaults: ``math`` and ``torchvision.ops`` functions are wrapped (recorded as
-    calls), ``torchvision.ops`` modules are leaves; the caller's values are extended."""
+    calls), ``torchvision.ops`` modules (the models' shared blocks among them) are leaves; the
+    caller's values are extended."""
+    from .. import ops
     kw = {} if tracer_kwargs is None else tracer_kwargs
-    from . import _blocks
-    ops = _vision_ops_module()
-    wrap = (math,) + ((ops,) if ops is not None else ())
-    leaves = [_blocks.Conv2dNormActivation, _blocks.SqueezeExcitation, _blocks.StochasticDepth, _blocks.Permute,
-              _blocks.MLP]
-    if ops is not None:          # (torchvision.ops' modules: the same classes and the rest of them)
-        leaves += [o for _, o in inspect.getmembers(ops) if inspect.isclass(o) and issubclass(o, nn.Module)]
+    wrap = (math, ops)
+    leaves = [o for _, o in inspect.getmembers(ops) if inspect.isclass(o) and issubclass(o, nn.Module)]
     kw["autowrap_modules"] = tuple(set(kw.get("autowrap_modules", ()) + wrap))
     kw["leaf_modules"] = list(set(list(kw.get("leaf_modules", [])) + leaves))
     return kw
