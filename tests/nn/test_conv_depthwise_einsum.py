@@ -10,10 +10,9 @@ import numpy as np
 import pytest
 
 import ember
-import ember.nn.functional as F
 
 torch = pytest.importorskip("torch")
-TF = torch.nn.functional
+from test_conv_depthwise import _check  # noqa: E402  (the shared parity check: both kernels, same contract)
 
 D = importlib.import_module("ember.ops.nn.conv_depthwise")
 E = importlib.import_module("ember.ops.nn.conv_depthwise_einsum")
@@ -54,27 +53,6 @@ def mode(request, monkeypatch):
             monkeypatch.setattr(D, "_TASK_BYTES", 16)
     yield request.param
     ember.set_num_threads(old)
-
-
-def _check(xs, mult, k, s, p, d, dtype, tol, bias=True):
-    C = xs[1]
-    rng = np.random.default_rng(sum(xs) + mult + sum(k))
-    arrays = [rng.standard_normal(sh).astype(dtype) for sh in (xs, (C * mult, 1) + k, (C * mult,))]
-    if not bias:
-        arrays = arrays[:2]
-    Et = [ember.tensor(a, requires_grad=True) for a in arrays]
-    Tt = [torch.tensor(a, requires_grad=True) for a in arrays]
-    nd = len(xs) - 2
-    ye = getattr(F, f"conv{nd}d")(*Et, stride=s, padding=p, dilation=d, groups=C)
-    yt = getattr(TF, f"conv{nd}d")(*Tt, stride=s, padding=p, dilation=d, groups=C)
-    assert ye.dtype == getattr(ember, str(yt.dtype).split(".")[1])
-    assert tuple(ye.shape) == tuple(yt.shape)
-    np.testing.assert_allclose(ye.detach().numpy(), yt.detach().numpy(), rtol=tol, atol=tol)
-    gy = rng.standard_normal(tuple(yt.shape)).astype(dtype)
-    ye.backward(ember.tensor(gy))
-    yt.backward(torch.tensor(gy))
-    for e, t in zip(Et, Tt):
-        np.testing.assert_allclose(e.grad.numpy(), t.grad.numpy(), rtol=tol, atol=tol)
 
 
 @pytest.mark.parametrize("dtype,tol", [(np.float32, 3e-4), (np.float64, 1e-10)])
