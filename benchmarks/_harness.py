@@ -4,7 +4,10 @@ Each case is timed for every implementation that is available (ember, torch,
 numpy). A timing runs the statement `number` times in a loop (`number` is
 chosen so one timing takes about `min_time` seconds) and divides; the case's
 result is the median of `repeat` such timings, after `warmup` untimed calls.
-`compare` interleaves the implementations' timings round by round.
+`compare` interleaves the implementations' timings round by round, and runs each statement
+once untimed right before each of its timings: torch's OpenMP workers spin for milliseconds
+after a parallel region and would otherwise steal a core from the next implementation's
+timing (and start cold themselves), which no program using one framework sees.
 
 Statements may be callables or source strings. A string is compiled into the
 timing loop by `timeit`, so it carries no function-call overhead; use strings
@@ -71,6 +74,7 @@ def compare(stmts, *, repeat=7, warmup=1, min_time=0.02, notes=None):
     times = {name: [] for name in runs}
     for _ in range(repeat):
         for name, run in runs.items():
+            run(1)      # untimed: this framework's threads awake, the other's idle (see above)
             times[name].append(run(numbers[name]) / numbers[name])
     return {name: statistics.median(ts) for name, ts in times.items()}
 

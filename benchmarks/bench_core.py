@@ -7,7 +7,8 @@
 
 Everything runs single-threaded (OMP/OpenBLAS/MKL thread counts are set to 1
 before NumPy or PyTorch is imported, and torch.set_num_threads(1)), so the
-numbers compare per-op overhead and kernels, not thread pools.
+numbers compare per-op overhead and kernels, not thread pools; the MLP step
+is also run with every core (``set_num_threads`` on both frameworks).
 
 Cases:
   add1         c = a + b on one-element float32 tensors (pure per-op overhead)
@@ -95,7 +96,7 @@ import platform  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from _harness import Table, compare  # noqa: E402
+from _harness import Table, compare, use_threads  # noqa: E402
 
 sys.path.insert(0, REPO_ROOT)  # benchmark this checkout, installed or not
 E = importlib.import_module(ARGS.impl_module)
@@ -347,6 +348,14 @@ def bench_mlp(batch=64):
         x, y = to_tensor(T, xs), T.tensor(ys)
         stmts[name] = (lambda T=T, m=model, o=opt, x=x, y=y: _mlp_step(T, m, o, x, y), None)
     t.add("training step", compare(stmts, **MACRO, notes=t.notes))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if cores > 1:   # the one case also run on every core: set_num_threads on each framework
+        libs = dict(frameworks())
+        use_threads(cores, libs)
+        try:
+            t.add(f"training step, {cores} threads", compare(stmts, **MACRO, notes=t.notes))
+        finally:
+            use_threads(1, libs)
     t.note("zero_grad, forward, cross_entropy, backward, SGD(momentum 0.9).step")
     t.print()
 

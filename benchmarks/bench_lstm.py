@@ -3,32 +3,30 @@
     python benchmarks/bench_lstm.py              # medians and the ratio ember/torch
     python benchmarks/bench_lstm.py --quick      # fewer repeats
     python benchmarks/bench_lstm.py --profile    # also cProfile of ember's steps
+    python benchmarks/bench_lstm.py --threads 2  # one thread setting only
 
 The setup of PyTorch's examples/word_language_model: Embedding(10000, 200), dropout 0.2
 on the embeddings, a 2-layer LSTM(200, 200, dropout=0.2), dropout 0.2 on its output,
 Linear(200, 10000) decoder, CrossEntropyLoss; sequence length 35, batch 20; the hidden
 state carried over (detached) between steps; clip_grad_norm_(params, 0.25); SGD lr 20.
-The same code runs with `T` bound to ember and to torch, both single-threaded.
+The same code runs with `T` bound to ember and to torch, first both single-threaded, then
+both with every core (``set_num_threads`` on each); a last table lists the ratios.
 Quote ratios, not absolute times: the machines are noisy.
 """
 import argparse
 import os
 import sys
 
-for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS",
-           "NUMEXPR_NUM_THREADS"):
-    os.environ[_v] = "1"
-
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ember  # noqa: E402
-from _harness import Table, compare, fmt_time, profile_steps  # noqa: E402
+from _harness import (Table, compare, fmt_time, print_ratio_summary, profile_steps,  # noqa: E402
+                      thread_counts, use_threads)
 
 try:
     import torch
-    torch.set_num_threads(1)
 except ImportError:
     torch = None
 
@@ -109,23 +107,36 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--quick", action="store_true", help="fewer repeats")
     p.add_argument("--profile", action="store_true", help="cProfile ember's training steps")
+    p.add_argument("--threads", nargs="*", type=int, default=None, help="thread counts (default: 1 and all)")
     args = p.parse_args()
     impls = {"ember": Trainer(ember)}
     if torch is not None:
         impls["torch"] = Trainer(torch)
-    table = Table(f"word LM training step: Embedding({NTOKEN}, {NINP}) + {NLAYERS}-layer LSTM({NINP}, {NHID}) "
-                  f"+ Linear({NHID}, {NTOKEN}); seq {BPTT}, batch {BATCH}")
-    stmts = {name: (tr.step, None) for name, tr in impls.items()}
-    res = compare(stmts, repeat=3 if args.quick else 7, warmup=2, min_time=0.0, notes=table.notes)
-    table.add("train step", res)
     libs = {"ember": ember} if torch is None else {"ember": ember, "torch": torch}
-    for kind in ("LSTM", "GRU"):
-        only = {name: (LSTMOnly(T, kind=kind).step, None) for name, T in libs.items()}
-        table.add(f"{kind} fwd+bwd only", compare(only, repeat=3 if args.quick else 7, warmup=2, min_time=0.0))
-    table.note("dropout 0.2, clip_grad_norm_ 0.25, SGD lr 20, hidden state detached between steps")
-    table.print()
-    if "torch" in res:
-        print(f"ember {fmt_time(res['ember'])} / torch {fmt_time(res['torch'])} = {res['ember'] / res['torch']:.2f}x")
+    repeat = 3 if args.quick else 7
+    counts = thread_counts(args.threads)
+    summary = {}
+    for n in counts:
+        use_threads(n, libs)
+        th = f"{n} thread{'s' if n > 1 else ''}"
+        table = Table(f"word LM training step: Embedding({NTOKEN}, {NINP}) + {NLAYERS}-layer LSTM({NINP}, {NHID}) "
+                      f"+ Linear({NHID}, {NTOKEN}); seq {BPTT}, batch {BATCH}, {th}")
+        stmts = {name: (tr.step, None) for name, tr in impls.items()}
+        res = compare(stmts, repeat=repeat, warmup=2, min_time=0.0, notes=table.notes)
+        table.add("train step", res)
+        for kind in ("LSTM", "GRU"):
+            only = {name: (LSTMOnly(T, kind=kind).step, None) for name, T in libs.items()}
+            table.add(f"{kind} fwd+bwd only", compare(only, repeat=repeat, warmup=2, min_time=0.0))
+        table.note("dropout 0.2, clip_grad_norm_ 0.25, SGD lr 20, hidden state detached between steps")
+        table.print()
+        for case, r in table.rows:
+            if "torch" in r:
+                summary.setdefault(case, {})[n] = r["ember"] / r["torch"]
+        if "torch" in res:
+            print(f"{th}: ember {fmt_time(res['ember'])} / torch {fmt_time(res['torch'])} = "
+                  f"{res['ember'] / res['torch']:.2f}x\n")
+    if summary:
+        print_ratio_summary("ember / torch", summary, counts)
     if args.profile:
         profile_steps(impls["ember"].step, 5)
 

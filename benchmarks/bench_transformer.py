@@ -8,8 +8,8 @@ The model is a 2-layer ``nn.TransformerEncoder`` (d_model 128, 4 heads, dim_feed
 512, batch_first=True, the default dropout 0.1, ReLU), fed a (16, 64, 128) float32 batch.
 One step is ``zero_grad``, forward, ``mse_loss`` against a fixed random target, backward
 and ``Adam.step``. Both libraries start from the same weights (torch's, copied) and run
-single-threaded (BLAS/OpenMP thread counts set to 1 before NumPy or torch is imported,
-``torch.set_num_threads(1)``). Before timing, the two models' eval-mode losses are
+first single-threaded, then with every core (``set_num_threads`` on each; ``--threads``
+picks the settings), a last table listing the ratios. Before timing, the two models' eval-mode losses are
 compared, so the benchmark also checks that they compute the same function.
 
 Quote ratios, not absolute times: the machines are noisy.
@@ -18,9 +18,6 @@ import argparse
 import os
 import sys
 
-for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS",
-           "NUMEXPR_NUM_THREADS"):
-    os.environ[_v] = "1"
 _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(_HERE))  # benchmark this checkout, installed or not
 sys.path.insert(0, _HERE)
@@ -29,7 +26,7 @@ import importlib  # noqa: E402
 import warnings  # noqa: E402
 
 import numpy as np  # noqa: E402
-from _harness import Table, compare  # noqa: E402
+from _harness import Table, compare, print_ratio_summary, thread_counts, use_threads  # noqa: E402
 
 D_MODEL, NHEAD, FF, LAYERS, BATCH, SEQ = 128, 4, 512, 2, 16, 64
 
@@ -40,6 +37,7 @@ def parse_args():
     p.add_argument("--profile", type=int, default=0, metavar="N",
                    help="cProfile 20 ember steps and print the top N functions by own time")
     p.add_argument("--impl-module", default="ember", help="module benchmarked in ember's column")
+    p.add_argument("--threads", nargs="*", type=int, default=None, help="thread counts (default: 1 and all)")
     return p.parse_args()
 
 
@@ -74,7 +72,6 @@ def main():
     E = importlib.import_module(args.impl_module)
     try:
         import torch
-        torch.set_num_threads(1)
     except ImportError:
         torch = None
     table = Table(f"TransformerEncoder training step: {LAYERS} layers, d_model {D_MODEL}, {NHEAD} heads, "
@@ -101,10 +98,18 @@ def main():
         else:
             table.note(f"eval-mode losses agree: {losses['ember']:.6f}")
     stmts = {name: (make_step(E if name == "ember" else torch, *objs), None) for name, objs in libs.items()}
-    r = compare(stmts, repeat=5 if args.quick else 11, warmup=2, min_time=0.0, notes=table.notes)
-    table.add("training step", r)
+    counts = thread_counts(args.threads)
+    summary = {}
+    for n in counts:
+        use_threads(n, {"ember": E} if torch is None else {"ember": E, "torch": torch})
+        r = compare(stmts, repeat=5 if args.quick else 11, warmup=2, min_time=0.0, notes=table.notes)
+        table.add(f"training step, {n} thread{'s' if n > 1 else ''}", r)
+        if "torch" in r:
+            summary.setdefault("training step", {})[n] = r["ember"] / r["torch"]
     table.note("one timing = one step (zero_grad, forward, mse_loss, backward, Adam.step)")
     table.print()
+    if summary:
+        print_ratio_summary("ember / torch", summary, counts)
     if args.profile:
         import cProfile
         import pstats
