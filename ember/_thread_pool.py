@@ -3,10 +3,21 @@
 NumPy releases the GIL inside its copies, ufunc loops and BLAS calls, so Python threads that each
 work on their own block of an array run on separate cores. ``parallel_for(fn, n)`` calls
 ``fn(0) .. fn(n - 1)``, the first block on the calling thread and the others on the workers, and
-returns when all are done (re-raising the first error). While it runs the BLAS is held to one
-thread, so a GEMM inside a block does not start threads of its own on cores our blocks occupy;
-outside it the BLAS keeps ``get_num_threads()`` threads (set through ``threadpoolctl`` when it is
-installed; without it the BLAS keeps its own setting and only our pool follows the count).
+returns when all are done (re-raising the first error).
+
+NumPy's BLAS next to the pool (set up once, at ember's first parallel block, product or
+``set_num_threads``, through ``threadpoolctl`` when it is installed): a threaded OpenBLAS call
+leaves its workers spinning for 2^28 cycles (~0.1 s) after it returns, on the cores our blocks
+need (a 2-thread MNIST CNN step took 59 ms that way, 40 ms without). So ember either
+
+* "threaded": shortens an OpenBLAS's spin to 2^18 cycles (~0.1 ms, so consecutive products
+  still find its workers awake) by setting ``OPENBLAS_THREAD_TIMEOUT`` for it (unless the user
+  set one) and restarting its workers, then lets it thread products outside our parallel
+  blocks (``get_num_threads()`` threads; it splits a product better than we can) and holds it
+  to one thread inside them;
+* "single": holds any other BLAS it can set (MKL's OpenMP workers spin too) to one thread,
+  and ember splits large products over its own pool (``ember._parallel_gemm``);
+* "own": without ``threadpoolctl``, leaves the BLAS's setting alone.
 
 The thread count is torch's: ``OMP_NUM_THREADS`` (or ``MKL_NUM_THREADS``) when set to a positive
 integer, at most the cores this process may use; ``ember.set_num_threads`` changes it.
@@ -21,6 +32,7 @@ so does a second thread calling it while another's blocks run. A forked child st
 """
 import os
 import threading
+from _thread import allocate_lock as _allocate_lock
 from queue import SimpleQueue
 
 __all__ = ["num_threads", "set_threads", "parallel_for", "blocks"]
@@ -66,6 +78,80 @@ def _set_blas(n):
         c.set_num_threads(n)
 
 
+_SPIN = "18"    # OPENBLAS_THREAD_TIMEOUT ember sets: the workers spin 2^18 cycles after a call
+_MODE = []      # ["threaded" | "single" | "own"] once the BLAS is set up
+
+
+def _short_spin(c):
+    """Shorten an OpenBLAS's spin after a threaded call (see above); False for another BLAS
+    or one without the entry points (its environment re-read, its workers' shutdown)."""
+    lib = getattr(c, "dynlib", None)
+    if c.internal_api != "openblas" or lib is None:
+        return False
+    try:
+        read_env, shutdown = lib.openblas_read_env, lib.blas_thread_shutdown_
+    except AttributeError:
+        return False
+    old = os.environ.get("OPENBLAS_THREAD_TIMEOUT")
+    if old is None:
+        os.environ["OPENBLAS_THREAD_TIMEOUT"] = _SPIN
+    try:
+        read_env()           # the library keeps the value it reads here ...
+    finally:
+        if old is None:
+            del os.environ["OPENBLAS_THREAD_TIMEOUT"]   # ... child processes do not inherit it
+    shutdown()               # its workers restart at the next threaded call, with that timeout
+    return True
+
+
+def blas_mode():
+    """How NumPy's BLAS runs next to ember's pool (set up once): "threaded", "single" or "own"
+    (see the module's docstring).
+
+    >>> from ember._thread_pool import blas_mode
+    >>> blas_mode() in ("threaded", "single", "own")
+    True
+    """
+    if not _MODE:
+        ctl = _blas_controllers()
+        if not ctl:
+            _MODE.append("own")
+        elif all(_short_spin(c) for c in ctl):
+            _MODE.append("threaded")
+            _set_blas(_N[0])
+        else:
+            _MODE.append("single")
+            _set_blas(1)
+    return _MODE[0]
+
+
+class _SerialBlas:
+    """``with serial_blas():`` the BLAS at one thread in "threaded" mode (a serial run of many
+    small products, or one interleaved with parallel blocks), back to ``get_num_threads()``
+    after; nothing in the other modes or inside a parallel block."""
+    __slots__ = ("on",)
+
+    def __enter__(self):
+        self.on = (_N[0] > 1 and not _LOCAL.__dict__.get("worker")
+                   and (_MODE[0] if _MODE else blas_mode()) == "threaded")
+        if self.on:
+            _set_blas(1)
+
+    def __exit__(self, *exc):
+        if self.on:
+            _set_blas(_N[0])
+
+
+def serial_blas():
+    """A context that holds the BLAS to one thread (see ``_SerialBlas``).
+
+    >>> from ember._thread_pool import serial_blas
+    >>> with serial_blas():
+    ...     pass
+    """
+    return _SerialBlas()
+
+
 def num_threads():
     """The number of intra-op threads (``ember.get_num_threads()``).
 
@@ -85,7 +171,8 @@ def set_threads(n):
     >>> set_threads(old)
     """
     _N[0] = n
-    _set_blas(n)
+    if blas_mode() == "threaded":
+        _set_blas(n)
 
 
 def _after_fork_in_child():
@@ -106,32 +193,13 @@ def _work(q):
         job = q.get()
         if job is None:
             return
-        fn, i, done = job
+        fn, it, done, errors = job
         try:
-            fn(i)
+            for i in it:
+                fn(i)
         except BaseException as e:  # handed to the caller, which re-raises it
-            done.error(e)
-        done.finish()
-
-
-class _Latch:
-    """Counts finished blocks; the caller waits until all have finished."""
-    __slots__ = ("left", "lock", "event", "err")
-
-    def __init__(self, n):
-        self.left, self.lock, self.event, self.err = n, threading.Lock(), threading.Event(), None
-        if n == 0:
-            self.event.set()
-
-    def error(self, e):
-        if self.err is None:
-            self.err = e
-
-    def finish(self):
-        with self.lock:
-            self.left -= 1
-            if self.left == 0:
-                self.event.set()
+            errors.append(e)
+        done.release()
 
 
 def _ensure_workers(k):
@@ -145,8 +213,9 @@ def _ensure_workers(k):
 def parallel_for(fn, n):
     """Run ``fn(i)`` for ``i`` in ``range(n)`` on up to ``num_threads()`` threads; wait for all.
 
-    Blocks ``i >= 1`` are handed round-robin to the workers, block 0 (and every ``k``-th after
-    it) runs on the caller. Serial when one thread is set, ``n`` is 1, or this is already a
+    The caller and ``k - 1`` workers take the blocks in order, each the next one left when
+    it is free (so the caller, which starts first, runs block 0, and a worker that wakes
+    late runs fewer). Serial when one thread is set, ``n`` is 1, or this is already a
     block of another ``parallel_for``.
 
     >>> from ember._thread_pool import parallel_for
@@ -161,23 +230,34 @@ def parallel_for(fn, n):
             fn(i)
         return
     try:
-        _ensure_workers(k - 1)
-        _set_blas(1)
-        mine = range(0, n, k)
-        latch = _Latch(n - len(mine))
-        for i in range(n):
-            if i % k:
-                _WORKERS[i % k - 1][1].put((fn, i, latch))
+        if len(_WORKERS) < k - 1:
+            _ensure_workers(k - 1)
+        threaded = (_MODE[0] if _MODE else blas_mode()) == "threaded"
+        if threaded:
+            _set_blas(1)
+        # the blocks are dealt from one shared iterator (its next() is atomic under the GIL):
+        # a worker that wakes late (a handover costs ~10-40 us) takes fewer; each worker
+        # releases its own raw lock when the iterator runs dry (a Condition-based Event costs
+        # several times as much)
+        it = iter(range(n))
+        dones, errors = [], []
+        for j in range(1, k):
+            done = _allocate_lock()
+            done.acquire()
+            _WORKERS[j - 1][1].put((fn, it, done, errors))
+            dones.append(done)
         _LOCAL.worker = True
         try:
-            for i in mine:
+            for i in it:
                 fn(i)
         finally:
             _LOCAL.worker = False
-            latch.event.wait()
-            _set_blas(_N[0])
-        if latch.err is not None:
-            raise latch.err
+            for done in dones:
+                done.acquire()
+            if threaded:
+                _set_blas(_N[0])
+        if errors:
+            raise errors[0]
     finally:
         lock.release()
 

@@ -13,6 +13,7 @@ import string
 
 from .._util import np, Tensor, _wrap, Op, apply_op, _state, norm_dim
 from .products import _out, _prod, _up, matmul
+from ..._parallel_gemm import gemm
 
 __all__ = ["einsum", "tensordot", "kron"]
 
@@ -119,7 +120,7 @@ def _einsum_gemm(eq, a, b):
     if plan is None:
         return None
     pa, sa, pb, sb, dims, perm = plan
-    r = np.matmul(a.transpose(pa).reshape(sa), b.transpose(pb).reshape(sb)).reshape(dims)
+    r = gemm(a.transpose(pa).reshape(sa), b.transpose(pb).reshape(sb)).reshape(dims)
     return r.transpose(perm)
 
 

@@ -14,6 +14,7 @@ from ... import _autocast_state as _ac
 from ..._autocast_state import on as _ac_on
 from .._util import np, D, Tensor, _wrap, Op, apply_op, _state, _NOGRAD
 from ..._errors import broadcast_shape
+from ..._parallel_gemm import gemm
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger"]
 
@@ -126,10 +127,10 @@ def _matmul_np(a, b):
     """One BLAS call; a contiguous batch of matrices times a matrix is folded into one GEMM."""
     if a.ndim > 2 and b.ndim <= 2 and a.flags.c_contiguous:
         k = a.shape[-1]
-        out = np.matmul(a.reshape(-1, k), b)
+        out = gemm(a.reshape(-1, k), b)
         out = out.reshape(a.shape[:-1] + out.shape[1:])
     else:
-        out = np.matmul(a, b)
+        out = gemm(a, b)
     if out.dtype != a.dtype:  # bfloat16: NumPy computes in float32; keep the input dtype as PyTorch
         out = out.astype(a.dtype)
     return out
@@ -201,7 +202,7 @@ class Mm(Matmul):
     def forward(ctx, a, b):  # (two matrices: _matmul_np's one GEMM, inlined)
         if ctx is not _NOGRAD:
             ctx._saved = (a, b)
-        r = np.matmul(a, b)
+        r = gemm(a, b)
         return r if r.dtype == a.dtype else r.astype(a.dtype)
 
 

@@ -16,6 +16,7 @@ from ..._random import dropout_mask as _dropout_mask
 from ..._dtype_names import TYPEID_NAMES
 from ..._parallel_pass import par_blocks, pass_threads, MIN_SIZE, _split_axis
 from ..._thread_pool import num_threads
+from ..._parallel_gemm import gemm
 from math import prod
 
 _NEG_INF = float("-inf")
@@ -93,8 +94,8 @@ def _mT(a):
 def _scores(q, k, scale, out=None):
     """``q @ k^T * scale`` (the smaller operand scaled)."""
     if q.shape[-1] <= k.shape[-2]:
-        return np.matmul(q * scale, _mT(k), out=out)
-    s = np.matmul(q, _mT(k), out=out)
+        return gemm(q * scale, _mT(k), out=out)
+    s = gemm(q, _mT(k), out=out)
     s *= scale
     return s
 
@@ -129,7 +130,7 @@ def _attend_blocks(q, k, v, mask, bias, scale, safe):
         _, d = _softmax_serial(Pb, safe)
         if d is not None:
             db[...] = d
-        np.matmul(Pb, vb, out=ob)
+        gemm(Pb, vb, out=ob)
     par_blocks(block, P, out, dead, q, k, v,
                *[None if m is None else m.reshape((1,) * (nd - m.ndim) + m.shape) for m in (mask, bias)],
                keep=(nd - 2, nd - 1))
@@ -172,7 +173,7 @@ class ScaledDotProductAttention(Op):
             if p > 0.0:
                 Dm = _dropout_mask(P.shape, p, wdt)
                 Pd = P * Dm
-            out = np.matmul(Pd, v)
+            out = gemm(Pd, v)
         if wdt != odt:
             out = out.astype(odt)
         if ctx is not None and ctx.__class__ is ScaledDotProductAttention:
@@ -198,9 +199,9 @@ class ScaledDotProductAttention(Op):
         Pd = P if Dm is None else P * Dm
         gv = None
         if g is not None:
-            dP = np.matmul(g, _mT(v))
+            dP = gemm(g, _mT(v))
             if n[2]:
-                gv = np.matmul(_mT(Pd), g)
+                gv = gemm(_mT(Pd), g)
         else:
             dP = np.zeros(P.shape, wdt)
         if gP is not None:
@@ -210,8 +211,8 @@ class ScaledDotProductAttention(Op):
         dP -= np.einsum("...j,...j->...", dP, P)[..., None]
         dP *= P  # now dS, the gradient of the scores
         sc = wdt.type(scale)
-        gq = np.matmul(dP, k) * sc if n[0] else None
-        gk = np.matmul(_mT(dP), q) * sc if n[1] else None
+        gq = gemm(dP, k) * sc if n[0] else None
+        gk = gemm(_mT(dP), q) * sc if n[1] else None
         gm = dP if len(n) > 3 and n[3] else None
         return tuple(None if a is None else _wrap(a) for a in (gq, gk, gv, gm)[:len(n)])
 

@@ -12,6 +12,7 @@ array([[4., 6., 4.],
 """
 from .._util import np
 from . import conv_kernels as _K
+from ..._parallel_gemm import gemm
 from . import conv_depthwise as _dw
 
 __all__ = []
@@ -40,11 +41,11 @@ def _pointwise(x, w, stride, pads, groups, bias):
     sp = x.shape[2:]
     w2 = w.reshape(O, C)
     if x.size == N * C:
-        y = _K.matmul(x.reshape(N, C), w2.T)
+        y = gemm(x.reshape(N, C), w2.T)
         if bias is not None:
             y += bias
     else:
-        y = _K.matmul(w2, x.reshape(N, C, -1))
+        y = gemm(w2, x.reshape(N, C, -1))
         if bias is not None:
             y += bias.reshape(O, 1)
     return y.reshape((N, O) + sp)

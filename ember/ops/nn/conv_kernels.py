@@ -14,10 +14,9 @@ output row and the GEMM writes NCHW directly. With few (deep layers, P = 7 x 7),
 (g, N*P, Cg*K), one big GEMM whose result is transposed back.
 
 Threads (``ember.set_num_threads``): with at least as many images as threads each thread runs
-its own images end to end (im2col, GEMM, col2im; the BLAS held to one thread); with fewer, the
-copies and col2im adds are split by channels over the pool and each large GEMM into one block of
-rows or columns per thread (``matmul``). The BLAS never runs threads of its own here: OpenBLAS's
-workers keep spinning after a threaded call and then compete with the pool's threads.
+its own images end to end (im2col, GEMM, col2im); with fewer, the copies and col2im adds are
+split by channels over the pool and each large GEMM by ``ember._parallel_gemm.gemm``. The BLAS
+itself runs one thread (see ``ember._parallel_gemm``).
 
 >>> from ember.ops.nn.conv_kernels import conv_fwd
 >>> conv_fwd(np.ones((1, 1, 3, 3), np.float32), np.ones((1, 1, 2, 2), np.float32),
@@ -30,6 +29,7 @@ import itertools
 from .._util import np
 from ... import _thread_pool as _tp
 from ..._thread_pool import num_threads, parallel_for, blocks
+from ..._parallel_gemm import gemm
 from . import conv_depthwise as _dw
 from . import conv_winograd as _wg
 from .conv_windows import par_copy, pad_array, out_sizes, windows
@@ -64,22 +64,29 @@ def _image_blocks(start, stop, per_image):
     return [slice(i, min(stop, i + n)) for i in range(start, stop, n)]
 
 
-def _cols_by_image(xp, k, stride, dil, groups, out, parallel=False):
-    """im2col in the "by image" layout: (N, groups, Cg*K, P) (one copy; split by channels over
-    the pool when ``parallel``)."""
+def _window_matrix(xp, k, stride, dil, out):
+    """The strided view (N, C, *k, *out) of every window of the padded input, built once per
+    convolution (block loops slice it: little Python work inside a thread's block, as every
+    step that holds the GIL there serialises the threads)."""
     nd = len(k)
-    N, C = xp.shape[:2]
     v = windows(xp, k, stride, dil, out)                 # (N, C, *out, *k)
-    v = v.transpose((0, 1) + tuple(range(2 + nd, 2 + 2 * nd)) + tuple(range(2, 2 + nd)))
+    return v.transpose((0, 1) + tuple(range(2 + nd, 2 + 2 * nd)) + tuple(range(2, 2 + nd)))
+
+
+def _cols_by_image(v, groups, parallel=False):
+    """im2col in the "by image" layout: (n, groups, Cg*K, P) from a block ``v`` of
+    ``_window_matrix`` (one copy; split by channels over the pool when ``parallel``)."""
     if v.flags.c_contiguous:          # a 1x1 kernel, stride 1: the input is the matrix
         cols = v
     else:
-        cols = np.empty(v.shape, xp.dtype)
+        cols = np.empty(v.shape, v.dtype)
         if parallel:
             par_copy(cols, v)
         else:
             np.copyto(cols, v)
-    return cols.reshape(N, groups, (C // groups) * _prod(k), _prod(out))
+    n, C = v.shape[:2]
+    nd = (v.ndim - 2) // 2
+    return cols.reshape(n, groups, (C // groups) * _prod(v.shape[2:2 + nd]), _prod(v.shape[2 + nd:]))
 
 
 def _cols(xp, k, stride, dil, groups, out):
@@ -91,33 +98,6 @@ def _cols(xp, k, stride, dil, groups, out):
     v = v.transpose((1, 0) + tuple(range(3, 3 + nd)) + (2,) + tuple(range(3 + nd, 3 + 2 * nd)))
     cols = par_copy(np.empty(v.shape, xp.dtype), v)
     return cols.reshape(groups, N * _prod(out), (C // groups) * _prod(k))
-
-
-def matmul(a, b, out=None, split=-1):
-    """``np.matmul(a, b, out=out)`` without the BLAS's own threads: with several intra-op
-    threads a large product is split along ``split`` (-1: b's columns, -2: a's rows) into one
-    block per thread of ember's pool (each a single-threaded BLAS call), a small one runs on
-    one thread. (An OpenBLAS that threads a call keeps its workers spinning afterwards, and
-    on as many cores as ember has threads they then compete with the pool's.)"""
-    T = num_threads()
-    if T <= 1 or _tp._LOCAL.__dict__.get("worker"):
-        return np.matmul(a, b, out=out)
-    n = a.shape[-2] if split == -2 else b.shape[-1]
-    flops = 2 * a.shape[-2] * a.shape[-1] * b.shape[-1] * max(_prod(a.shape[:-2]), _prod(b.shape[:-2]))
-    if flops < _PAR_FLOPS // 4 or n < 2 * T or a.dtype != b.dtype or a.dtype not in (np.float32, np.float64):
-        _tp._set_blas(1)
-        try:
-            return np.matmul(a, b, out=out)
-        finally:
-            _tp._set_blas(T)
-    if out is None:
-        out = np.empty(np.broadcast_shapes(a.shape[:-2], b.shape[:-2]) + (a.shape[-2], b.shape[-1]), a.dtype)
-    sl = blocks(n, T, 16)
-    if split == -2:
-        parallel_for(lambda i: np.matmul(a[..., sl[i], :], b, out=out[..., sl[i], :]), len(sl))
-    else:
-        parallel_for(lambda i: np.matmul(a, b[..., sl[i]], out=out[..., sl[i]]), len(sl))
-    return out
 
 
 def _by_threads(N, body, flops):
@@ -168,15 +148,17 @@ def conv_fwd(x, w, stride, pads, dil, groups, bias=None):
         per_image = C * _prod(k) * P * x.itemsize
         y3 = y.reshape(N, O, P)
 
+        v = _window_matrix(xp, k, stride, dil, out)
+
         def images(start, stop, parallel=False):
             for b in _image_blocks(start, stop, per_image):
-                matmul(wm, _cols_by_image(xp[b], k, stride, dil, groups, out, parallel), out=y[b])
+                gemm(wm, _cols_by_image(v[b], groups, parallel), out=y[b])
                 _add_bias(y3[b], bias)
         if not _by_threads(N, images, 2 * N * O * per_image // x.itemsize):
             images(0, N, parallel=True)
         return y.reshape((N, O) + out)
     cols = _cols(xp, k, stride, dil, groups, out)
-    y = matmul(cols, wm.transpose(0, 2, 1), split=-2)      # (g, N*P, Og)
+    y = gemm(cols, wm.transpose(0, 2, 1))      # (g, N*P, Og)
     y = y.reshape((groups, N) + out + (O // groups,))
     nd = len(out)
     y = y.transpose((1, 0, 2 + nd) + tuple(range(2, 2 + nd)))  # (N, g, Og, *out)
@@ -288,6 +270,8 @@ def conv_dx_fwd(gy, w, in_sp, stride, pads, dil, groups):
     sp = tuple(s + l + r for s, (l, r) in zip(in_sp, pads))
     dxp = np.zeros((N, C) + sp, dtype=dt)
     P = _prod(out)
+    if all(st == 1 for st in stride) and (P >= _BY_IMAGE or N == 1):
+        return _dx_flat(gy, w, in_sp, pads, dil, groups, dt)
     if P >= _BY_IMAGE or N == 1:
         # per block of images: (n, g, Cg*K, P) = W^T gy, then kh*kw adds (inner loop along a
         # row) while that block is still in cache
@@ -298,19 +282,70 @@ def conv_dx_fwd(gy, w, in_sp, stride, pads, dil, groups):
 
         def images(start, stop, split=None):
             for b in _image_blocks(start, stop, per_image):
-                dcols = matmul(wT, g4[b]).reshape((b.stop - b.start, C) + tuple(k) + tuple(out))
+                dcols = gemm(wT, g4[b]).reshape((b.stop - b.start, C) + tuple(k) + tuple(out))
                 _col2im_adds(dxp[b], dcols, plan, split)
         if not _by_threads(N, images, 2 * N * Og * per_image // dxp.itemsize):
             images(0, N, split=1)
         return _crop(dxp, pads, in_sp)
     gm = gy.reshape((N, groups, Og, P)).transpose(1, 0, 3, 2).reshape(groups, N * P, Og)
-    dcols = matmul(gm, w.reshape(groups, Og, -1), split=-2)   # (g, N*P, Cg*K)
+    dcols = gemm(gm, w.reshape(groups, Og, -1))   # (g, N*P, Cg*K)
     dcols = dcols.reshape((groups, N) + out + (Cg,) + k)
     # (g, N, *out, Cg, *k) viewed as (N, C, *k, *out), then kh*kw strided adds
     dcols = dcols.transpose((1, 0, 2 + nd) + tuple(range(3 + nd, 3 + 2 * nd)) + tuple(range(2, 2 + nd)))
     dcols = dcols.reshape((N, C) + k + out)
     _col2im_adds(dxp, dcols, _col2im_plan(k, stride, dil, out), 0 if N >= num_threads() else 1)
     return _crop(dxp, pads, in_sp)
+
+
+def _dx_flat(gy, w, in_sp, pads, dil, groups, dt):
+    """The input gradient of an unstrided convolution, with one long add per kernel tap.
+
+    gy is laid out in rows as wide as the padded input (its extra columns zero, the first
+    dimension left as it is), so output position p and tap t reach the flattened padded
+    input at p + offset(t) and each tap's col2im is one contiguous add per channel
+    (``_col2im_adds`` runs one ufunc loop per output row instead). The GEMM grows by the
+    padding's share of a row."""
+    N, O = gy.shape[:2]
+    out, k = gy.shape[2:], w.shape[2:]
+    Og, Cg = O // groups, w.shape[1]
+    C = groups * Cg
+    sp = tuple(s + l + r for s, (l, r) in zip(in_sp, pads))
+    flat = [_prod(sp[i + 1:]) for i in range(len(sp))]          # element steps of the padded dims
+    L = out[0] * flat[0]                                        # gy's positions in the wide layout
+    offs = [sum(t * d * f for t, d, f in zip(kk, dil, flat)) for kk in itertools.product(*(range(x) for x in k))]
+    tail = max(offs) + L - _prod(sp)                            # the last junk positions run past the end
+    dxp = np.zeros((N, C, _prod(sp) + max(tail, 0)), dt)
+    wT = w.reshape(groups, Og, -1).transpose(0, 2, 1)           # (g, Cg*K, Og)
+    inner = (slice(None),) * 3 + tuple(slice(0, o) for o in out[1:])
+    per_image = C * len(offs) * L * dxp.itemsize
+
+    def images(start, stop, split=None):
+        wide = None
+        for b in _image_blocks(start, stop, per_image):
+            n = b.stop - b.start
+            if wide is None or wide.shape[0] != n:
+                wide = np.zeros((n, O, out[0]) + sp[1:], dt)
+            wide[inner] = gy[b]
+            dcols = gemm(wT, wide.reshape(n, groups, Og, L)).reshape(n, C, len(offs), L)
+            _flat_adds(dxp[b], dcols, offs, L, split)
+    if not _by_threads(N, images, 2 * N * Og * per_image // dxp.itemsize):
+        images(0, N, split=True)
+    return _crop(dxp[:, :, :_prod(sp)].reshape((N, C) + sp), pads, in_sp)
+
+
+def _flat_adds(dst, dcols, offs, L, split):
+    """dst (n, C, *) [..., off:off + L] += dcols (n, C, K, L)[:, :, j] for each tap j, split
+    by channels over the pool when ``split`` and large."""
+    def run(sl):
+        d, src = dst[:, sl], dcols[:, sl]
+        for j, off in enumerate(offs):
+            d[:, :, off:off + L] += src[:, :, j]
+    T = num_threads()
+    if not split or T <= 1 or dst.nbytes < _PAR_BYTES or dst.shape[1] < 2:
+        run(slice(None))
+        return
+    sl = blocks(dst.shape[1], T)
+    parallel_for(lambda i: run(sl[i]), len(sl))
 
 
 def _crop(xp, pads, in_sp):
@@ -336,19 +371,20 @@ def conv_dw_fwd(x, gy, k, stride, pads, dil, groups):
         g4 = gy.reshape(N, groups, Og, P)
         per_image = C * _prod(k) * P * x.itemsize
         parts = []
+        v = _window_matrix(xp, k, stride, dil, out)
 
         def images(start, stop, parallel=False):
             if stop - start == 1:     # one image: dw = gy cols^T, straight into its own array
-                cols = _cols_by_image(xp[start:stop], k, stride, dil, groups, out, parallel)
-                parts.append(matmul(g4[start], cols[0].transpose(0, 2, 1)))
+                cols = _cols_by_image(v[start:stop], groups, parallel)
+                parts.append(gemm(g4[start], cols[0].transpose(0, 2, 1)))
                 return
             # several: dw^T (g, Cg*K, Og) += cols gy^T per image (OpenBLAS runs this faster)
             acc = np.zeros((groups, (C // groups) * _prod(k), Og), dtype=dt)
             tmp = np.empty_like(acc)
             for b in _image_blocks(start, stop, per_image):
-                cols = _cols_by_image(xp[b], k, stride, dil, groups, out, parallel)   # (n, g, Cg*K, P)
+                cols = _cols_by_image(v[b], groups, parallel)   # (n, g, Cg*K, P)
                 for i in range(b.stop - b.start):
-                    acc += matmul(cols[i], g4[b.start + i].transpose(0, 2, 1), out=tmp, split=-2)
+                    acc += gemm(cols[i], g4[b.start + i].transpose(0, 2, 1), out=tmp)
             parts.append(acc.transpose(0, 2, 1))
         if not _by_threads(N, images, 2 * N * Og * per_image // x.itemsize):
             images(0, N, parallel=True)
@@ -358,5 +394,5 @@ def conv_dw_fwd(x, gy, k, stride, pads, dil, groups):
     else:
         cols = _cols(xp, k, stride, dil, groups, out)           # (g, N*P, Cg*K)
         gm = gy.reshape((N, groups, Og, P)).transpose(1, 2, 0, 3).reshape(groups, Og, N * P)
-        dw = matmul(gm, cols)                                   # (g, Og, Cg*K)
+        dw = gemm(gm, cols)                                   # (g, Og, Cg*K)
     return np.ascontiguousarray(dw).reshape((O, C // groups) + tuple(k))

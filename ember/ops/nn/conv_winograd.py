@@ -36,6 +36,7 @@ array([[[[9., 9.],
 from .._util import np
 from ... import _thread_pool as _tp
 from ..._thread_pool import num_threads, parallel_for, blocks
+from ..._parallel_gemm import gemm
 
 __all__ = []
 
@@ -123,13 +124,12 @@ def weight_transform(w, par=False):
 
 
 def _for(fn, n, par):
-    """``fn(0) .. fn(n - 1)``: over the pool when ``par`` (the BLAS back at one thread after)."""
+    """``fn(0) .. fn(n - 1)``: over the pool when ``par``."""
     if not par:
         for i in range(n):
             fn(i)
         return
     parallel_for(fn, n)
-    _tp._set_blas(1)
 
 
 def _split_phases(x, pads, th, tw, par=False):
@@ -231,17 +231,10 @@ def _schedule(N, th, Wq, C, O, dt, prepare, run, finish=list):
     runs one thread throughout (its own threads would compete with the pool's)."""
     Tn = 1 if _tp._LOCAL.__dict__.get("worker") else num_threads()   # (inside a block: serial)
     par = Tn > 1 and 32 * N * th * Wq * C * O >= _PAR_FLOPS
-    if not par:
-        if Tn > 1:
-            _tp._set_blas(1)
-        try:
+    with _tp.serial_blas():
+        if not par:
             prepare(False)
             return finish([run(_plan(N, th, Wq, C, O, dt.itemsize, 1), False)])
-        finally:
-            if Tn > 1:
-                _tp._set_blas(Tn)
-    _tp._set_blas(1)
-    try:
         prepare(True)
         if O * C > (C + O) * N * th * Wq if _SPLIT_GEMMS is None else _SPLIT_GEMMS:
             return finish([run(_plan(N, th, Wq, C, O, dt.itemsize, 1), True)])
@@ -250,8 +243,6 @@ def _schedule(N, th, Wq, C, O, dt, prepare, run, finish=list):
         res = [None] * len(sl)
         _for(lambda i: res.__setitem__(i, run(plan[sl[i]], False)), len(sl), True)
         return finish(res)
-    finally:
-        _tp._set_blas(Tn)
 
 
 def winograd_conv(x, w, pads, bias=None):
@@ -361,6 +352,6 @@ def winograd_dw(x, gy, pads):
             dU += p
         # dw = G^T dU G per (o, c): one product with (G kron G)^T, the signs of Z put back
         gs = (_GG * np.kron(_DW_SIGNS, _DW_SIGNS)[:, None]).astype(dt)
-        return np.matmul(dU.reshape(16, O * C).T, gs).reshape(O, C, 3, 3)
+        return gemm(dU.reshape(16, O * C).T, gs).reshape(O, C, 3, 3)
 
     return _schedule(N, th, Wq, C, O, dt, prepare, run, finish)

@@ -12,15 +12,16 @@ from math import prod
 
 from .._util import np, Op, apply_op, _wrap, _state
 from ..._parallel_pass import par_ufunc
+from ..._parallel_gemm import gemm
 
 
 def _xwt(x, w):
     """``x @ w.T``; a batch of rows (x with more than 2 dims) as one GEMM, not one per matrix."""
     if x.ndim <= 2:
-        y = np.matmul(x, w.T)
+        y = gemm(x, w.T) if x.ndim == 2 else np.matmul(x, w.T)
     else:
         lead = x.shape[:-1]
-        y = np.matmul(x.reshape(prod(lead), x.shape[-1]), w.T).reshape(lead + (w.shape[0],))
+        y = gemm(x.reshape(prod(lead), x.shape[-1]), w.T).reshape(lead + (w.shape[0],))
     return y if y.dtype == x.dtype else y.astype(x.dtype)  # bfloat16: NumPy computes in float32
 
 

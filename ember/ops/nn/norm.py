@@ -209,14 +209,8 @@ def _by_channels(run, x3):
         sl = blocks(C, T)
         parallel_for(lambda i: run(sl[i]), len(sl))
         return
-    if T > 1 and not _tp._LOCAL.__dict__.get("worker"):
-        _tp._set_blas(1)
-        try:
-            run(slice(None))
-        finally:
-            _tp._set_blas(T)
-        return
-    run(slice(None))
+    with _tp.serial_blas():
+        run(slice(None))
 
 
 def _bn_backward(ctx, g):

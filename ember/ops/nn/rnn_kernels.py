@@ -9,6 +9,7 @@ node that runs them is ``RecurrentLayer`` in ops/nn/rnn_ops.py.
 array([0.5, 0.5], dtype=float32)
 """
 from .._util import np
+from ..._parallel_gemm import gemm
 
 
 class RNNSpec:
@@ -111,7 +112,7 @@ def _lstm_forward(spec, x2, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, keep):
     # that one tanh over all gates of a step does the work of both nonlinearities
     wih = w_ih[perm]
     wih[:3 * H] *= 0.5
-    acts = np.matmul(x2, wih.T)                       # (N, 4H): pre-activations, then gates
+    acts = gemm(x2, wih.T)                       # (N, 4H): pre-activations, then gates
     if b_ih is not None:
         bias = (b_ih + b_hh)[perm]
         bias[:3 * H] *= 0.5
@@ -146,7 +147,7 @@ def _lstm_forward(spec, x2, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, keep):
             hprev[o0:o1] = hp
             cprev[o0:o1] = cp
         a = acts[o0:o1]
-        a += np.matmul(hp, whhT, out=hw[:b])
+        a += gemm(hp, whhT, out=hw[:b])
         np.tanh(a, out=a)
         sg = a[:, :3 * H]
         sg *= 0.5
@@ -162,7 +163,7 @@ def _lstm_forward(spec, x2, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, keep):
             np.multiply(a[:, :H], tc, out=hn)
         else:
             np.multiply(a[:, :H], tc, out=hpre[o0:o1])
-            np.matmul(hpre[o0:o1], whrT, out=hn)
+            gemm(hpre[o0:o1], whrT, out=hn)
         hp, cp = hn, cn
     hfin[:hp.shape[0]] = hp
     cfin[:cp.shape[0]] = cp
@@ -174,7 +175,7 @@ def _lstm_forward(spec, x2, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, keep):
 
 def _gru_forward(spec, x2, h0, w_ih, w_hh, b_ih, b_hh, keep):
     H = h0.shape[1]
-    acts = np.matmul(x2, w_ih.T)                      # (N, 3H): r, z, n
+    acts = gemm(x2, w_ih.T)                      # (N, 3H): r, z, n
     if b_ih is not None:
         acts += b_ih
         acts[:, :2 * H] += b_hh[:2 * H]
@@ -200,7 +201,7 @@ def _gru_forward(spec, x2, h0, w_ih, w_hh, b_ih, b_hh, keep):
                 hp = _next_state(hp, h0, hfin, b)
             if hprev is not None:
                 hprev[o0:o1] = hp
-            w = np.matmul(hp, whhT, out=hw[:b])
+            w = gemm(hp, whhT, out=hw[:b])
             a = acts[o0:o1]
             rz = a[:, :2 * H]
             rz += w[:, :2 * H]
@@ -226,7 +227,7 @@ def _gru_forward(spec, x2, h0, w_ih, w_hh, b_ih, b_hh, keep):
 
 
 def _rnn_forward(spec, x2, h0, w_ih, w_hh, b_ih, b_hh, keep):
-    out = np.matmul(x2, w_ih.T)                       # (N, H): pre-activations, then h
+    out = gemm(x2, w_ih.T)                       # (N, H): pre-activations, then h
     if b_ih is not None:
         out += b_ih + b_hh
     whhT = np.ascontiguousarray(w_hh.T)
@@ -248,7 +249,7 @@ def _rnn_forward(spec, x2, h0, w_ih, w_hh, b_ih, b_hh, keep):
         if hprev is not None:
             hprev[o0:o1] = hp
         a = out[o0:o1]
-        a += np.matmul(hp, whhT, out=hw[:b])
+        a += gemm(hp, whhT, out=hw[:b])
         if relu:
             np.maximum(a, 0, out=a)
         else:
@@ -305,14 +306,14 @@ def _lstm_backward(spec, w_hh, w_hr, cache, dout, dh, dc):
         dht = dout[o0:o1] + dh[:b]
         if w_hr is not None:
             dH[o0:o1] = dht
-            dht = np.matmul(dht, w_hr)
+            dht = gemm(dht, w_hr)
         dct = dc[:b]
         dct += np.multiply(dht, otc[o0:o1])
         np.multiply(dht, k[o0:o1, :H], out=dG[o0:o1, :H])
         np.multiply(dct[:, None, :], k3[o0:o1, 1:], out=dG3[o0:o1, 1:])
         dct *= f[o0:o1]
-        np.matmul(dG[o0:o1], w_hh, out=dh[:b])
-    dw_hr = None if w_hr is None else np.matmul(dH.T, hpre)
+        gemm(dG[o0:o1], w_hh, out=dh[:b])
+    dw_hr = None if w_hr is None else gemm(dH.T, hpre)
     return dG, hprev, dh, dc, dw_hr
 
 
@@ -343,7 +344,7 @@ def _gru_backward(spec, w_hh, cache, dout, dh):
         np.multiply(dn, kr[o0:o1], out=d[:, :H])
         np.multiply(dn, r[o0:o1], out=d[:, 2 * H:])
         dht *= z[o0:o1]
-        np.matmul(d, w_hh, out=dh[:b])
+        gemm(d, w_hh, out=dh[:b])
         dh[:b] += dht
     dGx = dGh.copy()
     dGx[:, 2 * H:] = dN
@@ -361,5 +362,5 @@ def _rnn_backward(spec, cache, w_hh, dout, dh):
         d = dG[o0:o1]
         np.add(dout[o0:o1], dh[:b], out=d)
         d *= deriv[o0:o1]
-        np.matmul(d, w_hh, out=dh[:b])
+        gemm(d, w_hh, out=dh[:b])
     return dG, hprev, dh

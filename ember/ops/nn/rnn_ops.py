@@ -28,6 +28,7 @@ from ... import _autocast_state as _ac
 from ..._autocast_state import on as _ac_on
 from .._util import np, Op, apply_op, _wrap, _state
 from ...autograd.function import Node
+from ..._parallel_gemm import gemm
 from .rnn_kernels import (RNNSpec, _gru_backward, _gru_forward, _lstm_backward, _lstm_forward,
                           _lstm_perm, _rnn_backward, _rnn_forward, _split, _unperm)
 
@@ -86,13 +87,13 @@ class RecurrentLayer(Op):
             dGh = dGx
         x2 = x.reshape(-1, x.shape[-1])
         perm = _lstm_perm(c0.shape[1]) if mode == "LSTM" else None
-        res = [_wrap(np.matmul(dGx, w_ih if perm is None else w_ih[perm]).reshape(x.shape)) if need[0] else None,
+        res = [_wrap(gemm(dGx, w_ih if perm is None else w_ih[perm]).reshape(x.shape)) if need[0] else None,
                _wrap(dh) if need[1] else None]
         k = 2
         if mode == "LSTM":
             res.append(_wrap(dc) if need[2] else None)
             k = 3
-        grads_w = [np.matmul(dGx.T, x2) if need[k] else None, np.matmul(dGh.T, hprev) if need[k + 1] else None]
+        grads_w = [gemm(dGx.T, x2) if need[k] else None, gemm(dGh.T, hprev) if need[k + 1] else None]
         if spec.bias:
             db = dGx.sum(0) if need[k + 2] or need[k + 3] else None
             grads_w += [db if need[k + 2] else None,

@@ -1,0 +1,153 @@
+"""NumPy's BLAS next to ember's pool (ember/_thread_pool.py) and products split over the pool
+(ember/_parallel_gemm.py, the "single" BLAS mode): each split (batch, rows, columns, broadcast
+batches, ``out=``) gives one NumPy call's result (its bits when split along the batch), small
+products and other dtypes stay one call; an OpenBLAS runs ``get_num_threads()`` threads outside
+parallel blocks and one inside them, and no longer spins for ~0.1 s after a threaded call."""
+import resource
+import time
+
+import numpy as np
+import pytest
+
+import ember
+from ember import _thread_pool as _tp
+from ember import _parallel_gemm as pg
+
+threadpoolctl = pytest.importorskip("threadpoolctl")
+
+
+@pytest.fixture
+def two_threads(monkeypatch):
+    """Two intra-op threads, every product large enough to split; counts parallel_for calls."""
+    n = [0]
+    orig = _tp.parallel_for
+
+    def counting(fn, k):
+        n[0] += 1
+        return orig(fn, k)
+    monkeypatch.setattr(_tp, "parallel_for", counting)
+    monkeypatch.setattr(pg, "MIN_FLOPS", 0)
+    monkeypatch.setattr(_tp, "_MODE", ["single"])
+    old = ember.get_num_threads()
+    ember.set_num_threads(2)
+    yield n
+    ember.set_num_threads(old)
+
+
+SHAPES = [  # a, b, split along the batch (bitwise equal): which split runs
+    ((6, 40, 30), (6, 30, 20), True),         # the batch
+    ((1, 40, 30), (5, 30, 20), True),         # a broadcast batch: still b's
+    ((3, 4, 50, 8), (8, 40), True),           # b has no batch dims
+    ((2, 20, 30), (1, 30, 90), True),         # batch of 2 = threads
+    ((70, 30), (30, 20), False),              # rows of a (OpenBLAS may round a block's edge
+    ((20, 30), (30, 90), False),              # columns of b   with another kernel)
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("sa,sb,bitwise", SHAPES)
+def test_splits_give_one_calls_result(two_threads, sa, sb, bitwise, dtype):
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal(sa).astype(dtype)
+    b = rng.standard_normal(sb).astype(dtype)
+    ref = np.matmul(a, b)
+    got = pg.gemm(a, b)
+    assert two_threads[0] == 1, "the product was not split"
+    assert got.dtype == ref.dtype and got.shape == ref.shape
+    if bitwise:
+        np.testing.assert_array_equal(got, ref)
+    else:
+        np.testing.assert_allclose(got, ref, rtol=1e-5 if dtype == np.float32 else 1e-13, atol=1e-5)
+
+
+def test_out_and_transposed_operands(two_threads):
+    rng = np.random.default_rng(1)
+    a = rng.standard_normal((30, 64)).astype(np.float32).T      # (64, 30), Fortran order
+    b = rng.standard_normal((50, 30)).astype(np.float32).T      # (30, 50)
+    out = np.full((64, 50), np.nan, np.float32)
+    r = pg.gemm(a, b, out=out)
+    assert r is out
+    np.testing.assert_allclose(out, np.matmul(a, b), rtol=1e-5, atol=1e-5)
+
+
+def test_small_other_dtypes_and_vectors_stay_one_call(monkeypatch):
+    n = [0]
+    monkeypatch.setattr(_tp, "parallel_for", lambda fn, k: n.__setitem__(0, n[0] + 1))
+    monkeypatch.setattr(_tp, "_MODE", ["single"])
+    old = ember.get_num_threads()
+    ember.set_num_threads(2)
+    try:
+        np.testing.assert_array_equal(pg.gemm(np.ones((4, 3)), np.ones((3, 2))), np.full((4, 2), 3.))
+        monkeypatch.setattr(pg, "MIN_FLOPS", 0)
+        i = np.arange(6).reshape(2, 3)
+        np.testing.assert_array_equal(pg.gemm(i, i.T), i @ i.T)                  # integers
+        np.testing.assert_array_equal(pg.gemm(np.ones((40, 3)), np.ones(3)), np.full(40, 3.))  # a vector
+        c = np.ones((40, 3), np.complex64)
+        np.testing.assert_array_equal(pg.gemm(c, c.T), c @ c.T)
+    finally:
+        ember.set_num_threads(old)
+    assert n[0] == 0
+
+
+def _blas_threads():
+    return [i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
+
+
+def test_blas_threads_outside_and_inside_parallel_blocks():
+    old = ember.get_num_threads()
+    try:
+        ember.set_num_threads(2)
+        mode = _tp.blas_mode()
+        if mode == "own":
+            pytest.skip("no BLAS threadpoolctl can set")
+        outside = 2 if mode == "threaded" else 1
+        assert _blas_threads() and set(_blas_threads()) == {outside}
+        seen = []
+        _tp.parallel_for(lambda i: seen.append(_blas_threads()), 2)
+        assert all(set(b) == {1} for b in seen)
+        with _tp.serial_blas():
+            assert set(_blas_threads()) == {1}
+        assert set(_blas_threads()) == {outside}
+        ember.set_num_threads(1)
+        assert set(_blas_threads()) == {1}
+    finally:
+        ember.set_num_threads(old)
+
+
+def test_openblas_workers_stop_spinning_soon_after_a_call():
+    old = ember.get_num_threads()
+    try:
+        ember.set_num_threads(2)
+        if _tp.blas_mode() != "threaded":
+            pytest.skip("not an OpenBLAS ember can set up")
+        a = np.ones((400, 400), np.float32)
+        a @ a                                   # threaded: its workers wake
+        r0 = resource.getrusage(resource.RUSAGE_SELF)
+        time.sleep(0.1)
+        r1 = resource.getrusage(resource.RUSAGE_SELF)
+        spent = r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime
+        assert spent < 0.03, f"the BLAS's workers spent {spent * 1e3:.0f} ms of CPU while idle"
+    finally:
+        ember.set_num_threads(old)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_linear_and_matmul_match_torch_with_threads(threads, monkeypatch):
+    torch = pytest.importorskip("torch")
+    monkeypatch.setattr(pg, "MIN_FLOPS", 0)
+    old = ember.get_num_threads()
+    ember.set_num_threads(threads)
+    try:
+        rng = np.random.default_rng(2)
+        xs = [rng.standard_normal(s).astype(np.float32) for s in ((3, 40, 24), (16, 24), (3, 24, 40))]
+        E = [ember.tensor(a, requires_grad=True) for a in xs]
+        T = [torch.tensor(a, requires_grad=True) for a in xs]
+        ye = (ember.nn.functional.linear(E[0], E[1]) @ E[2].transpose(1, 2)[:, :16]).sum()
+        yt = (torch.nn.functional.linear(T[0], T[1]) @ T[2].transpose(1, 2)[:, :16]).sum()
+        ye.backward()
+        yt.backward()
+        np.testing.assert_allclose(ye.item(), yt.item(), rtol=1e-4)
+        for e, t in zip(E, T):
+            np.testing.assert_allclose(e.grad.numpy(), t.grad.numpy(), rtol=1e-4, atol=1e-4)
+    finally:
+        ember.set_num_threads(old)
