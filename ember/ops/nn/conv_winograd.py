@@ -47,6 +47,7 @@ _MIN_H = 48              # C O / (C + O) below this (64 -> 64 channels give 32):
                          # transforms cost per channel and the GEMMs save per pair of channels ...
 _BIG_IMAGE = 12544       # ... unless an image has this many outputs (112 x 112), where im2col's
                          # matrix outgrows the caches (64 -> 64 channels, 224 x 224: 0.66x the time)
+_FEW_IMAGES_IM2COL = True   # fewer images than threads: im2col unless the image is big
 _DW_MIN_H = 64           # the same for the weight gradient (``dw_eligible``), its big images too
 _MIN_SAVING = 3000       # fewer multiplies saved per pair of channels than this: im2col (U's
                          # transform and its trips through the caches cost more: one 14x14 image
@@ -101,8 +102,13 @@ def _pays(N, C, O, Ho, Wo, min_h=None):
     """Whether F(2x2, 3x3) beats im2col on N images, C -> O channels, Ho x Wo outputs: enough
     channels (``_MIN_C``, and ``_MIN_H`` or ``min_h`` of C O / (C + O), or a big image), and
     im2col's 9 multiplies per output over the 16 per tile (with a junk tile per tile row, see
-    ``_input_transform``) saving ``_MIN_SAVING`` per pair of channels."""
+    ``_input_transform``) saving ``_MIN_SAVING`` per pair of channels. With fewer images than
+    intra-op threads, only a big image (``_BIG_IMAGE``): im2col's one threaded GEMM scales
+    better than the transforms (128 -> 128 channels, one 28 x 28 image, 2 threads: 1.12x
+    im2col's time)."""
     if min(C, O) < _MIN_C or Ho <= 0 or Wo <= 0:
+        return False
+    if _FEW_IMAGES_IM2COL and N < num_threads() and Ho * Wo < _BIG_IMAGE:
         return False
     if C * O < (_MIN_H if min_h is None else min_h) * (C + O) and (Ho * Wo < _BIG_IMAGE or min_h is not None):
         return False

@@ -7,6 +7,7 @@ torch.Size([1, 10])
 """
 import ember
 from ... import nn
+from ._conv_norm_eval import conv_bn_act
 from ._api import _load_weights, _make_weights_enum, _ovewrite_named_param, _prepare, builder
 
 __all__ = ["ResNet", "BasicBlock", "Bottleneck", "resnet18", "resnet34", "resnet50", "resnet101", "resnet152",
@@ -53,10 +54,21 @@ class BasicBlock(nn.Module):
         self.stride = stride
 
     def forward(self, x):
-        out = self.relu(self.bn1(self.conv1(x)))
-        out = self.bn2(self.conv2(out))
+        out = _conv_bn(self.conv1, self.bn1, self.relu, x)
+        out = _conv_bn(self.conv2, self.bn2, None, out)
         identity = x if self.downsample is None else self.downsample(x)   # (after the main path, as
         return self.relu(out + identity)                                   # torchvision: same graph order)
+
+
+def _conv_bn(conv, bn, act, x):
+    """``act(bn(conv(x)))`` (``act`` None: no activation): one fused pass in eval mode outside
+    autograd (``_conv_norm_eval.conv_bn_act``), else the modules one by one."""
+    y = conv_bn_act(conv, bn, act, x)
+    if y is None:
+        y = bn(conv(x))
+        if act is not None:
+            y = act(y)
+    return y
 
 
 class Bottleneck(nn.Module):
@@ -84,9 +96,9 @@ class Bottleneck(nn.Module):
         self.stride = stride
 
     def forward(self, x):
-        out = self.relu(self.bn1(self.conv1(x)))
-        out = self.relu(self.bn2(self.conv2(out)))
-        out = self.bn3(self.conv3(out))
+        out = _conv_bn(self.conv1, self.bn1, self.relu, x)
+        out = _conv_bn(self.conv2, self.bn2, self.relu, out)
+        out = _conv_bn(self.conv3, self.bn3, None, out)
         identity = x if self.downsample is None else self.downsample(x)
         return self.relu(out + identity)
 
@@ -155,7 +167,7 @@ class ResNet(nn.Module):
         return nn.Sequential(*layers)
 
     def _forward_impl(self, x):
-        x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
+        x = self.maxpool(_conv_bn(self.conv1, self.bn1, self.relu, x))
         x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
         x = ember.flatten(self.avgpool(x), 1)
         return self.fc(x)

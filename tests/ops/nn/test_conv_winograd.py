@@ -47,6 +47,7 @@ def algorithm(request, monkeypatch, calls):
     monkeypatch.setattr(W, "_MIN_H", 0)
     monkeypatch.setattr(W, "_DW_MIN_H", 0)
     monkeypatch.setattr(W, "_MIN_SAVING", -10 ** 9)
+    monkeypatch.setattr(W, "_FEW_IMAGES_IM2COL", False)
     if request.param.endswith("blocks"):
         monkeypatch.setattr(W, "_BLOCK_BYTES", 1)
         monkeypatch.setattr(W, "_MIN_BLOCK", 1)
@@ -163,7 +164,15 @@ def test_float32_error_is_im2col_level(monkeypatch):
     assert np.abs(dw_w - exact).max() < 4 * np.abs(dw_i - exact).max() + 1e-6
 
 
-def test_which_convolutions_are_eligible():
+@pytest.fixture
+def one_thread():
+    old = ember.get_num_threads()
+    ember.set_num_threads(1)
+    yield
+    ember.set_num_threads(old)
+
+
+def test_which_convolutions_are_eligible(one_thread):
     f32, one, pad = np.float32, (1, 1), ((1, 1), (1, 1))
     x, w = np.zeros((8, 128, 28, 28), f32), np.zeros((128, 128, 3, 3), f32)
     assert W.eligible(x, w, one, pad, one, 1)
@@ -185,9 +194,13 @@ def test_which_convolutions_are_eligible():
     assert W.dw_eligible(np.zeros((1, 128, 56, 56), f32), np.zeros((1, 128, 56, 56), f32), (3, 3), one, one, 1)
     assert not W.eligible(np.zeros((2, 64, 1, 1, 1), f32), np.zeros((64, 64, 3, 3, 3), f32),
                           (1, 1, 1), ((1, 1),) * 3, (1, 1, 1), 1)          # 3-d
+    ember.set_num_threads(2)     # fewer images than threads: only a big image
+    assert not W.eligible(np.zeros((1, 128, 28, 28), f32), w, one, pad, one, 1)
+    assert W.eligible(np.zeros((2, 128, 28, 28), f32), w, one, pad, one, 1)
+    assert W.eligible(np.zeros((1, 64, 112, 112), f32), w[:64, :64], one, pad, one, 1)
 
 
-def test_default_thresholds(calls):
+def test_default_thresholds(calls, one_thread):
     """A first layer (C = 3) and 64 channels on 28 x 28 stay im2col; 128 channels run Winograd,
     forward, input gradient and weight gradient."""
     rng = np.random.default_rng(9)

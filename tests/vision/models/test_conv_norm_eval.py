@@ -132,3 +132,40 @@ def test_depthwise_epilogue_in_every_layout(layout, act, stride, monkeypatch):
     with torch.no_grad():
         yt = tm(torch.from_numpy(x))
     np.testing.assert_allclose(ye.numpy(), yt.numpy(), rtol=2e-5, atol=2e-5)
+
+
+@pytest.mark.parametrize("arch", ["resnet18", "resnet50"])
+def test_resnet_blocks_fuse_in_eval_and_match_the_unfused_layers(arch, monkeypatch):
+    """ResNet's blocks (and stem) run conv -> bn (-> relu) fused in eval mode, with the
+    layers' own result up to float32 rounding; a hook on a batch norm turns its pair off."""
+    from ember.vision import models
+    ember.manual_seed(0)
+    net = getattr(models, arch)().eval()
+    for m in net.modules():          # non-trivial running statistics
+        if isinstance(m, ember.nn.BatchNorm2d):
+            with ember.no_grad():
+                m.running_mean.normal_(0, 0.1)
+                m.running_var.uniform_(0.5, 2.0)
+    x = ember.randn(1, 3, 64, 64)
+    calls = []
+    orig = CNE.conv_bn_act
+    monkeypatch.setattr(CNE, "conv_bn_act", lambda *a: calls.append(1) or orig(*a))
+    resnet = importlib.import_module("ember.vision.models.resnet")
+    monkeypatch.setattr(resnet, "conv_bn_act", CNE.conv_bn_act)
+    with ember.no_grad():
+        fused = net(x)
+        n_bn = sum(isinstance(m, ember.nn.BatchNorm2d) for m in net.modules())
+        n_down = sum(1 for m in net.modules() if getattr(m, "downsample", None) is not None)
+        assert len(calls) == n_bn - n_down     # every pair outside the downsample Sequentials
+        monkeypatch.setattr(CNE, "conv_bn_act", lambda *a: None)
+        monkeypatch.setattr(resnet, "conv_bn_act", CNE.conv_bn_act)
+        plain = net(x)
+    np.testing.assert_allclose(fused.numpy(), plain.numpy(), rtol=1e-4, atol=1e-5)
+    monkeypatch.setattr(resnet, "conv_bn_act", orig)
+    h = net.bn1.register_forward_hook(lambda m, i, o: calls.append("hook"))
+    calls.clear()
+    with ember.no_grad():
+        hooked = net(x)
+    h.remove()
+    assert "hook" in calls
+    np.testing.assert_allclose(hooked.numpy(), plain.numpy(), rtol=1e-4, atol=1e-5)
