@@ -80,6 +80,7 @@ def _set_blas(n):
 
 _SPIN = "18"    # OPENBLAS_THREAD_TIMEOUT ember sets: the workers spin 2^18 cycles after a call
 _MODE = []      # ["threaded" | "single" | "own"] once the BLAS is set up
+_SETUP = threading.Lock()
 
 
 def _short_spin(c):
@@ -113,15 +114,18 @@ def blas_mode():
     True
     """
     if not _MODE:
-        ctl = _blas_controllers()
-        if not ctl:
-            _MODE.append("own")
-        elif all(_short_spin(c) for c in ctl):
-            _MODE.append("threaded")
-            _set_blas(_N[0])
-        else:
-            _MODE.append("single")
-            _set_blas(1)
+        with _SETUP:
+            if not _MODE:
+                ctl = _blas_controllers()
+                if not ctl:
+                    mode = "own"
+                elif all(_short_spin(c) for c in ctl):
+                    mode = "threaded"
+                    _set_blas(_N[0])
+                else:
+                    mode = "single"
+                    _set_blas(1)
+                _MODE.append(mode)
     return _MODE[0]
 
 
