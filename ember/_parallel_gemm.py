@@ -1,14 +1,12 @@
-"""Matrix products on ember's intra-op threads, where NumPy's BLAS is held to one thread.
+"""Matrix products on ember's intra-op threads (NumPy's BLAS runs one thread: see
+``ember._thread_pool``).
 
-In ember's "single" BLAS mode (a BLAS other than OpenBLAS, whose idle workers ember cannot
-stop spinning: see ``ember._thread_pool``) ``gemm`` splits each large product itself into a
-few blocks per intra-op thread (dealt to whichever thread is free): along the batch of a
-batched product, else along the larger of the result's rows and columns. The blocks are
-single-threaded BLAS calls on disjoint parts of the result: split along the batch they give
-one call's bits; split along rows or columns, the BLAS may compute a block's edge with
-another kernel (a last-bit change). In the other modes ``gemm`` is ``np.matmul`` (an
-OpenBLAS that ember set up threads a product better than a split: it shares the packed
-panels between its threads).
+``gemm`` splits a large product into a few blocks per intra-op thread (dealt to whichever
+thread is free): along the batch of a batched product, else along the larger of the result's
+rows and columns. The blocks are single-threaded BLAS calls on disjoint parts of the result:
+split along the batch they give one call's bits; split along rows or columns, the BLAS may
+compute a block's edge with another kernel (a last-bit change). Without ``threadpoolctl``
+("own" mode: the BLAS threads as it likes) ``gemm`` is ``np.matmul``.
 
 >>> from ember._parallel_gemm import gemm
 >>> gemm(np.ones((2, 3)), np.ones((3, 4)))
@@ -25,7 +23,7 @@ __all__ = ["gemm", "MIN_FLOPS"]
 MIN_FLOPS = 1 << 24      # products with fewer multiply-adds * 2 than this run as one call (~90 us
                          # on one core; handing a block to a worker costs ~20-50 us)
 _MIN_ROWS = 16           # a split along rows or columns leaves each block at least this many
-_PARTS = 4               # blocks per thread: a worker that wakes late takes fewer of them
+_PARTS = 2               # blocks per thread: a worker that wakes late takes fewer of them
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 _LOCAL = _tp._LOCAL
 
@@ -43,7 +41,7 @@ def gemm(a, b, out=None):
     T = _tp._N[0]
     if (T <= 1 or a.ndim < 2 or b.ndim < 2 or a.dtype != b.dtype or a.dtype not in _FLOATS
             or _LOCAL.__dict__.get("worker") or (_tp._MODE[0] if _tp._MODE else _tp.blas_mode()) != "single"):
-        return np.matmul(a, b, out=out)     # (an OpenBLAS ember set up threads it itself)
+        return np.matmul(a, b, out=out)
     m, n = a.shape[-2], b.shape[-1]
     batch = () if a.ndim == b.ndim == 2 else np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
     if 2 * m * a.shape[-1] * n * prod(batch) < MIN_FLOPS:

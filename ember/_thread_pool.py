@@ -5,19 +5,13 @@ work on their own block of an array run on separate cores. ``parallel_for(fn, n)
 ``fn(0) .. fn(n - 1)``, the first block on the calling thread and the others on the workers, and
 returns when all are done (re-raising the first error).
 
-NumPy's BLAS next to the pool (set up once, at ember's first parallel block, product or
-``set_num_threads``, through ``threadpoolctl`` when it is installed): a threaded OpenBLAS call
-leaves its workers spinning for 2^28 cycles (~0.1 s) after it returns, on the cores our blocks
-need (a 2-thread MNIST CNN step took 59 ms that way, 40 ms without). So ember either
-
-* "threaded": shortens an OpenBLAS's spin to 2^18 cycles (~0.1 ms, so consecutive products
-  still find its workers awake) by setting ``OPENBLAS_THREAD_TIMEOUT`` for it (unless the user
-  set one) and restarting its workers, then lets it thread products outside our parallel
-  blocks (``get_num_threads()`` threads; it splits a product better than we can) and holds it
-  to one thread inside them;
-* "single": holds any other BLAS it can set (MKL's OpenMP workers spin too) to one thread,
-  and ember splits large products over its own pool (``ember._parallel_gemm``);
-* "own": without ``threadpoolctl``, leaves the BLAS's setting alone.
+NumPy's BLAS runs one thread (set once, at ember's first parallel block, product or
+``set_num_threads``, through ``threadpoolctl`` when it is installed), and ember splits large
+products over its own pool (``ember._parallel_gemm``). A threaded OpenBLAS call leaves its
+workers spinning for ~0.1 s after it returns, on the cores our blocks need (a 2-thread MNIST
+CNN step took 59 ms that way, 40 ms without), and on this project's 2-core VM its threaded
+products also stalled now and then for tens of milliseconds. Without ``threadpoolctl`` the
+BLAS keeps its own setting ("own" mode) and only our pool follows the count.
 
 The thread count is torch's: ``OMP_NUM_THREADS`` (or ``MKL_NUM_THREADS``) when set to a positive
 integer, at most the cores this process may use; ``ember.set_num_threads`` changes it.
@@ -78,82 +72,25 @@ def _set_blas(n):
         c.set_num_threads(n)
 
 
-_SPIN = "18"    # OPENBLAS_THREAD_TIMEOUT ember sets: the workers spin 2^18 cycles after a call
-_MODE = []      # ["threaded" | "single" | "own"] once the BLAS is set up
+_MODE = []      # ["single" | "own"] once the BLAS is set up
 _SETUP = threading.Lock()
 
 
-def _short_spin(c):
-    """Shorten an OpenBLAS's spin after a threaded call (see above); False for another BLAS
-    or one without the entry points (its environment re-read, its workers' shutdown)."""
-    lib = getattr(c, "dynlib", None)
-    if c.internal_api != "openblas" or lib is None:
-        return False
-    try:
-        read_env, shutdown = lib.openblas_read_env, lib.blas_thread_shutdown_
-    except AttributeError:
-        return False
-    old = os.environ.get("OPENBLAS_THREAD_TIMEOUT")
-    if old is None:
-        os.environ["OPENBLAS_THREAD_TIMEOUT"] = _SPIN
-    try:
-        read_env()           # the library keeps the value it reads here ...
-    finally:
-        if old is None:
-            del os.environ["OPENBLAS_THREAD_TIMEOUT"]   # ... child processes do not inherit it
-    shutdown()               # its workers restart at the next threaded call, with that timeout
-    return True
-
-
 def blas_mode():
-    """How NumPy's BLAS runs next to ember's pool (set up once): "threaded", "single" or "own"
-    (see the module's docstring).
+    """How NumPy's BLAS runs next to ember's pool (set up once): "single" (held to one
+    thread; ember splits products itself) or "own" (no ``threadpoolctl``: its own setting).
 
     >>> from ember._thread_pool import blas_mode
-    >>> blas_mode() in ("threaded", "single", "own")
+    >>> blas_mode() in ("single", "own")
     True
     """
     if not _MODE:
         with _SETUP:
             if not _MODE:
                 ctl = _blas_controllers()
-                if not ctl:
-                    mode = "own"
-                elif all(_short_spin(c) for c in ctl):
-                    mode = "threaded"
-                    _set_blas(_N[0])
-                else:
-                    mode = "single"
-                    _set_blas(1)
-                _MODE.append(mode)
+                _set_blas(1)
+                _MODE.append("single" if ctl else "own")
     return _MODE[0]
-
-
-class _SerialBlas:
-    """``with serial_blas():`` the BLAS at one thread in "threaded" mode (a serial run of many
-    small products, or one interleaved with parallel blocks), back to ``get_num_threads()``
-    after; nothing in the other modes or inside a parallel block."""
-    __slots__ = ("on",)
-
-    def __enter__(self):
-        self.on = (_N[0] > 1 and not _LOCAL.__dict__.get("worker")
-                   and (_MODE[0] if _MODE else blas_mode()) == "threaded")
-        if self.on:
-            _set_blas(1)
-
-    def __exit__(self, *exc):
-        if self.on:
-            _set_blas(_N[0])
-
-
-def serial_blas():
-    """A context that holds the BLAS to one thread (see ``_SerialBlas``).
-
-    >>> from ember._thread_pool import serial_blas
-    >>> with serial_blas():
-    ...     pass
-    """
-    return _SerialBlas()
 
 
 def num_threads():
@@ -167,7 +104,7 @@ def num_threads():
 
 
 def set_threads(n):
-    """Use ``n`` intra-op threads: the pool's size and the BLAS's thread count.
+    """Use ``n`` intra-op threads (the pool's size; the BLAS runs one, see above).
 
     >>> from ember._thread_pool import set_threads, num_threads
     >>> old = num_threads(); set_threads(1); num_threads()
@@ -175,8 +112,8 @@ def set_threads(n):
     >>> set_threads(old)
     """
     _N[0] = n
-    if blas_mode() == "threaded":
-        _set_blas(n)
+    if not _MODE:
+        blas_mode()
 
 
 def _after_fork_in_child():
@@ -236,9 +173,8 @@ def parallel_for(fn, n):
     try:
         if len(_WORKERS) < k - 1:
             _ensure_workers(k - 1)
-        threaded = (_MODE[0] if _MODE else blas_mode()) == "threaded"
-        if threaded:
-            _set_blas(1)
+        if not _MODE:
+            blas_mode()
         # the blocks are dealt from one shared iterator (its next() is atomic under the GIL):
         # a worker that wakes late (a handover costs ~10-40 us) takes fewer; each worker
         # releases its own raw lock when the iterator runs dry (a Condition-based Event costs
@@ -258,8 +194,6 @@ def parallel_for(fn, n):
             _LOCAL.worker = False
             for done in dones:
                 done.acquire()
-            if threaded:
-                _set_blas(_N[0])
         if errors:
             raise errors[0]
     finally:

@@ -34,12 +34,14 @@ def _scale_shift(dt, mean, var, weight, bias, eps):
     return scale, shift
 
 
-def conv_bn_eval(x, w, b, stride, pads, dil, groups, running_mean, running_var, weight, bias, eps, act=None):
+def conv_bn_eval(x, w, b, stride, pads, dil, groups, running_mean, running_var, weight, bias, eps, act=None,
+                 fold=True):
     """``batch_norm(conv(x, w, b), running_mean, running_var, weight, bias, eps)`` in eval mode
     on tensors (pads ((l, r), ...) as ``conv`` takes them), or None when this path does not
     apply (autograd recording, dtypes other than one float32/float64 throughout, statistics
     whose size is not the output channel count); the caller then runs the two layers.
     ``act``: an in-place array function (``hard_activations.relu_array_``, ...) applied last.
+    ``fold=False``: never folded into the weights (the separate layers' bits).
 
     >>> from ember.ops.nn.conv_bn_eval import conv_bn_eval
     >>> conv_bn_eval(ember.ones(1, 2, 2, 2), ember.ones(2, 1, 2, 2), None, (1, 1), ((0, 0), (0, 0)), (1, 1), 2,
@@ -64,7 +66,7 @@ def conv_bn_eval(x, w, b, stride, pads, dil, groups, running_mean, running_var, 
     for s, (l, r), k, st, d in zip(xa.shape[2:], pads, wa.shape[2:], stride, dil):
         out *= max(0, (s + l + r - d * (k - 1) - 1) // st + 1)
     shape = (-1,) + (1,) * (wa.ndim - 1)
-    if wa.size <= xa.shape[0] * O * out:
+    if fold and wa.size <= xa.shape[0] * O * out:
         if b is not None:
             shift = b._data * scale + shift
         y = conv_fwd(xa, wa * scale.reshape(shape), stride, pads, dil, groups, shift, act)

@@ -103,7 +103,7 @@ def _pays(N, C, O, Ho, Wo, min_h=None):
     channels (``_MIN_C``, and ``_MIN_H`` or ``min_h`` of C O / (C + O), or a big image), and
     im2col's 9 multiplies per output over the 16 per tile (with a junk tile per tile row, see
     ``_input_transform``) saving ``_MIN_SAVING`` per pair of channels. With fewer images than
-    intra-op threads, only a big image (``_BIG_IMAGE``): im2col's one threaded GEMM scales
+    intra-op threads, only a big image (``_BIG_IMAGE``): im2col's one GEMM split over them scales
     better than the transforms (128 -> 128 channels, one 28 x 28 image, 2 threads: 1.12x
     im2col's time)."""
     if min(C, O) < _MIN_C or Ho <= 0 or Wo <= 0:
@@ -237,18 +237,17 @@ def _schedule(N, th, Wq, C, O, dt, prepare, run, finish=list):
     runs one thread throughout (its own threads would compete with the pool's)."""
     Tn = 1 if _tp._LOCAL.__dict__.get("worker") else num_threads()   # (inside a block: serial)
     par = Tn > 1 and 32 * N * th * Wq * C * O >= _PAR_FLOPS
-    with _tp.serial_blas():
-        if not par:
-            prepare(False)
-            return finish([run(_plan(N, th, Wq, C, O, dt.itemsize, 1), False)])
-        prepare(True)
-        if O * C > (C + O) * N * th * Wq if _SPLIT_GEMMS is None else _SPLIT_GEMMS:
-            return finish([run(_plan(N, th, Wq, C, O, dt.itemsize, 1), True)])
-        plan = _plan(N, th, Wq, C, O, dt.itemsize, Tn)
-        sl = blocks(len(plan), Tn)
-        res = [None] * len(sl)
-        _for(lambda i: res.__setitem__(i, run(plan[sl[i]], False)), len(sl), True)
-        return finish(res)
+    if not par:
+        prepare(False)
+        return finish([run(_plan(N, th, Wq, C, O, dt.itemsize, 1), False)])
+    prepare(True)
+    if O * C > (C + O) * N * th * Wq if _SPLIT_GEMMS is None else _SPLIT_GEMMS:
+        return finish([run(_plan(N, th, Wq, C, O, dt.itemsize, 1), True)])
+    plan = _plan(N, th, Wq, C, O, dt.itemsize, Tn)
+    sl = blocks(len(plan), Tn)
+    res = [None] * len(sl)
+    _for(lambda i: res.__setitem__(i, run(plan[sl[i]], False)), len(sl), True)
+    return finish(res)
 
 
 def winograd_conv(x, w, pads, bias=None):

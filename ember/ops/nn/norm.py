@@ -209,8 +209,7 @@ def _by_channels(run, x3):
         sl = blocks(C, T)
         parallel_for(lambda i: run(sl[i]), len(sl))
         return
-    with _tp.serial_blas():
-        run(slice(None))
+    run(slice(None))
 
 
 def _bn_backward(ctx, g):

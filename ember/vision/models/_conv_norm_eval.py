@@ -57,9 +57,11 @@ def conv_norm_forward(block, input):
     return y
 
 
-def conv_bn_act(conv, bn, act, input):
+def conv_bn_act(conv, bn, act, input, fold=True):
     """``act(bn(conv(input)))`` in one pass as in ``conv_norm_forward`` (``act`` a ReLU or
     Hardswish module, or None: no activation); None where that path does not apply.
+    ``fold=False``: the batch norm applied to the fresh output, never folded into the weights,
+    so the result has the separate layers' bits.
 
     >>> from ember.vision.models._conv_norm_eval import conv_bn_act
     >>> conv, bn = ember.nn.Conv2d(2, 4, 3).eval(), ember.nn.BatchNorm2d(4).eval()
@@ -86,4 +88,4 @@ def conv_bn_act(conv, bn, act, input):
         if fn is None or _hooked(act):
             return None
     return conv_bn_eval(input, conv.weight, conv.bias, conv.stride, tuple((p, p) for p in conv.padding),
-                        conv.dilation, conv.groups, rm, rv, bn.weight, bn.bias, bn.eps, fn)
+                        conv.dilation, conv.groups, rm, rv, bn.weight, bn.bias, bn.eps, fn, fold)

@@ -61,9 +61,12 @@ class BasicBlock(nn.Module):
 
 
 def _conv_bn(conv, bn, act, x):
-    """``act(bn(conv(x)))`` (``act`` None: no activation): one fused pass in eval mode outside
-    autograd (``_conv_norm_eval.conv_bn_act``), else the modules one by one."""
-    y = conv_bn_act(conv, bn, act, x)
+    """``act(bn(conv(x)))`` (``act`` None: no activation): in eval mode outside autograd the
+    batch norm and activation run in place on the convolution's fresh output
+    (``_conv_norm_eval.conv_bn_act``, not folded into the weights: the same bits as the
+    modules one by one, so traced and compiled graphs match eager exactly), else the modules
+    one by one."""
+    y = conv_bn_act(conv, bn, act, x, fold=False)
     if y is None:
         y = bn(conv(x))
         if act is not None:

@@ -51,9 +51,7 @@ def test_features_equal_the_models_own_activations():
     want = _hooked(net, ["layer1", "layer3", "layer4", "fc"], x)
     assert list(got) == ["f1", "f3", "last", "logits"]
     for k, n in (("f1", "layer1"), ("f3", "layer3"), ("last", "layer4"), ("logits", "fc")):
-        # the model in eval mode folds each batch norm into its convolution; the traced graph
-        # runs them one by one: equal up to float32 rounding
-        np.testing.assert_allclose(got[k].numpy(), want[n].numpy(), rtol=1e-5, atol=1e-5)
+        np.testing.assert_array_equal(got[k].numpy(), want[n].numpy())
 
 
 def test_unused_modules_are_dropped_and_gradients_flow():
