@@ -16,6 +16,7 @@ from ._backend import np
 from . import _dtype as D
 from ._tensor import Tensor, _wrap, Size
 from ._dtype_names import SCALAR_NAMES
+from ._quantized_mark import QUANTIZED
 
 __all__ = ["qint8", "quint8", "qint32", "quint4x2", "quint2x4", "qscheme", "per_tensor_affine",
            "per_channel_affine", "per_tensor_symmetric", "per_channel_symmetric",
@@ -277,7 +278,7 @@ class QTensor(Tensor):
 def _new_q(data, qdtype):
     t = QTensor.__new__(QTensor)
     t._data = data
-    t._rg = False
+    t._rg = QUANTIZED  # (true: every op's entry sends it to _quantized_dispatch)
     t.grad = None
     t.grad_fn = None
     t._vc = None
