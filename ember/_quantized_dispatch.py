@@ -20,27 +20,10 @@ import re
 
 from ._backend import np
 from ._tensor import Tensor, _wrap
-from ._quantized_mark import QUANTIZED
+from ._quantized_mark import QUANTIZED, not_implemented
 from . import _quantized as Q
 
 __all__ = ["dispatch", "not_implemented", "aten_name"]
-
-_NOT_RUN = ("Could not run '{op}' with arguments from the 'QuantizedCPU' backend. This could be "
-            "because the operator doesn't exist for this backend, or was omitted during the "
-            "selective/custom build process (if using custom build). (ember: dequantize() the "
-            "tensor first, or use a quantized module.)")
-
-
-def not_implemented(op):
-    """PyTorch's NotImplementedError for ATen op ``op`` (e.g. ``'aten::exp.out'``) called with
-    a quantized tensor.
-
-    >>> from ember._quantized_dispatch import not_implemented
-    >>> str(not_implemented("aten::exp.out")).split(". ")[0]
-    "Could not run 'aten::exp.out' with arguments from the 'QuantizedCPU' backend"
-    """
-    return NotImplementedError(_NOT_RUN.format(op=op))
-
 
 # the ATen overload PyTorch names in its error, by ember Op class name (others: the class name
 # in snake case, with ``.out`` for the elementwise ops declared in tables)

@@ -13,7 +13,7 @@ op to ``ember._quantized_dispatch`` (a quantized kernel, or PyTorch's NotImpleme
 (True, True, False)
 """
 
-__all__ = ["QUANTIZED", "QuantizedInput"]
+__all__ = ["QUANTIZED", "QuantizedInput", "not_implemented"]
 
 
 class _QuantizedMark:
@@ -36,3 +36,20 @@ QUANTIZED = _QuantizedMark()
 
 class QuantizedInput(Exception):
     """Raised inside the recording branch of ``apply_op`` when an input is quantized."""
+
+
+_NOT_RUN = ("Could not run '{op}' with arguments from the 'QuantizedCPU' backend. This could be "
+            "because the operator doesn't exist for this backend, or was omitted during the "
+            "selective/custom build process (if using custom build). (ember: dequantize() the "
+            "tensor first, or use a quantized module.)")
+
+
+def not_implemented(op):
+    """PyTorch's NotImplementedError for ATen op ``op`` (e.g. ``'aten::exp.out'``) called with
+    a quantized tensor.
+
+    >>> from ember._quantized_mark import not_implemented
+    >>> str(not_implemented("aten::exp.out")).split(". ")[0]
+    "Could not run 'aten::exp.out' with arguments from the 'QuantizedCPU' backend"
+    """
+    return NotImplementedError(_NOT_RUN.format(op=op))

@@ -5,6 +5,7 @@ conv_transpose1d/2d/3d, pad).
 >>> F.conv2d(ember.ones(1, 1, 3, 3), ember.ones(1, 1, 2, 2), padding="same").shape
 torch.Size([1, 1, 3, 3])
 """
+from .._quantized_mark import QUANTIZED as _QM, not_implemented as _q_refuse
 from .. import _autocast_state as _ac
 from .._autocast_state import on as _ac_on
 from .._backend import np
@@ -74,6 +75,8 @@ def _check_conv_params(nd, weight, bias, stride, dilation, pads, transposed=Fals
 
 
 def _convnd(nd, input, weight, bias, stride, padding, dilation, groups):
+    if input._rg is _QM or weight._rg is _QM:  # (ember.ao.nn.quantized.Conv2d runs quantized)
+        raise _q_refuse("aten::slow_conv3d_forward" if nd == 3 else "aten::_slow_conv2d_forward")
     if _ac_on[0]:
         input, weight, bias = _ac.lower(input, weight, bias)
     input, unbatched = _check_conv_input(input, weight, nd, groups)

@@ -12,6 +12,7 @@ the write of a result into an ``out=`` tensor (``_out``).
 """
 import builtins
 
+from ..._quantized_mark import QUANTIZED as _QM, not_implemented as _q_refuse
 from .._util import np, D, Tensor, _wrap, apply_op, as_tensor_like, _state, check_cast, check_write_overlap
 from .._util import _TORCH_NAMES as _TNAME
 from .quiet_float import _ign
@@ -46,6 +47,8 @@ def _check_tensor(x, fname, pos=1, argname="input"):
     if not isinstance(x, Tensor):
         raise TypeError(f"{fname}(): argument '{argname}' (position {pos}) must be Tensor, "
                         f"not {type(x).__name__}")
+    if x._rg is _QM:  # (these ops read the arrays directly, without apply_op)
+        raise _q_refuse(f"aten::{fname}")
 
 
 def _unary(cls, input, fname, *args):
