@@ -269,7 +269,11 @@ class QTensor(Tensor):
     __sub__ = __rsub__ = __isub__ = _scalar_arith("sub")
     __mul__ = __rmul__ = __imul__ = _scalar_arith("mul")
     __truediv__ = __rtruediv__ = _scalar_arith("div")
-    __matmul__ = __rmatmul__ = _not_on_quantized("bmm.out")
+    def __matmul__(self, other):
+        raise not_implemented("aten::mm.out" if self._data.ndim == 2 == getattr(other, "ndim", 0)
+                              else "aten::bmm.out")
+
+    __rmatmul__ = __matmul__
     __neg__ = _not_on_quantized("neg.out")
     __pow__ = _not_on_quantized("pow.Tensor_Scalar_out")
     # values in and out go through the scale and zero point (ember/_quantized_values.py)

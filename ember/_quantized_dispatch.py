@@ -182,9 +182,8 @@ def max_pool(input, k, s, p, d, ceil_mode, return_indices):
     tensor([[[[3]]]], dtype=torch.uint8)
     """
     from .ops.nn import pool as P
-    if return_indices:
-        raise NotImplementedError("ember: quantized max pooling with return_indices=True is not "
-                                  "built (dequantize first)")
+    if return_indices:  # (PyTorch has no quantized kernel for it either)
+        raise not_implemented(f"aten::max_pool{len(k)}d_with_indices.out")
     x = input._data
     vals = P.max_pool_values(x, k, s, p, d, ceil_mode)
     if vals is None:  # (an empty output: the indexed path reports PyTorch's error)

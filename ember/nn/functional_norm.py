@@ -30,6 +30,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     tensor([[-1.0000],
             [ 1.0000]])
     """
+    if input._rg is _QM:
+        raise _q_refuse("aten::native_batch_norm")
     x = input._data
     if x.ndim < 2:
         raise ValueError(f"expected 2D or 3D input (got {x.ndim}D input)")
