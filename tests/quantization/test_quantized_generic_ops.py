@@ -271,3 +271,65 @@ def test_plain_tensors_keep_requires_grad_paths():
     np.testing.assert_array_equal(x.grad.numpy(), [2.0, 2.0, 2.0])
     _, eq = _pair()
     assert eq.requires_grad is False and eq.is_quantized
+
+
+# -- writing into read-only memory ------------------------------------------------------------
+
+def _read_only(lib):
+    a = np.arange(6, dtype=np.float32).reshape(2, 3)
+    a.flags.writeable = False
+    return lib.from_numpy(a)
+
+
+WRITES = [
+    ("setitem", lambda L, x: x.__setitem__(0, 1.0)),
+    ("setitem_slice", lambda L, x: x.__setitem__((slice(None), 1), 5.0)),
+    ("fill_", lambda L, x: x.fill_(1.0)),
+    ("zero_", lambda L, x: x.zero_()),
+    ("copy_", lambda L, x: x.copy_(L.ones(2, 3))),
+    ("add_", lambda L, x: x.add_(1)),
+    ("iadd", lambda L, x: x.__iadd__(1)),
+    ("relu_", lambda L, x: x.relu_()),
+    ("out=", lambda L, x: L.add(L.ones(2, 3), 1, out=x)),
+    ("uniform_", lambda L, x: x.uniform_()),
+]
+
+
+@pytest.mark.parametrize("name,f", WRITES, ids=[w[0] for w in WRITES])
+def test_write_into_read_only_numpy_memory_says_so(name, f):
+    """PyTorch writes into a read-only array's memory (undefined behaviour, with a warning at
+    from_numpy); ember refuses with a RuntimeError that says the tensor is not writeable
+    (never NumPy's ValueError or a misleading shape message), and the array is unchanged."""
+    x = _read_only(ember)
+    with pytest.raises(RuntimeError, match="not writeable"):
+        f(ember, x)
+    np.testing.assert_array_equal(x.numpy(), np.arange(6, dtype=np.float32).reshape(2, 3))
+
+
+EXPANDED = [
+    ("setitem", lambda L, x: x.__setitem__(0, 5.0)),
+    ("setitem_elem", lambda L, x: x.__setitem__((0, 1), 5.0)),
+    ("fill_", lambda L, x: x.fill_(2.0)),
+    ("zero_", lambda L, x: x.zero_()),
+    ("add_", lambda L, x: x.add_(1)),
+    ("mul_", lambda L, x: x.mul_(2)),
+    ("copy_", lambda L, x: x.copy_(L.zeros(2, 3))),
+]
+
+
+@pytest.mark.parametrize("name,f", EXPANDED, ids=[w[0] for w in EXPANDED])
+def test_write_into_expanded_view_matches_torch(name, f):
+    """An expanded view: assignment and fill write through to the shared memory (the base
+    changes too); in-place arithmetic and copy_ raise PyTorch's overlap error."""
+    tb, eb = torch.arange(3.0), ember.arange(3.0)
+    tx, ex = tb.expand(2, 3), eb.expand(2, 3)
+    try:
+        f(torch, tx)
+    except RuntimeError as te:
+        with pytest.raises(RuntimeError) as ee:
+            f(ember, ex)
+        assert str(ee.value) == str(te)
+    else:
+        f(ember, ex)
+    np.testing.assert_array_equal(tx.numpy(), ex.numpy())
+    np.testing.assert_array_equal(tb.numpy(), eb.numpy())
