@@ -139,6 +139,20 @@ class QTensor(Tensor):
     def requires_grad(self):
         return False
 
+    @requires_grad.setter
+    def requires_grad(self, value):
+        self.requires_grad_(value)
+
+    def requires_grad_(self, requires_grad=True):
+        """Quantized tensors never require grad (``_rg`` keeps their mark, see
+        ``ember/_quantized_mark.py``)."""
+        if requires_grad:
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        return self
+
+    def detach_(self):
+        return self
+
     def qscheme(self):
         return self._qscheme
 

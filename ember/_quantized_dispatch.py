@@ -251,3 +251,76 @@ def store_inplace(self, result, name):
         raise not_implemented(f"aten::{name}_")
     self._data[...] = result._data
     return self
+
+
+def avg_pool(input, k, s, p, ceil_mode, count_include_pad, divisor_override):
+    """Quantized average pooling over the last 1 or 2 dims (PyTorch's kernel): per window the
+    sum of ``q - zero_point`` over the elements inside the input, divided in float32 by the
+    window size (with padding when ``count_include_pad``, or ``divisor_override``), plus the
+    zero point, rounded half to even; same scale and zero point.
+
+    >>> from ember._quantized_dispatch import avg_pool
+    >>> q = ember.quantize_per_tensor(ember.tensor([[[[0.1, 0.4]]]]), 0.1, 3, ember.quint8)
+    >>> avg_pool(q, (1, 2), (1, 2), (0, 0), False, True, None).int_repr()
+    tensor([[[[6]]]], dtype=torch.uint8)
+    """
+    from .ops.nn.pool import pool_out_size
+    if len(k) == 1:
+        return avg_pool(input.unsqueeze(-2), (1,) + k, (1,) + s, (0,) + p, ceil_mode,
+                        count_include_pad, divisor_override).squeeze(-2)
+    _per_tensor(input, "aten::avg_pool2d")
+    q = input._data
+    H, W = q.shape[-2:]
+    x = q.astype(np.int64) - input._qzp
+    S = np.zeros(q.shape[:-2] + (H + 1, W + 1), np.int64)  # integral image of q - zero_point
+    S[..., 1:, 1:] = x.cumsum(-2).cumsum(-1)
+    spans = []
+    for L, kk, ss, pp in ((H, k[0], s[0], p[0]), (W, k[1], s[1], p[1])):
+        o = pool_out_size(L, kk, ss, pp, 1, ceil_mode)
+        start = np.arange(o) * ss - pp
+        end = np.minimum(start + kk, L + pp)
+        lo, hi = np.clip(start, 0, L), np.clip(end, 0, L)
+        spans.append((lo, hi, end - start))
+    (h0, h1, ph), (w0, w1, pw) = spans
+    acc = (S[..., h1[:, None], w1[None, :]] - S[..., h0[:, None], w1[None, :]]
+           - S[..., h1[:, None], w0[None, :]] + S[..., h0[:, None], w0[None, :]])
+    if divisor_override:
+        d = np.full((len(h0), len(w0)), divisor_override)
+    elif count_include_pad:
+        d = ph[:, None] * pw[None, :]
+    else:
+        d = (h1 - h0)[:, None] * (w1 - w0)[None, :]
+    v = np.rint(acc.astype(np.float32) / d.astype(np.float32) + np.float32(input._qzp))
+    lo, hi = Q._RANGE[input._qdtype.name]
+    return input._like(np.clip(v, lo, hi).astype(q.dtype))
+
+
+def clamp(input, min, max, fname="clamp"):
+    """Quantized ``clamp``/``hardtanh``/``relu6``: the integers clamped to the bounds quantized
+    with the input's scale and zero point (number bounds); same scale and zero point.
+
+    >>> from ember._quantized_dispatch import clamp
+    >>> q = ember.quantize_per_tensor(ember.tensor([-2.0, 0.5, 3.0]), 0.1, 10, ember.quint8)
+    >>> clamp(q, -0.5, 1.0).int_repr()
+    tensor([ 5, 15, 20], dtype=torch.uint8)
+    """
+    if fname != "clamp":  # (PyTorch has no quantized clamp_min/clamp_max)
+        name = {"quint8": "QUInt8", "qint8": "QInt8", "qint32": "QInt32"}[input._qdtype.name]
+        raise RuntimeError("promoteTypes with quantized numbers is not handled yet; figure out "
+                           f"what the correct rules should be, offending types: {name} Float")
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        raise not_implemented(f"aten::{fname}.Tensor")
+    _per_tensor(input, f"aten::{fname}")
+    lo, hi = Q._RANGE[input._qdtype.name]
+    with np.errstate(divide="ignore"):
+        inv = np.float32(1.0) / np.float32(input._qscale)
+
+    def bound(v, default):
+        if v is None:
+            return default
+        return int(Q._round_affine(np.float32(v), inv, input._qzp, lo, hi))
+    a, b = bound(min, lo), bound(max, hi)
+    out = np.minimum(np.maximum(input._data, a), b) if a <= b else np.full_like(input._data, b)
+    return input._like(out.astype(input._data.dtype))

@@ -103,9 +103,11 @@ def _avg_poolnd(nd, input, kernel_size, stride, padding, ceil_mode, count_includ
         if pp > kk // 2:
             raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={pp}, "
                                f"kernel_size={kk} and dilation=1")
-    if input._rg is _QM:
-        from .._quantized_dispatch import not_implemented
-        raise not_implemented(f"aten::avg_pool{nd}d" if nd > 1 else "aten::avg_pool1d")
+    if input._rg is _QM:  # a quantized tensor: PyTorch's integer kernel (1-D and 2-D)
+        from .. import _quantized_dispatch as _qd
+        if nd == 3:
+            raise _qd.not_implemented("aten::avg_pool3d.out")
+        return _qd.avg_pool(input, k, s, p, ceil_mode, count_include_pad, divisor_override)
     return _P.avg_pool(input, k, s, p, ceil_mode, count_include_pad, divisor_override)
 
 

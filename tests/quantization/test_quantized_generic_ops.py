@@ -68,6 +68,20 @@ KERNELS = [
     ("adaptive_avg_pool2d_23", lambda L, F, q: F.adaptive_avg_pool2d(q, (2, 3))),
     ("adaptive_avg_pool2d_4", lambda L, F, q: F.adaptive_avg_pool2d(q, 4)),
     ("nn.AdaptiveAvgPool2d", lambda L, F, q: L.nn.AdaptiveAvgPool2d((1, 1))(q)),
+    ("avg_pool2d", lambda L, F, q: F.avg_pool2d(q, 2)),
+    ("avg_pool2d_pad_ceil", lambda L, F, q: F.avg_pool2d(q, 3, 2, 1, True)),
+    ("avg_pool2d_no_pad_count", lambda L, F, q: F.avg_pool2d(q, 3, 2, 1, False, False)),
+    ("avg_pool2d_divisor", lambda L, F, q: F.avg_pool2d(q, 2, 1, 0, False, True, 3)),
+    ("nn.AvgPool2d", lambda L, F, q: L.nn.AvgPool2d(3, 1, 1)(q)),
+    ("avg_pool1d", lambda L, F, q: F.avg_pool1d(q[0], 3, 2, 1)),
+    ("clamp", lambda L, F, q: L.clamp(q, -0.5, 1.0)),
+    ("clamp_min", lambda L, F, q: q.clamp(min=0.0)),
+    ("clamp_max_kw", lambda L, F, q: q.clamp(max=0.2)),
+    ("hardtanh", lambda L, F, q: F.hardtanh(q)),
+    ("hardtanh_inplace", lambda L, F, q: F.hardtanh(q.clone(), -0.3, 0.3, inplace=True)),
+    ("relu6", lambda L, F, q: F.relu6(q)),
+    ("nn.ReLU6", lambda L, F, q: L.nn.ReLU6()(q)),
+    ("nn.Hardtanh", lambda L, F, q: L.nn.Hardtanh(-2.0, 2.0)(q)),
     ("mean", lambda L, F, q: q.mean()),
     ("mean_fn_dims", lambda L, F, q: L.mean(q, (2, 3))),
     ("mean_keepdim", lambda L, F, q: L.mean(q, dim=-1, keepdim=True)),
@@ -138,6 +152,45 @@ def test_cat_with_other_qparams_requantizes_as_torch():
     t2, e2 = _pair(scale=0.031, zp=200, seed=2)
     _same(torch.cat([t1, t2], 2), ember.cat([e1, e2], 2))
     _same(torch.stack([t2, t1]), ember.stack([e2, e1]))
+
+
+def test_avg_pool2d_matches_torch_on_random_windows():
+    rs = np.random.RandomState(5)
+    for trial in range(60):
+        h, w = rs.randint(3, 10, 2)
+        k = tuple(int(v) for v in rs.randint(1, 5, 2))
+        s = tuple(int(v) for v in rs.randint(1, 4, 2))
+        p = tuple(int(rs.randint(0, kk // 2 + 1)) for kk in k)
+        ceil, cip = bool(rs.randint(2)), bool(rs.randint(2))
+        div = int(rs.randint(1, 20)) if rs.rand() < 0.2 else None
+        tq, eq = _pair((2, 3, h, w), ("quint8", "qint8")[trial % 2], 0.05, int(rs.randint(20, 140)),
+                       seed=trial)
+        _same(TF.avg_pool2d(tq, k, s, p, ceil, cip, div), EF.avg_pool2d(eq, k, s, p, ceil, cip, div))
+
+
+def test_clamp_bounds_outside_the_range_match_torch():
+    tq, eq = _pair()
+    for lo, hi in ((-100.0, 100.0), (0.3, -0.3), (2.0, None), (None, -3.0)):
+        _same(torch.clamp(tq, lo, hi), ember.clamp(eq, lo, hi))
+    for name in ("clamp_min", "clamp_max"):  # no quantized kernel in PyTorch: its error
+        with pytest.raises(RuntimeError) as te:
+            getattr(torch, name)(tq, 0.2)
+        with pytest.raises(RuntimeError) as ee:
+            getattr(ember, name)(eq, 0.2)
+        assert str(ee.value) == str(te.value)
+
+
+def test_mark_survives_grad_and_detach_calls():
+    """requires_grad_(False), ``requires_grad = False`` and detach_() keep a quantized tensor
+    quantized (its kernels still run), as in PyTorch; requires_grad_() refuses."""
+    tq, eq = _pair()
+    for f in (lambda q: q.requires_grad_(False), lambda q: q.detach_(),
+              lambda q: (setattr(q, "requires_grad", False), q)[1]):
+        _same(torch.relu(f(tq.clone())), ember.relu(f(eq.clone())))
+    with pytest.raises(RuntimeError, match="floating point"):
+        tq.clone().requires_grad_()
+    with pytest.raises(RuntimeError, match="floating point"):
+        eq.clone().requires_grad_()
 
 
 def test_setitem_quantizes_the_value():
@@ -223,13 +276,15 @@ def test_unsupported_op_raises_like_torch(name, f, same_op, grad_mode):
 
 # ops PyTorch runs quantized that ember has no kernel for: refused, never computed on integers
 NOT_BUILT = [
-    ("avg_pool2d", lambda q: EF.avg_pool2d(q, 2)),
     ("interpolate_bilinear", lambda q: EF.interpolate(q, scale_factor=2, mode="bilinear")),
-    ("hardtanh", lambda q: EF.hardtanh(q)),
-    ("clamp", lambda q: ember.clamp(q, 0, 1)),
     ("sigmoid", lambda q: ember.sigmoid(q)),
     ("tanh", lambda q: q.tanh()),
-    ("relu6", lambda q: EF.relu6(q)),
+    ("leaky_relu", lambda q: EF.leaky_relu(q)),
+    ("gelu", lambda q: EF.gelu(q)),
+    ("hardsigmoid", lambda q: EF.hardsigmoid(q)),
+    ("hardswish_module", lambda q: ember.nn.Hardswish()(q)),
+    ("avg_pool3d", lambda q: EF.avg_pool3d(q[None], 2)),
+    ("masked_fill", lambda q: q.masked_fill(ember.ones(5) > 0, 0.0)),
 ]
 
 
