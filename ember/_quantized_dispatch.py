@@ -305,7 +305,8 @@ def clamp(input, min, max, fname="clamp"):
     tensor([ 5, 15, 20], dtype=torch.uint8)
     """
     if fname != "clamp":  # (PyTorch has no quantized clamp_min/clamp_max)
-        name = {"quint8": "QUInt8", "qint8": "QInt8", "qint32": "QInt32"}[input._qdtype.name]
+        from ._dtype_names import SCALAR_NAMES
+        name = SCALAR_NAMES[input._qdtype.name]
         raise RuntimeError("promoteTypes with quantized numbers is not handled yet; figure out "
                            f"what the correct rules should be, offending types: {name} Float")
     if min is None and max is None:
