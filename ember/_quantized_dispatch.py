@@ -127,6 +127,42 @@ def compare(cls, tensors, args):
     return _wrap(np.asarray(cls.forward(_nograd(), *arrays, *args)))
 
 
+# output (scale, zero point) of the ops whose quantized outputs have fixed parameters
+_FIXED = {("sigmoid", "quint8"): (1.0 / 256, 0), ("sigmoid", "qint8"): (1.0 / 256, -128),
+          ("tanh", "quint8"): (2.0 / 256, 128), ("tanh", "qint8"): (2.0 / 256, 0)}
+_FIXED_FN = {
+    "sigmoid": lambda d: np.float32(1) / (np.float32(1) + np.exp(-d)),
+    "tanh": np.tanh,
+    "hardsigmoid": lambda d: np.clip(d / np.float32(6) + np.float32(0.5), 0, 1),
+}
+
+
+def fixed_qparams(name, input):
+    """Quantized ``sigmoid``/``tanh``/``hardsigmoid``: the float32 function of the dequantized
+    values, quantized with PyTorch's fixed output parameters (sigmoid and hardsigmoid:
+    scale 1/256 over [0, 1]; tanh: scale 2/256 over [-1, 1]).
+
+    >>> from ember._quantized_dispatch import fixed_qparams
+    >>> q = ember.quantize_per_tensor(ember.tensor([0.0, 2.0]), 0.1, 10, ember.quint8)
+    >>> r = fixed_qparams("sigmoid", q); r.int_repr(), r.q_scale()
+    (tensor([128, 225], dtype=torch.uint8), 0.00390625)
+    """
+    key = ("sigmoid" if name == "hardsigmoid" else name, input._qdtype.name)
+    if key not in _FIXED:
+        raise not_implemented(f"aten::{name}")
+    _per_tensor(input, f"aten::{name}")
+    scale, zp = _FIXED[key]
+    with np.errstate(over="ignore"):
+        v = _FIXED_FN[name](input.dequantize()._data)
+    lo, hi = Q._RANGE[input._qdtype.name]
+    ints = Q._round_affine(v.astype(np.float32), np.float32(1) / np.float32(scale), zp, lo, hi)
+    return Q._make_per_tensor(ints.astype(input._data.dtype), input._qdtype, scale, zp)
+
+
+def _fixed(cls, tensors, args):
+    return fixed_qparams(cls.__name__.lower(), tensors[0])
+
+
 def _nograd():
     from .autograd.function import _NOGRAD
     return _NOGRAD
@@ -145,6 +181,8 @@ _KERNELS = {n: keep_qparams for n in (
     "ember.ops.reduce.selection_grads._MaxAll", "ember.ops.reduce.selection_grads._MinAll")}
 _KERNELS[_SH + "joining.Cat"] = cat
 _KERNELS["ember.ops.elementwise.basic_math.Relu"] = relu
+_KERNELS["ember.ops.elementwise.basic_math.Sigmoid"] = _fixed
+_KERNELS["ember.ops.elementwise.basic_math.Tanh"] = _fixed
 _KERNELS.update({"ember.ops.elementwise.comparison." + n: compare
                  for n in ("Eq", "Ne", "Gt", "Ge", "Lt", "Le")})
 

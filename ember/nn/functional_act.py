@@ -201,8 +201,9 @@ def hardsigmoid(input, inplace=False):
     >>> F.hardsigmoid(ember.tensor([-4., 0., 4.]))
     tensor([0.0000, 0.5000, 1.0000])
     """
-    if input._rg is _QM:  # (no quantized kernel in ember)
-        raise _q_refuse("aten::hardsigmoid")
+    if input._rg is _QM:  # a quantized tensor: a new one with fixed parameters (even in place)
+        from .._quantized_dispatch import fixed_qparams
+        return fixed_qparams("hardsigmoid", input)
     if _hard.fast(input):
         return _hard.hardsigmoid_nograd(input, inplace)
     inside = (input > -3) & (input < 3)

@@ -82,6 +82,12 @@ KERNELS = [
     ("relu6", lambda L, F, q: F.relu6(q)),
     ("nn.ReLU6", lambda L, F, q: L.nn.ReLU6()(q)),
     ("nn.Hardtanh", lambda L, F, q: L.nn.Hardtanh(-2.0, 2.0)(q)),
+    ("sigmoid", lambda L, F, q: L.sigmoid(q)),
+    ("nn.Sigmoid", lambda L, F, q: L.nn.Sigmoid()(q)),
+    ("tanh", lambda L, F, q: q.tanh()),
+    ("nn.Tanh", lambda L, F, q: L.nn.Tanh()(q)),
+    ("hardsigmoid", lambda L, F, q: F.hardsigmoid(q)),
+    ("hardsigmoid_inplace", lambda L, F, q: F.hardsigmoid(q.clone(), inplace=True)),
     ("mean", lambda L, F, q: q.mean()),
     ("mean_fn_dims", lambda L, F, q: L.mean(q, (2, 3))),
     ("mean_keepdim", lambda L, F, q: L.mean(q, dim=-1, keepdim=True)),
@@ -193,6 +199,17 @@ def test_mark_survives_grad_and_detach_calls():
         eq.clone().requires_grad_()
 
 
+def test_fixed_qparams_activations_match_torch_on_wide_inputs():
+    rs = np.random.RandomState(3)
+    for trial in range(20):
+        dt = ("quint8", "qint8")[trial % 2]
+        tq, eq = _pair((3000,), dt, float(rs.choice([0.02, 0.05, 0.13])), int(rs.randint(30, 100)),
+                       seed=trial)
+        for name in ("sigmoid", "tanh"):
+            _same(getattr(torch, name)(tq), getattr(ember, name)(eq))
+        _same(TF.hardsigmoid(tq), EF.hardsigmoid(eq))
+
+
 def test_setitem_quantizes_the_value():
     tq, eq = _pair()
     tq[0] = 0.26
@@ -277,11 +294,11 @@ def test_unsupported_op_raises_like_torch(name, f, same_op, grad_mode):
 # ops PyTorch runs quantized that ember has no kernel for: refused, never computed on integers
 NOT_BUILT = [
     ("interpolate_bilinear", lambda q: EF.interpolate(q, scale_factor=2, mode="bilinear")),
-    ("sigmoid", lambda q: ember.sigmoid(q)),
-    ("tanh", lambda q: q.tanh()),
+    ("sigmoid_", lambda q: q.sigmoid_()),
+    ("sigmoid_qint32", lambda q: ember.sigmoid(ember.quantize_per_tensor(q.dequantize(), 0.1, 0,
+                                                                          ember.qint32))),
     ("leaky_relu", lambda q: EF.leaky_relu(q)),
     ("gelu", lambda q: EF.gelu(q)),
-    ("hardsigmoid", lambda q: EF.hardsigmoid(q)),
     ("hardswish_module", lambda q: ember.nn.Hardswish()(q)),
     ("avg_pool3d", lambda q: EF.avg_pool3d(q[None], 2)),
     ("masked_fill", lambda q: q.masked_fill(ember.ones(5) > 0, 0.0)),
