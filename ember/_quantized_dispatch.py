@@ -363,3 +363,23 @@ def clamp(input, min, max, fname="clamp"):
     a, b = bound(min, lo), bound(max, hi)
     out = np.minimum(np.maximum(input._data, a), b) if a <= b else np.full_like(input._data, b)
     return input._like(out.astype(input._data.dtype))
+
+
+def pad_constant(input, dims, pairs, value):
+    """Quantized constant padding: the integers padded with ``value`` quantized by the input's
+    scale and zero point (0.0 pads the zero point); ``pairs`` (left, right) per dim of ``dims``.
+
+    >>> from ember._quantized_dispatch import pad_constant
+    >>> q = ember.quantize_per_tensor(ember.tensor([[0.5]]), 0.1, 10, ember.quint8)
+    >>> pad_constant(q, [1], [(1, 2)], 0.0).int_repr()
+    tensor([[10, 15, 10, 10]], dtype=torch.uint8)
+    """
+    _per_tensor(input, "aten::constant_pad_nd")
+    lo, hi = Q._RANGE[input._qdtype.name]
+    with np.errstate(divide="ignore"):
+        inv = np.float32(1.0) / np.float32(input._qscale)
+    fill = int(Q._round_affine(np.float32(float(value)), inv, input._qzp, lo, hi))
+    widths = [(0, 0)] * input._data.ndim
+    for d, lr in zip(dims, pairs):
+        widths[d] = lr
+    return input._like(np.pad(input._data, widths, constant_values=fill))

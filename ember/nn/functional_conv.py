@@ -199,6 +199,9 @@ def pad(input, pad, mode="constant", value=None):
                            f"but got padding length {len(pad)} and input of dimension {x.ndim}")
     pairs = [(int(pad[2 * i]), int(pad[2 * i + 1])) for i in range(nd)][::-1]  # first padded dim first
     dims = list(range(x.ndim - nd, x.ndim))
+    if input._rg is _QM and mode != "constant":
+        raise _q_refuse(f"aten::{mode}_pad{nd}d" if mode != "replicate" else
+                        f"aten::replication_pad{nd}d")
     if mode == "constant":
         v = 0.0 if value is None else value
         if any(l < 0 or r < 0 for l, r in pairs):  # negative padding crops
@@ -210,6 +213,9 @@ def pad(input, pad, mode="constant", value=None):
         shape = list(input._data.shape)
         for d, (l, r) in zip(dims, pairs):
             shape[d] += l + r
+        if input._rg is _QM:  # quantized: the value quantized by the input's parameters
+            from .._quantized_dispatch import pad_constant
+            return pad_constant(input, dims, pairs, v)
         from .._creation import full
         out = full(shape, v, dtype=input.dtype)
         sl = [slice(None)] * len(shape)

@@ -124,6 +124,9 @@ KERNELS = [
     ("cat", lambda L, F, q: L.cat([q, q], 1)),
     ("cat_neg_dim", lambda L, F, q: L.cat([q, q[..., :2]], -1)),
     ("stack", lambda L, F, q: L.stack([q, q])),
+    ("cat_single", lambda L, F, q: L.cat([q], 0)),
+    ("pad", lambda L, F, q: F.pad(q, (1, 2))),
+    ("pad_value_crop", lambda L, F, q: F.pad(q, (-1, 1, 2, 0), value=0.26)),
     ("sort", lambda L, F, q: L.sort(q, -1)),
     ("sort_desc", lambda L, F, q: q.sort(1, descending=True)),
     ("topk", lambda L, F, q: q.flatten().topk(5).values),  # (indices of ties: unspecified)
