@@ -213,6 +213,17 @@ def test_fixed_qparams_activations_match_torch_on_wide_inputs():
         _same(TF.hardsigmoid(tq), EF.hardsigmoid(eq))
 
 
+def test_parameter_of_a_quantized_tensor():
+    tq, eq = _pair()
+    with pytest.raises(RuntimeError) as te:
+        torch.nn.Parameter(tq)
+    with pytest.raises(RuntimeError) as ee:
+        ember.nn.Parameter(eq)
+    assert str(ee.value) == str(te.value)
+    with pytest.raises(NotImplementedError, match="quantized"):  # (torch keeps it quantized)
+        ember.nn.Parameter(eq, requires_grad=False)
+
+
 def test_setitem_quantizes_the_value():
     tq, eq = _pair()
     tq[0] = 0.26
