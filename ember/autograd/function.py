@@ -265,7 +265,9 @@ def apply_op(cls, tensors, *args):
     """Run op ``cls`` on ``tensors`` (a tuple) with extra non-tensor ``args``.
 
     Records a node when grad mode is on and any input requires grad; otherwise (the
-    fast path) runs the forward alone, with a throwaway ctx, and wraps its result.
+    fast path) runs the forward alone, with a throwaway ctx, and wraps its result. A quantized
+    input (its ``_rg`` is ``_quantized_mark.QUANTIZED``) takes the recording branch, whose
+    ``_record`` hands the op to ``ember._quantized_dispatch`` before anything runs.
     """
     n = len(tensors)
     try:
