@@ -293,7 +293,10 @@ class QTensor(Tensor):
     # values in and out go through the scale and zero point (ember/_quantized_values.py)
     item, tolist, __bool__ = _V.item, _V.tolist, _V.to_bool
     fill_, zero_, copy_, __setitem__ = _V.fill_, _V.zero_, _V.copy_, _V.setitem
-    new_zeros = _V.new_zeros
+    new_zeros, new_ones, new_full = _V.new_zeros, _V.new_factory("new_ones"), _V.new_factory("new_full")
+    new_empty, new_tensor, new = (_V.new_factory(n) for n in ("new_empty", "new_tensor", "new"))
+    register_hook = register_post_accumulate_grad_hook = _V.no_grad_hook
+    retain_grad = _V.no_retain_grad
 
 
 def _new_q(data, qdtype):

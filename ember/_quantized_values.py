@@ -10,7 +10,8 @@ quantized with the tensor's own scale and zero point, as PyTorch does. Bound as 
 from ._backend import np
 from ._tensor import Tensor
 
-__all__ = ["item", "tolist", "to_bool", "fill_", "zero_", "new_zeros", "copy_", "setitem"]
+__all__ = ["item", "tolist", "to_bool", "fill_", "zero_", "new_zeros", "new_factory", "no_grad_hook",
+           "no_retain_grad", "copy_", "setitem"]
 
 
 def item(self):
@@ -105,6 +106,42 @@ def new_zeros(self, *size, **kwargs):
         raise not_implemented("aten::zero_")
     from ._creation import zeros
     return zeros(*size, **kwargs)
+
+
+def new_factory(name):
+    """``q.new_ones``/``new_full``/``new_empty``/``new_tensor``/``new``: with a non-quantized
+    ``dtype=`` the plain factory; otherwise NotImplementedError (ember builds no quantized
+    tensor from a size; quantize one instead).
+
+    >>> q = ember.quantize_per_tensor(ember.ones(1), 0.1, 10, ember.quint8)
+    >>> q.new_ones(2, dtype=ember.float32)
+    tensor([1., 1.])
+    """
+    from ._tensor import Tensor as _T
+
+    def method(self, *args, **kwargs):
+        from . import _quantized as Q
+        if Q.canonical(kwargs.get("dtype"), self._qdtype) in Q._QDTYPES.values():
+            raise NotImplementedError(f"ember: Tensor.{name} of a quantized tensor is not built "
+                                      "(quantize a float tensor instead)")
+        return getattr(_T, name)(self.dequantize(), *args, **kwargs)
+    method.__name__ = name
+    return method
+
+
+def no_grad_hook(self, *args, **kwargs):
+    """PyTorch's error: a quantized tensor never requires grad, so it takes no hooks.
+
+    >>> q = ember.quantize_per_tensor(ember.ones(1), 0.1, 10, ember.quint8)
+    >>> q.requires_grad
+    False
+    """
+    raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+
+
+def no_retain_grad(self):
+    """PyTorch's error: a quantized tensor never requires grad."""
+    raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
 
 
 def copy_(self, src, non_blocking=False):

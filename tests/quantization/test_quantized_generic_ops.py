@@ -213,6 +213,19 @@ def test_fixed_qparams_activations_match_torch_on_wide_inputs():
         _same(TF.hardsigmoid(tq), EF.hardsigmoid(eq))
 
 
+def test_hooks_and_factories_like_torch():
+    tq, eq = _pair()
+    for f in (lambda q: q.retain_grad(), lambda q: q.register_hook(print)):
+        with pytest.raises(RuntimeError) as te:
+            f(tq)
+        with pytest.raises(RuntimeError) as ee:
+            f(eq)
+        assert str(ee.value) == str(te.value)
+    _same(tq.new_ones(2, dtype=torch.float32), eq.new_ones(2, dtype=ember.float32))
+    with pytest.raises(NotImplementedError):
+        eq.new_ones(2)
+
+
 def test_parameter_of_a_quantized_tensor():
     tq, eq = _pair()
     with pytest.raises(RuntimeError) as te:
@@ -290,6 +303,10 @@ REFUSED = [
     ("dropout", lambda L, F, q: F.dropout(q), False),
     ("silu", lambda L, F, q: F.silu(q), False),
     ("elu", lambda L, F, q: F.elu(q), False),
+    ("count_nonzero", lambda L, F, q: L.count_nonzero(q), False),
+    ("unique", lambda L, F, q: L.unique(q), False),
+    ("isin", lambda L, F, q: L.isin(q, L.ones(1)), False),
+    ("where_one_arg", lambda L, F, q: L.where(q), True),
 ]
 
 

@@ -54,6 +54,8 @@ def count_nonzero(input, dim=None):
     >>> ember.count_nonzero(ember.tensor([[0, 1, 2], [3, 0, 0]]), dim=0)
     tensor([1, 1, 1])
     """
+    if getattr(input, "_rg", None) is _QM:
+        raise _q_refuse("aten::count_nonzero.dim_IntList")
     d = input._data
     r = np.count_nonzero(d, axis=reduce_dims(dim, d.ndim))
     return _wrap(np.asarray(r, dtype=np.int64))
