@@ -7,6 +7,7 @@
 """
 import math
 
+from ._quantized_mark import QUANTIZED as _QM, not_implemented as _q_refuse
 from ._backend import np, raises_oom_as_runtime_error as _oom
 from . import _dtype as D
 from ._tensor import Tensor, _wrap, _check_device
@@ -218,6 +219,8 @@ def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
     >>> ember.zeros_like(ember.ones(2, dtype=ember.int64))
     tensor([0, 0])
     """
+    if input._rg is _QM and dtype is None:
+        raise _q_refuse("aten::zero_")
     out = np.zeros(input._data.shape, dtype=_like(input, dtype))
     return _finish(_wrap(_relayout(out, input._data, memory_format)), requires_grad)
 
@@ -230,6 +233,8 @@ def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fals
     tensor([[1.],
             [1.]])
     """
+    if input._rg is _QM and dtype is None:  # quantized: 1.0 quantized by the input's parameters
+        return input.clone().fill_(1.0)
     out = np.ones(input._data.shape, dtype=_like(input, dtype))
     return _finish(_wrap(_relayout(out, input._data, memory_format)), requires_grad)
 
@@ -241,6 +246,8 @@ def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
     >>> ember.empty_like(ember.zeros(2, 3, dtype=ember.int32)).dtype
     torch.int32
     """
+    if input._rg is _QM and dtype is None:  # quantized: the input's parameters (values unset)
+        return input.clone()
     out = np.empty(input._data.shape, dtype=_like(input, dtype))
     return _finish(_wrap(_relayout(out, input._data, memory_format)), requires_grad)
 
@@ -253,6 +260,8 @@ def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requir
     >>> ember.full_like(ember.ones(2, dtype=ember.int64), 2.7)
     tensor([2, 2])
     """
+    if input._rg is _QM and dtype is None:  # quantized: the value quantized by the input's parameters
+        return input.clone().fill_(fill_value)
     fill_value = _fill_value(fill_value, "full_like")
     npdt = _like(input, dtype)
     dt = D.NP2DT[npdt]

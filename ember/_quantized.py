@@ -16,6 +16,8 @@ from ._backend import np
 from . import _dtype as D
 from ._tensor import Tensor, _wrap, Size
 from ._dtype_names import SCALAR_NAMES
+from ._quantized_mark import QUANTIZED, not_implemented
+from . import _quantized_values as _V
 
 __all__ = ["qint8", "quint8", "qint32", "quint4x2", "quint2x4", "qscheme", "per_tensor_affine",
            "per_channel_affine", "per_tensor_symmetric", "per_channel_symmetric",
@@ -94,19 +96,17 @@ _SCHEMES = {s.name: s for s in (per_tensor_affine, per_channel_affine, per_tenso
 def _scalar_arith(name):
     def op(self, other):
         if isinstance(other, QTensor):
-            raise NotImplementedError(f"Could not run 'aten::{name}.out' with arguments from the "
-                                      "'QuantizedCPU' backend: dequantize first")
-        raise RuntimeError("empty_strided not supported on quantized tensors yet: ember's "
-                           f"quantized tensors have no {name}; dequantize first")
+            raise not_implemented(f"aten::{name}.out")
+        raise RuntimeError("empty_strided not supported on quantized tensors yet see "
+                           "https://github.com/pytorch/pytorch/issues/74540 (ember: dequantize "
+                           "first)")
     op.__name__ = name
     return op
 
 
 def _not_on_quantized(name):
     def op(self, *args, **kwargs):
-        raise NotImplementedError(
-            f"Could not run 'aten::{name}' with arguments from the 'QuantizedCPU' backend: "
-            "ember's quantized tensors hold values, not arithmetic; call .dequantize() first")
+        raise not_implemented(f"aten::{name}")
     op.__name__ = name
     return op
 
@@ -138,6 +138,20 @@ class QTensor(Tensor):
     @property
     def requires_grad(self):
         return False
+
+    @requires_grad.setter
+    def requires_grad(self, value):
+        self.requires_grad_(value)
+
+    def requires_grad_(self, requires_grad=True):
+        """Quantized tensors never require grad (``_rg`` keeps their mark, see
+        ``ember/_quantized_mark.py``)."""
+        if requires_grad:
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        return self
+
+    def detach_(self):
+        return self
 
     def qscheme(self):
         return self._qscheme
@@ -269,15 +283,26 @@ class QTensor(Tensor):
     __sub__ = __rsub__ = __isub__ = _scalar_arith("sub")
     __mul__ = __rmul__ = __imul__ = _scalar_arith("mul")
     __truediv__ = __rtruediv__ = _scalar_arith("div")
-    __matmul__ = __rmatmul__ = _not_on_quantized("matmul")
-    __neg__ = _not_on_quantized("neg")
-    __pow__ = _not_on_quantized("pow.Tensor_Scalar")
+    def __matmul__(self, other):
+        raise not_implemented("aten::mm.out" if self._data.ndim == 2 == getattr(other, "ndim", 0)
+                              else "aten::bmm.out")
+
+    __rmatmul__ = __matmul__
+    __neg__ = _not_on_quantized("neg.out")
+    __pow__ = _not_on_quantized("pow.Tensor_Scalar_out")
+    # values in and out go through the scale and zero point (ember/_quantized_values.py)
+    item, tolist, __bool__ = _V.item, _V.tolist, _V.to_bool
+    fill_, zero_, copy_, __setitem__ = _V.fill_, _V.zero_, _V.copy_, _V.setitem
+    new_zeros, new_ones, new_full = _V.new_zeros, _V.new_factory("new_ones"), _V.new_factory("new_full")
+    new_empty, new_tensor, new = (_V.new_factory(n) for n in ("new_empty", "new_tensor", "new"))
+    register_hook = register_post_accumulate_grad_hook = _V.no_grad_hook
+    retain_grad = _V.no_retain_grad
 
 
 def _new_q(data, qdtype):
     t = QTensor.__new__(QTensor)
     t._data = data
-    t._rg = False
+    t._rg = QUANTIZED  # (true: every op's entry sends it to _quantized_dispatch)
     t.grad = None
     t.grad_fn = None
     t._vc = None

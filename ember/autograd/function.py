@@ -38,6 +38,7 @@ from .._tensor import Tensor, _wrap
 from .saved import (_FREED, _FREED_MSG, _Saved, _saved_entry, _anomaly_state, _modified_msg, _save_entry,  # noqa: F401
                     _saved_arrays, _short, _type_name, _unpack, _hooks_on)
 from .saved_hooks import SavedTensor, _pack_saved
+from .._quantized_mark import QUANTIZED as _QM, QuantizedInput
 
 _state = grad_mode._state
 _F32 = np.dtype("float32")
@@ -264,21 +265,23 @@ def apply_op(cls, tensors, *args):
     """Run op ``cls`` on ``tensors`` (a tuple) with extra non-tensor ``args``.
 
     Records a node when grad mode is on and any input requires grad; otherwise (the
-    fast path) runs the forward alone, with a throwaway ctx, and wraps its result.
+    fast path) runs the forward alone, with a throwaway ctx, and wraps its result. A quantized
+    input (its ``_rg`` is ``_quantized_mark.QUANTIZED``) takes the recording branch, whose
+    ``_record`` hands the op to ``ember._quantized_dispatch`` before anything runs.
     """
     n = len(tensors)
     try:
         if n == 2:  # (one and two inputs are unrolled: this is every op's per-call floor)
             t0, t1 = tensors
-            if (t0._rg or t1._rg) and _state.v[0]:
-                return _record(cls, tensors, args)
+            if (t0._rg or t1._rg) and (_state.v[0] or t0._rg is _QM or t1._rg is _QM):
+                return _record(cls, tensors, args)  # (a quantized input: see _record)
             if len(args) == 1:
                 out = cls.forward(_NOGRAD, t0._data, t1._data, args[0])
             else:
                 out = cls.forward(_NOGRAD, t0._data, t1._data, *args)
         elif n == 1:
             t0 = tensors[0]
-            if t0._rg and _state.v[0]:
+            if t0._rg and (_state.v[0] or t0._rg is _QM):
                 return _record(cls, tensors, args)
             if not args:
                 out = cls.forward(_NOGRAD, t0._data)
@@ -291,7 +294,7 @@ def apply_op(cls, tensors, *args):
         else:
             for t in tensors:
                 if t._rg:
-                    if _state.v[0]:
+                    if _state.v[0] or any([x._rg is _QM for x in tensors]):
                         return _record(cls, tensors, args)
                     break
             out = cls.forward(_NOGRAD, *[t._data for t in tensors], *args)
@@ -354,6 +357,9 @@ def _record(cls, tensors, args):
             out = cls.forward(ctx, *arrays, *args)
     except MemoryError as e:
         raise oom_error(e) from None
+    except QuantizedInput:  # an input is a quantized tensor (its edge raised, nothing ran yet)
+        from .._quantized_dispatch import dispatch
+        return dispatch(cls, tensors, args)
     if out.__class__ is not tuple:  # the common single-output case
         raw = out  # NumPy returns scalars for 0-d results: saved outputs are matched by identity
         if out.__class__ is not _ndarray:
@@ -441,6 +447,8 @@ def _edge_in(t):
     fn = t.grad_fn
     if fn is not None:
         return (fn, t._out_nr)
+    if t._rg is _QM:  # a quantized tensor: apply_op dispatches the op to its quantized kernel
+        raise QuantizedInput
     ref = t._accum
     fn = ref() if ref is not None else None
     return (fn if fn is not None else accumulate_node(t), 0)

@@ -10,6 +10,7 @@ import math
 from .. import ops as _ops
 from .._backend import np
 from .._tensor import Tensor, _wrap
+from .._quantized_mark import QUANTIZED as _QM, not_implemented as _q_refuse
 from .._random import rng as _rng
 from ..ops.elementwise.basic_math import sigmoid as _sigmoid, tanh as _tanh, relu as _relu
 from ..ops.nn.activation import prelu as _prelu
@@ -47,6 +48,8 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     >>> F.hardtanh(ember.tensor([-2., 0.5, 2.]))
     tensor([-1.0000,  0.5000,  1.0000])
     """
+    if input._rg is _QM:  # a quantized tensor: PyTorch's quantized clamp
+        return _inplace(input, input.clamp(min_val, max_val), inplace)
     inside = (input > min_val) & (input < max_val)
     out = _where(inside, input, input.detach().clamp(min_val, max_val))
     return _inplace(input, out, inplace)
@@ -58,6 +61,8 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
     >>> F.leaky_relu(ember.tensor([-1., 2.]), 0.1)
     tensor([-0.1000,  2.0000])
     """
+    if input._rg is _QM:  # (no quantized kernel in ember)
+        raise _q_refuse("aten::leaky_relu")
     return _inplace(input, _where(input > 0, input, input * negative_slope), inplace)
 
 
@@ -90,6 +95,8 @@ def elu(input, alpha=1.0, inplace=False):
     >>> F.elu(ember.tensor([-1., 1.]))
     tensor([-0.6321,  1.0000])
     """
+    if input._rg is _QM:  # (no quantized kernel in ember)
+        raise _q_refuse("aten::elu.out")
     x = _src(input, inplace)
     neg = (x.clamp(max=0.0).exp() - 1) * alpha
     return _inplace(input, _where(x > 0, x, neg), inplace)
@@ -105,6 +112,8 @@ def selu(input, inplace=False):
     >>> F.selu(ember.tensor([1.]))
     tensor([1.0507])
     """
+    if input._rg is _QM:  # (no quantized kernel in ember)
+        raise _q_refuse("aten::elu.out")
     return _inplace(input, elu(_src(input, inplace), _SELU_ALPHA) * _SELU_SCALE, inplace)
 
 
@@ -114,6 +123,8 @@ def celu(input, alpha=1.0, inplace=False):
     >>> F.celu(ember.tensor([-1., 1.]), alpha=2.)
     tensor([-0.7869,  1.0000])
     """
+    if input._rg is _QM:  # (no quantized kernel in ember)
+        raise _q_refuse("aten::elu.out")
     x = _src(input, inplace)
     neg = ((x.clamp(max=0.0) / alpha).exp() - 1) * alpha
     return _inplace(input, _where(x > 0, x, neg), inplace)
@@ -125,6 +136,8 @@ def gelu(input, approximate="none"):
     >>> F.gelu(ember.tensor([1.]), approximate="tanh")
     tensor([0.8412])
     """
+    if input._rg is _QM:  # (no quantized kernel in ember)
+        raise _q_refuse("aten::gelu")
     if approximate == "none":
         if input.__class__ is Tensor and not (input._rg and _grad_state[0]) and input._data.size >= 1 << 17 \
                 and input._data.dtype in (np.float32, np.float64):   # nothing records: one fused pass
@@ -142,6 +155,8 @@ def silu(input, inplace=False):
     >>> F.silu(ember.tensor([1.]))
     tensor([0.7311])
     """
+    if input._rg is _QM:  # (no quantized kernel in ember)
+        raise _q_refuse("aten::silu.out")
     x = _src(input, inplace)
     return _inplace(input, x * _sigmoid(x), inplace)
 
@@ -152,6 +167,8 @@ def mish(input, inplace=False):
     >>> F.mish(ember.tensor([1.]))
     tensor([0.8651])
     """
+    if input._rg is _QM:  # (no quantized kernel in ember)
+        raise _q_refuse("aten::mish.out")
     x = _src(input, inplace)
     return _inplace(input, x * _tanh(softplus(x)), inplace)
 
@@ -162,6 +179,8 @@ def softplus(input, beta=1.0, threshold=20.0):
     >>> F.softplus(ember.tensor([0., 30.]))
     tensor([ 0.6931, 30.0000])
     """
+    if input._rg is _QM:  # (no quantized kernel in ember)
+        raise _q_refuse("aten::softplus.out")
     bx = input * beta
     soft = (bx.clamp(max=threshold).exp().log1p()) / beta
     return _where(bx > threshold, input, soft)
@@ -182,6 +201,9 @@ def hardsigmoid(input, inplace=False):
     >>> F.hardsigmoid(ember.tensor([-4., 0., 4.]))
     tensor([0.0000, 0.5000, 1.0000])
     """
+    if input._rg is _QM:  # a quantized tensor: a new one with fixed parameters (even in place)
+        from .._quantized_dispatch import fixed_qparams
+        return fixed_qparams("hardsigmoid", input)
     if _hard.fast(input):
         return _hard.hardsigmoid_nograd(input, inplace)
     inside = (input > -3) & (input < 3)
@@ -195,6 +217,8 @@ def hardswish(input, inplace=False):
     >>> F.hardswish(ember.tensor([-4., 1., 4.]))
     tensor([-0.0000,  0.6667,  4.0000])
     """
+    if input._rg is _QM:  # (no quantized kernel in ember)
+        raise _q_refuse("aten::hardswish")
     if _hard.fast(input):
         return _hard.hardswish_nograd(input, inplace)
     x = _src(input, inplace)
@@ -247,6 +271,8 @@ def threshold(input, threshold, value, inplace=False):
     >>> F.threshold(ember.tensor([0.5, 2.]), 1., -1.)
     tensor([-1.,  2.])
     """
+    if input._rg is _QM:  # (no quantized kernel in ember)
+        raise _q_refuse("aten::threshold.out")
     return _inplace(input, _where(input > threshold, input, value), inplace)
 
 

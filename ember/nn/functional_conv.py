@@ -5,6 +5,7 @@ conv_transpose1d/2d/3d, pad).
 >>> F.conv2d(ember.ones(1, 1, 3, 3), ember.ones(1, 1, 2, 2), padding="same").shape
 torch.Size([1, 1, 3, 3])
 """
+from .._quantized_mark import QUANTIZED as _QM, not_implemented as _q_refuse
 from .. import _autocast_state as _ac
 from .._autocast_state import on as _ac_on
 from .._backend import np
@@ -74,6 +75,8 @@ def _check_conv_params(nd, weight, bias, stride, dilation, pads, transposed=Fals
 
 
 def _convnd(nd, input, weight, bias, stride, padding, dilation, groups):
+    if input._rg is _QM or weight._rg is _QM:  # (ember.ao.nn.quantized.Conv2d runs quantized)
+        raise _q_refuse("aten::slow_conv3d_forward" if nd == 3 else "aten::_slow_conv2d_forward")
     if _ac_on[0]:
         input, weight, bias = _ac.lower(input, weight, bias)
     input, unbatched = _check_conv_input(input, weight, nd, groups)
@@ -196,6 +199,9 @@ def pad(input, pad, mode="constant", value=None):
                            f"but got padding length {len(pad)} and input of dimension {x.ndim}")
     pairs = [(int(pad[2 * i]), int(pad[2 * i + 1])) for i in range(nd)][::-1]  # first padded dim first
     dims = list(range(x.ndim - nd, x.ndim))
+    if input._rg is _QM and mode != "constant":
+        raise _q_refuse(f"aten::{mode}_pad{nd}d" if mode != "replicate" else
+                        f"aten::replication_pad{nd}d")
     if mode == "constant":
         v = 0.0 if value is None else value
         if any(l < 0 or r < 0 for l, r in pairs):  # negative padding crops
@@ -207,6 +213,9 @@ def pad(input, pad, mode="constant", value=None):
         shape = list(input._data.shape)
         for d, (l, r) in zip(dims, pairs):
             shape[d] += l + r
+        if input._rg is _QM:  # quantized: the value quantized by the input's parameters
+            from .._quantized_dispatch import pad_constant
+            return pad_constant(input, dims, pairs, v)
         from .._creation import full
         out = full(shape, v, dtype=input.dtype)
         sl = [slice(None)] * len(shape)

@@ -5,6 +5,7 @@ channels (``dropout1d/2d/3d``) zeroed in training, the rest rescaled; the identi
 >>> F.dropout(ember.ones(3), p=0.5, training=False)
 tensor([1., 1., 1.])
 """
+from .._quantized_mark import QUANTIZED as _QM, not_implemented as _q_refuse
 from .._tensor import _wrap
 from .._random import dropout_mask as _dropout_mask, keep_mask as _keep_mask
 
@@ -23,6 +24,8 @@ def dropout(input, p=0.5, training=True, inplace=False):
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0:
         return input
+    if input._rg is _QM:
+        raise _q_refuse("aten::bernoulli_.float")
     m = _wrap(_mask(input._data.shape, p, input._data.dtype))
     return input.mul_(m) if inplace else input * m
 

@@ -4,6 +4,7 @@
 >>> F.layer_norm(ember.tensor([[1., 3.]]), (2,))
 tensor([[-1.0000,  1.0000]])
 """
+from .._quantized_mark import QUANTIZED as _QM, not_implemented as _q_refuse
 from .._backend import np
 from .._tensor import _wrap, Tensor as _Tensor
 from ..autograd.grad_mode import no_grad
@@ -29,6 +30,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     tensor([[-1.0000],
             [ 1.0000]])
     """
+    if input._rg is _QM:
+        raise _q_refuse("aten::native_batch_norm")
     x = input._data
     if x.ndim < 2:
         raise ValueError(f"expected 2D or 3D input (got {x.ndim}D input)")
@@ -81,6 +84,8 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
     if isinstance(normalized_shape, int):
         normalized_shape = (normalized_shape,)
     normalized_shape = tuple(normalized_shape)
+    if input._rg is _QM:
+        raise _q_refuse("aten::native_batch_norm")  # (PyTorch's words for a quantized layer_norm)
     x = input._data
     k = len(normalized_shape)
     if x.shape[x.ndim - k:] != normalized_shape:

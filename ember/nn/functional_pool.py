@@ -12,6 +12,7 @@ from .._tensor import _wrap
 from .._grad_state import _state
 from ..ops.nn import pool as _P
 from .functional_conv import _tuple
+from .._quantized_mark import QUANTIZED as _QM
 
 
 def _check_pool_input(input, nd, name):
@@ -50,6 +51,9 @@ def _max_poolnd(nd, input, kernel_size, stride, padding, dilation, ceil_mode, re
         if pp > (dd * (kk - 1) + 1) // 2:
             raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={pp}, "
                                f"kernel_size={kk} and dilation={dd}")
+    if input._rg is _QM:  # a quantized tensor: the integer max per window
+        from .. import _quantized_dispatch as _qd
+        return _qd.max_pool(input, k, s, p, d, ceil_mode, return_indices)
     if not return_indices and not (_state[0] and input._rg):    # values only: no argmax to keep
         vals = _P.max_pool_values(input._data, k, s, p, d, ceil_mode)
         if vals is not None:
@@ -99,6 +103,11 @@ def _avg_poolnd(nd, input, kernel_size, stride, padding, ceil_mode, count_includ
         if pp > kk // 2:
             raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={pp}, "
                                f"kernel_size={kk} and dilation=1")
+    if input._rg is _QM:  # a quantized tensor: PyTorch's integer kernel (1-D and 2-D)
+        from .. import _quantized_dispatch as _qd
+        if nd == 3:
+            raise _qd.not_implemented("aten::avg_pool3d.out")
+        return _qd.avg_pool(input, k, s, p, ceil_mode, count_include_pad, divisor_override)
     return _P.avg_pool(input, k, s, p, ceil_mode, count_include_pad, divisor_override)
 
 
@@ -150,6 +159,9 @@ def _out_size(input, output_size, nd):
 def _adaptive_avg(nd, input, output_size):
     _check_pool_input(input, nd, f"adaptive_avg_pool{nd}d")
     out = _out_size(input, output_size, nd)
+    if input._rg is _QM:  # a quantized tensor: PyTorch's integer kernel
+        from .. import _quantized_dispatch as _qd
+        return _qd.adaptive_avg_pool(input, out)
     x = input._data
     sp = x.shape[-nd:]
     if 0 in out:
@@ -203,6 +215,9 @@ def adaptive_avg_pool3d(input, output_size):
 
 def _adaptive_max(nd, input, output_size, return_indices):
     _check_pool_input(input, nd, f"adaptive_max_pool{nd}d")
+    if input._rg is _QM:
+        from .._quantized_dispatch import not_implemented
+        raise not_implemented(f"aten::adaptive_max_pool{nd}d.out")
     vals, idx = _P.adaptive_max(input, _out_size(input, output_size, nd))
     return (vals, idx) if return_indices else vals
 

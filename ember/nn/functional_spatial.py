@@ -10,6 +10,7 @@ import math
 
 from .._backend import np
 from .._tensor import _wrap
+from .._quantized_mark import QUANTIZED as _QM, not_implemented as _q_refuse
 from .resample_weights import linear_matrix, nearest_index
 
 
@@ -64,6 +65,8 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     nd = input.dim() - 2
     if nd < 1:
         raise ValueError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.dim()}D)")
+    if input._rg is _QM and mode not in ("nearest", "nearest-exact"):  # (nearest: exact on integers)
+        raise _q_refuse(f"aten::upsample_{'bilinear' if mode == 'bilinear' else mode}{nd}d.out")
     if mode in ("nearest", "nearest-exact", "area") and align_corners is not None:
         raise ValueError("align_corners option can only be set with the interpolating modes: linear | "
                          "bilinear | bicubic | trilinear")

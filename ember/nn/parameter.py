@@ -7,6 +7,7 @@ tensor([1., 1.], requires_grad=True)
 """
 from .._tensor import Tensor, _SLOTS
 from .._creation import empty
+from .._quantized_mark import QUANTIZED as _QM
 
 
 class Parameter(Tensor):
@@ -18,6 +19,12 @@ class Parameter(Tensor):
     def __new__(cls, data=None, requires_grad=True):
         if data is None:
             data = empty(0)
+        if data._rg is _QM:  # a quantized tensor (its integers would pass for values)
+            if requires_grad:
+                raise RuntimeError("Only Tensors of floating point and complex dtype can require "
+                                   "gradients")
+            raise NotImplementedError("ember: nn.Parameter of a quantized tensor is not built "
+                                      "(keep it as a plain attribute or a buffer)")
         t = Tensor.__new__(cls)
         for k in _SLOTS:
             setattr(t, k, None)

@@ -267,6 +267,48 @@ def check_cast(src_dt, dst_dt):
 
 OVERLAP_MSG = ("unsupported operation: more than one element of the written-to tensor refers to a "
                "single memory location. Please clone() the tensor before performing the operation.")
+NOT_WRITEABLE_MSG = ("The tensor is not writeable: it shares the memory of a read-only NumPy array "
+                     "(e.g. torch.from_numpy of a non-writeable array). Write into a clone() of it, "
+                     "or make the array writeable before converting it.")
+
+
+def write_error(a):
+    """The RuntimeError for a write NumPy refused into read-only array ``a``: PyTorch's
+    overlap error for an expanded (stride-0) view, else that the tensor is not writeable.
+
+    >>> from ember.ops._util import write_error
+    >>> a = np.ones(2); a.flags.writeable = False
+    >>> str(write_error(a)).split(":")[0]
+    'The tensor is not writeable'
+    """
+    if any(st == 0 and n > 1 for st, n in zip(a.strides, a.shape)):
+        return RuntimeError(OVERLAP_MSG)
+    return RuntimeError(NOT_WRITEABLE_MSG)
+
+
+def writeable_alias(a):
+    """A writeable array on the memory of read-only view ``a`` when the memory it views is
+    writeable (an expanded view: PyTorch writes through those), else None.
+
+    >>> from ember.ops._util import writeable_alias
+    >>> x = np.zeros(3); v = np.broadcast_to(x, (2, 3))
+    >>> writeable_alias(v)[0, 1] = 5.0; x.tolist()
+    [0.0, 5.0, 0.0]
+    """
+    if not any(st == 0 and n > 1 for st, n in zip(a.strides, a.shape)):
+        return None  # (not an expanded view: a read-only array stays read-only)
+    o = a
+    while isinstance(o.base, np.ndarray):
+        o = o.base
+    if not (o.flags.writeable and o.flags.c_contiguous) or o is a:
+        return None
+    off = a.__array_interface__["data"][0] - o.__array_interface__["data"][0]
+    try:
+        return np.ndarray(a.shape, a.dtype, buffer=o, offset=off, strides=a.strides)
+    except (ValueError, TypeError):
+        return None
+
+
 PARTIAL_OVERLAP_MSG = ("unsupported operation: some elements of the input tensor and the written-to "
                        "tensor refer to a single memory location. Please clone() the tensor before "
                        "performing the operation.")
@@ -330,8 +372,8 @@ def copy_into(dst, src):
     try:
         np.copyto(dst, src, casting="unsafe")
     except ValueError:
-        if not dst.flags.writeable:  # an expanded (stride-0) view
-            raise RuntimeError(OVERLAP_MSG) from None
+        if not dst.flags.writeable:  # an expanded (stride-0) view, or a read-only array
+            raise write_error(dst) from None
         raise
 
 

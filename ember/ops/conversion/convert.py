@@ -127,6 +127,9 @@ def _copy_(self, src, non_blocking=False):
         try:
             np.copyto(self._data, src._data, casting="unsafe")
         except ValueError:
+            if not self._data.flags.writeable:
+                from .._util import write_error
+                raise write_error(self._data) from None
             raise (broadcast_error(self._data.shape, src._data.shape) or output_shape_error(
                 self._data.shape, broadcast_shape(self._data.shape, src._data.shape))) from None
         self._bump()
@@ -171,7 +174,13 @@ def _fill_(self, value):
     if _state[0] and (self._rg or (self._base is not None and self._base._rg)):
         from ..inplace.history import inplace_op
         return _copy_(self, _wrap(np.full(self._data.shape, value, dtype=self._data.dtype)))
-    self._data.fill(value)
+    d = self._data
+    if not d.flags.writeable:  # an expanded view is written through (as PyTorch); else refused
+        from .._util import writeable_alias, write_error
+        d = writeable_alias(d)
+        if d is None:
+            raise write_error(self._data)
+    d.fill(value)
     self._bump()
     return self
 

@@ -9,6 +9,7 @@ layout queries (``sparse_dim``, ``dense_dim``, ``indices`` ...) as dense tensors
 >>> ember.spmm(s, ember.ones(2, 1)).tolist()
 [[2.0], [3.0]]
 """
+from ..._quantized_mark import QUANTIZED as _QM, not_implemented as _q_refuse
 from .._util import np, Tensor, _wrap
 from ..._sparse_tensor import SparseTensor, make_sparse
 from ... import _layout
@@ -84,6 +85,8 @@ def to_sparse(self, sparse_dim=None, *, layout=None, blocksize=None, dense_dim=N
            values=tensor([7.]),
            size=(3,), nnz=1, layout=torch.sparse_coo)
     """
+    if getattr(self, "_rg", None) is _QM:
+        raise _q_refuse("aten::to_sparse")
     if layout is _layout.sparse_csr:
         return to_sparse_csr(self)
     if layout not in (None, _layout.sparse_coo):
@@ -104,6 +107,8 @@ def to_sparse(self, sparse_dim=None, *, layout=None, blocksize=None, dense_dim=N
 
 def to_sparse_coo(self):
     """``to_sparse()``."""
+    if getattr(self, "_rg", None) is _QM:
+        raise _q_refuse("aten::to_sparse")
     return to_sparse(self)
 
 
@@ -113,6 +118,8 @@ def to_sparse_csr(self, dense_dim=None):
     >>> ember.tensor([[0., 7.], [1., 0.]]).to_sparse_csr().crow_indices()
     tensor([0, 1, 2])
     """
+    if getattr(self, "_rg", None) is _QM:
+        raise _q_refuse("aten::to_sparse_csr")
     if isinstance(self, SparseTensor):
         return self.to_sparse_csr(dense_dim)
     if dense_dim:

@@ -362,9 +362,9 @@ def _inplace_binary(ufunc, fn):
                     ufunc(d, other if od is None else od, out=d, casting="unsafe",
                           dtype=npdt if npdt is not None else None)
                 except ValueError:
-                    if not d.flags.writeable:  # an expanded (stride-0) view
-                        from .._util import OVERLAP_MSG
-                        raise RuntimeError(OVERLAP_MSG) from None
+                    if not d.flags.writeable:  # an expanded (stride-0) view, or read-only
+                        from .._util import write_error
+                        raise write_error(d) from None
                     shp = np.broadcast_shapes(d.shape, od.shape if od is not None else ())
                     raise output_shape_error(d.shape, shp) from None
                 self._bump()

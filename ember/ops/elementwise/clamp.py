@@ -12,6 +12,7 @@ tensor([3., 5.])
 """
 import builtins
 
+from ..._quantized_mark import QUANTIZED as _QM
 from .._util import np, D, Tensor, Op, apply_op, _state, as_tensor_like, grad_on
 from ..inplace.history import inplace_op
 from .arithmetic import _out, _needs, _ucall
@@ -121,6 +122,9 @@ class ClampMaxT(ClampT):
 
 
 def _clamp(input, min, max, fname, cls, clsT):
+    if input._rg is _QM:  # a quantized tensor: its integers clamped to the quantized bounds
+        from ..._quantized_dispatch import clamp as _qclamp
+        return _qclamp(input, min, max, fname)
     _check_tensor(input, fname)
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")

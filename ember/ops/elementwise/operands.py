@@ -12,8 +12,9 @@ the write of a result into an ``out=`` tensor (``_out``).
 """
 import builtins
 
+from ..._quantized_mark import QUANTIZED as _QM, not_implemented as _q_refuse
 from .._util import np, D, Tensor, _wrap, apply_op, as_tensor_like, _state, check_cast, check_write_overlap
-from .._util import _TORCH_NAMES as _TNAME
+from .._util import _TORCH_NAMES as _TNAME, write_error
 from .quiet_float import _ign
 from ..._errors import broadcast_error as _bshape_error  # noqa: F401
 
@@ -46,6 +47,8 @@ def _check_tensor(x, fname, pos=1, argname="input"):
     if not isinstance(x, Tensor):
         raise TypeError(f"{fname}(): argument '{argname}' (position {pos}) must be Tensor, "
                         f"not {type(x).__name__}")
+    if x._rg is _QM:  # (these ops read the arrays directly, without apply_op)
+        raise _q_refuse(f"aten::{fname}")
 
 
 def _unary(cls, input, fname, *args):
@@ -171,6 +174,11 @@ def _out(r, out, *srcs):
     check_cast(r._data.dtype, out._data.dtype)
     if out._data.shape != r._data.shape:
         out._data = np.empty(r._data.shape, out._data.dtype)
-    np.copyto(out._data, r._data, casting="unsafe")
+    try:
+        np.copyto(out._data, r._data, casting="unsafe")
+    except ValueError:
+        if out._data.flags.writeable:
+            raise
+        raise write_error(out._data) from None
     out._bump()
     return out

@@ -9,6 +9,7 @@ tensor([0., 1.])
 """
 import builtins
 
+from ..._quantized_mark import QUANTIZED as _QM
 from .._util import np, _wrap, Op, apply_op
 from ..inplace.history import inplace_op
 from .arithmetic import _out
@@ -165,6 +166,8 @@ def equal(input, other):
     >>> ember.equal(ember.tensor([1, 2]), ember.tensor([1., 2.]))
     True
     """
+    if input._rg is _QM or other._rg is _QM:  # quantized: same scheme, parameters and integers
+        return _q_equal(input, other)
     _check_tensor(input, "equal")
     _check_tensor(other, "equal", 2, "other")
     a, b = input._data, other._data
@@ -221,3 +224,15 @@ TENSOR_METHODS = {
     "isfinite": isfinite, "isreal": isreal, "signbit": signbit, "isclose": isclose,
     "allclose": allclose, "equal": equal, "nan_to_num": nan_to_num, "nan_to_num_": nan_to_num_,
 }
+
+
+def _q_equal(a, b):
+    if not (a.is_quantized and b.is_quantized):
+        raise RuntimeError("equal(): quantized and non-quantized tensors cannot be compared")
+    same = a.dtype is b.dtype and a.qscheme() is b.qscheme() and a._data.shape == b._data.shape
+    if same and a.qscheme().name == "per_tensor_affine":
+        same = (a.q_scale(), a.q_zero_point()) == (b.q_scale(), b.q_zero_point())
+    elif same:
+        same = (a.q_per_channel_axis() == b.q_per_channel_axis() and
+                np.array_equal(a._qscales, b._qscales) and np.array_equal(a._qzps, b._qzps))
+    return builtins.bool(same and np.array_equal(a._data, b._data))

@@ -9,6 +9,7 @@ tensor([0.5000, 0.5000])
 """
 import builtins
 
+from ..._quantized_mark import QUANTIZED as _QM, not_implemented as _q_refuse
 from .._util import np, D, Tensor, _wrap, Op, apply_op, _state, as_tensor_like
 from .arithmetic import _out, _needs, _ucall, _as_np
 from .operands import _tn, _cname, _not_impl, _check_tensor, _run, _bshape_error
@@ -191,6 +192,8 @@ def where(condition, input=None, other=None, *, out=None):
     (tensor([1, 2]),)
     """
     if input is None and other is None:
+        if getattr(condition, "_rg", None) is _QM:
+            raise _q_refuse("aten::nonzero")
         c = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
         return tuple(_wrap(i.astype(np.int64, copy=False)) for i in np.nonzero(np.atleast_1d(c) if c.ndim == 0 else c))
     if input is None or other is None:

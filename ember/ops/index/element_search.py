@@ -5,6 +5,7 @@
 import builtins
 import numbers
 
+from ..._quantized_mark import QUANTIZED as _QM, not_implemented as _q_refuse
 from .._util import np
 from ... import _tensor
 
@@ -28,6 +29,8 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
     >>> ember.isin(ember.tensor([1, 2, 3]), ember.tensor([2, 5]))
     tensor([False,  True, False])
     """
+    if getattr(elements, "_rg", None) is _QM:
+        raise _q_refuse("aten::isin.Tensor_Tensor_out")
     Tensor = _tensor.Tensor
     if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
         raise TypeError("isin() received an invalid combination of arguments: expected at least one Tensor")
@@ -67,6 +70,8 @@ def unravel_index(indices, shape):
     >>> ember.unravel_index(ember.tensor([4, 1]), (2, 3))
     (tensor([1, 0]), tensor([1, 1]))
     """
+    if getattr(indices, "_rg", None) is _QM:
+        raise _q_refuse("aten::unravel_index")
     Tensor = _tensor.Tensor
     if not isinstance(indices, Tensor):
         raise TypeError(f"expected 'indices' to be a Tensor, but got {type(indices).__name__}")

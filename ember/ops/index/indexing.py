@@ -7,6 +7,7 @@ index assignment goes through the autograd history of the in-place write).
 tensor([0., 5., 0.], grad_fn=<CopySlices>)
 """
 from .._util import np, D, _wrap, Op, apply_op, _state, make_view, add_rows_at, _TORCH_NAMES, _NOGRAD
+from .._util import writeable_alias, write_error
 from ..inplace.history import inplace_op
 from ..shape.movement import expand
 from .index_parsing import _index, _index_error, _norm_index
@@ -107,7 +108,13 @@ from ..._dtype_names import C10_NAMES as _TN  # noqa: E402
 
 
 def _put(d, nidx, v, accumulate, basic):
-    """``d[nidx] = v`` (or ``+=``) in place, with PyTorch's errors."""
+    """``d[nidx] = v`` (or ``+=``) in place, with PyTorch's errors (an expanded view is written
+    through, as PyTorch does; other read-only memory refuses)."""
+    if not d.flags.writeable:
+        w = writeable_alias(d)
+        if w is None:
+            raise write_error(d)
+        d = w
     try:
         if accumulate:
             np.add.at(d, nidx, v)

@@ -8,6 +8,7 @@ tensor([1., 0., 3.])
 tensor([[1],
         [3]])
 """
+from ..._quantized_mark import QUANTIZED as _QM, not_implemented as _q_refuse
 from .._util import np, D, Tensor, _wrap, Op, apply_op, _state, norm_dim, _TORCH_NAMES as _N, _NOGRAD
 from ..inplace.history import inplace_op
 from ..._errors import output_shape_error
@@ -280,6 +281,8 @@ def nonzero(input, *, out=None, as_tuple=False):
     >>> ember.tensor([0, 3, 5]).nonzero(as_tuple=True)
     (tensor([1, 2]),)
     """
+    if input._rg is _QM:
+        raise _q_refuse("aten::nonzero")
     a = input._data
     if as_tuple:
         return tuple(_wrap(i.astype(np.int64, copy=False)) for i in np.nonzero(a if a.ndim else a.reshape(1)))

@@ -5,12 +5,16 @@ with it, ``inplace_op`` computes the op out of place on a snapshot of the old va
 the result into the tensor's memory and rebases its history. For a view whose base is in
 the graph, the base gets a ``CopySlices`` node, as in PyTorch, so gradients reach both.
 """
+from ..._quantized_mark import QUANTIZED as _QM
 from .._util import np, Op, _wrap, grad_on, copy_into, _state, check_write_overlap
 from ..._errors import output_shape_error
 
 
 def inplace_op(self, fn, *others):
     """Apply ``fn(old_self)`` (an out-of-place op) and store the result in ``self``."""
+    if self._rg is _QM:  # a quantized tensor: its quantized result, stored (never recorded)
+        from ..._quantized_dispatch import store_inplace
+        return store_inplace(self, fn(self), fn.__name__)
     if self._base is not None or others:
         check_write_overlap(self, *others)
     if not grad_on(self, *others) and not (self._base is not None and self._base._rg and _state[0]):

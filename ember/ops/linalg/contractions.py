@@ -6,6 +6,7 @@ tensor([6., 6.])
 tensor([[1., 2., 0., 0.],
         [0., 0., 1., 2.]])
 """
+from ..._quantized_mark import QUANTIZED as _QM
 from ... import _autocast_state as _ac
 from ..._autocast_state import on as _ac_on
 import functools
@@ -218,8 +219,8 @@ def einsum(*args):
         for o in ops[1:]:
             if o._data.dtype != dt:
                 raise RuntimeError(f"expected scalar type {_up(ops[0]._data)} but found {_up(o._data)}")
-    if _state[0] and any(o._rg for o in ops):
-        return apply_op(Einsum, ops, subs, out)
+    if _state[0] and any(o._rg for o in ops) or any(o._rg is _QM for o in ops):
+        return apply_op(Einsum, ops, subs, out)  # (apply_op refuses quantized operands)
     return _wrap(_einsum_np(",".join(subs) + "->" + out, [o._data for o in ops]))
 
 

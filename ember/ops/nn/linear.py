@@ -6,6 +6,7 @@ as a single GEMM) and two GEMMs backward.
 torch.Size([2, 4])
 """
 __all__ = []  # reached through ember.nn.functional
+from ..._quantized_mark import QUANTIZED as _QM, not_implemented as _q_refuse
 from ... import _autocast_state as _ac
 from ..._autocast_state import on as _ac_on
 from math import prod
@@ -64,6 +65,8 @@ def linear(input, weight, bias=None):
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({xs} and "
                            f"{'x'.join(str(s) for s in w.shape[::-1])})")
     if x.dtype != w.dtype or (bias is not None and bias._data.dtype != w.dtype):
+        if input._rg is _QM or weight._rg is _QM:
+            raise _q_refuse("aten::mm.out" if bias is None else "aten::addmm.out")
         from ..linalg.products import _low, _up
         if x.dtype != w.dtype:
             raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_low(x)} != {_low(w)}")

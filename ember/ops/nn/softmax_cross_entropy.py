@@ -8,6 +8,7 @@ and ``nll_loss``, with the losses' legacy ``size_average``/``reduce`` resolution
 tensor(0.3168)
 """
 __all__ = []  # reached through ember.nn.functional
+from ..._quantized_mark import QUANTIZED as _QM, not_implemented as _q_refuse
 from ... import _autocast_state as _ac
 from ..._autocast_state import on as _ac_on
 
@@ -69,6 +70,8 @@ def _float_input(input, dtype, kernel="softmax"):
     from .._util import _TORCH_NAMES
     dt = D.to_dtype(dtype) if dtype is not None else D.NP2DT[input._data.dtype]
     if dt._cat < 2 or dt.name.startswith("complex"):
+        if input._rg is _QM:
+            raise _q_refuse(f"aten::_{kernel}.out")
         raise NotImplementedError(f'"{kernel}_lastdim_kernel_impl" not implemented for '
                                   f"'{_TORCH_NAMES.get(dt.name, dt.name)}'")
     if dtype is not None:

@@ -10,7 +10,7 @@ NumPy's PCG64 stream: seeding makes them reproducible, but the numbers are not P
 >>> _g(1.5), _g(-1)
 ('1.5', '-1')
 """
-from .._util import np, D, _wrap, Op, apply_op, grad_on, _state
+from .._util import np, D, _wrap, Op, apply_op, grad_on, _state, write_error
 from ..inplace.history import inplace_op
 
 
@@ -98,7 +98,12 @@ def _sampled(name, inputs, arr):
 def _fill(self, arr, name):
     """Write ``arr`` into ``self`` in place (a sampler); autograd sees a zero-gradient node."""
     if not grad_on(self) and not (self._base is not None and self._base._rg and _state[0]):
-        np.copyto(self._data, arr, casting="unsafe")
+        try:
+            np.copyto(self._data, arr, casting="unsafe")
+        except ValueError:
+            if self._data.flags.writeable:
+                raise
+            raise write_error(self._data) from None
         self._bump()
         return self
     return inplace_op(self, lambda old: _sampled(name, (old,), arr.astype(old._data.dtype, copy=False)))

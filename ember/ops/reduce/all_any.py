@@ -3,6 +3,7 @@
 >>> ember.all(ember.tensor([[True, False], [True, True]]), dim=1)
 tensor([False,  True])
 """
+from ..._quantized_mark import QUANTIZED as _QM, not_implemented as _q_refuse
 from .._util import np, _wrap
 from .sum_mean import reduce_dims
 from .reduction_args import _out1, _tname
@@ -12,6 +13,8 @@ __all__ = ["all", "any", "count_nonzero"]
 
 # ---------------------------------------------------------------- all / any / count_nonzero
 def _logical(f, input, dim, keepdim, out):
+    if input._rg is _QM:
+        raise _q_refuse(f"aten::{f.__name__}." + ("all_out" if dim is None else "dims_out"))
     d = input._data
     if out is not None and out._data.dtype not in (np.bool_, np.uint8):
         raise RuntimeError(f"{f.__name__} only supports bool tensor for result, got: {_tname(out._data.dtype)}")
@@ -51,6 +54,8 @@ def count_nonzero(input, dim=None):
     >>> ember.count_nonzero(ember.tensor([[0, 1, 2], [3, 0, 0]]), dim=0)
     tensor([1, 1, 1])
     """
+    if getattr(input, "_rg", None) is _QM:
+        raise _q_refuse("aten::count_nonzero.dim_IntList")
     d = input._data
     r = np.count_nonzero(d, axis=reduce_dims(dim, d.ndim))
     return _wrap(np.asarray(r, dtype=np.int64))

@@ -8,6 +8,7 @@ torch.return_types.max(
 values=tensor([5., 4.], grad_fn=<MaxBackward0>),
 indices=tensor([1, 0]))
 """
+from ..._quantized_mark import QUANTIZED as _QM, not_implemented as _q_refuse
 from .._util import np, D, Tensor, _wrap, Op, apply_op, norm_dim
 from .sum_mean import reduce_dims, _TYPEID
 from ... import return_types as RT
@@ -164,6 +165,8 @@ def aminmax(input, *, dim=None, keepdim=False, out=None):
 
 
 def _arg(name, f, input, dim, keepdim, out):
+    if input._rg is _QM:
+        raise _q_refuse(f"aten::{name}.out")
     d = input._data
     if out is not None and out._data.dtype != np.int64:
         raise RuntimeError(f"Expected out tensor to have dtype long int, but got "

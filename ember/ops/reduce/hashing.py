@@ -4,6 +4,7 @@ patterns: floats as float64 bits, integers and bools as int64), as ``torch.hash_
 >>> ember.hash_tensor(ember.arange(4))
 tensor(0, dtype=torch.uint64)
 """
+from ..._quantized_mark import QUANTIZED as _QM, not_implemented as _q_refuse
 from .._util import np, _wrap, norm_dims
 
 __all__ = ["hash_tensor"]
@@ -16,6 +17,8 @@ def hash_tensor(input, dim=(), *, keepdim=False, mode=0):
     >>> ember.hash_tensor(ember.arange(6).reshape(2, 3), 0)
     tensor([3, 5, 7], dtype=torch.uint64)
     """
+    if getattr(input, "_rg", None) is _QM:
+        raise _q_refuse("aten::hash_tensor")
     if mode != 0:
         raise RuntimeError(f"Unknown hash_tensor mode: {mode}")
     d = input._data

@@ -7,6 +7,7 @@ they were taken from); indices, counts and histograms do not.
 >>> (v * ember.tensor([1., 10., 100.])).sum().backward(); x.grad
 tensor([100.,   1.,  10.])
 """
+from ..._quantized_mark import QUANTIZED as _QM, not_implemented as _q_refuse
 from .._util import np, D, Tensor, _wrap, Op, apply_op, norm_dim, _NOGRAD
 
 from ..index.gather_scatter import scatter_into
@@ -221,6 +222,8 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     >>> ember.unique(ember.tensor([3, 1, 3, 2]), return_counts=True)
     (tensor([1, 2, 3]), tensor([1, 1, 2]))
     """
+    if getattr(input, "_rg", None) is _QM:
+        raise _q_refuse("aten::_unique2")
     a = input._data
     if dim is None:
         u, inv, cnt = np.unique(a.reshape(-1), return_inverse=True, return_counts=True, equal_nan=False)
@@ -240,6 +243,8 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
     >>> ember.unique_consecutive(ember.tensor([1, 1, 2, 2, 3, 1]))
     tensor([1, 2, 3, 1])
     """
+    if getattr(input, "_rg", None) is _QM:
+        raise _q_refuse("aten::unique_consecutive")
     a = input._data
     if dim is None:
         flat = a.reshape(-1)

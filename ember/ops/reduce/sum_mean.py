@@ -4,6 +4,7 @@
 >>> x.sum(dim=0)
 tensor([4., 6.], grad_fn=<SumBackward1>)
 """
+from ..._quantized_mark import QUANTIZED as _QM
 from .._util import np, D, Op, apply_op, norm_dims, _state
 from ...autograd.function import _NOGRAD
 
@@ -143,6 +144,8 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """
     d = input._data
     if dtype is None and d.dtype.kind not in "fcV":
+        if input._rg is _QM:  # a quantized tensor: PyTorch's quantized mean
+            return input.mean(dim, keepdim)
         dn = D.NP2DT[d.dtype].name.capitalize()
         dn = {"Int64": "Long", "Int32": "Int", "Int16": "Short", "Int8": "Char", "Uint8": "Byte"}.get(dn, dn)
         raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a "

@@ -13,6 +13,7 @@ from ..._autocast_state import on as _ac_on
 import builtins
 
 from .._util import np, D, Tensor, _wrap, Op, apply_op, norm_dim, _NOGRAD
+from ..._quantized_mark import QUANTIZED as _QM
 from .movement import unsqueeze
 from .splitting import narrow
 
@@ -64,6 +65,8 @@ def cat(tensors, dim=0, *, out=None):
         if not isinstance(t, Tensor):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
     dt = D.result_type(*tensors) if len(tensors) > 1 else tensors[0].dtype
+    if tensors[0]._rg is _QM:  # (quantized: the dispatch's cat checks dtypes and parameters)
+        dt = D.NP2DT[tensors[0]._data.dtype]
     # legacy: 1-D empty tensors are skipped
     keep = [t for t in tensors if not (t._data.ndim == 1 and t._data.shape[0] == 0)]
     ref = (keep or tensors)[0]._data
