@@ -168,6 +168,18 @@ def use_threads(n, libs):
         T.set_num_threads(n)
 
 
+def finish_thread_table(table, res, n, summary):
+    """Print one thread setting's ``table``, add its ember/torch ratios to ``summary`` ({case:
+    {threads: ratio}}) and print the headline ratio of ``res`` (its first case's results)."""
+    table.print()
+    for case, r in table.rows:
+        if "torch" in r:
+            summary.setdefault(case, {})[n] = r["ember"] / r["torch"]
+    if "torch" in res:
+        print(f"{n} thread{'s' if n > 1 else ''}: ember {fmt_time(res['ember'])} / torch "
+              f"{fmt_time(res['torch'])} = {res['ember'] / res['torch']:.2f}x\n")
+
+
 def print_ratio_summary(title, rows, counts):
     """One table of ember/torch ratios: rows {case: {threads: ratio}} for each thread count."""
     header = ["case"] + [f"{n} thread{'s' if n > 1 else ''}" for n in counts]

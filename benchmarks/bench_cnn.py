@@ -22,7 +22,7 @@ import numpy as np  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ember  # noqa: E402
-from _harness import (Table, compare, fmt_time, print_ratio_summary, profile_steps,  # noqa: E402
+from _harness import (Table, compare, finish_thread_table, print_ratio_summary, profile_steps,  # noqa: E402
                       thread_counts, use_threads)
 
 try:
@@ -122,13 +122,7 @@ def main():
             layers = {name: (Layer(T, kind).step, None) for name, T in libs.items()}
             table.add(label, compare(layers, repeat=repeat, warmup=2, min_time=0.0))
         table.note("input (64, 32, 26, 26) for the conv, (64, 64, 24, 24) for the pooling")
-        table.print()
-        for case, r in table.rows:
-            if "torch" in r:
-                summary.setdefault(case, {})[n] = r["ember"] / r["torch"]
-        if "torch" in res:
-            print(f"{th}: ember {fmt_time(res['ember'])} / torch {fmt_time(res['torch'])} = "
-                  f"{res['ember'] / res['torch']:.2f}x\n")
+        finish_thread_table(table, res, n, summary)
     if summary:
         print_ratio_summary("ember / torch", summary, counts)
     if args.profile:

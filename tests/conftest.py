@@ -24,3 +24,17 @@ def rng():
 def torch_ref():
     """The real PyTorch (the reference oracle); skips the test when it is not installed."""
     return pytest.importorskip("torch")
+
+
+@pytest.fixture
+def parallel_for_calls(monkeypatch):
+    """Counts the calls of ember's ``parallel_for`` during the test (a one-item list)."""
+    from ember import _thread_pool
+    n = [0]
+    orig = _thread_pool.parallel_for
+
+    def counting(fn, k):
+        n[0] += 1
+        return orig(fn, k)
+    monkeypatch.setattr(_thread_pool, "parallel_for", counting)
+    return n

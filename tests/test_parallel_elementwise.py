@@ -14,16 +14,9 @@ DTYPES = [np.float32, np.float64]
 
 
 @pytest.fixture
-def calls(monkeypatch):
+def calls(parallel_for_calls):
     """Counts the calls of ``parallel_for`` made through the parallel passes."""
-    n = [0]
-    orig = _tp.parallel_for
-
-    def counting(fn, k):
-        n[0] += 1
-        return orig(fn, k)
-    monkeypatch.setattr(_tp, "parallel_for", counting)
-    return n
+    return parallel_for_calls
 
 
 def _bits(a):

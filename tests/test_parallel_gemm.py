@@ -17,15 +17,9 @@ threadpoolctl = pytest.importorskip("threadpoolctl")
 
 
 @pytest.fixture
-def two_threads(monkeypatch):
+def two_threads(monkeypatch, parallel_for_calls):
     """Two intra-op threads, every product large enough to split; counts parallel_for calls."""
-    n = [0]
-    orig = _tp.parallel_for
-
-    def counting(fn, k):
-        n[0] += 1
-        return orig(fn, k)
-    monkeypatch.setattr(_tp, "parallel_for", counting)
+    n = parallel_for_calls
     monkeypatch.setattr(pg, "MIN_FLOPS", 0)
     monkeypatch.setattr(_tp, "_MODE", ["single"])
     old = ember.get_num_threads()
