@@ -27,7 +27,6 @@ array([[4., 4.],
 import itertools
 
 from .._util import np
-from ... import _thread_pool as _tp
 from ..._thread_pool import num_threads, parallel_for, blocks
 from ..._parallel_gemm import gemm
 from . import conv_depthwise as _dw
@@ -267,11 +266,11 @@ def conv_dx_fwd(gy, w, in_sp, stride, pads, dil, groups):
     if _PHASES_ALL or ((C >= max(O, _PHASES_MIN_C) or _wg.dx_eligible(gy, w, in_sp, stride, dil, groups))
                        and all(s == 1 for s in stride) and _prod(out) >= _BY_IMAGE):
         return _dx_by_phases(gy, w, in_sp, stride, pads, dil, groups, dt)
-    sp = tuple(s + l + r for s, (l, r) in zip(in_sp, pads))
-    dxp = np.zeros((N, C) + sp, dtype=dt)
     P = _prod(out)
     if all(st == 1 for st in stride) and (P >= _BY_IMAGE or N == 1):
         return _dx_flat(gy, w, in_sp, pads, dil, groups, dt)
+    sp = tuple(s + l + r for s, (l, r) in zip(in_sp, pads))
+    dxp = np.zeros((N, C) + sp, dtype=dt)
     if P >= _BY_IMAGE or N == 1:
         # per block of images: (n, g, Cg*K, P) = W^T gy, then kh*kw adds (inner loop along a
         # row) while that block is still in cache

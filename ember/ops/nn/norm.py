@@ -10,7 +10,6 @@ tensor([[-1.,  1.]])
 """
 from .._util import np, Op, apply_op, _wrap, _state
 from ...autograd.function import _NoGradCtx
-from ... import _thread_pool as _tp
 from ..._thread_pool import num_threads, parallel_for, blocks
 from ..._parallel_pass import par_blocks, MIN_SIZE
 

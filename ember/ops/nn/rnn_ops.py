@@ -26,7 +26,7 @@ step-by-step implementation (:func:`reference`), so higher derivatives work.
 __all__ = []  # reached through ember.nn
 from ... import _autocast_state as _ac
 from ..._autocast_state import on as _ac_on
-from .._util import np, Op, apply_op, _wrap, _state
+from .._util import Op, apply_op, _wrap, _state
 from ...autograd.function import Node
 from ..._parallel_gemm import gemm
 from .rnn_kernels import (RNNSpec, _gru_backward, _gru_forward, _lstm_backward, _lstm_forward,
