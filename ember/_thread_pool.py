@@ -93,6 +93,37 @@ def blas_mode():
     return _MODE[0]
 
 
+class _LapackThreads:
+    __slots__ = ("on",)
+
+    def __init__(self, on):
+        self.on = on
+
+    def __enter__(self):
+        if self.on:
+            _set_blas(_N[0])
+
+    def __exit__(self, *exc):
+        if self.on:
+            _set_blas(1)
+
+
+_LAPACK_MIN = 1 << 16    # elements: smaller LAPACK calls stay on one BLAS thread
+
+
+def lapack_threads(a):
+    """``with lapack_threads(a):`` a LAPACK call on a large array ``a`` (a decomposition, an
+    inverse, a solve) runs on ``get_num_threads()`` BLAS threads, then the BLAS is back at one
+    (its workers' spin afterwards is small beside such a call; ember cannot split it itself).
+
+    >>> from ember._thread_pool import lapack_threads
+    >>> with lapack_threads(np.eye(3)):
+    ...     pass
+    """
+    return _LapackThreads(a.size >= _LAPACK_MIN and _N[0] > 1 and not _LOCAL.__dict__.get("worker")
+                          and (_MODE[0] if _MODE else blas_mode()) == "single")
+
+
 def num_threads():
     """The number of intra-op threads (``ember.get_num_threads()``).
 

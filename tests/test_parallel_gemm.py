@@ -141,3 +141,25 @@ def test_linear_and_matmul_match_torch_with_threads(threads, monkeypatch):
             np.testing.assert_allclose(e.grad.numpy(), t.grad.numpy(), rtol=1e-4, atol=1e-4)
     finally:
         ember.set_num_threads(old)
+
+
+def test_large_lapack_calls_use_the_threads_then_the_blas_is_back_at_one(monkeypatch):
+    old = ember.get_num_threads()
+    try:
+        ember.set_num_threads(2)
+        if _tp.blas_mode() == "own":
+            pytest.skip("no BLAS threadpoolctl can set")
+        seen = []
+        real = np.linalg.svd
+        monkeypatch.setattr(np.linalg, "svd", lambda *a, **k: seen.append(_blas_threads()) or real(*a, **k))
+        ember.linalg.svd(ember.randn(300, 300))            # large: the BLAS's threads
+        ember.linalg.svd(ember.randn(8, 8))                # small: one thread
+        assert [set(s) for s in seen] == [{2}, {1}]
+        assert set(_blas_threads()) == {1}
+        a = ember.randn(300, 300, dtype=ember.float64)
+        torch = pytest.importorskip("torch")
+        np.testing.assert_allclose(ember.linalg.inv(a).numpy(), torch.linalg.inv(torch.from_numpy(a.numpy())).numpy(),
+                                   rtol=1e-6, atol=1e-8)
+        assert set(_blas_threads()) == {1}
+    finally:
+        ember.set_num_threads(old)

@@ -9,6 +9,7 @@ tensor([1., 3.])
 from ... import _autocast_state as _ac
 from ..._autocast_state import on as _ac_on
 from ..._backend import np
+from ..._thread_pool import lapack_threads
 from ..._tensor import _wrap
 from ...autograd.function import Op
 from ... import return_types as _RT
@@ -22,7 +23,8 @@ class LinalgCholeskyEx(Op):
     @staticmethod
     def forward(ctx, a, upper):
         try:
-            L = np.linalg.cholesky(a)
+            with lapack_threads(a):
+                L = np.linalg.cholesky(a)
         except np.linalg.LinAlgError:
             raise _not_pd_error(a, "linalg.cholesky") from None
         ctx.upper = upper
@@ -97,10 +99,11 @@ class LinalgQr(Op):
     @staticmethod
     def forward(ctx, a, mode):
         ctx.mode = mode
-        if mode == "r":
-            r = np.linalg.qr(a, mode="r")
-            return np.zeros((0,), dtype=a.dtype), np.ascontiguousarray(r)
-        q, r = np.linalg.qr(a, mode=mode)
+        with lapack_threads(a):
+            if mode == "r":
+                r = np.linalg.qr(a, mode="r")
+                return np.zeros((0,), dtype=a.dtype), np.ascontiguousarray(r)
+            q, r = np.linalg.qr(a, mode=mode)
         q, r = np.ascontiguousarray(q), np.ascontiguousarray(r)
         ctx.save_for_backward(q, r)
         return q, r
@@ -161,7 +164,8 @@ def qr(A, mode="reduced", *, out=None):
 class LinalgSvd(Op):
     @staticmethod
     def forward(ctx, a, full):
-        u, s, vh = np.linalg.svd(a, full_matrices=full)
+        with lapack_threads(a):
+            u, s, vh = np.linalg.svd(a, full_matrices=full)
         s = s.astype(a.real.dtype, copy=False)
         ctx.save_for_backward(u, s, vh)
         return u, s, vh
@@ -201,7 +205,8 @@ class LinalgSvdvals(Op):
 
     @staticmethod
     def forward(ctx, a):
-        u, s, vh = np.linalg.svd(a, full_matrices=False)
+        with lapack_threads(a):
+            u, s, vh = np.linalg.svd(a, full_matrices=False)
         ctx.save_for_backward(u, vh)
         return s.astype(a.real.dtype, copy=False)
 
@@ -251,7 +256,8 @@ def _sym(a, uplo):
 class LinalgEigh(Op):
     @staticmethod
     def forward(ctx, a, uplo):
-        w, v = np.linalg.eigh(a, UPLO=uplo)
+        with lapack_threads(a):
+            w, v = np.linalg.eigh(a, UPLO=uplo)
         w = w.astype(a.real.dtype, copy=False)
         ctx.save_for_backward(w, v)
         return w, v
@@ -318,7 +324,8 @@ def eig(A, *, out=None):
     if A.requires_grad and _state[0]:
         raise NotImplementedError("ember: the derivative of linalg.eig is not implemented")
     a = A._data
-    w, v = np.linalg.eig(a)
+    with lapack_threads(a):
+        w, v = np.linalg.eig(a)
     ct = np.complex64 if a.dtype in (np.float32, np.complex64) else np.complex128
     return _rt("linalg_eig", (_wrap(w.astype(ct)), _wrap(v.astype(ct))))
 

@@ -10,6 +10,7 @@ tensor(1)
 from ... import _autocast_state as _ac
 from ..._autocast_state import on as _ac_on
 from ..._backend import np
+from ..._thread_pool import lapack_threads
 from ..._tensor import Tensor, _wrap
 from ...autograd.function import Op
 from .linalg_checks import _apply, _check_square, _out
@@ -113,7 +114,8 @@ def _tol(s, shape, atol, rtol):
 class LinalgPinv(Op):
     @staticmethod
     def forward(ctx, a, atol, rtol, hermitian):
-        u, s, vh = np.linalg.svd(a, full_matrices=False)
+        with lapack_threads(a):
+            u, s, vh = np.linalg.svd(a, full_matrices=False)
         tol = _tol(s, a.shape, atol, rtol)
         with np.errstate(divide="ignore"):
             sinv = np.where(s > tol, 1.0 / s, 0).astype(s.dtype)

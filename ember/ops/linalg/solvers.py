@@ -13,6 +13,7 @@ from ..._autocast_state import on as _ac_on
 import math
 
 from ..._backend import np
+from ..._thread_pool import lapack_threads
 from ..._tensor import _wrap
 from ...autograd.function import Op
 from ... import return_types as _RT
@@ -25,7 +26,8 @@ class LinalgInvEx(Op):
     @staticmethod
     def forward(ctx, a):
         try:
-            out = np.linalg.inv(a)
+            with lapack_threads(a):
+                out = np.linalg.inv(a)
         except np.linalg.LinAlgError:
             raise _singular_error(a, "linalg.inv") from None
         ctx.save_for_backward(out)
@@ -153,7 +155,8 @@ class LinalgSolveEx(Op):
     @staticmethod
     def forward(ctx, a, b, vector):
         try:
-            x = np.linalg.solve(a, b[..., None])[..., 0] if vector else np.linalg.solve(a, b)
+            with lapack_threads(a):
+                x = np.linalg.solve(a, b[..., None])[..., 0] if vector else np.linalg.solve(a, b)
         except np.linalg.LinAlgError:
             raise LinAlgError("torch.linalg.solve: The solver failed because the input matrix is singular.") from None
         ctx.vector = vector
@@ -228,7 +231,8 @@ class CholeskySolve(Op):
     def forward(ctx, b, l, upper):
         lt = np.triu(l) if upper else np.tril(l)
         a = np.swapaxes(lt, -1, -2).conj() @ lt if upper else lt @ np.swapaxes(lt, -1, -2).conj()
-        x = np.linalg.solve(a, b)
+        with lapack_threads(a):
+            x = np.linalg.solve(a, b)
         ctx.upper = upper
         ctx.save_for_backward(l, x)
         return x
