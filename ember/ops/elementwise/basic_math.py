@@ -12,6 +12,7 @@ from .._util import np, to_float_np, TENSOR_MATH
 from ..._backend import quiet_call, quiet_unary
 from .declare import unary, methods
 from ..._parallel_pass import par_ufunc, MIN_SIZE
+from ... import _scalar_rows
 
 __all__ = ["neg", "negative", "exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "abs",
            "absolute", "sqrt", "rsqrt", "square", "reciprocal"]
@@ -59,8 +60,8 @@ def _relu(a):
     if a.dtype.kind == "b":
         raise RuntimeError('"clamp_min_cpu" not implemented for \'Bool\'')
     if a.size >= MIN_SIZE:   # one ufunc pass: straight into the output's blocks
-        return par_ufunc(np.maximum, a, 0, dtype=a.dtype)
-    return np.maximum(a, 0, dtype=a.dtype)
+        return par_ufunc(_scalar_rows.maximum, a, a.dtype.type(0), dtype=a.dtype)
+    return _scalar_rows.maximum(a, a.dtype.type(0), dtype=a.dtype)
 
 
 def _abs(a):

@@ -20,6 +20,7 @@ from .operands import _not_impl, _check_tensor, _run, _bin
 from .inplace_forms import _broadcast_inplace_check
 from .ternary import where
 from .predicates import isnan
+from ... import _scalar_rows
 
 __all__ = ["clamp", "clip", "clamp_min", "clamp_max", "clamp_", "clip_", "clamp_min_",
            "clamp_max_", "maximum", "minimum", "fmax", "fmin"]
@@ -37,10 +38,16 @@ class Clamp(Op):
         ctx.lo, ctx.hi = lo, hi
         x = a if a.dtype == npdt else a.astype(npdt)
         out = x
-        if lo is not None:
-            out = _ucall(np.maximum, out, lo, npdt, casting="unsafe")
+        if x.size >= _scalar_rows.MIN_SIZE and npdt.kind == "f":   # bounds as rows: vectorised
+            if lo is not None:
+                out = _scalar_rows.maximum(out, npdt.type(lo))
+            if hi is not None:
+                out = _scalar_rows.minimum(out, npdt.type(hi), out=None if out is x else out)
+            return out
+        if lo is not None:   # (the bound first: on a tie NumPy keeps the second, x, as PyTorch does)
+            out = _ucall(np.maximum, lo, out, npdt, casting="unsafe")
         if hi is not None:
-            out = _ucall(np.minimum, out, hi, npdt, casting="unsafe")
+            out = _ucall(np.minimum, hi, out, npdt, casting="unsafe")
         return out if out.__class__ is np.ndarray else np.asarray(out)
 
     @staticmethod
@@ -77,10 +84,10 @@ class ClampT(Op):
         lo = next(it) if has[0] else None
         hi = next(it) if has[1] else None
         out = a if a.dtype == npdt else a.astype(npdt)
-        if lo is not None:
-            out = _ucall(np.maximum, out, lo, npdt, casting="unsafe")
+        if lo is not None:   # (the bound first: on a tie NumPy keeps the second, x, as PyTorch does)
+            out = _ucall(np.maximum, lo, out, npdt, casting="unsafe")
         if hi is not None:
-            out = _ucall(np.minimum, out, hi, npdt, casting="unsafe")
+            out = _ucall(np.minimum, hi, out, npdt, casting="unsafe")
         return out if out.__class__ is np.ndarray else np.asarray(out)
 
     @staticmethod
@@ -200,9 +207,9 @@ def clamp_(input, min=None, max=None):
                                              not isinstance(b, builtins.bool) for b in (min, max))):
             dt = D.NP2DT[d.dtype]              # bounds checked as clamp checks them
             if min is not None:
-                np.maximum(d, D.checked_fill(min, dt), out=d)
+                _scalar_rows.maximum(d, D.checked_fill(min, dt), out=d)
             if max is not None:
-                np.minimum(d, D.checked_fill(max, dt), out=d)
+                _scalar_rows.minimum(d, D.checked_fill(max, dt), out=d)
             input._bump()
             return input
     others = [b for b in (min, max) if isinstance(b, Tensor)]

@@ -8,6 +8,7 @@ through the input, ``ember.nn.functional`` keeps its composite (differentiable) 
 tensor([-0.0000,  0.6667,  4.0000])
 """
 from .._util import np, _wrap, _state
+from ... import _scalar_rows
 
 __all__ = []
 
@@ -20,7 +21,7 @@ def fast(input):
 def _relu6_shifted(x):
     """min(max(x + 3, 0), 6) in a new array of x's dtype."""
     t = np.add(x, x.dtype.type(3))
-    return np.clip(t, 0, 6, out=t)
+    return _scalar_rows.clip(t, 0, 6, out=t)
 
 
 def hardswish_nograd(input, inplace):
@@ -65,7 +66,7 @@ def relu_array_(a, out=None):
     >>> relu_array_(np.array([-1., 2.]))
     array([0., 2.])
     """
-    return np.maximum(a, a.dtype.type(0), out=a if out is None else out)
+    return _scalar_rows.maximum(a, a.dtype.type(0), out=a if out is None else out)
 
 
 def hardswish_array_(a, out=None):

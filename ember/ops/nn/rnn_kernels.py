@@ -10,6 +10,7 @@ array([0.5, 0.5], dtype=float32)
 """
 from .._util import np
 from ..._parallel_gemm import gemm
+from ..._scalar_rows import maximum as _maximum
 
 
 class RNNSpec:
@@ -251,7 +252,7 @@ def _rnn_forward(spec, x2, h0, w_ih, w_hh, b_ih, b_hh, keep):
         a = out[o0:o1]
         a += gemm(hp, whhT, out=hw[:b])
         if relu:
-            np.maximum(a, 0, out=a)
+            _maximum(a, a.dtype.type(0), out=a)
         else:
             np.tanh(a, out=a)
         hp = a
