@@ -15,6 +15,7 @@ from .arithmetic import _out, _needs, _ucall, _as_np
 from .operands import _tn, _cname, _not_impl, _check_tensor, _run, _bshape_error
 from .quiet_float import _ign
 from .inplace_forms import _inplace
+from ..._select import select
 
 __all__ = ["lerp", "addcmul", "addcdiv", "where"]
 
@@ -168,14 +169,15 @@ class Where(Op):
         ctx.save_for_backward(cond)
         if x.dtype != y.dtype:  # cast first: NumPy does not promote ml_dtypes' bfloat16
             x, y = _as_np(x, npdt), _as_np(y, npdt)
-        return np.where(cond, x, y).astype(npdt, copy=False)
+        return select(cond, x, y, npdt)
 
     @staticmethod
     def backward(ctx, g):
         cond, = ctx.saved_tensors
-        z = np.zeros((), g._data.dtype)
-        gx = _wrap(np.where(cond._data, g._data, z)) if _needs(ctx, 0) else None
-        gy = _wrap(np.where(cond._data, z, g._data)) if _needs(ctx, 1) else None
+        gd = g._data
+        z = np.zeros((), gd.dtype)
+        gx = _wrap(select(cond._data, gd, z, gd.dtype)) if _needs(ctx, 0) else None
+        gy = _wrap(select(cond._data, z, gd, gd.dtype)) if _needs(ctx, 1) else None
         if _state[0]:  # create_graph: keep the graph through g
             gx = where(cond, g, 0.0) if gx is not None else None
             gy = where(cond, 0.0, g) if gy is not None else None

@@ -14,6 +14,7 @@ from ..inplace.history import inplace_op
 from ..._errors import output_shape_error
 from .gather_scatter import _out, _zeros, gather
 from .index_along_dim import _TN
+from ..._select import select, MIN_SIZE as _SELECT_MIN
 
 __all__ = ["masked_fill", "masked_scatter", "masked_select", "take", "take_along_dim", "nonzero",
            "argwhere", "put"]
@@ -38,7 +39,7 @@ class MaskedFill(Op):
             v, m = rest
         if ctx is not _NOGRAD:
             ctx.m, ctx.shape = m, a.shape
-        return np.where(m, np.asarray(v).astype(a.dtype), a)
+        return select(m, np.asarray(v).astype(a.dtype), a, a.dtype)
 
     @staticmethod
     def backward(ctx, g):
@@ -98,7 +99,11 @@ def masked_fill_(self, mask, value):
             raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                                f"{value._data.ndim} dimension(s).")
         v = value._data if vt else D.checked_fill(value, D.NP2DT[self._data.dtype])
-        np.copyto(self._data, np.asarray(v).astype(self._data.dtype), where=m)
+        d = self._data
+        if d.size >= _SELECT_MIN and d.flags.c_contiguous:   # branch-free selection, then one copy
+            np.copyto(d, select(m, np.asarray(v).astype(d.dtype), d, d.dtype))
+        else:
+            np.copyto(d, np.asarray(v).astype(d.dtype), where=m)
         self._bump()
         return self
     if vt:
