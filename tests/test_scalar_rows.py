@@ -115,3 +115,23 @@ def test_relu_gradient_large():
     (ember.relu(e) * 3).sum().backward()
     (torch.relu(t) * 3).sum().backward()
     np.testing.assert_array_equal(e.grad.numpy(), t.grad.numpy())
+
+
+@pytest.mark.parametrize("n", [6, 50_000])
+def test_relu_gradient_selects_as_torch(n):
+    """Zero where the output is <= 0, the gradient elsewhere: an inf or NaN gradient at a
+    zeroed position gives 0 (not inf * 0), a NaN output passes its gradient; double backward too."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(4)
+    xs = rng.standard_normal(n).astype(np.float32)
+    gs = rng.standard_normal(n).astype(np.float32)
+    xs[:6] = [np.nan, -1, 2, -3, 0.0, -0.0]
+    gs[:6] = [1, np.inf, 3, np.nan, -np.inf, 5]
+    e, t = ember.tensor(xs, requires_grad=True), torch.tensor(xs, requires_grad=True)
+    eg, tg = ember.tensor(gs, requires_grad=True), torch.tensor(gs, requires_grad=True)
+    (ge,) = ember.autograd.grad(ember.relu(e), e, eg, create_graph=True)
+    (gt,) = torch.autograd.grad(torch.relu(t), t, tg, create_graph=True)
+    np.testing.assert_array_equal(ge.detach().numpy(), gt.detach().numpy())
+    (ge * ge).sum().backward()
+    (gt * gt).sum().backward()
+    np.testing.assert_array_equal(eg.grad.numpy(), tg.grad.numpy())

@@ -13,6 +13,7 @@ from ..._backend import quiet_call, quiet_unary
 from .declare import unary, methods
 from ..._parallel_pass import par_ufunc, MIN_SIZE
 from ... import _scalar_rows
+from ..._select import select
 
 __all__ = ["neg", "negative", "exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "abs",
            "absolute", "sqrt", "rsqrt", "square", "reciprocal"]
@@ -62,6 +63,14 @@ def _relu(a):
     if a.size >= MIN_SIZE:   # one ufunc pass: straight into the output's blocks
         return par_ufunc(_scalar_rows.maximum, a, a.dtype.type(0), dtype=a.dtype)
     return _scalar_rows.maximum(a, a.dtype.type(0), dtype=a.dtype)
+
+
+def _relu_grad(ctx, xp, g, y):
+    # zero where the output is <= 0, the gradient itself elsewhere (NaN outputs included):
+    # selected, not multiplied by a mask, so an inf or NaN gradient is not spread as NaN
+    if xp is TENSOR_MATH:
+        return xp.where(y <= 0, 0.0, g)
+    return select(y <= 0, 0, g, g.dtype)
 
 
 def _abs(a):
@@ -128,7 +137,7 @@ _ROWS = [
     >>> ember.sigmoid(ember.tensor([0.]))
     tensor([0.5000])
     """),
-    ("relu", _relu, "output", lambda ctx, xp, g, y: g * (y > 0), """``max(input, 0)``.
+    ("relu", _relu, "output", _relu_grad, """``max(input, 0)``.
 
     >>> ember.relu(ember.tensor([-1., 2.]))
     tensor([0., 2.])
