@@ -235,3 +235,30 @@ def test_inplace_ops_in_one_training_node():
             return out.relu_().flatten(1)
     cm = _check(Block, ember.randn(2, 3, 6, 6), lambda y: (y * y).sum())
     assert any(e.program and e.program.trainable for e in _entries(cm))
+
+
+
+class _Scale(nn.Module):
+    """relu(x * s): exactly -0. where x is 0 and s negative (the compiled program's relu
+    kernel sees it), NaN where x is."""
+
+    def __init__(self):
+        super().__init__()
+        self.s = nn.Parameter(ember.full((4,), -1.0))
+
+    def forward(self, x):
+        return F.relu(x * self.s)
+
+
+def test_relu_kernel_signed_zero_and_nonfinite_gradient_as_eager():
+    eager, comp = _twin(_Scale)
+    cm = ember.compile(comp)
+    x = ember.tensor([[0.0, 1.0, -2.0, float("nan")]] * 3)
+    g = ember.tensor([[float("inf"), float("nan"), 1.0, 2.0]] * 3)
+    ye, yc = eager(x), cm(x)
+    _same(np.signbit(_a(yc)), np.signbit(_a(ye)), "sign of relu(-0.)")
+    assert np.signbit(_a(ye))[0, 0]                      # 0. * -1 = -0., kept by relu as torch
+    ye.backward(g), yc.backward(g)
+    ge, gc = _a(eager.s.grad), _a(comp.s.grad)
+    np.testing.assert_array_equal(gc, ge)
+    assert ge[0] == 0 and ge[1] == 0 and np.isnan(ge[3])  # inf/NaN gradients at zeroed outputs: 0

@@ -22,6 +22,8 @@ Linear followed by its only user ReLU is one fused kernel.
 import operator
 
 from .._backend import np
+from .._scalar_rows import maximum as _maximum
+from .._select import select as _select
 from ..ops.linalg.products import _matmul_np
 
 __all__ = ["Kernel", "linear_kernel", "match"]
@@ -41,8 +43,14 @@ class Kernel:
         self.kind, self.relu = None, False
 
 
-def _relu_fwd(y):
-    return np.maximum(y, 0, dtype=y.dtype)
+def _relu_fwd(y, out=None):
+    # eager relu's call (the number first: -0. stays -0.), vectorised for large arrays
+    return _maximum(y, y.dtype.type(0), out=out)
+
+
+def _relu_bwd(g, y):
+    # eager relu's gradient: zero where the output is <= 0, the gradient itself elsewhere
+    return _select(y <= 0, 0, g, g.dtype)
 
 
 def linear_kernel(has_bias, relu=False, needs=(True, True, True)):
@@ -59,7 +67,7 @@ def linear_kernel(has_bias, relu=False, needs=(True, True, True)):
         y = mm(x, w)
         if b is not None:
             y += b
-        return np.maximum(y, 0, out=y, dtype=y.dtype) if relu else y
+        return _relu_fwd(y, out=y) if relu else y
 
     buf = [None]
 
@@ -72,7 +80,7 @@ def linear_kernel(has_bias, relu=False, needs=(True, True, True)):
         if b is not None:
             o += b
         if relu:
-            np.maximum(o, 0, out=o, dtype=o.dtype)
+            _relu_fwd(o, out=o)
         return o
 
     def tfwd(x, w, b=None):
@@ -86,7 +94,7 @@ def linear_kernel(has_bias, relu=False, needs=(True, True, True)):
     def bwd(saved, g):
         x, w, y = saved
         if relu:
-            g = g * (y > 0)
+            g = _relu_bwd(g, y)
         gx = _matmul_np(g, w) if need_x else None
         gw = gb = None
         if need_w:
@@ -110,7 +118,7 @@ def _relu_kernel():
         return y, y
 
     def bwd(y, g):
-        return (g * (y > 0),)
+        return (_relu_bwd(g, y),)
     return Kernel(fwd, tfwd, bwd)
 
 
