@@ -16,6 +16,7 @@ from ..ops.elementwise.basic_math import sigmoid as _sigmoid, tanh as _tanh, rel
 from ..ops.nn.activation import prelu as _prelu
 from ..ops.nn import hard_activations as _hard
 from ..ops.elementwise.erf_gamma import gelu_exact as _gelu_exact
+from ..ops.nn.gelu import gelu as _gelu_op
 from ..autograd.grad_mode import _state as _grad_state
 
 _where = _ops.public["where"]
@@ -142,6 +143,8 @@ def gelu(input, approximate="none"):
         if input.__class__ is Tensor and not (input._rg and _grad_state[0]) and input._data.size >= 1 << 17 \
                 and input._data.dtype in (np.float32, np.float64):   # nothing records: one fused pass
             return _wrap(_gelu_exact(input._data))
+        if input.__class__ is Tensor and input._data.dtype in (np.float32, np.float64):
+            return _gelu_op(input)                                   # one node, torch's backward
         return input * (_ops.public["erf"](input * (1 / math.sqrt(2))) + 1) * 0.5
     if approximate == "tanh":
         inner = (input + input * input * input * 0.044715) * math.sqrt(2 / math.pi)

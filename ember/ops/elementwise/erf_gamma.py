@@ -19,7 +19,34 @@ from .arithmetic import _out
 from .quiet_float import _flt, _ign
 from .operands import _check_tensor, _unary, _not_impl
 from ..._parallel_pass import par_map, CHUNK
+from ..._select import select as _select
+from ... import _scalar_rows
 from .inplace_forms import _u_inplace, _export_inplace
+
+
+def _on_1d(fn):
+    """``fn`` of an array, with a 0-d array computed as one element (NumPy's arithmetic gives
+    scalars for 0-d arrays, and the functions below write through flat views)."""
+    def g(x):
+        if np.ndim(x) == 0:
+            return fn(np.reshape(x, 1)).reshape(())
+        return fn(x)
+    g.__name__, g.__doc__ = fn.__name__, fn.__doc__
+    return g
+
+
+def _c_array(x, dt):
+    """x as a C-contiguous array of dtype dt, its shape kept (0-d too): the functions below
+    write through flat views of arrays computed from it."""
+    x = np.asarray(x, dtype=dt)
+    return x if x.flags.c_contiguous else x.copy(order="C")
+
+
+def _where(c, a, b):
+    """``np.where(c, a, b)`` by bits for large arrays (``np.where`` branches per element:
+    ~3.5 ns each on the random masks these functions make)."""
+    return _select(c, a, b, np.result_type(a, b))
+
 
 _TWO_RSQRTPI = 2.0 / math.sqrt(math.pi)
 
@@ -120,13 +147,13 @@ def _exp_neg_sq(x):
 
 def _erfc_b(ax, short):
     """exp(-x^2) * erfcx(x) with x clipped to [1, 4] (NaN stays NaN)."""
-    xb = np.clip(ax, 1.0, 4.0)
+    xb = _scalar_rows.clip(ax, 1.0, 4.0)
     return _exp_neg_sq(xb) * _horner((2.0 * xb - 5.0) / 3.0, _ERFCX_B_32 if short else _ERFCX_B_64)
 
 
 def _erfc_c(ax, short):
     """erfc(x) for x >= 4 (clipped at 40, where it underflows to 0)."""
-    xc = np.clip(ax, 4.0, 40.0)
+    xc = _scalar_rows.clip(ax, 4.0, 40.0)
     return _exp_neg_sq(xc) / xc * _horner(8.0 / xc - 1.0, _ERFCX_C_32 if short else _ERFCX_C_64)
 
 
@@ -135,21 +162,27 @@ def _tail_idx(ax):
     return np.flatnonzero(ax >= 4.0)
 
 
+@_on_1d
 def _erf_np(x):
     """erf of a float array: float64-accurate for float64 input; float32 and narrower inputs
     are computed in float32 with the shorter coefficient sets (within 2 ulp: erf is GELU's hot
     path).
 
-    The two main pieces are evaluated on the whole (clipped) array and selected with
-    ``where``: cheaper than gathering and scattering by a random mask."""
+    The polynomial of |x| < 1 runs on the whole array; the piece of |x| >= 1 (two exps and a
+    longer polynomial) only on those elements, gathered and put back: 2.7-4.5x faster than
+    both pieces on every element and a ``where`` (GELU's inputs: mostly below 1)."""
     short = x.dtype != np.float64
-    x = np.asarray(x, dtype=np.float32 if short else np.float64)
+    x = _c_array(x, np.float32 if short else np.float64)
     coef = _ERF_A_32 if short else _ERF_A_64
     ax = np.abs(x)
     if not x.size or ax.max() < 1.0:
         return x * _horner(2.0 * x * x - 1.0, coef)
-    u = np.minimum(x * x, 1.0)
-    out = np.where(ax < 1.0, x * _horner(2.0 * u - 1.0, coef), np.copysign(1.0 - _erfc_b(ax, short), x))
+    u = _scalar_rows.minimum(x * x, 1.0)
+    out = x * _horner(2.0 * u - 1.0, coef)
+    idx = np.flatnonzero(ax >= 1.0)
+    flat = out.reshape(-1)
+    xs = x.reshape(-1)[idx]
+    flat[idx] = np.copysign(1.0 - _erfc_b(np.abs(xs), short), xs)
     if not short:  # float32: erfc(4) < 2**-25, so the clipped piece already rounds to +-1
         idx = _tail_idx(ax)
         if idx.size:
@@ -159,45 +192,50 @@ def _erf_np(x):
     return out
 
 
+@_on_1d
 def _erfc_np(x):
     """erfc of a float array, computed in float64 (the shorter coefficient sets for float32 and
     narrower input); relative accuracy in the right tail."""
     short = x.dtype != np.float64
-    x = np.asarray(x, dtype=np.float64)
+    x = _c_array(x, np.float64)
     coef = _ERF_A_32 if short else _ERF_A_64
     ax = np.abs(x)
-    u = np.minimum(x * x, 1.0)
+    u = _scalar_rows.minimum(x * x, 1.0)
     a = 1.0 - x * _horner(2.0 * u - 1.0, coef)
     if not x.size or ax.max() < 1.0:
         return a
-    b = _erfc_b(ax, short)
-    out = np.where(ax < 1.0, a, np.where(x > 0, b, 2.0 - b))
+    out = a                                   # the piece of |x| >= 1 on those elements only
+    big = np.flatnonzero(ax >= 1.0)
+    xb = x.reshape(-1)[big]
+    b = _erfc_b(np.abs(xb), short)
+    out.reshape(-1)[big] = _where(xb > 0, b, 2.0 - b)
     idx = _tail_idx(ax)
     if idx.size:
         flat = out.reshape(-1)
         xs = x.reshape(-1)[idx]
         c = _erfc_c(np.abs(xs), short)
-        flat[idx] = np.where(xs > 0, c, 2.0 - c)
+        flat[idx] = _where(xs > 0, c, 2.0 - c)
     return out
 
 
+@_on_1d
 def _erfinv_np(y):
     """erfinv of a float array, computed in float64 (shorter coefficient sets for float32 and
     narrower input): polynomial in w = -log(1 - y^2) (or sqrt(w) in the
     tails, gathered); +-inf at +-1, NaN outside [-1, 1]."""
     short = y.dtype != np.float64
-    y = np.asarray(y, dtype=np.float64)
+    y = _c_array(y, np.float64)
     ay = np.abs(y)
     with _ign():
         w = -np.log((1.0 - ay) * (1.0 + ay))
-        out = y * _horner((2.0 * np.minimum(w, 5.0) - 5.0) / 5.0, _ERFINV_A_32 if short else _ERFINV_A_64)
+        out = y * _horner((2.0 * _scalar_rows.minimum(w, 5.0) - 5.0) / 5.0, _ERFINV_A_32 if short else _ERFINV_A_64)
         idx = np.flatnonzero((w >= 5.0) & np.isfinite(w))
         if idx.size:
             s = np.sqrt(w.reshape(-1)[idx])
             t = (2.0 * s - (_SQRT5 + 6.1)) / (6.1 - _SQRT5)
             out.reshape(-1)[idx] = y.reshape(-1)[idx] * _horner(t, _ERFINV_B_32 if short else _ERFINV_B_64)
-        out = np.where(ay == 1.0, np.copysign(np.inf, y), out)
-        out = np.where(ay > 1.0, np.nan, out)
+        out = _where(ay == 1.0, np.copysign(np.inf, y), out)
+        out = _where(ay > 1.0, np.nan, out)
     return out
 
 
@@ -275,25 +313,25 @@ def _lgamma_pos(y):
         m = z < _SHIFT
         if not m.any():
             break
-        prod = np.where(m, prod * z, prod)
-        z = np.where(m, z + 1.0, z)
+        prod = _where(m, prod * z, prod)
+        z = _where(m, z + 1.0, z)
     w = 1.0 / (z * z)
     series = _poly(w, _LGAMMA_C) / z
     return (z - 0.5) * np.log(z) - z + _HALF_LOG_2PI + series - np.log(prod)
 
 
 def _lgamma64(x):
-    x = np.asarray(x, dtype=np.float64)
+    x = _c_array(x, np.float64)
     with _ign():
         neg = x < 0.5
-        y = np.where(neg, 1.0 - x, x)
-        r = _lgamma_pos(np.where(np.isnan(y), 1.0, y))
+        y = _where(neg, 1.0 - x, x)
+        r = _lgamma_pos(_where(np.isnan(y), 1.0, y))
         refl = np.log(math.pi / np.abs(_sinpi(x))) - r
-        out = np.where(neg, refl, r)
-        out = np.where((x <= 0) & (x == np.floor(x)), np.inf, out)
-        out = np.where((x == 1.0) | (x == 2.0), 0.0, out)
-        out = np.where(np.isinf(x), np.inf, out)
-        out = np.where(np.isnan(x), np.nan, out)
+        out = _where(neg, refl, r)
+        out = _where((x <= 0) & (x == np.floor(x)), np.inf, out)
+        out = _where((x == 1.0) | (x == 2.0), 0.0, out)
+        out = _where(np.isinf(x), np.inf, out)
+        out = _where(np.isnan(x), np.nan, out)
     return out
 
 
@@ -305,24 +343,24 @@ def _digamma_pos(y):
         m = z < _SHIFT
         if not m.any():
             break
-        acc = np.where(m, acc - 1.0 / z, acc)
-        z = np.where(m, z + 1.0, z)
+        acc = _where(m, acc - 1.0 / z, acc)
+        z = _where(m, z + 1.0, z)
     w = 1.0 / (z * z)
     return np.log(z) - 0.5 / z - w * _poly(w, _DIGAMMA_C) + acc
 
 
 def _digamma64(x):
-    x = np.asarray(x, dtype=np.float64)
+    x = _c_array(x, np.float64)
     with _ign():
         neg = x < 0
-        y = np.where(neg, 1.0 - x, x)
-        y = np.where((y > 0) & np.isfinite(y), y, 1.0)
+        y = _where(neg, 1.0 - x, x)
+        y = _where((y > 0) & np.isfinite(y), y, 1.0)
         r = _digamma_pos(y)
-        out = np.where(neg, r - math.pi / _tanpi(x), r)
-        out = np.where(neg & (x == np.floor(x)), np.nan, out)
-        out = np.where(x == 0, np.copysign(np.inf, -x), out)
-        out = np.where(x == np.inf, np.inf, out)
-        out = np.where(np.isnan(x) | (x == -np.inf), np.nan, out)
+        out = _where(neg, r - math.pi / _tanpi(x), r)
+        out = _where(neg & (x == np.floor(x)), np.nan, out)
+        out = _where(x == 0, np.copysign(np.inf, -x), out)
+        out = _where(x == np.inf, np.inf, out)
+        out = _where(np.isnan(x) | (x == -np.inf), np.nan, out)
     return out
 
 
@@ -339,8 +377,8 @@ def _hurwitz_zeta(s, x):
         m = z < target
         if not m.any():
             break
-        acc = np.where(m, acc + z ** -s, acc)
-        z = np.where(m, z + 1.0, z)
+        acc = _where(m, acc + z ** -s, acc)
+        z = _where(m, z + 1.0, z)
     # tail: z^(1-s)/(s-1) + z^-s / 2 + sum_j B_2j / (2j)! * s (s+1) ... (s+2j-2) z^(-s-2j+1)
     tail = z ** (1 - s) / (s - 1) + 0.5 * z ** -s
     bern = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510)
@@ -356,15 +394,15 @@ def _hurwitz_zeta(s, x):
 
 
 def _polygamma64(n, x):
-    x = np.asarray(x, dtype=np.float64)
+    x = _c_array(x, np.float64)
     if n == 0:
         return _digamma64(x)
     with _ign():
-        xs = np.where(np.isfinite(x), x, 1.0)
+        xs = _where(np.isfinite(x), x, 1.0)
         out = ((-1.0) ** (n + 1)) * math.factorial(n) * _hurwitz_zeta(n + 1, xs)
-        out = np.where((x <= 0) & (x == np.floor(x)), np.inf if n % 2 else np.nan, out)
-        out = np.where(x == np.inf, 0.0, out)
-        out = np.where(np.isnan(x) | (x == -np.inf), np.nan, out)
+        out = _where((x <= 0) & (x == np.floor(x)), np.inf if n % 2 else np.nan, out)
+        out = _where(x == np.inf, 0.0, out)
+        out = _where(np.isnan(x) | (x == -np.inf), np.nan, out)
     return out
 
 
