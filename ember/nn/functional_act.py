@@ -15,6 +15,8 @@ from .._random import rng as _rng
 from ..ops.elementwise.basic_math import sigmoid as _sigmoid, tanh as _tanh, relu as _relu
 from ..ops.nn.activation import prelu as _prelu
 from ..ops.nn import hard_activations as _hard
+from ..ops.nn import piecewise_act as _piecewise
+from ..ops.elementwise.operands import _not_impl
 from ..ops.elementwise.erf_gamma import gelu_exact as _gelu_exact
 from ..ops.nn.gelu import gelu as _gelu_op
 from ..autograd.grad_mode import _state as _grad_state
@@ -49,8 +51,12 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     >>> F.hardtanh(ember.tensor([-2., 0.5, 2.]))
     tensor([-1.0000,  0.5000,  1.0000])
     """
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
     if input._rg is _QM:  # a quantized tensor: PyTorch's quantized clamp
         return _inplace(input, input.clamp(min_val, max_val), inplace)
+    if input.__class__ is Tensor and _piecewise.takes(input) and not inplace:
+        return _piecewise.hardtanh(input, min_val, max_val)
     inside = (input > min_val) & (input < max_val)
     out = _where(inside, input, input.detach().clamp(min_val, max_val))
     return _inplace(input, out, inplace)
@@ -64,6 +70,10 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
     """
     if input._rg is _QM:  # (no quantized kernel in ember)
         raise _q_refuse("aten::leaky_relu")
+    if input._data.dtype.kind in "biu":
+        _not_impl("leaky_relu_cpu", input._data.dtype)
+    if input.__class__ is Tensor and _piecewise.takes(input) and not inplace:
+        return _piecewise.leaky_relu(input, negative_slope)
     return _inplace(input, _where(input > 0, input, input * negative_slope), inplace)
 
 
