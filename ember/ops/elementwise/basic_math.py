@@ -52,9 +52,10 @@ def _tanh(a):
 
 def _sigmoid(a):
     a = to_float_np(a)
-    out = quiet_call(np.exp, -a)
-    out = np.reciprocal(1 + out)
-    return out.astype(a.dtype, copy=False)
+    out = np.negative(a, out=np.empty_like(a))    # 1 / (1 + exp(-a)), in one buffer (0-d too)
+    quiet_call(np.exp, out, out=out)
+    out += 1
+    return np.reciprocal(out, out=out)
 
 
 def _relu(a):
@@ -63,6 +64,17 @@ def _relu(a):
     if a.size >= MIN_SIZE:   # one ufunc pass: straight into the output's blocks
         return par_ufunc(_scalar_rows.maximum, a, a.dtype.type(0), dtype=a.dtype)
     return _scalar_rows.maximum(a, a.dtype.type(0), dtype=a.dtype)
+
+
+def _tanh_grad(ctx, xp, g, y):
+    # g * (1 - y * y); torch fuses 1 - y * y (one rounding): for float32 arrays that is
+    # 1 - y * y in float64 rounded once (y * y is exact there), so the same bits as torch
+    if xp is not TENSOR_MATH and y.dtype == np.float32:
+        w = y.astype(np.float64)
+        np.multiply(w, w, out=w)
+        np.subtract(1.0, w, out=w)
+        return np.multiply(g, w.astype(np.float32), dtype=np.float32) if g.dtype == np.float32 else g * w.astype(y.dtype)
+    return g * (1 - y * y)
 
 
 def _relu_grad(ctx, xp, g, y):
@@ -126,12 +138,12 @@ _ROWS = [
     >>> ember.cos(ember.tensor([0.]))
     tensor([1.])
     """),
-    ("tanh", _tanh, "output", lambda ctx, xp, g, y: g * (1 - y * y), """Hyperbolic tangent.
+    ("tanh", _tanh, "output", _tanh_grad, """Hyperbolic tangent.
 
     >>> ember.tanh(ember.tensor([0.]))
     tensor([0.])
     """),
-    ("sigmoid", _sigmoid, "output", lambda ctx, xp, g, y: g * y * (1 - y),
+    ("sigmoid", _sigmoid, "output", lambda ctx, xp, g, y: g * (1 - y) * y,   # (torch's order: its bits)
      """Logistic sigmoid ``1 / (1 + exp(-input))``.
 
     >>> ember.sigmoid(ember.tensor([0.]))
