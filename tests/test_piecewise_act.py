@@ -57,3 +57,36 @@ def test_errors_and_in_place():
     e2, t2 = ember.tensor(x), torch.tensor(x)
     F.leaky_relu(e2, 0.2, inplace=True), torch.nn.functional.leaky_relu(t2, 0.2, inplace=True)
     np.testing.assert_array_equal(e2.numpy(), t2.numpy())
+
+
+@pytest.mark.parametrize("dt", [np.float32, np.float64])
+@pytest.mark.parametrize("name", ["hardswish", "hardsigmoid"])
+def test_hard_swish_sigmoid_match_torch(dt, name):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(5)
+    x = (rng.standard_normal((100, 300)) * 4).astype(dt)
+    x.reshape(-1)[:8] = [np.nan, -3.0, 3.0, -0.0, 0.0, 2.9999998, -3.0000002, 1.0]
+    g = rng.standard_normal((100, 300)).astype(dt)
+    g.reshape(-1)[8:12] = [np.inf, np.nan, -np.inf, np.nan]
+    e, t = ember.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    ye, yt = getattr(F, name)(e), getattr(torch.nn.functional, name)(t)
+    assert ye.grad_fn.name() == yt.grad_fn.name()
+    a, b = ye.detach().numpy(), yt.detach().numpy()
+    np.testing.assert_array_equal(np.isnan(a), np.isnan(b))      # (NaN payloads aside: the same bits)
+    ok = ~np.isnan(b)
+    np.testing.assert_array_equal(a[ok].view(np.uint8), b[ok].view(np.uint8))
+    ye.backward(ember.tensor(g))
+    yt.backward(torch.tensor(g))
+    np.testing.assert_array_equal(e.grad.numpy(), t.grad.numpy())
+    xs = x[1:, :20].astype(np.float64)        # (no NaN) second order
+    e2, t2 = ember.tensor(xs, requires_grad=True), torch.tensor(xs, requires_grad=True)
+    (ge,) = ember.autograd.grad((getattr(F, name)(e2) ** 2).sum(), e2, create_graph=True)
+    (gt,) = torch.autograd.grad((getattr(torch.nn.functional, name)(t2) ** 2).sum(), t2, create_graph=True)
+    np.testing.assert_allclose(ge.detach().numpy(), gt.detach().numpy(), rtol=1e-14)
+    ge.sum().backward()
+    if name == "hardswish":
+        gt.sum().backward()
+        np.testing.assert_allclose(e2.grad.numpy(), t2.grad.numpy(), rtol=1e-14)
+    else:   # torch has no derivative of hardsigmoid_backward; hardsigmoid'' is 0: 2 hardsigmoid'^2
+        inside = (xs > -3) & (xs < 3)
+        np.testing.assert_allclose(e2.grad.numpy(), np.where(inside, 2 * np.float32(1 / 6) ** 2, 0), rtol=1e-7)

@@ -219,6 +219,8 @@ def hardsigmoid(input, inplace=False):
         return fixed_qparams("hardsigmoid", input)
     if _hard.fast(input):
         return _hard.hardsigmoid_nograd(input, inplace)
+    if input.__class__ is Tensor and _piecewise.takes(input) and not inplace:
+        return _piecewise.hardsigmoid(input)
     inside = (input > -3) & (input < 3)
     out = _where(inside, input / 6 + 0.5, (input.detach() >= 3).to(input.dtype))
     return _inplace(input, out, inplace)
@@ -234,6 +236,8 @@ def hardswish(input, inplace=False):
         raise _q_refuse("aten::hardswish")
     if _hard.fast(input):
         return _hard.hardswish_nograd(input, inplace)
+    if input.__class__ is Tensor and _piecewise.takes(input) and not inplace:
+        return _piecewise.hardswish(input)
     x = _src(input, inplace)
     mid = x * (x + 3) / 6
     out = _where(x <= -3, x * 0, _where(x < 3, mid, x))

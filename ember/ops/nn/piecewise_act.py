@@ -1,5 +1,6 @@
-"""Hardtanh (and so ReLU6) and LeakyReLU as one autograd node each, under PyTorch's names
-(``HardtanhBackward0``, ``LeakyReluBackward0``), forward and backward side by side.
+"""Hardtanh (and so ReLU6), LeakyReLU, Hardswish and Hardsigmoid as one autograd node each,
+under PyTorch's names (``HardtanhBackward0``, ``LeakyReluBackward0``, ...), forward and
+backward side by side.
 
 * hardtanh: forward ``clamp(x, lo, hi)`` (``ember._scalar_rows``: vectorised, ``-0.`` kept);
   backward ``g if lo < x < hi else 0``, as PyTorch's vectorised kernel (which takes all but
@@ -8,6 +9,8 @@
 * leaky_relu: forward ``x if x > 0 else x * slope``, as ``max(x, x * slope)`` for a slope in
   [0, 1] (``min`` above 1; the same value picked, so the same bits) or a selection otherwise;
   backward ``g if x > 0 else g * slope``.
+* hardswish / hardsigmoid: forwards with ``hard_activations``' arithmetic (torch's bits);
+  backwards as torch's vectorised kernels (see each).
 
 (Each was a composite of comparisons, a clamp and a ``where``: about 10x torch's time.)
 
@@ -23,6 +26,7 @@ tensor([-0.2000,  3.0000])
 from .._util import np, Op, apply_op, _state, _wrap
 from ... import _scalar_rows
 from ..._select import select
+from .hard_activations import _relu6_shifted
 
 __all__ = []
 
@@ -81,6 +85,57 @@ class LeakyRelu(Op):
         return _wrap(select(np.greater(xd, 0), gd, np.multiply(gd, gd.dtype.type(ctx.slope)), gd.dtype))
 
 
+class Hardswish(Op):
+    _name = "HardswishBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        t = _relu6_shifted(x)                        # x * relu6(x + 3) / 6, torch's arithmetic
+        np.multiply(x, t, out=t)
+        return np.divide(t, x.dtype.type(6), out=t)
+
+    @staticmethod
+    def backward(ctx, g):
+        # torch's vectorised kernel: 0 for x <= -3, g for x >= 3, g * (x / 3 + 0.5) between (NaN too)
+        x, = ctx.saved_tensors
+        if _state[0]:   # create_graph: Tensor ops
+            mid = g * (x / 3 + 0.5)
+            return mid.masked_fill(x <= -3, 0).where(~(x >= 3), g)
+        xd = x._data
+        t = xd.dtype.type
+        gd = np.ascontiguousarray(np.broadcast_to(g._data, xd.shape))
+        r = np.divide(xd, t(3))
+        r += t(0.5)
+        r *= gd
+        r = select(np.less_equal(xd, t(-3)), 0, r, r.dtype)
+        return _wrap(select(np.greater_equal(xd, t(3)), gd, r, r.dtype))
+
+
+_SIXTH = float(np.float32(1 / 6))
+
+
+class Hardsigmoid(Op):
+    _name = "HardsigmoidBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        t = _relu6_shifted(x)                        # relu6(x + 3) / 6
+        return np.divide(t, x.dtype.type(6), out=t)
+
+    @staticmethod
+    def backward(ctx, g):
+        # g * (1 / 6) for -3 < x < 3, else 0 (NaN: 0); torch's 1 / 6 is a float32 constant,
+        # float64 gradients included
+        x, = ctx.saved_tensors
+        inside = (x > -3) & (x < 3)
+        if _state[0]:   # create_graph: Tensor ops
+            return (g * _SIXTH).masked_fill(~inside, 0)
+        gd = g._data
+        return _wrap(_grad_inside(np.multiply(gd, gd.dtype.type(_SIXTH)), inside._data))
+
+
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
 
@@ -102,6 +157,26 @@ def leaky_relu(input, negative_slope):
     tensor([-0.5000,  1.0000])
     """
     return apply_op(LeakyRelu, (input,), float(negative_slope))
+
+
+def hardswish(input):
+    """``x * relu6(x + 3) / 6``, one node (float32/float64).
+
+    >>> from ember.ops.nn.piecewise_act import hardswish
+    >>> hardswish(ember.tensor([-4., 1., 4.]))
+    tensor([-0.0000,  0.6667,  4.0000])
+    """
+    return apply_op(Hardswish, (input,))
+
+
+def hardsigmoid(input):
+    """``relu6(x + 3) / 6``, one node (float32/float64).
+
+    >>> from ember.ops.nn.piecewise_act import hardsigmoid
+    >>> hardsigmoid(ember.tensor([-4., 0., 4.]))
+    tensor([0.0000, 0.5000, 1.0000])
+    """
+    return apply_op(Hardsigmoid, (input,))
 
 
 def takes(input):
