@@ -16,6 +16,7 @@ from ..ops.elementwise.basic_math import sigmoid as _sigmoid, tanh as _tanh, rel
 from ..ops.nn.activation import prelu as _prelu
 from ..ops.nn import hard_activations as _hard
 from ..ops.nn import piecewise_act as _piecewise
+from ..ops.nn.silu import silu as _silu_op
 from ..ops.elementwise.operands import _not_impl
 from ..ops.elementwise.erf_gamma import gelu_exact as _gelu_exact
 from ..ops.nn.gelu import gelu as _gelu_op
@@ -170,6 +171,8 @@ def silu(input, inplace=False):
     """
     if input._rg is _QM:  # (no quantized kernel in ember)
         raise _q_refuse("aten::silu.out")
+    if input.__class__ is Tensor and _piecewise.takes(input) and not inplace:
+        return _silu_op(input)
     x = _src(input, inplace)
     return _inplace(input, x * _sigmoid(x), inplace)
 
