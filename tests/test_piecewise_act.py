@@ -90,3 +90,20 @@ def test_hard_swish_sigmoid_match_torch(dt, name):
     else:   # torch has no derivative of hardsigmoid_backward; hardsigmoid'' is 0: 2 hardsigmoid'^2
         inside = (xs > -3) & (xs < 3)
         np.testing.assert_allclose(e2.grad.numpy(), np.where(inside, 2 * np.float32(1 / 6) ** 2, 0), rtol=1e-7)
+
+
+@pytest.mark.parametrize("name", ["relu6", "hardtanh", "leaky_relu", "hardswish", "hardsigmoid", "silu"])
+def test_in_place_forms_with_autograd(name):
+    """inplace=True on a non-leaf tensor in a graph (MobileNet v2's ReLU6(inplace=True)):
+    the input overwritten, gradients as torch's."""
+    torch = pytest.importorskip("torch")
+    x = np.random.default_rng(7).standard_normal((50, 40)).astype(np.float32) * 5
+    e, t = ember.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    he, ht = e * 1.5, t * 1.5
+    ye = getattr(F, name)(he, inplace=True)
+    yt = getattr(torch.nn.functional, name)(ht, inplace=True)
+    assert ye is he
+    np.testing.assert_allclose(he.detach().numpy(), ht.detach().numpy(), rtol=3e-7)
+    (ye * ye).sum().backward()
+    (yt * yt).sum().backward()
+    np.testing.assert_allclose(e.grad.numpy(), t.grad.numpy(), rtol=1e-6, atol=1e-6)

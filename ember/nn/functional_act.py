@@ -56,8 +56,8 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
         raise ValueError("min_val cannot be greater than max_val")
     if input._rg is _QM:  # a quantized tensor: PyTorch's quantized clamp
         return _inplace(input, input.clamp(min_val, max_val), inplace)
-    if input.__class__ is Tensor and _piecewise.takes(input) and not inplace:
-        return _piecewise.hardtanh(input, min_val, max_val)
+    if input.__class__ is Tensor and _piecewise.takes(input):
+        return _inplace(input, _piecewise.hardtanh(_src(input, inplace), min_val, max_val), inplace)
     inside = (input > min_val) & (input < max_val)
     out = _where(inside, input, input.detach().clamp(min_val, max_val))
     return _inplace(input, out, inplace)
@@ -73,8 +73,8 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
         raise _q_refuse("aten::leaky_relu")
     if input._data.dtype.kind in "biu":
         _not_impl("leaky_relu_cpu", input._data.dtype)
-    if input.__class__ is Tensor and _piecewise.takes(input) and not inplace:
-        return _piecewise.leaky_relu(input, negative_slope)
+    if input.__class__ is Tensor and _piecewise.takes(input):
+        return _inplace(input, _piecewise.leaky_relu(_src(input, inplace), negative_slope), inplace)
     return _inplace(input, _where(input > 0, input, input * negative_slope), inplace)
 
 
@@ -171,8 +171,8 @@ def silu(input, inplace=False):
     """
     if input._rg is _QM:  # (no quantized kernel in ember)
         raise _q_refuse("aten::silu.out")
-    if input.__class__ is Tensor and _piecewise.takes(input) and not inplace:
-        return _silu_op(input)
+    if input.__class__ is Tensor and _piecewise.takes(input):
+        return _inplace(input, _silu_op(_src(input, inplace)), inplace)
     x = _src(input, inplace)
     return _inplace(input, x * _sigmoid(x), inplace)
 
@@ -222,8 +222,8 @@ def hardsigmoid(input, inplace=False):
         return fixed_qparams("hardsigmoid", input)
     if _hard.fast(input):
         return _hard.hardsigmoid_nograd(input, inplace)
-    if input.__class__ is Tensor and _piecewise.takes(input) and not inplace:
-        return _piecewise.hardsigmoid(input)
+    if input.__class__ is Tensor and _piecewise.takes(input):
+        return _inplace(input, _piecewise.hardsigmoid(_src(input, inplace)), inplace)
     inside = (input > -3) & (input < 3)
     out = _where(inside, input / 6 + 0.5, (input.detach() >= 3).to(input.dtype))
     return _inplace(input, out, inplace)
@@ -239,8 +239,8 @@ def hardswish(input, inplace=False):
         raise _q_refuse("aten::hardswish")
     if _hard.fast(input):
         return _hard.hardswish_nograd(input, inplace)
-    if input.__class__ is Tensor and _piecewise.takes(input) and not inplace:
-        return _piecewise.hardswish(input)
+    if input.__class__ is Tensor and _piecewise.takes(input):
+        return _inplace(input, _piecewise.hardswish(_src(input, inplace)), inplace)
     x = _src(input, inplace)
     mid = x * (x + 3) / 6
     out = _where(x <= -3, x * 0, _where(x < 3, mid, x))
