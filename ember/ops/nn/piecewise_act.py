@@ -129,11 +129,12 @@ class Hardsigmoid(Op):
         # g * (1 / 6) for -3 < x < 3, else 0 (NaN: 0); torch's 1 / 6 is a float32 constant,
         # float64 gradients included
         x, = ctx.saved_tensors
-        inside = (x > -3) & (x < 3)
         if _state[0]:   # create_graph: Tensor ops
-            return (g * _SIXTH).masked_fill(~inside, 0)
-        gd = g._data
-        return _wrap(_grad_inside(np.multiply(gd, gd.dtype.type(_SIXTH)), inside._data))
+            return (g * _SIXTH).masked_fill(~((x > -3) & (x < 3)), 0)
+        xd, gd = x._data, g._data
+        inside = np.greater(xd, xd.dtype.type(-3))
+        inside &= np.less(xd, xd.dtype.type(3))
+        return _wrap(_grad_inside(np.multiply(gd, gd.dtype.type(_SIXTH)), inside))
 
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
