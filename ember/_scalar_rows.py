@@ -58,7 +58,8 @@ def _call(uf, a, s, out, dtype):
     if (a.__class__ is not np.ndarray or n < MIN_SIZE or dt not in _DTYPES
             or (dtype is not None and np.dtype(dtype) != dt) or np.result_type(a, s) != dt
             or out is not None and (out.__class__ is not np.ndarray or out.dtype != dt or out.shape != a.shape)):
-        return uf(s, a, out=out) if dtype is None else uf(s, a, out=out, dtype=dtype)
+        r = uf(s, a, out=out) if dtype is None else uf(s, a, out=out, dtype=dtype)
+        return r if r.__class__ is np.ndarray else np.asarray(r)     # (0-d: an array, not a scalar)
     if not (a.flags.c_contiguous and (out is None or out.flags.c_contiguous)):
         # a strided view whose rows are unstrided (a crop of a larger array): the row along them
         w, isz = a.shape[-1], dt.itemsize

@@ -107,3 +107,17 @@ def test_in_place_forms_with_autograd(name):
     (ye * ye).sum().backward()
     (yt * yt).sum().backward()
     np.testing.assert_allclose(e.grad.numpy(), t.grad.numpy(), rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["hardtanh", "relu6", "leaky_relu", "hardswish", "hardsigmoid", "silu", "gelu", "relu",
+                                  "elu", "selu", "celu", "softplus"])
+def test_zero_dim_tensors(name):
+    torch = pytest.importorskip("torch")
+    for v in (-4.0, -0.5, 0.0, 2.0, 7.0):
+        e, t = ember.tensor(v, requires_grad=True), torch.tensor(v, requires_grad=True)
+        ye, yt = getattr(F, name)(e), getattr(torch.nn.functional, name)(t)
+        assert ye.shape == () and ye.grad_fn.name() == yt.grad_fn.name()
+        np.testing.assert_allclose(ye.item(), yt.item(), rtol=1e-6, atol=1e-7)
+        ye.backward(), yt.backward()
+        assert e.grad.shape == ()
+        np.testing.assert_allclose(e.grad.item(), t.grad.item(), rtol=1e-6, atol=1e-7)

@@ -17,6 +17,7 @@ from ..ops.nn.activation import prelu as _prelu
 from ..ops.nn import hard_activations as _hard
 from ..ops.nn import piecewise_act as _piecewise
 from ..ops.nn.silu import silu as _silu_op
+from ..ops.nn import exp_act as _exp_act
 from ..ops.elementwise.operands import _not_impl
 from ..ops.elementwise.erf_gamma import gelu_exact as _gelu_exact
 from ..ops.nn.gelu import gelu as _gelu_op
@@ -110,6 +111,8 @@ def elu(input, alpha=1.0, inplace=False):
     if input._rg is _QM:  # (no quantized kernel in ember)
         raise _q_refuse("aten::elu.out")
     x = _src(input, inplace)
+    if x.__class__ is Tensor and _piecewise.takes(x):
+        return _inplace(input, _exp_act.elu(x, alpha), inplace)
     neg = (x.clamp(max=0.0).exp() - 1) * alpha
     return _inplace(input, _where(x > 0, x, neg), inplace)
 
@@ -126,7 +129,10 @@ def selu(input, inplace=False):
     """
     if input._rg is _QM:  # (no quantized kernel in ember)
         raise _q_refuse("aten::elu.out")
-    return _inplace(input, elu(_src(input, inplace), _SELU_ALPHA) * _SELU_SCALE, inplace)
+    x = _src(input, inplace)
+    if x.__class__ is Tensor and _piecewise.takes(x):
+        return _inplace(input, _exp_act.elu(x, _SELU_ALPHA, _SELU_SCALE), inplace)
+    return _inplace(input, elu(x, _SELU_ALPHA) * _SELU_SCALE, inplace)
 
 
 def celu(input, alpha=1.0, inplace=False):
@@ -138,6 +144,8 @@ def celu(input, alpha=1.0, inplace=False):
     if input._rg is _QM:  # (no quantized kernel in ember)
         raise _q_refuse("aten::elu.out")
     x = _src(input, inplace)
+    if x.__class__ is Tensor and _piecewise.takes(x) and alpha != 0:
+        return _inplace(input, _exp_act.elu(x, alpha, 1.0, 1.0 / alpha, celu=True), inplace)
     neg = ((x.clamp(max=0.0) / alpha).exp() - 1) * alpha
     return _inplace(input, _where(x > 0, x, neg), inplace)
 
@@ -197,6 +205,8 @@ def softplus(input, beta=1.0, threshold=20.0):
     """
     if input._rg is _QM:  # (no quantized kernel in ember)
         raise _q_refuse("aten::softplus.out")
+    if input.__class__ is Tensor and _piecewise.takes(input):
+        return _exp_act.softplus(input, beta, threshold)
     bx = input * beta
     soft = (bx.clamp(max=threshold).exp().log1p()) / beta
     return _where(bx > threshold, input, soft)

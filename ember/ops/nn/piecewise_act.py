@@ -45,17 +45,18 @@ class Hardtanh(Op):
     def forward(ctx, x, lo, hi):
         ctx.save_for_backward(x)
         ctx.lo, ctx.hi = lo, hi
-        return _scalar_rows.clip(x, x.dtype.type(lo), x.dtype.type(hi))
+        return _scalar_rows.clip(x, x.dtype.type(lo), x.dtype.type(hi)).reshape(x.shape)
 
     @staticmethod
     def backward(ctx, g):
         x, = ctx.saved_tensors
         if _state[0]:   # create_graph: Tensor ops
             return g.masked_fill(~((x > ctx.lo) & (x < ctx.hi)), 0)
-        xd = x._data
+        shape = x._data.shape
+        xd = x._data.reshape(-1)
         inside = np.greater(xd, xd.dtype.type(ctx.lo))
         inside &= np.less(xd, xd.dtype.type(ctx.hi))
-        return _wrap(_grad_inside(g._data, inside))
+        return _wrap(_grad_inside(np.broadcast_to(g._data, shape).reshape(-1), inside).reshape(shape))
 
 
 class LeakyRelu(Op):
@@ -65,24 +66,25 @@ class LeakyRelu(Op):
     def forward(ctx, x, slope):
         ctx.save_for_backward(x)
         ctx.slope = slope
+        shape, x = x.shape, x.reshape(-1)        # (1-d: NumPy gives scalars for 0-d arrays)
         s = x.dtype.type(slope)
         xs = np.multiply(x, s)
         if 0 <= slope <= 1:
-            return np.maximum(x, xs, out=xs)
+            return np.maximum(x, xs, out=xs).reshape(shape)
         if slope > 1:
-            return np.minimum(x, xs, out=xs)
-        return select(np.greater(x, 0), x, xs, x.dtype)
+            return np.minimum(x, xs, out=xs).reshape(shape)
+        return select(np.greater(x, 0), x, xs, x.dtype).reshape(shape)
 
     @staticmethod
     def backward(ctx, g):
         x, = ctx.saved_tensors
         if _state[0]:   # create_graph: Tensor ops
             return g.where(x > 0, g * ctx.slope)
-        xd, gd = x._data, g._data
-        if gd.shape != xd.shape:
-            gd = np.broadcast_to(gd, xd.shape)
-        gd = np.ascontiguousarray(gd)
-        return _wrap(select(np.greater(xd, 0), gd, np.multiply(gd, gd.dtype.type(ctx.slope)), gd.dtype))
+        shape = x._data.shape
+        xd = x._data.reshape(-1)
+        gd = np.ascontiguousarray(np.broadcast_to(g._data, shape)).reshape(-1)
+        r = select(np.greater(xd, 0), gd, np.multiply(gd, gd.dtype.type(ctx.slope)), gd.dtype)
+        return _wrap(r.reshape(shape))
 
 
 class Hardswish(Op):
@@ -91,9 +93,10 @@ class Hardswish(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
+        shape, x = x.shape, x.reshape(-1)        # (1-d: NumPy gives scalars for 0-d arrays)
         t = _relu6_shifted(x)                        # x * relu6(x + 3) / 6, torch's arithmetic
         np.multiply(x, t, out=t)
-        return np.divide(t, x.dtype.type(6), out=t)
+        return np.divide(t, x.dtype.type(6), out=t).reshape(shape)
 
     @staticmethod
     def backward(ctx, g):
@@ -102,14 +105,15 @@ class Hardswish(Op):
         if _state[0]:   # create_graph: Tensor ops
             mid = g * (x / 3 + 0.5)
             return mid.masked_fill(x <= -3, 0).where(~(x >= 3), g)
-        xd = x._data
+        shape = x._data.shape
+        xd = x._data.reshape(-1)
         t = xd.dtype.type
-        gd = np.ascontiguousarray(np.broadcast_to(g._data, xd.shape))
+        gd = np.ascontiguousarray(np.broadcast_to(g._data, shape)).reshape(-1)
         r = np.divide(xd, t(3))
         r += t(0.5)
         r *= gd
         r = select(np.less_equal(xd, t(-3)), 0, r, r.dtype)
-        return _wrap(select(np.greater_equal(xd, t(3)), gd, r, r.dtype))
+        return _wrap(select(np.greater_equal(xd, t(3)), gd, r, r.dtype).reshape(shape))
 
 
 _SIXTH = float(np.float32(1 / 6))
@@ -121,8 +125,9 @@ class Hardsigmoid(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
+        shape, x = x.shape, x.reshape(-1)        # (1-d: NumPy gives scalars for 0-d arrays)
         t = _relu6_shifted(x)                        # relu6(x + 3) / 6
-        return np.divide(t, x.dtype.type(6), out=t)
+        return np.divide(t, x.dtype.type(6), out=t).reshape(shape)
 
     @staticmethod
     def backward(ctx, g):
@@ -131,10 +136,12 @@ class Hardsigmoid(Op):
         x, = ctx.saved_tensors
         if _state[0]:   # create_graph: Tensor ops
             return (g * _SIXTH).masked_fill(~((x > -3) & (x < 3)), 0)
-        xd, gd = x._data, g._data
+        shape = x._data.shape
+        xd = x._data.reshape(-1)
+        gd = np.broadcast_to(g._data, shape).reshape(-1)
         inside = np.greater(xd, xd.dtype.type(-3))
         inside &= np.less(xd, xd.dtype.type(3))
-        return _wrap(_grad_inside(np.multiply(gd, gd.dtype.type(_SIXTH)), inside))
+        return _wrap(_grad_inside(np.multiply(gd, gd.dtype.type(_SIXTH)), inside).reshape(shape))
 
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
