@@ -11,7 +11,7 @@ tensor([3.2586, 6.9729])
 from .._util import np, to_float_np, TENSOR_MATH
 from ..._backend import quiet_call, quiet_unary
 from .declare import unary, methods
-from ..._parallel_pass import par_ufunc, MIN_SIZE
+from ..._parallel_pass import par_ufunc, par_map, MIN_SIZE, CHUNK
 from ... import _scalar_rows
 from ..._select import select
 
@@ -73,11 +73,17 @@ def _tanh_grad(ctx, xp, g, y):
         if y.ndim == 0:     # (a Python float is a float64: the same rounding, less overhead)
             v = float(y)
             return g * np.float32(1.0 - v * v)
-        w = y.astype(np.float64)
-        np.multiply(w, w, out=w)
-        np.subtract(1.0, w, out=w)
-        return np.multiply(g, w.astype(np.float32), dtype=np.float32) if g.dtype == np.float32 else g * w.astype(y.dtype)
+        if g.dtype == np.float32 and g.shape == y.shape and y.size >= 4 * CHUNK:
+            return par_map(_tanh_grad_f32, g, y, passes=5)     # (the float64 temporaries in cache)
+        return _tanh_grad_f32(g, y)
     return g * (1 - y * y)
+
+
+def _tanh_grad_f32(g, y):
+    w = y.astype(np.float64)
+    np.multiply(w, w, out=w)
+    np.subtract(1.0, w, out=w)
+    return np.multiply(g, w.astype(np.float32), dtype=np.float32) if g.dtype == np.float32 else g * w.astype(y.dtype)
 
 
 def _relu_grad(ctx, xp, g, y):
