@@ -28,8 +28,9 @@ import os
 import threading
 from _thread import allocate_lock as _allocate_lock
 from queue import SimpleQueue
+from time import perf_counter
 
-__all__ = ["num_threads", "set_threads", "parallel_for", "blocks"]
+__all__ = ["num_threads", "set_threads", "parallel_for", "blocks", "lead_blocks"]
 
 
 def _cores():
@@ -54,6 +55,7 @@ _LOCAL = threading.local()     # .worker: True on a pool thread (nested parallel
 _LOCK = threading.Lock()       # one parallel region at a time (another caller runs serially)
 _WORKERS = []                  # [(thread, queue)]
 _BLAS = []                     # threadpoolctl's BLAS controllers, found once ([] without it)
+_WAKE = [30e-6]                # seconds from handing a worker a job to its first step (running mean)
 
 
 def _blas_controllers():
@@ -165,13 +167,24 @@ def _work(q):
         job = q.get()
         if job is None:
             return
-        fn, it, done, errors = job
+        fn, it, done, errors, posted = job
+        _note_wake(perf_counter() - posted)
         try:
             for i in it:
                 fn(i)
         except BaseException as e:  # handed to the caller, which re-raises it
             errors.append(e)
+        # drop the job before signalling: its closure may hold the caller's result, which the
+        # caller may then take over without a copy only if nothing else refers to it
+        job = fn = it = errors = None
         done.release()
+
+
+def _note_wake(t):
+    """Fold one hand-over time into ``_WAKE``: quick to follow a shorter one, slow to follow
+    (and capped against) a longer one, which is mostly a caller that held the GIL a while."""
+    w = _WAKE[0]
+    _WAKE[0] = min(1e-4, max(2e-6, w + (0.25 * (t - w) if t < w else 0.03 * (min(t, 2 * w) - w))))
 
 
 def _ensure_workers(k):
@@ -215,7 +228,7 @@ def parallel_for(fn, n):
         for j in range(1, k):
             done = _allocate_lock()
             done.acquire()
-            _WORKERS[j - 1][1].put((fn, it, done, errors))
+            _WORKERS[j - 1][1].put((fn, it, done, errors, perf_counter()))
             dones.append(done)
         _LOCAL.worker = True
         try:
@@ -246,3 +259,25 @@ def blocks(total, parts, min_size=1):
         out.append(slice(start, stop))
         start = stop
     return out
+
+
+def lead_blocks(total, k, seconds, min_size=1):
+    """``total`` split into ``k`` contiguous slices for ``parallel_for``, the first (the
+    caller's) longer by the time a worker takes to wake, so that the workers' slices end
+    about when the caller's does: the caller then finds them done instead of sleeping until
+    the last one signals (a second wake-up). ``seconds`` is the whole job's time on one thread.
+    One slice when the split would not pay.
+
+    >>> from ember._thread_pool import lead_blocks
+    >>> lead_blocks(100, 2, 1.0)         # a long job: even halves (the wake-up is negligible)
+    [slice(0, 50, None), slice(50, 100, None)]
+    >>> len(lead_blocks(100, 2, 1e-6))   # shorter than a wake-up: one slice
+    1
+    """
+    k = max(1, min(k, total // max(1, min_size)))
+    lead = _WAKE[0]
+    first = (seconds + (k - 1) * lead) / k        # the caller's time; each worker's is first - lead
+    if k <= 1 or first - lead < 0.15 * first:
+        return [slice(0, total)]
+    n0 = max(min_size, min(total - (k - 1) * min_size, round(total * first / seconds)))
+    return [slice(0, n0)] + [slice(n0 + s.start, n0 + s.stop) for s in blocks(total - n0, k - 1, min_size)]

@@ -21,6 +21,7 @@ def two_threads(monkeypatch, parallel_for_calls):
     """Two intra-op threads, every product large enough to split; counts parallel_for calls."""
     n = parallel_for_calls
     monkeypatch.setattr(pg, "MIN_FLOPS", 0)
+    monkeypatch.setattr(pg, "_RATE", {np.dtype(np.float32): 1.0, np.dtype(np.float64): 1.0})  # "slow"
     monkeypatch.setattr(_tp, "_MODE", ["single"])
     old = ember.get_num_threads()
     ember.set_num_threads(2)
@@ -161,5 +162,83 @@ def test_large_lapack_calls_use_the_threads_then_the_blas_is_back_at_one(monkeyp
         np.testing.assert_allclose(ember.linalg.inv(a).numpy(), torch.linalg.inv(torch.from_numpy(a.numpy())).numpy(),
                                    rtol=1e-6, atol=1e-8)
         assert set(_blas_threads()) == {1}
+    finally:
+        ember.set_num_threads(old)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_wide_product_with_transposed_b_swapped(monkeypatch, threads):
+    """x @ w.T with few rows (a Linear layer's forward) computed as (w @ x.T).T where the BLAS
+    is faster that way: the same values, a C-contiguous result, ``out=`` filled."""
+    monkeypatch.setattr(pg, "_SWAP", [True])
+    monkeypatch.setattr(_tp, "_MODE", ["single"])
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((16, 300)).astype(np.float32)
+    w = rng.standard_normal((700, 300)).astype(np.float32)
+    old = ember.get_num_threads()
+    ember.set_num_threads(threads)
+    try:
+        calls = []
+        real = np.matmul
+        monkeypatch.setattr(pg.np, "matmul", lambda a, b, out=None: calls.append(a.shape) or real(a, b, out=out))
+        got = pg.gemm(x, w.T)
+        assert calls and all(s[-1] == 300 and s[0] != 16 for s in calls), "the product was not swapped"
+        out = np.full((16, 700), np.nan, np.float32)
+        assert pg.gemm(x, w.T, out=out) is out
+    finally:
+        ember.set_num_threads(old)
+    ref = real(x.astype(np.float64), w.T.astype(np.float64))
+    assert got.flags.c_contiguous and got.shape == (16, 700) and got.dtype == np.float32
+    np.testing.assert_allclose(got, ref, rtol=1e-4, atol=1e-4)
+    np.testing.assert_array_equal(out, got)
+
+
+def test_swap_only_for_float32_wide_products(monkeypatch):
+    monkeypatch.setattr(pg, "_SWAP", [True])
+    seen = []
+    real = np.matmul
+    monkeypatch.setattr(pg.np, "matmul", lambda a, b, out=None: seen.append(a.shape) or real(a, b, out=out))
+    rng = np.random.default_rng(4)
+    f32 = lambda *s: rng.standard_normal(s).astype(np.float32)
+    for a, b in [(rng.standard_normal((16, 300)), rng.standard_normal((700, 300)).T),   # float64
+                 (f32(300, 300), f32(700, 300).T),                                        # a tall result
+                 (f32(16, 300), f32(300, 700)),                                           # b not transposed
+                 (f32(16, 300), f32(100, 300).T)]:                                        # narrow
+        seen.clear()
+        pg.gemm(a, b)
+        assert seen == [a.shape], seen
+
+
+def test_lead_blocks_cover_the_range_and_give_the_caller_more():
+    _tp._WAKE[0] = 30e-6
+    for total, k, secs, mn in [(512, 2, 300e-6, 16), (100, 3, 1e-3, 1), (64, 4, 10.0, 1), (7, 2, 1.0, 1)]:
+        sl = _tp.lead_blocks(total, k, secs, mn)
+        assert sl[0].start == 0 and sl[-1].stop == total
+        assert all(a.stop == b.start for a, b in zip(sl, sl[1:]))
+        assert all(s.stop - s.start >= mn for s in sl)
+        sizes = [s.stop - s.start for s in sl]
+        assert sizes[0] >= max(sizes[1:]), sizes
+    a, b = _tp.lead_blocks(512, 2, 300e-6, 16)          # 30 us of a 300 us product: ~55% first
+    assert 0.53 < (a.stop - a.start) / 512 < 0.58
+    assert len(_tp.lead_blocks(512, 2, 20e-6)) == 1    # shorter than a wake-up: not split
+
+
+def test_worker_lets_go_of_the_job():
+    """After parallel_for returns, no worker still refers to the blocks' function (its
+    closure may hold a result the caller takes over without a copy, e.g. a leaf's .grad)."""
+    import weakref
+    old = ember.get_num_threads()
+    ember.set_num_threads(2)
+    try:
+        out = [0, 0]
+
+        def fn(i):
+            time.sleep(0.002)
+            out[i] = 1
+        _tp.parallel_for(fn, 2)
+        ref = weakref.ref(fn)
+        del fn
+        assert ref() is None, "a worker still holds the job"
+        assert out == [1, 1]
     finally:
         ember.set_num_threads(old)
