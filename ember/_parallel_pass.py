@@ -48,16 +48,17 @@ _ndarray = np.ndarray
 _LOCAL = _tp._LOCAL
 
 
-def pass_threads(nbytes, passes=1):
-    """Threads a pass writing ``nbytes`` (``passes`` times over) runs on: 1 when small, with
-    one thread set, or inside a parallel block.
+def pass_threads(nbytes, passes=1, min_bytes=None):
+    """Threads a pass writing ``nbytes`` (``passes`` times over) runs on: 1 when small (under
+    ``min_bytes``, default ``MIN_BYTES``), with one thread set, or inside a parallel block.
 
     >>> from ember._parallel_pass import pass_threads
     >>> pass_threads(64)
     1
     """
     T = _tp._N[0]
-    if T <= 1 or nbytes * passes < MIN_BYTES or _LOCAL.__dict__.get("worker"):
+    if T <= 1 or nbytes * passes < (MIN_BYTES if min_bytes is None else min_bytes) \
+            or _LOCAL.__dict__.get("worker"):
         return 1
     return T
 
@@ -216,18 +217,18 @@ def par_map(fn, *args, passes=1):
     return out
 
 
-def par_blocks(fn, out, *args, keep=(), passes=1):
+def par_blocks(fn, out, *args, keep=(), passes=1, min_bytes=None):
     """``fn(out_block, *arg_blocks)`` over blocks of ``out`` along its first axis that is not
     in ``keep`` (the axes ``fn`` reduces over or mixes), args broadcast against ``out``;
     one call ``fn(out, *args)`` when small. ``passes > 1`` (``fn`` makes several passes)
     also cuts each thread's block into cache-sized pieces along that axis (on one thread
-    too) when the axis is the first. Returns ``out``.
+    too) when the axis is the first. ``min_bytes``: ``pass_threads``'s. Returns ``out``.
 
     >>> from ember._parallel_pass import par_blocks
     >>> par_blocks(lambda o, x: np.multiply(x, 2, out=o), np.empty(2), np.ones(2))
     array([2., 2.])
     """
-    T = pass_threads(out.nbytes, passes)
+    T = pass_threads(out.nbytes, passes, min_bytes)
     ax = _split_axis(out.shape, T, keep) if T > 1 or passes > 1 else None
     if ax is None:
         fn(out, *args)

@@ -65,6 +65,15 @@ def _dtype_of(npdt):
     return NP2DT[npdt]
 
 
+def _sole_view(d):
+    """True when view ``d`` covers all of its base, an array that owns its memory and that
+    nothing but ``d`` refers to (a gradient reshaped from a kernel's buffer): ``d`` may then be
+    taken as ``.grad`` without a copy. (References: d's, this frame's, getrefcount's.)"""
+    b = d.base
+    return (b.__class__ is _ndarray and b.base is None and b.flags.owndata and b.nbytes == d.nbytes
+            and sys.getrefcount(b) <= 3)
+
+
 def _accumulate(leaf, g, create_graph):
     """Sum gradient ``g`` (a Tensor, or an array in the engine's array mode) into ``leaf.grad``."""
     if leaf._hooks:
@@ -82,14 +91,14 @@ def _accumulate(leaf, g, create_graph):
             # Take the array as .grad without a copy when nothing else can see it: the Tensor g
             # is held only by the engine's list and this frame (+ getrefcount's argument), and
             # its array only by g and this frame. run_backward drops its own locals for this.
-            if (sys.getrefcount(g) > 3 or sys.getrefcount(d) > 3 or d.base is not None
+            if (sys.getrefcount(g) > 3 or sys.getrefcount(d) > 3 or (d.base is not None and not _sole_view(d))
                     or not d.flags.writeable or not d.flags.c_contiguous):
                 d = d.copy()
         elif g.__class__ is not _ndarray:  # a NumPy scalar: a new array, owned
             d = _asarray(g)
         else:  # an array, held only by the engine's list and this frame (as above)
             d = g
-            if (sys.getrefcount(g) > 4 or d.base is not None
+            if (sys.getrefcount(g) > 4 or (d.base is not None and not _sole_view(d))
                     or not d.flags.writeable or not d.flags.c_contiguous):
                 d = d.copy()
         leaf.grad = _wrap(d)

@@ -12,8 +12,12 @@ tensor([[0., 1.],
 """
 from .._util import np, _wrap, _state
 from ..._parallel_pass import par_blocks
+from ..._ufunc_buffers import rows, expand_rows, _SHORT
 
 __all__ = []
+
+_PAR_MIN = 1 << 23    # bytes * 2 passes: smaller outputs stay on one thread (two cores gain
+                      # nothing below ~4 MB: a block's many cache-sized calls hand the GIL over)
 
 
 def batch_norm_eval(input, running_mean, running_var, weight, bias, eps):
@@ -47,8 +51,17 @@ def batch_norm_eval(input, running_mean, running_var, weight, bias, eps):
     if y is None or x.ndim < 3:
         y = np.multiply(x, scale.reshape(shape))
         y += shift.reshape(shape)
-    else:  # both passes block by block (over the intra-op threads when large)
-        par_blocks(_scale_shift, y, x, scale.reshape(shape), shift.reshape(shape), passes=2)
+        return _wrap(y)
+    # both passes block by block (over the intra-op threads when large), the per-channel
+    # values as full rows or under a row-sized ufunc buffer (ember._ufunc_buffers)
+    N, S = x.shape[0], x[0, 0].size
+    x3, y3 = x.reshape(N, C, S), y.reshape(N, C, S)
+    if N == 1 and S < _SHORT:
+        par_blocks(_scale_shift, y3, x3, scale.reshape(C, 1), shift.reshape(C, 1), passes=2, min_bytes=_PAR_MIN)
+    else:
+        with rows(S):
+            par_blocks(_scale_shift, y3, x3, expand_rows(scale, S), expand_rows(shift, S), passes=2,
+                       min_bytes=_PAR_MIN)
     return _wrap(y)
 
 

@@ -12,6 +12,7 @@ from .._util import np, Op, apply_op, _wrap, _state
 from ...autograd.function import _NoGradCtx
 from ..._thread_pool import num_threads, parallel_for, blocks
 from ..._parallel_pass import par_blocks, MIN_SIZE
+from ..._ufunc_buffers import rows
 
 __all__ = []
 
@@ -165,24 +166,27 @@ class BatchNormTrain(Op):
         b = rest[(affine & 1)] if affine & 2 else None
         N, C = x.shape[:2]
         x3 = x.reshape(N, C, -1)
-        M = x3.shape[0] * x3.shape[2]
+        P = x3.shape[2]
+        M = x3.shape[0] * P
         xc, y = np.empty_like(x3), np.empty_like(x3)
         mean, var = np.empty(C, x.dtype), np.empty(C, x.dtype)
         invstd = np.empty(C, x.dtype)
 
-        def run(c):
+        def run(c):   # (the elementwise passes under a row-sized ufunc buffer; not the sums)
             m64 = _channel_sums(x3[:, c]) / M
             mean[c] = m64
-            np.subtract(x3[:, c], mean[c].reshape(1, -1, 1), out=xc[:, c])
-            if x.dtype == np.float32:  # the mean's rounding residual: xc as if from the float64 mean
-                xc[:, c] -= (m64 - mean[c]).astype(x.dtype).reshape(1, -1, 1)
-            yc = np.multiply(xc[:, c], xc[:, c], out=y[:, c])
+            with rows(P):
+                np.subtract(x3[:, c], mean[c].reshape(1, -1, 1), out=xc[:, c])
+                if x.dtype == np.float32:  # the mean's rounding residual: xc as if from the float64 mean
+                    xc[:, c] -= (m64 - mean[c]).astype(x.dtype).reshape(1, -1, 1)
+                yc = np.multiply(xc[:, c], xc[:, c], out=y[:, c])
             var[c] = _channel_sums(yc) / M
             invstd[c] = 1.0 / np.sqrt(var[c] + x.dtype.type(eps))
             scale = invstd[c] if w is None else invstd[c] * w[c]
-            np.multiply(xc[:, c], scale.reshape(1, -1, 1), out=yc)
-            if b is not None:
-                yc += b[c].reshape(1, -1, 1)
+            with rows(P):
+                np.multiply(xc[:, c], scale.reshape(1, -1, 1), out=yc)
+                if b is not None:
+                    yc += b[c].reshape(1, -1, 1)
         _by_channels(run, x3)
         if ctx.needs_input_grad is not None:
             ctx.xc, ctx.invstd, ctx.M, ctx.eps, ctx.affine = xc, invstd, M, eps, affine
@@ -248,10 +252,11 @@ def _bn_backward(ctx, g):
         if dx is not None:
             a = invstd[c] if wd is None else invstd[c] * wd[c]
             k1 = (-(invstd[c].astype(np.float64) ** 2) * gxc[c] / M).astype(dt)
-            d = np.multiply(xc[:, c], k1.reshape(1, -1, 1), out=dx[:, c])
-            d += g3[:, c]
-            d += (-gb[c] / M).astype(dt).reshape(1, -1, 1)
-            d *= a.reshape(1, -1, 1)
+            with rows(xc.shape[2]):
+                d = np.multiply(xc[:, c], k1.reshape(1, -1, 1), out=dx[:, c])
+                d += g3[:, c]
+                d += (-gb[c] / M).astype(dt).reshape(1, -1, 1)
+                d *= a.reshape(1, -1, 1)
     _by_channels(run, xc)
     out = [None if dx is None else _wrap(dx.reshape(x.shape))]
     if w is not None:
