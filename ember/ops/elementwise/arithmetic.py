@@ -15,7 +15,8 @@ from ..._backend import quiet_ufunc
 from ..._errors import check_broadcast, output_shape_error  # noqa: F401  (check_broadcast is re-exported)
 from .operands import _ucall, _as_np, _needs, _out  # noqa: F401  (imported from here by the other families)
 from .division import _div_trunc, floor_divide
-from ..._parallel_pass import par_ufunc, MIN_SIZE
+from ..._parallel_pass import par_ufunc, MIN_SIZE, _first
+from ..._ufunc_buffers import rows, row_buffer
 from ..._select import select
 
 _ndarray = np.ndarray
@@ -78,13 +79,41 @@ def _big(a, b):
 
 
 def _par_bin(ufunc, a, b, npdt):
-    """``ufunc(a, b[, dtype=npdt])`` split over the intra-op threads (``_ucall``'s casts kept)."""
+    """``ufunc(a, b[, dtype=npdt])`` split over the intra-op threads (``_ucall``'s casts kept);
+    an operand broadcast along a middle axis (x + bias.view(1, -1, 1, 1)) under a row-sized
+    ufunc buffer (``ember._ufunc_buffers``)."""
+    if b.__class__ is _ndarray and a.__class__ is _ndarray and a.shape != b.shape and a.size and b.size:
+        inner = _broadcast_inner(a.shape, b.shape)
+        if inner is not None:   # (the buffer helps only with an output given to the ufunc)
+            dt = npdt if npdt is not None else ufunc(_first(a), _first(b)).dtype
+            out = np.empty(np.broadcast_shapes(a.shape, b.shape), dt)
+            with rows(inner):
+                return _par_bin_call(ufunc, a, b, npdt, out)
+    return _par_bin_call(ufunc, a, b, npdt)
+
+
+def _par_bin_call(ufunc, a, b, npdt, out=None):
     if npdt is None:
-        return par_ufunc(ufunc, a, b)
+        return par_ufunc(ufunc, a, b, out=out)
     try:
-        return par_ufunc(ufunc, a, b, dtype=npdt)
+        return par_ufunc(ufunc, a, b, dtype=npdt, out=out)
     except TypeError:
-        return par_ufunc(ufunc, _as_np(a, npdt), _as_np(b, npdt), dtype=npdt)
+        return par_ufunc(ufunc, _as_np(a, npdt), _as_np(b, npdt), dtype=npdt, out=out)
+
+
+def _broadcast_inner(sa, sb):
+    """The elements after the last axis along which one operand of shapes ``sa``/``sb`` is
+    broadcast (its extent 1 against the other's), when ``rows`` changes anything there."""
+    n = max(len(sa), len(sb))
+    sa, sb = (1,) * (n - len(sa)) + tuple(sa), (1,) * (n - len(sb)) + tuple(sb)
+    for x, y in ((sa, sb), (sb, sa)):   # y broadcast along x's trailing axes, then varying
+        inner, i = 1, n - 1
+        while i >= 0 and y[i] == 1 and x[i] != 1:
+            inner *= x[i]
+            i -= 1
+        if inner > 1 and i >= 0 and y[i] != 1 and any(v != 1 for v in x[:i + 1]):
+            return inner if row_buffer(inner) is not None else None
+    return None
 
 
 class Add(FormulaOp):

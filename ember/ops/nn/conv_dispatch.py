@@ -13,6 +13,7 @@ array([[4., 6., 4.],
 from .._util import np
 from . import conv_kernels as _K
 from ..._parallel_gemm import gemm
+from ..._ufunc_buffers import rows
 from . import conv_depthwise as _dw
 
 __all__ = []
@@ -47,7 +48,8 @@ def _pointwise(x, w, stride, pads, groups, bias):
     else:
         y = gemm(w2, x.reshape(N, C, -1))
         if bias is not None:
-            y += bias.reshape(O, 1)
+            with rows(y.shape[2]):
+                y += bias.reshape(O, 1)
     return y.reshape((N, O) + sp)
 
 

@@ -29,6 +29,7 @@ import itertools
 from .._util import np
 from ..._thread_pool import num_threads, parallel_for, blocks
 from ..._parallel_gemm import gemm
+from ..._ufunc_buffers import rows
 from . import conv_depthwise as _dw
 from . import conv_winograd as _wg
 from .conv_windows import par_copy, pad_array, out_sizes, windows
@@ -121,7 +122,8 @@ def _check_size(xp, k, out):
 def _add_bias(y, bias):
     """y (n, O, ...) += bias (O,), in place (the block is still in cache)."""
     if bias is not None:
-        y += bias.reshape((1, -1) + (1,) * (y.ndim - 2))
+        with rows(_prod(y.shape[2:])):
+            y += bias.reshape((1, -1) + (1,) * (y.ndim - 2))
 
 
 def conv_fwd(x, w, stride, pads, dil, groups, bias=None):

@@ -37,6 +37,7 @@ from .._util import np
 from ... import _thread_pool as _tp
 from ..._thread_pool import num_threads, parallel_for, blocks
 from ..._parallel_gemm import gemm
+from ..._ufunc_buffers import rows
 
 __all__ = []
 
@@ -278,7 +279,8 @@ def winograd_conv(x, w, pads, bias=None):
             _input_transform(xq[b], R.reshape(4, nb, C, 2, rb * Wq), V, r.start, r.stop)
             M = _gemms(U, V.reshape(16, C, T), M.reshape(16, O, T), split)
             if bias is not None:
-                M[5] += bias.reshape(O, 1)
+                with rows(T):
+                    M[5] += bias.reshape(O, 1)
             _output_transform(M, Y, y[b, :, 2 * r.start:2 * r.stop], Wq, split)
 
     _schedule(N, th, Wq, C, O, dt, prepare, run)
