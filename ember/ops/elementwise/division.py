@@ -14,8 +14,33 @@ from .operands import (binary_result, _not_impl, _zeros, _run, _prep, _bin, _che
                        _two_tensors, _out, _needs, _ucall)
 from .quiet_float import _ign
 from .inplace_forms import _inplace, _r, _export_inplace
+from . import float_mod as _fm
 
 __all__ = ["remainder", "fmod", "floor_divide", "gcd", "lcm"]
+
+_FAST_MIN = 512     # float32 results with at least this many elements: ``float_mod``'s kernels (smaller:
+                    # NumPy's calls, cheaper to start; the same results, zeros of remainder signed as torch)
+
+
+def _zeros_signed_by(r, a):
+    """A floating remainder's zeros with ``a``'s sign (NumPy gives them the divisor's), as
+    PyTorch's ``remainder`` (``fmod`` then ``+ b`` only where nonzero)."""
+    if r.__class__ is np.ndarray:
+        return np.copysign(r, np.asarray(a, r.dtype), out=r, where=r == 0)
+    return np.copysign(r, np.asarray(a, r.dtype), dtype=r.dtype) if r == 0 else r
+
+
+def _f32_pair(a, b, dt):
+    """a and b as float32 (an array, or a float32 scalar for a 0-d operand) when the result is
+    float32 and large enough for ``float_mod``, else None."""
+    if dt.np != _fm._F32:
+        return None
+    a, b = np.asarray(a), np.asarray(b)
+    if max(a.size, b.size) < _FAST_MIN or a.dtype.kind not in "biuf" or b.dtype.kind not in "biuf":
+        return None
+    a = a.astype(np.float32, copy=False) if a.ndim else np.float32(a)
+    b = b.astype(np.float32, copy=False) if b.ndim else np.float32(b)
+    return a, b
 
 
 # ---------------------------------------------------------------- remainder / fmod / division
@@ -28,8 +53,12 @@ class Remainder(Op):
             _not_impl("remainder_cpu", dt.np)
         _check_int_zero(b, dt)
         ctx.save_for_backward(a, b)
+        p = _f32_pair(a, b, dt)
+        if p is not None:
+            return _fm.remainder32(*p)
         with _ign():
-            return _ucall(np.remainder, a, b, dt.np, casting="unsafe")
+            r = _ucall(np.remainder, a, b, dt.np, casting="unsafe")
+            return _zeros_signed_by(r, a) if dt.np.kind == "f" else r
 
     @staticmethod
     def backward(ctx, g):
@@ -53,6 +82,9 @@ class Fmod(Op):
             _not_impl("fmod_cpu", dt.np)
         _check_int_zero(b, dt)
         ctx.save_for_backward(a, b)
+        p = _f32_pair(a, b, dt)
+        if p is not None:
+            return _fm.fmod32(*p)
         with _ign():
             return _ucall(np.fmod, a, b, dt.np, casting="unsafe")
 
@@ -79,6 +111,9 @@ class DivFloor(Op):
         if dt._cat == 0:
             _not_impl("div_floor_cpu", dt.np)
         _check_int_zero(b, dt)
+        p = _f32_pair(a, b, dt)
+        if p is not None:
+            return _fm.floor_divide32(*p)
         with _ign():
             return _ucall(np.floor_divide, a, b, dt.np, casting="unsafe")
 

@@ -190,6 +190,19 @@ class NanToNum(Op):
             out[np.isposinf(a)] = fi.max if posinf is None else posinf
             out[np.isneginf(a)] = fi.min if neginf is None else neginf
             return out
+        if a.dtype.kind == "f" and a.dtype.itemsize >= 4 and a.size and a.flags.c_contiguous:
+            fin = np.isfinite(a)            # (NumPy's nan_to_num: 4x slower without non-finites)
+            r = a.copy()
+            if fin.all():
+                return r
+            dt, fi = a.dtype, np.finfo(a.dtype)
+            with np.errstate(over="ignore"):
+                nv, hi, lo = (dt.type(v) for v in (nan, fi.max if posinf is None else posinf,
+                                                   fi.min if neginf is None else neginf))
+            i = np.flatnonzero(~fin)                       # (usually few: fixed by index)
+            v = r.reshape(-1)[i]
+            r.reshape(-1)[i] = np.where(np.isnan(v), nv, np.where(v > 0, hi, lo))
+            return r
         return np.nan_to_num(a, copy=True, nan=nan, posinf=posinf, neginf=neginf)
 
     @staticmethod

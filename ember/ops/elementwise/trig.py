@@ -25,6 +25,17 @@ __all__ = ["tan", "asin", "arcsin", "acos", "arccos", "atan", "arctan", "sinh", 
            "atan2", "arctan2", "hypot"]
 
 
+def _rad2deg(a):
+    """``a * (180 / pi)`` with the constant in ``a``'s dtype, as PyTorch computes it (NumPy's
+    ``rad2deg`` rounds differently and runs ~20x slower on float32)."""
+    return np.multiply(a, a.dtype.type(180.0 / math.pi)) if a.dtype.kind == "f" else np.rad2deg(a)
+
+
+def _deg2rad(a):
+    """``a * (pi / 180)`` with the constant in ``a``'s dtype (PyTorch's arithmetic)."""
+    return np.multiply(a, a.dtype.type(math.pi / 180.0)) if a.dtype.kind == "f" else np.deg2rad(a)
+
+
 # ---------------------------------------------------------------- trig and hyperbolic functions
 # One row per op (see declare.py): name, array function, what backward needs, gradient formula
 # written once for arrays and Tensors (xp is NumPy or ember), docstring.
@@ -84,13 +95,13 @@ _ROWS = [
     >>> ember.atanh(ember.tensor([0., 0.5]))
     tensor([0.0000, 0.5493])
     """),
-    ("deg2rad", lambda a: _flt(np.deg2rad, a), None, lambda ctx, xp, g: g * (math.pi / 180.0),
+    ("deg2rad", lambda a: _flt(_deg2rad, a), None, lambda ctx, xp, g: g * (math.pi / 180.0),
      """Degrees to radians.
 
     >>> ember.deg2rad(ember.tensor([180.]))
     tensor([3.1416])
     """),
-    ("rad2deg", lambda a: _flt(np.rad2deg, a), None, lambda ctx, xp, g: g * (180.0 / math.pi),
+    ("rad2deg", lambda a: _flt(_rad2deg, a), None, lambda ctx, xp, g: g * (180.0 / math.pi),
      """Radians to degrees.
 
     >>> ember.rad2deg(ember.tensor([3.14159265]))
