@@ -39,6 +39,8 @@ class Clamp(Op):
         x = a if a.dtype == npdt else a.astype(npdt)
         out = x
         if x.size >= _scalar_rows.MIN_SIZE and npdt.kind == "f":   # bounds as rows: vectorised
+            if lo is not None and hi is not None:
+                return _scalar_rows.clip(x, npdt.type(lo), npdt.type(hi))
             if lo is not None:
                 out = _scalar_rows.maximum(out, npdt.type(lo))
             if hi is not None:
