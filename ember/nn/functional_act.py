@@ -16,6 +16,7 @@ from ..ops.elementwise.basic_math import sigmoid as _sigmoid, tanh as _tanh, rel
 from ..ops.nn.activation import prelu as _prelu
 from ..ops.nn import hard_activations as _hard
 from ..ops.nn import piecewise_act as _piecewise
+from ..ops.nn import shrink_act as _shrink
 from ..ops.nn.silu import silu as _silu_op
 from ..ops.nn import exp_act as _exp_act
 from ..ops.elementwise.operands import _not_impl
@@ -283,6 +284,8 @@ def softshrink(input, lambd=0.5):
     >>> F.softshrink(ember.tensor([-1., 0.2, 1.]))
     tensor([-0.5000,  0.0000,  0.5000])
     """
+    if isinstance(input, Tensor) and _shrink.takes(input):
+        return _shrink.softshrink(input, lambd)
     return _where(input > lambd, input - lambd, _where(input < -lambd, input + lambd, input * 0))
 
 
@@ -292,6 +295,8 @@ def hardshrink(input, lambd=0.5):
     >>> F.hardshrink(ember.tensor([-1., 0.2, 1.]))
     tensor([-1.,  0.,  1.])
     """
+    if isinstance(input, Tensor) and _shrink.takes(input):
+        return _shrink.hardshrink(input, lambd)
     return _where((input > lambd) | (input < -lambd), input, input * 0)
 
 
