@@ -85,15 +85,29 @@ def lerp(input, end, weight, *, out=None):
     return _out(_run(LerpS, (input, end), weight, adt), out, input, end, weight)
 
 
+def _into(p, q, fresh):
+    """``out=p`` for ``ufunc(p, q)`` when ``p`` is a ``fresh`` temporary (never an input) that
+    holds the result's shape."""
+    if fresh and p.__class__ is np.ndarray and np.broadcast_shapes(p.shape, np.shape(q)) == p.shape:
+        return {"out": p}
+    return {}
+
+
+def _acc(a, p, npdt):
+    """``a + p``, into ``p`` (a temporary made here) when it holds the result's shape."""
+    if p.__class__ is np.ndarray and np.broadcast_shapes(np.shape(a), p.shape) == p.shape:
+        return _ucall(np.add, a, p, npdt, out=p)
+    return _ucall(np.add, a, p, npdt)
+
+
 class Addcmul(Op):
     @staticmethod
     def forward(ctx, a, t1, t2, value, npdt):
         ctx.save_for_backward(t1, t2)
         ctx.value = value
-        p = _ucall(np.multiply, t1, t2, npdt)
-        if value != 1:
-            p = _ucall(np.multiply, p, value, npdt)
-        return _ucall(np.add, a, p, npdt)
+        # PyTorch's order, input + (value * t1) * t2, with the temporaries reused
+        p = _ucall(np.multiply, t1, value, npdt) if value != 1 else t1
+        return _acc(a, _ucall(np.multiply, p, t2, npdt, **_into(p, t2, value != 1)), npdt)
 
     @staticmethod
     def backward(ctx, g):
@@ -109,11 +123,10 @@ class Addcdiv(Op):
     def forward(ctx, a, t1, t2, value, npdt):
         ctx.save_for_backward(t1, t2)
         ctx.value = value
-        with _ign():
-            p = _ucall(np.true_divide, t1, t2, npdt)
-        if value != 1:
-            p = _ucall(np.multiply, p, value, npdt)
-        return _ucall(np.add, a, p, npdt)
+        with _ign():   # PyTorch's order, input + (value * t1) / t2
+            p = _ucall(np.multiply, t1, value, npdt) if value != 1 else t1
+            p = _ucall(np.true_divide, p, t2, npdt, **_into(p, t2, value != 1))
+        return _acc(a, p, npdt)
 
     @staticmethod
     def backward(ctx, g):
