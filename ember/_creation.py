@@ -291,6 +291,11 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     tensor([0, 1, 2, 3, 4])
     """
     meta = _meta_device(device)
+    if (step.__class__ is int and step == 1 and start.__class__ is int and out is None and dtype is None
+            and not requires_grad and not meta
+            and (start >= 0 if end is None else end.__class__ is int and end >= start)):
+        # arange(n) / arange(a, b) of Python ints, nothing else asked: int64 at once
+        return _wrap(np.arange(0 if end is None else start, start if end is None else end, dtype=np.int64))
     dtype = out_dtype(dtype, out, "arange")
     start, end, step = _num(start), _num(end), _num(step)
     if end is None:

@@ -58,8 +58,8 @@ class Baddbmm(AddProd):
 
 def _add_prod(cls, input, a, b, beta, alpha, shape, out):
     c = input._data
-    if c.shape != shape:
-        c = input.expand(shape)._data  # PyTorch's "The expanded size ..." error
+    if c.shape != shape and not _broadcasts(c.shape, shape):
+        input.expand(shape)  # PyTorch's "The expanded size ..." error (the forward broadcasts c itself)
     if c.dtype != a._data.dtype:
         if cls is Addmv:
             raise RuntimeError("addmv input tensors must have the same dtype, but got "
@@ -73,6 +73,13 @@ def _add_prod(cls, input, a, b, beta, alpha, shape, out):
     else:
         r = _wrap(cls.forward(_NoCtx, input._data, a._data, b._data, beta, alpha))
     return _out(r, out)
+
+
+def _broadcasts(small, shape):
+    """Whether an array of shape ``small`` broadcasts to ``shape`` (no leading dims added)."""
+    if len(small) > len(shape):
+        return False
+    return all(s == 1 or s == t for s, t in zip(small[::-1], shape[::-1]))
 
 
 class _NoCtxT:

@@ -33,6 +33,9 @@ def _mean(a, dims, split=False):
         mean = m64.astype(a.dtype).reshape(shape)
         low = (m64 - mean.ravel()).astype(a.dtype).reshape(shape) if split and a.dtype == np.float32 else None
         return mean, low
+    if a.dtype in (np.float32, np.float64) and a.size:      # a.mean's sum and division,
+        r = np.add.reduce(a, axis=dims, keepdims=True)      # without its Python wrapper
+        return np.true_divide(r, a.size // r.size, out=r), None
     return a.mean(axis=dims, keepdims=True), None
 
 
@@ -64,13 +67,13 @@ def standardize_affine(x, dims, eps, w=None, b=None):
             and all(t is None or (t.dtype == x.dtype and t.shape == x.shape[dims[0]:]) for t in (w, b))):
         return None
 
-    def rows(o, xb):
+    def block(o, xb):
         _standardize_arrays(xb, dims, eps, out=o)
         if w is not None:
             o *= w
         if b is not None:
             o += b
-    return par_blocks(rows, np.empty(x.shape, x.dtype), x, keep=dims, passes=8)
+    return par_blocks(block, np.empty(x.shape, x.dtype), x, keep=dims, passes=8)
 
 
 def _standardize_into(x, dims, eps, y, mean, var, invstd):

@@ -18,9 +18,14 @@ from . import softmax_kernels as K
 
 
 # ---------------------------------------------------------------- softmax family
+_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+
+
 def _softmax_dim(ndim, dim):
     if dim is None:  # PyTorch's legacy implicit choice
         dim = 0 if ndim in (0, 1, 3) else 1
+    if dim.__class__ is int and -ndim <= dim < ndim:
+        return dim + ndim if dim < 0 else dim
     from .._util import norm_dim
     return norm_dim(dim, ndim)
 
@@ -66,6 +71,8 @@ class LogSoftmax(Op):
 
 
 def _float_input(input, dtype, kernel="softmax"):
+    if dtype is None and input._data.dtype in _FLOATS:
+        return input
     from ... import _dtype as D
     from .._util import _TORCH_NAMES
     dt = D.to_dtype(dtype) if dtype is not None else D.NP2DT[input._data.dtype]

@@ -71,10 +71,10 @@ def shifted_exp(x):
         return e, np.empty(x.shape[:-1] + (1,), x.dtype), np.zeros(x.shape[:-1], x.dtype)
     rows = _rows(x)
     if not rows:
-        m = np.max(x, axis=-1, keepdims=True)
+        m = np.maximum.reduce(x, axis=-1, keepdims=True)
         np.subtract(x, m, out=e)
         np.exp(e, out=e)
-        return e, m, np.sum(e, axis=-1)
+        return e, m, np.add.reduce(e, axis=-1)
     C = x.shape[-1]
     x2, e2 = x.reshape(-1, C), e.reshape(-1, C)
     N = x2.shape[0]
@@ -84,10 +84,10 @@ def shifted_exp(x):
     def body(lo, hi):
         for b in _blocks(lo, hi, rows):
             eb, mb = e2[b], m[b]
-            np.max(x2[b], axis=-1, keepdims=True, out=mb)
+            np.maximum.reduce(x2[b], axis=-1, keepdims=True, out=mb)
             np.subtract(x2[b], mb, out=eb)
             np.exp(eb, out=eb)
-            np.sum(eb, axis=-1, out=s[b])
+            np.add.reduce(eb, axis=-1, out=s[b])
     _over_rows(body, N, rows, x.nbytes)
     return e, m.reshape(x.shape[:-1] + (1,)), s.reshape(x.shape[:-1])
 
@@ -105,9 +105,9 @@ def softmax_last(x):
         return np.empty(x.shape, x.dtype)
     rows = _rows(x)
     if not rows:
-        e = np.subtract(x, np.max(x, axis=-1, keepdims=True), out=np.empty(x.shape, x.dtype))
+        e = np.subtract(x, np.maximum.reduce(x, axis=-1, keepdims=True), out=np.empty(x.shape, x.dtype))
         np.exp(e, out=e)
-        e /= np.sum(e, axis=-1, keepdims=True)
+        e /= np.add.reduce(e, axis=-1, keepdims=True)
         return e
     C = x.shape[-1]
     y = np.empty(x.shape, x.dtype)
@@ -118,10 +118,10 @@ def softmax_last(x):
         for b in _blocks(lo, hi, rows):
             yb = y2[b]
             m = mb[:yb.shape[0]]
-            np.max(x2[b], axis=-1, keepdims=True, out=m)
+            np.maximum.reduce(x2[b], axis=-1, keepdims=True, out=m)
             np.subtract(x2[b], m, out=yb)
             np.exp(yb, out=yb)
-            np.sum(yb, axis=-1, keepdims=True, out=m)
+            np.add.reduce(yb, axis=-1, keepdims=True, out=m)
             np.divide(yb, m, out=yb)
     _over_rows(body, x2.shape[0], rows, x.nbytes)
     return y
@@ -140,8 +140,8 @@ def log_softmax_last(x):
         return np.empty(x.shape, x.dtype)
     rows = _rows(x)
     if not rows:
-        s = np.subtract(x, np.max(x, axis=-1, keepdims=True), out=np.empty(x.shape, x.dtype))
-        s -= np.log(np.sum(np.exp(s), axis=-1, keepdims=True))
+        s = np.subtract(x, np.maximum.reduce(x, axis=-1, keepdims=True), out=np.empty(x.shape, x.dtype))
+        s -= np.log(np.add.reduce(np.exp(s), axis=-1, keepdims=True))
         return s
     C = x.shape[-1]
     out = np.empty(x.shape, x.dtype)
@@ -154,10 +154,10 @@ def log_softmax_last(x):
             ob = o2[b]
             n = ob.shape[0]
             m, t = mb[:n], tmp[:n]
-            np.max(x2[b], axis=-1, keepdims=True, out=m)
+            np.maximum.reduce(x2[b], axis=-1, keepdims=True, out=m)
             np.subtract(x2[b], m, out=ob)
             np.exp(ob, out=t)
-            np.sum(t, axis=-1, keepdims=True, out=m)
+            np.add.reduce(t, axis=-1, keepdims=True, out=m)
             np.log(m, out=m)
             ob -= m
     _over_rows(body, x2.shape[0], rows, x.nbytes)
@@ -178,7 +178,7 @@ def softmax_backward_last(y, g):
     rows = _rows(y) if g.shape == y.shape and (y.ndim == 2 or g.flags.c_contiguous) else 0
     if not rows:
         gy = g * y
-        out = np.subtract(g, np.sum(gy, axis=-1, keepdims=True), out=gy)
+        out = np.subtract(g, np.add.reduce(gy, axis=-1, keepdims=True), out=gy)
         out *= y
         return out
     C = y.shape[-1]
@@ -191,7 +191,7 @@ def softmax_backward_last(y, g):
             ob = o2[b]
             s = sb[:ob.shape[0]]
             np.multiply(g2[b], y2[b], out=ob)
-            np.sum(ob, axis=-1, keepdims=True, out=s)
+            np.add.reduce(ob, axis=-1, keepdims=True, out=s)
             np.subtract(g2[b], s, out=ob)
             ob *= y2[b]
     _over_rows(body, y2.shape[0], rows, y.nbytes)
@@ -212,7 +212,7 @@ def log_softmax_backward_last(out, g):
     rows = _rows(out) if g.shape == out.shape and (out.ndim == 2 or g.flags.c_contiguous) else 0
     if not rows:
         r = np.exp(out)
-        r *= np.sum(g, axis=-1, keepdims=True)
+        r *= np.add.reduce(g, axis=-1, keepdims=True)
         return np.subtract(g, r, out=r)
     C = out.shape[-1]
     res = np.empty(out.shape, out.dtype)
@@ -223,7 +223,7 @@ def log_softmax_backward_last(out, g):
         for b in _blocks(lo, hi, rows):
             rb = r2[b]
             s = sb[:rb.shape[0]]
-            np.sum(g2[b], axis=-1, keepdims=True, out=s)
+            np.add.reduce(g2[b], axis=-1, keepdims=True, out=s)
             np.exp(l2[b], out=rb)
             rb *= s
             np.subtract(g2[b], rb, out=rb)
