@@ -6,6 +6,8 @@
 >>> x.grad
 tensor([2., 4., 6.])
 """
+from . import _malloc_tuning
+_malloc_tuning.tune()     # glibc: freed array memory reused, not returned and faulted in again
 from ._dtype import (dtype, float32, float, float64, double, float16, half, int8, int16,
                      short, int32, int, int64, long, uint8, bool, complex64, cfloat, complex128,
                      cdouble, get_default_dtype, set_default_dtype, promote_types, result_type)
