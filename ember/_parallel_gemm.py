@@ -14,7 +14,6 @@ array([[3., 3., 3., 3.],
        [3., 3., 3., 3.]])
 """
 from math import prod
-from time import perf_counter
 
 from ._backend import np
 from . import _thread_pool as _tp
@@ -24,8 +23,11 @@ __all__ = ["gemm", "MIN_FLOPS"]
 MIN_FLOPS = 1 << 24      # products with fewer multiply-adds * 2 than this run as one call (~90 us
                          # on one core; handing a block to a worker costs ~20-50 us)
 _MIN_ROWS = 16           # a split along rows or columns leaves each block at least this many
-_RATE = {}               # dtype -> seconds per flop of one thread's block while the others work
-                         # (a running mean, measured on the caller's blocks; ~1e-11 for float32)
+_SECONDS_PER_FLOP = {np.dtype(np.float32): 5e-12, np.dtype(np.float64): 1e-11}
+                         # one thread's block while the other threads work (AVX-512 / AVX2 cores:
+                         # 4-8e-12 for float32): with _LEAD, how much longer the caller's block is
+_LEAD = 30e-6            # a worker's wake-up (25-30 us measured on a 2-core VM). Both fixed, so
+                         # that a product's split, and so its bits, depend on its shape alone
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 _F32 = np.dtype(np.float32)
 _LOCAL = _tp._LOCAL
@@ -76,35 +78,26 @@ def gemm(a, b, out=None):
         return np.matmul(a, b, out=out)
     if out is None:
         out = np.empty(batch + (m, n), a.dtype)
-    flops = 2 * m * a.shape[-1] * n * prod(batch)
-    rate = _RATE.get(a.dtype, 1e-11)
+    secs = 2 * m * a.shape[-1] * n * prod(batch) * _SECONDS_PER_FLOP[a.dtype]
     if batch and batch[0] >= T:                       # the leading batch axis
         ax = len(batch)
-        sl = _tp.lead_blocks(batch[0], T, flops * rate)
+        sl = _tp.lead_blocks(batch[0], T, secs, lead=_LEAD)
         cut = lambda x, s: x[s] if x.ndim == ax + 2 and x.shape[0] != 1 else x
-        _run(lambda i: np.matmul(cut(a, sl[i]), cut(b, sl[i]), out=out[sl[i]]), sl, batch[0], flops, a.dtype)
+        _run(lambda i: np.matmul(cut(a, sl[i]), cut(b, sl[i]), out=out[sl[i]]), len(sl))
     elif m >= n and m >= 2 * _MIN_ROWS:               # rows of a
-        sl = _tp.lead_blocks(m, T, flops * rate, _MIN_ROWS)
-        _run(lambda i: np.matmul(a[..., sl[i], :], b, out=out[..., sl[i], :]), sl, m, flops, a.dtype)
+        sl = _tp.lead_blocks(m, T, secs, _MIN_ROWS, lead=_LEAD)
+        _run(lambda i: np.matmul(a[..., sl[i], :], b, out=out[..., sl[i], :]), len(sl))
     elif n >= 2 * _MIN_ROWS:                          # columns of b
-        sl = _tp.lead_blocks(n, T, flops * rate, _MIN_ROWS)
-        _run(lambda i: np.matmul(a, b[..., sl[i]], out=out[..., sl[i]]), sl, n, flops, a.dtype)
+        sl = _tp.lead_blocks(n, T, secs, _MIN_ROWS, lead=_LEAD)
+        _run(lambda i: np.matmul(a, b[..., sl[i]], out=out[..., sl[i]]), len(sl))
     else:
         np.matmul(a, b, out=out)
     return out
 
 
-def _run(fn, sl, size, flops, dtype):
-    """``parallel_for(fn, len(sl))``, timing the caller's block (the first) to learn the rate."""
-    if len(sl) == 1:
-        return fn(0)
-    share = flops * (sl[0].stop - sl[0].start) / size
 
-    def timed(i):
-        if i:
-            return fn(i)
-        t = perf_counter()
-        fn(0)
-        r = (perf_counter() - t) / share
-        _RATE[dtype] = r if dtype not in _RATE else _RATE[dtype] + 0.25 * (r - _RATE[dtype])
-    _tp.parallel_for(timed, len(sl))
+def _run(fn, n):
+    """``fn(0)`` alone when the split gave one block, else ``parallel_for(fn, n)``."""
+    if n == 1:
+        return fn(0)
+    _tp.parallel_for(fn, n)

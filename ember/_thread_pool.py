@@ -261,12 +261,14 @@ def blocks(total, parts, min_size=1):
     return out
 
 
-def lead_blocks(total, k, seconds, min_size=1):
+def lead_blocks(total, k, seconds, min_size=1, lead=None):
     """``total`` split into ``k`` contiguous slices for ``parallel_for``, the first (the
     caller's) longer by the time a worker takes to wake, so that the workers' slices end
     about when the caller's does: the caller then finds them done instead of sleeping until
-    the last one signals (a second wake-up). ``seconds`` is the whole job's time on one thread.
-    One slice when the split would not pay.
+    the last one signals (a second wake-up). ``seconds`` is the whole job's time on one thread;
+    ``lead`` the wake-up time (default: the running mean measured on this pool; a fixed value
+    makes the split depend on ``total`` and ``seconds`` alone). One slice when the split would
+    not pay.
 
     >>> from ember._thread_pool import lead_blocks
     >>> lead_blocks(100, 2, 1.0)         # a long job: even halves (the wake-up is negligible)
@@ -275,7 +277,7 @@ def lead_blocks(total, k, seconds, min_size=1):
     1
     """
     k = max(1, min(k, total // max(1, min_size)))
-    lead = _WAKE[0]
+    lead = _WAKE[0] if lead is None else lead
     first = (seconds + (k - 1) * lead) / k        # the caller's time; each worker's is first - lead
     if k <= 1 or first - lead < 0.15 * first:
         return [slice(0, total)]

@@ -21,7 +21,7 @@ def two_threads(monkeypatch, parallel_for_calls):
     """Two intra-op threads, every product large enough to split; counts parallel_for calls."""
     n = parallel_for_calls
     monkeypatch.setattr(pg, "MIN_FLOPS", 0)
-    monkeypatch.setattr(pg, "_RATE", {np.dtype(np.float32): 1.0, np.dtype(np.float64): 1.0})  # "slow"
+    monkeypatch.setattr(pg, "_SECONDS_PER_FLOP", {np.dtype(np.float32): 1.0, np.dtype(np.float64): 1.0})  # "slow"
     monkeypatch.setattr(_tp, "_MODE", ["single"])
     old = ember.get_num_threads()
     ember.set_num_threads(2)
@@ -242,3 +242,24 @@ def test_worker_lets_go_of_the_job():
         assert out == [1, 1]
     finally:
         ember.set_num_threads(old)
+
+
+def test_split_products_do_not_depend_on_measured_timings(monkeypatch):
+    """A product's split (so its bits) depends on its shape alone, not on the pool's
+    measured wake-up time."""
+    monkeypatch.setattr(_tp, "_MODE", ["single"])
+    rng = np.random.default_rng(5)
+    a = rng.standard_normal((300, 517)).astype(np.float32)
+    b = rng.standard_normal((517, 190)).astype(np.float32)
+    old, wake = ember.get_num_threads(), _tp._WAKE[0]
+    ember.set_num_threads(2)
+    try:
+        outs = []
+        for w in (2e-6, 30e-6, 1e-4):
+            _tp._WAKE[0] = w
+            outs.append(pg.gemm(a, b))
+    finally:
+        _tp._WAKE[0] = wake
+        ember.set_num_threads(old)
+    for o in outs[1:]:
+        np.testing.assert_array_equal(o, outs[0])
