@@ -40,7 +40,8 @@ def _swap_wide():
     kernels (its SkylakeX family, also picked on AMD Zen 4/5) run a float32 product whose
     second operand is transposed 1.3-2.5x slower when the result is wide (64x784 @ 784x512:
     0.34 ms against 0.25 ms for the swapped product and a transposed copy; 16x512 @ 512x2048:
-    0.50 against 0.21). Other kernels (Haswell, float64) show no such gap. Known through
+    0.50 against 0.21; 20x200 @ 200x800: 80 against 49 us; from 64 rows on, only with at least
+    256 columns of x). Other kernels (Haswell, float64) show no such gap. Known through
     ``threadpoolctl`` (the ``threads`` extra); without it products are left as they are."""
     if not _SWAP:
         arch = [str(getattr(c, "architecture", "")).lower() for c in _tp._blas_controllers()
@@ -60,8 +61,9 @@ def gemm(a, b, out=None):
            [2., 3.]])
     """
     if (a.ndim == 2 and b.ndim == 2 and a.dtype == _F32 and b.dtype == _F32
-            and 2 <= a.shape[0] <= 64 and b.shape[1] >= 256 and b.shape[1] >= 4 * a.shape[0]
-            and a.shape[1] >= 256 and a.flags.c_contiguous and b.T.flags.c_contiguous
+            and 2 <= a.shape[0] <= (64 if a.shape[1] >= 256 else 32) and a.shape[1] >= 64
+            and b.shape[1] >= 256 and b.shape[1] >= 4 * a.shape[0]
+            and a.flags.c_contiguous and b.T.flags.c_contiguous
             and (_SWAP[0] if _SWAP else _swap_wide())):
         t = gemm(b.T, a.T)              # (n, m): a tall product, the fast way round
         if out is None:
