@@ -51,3 +51,14 @@ def test_arange_of_ints(args):
     with ember.device("meta"):
         assert ember.arange(4).device.type == "meta"
     assert ember.arange(3, requires_grad=False).dtype == ember.int64
+
+
+@pytest.mark.parametrize("shape", [(8, 64), (-1, 64), (4, 128), (3, 100), (-1, -1), (8, -2), (-1, -2), (0, 64)])
+def test_view_sizes_and_errors_match_torch(shape):
+    def run(T):
+        x = T.zeros(1, 8, 64)
+        try:
+            return tuple(x.view(*shape).shape), tuple(x.reshape(*shape).shape)
+        except RuntimeError as e:
+            return str(e)
+    assert run(ember) == run(torch)

@@ -42,7 +42,21 @@ def _is_index(s):
 
 
 
+def _invalid_dim(shape):
+    i = next(i for i, s in enumerate(shape) if s < -1)
+    raise RuntimeError(f"invalid shape dimension {shape[i]} at index {i} of shape {list(shape)}")
+
+
 def _infer(shape, numel):
+    if -1 not in shape:                 # (the common case: every size given)
+        known = 1
+        for s in shape:
+            if s < 0:
+                _invalid_dim(shape)
+            known *= s
+        if known != numel:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        return tuple(shape)
     shape = list(shape)
     neg = [i for i, s in enumerate(shape) if s == -1]
     if len(neg) > 1:
@@ -51,7 +65,7 @@ def _infer(shape, numel):
     for s in shape:
         if s != -1:
             if s < 0:
-                raise RuntimeError(f"invalid shape dimension {s}")
+                _invalid_dim(shape)
             known *= s
     if neg:
         if known == 0 or numel % known:
