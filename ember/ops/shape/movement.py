@@ -261,9 +261,10 @@ def permute(input, *dims):
         raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not match "
                            f"the length of the desired ordering of dimensions i.e. input.dim() = {n} "
                            f"is not equal to len(dims) = {len(dims)}")
-    dims = tuple(norm_dim(d, n) for d in dims)
-    if len(set(dims)) != n:
-        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    if sorted(dims) != list(range(n)):    # (anything but a permutation of 0..n-1: normalise, check)
+        dims = tuple(norm_dim(d, n) for d in dims)
+        if len(set(dims)) != n:
+            raise RuntimeError("permute(): duplicate dims are not allowed.")
     return _view_result(Permute, input, lambda x, p=dims: x.permute(p), dims)
 
 
