@@ -25,9 +25,9 @@ MIN_FLOPS = 1 << 24      # products with fewer multiply-adds * 2 than this run a
 _MIN_ROWS = 16           # a split along rows or columns leaves each block at least this many
 _SECONDS_PER_FLOP = {np.dtype(np.float32): 5e-12, np.dtype(np.float64): 1e-11}
                          # one thread's block while the other threads work (AVX-512 / AVX2 cores:
-                         # 4-8e-12 for float32): with _LEAD, how much longer the caller's block is
-_LEAD = 30e-6            # a worker's wake-up (25-30 us measured on a 2-core VM). Both fixed, so
-                         # that a product's split, and so its bits, depend on its shape alone
+                         # 4-8e-12 for float32): with the pool's fixed wake-up time, how much
+                         # longer the caller's block is; both fixed, so that a product's split,
+                         # and so its bits, depend on its shape alone
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 _F32 = np.dtype(np.float32)
 _LOCAL = _tp._LOCAL
@@ -83,14 +83,14 @@ def gemm(a, b, out=None):
     secs = 2 * m * a.shape[-1] * n * prod(batch) * _SECONDS_PER_FLOP[a.dtype]
     if batch and batch[0] >= T:                       # the leading batch axis
         ax = len(batch)
-        sl = _tp.lead_blocks(batch[0], T, secs, lead=_LEAD)
+        sl = _tp.lead_blocks(batch[0], T, secs)
         cut = lambda x, s: x[s] if x.ndim == ax + 2 and x.shape[0] != 1 else x
         _run(lambda i: np.matmul(cut(a, sl[i]), cut(b, sl[i]), out=out[sl[i]]), len(sl))
     elif m >= n and m >= 2 * _MIN_ROWS:               # rows of a
-        sl = _tp.lead_blocks(m, T, secs, _MIN_ROWS, lead=_LEAD)
+        sl = _tp.lead_blocks(m, T, secs, _MIN_ROWS)
         _run(lambda i: np.matmul(a[..., sl[i], :], b, out=out[..., sl[i], :]), len(sl))
     elif n >= 2 * _MIN_ROWS:                          # columns of b
-        sl = _tp.lead_blocks(n, T, secs, _MIN_ROWS, lead=_LEAD)
+        sl = _tp.lead_blocks(n, T, secs, _MIN_ROWS)
         _run(lambda i: np.matmul(a, b[..., sl[i]], out=out[..., sl[i]]), len(sl))
     else:
         np.matmul(a, b, out=out)

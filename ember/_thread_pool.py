@@ -28,7 +28,6 @@ import os
 import threading
 from _thread import allocate_lock as _allocate_lock
 from queue import SimpleQueue
-from time import perf_counter
 
 __all__ = ["num_threads", "set_threads", "parallel_for", "blocks", "lead_blocks"]
 
@@ -55,7 +54,8 @@ _LOCAL = threading.local()     # .worker: True on a pool thread (nested parallel
 _LOCK = threading.Lock()       # one parallel region at a time (another caller runs serially)
 _WORKERS = []                  # [(thread, queue)]
 _BLAS = []                     # threadpoolctl's BLAS controllers, found once ([] without it)
-_WAKE = [30e-6]                # seconds from handing a worker a job to its first step (running mean)
+WAKE = 30e-6                   # seconds from handing a worker a job to its first step (25-30 us
+                               # measured on a 2-core VM; fixed, so that splits depend on sizes alone)
 
 
 def _blas_controllers():
@@ -167,8 +167,7 @@ def _work(q):
         job = q.get()
         if job is None:
             return
-        fn, it, done, errors, posted = job
-        _note_wake(perf_counter() - posted)
+        fn, it, done, errors = job
         try:
             for i in it:
                 fn(i)
@@ -178,13 +177,6 @@ def _work(q):
         # caller may then take over without a copy only if nothing else refers to it
         job = fn = it = errors = None
         done.release()
-
-
-def _note_wake(t):
-    """Fold one hand-over time into ``_WAKE``: quick to follow a shorter one, slow to follow
-    (and capped against) a longer one, which is mostly a caller that held the GIL a while."""
-    w = _WAKE[0]
-    _WAKE[0] = min(1e-4, max(2e-6, w + (0.25 * (t - w) if t < w else 0.03 * (min(t, 2 * w) - w))))
 
 
 def _ensure_workers(k):
@@ -228,7 +220,7 @@ def parallel_for(fn, n):
         for j in range(1, k):
             done = _allocate_lock()
             done.acquire()
-            _WORKERS[j - 1][1].put((fn, it, done, errors, perf_counter()))
+            _WORKERS[j - 1][1].put((fn, it, done, errors))
             dones.append(done)
         _LOCAL.worker = True
         try:
@@ -261,14 +253,12 @@ def blocks(total, parts, min_size=1):
     return out
 
 
-def lead_blocks(total, k, seconds, min_size=1, lead=None):
+def lead_blocks(total, k, seconds, min_size=1, lead=WAKE):
     """``total`` split into ``k`` contiguous slices for ``parallel_for``, the first (the
     caller's) longer by the time a worker takes to wake, so that the workers' slices end
     about when the caller's does: the caller then finds them done instead of sleeping until
     the last one signals (a second wake-up). ``seconds`` is the whole job's time on one thread;
-    ``lead`` the wake-up time (default: the running mean measured on this pool; a fixed value
-    makes the split depend on ``total`` and ``seconds`` alone). One slice when the split would
-    not pay.
+    ``lead`` the wake-up time (``WAKE``). One slice when the split would not pay.
 
     >>> from ember._thread_pool import lead_blocks
     >>> lead_blocks(100, 2, 1.0)         # a long job: even halves (the wake-up is negligible)
@@ -277,7 +267,6 @@ def lead_blocks(total, k, seconds, min_size=1, lead=None):
     1
     """
     k = max(1, min(k, total // max(1, min_size)))
-    lead = _WAKE[0] if lead is None else lead
     first = (seconds + (k - 1) * lead) / k        # the caller's time; each worker's is first - lead
     if k <= 1 or first - lead < 0.15 * first:
         return [slice(0, total)]

@@ -210,7 +210,6 @@ def test_swap_only_for_float32_wide_products(monkeypatch):
 
 
 def test_lead_blocks_cover_the_range_and_give_the_caller_more():
-    _tp._WAKE[0] = 30e-6
     for total, k, secs, mn in [(512, 2, 300e-6, 16), (100, 3, 1e-3, 1), (64, 4, 10.0, 1), (7, 2, 1.0, 1)]:
         sl = _tp.lead_blocks(total, k, secs, mn)
         assert sl[0].start == 0 and sl[-1].stop == total
@@ -243,23 +242,3 @@ def test_worker_lets_go_of_the_job():
     finally:
         ember.set_num_threads(old)
 
-
-def test_split_products_do_not_depend_on_measured_timings(monkeypatch):
-    """A product's split (so its bits) depends on its shape alone, not on the pool's
-    measured wake-up time."""
-    monkeypatch.setattr(_tp, "_MODE", ["single"])
-    rng = np.random.default_rng(5)
-    a = rng.standard_normal((300, 517)).astype(np.float32)
-    b = rng.standard_normal((517, 190)).astype(np.float32)
-    old, wake = ember.get_num_threads(), _tp._WAKE[0]
-    ember.set_num_threads(2)
-    try:
-        outs = []
-        for w in (2e-6, 30e-6, 1e-4):
-            _tp._WAKE[0] = w
-            outs.append(pg.gemm(a, b))
-    finally:
-        _tp._WAKE[0] = wake
-        ember.set_num_threads(old)
-    for o in outs[1:]:
-        np.testing.assert_array_equal(o, outs[0])

@@ -76,12 +76,6 @@ def _run(chunk, a, b):
         return par_map(chunk, a, b, passes=12)
 
 
-def applies(a, b):
-    """True for float32 operands (arrays or NumPy float32 scalars), at least one an array."""
-    return getattr(a, "dtype", None) == _F32 and getattr(b, "dtype", None) == _F32 and (
-        np.ndim(a) or np.ndim(b))
-
-
 def fmod32(a, b):
     """C's ``fmod`` of float32 ``a`` and ``b`` (broadcast): the result has the sign of ``a``.
 

@@ -19,6 +19,7 @@
 from .._util import np, Op, apply_op, _state, _wrap
 from ... import _scalar_rows
 from ..._select import select
+from .piecewise_act import _grad_inside
 
 __all__ = []
 
@@ -40,8 +41,7 @@ def _grad_outside(x, g, lambd):
     t = xd.dtype.type
     out = np.less(xd, t(-lambd))
     out |= np.greater(xd, t(lambd))
-    gd = np.ascontiguousarray(np.broadcast_to(g, shape)).reshape(-1)
-    return select(out, gd, 0, gd.dtype).reshape(shape)
+    return _grad_inside(np.broadcast_to(g, shape).reshape(-1), out).reshape(shape)
 
 
 class Softshrink(Op):
