@@ -9,11 +9,14 @@ The network of PyTorch's examples/mnist (the seed articles' first program): Conv
 ReLU, Conv2d(32, 64, 3), ReLU, max_pool2d(2), Dropout(0.25), Linear(9216, 128), ReLU,
 Dropout(0.5), Linear(128, 10), log_softmax + nll_loss; Adadelta lr 1.0; batch 64 of 28x28.
 Also the convolution and pooling layers alone, forward + backward.
-The same code runs with `T` bound to ember and to torch, first both single-threaded, then both
-with every core (``set_num_threads`` on each), and a last table lists the ratios side by side.
+The same code runs with `T` bound to ember and to torch, each in a process of its own (neither
+framework's import changes the other's allocator or threads), first both single-threaded, then
+both with every core (``set_num_threads`` on each), and a last table lists the ratios side by side.
 Quote ratios, not absolute times: the machines are noisy.
 """
 import argparse
+import importlib
+import importlib.util
 import os
 import sys
 
@@ -21,14 +24,9 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import ember  # noqa: E402
 from _harness import (Table, compare, finish_thread_table, print_ratio_summary, profile_steps,  # noqa: E402
-                      thread_counts, use_threads)
-
-try:
-    import torch
-except ImportError:
-    torch = None
+                      thread_counts)
+from _isolated import Worker, serve, worker_impl  # noqa: E402
 
 BATCH = 64
 
@@ -100,34 +98,48 @@ class Layer:
         self.f(self.x).backward(self.g)
 
 
+def build(impl, case, params):
+    """A worker's statement for ``case`` ("train", "conv" or "pool") with ``impl``'s framework."""
+    T = importlib.import_module(impl)
+    T.set_num_threads(params["threads"])
+    return Trainer(T).step if case == "train" else Layer(T, case).step
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--quick", action="store_true", help="fewer repeats")
     p.add_argument("--profile", action="store_true", help="cProfile ember's training steps")
     p.add_argument("--threads", nargs="*", type=int, default=None, help="thread counts (default: 1 and all)")
     args = p.parse_args()
-    libs = {"ember": ember} if torch is None else {"ember": ember, "torch": torch}
+    impls = ["ember"] + (["torch"] if importlib.util.find_spec("torch") else [])
+    workers = {impl: Worker(__file__, impl) for impl in impls}
     repeat = 3 if args.quick else 9
     counts = thread_counts(args.threads)
     summary = {}
-    trainers = {name: Trainer(T) for name, T in libs.items()}
     for n in counts:
-        use_threads(n, libs)
         th = f"{n} thread{'s' if n > 1 else ''}"
         table = Table(f"MNIST CNN training step (PyTorch's examples/mnist), batch {BATCH}, Adadelta, {th}")
-        res = compare({name: (tr.step, None) for name, tr in trainers.items()}, repeat=repeat, warmup=2,
-                      min_time=0.0, notes=table.notes)
-        table.add("train step", res)
-        for kind, label in (("conv", "Conv2d(32, 64, 3) fwd+bwd"), ("pool", "max_pool2d(2) fwd+bwd")):
-            layers = {name: (Layer(T, kind).step, None) for name, T in libs.items()}
-            table.add(label, compare(layers, repeat=repeat, warmup=2, min_time=0.0))
+        for case, label in (("train", "train step"), ("conv", "Conv2d(32, 64, 3) fwd+bwd"),
+                            ("pool", "max_pool2d(2) fwd+bwd")):
+            stmts = {impl: (w.case(case, threads=n), None) for impl, w in workers.items()}
+            table.add(label, compare(stmts, repeat=repeat, warmup=2, min_time=0.0, notes=table.notes))
+            for impl, (remote, _) in stmts.items():
+                workers[impl].drop(remote)
         table.note("input (64, 32, 26, 26) for the conv, (64, 64, 24, 24) for the pooling")
-        finish_thread_table(table, res, n, summary)
+        table.note("each framework runs in a worker process of its own (benchmarks/_isolated.py)")
+        finish_thread_table(table, table.rows[0][1], n, summary)
+    for w in workers.values():
+        w.close()
     if summary:
         print_ratio_summary("ember / torch", summary, counts)
     if args.profile:
-        profile_steps(trainers["ember"].step, 5)
+        import ember
+        profile_steps(Trainer(ember).step, 5)
 
 
 if __name__ == "__main__":
-    main()
+    impl = worker_impl()
+    if impl:
+        serve(build, impl)
+    else:
+        main()
