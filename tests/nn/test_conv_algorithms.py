@@ -38,6 +38,10 @@ CASES = [  # (N, C, *sp), (O, C/g, *k), stride, padding, dilation, groups
     ((2, 3, 130), (5, 3, 3), 1, 2, 2, 1),
     ((2, 4, 12, 11), (8, 2, 3, 2), 1, (2, 0), (2, 1), 2),
     ((1, 2, 5, 6, 5), (4, 2, 2, 3, 2), 1, 1, (1, 2, 1), 1),
+    # one image: with threads, each takes a band of output rows (``_by_bands``)
+    ((1, 5, 13, 11), (7, 5, 3, 3), 2, 1, 1, 1),
+    ((1, 6, 12, 11), (4, 3, 3, 2), 1, (1, 0), (1, 2), 2),
+    ((1, 3, 31), (5, 3, 3), 1, 1, 1, 1),
 ]
 
 
@@ -52,6 +56,8 @@ def threads(request, monkeypatch):
         monkeypatch.setattr(D, "_PAR_BYTES", 0)
         monkeypatch.setattr(D, "_TASK_BYTES", 64)
         monkeypatch.setattr(K, "_BLOCK_BYTES", 1)
+        monkeypatch.setattr(K, "_PAR_FLOPS", 0)
+        monkeypatch.setattr(K, "_MIN_BAND", 1)
     else:
         ember.set_num_threads(1)
     yield request.param
@@ -215,3 +221,27 @@ def test_depthwise_conv_transpose(s, m, threads):
     yt.backward(torch.tensor(g))
     np.testing.assert_allclose(xe.grad.numpy(), xt.grad.numpy(), rtol=1e-10, atol=1e-10)
     np.testing.assert_allclose(we.grad.numpy(), wt.grad.numpy(), rtol=1e-10, atol=1e-10)
+
+
+def test_one_image_bands_split_the_output_rows(monkeypatch):
+    """With two threads and one image, each thread computes a band of output rows end to end;
+    the bands together give every output once (against the serial result, bit for bit in
+    float64 up to the BLAS's blocking)."""
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((1, 24, 60, 57))       # large enough for a split to pay
+    w = rng.standard_normal((32, 24, 3, 3))
+    b = rng.standard_normal(32)
+    old = ember.get_num_threads()
+    calls = []
+    real = K._by_bands
+    monkeypatch.setattr(K, "_by_bands", lambda *a: calls.append(real(*a)) or calls[-1])
+    monkeypatch.setattr(K, "_PAR_FLOPS", 0)
+    try:
+        ember.set_num_threads(1)
+        serial = K.conv_fwd(x, w, (1, 1), ((1, 1), (0, 2)), (1, 1), 1, b)
+        ember.set_num_threads(2)
+        banded = K.conv_fwd(x, w, (1, 1), ((1, 1), (0, 2)), (1, 1), 1, b)
+    finally:
+        ember.set_num_threads(old)
+    assert calls == [False, True]
+    np.testing.assert_allclose(banded, serial, rtol=1e-12, atol=1e-12)

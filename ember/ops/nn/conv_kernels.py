@@ -14,8 +14,10 @@ output row and the GEMM writes NCHW directly. With few (deep layers, P = 7 x 7),
 (g, N*P, Cg*K), one big GEMM whose result is transposed back.
 
 Threads (``ember.set_num_threads``): with at least as many images as threads each thread runs
-its own images end to end (im2col, GEMM, col2im); with fewer, the copies and col2im adds are
-split by channels over the pool and each large GEMM by ``ember._parallel_gemm.gemm``. The BLAS
+its own images end to end (im2col, GEMM, col2im); with fewer, a forward convolution gives each
+thread a band of output rows end to end (``_by_bands``: one parallel region, its im2col copy
+still in cache for its GEMM), and the gradients split their copies and col2im adds by channels
+over the pool and each large GEMM by ``ember._parallel_gemm.gemm``. The BLAS
 itself runs one thread (see ``ember._parallel_gemm``).
 
 >>> from ember.ops.nn.conv_kernels import conv_fwd
@@ -27,8 +29,8 @@ array([[4., 4.],
 import itertools
 
 from .._util import np
-from ..._thread_pool import num_threads, parallel_for, blocks
-from ..._parallel_gemm import gemm
+from ..._thread_pool import num_threads, parallel_for, blocks, lead_blocks
+from ..._parallel_gemm import gemm, _SECONDS_PER_FLOP
 from ..._ufunc_buffers import rows
 from . import conv_depthwise as _dw
 from . import conv_winograd as _wg
@@ -37,6 +39,8 @@ from .conv_windows import par_copy, pad_array, out_sizes, windows
 __all__ = []
 
 _BY_IMAGE = 100
+_MIN_BAND = 256          # output positions per thread at least for ``_by_bands`` (fewer: the
+                         # copies split by channels and the GEMM by rows of the weight)
 _BLOCK_BYTES = 1 << 20   # im2col of a block of images: about this much, so it stays in cache
 _PAR_BYTES = 1 << 21     # col2im adds smaller than this stay on one thread (handing work over
                          # costs ~20 us on a quiet machine, far more on a busy one)
@@ -112,6 +116,36 @@ def _by_threads(N, body, flops):
     return True
 
 
+def _by_bands(N, out, v, wm, y, y3, bias, flops):
+    """With fewer images than threads: each thread takes a band of output rows end to end (its
+    im2col copy, then its GEMM into its columns of y, then the bias), one parallel region per
+    convolution whose copies stay in the thread's cache. False (nothing done) when the bands
+    would be too small to pay."""
+    T = num_threads()
+    if T <= 1 or N >= T or flops < _PAR_FLOPS or out[0] < T or _prod(out) < T * _MIN_BAND:
+        return False
+    nd = len(out)
+    row = _prod(out[1:])
+    sl = lead_blocks(out[0], T, flops * _SECONDS_PER_FLOP[y.dtype] if y.dtype in _SECONDS_PER_FLOP else flops * 1e-11)
+    if len(sl) == 1:
+        return False
+    groups = wm.shape[0]
+    lead = (slice(None),) * (2 + nd)
+
+    def band(i):
+        r = sl[i]
+        vb = v[lead + (r,)]
+        cols = np.empty(vb.shape, vb.dtype)
+        np.copyto(cols, vb)
+        n, C = vb.shape[:2]
+        cols = cols.reshape(n, groups, -1, (r.stop - r.start) * row)
+        p = slice(r.start * row, r.stop * row)
+        np.matmul(wm, cols, out=y[..., p])
+        _add_bias(y3[..., p], bias)
+    parallel_for(band, len(sl))
+    return True
+
+
 def _check_size(xp, k, out):
     if any(o <= 0 for o in out):
         raise RuntimeError(f"Calculated padded input size per channel: ({' x '.join(map(str, xp.shape[2:]))}). "
@@ -150,6 +184,8 @@ def conv_fwd(x, w, stride, pads, dil, groups, bias=None):
         y3 = y.reshape(N, O, P)
 
         v = _window_matrix(xp, k, stride, dil, out)
+        if _by_bands(N, out, v, wm, y, y3, bias, 2 * N * O * per_image // x.itemsize):
+            return y.reshape((N, O) + out)
 
         def images(start, stop, parallel=False):
             for b in _image_blocks(start, stop, per_image):
