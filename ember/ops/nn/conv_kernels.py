@@ -10,8 +10,11 @@
 
 Two layouts of the im2col matrix. With many output positions per image (P >= _BY_IMAGE),
 "by image": (N, g, Cg*K, P), one GEMM per block of images, the copy's inner loop runs along an
-output row and the GEMM writes NCHW directly. With few (deep layers, P = 7 x 7), "rows":
-(g, N*P, Cg*K), one big GEMM whose result is transposed back.
+output row and the GEMM writes NCHW directly. With few (deep layers, P = 7 x 7), "columns":
+(g, Cg*K, N*P), every image's positions side by side, one big GEMM whose small result is
+transposed back (0.5-0.9x the time of the (g, N*P, Cg*K) layout, whose GEMM reads the weight
+transposed, with the same bits); the input gradient's GEMM gives its columns in that layout
+too, so that the col2im adds read along output rows.
 
 Threads (``ember.set_num_threads``): with at least as many images as threads each thread runs
 its own images end to end (im2col, GEMM, col2im); with fewer, a forward convolution gives each
@@ -104,6 +107,18 @@ def _cols(xp, k, stride, dil, groups, out):
     return cols.reshape(groups, N * _prod(out), (C // groups) * _prod(k))
 
 
+def _cols_t(xp, k, stride, dil, groups, out):
+    """im2col in the "columns" layout: (groups, Cg*K, N*P) from the padded input (one copy),
+    every image's output positions side by side along the columns."""
+    nd = len(k)
+    N, C = xp.shape[:2]
+    v = windows(xp, k, stride, dil, out)                                # (N, C, *out, *k)
+    v = v.reshape((N, groups, C // groups) + v.shape[2:])
+    v = v.transpose((1, 2) + tuple(range(3 + nd, 3 + 2 * nd)) + (0,) + tuple(range(3, 3 + nd)))
+    cols = par_copy(np.empty(v.shape, xp.dtype), v)                     # (g, Cg, *k, N, *out)
+    return cols.reshape(groups, (C // groups) * _prod(k), N * _prod(out))
+
+
 def _by_threads(N, body, flops):
     """Run ``body(start, stop)`` over the images, one contiguous share per thread when there
     are at least as many images as threads and the work is large enough (returns False when
@@ -194,11 +209,8 @@ def conv_fwd(x, w, stride, pads, dil, groups, bias=None):
         if not _by_threads(N, images, 2 * N * O * per_image // x.itemsize):
             images(0, N, parallel=True)
         return y.reshape((N, O) + out)
-    cols = _cols(xp, k, stride, dil, groups, out)
-    y = gemm(cols, wm.transpose(0, 2, 1))      # (g, N*P, Og)
-    y = y.reshape((groups, N) + out + (O // groups,))
-    nd = len(out)
-    y = y.transpose((1, 0, 2 + nd) + tuple(range(2, 2 + nd)))  # (N, g, Og, *out)
+    y = gemm(wm, _cols_t(xp, k, stride, dil, groups, out))      # (g, Og, N*P)
+    y = y.reshape(groups, O // groups, N, P).transpose(2, 0, 1, 3)  # (N, g, Og, P)
     res = par_copy(np.empty(y.shape, dt), y).reshape((N, O) + out)   # (bfloat16 GEMMs give float32)
     _add_bias(res, bias)
     return res
@@ -295,7 +307,6 @@ def conv_dx_fwd(gy, w, in_sp, stride, pads, dil, groups):
     N, O = gy.shape[:2]
     out = gy.shape[2:]
     k = w.shape[2:]
-    nd = len(k)
     Og, Cg = O // groups, w.shape[1]
     C = groups * Cg
     dt = np.result_type(gy, w)
@@ -307,31 +318,53 @@ def conv_dx_fwd(gy, w, in_sp, stride, pads, dil, groups):
     P = _prod(out)
     if all(st == 1 for st in stride) and (P >= _BY_IMAGE or N == 1):
         return _dx_flat(gy, w, in_sp, pads, dil, groups, dt)
+    if P < _BY_IMAGE and N > 1:
+        return _dx_channels_last(gy, w, in_sp, stride, pads, dil, groups, dt)
+    # per block of images: (n, g, Cg*K, P) = W^T gy, then kh*kw adds (inner loop along a
+    # row) while that block is still in cache
     sp = tuple(s + l + r for s, (l, r) in zip(in_sp, pads))
     dxp = np.zeros((N, C) + sp, dtype=dt)
-    if P >= _BY_IMAGE or N == 1:
-        # per block of images: (n, g, Cg*K, P) = W^T gy, then kh*kw adds (inner loop along a
-        # row) while that block is still in cache
-        wT = w.reshape(groups, Og, -1).transpose(0, 2, 1)
-        g4 = gy.reshape(N, groups, Og, P)
-        per_image = C * _prod(k) * P * dxp.itemsize
-        plan = _col2im_plan(k, stride, dil, out)
+    wT = w.reshape(groups, Og, -1).transpose(0, 2, 1)
+    g4 = gy.reshape(N, groups, Og, P)
+    per_image = C * _prod(k) * P * dxp.itemsize
+    plan = _col2im_plan(k, stride, dil, out)
 
-        def images(start, stop, split=None):
-            for b in _image_blocks(start, stop, per_image):
-                dcols = gemm(wT, g4[b]).reshape((b.stop - b.start, C) + tuple(k) + tuple(out))
-                _col2im_adds(dxp[b], dcols, plan, split)
-        if not _by_threads(N, images, 2 * N * Og * per_image // dxp.itemsize):
-            images(0, N, split=1)
-        return _crop(dxp, pads, in_sp)
-    gm = gy.reshape((N, groups, Og, P)).transpose(1, 0, 3, 2).reshape(groups, N * P, Og)
-    dcols = gemm(gm, w.reshape(groups, Og, -1))   # (g, N*P, Cg*K)
-    dcols = dcols.reshape((groups, N) + out + (Cg,) + k)
-    # (g, N, *out, Cg, *k) viewed as (N, C, *k, *out), then kh*kw strided adds
-    dcols = dcols.transpose((1, 0, 2 + nd) + tuple(range(3 + nd, 3 + 2 * nd)) + tuple(range(2, 2 + nd)))
-    dcols = dcols.reshape((N, C) + k + out)
-    _col2im_adds(dxp, dcols, _col2im_plan(k, stride, dil, out), 0 if N >= num_threads() else 1)
+    def images(start, stop, split=None):
+        for b in _image_blocks(start, stop, per_image):
+            dcols = gemm(wT, g4[b]).reshape((b.stop - b.start, C) + tuple(k) + tuple(out))
+            _col2im_adds(dxp[b], dcols, plan, split)
+    if not _by_threads(N, images, 2 * N * Og * per_image // dxp.itemsize):
+        images(0, N, split=1)
     return _crop(dxp, pads, in_sp)
+
+
+def _dx_channels_last(gy, w, in_sp, stride, pads, dil, groups, dt):
+    """The input gradient with few output positions per image (deep layers, 7 x 7): one GEMM
+    (g, N*P, Og) @ (g, Og, Cg*K) for every image, then the kh*kw adds into a channels-last
+    padded gradient (N, *sp, C), each along runs of Cg channels (NCHW adds would run along
+    7-element rows), and one transposed copy back (0.75x the time of the NCHW adds)."""
+    N, O = gy.shape[:2]
+    out, k = gy.shape[2:], w.shape[2:]
+    nd = len(k)
+    Og, Cg = O // groups, w.shape[1]
+    gm = gy.reshape((N, groups, Og, -1)).transpose(1, 0, 3, 2).reshape(groups, -1, Og)
+    dcols = gemm(gm, w.reshape(groups, Og, -1))                      # (g, N*P, Cg*K)
+    dcols = dcols.reshape((groups, N) + out + (Cg,) + k)
+    # (g, N, *out, Cg, *k) as (*k, N, *out, g, Cg): each tap's block, the channels innermost
+    dcols = dcols.transpose(tuple(range(3 + nd, 3 + 2 * nd)) + (1,) + tuple(range(2, 2 + nd)) + (0, 2 + nd))
+    sp = tuple(s + l + r for s, (l, r) in zip(in_sp, pads))
+    dxp = np.zeros((N,) + sp + (groups, Cg), dtype=dt)
+    T = num_threads()
+    for kk, region in _col2im_plan(k, stride, dil, out):
+        src, dst = dcols[kk[2:]], dxp[(slice(None),) + region[2:]]
+        if T > 1 and dxp.nbytes >= _PAR_BYTES and N >= T:
+            sl = blocks(N, T)
+            parallel_for(lambda i: np.add(dst[sl[i]], src[sl[i]], out=dst[sl[i]]), len(sl))
+        else:
+            dst += src
+    inner = dxp[(slice(None),) + tuple(slice(l, l + s) for (l, _), s in zip(pads, in_sp))]
+    inner = inner.reshape((N,) + tuple(in_sp) + (groups * Cg,))
+    return par_copy(np.empty((N, groups * Cg) + tuple(in_sp), dt), np.moveaxis(inner, -1, 1))
 
 
 def _dx_flat(gy, w, in_sp, pads, dil, groups, dt):
