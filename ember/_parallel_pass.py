@@ -217,12 +217,13 @@ def par_map(fn, *args, passes=1):
     return out
 
 
-def par_blocks(fn, out, *args, keep=(), passes=1, min_bytes=None):
+def par_blocks(fn, out, *args, keep=(), passes=1, min_bytes=None, chunk=CHUNK):
     """``fn(out_block, *arg_blocks)`` over blocks of ``out`` along its first axis that is not
     in ``keep`` (the axes ``fn`` reduces over or mixes), args broadcast against ``out``;
     one call ``fn(out, *args)`` when small. ``passes > 1`` (``fn`` makes several passes)
-    also cuts each thread's block into cache-sized pieces along that axis (on one thread
-    too) when the axis is the first. ``min_bytes``: ``pass_threads``'s. Returns ``out``.
+    also cuts each thread's block into pieces of about ``chunk`` elements along that axis (on
+    one thread too) when the axis is the first. ``min_bytes``: ``pass_threads``'s. Returns
+    ``out``.
 
     >>> from ember._parallel_pass import par_blocks
     >>> par_blocks(lambda o, x: np.multiply(x, 2, out=o), np.empty(2), np.ones(2))
@@ -236,8 +237,8 @@ def par_blocks(fn, out, *args, keep=(), passes=1, min_bytes=None):
     nd = out.ndim
     lead = (slice(None),) * ax
     step = out.shape[ax]
-    if passes > 1 and ax == 0 and out.size >= 4 * CHUNK:   # rows of about CHUNK elements
-        step = max(1, CHUNK * out.shape[0] // out.size)
+    if passes > 1 and ax == 0 and out.size >= 4 * chunk:   # rows of about ``chunk`` elements
+        step = max(1, chunk * out.shape[0] // out.size)
     sl = _tp.blocks(out.shape[ax], T)
     if T == 1 and step >= out.shape[ax]:
         fn(out, *args)

@@ -15,6 +15,8 @@ run applies (2-D view without a copy, large enough), else whole-array passes are
 [[0.5, 0.5], [0.25, 0.75]]
 """
 from ..._backend import np
+from ..._row_sums import row_sum
+from ..._ufunc_buffers import rows as row_buffers
 from ..._parallel_pass import pass_threads, run_blocks
 from ..._thread_pool import blocks as _parts
 
@@ -44,15 +46,21 @@ def _blocks(lo, hi, rows):
         yield slice(i, min(i + rows, hi))
 
 
-def _over_rows(body, n, rows, nbytes):
-    """``body(lo, hi)`` over ``n`` rows: one range per intra-op thread (whole blocks of
-    ``rows`` each) when the array of ``nbytes`` is large, else one call; each range's
-    blocks are the serial run's blocks, so the results are the same bits."""
+def _over_rows(body, n, rows, nbytes, width):
+    """``body(lo, hi)`` over ``n`` rows of ``width``: one range per intra-op thread (whole
+    blocks of ``rows`` each) when the array of ``nbytes`` is large, else one call; each
+    range's blocks are the serial run's blocks, so the results are the same bits. Each call
+    runs with NumPy's ufunc buffer sized to the rows (``_ufunc_buffers.rows``: a pass with
+    the per-row maximum or sum broadcast along them runs 1.8x as fast)."""
     parts = _parts(-(-n // rows), pass_threads(nbytes))
+
+    def run(lo, hi):
+        with row_buffers(width):
+            body(lo, hi)
     if len(parts) == 1:
-        body(0, n)
+        run(0, n)
         return
-    run_blocks(lambda i: body(parts[i].start * rows, min(parts[i].stop * rows, n)), len(parts))
+    run_blocks(lambda i: run(parts[i].start * rows, min(parts[i].stop * rows, n)), len(parts))
 
 
 def shifted_exp(x):
@@ -74,7 +82,7 @@ def shifted_exp(x):
         m = np.maximum.reduce(x, axis=-1, keepdims=True)
         np.subtract(x, m, out=e)
         np.exp(e, out=e)
-        return e, m, np.add.reduce(e, axis=-1)
+        return e, m, row_sum(e)
     C = x.shape[-1]
     x2, e2 = x.reshape(-1, C), e.reshape(-1, C)
     N = x2.shape[0]
@@ -87,8 +95,8 @@ def shifted_exp(x):
             np.maximum.reduce(x2[b], axis=-1, keepdims=True, out=mb)
             np.subtract(x2[b], mb, out=eb)
             np.exp(eb, out=eb)
-            np.add.reduce(eb, axis=-1, out=s[b])
-    _over_rows(body, N, rows, x.nbytes)
+            row_sum(eb, s[b], 0)
+    _over_rows(body, N, rows, x.nbytes, C)
     return e, m.reshape(x.shape[:-1] + (1,)), s.reshape(x.shape[:-1])
 
 
@@ -107,7 +115,7 @@ def softmax_last(x):
     if not rows:
         e = np.subtract(x, np.maximum.reduce(x, axis=-1, keepdims=True), out=np.empty(x.shape, x.dtype))
         np.exp(e, out=e)
-        e /= np.add.reduce(e, axis=-1, keepdims=True)
+        e /= row_sum(e)[..., None]
         return e
     C = x.shape[-1]
     y = np.empty(x.shape, x.dtype)
@@ -121,9 +129,9 @@ def softmax_last(x):
             np.maximum.reduce(x2[b], axis=-1, keepdims=True, out=m)
             np.subtract(x2[b], m, out=yb)
             np.exp(yb, out=yb)
-            np.add.reduce(yb, axis=-1, keepdims=True, out=m)
+            row_sum(yb, m[:, 0], 0)
             np.divide(yb, m, out=yb)
-    _over_rows(body, x2.shape[0], rows, x.nbytes)
+    _over_rows(body, x2.shape[0], rows, x.nbytes, C)
     return y
 
 
@@ -141,7 +149,7 @@ def log_softmax_last(x):
     rows = _rows(x)
     if not rows:
         s = np.subtract(x, np.maximum.reduce(x, axis=-1, keepdims=True), out=np.empty(x.shape, x.dtype))
-        s -= np.log(np.add.reduce(np.exp(s), axis=-1, keepdims=True))
+        s -= np.log(row_sum(np.exp(s))[..., None])
         return s
     C = x.shape[-1]
     out = np.empty(x.shape, x.dtype)
@@ -157,10 +165,10 @@ def log_softmax_last(x):
             np.maximum.reduce(x2[b], axis=-1, keepdims=True, out=m)
             np.subtract(x2[b], m, out=ob)
             np.exp(ob, out=t)
-            np.add.reduce(t, axis=-1, keepdims=True, out=m)
+            row_sum(t, m[:, 0], 0)
             np.log(m, out=m)
             ob -= m
-    _over_rows(body, x2.shape[0], rows, x.nbytes)
+    _over_rows(body, x2.shape[0], rows, x.nbytes, C)
     return out
 
 
@@ -178,7 +186,7 @@ def softmax_backward_last(y, g):
     rows = _rows(y) if g.shape == y.shape and (y.ndim == 2 or g.flags.c_contiguous) else 0
     if not rows:
         gy = g * y
-        out = np.subtract(g, np.add.reduce(gy, axis=-1, keepdims=True), out=gy)
+        out = np.subtract(g, row_sum(gy)[..., None], out=gy)
         out *= y
         return out
     C = y.shape[-1]
@@ -191,10 +199,10 @@ def softmax_backward_last(y, g):
             ob = o2[b]
             s = sb[:ob.shape[0]]
             np.multiply(g2[b], y2[b], out=ob)
-            np.add.reduce(ob, axis=-1, keepdims=True, out=s)
+            row_sum(ob, s[:, 0], 0)
             np.subtract(g2[b], s, out=ob)
             ob *= y2[b]
-    _over_rows(body, y2.shape[0], rows, y.nbytes)
+    _over_rows(body, y2.shape[0], rows, y.nbytes, C)
     return out
 
 
@@ -212,7 +220,7 @@ def log_softmax_backward_last(out, g):
     rows = _rows(out) if g.shape == out.shape and (out.ndim == 2 or g.flags.c_contiguous) else 0
     if not rows:
         r = np.exp(out)
-        r *= np.add.reduce(g, axis=-1, keepdims=True)
+        r *= row_sum(g)[..., None]
         return np.subtract(g, r, out=r)
     C = out.shape[-1]
     res = np.empty(out.shape, out.dtype)
@@ -223,9 +231,9 @@ def log_softmax_backward_last(out, g):
         for b in _blocks(lo, hi, rows):
             rb = r2[b]
             s = sb[:rb.shape[0]]
-            np.add.reduce(g2[b], axis=-1, keepdims=True, out=s)
+            row_sum(g2[b], s[:, 0], 0)
             np.exp(l2[b], out=rb)
             rb *= s
             np.subtract(g2[b], rb, out=rb)
-    _over_rows(body, l2.shape[0], rows, out.nbytes)
+    _over_rows(body, l2.shape[0], rows, out.nbytes, C)
     return res

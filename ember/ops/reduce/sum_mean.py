@@ -7,6 +7,7 @@ tensor([4., 6.], grad_fn=<SumBackward1>)
 from ..._quantized_mark import QUANTIZED as _QM
 from .._util import np, D, Op, apply_op, norm_dims, _state
 from ...autograd.function import _NOGRAD
+from ..._row_sums import sum_last
 
 __all__ = ["sum", "mean", "sum_to_size"]
 
@@ -21,6 +22,18 @@ def reduce_dims(dim, ndim):
 
 
 _ALL_DIMS = tuple(tuple(range(n)) for n in range(65))  # every dim of an n-d tensor (64: the most NumPy allows)
+
+
+_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def _trailing_sum(a, dims, keepdim, npdt):
+    """The sum of float ``a`` over ``dims`` when they are its last axes (``_row_sums``: BLAS
+    speed, NumPy's accuracy), else None."""
+    if (npdt is None or npdt == a.dtype) and dims and a.dtype in _FLOATS and dims[-1] == a.ndim - 1 \
+            and len(dims) == a.ndim - dims[0]:
+        return sum_last(a, len(dims), keepdim)
+    return None
 
 
 def _reduced_shape(shape, dims):
@@ -41,7 +54,9 @@ class Sum(Op):
     def forward(ctx, a, dims, keepdim, npdt):
         if ctx is not _NOGRAD:
             ctx.in_shape, ctx.dims, ctx.keepdim = a.shape, dims, keepdim
-        r = np.sum(a, axis=dims, keepdims=keepdim, dtype=npdt)
+        r = _trailing_sum(a, dims, keepdim, npdt)
+        if r is None:
+            r = np.sum(a, axis=dims, keepdims=keepdim, dtype=npdt)
         return r if r.__class__ is not np.ndarray or r.flags.c_contiguous else np.ascontiguousarray(r)
 
     @staticmethod
@@ -125,6 +140,10 @@ class Mean(Op):
                 n *= a.shape[i]
             ctx.n = n
         with np.errstate(invalid="ignore", divide="ignore"):
+            r = _trailing_sum(a, dims, keepdim, npdt)
+            if r is not None and a.size:
+                n = a.size // max(1, r.size)
+                return (np.true_divide(r, n, out=r) if r.__class__ is np.ndarray else r / n).astype(a.dtype, copy=False)
             return np.mean(a, axis=dims, keepdims=keepdim, dtype=npdt).astype(a.dtype, copy=False)
 
     @staticmethod
