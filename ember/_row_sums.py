@@ -21,7 +21,7 @@ array([ 44850., 134850.], dtype=float32)
 """
 from ._backend import np
 
-__all__ = ["row_sum", "sum_last"]
+__all__ = ["row_sum", "sum_last", "sum_squares"]
 
 MIN_SIZE = 2048         # smaller arrays: NumPy (its call costs less than the product's)
 _GROUP = 8              # rows per BLAS group (see _gemv; OpenBLAS's kernels take 4 at a time)
@@ -125,3 +125,18 @@ def sum_last(a, k=1, keepdims=False, min_size=MIN_SIZE):
     else:
         r = np.add.reduce(a, axis=tuple(range(a.ndim - k, a.ndim)))
     return r.reshape(lead + (1,) * k) if keepdims else r
+
+
+def sum_squares(x, dims, keepdims=False):
+    """``np.sum(x * x, axis=dims, keepdims=keepdims)`` for a real array: the squares in one
+    pass, summed by rows (``sum_last``) when ``dims`` are the last axes (a 2-norm's sum).
+
+    >>> from ember._row_sums import sum_squares
+    >>> sum_squares(np.array([[3., 4.], [1., 1.]]), (1,))
+    array([25.,  2.])
+    """
+    sq = np.multiply(x, x)
+    sd = tuple(sorted(dims))
+    if sd and sd == tuple(range(sd[0], x.ndim)):
+        return sum_last(sq, len(sd), keepdims)
+    return np.sum(sq, axis=dims, keepdims=keepdims)

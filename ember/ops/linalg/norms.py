@@ -6,6 +6,7 @@ tensor(5.)
 tensor(6.)
 """
 from ..._backend import np
+from ..._row_sums import sum_squares
 from ..._tensor import _wrap
 from ...autograd.function import Op
 from .linalg_checks import _apply, _check_float, _out, inf
@@ -21,12 +22,15 @@ class LinalgVectorNorm(Op):
         x0 = x
         if x.dtype.kind == "V" or x.dtype == np.float16:  # accumulate half precision in float32
             x = x.astype(np.float32)
+        if ord == 2 and x.dtype.kind != "c":     # one square pass, its sum by rows when it can
+            out = sum_squares(x, dims, keepdim)
+            out = np.sqrt(out, out=out) if out.__class__ is np.ndarray else np.sqrt(out)
+            out = np.asarray(out, dtype=x.dtype if x0 is x else x0.dtype)
+            ctx.save_for_backward(x0, out)
+            return out
         ax = np.abs(x)
         if ord == 2:
-            if x.dtype.kind == "c":
-                out = np.sqrt(np.sum(ax * ax, axis=dims, keepdims=keepdim))
-            else:
-                out = np.sqrt(np.sum(x * x, axis=dims, keepdims=keepdim))
+            out = np.sqrt(np.sum(ax * ax, axis=dims, keepdims=keepdim))
         elif ord == inf:
             out = np.max(ax, axis=dims, keepdims=keepdim, initial=0)
         elif ord == -inf:

@@ -13,6 +13,7 @@ import builtins
 from .._util import np, D, _wrap, Op, apply_op, norm_dim
 from .sum_mean import expand_back, reduce_dims, mean as _mean, out_dtype_arg
 from .reduction_args import _const, _grad, _inf, _int64_if_int, _keep, _out1, _tname
+from ..._row_sums import sum_squares
 
 __all__ = ["var", "std", "var_mean", "std_mean", "norm", "nansum", "nanmean"]
 
@@ -132,8 +133,13 @@ class _Norm(Op):
     @staticmethod
     def forward(ctx, a, p, dims, keepdim):
         ctx.p, ctx.dims, ctx.keepdim = p, dims, keepdim
-        x = np.abs(a)
         kw = {"axis": dims, "keepdims": keepdim}
+        if p == 2 and a.dtype.kind == "f":       # no |a| pass; the squares summed by rows
+            with np.errstate(over="ignore"):
+                out = np.asarray(np.sqrt(sum_squares(a, dims, keepdim)), dtype=a.dtype)
+            ctx.save_for_backward(a, out)
+            return out
+        x = np.abs(a)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             if p == 2:
                 out = np.sqrt(np.sum(x * x, **kw))
