@@ -73,3 +73,19 @@ def test_sum_mean_softmax_match_torch():
     (e.softmax(-1) * e).sum().backward()
     (t.softmax(-1) * t).sum().backward()
     np.testing.assert_allclose(e.grad.numpy(), t.grad.numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_split_over_threads_gives_the_same_bits(monkeypatch, parallel_for_calls):
+    a = np.random.default_rng(5).standard_normal((999, 768)).astype(np.float32)
+    old = ember.get_num_threads()
+    try:
+        ember.set_num_threads(1)
+        one = rs.row_sum(a)
+        before = parallel_for_calls[0]
+        monkeypatch.setattr(rs, "PAR_BYTES", 1 << 12)
+        ember.set_num_threads(2)
+        two = rs.row_sum(a)
+        assert parallel_for_calls[0] > before, "the threaded path did not run"
+    finally:
+        ember.set_num_threads(old)
+    np.testing.assert_array_equal(one, two)
