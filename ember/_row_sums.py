@@ -25,6 +25,7 @@ from . import _thread_pool as _tp
 __all__ = ["row_sum", "sum_last", "sum_squares"]
 
 MIN_SIZE = 2048         # smaller arrays: NumPy (its call costs less than the product's)
+MIN_ROW = 64            # with min_size=0 (blocks of rows), shorter rows: NumPy
 _GROUP = 8              # rows per BLAS group (see _gemv; OpenBLAS's kernels take 4 at a time)
 PAR_BYTES = 1 << 22     # larger sums are split over the intra-op threads (whole groups each: the
                         # same bits; memory-bound, 2 threads take 0.5x the time at 40 MB)
@@ -80,15 +81,17 @@ def _gemv(a2, ones, out=None):
 def row_sum(a, out=None, min_size=MIN_SIZE):
     """``np.add.reduce(a, axis=-1, out=out)`` for an array ``a``, by BLAS when ``a`` is a
     float32/float64 array of at least ``min_size`` elements whose rows are contiguous and have
-    a chunk width (see above). A kernel that sums blocks of rows passes ``min_size=0``, so that
-    a block's rows take the path the whole array's would (and give its bits).
+    a chunk width (see above). A kernel that sums blocks of rows passes ``min_size=0``: then the
+    row length alone decides (``MIN_ROW``), so that a block's rows take the path the whole
+    array's would (and give its bits).
 
     >>> from ember._row_sums import row_sum
     >>> row_sum(np.ones((3, 1000)))
     array([1000., 1000., 1000.])
     """
     dt = a.dtype
-    if dt not in _FLOATS or a.ndim == 0 or a.size < min_size or a.size == 0:
+    if dt not in _FLOATS or a.ndim == 0 or a.size == 0 or a.size < min_size \
+            or not min_size and a.shape[-1] < MIN_ROW:
         return np.add.reduce(a, axis=-1, out=out)
     n = a.shape[-1]
     c = _chunk(n)

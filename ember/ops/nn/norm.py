@@ -18,13 +18,15 @@ from ..._row_sums import row_sum, sum_last
 __all__ = []
 
 
-def _mean(a, dims, split=False):
+def _mean(a, dims, split=False, rowsum=False):
     """(mean over ``dims`` with keepdims, low part or None), accurate for channel reductions.
 
     For (N, C, ...) arrays reduced over every dim but 1 (BatchNorm), each (n, c) row is
     summed pairwise and the N partial sums added in float64, as torch accumulates channel
     statistics in double; with ``split`` a float32 mean also returns its rounding residual
-    (``mean + low`` is the float64 mean to ~float32 squared precision). Other reductions: NumPy's mean.
+    (``mean + low`` is the float64 mean to ~float32 squared precision). Trailing ``dims`` with
+    ``rowsum`` (decided once per array, so that its blocks agree): BLAS row sums. Other
+    reductions: NumPy's mean.
     """
     if (a.ndim >= 2 and a.dtype in (np.float32, np.float64) and dims == (0,) + tuple(range(2, a.ndim))
             and a.flags.c_contiguous):
@@ -35,23 +37,25 @@ def _mean(a, dims, split=False):
         low = (m64 - mean.ravel()).astype(a.dtype).reshape(shape) if split and a.dtype == np.float32 else None
         return mean, low
     if a.dtype in (np.float32, np.float64) and a.size:      # a.mean's sum and division,
-        r = (sum_last(a, len(dims), True, 0) if _trailing(dims, a.ndim)  # BLAS row sums,
-             else np.add.reduce(a, axis=dims, keepdims=True))                  # or NumPy's
+        r = (sum_last(a, len(dims), True, 0) if rowsum and _trailing(dims, a.ndim)  # BLAS row sums,
+             else np.add.reduce(a, axis=dims, keepdims=True))                             # or NumPy's
         return np.true_divide(r, a.size // r.size, out=r), None
     return a.mean(axis=dims, keepdims=True), None
 
 
-def _standardize_arrays(x, dims, eps, out=None):
+def _standardize_arrays(x, dims, eps, out=None, rowsum=False):
     """(y, mean, biased var, invstd) of ``x`` standardised over ``dims`` (y into ``out``)."""
-    mean, low = _mean(x, dims, split=True)
+    mean, low = _mean(x, dims, True, rowsum)
     xc = x - mean
     if low is not None:
         xc -= low
-    var, _ = _mean(xc * xc, dims)
+    var, _ = _mean(xc * xc, dims, False, rowsum)
     invstd = 1.0 / np.sqrt(var + eps)
     return np.multiply(xc, invstd, out=out), mean, var, invstd
 
 
+_BIG = 1 << 16           # arrays of at least this many elements: BLAS row sums and row-sized ufunc
+                         # buffers (on smaller ones their calls cost more than they save)
 _LN_CHUNK = 1 << 18      # elements per block of the no-grad layer norm: its dozen calls per block
                          # cost more than the cache misses of larger blocks (1 M elements:
                          # 0.66 ms, against 1.0 ms in blocks of 32 K)
@@ -74,11 +78,11 @@ def standardize_affine(x, dims, eps, w=None, b=None):
             and all(t is None or (t.dtype == x.dtype and t.shape == x.shape[dims[0]:]) for t in (w, b))):
         return None
 
-    width = x[(0,) * dims[0]].size
+    width, big = x[(0,) * dims[0]].size, x.size >= _BIG
 
     def block(o, xb):
-        with rows(width):     # the per-row statistics broadcast along the rows at full speed
-            _standardize_arrays(xb, dims, eps, out=o)
+        with rows(width if big else 0):   # the per-row statistics broadcast at full speed
+            _standardize_arrays(xb, dims, eps, o, big)
         if w is not None:
             o *= w
         if b is not None:
@@ -87,16 +91,17 @@ def standardize_affine(x, dims, eps, w=None, b=None):
 
 
 def _standardize_into(x, dims, eps, y, mean, var, invstd):
-    """``_standardize_arrays`` of a block of rows, written into its blocks of the results."""
-    for o, r in zip((y, mean, var, invstd), _standardize_arrays(x, dims, eps)):
+    """``_standardize_arrays`` of a block of rows (of a large array), written into its blocks
+    of the results."""
+    for o, r in zip((y, mean, var, invstd), _standardize_arrays(x, dims, eps, None, True)):
         o[...] = r
 
 
-def _standardize_grad(gd, y, invstd, dims, out=None):
+def _standardize_grad(gd, y, invstd, dims, out=None, rowsum=False):
     """invstd * (g - mean(g) - y * mean(g * y)) over ``dims``."""
     gy = gd * y
-    mg, _ = _mean(gd, dims)
-    mgy, _ = _mean(gy, dims)
+    mg, _ = _mean(gd, dims, False, rowsum)
+    mgy, _ = _mean(gy, dims, False, rowsum)
     np.multiply(y, mgy, out=gy)
     return np.multiply(gd - mg - gy, invstd, out=out)
 
@@ -140,7 +145,7 @@ class Standardize(Op):
 
             def block(o, *a):
                 with rows(width):
-                    _standardize_grad(*a, dims, out=o)
+                    _standardize_grad(*a, dims, o, True)
             return _wrap(par_blocks(block, np.empty_like(y), gd, y, ctx.invstd, keep=dims))
         return _wrap(_standardize_grad(gd, y, ctx.invstd, dims))
 
