@@ -27,10 +27,37 @@ def _revcumsum(t, dim):
 
 
 # ---------------------------------------------------------------- cumulative ops
+_ACC = {np.dtype(np.float32): np.float64, np.dtype(np.float16): np.float32}
+_STEP_MIN = 512     # elements per step at least for the step-by-step loop (fewer: NumPy's)
+
+
+def _cumulate(ufunc, a, dim):
+    """``ufunc.accumulate`` of ``a`` along ``dim`` as PyTorch computes a cumulative sum or
+    product: element by element in order, the running value held in double for float32 (in
+    float for float16 and bfloat16) and rounded at each position, which gives torch's bits
+    (NumPy accumulates float32 in float32: 1e6 values drift by ~3e-2). Along a dim that is not
+    the last, with at least ``_STEP_MIN`` elements per step, one vectorised ufunc call per
+    step (3-10x faster than NumPy's accumulate, the same order of operations)."""
+    acc = _ACC.get(a.dtype)
+    if acc is None and a.dtype.kind == "V":     # bfloat16
+        acc = np.float32
+    b = a.astype(acc) if acc is not None else np.array(a, order="C")
+    n = b.shape[dim] if b.ndim else 1
+    if n > 1 and b.size // n >= _STEP_MIN and dim != b.ndim - 1:
+        m = np.moveaxis(b, dim, 0)
+        for i in range(1, n):
+            ufunc(m[i - 1], m[i], out=m[i])
+    elif b.size:
+        ufunc.accumulate(b, axis=dim if b.ndim else 0, out=b)
+    return b.astype(a.dtype, copy=False)
+
+
 class _Cumsum(Op):
     @staticmethod
     def forward(ctx, a, dim, npdt):
         ctx.dim = dim
+        if a.dtype.kind in "fV":
+            return _cumulate(np.add, a, dim)
         return np.cumsum(a, axis=dim, dtype=a.dtype)
 
     @staticmethod
@@ -42,7 +69,7 @@ class _Cumprod(Op):
     @staticmethod
     def forward(ctx, a, dim, npdt):
         ctx.dim = dim
-        out = np.cumprod(a, axis=dim, dtype=a.dtype)
+        out = _cumulate(np.multiply, a, dim) if a.dtype.kind in "fV" else np.cumprod(a, axis=dim, dtype=a.dtype)
         ctx.save_for_backward(a, out)
         return out
 
