@@ -107,8 +107,9 @@ def worker_impl(argv=None):
 
 def serve(build, impl):
     """Answer the parent's requests on stdin/stdout until it quits (the worker's main loop)."""
-    out = sys.stdout
-    sys.stdout = sys.stderr          # a case printing must not corrupt the protocol
+    out = os.fdopen(os.dup(1), "w")   # the protocol on a copy of stdout; fd 1 itself now points to
+    os.dup2(2, 1)                      # stderr, so that nothing a case (or a C library) prints
+    sys.stdout = sys.stderr            # can corrupt it
     cases, next_id = {}, 0
     for line in sys.stdin:
         msg = json.loads(line)

@@ -78,6 +78,8 @@ _MODEL = {}     # a worker's current model: {name: (framework, model)}, one at a
 
 def _model(impl, name, weights):
     """``impl``'s model ``name``: ember's seeded weights (saved to ``weights``), which torch loads."""
+    if impl == "ember" and name in _MODEL and not os.path.exists(weights):
+        np.savez(weights, **{k: v.numpy() for k, v in _MODEL[name][1].state_dict().items()})
     if name not in _MODEL:
         _MODEL.clear()
         if impl == "ember":

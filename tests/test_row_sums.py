@@ -89,3 +89,23 @@ def test_split_over_threads_gives_the_same_bits(monkeypatch, parallel_for_calls)
     finally:
         ember.set_num_threads(old)
     np.testing.assert_array_equal(one, two)
+
+
+@pytest.mark.parametrize("shape", [(100, 1000), (256, 1000), (2000, 64), (3, 5, 700)])
+def test_layer_norm_same_bits_with_and_without_grad(shape):
+    x = np.random.default_rng(6).standard_normal(shape).astype(np.float32)
+    ln = ember.nn.LayerNorm(shape[-1])
+    with ember.no_grad():
+        y_eval = ln(ember.tensor(x)).numpy()
+    y_grad = ln(ember.tensor(x, requires_grad=True)).detach().numpy()
+    np.testing.assert_array_equal(y_eval, y_grad)
+
+
+def test_norms_of_a_0d_tensor_like_torch():
+    torch = pytest.importorskip("torch")
+    for f in (lambda T, x: x.norm(dim=0), lambda T, x: T.linalg.vector_norm(x, dim=0),
+              lambda T, x: T.linalg.vector_norm(x, 1, 0, keepdim=True)):
+        e, t = ember.tensor(-3.0, requires_grad=True), torch.tensor(-3.0, requires_grad=True)
+        f(ember, e).backward()
+        f(torch, t).backward()
+        assert float(f(ember, e)) == float(f(torch, t)) and float(e.grad) == float(t.grad)

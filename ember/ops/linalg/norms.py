@@ -18,6 +18,8 @@ from .decompositions import svdvals
 class LinalgVectorNorm(Op):
     @staticmethod
     def forward(ctx, x, ord, dims, keepdim):
+        if x.ndim == 0:       # a 0-d input: its dim 0 is itself
+            dims = ()
         ctx.ord, ctx.dims, ctx.keepdim = ord, dims, keepdim
         x0 = x
         if x.dtype.kind == "V" or x.dtype == np.float16:  # accumulate half precision in float32

@@ -121,8 +121,8 @@ class Standardize(Op):
                 with rows(width):
                     _standardize_into(xb, dims, eps, yb, *st)
             par_blocks(block, y, x, mean, var, invstd, keep=dims)
-        else:
-            y, mean, var, invstd = _standardize_arrays(x, dims, eps)
+        else:   # (row sums by BLAS from _BIG elements, as the no-grad standardize_affine)
+            y, mean, var, invstd = _standardize_arrays(x, dims, eps, None, x.size >= _BIG and _trailing(dims, x.ndim))
         ctx.dims, ctx.eps = dims, eps
         ctx.y, ctx.invstd = y, invstd
         ctx.save_for_backward(x)
@@ -147,7 +147,7 @@ class Standardize(Op):
                 with rows(width):
                     _standardize_grad(*a, dims, o, True)
             return _wrap(par_blocks(block, np.empty_like(y), gd, y, ctx.invstd, keep=dims))
-        return _wrap(_standardize_grad(gd, y, ctx.invstd, dims))
+        return _wrap(_standardize_grad(gd, y, ctx.invstd, dims, None, gd.size >= _BIG and _trailing(dims, gd.ndim)))
 
 
 def standardize(x, dims, eps, return_stats=False):
