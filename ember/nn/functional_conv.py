@@ -39,6 +39,9 @@ def _check_conv_input(input, weight, nd, groups, transposed=False):
     if groups <= 0:
         raise RuntimeError("non-positive groups is not supported")
     if not transposed:
+        if w.shape[0] < groups:
+            raise RuntimeError(f"Given groups={groups}, expected weight to be at least {groups} at dimension 0, "
+                               f"but got weight of size {list(w.shape)} instead")
         if c != w.shape[1] * groups:
             raise RuntimeError(f"Given groups={groups}, weight of size {list(w.shape)}, expected input"
                                f"{list(input._data.shape)} to have {w.shape[1] * groups} channels, but got "

@@ -102,6 +102,9 @@ def test_conv_errors_like_pytorch():
         F.conv2d(ember.ones(1, 3, 5, 5), ember.ones(2, 4, 3, 3))
     with pytest.raises(RuntimeError, match="Kernel size can't be greater than actual input size"):
         F.conv2d(ember.ones(1, 1, 2, 2), ember.ones(1, 1, 3, 3))
+    with pytest.raises(RuntimeError, match=r"expected weight to be at least 1 at dimension 0, but got weight "
+                                           r"of size \[0, 2, 3, 3\]"):
+        F.conv2d(ember.ones(1, 2, 5, 5), ember.ones(0, 2, 3, 3))
     with pytest.raises(RuntimeError, match="expected scalar type Double but found Float"):
         F.conv2d(ember.ones(1, 1, 3, 3, dtype=ember.float64), ember.ones(1, 1, 3, 3))
     with pytest.raises(RuntimeError, match=r"Input type \(float\) and bias type \(double\) should be the same"):
