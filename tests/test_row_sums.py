@@ -44,6 +44,7 @@ def test_planes_of_a_channel_block_and_out():
     block = a[:, 5:11]                                   # not contiguous: planes one by one
     assert not block.flags.c_contiguous
     np.testing.assert_array_equal(rs.row_sum(block, min_size=0), whole[:, 5:11])
+    np.testing.assert_array_equal(rs.row_sum(a[:, 8:16], min_size=0), whole[:, 8:16])   # one stacked product
     out = np.empty((4, 16), np.float32)
     assert rs.row_sum(a, out) is out
     np.testing.assert_array_equal(out, whole)
