@@ -226,8 +226,8 @@ class BatchNormTrain(Op):
         return _bn_backward(ctx, g)
 
 
-_PAR_BYTES = 1 << 23   # BatchNorm inputs smaller than this run on one thread (its passes are bound by
-                       # memory: a 3.2 MB input took 1.2x as long split over 2 threads, 12.8 MB 0.35x)
+_PAR_BYTES = 1 << 21   # BatchNorm inputs smaller than this run on one thread (its passes are bound by
+                       # memory: 1.6 MB took 1.1x as long split over 2 threads, 3.2 MB 0.85x, 12.8 MB 0.7x)
 
 
 def _by_channels(run, x3):
