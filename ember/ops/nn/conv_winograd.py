@@ -46,6 +46,9 @@ _ENABLED = True          # False: every convolution by im2col (the tests run bot
 _MIN_C = 16              # fewer input or output channels than this: im2col (a first layer's C = 3)
 _MIN_H = 48              # C O / (C + O) below this (64 -> 64 channels give 32): im2col, as the
                          # transforms cost per channel and the GEMMs save per pair of channels ...
+_MIN_H_ONE_THREAD = 32   # ... on one thread 64 -> 64 channels pay (a resnet18 training step -4%);
+                         # split over threads their many small transform calls scale worse than
+                         # im2col (4 images of 56 x 56, 2 threads: 1.15x im2col's time)
 _BIG_IMAGE = 12544       # ... unless an image has this many outputs (112 x 112), where im2col's
                          # matrix outgrows the caches (64 -> 64 channels, 224 x 224: 0.66x the time)
 _FEW_IMAGES_IM2COL = True   # fewer images than threads: im2col unless the image is big
@@ -101,7 +104,8 @@ def dw_eligible(x, gy, k, stride, dil, groups):
 
 def _pays(N, C, O, Ho, Wo, min_h=None):
     """Whether F(2x2, 3x3) beats im2col on N images, C -> O channels, Ho x Wo outputs: enough
-    channels (``_MIN_C``, and ``_MIN_H`` or ``min_h`` of C O / (C + O), or a big image), and
+    channels (``_MIN_C``, and ``_MIN_H`` (``_MIN_H_ONE_THREAD`` on one thread) or ``min_h`` of
+    C O / (C + O), or a big image), and
     im2col's 9 multiplies per output over the 16 per tile (with a junk tile per tile row, see
     ``_input_transform``) saving ``_MIN_SAVING`` per pair of channels. With fewer images than
     intra-op threads, only a big image (``_BIG_IMAGE``): im2col's one GEMM split over them scales
@@ -111,7 +115,10 @@ def _pays(N, C, O, Ho, Wo, min_h=None):
         return False
     if _FEW_IMAGES_IM2COL and N < num_threads() and Ho * Wo < _BIG_IMAGE:
         return False
-    if C * O < (_MIN_H if min_h is None else min_h) * (C + O) and (Ho * Wo < _BIG_IMAGE or min_h is not None):
+    dw = min_h is not None
+    if not dw:
+        min_h = _MIN_H_ONE_THREAD if num_threads() == 1 else _MIN_H
+    if C * O < min_h * (C + O) and (Ho * Wo < _BIG_IMAGE or dw):
         return False
     return 9 * N * Ho * Wo - 16 * N * ((Ho + 1) // 2) * ((Wo + 1) // 2 + 1) >= _MIN_SAVING
 

@@ -45,6 +45,7 @@ def algorithm(request, monkeypatch, calls):
     monkeypatch.setattr(W, "_ENABLED", request.param != "im2col")
     monkeypatch.setattr(W, "_MIN_C", 0)
     monkeypatch.setattr(W, "_MIN_H", 0)
+    monkeypatch.setattr(W, "_MIN_H_ONE_THREAD", 0)
     monkeypatch.setattr(W, "_DW_MIN_H", 0)
     monkeypatch.setattr(W, "_MIN_SAVING", -10 ** 9)
     monkeypatch.setattr(W, "_FEW_IMAGES_IM2COL", False)
@@ -118,6 +119,7 @@ def test_asymmetric_padding_and_strided_input(calls, monkeypatch):
     asymmetric pads and a non-contiguous input, against im2col: forward and weight gradient."""
     monkeypatch.setattr(W, "_MIN_C", 0)
     monkeypatch.setattr(W, "_MIN_H", 0)
+    monkeypatch.setattr(W, "_MIN_H_ONE_THREAD", 0)
     monkeypatch.setattr(W, "_DW_MIN_H", 0)
     monkeypatch.setattr(W, "_MIN_SAVING", -10 ** 9)
     rng = np.random.default_rng(7)
@@ -187,7 +189,8 @@ def test_which_convolutions_are_eligible(one_thread):
     assert not W.eligible(x[:1, :, :1, :1], w, one, pad, one, 1)           # a 1x1 image
     assert not W.eligible(np.zeros((1, 512, 14, 14), f32), np.zeros((512, 512, 3, 3), f32), one, pad, one, 1)
     assert W.eligible(np.zeros((4, 256, 14, 14), f32), np.zeros((256, 256, 3, 3), f32), one, pad, one, 1)
-    assert not W.eligible(np.zeros((2, 64, 56, 56), f32), w[:64, :64], one, pad, one, 1)     # 64 channels
+    assert not W.eligible(np.zeros((2, 48, 56, 56), f32), w[:48, :48], one, pad, one, 1)     # 48 channels
+    assert W.eligible(np.zeros((2, 64, 56, 56), f32), w[:64, :64], one, pad, one, 1)   # 64: on one thread
     assert W.eligible(np.zeros((1, 64, 112, 112), f32), w[:64, :64], one, pad, one, 1)      # ... big image
     assert not W.dw_eligible(np.zeros((1, 64, 112, 112), f32), np.zeros((1, 64, 112, 112), f32),
                              (3, 3), one, one, 1)
@@ -198,16 +201,17 @@ def test_which_convolutions_are_eligible(one_thread):
     assert not W.eligible(np.zeros((1, 128, 28, 28), f32), w, one, pad, one, 1)
     assert W.eligible(np.zeros((2, 128, 28, 28), f32), w, one, pad, one, 1)
     assert W.eligible(np.zeros((1, 64, 112, 112), f32), w[:64, :64], one, pad, one, 1)
+    assert not W.eligible(np.zeros((2, 64, 56, 56), f32), w[:64, :64], one, pad, one, 1)   # 64: im2col
 
 
 def test_default_thresholds(calls, one_thread):
-    """A first layer (C = 3) and 64 channels on 28 x 28 stay im2col; 128 channels run Winograd,
+    """A first layer (C = 3) and 32 channels on 28 x 28 stay im2col; 128 channels run Winograd,
     forward, input gradient and weight gradient."""
     rng = np.random.default_rng(9)
     x = ember.tensor(rng.standard_normal((1, 3, 28, 28)).astype(np.float32), requires_grad=True)
-    w3 = ember.tensor(rng.standard_normal((64, 3, 3, 3)).astype(np.float32), requires_grad=True)
-    w64 = ember.tensor(rng.standard_normal((64, 64, 3, 3)).astype(np.float32), requires_grad=True)
-    F.conv2d(F.conv2d(x, w3, padding=1), w64, padding=1).sum().backward()
+    w3 = ember.tensor(rng.standard_normal((32, 3, 3, 3)).astype(np.float32), requires_grad=True)
+    w32 = ember.tensor(rng.standard_normal((32, 32, 3, 3)).astype(np.float32), requires_grad=True)
+    F.conv2d(F.conv2d(x, w3, padding=1), w32, padding=1).sum().backward()
     assert calls == [0, 0]
     x = ember.tensor(rng.standard_normal((1, 128, 28, 28)).astype(np.float32), requires_grad=True)
     w = ember.tensor(rng.standard_normal((128, 128, 3, 3)).astype(np.float32), requires_grad=True)
