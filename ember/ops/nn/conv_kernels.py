@@ -13,8 +13,8 @@ Two layouts of the im2col matrix. With many output positions per image (P >= _BY
 output row and the GEMM writes NCHW directly. With few (deep layers, P = 7 x 7), "columns":
 (g, Cg*K, N*P), every image's positions side by side, one big GEMM whose small result is
 transposed back (0.5-0.9x the time of the (g, N*P, Cg*K) layout, whose GEMM reads the weight
-transposed, with the same bits); the input gradient's GEMM gives its columns in that layout
-too, so that the col2im adds read along output rows.
+transposed, with the same bits); the input gradient there adds its taps into a channels-last
+buffer, along runs of channels instead of 7-element rows (``_dx_channels_last``).
 
 Threads (``ember.set_num_threads``): with at least as many images as threads each thread runs
 its own images end to end (im2col, GEMM, col2im); with fewer, a forward convolution gives each
@@ -141,7 +141,7 @@ def _by_bands(N, out, v, wm, y, y3, bias, flops):
         return False
     nd = len(out)
     row = _prod(out[1:])
-    sl = lead_blocks(out[0], T, flops * _SECONDS_PER_FLOP[y.dtype] if y.dtype in _SECONDS_PER_FLOP else flops * 1e-11)
+    sl = lead_blocks(out[0], T, flops * _SECONDS_PER_FLOP.get(y.dtype, 1e-11))
     if len(sl) == 1:
         return False
     groups = wm.shape[0]

@@ -41,14 +41,18 @@ def _cumulate(ufunc, a, dim):
     acc = _ACC.get(a.dtype)
     if acc is None and a.dtype.kind == "V":     # bfloat16
         acc = np.float32
-    b = a.astype(acc) if acc is not None else np.array(a, order="C")
+    src = b = a.astype(acc) if acc is not None else None     # (float64: straight into the result)
+    if b is None:
+        src, b = a, np.empty(a.shape, a.dtype)
     n = b.shape[dim] if b.ndim else 1
     if n > 1 and b.size // n >= _STEP_MIN and dim != b.ndim - 1:
-        m = np.moveaxis(b, dim, 0)
+        m, ms = np.moveaxis(b, dim, 0), np.moveaxis(src, dim, 0)
+        if ms is not m:
+            m[0] = ms[0]
         for i in range(1, n):
-            ufunc(m[i - 1], m[i], out=m[i])
+            ufunc(m[i - 1], ms[i], out=m[i])
     elif b.size:
-        ufunc.accumulate(b, axis=dim if b.ndim else 0, out=b)
+        ufunc.accumulate(src, axis=dim if b.ndim else 0, out=b)
     return b.astype(a.dtype, copy=False)
 
 
