@@ -102,6 +102,23 @@ def _out(r, out):
     return o(r, out)
 
 
+class Stack(Op):
+    _name = "StackBackward0"
+
+    @staticmethod
+    def forward(ctx, *args):
+        *arrays, dim, npdt = args
+        if ctx is not _NOGRAD:
+            ctx.dim, ctx.n = dim, len(arrays)
+        a0 = arrays[0]
+        out = np.empty(a0.shape[:dim] + (len(arrays),) + a0.shape[dim:], npdt)   # C-contiguous, as torch's
+        return np.stack(arrays, axis=dim, out=out, casting="unsafe")
+
+    @staticmethod
+    def backward(ctx, g):
+        return tuple(g.select(ctx.dim, i) for i in _srange(ctx.n))
+
+
 def stack(tensors, dim=0, *, out=None):
     """Join equally shaped tensors along a new dim.
 
@@ -120,7 +137,10 @@ def stack(tensors, dim=0, *, out=None):
             raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(s0)} at entry 0 "
                                f"and {list(t._data.shape)} at entry {i}")
     dim = norm_dim(dim, len(s0) + 1)
-    return cat([unsqueeze(t, dim) for t in tensors], dim, out=out)
+    if tensors[0]._rg is _QM or not all(isinstance(t, Tensor) for t in tensors):
+        return cat([unsqueeze(t, dim) for t in tensors], dim, out=out)   # (quantized: cat's dispatch)
+    dt = D.result_type(*tensors) if len(tensors) > 1 else tensors[0].dtype
+    return _out(apply_op(Stack, tuple(tensors), dim, dt.np), out)
 
 
 def atleast_1d(*tensors):

@@ -344,3 +344,19 @@ def test_flip_roll_rot_inverses(shape, data):
         k = data.draw(st.integers(-4, 4))
         assert x.rot90(k).rot90(-k).tolist() == x.tolist()
         assert x.rot90(k).tolist() == torch.tensor(x.numpy()).rot90(k).tolist()
+
+
+def test_stack_is_one_node_with_torchs_name_layout_and_gradients():
+    torch = pytest.importorskip("torch")
+    x = np.random.default_rng(3).standard_normal((3, 4)).astype(np.float32)
+    for dim in (0, 1, 2, -1):
+        E = [ember.tensor(x, requires_grad=True), ember.tensor(x.T.copy().T)]    # (the second a copy)
+        T = [torch.tensor(x, requires_grad=True), torch.tensor(x)]
+        se, st = ember.stack([E[0], E[1].t().t()], dim), torch.stack([T[0], T[1].t().t()], dim)
+        assert se.grad_fn.name() == st.grad_fn.name() == "StackBackward0"
+        assert se.stride() == st.stride() and se.is_contiguous()
+        w = np.arange(se.numel(), dtype=np.float32).reshape(tuple(se.shape))
+        (se * ember.tensor(w)).sum().backward()
+        (st * torch.tensor(w)).sum().backward()
+        np.testing.assert_array_equal(E[0].grad.numpy(), T[0].grad.numpy())
+    assert ember.stack([ember.tensor([True]), ember.tensor([2])]).dtype == ember.int64
