@@ -117,7 +117,7 @@ class SqueezeDims(View):
 
 
 class Reshape(Op):
-    _name = "ViewBackward0"
+    _name = "UnsafeViewBackward0"     # (a reshape that copies: torch's _unsafe_view)
 
     @staticmethod
     def forward(ctx, a, shape):
@@ -155,17 +155,19 @@ def reshape(input, *shape):
     tensor([[0, 1],
             [2, 3]])
     """
-    shape = _infer(_shape_arg(shape), input._data.size)
+    return _reshape_to(input, _infer(_shape_arg(shape), input._data.size))
+
+
+def _reshape_to(input, shape):
+    """``reshape`` to a checked ``shape`` (a tuple of sizes for ``input``'s elements): a view
+    when the strides allow (always for a C-contiguous tensor), else a copy."""
     d = input._data
-    if shape == d.shape:
-        return view(input, shape)
-    try:
-        v = d.view()
-        v.shape = shape
-        return view(input, shape)
-    except AttributeError:
-        pass
-    return apply_op(Reshape, (input,), shape)
+    if not d.flags.c_contiguous and shape != d.shape:
+        try:
+            d.view().shape = shape
+        except AttributeError:
+            return apply_op(Reshape, (input,), shape)
+    return _view_result(View, input, lambda t, s=shape: t.view(s), shape)
 
 
 def view_as(self, other):
@@ -418,7 +420,7 @@ def flatten(input, start_dim=0, end_dim=-1):
     m = 1
     for x in shape[s:e + 1]:
         m *= x
-    return reshape(input, shape[:s] + (m,) + shape[e + 1:])
+    return _reshape_to(input, shape[:s] + (m,) + shape[e + 1:])
 
 
 def unflatten(input, dim, sizes):

@@ -360,3 +360,14 @@ def test_stack_is_one_node_with_torchs_name_layout_and_gradients():
         (st * torch.tensor(w)).sum().backward()
         np.testing.assert_array_equal(E[0].grad.numpy(), T[0].grad.numpy())
     assert ember.stack([ember.tensor([True]), ember.tensor([2])]).dtype == ember.int64
+
+
+def test_reshape_and_flatten_view_or_copy_like_torch():
+    x = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
+    E, T = ember.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    for f in (lambda t: t.reshape(6, 4), lambda t: t.flatten(1), lambda t: t.transpose(0, 2).reshape(-1),
+              lambda t: t.transpose(0, 2).flatten(), lambda t: t.reshape(2, 3, 4)):
+        e, t = f(E), f(T)
+        assert e.grad_fn.name() == t.grad_fn.name()
+        assert (e._base is not None) == (t._base is not None)
+        np.testing.assert_array_equal(e.detach().numpy(), t.detach().numpy())
