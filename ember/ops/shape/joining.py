@@ -64,6 +64,9 @@ def cat(tensors, dim=0, *, out=None):
     for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
+    r = _cat_plain(tensors, dim)
+    if r is not None:
+        return _out(r, out)
     dt = D.result_type(*tensors) if len(tensors) > 1 else tensors[0].dtype
     if tensors[0]._rg is _QM:  # (quantized: the dispatch's cat checks dtypes and parameters)
         dt = D.NP2DT[tensors[0]._data.dtype]
@@ -93,6 +96,26 @@ def cat(tensors, dim=0, *, out=None):
 
 
 concat = concatenate = cat
+
+_NO_SKIP = frozenset()
+
+
+def _cat_plain(tensors, dim):
+    """``cat`` of tensors of one dtype and rank (at least 1), none quantized nor a legacy empty
+    1-d one, whose sizes agree but along ``dim``: the checks in one pass (the common case, a
+    third of the general path's time); None for anything else (the general path decides)."""
+    d0 = tensors[0]._data
+    s0, dt, n = d0.shape, d0.dtype, d0.ndim
+    if n == 0 or tensors[0]._rg is _QM or (n == 1 and s0[0] == 0):
+        return None
+    dim = dim if 0 <= dim < n else norm_dim(dim, n)
+    rest = s0[:dim] + s0[dim + 1:]
+    for t in tensors[1:]:
+        d = t._data
+        s = d.shape
+        if d.dtype != dt or len(s) != n or s[:dim] + s[dim + 1:] != rest or t._rg is _QM:
+            return None
+    return apply_op(Cat, tuple(tensors), dim, dt, _NO_SKIP)
 
 
 def _out(r, out):
