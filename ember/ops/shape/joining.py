@@ -108,7 +108,7 @@ def _cat_plain(tensors, dim):
     s0, dt, n = d0.shape, d0.dtype, d0.ndim
     if n == 0 or tensors[0]._rg is _QM or (n == 1 and s0[0] == 0):
         return None
-    dim = dim if 0 <= dim < n else norm_dim(dim, n)
+    dim = dim if dim.__class__ is int and 0 <= dim < n else norm_dim(dim, n)
     rest = s0[:dim] + s0[dim + 1:]
     for t in tensors[1:]:
         d = t._data
