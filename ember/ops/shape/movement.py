@@ -183,7 +183,7 @@ class Transpose(Op):
     def forward(ctx, a, d0, d1):
         if ctx is not _NOGRAD:
             ctx.dims = (d0, d1)
-        return np.swapaxes(a, d0, d1)
+        return a.swapaxes(d0, d1)
 
     @staticmethod
     def backward(ctx, g):
@@ -244,7 +244,7 @@ class Permute(Op):
     def forward(ctx, a, dims):
         if ctx is not _NOGRAD:
             ctx.dims = dims
-        return np.transpose(a, dims)
+        return a.transpose(dims)
 
     @staticmethod
     def backward(ctx, g):
