@@ -1,8 +1,10 @@
 """Pooling: max and average pooling (1d/2d/3d), adaptive pooling, max-unpooling.
 
 Windows come from ``sliding_window_view`` (no copy); max pooling keeps flat argmax
-indices per (N, C) plane, as PyTorch reports them, and its backward scatters with
-``np.bincount``-style accumulation through a pair of ops closed under differentiation.
+indices per (N, C) plane, as PyTorch reports them, through a pair of gather/scatter ops closed
+under differentiation. It runs separably, one spatial axis at a time (``_window_argmax``), and
+its backward adds window tap by window tap (``_scatter_windows``), both on unit-stride slices;
+other scatters (unpooling, adaptive pooling) accumulate with ``np.bincount``.
 
 >>> from ember.ops.nn.pool import max_pool
 >>> max_pool(ember.arange(16.).reshape(1, 1, 4, 4), (2, 2), (2, 2), (0, 0), (1, 1), False)[0]
@@ -60,8 +62,8 @@ class _GatherFlat(Op):
     _name = "MaxPool2DWithIndicesBackwardBackward0"
 
     @staticmethod
-    def forward(ctx, x, idx, in_sp, unique=False, vals=None):
-        ctx.idx, ctx.in_sp, ctx.unique = idx, in_sp, unique
+    def forward(ctx, x, idx, in_sp, unique=False, vals=None, win=None):
+        ctx.idx, ctx.in_sp, ctx.unique, ctx.win = idx, in_sp, unique, win
         if vals is not None:
             return vals
         lead = x.shape[:-len(in_sp)]
@@ -70,17 +72,24 @@ class _GatherFlat(Op):
 
     @staticmethod
     def backward(ctx, g):
-        return scatter_flat(g, ctx.idx, ctx.in_sp, ctx.unique, _grad_name(type(ctx)._name))
+        return scatter_flat(g, ctx.idx, ctx.in_sp, ctx.unique, _grad_name(type(ctx)._name), ctx.win)
 
 
 class _ScatterFlat(Op):
-    """out = zeros(in_sp); out[b, idx[b, j]] += g[b, j] (a plain write when ``unique``)."""
+    """out = zeros(in_sp); out[b, idx[b, j]] += g[b, j] (a plain write when ``unique``).
+    ``win``, from max pooling, is (window-local argmax, kernel, stride, padding, dilation): the
+    sum then goes window tap by window tap (``_scatter_windows``)."""
 
     _name = "MaxPool2DWithIndicesBackward0"
 
     @staticmethod
-    def forward(ctx, g, idx, in_sp, unique=False):
+    def forward(ctx, g, idx, in_sp, unique=False, win=None):
         ctx.idx, ctx.in_sp, ctx.unique = idx, in_sp, unique
+        if win is not None and win[0].shape == g.shape:
+            out = np.empty(g.shape[:g.ndim - len(in_sp)] + tuple(in_sp), dtype=g.dtype)
+            nd = len(in_sp)
+            return par_blocks(lambda o, gb, ab: _scatter_windows(o, gb, ab, *win[1:]), out, g, win[0],
+                              keep=tuple(range(g.ndim - nd, g.ndim)), passes=3 * int(np.prod(win[1])))
         lead = idx.shape[:idx.ndim - len(in_sp)]
         B = int(np.prod(lead)) if lead else 1
         n = int(np.prod(in_sp))
@@ -98,6 +107,40 @@ def _put_planes(out, idx, g):
     """out[b] = zeros; out[b, idx[b, j]] = g[b, j] (no index repeats within a plane)."""
     out[...] = 0
     np.put_along_axis(out, idx, g, axis=-1)
+
+
+def _scatter_windows(out, g, arg, k, s, p, d):
+    """The input gradient of max pooling: ``out`` = g summed at each window's argmax (``arg``,
+    window-local and row-major), one window tap at a time into the padded gradient, whose
+    innermost axis is split into ``s`` contiguous phases (as ``_axis_taps`` reads it). Taps go
+    in descending order, so each element sums its windows in ascending order in ``out``'s
+    dtype, as PyTorch does."""
+    nd = len(k)
+    lead, in_sp, osp = out.shape[:-nd], out.shape[-nd:], g.shape[-nd:]
+    full = [max((o - 1) * ss + dd * (kk - 1) + 1, pp + L) for o, ss, dd, kk, pp, L in zip(osp, s, d, k, p, in_sp)]
+    S = s[-1]
+    phases = [np.zeros(lead + tuple(full[:-1]) + (len(range(r, full[-1], S)),), dtype=g.dtype) for r in range(S)]
+    finite = bool(np.isfinite(g).all())            # then g * mask is g where mask, else 0
+    mask = np.empty(g.shape, dtype=bool)
+    part = np.empty(g.shape, dtype=g.dtype)
+    sizes = [int(np.prod(k[ax + 1:])) for ax in range(nd)]
+    for taps in itertools.product(*(range(kk - 1, -1, -1) for kk in k)):
+        np.equal(arg, sum(t * z for t, z in zip(taps, sizes)), out=mask)
+        if finite:                                   # (np.where's random branches cost ~7x)
+            np.multiply(g, mask, out=part)
+        else:
+            part = np.where(mask, g, g.dtype.type(0))
+        q, r = divmod(taps[-1] * d[-1], S)
+        rows = tuple(slice(t * dd, t * dd + ss * (o - 1) + 1, ss) for t, dd, ss, o in zip(taps[:-1], d, s, osp))
+        target = phases[r][(Ellipsis,) + rows + (slice(q, q + osp[-1]),)]
+        target += part
+    crop = (Ellipsis,) + tuple(slice(pp, pp + L) for pp, L in zip(p[:-1], in_sp[:-1]))
+    for r in range(S):                       # padded column r + S*i is input column r + S*i - p
+        i0 = -(-(p[-1] - r) // S)
+        c0 = r + S * i0 - p[-1]
+        if c0 < in_sp[-1]:
+            n = len(range(c0, in_sp[-1], S))
+            out[..., c0::S] = phases[r][crop + (slice(i0, i0 + n),)]
 
 
 def _scatter_planes(out, idx, g):
@@ -125,42 +168,75 @@ def _grad_name(name):
     return None if name is None else name[:-1] + "Backward0" if name.endswith("Backward0") else None
 
 
-def gather_flat(x, idx, in_sp, unique=False, vals=None, name=None):
+def gather_flat(x, idx, in_sp, unique=False, vals=None, name=None, win=None):
     if _state[0] and x._rg:
-        return apply_op(_named(_GatherFlat, name), (x,), idx, tuple(in_sp), unique, vals)
+        return apply_op(_named(_GatherFlat, name), (x,), idx, tuple(in_sp), unique, vals, win)
     return _wrap(_GatherFlat.forward(_Dummy(), x._data, idx, tuple(in_sp), unique, vals))
 
 
-def scatter_flat(g, idx, in_sp, unique=False, name=None):
+def scatter_flat(g, idx, in_sp, unique=False, name=None, win=None):
     if _state[0] and g._rg:
-        return apply_op(_named(_ScatterFlat, name), (g,), idx, tuple(in_sp), unique)
-    return _wrap(_ScatterFlat.forward(_Dummy(), g._data, idx, tuple(in_sp), unique))
+        return apply_op(_named(_ScatterFlat, name), (g,), idx, tuple(in_sp), unique, win)
+    return _wrap(_ScatterFlat.forward(_Dummy(), g._data, idx, tuple(in_sp), unique, win))
 
 
 # ---------------------------------------------------------------- max pooling
-def _window_max(w, nd):
-    """Max and first argmax (window-local, row-major) over the trailing ``nd`` window dims
-    of the strided view ``w`` (no NaN), one window offset at a time and branch-free: a few
-    long elementwise passes instead of an argmax along a tiny axis (masked copies, whose
-    random masks defeat branch prediction, cost ~20x a plain pass)."""
-    offs = list(itertools.product(*(range(k) for k in w.shape[-nd:])))
-    m = np.array(w[(Ellipsis,) + offs[0]])
-    itype = np.int8 if len(offs) <= 127 else np.int64
-    arg = np.zeros(m.shape, dtype=itype)
-    gt = np.empty(m.shape, dtype=bool)
-    step = np.empty(m.shape, dtype=itype)
-    for j, o in enumerate(offs[1:], 1):
-        v = w[(Ellipsis,) + o]
-        np.greater(v, m, out=gt)                  # strictly greater: the first maximum wins
-        np.maximum(m, v, out=m)
-        np.subtract(itype(j), arg, out=step)      # arg = j where gt, else unchanged
-        step *= gt
-        arg += step
+def _axis_taps(a, axis, k, s, d, o, inner):
+    """``tap(t)``: the ``o`` elements of window tap ``t`` along ``axis`` of ``a`` (stride ``s``,
+    dilation ``d``). Along the innermost axis a stride > 1 would make every pass a strided
+    (unvectorised) loop, so ``a`` is split there once into ``s`` contiguous phases
+    (``a[..., r::s]``) and each tap is a unit-stride slice of one of them."""
+    def sl(x):
+        i = [slice(None)] * a.ndim
+        i[axis] = x
+        return tuple(i)
+    if not inner or s == 1:
+        return lambda t: a[sl(slice(t * d, t * d + s * (o - 1) + 1, s))]
+    phases = {}
+
+    def tap(t):
+        r, q = divmod(t * d, s)[::-1]
+        if r not in phases:
+            phases[r] = np.ascontiguousarray(a[sl(slice(r, None, s))])
+        return phases[r][sl(slice(q, q + o))]
+    return tap
+
+
+def _window_argmax(xp, k, s, d, out):
+    """Max and first argmax (window-local, row-major) of the windows of the padded array ``xp``
+    (no NaN), separably: one spatial axis at a time, innermost first, so that across each outer
+    tap the strictly-greater test keeps the first row-major maximum. Every step is a few long
+    branch-free passes (masked copies, whose random masks defeat branch prediction, cost
+    ~20x a plain pass)."""
+    nd = len(k)
+    size = int(np.prod(k))
+    itype = np.int8 if size <= 127 else np.int16 if size <= 32767 else np.int64
+    m, arg, inner_size = xp, None, 1
+    for ax in reversed(range(nd)):
+        axis = m.ndim - nd + ax
+        tap = _axis_taps(m, axis, k[ax], s[ax], d[ax], out[ax], ax == nd - 1)
+        atap = None if arg is None else _axis_taps(arg, axis, k[ax], s[ax], d[ax], out[ax], False)
+        acc = np.array(tap(0))
+        a = np.zeros(acc.shape, itype) if arg is None else np.array(atap(0))
+        gt = np.empty(acc.shape, dtype=bool)
+        step = np.empty(acc.shape, dtype=itype)
+        for t in range(1, k[ax]):
+            v = tap(t)
+            np.greater(v, acc, out=gt)                   # strictly greater: the first maximum wins
+            np.maximum(acc, v, out=acc)
+            if arg is None:
+                np.subtract(itype(t), a, out=step)       # a = t where gt, else unchanged
+            else:
+                np.add(atap(t), itype(t * inner_size), out=step)
+                step -= a
+            step *= gt
+            a += step
+        m, arg, inner_size = acc, a, inner_size * k[ax]
     return m, arg
 
 
 def _max_indices(x, k, s, p, d, ceil_mode):
-    """(flat indices into each input plane, output size, maxima or None)."""
+    """(flat indices into each input plane, output size, maxima or None, window-local argmax)."""
     nd = len(k)
     sp = x.shape[-nd:]
     out = tuple(pool_out_size(L, kk, ss, pp, dd, ceil_mode) for L, kk, ss, pp, dd in zip(sp, k, s, p, d))
@@ -175,7 +251,7 @@ def _max_indices(x, k, s, p, d, ceil_mode):
         wf = w.reshape(w.shape[:x.ndim] + (-1,))
         arg = np.where(np.isnan(wf).any(-1), np.isnan(wf).argmax(-1), wf.argmax(-1))
     else:
-        vals, arg = _window_max(w, nd)
+        vals, arg = _window_argmax(xp, k, s, d, out)
     # window-local argmax -> flat index in the unpadded input plane: the flat index of each
     # window's corner plus the flat offset of the argmax within the window
     corner = np.zeros((1,) * nd, dtype=np.int64)
@@ -193,14 +269,17 @@ def _max_indices(x, k, s, p, d, ceil_mode):
     low = top == fill
     if low.any():
         first = np.zeros((1,) * nd, dtype=np.int64)
+        local = np.zeros((1,) * nd, dtype=np.int64)
         for ax in range(nd):
             shape = [1] * nd
             shape[ax] = -1
             c = np.arange(out[ax]) * s[ax] - p[ax]
-            c = np.where(c < 0, c + (-c + d[ax] - 1) // d[ax] * d[ax], c)   # first in-bounds tap
-            first = first * sp[ax] + c.reshape(shape)
+            t = np.where(c < 0, (-c + d[ax] - 1) // d[ax], 0)               # first in-bounds tap
+            first = first * sp[ax] + (c + t * d[ax]).reshape(shape)
+            local = local * k[ax] + t.reshape(shape)
         flat = np.where(low, first, flat)
-    return flat, out, vals
+        arg = np.where(low, local, arg).astype(arg.dtype)
+    return flat, out, vals, arg
 
 
 _PAR_BYTES = 1 << 21   # inputs smaller than this are pooled on one thread
@@ -221,26 +300,21 @@ def _max_indices_threads(x, k, s, p, d, ceil_mode):
     parallel_for(run, len(sl))
     idx = np.concatenate([r[0] for r in res], axis=ax)
     vals = None if any(r[2] is None for r in res) else np.concatenate([r[2] for r in res], axis=ax)
-    return idx, res[0][1], vals
+    arg = np.concatenate([r[3] for r in res], axis=ax)
+    return idx, res[0][1], vals, arg
 
 
 def _window_max_separable(xp, k, s, d, out):
-    """Max over the windows of the padded array ``xp``, one spatial axis at a time (last first):
-    ``k - 1`` elementwise maximum passes per axis over strided slices (NaN propagates, as in
-    PyTorch's max pooling)."""
+    """Max over the windows of the padded array ``xp``, one spatial axis at a time (outer axes
+    first, which shrinks what the innermost one reads): ``k - 1`` elementwise maximum passes per
+    axis (NaN propagates, as in PyTorch's max pooling)."""
     nd = len(k)
     a = xp
-    for ax in reversed(range(nd)):
-        axis = a.ndim - nd + ax
-        acc = None
-        for t in range(k[ax]):
-            sl = [slice(None)] * a.ndim
-            sl[axis] = slice(t * d[ax], t * d[ax] + s[ax] * (out[ax] - 1) + 1, s[ax])
-            v = a[tuple(sl)]
-            if acc is None:
-                acc = np.array(v)
-            else:
-                np.maximum(acc, v, out=acc)
+    for ax in list(range(nd - 1)) + [nd - 1]:
+        tap = _axis_taps(a, a.ndim - nd + ax, k[ax], s[ax], d[ax], out[ax], ax == nd - 1)
+        acc = np.array(tap(0))
+        for t in range(1, k[ax]):
+            np.maximum(acc, tap(t), out=acc)
         a = acc
     return a
 
@@ -272,9 +346,11 @@ def max_pool_values(x, k, s, p, d, ceil_mode):
 def max_pool(x, k, s, p, d, ceil_mode):
     """Max pooling over the last ``len(k)`` dims; returns (values, int64 flat indices)."""
     xd = x._data
-    idx, out, vals = _max_indices_threads(xd, k, s, p, d, ceil_mode)
+    idx, out, vals, arg = _max_indices_threads(xd, k, s, p, d, ceil_mode)
     unique = all(ss >= dd * (kk - 1) + 1 for kk, ss, dd in zip(k, s, d))   # windows don't overlap
-    vals = gather_flat(x, idx, xd.shape[-len(k):], unique, vals, f"MaxPool{max(len(k), 2)}DWithIndicesBackward0")
+    win = (arg, tuple(k), tuple(s), tuple(p), tuple(d))
+    vals = gather_flat(x, idx, xd.shape[-len(k):], unique, vals, f"MaxPool{max(len(k), 2)}DWithIndicesBackward0",
+                       win)
     return vals, _wrap(idx)
 
 
