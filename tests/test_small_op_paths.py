@@ -62,3 +62,45 @@ def test_view_sizes_and_errors_match_torch(shape):
         except RuntimeError as e:
             return str(e)
     assert run(ember) == run(torch)
+
+
+_ARITH_DTYPES = ["float32", "float64", "float16", "bfloat16", "int64", "int32", "uint8", "bool", "complex64"]
+
+
+@pytest.mark.parametrize("dtype", _ARITH_DTYPES)
+@pytest.mark.parametrize("shape", [(), (1,), (3, 4)])
+def test_add_sub_mul_of_two_plain_tensors_match_torch(dtype, shape):
+    """``+``, ``-`` and ``*`` of two small tensors of one dtype and shape take a short path: torch's
+    values, dtype and errors (bool subtraction), and the result is a new plain tensor."""
+    rng = np.random.default_rng(0)
+    a = rng.integers(0, 5, shape) if dtype not in ("float32", "float64", "complex64") else rng.standard_normal(shape)
+    b = rng.integers(1, 5, shape) if dtype not in ("float32", "float64", "complex64") else rng.standard_normal(shape)
+    for op in ("add", "sub", "mul"):
+        res = []
+        for T in (ember, torch):
+            x, y = T.tensor(a).to(getattr(T, dtype)), T.tensor(b).to(getattr(T, dtype))
+            try:
+                r = getattr(T, op)(x, y)
+            except RuntimeError as e:
+                res.append(("RuntimeError", str(e)))
+                continue
+            assert r.shape == x.shape and not r.requires_grad and r.grad_fn is None
+            res.append((str(r.dtype).replace("torch.", ""), r.to(T.float64).tolist() if dtype != "complex64" else r.tolist()))
+        assert res[0] == res[1], op
+
+
+def test_short_arithmetic_path_keeps_observers_inference_and_grad():
+    from ember.autograd.function import _set_op_observer
+    seen = []
+    prev = _set_op_observer(lambda op, ins, outs: seen.append(op.__name__))
+    try:
+        x, y = ember.ones(2), ember.ones(2)
+        x + y, x - y, x * y
+    finally:
+        _set_op_observer(prev)
+    assert seen == ["Add", "Sub", "Mul"]
+    with ember.inference_mode():
+        assert (ember.ones(2) + ember.ones(2)).is_inference()
+    w = ember.ones(2, requires_grad=True)
+    assert (w + ember.ones(2)).grad_fn.name() == "AddBackward0"
+    assert (ember.ones(2) * w).grad_fn.name() == "MulBackward0"

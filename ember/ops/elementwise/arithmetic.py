@@ -10,7 +10,7 @@ tensor([ 4.7183, 11.3891])
 from .._util import (np, D, Tensor, _wrap, Op, FormulaOp, apply_op, _state, check_cast,
                     as_tensor_like, check_write_overlap)
 from ..inplace.history import inplace_op
-from ...autograd.function import _NOGRAD, _record
+from ...autograd.function import _NOGRAD, _record, _observed
 from ..._backend import quiet_ufunc
 from ..._errors import check_broadcast, output_shape_error  # noqa: F401  (check_broadcast is re-exported)
 from .operands import _ucall, _as_np, _needs, _out  # noqa: F401  (imported from here by the other families)
@@ -199,6 +199,11 @@ def add(input, other, *, alpha=1, out=None):
     >>> ember.add(ember.tensor([1, 2]), 1.5)
     tensor([2.5000, 3.5000])
     """
+    if other.__class__ is Tensor and input.__class__ is Tensor and not (input._rg or other._rg or _observed[0]):
+        ad, bd = input._data, other._data   # (the per-call floor: two small plain tensors, one dtype
+        if ad.dtype is bd.dtype and ad.shape == bd.shape and ad.size < MIN_SIZE and alpha == 1 \
+                and out is None:            # and shape, nothing recorded or observed: Add's forward)
+            return _wrap(np.add(ad, bd))
     if alpha != 1:
         other = _scale(input, other, alpha)
     r = _binary(Add, input, other)
@@ -211,6 +216,11 @@ def sub(input, other, *, alpha=1, out=None):
     >>> ember.sub(ember.tensor([3., 4.]), ember.tensor([1., 1.]), alpha=2)
     tensor([1., 2.])
     """
+    if other.__class__ is Tensor and input.__class__ is Tensor and not (input._rg or other._rg or _observed[0]):
+        ad, bd = input._data, other._data   # (as in ``add``)
+        if ad.dtype is bd.dtype and ad.dtype is not _BOOL and ad.shape == bd.shape and ad.size < MIN_SIZE \
+                and alpha == 1 and out is None:
+            return _wrap(np.subtract(ad, bd))
     if alpha != 1:
         other = _scale(input, other, alpha)
     if input.__class__ is Tensor and other.__class__ is Tensor:  # (the common case, checked first)
@@ -240,6 +250,10 @@ def mul(input, other, *, out=None):
     >>> ember.mul(ember.tensor([1., 2.]), 3)
     tensor([3., 6.])
     """
+    if other.__class__ is Tensor and input.__class__ is Tensor and not (input._rg or other._rg or _observed[0]):
+        ad, bd = input._data, other._data   # (as in ``add``)
+        if ad.dtype is bd.dtype and ad.shape == bd.shape and ad.size < MIN_SIZE and out is None:
+            return _wrap(np.multiply(ad, bd))
     r = _binary(Mul, input, other)
     return r if out is None else _out(r, out, input, other)
 
