@@ -8,8 +8,8 @@ from .._quantized_mark import QUANTIZED as _QM, not_implemented as _q_refuse
 from .._backend import np
 from .._tensor import _wrap, Tensor as _Tensor
 from ..autograd.grad_mode import no_grad
-from ..ops.nn.norm import standardize, batch_norm_train, batch_norm_fusable, standardize_affine
-from ..autograd.grad_mode import _state as _grad_state
+from ..ops.nn.norm import standardize, batch_norm_train, batch_norm_fusable
+from ..ops.nn import layer_norm as _ln
 from ..ops.nn.batchnorm_eval import batch_norm_eval
 
 
@@ -92,12 +92,8 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
         raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input with shape "
                            f"[*, {', '.join(map(str, normalized_shape))}], but got input of size{list(x.shape)}")
     dims = tuple(range(x.ndim - k, x.ndim))
-    if x.size >= 1 << 16 and input.__class__ is _Tensor and not (_grad_state[0] and any(
-            t is not None and t._rg for t in (input, weight, bias))):   # nothing records: fused row blocks
-        y = standardize_affine(x, dims, eps, None if weight is None else weight._data,
-                               None if bias is None else bias._data)
-        if y is not None:
-            return _wrap(y)
+    if input.__class__ is _Tensor and _ln.fusable(x, k, weight, bias):   # one node, blocks of rows
+        return _ln.layer_norm(input, k, weight, bias, eps)
     y = standardize(input, dims, eps)
     return _affine(y, weight, bias, None)
 

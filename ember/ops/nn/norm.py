@@ -1,5 +1,6 @@
-"""Normalisation: one fused op standardises over a set of dims; BatchNorm, LayerNorm,
-GroupNorm and InstanceNorm are that op plus an affine transform.
+"""Normalisation: one fused op standardises over a set of dims; GroupNorm and InstanceNorm (and
+LayerNorm of other dtypes: float32/float64 go to ``layer_norm``) are that op plus an affine
+transform; BatchNorm in training is one fused node of its own (``BatchNormTrain``).
 
 ``Standardize``: y = (x - mean) / sqrt(var + eps), mean and biased var over ``dims``.
 Its backward is the closed form  dx = invstd * (g - mean(g) - y * mean(g * y)).
@@ -56,38 +57,10 @@ def _standardize_arrays(x, dims, eps, out=None, rowsum=False):
 
 _BIG = 1 << 16           # arrays of at least this many elements: BLAS row sums and row-sized ufunc
                          # buffers (on smaller ones their calls cost more than they save)
-_LN_CHUNK = 1 << 18      # elements per block of the no-grad layer norm: its dozen calls per block
-                         # cost more than the cache misses of larger blocks (1 M elements:
-                         # 0.66 ms, against 1.0 ms in blocks of 32 K)
 
 
 def _trailing(dims, ndim):
     return bool(dims) and dims[0] > 0 and dims == tuple(range(dims[0], ndim))
-
-
-def standardize_affine(x, dims, eps, w=None, b=None):
-    """Without autograd: ``x`` standardised over its trailing ``dims``, times ``w``, plus ``b``
-    (arrays of those dims' shape, or None): LayerNorm's passes, the same bits as its ops, on
-    cache-sized blocks of rows over the intra-op threads; None where this does not apply.
-
-    >>> from ember.ops.nn.norm import standardize_affine
-    >>> standardize_affine(np.array([[1., 3.]]), (1,), 0.0, np.array([2., 2.]), np.array([0., 1.]))
-    array([[-2.,  3.]])
-    """
-    if not (_trailing(dims, x.ndim) and x.dtype in (np.float32, np.float64) and x.flags.c_contiguous
-            and all(t is None or (t.dtype == x.dtype and t.shape == x.shape[dims[0]:]) for t in (w, b))):
-        return None
-
-    width, big = x[(0,) * dims[0]].size, x.size >= _BIG
-
-    def block(o, xb):
-        with rows(width if big else 0):   # the per-row statistics broadcast at full speed
-            _standardize_arrays(xb, dims, eps, o, big)
-        if w is not None:
-            o *= w
-        if b is not None:
-            o += b
-    return par_blocks(block, np.empty(x.shape, x.dtype), x, keep=dims, passes=8, chunk=_LN_CHUNK)
 
 
 def _standardize_into(x, dims, eps, y, mean, var, invstd):

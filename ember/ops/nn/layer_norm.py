@@ -1,0 +1,211 @@
+"""LayerNorm as one node (PyTorch's ``NativeLayerNormBackward0``), in cache-sized blocks of rows.
+
+Each row of D elements (the trailing ``normalized_shape``) becomes y = (x - mean) * rstd * w + b,
+with the row's mean and biased variance, rstd = 1 / sqrt(var + eps). PyTorch's kernel does this
+in two sweeps over each row; NumPy needs a pass per operation, so the rows go in blocks of about
+``_BLOCK`` elements, small enough that every pass over a block after the first runs in the L2
+cache. From memory the forward reads x and writes y (and xhat) once, the backward reads xhat and
+g and writes dx once.
+
+* forward, per block: the row sums by BLAS (``row_sum``), x - mean, the sums of squares as one
+  dot product per row, the centred rows scaled by rstd (xhat), then times w, plus b. Saved:
+  xhat and rstd (under autograd; otherwise xhat is y's block), and x (as PyTorch saves it:
+  changing it in place before backward is an error; a double backward starts from it).
+* backward, per block: db = sum over rows of g, dw = sum over rows of g * xhat (a BLAS column
+  sum per block, the blocks' partial sums added in float64 in block order), and
+  dx = rstd * (gw - mean(gw) - xhat * mean(gw * xhat)) with gw = g * w.
+
+The blocks depend on the shape alone, not on the number of threads (they are dealt to ember's
+intra-op threads), so the results have the same bits on any number of threads, and with or
+without autograd.
+
+>>> from ember.ops.nn.layer_norm import layer_norm
+>>> layer_norm(ember.tensor([[1., 3.]]), 1, ember.tensor([2., 2.]), ember.tensor([0., 1.]), 0.0)
+tensor([[-2.,  3.]])
+"""
+from .._util import np, Op, apply_op, _wrap, _state
+from ...autograd.function import _NoGradCtx
+from ..._parallel_pass import run_blocks, MIN_BYTES
+from ..._thread_pool import num_threads
+from ..._ufunc_buffers import rows
+from ..._row_sums import row_sum
+
+__all__ = ["layer_norm", "fusable"]
+
+_BLOCK = 1 << 19     # elements per block of rows (2 MB of float32; 64K-1M measured, 1 and 2 threads)
+_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def fusable(x, k, weight, bias):
+    """Whether ``layer_norm`` takes this input: a float32/float64 array ``x`` normalised over its
+    last ``k`` dims (and at least one element), w and b of its dtype or None."""
+    return (x.dtype in _FLOATS and x.ndim >= k and x.size > 0
+            and all(t is None or t._data.dtype == x.dtype for t in (weight, bias)))
+
+
+def _row_blocks(R, D):
+    rb = max(1, _BLOCK // D)
+    return [slice(i, min(R, i + rb)) for i in range(0, R, rb)]
+
+
+def _each(sls, fn, nbytes):
+    """``fn(i, sls[i])`` for every block, over the intra-op threads when the work is large."""
+    if num_threads() <= 1 or len(sls) < 2 or nbytes < MIN_BYTES:
+        for i, s in enumerate(sls):
+            fn(i, s)
+        return
+    run_blocks(lambda i: fn(i, sls[i]), len(sls))
+
+
+def _row_dots(a, b):
+    """sum(a * b) of each row of the (r, D) arrays: one BLAS dot product per row."""
+    return np.matmul(a[:, None, :], b[:, :, None]).reshape(a.shape[0])
+
+
+def _forward(x2, w, b, eps, keep):
+    """y, mean, rstd and (``keep``) xhat = (x - mean) * rstd of the rows of x2 (R, D) (w and b
+    (D,) arrays or None)."""
+    R, D = x2.shape
+    dt = x2.dtype
+    y = np.empty_like(x2)
+    xhat = np.empty_like(x2) if keep else y
+    mean, rstd = np.empty(R, dt), np.empty(R, dt)
+    eps = dt.type(eps)
+
+    def block(i, s):
+        xb, hb, yb = x2[s], xhat[s], y[s]
+        m = np.divide(row_sum(xb, None, 0), dt.type(D), out=mean[s])
+        with rows(D):
+            np.subtract(xb, m[:, None], out=hb)
+        v = _row_dots(hb, hb)
+        v /= D
+        v += eps
+        r = np.sqrt(v, out=rstd[s])
+        np.divide(dt.type(1), r, out=r)
+        with rows(D):
+            hb *= r[:, None]
+        if w is not None:
+            np.multiply(hb, w, out=yb)
+        if b is not None:
+            np.add(yb if w is not None else hb, b, out=yb)
+        elif w is None and keep:
+            np.copyto(yb, hb)
+    _each(_row_blocks(R, D), block, y.nbytes)
+    return y, mean, rstd, (xhat if keep else None)
+
+
+def _backward(g2, xhat, rstd, w, need_x, need_w, need_b):
+    """dx (or None), dw and db (float64 (D,) or None) from the gradient g2 (R, D) and the saved
+    xhat and rstd."""
+    R, D = xhat.shape
+    dt = xhat.dtype
+    sls = _row_blocks(R, D)
+    dx = np.empty_like(xhat) if need_x else None
+    dws = np.empty((len(sls), D), np.float64) if need_w else None
+    dbs = np.empty((len(sls), D), np.float64) if need_b else None
+
+    def block(i, s):
+        gb, h, r = g2[s], xhat[s], rstd[s]
+        n = gb.shape[0]
+        ones = np.ones(n, dt)
+        if dbs is not None:
+            dbs[i] = np.matmul(ones, gb)
+        t = np.empty((n, D), dt)
+        if dws is not None:
+            dws[i] = np.matmul(ones, np.multiply(gb, h, out=t))
+        if dx is None:
+            return
+        gw = gb if w is None else np.multiply(gb, w, out=t)
+        k = _row_dots(gw, h)                        # -rstd * mean(gw * xhat)
+        k *= -r
+        k /= D
+        c = row_sum(gw, None, 0)                   # -rstd * mean(gw)
+        c *= -r
+        c /= D
+        d = dx[s]
+        with rows(D):
+            np.multiply(h, k[:, None], out=d)
+            np.multiply(gw, r[:, None], out=t)
+            d += t
+            d += c[:, None]
+    _each(sls, block, xhat.nbytes)
+    dw = None if dws is None else (dws[0].copy() if len(sls) == 1 else np.add.reduce(dws, axis=0))
+    db = None if dbs is None else (dbs[0].copy() if len(sls) == 1 else np.add.reduce(dbs, axis=0))
+    return dx, dw, db
+
+
+class LayerNorm(Op):
+    """The trailing ``k`` dims of x normalised, times w, plus b (``affine``: 1 w, 2 b, 3 both)."""
+
+    _name = "NativeLayerNormBackward0"
+
+    @staticmethod
+    def forward(ctx, x, *rest):
+        k, affine, eps = rest[-3:]
+        w = rest[0] if affine & 1 else None
+        b = rest[affine & 1] if affine & 2 else None
+        shape = x.shape
+        D = int(np.prod(shape[x.ndim - k:]))
+        keep = ctx.needs_input_grad is not None
+        y, mean, rstd, xhat = _forward(np.ascontiguousarray(x).reshape(-1, D), None if w is None else w.reshape(D),
+                                       None if b is None else b.reshape(D), eps, keep)
+        if keep:
+            ctx.xhat, ctx.rstd, ctx.k, ctx.eps, ctx.affine = xhat, rstd, k, eps, affine
+            ctx.save_for_backward(*((x,) + rest[:-3]))   # (x for a double backward, and as PyTorch:
+        return y.reshape(shape)                            # changing it in place is then an error)
+
+    @staticmethod
+    def backward(ctx, g):
+        saved = ctx.saved_tensors
+        x, params = saved[0], saved[1:]
+        w = params[0] if ctx.affine & 1 else None
+        n = ctx.needs_input_grad
+        if _state[0]:      # create_graph: the same formulas in differentiable ops
+            return _differentiable_grads(ctx, g, x, w, params, n)
+        xhat = ctx.xhat
+        D = xhat.shape[1]
+        gd = g._data
+        if gd.dtype != xhat.dtype:
+            gd = gd.astype(xhat.dtype)
+        dx, dw, db = _backward(np.ascontiguousarray(gd).reshape(-1, D), xhat, ctx.rstd,
+                               None if w is None else w._data.reshape(D),
+                               n[0], w is not None and n[1], bool(ctx.affine & 2) and n[-1])
+        dt = xhat.dtype
+        out = [None if dx is None else _wrap(dx.reshape(x.shape))]
+        if w is not None:
+            out.append(None if dw is None else _wrap(dw.astype(dt).reshape(w.shape)))
+        if ctx.affine & 2:
+            out.append(None if db is None else _wrap(db.astype(dt).reshape(params[-1].shape)))
+        return tuple(out)
+
+
+def _differentiable_grads(ctx, g, x, w, params, n):
+    dims = tuple(range(x.dim() - ctx.k, x.dim()))
+    lead = tuple(range(x.dim() - ctx.k))
+    xc = x - x.mean(dims, keepdim=True)
+    rstd = ((xc * xc).mean(dims, keepdim=True) + ctx.eps).rsqrt()
+    xhat = xc * rstd
+    gw = g if w is None else g * w
+    out = [rstd * (gw - gw.mean(dims, keepdim=True) - xhat * (gw * xhat).mean(dims, keepdim=True))
+           if n[0] else None]
+    if w is not None:
+        out.append((g * xhat).sum(lead) if n[1] else None)
+    if ctx.affine & 2:
+        out.append(g.sum(lead) if n[-1] else None)
+    return tuple(out)
+
+
+def layer_norm(x, k, weight=None, bias=None, eps=1e-5):
+    """x (a Tensor) normalised over its last ``k`` dims, times ``weight``, plus ``bias`` (Tensors
+    of those dims' shape, or None), as one node; the caller checks ``fusable`` first.
+
+    >>> from ember.ops.nn.layer_norm import layer_norm
+    >>> layer_norm(ember.tensor([[1., 3.], [2., 2.]]), 1)
+    tensor([[-1.0000,  1.0000],
+            [ 0.0000,  0.0000]])
+    """
+    affine = (weight is not None) + 2 * (bias is not None)
+    ts = (x,) + tuple(t for t in (weight, bias) if t is not None)
+    if _state[0] and any(t._rg for t in ts):
+        return apply_op(LayerNorm, ts, k, affine, eps)
+    return _wrap(LayerNorm.forward(_NoGradCtx(), *[t._data for t in ts], k, affine, eps))

@@ -1,0 +1,126 @@
+"""LayerNorm as one node (``ember.ops.nn.layer_norm``): PyTorch's values, gradients, node name and
+errors; the same bits on 1 and 2 threads and with or without autograd; double backward."""
+import numpy as np
+import pytest
+
+import ember
+import ember.nn.functional as F
+from ember.ops.nn import layer_norm as LN
+
+torch = pytest.importorskip("torch")
+
+CASES = [((4, 5), 1), ((2, 3, 8), 1), ((3, 4, 5, 6), 2), ((64, 35, 200), 1), ((6, 97, 768), 1), ((2, 3, 4), 3), ((5, 1), 1)]
+
+
+def _run(L, x, ns, w, b, g, affine):
+    xt = L.tensor(x, requires_grad=True)
+    wt = L.tensor(w, requires_grad=True) if affine & 1 else None
+    bt = L.tensor(b, requires_grad=True) if affine & 2 else None
+    y = L.nn.functional.layer_norm(xt, ns, wt, bt, 1e-5)
+    y.backward(L.tensor(g))
+    out = [y.detach().numpy(), xt.grad.numpy()]
+    out += [wt.grad.numpy()] if wt is not None else []
+    out += [bt.grad.numpy()] if bt is not None else []
+    return out, y.grad_fn.name()
+
+
+@pytest.mark.parametrize("shape,k", CASES)
+@pytest.mark.parametrize("affine", [0, 1, 2, 3])
+def test_matches_torch_float32_and_float64(shape, k, affine):
+    rng = np.random.default_rng(len(shape) * 10 + affine)
+    ns = shape[len(shape) - k:]
+    x = rng.standard_normal(shape) * 3 + 5
+    w, b, g = rng.standard_normal(ns), rng.standard_normal(ns), rng.standard_normal(shape)
+    ref, _ = _run(torch, x, ns, w, b, g, affine)                  # float64
+    for dt, tol in ((np.float32, 3.0), (np.float64, None)):
+        args = [a.astype(dt) for a in (x, w, b, g)]
+        got, name = _run(ember, args[0], ns, *args[1:], affine)
+        want, tname = _run(torch, args[0], ns, *args[1:], affine)
+        assert name == tname == "NativeLayerNormBackward0"
+        for e, t, r in zip(got, want, ref):
+            assert e.dtype == t.dtype and e.shape == t.shape
+            scale = max(np.abs(r).max(), 1.0)
+            if tol is None:
+                np.testing.assert_allclose(e, r, rtol=0, atol=1e-12 * scale)
+            else:   # within a few times torch's own float32 error against float64
+                err, terr = np.abs(e - r).max(), np.abs(t - r).max()
+                assert err <= tol * max(terr, 4 * np.finfo(dt).eps * scale), (err, terr)
+
+
+def test_same_bits_on_one_and_two_threads_and_without_grad():
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((9, 300, 512)).astype(np.float32)          # several blocks of rows
+    w, b = rng.standard_normal(512).astype(np.float32), rng.standard_normal(512).astype(np.float32)
+    g = rng.standard_normal(x.shape).astype(np.float32)
+    old = ember.get_num_threads()
+    res = []
+    try:
+        for n in (1, 2):
+            ember.set_num_threads(n)
+            xt, wt, bt = (ember.tensor(a, requires_grad=True) for a in (x, w, b))
+            y = F.layer_norm(xt, (512,), wt, bt)
+            y.backward(ember.tensor(g))
+            with ember.no_grad():
+                y0 = F.layer_norm(ember.tensor(x), (512,), ember.tensor(w), ember.tensor(b))
+            res.append([y.detach().numpy(), y0.numpy(), xt.grad.numpy(), wt.grad.numpy(), bt.grad.numpy()])
+    finally:
+        ember.set_num_threads(old)
+    np.testing.assert_array_equal(res[0][0], res[0][1])
+    for a, b_ in zip(*res):
+        np.testing.assert_array_equal(a, b_)
+
+
+def test_double_backward_and_gradcheck():
+    x = ember.randn(3, 2, 5, dtype=ember.float64, requires_grad=True)
+    w = ember.randn(5, dtype=ember.float64, requires_grad=True)
+    b = ember.randn(5, dtype=ember.float64, requires_grad=True)
+    fn = lambda a, c, d: F.layer_norm(a, (5,), c, d)
+    assert ember.autograd.gradcheck(fn, (x, w, b))
+    assert ember.autograd.gradgradcheck(fn, (x, w, b))
+    xt = torch.tensor(x.detach().numpy(), requires_grad=True)
+    for L, xx, ww in ((ember, x, w), (torch, xt, torch.tensor(w.detach().numpy(), requires_grad=True))):
+        y = L.nn.functional.layer_norm(xx, (5,), ww)
+        gx, = L.autograd.grad((y ** 3).sum(), xx, create_graph=True)
+        gg, = L.autograd.grad((gx ** 2).sum(), xx)
+        if L is ember:
+            got = gg.numpy()
+        else:
+            np.testing.assert_allclose(got, gg.numpy(), rtol=1e-9, atol=1e-10)
+
+
+def test_input_changed_in_place_before_backward_is_an_error_as_in_torch():
+    for L in (ember, torch):
+        x = L.randn(4, 6, requires_grad=True)
+        h = x * 1
+        y = L.nn.functional.layer_norm(h, (6,))
+        h.add_(1)
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            y.sum().backward()
+
+
+def test_non_contiguous_input_and_frozen_parts():
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((7, 6, 5)).astype(np.float32)
+    w = rng.standard_normal(7).astype(np.float32)
+    res = []
+    for L in (ember, torch):
+        xt = L.tensor(x).permute(2, 1, 0)                              # (5, 6, 7), strided
+        wt = L.tensor(w, requires_grad=True)
+        y = L.nn.functional.layer_norm(xt, (7,), wt, None)
+        y.sum().backward()
+        res.append((y.detach().numpy(), wt.grad.numpy(), xt.grad))
+    np.testing.assert_allclose(res[0][0], res[1][0], rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(res[0][1], res[1][1], rtol=1e-4, atol=1e-4)
+    assert res[0][2] is None and res[1][2] is None
+
+
+def test_module_without_affine_and_the_fused_gate():
+    m = ember.nn.LayerNorm(8, elementwise_affine=False)
+    x = ember.randn(3, 8, requires_grad=True)
+    y = m(x)
+    assert y.grad_fn.name() == "NativeLayerNormBackward0"
+    y.sum().backward()
+    assert np.allclose(x.grad.numpy(), 0, atol=1e-5)            # sum of a normalised row is constant
+    assert LN.fusable(x._data, 1, None, None)
+    assert not LN.fusable(x._data.astype(np.float16), 1, None, None)
+    assert not LN.fusable(x._data, 1, ember.ones(8, dtype=ember.float64), None)
