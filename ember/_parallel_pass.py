@@ -114,7 +114,7 @@ def par_ufunc(ufunc, *args, out=None, **kw):
     >>> par_ufunc(np.multiply, np.arange(3.), 2.0)
     array([0., 2., 4.])
     """
-    if _tp._N[0] <= 1 or _LOCAL.__dict__.get("worker"):
+    if _tp._N[0] <= 1 or (out is not None and out.size < MIN_SIZE) or _LOCAL.__dict__.get("worker"):
         return ufunc(*args, out=out, **kw)
     arrs = [a for a in args if a.__class__ is _ndarray]
     if not arrs:
