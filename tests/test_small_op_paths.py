@@ -104,3 +104,12 @@ def test_short_arithmetic_path_keeps_observers_inference_and_grad():
     w = ember.ones(2, requires_grad=True)
     assert (w + ember.ones(2)).grad_fn.name() == "AddBackward0"
     assert (ember.ones(2) * w).grad_fn.name() == "MulBackward0"
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 3000, 300000])
+def test_relu_of_small_and_large_arrays_keeps_torch_signed_zeros_and_nan(n):
+    x = np.resize(np.array([-0.0, 0.0, -1.5, 2.0, np.nan], np.float32), n)
+    got, want = ember.relu(ember.tensor(x)).numpy(), torch.relu(torch.tensor(x)).numpy()
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(np.signbit(got), np.signbit(want))
+    assert np.signbit(ember.relu(ember.tensor(-0.0)).numpy()) == np.signbit(torch.relu(torch.tensor(-0.0)).numpy())

@@ -221,9 +221,10 @@ def make_view(out, base, fn):
     out._vc = root._vc if root._vc is not None else root._ensure_version()
     pfn = base._view_fn
     out._view_fn = fn if pfn is None else (lambda t, _p=pfn, _f=fn: _f(_p(t)))
-    if not _state[0] and root._rg:
-        out.__dict__["_nograd_view"] = True  # in-place on it with grad mode on is refused
-    if _state[0] and not (root._rg and root.grad_fn is None):
+    if not _state.v[0]:
+        if root._rg:
+            out.__dict__["_nograd_view"] = True  # in-place on it with grad mode on is refused
+    elif not (root._rg and root.grad_fn is None):
         _register_view(root, out)
     return out
 

@@ -63,6 +63,8 @@ def _relu(a):
         raise RuntimeError('"clamp_min_cpu" not implemented for \'Bool\'')
     if a.size >= MIN_SIZE:   # one ufunc pass: straight into the output's blocks
         return par_ufunc(_scalar_rows.maximum, a, a.dtype.type(0), dtype=a.dtype)
+    if a.size < _scalar_rows.MIN_SIZE:   # (what _scalar_rows would call, without its checks)
+        return np.maximum(a.dtype.type(0), a, dtype=a.dtype)   # (0 first: -0.0 stays -0.0, as torch)
     return _scalar_rows.maximum(a, a.dtype.type(0), dtype=a.dtype)
 
 

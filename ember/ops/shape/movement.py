@@ -20,6 +20,11 @@ def _shape_arg(size):
     PyTorch's TypeError (``int()`` would have truncated 2.5 silently)."""
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
+    for s in size:                      # (the common case: plain ints, checked without a generator)
+        if s.__class__ is not int:
+            break
+    else:
+        return tuple(size)
     try:
         return tuple(s if s.__class__ is int else _as_size(s) for s in size)
     except TypeError:
