@@ -85,7 +85,7 @@ class _ScatterFlat(Op):
     @staticmethod
     def forward(ctx, g, idx, in_sp, unique=False, win=None):
         ctx.idx, ctx.in_sp, ctx.unique = idx, in_sp, unique
-        if win is not None and win[0].shape == g.shape:
+        if win is not None and win[0].shape == g.shape and not unique:   # (unique: a plain write)
             out = np.empty(g.shape[:g.ndim - len(in_sp)] + tuple(in_sp), dtype=g.dtype)
             nd = len(in_sp)
             return par_blocks(lambda o, gb, ab: _scatter_windows(o, gb, ab, *win[1:]), out, g, win[0],
@@ -190,24 +190,52 @@ def _axis_taps(a, axis, k, s, d, o, inner):
         i = [slice(None)] * a.ndim
         i[axis] = x
         return tuple(i)
+    strided = lambda t: a[sl(slice(t * d, t * d + s * (o - 1) + 1, s))]
     if not inner or s == 1:
-        return lambda t: a[sl(slice(t * d, t * d + s * (o - 1) + 1, s))]
+        return strided
+    uses = {}
+    for t in range(k):
+        uses[t * d % s] = uses.get(t * d % s, 0) + 1
     phases = {}
 
     def tap(t):
         r, q = divmod(t * d, s)[::-1]
+        if uses[r] == 1:               # a phase read once (windows that do not overlap): no copy
+            return strided(t)
         if r not in phases:
             phases[r] = np.ascontiguousarray(a[sl(slice(r, None, s))])
         return phases[r][sl(slice(q, q + o))]
     return tap
 
 
+def _window_max(w, nd):
+    """Max and first argmax (window-local, row-major) over the trailing ``nd`` window dims
+    of the strided view ``w`` (no NaN), one window offset at a time and branch-free (for
+    windows that do not overlap: each input element is read once)."""
+    offs = list(itertools.product(*(range(k) for k in w.shape[-nd:])))
+    m = np.array(w[(Ellipsis,) + offs[0]])
+    itype = np.int8 if len(offs) <= 127 else np.int64
+    arg = np.zeros(m.shape, dtype=itype)
+    gt = np.empty(m.shape, dtype=bool)
+    step = np.empty(m.shape, dtype=itype)
+    for j, o in enumerate(offs[1:], 1):
+        v = w[(Ellipsis,) + o]
+        np.greater(v, m, out=gt)                  # strictly greater: the first maximum wins
+        np.maximum(m, v, out=m)
+        np.subtract(itype(j), arg, out=step)      # arg = j where gt, else unchanged
+        step *= gt
+        arg += step
+    return m, arg
+
+
 def _window_argmax(xp, k, s, d, out):
-    """Max and first argmax (window-local, row-major) of the windows of the padded array ``xp``
-    (no NaN), separably: one spatial axis at a time, innermost first, so that across each outer
-    tap the strictly-greater test keeps the first row-major maximum. Every step is a few long
-    branch-free passes (masked copies, whose random masks defeat branch prediction, cost
-    ~20x a plain pass)."""
+    """Max and first argmax (window-local, row-major) of overlapping windows of the padded
+    array ``xp`` (no NaN), separably: one spatial axis at a time, innermost first, so that
+    across each outer tap the strictly-greater test keeps the first row-major maximum; the
+    taps along the innermost axis read contiguous phases (``_axis_taps``): a strided pass there
+    runs unvectorised, ~8x slower (3x3 stride-2 windows: 2.2x faster than ``_window_max``).
+    Every step is a few long branch-free passes (masked copies, whose random masks defeat
+    branch prediction, cost ~20x a plain pass)."""
     nd = len(k)
     size = int(np.prod(k))
     itype = np.int8 if size <= 127 else np.int16 if size <= 32767 else np.int64
@@ -250,6 +278,8 @@ def _max_indices(x, k, s, p, d, ceil_mode):
     if x.dtype.kind == "f" and np.isnan(x).any():                    # NaN wins, as in PyTorch
         wf = w.reshape(w.shape[:x.ndim] + (-1,))
         arg = np.where(np.isnan(wf).any(-1), np.isnan(wf).argmax(-1), wf.argmax(-1))
+    elif all(ss >= dd * (kk - 1) + 1 for kk, ss, dd in zip(k, s, d)):   # windows that do not overlap
+        vals, arg = _window_max(w, nd)
     else:
         vals, arg = _window_argmax(xp, k, s, d, out)
     # window-local argmax -> flat index in the unpadded input plane: the flat index of each
