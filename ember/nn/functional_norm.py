@@ -9,7 +9,7 @@ from .._backend import np
 from .._tensor import _wrap, Tensor as _Tensor
 from ..autograd.grad_mode import no_grad
 from ..ops.nn.norm import standardize, batch_norm_train, batch_norm_fusable
-from ..ops.nn import layer_norm as _ln
+from ..ops.nn import layer_norm as _ln, group_norm as _gn
 from ..ops.nn.batchnorm_eval import batch_norm_eval
 
 
@@ -105,10 +105,18 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
     torch.Size([2, 4, 3])
     """
     x = input._data
+    if x.ndim < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {x.ndim}")
     N, C = x.shape[:2]
     if C % num_groups:
         raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got "
                            f"input of shape {list(x.shape)} and num_groups={num_groups}")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and tuple(t.shape) != (C,):
+            raise RuntimeError(f"Expected {name} to be a vector of size equal to the number of channels in "
+                               f"input, but got {name} of shape {list(t.shape)} and input of shape {list(x.shape)}")
+    if input.__class__ is _Tensor and _gn.fusable(x, weight, bias):   # one node, blocks of rows
+        return _gn.group_norm(input, num_groups, weight, bias, eps)
     y = standardize(input.reshape(N, num_groups, -1), (2,), eps).reshape(x.shape)
     return _affine(y, weight, bias, (1, C) + (1,) * (x.ndim - 2))
 

@@ -62,9 +62,35 @@ def _row_dots(a, b):
     return np.matmul(a[:, None, :], b[:, :, None]).reshape(a.shape[0])
 
 
-def _forward(x2, w, b, eps, keep):
-    """y, mean, rstd and (``keep``) xhat = (x - mean) * rstd of the rows of x2 (R, D) (w and b
-    (D,) arrays or None)."""
+class _ElementAffine:
+    """LayerNorm's affine: y = xhat * w + b with w and b of the row's shape (D,) (or None);
+    the hooks the row kernels call on each block of rows ``s``."""
+
+    def __init__(self, w, b, D):
+        self.w, self.b, self.part_shape = w, b, (D,)
+
+    def apply(self, s, hb, yb):
+        """y's block from xhat's (``yb`` is ``hb`` itself when xhat is not kept)."""
+        w, b = self.w, self.b
+        if w is not None:
+            np.multiply(hb, w, out=yb)
+        if b is not None:
+            np.add(yb if w is not None else hb, b, out=yb)
+        elif w is None and yb is not hb:
+            np.copyto(yb, hb)
+
+    def scale(self, s, gb, out):
+        """g * w of a block (``gb`` itself without w)."""
+        return gb if self.w is None else np.multiply(gb, self.w, out=out)
+
+    def part(self, s, a):
+        """The block's share of sum(a) over what one weight scales (here: over the rows)."""
+        return np.matmul(np.ones(a.shape[0], a.dtype), a)
+
+
+def _forward(x2, eps, keep, affine):
+    """y, mean, rstd and (``keep``) xhat = (x - mean) * rstd of the rows of x2 (R, D), y from
+    xhat by ``affine.apply``."""
     R, D = x2.shape
     dt = x2.dtype
     y = np.empty_like(x2)
@@ -84,38 +110,31 @@ def _forward(x2, w, b, eps, keep):
         np.divide(dt.type(1), r, out=r)
         with rows(D):
             hb *= r[:, None]
-        if w is not None:
-            np.multiply(hb, w, out=yb)
-        if b is not None:
-            np.add(yb if w is not None else hb, b, out=yb)
-        elif w is None and keep:
-            np.copyto(yb, hb)
+        affine.apply(s, hb, yb)
     _each(_row_blocks(R, D), block, y.nbytes)
     return y, mean, rstd, (xhat if keep else None)
 
 
-def _backward(g2, xhat, rstd, w, need_x, need_w, need_b):
-    """dx (or None), dw and db (float64 (D,) or None) from the gradient g2 (R, D) and the saved
-    xhat and rstd."""
+def _backward(g2, xhat, rstd, affine, need_x, need_w, need_b):
+    """dx (or None), and the float64 sums for dw and db (``affine.part``'s shape, or None) from
+    the gradient g2 (R, D) and the saved xhat and rstd."""
     R, D = xhat.shape
     dt = xhat.dtype
     sls = _row_blocks(R, D)
     dx = np.empty_like(xhat) if need_x else None
-    dws = np.empty((len(sls), D), np.float64) if need_w else None
-    dbs = np.empty((len(sls), D), np.float64) if need_b else None
+    dws = np.empty((len(sls),) + affine.part_shape, np.float64) if need_w else None
+    dbs = np.empty((len(sls),) + affine.part_shape, np.float64) if need_b else None
 
     def block(i, s):
         gb, h, r = g2[s], xhat[s], rstd[s]
-        n = gb.shape[0]
-        ones = np.ones(n, dt)
         if dbs is not None:
-            dbs[i] = np.matmul(ones, gb)
-        t = np.empty((n, D), dt)
+            dbs[i] = affine.part(s, gb)
+        t = np.empty(gb.shape, dt)
         if dws is not None:
-            dws[i] = np.matmul(ones, np.multiply(gb, h, out=t))
+            dws[i] = affine.part(s, np.multiply(gb, h, out=t))
         if dx is None:
             return
-        gw = gb if w is None else np.multiply(gb, w, out=t)
+        gw = affine.scale(s, gb, t)
         k = _row_dots(gw, h)                        # -rstd * mean(gw * xhat)
         k *= -r
         k /= D
@@ -147,8 +166,8 @@ class LayerNorm(Op):
         shape = x.shape
         D = int(np.prod(shape[x.ndim - k:]))
         keep = ctx.needs_input_grad is not None
-        y, mean, rstd, xhat = _forward(np.ascontiguousarray(x).reshape(-1, D), None if w is None else w.reshape(D),
-                                       None if b is None else b.reshape(D), eps, keep)
+        plan = _ElementAffine(None if w is None else w.reshape(D), None if b is None else b.reshape(D), D)
+        y, mean, rstd, xhat = _forward(np.ascontiguousarray(x).reshape(-1, D), eps, keep, plan)
         if keep:
             ctx.xhat, ctx.rstd, ctx.k, ctx.eps, ctx.affine = xhat, rstd, k, eps, affine
             ctx.save_for_backward(*((x,) + rest[:-3]))   # (x for a double backward, and as PyTorch:
@@ -167,8 +186,8 @@ class LayerNorm(Op):
         gd = g._data
         if gd.dtype != xhat.dtype:
             gd = gd.astype(xhat.dtype)
-        dx, dw, db = _backward(np.ascontiguousarray(gd).reshape(-1, D), xhat, ctx.rstd,
-                               None if w is None else w._data.reshape(D),
+        plan = _ElementAffine(None if w is None else w._data.reshape(D), None, D)
+        dx, dw, db = _backward(np.ascontiguousarray(gd).reshape(-1, D), xhat, ctx.rstd, plan,
                                n[0], w is not None and n[1], bool(ctx.affine & 2) and n[-1])
         dt = xhat.dtype
         out = [None if dx is None else _wrap(dx.reshape(x.shape))]
