@@ -12,11 +12,10 @@ channel's S values per row (BLAS row sums), then the rows of each group in float
 tensor([[[-1.3416, -0.4472],
          [ 0.4472,  1.3416]]])
 """
-from .._util import np, Op, apply_op, _wrap, _state
-from ...autograd.function import _NoGradCtx
+from .._util import np
 from ..._ufunc_buffers import rows
 from ..._row_sums import row_sum
-from .layer_norm import _forward, _backward, _FLOATS
+from .layer_norm import norm_op, run_norm, _FLOATS
 
 __all__ = ["group_norm", "fusable"]
 
@@ -30,7 +29,7 @@ def fusable(x, weight, bias):
 
 class _ChannelAffine:
     """GroupNorm's affine on rows of G groups of Cg channels of S elements: y = xhat * w[c] +
-    b[c]; the hooks of ``layer_norm._forward``/``_backward`` for a block of rows ``s``."""
+    b[c]; the hooks of ``layer_norm``'s row kernels for a block of rows ``s``."""
 
     def __init__(self, w, b, G, Cg, S):
         self.G, self.Cg, self.S = G, Cg, S
@@ -71,55 +70,15 @@ class _ChannelAffine:
         return out
 
 
-class GroupNorm(Op):
-    """x (N, C, *) normalised over each of ``G`` groups of channels (and every position), times
-    w, plus b (per channel; ``affine``: 1 w, 2 b, 3 both)."""
-
-    _name = "NativeGroupNormBackward0"
-
-    @staticmethod
-    def forward(ctx, x, *rest):
-        G, affine, eps = rest[-3:]
-        w = rest[0] if affine & 1 else None
-        b = rest[affine & 1] if affine & 2 else None
-        N, C = x.shape[:2]
-        S = x.size // max(1, N * C)
-        keep = ctx.needs_input_grad is not None
-        plan = _ChannelAffine(w, b, G, C // G, S)
-        y, _, rstd, xhat = _forward(np.ascontiguousarray(x).reshape(N * G, -1), eps, keep, plan)
-        if keep:
-            ctx.xhat, ctx.rstd, ctx.G, ctx.eps, ctx.affine = xhat, rstd, G, eps, affine
-            ctx.save_for_backward(*((x,) + rest[:-3]))   # (x: as PyTorch, and for a double backward)
-        return y.reshape(x.shape)
-
-    @staticmethod
-    def backward(ctx, g):
-        saved = ctx.saved_tensors
-        x, params = saved[0], saved[1:]
-        w = params[0] if ctx.affine & 1 else None
-        n = ctx.needs_input_grad
-        if _state[0]:      # create_graph: the same formulas in differentiable ops
-            return _differentiable_grads(ctx, g, x, w, params, n)
-        N, C = x.shape[:2]
-        G = ctx.G
-        plan = _ChannelAffine(None if w is None else w._data, None, G, C // G, x._data.size // max(1, N * C))
-        gd = g._data
-        if gd.dtype != ctx.xhat.dtype:
-            gd = gd.astype(ctx.xhat.dtype)
-        dx, dw, db = _backward(np.ascontiguousarray(gd).reshape(N * G, -1), ctx.xhat, ctx.rstd, plan,
-                               n[0], w is not None and n[1], bool(ctx.affine & 2) and n[-1])
-        dt = ctx.xhat.dtype
-        out = [None if dx is None else _wrap(dx.reshape(x.shape))]
-        if w is not None:
-            out.append(None if dw is None else _wrap(dw.astype(dt).reshape(C)))
-        if ctx.affine & 2:
-            out.append(None if db is None else _wrap(db.astype(dt).reshape(C)))
-        return tuple(out)
+def _layout(a, G, w, b):
+    N, C = a.shape[:2]
+    plan = _ChannelAffine(w, b, G, C // G, a.size // max(1, N * C))
+    return np.ascontiguousarray(a).reshape(N * G, -1), plan
 
 
-def _differentiable_grads(ctx, g, x, w, params, n):
+def _differentiable_grads(ctx, g, x, w, n):
     N, C = x.shape[:2]
-    G = ctx.G
+    G = ctx.arg
     xg = x.reshape(N, G, -1)
     xc = xg - xg.mean(2, keepdim=True)
     rstd = ((xc * xc).mean(2, keepdim=True) + ctx.eps).rsqrt()
@@ -137,6 +96,11 @@ def _differentiable_grads(ctx, g, x, w, params, n):
     return tuple(out)
 
 
+GroupNorm = norm_op("GroupNorm", "NativeGroupNormBackward0", _layout, _differentiable_grads,
+                    "x (N, C, *) normalised over each of ``G`` groups of channels (and every position), "
+                    "times w, plus b (per channel; ``affine``: 1 w, 2 b, 3 both).", __name__)
+
+
 def group_norm(x, num_groups, weight=None, bias=None, eps=1e-5):
     """x (a Tensor (N, C, ...)) normalised over groups of channels, times ``weight``, plus
     ``bias`` (Tensors (C,), or None), as one node; the caller checks ``fusable`` first.
@@ -145,8 +109,4 @@ def group_norm(x, num_groups, weight=None, bias=None, eps=1e-5):
     >>> group_norm(ember.tensor([[1., 3.], [2., 2.]]), 2).abs().max()
     tensor(0.)
     """
-    affine = (weight is not None) + 2 * (bias is not None)
-    ts = (x,) + tuple(t for t in (weight, bias) if t is not None)
-    if _state[0] and any(t._rg for t in ts):
-        return apply_op(GroupNorm, ts, num_groups, affine, eps)
-    return _wrap(GroupNorm.forward(_NoGradCtx(), *[t._data for t in ts], num_groups, affine, eps))
+    return run_norm(GroupNorm, x, num_groups, weight, bias, eps)

@@ -153,54 +153,64 @@ def _backward(g2, xhat, rstd, affine, need_x, need_w, need_b):
     return dx, dw, db
 
 
-class LayerNorm(Op):
-    """The trailing ``k`` dims of x normalised, times w, plus b (``affine``: 1 w, 2 b, 3 both)."""
-
-    _name = "NativeLayerNormBackward0"
-
-    @staticmethod
-    def forward(ctx, x, *rest):
-        k, affine, eps = rest[-3:]
-        w = rest[0] if affine & 1 else None
-        b = rest[affine & 1] if affine & 2 else None
-        shape = x.shape
-        D = int(np.prod(shape[x.ndim - k:]))
-        keep = ctx.needs_input_grad is not None
-        plan = _ElementAffine(None if w is None else w.reshape(D), None if b is None else b.reshape(D), D)
-        y, mean, rstd, xhat = _forward(np.ascontiguousarray(x).reshape(-1, D), eps, keep, plan)
-        if keep:
-            ctx.xhat, ctx.rstd, ctx.k, ctx.eps, ctx.affine = xhat, rstd, k, eps, affine
-            ctx.save_for_backward(*((x,) + rest[:-3]))   # (x for a double backward, and as PyTorch:
-        return y.reshape(shape)                            # changing it in place is then an error)
-
-    @staticmethod
-    def backward(ctx, g):
-        saved = ctx.saved_tensors
-        x, params = saved[0], saved[1:]
-        w = params[0] if ctx.affine & 1 else None
-        n = ctx.needs_input_grad
-        if _state[0]:      # create_graph: the same formulas in differentiable ops
-            return _differentiable_grads(ctx, g, x, w, params, n)
-        xhat = ctx.xhat
-        D = xhat.shape[1]
-        gd = g._data
-        if gd.dtype != xhat.dtype:
-            gd = gd.astype(xhat.dtype)
-        plan = _ElementAffine(None if w is None else w._data.reshape(D), None, D)
-        dx, dw, db = _backward(np.ascontiguousarray(gd).reshape(-1, D), xhat, ctx.rstd, plan,
-                               n[0], w is not None and n[1], bool(ctx.affine & 2) and n[-1])
-        dt = xhat.dtype
-        out = [None if dx is None else _wrap(dx.reshape(x.shape))]
-        if w is not None:
-            out.append(None if dw is None else _wrap(dw.astype(dt).reshape(w.shape)))
-        if ctx.affine & 2:
-            out.append(None if db is None else _wrap(db.astype(dt).reshape(params[-1].shape)))
-        return tuple(out)
+def norm_forward(ctx, x, rest, layout):
+    """The forward of a row normalisation node (LayerNorm, GroupNorm): ``rest`` is the node's
+    weight and bias (those present), then (``arg``, ``affine``, ``eps``); ``layout(a, arg, w, b)``
+    gives ``a`` as contiguous rows and the affine's hooks."""
+    arg, affine, eps = rest[-3:]
+    w = rest[0] if affine & 1 else None
+    b = rest[affine & 1] if affine & 2 else None
+    x2, plan = layout(x, arg, w, b)
+    keep = ctx.needs_input_grad is not None
+    y, _, rstd, xhat = _forward(x2, eps, keep, plan)
+    if keep:
+        ctx.xhat, ctx.rstd, ctx.arg, ctx.eps, ctx.affine = xhat, rstd, arg, eps, affine
+        ctx.save_for_backward(*((x,) + rest[:-3]))   # (x for a double backward, and as PyTorch:
+    return y.reshape(x.shape)                          # changing it in place is then an error)
 
 
-def _differentiable_grads(ctx, g, x, w, params, n):
-    dims = tuple(range(x.dim() - ctx.k, x.dim()))
-    lead = tuple(range(x.dim() - ctx.k))
+def norm_backward(ctx, g, layout, differentiable):
+    """The backward of a row normalisation node; ``differentiable(ctx, g, x, w, needs)`` under
+    create_graph."""
+    saved = ctx.saved_tensors
+    x, params = saved[0], saved[1:]
+    w = params[0] if ctx.affine & 1 else None
+    n = ctx.needs_input_grad
+    if _state[0]:      # create_graph: the same formulas in differentiable ops
+        return differentiable(ctx, g, x, w, n)
+    xhat = ctx.xhat
+    gd = g._data
+    if gd.dtype != xhat.dtype:
+        gd = gd.astype(xhat.dtype)
+    g2, plan = layout(gd, ctx.arg, None if w is None else w._data, None)
+    dx, dw, db = _backward(g2, xhat, ctx.rstd, plan, n[0], w is not None and n[1], bool(ctx.affine & 2) and n[-1])
+    dt = xhat.dtype
+    out = [None if dx is None else _wrap(dx.reshape(x.shape))]
+    if w is not None:
+        out.append(None if dw is None else _wrap(dw.astype(dt).reshape(w.shape)))
+    if ctx.affine & 2:
+        out.append(None if db is None else _wrap(db.astype(dt).reshape(params[-1].shape)))
+    return tuple(out)
+
+
+def _layout(a, k, w, b):
+    D = int(np.prod(a.shape[a.ndim - k:]))
+    plan = _ElementAffine(None if w is None else w.reshape(D), None if b is None else b.reshape(D), D)
+    return np.ascontiguousarray(a).reshape(-1, D), plan
+
+
+def norm_op(name, node_name, layout, differentiable, doc, module):
+    """A row normalisation node class: ``norm_forward``/``norm_backward`` with ``layout`` and
+    ``differentiable``, PyTorch's ``node_name``."""
+    return type(name, (Op,), {
+        "_name": node_name, "__doc__": doc, "__module__": module,
+        "forward": staticmethod(lambda ctx, x, *rest: norm_forward(ctx, x, rest, layout)),
+        "backward": staticmethod(lambda ctx, g: norm_backward(ctx, g, layout, differentiable))})
+
+
+def _differentiable_grads(ctx, g, x, w, n):
+    dims = tuple(range(x.dim() - ctx.arg, x.dim()))
+    lead = tuple(range(x.dim() - ctx.arg))
     xc = x - x.mean(dims, keepdim=True)
     rstd = ((xc * xc).mean(dims, keepdim=True) + ctx.eps).rsqrt()
     xhat = xc * rstd
@@ -214,6 +224,11 @@ def _differentiable_grads(ctx, g, x, w, params, n):
     return tuple(out)
 
 
+LayerNorm = norm_op("LayerNorm", "NativeLayerNormBackward0", _layout, _differentiable_grads,
+                    "The trailing ``k`` dims of x normalised, times w, plus b (``affine``: 1 w, 2 b, 3 both).",
+                    __name__)
+
+
 def layer_norm(x, k, weight=None, bias=None, eps=1e-5):
     """x (a Tensor) normalised over its last ``k`` dims, times ``weight``, plus ``bias`` (Tensors
     of those dims' shape, or None), as one node; the caller checks ``fusable`` first.
@@ -223,8 +238,14 @@ def layer_norm(x, k, weight=None, bias=None, eps=1e-5):
     tensor([[-1.0000,  1.0000],
             [ 0.0000,  0.0000]])
     """
+    return run_norm(LayerNorm, x, k, weight, bias, eps)
+
+
+def run_norm(cls, x, arg, weight, bias, eps):
+    """Row normalisation node ``cls`` on tensors: recorded when autograd tracks an input, else
+    its forward alone."""
     affine = (weight is not None) + 2 * (bias is not None)
     ts = (x,) + tuple(t for t in (weight, bias) if t is not None)
     if _state[0] and any(t._rg for t in ts):
-        return apply_op(LayerNorm, ts, k, affine, eps)
-    return _wrap(LayerNorm.forward(_NoGradCtx(), *[t._data for t in ts], k, affine, eps))
+        return apply_op(cls, ts, arg, affine, eps)
+    return _wrap(cls.forward(_NoGradCtx(), *[t._data for t in ts], arg, affine, eps))
