@@ -133,6 +133,12 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     shape = (1, C) + (1,) * (x.ndim - 2)
     if not use_input_stats:
         return batch_norm(input, running_mean, running_var, weight, bias, False, momentum, eps)
+    if (running_mean is None and running_var is None and x.ndim >= 3 and x.size > N * C
+            and input.__class__ is _Tensor and _gn.fusable(x, weight, bias)
+            and all(t is None or tuple(t.shape) == (C,) for t in (weight, bias))):
+        # no running statistics to update: GroupNorm's node with a group per channel (viewed
+        # as the input, as torch returns a view of its batch norm's output)
+        return _gn.group_norm(input, C, weight, bias, eps).view(x.shape)
     dims = tuple(range(2, x.ndim))
     y, (mean, var) = standardize(input, dims, eps, return_stats=True)
     n = int(np.prod(x.shape[2:]))

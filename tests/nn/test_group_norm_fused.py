@@ -118,3 +118,29 @@ def test_module_without_affine_and_half_precision_falls_back():
     np.testing.assert_allclose(F.group_norm(h, 2).float().numpy(),
                                torch.nn.functional.group_norm(torch.tensor(h.float().numpy()), 2).numpy(),
                                atol=2e-2)
+
+
+@pytest.mark.parametrize("shape", [(2, 3, 4, 4), (4, 8, 10), (2, 3, 3, 4, 5)])
+@pytest.mark.parametrize("affine", [False, True])
+def test_instance_norm_without_running_stats_takes_the_group_node(shape, affine):
+    """InstanceNorm that updates no running statistics is GroupNorm with a group per channel,
+    returned as a view as torch returns it (``ViewBackward0``)."""
+    rng = np.random.default_rng(3)
+    x = (rng.standard_normal(shape) * 2 + 1).astype(np.float64)
+    g = rng.standard_normal(shape)
+    res = []
+    for L in (ember, torch):
+        m = getattr(L.nn, f"InstanceNorm{len(shape) - 2}d")(shape[1], affine=affine).double()
+        if affine:
+            with L.no_grad():
+                m.weight.copy_(L.tensor(rng.standard_normal(shape[1]) if L is ember else res[0][-1][0]))
+                m.bias.copy_(L.tensor(rng.standard_normal(shape[1]) if L is ember else res[0][-1][1]))
+        xt = L.tensor(x, requires_grad=True)
+        y = m(xt)
+        y.backward(L.tensor(g))
+        res.append([y.grad_fn.name(), y.detach().numpy(), xt.grad.numpy()]
+                   + ([m.weight.grad.numpy(), m.bias.grad.numpy()] if affine else [])
+                   + [[m.weight.detach().numpy(), m.bias.detach().numpy()] if affine else None])
+    assert res[0][0] == res[1][0] == "ViewBackward0"
+    for a, b in zip(res[0][1:-1], res[1][1:-1]):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-10)
