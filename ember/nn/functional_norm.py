@@ -91,11 +91,39 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
     if x.shape[x.ndim - k:] != normalized_shape:
         raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input with shape "
                            f"[*, {', '.join(map(str, normalized_shape))}], but got input of size{list(x.shape)}")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and tuple(t.shape) != normalized_shape:
+            raise RuntimeError(f"Expected {name} to be of same shape as normalized_shape, but got {name} of shape "
+                               f"{list(t.shape)} and normalized_shape = {list(normalized_shape)}")
+    _check_param_dtypes(x, weight, bias)
     dims = tuple(range(x.ndim - k, x.ndim))
-    if input.__class__ is _Tensor and _ln.fusable(x, k, weight, bias):   # one node, blocks of rows
-        return _ln.layer_norm(input, k, weight, bias, eps)
+    if input.__class__ is _Tensor:
+        if _ln.fusable(x, k, weight, bias):   # one node, blocks of rows
+            return _ln.layer_norm(input, k, weight, bias, eps)
+        if _half(x):                          # computed in float32, as PyTorch does
+            return _ln.layer_norm(input.float(), k, *_floats(weight, bias), eps).to(input.dtype)
     y = standardize(input, dims, eps)
     return _affine(y, weight, bias, None)
+
+
+def _half(x):
+    return x.dtype.itemsize == 2 and x.dtype.kind in "fV" and x.size > 0
+
+
+def _floats(*params):
+    return [None if t is None else t.float() for t in params]
+
+
+def _check_param_dtypes(x, *params):
+    """PyTorch's CPU layer, group and instance norms take parameters of the input's dtype (or
+    float32 ones with a float16/bfloat16 input); anything else is its "mixed dtype" error."""
+    if x.dtype.kind not in "fV":
+        return
+    for t in params:
+        if t is None or t._data.dtype == x.dtype or (_half(x) and t._data.dtype == np.float32):
+            continue
+        raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype." if x.dtype == np.float64
+                           else "mixed dtype (CPU): expect parameter to have scalar type of Float")
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
@@ -108,6 +136,11 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
     if x.ndim < 2:
         raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {x.ndim}")
     N, C = x.shape[:2]
+    size = [N * C // num_groups, num_groups] + list(x.shape[2:])
+    if size[0] * int(np.prod(size[2:])) == 1:
+        raise ValueError(f"Expected more than 1 value per channel when training, got input size {size}")
+    if num_groups <= 0:
+        raise RuntimeError(f"Expected num groups to be greater than 0, got {num_groups}")
     if C % num_groups:
         raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got "
                            f"input of shape {list(x.shape)} and num_groups={num_groups}")
@@ -115,8 +148,12 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
         if t is not None and tuple(t.shape) != (C,):
             raise RuntimeError(f"Expected {name} to be a vector of size equal to the number of channels in "
                                f"input, but got {name} of shape {list(t.shape)} and input of shape {list(x.shape)}")
-    if input.__class__ is _Tensor and _gn.fusable(x, weight, bias):   # one node, blocks of rows
-        return _gn.group_norm(input, num_groups, weight, bias, eps)
+    _check_param_dtypes(x, weight, bias)
+    if input.__class__ is _Tensor:
+        if _gn.fusable(x, weight, bias):   # one node, blocks of rows
+            return _gn.group_norm(input, num_groups, weight, bias, eps)
+        if _half(x):                       # computed in float32, as PyTorch does
+            return _gn.group_norm(input.float(), num_groups, *_floats(weight, bias), eps).to(input.dtype)
     y = standardize(input.reshape(N, num_groups, -1), (2,), eps).reshape(x.shape)
     return _affine(y, weight, bias, (1, C) + (1,) * (x.ndim - 2))
 
@@ -131,6 +168,9 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     x = input._data
     N, C = x.shape[:2]
     shape = (1, C) + (1,) * (x.ndim - 2)
+    if use_input_stats and int(np.prod(x.shape[2:])) == 1:
+        raise ValueError(f"Expected more than 1 spatial element when training, got input size {input.shape}")
+    _check_param_dtypes(x, weight, bias)
     if not use_input_stats:
         return batch_norm(input, running_mean, running_var, weight, bias, False, momentum, eps)
     if (running_mean is None and running_var is None and x.ndim >= 3 and x.size > N * C

@@ -124,3 +124,55 @@ def test_module_without_affine_and_the_fused_gate():
     assert LN.fusable(x._data, 1, None, None)
     assert not LN.fusable(x._data.astype(np.float16), 1, None, None)
     assert not LN.fusable(x._data, 1, ember.ones(8, dtype=ember.float64), None)
+
+
+_BAD = {
+    "weight of another shape": lambda L: L.nn.functional.layer_norm(L.randn(4, 2, 3), (2, 3), L.ones(6)),
+    "bias of another shape": lambda L: L.nn.functional.layer_norm(L.randn(4, 2, 3), (2, 3), None, L.ones(3, 2)),
+    "0-d weight": lambda L: L.nn.functional.layer_norm(L.randn(4, 3), (3,), L.tensor(2.)),
+    "float64 weight": lambda L: L.nn.functional.layer_norm(L.randn(4, 3), (3,), L.ones(3, dtype=L.float64)),
+    "float32 weight, float64 input": lambda L: L.nn.functional.layer_norm(L.randn(4, 3).double(), (3,), L.ones(3)),
+    "group norm, float64 weight": lambda L: L.nn.functional.group_norm(L.randn(2, 4, 3), 2, L.ones(4, dtype=L.float64)),
+    "group norm, negative groups": lambda L: L.nn.functional.group_norm(L.randn(2, 4, 3), -2),
+    "group norm, one value per channel": lambda L: L.nn.functional.group_norm(L.randn(1, 2), 2),
+    "instance norm, one spatial element": lambda L: L.nn.functional.instance_norm(L.randn(2, 3, 1)),
+    "instance norm, float64 weight": lambda L: L.nn.functional.instance_norm(L.randn(2, 3, 4),
+                                                                            weight=L.ones(3, dtype=L.float64)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_BAD))
+def test_bad_parameters_raise_torch_errors(case):
+    errs = []
+    for L in (ember, torch):
+        with pytest.raises((RuntimeError, ValueError)) as e:
+            _BAD[case](L)
+        errs.append((e.type, str(e.value)))
+    assert errs[0] == errs[1]
+
+
+@pytest.mark.parametrize("dt", ["float16", "bfloat16"])
+def test_half_inputs_compute_in_float32_and_keep_their_dtype(dt):
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((6, 10)).astype(np.float32)
+    res = []
+    for L in (ember, torch):
+        xt = L.tensor(x).to(getattr(L, dt)).requires_grad_()
+        w = L.tensor(np.linspace(0.5, 1.5, 10, dtype=np.float32), requires_grad=True)
+        y = L.nn.functional.layer_norm(xt, (10,), w)
+        y.float().sum().backward()
+        gn = L.nn.functional.group_norm(xt.detach().reshape(6, 2, 5), 2, L.ones(2))
+        res.append((str(y.dtype), y.detach().float().numpy(), w.grad.numpy(), str(gn.dtype), gn.float().numpy()))
+    assert res[0][0] == res[1][0] and res[0][3] == res[1][3]
+    np.testing.assert_allclose(res[0][1], res[1][1], atol=2e-2)
+    np.testing.assert_allclose(res[0][2], res[1][2], atol=5e-2)
+    np.testing.assert_allclose(res[0][4], res[1][4], atol=2e-2)
+
+
+def test_no_rows():
+    for L in (ember, torch):
+        x = L.randn(0, 3, requires_grad=True)
+        y = L.nn.functional.layer_norm(x, (3,), L.ones(3))
+        y.sum().backward()
+        g = L.nn.functional.group_norm(L.randn(0, 4, 3, requires_grad=True), 2)
+        assert tuple(y.shape) == (0, 3) and tuple(x.grad.shape) == (0, 3) and tuple(g.shape) == (0, 4, 3)

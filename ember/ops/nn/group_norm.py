@@ -22,8 +22,9 @@ __all__ = ["group_norm", "fusable"]
 
 def fusable(x, weight, bias):
     """Whether ``group_norm`` takes this input: a float32/float64 array (N, C, ...) with at least
-    one element, w and b of its dtype or None (the caller has checked C % groups)."""
-    return (x.dtype in _FLOATS and x.ndim >= 2 and x.size > 0
+    one element per sample (N may be 0), w and b of its dtype or None (the caller has checked
+    C % groups)."""
+    return (x.dtype in _FLOATS and x.ndim >= 2 and int(np.prod(x.shape[1:])) > 0
             and all(t is None or t._data.dtype == x.dtype for t in (weight, bias)))
 
 
@@ -40,20 +41,17 @@ class _ChannelAffine:
     def _groups(self, s):
         return np.arange(s.start, s.stop) % self.G
 
-    def apply(self, s, hb, yb):
+    def apply(self, s, hb):
         w, b = self.w, self.b
         if w is None and b is None:
-            if yb is not hb:
-                np.copyto(yb, hb)
             return
         g = self._groups(s)
-        shape = (hb.shape[0], self.Cg, self.S)
-        h3, y3 = hb.reshape(shape), yb.reshape(shape)
+        h3 = hb.reshape(hb.shape[0], self.Cg, self.S)
         with rows(self.S):
             if w is not None:
-                np.multiply(h3, w[g], out=y3)
+                h3 *= w[g]
             if b is not None:
-                np.add(y3 if w is not None else h3, b[g], out=y3)
+                h3 += b[g]
 
     def scale(self, s, gb, out):
         if self.w is None:
@@ -73,7 +71,7 @@ class _ChannelAffine:
 def _layout(a, G, w, b):
     N, C = a.shape[:2]
     plan = _ChannelAffine(w, b, G, C // G, a.size // max(1, N * C))
-    return np.ascontiguousarray(a).reshape(N * G, -1), plan
+    return np.ascontiguousarray(a).reshape(N * G, a.size // max(1, N * G) if N else int(np.prod(a.shape[1:])) // G), plan
 
 
 def _differentiable_grads(ctx, g, x, w, n):

@@ -4,16 +4,16 @@ Each row of D elements (the trailing ``normalized_shape``) becomes y = (x - mean
 with the row's mean and biased variance, rstd = 1 / sqrt(var + eps). PyTorch's kernel does this
 in two sweeps over each row; NumPy needs a pass per operation, so the rows go in blocks of about
 ``_BLOCK`` elements, small enough that every pass over a block after the first runs in the L2
-cache. From memory the forward reads x and writes y (and xhat) once, the backward reads xhat and
-g and writes dx once.
+cache. From memory the forward reads x and writes y once, the backward reads x and g and writes
+dx once.
 
 * forward, per block: the row sums by BLAS (``row_sum``), x - mean, the sums of squares as one
-  dot product per row, the centred rows scaled by rstd (xhat), then times w, plus b. Saved:
-  xhat and rstd (under autograd; otherwise xhat is y's block), and x (as PyTorch saves it:
-  changing it in place before backward is an error; a double backward starts from it).
-* backward, per block: db = sum over rows of g, dw = sum over rows of g * xhat (a BLAS column
-  sum per block, the blocks' partial sums added in float64 in block order), and
-  dx = rstd * (gw - mean(gw) - xhat * mean(gw * xhat)) with gw = g * w.
+  dot product per row, the centred rows scaled by rstd (xhat), then times w, plus b, all in
+  y's block. Saved, as PyTorch saves them: x (changing it in place before backward is an
+  error), the parameters, the row means and rstd.
+* backward, per block: xhat again from x, db = sum over rows of g, dw = sum over rows of
+  g * xhat (a BLAS column sum per block, the blocks' partial sums added in float64 in block
+  order), and dx = rstd * (gw - mean(gw) - xhat * mean(gw * xhat)) with gw = g * w.
 
 The blocks depend on the shape alone, not on the number of threads (they are dealt to ember's
 intra-op threads), so the results have the same bits on any number of threads, and with or
@@ -38,8 +38,9 @@ _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
 def fusable(x, k, weight, bias):
     """Whether ``layer_norm`` takes this input: a float32/float64 array ``x`` normalised over its
-    last ``k`` dims (and at least one element), w and b of its dtype or None."""
-    return (x.dtype in _FLOATS and x.ndim >= k and x.size > 0
+    last ``k`` dims (at least one element in them; there may be no rows), w and b of its dtype
+    or None."""
+    return (x.dtype in _FLOATS and x.ndim >= k and int(np.prod(x.shape[x.ndim - k:])) > 0
             and all(t is None or t._data.dtype == x.dtype for t in (weight, bias)))
 
 
@@ -69,15 +70,12 @@ class _ElementAffine:
     def __init__(self, w, b, D):
         self.w, self.b, self.part_shape = w, b, (D,)
 
-    def apply(self, s, hb, yb):
-        """y's block from xhat's (``yb`` is ``hb`` itself when xhat is not kept)."""
-        w, b = self.w, self.b
-        if w is not None:
-            np.multiply(hb, w, out=yb)
-        if b is not None:
-            np.add(yb if w is not None else hb, b, out=yb)
-        elif w is None and yb is not hb:
-            np.copyto(yb, hb)
+    def apply(self, s, hb):
+        """y's block from xhat's, in place."""
+        if self.w is not None:
+            hb *= self.w
+        if self.b is not None:
+            hb += self.b
 
     def scale(self, s, gb, out):
         """g * w of a block (``gb`` itself without w)."""
@@ -88,18 +86,17 @@ class _ElementAffine:
         return np.matmul(np.ones(a.shape[0], a.dtype), a)
 
 
-def _forward(x2, eps, keep, affine):
-    """y, mean, rstd and (``keep``) xhat = (x - mean) * rstd of the rows of x2 (R, D), y from
-    xhat by ``affine.apply``."""
+def _forward(x2, eps, affine):
+    """y, mean and rstd of the rows of x2 (R, D): xhat = (x - mean) * rstd in y's block, then
+    ``affine.apply`` there."""
     R, D = x2.shape
     dt = x2.dtype
     y = np.empty_like(x2)
-    xhat = np.empty_like(x2) if keep else y
     mean, rstd = np.empty(R, dt), np.empty(R, dt)
     eps = dt.type(eps)
 
     def block(i, s):
-        xb, hb, yb = x2[s], xhat[s], y[s]
+        xb, hb = x2[s], y[s]
         m = np.divide(row_sum(xb, None, 0), dt.type(D), out=mean[s])
         with rows(D):
             np.subtract(xb, m[:, None], out=hb)
@@ -110,25 +107,32 @@ def _forward(x2, eps, keep, affine):
         np.divide(dt.type(1), r, out=r)
         with rows(D):
             hb *= r[:, None]
-        affine.apply(s, hb, yb)
+        affine.apply(s, hb)
     _each(_row_blocks(R, D), block, y.nbytes)
-    return y, mean, rstd, (xhat if keep else None)
+    return y, mean, rstd
 
 
-def _backward(g2, xhat, rstd, affine, need_x, need_w, need_b):
+def _backward(g2, x2, mean, rstd, affine, need_x, need_w, need_b):
     """dx (or None), and the float64 sums for dw and db (``affine.part``'s shape, or None) from
-    the gradient g2 (R, D) and the saved xhat and rstd."""
-    R, D = xhat.shape
-    dt = xhat.dtype
+    the gradient g2 (R, D), the rows x2 and their saved mean and rstd (xhat is recomputed per
+    block, in cache: saving it would double the activations kept for backward)."""
+    R, D = x2.shape
+    dt = x2.dtype
     sls = _row_blocks(R, D)
-    dx = np.empty_like(xhat) if need_x else None
+    dx = np.empty_like(x2) if need_x else None
     dws = np.empty((len(sls),) + affine.part_shape, np.float64) if need_w else None
     dbs = np.empty((len(sls),) + affine.part_shape, np.float64) if need_b else None
 
     def block(i, s):
-        gb, h, r = g2[s], xhat[s], rstd[s]
+        gb, r = g2[s], rstd[s]
         if dbs is not None:
             dbs[i] = affine.part(s, gb)
+        if dws is None and dx is None:
+            return
+        h = np.empty(gb.shape, dt)
+        with rows(D):
+            np.subtract(x2[s], mean[s][:, None], out=h)
+            h *= r[:, None]
         t = np.empty(gb.shape, dt)
         if dws is not None:
             dws[i] = affine.part(s, np.multiply(gb, h, out=t))
@@ -147,7 +151,7 @@ def _backward(g2, xhat, rstd, affine, need_x, need_w, need_b):
             np.multiply(gw, r[:, None], out=t)
             d += t
             d += c[:, None]
-    _each(sls, block, xhat.nbytes)
+    _each(sls, block, x2.nbytes)
     dw = None if dws is None else (dws[0].copy() if len(sls) == 1 else np.add.reduce(dws, axis=0))
     db = None if dbs is None else (dbs[0].copy() if len(sls) == 1 else np.add.reduce(dbs, axis=0))
     return dx, dw, db
@@ -161,30 +165,30 @@ def norm_forward(ctx, x, rest, layout):
     w = rest[0] if affine & 1 else None
     b = rest[affine & 1] if affine & 2 else None
     x2, plan = layout(x, arg, w, b)
-    keep = ctx.needs_input_grad is not None
-    y, _, rstd, xhat = _forward(x2, eps, keep, plan)
-    if keep:
-        ctx.xhat, ctx.rstd, ctx.arg, ctx.eps, ctx.affine = xhat, rstd, arg, eps, affine
-        ctx.save_for_backward(*((x,) + rest[:-3]))   # (x for a double backward, and as PyTorch:
-    return y.reshape(x.shape)                          # changing it in place is then an error)
+    y, mean, rstd = _forward(x2, eps, plan)
+    if ctx.needs_input_grad is not None:    # x, the parameters, mean and rstd, as PyTorch saves them
+        ctx.arg, ctx.eps, ctx.affine = arg, eps, affine       # (changing x in place is then an error)
+        ctx.save_for_backward(*((x,) + rest[:-3] + (mean, rstd)))
+    return y.reshape(x.shape)
 
 
 def norm_backward(ctx, g, layout, differentiable):
     """The backward of a row normalisation node; ``differentiable(ctx, g, x, w, needs)`` under
     create_graph."""
     saved = ctx.saved_tensors
-    x, params = saved[0], saved[1:]
+    x, params, mean, rstd = saved[0], saved[1:-2], saved[-2]._data, saved[-1]._data
     w = params[0] if ctx.affine & 1 else None
     n = ctx.needs_input_grad
     if _state[0]:      # create_graph: the same formulas in differentiable ops
         return differentiable(ctx, g, x, w, n)
-    xhat = ctx.xhat
+    xd = x._data
     gd = g._data
-    if gd.dtype != xhat.dtype:
-        gd = gd.astype(xhat.dtype)
+    if gd.dtype != xd.dtype:
+        gd = gd.astype(xd.dtype)
     g2, plan = layout(gd, ctx.arg, None if w is None else w._data, None)
-    dx, dw, db = _backward(g2, xhat, ctx.rstd, plan, n[0], w is not None and n[1], bool(ctx.affine & 2) and n[-1])
-    dt = xhat.dtype
+    x2, _ = layout(xd, ctx.arg, None, None)
+    dx, dw, db = _backward(g2, x2, mean, rstd, plan, n[0], w is not None and n[1], bool(ctx.affine & 2) and n[-1])
+    dt = xd.dtype
     out = [None if dx is None else _wrap(dx.reshape(x.shape))]
     if w is not None:
         out.append(None if dw is None else _wrap(dw.astype(dt).reshape(w.shape)))
