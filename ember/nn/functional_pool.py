@@ -174,10 +174,13 @@ def _adaptive_avg(nd, input, output_size):
         # global pooling outside autograd (squeeze-excitation, classifier heads): one mean, 3x faster
         # than the windowed average (the row sums by BLAS: 3.5x NumPy's mean on 14 x 14 maps);
         # within an ulp of torch, as that is
-        if x.dtype in _F3264:
+        axes = tuple(range(x.ndim - nd, x.ndim))
+        if x.dtype in _F3264 and x.flags.c_contiguous:
             m = _sum_last(x, nd, True)
             return _wrap(np.true_divide(m, x.dtype.type(int(np.prod(sp))), out=m))
-        return _wrap(x.mean(axis=tuple(range(x.ndim - nd, x.ndim)), keepdims=True))
+        if x.dtype == np.float32:   # (channels-last: NumPy would add the strided values one by one)
+            return _wrap(x.mean(axis=axes, dtype=np.float64, keepdims=True).astype(np.float32))
+        return _wrap(x.mean(axis=axes, keepdims=True))
     if all(L % o == 0 for L, o in zip(sp, out)):  # regular windows: plain average pooling
         k = tuple(L // o for L, o in zip(sp, out))
         return _P.avg_pool(input, k, k, (0,) * nd, False, True, None)

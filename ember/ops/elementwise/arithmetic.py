@@ -185,12 +185,28 @@ class Div(FormulaOp):
 
 def _scale(input, other, alpha):
     """``alpha * other`` for add/sub; an int alpha is converted to an integer result dtype with
-    PyTorch's overflow check."""
-    if alpha.__class__ is int and isinstance(input, Tensor):
+    PyTorch's overflow check, and an alpha of a kind the result cannot take raises its error."""
+    if isinstance(input, Tensor):
         dt = D.result_type(input, other)
-        if dt._cat == 1:
-            alpha = D.checked_int(alpha, dt)
+        if alpha.__class__ is int:
+            if dt._cat == 1:
+                alpha = D.checked_int(alpha, dt)
+        else:
+            _check_alpha(alpha, dt)
     return mul(other, alpha) if isinstance(other, Tensor) else other * alpha
+
+
+def _check_alpha(alpha, dt):
+    """PyTorch's errors for an ``alpha`` the result dtype ``dt`` cannot take."""
+    if isinstance(alpha, bool):
+        if dt._cat != 0:
+            raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    elif isinstance(alpha, complex) or getattr(alpha, "dtype", None) is not None and np.dtype(alpha.dtype).kind == "c":
+        if dt._cat != 3:
+            raise RuntimeError("For non-complex input tensors, argument alpha must not be a complex number.")
+    elif isinstance(alpha, float) or getattr(alpha, "dtype", None) is not None and np.dtype(alpha.dtype).kind == "f":
+        if dt._cat <= 1:
+            raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
 
 
 def add(input, other, *, alpha=1, out=None):
@@ -201,10 +217,10 @@ def add(input, other, *, alpha=1, out=None):
     """
     if other.__class__ is Tensor and input.__class__ is Tensor and not (input._rg or other._rg or _observed[0]):
         ad, bd = input._data, other._data   # (the per-call floor: two small plain tensors, one dtype
-        if ad.dtype is bd.dtype and ad.shape == bd.shape and ad.size < MIN_SIZE and alpha == 1 \
-                and out is None:            # and shape, nothing recorded or observed: Add's forward)
+        if ad.dtype is bd.dtype and ad.shape == bd.shape and ad.size < MIN_SIZE and alpha.__class__ is int \
+                and alpha == 1 and out is None:   # and shape, nothing recorded or observed: Add's forward)
             return _wrap(np.add(ad, bd))
-    if alpha != 1:
+    if alpha.__class__ is not int or alpha != 1:
         other = _scale(input, other, alpha)
     r = _binary(Add, input, other)
     return r if out is None else _out(r, out, input, other)
@@ -219,9 +235,9 @@ def sub(input, other, *, alpha=1, out=None):
     if other.__class__ is Tensor and input.__class__ is Tensor and not (input._rg or other._rg or _observed[0]):
         ad, bd = input._data, other._data   # (as in ``add``)
         if ad.dtype is bd.dtype and ad.dtype is not _BOOL and ad.shape == bd.shape and ad.size < MIN_SIZE \
-                and alpha == 1 and out is None:
+                and alpha.__class__ is int and alpha == 1 and out is None:
             return _wrap(np.subtract(ad, bd))
-    if alpha != 1:
+    if alpha.__class__ is not int or alpha != 1:
         other = _scale(input, other, alpha)
     if input.__class__ is Tensor and other.__class__ is Tensor:  # (the common case, checked first)
         if input._data.dtype is not _BOOL and other._data.dtype is not _BOOL:

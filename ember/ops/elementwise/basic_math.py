@@ -61,6 +61,8 @@ def _sigmoid(a):
 def _relu(a):
     if a.dtype.kind == "b":
         raise RuntimeError('"clamp_min_cpu" not implemented for \'Bool\'')
+    if a.dtype.itemsize == 2 and a.dtype.kind in "fV":   # NumPy's float16/bfloat16 maximum keeps or
+        return _relu(a.astype(np.float32)).astype(a.dtype)   # drops -0.0's sign by size: exact via float32
     if a.size >= MIN_SIZE:   # one ufunc pass: straight into the output's blocks
         return par_ufunc(_scalar_rows.maximum, a, a.dtype.type(0), dtype=a.dtype)
     if a.size < _scalar_rows.MIN_SIZE:   # (what _scalar_rows would call, without its checks)
