@@ -15,7 +15,7 @@ tensor([[[-1.3416, -0.4472],
 from .._util import np
 from ..._ufunc_buffers import rows
 from ..._row_sums import row_sum
-from .layer_norm import norm_op, run_norm, _FLOATS
+from .layer_norm import _norm_op, _run_norm, _FLOATS
 
 __all__ = ["group_norm", "fusable"]
 
@@ -23,7 +23,12 @@ __all__ = ["group_norm", "fusable"]
 def fusable(x, weight, bias):
     """Whether ``group_norm`` takes this input: a float32/float64 array (N, C, ...) with at least
     one element per sample (N may be 0), w and b of its dtype or None (the caller has checked
-    C % groups)."""
+    C % groups).
+
+    >>> from ember.ops.nn.group_norm import fusable
+    >>> fusable(np.ones((2, 4, 3)), None, None)
+    True
+    """
     return (x.dtype in _FLOATS and x.ndim >= 2 and int(np.prod(x.shape[1:])) > 0
             and all(t is None or t._data.dtype == x.dtype for t in (weight, bias)))
 
@@ -94,7 +99,7 @@ def _differentiable_grads(ctx, g, x, w, n):
     return tuple(out)
 
 
-GroupNorm = norm_op("GroupNorm", "NativeGroupNormBackward0", _layout, _differentiable_grads,
+GroupNorm = _norm_op("GroupNorm", "NativeGroupNormBackward0", _layout, _differentiable_grads,
                     "x (N, C, *) normalised over each of ``G`` groups of channels (and every position), "
                     "times w, plus b (per channel; ``affine``: 1 w, 2 b, 3 both).", __name__)
 
@@ -107,4 +112,4 @@ def group_norm(x, num_groups, weight=None, bias=None, eps=1e-5):
     >>> group_norm(ember.tensor([[1., 3.], [2., 2.]]), 2).abs().max()
     tensor(0.)
     """
-    return run_norm(GroupNorm, x, num_groups, weight, bias, eps)
+    return _run_norm(GroupNorm, x, num_groups, weight, bias, eps)

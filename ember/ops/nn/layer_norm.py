@@ -39,7 +39,12 @@ _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 def fusable(x, k, weight, bias):
     """Whether ``layer_norm`` takes this input: a float32/float64 array ``x`` normalised over its
     last ``k`` dims (at least one element in them; there may be no rows), w and b of its dtype
-    or None."""
+    or None.
+
+    >>> from ember.ops.nn.layer_norm import fusable
+    >>> fusable(np.ones((2, 3), np.float32), 1, None, None), fusable(np.ones((2, 3), np.float16), 1, None, None)
+    (True, False)
+    """
     return (x.dtype in _FLOATS and x.ndim >= k and int(np.prod(x.shape[x.ndim - k:])) > 0
             and all(t is None or t._data.dtype == x.dtype for t in (weight, bias)))
 
@@ -157,7 +162,7 @@ def _backward(g2, x2, mean, rstd, affine, need_x, need_w, need_b):
     return dx, dw, db
 
 
-def norm_forward(ctx, x, rest, layout):
+def _norm_forward(ctx, x, rest, layout):
     """The forward of a row normalisation node (LayerNorm, GroupNorm): ``rest`` is the node's
     weight and bias (those present), then (``arg``, ``affine``, ``eps``); ``layout(a, arg, w, b)``
     gives ``a`` as contiguous rows and the affine's hooks."""
@@ -172,7 +177,7 @@ def norm_forward(ctx, x, rest, layout):
     return y.reshape(x.shape)
 
 
-def norm_backward(ctx, g, layout, differentiable):
+def _norm_backward(ctx, g, layout, differentiable):
     """The backward of a row normalisation node; ``differentiable(ctx, g, x, w, needs)`` under
     create_graph."""
     saved = ctx.saved_tensors
@@ -203,13 +208,13 @@ def _layout(a, k, w, b):
     return np.ascontiguousarray(a).reshape(-1, D), plan
 
 
-def norm_op(name, node_name, layout, differentiable, doc, module):
-    """A row normalisation node class: ``norm_forward``/``norm_backward`` with ``layout`` and
+def _norm_op(name, node_name, layout, differentiable, doc, module):
+    """A row normalisation node class: ``_norm_forward``/``_norm_backward`` with ``layout`` and
     ``differentiable``, PyTorch's ``node_name``."""
     return type(name, (Op,), {
         "_name": node_name, "__doc__": doc, "__module__": module,
-        "forward": staticmethod(lambda ctx, x, *rest: norm_forward(ctx, x, rest, layout)),
-        "backward": staticmethod(lambda ctx, g: norm_backward(ctx, g, layout, differentiable))})
+        "forward": staticmethod(lambda ctx, x, *rest: _norm_forward(ctx, x, rest, layout)),
+        "backward": staticmethod(lambda ctx, g: _norm_backward(ctx, g, layout, differentiable))})
 
 
 def _differentiable_grads(ctx, g, x, w, n):
@@ -228,7 +233,7 @@ def _differentiable_grads(ctx, g, x, w, n):
     return tuple(out)
 
 
-LayerNorm = norm_op("LayerNorm", "NativeLayerNormBackward0", _layout, _differentiable_grads,
+LayerNorm = _norm_op("LayerNorm", "NativeLayerNormBackward0", _layout, _differentiable_grads,
                     "The trailing ``k`` dims of x normalised, times w, plus b (``affine``: 1 w, 2 b, 3 both).",
                     __name__)
 
@@ -242,10 +247,10 @@ def layer_norm(x, k, weight=None, bias=None, eps=1e-5):
     tensor([[-1.0000,  1.0000],
             [ 0.0000,  0.0000]])
     """
-    return run_norm(LayerNorm, x, k, weight, bias, eps)
+    return _run_norm(LayerNorm, x, k, weight, bias, eps)
 
 
-def run_norm(cls, x, arg, weight, bias, eps):
+def _run_norm(cls, x, arg, weight, bias, eps):
     """Row normalisation node ``cls`` on tensors: recorded when autograd tracks an input, else
     its forward alone."""
     affine = (weight is not None) + 2 * (bias is not None)
