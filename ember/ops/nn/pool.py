@@ -146,8 +146,8 @@ def scatter_flat(g, idx, in_sp, unique=False, name=None):
 def _axis_taps(a, axis, k, s, d, o, inner):
     """``tap(t)``: the ``o`` elements of window tap ``t`` along ``axis`` of ``a`` (stride ``s``,
     dilation ``d``). Along the innermost axis a stride > 1 would make every pass a strided
-    (unvectorised) loop, so ``a`` is split there once into ``s`` contiguous phases
-    (``a[..., r::s]``) and each tap is a unit-stride slice of one of them."""
+    (unvectorised) loop, so there a phase ``a[..., r::s]`` read by two or more taps is copied
+    once, contiguous, and each of those taps is a unit-stride slice of it."""
     def sl(x):
         i = [slice(None)] * a.ndim
         i[axis] = x
@@ -225,6 +225,13 @@ def _window_argmax(xp, k, s, d, out):
     return m, arg
 
 
+def _argmax_nan_last(wf):
+    """Argmax along the last axis where NaN wins, the last NaN of a row (PyTorch's kernels take
+    any NaN they meet); else the first maximum."""
+    nan = np.isnan(wf)[..., ::-1]
+    return np.where(nan.any(-1), wf.shape[-1] - 1 - nan.argmax(-1), wf.argmax(-1))
+
+
 def _max_indices(x, k, s, p, d, ceil_mode):
     """(flat indices into each input plane, output size, maxima or None)."""
     nd = len(k)
@@ -239,8 +246,7 @@ def _max_indices(x, k, s, p, d, ceil_mode):
     vals = None
     if x.dtype.kind == "f" and np.isnan(x).any():    # NaN wins (the last one in the window), as in PyTorch
         wf = w.reshape(w.shape[:x.ndim] + (-1,))
-        nan = np.isnan(wf)[..., ::-1]
-        arg = np.where(nan.any(-1), wf.shape[-1] - 1 - nan.argmax(-1), wf.argmax(-1))   # the last NaN
+        arg = _argmax_nan_last(wf)
     elif all(ss >= dd * (kk - 1) + 1 for kk, ss, dd in zip(k, s, d)):   # windows that do not overlap
         vals, arg = _window_max(w, nd)
     else:
@@ -299,7 +305,7 @@ def _window_max_separable(xp, k, s, d, out):
     axis (NaN propagates, as in PyTorch's max pooling)."""
     nd = len(k)
     a = xp
-    for ax in list(range(nd - 1)) + [nd - 1]:
+    for ax in range(nd):
         tap = _axis_taps(a, a.ndim - nd + ax, k[ax], s[ax], d[ax], out[ax], ax == nd - 1)
         acc = np.array(tap(0))
         for t in range(1, k[ax]):
@@ -451,11 +457,7 @@ def adaptive_max(x, out_sp):
         bounds = [ranges[a][c] for a, c in enumerate(cell)]
         win = xd[lead + tuple(slice(a, b) for a, b in bounds)]
         wf = win.reshape(win.shape[:xd.ndim - nd] + (-1,))
-        if xd.dtype.kind == "f":            # NaN wins (the last one in the cell), as in PyTorch
-            nan = np.isnan(wf)[..., ::-1]
-            arg = np.where(nan.any(-1), wf.shape[-1] - 1 - nan.argmax(-1), wf.argmax(-1))
-        else:
-            arg = wf.argmax(-1)
+        arg = _argmax_nan_last(wf) if xd.dtype.kind == "f" else wf.argmax(-1)
         local = np.unravel_index(arg, tuple(b - a for a, b in bounds))
         flat = np.zeros(arg.shape, dtype=np.int64)
         for ax in range(nd):
