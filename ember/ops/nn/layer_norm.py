@@ -3,8 +3,8 @@
 Each row of D elements (the trailing ``normalized_shape``) becomes y = (x - mean) * rstd * w + b,
 with the row's mean and biased variance, rstd = 1 / sqrt(var + eps). PyTorch's kernel does this
 in two sweeps over each row; NumPy needs a pass per operation, so the rows go in blocks of about
-``_BLOCK`` elements, small enough that every pass over a block after the first runs in the L2
-cache. From memory the forward reads x and writes y once, the backward reads x and g and writes
+``_BLOCK`` elements, small enough that every pass over a block after the first runs in cache
+(and large enough that the calls per block cost little). From memory the forward reads x and writes y once, the backward reads x and g and writes
 dx once.
 
 * forward, per block: the row sums by BLAS (``row_sum``), x - mean, the sums of squares as one
