@@ -178,12 +178,13 @@ class BatchNormTrain(Op):
                 np.subtract(x3[:, c], mean[c].reshape(1, -1, 1), out=xc[:, c])
                 if x.dtype == np.float32:  # the mean's rounding residual: xc as if from the float64 mean
                     xc[:, c] -= (m64 - mean[c]).astype(x.dtype).reshape(1, -1, 1)
-                yc = np.multiply(xc[:, c], xc[:, c], out=y[:, c])
-            var[c] = _channel_sums(yc) / M
+            xcc = xc[:, c]   # the sums of squares: one BLAS dot per (n, c) row (no squares array), n in float64
+            var[c] = np.matmul(xcc[:, :, None, :], xcc[:, :, :, None])[..., 0, 0].sum(axis=0, dtype=np.float64) / M
             invstd[c] = 1.0 / np.sqrt(var[c] + x.dtype.type(eps))
             scale = invstd[c] if w is None else invstd[c] * w[c]
+            yc = y[:, c]
             with rows(P):
-                np.multiply(xc[:, c], scale.reshape(1, -1, 1), out=yc)
+                np.multiply(xcc, scale.reshape(1, -1, 1), out=yc)
                 if b is not None:
                     yc += b[c].reshape(1, -1, 1)
         _by_channels(run, x3)
