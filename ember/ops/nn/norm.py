@@ -14,7 +14,7 @@ from ...autograd.function import _NoGradCtx
 from ..._thread_pool import num_threads, parallel_for, blocks
 from ..._parallel_pass import par_blocks, MIN_SIZE
 from ..._ufunc_buffers import rows
-from ..._row_sums import row_sum, sum_last
+from ..._row_sums import row_sum, sum_last, sum_squares
 
 __all__ = []
 
@@ -50,7 +50,11 @@ def _standardize_arrays(x, dims, eps, out=None, rowsum=False):
     xc = x - mean
     if low is not None:
         xc -= low
-    var, _ = _mean(xc * xc, dims, False, rowsum)
+    if rowsum and _trailing(dims, x.ndim):      # one BLAS dot per row, no squares array
+        var = sum_squares(xc, dims, True)
+        var /= var.dtype.type(xc.size // max(1, var.size))
+    else:
+        var, _ = _mean(xc * xc, dims, False, rowsum)
     invstd = 1.0 / np.sqrt(var + eps)
     return np.multiply(xc, invstd, out=out), mean, var, invstd
 
