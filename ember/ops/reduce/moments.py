@@ -13,7 +13,9 @@ import builtins
 from .._util import np, D, _wrap, Op, apply_op, norm_dim
 from .sum_mean import expand_back, reduce_dims, mean as _mean, out_dtype_arg
 from .reduction_args import _const, _grad, _inf, _int64_if_int, _keep, _out1, _tname
-from ..._row_sums import sum_squares
+from ..._row_sums import sum_squares, sum_last
+
+_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
 __all__ = ["var", "std", "var_mean", "std_mean", "norm", "nansum", "nanmean"]
 
@@ -34,12 +36,19 @@ class _Var(Op):
         ctx.dims, ctx.keepdim = dims, keepdim
         ctx.dof = dof = _dof(a.shape, dims, correction)
         with np.errstate(invalid="ignore", divide="ignore"):
-            dev = a - np.mean(a, axis=dims, keepdims=True)
-            if dev.dtype.kind == "c":
-                sq = dev.real * dev.real + dev.imag * dev.imag
+            rows = a.dtype in _FLOATS and a.size and dims and dims == tuple(range(a.ndim - len(dims), a.ndim))
+            if rows:         # trailing dims of a float array: BLAS row sums, then one dot per row
+                m = sum_last(np.ascontiguousarray(a), len(dims), True)
+                m /= m.dtype.type(_dof(a.shape, dims, 0))
+                dev = a - m
+                out = sum_squares(dev, dims, keepdim) / np.asarray(dof, dev.dtype)
             else:
-                sq = dev * dev
-            out = np.sum(sq, axis=dims, keepdims=keepdim) / np.asarray(dof, sq.dtype)
+                dev = a - np.mean(a, axis=dims, keepdims=True)
+                if dev.dtype.kind == "c":
+                    sq = dev.real * dev.real + dev.imag * dev.imag
+                else:
+                    sq = dev * dev
+                out = np.sum(sq, axis=dims, keepdims=keepdim) / np.asarray(dof, sq.dtype)
             if sqrt:
                 out = np.sqrt(out)
         out = np.asarray(out)
