@@ -38,7 +38,7 @@ class _Var(Op):
         with np.errstate(invalid="ignore", divide="ignore"):
             rows = a.dtype in _FLOATS and a.size and dims and dims == tuple(range(a.ndim - len(dims), a.ndim))
             if rows:         # trailing dims of a float array: BLAS row sums, then one dot per row
-                m = sum_last(np.ascontiguousarray(a), len(dims), True)
+                m = sum_last(a, len(dims), True)
                 m /= m.dtype.type(_dof(a.shape, dims, 0))
                 dev = a - m
                 out = sum_squares(dev, dims, keepdim) / np.asarray(dof, dev.dtype)
