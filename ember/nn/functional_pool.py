@@ -8,14 +8,14 @@ tensor([[[[ 5.,  7.],
 from .. import _autocast_state as _ac
 from .._autocast_state import on as _ac_on
 from .._backend import np
-
-_F3264 = (np.dtype(np.float32), np.dtype(np.float64))
 from .._tensor import _wrap
 from .._grad_state import _state
 from ..ops.nn import pool as _P
 from .functional_conv import _tuple
 from .._quantized_mark import QUANTIZED as _QM
 from .._row_sums import sum_last as _sum_last
+
+_F3264 = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 def _check_pool_input(input, nd, name):

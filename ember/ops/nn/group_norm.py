@@ -75,8 +75,8 @@ class _ChannelAffine:
 
 def _layout(a, G, w, b):
     N, C = a.shape[:2]
-    plan = _ChannelAffine(w, b, G, C // G, a.size // max(1, N * C))
-    return np.ascontiguousarray(a).reshape(N * G, a.size // max(1, N * G) if N else int(np.prod(a.shape[1:])) // G), plan
+    S = int(np.prod(a.shape[2:]))
+    return np.ascontiguousarray(a).reshape(N * G, (C // G) * S), _ChannelAffine(w, b, G, C // G, S)
 
 
 def _differentiable_grads(ctx, g, x, w, n):
