@@ -131,7 +131,7 @@ def _by_threads(N, body, flops):
     return True
 
 
-def _by_bands(N, out, v, wm, y, y3, bias, flops):
+def _by_bands(N, out, v, wm, y, y3, bias, flops, post=None):
     """With fewer images than threads: each thread takes a band of output rows end to end (its
     im2col copy, then its GEMM into its columns of y, then the bias), one parallel region per
     convolution whose copies stay in the thread's cache. False (nothing done) when the bands
@@ -157,6 +157,8 @@ def _by_bands(N, out, v, wm, y, y3, bias, flops):
         p = slice(r.start * row, r.stop * row)
         np.matmul(wm, cols, out=y[..., p])
         _add_bias(y3[..., p], bias)
+        if post is not None:
+            post(y3, (slice(None), p))
     parallel_for(band, len(sl))
     return True
 
@@ -175,11 +177,12 @@ def _add_bias(y, bias):
             y += bias.reshape((1, -1) + (1,) * (y.ndim - 2))
 
 
-def conv_fwd(x, w, stride, pads, dil, groups, bias=None):
+def conv_fwd(x, w, stride, pads, dil, groups, bias=None, post=None):
     """y = x (*) w (+ bias) on arrays: x (N, C, *sp), w (O, C/groups, *k), pads ((l, r), ...),
-    bias (O,) or None -> (N, O, *out)."""
+    bias (O,) or None -> (N, O, *out); ``post(y3, (images, positions))``
+    (``conv_bn_eval.Epilogue``) run on each finished block of y3 = y as (N, O, P)."""
     if _wg.eligible(x, w, stride, pads, dil, groups):     # 3x3, stride 1: F(2x2, 3x3)
-        return _wg.winograd_conv(x, w, pads, bias)
+        return _wg.winograd_conv(x, w, pads, bias, post)
     N, C = x.shape[:2]
     O = w.shape[0]
     k = w.shape[2:]
@@ -190,6 +193,8 @@ def conv_fwd(x, w, stride, pads, dil, groups, bias=None):
     if _DEPTHWISE and groups > 1 and groups == C and dt.kind == "f" and dt.itemsize >= 4:
         y = _dw.depthwise_fwd(xp, w, stride, dil, out, bias)
         if y is not None:
+            if post is not None:
+                post(y.reshape(N, O, -1), (slice(None), slice(None)))
             return y
     wm = w.reshape(groups, O // groups, -1)
     P = _prod(out)
@@ -199,13 +204,15 @@ def conv_fwd(x, w, stride, pads, dil, groups, bias=None):
         y3 = y.reshape(N, O, P)
 
         v = _window_matrix(xp, k, stride, dil, out)
-        if _by_bands(N, out, v, wm, y, y3, bias, 2 * N * O * per_image // x.itemsize):
+        if _by_bands(N, out, v, wm, y, y3, bias, 2 * N * O * per_image // x.itemsize, post):
             return y.reshape((N, O) + out)
 
         def images(start, stop, parallel=False):
             for b in _image_blocks(start, stop, per_image):
                 gemm(wm, _cols_by_image(v[b], groups, parallel), out=y[b])
                 _add_bias(y3[b], bias)
+                if post is not None:
+                    post(y3, (b, slice(None)))
         if not _by_threads(N, images, 2 * N * O * per_image // x.itemsize):
             images(0, N, parallel=True)
         return y.reshape((N, O) + out)
@@ -213,6 +220,8 @@ def conv_fwd(x, w, stride, pads, dil, groups, bias=None):
     y = y.reshape(groups, O // groups, N, P).transpose(2, 0, 1, 3)  # (N, g, Og, P)
     res = par_copy(np.empty(y.shape, dt), y).reshape((N, O) + out)   # (bfloat16 GEMMs give float32)
     _add_bias(res, bias)
+    if post is not None:
+        post(res.reshape(N, O, P), (slice(None), slice(None)))
     return res
 
 

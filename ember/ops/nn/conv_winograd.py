@@ -258,9 +258,10 @@ def _schedule(N, th, Wq, C, O, dt, prepare, run, finish=list):
     return finish(res)
 
 
-def winograd_conv(x, w, pads, bias=None):
+def winograd_conv(x, w, pads, bias=None, post=None):
     """y = x (*) w (+ bias) by F(2x2, 3x3): x (N, C, H, W), w (O, C, 3, 3), pads ((top, bottom),
-    (left, right)), bias (O,) or None -> (N, O, H + top + bottom - 2, W + left + right - 2)."""
+    (left, right)), bias (O,) or None -> (N, O, H + top + bottom - 2, W + left + right - 2);
+    ``post(y3, (images, positions))`` run on each block of output rows as it is finished."""
     N, C = x.shape[:2]
     O = w.shape[0]
     dt = x.dtype
@@ -268,6 +269,7 @@ def winograd_conv(x, w, pads, bias=None):
     th, tw = (Ho + 1) // 2, (Wo + 1) // 2
     Wq = tw + 1
     y = np.empty((N, O, Ho, Wo), dt)
+    y3 = y.reshape(N, O, Ho * Wo)
     xq = U = None
 
     def prepare(par):
@@ -289,6 +291,8 @@ def winograd_conv(x, w, pads, bias=None):
                 with rows(T):
                     M[5] += bias.reshape(O, 1)
             _output_transform(M, Y, y[b, :, 2 * r.start:2 * r.stop], Wq, split)
+            if post is not None:
+                post(y3, (b, slice(2 * r.start * Wo, min(Ho, 2 * r.stop) * Wo)))
 
     _schedule(N, th, Wq, C, O, dt, prepare, run)
     return y

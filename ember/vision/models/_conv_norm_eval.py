@@ -57,11 +57,12 @@ def conv_norm_forward(block, input):
     return y
 
 
-def conv_bn_act(conv, bn, act, input, fold=True):
+def conv_bn_act(conv, bn, act, input, fold=True, residual=None):
     """``act(bn(conv(input)))`` in one pass as in ``conv_norm_forward`` (``act`` a ReLU or
     Hardswish module, or None: no activation); None where that path does not apply.
     ``fold=False``: the batch norm applied to the fresh output, never folded into the weights,
-    so the result has the separate layers' bits.
+    so the result has the separate layers' bits. ``residual``: a tensor added after the batch
+    norm, before ``act`` (a residual block's ``act(bn(conv(input)) + residual)``).
 
     >>> from ember.vision.models._conv_norm_eval import conv_bn_act
     >>> conv, bn = ember.nn.Conv2d(2, 4, 3).eval(), ember.nn.BatchNorm2d(4).eval()
@@ -70,10 +71,30 @@ def conv_bn_act(conv, bn, act, input, fold=True):
     ...     bool((conv_bn_act(conv, bn, None, x) - bn(conv(x))).abs().max() < 1e-5)
     True
     """
+    fn = fusable(conv, bn, act, input)
+    if fn is None:
+        return None
+    if residual is not None:
+        if type(residual) is not Tensor or (_state[0] and residual._rg):
+            return None
+        residual = residual._data
+    return conv_bn_eval(input, conv.weight, conv.bias, conv.stride, tuple((p, p) for p in conv.padding),
+                        conv.dilation, conv.groups, bn.running_mean, bn.running_var, bn.weight, bn.bias, bn.eps,
+                        None if fn is True else fn, fold, residual)
+
+
+def fusable(conv, bn, act, input):
+    """Whether ``conv_bn_act`` can run ``act(bn(conv(input)))`` (checks only, nothing runs):
+    None when not, else the in-place array function of ``act`` (True when ``act`` is None).
+
+    >>> from ember.vision.models._conv_norm_eval import fusable
+    >>> with ember.no_grad():
+    ...     fusable(ember.nn.Conv2d(2, 4, 3), ember.nn.BatchNorm2d(4).eval(), None, ember.randn(1, 2, 5, 5))
+    True
+    """
     if type(input) is not Tensor or type(conv) is not nn.Conv2d or type(bn) is not nn.BatchNorm2d or bn.training:
         return None
-    rm, rv = bn.running_mean, bn.running_var
-    if rm is None or rv is None or conv.padding_mode != "zeros" or isinstance(conv.padding, str):
+    if bn.running_mean is None or bn.running_var is None or conv.padding_mode != "zeros" or isinstance(conv.padding, str):
         return None
     if _hooked(conv) or _hooked(bn) or _module._global_forward_hooks or _module._global_forward_pre_hooks:
         return None
@@ -82,10 +103,17 @@ def conv_bn_act(conv, bn, act, input, fold=True):
     if _state[0] and (input._rg or conv.weight._rg or (conv.bias is not None and conv.bias._rg)
                       or (bn.weight is not None and bn.weight._rg) or (bn.bias is not None and bn.bias._rg)):
         return None
-    fn = None
-    if act is not None:
-        fn = _ACTS.get(type(act))
-        if fn is None or _hooked(act):
-            return None
-    return conv_bn_eval(input, conv.weight, conv.bias, conv.stride, tuple((p, p) for p in conv.padding),
-                        conv.dilation, conv.groups, rm, rv, bn.weight, bn.bias, bn.eps, fn, fold)
+    if act is None:
+        return True
+    fn = _ACTS.get(type(act))
+    return None if fn is None or _hooked(act) else fn
+
+
+def hooked_anywhere(module):
+    """True when ``module`` or any module under it has a hook.
+
+    >>> from ember.vision.models._conv_norm_eval import hooked_anywhere
+    >>> hooked_anywhere(ember.nn.Sequential(ember.nn.ReLU()))
+    False
+    """
+    return any(_hooked(m) for m in module.modules())

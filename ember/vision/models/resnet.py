@@ -7,7 +7,7 @@ torch.Size([1, 10])
 """
 import ember
 from ... import nn
-from ._conv_norm_eval import conv_bn_act
+from ._conv_norm_eval import conv_bn_act, fusable, hooked_anywhere
 from ._api import _load_weights, _make_weights_enum, _ovewrite_named_param, _prepare, builder
 
 __all__ = ["ResNet", "BasicBlock", "Bottleneck", "resnet18", "resnet34", "resnet50", "resnet101", "resnet152",
@@ -55,9 +55,28 @@ class BasicBlock(nn.Module):
 
     def forward(self, x):
         out = _conv_bn(self.conv1, self.bn1, self.relu, x)
+        y = _residual_tail(self, self.conv2, self.bn2, out, x)
+        if y is not None:
+            return y
         out = _conv_bn(self.conv2, self.bn2, None, out)
         identity = x if self.downsample is None else self.downsample(x)   # (after the main path, as
         return self.relu(out + identity)                                   # torchvision: same graph order)
+
+
+def _residual_tail(block, conv, bn, out, x):
+    """A residual block's ``relu(bn(conv(out)) + identity)``, identity ``x`` or
+    ``downsample(x)``, where ``_conv_norm_eval.conv_bn_act`` applies: the batch norm, the add
+    and the ReLU run on each block of the convolution's output while it is in cache (the
+    same bits as the layers one by one). The downsample then runs first; so only without any
+    hook on it, where nothing can see the order. None (nothing run) where this does not apply."""
+    ds = block.downsample
+    if fusable(conv, bn, block.relu, out) is None or (ds is not None and hooked_anywhere(ds)):
+        return None
+    identity = x if ds is None else ds(x)
+    y = conv_bn_act(conv, bn, block.relu, out, fold=False, residual=identity)
+    if y is None:
+        y = block.relu(bn(conv(out)) + identity)
+    return y
 
 
 def _conv_bn(conv, bn, act, x):
@@ -101,6 +120,9 @@ class Bottleneck(nn.Module):
     def forward(self, x):
         out = _conv_bn(self.conv1, self.bn1, self.relu, x)
         out = _conv_bn(self.conv2, self.bn2, self.relu, out)
+        y = _residual_tail(self, self.conv3, self.bn3, out, x)
+        if y is not None:
+            return y
         out = _conv_bn(self.conv3, self.bn3, None, out)
         identity = x if self.downsample is None else self.downsample(x)
         return self.relu(out + identity)
