@@ -14,6 +14,8 @@ both with every core (``set_num_threads`` on each); a last table lists the ratio
 Quote ratios, not absolute times: the machines are noisy.
 """
 import argparse
+import importlib
+import importlib.util
 import os
 import sys
 
@@ -21,14 +23,8 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import ember  # noqa: E402
-from _harness import (Table, compare, finish_thread_table, print_ratio_summary, profile_steps,  # noqa: E402
-                      thread_counts, use_threads)
-
-try:
-    import torch
-except ImportError:
-    torch = None
+from _harness import Table, compare, finish_thread_table, print_ratio_summary, profile_steps, thread_counts  # noqa: E402
+from _isolated import Worker, serve, worker_impl  # noqa: E402
 
 NTOKEN, NINP, NHID, NLAYERS, BPTT, BATCH, DROPOUT, CLIP, LR = 10000, 200, 200, 2, 35, 20, 0.2, 0.25, 20.0
 
@@ -103,37 +99,48 @@ class LSTMOnly:
         out.backward(self.g)
 
 
+def build(impl, case, params):
+    """A worker's statement for ``case`` ("train", "LSTM" or "GRU") with ``impl``'s framework."""
+    T = importlib.import_module(impl)
+    T.set_num_threads(params["threads"])
+    return Trainer(T).step if case == "train" else LSTMOnly(T, kind=case).step
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--quick", action="store_true", help="fewer repeats")
     p.add_argument("--profile", action="store_true", help="cProfile ember's training steps")
     p.add_argument("--threads", nargs="*", type=int, default=None, help="thread counts (default: 1 and all)")
     args = p.parse_args()
-    impls = {"ember": Trainer(ember)}
-    if torch is not None:
-        impls["torch"] = Trainer(torch)
-    libs = {"ember": ember} if torch is None else {"ember": ember, "torch": torch}
+    impls = ["ember"] + (["torch"] if importlib.util.find_spec("torch") else [])
+    workers = {impl: Worker(__file__, impl) for impl in impls}
     repeat = 3 if args.quick else 7
     counts = thread_counts(args.threads)
     summary = {}
     for n in counts:
-        use_threads(n, libs)
         th = f"{n} thread{'s' if n > 1 else ''}"
         table = Table(f"word LM training step: Embedding({NTOKEN}, {NINP}) + {NLAYERS}-layer LSTM({NINP}, {NHID}) "
                       f"+ Linear({NHID}, {NTOKEN}); seq {BPTT}, batch {BATCH}, {th}")
-        stmts = {name: (tr.step, None) for name, tr in impls.items()}
-        res = compare(stmts, repeat=repeat, warmup=2, min_time=0.0, notes=table.notes)
-        table.add("train step", res)
-        for kind in ("LSTM", "GRU"):
-            only = {name: (LSTMOnly(T, kind=kind).step, None) for name, T in libs.items()}
-            table.add(f"{kind} fwd+bwd only", compare(only, repeat=repeat, warmup=2, min_time=0.0))
+        for case, label in (("train", "train step"), ("LSTM", "LSTM fwd+bwd only"), ("GRU", "GRU fwd+bwd only")):
+            stmts = {impl: (w.case(case, threads=n), None) for impl, w in workers.items()}
+            table.add(label, compare(stmts, repeat=repeat, warmup=2, min_time=0.0, notes=table.notes))
+            for impl, (remote, _) in stmts.items():
+                workers[impl].drop(remote)
         table.note("dropout 0.2, clip_grad_norm_ 0.25, SGD lr 20, hidden state detached between steps")
-        finish_thread_table(table, res, n, summary)
+        table.note("each framework runs in a worker process of its own (benchmarks/_isolated.py)")
+        finish_thread_table(table, table.rows[0][1], n, summary)
+    for w in workers.values():
+        w.close()
     if summary:
         print_ratio_summary("ember / torch", summary, counts)
     if args.profile:
-        profile_steps(impls["ember"].step, 5)
+        import ember
+        profile_steps(Trainer(ember).step, 5)
 
 
 if __name__ == "__main__":
-    main()
+    impl = worker_impl()
+    if impl:
+        serve(build, impl)
+    else:
+        main()

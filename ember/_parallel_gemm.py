@@ -71,8 +71,8 @@ def gemm(a, b, out=None):
         np.copyto(out, t.T)
         return out
     T = _tp._N[0]
-    if a.ndim == 2 and b.ndim == 2 and a.size * b.shape[1] < MIN_FLOPS >> 1:   # (small: the common case first)
-        return np.matmul(a, b, out=out)
+    if a.size * b.size < (MIN_FLOPS >> 1) * a.shape[-1]:   # (small, the common case first: a bound on
+        return np.matmul(a, b, out=out)                   # the multiply-adds of any batched product)
     if (T <= 1 or a.ndim < 2 or b.ndim < 2 or a.dtype != b.dtype or a.dtype not in _FLOATS
             or _LOCAL.__dict__.get("worker") or (_tp._MODE[0] if _tp._MODE else _tp.blas_mode()) != "single"):
         return np.matmul(a, b, out=out)

@@ -140,3 +140,63 @@ def test_alpha_of_a_kind_the_result_cannot_take_raises_as_torch(case):
         except RuntimeError as e:
             return "RuntimeError", str(e)
     assert run(ember) == run(torch)
+
+
+@pytest.mark.parametrize("idx", [[[3]], [-1], [10], [[0, 9], [2, -3]], list(range(20)) + [-1], list(range(25))])
+def test_embedding_refuses_out_of_range_and_negative_indices_as_torch(idx):
+    """Small index arrays are checked in Python, large ones by reductions: both as torch."""
+    w = np.arange(60.0, dtype=np.float32).reshape(20, 3)
+    outs = []
+    for L in (torch, ember):
+        try:
+            outs.append(L.nn.functional.embedding(L.tensor(idx), L.tensor(w)).numpy())
+        except IndexError as e:
+            outs.append(str(e))
+    if isinstance(outs[0], str):
+        assert outs[1] == outs[0] == "index out of range in self"
+    else:
+        np.testing.assert_array_equal(outs[1], outs[0])
+
+
+@pytest.mark.parametrize("e,t", [
+    (np.arange(12).reshape(3, 4) % 5, np.array([4, 1, 7])),          # small: one broadcast comparison
+    (np.array([1.0, np.nan, 2.0, -0.0]), np.array([np.nan, 2.0, 0.0])),
+    (np.array([1, 2, 3]), np.array([2.5, 3.0])),
+    (np.array([[1]]), np.array([], dtype=np.int64)),
+    (np.arange(3000) % 97, np.arange(0, 200, 3)),                        # large: np.isin
+])
+@pytest.mark.parametrize("invert", [False, True])
+def test_isin_matches_torch_small_and_large(e, t, invert):
+    got = ember.isin(ember.tensor(e), ember.tensor(t), invert=invert).numpy()
+    want = torch.isin(torch.tensor(e), torch.tensor(t), invert=invert).numpy()
+    assert got.shape == want.shape and got.dtype == want.dtype
+    np.testing.assert_array_equal(got, want)
+
+
+def test_isin_refuses_bool_as_torch():
+    for L in (torch, ember):
+        with pytest.raises(RuntimeError, match="Unsupported input type encountered for isin\\(\\): Bool"):
+            L.isin(L.tensor([True, False]), L.tensor([True]))
+        with pytest.raises(RuntimeError, match="Bool"):
+            L.isin(L.tensor([1, 2]), True)
+
+
+@pytest.mark.parametrize("q_len,mask", [(1, None), (1, "bool"), (5, "causal"), (3, "inf")])
+def test_small_attention_matches_torch(q_len, mask):
+    """Decoding-sized attention: the short checks and the softmax without an errstate."""
+    rng = np.random.default_rng(3)
+    q = rng.standard_normal((1, 4, q_len, 16)).astype(np.float32)
+    k = rng.standard_normal((1, 4, 9, 16)).astype(np.float32)
+    m = None
+    if mask == "bool":
+        m = rng.random((1, 1, q_len, 9)) > 0.3
+        m[..., 0] = True
+    elif mask == "inf":                     # a score of +inf: softmax gives NaN in torch too
+        m = np.zeros((1, 1, q_len, 9), np.float32)
+        m[0, 0, 1, 2] = np.inf
+    outs = []
+    for L in (torch, ember):
+        kw = {"is_causal": True} if mask == "causal" else {"attn_mask": None if m is None else L.tensor(m)}
+        outs.append(L.nn.functional.scaled_dot_product_attention(L.tensor(q), L.tensor(k), L.tensor(k), **kw).numpy())
+    np.testing.assert_array_equal(np.isnan(outs[1]), np.isnan(outs[0]))
+    np.testing.assert_allclose(np.nan_to_num(outs[1]), np.nan_to_num(outs[0]), rtol=1e-5, atol=1e-6)

@@ -61,6 +61,10 @@ def _check_sdpa(query, key, value, attn_mask, dropout_p, is_causal):
 
 def _check_shapes(q, k, v, m):
     bq, bk, bv = q.shape[:-2], k.shape[:-2], v.shape[:-2]
+    if bk == bq and bv == bq and k.shape[-1] == q.shape[-1] and v.shape[-2] == k.shape[-2] and (
+            m is None or (m.ndim <= q.ndim and all(
+                x == 1 or x == y for x, y in zip(m.shape[::-1], (bq + (q.shape[-2], k.shape[-2]))[::-1])))):
+        return                          # (the common case: the same batch dims, a mask that fits)
     b = _bshape(bq, bk)
     B = int(np.prod(b))
     if k.shape[-1] != q.shape[-1]:

@@ -51,8 +51,14 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
         raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar "
                            f"types: Long, Int; but got {input.type()} instead (while checking arguments for embedding)")
     n = weight._data.shape[0]
-    if idx.size and (idx.min() < -n or idx.max() >= n):
-        raise IndexError("index out of range in self")
+    if idx.size:                     # (PyTorch refuses negative indices here too)
+        if idx.size <= 16:
+            flat = idx.ravel().tolist()
+            lo, hi = min(flat), max(flat)
+        else:
+            lo, hi = idx.min(), idx.max()
+        if lo < 0 or hi >= n:
+            raise IndexError("index out of range in self")
     if padding_idx is not None and padding_idx < 0:
         padding_idx += n
     if max_norm is not None:

@@ -9,7 +9,8 @@ from ember.ops.nn import layer_norm as LN
 
 torch = pytest.importorskip("torch")
 
-CASES = [((4, 5), 1), ((2, 3, 8), 1), ((3, 4, 5, 6), 2), ((64, 35, 200), 1), ((6, 97, 768), 1), ((2, 3, 4), 3), ((5, 1), 1)]
+CASES = [((4, 5), 1), ((2, 3, 8), 1), ((3, 4, 5, 6), 2), ((64, 35, 200), 1), ((6, 97, 768), 1), ((2, 3, 4), 3), ((5, 1), 1),
+         ((1, 1, 64), 1), ((1, 40), 1), ((1, 3, 4), 2)]     # one row: the small kernel's scalar path
 
 
 def _run(L, x, ns, w, b, g, affine):
@@ -176,3 +177,24 @@ def test_no_rows():
         y.sum().backward()
         g = L.nn.functional.group_norm(L.randn(0, 4, 3, requires_grad=True), 2)
         assert tuple(y.shape) == (0, 3) and tuple(x.grad.shape) == (0, 3) and tuple(g.shape) == (0, 4, 3)
+
+
+@pytest.mark.parametrize("shape", [(1, 1, 64), (3, 64), (1, 8192), (2, 4096)])
+def test_small_inputs_same_bits_with_and_without_grad_and_torch_edge_values(shape):
+    """The small kernel (one block; a single row with scalar statistics): the same bits with
+    and without autograd, and torch's results for a constant row with eps=0 (rstd inf) and a
+    row holding inf."""
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal(shape).astype(np.float32)
+    w, b = (rng.standard_normal(shape[-1]).astype(np.float32) for _ in range(2))
+    xt, wt, bt = (ember.tensor(a, requires_grad=True) for a in (x, w, b))
+    y = F.layer_norm(xt, (shape[-1],), wt, bt)
+    with ember.no_grad():
+        y0 = F.layer_norm(ember.tensor(x), (shape[-1],), ember.tensor(w), ember.tensor(b))
+    np.testing.assert_array_equal(y.detach().numpy(), y0.numpy())
+    for row in (np.full(shape, 2.0, np.float32), np.where(np.arange(shape[-1]) == 3, np.inf, x).astype(np.float32)):
+        for eps in (0.0, 1e-5):
+            e = F.layer_norm(ember.tensor(row), (shape[-1],), eps=eps).numpy()
+            t = torch.nn.functional.layer_norm(torch.tensor(row), (shape[-1],), eps=eps).numpy()
+            np.testing.assert_array_equal(np.isnan(e), np.isnan(t))
+            np.testing.assert_allclose(e[~np.isnan(e)], t[~np.isnan(t)], rtol=1e-5, atol=1e-5)

@@ -38,7 +38,14 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
     t = _values(test_elements, "test_elements")
     if e.dtype.kind == "c" or t.dtype.kind == "c":
         raise NotImplementedError("isin: complex values are not supported (as in PyTorch)")
-    r = np.isin(e, t, invert=invert)
+    if e.dtype.kind == "b" or t.dtype.kind == "b":
+        raise RuntimeError("Unsupported input type encountered for isin(): Bool")
+    if e.size * t.size <= 4096 and e.ndim:   # small: one broadcast comparison (np.isin sorts)
+        r = (e[..., None] == t.reshape(-1)).any(-1)
+        if invert:
+            np.logical_not(r, out=r)
+    else:
+        r = np.isin(e, t, invert=invert)
     return _tensor._wrap(np.asarray(r, dtype=bool))
 
 

@@ -17,6 +17,7 @@ from ..._dtype_names import TYPEID_NAMES
 from ..._parallel_pass import par_blocks, pass_threads, MIN_SIZE, _split_axis
 from ..._thread_pool import num_threads
 from ..._parallel_gemm import gemm
+import math
 from math import prod
 
 _NEG_INF = float("-inf")
@@ -56,6 +57,13 @@ def _softmax_rows(s, safe):
 def _softmax_serial(s, safe):
     dead = None
     m = s.max(axis=-1, keepdims=True)
+    if np.isfinite(m).all():         # (the common case: no row all -inf, no inf - inf to silence)
+        s -= m
+        np.exp(s, out=s)
+        z = np.einsum("...j->...", s)[..., None]
+        np.reciprocal(z, out=z)
+        s *= z
+        return s, dead
     if safe:
         d = m == _NEG_INF
         if d.any():
@@ -113,6 +121,8 @@ def _attend_blocks(q, k, v, mask, bias, scale, safe):
     apply (small, broadcasting batch dims, one matrix)."""
     lead = q.shape[:-2]
     L, S = q.shape[-2], k.shape[-2]
+    if q.size // max(q.shape[-1], 1) * S < MIN_SIZE:     # (small: serial, decided first)
+        return None
     if (not lead or k.shape[:-2] != lead or v.shape[:-2] != lead or not _fits(mask, lead) or not _fits(bias, lead)
             or pass_threads(q.dtype.itemsize * prod(lead) * L * S) == 1
             or _split_axis(lead, num_threads()) is None):
@@ -276,7 +286,7 @@ def attention(query, key, value, mask=None, dropout_p=0.0, is_causal=False, scal
     q = query._data
     wdt = _work_dtype(q.dtype)
     if scale is None:
-        scale = 1.0 / float(np.sqrt(q.shape[-1])) if q.shape[-1] else float("inf")
+        scale = 1.0 / math.sqrt(q.shape[-1]) if q.shape[-1] else float("inf")
     bias = None
     ts = (query, key, value)
     if is_causal:
