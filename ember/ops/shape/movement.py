@@ -62,9 +62,7 @@ def _infer(shape, numel):
         if known != numel:
             raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
         return tuple(shape)
-    shape = list(shape)
-    neg = [i for i, s in enumerate(shape) if s == -1]
-    if len(neg) > 1:
+    if shape.count(-1) > 1:
         raise RuntimeError("only one dimension can be inferred")
     known = 1
     for s in shape:
@@ -72,13 +70,10 @@ def _infer(shape, numel):
             if s < 0:
                 _invalid_dim(shape)
             known *= s
-    if neg:
-        if known == 0 or numel % known:
-            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
-        shape[neg[0]] = numel // known
-    elif known != numel:
+    if known == 0 or numel % known:
         raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
-    return tuple(shape)
+    i = shape.index(-1)
+    return shape[:i] + (numel // known,) + shape[i + 1:]
 
 
 def _view_result(cls, x, fn, *args):
