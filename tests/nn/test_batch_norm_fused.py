@@ -75,7 +75,7 @@ def test_channel_blocks_over_two_threads_match_torch(monkeypatch):
     ember.set_num_threads(2)
     try:
         rng = np.random.default_rng(11)
-        x = (rng.standard_normal((3, 5, 6, 7)) + 2).astype(np.float32)
+        x = (rng.standard_normal((3, 5, 8, 9)) + 2).astype(np.float32)     # planes of 72: by channels
         go = rng.standard_normal(x.shape).astype(np.float32)
         w, b = rng.uniform(0.5, 1.5, 5).astype(np.float32), rng.standard_normal(5).astype(np.float32)
         e, t = _run(ember, x, w, b, go, (True, True, True)), _run(torch, x, w, b, go, (True, True, True))
@@ -83,3 +83,34 @@ def test_channel_blocks_over_two_threads_match_torch(monkeypatch):
             np.testing.assert_allclose(a, c, rtol=2e-5, atol=2e-5)
     finally:
         ember.set_num_threads(old)
+
+
+@pytest.mark.parametrize("dtype,tol", [(np.float32, 3e-5), (np.float64, 1e-11)])
+@pytest.mark.parametrize("shape", [(64, 32, 4, 4), (4, 512, 7, 7), (256, 6)])
+def test_short_planes_by_images_match_torch_with_the_same_bits_on_two_threads(shape, dtype, tol, monkeypatch):
+    """Planes shorter than SHORT_P (deep layers' 7x7 and 4x4 maps, BatchNorm1d): per-channel
+    values as planes, row sums by one grouped product, split by images over the threads (forced
+    here): torch's results, and one thread's bits on two."""
+    from ember import _parallel_pass, _row_sums
+    from ember.ops.nn import batchnorm_short
+    assert int(np.prod(shape[2:])) < batchnorm_short.SHORT_P
+    rng = np.random.default_rng(sum(shape))
+    x = (rng.standard_normal(shape) * 2 + 1).astype(dtype)
+    go = rng.standard_normal(shape).astype(dtype)
+    w, b = rng.uniform(0.5, 1.5, shape[1]).astype(dtype), rng.standard_normal(shape[1]).astype(dtype)
+    t = _run(torch, x, w, b, go, (True, True, True))
+    old = ember.get_num_threads()
+    res = []
+    try:
+        for n in (1, 2):
+            ember.set_num_threads(n)
+            if n == 2:
+                monkeypatch.setattr(_parallel_pass, "MIN_BYTES", 1)
+                monkeypatch.setattr(_row_sums, "PAR_BYTES", 1)
+            res.append(_run(ember, x, w, b, go, (True, True, True)))
+    finally:
+        ember.set_num_threads(old)
+    for a, c in zip(res[0], t):
+        np.testing.assert_allclose(a, c, rtol=tol, atol=tol)
+    for a, c in zip(*res):
+        np.testing.assert_array_equal(a, c)

@@ -15,6 +15,7 @@ from ..._thread_pool import num_threads, parallel_for, blocks
 from ..._parallel_pass import par_blocks, MIN_SIZE
 from ..._ufunc_buffers import rows
 from ..._row_sums import row_sum, sum_last, sum_squares
+from . import batchnorm_short as _short
 
 __all__ = []
 
@@ -171,6 +172,9 @@ class BatchNormTrain(Op):
         x3 = x.reshape(N, C, -1)
         P = x3.shape[2]
         M = x3.shape[0] * P
+        if P < _short.SHORT_P:      # short planes: by images, per-channel values as planes
+            y, xc, mean, var, invstd = _short.forward(x3, w, b, eps)
+            return _bn_finish(ctx, x, rest, y, xc, mean, var, invstd, M, eps, affine)
         xc, y = np.empty_like(x3), np.empty_like(x3)
         mean, var = np.empty(C, x.dtype), np.empty(C, x.dtype)
         invstd = np.empty(C, x.dtype)
@@ -192,16 +196,21 @@ class BatchNormTrain(Op):
                 if b is not None:
                     yc += b[c].reshape(1, -1, 1)
         _by_channels(run, x3)
-        if ctx.needs_input_grad is not None:
-            ctx.xc, ctx.invstd, ctx.M, ctx.eps, ctx.affine = xc, invstd, M, eps, affine
-            ctx.save_for_backward(x, *rest[:-2])
-        shape = (1, C) + (1,) * (x.ndim - 2)
-        ctx.stats = (mean.reshape(shape), var.reshape(shape))
-        return y.reshape(x.shape)
+        return _bn_finish(ctx, x, rest, y, xc, mean, var, invstd, M, eps, affine)
 
     @staticmethod
     def backward(ctx, g):
         return _bn_backward(ctx, g)
+
+
+def _bn_finish(ctx, x, rest, y, xc, mean, var, invstd, M, eps, affine):
+    """Save what the backward needs (when recording), the statistics, and y in x's shape."""
+    if ctx.needs_input_grad is not None:
+        ctx.xc, ctx.invstd, ctx.M, ctx.eps, ctx.affine = xc, invstd, M, eps, affine
+        ctx.save_for_backward(x, *rest[:-2])
+    shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
+    ctx.stats = (mean.reshape(shape), var.reshape(shape))
+    return y.reshape(x.shape)
 
 
 _PAR_BYTES = 1 << 21   # BatchNorm inputs smaller than this run on one thread (its passes are bound by
@@ -246,9 +255,12 @@ def _bn_backward(ctx, g):
     if g3.dtype != xc.dtype:
         g3 = g3.astype(xc.dtype)
     dt = xc.dtype.type
+    wd = None if w is None else w._data
+    if xc.shape[2] < _short.SHORT_P:
+        gb, gxc, dx = _short.backward(g3, xc, invstd, wd, M, n[0])
+        return _bn_grads(x, params, w, n, dx, gb, gxc, invstd, dt)
     gb, gxc = np.empty(C), np.empty(C)
     dx = np.empty_like(xc) if n[0] else None
-    wd = None if w is None else w._data
 
     def run(c):
         gb[c] = _channel_sums(g3[:, c])
@@ -263,6 +275,10 @@ def _bn_backward(ctx, g):
                 d += (-gb[c] / M).astype(dt).reshape(1, -1, 1)
                 d *= a.reshape(1, -1, 1)
     _by_channels(run, xc)
+    return _bn_grads(x, params, w, n, dx, gb, gxc, invstd, dt)
+
+
+def _bn_grads(x, params, w, n, dx, gb, gxc, invstd, dt):
     out = [None if dx is None else _wrap(dx.reshape(x.shape))]
     if w is not None:
         out.append(_wrap((gxc * invstd).astype(dt)) if n[1] else None)
