@@ -86,7 +86,7 @@ def test_channel_blocks_over_two_threads_match_torch(monkeypatch):
 
 
 @pytest.mark.parametrize("dtype,tol", [(np.float32, 3e-5), (np.float64, 1e-11)])
-@pytest.mark.parametrize("shape", [(64, 32, 4, 4), (4, 512, 7, 7), (256, 6)])
+@pytest.mark.parametrize("shape", [(64, 32, 4, 4), (4, 512, 7, 7), (256, 6), (130, 7)])
 def test_short_planes_by_images_match_torch_with_the_same_bits_on_two_threads(shape, dtype, tol, monkeypatch):
     """Planes shorter than SHORT_P (deep layers' 7x7 and 4x4 maps, BatchNorm1d): per-channel
     values as planes, row sums by one grouped product, split by images over the threads (forced
