@@ -371,14 +371,33 @@ def _avg_divisor(sp, k, s, p, d, out, count_include_pad, divisor_override, dtype
     return w.sum(axis=tuple(range(nd, 2 * nd)))
 
 
+def _tap_sum(xp, k, s, d, out):
+    """The sum of every window of xp (padded) as torch's kernel adds it: tap after tap in
+    row-major order, one strided-slice add per tap over all windows at once (a reduction over
+    the window view restarted NumPy's loop per window: 4.6x torch's time on a 2x2 pool)."""
+    nd = len(k)
+    lead = (slice(None),) * (xp.ndim - nd)
+    taps = [xp[lead + tuple(slice(i * dd, i * dd + ss * (o - 1) + 1, ss) for i, dd, ss, o in zip(kk, d, s, out))]
+            for kk in itertools.product(*(range(x) for x in k))]
+    if len(taps) == 1:
+        return taps[0].copy()
+    acc = np.add(taps[0], taps[1])
+    for t in taps[2:]:
+        acc += t
+    return acc
+
+
 class AvgPool(Op):
     @staticmethod
     def forward(ctx, x, k, s, p, d, out, div):
         ctx.args = (k, s, p, d, out, div, x.shape[-len(k):])
         xp = _padded(x, k, s, p, d, out, 0)
-        w = _windows(xp, k, s, d, out)
-        nd = len(k)
-        return (w.sum(axis=tuple(range(w.ndim - nd, w.ndim))) / div).astype(x.dtype, copy=False)
+        if x.dtype.kind in "fV" and x.dtype.itemsize < 4:     # half, bfloat16: summed in float32, as torch
+            xp = xp.astype(np.float32)
+        acc = _tap_sum(xp, k, s, d, out)
+        if acc.dtype.kind == "f":
+            return np.divide(acc, div, out=acc).astype(x.dtype, copy=False)
+        return (acc / div).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, g):
