@@ -111,7 +111,10 @@ def _avg_poolnd(nd, input, kernel_size, stride, padding, ceil_mode, count_includ
         if nd == 3:
             raise _qd.not_implemented("aten::avg_pool3d.out")
         return _qd.avg_pool(input, k, s, p, ceil_mode, count_include_pad, divisor_override)
-    return _P.avg_pool(input, k, s, p, ceil_mode, count_include_pad, divisor_override)
+    if nd == 1:      # as PyTorch: a 2-D pool of one row (its errors and its graph: SqueezeBackward1)
+        return _P.avg_pool(input.unsqueeze(-2), (1,) + k, (1,) + s, (0,) + p, ceil_mode, count_include_pad,
+                           divisor_override, "AvgPool2DBackward0").squeeze(-2)
+    return _P.avg_pool(input, k, s, p, ceil_mode, count_include_pad, divisor_override, f"AvgPool{nd}DBackward0")
 
 
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
@@ -167,6 +170,8 @@ def _adaptive_avg(nd, input, output_size):
         return _qd.adaptive_avg_pool(input, out)
     x = input._data
     sp = x.shape[-nd:]
+    if nd == 1 and 0 not in out:    # as PyTorch: the 2-D pool of one row
+        return _adaptive_avg(2, input.unsqueeze(-2), (1,) + out).squeeze(-2)
     if 0 in out:
         return _wrap(np.zeros(x.shape[:-nd] + out, x.dtype)) + input.sum() * 0 if input.requires_grad \
             else _wrap(np.zeros(x.shape[:-nd] + out, x.dtype))
@@ -181,15 +186,13 @@ def _adaptive_avg(nd, input, output_size):
         if x.dtype == np.float32:   # (channels-last: NumPy would add the strided values one by one)
             return _wrap(x.mean(axis=axes, dtype=np.float64, keepdims=True).astype(np.float32))
         return _wrap(x.mean(axis=axes, keepdims=True))
+    if all(o == 1 for o in out) and x.dtype.kind == "f":    # recorded: a mean, as PyTorch (MeanBackward1)
+        return input.mean(tuple(range(x.ndim - nd, x.ndim)), keepdim=True)
     if all(L % o == 0 for L, o in zip(sp, out)):  # regular windows: plain average pooling
         k = tuple(L // o for L, o in zip(sp, out))
-        return _P.avg_pool(input, k, k, (0,) * nd, False, True, None)
+        return _P.avg_pool(input, k, k, (0,) * nd, False, True, None, f"AdaptiveAvgPool{nd}DBackward0")
     # separable: average along each axis with an (o, L) matrix
-    y = input
-    for ax in range(nd):
-        A = _wrap(_P.adaptive_matrix(sp[ax], out[ax], x.dtype))
-        y = y.movedim(x.ndim - nd + ax, -1).matmul(A.t()).movedim(-1, x.ndim - nd + ax)
-    return y
+    return _P.adaptive_avg_separable(input, out, f"AdaptiveAvgPool{nd}DBackward0")
 
 
 def adaptive_avg_pool1d(input, output_size):

@@ -401,7 +401,7 @@ class AvgPool(Op):
 
     @staticmethod
     def backward(ctx, g):
-        return _avg_back(g, *ctx.args)
+        return _avg_back(g, *ctx.args, name=_grad_name(type(ctx)._name))
 
 
 class AvgPoolBackward(Op):
@@ -430,13 +430,15 @@ class _Dummy:
     pass
 
 
-def _avg_back(g, k, s, p, d, out, div, in_sp):
+def _avg_back(g, k, s, p, d, out, div, in_sp, name=None):
     if _state[0] and g._rg:
-        return apply_op(AvgPoolBackward, (g,), k, s, p, d, out, div, in_sp)
+        return apply_op(_named(AvgPoolBackward, name), (g,), k, s, p, d, out, div, in_sp)
     return _wrap(AvgPoolBackward.forward(_Dummy(), g._data, k, s, p, d, out, div, in_sp))
 
 
-def avg_pool(x, k, s, p, ceil_mode, count_include_pad, divisor_override):
+def avg_pool(x, k, s, p, ceil_mode, count_include_pad, divisor_override, name=None):
+    """Average pooling over the last ``len(k)`` dims, recorded as ``name`` (PyTorch's node name,
+    ``AvgPool2DBackward0`` ...)."""
     xd = x._data
     nd = len(k)
     d = (1,) * nd
@@ -447,7 +449,7 @@ def avg_pool(x, k, s, p, ceil_mode, count_include_pad, divisor_override):
                            f"size: ({'x'.join(map(str, xd.shape[-nd - 1:-nd] + out))}). Output size is too small")
     div = _avg_divisor(sp, k, s, p, d, out, count_include_pad, divisor_override, xd.dtype)
     if _state[0] and x._rg:
-        return apply_op(AvgPool, (x,), k, s, p, d, out, div)
+        return apply_op(_named(AvgPool, name), (x,), k, s, p, d, out, div)
     return _wrap(AvgPool.forward(_Dummy(), xd, k, s, p, d, out, div))
 
 
@@ -462,6 +464,41 @@ def adaptive_matrix(L, o, dtype):
     for i, (a, b) in enumerate(adaptive_ranges(L, o)):
         A[i, a:b] = 1.0 / (b - a)
     return A
+
+
+class AdaptiveAvgSep(Op):
+    """Adaptive average pooling of irregular windows, separably: along each pooled axis one
+    product with its (o, L) averaging matrix; the backward the transposed products (in Tensor
+    ops, so that it is differentiable again)."""
+
+    @staticmethod
+    def forward(ctx, x, mats):
+        ctx.mats = mats
+        nd = len(mats)
+        y = x
+        for i, A in enumerate(mats):
+            ax = x.ndim - nd + i
+            y = np.moveaxis(np.matmul(np.moveaxis(y, ax, -1), A.T), -1, ax)
+        return np.ascontiguousarray(y)
+
+    @staticmethod
+    def backward(ctx, g):
+        nd = len(ctx.mats)
+        for i, A in enumerate(ctx.mats):
+            ax = g.ndim - nd + i
+            g = g.movedim(ax, -1).matmul(_wrap(A)).movedim(-1, ax)
+        return g.contiguous()
+
+
+def adaptive_avg_separable(x, out_sp, name=None):
+    """Adaptive average pooling of ``x`` over its last ``len(out_sp)`` dims to ``out_sp`` (any
+    windows), recorded as ``name`` (``AdaptiveAvgPool2DBackward0`` ...)."""
+    xd = x._data
+    nd = len(out_sp)
+    mats = tuple(adaptive_matrix(L, o, xd.dtype) for L, o in zip(xd.shape[-nd:], out_sp))
+    if _state[0] and x._rg:
+        return apply_op(_named(AdaptiveAvgSep, name), (x,), mats)
+    return _wrap(AdaptiveAvgSep.forward(_Dummy(), xd, mats))
 
 
 def adaptive_max(x, out_sp):
