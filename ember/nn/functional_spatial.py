@@ -12,6 +12,7 @@ from .._backend import np
 from .._tensor import _wrap
 from .._quantized_mark import QUANTIZED as _QM, not_implemented as _q_refuse
 from .resample_weights import linear_matrix, nearest_index
+from ..ops.nn.upsample_nearest import upsample_nearest
 
 
 # ---------------------------------------------------------------- pixel shuffle
@@ -105,11 +106,13 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             y = y.movedim(2 + ax, -1).matmul(A.t()).movedim(-1, 2 + ax)
         return y
     if mode in ("nearest", "nearest-exact"):
-        idx = [slice(None), slice(None)]
-        for ax in range(nd):
-            ix = nearest_index(out[ax], sp[ax], scales[ax], mode == "nearest-exact", input._data.dtype, nd == 2)
-            idx.append(ix.reshape((-1,) + (1,) * (nd - 1 - ax)))
-        return input[tuple(idx)]
+        idx = tuple(nearest_index(out[ax], sp[ax], scales[ax], mode == "nearest-exact", input._data.dtype, nd == 2)
+                    for ax in range(nd))
+        if input._rg is _QM:
+            return input[(slice(None), slice(None)) + tuple(ix.reshape((-1,) + (1,) * (nd - 1 - a))
+                                                            for a, ix in enumerate(idx))]
+        name = f"UpsampleNearest{'Exact' if mode == 'nearest-exact' else ''}{nd}DBackward0"
+        return upsample_nearest(input, idx, name)
     raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.dim()}D) for the "
                               f"modes: nearest | linear | bilinear | bicubic | trilinear | lanczos | area | "
                               f"nearest-exact (got {mode})")
