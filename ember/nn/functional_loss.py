@@ -11,11 +11,11 @@ import math
 import warnings
 
 from .._backend import np
-from .._tensor import _wrap
 from .._errors import broadcast_error
 from .. import ops as _ops
 from ..ops.nn.softmax_cross_entropy import _legacy_reduction
 from ..ops.nn.bce_kernels import bce_elementwise, bce_with_logits_elementwise
+from ..ops.nn.pointwise_loss import pointwise_loss
 
 _where = _ops.public["where"]
 
@@ -28,6 +28,23 @@ def _reduce(loss, reduction):
     if reduction == "none":
         return loss
     raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def _checked(reduction):
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return reduction
+
+
+def _weighted(loss, weight, reduction, input, by_weights=True):
+    """A loss times ``weight`` (of the input's size), reduced as PyTorch's weighted losses: the
+    mean is the sum over the sum of the weights (MSE, L1) or over the element count (Huber)."""
+    if tuple(weight.shape) != tuple(input.shape):
+        raise ValueError("Weights and input must have the same size.")
+    loss = loss * weight
+    if reduction == "mean":
+        return loss.sum() / (weight.sum() if by_weights else loss.numel())
+    return _reduce(loss, reduction)
 
 
 def _check_sizes(input, target, name):
@@ -52,7 +69,10 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
         with _ac.suspended():
             return l1_loss(input, target, size_average, reduce, reduction, weight)
     _check_sizes(input, target, "l1")
-    return _reduce((input - target).abs(), _legacy_reduction(size_average, reduce, reduction))
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    if weight is not None:
+        return _weighted((input - target).abs(), weight, reduction, input)
+    return _reduce((input - target).abs(), reduction)
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
@@ -66,8 +86,10 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
         with _ac.suspended():
             return mse_loss(input, target, size_average, reduce, reduction, weight)
     _check_sizes(input, target, "mse")
-    d = input - target
-    return _reduce(d * d, _legacy_reduction(size_average, reduce, reduction))
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    if weight is not None:
+        return _weighted((input - target) ** 2, weight, reduction, input)
+    return pointwise_loss("mse", input, target, _checked(reduction))
 
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
@@ -124,10 +146,10 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
         with _ac.suspended():
             return huber_loss(input, target, reduction, delta, weight)
     _check_sizes(input, target, "huber")
-    d = input - target
-    a = d.abs()
-    loss = _where(a < delta, d * d * 0.5, (a - 0.5 * delta) * delta)
-    return _reduce(loss, reduction)
+    if weight is not None:
+        return _weighted(pointwise_loss("huber", input, target, "none", float(delta)), weight, reduction, input,
+                         by_weights=False)
+    return pointwise_loss("huber", input, target, _checked(reduction), float(delta))
 
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
@@ -143,13 +165,10 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
         with _ac.suspended():
             return smooth_l1_loss(input, target, size_average, reduce, reduction, beta)
     _check_sizes(input, target, "smooth_l1")
-    d = input - target
-    a = d.abs()
-    if beta == 0:
-        loss = a
-    else:
-        loss = _where(a < beta, d * d * (0.5 / beta), a - 0.5 * beta)
-    return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
+    if beta == 0:                      # as PyTorch: the L1 loss
+        return _reduce((input - target).abs(), _legacy_reduction(size_average, reduce, reduction))
+    return pointwise_loss("smooth_l1", input, target, _checked(_legacy_reduction(size_average, reduce, reduction)),
+                          float(beta))
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
@@ -315,6 +334,4 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
         input, target = _ac.fp32(input, target)
         with _ac.suspended():
             return soft_margin_loss(input, target, size_average, reduce, reduction)
-    z = -target * input
-    loss = z.clamp_min(0) + (-z.abs()).exp().log1p()
-    return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
+    return pointwise_loss("soft_margin", input, target, _checked(_legacy_reduction(size_average, reduce, reduction)))
