@@ -14,7 +14,7 @@ from .._backend import np
 from .._errors import broadcast_error
 from .. import ops as _ops
 from ..ops.nn.softmax_cross_entropy import _legacy_reduction
-from ..ops.nn.bce_kernels import bce_elementwise, bce_with_logits_elementwise
+from ..ops.nn.bce_kernels import bce, bce_with_logits
 from ..ops.nn.pointwise_loss import pointwise_loss
 
 _where = _ops.public["where"]
@@ -45,6 +45,13 @@ def _weighted(loss, weight, reduction, input, by_weights=True):
     if reduction == "mean":
         return loss.sum() / (weight.sum() if by_weights else loss.numel())
     return _reduce(loss, reduction)
+
+
+def _expanded(weight, input):
+    """A weight broadcast to the input's shape (PyTorch's error when it cannot be)."""
+    if weight is None or tuple(weight.shape) == tuple(input.shape):
+        return weight
+    return weight.expand_as(input)
 
 
 def _check_sizes(input, target, name):
@@ -108,10 +115,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     x = input._data
     if x.size and (x.min() < 0 or x.max() > 1):
         raise RuntimeError("all elements of input should be between 0 and 1")
-    loss = bce_elementwise(input, target)
-    if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
+    return bce(input, target, _expanded(weight, input), _checked(_legacy_reduction(size_average, reduce, reduction)))
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
@@ -127,10 +131,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
             return binary_cross_entropy_with_logits(input, target, weight, size_average, reduce, reduction, pos_weight)
     if tuple(input.shape) != tuple(target.shape):
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
-    loss = bce_with_logits_elementwise(input, target, pos_weight)
-    if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
+    return bce_with_logits(input, target, _expanded(weight, input), pos_weight,
+                           _checked(_legacy_reduction(size_average, reduce, reduction)))
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):

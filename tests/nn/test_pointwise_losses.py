@@ -100,3 +100,28 @@ def test_soft_margin_overflows_as_torch_and_bad_reduction_raises():
     for L in (ember, torch):
         with pytest.raises(ValueError, match="is not a valid value for reduction"):
             L.nn.functional.mse_loss(L.ones(2), L.ones(2), reduction="avg")
+
+
+@pytest.mark.parametrize("fn", ["binary_cross_entropy", "binary_cross_entropy_with_logits"])
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("extra", [(), ("weight",), ("pos_weight",), ("weight", "pos_weight")])
+def test_bce_nodes_fold_weight_and_reduction_as_torch(fn, reduction, extra):
+    if fn == "binary_cross_entropy" and "pos_weight" in extra:
+        pytest.skip("binary_cross_entropy has no pos_weight")
+    rng = np.random.default_rng(7)
+    x = rng.random((4, 5)) * 0.9 + 0.05 if fn == "binary_cross_entropy" else rng.standard_normal((4, 5))
+    y, w, pw = rng.random((4, 5)), rng.random(5), rng.random(5) + 0.5
+    res = []
+    for L in (torch, ember):
+        X, Y = L.tensor(x, requires_grad=True), L.tensor(y, requires_grad=True)
+        kw = {k: L.tensor({"weight": w, "pos_weight": pw}[k]) for k in extra}
+        loss = getattr(L.nn.functional, fn)(X, Y, reduction=reduction, **kw)
+        gx, gy = L.autograd.grad(loss.sum(), [X, Y], create_graph=True)
+        gg, = L.autograd.grad((gx * gx).sum(), X)
+        res.append([loss.detach().numpy(), gx.detach().numpy(), gy.detach().numpy(), gg.numpy(), loss.grad_fn.name()])
+    assert res[0].pop() == res[1].pop()
+    for a, b in zip(*res):
+        np.testing.assert_allclose(b, a, rtol=1e-12, atol=1e-14)
+    for L in (ember, torch):          # weights are constants
+        with pytest.raises(RuntimeError, match="not differentiable with respect to argument 'weight'"):
+            getattr(L.nn.functional, fn)(L.tensor(x), L.tensor(y), weight=L.tensor(w, requires_grad=True))
