@@ -170,18 +170,21 @@ def _axis_taps(a, axis, k, s, d, o, inner):
     return tap
 
 
-def _window_max(w, nd):
-    """Max and first argmax (window-local, row-major) over the trailing ``nd`` window dims
-    of the strided view ``w`` (no NaN), one window offset at a time and branch-free (for
+def _window_max(xp, k, s, d, out):
+    """Max and first argmax (window-local, row-major) of the windows of the padded array
+    ``xp`` (no NaN), one window offset at a time (a strided slice of xp) and branch-free (for
     windows that do not overlap: each input element is read once)."""
-    offs = list(itertools.product(*(range(k) for k in w.shape[-nd:])))
-    m = np.array(w[(Ellipsis,) + offs[0]])
+    lead = (slice(None),) * (xp.ndim - len(k))
+    offs = [lead + tuple(slice(i * dd, i * dd + ss * (o - 1) + 1, ss) for i, dd, ss, o in zip(kk, d, s, out))
+            for kk in itertools.product(*(range(x) for x in k))]
+    w = xp
+    m = np.array(w[offs[0]])
     itype = np.int8 if len(offs) <= 127 else np.int64
     arg = np.zeros(m.shape, dtype=itype)
     gt = np.empty(m.shape, dtype=bool)
     step = np.empty(m.shape, dtype=itype)
     for j, o in enumerate(offs[1:], 1):
-        v = w[(Ellipsis,) + o]
+        v = w[o]
         np.greater(v, m, out=gt)                  # strictly greater: the first maximum wins
         np.maximum(m, v, out=m)
         np.subtract(itype(j), arg, out=step)      # arg = j where gt, else unchanged
@@ -242,25 +245,19 @@ def _max_indices(x, k, s, p, d, ceil_mode):
                            f"size: ({'x'.join(map(str, x.shape[-nd - 1:-nd] + out))}). Output size is too small")
     fill = -np.inf if x.dtype.kind in "fV" else np.iinfo(x.dtype).min
     xp = _padded(x, k, s, p, d, out, fill)
-    w = _windows(xp, k, s, d, out)                                   # (..., *out, *k)
-    vals = None
-    if x.dtype.kind == "f" and np.isnan(x).any():    # NaN wins (the last one in the window), as in PyTorch
-        wf = w.reshape(w.shape[:x.ndim] + (-1,))
-        arg = _argmax_nan_last(wf)
-    elif all(ss >= dd * (kk - 1) + 1 for kk, ss, dd in zip(k, s, d)):   # windows that do not overlap
-        vals, arg = _window_max(w, nd)
+    if all(ss >= dd * (kk - 1) + 1 for kk, ss, dd in zip(k, s, d)):   # windows that do not overlap
+        vals, arg = _window_max(xp, k, s, d, out)
     else:
         vals, arg = _window_argmax(xp, k, s, d, out)
+    wf = None
+    if x.dtype.kind == "f" and np.isnan(vals).any():   # NaN wins (the last one in the window), as in PyTorch
+        w = _windows(xp, k, s, d, out)                # (..., *out, *k) (the maxima hold a NaN wherever a
+        wf = w.reshape(w.shape[:x.ndim] + (-1,))      # window does)
+        arg, vals = _argmax_nan_last(wf), None
     # window-local argmax -> flat index in the unpadded input plane: the flat index of each
     # window's corner plus the flat offset of the argmax within the window
-    corner = np.zeros((1,) * nd, dtype=np.int64)
-    offset = np.zeros((1,) * nd, dtype=np.int64)
-    for ax in range(nd):
-        shape = [1] * nd
-        shape[ax] = -1
-        corner = corner * sp[ax] + (np.arange(out[ax]) * s[ax] - p[ax]).reshape(shape)
-        offset = offset * sp[ax] + (np.arange(k[ax]) * d[ax]).reshape(shape)
-    flat = np.take(offset.reshape(-1), arg)
+    offset, corner = _corners(sp, k, s, p, d, out)
+    flat = np.take(offset, arg)
     flat += corner
     # a window whose maximum is the padding value (-inf, or an integer dtype's minimum) may
     # have picked a padded position: PyTorch reports its first in-bounds element there
@@ -276,6 +273,31 @@ def _max_indices(x, k, s, p, d, ceil_mode):
             first = first * sp[ax] + c.reshape(shape)
         flat = np.where(low, first, flat)
     return flat, out, vals
+
+
+_CORNERS = {}
+
+
+def _corners(sp, k, s, p, d, out):
+    """(flat offset of each window tap (prod(k),), flat index of each window's corner
+    (``out``-shaped)) in an input plane of size ``sp``; built once per geometry."""
+    key = (sp, k, s, p, d, out)
+    r = _CORNERS.get(key)
+    if r is None:
+        nd = len(k)
+        corner = np.zeros((1,) * nd, dtype=np.int64)
+        offset = np.zeros((1,) * nd, dtype=np.int64)
+        for ax in range(nd):
+            shape = [1] * nd
+            shape[ax] = -1
+            corner = corner * sp[ax] + (np.arange(out[ax]) * s[ax] - p[ax]).reshape(shape)
+            offset = offset * sp[ax] + (np.arange(k[ax]) * d[ax]).reshape(shape)
+        offset = offset.reshape(-1)
+        offset.flags.writeable = corner.flags.writeable = False
+        if len(_CORNERS) > 256:
+            _CORNERS.clear()
+        r = _CORNERS[key] = (offset, corner)
+    return r
 
 
 _PAR_BYTES = 1 << 21   # inputs smaller than this are pooled on one thread
