@@ -100,7 +100,14 @@ def _put_planes(out, idx, g):
     """out[b] = zeros; out[b, idx[b, j]] = g[b, j] (no index repeats within a plane; -0.0 lands as
     0.0, as PyTorch adds it to zeros)."""
     out[...] = 0
-    np.put_along_axis(out, idx, g + g.dtype.type(0) if g.dtype.kind in "fc" else g, axis=-1)
+    g = g + g.dtype.type(0) if g.dtype.kind in "fc" else g
+    if not out.flags.c_contiguous:
+        np.put_along_axis(out, idx, g, axis=-1)
+        return
+    B, n = out.shape
+    flat = idx + (np.arange(B) * n)[:, None] if B > 1 else idx
+    out.reshape(-1)[flat.reshape(-1)] = g.reshape(-1)        # (one flat assignment: put_along_axis's
+                                                             # index arrays cost 2x on small grads)
 
 
 def _scatter_planes(out, idx, g):
@@ -170,13 +177,22 @@ def _axis_taps(a, axis, k, s, d, o, inner):
     return tap
 
 
+_TAPS = {}       # (ndim, k, s, d, out) -> each window tap's slices of the padded input
+
+
 def _window_max(xp, k, s, d, out):
     """Max and first argmax (window-local, row-major) of the windows of the padded array
     ``xp`` (no NaN), one window offset at a time (a strided slice of xp) and branch-free (for
     windows that do not overlap: each input element is read once)."""
-    lead = (slice(None),) * (xp.ndim - len(k))
-    offs = [lead + tuple(slice(i * dd, i * dd + ss * (o - 1) + 1, ss) for i, dd, ss, o in zip(kk, d, s, out))
-            for kk in itertools.product(*(range(x) for x in k))]
+    key = (xp.ndim, k, s, d, out)
+    offs = _TAPS.get(key)
+    if offs is None:
+        lead = (slice(None),) * (xp.ndim - len(k))
+        offs = [lead + tuple(slice(i * dd, i * dd + ss * (o - 1) + 1, ss) for i, dd, ss, o in zip(kk, d, s, out))
+                for kk in itertools.product(*(range(x) for x in k))]
+        if len(_TAPS) > 256:
+            _TAPS.clear()
+        _TAPS[key] = offs
     w = xp
     m = np.array(w[offs[0]])
     itype = np.int8 if len(offs) <= 127 else np.int64
