@@ -191,8 +191,14 @@ def _scale(input, other, alpha):
         if alpha.__class__ is int:
             if dt._cat == 1:
                 alpha = D.checked_int(alpha, dt)
+            elif dt._cat == 0:  # a bool result: the alpha's truth value
+                alpha = bool(alpha)
         else:
             _check_alpha(alpha, dt)
+        if isinstance(other, Tensor):  # the product in the result dtype (no uint8 wrap, float16 stays)
+            return mul(other if other.dtype is dt else other.to(dt), alpha)
+        if dt._cat == 0:
+            return bool(other) and alpha
     return mul(other, alpha) if isinstance(other, Tensor) else other * alpha
 
 
@@ -238,6 +244,8 @@ def sub(input, other, *, alpha=1, out=None):
                 and alpha.__class__ is int and alpha == 1 and out is None:
             return _wrap(np.subtract(ad, bd))
     if alpha.__class__ is not int or alpha != 1:
+        if other.__class__ is bool or isinstance(other, Tensor) and other._data.dtype.kind == "b":
+            _sub_bool_error(input, other)
         other = _scale(input, other, alpha)
     if input.__class__ is Tensor and other.__class__ is Tensor:  # (the common case, checked first)
         if input._data.dtype is not _BOOL and other._data.dtype is not _BOOL:
@@ -408,6 +416,18 @@ class PowScalarBase(FormulaOp):
         return g * out * float(np.log(base))
 
 
+def _int_pow(a, b, npdt):
+    """Integer ``a ** b`` with some negative exponents, as PyTorch computes it: ``1 / a**|b|``
+    truncated, so 1 for a base of 1, -1 or 1 for -1 (odd or even exponent), 0 otherwise."""
+    a, b = a.astype(npdt, copy=False), b.astype(npdt, copy=False)
+    neg = b < 0
+    r = np.power(a, np.where(neg, 0, b))
+    one = a == 1
+    minus_one = a == -1 if npdt.kind == "i" else np.zeros(a.shape, bool)
+    inv = np.where(one, 1, np.where(minus_one, np.where(b % 2 == 0, 1, -1), 0)).astype(npdt)
+    return np.where(neg, inv, r)
+
+
 def pow(input, exponent, *, out=None):
     """``input ** exponent`` elementwise; either may be a Python scalar.
 
@@ -421,6 +441,8 @@ def pow(input, exponent, *, out=None):
     if not isinstance(input, Tensor):
         e = exponent if isinstance(exponent, Tensor) else as_tensor_like(exponent)
         dt, npdt = binary_result(e, input)
+        if dt._cat == 1 and (e._data < 0).any():
+            return _out(_wrap(_int_pow(np.asarray(input), e._data, dt.np)), out, input, exponent)
         if npdt is None and e._data.dtype != dt.np:
             npdt = dt.np
         return _out(apply_op(PowScalarBase, (e,), input, npdt), out, input, exponent)
@@ -429,7 +451,7 @@ def pow(input, exponent, *, out=None):
     if isinstance(exponent, Tensor) or exponent.__class__ not in (int, float):
         dt = D.result_type(input, exponent)
         if dt._cat == 1 and isinstance(exponent, Tensor) and (exponent._data < 0).any():
-            raise RuntimeError("Integers to negative integer powers are not allowed.")
+            return _out(_wrap(_int_pow(input._data, exponent._data, dt.np)), out, input, exponent)
         return _out(_binary(PowTensorExp if isinstance(exponent, Tensor) else Pow, input,
                             exponent), out, input, exponent)
     if input._data.dtype.kind in "iub" and exponent.__class__ is int:
