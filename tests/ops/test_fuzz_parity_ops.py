@@ -84,3 +84,39 @@ def test_integer_pow_negative_exponents(fn):
         "f16_stays", "sub_bool_scalar", "sub_bool_tensor", "int_float_alpha"])
 def test_add_sub_alpha(fn):
     check(fn)
+
+
+# ---------------------------------------------------------------- mean's dtype argument
+@pytest.mark.parametrize("fn", [
+    lambda T: T.mean(T.tensor([1.0, 2.0]), dtype=T.int32),
+    lambda T: T.tensor([[1.0, 2.0]]).mean(0, dtype=T.int64),
+    lambda T: T.mean(T.tensor([1, 2]), dtype=T.bool),
+    lambda T: T.nanmean(T.tensor([1.0, float("nan")]), dtype=T.int32),
+    lambda T: T.nanmean(T.tensor([1.0, float("nan")]), dtype=T.float64),
+], ids=["int32", "method_int64", "bool", "nanmean_int", "nanmean_f64"])
+def test_mean_dtype_must_be_floating(fn):
+    check(fn)
+
+
+# ---------------------------------------------------------------- Python scalar conversion
+@pytest.mark.parametrize("conv", [float, int, complex])
+@pytest.mark.parametrize("shape", [(2,), (0,), (2, 1)])
+def test_number_conversion_of_many_elements_is_value_error(conv, shape):
+    check(lambda T: conv(T.ones(shape)))
+
+
+def test_number_conversion_of_one_element():
+    check(lambda T: (float(T.tensor([[2.5]])), int(T.tensor([-2.7])), complex(T.tensor([1.5]))))
+
+
+def test_bool_of_empty_names_no_values():
+    with pytest.raises(RuntimeError, match="no values"):
+        bool(ember.zeros(0))
+    check(lambda T: bool(T.zeros(2, 0)))
+
+
+# ---------------------------------------------------------------- strides of empty tensors
+@pytest.mark.parametrize("shape", [(0,), (2, 0, 3), (3, 0), (0, 3, 4)])
+def test_empty_tensor_strides(shape):
+    check(lambda T: T.empty(shape).stride())
+    check(lambda T: T.zeros(shape).stride(-1))

@@ -11,7 +11,7 @@ tensor(3.)
 """
 import builtins
 from .._util import np, D, _wrap, Op, apply_op, norm_dim
-from .sum_mean import expand_back, reduce_dims, mean as _mean, out_dtype_arg
+from .sum_mean import expand_back, reduce_dims, mean as _mean, out_dtype_arg, _mean_dtype_error
 from .reduction_args import _const, _grad, _inf, _int64_if_int, _keep, _out1, _tname
 from ..._row_sums import sum_squares, sum_last
 
@@ -298,6 +298,8 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
         raise RuntimeError("nanmean(): expected input to have floating point or complex dtype "
                            f"but got {_tname(d.dtype)}")
     if dtype is not None:
+        if D.to_dtype(dtype)._cat < 2:
+            _mean_dtype_error("nanmean", dtype)
         input = input.to(dtype)
         d = input._data
     dims = reduce_dims(dim, d.ndim)

@@ -155,6 +155,14 @@ class MeanAll(Mean):
     _name = "MeanBackward0"
 
 
+def _mean_dtype_error(fn, dtype):
+    """PyTorch's error for a mean asked to compute in a bool or integer ``dtype``."""
+    dn = D.to_dtype(dtype).name.capitalize()
+    dn = {"Int64": "Long", "Int32": "Int", "Int16": "Short", "Int8": "Char", "Uint8": "Byte"}.get(dn, dn)
+    raise RuntimeError(f"{fn}(): could not infer output dtype. Optional dtype must be either a "
+                       f"floating point or complex dtype. Got: {dn}")
+
+
 def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """Arithmetic mean over all elements or over ``dim``; needs a float dtype.
 
@@ -169,6 +177,8 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
         dn = {"Int64": "Long", "Int32": "Int", "Int16": "Short", "Int8": "Char", "Uint8": "Byte"}.get(dn, dn)
         raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a "
                            f"floating point or complex dtype. Got: {dn}")
+    if dtype is not None and D.to_dtype(dtype)._cat < 2:
+        _mean_dtype_error("mean", dtype)
     if out is not None and (dtype is not None or out.dtype._cat >= 2):
         dtype = out_dtype_arg(input, dtype, out, "mean")
     npdt = D.to_dtype(dtype).np if dtype is not None else None
