@@ -120,3 +120,84 @@ def test_bool_of_empty_names_no_values():
 def test_empty_tensor_strides(shape):
     check(lambda T: T.empty(shape).stride())
     check(lambda T: T.zeros(shape).stride(-1))
+
+
+# ---------------------------------------------------------------- in-place ops
+def _inplace(name, x, *args, **kw):
+    def fn(T):
+        a = x(T).clone()
+        r = getattr(a, name)(*(y(T) if callable(y) else y for y in args), **kw)
+        return r, a
+    return fn
+
+
+_F23 = lambda T: T.tensor([[1.5, -2.0, 0.0], [3.0, -0.5, 7.0]])   # noqa: E731
+_I23 = lambda T: T.tensor([[1, -2, 0], [3, -5, 7]])                # noqa: E731
+_U3 = lambda T: T.tensor([1, 2, 3], dtype=T.uint8)                 # noqa: E731
+_B23 = lambda T: T.tensor([[True, False, True], [False, False, True]])  # noqa: E731
+
+
+@pytest.mark.parametrize("fn", [
+    _inplace("pow_", _I23, _I23),
+    _inplace("__ipow__", _I23, lambda T: T.tensor([-1, 2, 1])),
+    _inplace("pow_", _I23, 2),
+    _inplace("pow_", _U3, -3),
+    _inplace("pow_", _U3, 300),
+    _inplace("pow_", _I23, -1),
+    _inplace("pow_", _I23, 2.5),
+    _inplace("pow_", _F23, _I23),
+], ids=["int_tensor_neg", "ipow_neg", "int_2", "u8_neg_raises", "u8_overflow_raises", "int_neg_scalar",
+        "int_float_raises", "float_int"])
+def test_inplace_integer_pow(fn):
+    check(fn)
+
+
+@pytest.mark.parametrize("fn", [
+    _inplace("sub_", _F23, True),
+    _inplace("sub_", _F23, _B23),
+    _inplace("__isub__", _I23, _B23),
+    _inplace("sub_", _B23, _B23),
+], ids=["scalar_true", "bool_tensor", "isub_bool", "bool_bool"])
+def test_inplace_sub_refuses_bool(fn):
+    check(fn)
+
+
+@pytest.mark.parametrize("fn", [
+    _inplace("__iadd__", _F23, lambda T: T.ones(0)),
+    _inplace("__iadd__", _F23, lambda T: T.ones(6)),
+    _inplace("__imod__", _F23, lambda T: T.ones(2)),
+    _inplace("remainder_", _F23, lambda T: T.ones(4)),
+    _inplace("__iand__", _I23, lambda T: T.ones(2, dtype=T.int64)),
+    _inplace("lerp_", _F23, lambda T: T.ones(6), 0.5),
+    _inplace("addcmul_", _F23, lambda T: T.ones(2), lambda T: T.ones(2)),
+    _inplace("add_", _F23, lambda T: T.ones(0, 3), alpha=2),
+    _inplace("div_", lambda T: T.ones(3), lambda T: T.ones(2, 3), rounding_mode="floor"),
+    _inplace("__iadd__", lambda T: T.ones(3), lambda T: T.ones(2, 3)),
+    _inplace("hypot_", lambda T: T.ones(3), lambda T: T.ones(2, 3)),
+], ids=["iadd_empty", "iadd_6", "imod", "remainder_", "iand", "lerp_", "addcmul_", "add_alpha",
+        "div_floor_grows", "iadd_grows", "hypot_grows"])
+def test_inplace_shape_mismatch_is_runtime_error(fn):
+    check(fn)
+
+
+# ---------------------------------------------------------------- x[idx] = value
+def _setitem(x, idx, value):
+    def fn(T):
+        a = x(T).clone()
+        a[idx(T) if callable(idx) else idx] = value(T) if callable(value) else value
+        return a
+    return fn
+
+
+@pytest.mark.parametrize("fn", [
+    _setitem(_I23, True, lambda T: T.tensor([1.5, 2.5, 3.5])),
+    _setitem(_B23, True, lambda T: T.tensor([0, 2, 0])),
+    _setitem(_I23, (True, 0), lambda T: T.tensor([7.5, 8.5, 9.5])),
+    _setitem(_F23, lambda T: T.tensor([0, 1]), lambda T: T.tensor([1, 2, 3])),
+    _setitem(_F23, _B23, lambda T: T.tensor([[1.0], [2.0]])),
+    _setitem(_F23, _B23, lambda T: T.tensor([[1.0, 2.0, 3.0]])),
+    _setitem(_F23, (slice(None), 0), lambda T: T.ones(3)),
+], ids=["int_true_float", "bool_true_int", "true_int_float", "index_dtype_mismatch", "mask_value_2d",
+        "mask_value_1x3", "slice_mismatch"])
+def test_setitem_parity(fn):
+    check(fn)

@@ -465,7 +465,27 @@ def pow(input, exponent, *, out=None):
 
 
 # ---------------------------------------------------------------- in-place forms
-def _inplace_binary(ufunc, fn):
+def _sub_pre(self, d, other, od):
+    """sub_'s check before its kernel: no bool operand (PyTorch's error)."""
+    if other.__class__ is bool or d.dtype is _BOOL or od is not None and od.dtype is _BOOL:
+        _sub_bool_error(self, other)
+
+
+def _pow_pre(self, d, other, od):
+    """pow_ on an integer tensor: ``pow``'s result (its checks, negative exponents), then the
+    in-place cast rule; True when done."""
+    if d.dtype.kind in "iub":
+        r = pow(self, other)._data
+        check_cast(r.dtype, d.dtype)
+        if r.shape != d.shape:
+            raise output_shape_error(d.shape, r.shape)
+        d[...] = r
+        self._bump()
+        return True
+    return False
+
+
+def _inplace_binary(ufunc, fn, pre=None):
     def method(self, other, **kw):
         if kw:
             return inplace_op(self, lambda s: fn(s, other, **kw), *( (other,) if isinstance(other, Tensor) else ()))
@@ -475,6 +495,8 @@ def _inplace_binary(ufunc, fn):
         if not _state[0] or not (self._rg or (od is not None and other._rg)):
             if self._base is None or not self._base._rg or not _state[0]:
                 d = self._data
+                if pre is not None and pre(self, d, other, od):
+                    return self
                 dt, npdt = binary_result(self, other)
                 check_cast(dt.np, d.dtype)
                 if other.__class__ is int:
@@ -490,6 +512,8 @@ def _inplace_binary(ufunc, fn):
                     if not d.flags.writeable:  # an expanded (stride-0) view, or read-only
                         from .._util import write_error
                         raise write_error(d) from None
+                    if od is not None:
+                        check_broadcast(d.shape, od.shape)
                     shp = np.broadcast_shapes(d.shape, od.shape if od is not None else ())
                     raise output_shape_error(d.shape, shp) from None
                 self._bump()
@@ -501,7 +525,7 @@ def _inplace_binary(ufunc, fn):
 
 
 add_ = _inplace_binary(np.add, add)
-sub_ = _inplace_binary(np.subtract, sub)
+sub_ = _inplace_binary(np.subtract, sub, _sub_pre)
 mul_ = _inplace_binary(np.multiply, mul)
 div_ = _inplace_binary(_true_divide, div)
 
@@ -542,10 +566,10 @@ TENSOR_METHODS = {
     "divide": div, "true_divide": div, "pow": pow,
     "add_": add_, "sub_": sub_, "subtract_": sub_, "mul_": mul_, "multiply_": mul_,
     "div_": div_, "divide_": div_, "true_divide_": div_,
-    "pow_": _inplace_binary(np.power, pow),
+    "pow_": _inplace_binary(np.power, pow, _pow_pre),
     "__add__": add, "__radd__": add, "__iadd__": add_,
     "__sub__": sub, "__rsub__": _rsub, "__isub__": sub_,
     "__mul__": mul, "__rmul__": mul, "__imul__": mul_,
     "__truediv__": div, "__rtruediv__": _rdiv, "__itruediv__": div_,
-    "__pow__": pow, "__rpow__": _rpow, "__ipow__": _inplace_binary(np.power, pow),
+    "__pow__": pow, "__rpow__": _rpow, "__ipow__": _inplace_binary(np.power, pow, _pow_pre),
 }
