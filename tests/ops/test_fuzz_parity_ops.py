@@ -201,3 +201,18 @@ def _setitem(x, idx, value):
         "mask_value_1x3", "slice_mismatch"])
 def test_setitem_parity(fn):
     check(fn)
+
+
+# ---------------------------------------------------------------- == and != with non-numbers
+@pytest.mark.parametrize("other", [None, "auto", [1.0, 2.0], (1, 2), object()], ids=["none", "str", "list", "tuple", "object"])
+def test_eq_ne_with_non_numbers(other):
+    check(lambda T: (T.tensor([1.0, 2.0]) == other, T.tensor([1.0, 2.0]) != other))
+
+
+@pytest.mark.parametrize("fn", [
+    lambda T: T.tensor([1.0]) < None,
+    lambda T: T.eq(T.tensor([1.0]), None),
+    lambda T: T.tensor([1.0]) + None,
+], ids=["lt_none", "eq_function_none", "add_none"])
+def test_other_ops_with_none_still_raise(fn):
+    check(fn)
