@@ -216,3 +216,38 @@ def test_eq_ne_with_non_numbers(other):
 ], ids=["lt_none", "eq_function_none", "add_none"])
 def test_other_ops_with_none_still_raise(fn):
     check(fn)
+
+
+# ---------------------------------------------------------------- NumPy's axis / keepdims names
+_X = lambda T: T.tensor([[1.0, -2.0, 3.0], [4.0, 5.0, -6.0]])   # noqa: E731
+
+
+@pytest.mark.parametrize("name", ["sum", "mean", "prod", "amax", "amin", "max", "min", "argmax", "argmin",
+                                  "std", "var", "median", "nanmedian", "mode", "any", "all", "logsumexp",
+                                  "nansum", "nanmean", "std_mean", "var_mean", "aminmax"])
+@pytest.mark.parametrize("kw", [dict(axis=1), dict(axis=0, keepdims=True), dict(dim=1, keepdims=True)],
+                         ids=["axis", "axis_keepdims", "dim_keepdims"])
+def test_reductions_take_numpy_names(name, kw):
+    check(lambda T: getattr(T, name)(_X(T), **kw))
+    if name not in ("std_mean", "var_mean"):
+        check(lambda T: getattr(_X(T), name)(**kw))
+
+
+@pytest.mark.parametrize("fn", [
+    lambda T: T.cumsum(_X(T), axis=1), lambda T: _X(T).cumprod(axis=0), lambda T: _X(T).cummax(axis=1),
+    lambda T: T.cummin(_X(T), axis=0), lambda T: _X(T).logcumsumexp(axis=1), lambda T: _X(T).softmax(axis=0),
+    lambda T: T.log_softmax(_X(T), axis=1), lambda T: _X(T).unsqueeze(axis=1), lambda T: T.squeeze(_X(T)[:1], axis=0),
+    lambda T: T.cat([_X(T), _X(T)], axis=1), lambda T: T.concat([_X(T), _X(T)], axis=0),
+    lambda T: T.stack([_X(T), _X(T)], axis=2), lambda T: _X(T).sort(axis=0), lambda T: _X(T).argsort(axis=0),
+    lambda T: _X(T).topk(2, axis=0), lambda T: _X(T).kthvalue(1, axis=0, keepdims=True),
+    lambda T: _X(T).quantile(0.5, axis=1, keepdims=True), lambda T: _X(T).chunk(2, axis=1),
+    lambda T: _X(T).tensor_split(2, axis=1), lambda T: _X(T).unbind(axis=1), lambda T: _X(T).diff(axis=0),
+    lambda T: _X(T).count_nonzero(axis=0), lambda T: _X(T).repeat_interleave(2, axis=0),
+    lambda T: T.take_along_dim(_X(T), T.tensor([[0], [2]]), axis=1), lambda T: T.trapezoid(_X(T), axis=0),
+    lambda T: T.cumsum(_X(T)), lambda T: _X(T).unsqueeze(), lambda T: T.sum(_X(T), 1, axis=0),
+], ids=["cumsum", "cumprod", "cummax", "cummin", "logcumsumexp", "softmax", "log_softmax", "unsqueeze",
+        "squeeze", "cat", "concat", "stack", "sort", "argsort", "topk", "kthvalue", "quantile", "chunk",
+        "tensor_split", "unbind", "diff", "count_nonzero", "repeat_interleave", "take_along_dim", "trapezoid",
+        "cumsum_no_dim", "unsqueeze_no_dim", "sum_dim_and_axis"])
+def test_dim_functions_take_axis(fn):
+    check(fn)

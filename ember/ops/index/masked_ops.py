@@ -15,6 +15,7 @@ from ..._errors import output_shape_error
 from .gather_scatter import _out, _zeros, gather
 from .index_along_dim import _TN
 from ..._select import select, MIN_SIZE as _SELECT_MIN
+from ..numpy_arg_names import numpy_names
 
 __all__ = ["masked_fill", "masked_scatter", "masked_select", "take", "take_along_dim", "nonzero",
            "argwhere", "put"]
@@ -246,13 +247,15 @@ def put(input, index, source, accumulate=False):
     return put_(input.clone(), index, source, accumulate)
 
 
-def take_along_dim(input, indices, dim=None, *, out=None):
+def take_along_dim(input, indices, dim=None, *, out=None, axis=None):
     """``gather`` with ``input`` and ``indices`` broadcast against each other (flattened if no dim).
 
     >>> ember.tensor([[10, 30], [40, 20]]).take_along_dim(ember.tensor([[1], [0]]), dim=1)
     tensor([[30],
             [40]])
     """
+    if axis is not None:  # NumPy's name (as PyTorch accepts)
+        dim = numpy_names("take_along_dim", dim, False, axis, None, None)[0]
     if indices._data.dtype.kind not in "iu":
         raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be int but got "
                            f"{indices.dtype.__repr__().replace('torch.', '')} instead")

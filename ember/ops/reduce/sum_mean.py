@@ -69,6 +69,7 @@ class SumAll(Sum):
 
 
 from ..._dtype_names import TYPEID_NAMES as _TYPEID  # noqa: E402
+from ..numpy_arg_names import numpy_names
 
 
 def out_dtype_arg(input, dtype, out, fn):
@@ -106,12 +107,14 @@ def _sum_dtype(a, dtype):
     return None
 
 
-def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
+def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=None):
     """Sum over all elements, or over ``dim`` (int or tuple); integers sum to int64.
 
     >>> ember.sum(ember.tensor([[1, 2], [3, 4]]), dim=1)
     tensor([3, 7])
     """
+    if axis is not None or keepdims is not None:  # NumPy's names (as PyTorch accepts)
+        dim, keepdim = numpy_names("sum", dim, keepdim, axis, keepdims)
     if out is not None:
         dtype = out_dtype_arg(input, dtype, out, "sum")
         if dtype.np != input._data.dtype:
@@ -163,12 +166,14 @@ def _mean_dtype_error(fn, dtype):
                        f"floating point or complex dtype. Got: {dn}")
 
 
-def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
+def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=None):
     """Arithmetic mean over all elements or over ``dim``; needs a float dtype.
 
     >>> ember.mean(ember.tensor([[1., 2.], [3., 4.]]), dim=0)
     tensor([2., 3.])
     """
+    if axis is not None or keepdims is not None:  # NumPy's names (as PyTorch accepts)
+        dim, keepdim = numpy_names("mean", dim, keepdim, axis, keepdims)
     d = input._data
     if dtype is None and d.dtype.kind not in "fcV":
         if input._rg is _QM:  # a quantized tensor: PyTorch's quantized mean

@@ -11,6 +11,7 @@ import builtins
 from ..._backend import raises_oom_as_runtime_error as _oom
 from .._util import np, Tensor, _wrap, Op, apply_op, norm_dim, norm_dims, _NOGRAD
 from .movement import transpose
+from ..numpy_arg_names import numpy_names
 
 _srange = builtins.range
 
@@ -215,7 +216,7 @@ class RepeatInterleave(Op):
         return index_add(z, dim, idx, g)
 
 
-def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None, axis=None):
     """Repeat each element ``repeats`` times (an int or a tensor of counts).
 
     >>> ember.tensor([1, 2]).repeat_interleave(2)
@@ -225,6 +226,8 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
             [3, 4],
             [3, 4]])
     """
+    if axis is not None:  # NumPy's name (as PyTorch accepts)
+        dim = numpy_names("repeat_interleave", dim, False, axis, None, None)[0]
     if repeats is None:  # repeat_interleave(repeats): indices repeated
         r = input
         if r._data.ndim > 1:

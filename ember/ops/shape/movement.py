@@ -10,6 +10,7 @@ from .._util import np, D, Op, apply_op, norm_dim, make_view, _NOGRAD
 from .reinterpret import view_dtype as _view_dtype
 from operator import index as _operator_index
 from .expand_args import expand_sizes as _expand_sizes
+from ..numpy_arg_names import numpy_names, required_dim
 
 __all__ = ["reshape", "transpose", "swapaxes", "swapdims", "permute", "squeeze", "unsqueeze",
            "flatten", "t", "movedim", "moveaxis"]
@@ -372,12 +373,14 @@ def expand_as(self, other):
     return expand(self, other._data.shape)
 
 
-def squeeze(input, dim=None):
+def squeeze(input, dim=None, *, axis=None):
     """Remove dims of size 1 (all, or those in ``dim``); a view.
 
     >>> ember.zeros(1, 2, 1).squeeze().shape
     torch.Size([2])
     """
+    if axis is not None:  # NumPy's name (as PyTorch accepts)
+        dim = numpy_names("squeeze", dim, False, axis, None, None)[0]
     shape = input._data.shape
     n = len(shape)
     if dim is None:
@@ -389,12 +392,14 @@ def squeeze(input, dim=None):
     return _view_result(cls, input, lambda t, s=new: t.view(s), new)
 
 
-def unsqueeze(input, dim):
+def unsqueeze(input, dim=None, *, axis=None):
     """Insert a dim of size 1 at ``dim``; a view.
 
     >>> ember.zeros(2).unsqueeze(0).shape
     torch.Size([1, 2])
     """
+    if dim is None:  # given as NumPy's axis (as PyTorch accepts)
+        dim = required_dim("unsqueeze", axis)
     shape = list(input._data.shape)
     dim = norm_dim(dim, len(shape) + 1)
     shape.insert(dim, 1)
