@@ -251,3 +251,18 @@ def test_reductions_take_numpy_names(name, kw):
         "cumsum_no_dim", "unsqueeze_no_dim", "sum_dim_and_axis"])
 def test_dim_functions_take_axis(fn):
     check(fn)
+
+
+# ---------------------------------------------------------------- PyTorch's keyword names for sizes
+@pytest.mark.parametrize("fn", [
+    lambda T: _X(T).reshape(shape=(3, 2)), lambda T: T.reshape(_X(T), shape=[6]),
+    lambda T: _X(T).permute(dims=(1, 0)), lambda T: T.permute(_X(T), dims=[1, 0]),
+    lambda T: T.flip(_X(T), dims=(0,)), lambda T: _X(T).flip(dims=[0, 1]),
+    lambda T: _X(T).repeat(repeats=(1, 2)), lambda T: _X(T).new_zeros(size=(2,)),
+    lambda T: _X(T).new_ones(size=[2, 1]), lambda T: _X(T).new_empty(size=(2,)).shape,
+    lambda T: _X(T).sum_to_size(size=(1, 3)), lambda T: _X(T).reshape(2, 3),
+    lambda T: _X(T).permute(1, 0), lambda T: _X(T).flip(0),
+], ids=["reshape", "fn_reshape", "permute", "fn_permute", "flip", "flip_list", "repeat", "new_zeros",
+        "new_ones", "new_empty", "sum_to_size", "reshape_pos", "permute_pos", "flip_pos"])
+def test_size_keywords(fn):
+    check(fn)

@@ -201,12 +201,13 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, kee
     return r
 
 
-def sum_to_size(input, *size):
+def sum_to_size(input, *sizes, size=None):
     """Sum ``input`` down to a shape it broadcasts from.
 
     >>> ember.ones(2, 3).sum_to_size(1, 3)
     tensor([[2., 2., 2.]])
     """
+    size = sizes if size is None or sizes else (size,)
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
     shape = input._data.shape

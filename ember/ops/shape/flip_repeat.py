@@ -39,13 +39,17 @@ class Flip(Op):
         return flip(g, ctx.dims)
 
 
-def flip(input, *dims):
+def flip(input, *dim_args, dims=None):
     """Reverse the order along ``dims`` (a copy, as in PyTorch).
 
     >>> ember.tensor([[1, 2], [3, 4]]).flip(1)
     tensor([[2, 1],
             [4, 3]])
     """
+    if dims is None or dim_args:
+        dims = dim_args
+    elif isinstance(dims, int):
+        dims = (dims,)
     if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
         dims = dims[0]
     nd = input._data.ndim
@@ -158,13 +162,15 @@ class Repeat(Op):
 
 
 @_oom
-def repeat(self, *sizes):
+def repeat(self, *sizes, repeats=None):
     """Tile the tensor ``sizes`` times along each dim (a copy).
 
     >>> ember.tensor([1, 2]).repeat(2, 2)
     tensor([[1, 2, 1, 2],
             [1, 2, 1, 2]])
     """
+    if repeats is not None and not sizes:  # (repeat(repeats=...), PyTorch's keyword)
+        sizes = (repeats,)
     if not sizes:
         raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
     if len(sizes) == 1 and isinstance(sizes[0], (tuple, list, Tensor)):

@@ -149,14 +149,16 @@ def view(self, *shape, dtype=None, size=None):
     return _view_result(View, self, lambda t, s=shape: t.view(s), shape)
 
 
-def reshape(input, *shape):
+def reshape(input, *sizes, shape=None):
     """``input`` with another shape: a view when the strides allow, else a copy.
 
     >>> ember.reshape(ember.arange(4), (2, 2))
     tensor([[0, 1],
             [2, 3]])
     """
-    return _reshape_to(input, _infer(_shape_arg(shape), input._data.size))
+    if shape is not None and not sizes:  # (reshape(shape=...), as PyTorch's keyword)
+        sizes = (shape,)
+    return _reshape_to(input, _infer(_shape_arg(sizes), input._data.size))
 
 
 def _reshape_to(input, shape):
@@ -252,14 +254,14 @@ class Permute(Op):
         return g.permute(tuple(np.argsort(ctx.dims).tolist()))
 
 
-def permute(input, *dims):
+def permute(input, *order, dims=None):
     """Reorder dimensions (a view).
 
     >>> ember.zeros(2, 3, 4).permute(2, 0, 1).shape
     torch.Size([4, 2, 3])
     """
     n = input._data.ndim
-    dims = _shape_arg(dims)
+    dims = _shape_arg(order if dims is None or order else (dims,))
     if len(dims) != n:
         raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not match "
                            f"the length of the desired ordering of dimensions i.e. input.dim() = {n} "
