@@ -266,3 +266,22 @@ def test_dim_functions_take_axis(fn):
         "new_ones", "new_empty", "sum_to_size", "reshape_pos", "permute_pos", "flip_pos"])
 def test_size_keywords(fn):
     check(fn)
+
+
+# ---------------------------------------------------------------- float16 / bfloat16 reductions
+def _half_data(T, dt):
+    rs = np.random.RandomState(0)
+    return T.tensor((rs.randn(64, 33) * 3).astype(np.float32).tolist(), dtype=getattr(T, dt))
+
+
+@pytest.mark.parametrize("dt", ["float16", "bfloat16"])
+@pytest.mark.parametrize("fn", [
+    lambda T, x: x.sum(0), lambda T, x: x.nansum(0), lambda T, x: x.var(0), lambda T, x: x.std(),
+    lambda T, x: T.tensor([[60000.0, 10000.0, -5.0]] * 4, dtype=x.dtype).std(1),
+    lambda T, x: T.tensor([[60000.0, 10000.0, -5.0]] * 4, dtype=x.dtype).var(0),
+], ids=["sum_dim0", "nansum_dim0", "var_dim0", "std_all", "std_no_overflow", "var_no_overflow"])
+def test_half_reductions_accumulate_in_float32(dt, fn):
+    t = fn(torch, _half_data(torch, dt)).float().numpy()
+    e = np.asarray(fn(ember, _half_data(ember, dt)).float().numpy())
+    assert e.dtype == t.dtype and e.shape == t.shape
+    np.testing.assert_allclose(e, t, rtol=1e-3 if dt == "float16" else 8e-3, atol=1e-3)

@@ -36,6 +36,8 @@ class _Var(Op):
     def forward(ctx, a, dims, correction, keepdim, sqrt):
         ctx.dims, ctx.keepdim = dims, keepdim
         ctx.dof = dof = _dof(a.shape, dims, correction)
+        half = a.dtype if a.itemsize == 2 and a.dtype.kind in "fV" else None
+        x, a = a, (a.astype(np.float32) if half is not None else a)  # (float16/bfloat16: in float32, as PyTorch)
         with np.errstate(invalid="ignore", divide="ignore"):
             rows = a.dtype in _FLOATS and a.size and dims and dims == tuple(range(a.ndim - len(dims), a.ndim))
             if rows:         # trailing dims of a float array: BLAS row sums, then one dot per row
@@ -52,8 +54,8 @@ class _Var(Op):
                 out = np.sum(sq, axis=dims, keepdims=keepdim) / np.asarray(dof, sq.dtype)
             if sqrt:
                 out = np.sqrt(out)
-        out = np.asarray(out)
-        ctx.save_for_backward(a, out if sqrt else None)
+        out = np.asarray(out) if half is None else np.asarray(out).astype(half)
+        ctx.save_for_backward(x, out if sqrt else None)
         return out
 
     @staticmethod
@@ -266,6 +268,8 @@ class _Nansum(Op):
         ctx.save_for_backward(a)
         if a.dtype.kind == "V":  # NumPy's nan-functions miss bfloat16 NaNs
             a = np.where(np.isnan(a), np.zeros((), a.dtype), a)
+        if a.itemsize == 2 and a.dtype.kind in "fV":  # float16/bfloat16: accumulated in float32, as PyTorch
+            return np.asarray(np.nansum(a, axis=dims, keepdims=keepdim, dtype=np.float32)).astype(a.dtype)
         return np.asarray(np.nansum(a, axis=dims, keepdims=keepdim, dtype=a.dtype))
 
     @staticmethod

@@ -56,7 +56,10 @@ class Sum(Op):
             ctx.in_shape, ctx.dims, ctx.keepdim = a.shape, dims, keepdim
         r = _trailing_sum(a, dims, keepdim, npdt)
         if r is None:
-            r = np.sum(a, axis=dims, keepdims=keepdim, dtype=npdt)
+            if npdt is None and a.itemsize == 2:  # float16/bfloat16: accumulated in float32, as PyTorch
+                r = np.asarray(np.sum(a, axis=dims, keepdims=keepdim, dtype=np.float32)).astype(a.dtype)
+            else:
+                r = np.sum(a, axis=dims, keepdims=keepdim, dtype=npdt)
         return r if r.__class__ is not np.ndarray or r.flags.c_contiguous else np.ascontiguousarray(r)
 
     @staticmethod
