@@ -285,3 +285,13 @@ def test_half_reductions_accumulate_in_float32(dt, fn):
     e = np.asarray(fn(ember, _half_data(ember, dt)).float().numpy())
     assert e.dtype == t.dtype and e.shape == t.shape
     np.testing.assert_allclose(e, t, rtol=1e-3 if dt == "float16" else 8e-3, atol=1e-3)
+
+
+# ---------------------------------------------------------------- tensor() of out-of-range values
+@pytest.mark.parametrize("fn", [
+    lambda T: T.tensor([1e20], dtype=T.int64), lambda T: T.tensor(1e20, dtype=T.int32),
+    lambda T: T.tensor([1e20, 1], dtype=T.int8), lambda T: T.tensor([2 ** 64]),
+    lambda T: T.tensor([300], dtype=T.int8), lambda T: T.tensor([-1], dtype=T.uint8),
+], ids=["float_to_int64", "float_to_int32", "mixed_to_int8", "int_beyond_64_bits", "int_to_int8", "negative_to_uint8"])
+def test_tensor_out_of_range(fn):
+    check(fn)
