@@ -295,3 +295,15 @@ def test_half_reductions_accumulate_in_float32(dt, fn):
 ], ids=["float_to_int64", "float_to_int32", "mixed_to_int8", "int_beyond_64_bits", "int_to_int8", "negative_to_uint8"])
 def test_tensor_out_of_range(fn):
     check(fn)
+
+
+# ---------------------------------------------------------------- pow of bool tensors, wrapped int bases
+@pytest.mark.parametrize("fn", [
+    lambda T: _B23(T) ** True, lambda T: _B23(T) ** False, lambda T: _B23(T) ** _B23(T),
+    lambda T: True ** _B23(T), lambda T: T.tensor(True) ** _B23(T), lambda T: _B23(T) ** 2,
+    lambda T: _B23(T) ** _I23(T).abs(), lambda T: 2 ** _B23(T),
+    lambda T: (-3) ** T.tensor([1, 2, 0, 3], dtype=T.uint8), lambda T: 300 ** T.tensor([1, 2], dtype=T.int8),
+], ids=["bool_true", "bool_false", "bool_bool", "pybool_base", "bool0d_base", "bool_int", "bool_int_tensor",
+        "int_base_bool", "neg_base_uint8", "big_base_int8"])
+def test_pow_bool_and_wrapped_base(fn):
+    check(fn)

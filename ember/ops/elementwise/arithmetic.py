@@ -441,6 +441,12 @@ def pow(input, exponent, *, out=None):
     if not isinstance(input, Tensor):
         e = exponent if isinstance(exponent, Tensor) else as_tensor_like(exponent)
         dt, npdt = binary_result(e, input)
+        if dt._cat == 0:
+            raise NotImplementedError('"pow" not implemented for \'Bool\'')
+        if input.__class__ is int and dt._cat == 1:  # wrapped into the integer dtype, as PyTorch
+            lo, hi = _SRANGE[dt]
+            if not lo <= input <= hi:
+                input = D.cast_int_scalar(input, dt)
         if dt._cat == 1 and (e._data < 0).any():
             return _out(_wrap(_int_pow(np.asarray(input), e._data, dt.np)), out, input, exponent)
         if npdt is None and e._data.dtype != dt.np:
@@ -450,6 +456,10 @@ def pow(input, exponent, *, out=None):
         exponent = as_tensor_like(exponent)
     if isinstance(exponent, Tensor) or exponent.__class__ not in (int, float):
         dt = D.result_type(input, exponent)
+        if dt._cat == 0:  # bool ** bool: PyTorch has no bool kernel; a Python bool exponent: x or not e
+            if isinstance(exponent, Tensor):
+                raise NotImplementedError('"pow" not implemented for \'Bool\'')
+            return _out(_wrap(input._data | (not exponent)), out, input, exponent)
         if dt._cat == 1 and isinstance(exponent, Tensor) and (exponent._data < 0).any():
             return _out(_wrap(_int_pow(input._data, exponent._data, dt.np)), out, input, exponent)
         return _out(_binary(PowTensorExp if isinstance(exponent, Tensor) else Pow, input,
