@@ -307,3 +307,15 @@ def test_tensor_out_of_range(fn):
         "int_base_bool", "neg_base_uint8", "big_base_int8"])
 def test_pow_bool_and_wrapped_base(fn):
     check(fn)
+
+
+# ---------------------------------------------------------------- order statistics of bool, empty aminmax
+@pytest.mark.parametrize("fn", [
+    lambda T: _B23(T).median(), lambda T: _B23(T).median(0), lambda T: _B23(T).nanmedian(),
+    lambda T: _B23(T).nanmedian(1), lambda T: _B23(T).kthvalue(1), lambda T: _B23(T).mode(0),
+    lambda T: T.aminmax(T.zeros(0)), lambda T: T.aminmax(T.zeros(2, 0, 3), dim=1),
+    lambda T: T.aminmax(T.zeros(0), dim=0), lambda T: T.aminmax(T.zeros(2, 0, 3), dim=0),
+], ids=["median", "median_dim", "nanmedian", "nanmedian_dim", "kthvalue", "mode", "aminmax_empty",
+        "aminmax_empty_dim", "aminmax_empty_dim0", "aminmax_other_dim"])
+def test_bool_order_stats_and_empty_aminmax(fn):
+    check(fn)

@@ -169,6 +169,10 @@ def aminmax(input, *, dim=None, keepdim=False, out=None, axis=None, keepdims=Non
     d = input._data
     _no_complex("aminmax", d, "aminmax_cpu")
     dims = tuple(range(d.ndim)) if dim is None else reduce_dims(dim, d.ndim)
+    if d.size == 0 and dim is not None:
+        for i in dims:
+            if d.shape[i] == 0:
+                raise IndexError(f"aminmax: Expected reduction dim {i} to have non-zero size.")
     if d.size == 0 and (dim is None or any(d.shape[i] == 0 for i in dims)):
         raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
                            "operation has no identity.")

@@ -44,6 +44,8 @@ class _NanmedianAll(_Evenly):
 def _median_all(input, ignore_nan):
     d = input._data
     _no_complex("median", d, "nanmedian_cpu" if ignore_nan else "median_cpu")
+    if d.dtype.kind == "b":
+        raise NotImplementedError('"median_cpu" not implemented for \'Bool\'')
     flat = d.reshape(-1)
     isf = d.dtype.kind in "fcV"
     if isf:
@@ -67,6 +69,8 @@ def _median_all(input, ignore_nan):
 def _median_dim(name, input, dim, keepdim, out, ignore_nan):
     d = input._data
     _no_complex(name, d, f"{name}_out")
+    if d.dtype.kind == "b":
+        raise NotImplementedError('"median_out" not implemented for \'Bool\'')
     dim = norm_dim(dim, d.ndim)
     rt = getattr(RT, name)
     if d.ndim == 0:

@@ -188,6 +188,8 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None, axis=None, keepdims=N
         dim, keepdim = numpy_names("kthvalue", dim, keepdim, axis, keepdims, -1)
     a = input._data
     _no_complex(a, "kthvalue")
+    if a.dtype.kind == "b":
+        raise NotImplementedError('"kthvalue_cpu" not implemented for \'Bool\'')
     d = norm_dim(dim, a.ndim)
     n = a.shape[d] if a.ndim else 1
     k = int(k)
