@@ -319,3 +319,17 @@ def test_pow_bool_and_wrapped_base(fn):
         "aminmax_empty_dim", "aminmax_empty_dim0", "aminmax_other_dim"])
 def test_bool_order_stats_and_empty_aminmax(fn):
     check(fn)
+
+
+# ---------------------------------------------------------------- angle of complex tensors
+@pytest.mark.parametrize("dt", ["complex64", "complex128"])
+def test_complex_angle_and_grad(dt):
+    out = {}
+    for T in (torch, ember):
+        z = T.tensor([1 + 1j, -2 + 0.5j, 0j, 3j, -1 - 1e-3j], dtype=getattr(T, dt), requires_grad=True)
+        a = z.angle()
+        (a * T.tensor([1.0, 2.0, 3.0, -1.0, 0.5], dtype=a.dtype)).sum().backward()
+        out[T.__name__] = (str(a.dtype).split(".")[-1], a.detach().numpy(), np.asarray(z.grad.numpy()))
+    assert out["ember"][0] == out["torch"][0]
+    np.testing.assert_allclose(out["ember"][1], out["torch"][1], rtol=1e-6)
+    np.testing.assert_allclose(out["ember"][2], out["torch"][2], rtol=1e-5, atol=1e-6)
