@@ -229,6 +229,12 @@ class Tensor:
             st = tuple(reversed(st))
         else:
             st = tuple(s // d.itemsize for s in d.strides) if d.itemsize else (0,) * d.ndim
+            if 0 in st and 1 in d.shape and any(st):  # a size-1 dim NumPy inserted (x[None]): 0;
+                st = list(st)             # PyTorch's is the next dim's size * stride (1 when last)
+                for i in range(d.ndim - 1, -1, -1):
+                    if d.shape[i] == 1 and st[i] == 0:
+                        st[i] = st[i + 1] * d.shape[i + 1] if i + 1 < d.ndim else 1
+                st = tuple(st)
         return st if dim is None else st[dim]
 
     def storage_offset(self):

@@ -333,3 +333,13 @@ def test_complex_angle_and_grad(dt):
     assert out["ember"][0] == out["torch"][0]
     np.testing.assert_allclose(out["ember"][1], out["torch"][1], rtol=1e-6)
     np.testing.assert_allclose(out["ember"][2], out["torch"][2], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda x: x[None], lambda x: x[:, None], lambda x: x[..., None], lambda x: x[None, None], lambda x: x[0, None],
+    lambda x: x.t()[None], lambda x: x[::2, None], lambda x: x[:, None].expand(3, 1, 4), lambda x: x.unsqueeze(1),
+    lambda x: x[0].expand(2, 4), lambda x: x.reshape(3, 4)[0:1],
+], ids=["none0", "none1", "none_last", "two_nones", "int_none", "t_none", "step_none", "none_expand", "unsqueeze",
+        "expand", "slice1"])
+def test_strides_of_inserted_dims(fn):
+    check(lambda T: fn(T.arange(12.).reshape(3, 4)).stride())
