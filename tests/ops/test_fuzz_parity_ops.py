@@ -343,3 +343,11 @@ def test_complex_angle_and_grad(dt):
         "expand", "slice1"])
 def test_strides_of_inserted_dims(fn):
     check(lambda T: fn(T.arange(12.).reshape(3, 4)).stride())
+
+
+@pytest.mark.parametrize("fn", [
+    lambda x: x.clamp_(max=3), lambda x: x.clamp_(0, 1), lambda x: x.clamp_min_(1), lambda x: x.clamp_max_(1),
+    lambda x: x.add_(1), lambda x: x.fill_(2),
+], ids=["clamp_max", "clamp_both", "clamp_min_", "clamp_max_", "add_", "fill_"])
+def test_inplace_on_expanded_view_refused(fn):
+    check(lambda T: fn(T.zeros(1, 3).expand(2, 3)))
