@@ -351,3 +351,13 @@ def test_strides_of_inserted_dims(fn):
 ], ids=["clamp_max", "clamp_both", "clamp_min_", "clamp_max_", "add_", "fill_"])
 def test_inplace_on_expanded_view_refused(fn):
     check(lambda T: fn(T.zeros(1, 3).expand(2, 3)))
+
+
+def test_masked_fill_on_expanded_view_writes_through():
+    def fn(T):
+        base = T.zeros(1, 3)
+        x = base.expand(2, 3)
+        with pytest.warns(UserWarning, match="expanded"):
+            x.masked_fill_(T.tensor([[True, False, False], [False, False, True]]), 5.0)
+        return x, base
+    check(fn)

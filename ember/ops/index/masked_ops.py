@@ -8,8 +8,11 @@ tensor([1., 0., 3.])
 tensor([[1],
         [3]])
 """
+import warnings
+
 from ..._quantized_mark import QUANTIZED as _QM, not_implemented as _q_refuse
 from .._util import np, D, Tensor, _wrap, Op, apply_op, _state, norm_dim, _TORCH_NAMES as _N, _NOGRAD
+from .._util import writeable_alias, write_error
 from ..inplace.history import inplace_op
 from ..._errors import output_shape_error
 from .gather_scatter import _out, _zeros, gather
@@ -101,6 +104,13 @@ def masked_fill_(self, mask, value):
                                f"{value._data.ndim} dimension(s).")
         v = value._data if vt else D.checked_fill(value, D.NP2DT[self._data.dtype])
         d = self._data
+        if not d.flags.writeable:  # an expanded view: written through, as PyTorch (with its warning)
+            w = writeable_alias(d)
+            if w is None:
+                raise write_error(d)
+            warnings.warn("Use of masked_fill_ on expanded tensors is deprecated. Please clone() the tensor "
+                          "before performing this operation.", UserWarning, stacklevel=2)
+            d = w
         if d.size >= _SELECT_MIN and d.flags.c_contiguous:   # branch-free selection, then one copy
             np.copyto(d, select(m, np.asarray(v).astype(d.dtype), d, d.dtype))
         else:
