@@ -183,6 +183,12 @@ def _from_python(data, dt):
     try:
         wide = np.array(data, dtype=np.int64)
     except OverflowError:
+        try:
+            floats = np.asarray(data).dtype.kind == "f"
+        except (OverflowError, ValueError):
+            floats = False
+        if floats:  # a float beyond the integer dtype's range
+            raise RuntimeError(f"value cannot be converted to type {dt.name} without overflow") from None
         raise ValueError("Overflow when unpacking long long") from None
     if wide.size and _int_overflow(dt, int(wide.min()), int(wide.max())):
         raise RuntimeError(f"value cannot be converted to type {dt.name} without overflow")

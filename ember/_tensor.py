@@ -220,7 +220,21 @@ class Tensor:
         (3, 1)
         """
         d = self._data
-        st = tuple(s // d.itemsize for s in d.strides) if d.itemsize else (0,) * d.ndim
+        if d.size == 0 and d.flags.writeable and not any(d.strides):  # no elements, NumPy's zero
+            # strides (not an expanded view): the contiguous strides PyTorch gives a new empty tensor
+            st, n = [], 1
+            for k in reversed(d.shape):
+                st.append(n)
+                n *= max(k, 1)
+            st = tuple(reversed(st))
+        else:
+            st = tuple(s // d.itemsize for s in d.strides) if d.itemsize else (0,) * d.ndim
+            if 0 in st and 1 in d.shape and any(st):  # a size-1 dim NumPy inserted (x[None]): 0;
+                st = list(st)             # PyTorch's is the next dim's size * stride (1 when last)
+                for i in range(d.ndim - 1, -1, -1):
+                    if d.shape[i] == 1 and st[i] == 0:
+                        st[i] = st[i + 1] * d.shape[i + 1] if i + 1 < d.ndim else 1
+                st = tuple(st)
         return st if dim is None else st[dim]
 
     def storage_offset(self):
@@ -309,16 +323,22 @@ class Tensor:
     def __bool__(self):
         d = self._data
         if d.size != 1:
-            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+            raise RuntimeError(f"Boolean value of Tensor with {'no values' if d.size == 0 else 'more than one value'} is ambiguous")
         return bool(d.reshape(()))
 
     def __float__(self):
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return float(self.item())
 
     def __int__(self):
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return int(self.item())
 
     def __complex__(self):
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return complex(self.item())
 
     def __index__(self):

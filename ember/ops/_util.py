@@ -375,6 +375,10 @@ def copy_into(dst, src):
     except ValueError:
         if not dst.flags.writeable:  # an expanded (stride-0) view, or a read-only array
             raise write_error(dst) from None
+        from .._errors import broadcast_shape, output_shape_error
+        shp = broadcast_shape(dst.shape, src.shape)  # (PyTorch's RuntimeError when they do not broadcast)
+        if shp != dst.shape:
+            raise output_shape_error(dst.shape, shp) from None
         raise
 
 

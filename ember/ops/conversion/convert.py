@@ -191,8 +191,10 @@ def _zero_(self):
 
 
 def _new_factory(np_fn, name):
-    def method(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    def method(self, *sizes, size=None, dtype=None, device=None, requires_grad=False, layout=None,
+               pin_memory=False):
         _check_device(device)
+        size = sizes if size is None or sizes else (size,)
         if len(size) == 1 and isinstance(size[0], (tuple, list)):
             size = tuple(size[0])
         dt = self._data.dtype if dtype is None else D.to_dtype(dtype).np

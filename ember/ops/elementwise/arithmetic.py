@@ -191,8 +191,14 @@ def _scale(input, other, alpha):
         if alpha.__class__ is int:
             if dt._cat == 1:
                 alpha = D.checked_int(alpha, dt)
+            elif dt._cat == 0:  # a bool result: the alpha's truth value
+                alpha = bool(alpha)
         else:
             _check_alpha(alpha, dt)
+        if isinstance(other, Tensor):  # the product in the result dtype (no uint8 wrap, float16 stays)
+            return mul(other if other.dtype is dt else other.to(dt), alpha)
+        if dt._cat == 0:
+            return bool(other) and alpha
     return mul(other, alpha) if isinstance(other, Tensor) else other * alpha
 
 
@@ -238,6 +244,8 @@ def sub(input, other, *, alpha=1, out=None):
                 and alpha.__class__ is int and alpha == 1 and out is None:
             return _wrap(np.subtract(ad, bd))
     if alpha.__class__ is not int or alpha != 1:
+        if other.__class__ is bool or isinstance(other, Tensor) and other._data.dtype.kind == "b":
+            _sub_bool_error(input, other)
         other = _scale(input, other, alpha)
     if input.__class__ is Tensor and other.__class__ is Tensor:  # (the common case, checked first)
         if input._data.dtype is not _BOOL and other._data.dtype is not _BOOL:
@@ -408,6 +416,18 @@ class PowScalarBase(FormulaOp):
         return g * out * float(np.log(base))
 
 
+def _int_pow(a, b, npdt):
+    """Integer ``a ** b`` with some negative exponents, as PyTorch computes it: ``1 / a**|b|``
+    truncated, so 1 for a base of 1, -1 or 1 for -1 (odd or even exponent), 0 otherwise."""
+    a, b = a.astype(npdt, copy=False), b.astype(npdt, copy=False)
+    neg = b < 0
+    r = np.power(a, np.where(neg, 0, b))
+    one = a == 1
+    minus_one = a == -1 if npdt.kind == "i" else np.zeros(a.shape, bool)
+    inv = np.where(one, 1, np.where(minus_one, np.where(b % 2 == 0, 1, -1), 0)).astype(npdt)
+    return np.where(neg, inv, r)
+
+
 def pow(input, exponent, *, out=None):
     """``input ** exponent`` elementwise; either may be a Python scalar.
 
@@ -421,6 +441,14 @@ def pow(input, exponent, *, out=None):
     if not isinstance(input, Tensor):
         e = exponent if isinstance(exponent, Tensor) else as_tensor_like(exponent)
         dt, npdt = binary_result(e, input)
+        if dt._cat == 0:
+            raise NotImplementedError('"pow" not implemented for \'Bool\'')
+        if input.__class__ is int and dt._cat == 1:  # wrapped into the integer dtype, as PyTorch
+            lo, hi = _SRANGE[dt]
+            if not lo <= input <= hi:
+                input = D.cast_int_scalar(input, dt)
+        if dt._cat == 1 and (e._data < 0).any():
+            return _out(_wrap(_int_pow(np.asarray(input), e._data, dt.np)), out, input, exponent)
         if npdt is None and e._data.dtype != dt.np:
             npdt = dt.np
         return _out(apply_op(PowScalarBase, (e,), input, npdt), out, input, exponent)
@@ -428,8 +456,12 @@ def pow(input, exponent, *, out=None):
         exponent = as_tensor_like(exponent)
     if isinstance(exponent, Tensor) or exponent.__class__ not in (int, float):
         dt = D.result_type(input, exponent)
+        if dt._cat == 0:  # bool ** bool: PyTorch has no bool kernel; a Python bool exponent: x or not e
+            if isinstance(exponent, Tensor):
+                raise NotImplementedError('"pow" not implemented for \'Bool\'')
+            return _out(_wrap(input._data | (not exponent)), out, input, exponent)
         if dt._cat == 1 and isinstance(exponent, Tensor) and (exponent._data < 0).any():
-            raise RuntimeError("Integers to negative integer powers are not allowed.")
+            return _out(_wrap(_int_pow(input._data, exponent._data, dt.np)), out, input, exponent)
         return _out(_binary(PowTensorExp if isinstance(exponent, Tensor) else Pow, input,
                             exponent), out, input, exponent)
     if input._data.dtype.kind in "iub" and exponent.__class__ is int:
@@ -443,7 +475,27 @@ def pow(input, exponent, *, out=None):
 
 
 # ---------------------------------------------------------------- in-place forms
-def _inplace_binary(ufunc, fn):
+def _sub_pre(self, d, other, od):
+    """sub_'s check before its kernel: no bool operand (PyTorch's error)."""
+    if other.__class__ is bool or d.dtype is _BOOL or od is not None and od.dtype is _BOOL:
+        _sub_bool_error(self, other)
+
+
+def _pow_pre(self, d, other, od):
+    """pow_ on an integer tensor: ``pow``'s result (its checks, negative exponents), then the
+    in-place cast rule; True when done."""
+    if d.dtype.kind in "iub":
+        r = pow(self, other)._data
+        check_cast(r.dtype, d.dtype)
+        if r.shape != d.shape:
+            raise output_shape_error(d.shape, r.shape)
+        d[...] = r
+        self._bump()
+        return True
+    return False
+
+
+def _inplace_binary(ufunc, fn, pre=None):
     def method(self, other, **kw):
         if kw:
             return inplace_op(self, lambda s: fn(s, other, **kw), *( (other,) if isinstance(other, Tensor) else ()))
@@ -453,6 +505,8 @@ def _inplace_binary(ufunc, fn):
         if not _state[0] or not (self._rg or (od is not None and other._rg)):
             if self._base is None or not self._base._rg or not _state[0]:
                 d = self._data
+                if pre is not None and pre(self, d, other, od):
+                    return self
                 dt, npdt = binary_result(self, other)
                 check_cast(dt.np, d.dtype)
                 if other.__class__ is int:
@@ -468,6 +522,8 @@ def _inplace_binary(ufunc, fn):
                     if not d.flags.writeable:  # an expanded (stride-0) view, or read-only
                         from .._util import write_error
                         raise write_error(d) from None
+                    if od is not None:
+                        check_broadcast(d.shape, od.shape)
                     shp = np.broadcast_shapes(d.shape, od.shape if od is not None else ())
                     raise output_shape_error(d.shape, shp) from None
                 self._bump()
@@ -479,7 +535,7 @@ def _inplace_binary(ufunc, fn):
 
 
 add_ = _inplace_binary(np.add, add)
-sub_ = _inplace_binary(np.subtract, sub)
+sub_ = _inplace_binary(np.subtract, sub, _sub_pre)
 mul_ = _inplace_binary(np.multiply, mul)
 div_ = _inplace_binary(_true_divide, div)
 
@@ -520,10 +576,10 @@ TENSOR_METHODS = {
     "divide": div, "true_divide": div, "pow": pow,
     "add_": add_, "sub_": sub_, "subtract_": sub_, "mul_": mul_, "multiply_": mul_,
     "div_": div_, "divide_": div_, "true_divide_": div_,
-    "pow_": _inplace_binary(np.power, pow),
+    "pow_": _inplace_binary(np.power, pow, _pow_pre),
     "__add__": add, "__radd__": add, "__iadd__": add_,
     "__sub__": sub, "__rsub__": _rsub, "__isub__": sub_,
     "__mul__": mul, "__rmul__": mul, "__imul__": mul_,
     "__truediv__": div, "__rtruediv__": _rdiv, "__itruediv__": div_,
-    "__pow__": pow, "__rpow__": _rpow, "__ipow__": _inplace_binary(np.power, pow),
+    "__pow__": pow, "__rpow__": _rpow, "__ipow__": _inplace_binary(np.power, pow, _pow_pre),
 }

@@ -13,7 +13,7 @@ tensor([3., 5.])
 import builtins
 
 from ..._quantized_mark import QUANTIZED as _QM
-from .._util import np, D, Tensor, Op, apply_op, _state, as_tensor_like, grad_on
+from .._util import np, D, Tensor, Op, apply_op, _state, as_tensor_like, grad_on, write_error
 from ..inplace.history import inplace_op
 from .arithmetic import _out, _needs, _ucall
 from .operands import _not_impl, _check_tensor, _run, _bin
@@ -208,10 +208,15 @@ def clamp_(input, min=None, max=None):
                 d.dtype.kind in "iu" and all(isinstance(b, (builtins.int, type(None))) and
                                              not isinstance(b, builtins.bool) for b in (min, max))):
             dt = D.NP2DT[d.dtype]              # bounds checked as clamp checks them
-            if min is not None:
-                _scalar_rows.maximum(d, D.checked_fill(min, dt), out=d)
-            if max is not None:
-                _scalar_rows.minimum(d, D.checked_fill(max, dt), out=d)
+            try:
+                if min is not None:
+                    _scalar_rows.maximum(d, D.checked_fill(min, dt), out=d)
+                if max is not None:
+                    _scalar_rows.minimum(d, D.checked_fill(max, dt), out=d)
+            except ValueError:
+                if not d.flags.writeable:  # an expanded (stride-0) view, or read-only memory
+                    raise write_error(d) from None
+                raise
             input._bump()
             return input
     others = [b for b in (min, max) if isinstance(b, Tensor)]

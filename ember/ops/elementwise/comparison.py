@@ -9,7 +9,7 @@ tensor([False,  True,  True])
 >>> ember.ne(ember.tensor([1., 2.]), ember.tensor([1., 3.]))
 tensor([False,  True])
 """
-from .._util import np
+from .._util import np, Tensor
 from .arithmetic import _binary
 from .declare_nograd import nograd
 
@@ -68,8 +68,42 @@ greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 
 
 # ---------------------------------------------------------------- Tensor methods and operators
+def _not_comparable(other):
+    """True for a right operand that ``==`` cannot take elementwise (None, a string, a list ...)."""
+    return not isinstance(other, (Tensor, int, float, complex, np.generic, np.ndarray))
+
+
+def _eq_operator(self, other):
+    """``self == other``; an operand that is no tensor, array or number compares unequal (False),
+    as in PyTorch (Python's fallback after ``NotImplemented``).
+
+    >>> ember.tensor([1, 2]) == None
+    False
+    """
+    try:
+        return eq(self, other)
+    except TypeError:
+        if _not_comparable(other):
+            return NotImplemented
+        raise
+
+
+def _ne_operator(self, other):
+    """``self != other``; True for an operand that is no tensor, array or number, as in PyTorch.
+
+    >>> ember.tensor([1, 2]) != "auto"
+    True
+    """
+    try:
+        return ne(self, other)
+    except TypeError:
+        if _not_comparable(other):
+            return NotImplemented
+        raise
+
+
 TENSOR_METHODS = {
     "eq": eq, "ne": ne, "lt": lt, "le": le, "gt": gt, "ge": ge,
     "greater": gt, "greater_equal": ge, "less": lt, "less_equal": le, "not_equal": ne,
-    "__eq__": eq, "__ne__": ne, "__lt__": lt, "__le__": le, "__gt__": gt, "__ge__": ge,
+    "__eq__": _eq_operator, "__ne__": _ne_operator, "__lt__": lt, "__le__": le, "__gt__": gt, "__ge__": ge,
 }

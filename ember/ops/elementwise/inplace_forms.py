@@ -10,13 +10,15 @@ first), ``_u_inplace`` the same for unary ops, ``_r`` a reflected operator (``__
 from .._util import np, D, Tensor
 from ..inplace.history import inplace_op
 from .operands import _SCALARS
-from ..._errors import output_shape_error
+from ..._errors import output_shape_error, broadcast_shape
 
 
 def _broadcast_inplace_check(s, r):
     ss, rs = s._data.shape, r._data.shape
-    if ss != rs and np.broadcast_shapes(ss, rs) != ss:
-        raise output_shape_error(ss, np.broadcast_shapes(ss, rs))
+    if ss != rs:
+        shp = broadcast_shape(ss, rs)  # (PyTorch's RuntimeError when they do not broadcast)
+        if shp != ss:
+            raise output_shape_error(ss, shp)
 
 
 def _inplace_precheck(self, operands, dtype_check=True):

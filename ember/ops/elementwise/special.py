@@ -1,6 +1,6 @@
-"""Special functions on real tensors, in NumPy: ``i0`` (modified Bessel function of order 0,
-whose gradient is ``i1``), ``angle`` (0 or pi for real numbers) and the regularized incomplete
-gamma functions ``igamma`` (P) and ``igammac`` (Q = 1 - P).
+"""Special functions in NumPy: ``i0`` (modified Bessel function of order 0, whose gradient is
+``i1``), ``angle`` (0 or pi for real numbers, the argument of complex ones) and the regularized
+incomplete gamma functions ``igamma`` (P) and ``igammac`` (Q = 1 - P).
 
 The incomplete gamma functions use the power series of P below ``x = a + 1`` and a continued
 fraction for Q above it (Lentz's method), with ember's own ``lgamma``; as in PyTorch only the
@@ -105,8 +105,10 @@ def i0_(input):
 class Angle(Op):
     @staticmethod
     def forward(ctx, a):
-        if a.dtype.kind == "c":
-            raise NotImplementedError("ember: angle of complex tensors is not implemented")
+        if a.dtype.kind == "c":  # the argument of each complex number, in the real dtype
+            ctx.save_for_backward(a)
+            return np.angle(a).astype(a.real.dtype, copy=False)
+        ctx.save_for_backward(None)
         f = a if a.dtype.kind in "fV" else a.astype(D._default[0].np)
         if a.dtype.kind in "ub":
             return np.zeros(a.shape, f.dtype)
@@ -114,7 +116,12 @@ class Angle(Op):
 
     @staticmethod
     def backward(ctx, g):
-        return _wrap(np.zeros_like(g._data))
+        z, = ctx.saved_tensors
+        if z is None:
+            return _wrap(np.zeros_like(g._data))
+        zd = z._data   # d angle: g * z / |z|^2 * i (0 at z = 0), as PyTorch
+        zero = _wrap(zd == 0)
+        return (g * z / (z.abs() ** 2 + zero.to(g.dtype)) * 1j).masked_fill(zero, 0)
 
 
 def angle(input, *, out=None):

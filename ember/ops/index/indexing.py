@@ -133,6 +133,9 @@ def _put(d, nidx, v, accumulate, basic):
         if isinstance(v, complex) or np.iscomplexobj(v):
             raise RuntimeError(f"value cannot be converted to type "
                                f"{_TN.get(D.NP2DT[d.dtype].name, d.dtype.name)} without overflow") from None
+        if np.ndim(v) > 1:  # NumPy's boolean-mask assignment takes 0-d or 1-d values only
+            raise RuntimeError(f"shape mismatch: value tensor of shape {list(np.shape(v))} cannot be "
+                               f"broadcast to indexing result of shape {list(_index(d, nidx).shape)}") from None
         raise
 
 
@@ -198,7 +201,8 @@ def index_put_nidx(self, nidx, value, accumulate=False, advanced=None):
     vrg = vd is not None and value._rg
     on = _state[0]
     if vd is not None and not basic and vd.dtype != self._data.dtype and not (
-            vd.ndim == 0 and len(nidx) == 1 and getattr(nidx[0], "dtype", None) == np.bool_):
+            vd.ndim == 0 and len(nidx) == 1 and getattr(nidx[0], "dtype", None) == np.bool_) \
+            and not (len(nidx) == 1 and nidx[0].__class__ is bool):  # (x[True] = v: a copy, as PyTorch)
         N = _TORCH_NAMES
         raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
                            f"{N[D.NP2DT[self._data.dtype].name]} for the destination and "

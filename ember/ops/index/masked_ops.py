@@ -8,13 +8,17 @@ tensor([1., 0., 3.])
 tensor([[1],
         [3]])
 """
+import warnings
+
 from ..._quantized_mark import QUANTIZED as _QM, not_implemented as _q_refuse
 from .._util import np, D, Tensor, _wrap, Op, apply_op, _state, norm_dim, _TORCH_NAMES as _N, _NOGRAD
+from .._util import writeable_alias, write_error
 from ..inplace.history import inplace_op
 from ..._errors import output_shape_error
 from .gather_scatter import _out, _zeros, gather
 from .index_along_dim import _TN
 from ..._select import select, MIN_SIZE as _SELECT_MIN
+from ..numpy_arg_names import numpy_names
 
 __all__ = ["masked_fill", "masked_scatter", "masked_select", "take", "take_along_dim", "nonzero",
            "argwhere", "put"]
@@ -100,6 +104,13 @@ def masked_fill_(self, mask, value):
                                f"{value._data.ndim} dimension(s).")
         v = value._data if vt else D.checked_fill(value, D.NP2DT[self._data.dtype])
         d = self._data
+        if not d.flags.writeable:  # an expanded view: written through, as PyTorch (with its warning)
+            w = writeable_alias(d)
+            if w is None:
+                raise write_error(d)
+            warnings.warn("Use of masked_fill_ on expanded tensors is deprecated. Please clone() the tensor "
+                          "before performing this operation.", UserWarning, stacklevel=2)
+            d = w
         if d.size >= _SELECT_MIN and d.flags.c_contiguous:   # branch-free selection, then one copy
             np.copyto(d, select(m, np.asarray(v).astype(d.dtype), d, d.dtype))
         else:
@@ -246,13 +257,15 @@ def put(input, index, source, accumulate=False):
     return put_(input.clone(), index, source, accumulate)
 
 
-def take_along_dim(input, indices, dim=None, *, out=None):
+def take_along_dim(input, indices, dim=None, *, out=None, axis=None):
     """``gather`` with ``input`` and ``indices`` broadcast against each other (flattened if no dim).
 
     >>> ember.tensor([[10, 30], [40, 20]]).take_along_dim(ember.tensor([[1], [0]]), dim=1)
     tensor([[30],
             [40]])
     """
+    if axis is not None:  # NumPy's name (as PyTorch accepts)
+        dim = numpy_names("take_along_dim", dim, False, axis, None, None)[0]
     if indices._data.dtype.kind not in "iu":
         raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be int but got "
                            f"{indices.dtype.__repr__().replace('torch.', '')} instead")

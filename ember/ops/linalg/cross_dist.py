@@ -9,6 +9,7 @@ from ... import _autocast_state as _ac
 from ..._autocast_state import on as _ac_on
 from .._util import np, _wrap, Op, apply_op, _state, norm_dim
 from .products import _broadcast_batch, _out, _up
+from ..numpy_arg_names import numpy_names
 
 __all__ = ["cross", "cdist"]
 
@@ -34,12 +35,14 @@ def _cross(a, b, dim):
     return _wrap(np.cross(a._data, b._data, axis=dim))
 
 
-def cross(input, other, dim=None, *, out=None):
+def cross(input, other, dim=None, *, out=None, axis=None):
     """Cross product of 3-vectors along ``dim`` (default: the first dim of size 3).
 
     >>> ember.cross(ember.tensor([1., 0., 0.]), ember.tensor([0., 1., 0.]), dim=0)
     tensor([0., 0., 1.])
     """
+    if axis is not None:  # NumPy's name (as PyTorch accepts)
+        dim = numpy_names("cross", dim, False, axis, None, None)[0]
     if input.ndim != other.ndim:
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
     if input._data.dtype != other._data.dtype:

@@ -10,25 +10,30 @@ from ..._autocast_state import on as _ac_on
 from .._util import np, D, Tensor, _wrap, Op, apply_op
 from .._util import _TORCH_NAMES
 from . import softmax_cross_entropy as _nn
+from ..numpy_arg_names import required_dim
 
 __all__ = ["softmax", "log_softmax", "prelu", "hardshrink"]
 
 
-def softmax(input, dim, dtype=None):
+def softmax(input, dim=None, dtype=None, *, axis=None):
     """``exp(x) / exp(x).sum(dim)`` along ``dim`` (computed in ``dtype`` when given).
 
     >>> ember.softmax(ember.tensor([[1., 1.]]), 1)
     tensor([[0.5000, 0.5000]])
     """
+    if dim is None:  # given as NumPy's axis (as PyTorch accepts)
+        dim = required_dim("softmax", axis)
     return _nn.softmax(input, dim, dtype)
 
 
-def log_softmax(input, dim, dtype=None):
+def log_softmax(input, dim=None, dtype=None, *, axis=None):
     """``x - logsumexp(x, dim)`` along ``dim`` (computed in ``dtype`` when given).
 
     >>> ember.tensor([0., 0.]).log_softmax(0)
     tensor([-0.6931, -0.6931])
     """
+    if dim is None:  # given as NumPy's axis (as PyTorch accepts)
+        dim = required_dim("log_softmax", axis)
     return _nn.log_softmax(input, dim, dtype)
 
 

@@ -7,6 +7,7 @@ from ..._quantized_mark import QUANTIZED as _QM, not_implemented as _q_refuse
 from .._util import np, _wrap
 from .sum_mean import reduce_dims
 from .reduction_args import _out1, _tname
+from ..numpy_arg_names import numpy_names
 
 __all__ = ["all", "any", "count_nonzero"]
 
@@ -30,30 +31,36 @@ def _logical(f, input, dim, keepdim, out):
     return _out1(_wrap(r), out)
 
 
-def all(input, dim=None, keepdim=False, *, out=None):
+def all(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=None):
     """True where every element (over ``dim``) is non-zero; uint8 input gives uint8.
 
     >>> ember.all(ember.tensor([[True, False], [True, True]]), dim=1)
     tensor([False,  True])
     """
+    if axis is not None or keepdims is not None:  # NumPy's names (as PyTorch accepts)
+        dim, keepdim = numpy_names("all", dim, keepdim, axis, keepdims)
     return _logical(np.all, input, dim, keepdim, out)
 
 
-def any(input, dim=None, keepdim=False, *, out=None):
+def any(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=None):
     """True where some element (over ``dim``) is non-zero; uint8 input gives uint8.
 
     >>> ember.tensor([0., 0., 2.]).any()
     tensor(True)
     """
+    if axis is not None or keepdims is not None:  # NumPy's names (as PyTorch accepts)
+        dim, keepdim = numpy_names("any", dim, keepdim, axis, keepdims)
     return _logical(np.any, input, dim, keepdim, out)
 
 
-def count_nonzero(input, dim=None):
+def count_nonzero(input, dim=None, *, axis=None):
     """Number of non-zero elements, over all of ``input`` or along ``dim`` (int or tuple).
 
     >>> ember.count_nonzero(ember.tensor([[0, 1, 2], [3, 0, 0]]), dim=0)
     tensor([1, 1, 1])
     """
+    if axis is not None:  # NumPy's name (as PyTorch accepts)
+        dim = numpy_names("count_nonzero", dim, False, axis, None, None)[0]
     if getattr(input, "_rg", None) is _QM:
         raise _q_refuse("aten::count_nonzero.dim_IntList")
     d = input._data

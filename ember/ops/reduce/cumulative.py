@@ -17,6 +17,7 @@ from .reduction_args import _as_1d, _const, _int64_if_int, _no_complex, _out1, _
 from .selection_grads import _flip
 from ..index.gather_scatter import scatter_into
 from .sum_mean import out_dtype_arg
+from ..numpy_arg_names import required_dim
 
 __all__ = ["cumsum", "cumprod", "cummax", "cummin", "logcumsumexp"]
 
@@ -116,22 +117,26 @@ def _cum(cls, input, dim, dtype, out):
     return _out1(apply_op(cls, (input,), dim, None), out)
 
 
-def cumsum(input, dim, *, dtype=None, out=None):
+def cumsum(input, dim=None, *, dtype=None, out=None, axis=None):
     """Cumulative sum along ``dim``; integers and bools accumulate in int64.
 
     >>> ember.cumsum(ember.tensor([[1, 2, 3], [4, 5, 6]]), dim=1)
     tensor([[ 1,  3,  6],
             [ 4,  9, 15]])
     """
+    if dim is None:  # given as NumPy's axis (as PyTorch accepts)
+        dim = required_dim("cumsum", axis)
     return _cum(_Cumsum, input, dim, dtype, out)
 
 
-def cumprod(input, dim, *, dtype=None, out=None):
+def cumprod(input, dim=None, *, dtype=None, out=None, axis=None):
     """Cumulative product along ``dim``; the gradient is exact with zeros in the input.
 
     >>> ember.cumprod(ember.tensor([1., 2., 3., 4.]), 0)
     tensor([ 1.,  2.,  6., 24.])
     """
+    if dim is None:  # given as NumPy's axis (as PyTorch accepts)
+        dim = required_dim("cumprod", axis)
     return _cum(_Cumprod, input, dim, dtype, out)
 
 
@@ -178,12 +183,14 @@ class _Logcumsumexp(Op):
         return part(g.relu()) - part((-g).relu())
 
 
-def logcumsumexp(input, dim, *, out=None):
+def logcumsumexp(input, dim=None, *, out=None, axis=None):
     """``log(cumsum(exp(input)))`` along ``dim``, computed without overflow.
 
     >>> ember.logcumsumexp(ember.tensor([0., 0., 1000.]), 0)
     tensor([0.0000e+00, 6.9315e-01, 1.0000e+03])
     """
+    if dim is None:  # given as NumPy's axis (as PyTorch accepts)
+        dim = required_dim("logcumsumexp", axis)
     d = input._data
     if d.dtype.kind not in "fV":
         if d.dtype.kind == "c":
@@ -237,7 +244,7 @@ def _cumext(name, is_max, input, dim, out):
                  out)
 
 
-def cummax(input, dim, *, out=None):
+def cummax(input, dim=None, *, out=None, axis=None):
     """Running maximum along ``dim`` and the index where each running value was found.
 
     >>> ember.cummax(ember.tensor([1., 3., 2., 5.]), 0)
@@ -245,15 +252,19 @@ def cummax(input, dim, *, out=None):
     values=tensor([1., 3., 3., 5.]),
     indices=tensor([0, 1, 1, 3]))
     """
+    if dim is None:  # given as NumPy's axis (as PyTorch accepts)
+        dim = required_dim("cummax", axis)
     return _cumext("cummax", True, input, dim, out)
 
 
-def cummin(input, dim, *, out=None):
+def cummin(input, dim=None, *, out=None, axis=None):
     """Running minimum along ``dim`` and the index where each running value was found.
 
     >>> ember.cummin(ember.tensor([3., 1., 2., 0.]), 0).values
     tensor([3., 1., 1., 0.])
     """
+    if dim is None:  # given as NumPy's axis (as PyTorch accepts)
+        dim = required_dim("cummin", axis)
     return _cumext("cummin", False, input, dim, out)
 
 

@@ -15,6 +15,7 @@ from ... import return_types as RT
 from .reduction_args import _as_1d, _check_nonempty, _no_complex, _out1, _outn, _tname
 from .selection_grads import (_Amax, _Amin, _MaxAll, _MaxDim, _MinAll, _MinDim, _evenly,
                               _select)
+from ..numpy_arg_names import numpy_names
 
 __all__ = ["max", "min", "amax", "amin", "aminmax", "argmax", "argmin"]
 
@@ -78,7 +79,7 @@ def _ext(name, is_max, input, dim, keepdim, out):
     return _select(_MaxDim if is_max else _MinDim, getattr(RT, name), input, idx, dim, keepdim, out)
 
 
-def max(input, dim=None, keepdim=False, *, out=None, other=None):
+def max(input, dim=None, keepdim=False, *, out=None, other=None, axis=None, keepdims=None):
     """Largest element; with ``dim``, ``(values, indices)`` along it; with a tensor, the
     elementwise maximum.
 
@@ -91,12 +92,14 @@ def max(input, dim=None, keepdim=False, *, out=None, other=None):
     tensor([[2., 7.],
             [3., 2.]])
     """
+    if axis is not None or keepdims is not None:  # NumPy's names (as PyTorch accepts)
+        dim, keepdim = numpy_names("max", dim, keepdim, axis, keepdims)
     if other is not None:
         return _elementwise_ext(input, other, True, out)
     return _ext("max", True, input, dim, keepdim, out)
 
 
-def min(input, dim=None, keepdim=False, *, out=None, other=None):
+def min(input, dim=None, keepdim=False, *, out=None, other=None, axis=None, keepdims=None):
     """Smallest element; with ``dim``, ``(values, indices)`` along it; with a tensor, the
     elementwise minimum.
 
@@ -107,6 +110,8 @@ def min(input, dim=None, keepdim=False, *, out=None, other=None):
     tensor([[1.],
             [2.]])
     """
+    if axis is not None or keepdims is not None:  # NumPy's names (as PyTorch accepts)
+        dim, keepdim = numpy_names("min", dim, keepdim, axis, keepdims)
     if other is not None:
         return _elementwise_ext(input, other, False, out)
     return _ext("min", False, input, dim, keepdim, out)
@@ -129,25 +134,29 @@ def _amaxmin(name, is_max, input, dim, keepdim, out):
     return _out1(_evenly(_Amax if is_max else _Amin, input, v, dims, keepdim, False), out)
 
 
-def amax(input, dim=(), keepdim=False, *, out=None):
+def amax(input, dim=(), keepdim=False, *, out=None, axis=None, keepdims=None):
     """Maximum over ``dim`` (int or tuple; all dims by default); ties share the gradient.
 
     >>> ember.amax(ember.tensor([[1., 7.], [3., 2.]]), dim=1)
     tensor([7., 3.])
     """
+    if axis is not None or keepdims is not None:  # NumPy's names (as PyTorch accepts)
+        dim, keepdim = numpy_names("amax", dim, keepdim, axis, keepdims, ())
     return _amaxmin("amax", True, input, dim, keepdim, out)
 
 
-def amin(input, dim=(), keepdim=False, *, out=None):
+def amin(input, dim=(), keepdim=False, *, out=None, axis=None, keepdims=None):
     """Minimum over ``dim`` (int or tuple; all dims by default); ties share the gradient.
 
     >>> ember.amin(ember.tensor([[1., 7.], [3., 2.]]), dim=(0, 1))
     tensor(1.)
     """
+    if axis is not None or keepdims is not None:  # NumPy's names (as PyTorch accepts)
+        dim, keepdim = numpy_names("amin", dim, keepdim, axis, keepdims, ())
     return _amaxmin("amin", False, input, dim, keepdim, out)
 
 
-def aminmax(input, *, dim=None, keepdim=False, out=None):
+def aminmax(input, *, dim=None, keepdim=False, out=None, axis=None, keepdims=None):
     """``(min, max)`` over all elements or along ``dim``.
 
     >>> ember.aminmax(ember.tensor([3., 1., 4.]))
@@ -155,9 +164,15 @@ def aminmax(input, *, dim=None, keepdim=False, out=None):
     min=tensor(1.),
     max=tensor(4.))
     """
+    if axis is not None or keepdims is not None:  # NumPy's names (as PyTorch accepts)
+        dim, keepdim = numpy_names("aminmax", dim, keepdim, axis, keepdims)
     d = input._data
     _no_complex("aminmax", d, "aminmax_cpu")
     dims = tuple(range(d.ndim)) if dim is None else reduce_dims(dim, d.ndim)
+    if d.size == 0 and dim is not None:
+        for i in dims:
+            if d.shape[i] == 0:
+                raise IndexError(f"aminmax: Expected reduction dim {i} to have non-zero size.")
     if d.size == 0 and (dim is None or any(d.shape[i] == 0 for i in dims)):
         raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
                            "operation has no identity.")
@@ -189,22 +204,26 @@ def _arg(name, f, input, dim, keepdim, out):
     return _out1(_wrap(f(d, axis=dim, keepdims=keepdim).astype(np.int64, copy=False)), out)
 
 
-def argmax(input, dim=None, keepdim=False, *, out=None):
+def argmax(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=None):
     """Index of the largest value (of the flattened tensor when ``dim`` is None).
 
     >>> ember.argmax(ember.tensor([[1., 7.], [3., 2.]])), ember.argmax(ember.tensor([[1., 7.], [3., 2.]]), 0)
     (tensor(1), tensor([1, 0]))
     """
+    if axis is not None or keepdims is not None:  # NumPy's names (as PyTorch accepts)
+        dim, keepdim = numpy_names("argmax", dim, keepdim, axis, keepdims)
     return _arg("argmax", np.argmax, input, dim, keepdim, out)
 
 
-def argmin(input, dim=None, keepdim=False, *, out=None):
+def argmin(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=None):
     """Index of the smallest value (of the flattened tensor when ``dim`` is None).
 
     >>> ember.argmin(ember.tensor([[1., 7.], [3., 0.]]), dim=1, keepdim=True)
     tensor([[0],
             [1]])
     """
+    if axis is not None or keepdims is not None:  # NumPy's names (as PyTorch accepts)
+        dim, keepdim = numpy_names("argmin", dim, keepdim, axis, keepdims)
     return _arg("argmin", np.argmin, input, dim, keepdim, out)
 
 

@@ -11,9 +11,10 @@ tensor(3.)
 """
 import builtins
 from .._util import np, D, _wrap, Op, apply_op, norm_dim
-from .sum_mean import expand_back, reduce_dims, mean as _mean, out_dtype_arg
+from .sum_mean import expand_back, reduce_dims, mean as _mean, out_dtype_arg, _mean_dtype_error
 from .reduction_args import _const, _grad, _inf, _int64_if_int, _keep, _out1, _tname
 from ..._row_sums import sum_squares, sum_last
+from ..numpy_arg_names import numpy_names
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -35,6 +36,8 @@ class _Var(Op):
     def forward(ctx, a, dims, correction, keepdim, sqrt):
         ctx.dims, ctx.keepdim = dims, keepdim
         ctx.dof = dof = _dof(a.shape, dims, correction)
+        half = a.dtype if a.itemsize == 2 and a.dtype.kind in "fV" else None
+        x, a = a, (a.astype(np.float32) if half is not None else a)  # (float16/bfloat16: in float32, as PyTorch)
         with np.errstate(invalid="ignore", divide="ignore"):
             rows = a.dtype in _FLOATS and a.size and dims and dims == tuple(range(a.ndim - len(dims), a.ndim))
             if rows:         # trailing dims of a float array: BLAS row sums, then one dot per row
@@ -51,8 +54,8 @@ class _Var(Op):
                 out = np.sum(sq, axis=dims, keepdims=keepdim) / np.asarray(dof, sq.dtype)
             if sqrt:
                 out = np.sqrt(out)
-        out = np.asarray(out)
-        ctx.save_for_backward(a, out if sqrt else None)
+        out = np.asarray(out) if half is None else np.asarray(out).astype(half)
+        ctx.save_for_backward(x, out if sqrt else None)
         return out
 
     @staticmethod
@@ -92,7 +95,8 @@ def _var_std(cls, input, dims, correction, keepdim, sqrt):
     return apply_op(cls, (input,), dims, correction, keepdim, sqrt)
 
 
-def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None, axis=None,
+        keepdims=None):
     """Variance over ``dim`` with Bessel's ``correction`` (1 by default; ``unbiased=False``
     means 0).
 
@@ -101,36 +105,45 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=N
     >>> ember.var(ember.tensor([[1., 2.], [3., 5.]]), dim=1, correction=0)
     tensor([0.2500, 1.0000])
     """
+    if axis is not None or keepdims is not None:  # NumPy's names (as PyTorch accepts)
+        dim, keepdim = numpy_names("var", dim, keepdim, axis, keepdims)
     dims, c, keepdim = _var_args("var", input, dim, unbiased, keepdim, correction)
     return _out1(_var_std(_Var, input, dims, c, keepdim, False), out)
 
 
-def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None, axis=None,
+        keepdims=None):
     """Standard deviation over ``dim`` (see :func:`var` for ``correction``/``unbiased``).
 
     >>> ember.std(ember.tensor([[1., 3.], [2., 2.]]), dim=1)
     tensor([1.4142, 0.0000])
     """
+    if axis is not None or keepdims is not None:  # NumPy's names (as PyTorch accepts)
+        dim, keepdim = numpy_names("std", dim, keepdim, axis, keepdims)
     dims, c, keepdim = _var_args("std", input, dim, unbiased, keepdim, correction)
     return _out1(_var_std(_Std, input, dims, c, keepdim, True), out)
 
 
-def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
     """``(var, mean)`` over ``dim`` in one call.
 
     >>> ember.var_mean(ember.tensor([1., 2., 3., 4.]))
     (tensor(1.6667), tensor(2.5000))
     """
+    if axis is not None or keepdims is not None:  # NumPy's names (as PyTorch accepts)
+        dim, keepdim = numpy_names("var_mean", dim, keepdim, axis, keepdims)
     dims, c, keepdim = _var_args("var_mean", input, dim, unbiased, keepdim, correction)
     return _var_std(_Var, input, dims, c, keepdim, False), _mean(input, dims, keepdim)
 
 
-def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
     """``(std, mean)`` over ``dim`` in one call.
 
     >>> ember.std_mean(ember.tensor([[1., 3.], [2., 2.]]), dim=1)
     (tensor([1.4142, 0.0000]), tensor([2., 2.]))
     """
+    if axis is not None or keepdims is not None:  # NumPy's names (as PyTorch accepts)
+        dim, keepdim = numpy_names("std_mean", dim, keepdim, axis, keepdims)
     dims, c, keepdim = _var_args("std_mean", input, dim, unbiased, keepdim, correction)
     return _var_std(_Std, input, dims, c, keepdim, True), _mean(input, dims, keepdim)
 
@@ -255,6 +268,8 @@ class _Nansum(Op):
         ctx.save_for_backward(a)
         if a.dtype.kind == "V":  # NumPy's nan-functions miss bfloat16 NaNs
             a = np.where(np.isnan(a), np.zeros((), a.dtype), a)
+        if a.itemsize == 2 and a.dtype.kind in "fV":  # float16/bfloat16: accumulated in float32, as PyTorch
+            return np.asarray(np.nansum(a, axis=dims, keepdims=keepdim, dtype=np.float32)).astype(a.dtype)
         return np.asarray(np.nansum(a, axis=dims, keepdims=keepdim, dtype=a.dtype))
 
     @staticmethod
@@ -264,12 +279,14 @@ class _Nansum(Op):
         return expand_back(g, ad.shape, ctx.dims, ctx.keepdim) * _const(~np.isnan(ad), ad)
 
 
-def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
+def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=None):
     """Sum treating NaN as zero.
 
     >>> ember.nansum(ember.tensor([1., float('nan'), 2.]))
     tensor(3.)
     """
+    if axis is not None or keepdims is not None:  # NumPy's names (as PyTorch accepts)
+        dim, keepdim = numpy_names("nansum", dim, keepdim, axis, keepdims)
     if input._data.dtype.kind == "c":
         raise RuntimeError("nansum on CPU does not support complex inputs")
     if out is not None:
@@ -287,17 +304,21 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     return _out1(apply_op(_Nansum, (input,), dims, keepdim, None), out)
 
 
-def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
+def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=None):
     """Mean of the non-NaN elements.
 
     >>> ember.nanmean(ember.tensor([[1., float('nan')], [2., 4.]]), dim=1)
     tensor([1., 3.])
     """
+    if axis is not None or keepdims is not None:  # NumPy's names (as PyTorch accepts)
+        dim, keepdim = numpy_names("nanmean", dim, keepdim, axis, keepdims)
     d = input._data
     if d.dtype.kind not in "fcV":
         raise RuntimeError("nanmean(): expected input to have floating point or complex dtype "
                            f"but got {_tname(d.dtype)}")
     if dtype is not None:
+        if D.to_dtype(dtype)._cat < 2:
+            _mean_dtype_error("nanmean", dtype)
         input = input.to(dtype)
         d = input._data
     dims = reduce_dims(dim, d.ndim)

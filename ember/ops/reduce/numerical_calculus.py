@@ -11,6 +11,7 @@ from ... import _tensor
 from ..shape.joining import cat
 from ..shape.splitting import narrow
 from ..shape.sized_splits import _int
+from ..numpy_arg_names import numpy_names
 
 __all__ = ["trapezoid", "trapz", "cumulative_trapezoid", "gradient", "diff"]
 
@@ -58,7 +59,7 @@ def _pieces(y, x, dx, dim, name):
     return mean * d, y, dim
 
 
-def trapezoid(y, x=None, *, dx=None, dim=-1):
+def trapezoid(y, x=None, *, dx=None, dim=-1, axis=None):
     """The trapezoid rule along ``dim``: samples ``y`` at points ``x`` (1-d, or broadcasting
     with ``y``) or ``dx`` apart (default 1).
 
@@ -67,6 +68,8 @@ def trapezoid(y, x=None, *, dx=None, dim=-1):
     >>> ember.trapezoid(ember.tensor([1., 2., 4.]), ember.tensor([0., 1., 3.]))
     tensor(7.5000)
     """
+    if axis is not None:  # NumPy's name (as PyTorch accepts)
+        dim = numpy_names("trapezoid", dim, False, axis, None, -1)[0]
     if x is not None and dx is not None:
         raise TypeError("trapezoid() received an invalid combination of arguments: x and dx")
     p, y, d = _pieces(y, x, 1 if dx is None and x is None else dx, dim, "trapezoid")
@@ -85,12 +88,14 @@ def trapz(y, x=None, *, dx=None, dim=-1):
     return trapezoid(y, x, dx=dx, dim=dim)
 
 
-def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
+def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1, axis=None):
     """Running trapezoid-rule integrals along ``dim`` (one fewer value than samples).
 
     >>> ember.cumulative_trapezoid(ember.tensor([1., 2., 4.]))
     tensor([1.5000, 4.5000])
     """
+    if axis is not None:  # NumPy's name (as PyTorch accepts)
+        dim = numpy_names("cumulative_trapezoid", dim, False, axis, None, -1)[0]
     if x is not None and dx is not None:
         raise TypeError("cumulative_trapezoid() received an invalid combination of arguments: x and dx")
     p, y, d = _pieces(y, x, 1 if dx is None and x is None else dx, dim, "cumulative_trapezoid")
@@ -194,13 +199,15 @@ def gradient(input, *, spacing=1, dim=None, edge_order=1):
     return tuple(out)
 
 
-def diff(input, n=1, dim=-1, prepend=None, append=None):
+def diff(input, n=1, dim=-1, prepend=None, append=None, *, axis=None):
     """The ``n``-th forward difference along ``dim`` (``prepend``/``append`` joined first); bool
     inputs give ``!=`` of neighbours.
 
     >>> ember.tensor([1, 4, 9, 16]).diff()
     tensor([3, 5, 7])
     """
+    if axis is not None:  # NumPy's name (as PyTorch accepts)
+        dim = numpy_names("diff", dim, False, axis, None, -1)[0]
     n = _int(n, "diff", "n")
     shape = input._data.shape
     if not shape:

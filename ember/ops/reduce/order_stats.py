@@ -15,6 +15,7 @@ from ... import return_types as RT
 from .reduction_args import _as_1d, _check_nonempty, _const, _no_complex, _out1, _outn, _sortable
 from .selection_grads import _Evenly, _Select, _evenly, _select
 from ..index.gather_scatter import gather_at
+from ..numpy_arg_names import numpy_names
 
 __all__ = ["median", "nanmedian", "mode", "quantile", "nanquantile"]
 
@@ -43,6 +44,8 @@ class _NanmedianAll(_Evenly):
 def _median_all(input, ignore_nan):
     d = input._data
     _no_complex("median", d, "nanmedian_cpu" if ignore_nan else "median_cpu")
+    if d.dtype.kind == "b":
+        raise NotImplementedError('"median_cpu" not implemented for \'Bool\'')
     flat = d.reshape(-1)
     isf = d.dtype.kind in "fcV"
     if isf:
@@ -66,6 +69,8 @@ def _median_all(input, ignore_nan):
 def _median_dim(name, input, dim, keepdim, out, ignore_nan):
     d = input._data
     _no_complex(name, d, f"{name}_out")
+    if d.dtype.kind == "b":
+        raise NotImplementedError('"median_out" not implemented for \'Bool\'')
     dim = norm_dim(dim, d.ndim)
     rt = getattr(RT, name)
     if d.ndim == 0:
@@ -90,7 +95,7 @@ def _median_dim(name, input, dim, keepdim, out, ignore_nan):
     return _select(cls, rt, input, idx, dim, keepdim, out)
 
 
-def median(input, dim=None, keepdim=False, *, out=None):
+def median(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=None):
     """Lower median of all elements (NaN if any is NaN); with ``dim``, ``(values, indices)``.
 
     >>> ember.median(ember.tensor([4., 1., 3., 2.]))
@@ -100,23 +105,27 @@ def median(input, dim=None, keepdim=False, *, out=None):
     values=tensor([3., 5.]),
     indices=tensor([2, 1]))
     """
+    if axis is not None or keepdims is not None:  # NumPy's names (as PyTorch accepts)
+        dim, keepdim = numpy_names("median", dim, keepdim, axis, keepdims)
     if dim is None:
         return _out1(_median_all(input, False), out)
     return _median_dim("median", input, dim, keepdim, out, False)
 
 
-def nanmedian(input, dim=None, keepdim=False, *, out=None):
+def nanmedian(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=None):
     """Like :func:`median`, ignoring NaN values (NaN only when a slice is all NaN).
 
     >>> ember.nanmedian(ember.tensor([1., float('nan'), 3., 2.]))
     tensor(2.)
     """
+    if axis is not None or keepdims is not None:  # NumPy's names (as PyTorch accepts)
+        dim, keepdim = numpy_names("nanmedian", dim, keepdim, axis, keepdims)
     if dim is None:
         return _out1(_median_all(input, True), out)
     return _median_dim("nanmedian", input, dim, keepdim, out, True)
 
 
-def mode(input, dim=-1, keepdim=False, *, out=None):
+def mode(input, dim=-1, keepdim=False, *, out=None, axis=None, keepdims=None):
     """Most frequent value along ``dim`` (the smallest among equally frequent ones) and the
     index of its last occurrence.
 
@@ -125,6 +134,8 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
     values=tensor([2, 4]),
     indices=tensor([2, 1]))
     """
+    if axis is not None or keepdims is not None:  # NumPy's names (as PyTorch accepts)
+        dim, keepdim = numpy_names("mode", dim, keepdim, axis, keepdims, -1)
     d = input._data
     _no_complex("mode", d, "mode_cpu")
     dim = norm_dim(dim, d.ndim)
@@ -214,7 +225,8 @@ def _quantile(name, input, q, dim, keepdim, interpolation, ignore_nan):
     return r
 
 
-def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
+def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None, axis=None,
+             keepdims=None):
     """The ``q``-th quantiles (a float or 1-D tensor in [0, 1]) of all elements or along
     ``dim``; NaN where a slice holds NaN.
 
@@ -224,6 +236,8 @@ def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=N
     >>> x.quantile(ember.tensor([0.25, 0.75]), interpolation="lower")
     tensor([1., 3.])
     """
+    if axis is not None or keepdims is not None:  # NumPy's names (as PyTorch accepts)
+        dim, keepdim = numpy_names("quantile", dim, keepdim, axis, keepdims)
     if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
         input, q = _ac.fp32(input, q)
         with _ac.suspended():
@@ -231,12 +245,15 @@ def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=N
     return _out1(_quantile("quantile", input, q, dim, keepdim, interpolation, False), out)
 
 
-def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
+def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None, axis=None,
+                keepdims=None):
     """Like :func:`quantile`, ignoring NaN values (NaN only where a slice is all NaN).
 
     >>> ember.nanquantile(ember.tensor([1., float('nan'), 3.]), 0.5)
     tensor(2.)
     """
+    if axis is not None or keepdims is not None:  # NumPy's names (as PyTorch accepts)
+        dim, keepdim = numpy_names("nanquantile", dim, keepdim, axis, keepdims)
     if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
         input, q = _ac.fp32(input, q)
         with _ac.suspended():

@@ -13,6 +13,7 @@ from .sum_mean import expand_back, reduce_dims, out_dtype_arg
 from .reduction_args import _inf, _int64_if_int, _keep, _out1
 from .selection_grads import _Shift, _flip
 from .cumulative import cumprod
+from ..numpy_arg_names import numpy_names, required_dim
 
 __all__ = ["prod", "logsumexp"]
 
@@ -55,7 +56,7 @@ def _prod_others(a, dim):
 
 
 
-def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
+def prod(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=None):
     """Product of all elements, or along one ``dim``; integers multiply in int64.
 
     >>> ember.prod(ember.tensor([[1., 2.], [3., 4.]]), 1)
@@ -63,6 +64,8 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
     >>> ember.tensor([1, 2, 3], dtype=ember.int32).prod()
     tensor(6)
     """
+    if axis is not None or keepdims is not None:  # NumPy's names (as PyTorch accepts)
+        dim, keepdim = numpy_names("prod", dim, keepdim, axis, keepdims)
     if _ac_on[0] and _ac.is_enabled("cpu"):  # cast, then run with autocast off inside
         input, = _ac.fp32(input)
         with _ac.suspended():
@@ -109,12 +112,16 @@ class _Logsumexp(Op):
         return expand_back(g, shape, dims, keepdim) * (a - _keep(out, shape, dims, keepdim)).exp()
 
 
-def logsumexp(input, dim, keepdim=False, *, out=None):
+def logsumexp(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=None):
     """``log(sum(exp(input)))`` over ``dim``, computed stably (the max is taken out first).
 
     >>> ember.logsumexp(ember.tensor([[0., 0.], [1000., 1000.]]), dim=1)
     tensor([6.9315e-01, 1.0007e+03])
     """
+    if dim is None:  # given as NumPy's axis (as PyTorch accepts)
+        dim = required_dim("logsumexp", axis)
+    if keepdims is not None:
+        keepdim = numpy_names("logsumexp", dim, keepdim, None, keepdims)[1]
     if input._data.dtype.kind not in "fcV":
         input = input.to(D._default[0])
     d = input._data

@@ -17,6 +17,7 @@ __all__ = ["sort", "argsort", "msort", "topk", "kthvalue", "unique", "unique_con
            "searchsorted", "bucketize", "histc", "histogram", "bincount"]
 
 from ..._dtype_names import SCALAR_NAMES as _NAMES  # noqa: E402
+from ..numpy_arg_names import numpy_names
 
 
 def _tname(a):
@@ -93,7 +94,7 @@ def _no_complex(a, what):
         raise RuntimeError(f" {what} does not support complex dtypes on CPU")
 
 
-def sort(input, dim=-1, descending=False, stable=False, *, out=None):
+def sort(input, dim=-1, descending=False, stable=False, *, out=None, axis=None):
     """Sort along ``dim``; returns ``(values, indices)``. Equal elements keep their order.
 
     >>> ember.sort(ember.tensor([[3, 1, 2]]), descending=True)
@@ -101,18 +102,22 @@ def sort(input, dim=-1, descending=False, stable=False, *, out=None):
     values=tensor([[3, 2, 1]]),
     indices=tensor([[0, 2, 1]]))
     """
+    if axis is not None:  # NumPy's name (as PyTorch accepts)
+        dim = numpy_names("sort", dim, False, axis, None, -1)[0]
     _no_complex(input._data, "Sort")
     d = norm_dim(dim, input.ndim)
     v, i = _select(Sort, input, lambda a: _argsort(a, d, descending), d)
     return _outs(_rt("sort", v, i), out)
 
 
-def argsort(input, dim=-1, descending=False, stable=False):
+def argsort(input, dim=-1, descending=False, stable=False, *, axis=None):
     """Indices that sort ``input`` along ``dim``.
 
     >>> ember.argsort(ember.tensor([3., 1., 2.]))
     tensor([1, 2, 0])
     """
+    if axis is not None:  # NumPy's name (as PyTorch accepts)
+        dim = numpy_names("argsort", dim, False, axis, None, -1)[0]
     _no_complex(input._data, "Sort")
     a = input._data
     d = norm_dim(dim, a.ndim)
@@ -148,7 +153,7 @@ def _topk_idx(a, k, dim, largest):
     return idx[tuple(sl)]
 
 
-def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
+def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None, axis=None):
     """The ``k`` largest (or smallest) elements along ``dim`` and their indices.
 
     >>> ember.topk(ember.tensor([1., 5., 3., 4.]), 2)
@@ -156,6 +161,8 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     values=tensor([5., 4.]),
     indices=tensor([1, 3]))
     """
+    if axis is not None:  # NumPy's name (as PyTorch accepts)
+        dim = numpy_names("topk", dim, False, axis, None, -1)[0]
     a = input._data
     if a.dtype == np.bool_:
         raise RuntimeError("topk does not support bool dtypes on CPU")
@@ -169,7 +176,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     return _outs(_rt("topk", v, i), out)
 
 
-def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
+def kthvalue(input, k, dim=-1, keepdim=False, *, out=None, axis=None, keepdims=None):
     """The ``k``-th smallest element (1-based) along ``dim`` and its index.
 
     >>> ember.kthvalue(ember.tensor([3., 1., 2.]), 2)
@@ -177,8 +184,12 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     values=tensor(2.),
     indices=tensor(2))
     """
+    if axis is not None or keepdims is not None:  # NumPy's names (as PyTorch accepts)
+        dim, keepdim = numpy_names("kthvalue", dim, keepdim, axis, keepdims, -1)
     a = input._data
     _no_complex(a, "kthvalue")
+    if a.dtype.kind == "b":
+        raise NotImplementedError('"kthvalue_cpu" not implemented for \'Bool\'')
     d = norm_dim(dim, a.ndim)
     n = a.shape[d] if a.ndim else 1
     k = int(k)

@@ -56,7 +56,10 @@ class Sum(Op):
             ctx.in_shape, ctx.dims, ctx.keepdim = a.shape, dims, keepdim
         r = _trailing_sum(a, dims, keepdim, npdt)
         if r is None:
-            r = np.sum(a, axis=dims, keepdims=keepdim, dtype=npdt)
+            if npdt is None and a.itemsize == 2:  # float16/bfloat16: accumulated in float32, as PyTorch
+                r = np.asarray(np.sum(a, axis=dims, keepdims=keepdim, dtype=np.float32)).astype(a.dtype)
+            else:
+                r = np.sum(a, axis=dims, keepdims=keepdim, dtype=npdt)
         return r if r.__class__ is not np.ndarray or r.flags.c_contiguous else np.ascontiguousarray(r)
 
     @staticmethod
@@ -69,6 +72,7 @@ class SumAll(Sum):
 
 
 from ..._dtype_names import TYPEID_NAMES as _TYPEID  # noqa: E402
+from ..numpy_arg_names import numpy_names
 
 
 def out_dtype_arg(input, dtype, out, fn):
@@ -106,12 +110,14 @@ def _sum_dtype(a, dtype):
     return None
 
 
-def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
+def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=None):
     """Sum over all elements, or over ``dim`` (int or tuple); integers sum to int64.
 
     >>> ember.sum(ember.tensor([[1, 2], [3, 4]]), dim=1)
     tensor([3, 7])
     """
+    if axis is not None or keepdims is not None:  # NumPy's names (as PyTorch accepts)
+        dim, keepdim = numpy_names("sum", dim, keepdim, axis, keepdims)
     if out is not None:
         dtype = out_dtype_arg(input, dtype, out, "sum")
         if dtype.np != input._data.dtype:
@@ -155,12 +161,22 @@ class MeanAll(Mean):
     _name = "MeanBackward0"
 
 
-def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
+def _mean_dtype_error(fn, dtype):
+    """PyTorch's error for a mean asked to compute in a bool or integer ``dtype``."""
+    dn = D.to_dtype(dtype).name.capitalize()
+    dn = {"Int64": "Long", "Int32": "Int", "Int16": "Short", "Int8": "Char", "Uint8": "Byte"}.get(dn, dn)
+    raise RuntimeError(f"{fn}(): could not infer output dtype. Optional dtype must be either a "
+                       f"floating point or complex dtype. Got: {dn}")
+
+
+def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=None):
     """Arithmetic mean over all elements or over ``dim``; needs a float dtype.
 
     >>> ember.mean(ember.tensor([[1., 2.], [3., 4.]]), dim=0)
     tensor([2., 3.])
     """
+    if axis is not None or keepdims is not None:  # NumPy's names (as PyTorch accepts)
+        dim, keepdim = numpy_names("mean", dim, keepdim, axis, keepdims)
     d = input._data
     if dtype is None and d.dtype.kind not in "fcV":
         if input._rg is _QM:  # a quantized tensor: PyTorch's quantized mean
@@ -169,6 +185,8 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
         dn = {"Int64": "Long", "Int32": "Int", "Int16": "Short", "Int8": "Char", "Uint8": "Byte"}.get(dn, dn)
         raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a "
                            f"floating point or complex dtype. Got: {dn}")
+    if dtype is not None and D.to_dtype(dtype)._cat < 2:
+        _mean_dtype_error("mean", dtype)
     if out is not None and (dtype is not None or out.dtype._cat >= 2):
         dtype = out_dtype_arg(input, dtype, out, "mean")
     npdt = D.to_dtype(dtype).np if dtype is not None else None
@@ -186,12 +204,13 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     return r
 
 
-def sum_to_size(input, *size):
+def sum_to_size(input, *sizes, size=None):
     """Sum ``input`` down to a shape it broadcasts from.
 
     >>> ember.ones(2, 3).sum_to_size(1, 3)
     tensor([[2., 2., 2.]])
     """
+    size = sizes if size is None or sizes else (size,)
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
     shape = input._data.shape

@@ -11,6 +11,7 @@ import builtins
 from ..._backend import raises_oom_as_runtime_error as _oom
 from .._util import np, Tensor, _wrap, Op, apply_op, norm_dim, norm_dims, _NOGRAD
 from .movement import transpose
+from ..numpy_arg_names import numpy_names
 
 _srange = builtins.range
 
@@ -38,13 +39,17 @@ class Flip(Op):
         return flip(g, ctx.dims)
 
 
-def flip(input, *dims):
+def flip(input, *dim_args, dims=None):
     """Reverse the order along ``dims`` (a copy, as in PyTorch).
 
     >>> ember.tensor([[1, 2], [3, 4]]).flip(1)
     tensor([[2, 1],
             [4, 3]])
     """
+    if dims is None or dim_args:
+        dims = dim_args
+    elif isinstance(dims, int):
+        dims = (dims,)
     if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
         dims = dims[0]
     nd = input._data.ndim
@@ -157,13 +162,15 @@ class Repeat(Op):
 
 
 @_oom
-def repeat(self, *sizes):
+def repeat(self, *sizes, repeats=None):
     """Tile the tensor ``sizes`` times along each dim (a copy).
 
     >>> ember.tensor([1, 2]).repeat(2, 2)
     tensor([[1, 2, 1, 2],
             [1, 2, 1, 2]])
     """
+    if repeats is not None and not sizes:  # (repeat(repeats=...), PyTorch's keyword)
+        sizes = (repeats,)
     if not sizes:
         raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
     if len(sizes) == 1 and isinstance(sizes[0], (tuple, list, Tensor)):
@@ -215,7 +222,7 @@ class RepeatInterleave(Op):
         return index_add(z, dim, idx, g)
 
 
-def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None, axis=None):
     """Repeat each element ``repeats`` times (an int or a tensor of counts).
 
     >>> ember.tensor([1, 2]).repeat_interleave(2)
@@ -225,6 +232,8 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
             [3, 4],
             [3, 4]])
     """
+    if axis is not None:  # NumPy's name (as PyTorch accepts)
+        dim = numpy_names("repeat_interleave", dim, False, axis, None, None)[0]
     if repeats is None:  # repeat_interleave(repeats): indices repeated
         r = input
         if r._data.ndim > 1:

@@ -16,6 +16,7 @@ from .._util import np, D, Tensor, _wrap, Op, apply_op, norm_dim, _NOGRAD
 from ..._quantized_mark import QUANTIZED as _QM
 from .movement import unsqueeze
 from .splitting import narrow
+from ..numpy_arg_names import numpy_names
 
 _srange = builtins.range
 
@@ -48,7 +49,7 @@ class Cat(Op):
         return tuple(out)
 
 
-def cat(tensors, dim=0, *, out=None):
+def cat(tensors, dim=0, *, out=None, axis=None):
     """Join tensors along an existing dim (dtypes promote as in PyTorch).
 
     >>> ember.cat([ember.zeros(1, 2), ember.ones(2, 2)]).shape
@@ -56,6 +57,8 @@ def cat(tensors, dim=0, *, out=None):
     >>> ember.cat([ember.tensor([1]), ember.tensor([0.5])])
     tensor([1.0000, 0.5000])
     """
+    if axis is not None:  # NumPy's name (as PyTorch accepts)
+        dim = numpy_names("cat", dim, False, axis, None, 0)[0]
     if _ac_on[0]:
         tensors = _ac.promote(tensors)
     tensors = list(tensors)
@@ -142,13 +145,15 @@ class Stack(Op):
         return tuple(g.select(ctx.dim, i) for i in _srange(ctx.n))
 
 
-def stack(tensors, dim=0, *, out=None):
+def stack(tensors, dim=0, *, out=None, axis=None):
     """Join equally shaped tensors along a new dim.
 
     >>> ember.stack([ember.tensor([1, 2]), ember.tensor([3, 4])], dim=1)
     tensor([[1, 3],
             [2, 4]])
     """
+    if axis is not None:  # NumPy's name (as PyTorch accepts)
+        dim = numpy_names("stack", dim, False, axis, None, 0)[0]
     if _ac_on[0]:
         tensors = _ac.promote(tensors)
     tensors = list(tensors)

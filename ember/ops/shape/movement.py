@@ -10,6 +10,7 @@ from .._util import np, D, Op, apply_op, norm_dim, make_view, _NOGRAD
 from .reinterpret import view_dtype as _view_dtype
 from operator import index as _operator_index
 from .expand_args import expand_sizes as _expand_sizes
+from ..numpy_arg_names import numpy_names, required_dim
 
 __all__ = ["reshape", "transpose", "swapaxes", "swapdims", "permute", "squeeze", "unsqueeze",
            "flatten", "t", "movedim", "moveaxis"]
@@ -148,14 +149,16 @@ def view(self, *shape, dtype=None, size=None):
     return _view_result(View, self, lambda t, s=shape: t.view(s), shape)
 
 
-def reshape(input, *shape):
+def reshape(input, *sizes, shape=None):
     """``input`` with another shape: a view when the strides allow, else a copy.
 
     >>> ember.reshape(ember.arange(4), (2, 2))
     tensor([[0, 1],
             [2, 3]])
     """
-    return _reshape_to(input, _infer(_shape_arg(shape), input._data.size))
+    if shape is not None and not sizes:  # (reshape(shape=...), as PyTorch's keyword)
+        sizes = (shape,)
+    return _reshape_to(input, _infer(_shape_arg(sizes), input._data.size))
 
 
 def _reshape_to(input, shape):
@@ -251,14 +254,14 @@ class Permute(Op):
         return g.permute(tuple(np.argsort(ctx.dims).tolist()))
 
 
-def permute(input, *dims):
+def permute(input, *order, dims=None):
     """Reorder dimensions (a view).
 
     >>> ember.zeros(2, 3, 4).permute(2, 0, 1).shape
     torch.Size([4, 2, 3])
     """
     n = input._data.ndim
-    dims = _shape_arg(dims)
+    dims = _shape_arg(order if dims is None or order else (dims,))
     if len(dims) != n:
         raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not match "
                            f"the length of the desired ordering of dimensions i.e. input.dim() = {n} "
@@ -372,12 +375,14 @@ def expand_as(self, other):
     return expand(self, other._data.shape)
 
 
-def squeeze(input, dim=None):
+def squeeze(input, dim=None, *, axis=None):
     """Remove dims of size 1 (all, or those in ``dim``); a view.
 
     >>> ember.zeros(1, 2, 1).squeeze().shape
     torch.Size([2])
     """
+    if axis is not None:  # NumPy's name (as PyTorch accepts)
+        dim = numpy_names("squeeze", dim, False, axis, None, None)[0]
     shape = input._data.shape
     n = len(shape)
     if dim is None:
@@ -389,12 +394,14 @@ def squeeze(input, dim=None):
     return _view_result(cls, input, lambda t, s=new: t.view(s), new)
 
 
-def unsqueeze(input, dim):
+def unsqueeze(input, dim=None, *, axis=None):
     """Insert a dim of size 1 at ``dim``; a view.
 
     >>> ember.zeros(2).unsqueeze(0).shape
     torch.Size([1, 2])
     """
+    if dim is None:  # given as NumPy's axis (as PyTorch accepts)
+        dim = required_dim("unsqueeze", axis)
     shape = list(input._data.shape)
     dim = norm_dim(dim, len(shape) + 1)
     shape.insert(dim, 1)

@@ -13,6 +13,7 @@ import builtins
 
 from .._util import np, Tensor, Op, apply_op, make_view, norm_dim
 from ..index.indexing import getitem
+from ..numpy_arg_names import numpy_names
 
 _srange = builtins.range
 
@@ -67,12 +68,14 @@ def select(input, dim, index):
     return getitem(input, (slice(None),) * dim + (index,))
 
 
-def unbind(input, dim=0):
+def unbind(input, dim=0, *, axis=None):
     """All slices along ``dim``, as a tuple of views.
 
     >>> ember.unbind(ember.tensor([[1, 2], [3, 4]]))
     (tensor([1, 2]), tensor([3, 4]))
     """
+    if axis is not None:  # NumPy's name (as PyTorch accepts)
+        dim = numpy_names("unbind", dim, False, axis, None, 0)[0]
     shape = input._data.shape
     if not shape:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
@@ -180,12 +183,14 @@ def _multi(views, name):
     return tuple(views)
 
 
-def chunk(input, chunks, dim=0):
+def chunk(input, chunks, dim=0, *, axis=None):
     """Split into at most ``chunks`` equal views (the last may be smaller).
 
     >>> [t.tolist() for t in ember.arange(5).chunk(3)]
     [[0, 1], [2, 3], [4]]
     """
+    if axis is not None:  # NumPy's name (as PyTorch accepts)
+        dim = numpy_names("chunk", dim, False, axis, None, 0)[0]
     chunks = int(chunks)
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
@@ -199,7 +204,7 @@ def chunk(input, chunks, dim=0):
     return split(input, size, dim)
 
 
-def tensor_split(input, indices_or_sections, dim=0):
+def tensor_split(input, indices_or_sections, dim=0, *, axis=None):
     """Split into ``n`` nearly equal views, or at the given indices.
 
     >>> [t.tolist() for t in ember.arange(7).tensor_split(3)]
@@ -207,6 +212,8 @@ def tensor_split(input, indices_or_sections, dim=0):
     >>> [t.tolist() for t in ember.arange(7).tensor_split([1, 5])]
     [[0], [1, 2, 3, 4], [5, 6]]
     """
+    if axis is not None:  # NumPy's name (as PyTorch accepts)
+        dim = numpy_names("tensor_split", dim, False, axis, None, 0)[0]
     shape = input._data.shape
     if not shape:
         raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with "
