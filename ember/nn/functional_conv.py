@@ -93,11 +93,11 @@ def _convnd(nd, input, weight, bias, stride, padding, dilation, groups):
             pads = ((0, 0),) * nd
         elif padding == "same":
             if any(s != 1 for s in stride):
-                raise ValueError("padding='same' is not supported for strided convolutions")
+                raise RuntimeError("padding='same' is not supported for strided convolutions")
             tot = [d * (kk - 1) for d, kk in zip(dilation, k)]
             pads = tuple((t // 2, t - t // 2) for t in tot)
         else:
-            raise ValueError(f"Invalid padding string '{padding}', should be one of ['valid', 'same']")
+            raise RuntimeError(f"Invalid padding string: '{padding}'")
     else:
         pads = tuple((p, p) for p in _tuple(padding, nd, "padding"))
     y = _C.conv(input, weight, bias, stride, pads, dilation, groups)
@@ -137,6 +137,8 @@ def _conv_transposend(nd, input, weight, bias, stride, padding, output_padding, 
     input, unbatched = _check_conv_input(input, weight, nd, groups, transposed=True)
     stride = _tuple(stride, nd, "stride")
     dilation = _tuple(dilation, nd, "dilation")
+    if isinstance(padding, str):
+        raise TypeError(f"conv_transpose{nd}d(): argument 'padding' (position 5) must be tuple of ints, not str")
     pad = _tuple(padding, nd, "padding")
     opad = _tuple(output_padding, nd, "output_padding")
     _check_conv_params(nd, weight, bias, stride, dilation, pad, transposed=True, groups=groups)

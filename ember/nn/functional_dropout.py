@@ -5,6 +5,8 @@ channels (``dropout1d/2d/3d``) zeroed in training, the rest rescaled; the identi
 >>> F.dropout(ember.ones(3), p=0.5, training=False)
 tensor([1., 1., 1.])
 """
+import warnings
+
 from .._quantized_mark import QUANTIZED as _QM, not_implemented as _q_refuse
 from .._tensor import _wrap
 from .._random import dropout_mask as _dropout_mask, keep_mask as _keep_mask
@@ -41,12 +43,26 @@ def _feature_dropout(input, p, training, inplace, batched_dims):
     return input.mul_(m) if inplace else input * m
 
 
+def _deprecated_dims(name, d, nsp):
+    warnings.warn(f"{name}: Received a {d}-D input to {name}, which is deprecated and will result in an error in "
+                  f"a future release. To retain the behavior and silence this warning, please use dropout instead. "
+                  f"Note that {name} exists to provide channel-wise dropout on inputs with {nsp} spatial dimensions, "
+                  f"a channel dimension, and an optional batch dimension (i.e. {nsp + 1}D or {nsp + 2}D inputs).",
+                  stacklevel=3)
+
+
 def dropout1d(input, p=0.5, training=True, inplace=False):
     """Zero whole channels of (N, C, L) input.
 
     >>> F.dropout1d(ember.ones(1, 2, 3), 0.0).shape
     torch.Size([1, 2, 3])
     """
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if input.dim() not in (2, 3):
+        raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {input.dim()}D input. Note that "
+                           "dropout1d exists to provide channel-wise dropout on inputs with 1 spatial dimension, a "
+                           "channel dimension, and an optional batch dimension (i.e. 2D or 3D inputs).")
     return _feature_dropout(input, p, training, inplace, 2 if input.dim() == 3 else 1)
 
 
@@ -56,7 +72,16 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
     >>> F.dropout2d(ember.ones(1, 2, 3, 3), 0.0).shape
     torch.Size([1, 2, 3, 3])
     """
-    return _feature_dropout(input, p, training, inplace, 2 if input.dim() == 4 else 1)
+    d = input.dim()
+    if d not in (3, 4):
+        _deprecated_dims("dropout2d", d, 2)
+    if d == 3:   # PyTorch reads 3-D input as (N, C, L), not as one unbatched (C, H, W) sample
+        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout "
+                      "behavior is desired - input is interpreted as shape (N, C, L), where C is the channel dim. "
+                      "This behavior will change in a future release to interpret the input as one without a "
+                      "batch dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout behavior, "
+                      "please switch to using dropout1d instead.", stacklevel=2)
+    return _feature_dropout(input, p, training, inplace, 2 if d >= 2 else 1)
 
 
 def dropout3d(input, p=0.5, training=True, inplace=False):
@@ -65,6 +90,8 @@ def dropout3d(input, p=0.5, training=True, inplace=False):
     >>> F.dropout3d(ember.ones(1, 2, 2, 2, 2), 0.0).shape
     torch.Size([1, 2, 2, 2, 2])
     """
+    if input.dim() not in (4, 5):
+        _deprecated_dims("dropout3d", input.dim(), 3)
     return _feature_dropout(input, p, training, inplace, 2 if input.dim() == 5 else 1)
 
 
@@ -74,8 +101,13 @@ def alpha_dropout(input, p=0.5, training=False, inplace=False):
     >>> F.alpha_dropout(ember.ones(3), 0.5, training=False)
     tensor([1., 1., 1.])
     """
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0:
         return input
+    if p == 1.0:
+        out = input * _wrap(input._data.dtype.type(0))
+        return input.copy_(out) if inplace else out
     alpha_p = -1.7580993408473766
     keep = _keep_mask(input._data.shape, p)
     a = ((1 - p) * (1 + p * alpha_p ** 2)) ** -0.5

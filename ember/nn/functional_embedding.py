@@ -81,10 +81,12 @@ def one_hot(tensor, num_classes=-1):
     tensor([[0, 1, 0]])
     """
     t = tensor._data
-    if t.dtype.kind not in "iu":
+    if t.dtype != np.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    if not t.size and num_classes <= 0:
+        raise RuntimeError("Can not infer total number of classes from empty tensor.")
     if num_classes == -1:
-        num_classes = int(t.max()) + 1 if t.size else 0
+        num_classes = int(t.max()) + 1
     if t.size and (t.min() < 0):
         raise RuntimeError("Class values must be non-negative.")
     if t.size and t.max() >= num_classes:

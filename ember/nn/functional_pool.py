@@ -106,6 +106,8 @@ def _avg_poolnd(nd, input, kernel_size, stride, padding, ceil_mode, count_includ
         if pp > kk // 2:
             raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={pp}, "
                                f"kernel_size={kk} and dilation=1")
+    if divisor_override is not None and divisor_override == 0:
+        raise RuntimeError("divisor must be not zero")
     if input._rg is _QM:  # a quantized tensor: PyTorch's integer kernel (1-D and 2-D)
         from .. import _quantized_dispatch as _qd
         if nd == 3:
@@ -166,6 +168,9 @@ def _adaptive_avg(nd, input, output_size):
         from .. import _quantized_dispatch as _qd
         return _qd.adaptive_avg_pool(input, out)
     x = input._data
+    if x.dtype.kind in "biu":
+        from ..ops.elementwise.operands import _not_impl
+        _not_impl("adaptive_avg_pool3d_cpu" if nd == 3 else "adaptive_avg_pool2d", x.dtype)
     sp = x.shape[-nd:]
     if 0 in out:
         return _wrap(np.zeros(x.shape[:-nd] + out, x.dtype)) + input.sum() * 0 if input.requires_grad \

@@ -1,0 +1,137 @@
+"""Parity with PyTorch on edge cases of ``torch.nn.functional`` found by differential fuzzing:
+integer inputs, 0-d inputs, the implicit softmax dim, error types of conv/pool/dropout/one_hot."""
+import warnings
+
+import numpy as np
+import pytest
+
+import ember
+import ember.nn.functional as EF
+
+torch = pytest.importorskip("torch")
+TF = torch.nn.functional
+
+
+def _x(*shape, seed=0):
+    return np.random.default_rng(seed).uniform(-1, 1, shape).astype(np.float32)
+
+
+def _same_error(fn_torch, fn_ember):
+    with pytest.raises(Exception) as te:
+        fn_torch()
+    with pytest.raises(type(te.value)):
+        fn_ember()
+    return te.value
+
+
+@pytest.mark.parametrize("name", ["elu", "selu", "celu", "gelu", "silu", "mish", "hardswish", "hardsigmoid",
+                                  "logsigmoid", "softplus", "softshrink", "hardshrink"])
+def test_activation_refuses_integers_like_torch(name):
+    e = _same_error(lambda: getattr(TF, name)(torch.tensor([1, 2, -3])),
+                    lambda: getattr(EF, name)(ember.tensor([1, 2, -3])))
+    assert isinstance(e, NotImplementedError)
+
+
+@pytest.mark.parametrize("name", ["relu6", "hardtanh"])
+def test_clamping_activation_keeps_integer_dtype(name):
+    t = getattr(TF, name)(torch.tensor([1, 2, -3, 9]))
+    e = getattr(EF, name)(ember.tensor([1, 2, -3, 9]))
+    assert str(e.dtype) == str(t.dtype)
+    np.testing.assert_array_equal(e.numpy(), t.numpy())
+
+
+@pytest.mark.parametrize("name", ["hardswish", "hardsigmoid"])
+@pytest.mark.parametrize("inplace", [False, True])
+def test_hard_activation_zero_dim(name, inplace):
+    t = getattr(TF, name)(torch.tensor(0.5), inplace=inplace)
+    e = getattr(EF, name)(ember.tensor(0.5), inplace=inplace)
+    assert e.shape == () and float(e) == pytest.approx(float(t))
+
+
+def test_glu_scalar_and_celu_zero_alpha_errors():
+    _same_error(lambda: TF.glu(torch.tensor(1.0)), lambda: EF.glu(ember.tensor(1.0)))
+    _same_error(lambda: TF.celu(torch.ones(2), alpha=0.0), lambda: EF.celu(ember.ones(2), alpha=0.0))
+
+
+@pytest.mark.parametrize("fn", ["softmax", "log_softmax", "softmin"])
+@pytest.mark.parametrize("shape", [(4,), (2, 3), (2, 3, 4), (2, 3, 4, 5)])
+def test_softmax_implicit_dim_warns_and_matches(fn, shape):
+    x = _x(*shape)
+    with warnings.catch_warnings(record=True) as tw:
+        warnings.simplefilter("always")
+        t = getattr(TF, fn)(torch.tensor(x))
+    with warnings.catch_warnings(record=True) as ew:
+        warnings.simplefilter("always")
+        e = getattr(EF, fn)(ember.tensor(x))
+    assert [str(w.message) for w in ew] == [str(w.message) for w in tw]
+    np.testing.assert_allclose(e.numpy(), t.numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_softmax_explicit_dim_does_not_warn():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        EF.softmax(ember.ones(2, 3), dim=1)
+
+
+def test_pairwise_dtype_and_shape_errors():
+    _same_error(lambda: TF.cosine_similarity(torch.tensor([1, 2]), torch.tensor([1, 3]), dim=0),
+                lambda: EF.cosine_similarity(ember.tensor([1, 2]), ember.tensor([1, 3]), dim=0))
+    _same_error(lambda: TF.pdist(torch.ones(2, 4, 3)), lambda: EF.pdist(ember.ones(2, 4, 3)))
+    _same_error(lambda: TF.pdist(torch.ones(4, 3).long()), lambda: EF.pdist(ember.ones(4, 3).long()))
+
+
+def test_one_hot_errors():
+    _same_error(lambda: TF.one_hot(torch.tensor([], dtype=torch.long)),
+                lambda: EF.one_hot(ember.tensor([], dtype=ember.long)))
+    _same_error(lambda: TF.one_hot(torch.tensor([0, 1], dtype=torch.int32)),
+                lambda: EF.one_hot(ember.tensor([0, 1], dtype=ember.int32)))
+    assert EF.one_hot(ember.tensor([], dtype=ember.long), 3).shape == (0, 3)
+
+
+def test_conv_padding_string_errors():
+    x, w = _x(1, 2, 6, 6), _x(3, 2, 3, 3)
+    for kw in ({"stride": 2, "padding": "same"}, {"padding": "full"}):
+        e = _same_error(lambda: TF.conv2d(torch.tensor(x), torch.tensor(w), **kw),
+                        lambda: EF.conv2d(ember.tensor(x), ember.tensor(w), **kw))
+        assert isinstance(e, RuntimeError)
+    wt = _x(2, 3, 3, 3)
+    _same_error(lambda: TF.conv_transpose2d(torch.tensor(x), torch.tensor(wt), padding="same"),
+                lambda: EF.conv_transpose2d(ember.tensor(x), ember.tensor(wt), padding="same"))
+
+
+def test_pool_errors():
+    x = _x(1, 2, 4, 4)
+    _same_error(lambda: TF.avg_pool2d(torch.tensor(x), 2, divisor_override=0),
+                lambda: EF.avg_pool2d(ember.tensor(x), 2, divisor_override=0))
+    _same_error(lambda: TF.adaptive_avg_pool2d(torch.tensor(x).long(), 2),
+                lambda: EF.adaptive_avg_pool2d(ember.tensor(x).long(), 2))
+
+
+def test_dropout_dims_and_probabilities():
+    x = _x(2, 3, 4, 5)
+    _same_error(lambda: TF.dropout1d(torch.tensor(x), 0.5), lambda: EF.dropout1d(ember.tensor(x), 0.5))
+    _same_error(lambda: TF.dropout1d(torch.tensor(x), 1.5), lambda: EF.dropout1d(ember.tensor(x), 1.5))
+    _same_error(lambda: TF.alpha_dropout(torch.tensor(x), 1.5), lambda: EF.alpha_dropout(ember.tensor(x), 1.5))
+    t = TF.alpha_dropout(torch.tensor(x), 1.0, training=True)
+    e = EF.alpha_dropout(ember.tensor(x), 1.0, training=True)
+    np.testing.assert_array_equal(e.numpy(), t.numpy())
+
+
+def test_dropout2d_reads_3d_input_as_batched_channels():
+    # PyTorch drops whole (sample, channel) rows of a 3-D input, and warns
+    with pytest.warns(UserWarning, match="dropout2d: Received a 3D input"):
+        y = EF.dropout2d(ember.ones(64, 8, 5), 0.5)
+    rows = y.numpy()
+    assert np.all((rows == rows[..., :1]))                     # a row is kept or dropped whole
+    assert 0 < (rows[..., 0] == 0).mean() < 1
+    assert len({tuple(r[:, 0]) for r in rows}) > 1             # the mask differs between samples
+    with pytest.warns(UserWarning, match="dropout3d: Received a 3-D input"):
+        EF.dropout3d(ember.ones(2, 3, 4), 0.5)
+
+
+def test_instance_norm_num_features_mismatch():
+    x = _x(2, 4, 6)
+    with pytest.warns(UserWarning, match="does not match num_features"):
+        ember.nn.InstanceNorm1d(3)(ember.tensor(x))
+    _same_error(lambda: torch.nn.InstanceNorm1d(3, affine=True)(torch.tensor(x)),
+                lambda: ember.nn.InstanceNorm1d(3, affine=True)(ember.tensor(x)))
