@@ -207,6 +207,11 @@ def pad(input, pad, mode="constant", value=None):
     if input._rg is _QM and mode != "constant":
         raise _q_refuse(f"aten::{mode}_pad{nd}d" if mode != "replicate" else
                         f"aten::replication_pad{nd}d")
+    for d, (l, r) in zip(dims, pairs):
+        if x.shape[d] + min(l, 0) + min(r, 0) < 0:
+            raise RuntimeError("narrow(): length must be non-negative.")
+    if mode != "constant" and value is not None and value != 0:
+        raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
     if mode == "constant":
         v = 0.0 if value is None else value
         if any(l < 0 or r < 0 for l, r in pairs):  # negative padding crops
@@ -249,7 +254,8 @@ def pad(input, pad, mode="constant", value=None):
                                    f"{list(x.shape)}")
     idx = [slice(None)] * (x.ndim - nd)
     for k, (d, (l, r)) in enumerate(zip(dims, pairs)):
-        ix = np.pad(np.arange(x.shape[d]), (l, r), mode=_NP_MODES[mode])
+        n = x.shape[d]   # a negative pad crops first (circular then wraps the cropped values, as PyTorch)
+        ix = np.pad(np.arange(n)[max(-l, 0):n - max(-r, 0)], (max(l, 0), max(r, 0)), mode=_NP_MODES[mode])
         ix = ix.reshape((-1,) + (1,) * (nd - 1 - k))
         idx.append(ix)
     return input[tuple(idx)]

@@ -59,8 +59,11 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
             lo, hi = idx.min(), idx.max()
         if lo < 0 or hi >= n:
             raise IndexError("index out of range in self")
-    if padding_idx is not None and padding_idx < 0:
-        padding_idx += n
+    if padding_idx is not None:
+        if not -n <= padding_idx < n:
+            raise AssertionError("Padding_idx must be within num_embeddings")
+        if padding_idx < 0:
+            padding_idx += n
     if max_norm is not None:
         with no_grad():
             rows = np.unique(idx)

@@ -169,7 +169,10 @@ def _adaptive_avg(nd, input, output_size):
         return _qd.adaptive_avg_pool(input, out)
     x = input._data
     if x.dtype.kind in "biu":
-        from ..ops.elementwise.operands import _not_impl
+        from ..ops.elementwise.operands import _not_impl, _tn
+        if all(o == 1 for o in out):   # PyTorch takes a mean for global pooling
+            raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point "
+                               f"or complex dtype. Got: {_tn(x.dtype)}")
         _not_impl("adaptive_avg_pool3d_cpu" if nd == 3 else "adaptive_avg_pool2d", x.dtype)
     sp = x.shape[-nd:]
     if 0 in out:

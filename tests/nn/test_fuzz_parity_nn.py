@@ -135,3 +135,74 @@ def test_instance_norm_num_features_mismatch():
         ember.nn.InstanceNorm1d(3)(ember.tensor(x))
     _same_error(lambda: torch.nn.InstanceNorm1d(3, affine=True)(torch.tensor(x)),
                 lambda: ember.nn.InstanceNorm1d(3, affine=True)(ember.tensor(x)))
+
+
+@pytest.mark.parametrize("mode", ["reflect", "replicate", "circular"])
+@pytest.mark.parametrize("pads", [(-1, 1), (2, -1), (-1, -1, 2, 0), (1, -2, -1, 1)])
+def test_pad_negative_with_non_constant_modes(mode, pads):
+    x = _x(3, 4, 5)
+    t = torch.tensor(x, requires_grad=True)
+    e = ember.tensor(x, requires_grad=True)
+    yt, ye = TF.pad(t, pads, mode=mode), EF.pad(e, pads, mode=mode)
+    np.testing.assert_array_equal(ye.detach().numpy(), yt.detach().numpy())
+    (yt * yt).sum().backward()
+    (ye * ye).sum().backward()
+    np.testing.assert_allclose(e.grad.numpy(), t.grad.numpy(), rtol=1e-6)
+
+
+def test_pad_errors():
+    x = _x(2, 3, 4, 5)
+    _same_error(lambda: TF.pad(torch.tensor(x), (-3, -3)), lambda: EF.pad(ember.tensor(x), (-3, -3)))
+    e = _same_error(lambda: TF.pad(torch.tensor(x), (1, 1, 1, 1), mode="reflect", value=1.0),
+                    lambda: EF.pad(ember.tensor(x), (1, 1, 1, 1), mode="reflect", value=1.0))
+    assert isinstance(e, RuntimeError)
+    assert EF.pad(ember.tensor(x), (1, 1, 1, 1), mode="reflect", value=0.0).shape == (2, 3, 6, 7)
+
+
+def test_embedding_padding_idx_out_of_range():
+    for p in (10, -11):
+        _same_error(lambda: TF.embedding(torch.tensor([1]), torch.ones(10, 3), padding_idx=p),
+                    lambda: EF.embedding(ember.tensor([1]), ember.ones(10, 3), padding_idx=p))
+
+
+def test_interpolate_errors():
+    x = _x(1, 2, 3, 3)
+    for kw in ({"size": (4, 4, 4)}, {"scale_factor": (2, 2, 2)}):
+        e = _same_error(lambda: TF.interpolate(torch.tensor(x), **kw), lambda: EF.interpolate(ember.tensor(x), **kw))
+        assert isinstance(e, ValueError)
+    for dt in ("int32", "int64", "bool"):
+        for shape, mode in (((1, 2, 3), "nearest"), ((1, 2, 3, 3), "nearest"), ((1, 2, 3, 3), "bilinear"),
+                            ((1, 2, 3), "linear"), ((1, 2, 3, 3), "area")):
+            _same_error(lambda: TF.interpolate(torch.ones(shape, dtype=getattr(torch, dt)), size=2, mode=mode),
+                        lambda: EF.interpolate(ember.ones(shape, dtype=getattr(ember, dt)), size=2, mode=mode))
+    _same_error(lambda: TF.interpolate(torch.ones(1, 2, 3, 3).long(), size=1, mode="area"),
+                lambda: EF.interpolate(ember.ones(1, 2, 3, 3).long(), size=1, mode="area"))
+    u8 = np.arange(18, dtype=np.uint8).reshape(1, 2, 3, 3)
+    np.testing.assert_array_equal(EF.interpolate(ember.tensor(u8), size=5).numpy(),
+                                  TF.interpolate(torch.tensor(u8), size=5).numpy())
+    with pytest.warns(UserWarning, match="upsample` is deprecated"):
+        EF.upsample(ember.tensor(x), scale_factor=2)
+
+
+def test_pixel_shuffle_needs_3d():
+    for name in ("pixel_shuffle", "pixel_unshuffle"):
+        _same_error(lambda: getattr(TF, name)(torch.ones(8, 4), 2), lambda: getattr(EF, name)(ember.ones(8, 4), 2))
+
+
+def test_unfold_fold_unbatched_and_errors():
+    x = _x(3, 5, 6)
+    np.testing.assert_allclose(EF.unfold(ember.tensor(x), 2, padding=1).numpy(),
+                               TF.unfold(torch.tensor(x), 2, padding=1).numpy())
+    c = _x(12, 12)
+    np.testing.assert_allclose(EF.fold(ember.tensor(c), (4, 5), 2).numpy(), TF.fold(torch.tensor(c), (4, 5), 2).numpy(),
+                               rtol=1e-6)
+    _same_error(lambda: TF.unfold(torch.ones(1, 2, 3, 4, 5), 2), lambda: EF.unfold(ember.ones(1, 2, 3, 4, 5), 2))
+    _same_error(lambda: TF.fold(torch.ones(2, 11, 12), (4, 5), 2), lambda: EF.fold(ember.ones(2, 11, 12), (4, 5), 2))
+    _same_error(lambda: TF.fold(torch.ones(1, 2, 12, 12), (4, 5), 2),
+                lambda: EF.fold(ember.ones(1, 2, 12, 12), (4, 5), 2))
+
+
+def test_linear_with_vector_weight():
+    x, w = _x(3, 4), _x(4, seed=1)
+    np.testing.assert_allclose(EF.linear(ember.tensor(x), ember.tensor(w)).numpy(),
+                               TF.linear(torch.tensor(x), torch.tensor(w)).numpy(), rtol=1e-6)

@@ -139,7 +139,7 @@ class _InstanceNorm(_NormBase):
             raise ValueError(f"expected {nd + 1}D or {nd + 2}D input (got {input.dim()}D input)")
         unbatched = input.dim() == nd + 1
         fd = input.dim() - nd - 1                      # the channel dim
-        if input.shape[fd] != self.num_features:
+        if input.shape[fd] != self.num_features and self.num_features:   # (0: a lazy module loaded from a checkpoint)
             if self.affine:
                 raise ValueError(f"expected input's size at dim={fd} to match num_features ({self.num_features}), "
                                  f"but got: {input.shape[fd]}.")

@@ -61,6 +61,8 @@ def linear(input, weight, bias=None):
     x = input._data
     w = weight._data
     if x.shape[-1:] != w.shape[-1:] or w.ndim != 2:
+        if w.ndim == 1 and bias is None and x.shape[-1:] == w.shape:   # PyTorch: a vector weight is a matmul
+            return input.matmul(weight)
         xs = "x".join(str(s) for s in (x.shape[:-1] and (int(np.prod(x.shape[:-1])),) or (1,)) + x.shape[-1:])
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({xs} and "
                            f"{'x'.join(str(s) for s in w.shape[::-1])})")
