@@ -14,6 +14,7 @@ from .._backend import np
 from .._tensor import _wrap
 from .._errors import broadcast_error
 from .. import ops as _ops
+from ..ops.elementwise.operands import _not_impl, _tn
 from ..ops.nn.softmax_cross_entropy import _legacy_reduction
 from ..ops.nn.bce_kernels import bce_elementwise, bce_with_logits_elementwise
 
@@ -28,6 +29,14 @@ def _reduce(loss, reduction):
     if reduction == "none":
         return loss
     raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def _is_int(t):
+    return t._data.dtype.kind in "biu"
+
+
+def _cast_error(out_dt):
+    raise RuntimeError(f"result type Float can't be cast to the desired output type {_tn(out_dt)}")
 
 
 def _check_sizes(input, target, name):
@@ -66,6 +75,8 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
         with _ac.suspended():
             return mse_loss(input, target, size_average, reduce, reduction, weight)
     _check_sizes(input, target, "mse")
+    if _is_int(input) and _is_int(target):
+        _not_impl("mse_cpu", input._data.dtype)
     d = input - target
     return _reduce(d * d, _legacy_reduction(size_average, reduce, reduction))
 
@@ -84,7 +95,11 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input size "
                          f"({input.shape}) is deprecated. Please ensure they have the same size.")
     x = input._data
-    if x.size and (x.min() < 0 or x.max() > 1):
+    if target._data.dtype != x.dtype:
+        raise RuntimeError(f"Found dtype {_tn(target._data.dtype)} but expected {_tn(x.dtype)}")
+    if _is_int(input):
+        _not_impl("binary_cross_entropy", x.dtype)
+    if x.size and not (x.min() >= 0 and x.max() <= 1):   # (NaN fails too, as in PyTorch)
         raise RuntimeError("all elements of input should be between 0 and 1")
     loss = bce_elementwise(input, target)
     if weight is not None:
@@ -105,6 +120,12 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
             return binary_cross_entropy_with_logits(input, target, weight, size_average, reduce, reduction, pos_weight)
     if tuple(input.shape) != tuple(target.shape):
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
+    if _is_int(input):
+        _not_impl("log_sigmoid_cpu", input._data.dtype)
+    if _is_int(target):
+        _cast_error(target._data.dtype)
+    if target._data.dtype != input._data.dtype:   # PyTorch computes in the target's dtype
+        input = input.to(target.dtype)
     loss = bce_with_logits_elementwise(input, target, pos_weight)
     if weight is not None:
         loss = loss * weight
@@ -124,6 +145,12 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
         with _ac.suspended():
             return huber_loss(input, target, reduction, delta, weight)
     _check_sizes(input, target, "huber")
+    if _is_int(input):
+        if _is_int(target):
+            _not_impl("huber_cpu", input._data.dtype)
+        _cast_error(input._data.dtype)
+    if target._data.dtype != input._data.dtype:   # PyTorch computes in the input's dtype
+        target = target.to(input.dtype)
     d = input - target
     a = d.abs()
     loss = _where(a < delta, d * d * 0.5, (a - 0.5 * delta) * delta)
@@ -143,6 +170,8 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
         with _ac.suspended():
             return smooth_l1_loss(input, target, size_average, reduce, reduction, beta)
     _check_sizes(input, target, "smooth_l1")
+    if _is_int(input) and _is_int(target):
+        _not_impl("smooth_l1_cpu", input._data.dtype)
     d = input - target
     a = d.abs()
     if beta == 0:
@@ -163,6 +192,13 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
         with _ac.suspended():
             return kl_div(input, target, size_average, reduce, reduction, log_target)
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    if _is_int(input) or _is_int(target):
+        raise RuntimeError("kl_div: Integral inputs not supported.")
+    if reduction == "mean":
+        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support size."
+                      "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+                      "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
+                      stacklevel=2)
     if log_target:
         loss = target.exp() * (target - input)
     else:
@@ -196,6 +232,9 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
         input, target = _ac.fp32(input, target)
         with _ac.suspended():
             return hinge_embedding_loss(input, target, margin, size_average, reduce, reduction)
+    if _is_int(input) and _legacy_reduction(size_average, reduce, reduction) == "mean":
+        raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point or "
+                           f"complex dtype. Got: {_tn(input._data.dtype)}")
     margin_clamp = (margin - input).clamp_min(0)
     out_margin = _where(target != 1, margin_clamp, margin_clamp * 0)
     out_self = _where(target != -1, input, input * 0)
@@ -315,6 +354,10 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
         input, target = _ac.fp32(input, target)
         with _ac.suspended():
             return soft_margin_loss(input, target, size_average, reduce, reduction)
+    if _is_int(input):
+        _cast_error(input._data.dtype)
+    if target._data.dtype != input._data.dtype and not _is_int(target):   # PyTorch: the input's dtype
+        target = target.to(input.dtype)
     z = -target * input
     loss = z.clamp_min(0) + (-z.abs()).exp().log1p()
     return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
