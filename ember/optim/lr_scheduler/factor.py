@@ -9,7 +9,7 @@ import types
 from bisect import bisect_right
 from collections import Counter
 
-from .scheduler import LRScheduler, _lrs
+from .scheduler import LRScheduler, _lrs, within_step
 
 __all__ = ["LambdaLR", "MultiplicativeLR", "StepLR", "MultiStepLR", "ConstantLR", "LinearLR", "ExponentialLR",
            "PolynomialLR"]
@@ -47,6 +47,7 @@ class LambdaLR(LRScheduler):
             if f is not None:
                 self.lr_lambdas[i].__dict__.update(f)
 
+    @within_step
     def get_lr(self):
         return [base * f(self.last_epoch) for f, base in zip(self.lr_lambdas, self.base_lrs)]
 
@@ -59,6 +60,7 @@ class MultiplicativeLR(LambdaLR):
     [0.9]
     """
 
+    @within_step
     def get_lr(self):
         if self.last_epoch > 0:
             return [g["lr"] * f(self.last_epoch) for f, g in zip(self.lr_lambdas, self.optimizer.param_groups)]
@@ -72,6 +74,7 @@ class StepLR(LRScheduler):
         self.step_size, self.gamma = step_size, gamma
         super().__init__(optimizer, last_epoch)
 
+    @within_step
     def get_lr(self):
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
             return _lrs(self)
@@ -95,6 +98,7 @@ class MultiStepLR(LRScheduler):
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
+    @within_step
     def get_lr(self):
         if self.last_epoch not in self.milestones:
             return _lrs(self)
@@ -119,6 +123,7 @@ class ConstantLR(LRScheduler):
         self.factor, self.total_iters = factor, total_iters
         super().__init__(optimizer, last_epoch)
 
+    @within_step
     def get_lr(self):
         if self.last_epoch == 0:
             return [g["lr"] * self.factor for g in self.optimizer.param_groups]
@@ -146,6 +151,7 @@ class LinearLR(LRScheduler):
         self.start_factor, self.end_factor, self.total_iters = start_factor, end_factor, total_iters
         super().__init__(optimizer, last_epoch)
 
+    @within_step
     def get_lr(self):
         if self.last_epoch == 0:
             return [g["lr"] * self.start_factor for g in self.optimizer.param_groups]
@@ -172,6 +178,7 @@ class ExponentialLR(LRScheduler):
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
+    @within_step
     def get_lr(self):
         if self.last_epoch == 0:
             return _lrs(self)
@@ -193,6 +200,7 @@ class PolynomialLR(LRScheduler):
         self.total_iters, self.power = total_iters, power
         super().__init__(optimizer, last_epoch)
 
+    @within_step
     def get_lr(self):
         if self.last_epoch == 0 or self.last_epoch > self.total_iters:
             return _lrs(self)
