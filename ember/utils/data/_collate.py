@@ -46,8 +46,12 @@ def default_collate(batch):
         return _wrap(np.array(batch))
     if isinstance(elem, bool):
         return _wrap(np.array(batch, dtype=np.bool_))
-    if isinstance(elem, int):
-        return _wrap(np.array(batch, dtype=np.int64))
+    if isinstance(elem, int):   # ember.tensor's rules: a float among the ints makes a float32 batch
+        a = np.array(batch)
+        if a.dtype.kind in "iu":
+            return _wrap(a.astype(np.int64, copy=False))
+        from ..._creation import tensor
+        return tensor(list(batch))
     if isinstance(elem, float):
         return _wrap(np.array(batch, dtype=np.float64))
     if isinstance(elem, complex):
@@ -60,12 +64,12 @@ def default_collate(batch):
         except TypeError:
             return {k: default_collate([d[k] for d in batch]) for k in elem}
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):
-        return type(elem)(*(default_collate(list(s)) for s in zip(*batch)))
+        return type(elem)(*(default_collate(s) for s in zip(*batch)))
     if isinstance(elem, collections.abc.Sequence):
         n = len(elem)
         if any(len(e) != n for e in batch):
             raise RuntimeError("each element in list of batch should be of equal size")
-        transposed = [default_collate(list(s)) for s in zip(*batch)]
+        transposed = [default_collate(s) for s in zip(*batch)]   # (strings come back as those tuples)
         if isinstance(elem, tuple):
             return transposed
         try:

@@ -112,6 +112,14 @@ class DataLoader:
         self.collate_fn = collate_fn
         self.persistent_workers = persistent_workers
         self._iterator = None
+        self._initialized = True
+
+    _FROZEN = frozenset(("batch_size", "batch_sampler", "sampler", "drop_last", "dataset", "persistent_workers"))
+
+    def __setattr__(self, attr, val):
+        if attr in self._FROZEN and self.__dict__.get("_initialized"):
+            raise ValueError(f"{attr} attribute should not be set after {self.__class__.__name__} is initialized")
+        object.__setattr__(self, attr, val)
 
     @property
     def _auto_collation(self):
