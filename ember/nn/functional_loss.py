@@ -21,14 +21,14 @@ from ..ops.nn.bce_kernels import bce_elementwise, bce_with_logits_elementwise
 _where = _ops.public["where"]
 
 
-def _reduce(loss, reduction):
+def _reduce(loss, reduction, bad=" is not a valid value for reduction"):
     if reduction == "mean":
         return loss.mean()
     if reduction == "sum":
         return loss.sum()
     if reduction == "none":
         return loss
-    raise ValueError(f"{reduction} is not a valid value for reduction")
+    raise ValueError(f"{reduction}{bad}")
 
 
 def _is_int(t):
@@ -37,6 +37,21 @@ def _is_int(t):
 
 def _cast_error(out_dt):
     raise RuntimeError(f"result type Float can't be cast to the desired output type {_tn(out_dt)}")
+
+
+def _weighted(loss, weight, input, reduction, by_weight):
+    """PyTorch's element-weighted l1/mse/huber: 'mean' divides by the weights' sum (l1, mse) or
+    by the element count (huber)."""
+    if tuple(weight.shape) != tuple(input.shape):
+        raise ValueError("Weights and input must have the same size.")
+    loss = loss * weight
+    if reduction == "none":
+        return loss
+    if reduction == "sum":
+        return loss.sum()
+    if reduction == "mean":
+        return loss.sum() / weight.sum() if by_weight else loss.mean()
+    raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', 'sum'.")
 
 
 def _check_sizes(input, target, name):
@@ -61,7 +76,10 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
         with _ac.suspended():
             return l1_loss(input, target, size_average, reduce, reduction, weight)
     _check_sizes(input, target, "l1")
-    return _reduce((input - target).abs(), _legacy_reduction(size_average, reduce, reduction))
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    if weight is not None:
+        return _weighted((input - target).abs(), weight, input, reduction, by_weight=True)
+    return _reduce((input - target).abs(), reduction)
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
@@ -78,7 +96,10 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     if _is_int(input) and _is_int(target):
         _not_impl("mse_cpu", input._data.dtype)
     d = input - target
-    return _reduce(d * d, _legacy_reduction(size_average, reduce, reduction))
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    if weight is not None:
+        return _weighted(d * d, weight, input, reduction, by_weight=True)
+    return _reduce(d * d, reduction)
 
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
@@ -126,6 +147,11 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
         _cast_error(target._data.dtype)
     if target._data.dtype != input._data.dtype:   # PyTorch computes in the target's dtype
         input = input.to(target.dtype)
+    if pos_weight is not None:
+        try:
+            np.broadcast_shapes(tuple(pos_weight.shape), tuple(target.shape))
+        except ValueError:
+            raise broadcast_error(tuple(pos_weight.shape), tuple(target.shape)) from None
     loss = bce_with_logits_elementwise(input, target, pos_weight)
     if weight is not None:
         loss = loss * weight
@@ -154,6 +180,8 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     d = input - target
     a = d.abs()
     loss = _where(a < delta, d * d * 0.5, (a - 0.5 * delta) * delta)
+    if weight is not None:
+        return _weighted(loss, weight, input, reduction, by_weight=False)
     return _reduce(loss, reduction)
 
 
@@ -295,7 +323,7 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
     if weight is not None:
         loss = loss * weight
     loss = loss.sum(-1) / input.shape[-1]
-    return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
+    return _reduce(loss, _legacy_reduction(size_average, reduce, reduction), " is not valid")
 
 
 def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
@@ -319,7 +347,7 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     loss = 0.5 * (var.log() + (input - target) ** 2 / var)
     if full:
         loss = loss + 0.5 * math.log(2 * math.pi)
-    return _reduce(loss, reduction)
+    return _reduce(loss, reduction, " is not valid")
 
 
 def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,

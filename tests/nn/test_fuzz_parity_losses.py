@@ -77,3 +77,45 @@ def _messages(fn):
 ])
 def test_loss_deprecation_warnings(call):
     assert _messages(lambda: call(ember)) == _messages(lambda: call(torch))
+
+
+@pytest.mark.parametrize("name", ["l1_loss", "mse_loss", "huber_loss"])
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+def test_elementwise_weight(name, reduction):
+    rng = np.random.default_rng(0)
+    x, y, w = (rng.standard_normal((3, 4)) * 2 for _ in range(3))
+    w = np.abs(w)
+    tx, ex = torch.tensor(x, requires_grad=True), ember.tensor(x, requires_grad=True)
+    t = getattr(TF, name)(tx, torch.tensor(y), reduction=reduction, weight=torch.tensor(w))
+    e = getattr(EF, name)(ex, ember.tensor(y), reduction=reduction, weight=ember.tensor(w))
+    np.testing.assert_allclose(e.detach().numpy(), t.detach().numpy(), rtol=1e-10)
+    t.sum().backward(), e.sum().backward()
+    np.testing.assert_allclose(ex.grad.numpy(), tx.grad.numpy(), rtol=1e-10)
+
+
+@pytest.mark.parametrize("name", ["l1_loss", "mse_loss", "huber_loss"])
+def test_elementwise_weight_errors(name):
+    for kw in ({"weight": [1.0, 2.0, 3.0]}, {"weight": [[1.0] * 3] * 2, "reduction": "avg"}):
+        msgs = []
+        for lib in (torch, ember):
+            k = dict(kw, weight=lib.tensor(kw["weight"]))
+            with pytest.raises(ValueError) as e:
+                getattr(lib.nn.functional, name)(lib.ones(2, 3), lib.zeros(2, 3), **k)
+            msgs.append(str(e.value))
+        assert msgs[0] == msgs[1]
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.nn.functional.nll_loss(lib.zeros(4, 3), lib.tensor([0, 1, 2, 1]), reduction="avg"),
+    lambda lib: lib.nn.functional.gaussian_nll_loss(lib.zeros(4, 3), lib.zeros(4, 3), lib.ones(4, 3),
+                                                    reduction="avg"),
+    lambda lib: lib.nn.functional.multilabel_soft_margin_loss(lib.zeros(4, 3), lib.ones(4, 3), reduction="avg"),
+    lambda lib: lib.nn.functional.binary_cross_entropy_with_logits(lib.zeros(4, 3), lib.ones(4, 3),
+                                                                   pos_weight=lib.ones(2)),
+])
+def test_loss_argument_errors(call):
+    with pytest.raises(Exception) as te:
+        call(torch)
+    with pytest.raises(type(te.value)) as ee:
+        call(ember)
+    assert str(ee.value) == str(te.value)

@@ -206,3 +206,38 @@ def test_linear_with_vector_weight():
     x, w = _x(3, 4), _x(4, seed=1)
     np.testing.assert_allclose(EF.linear(ember.tensor(x), ember.tensor(w)).numpy(),
                                TF.linear(torch.tensor(x), torch.tensor(w)).numpy(), rtol=1e-6)
+
+
+@pytest.mark.parametrize("call", [
+    lambda F, lib, x: F.layer_norm(x, (3,)), lambda F, lib, x: F.batch_norm(x, None, None, training=True),
+    lambda F, lib, x: F.group_norm(x, 2), lambda F, lib, x: F.instance_norm(x),
+    lambda F, lib, x: F.rms_norm(x, (3,)),
+])
+def test_normalization_refuses_integers(call):
+    e = _same_error(lambda: call(TF, torch, torch.ones(2, 4, 3).long()),
+                    lambda: call(EF, ember, ember.ones(2, 4, 3).long()))
+    assert isinstance(e, NotImplementedError)
+
+
+def test_normalize_out():
+    x = _x(4, 3)
+    out = ember.empty(4, 3)
+    r = EF.normalize(ember.tensor(x), out=out)
+    np.testing.assert_allclose(out.numpy(), TF.normalize(torch.tensor(x)).numpy(), rtol=1e-6)
+    assert r is out
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.nn.Linear(3, 2)(lib.ones(2, 3, dtype=lib.float64)),
+    lambda lib: lib.nn.functional.linear(lib.ones(2, 3, dtype=lib.float64), lib.ones(2, 3)),
+    lambda lib: lib.nn.Conv1d(3, 2, 1)(lib.ones(1, 3, 2, dtype=lib.float64)),
+    lambda lib: lib.nn.functional.conv1d(lib.ones(1, 3, 2, dtype=lib.float64), lib.ones(2, 3, 1)),
+    lambda lib: lib.nn.functional.local_response_norm(lib.ones(2, 3), 2),
+    lambda lib: lib.nn.functional.affine_grid(lib.ones(1, 3, 3), [1, 1, 3, 3], align_corners=False),
+])
+def test_error_messages(call):
+    with pytest.raises(Exception) as te:
+        call(torch)
+    with pytest.raises(type(te.value)) as ee:
+        call(ember)
+    assert str(ee.value) == str(te.value)

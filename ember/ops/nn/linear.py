@@ -71,6 +71,8 @@ def linear(input, weight, bias=None):
             raise _q_refuse("aten::mm.out" if bias is None else "aten::addmm.out")
         from ..linalg.products import _low, _up
         if x.dtype != w.dtype:
+            if bias is not None:   # PyTorch's addmm message; matmul's without a bias
+                raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_up(x)} and {_up(w)}")
             raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_low(x)} != {_low(w)}")
         raise RuntimeError(f"self and mat2 must have the same dtype, but got {_up(bias._data)} and {_up(w)}")
     if bias is not None and bias._data.shape != w.shape[:1] and bias._data.size != 1:

@@ -390,6 +390,8 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     _check_target_dtype(t)
     if weight is not None and weight._data.dtype != x.dtype:
         _weight_dtype_error(x, weight._data)
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
     return apply_op(NllLoss, (input,), t, None if weight is None else weight._data, ignore_index, reduction)
 
 
