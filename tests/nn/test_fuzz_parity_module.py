@@ -141,3 +141,28 @@ def test_sequential_operators(op):
 def test_parameter_dict_methods(op):
     out = [op(lib, lib.nn.ParameterDict({"b": 3, "a": lib.ones(2), "c": "x"})) for lib in (torch, ember)]
     assert out[0] == out[1]
+
+
+@pytest.mark.parametrize("name,base", [("ReLU6", "Hardtanh"), ("ZeroPad1d", "ConstantPad1d"),
+                                       ("ZeroPad2d", "ConstantPad2d"), ("ZeroPad3d", "ConstantPad3d")])
+def test_layer_class_hierarchy(name, base):
+    assert issubclass(getattr(ember.nn, name), getattr(ember.nn, base)) == \
+        issubclass(getattr(torch.nn, name), getattr(torch.nn, base))
+    for args in ((), (True,)) if name == "ReLU6" else ((1,), ((1, 2) * int(name[-2]),)):
+        t, e = getattr(torch.nn, name)(*args), getattr(ember.nn, name)(*args)
+        assert repr(e) == repr(t)
+        assert {k: v for k, v in vars(e).items() if not k.startswith("_") and k != "training"} == \
+            {k: v for k, v in vars(t).items() if not k.startswith("_") and k != "training"}
+
+
+def test_hardtanh_deprecated_keywords():
+    for lib in (torch, ember):
+        with pytest.warns(FutureWarning, match="min_value"):
+            m = lib.nn.Hardtanh(min_value=-2.0, max_value=3.0)
+        assert (m.min_val, m.max_val) == (-2.0, 3.0)
+
+
+def test_sync_batch_norm_bias_flag():
+    t = torch.nn.SyncBatchNorm(3, bias=False)
+    e = ember.nn.SyncBatchNorm(3, bias=False)
+    assert repr(e) == repr(t) and list(e.state_dict()) == list(t.state_dict())

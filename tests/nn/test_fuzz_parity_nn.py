@@ -241,3 +241,12 @@ def test_error_messages(call):
     with pytest.raises(type(te.value)) as ee:
         call(ember)
     assert str(ee.value) == str(te.value)
+
+
+@pytest.mark.parametrize("name", ["max_pool1d_with_indices", "max_pool2d_with_indices", "max_pool3d_with_indices"])
+def test_with_indices_signatures(name):
+    import inspect
+
+    def params(f):
+        return [(p.name, p.default) for p in inspect.signature(f).parameters.values()]
+    assert params(getattr(EF, name)) == params(getattr(TF, name))

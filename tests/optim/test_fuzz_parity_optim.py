@@ -152,3 +152,10 @@ def test_resume_without_initial_lr_message():
             lib.optim.lr_scheduler.StepLR(opt, 2, last_epoch=3)
         msgs.append(str(e.value))
     assert msgs[0] == msgs[1]
+
+
+def test_multiplicative_lr_is_not_a_lambda_lr():
+    for lib in (torch, ember):
+        opt = lib.optim.SGD([lib.nn.Parameter(lib.ones(1))], lr=1.0)
+        s = lib.optim.lr_scheduler.MultiplicativeLR(opt, lambda e: 0.5)
+        assert not isinstance(s, lib.optim.lr_scheduler.LambdaLR)

@@ -15,13 +15,8 @@ __all__ = ["LambdaLR", "MultiplicativeLR", "StepLR", "MultiStepLR", "ConstantLR"
            "PolynomialLR"]
 
 
-class LambdaLR(LRScheduler):
-    """``lr = base_lr * lr_lambda(epoch)``.
-
-    >>> opt = ember.optim.SGD([ember.nn.Parameter(ember.ones(1))], lr=0.1)
-    >>> ember.optim.lr_scheduler.LambdaLR(opt, lambda e: 0.5).get_last_lr()
-    [0.05]
-    """
+class _Lambdas:
+    """One ``lr_lambda`` per group, saved as PyTorch saves them (LambdaLR and MultiplicativeLR)."""
 
     def __init__(self, optimizer, lr_lambda, last_epoch=-1):
         n = len(optimizer.param_groups)
@@ -47,12 +42,21 @@ class LambdaLR(LRScheduler):
             if f is not None:
                 self.lr_lambdas[i].__dict__.update(f)
 
+
+class LambdaLR(_Lambdas, LRScheduler):
+    """``lr = base_lr * lr_lambda(epoch)``.
+
+    >>> opt = ember.optim.SGD([ember.nn.Parameter(ember.ones(1))], lr=0.1)
+    >>> ember.optim.lr_scheduler.LambdaLR(opt, lambda e: 0.5).get_last_lr()
+    [0.05]
+    """
+
     @within_step
     def get_lr(self):
         return [base * f(self.last_epoch) for f, base in zip(self.lr_lambdas, self.base_lrs)]
 
 
-class MultiplicativeLR(LambdaLR):
+class MultiplicativeLR(_Lambdas, LRScheduler):   # (not a LambdaLR, as in PyTorch)
     """``lr *= lr_lambda(epoch)`` each step.
 
     >>> opt = ember.optim.SGD([ember.nn.Parameter(ember.ones(1))], lr=1.0)
