@@ -29,9 +29,8 @@ _where = _ops.public["where"]
 
 
 def _inplace(input, out, inplace):
-    if inplace:
-        return input.copy_(out) if not (input.requires_grad and input.is_leaf) else out
-    return out
+    # (copy_ raises PyTorch's error for a leaf that requires grad, when grad mode is on)
+    return input.copy_(out) if inplace else out
 
 
 def _int_refuse(input, kernel):

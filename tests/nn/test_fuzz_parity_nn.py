@@ -250,3 +250,18 @@ def test_with_indices_signatures(name):
     def params(f):
         return [(p.name, p.default) for p in inspect.signature(f).parameters.values()]
     assert params(getattr(EF, name)) == params(getattr(TF, name))
+
+
+@pytest.mark.parametrize("name,args", [("relu6", ()), ("elu", ()), ("selu", ()), ("celu", ()), ("silu", ()),
+                                       ("mish", ()), ("hardswish", ()), ("hardsigmoid", ()), ("hardtanh", ()),
+                                       ("leaky_relu", ()), ("rrelu", ()), ("threshold", (0.1, 0.2))])
+def test_inplace_activation_on_leaf_that_requires_grad(name, args):
+    x = _x(3)
+    _same_error(lambda: getattr(TF, name)(torch.tensor(x, requires_grad=True), *args, inplace=True),
+                lambda: getattr(EF, name)(ember.tensor(x, requires_grad=True), *args, inplace=True))
+    with torch.no_grad():
+        t = getattr(TF, name)(torch.tensor(x, requires_grad=True), *args, inplace=True)
+    with ember.no_grad():
+        e = getattr(EF, name)(ember.tensor(x, requires_grad=True), *args, inplace=True)
+    if name != "rrelu":
+        np.testing.assert_allclose(e.detach().numpy(), t.detach().numpy(), rtol=1e-6)
