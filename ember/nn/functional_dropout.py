@@ -28,6 +28,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
         return input
     if input._rg is _QM:
         raise _q_refuse("aten::bernoulli_.float")
+    _int_refuse(input, p)
     m = _wrap(_mask(input._data.shape, p, input._data.dtype))
     return input.mul_(m) if inplace else input * m
 
@@ -37,10 +38,19 @@ def _feature_dropout(input, p, training, inplace, batched_dims):
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0:
         return input
+    _int_refuse(input, p)
     d = input._data
     shape = d.shape[:batched_dims] + (1,) * (d.ndim - batched_dims)
     m = _wrap(_mask(shape, p, d.dtype))
     return input.mul_(m) if inplace else input * m
+
+
+def _int_refuse(input, p):
+    """PyTorch's error for dropping out an integer tensor (the scaled mask is float)."""
+    k = input._data.dtype.kind
+    if k in "biu" and p < 1.0:
+        from ..ops.elementwise.operands import _tn
+        raise RuntimeError(f"result type Float can't be cast to the desired output type {_tn(input._data.dtype)}")
 
 
 def _deprecated_dims(name, d, nsp):
@@ -108,6 +118,7 @@ def alpha_dropout(input, p=0.5, training=False, inplace=False):
     if p == 1.0:
         out = input * _wrap(input._data.dtype.type(0))
         return input.copy_(out) if inplace else out
+    _int_refuse(input, p)
     alpha_p = -1.7580993408473766
     keep = _keep_mask(input._data.shape, p)
     a = ((1 - p) * (1 + p * alpha_p ** 2)) ** -0.5

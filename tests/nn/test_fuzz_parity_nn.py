@@ -265,3 +265,16 @@ def test_inplace_activation_on_leaf_that_requires_grad(name, args):
         e = getattr(EF, name)(ember.tensor(x, requires_grad=True), *args, inplace=True)
     if name != "rrelu":
         np.testing.assert_allclose(e.detach().numpy(), t.detach().numpy(), rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["dropout", "alpha_dropout", "dropout2d", "feature_alpha_dropout"])
+@pytest.mark.parametrize("p", [0.0, 0.5, 1.0])
+def test_dropout_integer_input(name, p):
+    def run(lib):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                return str(getattr(lib.nn.functional, name)(lib.ones(2, 3, 4).long(), p, training=True).dtype)
+            except RuntimeError as e:
+                return str(e)
+    assert run(ember) == run(torch)
