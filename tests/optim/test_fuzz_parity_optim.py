@@ -2,6 +2,7 @@
 step / state-dict hooks, argument errors, and the schedulers' warnings and state_dict keys."""
 import warnings
 
+import numpy as np
 import pytest
 
 import ember
@@ -159,3 +160,51 @@ def test_multiplicative_lr_is_not_a_lambda_lr():
         opt = lib.optim.SGD([lib.nn.Parameter(lib.ones(1))], lr=1.0)
         s = lib.optim.lr_scheduler.MultiplicativeLR(opt, lambda e: 0.5)
         assert not isinstance(s, lib.optim.lr_scheduler.LambdaLR)
+
+
+RESUMABLE = {
+    "ExponentialLR": lambda S, o, le: S.ExponentialLR(o, 0.9, last_epoch=le),
+    "CosineAnnealingLR": lambda S, o, le: S.CosineAnnealingLR(o, 5, eta_min=0.01, last_epoch=le),
+    "LinearLR": lambda S, o, le: S.LinearLR(o, start_factor=0.2, total_iters=4, last_epoch=le),
+    "MultiplicativeLR": lambda S, o, le: S.MultiplicativeLR(o, lambda e: 0.9, last_epoch=le),
+    "PolynomialLR": lambda S, o, le: S.PolynomialLR(o, total_iters=6, power=2.0, last_epoch=le),
+    "StepLR": lambda S, o, le: S.StepLR(o, 3, gamma=0.5, last_epoch=le),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RESUMABLE))
+@pytest.mark.parametrize("last_epoch", [-1, 0, 3])
+def test_scheduler_resume_keeps_lr_on_construction(name, last_epoch):
+    runs = []
+    for lib in (torch, ember):
+        opt = lib.optim.SGD([lib.nn.Parameter(lib.ones(2))], lr=0.07)
+        if last_epoch >= 0:
+            opt.param_groups[0]["initial_lr"] = 0.1
+        s = RESUMABLE[name](lib.optim.lr_scheduler, opt, last_epoch)
+        lrs = [s.get_last_lr()[0]]
+        for _ in range(6):
+            opt.step()
+            s.step()
+            lrs.append(s.get_last_lr()[0])
+        runs.append(lrs)
+    np.testing.assert_allclose(runs[1], runs[0], rtol=1e-12)
+
+
+@pytest.mark.parametrize("kind", ["SequentialLR", "ChainedScheduler"])
+def test_composite_scheduler_member_errors(kind):
+    def build(lib, members):
+        S = lib.optim.lr_scheduler
+        opt = lib.optim.SGD([lib.nn.Parameter(lib.ones(1))], lr=0.1)
+        other = lib.optim.SGD([lib.nn.Parameter(lib.ones(1))], lr=0.1)
+        scheds = [S.ReduceLROnPlateau(opt) if m == "plateau" else S.ConstantLR(other if m == "other" else opt)
+                  for m in members]
+        if kind == "SequentialLR":
+            return S.SequentialLR(opt, scheds, milestones=[2])
+        return S.ChainedScheduler(scheds, opt)
+
+    for members in (["plateau", "const"], ["const", "other"]):
+        with pytest.raises(ValueError) as te:
+            build(torch, members)
+        with pytest.raises(ValueError) as ee:
+            build(ember, members)
+        assert str(ee.value).split(" has ")[0] == str(te.value).split(" has ")[0]

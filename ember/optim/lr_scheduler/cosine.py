@@ -26,7 +26,7 @@ class CosineAnnealingLR(LRScheduler):
     @within_step
     def get_lr(self):
         e, T, m = self.last_epoch, self.T_max, self.eta_min
-        if e == 0:
+        if e == 0 or self._is_initial:     # (resuming: the first step keeps the lrs, as PyTorch)
             return _lrs(self)
         if self._step_count == 1 and e > 0:
             return [m + (b - m) * (1 + math.cos(e * math.pi / T)) / 2 for b in self.base_lrs]

@@ -66,7 +66,7 @@ class MultiplicativeLR(_Lambdas, LRScheduler):   # (not a LambdaLR, as in PyTorc
 
     @within_step
     def get_lr(self):
-        if self.last_epoch > 0:
+        if self.last_epoch > 0 and not self._is_initial:   # (resuming: the first step keeps the lrs)
             return [g["lr"] * f(self.last_epoch) for f, g in zip(self.lr_lambdas, self.optimizer.param_groups)]
         return _lrs(self)
 
@@ -159,7 +159,7 @@ class LinearLR(LRScheduler):
     def get_lr(self):
         if self.last_epoch == 0:
             return [g["lr"] * self.start_factor for g in self.optimizer.param_groups]
-        if self.last_epoch > self.total_iters:
+        if self._is_initial or self.last_epoch > self.total_iters:
             return _lrs(self)
         d = self.end_factor - self.start_factor
         return [g["lr"] * (1.0 + d / (self.total_iters * self.start_factor + (self.last_epoch - 1) * d))
@@ -184,7 +184,7 @@ class ExponentialLR(LRScheduler):
 
     @within_step
     def get_lr(self):
-        if self.last_epoch == 0:
+        if self.last_epoch == 0 or self._is_initial:
             return _lrs(self)
         return [g["lr"] * self.gamma for g in self.optimizer.param_groups]
 
@@ -206,7 +206,7 @@ class PolynomialLR(LRScheduler):
 
     @within_step
     def get_lr(self):
-        if self.last_epoch == 0 or self.last_epoch > self.total_iters:
+        if self.last_epoch == 0 or self._is_initial or self.last_epoch > self.total_iters:
             return _lrs(self)
         f = ((1.0 - self.last_epoch / self.total_iters) / (1.0 - (self.last_epoch - 1) / self.total_iters)) ** self.power
         return [g["lr"] * f for g in self.optimizer.param_groups]

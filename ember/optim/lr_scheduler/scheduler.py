@@ -24,6 +24,8 @@ class LRScheduler:
     """Base class: ``step()`` advances ``last_epoch`` and writes ``get_lr()`` into the groups."""
 
     _get_closed_form_lr = None
+    _is_initial = False                      # (True during the step the constructor makes)
+    _get_lr_called_within_step = False
 
     def __init__(self, optimizer, last_epoch=-1):
         if not isinstance(optimizer, Optimizer):
