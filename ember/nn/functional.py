@@ -7,6 +7,7 @@ tensor([0., 2.])
 from ..ops.nn import softmax_cross_entropy as _nn
 from ..ops.nn.linear import linear as _linear
 from ..ops.elementwise.basic_math import relu as _relu
+from .functional_act import _implicit_softmax_dim
 
 from .functional_conv import (conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d,  # noqa: F401
                               conv_transpose3d, pad)
@@ -105,6 +106,8 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
     >>> F.softmax(ember.tensor([[1., 1.]]), dim=1)
     tensor([[0.5000, 0.5000]])
     """
+    if dim is None:
+        dim = _implicit_softmax_dim("softmax", input.dim(), _stacklevel)
     return _nn.softmax(input, dim, dtype)
 
 
@@ -114,6 +117,8 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     >>> F.log_softmax(ember.tensor([[0., 0.]]), dim=1)
     tensor([[-0.6931, -0.6931]])
     """
+    if dim is None:
+        dim = _implicit_softmax_dim("log_softmax", input.dim(), _stacklevel)
     return _nn.log_softmax(input, dim, dtype)
 
 
@@ -123,6 +128,8 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
     >>> F.softmin(ember.tensor([0., 0.]), dim=0)
     tensor([0.5000, 0.5000])
     """
+    if dim is None:
+        dim = _implicit_softmax_dim("softmin", input.dim(), _stacklevel)
     return _nn.softmax(-input, dim, dtype)
 
 

@@ -6,6 +6,7 @@ with PyTorch's values and gradients at the kinks.
 tensor([0.0000, 0.8413])
 """
 import math
+import warnings
 
 from .. import ops as _ops
 from .._backend import np
@@ -28,9 +29,21 @@ _where = _ops.public["where"]
 
 
 def _inplace(input, out, inplace):
-    if inplace:
-        return input.copy_(out) if not (input.requires_grad and input.is_leaf) else out
-    return out
+    # (copy_ raises PyTorch's error for a leaf that requires grad, when grad mode is on)
+    return input.copy_(out) if inplace else out
+
+
+def _int_refuse(input, kernel):
+    """PyTorch's NotImplementedError for an activation that has no integer (or bool) kernel."""
+    if isinstance(input, Tensor) and input._data.dtype.kind in "biu":
+        _not_impl(kernel, input._data.dtype)
+
+
+def _implicit_softmax_dim(name, ndim, stacklevel):
+    """PyTorch's legacy dim for ``dim=None`` (0 for 0-, 1- and 3-d input, else 1), with its warning."""
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include "
+                  "dim=X as an argument.", stacklevel=stacklevel)
+    return 0 if ndim in (0, 1, 3) else 1
 
 
 def _src(input, inplace):
@@ -61,7 +74,7 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     if input.__class__ is Tensor and _piecewise.takes(input):
         return _inplace(input, _piecewise.hardtanh(_src(input, inplace), min_val, max_val), inplace)
     inside = (input > min_val) & (input < max_val)
-    out = _where(inside, input, input.detach().clamp(min_val, max_val))
+    out = _where(inside, input, input.detach().clamp(min_val, max_val).to(input.dtype))
     return _inplace(input, out, inplace)
 
 
@@ -114,6 +127,7 @@ def elu(input, alpha=1.0, inplace=False):
     x = _src(input, inplace)
     if x.__class__ is Tensor and _piecewise.takes(x):
         return _inplace(input, _exp_act.elu(x, alpha), inplace)
+    _int_refuse(x, "elu_cpu")
     neg = (x.clamp(max=0.0).exp() - 1) * alpha
     return _inplace(input, _where(x > 0, x, neg), inplace)
 
@@ -133,6 +147,7 @@ def selu(input, inplace=False):
     x = _src(input, inplace)
     if x.__class__ is Tensor and _piecewise.takes(x):
         return _inplace(input, _exp_act.elu(x, _SELU_ALPHA, _SELU_SCALE), inplace)
+    _int_refuse(x, "elu_cpu")
     return _inplace(input, elu(x, _SELU_ALPHA) * _SELU_SCALE, inplace)
 
 
@@ -144,9 +159,12 @@ def celu(input, alpha=1.0, inplace=False):
     """
     if input._rg is _QM:  # (no quantized kernel in ember)
         raise _q_refuse("aten::elu.out")
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
     x = _src(input, inplace)
-    if x.__class__ is Tensor and _piecewise.takes(x) and alpha != 0:
+    if x.__class__ is Tensor and _piecewise.takes(x):
         return _inplace(input, _exp_act.elu(x, alpha, 1.0, 1.0 / alpha, celu=True), inplace)
+    _int_refuse(x, "elu_cpu")
     neg = ((x.clamp(max=0.0) / alpha).exp() - 1) * alpha
     return _inplace(input, _where(x > 0, x, neg), inplace)
 
@@ -182,11 +200,13 @@ def gelu(input, approximate="none"):
             return _wrap(_gelu_exact(input._data))
         if input.__class__ is Tensor and input._data.dtype in (np.float32, np.float64):
             return _gelu_op(input)                                   # one node, torch's backward
+        _int_refuse(input, "GeluKernelImpl")
         return input * (_ops.public["erf"](input * (1 / math.sqrt(2))) + 1) * 0.5
     if approximate == "tanh":
         if input.__class__ is Tensor and not (input._rg and _grad_state[0]) \
                 and input._data.dtype in (np.float32, np.float64):   # nothing records: the same ops on arrays
             return _wrap(_gelu_tanh_np(input._data))
+        _int_refuse(input, "GeluKernelImpl")
         inner = (input + input * input * input * 0.044715) * math.sqrt(2 / math.pi)
         return input * (_tanh(inner) + 1) * 0.5
     raise RuntimeError(f"approximate argument must be either none or tanh.")
@@ -202,6 +222,7 @@ def silu(input, inplace=False):
         raise _q_refuse("aten::silu.out")
     if input.__class__ is Tensor and _piecewise.takes(input):
         return _inplace(input, _silu_op(_src(input, inplace)), inplace)
+    _int_refuse(input, "silu_cpu")
     x = _src(input, inplace)
     return _inplace(input, x * _sigmoid(x), inplace)
 
@@ -214,6 +235,7 @@ def mish(input, inplace=False):
     """
     if input._rg is _QM:  # (no quantized kernel in ember)
         raise _q_refuse("aten::mish.out")
+    _int_refuse(input, "mish_cpu")
     x = _src(input, inplace)
     return _inplace(input, x * _tanh(softplus(x)), inplace)
 
@@ -228,6 +250,7 @@ def softplus(input, beta=1.0, threshold=20.0):
         raise _q_refuse("aten::softplus.out")
     if input.__class__ is Tensor and _piecewise.takes(input):
         return _exp_act.softplus(input, beta, threshold)
+    _int_refuse(input, "softplus_cpu")
     bx = input * beta
     soft = (bx.clamp(max=threshold).exp().log1p()) / beta
     return _where(bx > threshold, input, soft)
@@ -255,6 +278,7 @@ def hardsigmoid(input, inplace=False):
         return _hard.hardsigmoid_nograd(input, inplace)
     if input.__class__ is Tensor and _piecewise.takes(input):
         return _inplace(input, _piecewise.hardsigmoid(_src(input, inplace)), inplace)
+    _int_refuse(input, "hardsigmoid_cpu")
     inside = (input > -3) & (input < 3)
     out = _where(inside, input / 6 + 0.5, (input.detach() >= 3).to(input.dtype))
     return _inplace(input, out, inplace)
@@ -272,6 +296,7 @@ def hardswish(input, inplace=False):
         return _hard.hardswish_nograd(input, inplace)
     if input.__class__ is Tensor and _piecewise.takes(input):
         return _inplace(input, _piecewise.hardswish(_src(input, inplace)), inplace)
+    _int_refuse(input, "hardswish_cpu")
     x = _src(input, inplace)
     mid = x * (x + 3) / 6
     out = _where(x <= -3, x * 0, _where(x < 3, mid, x))
@@ -284,6 +309,7 @@ def logsigmoid(input):
     >>> F.logsigmoid(ember.tensor([0.]))
     tensor([-0.6931])
     """
+    _int_refuse(input, "log_sigmoid_cpu")
     neg = input - input.clamp(max=0.0).exp().log1p()         # x < 0
     pos = -(-input.clamp(min=0.0)).exp().log1p()              # x >= 0
     return _where(input < 0, neg, pos)
@@ -306,6 +332,7 @@ def softshrink(input, lambd=0.5):
     """
     if isinstance(input, Tensor) and _shrink.takes(input):
         return _shrink.softshrink(input, lambd)
+    _int_refuse(input, "softshrink_check")
     return _where(input > lambd, input - lambd, _where(input < -lambd, input + lambd, input * 0))
 
 
@@ -317,6 +344,7 @@ def hardshrink(input, lambd=0.5):
     """
     if isinstance(input, Tensor) and _shrink.takes(input):
         return _shrink.hardshrink(input, lambd)
+    _int_refuse(input, "hardshrink_cpu")
     return _where((input > lambd) | (input < -lambd), input, input * 0)
 
 
@@ -337,6 +365,8 @@ def glu(input, dim=-1):
     >>> F.glu(ember.tensor([1., 0.]))
     tensor([0.5000])
     """
+    if input.dim() == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
     if input.shape[dim] % 2:
         raise RuntimeError(f"Halving dimension must be even, but dimension {dim % input.dim()} is size "
                            f"{input.shape[dim]}")

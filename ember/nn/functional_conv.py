@@ -93,11 +93,11 @@ def _convnd(nd, input, weight, bias, stride, padding, dilation, groups):
             pads = ((0, 0),) * nd
         elif padding == "same":
             if any(s != 1 for s in stride):
-                raise ValueError("padding='same' is not supported for strided convolutions")
+                raise RuntimeError("padding='same' is not supported for strided convolutions")
             tot = [d * (kk - 1) for d, kk in zip(dilation, k)]
             pads = tuple((t // 2, t - t // 2) for t in tot)
         else:
-            raise ValueError(f"Invalid padding string '{padding}', should be one of ['valid', 'same']")
+            raise RuntimeError(f"Invalid padding string: '{padding}'")
     else:
         pads = tuple((p, p) for p in _tuple(padding, nd, "padding"))
     y = _C.conv(input, weight, bias, stride, pads, dilation, groups)
@@ -137,6 +137,8 @@ def _conv_transposend(nd, input, weight, bias, stride, padding, output_padding, 
     input, unbatched = _check_conv_input(input, weight, nd, groups, transposed=True)
     stride = _tuple(stride, nd, "stride")
     dilation = _tuple(dilation, nd, "dilation")
+    if isinstance(padding, str):
+        raise TypeError(f"conv_transpose{nd}d(): argument 'padding' (position 5) must be tuple of ints, not str")
     pad = _tuple(padding, nd, "padding")
     opad = _tuple(output_padding, nd, "output_padding")
     _check_conv_params(nd, weight, bias, stride, dilation, pad, transposed=True, groups=groups)
@@ -205,6 +207,11 @@ def pad(input, pad, mode="constant", value=None):
     if input._rg is _QM and mode != "constant":
         raise _q_refuse(f"aten::{mode}_pad{nd}d" if mode != "replicate" else
                         f"aten::replication_pad{nd}d")
+    for d, (l, r) in zip(dims, pairs):
+        if x.shape[d] + min(l, 0) + min(r, 0) < 0:
+            raise RuntimeError("narrow(): length must be non-negative.")
+    if mode != "constant" and value is not None and value != 0:
+        raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
     if mode == "constant":
         v = 0.0 if value is None else value
         if any(l < 0 or r < 0 for l, r in pairs):  # negative padding crops
@@ -247,7 +254,8 @@ def pad(input, pad, mode="constant", value=None):
                                    f"{list(x.shape)}")
     idx = [slice(None)] * (x.ndim - nd)
     for k, (d, (l, r)) in enumerate(zip(dims, pairs)):
-        ix = np.pad(np.arange(x.shape[d]), (l, r), mode=_NP_MODES[mode])
+        n = x.shape[d]   # a negative pad crops first (circular then wraps the cropped values, as PyTorch)
+        ix = np.pad(np.arange(n)[max(-l, 0):n - max(-r, 0)], (max(l, 0), max(r, 0)), mode=_NP_MODES[mode])
         ix = ix.reshape((-1,) + (1,) * (nd - 1 - k))
         idx.append(ix)
     return input[tuple(idx)]

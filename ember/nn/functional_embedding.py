@@ -59,8 +59,11 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
             lo, hi = idx.min(), idx.max()
         if lo < 0 or hi >= n:
             raise IndexError("index out of range in self")
-    if padding_idx is not None and padding_idx < 0:
-        padding_idx += n
+    if padding_idx is not None:
+        if not -n <= padding_idx < n:
+            raise AssertionError("Padding_idx must be within num_embeddings")
+        if padding_idx < 0:
+            padding_idx += n
     if max_norm is not None:
         with no_grad():
             rows = np.unique(idx)
@@ -81,10 +84,12 @@ def one_hot(tensor, num_classes=-1):
     tensor([[0, 1, 0]])
     """
     t = tensor._data
-    if t.dtype.kind not in "iu":
+    if t.dtype != np.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    if not t.size and num_classes <= 0:
+        raise RuntimeError("Can not infer total number of classes from empty tensor.")
     if num_classes == -1:
-        num_classes = int(t.max()) + 1 if t.size else 0
+        num_classes = int(t.max()) + 1
     if t.size and (t.min() < 0):
         raise RuntimeError("Class values must be non-negative.")
     if t.size and t.max() >= num_classes:

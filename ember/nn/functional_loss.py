@@ -13,6 +13,7 @@ import warnings
 from .._backend import np
 from .._errors import broadcast_error
 from .. import ops as _ops
+from ..ops.elementwise.operands import _not_impl, _tn
 from ..ops.nn.softmax_cross_entropy import _legacy_reduction
 from ..ops.nn.bce_kernels import bce, bce_with_logits
 from ..ops.nn.pointwise_loss import pointwise_loss
@@ -20,31 +21,43 @@ from ..ops.nn.pointwise_loss import pointwise_loss
 _where = _ops.public["where"]
 
 
-def _reduce(loss, reduction):
+def _reduce(loss, reduction, bad=" is not a valid value for reduction"):
     if reduction == "mean":
         return loss.mean()
     if reduction == "sum":
         return loss.sum()
     if reduction == "none":
         return loss
-    raise ValueError(f"{reduction} is not a valid value for reduction")
+    raise ValueError(f"{reduction}{bad}")
+
+
+def _is_int(t):
+    return t._data.dtype.kind in "biu"
+
+
+def _cast_error(out_dt):
+    raise RuntimeError(f"result type Float can't be cast to the desired output type {_tn(out_dt)}")
+
+
+def _weighted(loss, weight, input, reduction, by_weight):
+    """PyTorch's element-weighted l1/mse/huber: 'mean' divides by the weights' sum (l1, mse) or
+    by the element count (huber)."""
+    if tuple(weight.shape) != tuple(input.shape):
+        raise ValueError("Weights and input must have the same size.")
+    loss = loss * weight
+    if reduction == "none":
+        return loss
+    if reduction == "sum":
+        return loss.sum()
+    if reduction == "mean":
+        return loss.sum() / weight.sum() if by_weight else loss.mean()
+    raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', 'sum'.")
 
 
 def _checked(reduction):
     if reduction not in ("mean", "sum", "none"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
     return reduction
-
-
-def _weighted(loss, weight, reduction, input, by_weights=True):
-    """A loss times ``weight`` (of the input's size), reduced as PyTorch's weighted losses: the
-    mean is the sum over the sum of the weights (MSE, L1) or over the element count (Huber)."""
-    if tuple(weight.shape) != tuple(input.shape):
-        raise ValueError("Weights and input must have the same size.")
-    loss = loss * weight
-    if reduction == "mean":
-        return loss.sum() / (weight.sum() if by_weights else loss.numel())
-    return _reduce(loss, reduction)
 
 
 def _expanded(weight, input):
@@ -78,7 +91,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     _check_sizes(input, target, "l1")
     reduction = _legacy_reduction(size_average, reduce, reduction)
     if weight is not None:
-        return _weighted((input - target).abs(), weight, reduction, input)
+        return _weighted((input - target).abs(), weight, input, reduction, by_weight=True)
     return _reduce((input - target).abs(), reduction)
 
 
@@ -93,9 +106,12 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
         with _ac.suspended():
             return mse_loss(input, target, size_average, reduce, reduction, weight)
     _check_sizes(input, target, "mse")
+    if _is_int(input) and _is_int(target):
+        _not_impl("mse_cpu", input._data.dtype)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     if weight is not None:
-        return _weighted((input - target) ** 2, weight, reduction, input)
+        d = input - target
+        return _weighted(d * d, weight, input, reduction, by_weight=True)
     return pointwise_loss("mse", input, target, _checked(reduction))
 
 
@@ -113,7 +129,11 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input size "
                          f"({input.shape}) is deprecated. Please ensure they have the same size.")
     x = input._data
-    if x.size and (x.min() < 0 or x.max() > 1):
+    if target._data.dtype != x.dtype:
+        raise RuntimeError(f"Found dtype {_tn(target._data.dtype)} but expected {_tn(x.dtype)}")
+    if _is_int(input):
+        _not_impl("binary_cross_entropy", x.dtype)
+    if x.size and not (x.min() >= 0 and x.max() <= 1):   # (NaN fails too, as in PyTorch)
         raise RuntimeError("all elements of input should be between 0 and 1")
     return bce(input, target, _expanded(weight, input), _checked(_legacy_reduction(size_average, reduce, reduction)))
 
@@ -131,6 +151,17 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
             return binary_cross_entropy_with_logits(input, target, weight, size_average, reduce, reduction, pos_weight)
     if tuple(input.shape) != tuple(target.shape):
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
+    if _is_int(input):
+        _not_impl("log_sigmoid_cpu", input._data.dtype)
+    if _is_int(target):
+        _cast_error(target._data.dtype)
+    if target._data.dtype != input._data.dtype:   # PyTorch computes in the target's dtype
+        input = input.to(target.dtype)
+    if pos_weight is not None:
+        try:
+            np.broadcast_shapes(tuple(pos_weight.shape), tuple(target.shape))
+        except ValueError:
+            raise broadcast_error(tuple(pos_weight.shape), tuple(target.shape)) from None
     return bce_with_logits(input, target, _expanded(weight, input), pos_weight,
                            _checked(_legacy_reduction(size_average, reduce, reduction)))
 
@@ -148,9 +179,15 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
         with _ac.suspended():
             return huber_loss(input, target, reduction, delta, weight)
     _check_sizes(input, target, "huber")
+    if _is_int(input):
+        if _is_int(target):
+            _not_impl("huber_cpu", input._data.dtype)
+        _cast_error(input._data.dtype)
+    if target._data.dtype != input._data.dtype:   # PyTorch computes in the input's dtype
+        target = target.to(input.dtype)
     if weight is not None:
-        return _weighted(pointwise_loss("huber", input, target, "none", float(delta)), weight, reduction, input,
-                         by_weights=False)
+        return _weighted(pointwise_loss("huber", input, target, "none", float(delta)), weight, input, reduction,
+                         by_weight=False)
     return pointwise_loss("huber", input, target, _checked(reduction), float(delta))
 
 
@@ -167,6 +204,8 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
         with _ac.suspended():
             return smooth_l1_loss(input, target, size_average, reduce, reduction, beta)
     _check_sizes(input, target, "smooth_l1")
+    if _is_int(input) and _is_int(target):
+        _not_impl("smooth_l1_cpu", input._data.dtype)
     if beta == 0:                      # as PyTorch: the L1 loss
         return _reduce((input - target).abs(), _legacy_reduction(size_average, reduce, reduction))
     return pointwise_loss("smooth_l1", input, target, _checked(_legacy_reduction(size_average, reduce, reduction)),
@@ -184,6 +223,13 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
         with _ac.suspended():
             return kl_div(input, target, size_average, reduce, reduction, log_target)
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    if _is_int(input) or _is_int(target):
+        raise RuntimeError("kl_div: Integral inputs not supported.")
+    if reduction == "mean":
+        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support size."
+                      "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+                      "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
+                      stacklevel=2)
     if log_target:
         loss = target.exp() * (target - input)
     else:
@@ -217,6 +263,9 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
         input, target = _ac.fp32(input, target)
         with _ac.suspended():
             return hinge_embedding_loss(input, target, margin, size_average, reduce, reduction)
+    if _is_int(input) and _legacy_reduction(size_average, reduce, reduction) == "mean":
+        raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point or "
+                           f"complex dtype. Got: {_tn(input._data.dtype)}")
     margin_clamp = (margin - input).clamp_min(0)
     out_margin = _where(target != 1, margin_clamp, margin_clamp * 0)
     out_self = _where(target != -1, input, input * 0)
@@ -277,7 +326,7 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
     if weight is not None:
         loss = loss * weight
     loss = loss.sum(-1) / input.shape[-1]
-    return _reduce(loss, _legacy_reduction(size_average, reduce, reduction))
+    return _reduce(loss, _legacy_reduction(size_average, reduce, reduction), " is not valid")
 
 
 def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
@@ -301,7 +350,7 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     loss = 0.5 * (var.log() + (input - target) ** 2 / var)
     if full:
         loss = loss + 0.5 * math.log(2 * math.pi)
-    return _reduce(loss, reduction)
+    return _reduce(loss, reduction, " is not valid")
 
 
 def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,
@@ -336,4 +385,8 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
         input, target = _ac.fp32(input, target)
         with _ac.suspended():
             return soft_margin_loss(input, target, size_average, reduce, reduction)
+    if _is_int(input):
+        _cast_error(input._data.dtype)
+    if target._data.dtype != input._data.dtype and not _is_int(target):   # PyTorch: the input's dtype
+        target = target.to(input.dtype)
     return pointwise_loss("soft_margin", input, target, _checked(_legacy_reduction(size_average, reduce, reduction)))

@@ -4,6 +4,7 @@
 >>> F.layer_norm(ember.tensor([[1., 3.]]), (2,))
 tensor([[-1.0000,  1.0000]])
 """
+from .. import ops as _ops
 from .._quantized_mark import QUANTIZED as _QM, not_implemented as _q_refuse
 from .._backend import np
 from .._tensor import _wrap, Tensor as _Tensor
@@ -11,6 +12,12 @@ from ..autograd.grad_mode import no_grad
 from ..ops.nn.norm import standardize, batch_norm_train, batch_norm_fusable
 from ..ops.nn import layer_norm as _ln, group_norm as _gn
 from ..ops.nn.batchnorm_eval import batch_norm_eval
+
+
+def _int_refuse(x, kernel):
+    if x.dtype.kind in "biu":
+        from ..ops.elementwise.operands import _not_impl
+        _not_impl(kernel, x.dtype)
 
 
 def _affine(y, weight, bias, shape):
@@ -33,6 +40,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     if input._rg is _QM:
         raise _q_refuse("aten::native_batch_norm")
     x = input._data
+    _int_refuse(x, "batch_norm")
     if x.ndim < 2:
         raise ValueError(f"expected 2D or 3D input (got {x.ndim}D input)")
     C = x.shape[1]
@@ -87,6 +95,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
     if input._rg is _QM:
         raise _q_refuse("aten::native_batch_norm")  # (PyTorch's words for a quantized layer_norm)
     x = input._data
+    _int_refuse(x, "LayerNormKernelImpl")
     k = len(normalized_shape)
     if x.shape[x.ndim - k:] != normalized_shape:
         raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input with shape "
@@ -135,6 +144,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
     x = input._data
     if x.ndim < 2:
         raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {x.ndim}")
+    _int_refuse(x, "GroupNormKernelImpl")
     N, C = x.shape[:2]
     size = [N * C // num_groups, num_groups] + list(x.shape[2:])
     if size[0] * int(np.prod(size[2:])) == 1:
@@ -166,6 +176,7 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     torch.Size([2, 3, 4, 4])
     """
     x = input._data
+    _int_refuse(x, "batch_norm")
     N, C = x.shape[:2]
     shape = (1, C) + (1,) * (x.ndim - 2)
     if use_input_stats and int(np.prod(x.shape[2:])) == 1:
@@ -206,7 +217,8 @@ def local_response_norm(input, size, alpha=0.0001, beta=0.75, k=1.0):
     from .functional_pool import avg_pool2d, avg_pool3d
     x = input._data
     if x.ndim < 3:
-        raise ValueError(f"Expected 3D or higher dimensionality input (got {x.ndim} dimensions)")
+        raise ValueError("Expected 3D or higher dimensionality                          input "
+                         f"(got {x.ndim} dimensions)")   # (PyTorch's spacing)
     if input.numel() == 0:
         return input
     div = (input * input).unsqueeze(1)
@@ -230,6 +242,8 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     tensor([[0.6000, 0.8000]])
     """
     n = input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
+    if out is not None:
+        return _ops.public["div"](input, n, out=out)
     return input / n
 
 
@@ -250,6 +264,7 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     if shape[len(shape) - k:] != normalized_shape or k > len(shape):
         raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input with shape "
                            f"[*{', '.join(map(str, normalized_shape))}], but got input of size{list(shape)}")
+    _int_refuse(input._data, "rms_norm")
     if eps is None:
         eps = float(np.finfo(input._data.dtype).eps)
     dims = tuple(range(len(shape) - k, len(shape)))

@@ -9,6 +9,7 @@ from .._autocast_state import on as _ac_on
 from .._backend import np
 from .._tensor import _wrap
 from .. import ops as _ops
+from ..ops.elementwise.operands import _tn
 
 _public = _ops.public
 
@@ -19,6 +20,9 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     >>> F.cosine_similarity(ember.tensor([[1., 0.]]), ember.tensor([[1., 1.]]))
     tensor([0.7071])
     """
+    if not (x1.is_floating_point() or x2.is_floating_point()):
+        raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is "
+                           f"{_tn(np.promote_types(x1._data.dtype, x2._data.dtype))}")
     dot = (x1 * x2).sum(dim)
     n1 = (x1 * x1).sum(dim)
     n2 = (x2 * x2).sum(dim)
@@ -40,6 +44,10 @@ def pdist(input, p=2):
     >>> F.pdist(ember.tensor([[0., 0.], [3., 4.], [6., 8.]]))
     tensor([ 5., 10.,  5.])
     """
+    if input.dim() != 2:
+        raise RuntimeError(f"pdist only supports 2D tensors, got: {input.dim()}D")
+    if not input.is_floating_point():
+        raise RuntimeError("pdist only supports floating-point dtypes")
     n = input.shape[0]
     i, j = np.triu_indices(n, 1)
     return (input[_wrap(i)] - input[_wrap(j)]).norm(p, -1)

@@ -106,6 +106,8 @@ def _avg_poolnd(nd, input, kernel_size, stride, padding, ceil_mode, count_includ
         if pp > kk // 2:
             raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={pp}, "
                                f"kernel_size={kk} and dilation=1")
+    if divisor_override is not None and divisor_override == 0:
+        raise RuntimeError("divisor must be not zero")
     if input._rg is _QM:  # a quantized tensor: PyTorch's integer kernel (1-D and 2-D)
         from .. import _quantized_dispatch as _qd
         if nd == 3:
@@ -169,6 +171,12 @@ def _adaptive_avg(nd, input, output_size):
         from .. import _quantized_dispatch as _qd
         return _qd.adaptive_avg_pool(input, out)
     x = input._data
+    if x.dtype.kind in "biu":
+        from ..ops.elementwise.operands import _not_impl, _tn
+        if all(o == 1 for o in out):   # PyTorch takes a mean for global pooling
+            raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point "
+                               f"or complex dtype. Got: {_tn(x.dtype)}")
+        _not_impl("adaptive_avg_pool3d_cpu" if nd == 3 else "adaptive_avg_pool2d", x.dtype)
     sp = x.shape[-nd:]
     if nd == 1 and 0 not in out:    # as PyTorch: the 2-D pool of one row
         return _adaptive_avg(2, input.unsqueeze(-2), (1,) + out).squeeze(-2)

@@ -21,7 +21,7 @@ __all__ = ["max_pool1d_with_indices", "max_pool2d_with_indices", "max_pool3d_wit
 
 
 def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-                            return_indices=True):
+                            return_indices=False):
     """1-D max pooling returning (values, indices).
 
     >>> F.max_pool1d_with_indices(ember.tensor([[[1., 3., 2., 5.]]]), 2)[1]
@@ -31,7 +31,7 @@ def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation
 
 
 def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-                            return_indices=True):
+                            return_indices=False):
     """2-D max pooling returning (values, flat indices per plane).
 
     >>> F.max_pool2d_with_indices(ember.arange(16.).reshape(1, 1, 4, 4), 2)[1]
@@ -42,7 +42,7 @@ def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation
 
 
 def max_pool3d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-                            return_indices=True):
+                            return_indices=False):
     """3-D max pooling returning (values, flat indices per volume).
 
     >>> F.max_pool3d_with_indices(ember.arange(8.).reshape(1, 1, 2, 2, 2), 2)[1]

@@ -7,15 +7,23 @@ resizing (``interpolate``, ``upsample``), pixel and channel shuffles, and slidin
 torch.Size([1, 1, 4])
 """
 import math
+import warnings
 
 from .._backend import np
 from .._tensor import _wrap
 from .._quantized_mark import QUANTIZED as _QM, not_implemented as _q_refuse
 from .resample_weights import linear_matrix, nearest_index
 from ..ops.nn.upsample_nearest import upsample_nearest
+from ..ops.elementwise.operands import _not_impl
 
 
 # ---------------------------------------------------------------- pixel shuffle
+def _at_least_3d(name, input):
+    if input.dim() < 3:
+        raise RuntimeError(f"{name} expects input to have at least 3 dimensions, but got input with "
+                           f"{input.dim()} dimension(s)")
+
+
 def pixel_shuffle(input, upscale_factor):
     """(*, C*r*r, H, W) -> (*, C, H*r, W*r).
 
@@ -26,6 +34,7 @@ def pixel_shuffle(input, upscale_factor):
     r = upscale_factor
     if r <= 0:
         raise RuntimeError(f"pixel_shuffle expects a positive upscale_factor, but got {r}")
+    _at_least_3d("pixel_shuffle", input)
     *lead, c, h, w = input.shape
     if c % (r * r):
         raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be divisible by the "
@@ -45,6 +54,7 @@ def pixel_unshuffle(input, downscale_factor):
     r = downscale_factor
     if r <= 0:
         raise RuntimeError(f"pixel_unshuffle expects a positive downscale_factor, but got {r}")
+    _at_least_3d("pixel_unshuffle", input)
     *lead, c, h, w = input.shape
     n = len(lead)
     x = input.reshape(*lead, c, h // r, r, w // r, r)
@@ -76,9 +86,18 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         raise ValueError("only one of size or scale_factor should be defined")
     if size is not None:
         out = tuple(size) if isinstance(size, (tuple, list)) else (size,) * nd
+        if len(out) != nd:
+            raise ValueError(f"Input and output must have the same number of spatial dimensions, but got input with "
+                             f"spatial dimensions of {list(sp)} and output size of {size}. Please provide input "
+                             "tensor in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) format.")
         scales = (None,) * nd
     elif scale_factor is not None:
         sf = tuple(scale_factor) if isinstance(scale_factor, (tuple, list)) else (scale_factor,) * nd
+        if len(sf) != nd:
+            raise ValueError(f"Input and scale_factor must have the same number of spatial dimensions, but got input "
+                             f"with spatial dimensions of {list(sp)} and scale_factor of shape {scale_factor}. Please "
+                             "provide input tensor in (N, C, d1, d2, ...,dK) format and scale_factor in (s1, s2, "
+                             "...,sK) format.")
         out = tuple(int(math.floor(s * f)) for s, f in zip(sp, sf))
         scales = (None,) * nd if recompute_scale_factor else tuple(float(f) for f in sf)
     else:
@@ -90,6 +109,9 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         io = lambda v: ", ".join(f"{a}: {x}" for a, x in zip(ax, v))  # noqa: E731
         raise RuntimeError(f"Input and output sizes should be greater than 0, but got input ({io(sp)})"
                            f"{' and' if nd == 1 else ''} output ({io(out)})")
+    dt = input._data.dtype
+    if dt.kind in "biu" and input._rg is not _QM and not antialias:
+        _refuse_integer_resample(dt, mode, nd)
     if antialias or mode in ("bicubic", "lanczos") or (mode == "bilinear" and nd == 2):
         from .functional_resample import resample2d  # 2-D bilinear, bicubic, lanczos, antialias, uint8
         return resample2d(input, out, scales, mode, align_corners, antialias)
@@ -118,12 +140,34 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
                               f"nearest-exact (got {mode})")
 
 
+def _refuse_integer_resample(dt, mode, nd):
+    """PyTorch's errors for integer (and bool) input: only uint8 has nearest and 2-D kernels."""
+    if mode == "area":
+        return                    # adaptive_avg_pool's errors
+    if dt == np.uint8 and (mode in ("nearest", "nearest-exact") or nd == 2):
+        return
+    if mode in ("nearest", "nearest-exact"):
+        kernel = "upsample_nearest2d_channels_last" if nd == 2 else "compute_indices_weights_nearest"
+    elif {"linear": 1, "bilinear": 2, "trilinear": 3}.get(mode) == nd:
+        kernel = "upsample_bilinear2d_channels_last" if nd == 2 else "compute_indices_weights_linear"
+    elif mode == "bicubic" and nd == 2:
+        kernel = "compute_indices_weights_cubic"
+    else:
+        return                    # the mode's own error (wrong number of dims) comes first
+    _not_impl(kernel, dt)
+
+
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
     """Deprecated alias of :func:`interpolate`.
 
-    >>> F.upsample(ember.ones(1, 1, 2), scale_factor=2).shape
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     F.upsample(ember.ones(1, 1, 2), scale_factor=2).shape
     torch.Size([1, 1, 4])
     """
+    warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.",
+                  stacklevel=2)
     return interpolate(input, size, scale_factor, mode, align_corners)
 
 
@@ -147,8 +191,11 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     >>> F.unfold(ember.ones(1, 2, 3, 3), 2).shape
     torch.Size([1, 8, 4])
     """
+    if input.dim() == 3:
+        return unfold(input.unsqueeze(0), kernel_size, dilation, padding, stride).squeeze(0)
     if input.dim() != 4:
-        raise NotImplementedError("ember: unfold supports 4-D (N, C, H, W) input")
+        raise RuntimeError("Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other non-zero "
+                           f"dimensions for input, but got: {list(input.shape)}")
     from ..ops.nn import conv as _C
     k, d, p, s = _pairs(kernel_size), _pairs(dilation), _pairs(padding), _pairs(stride)
     _check_blocks(k, d, p, s)
@@ -171,7 +218,15 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     k, d, p, s = _pairs(kernel_size), _pairs(dilation), _pairs(padding), _pairs(stride)
     _check_blocks(k, d, p, s)
     out = _pairs(output_size)
+    if input.dim() == 2:
+        return fold(input.unsqueeze(0), output_size, kernel_size, dilation, padding, stride).squeeze(0)
+    if input.dim() != 3:
+        raise RuntimeError("Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and non-zero "
+                           f"dimensions for input, but got: {list(input.shape)}")
     N, CK, L = input.shape
+    if CK % (k[0] * k[1]):
+        raise RuntimeError("Expected size of input's dimension 1 to be divisible by the product of kernel_size, but "
+                           f"got input.size(1)={CK} and kernel_size={tuple(k)}.")
     C = CK // (k[0] * k[1])
     oh = (out[0] + 2 * p[0] - d[0] * (k[0] - 1) - 1) // s[0] + 1
     ow = (out[1] + 2 * p[1] - d[1] * (k[1] - 1) - 1) // s[1] + 1

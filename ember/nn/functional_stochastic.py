@@ -34,6 +34,8 @@ def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
     shape = tuple(input.shape)
     if len(shape) < 2:
         raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
+    from .functional_dropout import _int_refuse
+    _int_refuse(input, p)
     keep = _keep_mask(shape[:2] + (1,) * (len(shape) - 2), p)
     a = 1.0 / math.sqrt((_ALPHA * _ALPHA * p + 1) * (1 - p))
     scale = _wrap((keep * a).astype(dt))

@@ -16,7 +16,7 @@ import math
 
 from .._backend import np
 from .._tensor import _wrap
-from .optimizer import Optimizer, buffer_like
+from .optimizer import Optimizer, buffer_like, check_lr_tensor
 
 __all__ = ["Adafactor"]
 
@@ -28,6 +28,7 @@ class Adafactor(Optimizer):
 
     def __init__(self, params, lr=1e-2, beta2_decay=-0.8, eps=(None, 1e-3), d=1.0, weight_decay=0.0, *,
                  foreach=None, maximize=False):
+        check_lr_tensor(lr)
         if not 0.0 <= lr:
             raise ValueError(f"Learning rate should be >= 0 but is: {lr}")
         if not 0.0 >= beta2_decay:

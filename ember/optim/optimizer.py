@@ -11,6 +11,7 @@ its ``_update`` changes the parameter's array in place (outside the graph).
 Parameter containing:
 tensor([0., 0.], requires_grad=True)
 """
+import functools
 from collections import defaultdict
 from copy import deepcopy
 from itertools import chain
@@ -20,8 +21,10 @@ from .._backend import np
 from .._parallel_pass import pass_threads, run_blocks
 from .._thread_pool import blocks
 from ..autograd.grad_mode import no_grad
+from ..autograd.function import _add_hook
 
-__all__ = ["Optimizer", "required", "check_adam_args", "check_nonnegative", "buffer_like"]
+__all__ = ["Optimizer", "required", "check_adam_args", "check_nonnegative", "buffer_like",
+           "register_optimizer_step_pre_hook", "register_optimizer_step_post_hook"]
 
 
 class _Required:
@@ -42,7 +45,7 @@ class Optimizer:
         self._step_hooks = {}
         if isinstance(params, Tensor):
             raise TypeError("params argument given to the optimizer should be an iterable of Tensors "
-                            f"or dicts, but got {type(params).__name__}")
+                            f"or dicts, but got {params.type()}")
         param_groups = list(params)
         if len(param_groups) == 0:
             raise ValueError("optimizer got an empty parameter list")
@@ -89,6 +92,11 @@ class Optimizer:
                 raise TypeError("optimizer can only optimize Tensors, but one of the params is " + type(p).__name__)
             if not p.is_leaf:
                 raise ValueError("can't optimize a non-leaf Tensor")
+        if len({id(p) for p in param_group["params"]}) != len(param_group["params"]):
+            import warnings
+            warnings.warn("optimizer contains a parameter group with duplicate parameters; in future, this will "
+                          "cause an error; see github.com/pytorch/pytorch/issues/40967 for more information",
+                          stacklevel=3)
         for name, default in self.defaults.items():
             if default is required and name not in param_group:
                 raise ValueError(f"parameter group didn't specify a value of required optimization parameter {name}")
@@ -111,6 +119,11 @@ class Optimizer:
                         p.grad = p.grad.detach()
                         p.grad._data[...] = 0
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "step" in cls.__dict__:       # every optimizer's step runs the step hooks (a user's too)
+            cls.step = hooked_step(cls.__dict__["step"])
+
     def step(self, closure=None):
         """One update of every parameter that has a gradient; returns the closure's loss."""
         loss = None
@@ -121,8 +134,6 @@ class Optimizer:
         with no_grad():
             for group in self.param_groups:
                 self._group_step(group)
-        for hook in list(self._step_hooks.values()):
-            hook(self, (), {})
         return loss
 
     # The prologue every optimizer shares, in PyTorch's order: fetch the gradient (negated when
@@ -172,8 +183,28 @@ class Optimizer:
         raise NotImplementedError
 
     def register_step_post_hook(self, hook):
-        from ..autograd.function import _add_hook
+        """``hook(optimizer, args, kwargs)`` runs after each ``step``."""
         return _add_hook(self._step_hooks, hook)
+
+    def register_step_pre_hook(self, hook):
+        """``hook(optimizer, args, kwargs)`` runs before each ``step``; it may return new (args, kwargs)."""
+        return _add_hook(_hooks(self, "_step_pre_hooks"), hook)
+
+    def register_state_dict_pre_hook(self, hook, prepend=False):
+        """``hook(optimizer)`` runs before ``state_dict``."""
+        return _add_first(_hooks(self, "_sd_pre_hooks"), hook, prepend)
+
+    def register_state_dict_post_hook(self, hook, prepend=False):
+        """``hook(optimizer, state_dict)`` runs after ``state_dict``; it may return a new one."""
+        return _add_first(_hooks(self, "_sd_post_hooks"), hook, prepend)
+
+    def register_load_state_dict_pre_hook(self, hook, prepend=False):
+        """``hook(optimizer, state_dict)`` runs before ``load_state_dict``; it may return a new one."""
+        return _add_first(_hooks(self, "_load_sd_pre_hooks"), hook, prepend)
+
+    def register_load_state_dict_post_hook(self, hook, prepend=False):
+        """``hook(optimizer)`` runs after ``load_state_dict``."""
+        return _add_first(_hooks(self, "_load_sd_post_hooks"), hook, prepend)
 
     # ------------------------------------------------------------------ state dict
     def state_dict(self):
@@ -183,6 +214,8 @@ class Optimizer:
         >>> sorted(opt.state_dict()["param_groups"][0])[:3]
         ['dampening', 'differentiable', 'foreach']
         """
+        for hook in list(_hooks(self, "_sd_pre_hooks").values()):
+            hook(self)
         index = {}
         groups = []
         start = 0
@@ -195,10 +228,17 @@ class Optimizer:
             start += len(ids)
             groups.append(packed)
         state = {index[id(p)]: v for p, v in self.state.items() if id(p) in index}
-        return {"state": state, "param_groups": groups}
+        out = {"state": state, "param_groups": groups}
+        for hook in list(_hooks(self, "_sd_post_hooks").values()):
+            r = hook(self, out)
+            out = out if r is None else r
+        return out
 
     def load_state_dict(self, state_dict):
         """Restore ``state_dict`` (values are copied; tensors cast to each param's dtype)."""
+        for hook in list(_hooks(self, "_load_sd_pre_hooks").values()):
+            r = hook(self, state_dict)
+            state_dict = state_dict if r is None else r
         state_dict = deepcopy(state_dict)
         groups = self.param_groups
         saved = state_dict["param_groups"]
@@ -221,6 +261,8 @@ class Optimizer:
             new_groups.append(s)
         self.state = state
         self.param_groups = new_groups
+        for hook in list(_hooks(self, "_load_sd_post_hooks").values()):
+            hook(self)
 
     @staticmethod
     def _cast_state(p, name, val):
@@ -232,6 +274,63 @@ class Optimizer:
             return _wrap(val._data.copy())
         return val
 
+
+_GLOBAL_PRE_HOOKS, _GLOBAL_POST_HOOKS = {}, {}
+
+
+def register_optimizer_step_pre_hook(hook):
+    """``hook(optimizer, args, kwargs)`` before every optimizer's ``step`` (PyTorch's global hook)."""
+    return _add_hook(_GLOBAL_PRE_HOOKS, hook)
+
+
+def register_optimizer_step_post_hook(hook):
+    """``hook(optimizer, args, kwargs)`` after every optimizer's ``step``."""
+    return _add_hook(_GLOBAL_POST_HOOKS, hook)
+
+
+def _add_first(d, hook, prepend):
+    h = _add_hook(d, hook)
+    if prepend:   # (the handle keeps the dict: reorder it in place)
+        items = list(d.items())
+        d.clear()
+        d.update(items[-1:] + items[:-1])
+    return h
+
+
+def _hooks(opt, name):
+    d = opt.__dict__.get(name)
+    if d is None:
+        d = opt.__dict__[name] = {}
+    return d
+
+
+def hooked_step(step):
+    """``step`` run between the optimizer's (and the global) pre and post step hooks; it also
+    marks the optimizer as stepped, for the lr schedulers' order check."""
+    @functools.wraps(step)
+    def run(self, *args, **kwargs):
+        if self.__dict__.get("_in_step"):            # a subclass's step calling its base's
+            return step(self, *args, **kwargs)
+        args = (self,) + args                         # (PyTorch's hooks see the optimizer among the args)
+        for hook in chain(list(_GLOBAL_PRE_HOOKS.values()), list(_hooks(self, "_step_pre_hooks").values())):
+            r = hook(self, args, kwargs)
+            if r is not None:
+                if not (isinstance(r, tuple) and len(r) == 2):
+                    raise RuntimeError(f"{hook} must return None or a tuple of (new_args, new_kwargs), but got {r}.")
+                args, kwargs = r
+        self._opt_called = True
+        self._in_step = True
+        try:
+            out = step(*args, **kwargs)
+        finally:
+            self._in_step = False
+        for hook in chain(list(self.__dict__.get("_step_hooks", {}).values()), list(_GLOBAL_POST_HOOKS.values())):
+            hook(self, args, kwargs)
+        return out
+    return run
+
+
+Optimizer.step = hooked_step(Optimizer.step)
 
 _ARG_NAMES = {"lr": "learning rate", "eps": "epsilon value"}
 
@@ -245,8 +344,16 @@ def check_nonnegative(**values):
     ValueError: Invalid learning rate: -1.0
     """
     for name, v in values.items():
+        if name == "lr":
+            check_lr_tensor(v)
         if not 0.0 <= v:
             raise ValueError(f"Invalid {_ARG_NAMES.get(name, name + ' value')}: {v}")
+
+
+def check_lr_tensor(lr):
+    """PyTorch's ValueError for a tensor learning rate of more than one element."""
+    if isinstance(lr, Tensor) and lr.numel() != 1:
+        raise ValueError("Tensor lr must be 1-element")
 
 
 def check_adam_args(lr, eps, betas, weight_decay):

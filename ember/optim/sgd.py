@@ -20,7 +20,7 @@ import threading
 
 from .._backend import np
 from .._tensor import _wrap
-from .optimizer import Optimizer, blocked, required, BLOCK
+from .optimizer import Optimizer, blocked, required, BLOCK, check_lr_tensor
 
 __all__ = ["SGD"]
 
@@ -72,6 +72,7 @@ class SGD(Optimizer):
 
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
                  maximize=False, foreach=None, differentiable=False, fused=None):
+        check_lr_tensor(lr)
         if lr is not required and lr < 0.0:
             raise ValueError(f"Invalid learning rate: {lr}")
         if momentum < 0.0:

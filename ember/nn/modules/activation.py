@@ -77,23 +77,6 @@ def _inplace_repr(m):
     return "inplace=True" if m.inplace else ""
 
 
-class ReLU6(Module):
-    """``min(max(x, 0), 6)``.
-
-    >>> ember.nn.ReLU6()(ember.tensor([-1., 7.]))
-    tensor([0., 6.])
-    """
-
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
-
-    def forward(self, input):
-        return F.relu6(input, self.inplace)
-
-    extra_repr = _inplace_repr
-
-
 class LeakyReLU(Module):
     """``x`` if positive else ``negative_slope * x``.
 
@@ -335,8 +318,17 @@ class Hardtanh(Module):
     Hardtanh(min_val=-1.0, max_val=1.0)
     """
 
-    def __init__(self, min_val=-1.0, max_val=1.0, inplace=False):
+    def __init__(self, min_val=-1.0, max_val=1.0, inplace=False, min_value=None, max_value=None):
         super().__init__()
+        import warnings
+        if min_value is not None:
+            warnings.warn("keyword argument `min_value` is deprecated and renamed to `min_val`", FutureWarning,
+                          stacklevel=2)
+            min_val = min_value
+        if max_value is not None:
+            warnings.warn("keyword argument `max_value` is deprecated and renamed to `max_val`", FutureWarning,
+                          stacklevel=2)
+            max_val = max_value
         self.min_val, self.max_val, self.inplace = min_val, max_val, inplace
 
     def forward(self, input):
@@ -344,6 +336,22 @@ class Hardtanh(Module):
 
     def extra_repr(self):
         return f"min_val={self.min_val}, max_val={self.max_val}" + (", inplace=True" if self.inplace else "")
+
+
+class ReLU6(Hardtanh):
+    """``min(max(x, 0), 6)``.
+
+    >>> ember.nn.ReLU6()(ember.tensor([-1., 7.]))
+    tensor([0., 6.])
+    """
+
+    def __init__(self, inplace=False):
+        super().__init__(0.0, 6.0, inplace)   # (a Hardtanh, as in PyTorch)
+
+    def forward(self, input):
+        return F.relu6(input, self.inplace)
+
+    extra_repr = _inplace_repr
 
 
 class Softplus(Module):

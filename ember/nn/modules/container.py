@@ -56,11 +56,11 @@ class Sequential(Module):
                 delattr(self, key)
         else:
             delattr(self, list(self._modules.keys())[_index(idx, len(self))])
-        # keep numbering contiguous
-        items = list(self._modules.items())
+        # renumber 0..n-1 (named entries too, as PyTorch)
+        mods = list(self._modules.values())
         self._modules.clear()
-        for i, (k, m) in enumerate(items):
-            self._modules[str(i) if k.isdigit() else k] = m
+        for i, m in enumerate(mods):
+            self._modules[str(i)] = m
 
     def __len__(self):
         return len(self._modules)
@@ -73,6 +73,41 @@ class Sequential(Module):
             raise ValueError("add operator supports only objects of Sequential class, but "
                              f"{type(other)} is given.")
         return Sequential(*self, *other)
+
+    def __iadd__(self, other):
+        if not isinstance(other, Sequential):
+            raise ValueError(f"add operator supports only objects of Sequential class, but {type(other)} is given.")
+        off = len(self)
+        for i, m in enumerate(other):
+            self.add_module(str(i + off), m)
+        return self
+
+    def __mul__(self, other):
+        """The modules repeated ``other`` times (the same objects, not copies).
+
+        >>> ember.nn.Sequential(ember.nn.ReLU()) * 2
+        Sequential(
+          (0): ReLU()
+          (1): ReLU()
+        )
+        """
+        if not isinstance(other, int):
+            raise TypeError(f"unsupported operand type(s) for *: {type(self)} and {type(other)}")
+        if other <= 0:
+            raise ValueError(f"Non-positive multiplication factor {other} for {type(self)}")
+        return Sequential(*(list(self) * other))
+
+    __rmul__ = __mul__
+
+    def __imul__(self, other):
+        if not isinstance(other, int):
+            raise TypeError(f"unsupported operand type(s) for *: {type(self)} and {type(other)}")
+        if other <= 0:
+            raise ValueError(f"Non-positive multiplication factor {other} for {type(self)}")
+        mods, n = list(self), len(self)
+        for i in range(n, n * other):
+            self.add_module(str(i), mods[i % n])
+        return self
 
     def __dir__(self):
         return [k for k in super().__dir__() if not k.isdigit()]
@@ -88,6 +123,8 @@ class Sequential(Module):
         return self
 
     def insert(self, index, module):
+        if not isinstance(module, Module):
+            raise AssertionError(f"module should be of type: {Module}")
         n = len(self._modules)
         if not -n <= index <= n:
             raise IndexError(f"Index out of range: {index}")
@@ -385,11 +422,49 @@ class ParameterDict(Module):
         for k, v in items:
             self[k] = v
 
+    def get(self, key, default=None):
+        return self[key] if key in self else default
+
+    def setdefault(self, key, default=None):
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def popitem(self):
+        k = next(reversed(list(self._keys)))
+        return k, self.pop(k)
+
+    def copy(self):
+        return ParameterDict(OrderedDict((k, self[k]) for k in self._keys))
+
+    def fromkeys(self, keys, default=None):
+        return ParameterDict((k, default) for k in keys)
+
+    def __reversed__(self):
+        return reversed(list(self._keys))
+
+    def __or__(self, other):
+        out = self.copy()
+        out.update(other)
+        return out
+
+    def __ror__(self, other):
+        out = other.copy()
+        out.update(self.items())
+        return out
+
+    def __ior__(self, other):
+        self.update(other)
+        return self
+
     def extra_repr(self):
         lines = []
         for k, p in self.items():
-            size = "x".join(str(s) for s in p.size())
-            lines.append(f"  ({k}): Parameter containing: [{p.type()} of size {size}]")
+            if isinstance(p, Tensor):
+                size = "x".join(str(s) for s in p.size())
+                lines.append(f"  ({k}): Parameter containing: [{p.type()} of size {size}]")
+            else:
+                lines.append(f"  ({k}): Object of type: {type(p).__name__}")
         return "\n".join(lines)
 
     def forward(self, *a, **k):

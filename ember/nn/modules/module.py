@@ -311,6 +311,27 @@ class Module(ModuleStateDict):
                 raise AttributeError("`" + item + "` is not an nn.Module")
         return mod
 
+    def set_submodule(self, target, module, strict=False):
+        """Put ``module`` at dotted path ``target`` (its parent must exist; with ``strict`` the name too).
+
+        >>> net = ember.nn.Sequential(ember.nn.Linear(1, 1)); net.set_submodule("0", ember.nn.ReLU()); net
+        Sequential(
+          (0): ReLU()
+        )
+        """
+        if target == "":
+            raise ValueError("Cannot set the submodule without a target name!")
+        if not isinstance(module, Module):
+            raise ValueError(f"`module` is not an nn.Module, found {type(module)}")
+        path, _, name = target.rpartition(".")
+        parent = self.get_submodule(path)
+        if hasattr(parent, name):
+            if not isinstance(getattr(parent, name), Module):
+                raise AttributeError("`" + name + "` is not an nn.Module")
+        elif strict:
+            raise AttributeError(parent._get_name() + " has no attribute `" + name + "`")
+        setattr(parent, name, module)
+
     def get_parameter(self, target):
         """The parameter at dotted path ``target``."""
         mod_path, _, name = target.rpartition(".")
@@ -438,6 +459,13 @@ class Module(ModuleStateDict):
         """A no-op: ember's tensors live on the cpu."""
         from .param_conversion import conversion_replaces_objects
         return self._apply(lambda t: t) if conversion_replaces_objects() else self
+
+    def to_empty(self, *, device=None, recurse=True):
+        """Replace every parameter and buffer by an uninitialised tensor of its shape and dtype."""
+        from ..._tensor import _check_device
+        from ..._creation import empty_like
+        _check_device(device)
+        return self._apply(lambda t: empty_like(t), recurse=recurse)
 
     def cuda(self, device=None):
         raise RuntimeError("ember has no CUDA backend yet (Torch not compiled with CUDA enabled)")

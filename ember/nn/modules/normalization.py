@@ -6,6 +6,8 @@ momentum rules and repr.
 >>> list(bn.state_dict())
 ['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked']
 """
+import warnings
+
 from .module import Module
 from ..parameter import Parameter
 from .. import functional as F, init
@@ -136,6 +138,13 @@ class _InstanceNorm(_NormBase):
         if input.dim() not in (nd + 1, nd + 2):
             raise ValueError(f"expected {nd + 1}D or {nd + 2}D input (got {input.dim()}D input)")
         unbatched = input.dim() == nd + 1
+        fd = input.dim() - nd - 1                      # the channel dim
+        if input.shape[fd] != self.num_features and self.num_features:   # (0: a lazy module loaded from a checkpoint)
+            if self.affine:
+                raise ValueError(f"expected input's size at dim={fd} to match num_features ({self.num_features}), "
+                                 f"but got: {input.shape[fd]}.")
+            warnings.warn(f"input's size at dim={fd} does not match num_features. You can silence this warning by "
+                          "not passing in num_features, which is not used because affine=False")
         if unbatched:
             input = input.unsqueeze(0)
         out = F.instance_norm(input, self.running_mean, self.running_var, self.weight, self.bias,

@@ -45,18 +45,22 @@ class _ZeroPad(_PadNd):
     def __init__(self, padding):
         super().__init__(padding, 0.0)
 
+    def extra_repr(self):
+        return f"{self.padding}"
+
 
 def _make_pad(name, base, n, mode, doc):
-    cls = type(name, (base,), {"_n": n, "_mode": mode, "__doc__": doc, "__module__": __name__})
+    bases = base if isinstance(base, tuple) else (base,)   # (ZeroPadNd is a ConstantPadNd, as in PyTorch)
+    cls = type(name, bases, {"_n": n, "_mode": mode, "__doc__": doc, "__module__": __name__})
     return cls
 
 
-ZeroPad1d = _make_pad("ZeroPad1d", _ZeroPad, 1, "constant", "Pad the last dim with zeros.\n\n    >>> ember.nn.ZeroPad1d(1)(ember.ones(1, 2)).shape\n    torch.Size([1, 4])\n    ")
-ZeroPad2d = _make_pad("ZeroPad2d", _ZeroPad, 2, "constant", "Pad the last two dims with zeros.\n\n    >>> ember.nn.ZeroPad2d(1)\n    ZeroPad2d((1, 1, 1, 1))\n    ")
-ZeroPad3d = _make_pad("ZeroPad3d", _ZeroPad, 3, "constant", "Pad the last three dims with zeros.\n\n    >>> ember.nn.ZeroPad3d(1)(ember.ones(1, 1, 1, 1)).shape\n    torch.Size([1, 3, 3, 3])\n    ")
 ConstantPad1d = _make_pad("ConstantPad1d", _ConstPad, 1, "constant", "Pad the last dim with a constant.\n\n    >>> ember.nn.ConstantPad1d((1, 2), 3.5)\n    ConstantPad1d(padding=(1, 2), value=3.5)\n    ")
 ConstantPad2d = _make_pad("ConstantPad2d", _ConstPad, 2, "constant", "Pad the last two dims with a constant.\n\n    >>> ember.nn.ConstantPad2d(1, 2.0)(ember.ones(1, 1, 1)).sum().item()\n    17.0\n    ")
 ConstantPad3d = _make_pad("ConstantPad3d", _ConstPad, 3, "constant", "Pad the last three dims with a constant.\n\n    >>> ember.nn.ConstantPad3d(1, 0.0)(ember.ones(1, 1, 1, 1)).shape\n    torch.Size([1, 3, 3, 3])\n    ")
+ZeroPad1d = _make_pad("ZeroPad1d", (_ZeroPad, ConstantPad1d), 1, "constant", "Pad the last dim with zeros.\n\n    >>> ember.nn.ZeroPad1d(1)(ember.ones(1, 2)).shape\n    torch.Size([1, 4])\n    ")
+ZeroPad2d = _make_pad("ZeroPad2d", (_ZeroPad, ConstantPad2d), 2, "constant", "Pad the last two dims with zeros.\n\n    >>> ember.nn.ZeroPad2d(1)\n    ZeroPad2d((1, 1, 1, 1))\n    ")
+ZeroPad3d = _make_pad("ZeroPad3d", (_ZeroPad, ConstantPad3d), 3, "constant", "Pad the last three dims with zeros.\n\n    >>> ember.nn.ZeroPad3d(1)(ember.ones(1, 1, 1, 1)).shape\n    torch.Size([1, 3, 3, 3])\n    ")
 ReflectionPad1d = _make_pad("ReflectionPad1d", _PadNd, 1, "reflect", "Reflect-pad the last dim.\n\n    >>> ember.nn.ReflectionPad1d(1)(ember.tensor([[1., 2., 3.]]))\n    tensor([[2., 1., 2., 3., 2.]])\n    ")
 ReflectionPad2d = _make_pad("ReflectionPad2d", _PadNd, 2, "reflect", "Reflect-pad the last two dims.\n\n    >>> ember.nn.ReflectionPad2d(2)\n    ReflectionPad2d((2, 2, 2, 2))\n    ")
 ReflectionPad3d = _make_pad("ReflectionPad3d", _PadNd, 3, "reflect", "Reflect-pad the last three dims.\n\n    >>> ember.nn.ReflectionPad3d(1)(ember.ones(1, 2, 2, 2)).shape\n    torch.Size([1, 4, 4, 4])\n    ")

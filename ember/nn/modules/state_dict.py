@@ -16,6 +16,7 @@ from ...autograd.function import _add_hook
 from ..parameter import Parameter
 
 __all__ = ["ModuleStateDict"]
+_EXTRA = "_extra_state"
 
 _IncompatibleKeys = namedtuple("_IncompatibleKeys", ["missing_keys", "unexpected_keys"])
 _IncompatibleKeys.__repr__ = lambda self: ("<All keys matched successfully>"
@@ -33,6 +34,31 @@ class ModuleStateDict:
     def register_load_state_dict_post_hook(self, hook):
         return _add_hook(self._load_state_dict_post_hooks, hook)
 
+    def register_load_state_dict_pre_hook(self, hook):
+        """``hook(module, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+        error_msgs)`` runs before this module loads its entries."""
+        return _add_hook(self._load_state_dict_pre_hooks, lambda *a: hook(self, *a))
+
+    def register_state_dict_post_hook(self, hook):
+        """``hook(module, state_dict, prefix, local_metadata)`` runs after ``state_dict`` (in place)."""
+        def post(*args):
+            if hook(*args) is not None:
+                raise RuntimeError("state_dict post-hook must return None")
+        return _add_hook(self._state_dict_hooks, post)
+
+    def get_extra_state(self):
+        """Extra state for ``state_dict`` under ``'_extra_state'``: a module that has some overrides
+        this (and ``set_extra_state``)."""
+        raise RuntimeError("Reached a code path in Module.get_extra_state() that should never be called. Please "
+                           "file an issue at https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml "
+                           "to report this bug.")
+
+    def set_extra_state(self, state):
+        """Restore what ``get_extra_state`` returned (overridden together with it)."""
+        raise RuntimeError("Reached a code path in Module.set_extra_state() that should never be called. Please "
+                           "file an issue at https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml "
+                           "to report this bug.")
+
     def _save_to_state_dict(self, destination, prefix, keep_vars):
         for name, p in self._parameters.items():
             if p is not None:
@@ -40,6 +66,8 @@ class ModuleStateDict:
         for name, b in self._buffers.items():
             if b is not None and name not in self._non_persistent_buffers_set:
                 destination[prefix + name] = b if keep_vars else b.detach()
+        if type(self).get_extra_state is not ModuleStateDict.get_extra_state:
+            destination[prefix + _EXTRA] = self.get_extra_state()
 
     def state_dict(self, *args, destination=None, prefix="", keep_vars=False):
         """An ordered dict of parameters and persistent buffers with PyTorch's dotted keys.
@@ -112,11 +140,17 @@ class ModuleStateDict:
                 error_msgs.append(f'While copying the parameter named "{key}", whose dimensions in the '
                                   f"model are {param.shape} and whose dimensions in the checkpoint are "
                                   f"{value.shape}, an exception occurred : {e.args}.")
+        extra = type(self).set_extra_state is not ModuleStateDict.set_extra_state
+        if extra:
+            if prefix + _EXTRA in state_dict:
+                self.set_extra_state(state_dict[prefix + _EXTRA])
+            elif strict:
+                missing_keys.append(prefix + _EXTRA)
         if strict:
             for key in state_dict:
                 if key.startswith(prefix):
                     name = key[len(prefix):].split(".", 1)[0]
-                    if name not in self._modules and name not in local:
+                    if name not in self._modules and name not in local and not (extra and name == _EXTRA):
                         unexpected_keys.append(key)
 
     def load_state_dict(self, state_dict, strict=True, assign=False):

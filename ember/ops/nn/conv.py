@@ -86,12 +86,12 @@ class ConvDw(Op):
 def _same_dtype(x, w, b=None):
     """PyTorch's errors for a convolution whose input, weight and bias dtypes differ."""
     xd = x._data.dtype
+    if b is not None and b._data.dtype != xd:      # (PyTorch checks the bias first)
+        from ..linalg.products import _low
+        raise RuntimeError(f"Input type ({_low(x._data)}) and bias type ({_low(b._data)}) should be the same")
     if w._data.dtype != xd:
         from ..linalg.products import _up
         raise RuntimeError(f"expected scalar type {_up(x._data)} but found {_up(w._data)}")
-    if b is not None and b._data.dtype != xd:
-        from ..linalg.products import _low
-        raise RuntimeError(f"Input type ({_low(x._data)}) and bias type ({_low(b._data)}) should be the same")
 
 
 def conv(x, w, b, stride, pads, dil, groups):

@@ -20,7 +20,7 @@ def fast(input):
 
 def _relu6_shifted(x):
     """min(max(x + 3, 0), 6) in a new array of x's dtype."""
-    t = np.add(x, x.dtype.type(3))
+    t = np.add(x, x.dtype.type(3), out=np.empty_like(x))   # (an array even when x is 0-d)
     return _scalar_rows.clip(t, 0, 6, out=t)
 
 

@@ -61,6 +61,8 @@ def linear(input, weight, bias=None):
     x = input._data
     w = weight._data
     if x.shape[-1:] != w.shape[-1:] or w.ndim != 2:
+        if w.ndim == 1 and bias is None and x.shape[-1:] == w.shape:   # PyTorch: a vector weight is a matmul
+            return input.matmul(weight)
         xs = "x".join(str(s) for s in (x.shape[:-1] and (int(np.prod(x.shape[:-1])),) or (1,)) + x.shape[-1:])
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({xs} and "
                            f"{'x'.join(str(s) for s in w.shape[::-1])})")
@@ -69,6 +71,8 @@ def linear(input, weight, bias=None):
             raise _q_refuse("aten::mm.out" if bias is None else "aten::addmm.out")
         from ..linalg.products import _low, _up
         if x.dtype != w.dtype:
+            if bias is not None:   # PyTorch's addmm message; matmul's without a bias
+                raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_up(x)} and {_up(w)}")
             raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_low(x)} != {_low(w)}")
         raise RuntimeError(f"self and mat2 must have the same dtype, but got {_up(bias._data)} and {_up(w)}")
     if bias is not None and bias._data.shape != w.shape[:1] and bias._data.size != 1:

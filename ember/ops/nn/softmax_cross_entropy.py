@@ -321,6 +321,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if wd is not None and wd.shape != (C,):
         raise RuntimeError(f"weight tensor should be defined either for all {C} classes or no classes "
                            f"but got weight tensor of shape: {list(wd.shape)}")
+    if t.shape != x.shape and wd is not None and wd.dtype != x.dtype:
+        _weight_dtype_error(x, wd)
     if t.shape == x.shape:  # class probabilities (torch decides by shape, then requires a float target)
         if not target.dtype.is_floating_point:
             from .._util import _TORCH_NAMES
@@ -386,7 +388,17 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     x, t = input._data, target._data
     _check_batch(x, t)
     _check_target_dtype(t)
+    if weight is not None and weight._data.dtype != x.dtype:
+        _weight_dtype_error(x, weight._data)
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
     return apply_op(NllLoss, (input,), t, None if weight is None else weight._data, ignore_index, reduction)
+
+
+def _weight_dtype_error(x, w):
+    from .._util import _TORCH_NAMES
+    raise RuntimeError(f"expected scalar type {_TORCH_NAMES.get(str(x.dtype))} but found "
+                       f"{_TORCH_NAMES.get(str(w.dtype))}")
 
 
 def _check_target_dtype(t):
@@ -402,6 +414,8 @@ def _legacy_reduction(size_average, reduce, reduction):
         return reduction
     size_average = True if size_average is None else size_average
     reduce = True if reduce is None else reduce
-    if not reduce:
-        return "none"
-    return "mean" if size_average else "sum"
+    ret = "none" if not reduce else "mean" if size_average else "sum"
+    import warnings
+    warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{ret}' instead.",
+                  stacklevel=3)
+    return ret

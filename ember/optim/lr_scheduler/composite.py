@@ -10,8 +10,25 @@ import warnings
 from bisect import bisect_right
 
 from .scheduler import LRScheduler
+from .plateau import ReduceLROnPlateau
 
 __all__ = ["SequentialLR", "ChainedScheduler"]
+
+
+def _check_members(owner, schedulers, optimizer):
+    """PyTorch's errors for a scheduler that cannot be chained or belongs to another optimizer."""
+    name = owner.__class__.__name__
+    for i, s in enumerate(schedulers):
+        if not hasattr(s, "optimizer"):
+            raise TypeError(f"{name} at index {i} should have `optimizer` as its attribute.")
+        if isinstance(s, ReduceLROnPlateau):
+            raise ValueError(f"{name} does not support `ReduceLROnPlateau` scheduler as it requires additional "
+                             f"kwargs to be specified when calling `step`, but got one at index {i} in the given "
+                             "schedulers sequence.")
+        if s.optimizer is not optimizer:
+            raise ValueError(f"{name} expects all schedulers to belong to the same optimizer, but got scheduler "
+                             f"{s.__class__.__name__} at index {i} has {s.optimizer}, which is different from "
+                             f"{optimizer.__class__.__name__}.")
 
 
 class SequentialLR(LRScheduler):
@@ -27,11 +44,7 @@ class SequentialLR(LRScheduler):
     def __init__(self, optimizer, schedulers, milestones, last_epoch=-1):
         if len(schedulers) < 1:
             raise ValueError(f"{self.__class__.__name__} expects at least one scheduler, but got no scheduler.")
-        for i, s in enumerate(schedulers):
-            if s.optimizer is not optimizer:
-                raise ValueError(f"{self.__class__.__name__} expects all schedulers to belong to the same "
-                                 f"optimizer, but got scheduler {s.__class__.__name__} at index {i} has "
-                                 f"{s.optimizer}, which is different from {optimizer.__class__.__name__}.")
+        _check_members(self, schedulers, optimizer)
         if len(milestones) != len(schedulers) - 1:
             raise ValueError("Sequential Schedulers expects number of schedulers provided to be one more than "
                              f"the number of milestone points, but got number of schedulers {len(schedulers)} "
@@ -87,6 +100,7 @@ class ChainedScheduler(LRScheduler):
             raise ValueError(f"{self.__class__.__name__} expects at least one scheduler to be chained, but got "
                              "no scheduler.")
         optimizer = optimizer or schedulers[0].optimizer
+        _check_members(self, schedulers, optimizer)
         self._schedulers = schedulers
         self.optimizer = optimizer
         self._last_lr = [g["lr"] for g in schedulers[-1].optimizer.param_groups]

@@ -6,7 +6,7 @@
 """
 import math
 
-from .scheduler import LRScheduler, _lrs
+from .scheduler import LRScheduler, _lrs, within_step
 
 __all__ = ["CosineAnnealingLR", "CosineAnnealingWarmRestarts"]
 
@@ -23,9 +23,10 @@ class CosineAnnealingLR(LRScheduler):
         self.T_max, self.eta_min = T_max, eta_min
         super().__init__(optimizer, last_epoch)
 
+    @within_step
     def get_lr(self):
         e, T, m = self.last_epoch, self.T_max, self.eta_min
-        if e == 0:
+        if e == 0 or self._is_initial:     # (resuming: the first step keeps the lrs, as PyTorch)
             return _lrs(self)
         if self._step_count == 1 and e > 0:
             return [m + (b - m) * (1 + math.cos(e * math.pi / T)) / 2 for b in self.base_lrs]
@@ -58,6 +59,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         self.T_cur = last_epoch
         super().__init__(optimizer, last_epoch)
 
+    @within_step
     def get_lr(self):
         return [self.eta_min + (b - self.eta_min) * (1 + math.cos(math.pi * self.T_cur / self.T_i)) / 2
                 for b in self.base_lrs]
@@ -85,7 +87,12 @@ class CosineAnnealingWarmRestarts(LRScheduler):
                 self.T_i = self.T_0
                 self.T_cur = epoch
         self.last_epoch = math.floor(epoch)
-        self._step_count = getattr(self, "_step_count", 0) + 1
-        for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
+        self._step_count = getattr(self, "_step_count", 0)   # (PyTorch's restarts do not count steps)
+        self._get_lr_called_within_step = True
+        try:
+            lrs = self.get_lr()
+        finally:
+            self._get_lr_called_within_step = False
+        for group, lr in zip(self.optimizer.param_groups, lrs):
             group["lr"] = lr
         self._last_lr = _lrs(self)

@@ -5,8 +5,9 @@
 0.04
 """
 import math
+import types
 
-from .scheduler import LRScheduler
+from .scheduler import LRScheduler, within_step
 
 __all__ = ["CyclicLR", "OneCycleLR"]
 
@@ -86,6 +87,7 @@ class CyclicLR(LRScheduler):
             return 1 / (2.0 ** (x - 1))
         return self.gamma ** x
 
+    @within_step
     def get_lr(self):
         cycle = math.floor(1 + self.last_epoch / self.total_size)
         x = 1.0 + self.last_epoch / self.total_size - cycle
@@ -101,8 +103,17 @@ class CyclicLR(LRScheduler):
 
     def state_dict(self):
         state = super().state_dict()
-        state.pop("_scale_fn_custom", None)
+        fn = state.pop("_scale_fn_custom", None)   # a function is not saved; a callable object's attributes are
+        state["_scale_fn_custom"] = fn.__dict__.copy() if fn is not None and hasattr(fn, "__dict__") \
+            and not isinstance(fn, types.FunctionType) else None
         return state
+
+    def load_state_dict(self, state_dict):
+        state_dict = dict(state_dict)
+        fn = state_dict.pop("_scale_fn_custom", None)
+        super().load_state_dict(state_dict)
+        if fn is not None and self._scale_fn_custom is not None:
+            self._scale_fn_custom.__dict__.update(fn)
 
 
 class OneCycleLR(LRScheduler):
@@ -133,7 +144,6 @@ class OneCycleLR(LRScheduler):
             raise ValueError(f"Expected float between 0 and 1 pct_start, but got {pct_start}")
         if anneal_strategy not in ("cos", "linear"):
             raise ValueError(f"anneal_strategy must be one of 'cos' or 'linear', instead got {anneal_strategy}")
-        self._anneal_strategy = anneal_strategy
         T = self.total_steps
         if three_phase:
             self._schedule_phases = [
@@ -149,6 +159,7 @@ class OneCycleLR(LRScheduler):
                      start_momentum="max_momentum", end_momentum="base_momentum"),
                 dict(end_step=T - 1, start_lr="max_lr", end_lr="min_lr",
                      start_momentum="base_momentum", end_momentum="max_momentum")]
+        self._anneal_func_type = anneal_strategy
         max_lrs = _per_group(max_lr, optimizer, "max_lr")
         if last_epoch == -1:
             for lr, group in zip(max_lrs, optimizer.param_groups):
@@ -171,10 +182,11 @@ class OneCycleLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def _anneal(self, start, end, pct):
-        if self._anneal_strategy == "cos":
+        if self._anneal_func_type == "cos":
             return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
         return (end - start) * pct + start
 
+    @within_step
     def get_lr(self):
         step = self.last_epoch
         if step > self.total_steps:

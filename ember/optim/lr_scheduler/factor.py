@@ -9,19 +9,14 @@ import types
 from bisect import bisect_right
 from collections import Counter
 
-from .scheduler import LRScheduler, _lrs
+from .scheduler import LRScheduler, _lrs, within_step
 
 __all__ = ["LambdaLR", "MultiplicativeLR", "StepLR", "MultiStepLR", "ConstantLR", "LinearLR", "ExponentialLR",
            "PolynomialLR"]
 
 
-class LambdaLR(LRScheduler):
-    """``lr = base_lr * lr_lambda(epoch)``.
-
-    >>> opt = ember.optim.SGD([ember.nn.Parameter(ember.ones(1))], lr=0.1)
-    >>> ember.optim.lr_scheduler.LambdaLR(opt, lambda e: 0.5).get_last_lr()
-    [0.05]
-    """
+class _Lambdas:
+    """One ``lr_lambda`` per group, saved as PyTorch saves them (LambdaLR and MultiplicativeLR)."""
 
     def __init__(self, optimizer, lr_lambda, last_epoch=-1):
         n = len(optimizer.param_groups)
@@ -47,11 +42,21 @@ class LambdaLR(LRScheduler):
             if f is not None:
                 self.lr_lambdas[i].__dict__.update(f)
 
+
+class LambdaLR(_Lambdas, LRScheduler):
+    """``lr = base_lr * lr_lambda(epoch)``.
+
+    >>> opt = ember.optim.SGD([ember.nn.Parameter(ember.ones(1))], lr=0.1)
+    >>> ember.optim.lr_scheduler.LambdaLR(opt, lambda e: 0.5).get_last_lr()
+    [0.05]
+    """
+
+    @within_step
     def get_lr(self):
         return [base * f(self.last_epoch) for f, base in zip(self.lr_lambdas, self.base_lrs)]
 
 
-class MultiplicativeLR(LambdaLR):
+class MultiplicativeLR(_Lambdas, LRScheduler):   # (not a LambdaLR, as in PyTorch)
     """``lr *= lr_lambda(epoch)`` each step.
 
     >>> opt = ember.optim.SGD([ember.nn.Parameter(ember.ones(1))], lr=1.0)
@@ -59,8 +64,9 @@ class MultiplicativeLR(LambdaLR):
     [0.9]
     """
 
+    @within_step
     def get_lr(self):
-        if self.last_epoch > 0:
+        if self.last_epoch > 0 and not self._is_initial:   # (resuming: the first step keeps the lrs)
             return [g["lr"] * f(self.last_epoch) for f, g in zip(self.lr_lambdas, self.optimizer.param_groups)]
         return _lrs(self)
 
@@ -72,6 +78,7 @@ class StepLR(LRScheduler):
         self.step_size, self.gamma = step_size, gamma
         super().__init__(optimizer, last_epoch)
 
+    @within_step
     def get_lr(self):
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
             return _lrs(self)
@@ -95,6 +102,7 @@ class MultiStepLR(LRScheduler):
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
+    @within_step
     def get_lr(self):
         if self.last_epoch not in self.milestones:
             return _lrs(self)
@@ -119,6 +127,7 @@ class ConstantLR(LRScheduler):
         self.factor, self.total_iters = factor, total_iters
         super().__init__(optimizer, last_epoch)
 
+    @within_step
     def get_lr(self):
         if self.last_epoch == 0:
             return [g["lr"] * self.factor for g in self.optimizer.param_groups]
@@ -146,10 +155,11 @@ class LinearLR(LRScheduler):
         self.start_factor, self.end_factor, self.total_iters = start_factor, end_factor, total_iters
         super().__init__(optimizer, last_epoch)
 
+    @within_step
     def get_lr(self):
         if self.last_epoch == 0:
             return [g["lr"] * self.start_factor for g in self.optimizer.param_groups]
-        if self.last_epoch > self.total_iters:
+        if self._is_initial or self.last_epoch > self.total_iters:
             return _lrs(self)
         d = self.end_factor - self.start_factor
         return [g["lr"] * (1.0 + d / (self.total_iters * self.start_factor + (self.last_epoch - 1) * d))
@@ -172,8 +182,9 @@ class ExponentialLR(LRScheduler):
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
+    @within_step
     def get_lr(self):
-        if self.last_epoch == 0:
+        if self.last_epoch == 0 or self._is_initial:
             return _lrs(self)
         return [g["lr"] * self.gamma for g in self.optimizer.param_groups]
 
@@ -193,8 +204,9 @@ class PolynomialLR(LRScheduler):
         self.total_iters, self.power = total_iters, power
         super().__init__(optimizer, last_epoch)
 
+    @within_step
     def get_lr(self):
-        if self.last_epoch == 0 or self.last_epoch > self.total_iters:
+        if self.last_epoch == 0 or self._is_initial or self.last_epoch > self.total_iters:
             return _lrs(self)
         f = ((1.0 - self.last_epoch / self.total_iters) / (1.0 - (self.last_epoch - 1) / self.total_iters)) ** self.power
         return [g["lr"] * f for g in self.optimizer.param_groups]

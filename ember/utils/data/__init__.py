@@ -11,6 +11,7 @@ from .sampler import (Sampler, SequentialSampler, RandomSampler, SubsetRandomSam
 from ._collate import default_collate, default_convert  # noqa: F401
 from ._worker import get_worker_info, WorkerInfo  # noqa: F401
 from .dataloader import DataLoader  # noqa: F401
+from . import distributed  # noqa: F401  (torch.utils.data.distributed is there after ``import torch``)
 from .datapipes import (IterDataPipe, MapDataPipe, DFIterDataPipe, DataChunk, functional_datapipe,  # noqa: F401
                         guaranteed_datapipes_determinism, non_deterministic, runtime_validation,
                         runtime_validation_disabled, argument_validation)

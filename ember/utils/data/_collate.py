@@ -17,7 +17,14 @@ _BAD = ("default_collate: batch must contain tensors, numpy arrays, numbers, dic
 
 def _stack(tensors):
     first = tensors[0]._data
-    out = np.empty((len(tensors),) + first.shape, dtype=first.dtype)
+    dt = first.dtype
+    if any(t._data.dtype != dt for t in tensors):     # torch.stack promotes (torch's rules)
+        from ..._dtype import promote_types
+        r = tensors[0].dtype
+        for t in tensors[1:]:
+            r = promote_types(r, t.dtype)
+        dt = r.np
+    out = np.empty((len(tensors),) + first.shape, dtype=dt)
     for i, t in enumerate(tensors):
         d = t._data
         if d.shape != first.shape:
@@ -38,6 +45,8 @@ def default_collate(batch):
     elem = batch[0]
     if isinstance(elem, Tensor):
         return _stack(batch)
+    if isinstance(elem, (str, bytes)):   # (NumPy's str_ too)
+        return batch
     if isinstance(elem, np.ndarray):
         if elem.dtype.kind in "SaUO":
             raise TypeError(_BAD.format(elem.dtype))
@@ -46,26 +55,31 @@ def default_collate(batch):
         return _wrap(np.array(batch))
     if isinstance(elem, bool):
         return _wrap(np.array(batch, dtype=np.bool_))
-    if isinstance(elem, int):
-        return _wrap(np.array(batch, dtype=np.int64))
+    if isinstance(elem, int):   # ember.tensor's rules: a float among the ints makes a float32 batch
+        a = np.array(batch)
+        if a.dtype.kind in "iu":
+            return _wrap(a.astype(np.int64, copy=False))
+        from ..._creation import tensor
+        return tensor(list(batch))
     if isinstance(elem, float):
         return _wrap(np.array(batch, dtype=np.float64))
-    if isinstance(elem, complex):
-        return _wrap(np.array(batch, dtype=np.complex128))
-    if isinstance(elem, (str, bytes)):
-        return batch
+    if isinstance(elem, collections.abc.MutableMapping):   # a copy of the first sample's mapping type
+        import copy
+        out = copy.copy(elem)
+        out.update({k: default_collate([d[k] for d in batch]) for k in elem})
+        return out
     if isinstance(elem, collections.abc.Mapping):
         try:
             return type(elem)({k: default_collate([d[k] for d in batch]) for k in elem})
         except TypeError:
             return {k: default_collate([d[k] for d in batch]) for k in elem}
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):
-        return type(elem)(*(default_collate(list(s)) for s in zip(*batch)))
+        return type(elem)(*(default_collate(s) for s in zip(*batch)))
     if isinstance(elem, collections.abc.Sequence):
         n = len(elem)
         if any(len(e) != n for e in batch):
             raise RuntimeError("each element in list of batch should be of equal size")
-        transposed = [default_collate(list(s)) for s in zip(*batch)]
+        transposed = [default_collate(s) for s in zip(*batch)]   # (strings come back as those tuples)
         if isinstance(elem, tuple):
             return transposed
         try:
@@ -87,6 +101,11 @@ def default_convert(data):
         return _wrap(data)
     if isinstance(data, np.generic):
         return _wrap(np.asarray(data))
+    if isinstance(data, collections.abc.MutableMapping):
+        import copy
+        out = copy.copy(data)
+        out.update({k: default_convert(v) for k, v in data.items()})
+        return out
     if isinstance(data, collections.abc.Mapping):
         try:
             return type(data)({k: default_convert(v) for k, v in data.items()})

@@ -57,6 +57,9 @@ class DataLoader:
                              "0 to enable multiprocessing, otherwise set prefetch_factor to None.")
         if num_workers > 0 and prefetch_factor is None:
             prefetch_factor = 2
+        if multiprocessing_context is not None and num_workers == 0:
+            raise ValueError("multiprocessing_context can only be used with multi-process loading (num_workers > 0), "
+                             f"but got num_workers={num_workers}")
         if persistent_workers and num_workers == 0:
             raise ValueError("persistent_workers option needs num_workers > 0")
         self.dataset = dataset
@@ -112,6 +115,14 @@ class DataLoader:
         self.collate_fn = collate_fn
         self.persistent_workers = persistent_workers
         self._iterator = None
+        self._initialized = True
+
+    _FROZEN = frozenset(("batch_size", "batch_sampler", "sampler", "drop_last", "dataset", "persistent_workers"))
+
+    def __setattr__(self, attr, val):
+        if attr in self._FROZEN and self.__dict__.get("_initialized"):
+            raise ValueError(f"{attr} attribute should not be set after {self.__class__.__name__} is initialized")
+        object.__setattr__(self, attr, val)
 
     @property
     def _auto_collation(self):

@@ -123,6 +123,8 @@ class WeightedRandomSampler(Sampler):
 
     def __iter__(self):
         rng = np.random.Generator(np.random.PCG64(_seed_from(self.generator)))
+        if (self.weights < 0).any():
+            raise RuntimeError("invalid multinomial distribution (encountering probability entry < 0)")
         p = self.weights / self.weights.sum()
         if not self.replacement and self.num_samples > np.count_nonzero(p):
             raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
