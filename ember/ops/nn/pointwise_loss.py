@@ -13,7 +13,7 @@ Under ``create_graph`` the same derivatives run in Tensor ops, so they are diffe
 >>> loss, loss.grad_fn.name()
 (tensor(1., grad_fn=<MseLossBackward0>), 'MseLossBackward0')
 """
-from .._util import np, Op, apply_op, _wrap, _state
+from .._util import np, D, Op, apply_op, _wrap, _state
 from ...autograd.function import _NOGRAD
 
 __all__ = []
@@ -143,9 +143,9 @@ def pointwise_loss(kind, input, target, reduction, p=None):
     if kind == "soft_margin" and target._rg and _state[0]:
         raise RuntimeError("The function 'soft_margin_loss' is not differentiable with respect to argument "
                            "'target'. This input cannot have requires_grad True.")
-    xd, yd = input._data, target._data
-    if yd.dtype != xd.dtype and yd.dtype.kind in "biu" and xd.dtype.kind == "f":
-        target = target.to(input.dtype)           # (an integer target takes the input's dtype)
+    if input._data.dtype != target._data.dtype:    # PyTorch's promotion (int64 and float32: float32)
+        dt = D.result_type(input, target)
+        input, target = input.to(dt), target.to(dt)
     cls = _CLASSES.get(kind)
     if cls is None:
         cls = _CLASSES[kind] = type(_KINDS[kind][0][:-9], (_PointwiseLoss,), {"_name": _KINDS[kind][0],
