@@ -366,3 +366,17 @@ def test_masked_fill_on_expanded_view_writes_through():
             assert any("expanded" in str(w.message) for w in caught)
         return x, base
     check(fn)
+
+
+# ---------------------------------------------------------------- unique along a dim of empty tensors, norm(dim=())
+@pytest.mark.parametrize("fn", [
+    lambda T: T.unique_consecutive(T.zeros(0), dim=0),
+    lambda T: T.unique_consecutive(T.zeros(0), dim=0, return_counts=True, return_inverse=True),
+    lambda T: T.unique_consecutive(T.zeros(2, 0, 3), dim=1), lambda T: T.unique_consecutive(T.zeros(2, 0, 3), dim=0),
+    lambda T: T.unique(T.zeros(2, 0, 3), dim=2), lambda T: T.unique(T.zeros(2, 0, 3), dim=1, return_inverse=True),
+    lambda T: T.unique_consecutive(T.tensor([[1, 2], [1, 2], [3, 4]]), dim=0, return_counts=True),
+    lambda T: T.norm(T.ones(2, 3), dim=()), lambda T: T.ones(2, 3).norm(p=1, dim=()),
+], ids=["uc_empty", "uc_empty_all", "uc_zero_dim", "uc_other_dim", "unique_other_dim", "unique_zero_dim", "uc_rows",
+        "norm_fro", "norm_p1"])
+def test_unique_empty_dims_and_norm_empty_dim(fn):
+    check(fn)
