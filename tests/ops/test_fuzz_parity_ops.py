@@ -380,3 +380,13 @@ def test_masked_fill_on_expanded_view_writes_through():
         "norm_fro", "norm_p1"])
 def test_unique_empty_dims_and_norm_empty_dim(fn):
     check(fn)
+
+
+@pytest.mark.parametrize("sizes", [(2, 2), (-1, 4), (4, -1), (0, -1), (), (6,), (3, -1), (2, 3), (1, -1, 1)])
+def test_unflatten_sizes(sizes):
+    check(lambda T: T.ones(2, 6).unflatten(1, sizes))
+    try:
+        torch.ones(2, 6).unflatten(1, sizes)
+    except RuntimeError as e:  # the message names the sizes and the dim, as PyTorch's
+        with pytest.raises(RuntimeError, match=str(e).split("(")[0].replace("[", r"\[").replace("]", r"\]")):
+            ember.ones(2, 6).unflatten(1, sizes)

@@ -438,7 +438,18 @@ def unflatten(input, dim, sizes):
     """
     shape = input._data.shape
     dim = norm_dim(dim, len(shape))
-    sizes = _infer(tuple(sizes), shape[dim])
+    sizes = tuple(sizes)
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    if sizes.count(-1) <= 1:
+        known = 1
+        for s in sizes:
+            known *= s if s != -1 else 1
+        n = shape[dim]
+        if (n % known if known else n) if -1 in sizes else known != n:
+            raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim "
+                               f"{dim} ({n}) in the input tensor")
+    sizes = _infer(sizes, shape[dim])
     return view(input, shape[:dim] + sizes + shape[dim + 1:])
 
 
