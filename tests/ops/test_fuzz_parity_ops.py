@@ -390,3 +390,25 @@ def test_unflatten_sizes(sizes):
     except RuntimeError as e:  # the message names the sizes and the dim, as PyTorch's
         with pytest.raises(RuntimeError, match=str(e).split("(")[0].replace("[", r"\[").replace("]", r"\]")):
             ember.ones(2, 6).unflatten(1, sizes)
+
+
+# ---------------------------------------------------------------- error messages naming shapes as torch
+def _same_error(fn):
+    try:
+        fn(torch)
+    except Exception as e:  # noqa: BLE001
+        with pytest.raises(type(e)) as info:
+            fn(ember)
+        assert " ".join(str(info.value).split()) == " ".join(str(e).split())
+    else:
+        raise AssertionError("torch did not raise")
+
+
+@pytest.mark.parametrize("fn", [
+    lambda T: T.ones(2, 3).expand(2, 3, 1), lambda T: T.ones(2, 3).expand(4, 3),
+    lambda T: T.ones(2, 3)[T.tensor([[0, 1], [0, 1]]), T.tensor([0, 1, 2])], lambda T: T.ones(2, 3)[[0, 1], [0, 1, 2]],
+    lambda T: T.ones(2, 3, 4)[T.tensor([0, 1]), :, T.tensor([0, 1, 2])],
+    lambda T: T.ones(2, 3).min(T.ones(3, 2)), lambda T: T.max(T.ones(2, 3), T.ones(4)),
+], ids=["expand_last_dim", "expand_first_dim", "index_2d_1d", "index_lists", "index_split", "min_other", "max_other"])
+def test_shape_error_messages(fn):
+    _same_error(fn)

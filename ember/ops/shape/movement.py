@@ -349,7 +349,8 @@ def expand(self, *sizes, size=None):
                            f"of sizes provided ({len(sizes)}) must be greater or equal to the number "
                            f"of dimensions in the tensor ({len(shape)})")
     out = []
-    for i, s in enumerate(sizes):
+    for i in range(len(sizes) - 1, -1, -1):  # from the last dim, as PyTorch checks (and names) them
+        s = sizes[i]
         if i < lead:
             if s == -1 and shape:
                 raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension {i}")
@@ -363,7 +364,7 @@ def expand(self, *sizes, size=None):
                                    f"({cur}) at non-singleton dimension {i}.  Target sizes: {list(sizes)}.  "
                                    f"Tensor sizes: {list(shape)}")
             out.append(s)
-    out = tuple(out)
+    out = tuple(reversed(out))
     if any(s < 0 for s in out):  # a size below -1: PyTorch's element count overflows
         raise RuntimeError("numel: integer multiplication overflow")
     if out == shape:
