@@ -366,3 +366,49 @@ def test_masked_fill_on_expanded_view_writes_through():
             assert any("expanded" in str(w.message) for w in caught)
         return x, base
     check(fn)
+
+
+# ---------------------------------------------------------------- unique along a dim of empty tensors, norm(dim=())
+@pytest.mark.parametrize("fn", [
+    lambda T: T.unique_consecutive(T.zeros(0), dim=0),
+    lambda T: T.unique_consecutive(T.zeros(0), dim=0, return_counts=True, return_inverse=True),
+    lambda T: T.unique_consecutive(T.zeros(2, 0, 3), dim=1), lambda T: T.unique_consecutive(T.zeros(2, 0, 3), dim=0),
+    lambda T: T.unique(T.zeros(2, 0, 3), dim=2), lambda T: T.unique(T.zeros(2, 0, 3), dim=1, return_inverse=True),
+    lambda T: T.unique_consecutive(T.tensor([[1, 2], [1, 2], [3, 4]]), dim=0, return_counts=True),
+    lambda T: T.norm(T.ones(2, 3), dim=()), lambda T: T.ones(2, 3).norm(p=1, dim=()),
+], ids=["uc_empty", "uc_empty_all", "uc_zero_dim", "uc_other_dim", "unique_other_dim", "unique_zero_dim", "uc_rows",
+        "norm_fro", "norm_p1"])
+def test_unique_empty_dims_and_norm_empty_dim(fn):
+    check(fn)
+
+
+@pytest.mark.parametrize("sizes", [(2, 2), (-1, 4), (4, -1), (0, -1), (), (6,), (3, -1), (2, 3), (1, -1, 1)])
+def test_unflatten_sizes(sizes):
+    check(lambda T: T.ones(2, 6).unflatten(1, sizes))
+    try:
+        torch.ones(2, 6).unflatten(1, sizes)
+    except RuntimeError as e:  # the message names the sizes and the dim, as PyTorch's
+        with pytest.raises(RuntimeError, match=str(e).split("(")[0].replace("[", r"\[").replace("]", r"\]")):
+            ember.ones(2, 6).unflatten(1, sizes)
+
+
+# ---------------------------------------------------------------- error messages naming shapes as torch
+def _same_error(fn):
+    try:
+        fn(torch)
+    except Exception as e:  # noqa: BLE001
+        with pytest.raises(type(e)) as info:
+            fn(ember)
+        assert " ".join(str(info.value).split()) == " ".join(str(e).split())
+    else:
+        raise AssertionError("torch did not raise")
+
+
+@pytest.mark.parametrize("fn", [
+    lambda T: T.ones(2, 3).expand(2, 3, 1), lambda T: T.ones(2, 3).expand(4, 3),
+    lambda T: T.ones(2, 3)[T.tensor([[0, 1], [0, 1]]), T.tensor([0, 1, 2])], lambda T: T.ones(2, 3)[[0, 1], [0, 1, 2]],
+    lambda T: T.ones(2, 3, 4)[T.tensor([0, 1]), :, T.tensor([0, 1, 2])],
+    lambda T: T.ones(2, 3).min(T.ones(3, 2)), lambda T: T.max(T.ones(2, 3), T.ones(4)),
+], ids=["expand_last_dim", "expand_first_dim", "index_2d_1d", "index_lists", "index_split", "min_other", "max_other"])
+def test_shape_error_messages(fn):
+    _same_error(fn)

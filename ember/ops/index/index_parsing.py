@@ -132,6 +132,10 @@ def _index_error(e, shape, idx):
                 dim += i.ndim
             else:
                 dim += 1
+    if msg.startswith("shape mismatch: indexing arrays could not be broadcast"):
+        items = idx if isinstance(idx, tuple) else (idx,)
+        shapes = ", ".join(str(list(i.shape)) for i in items if isinstance(i, np.ndarray) and i.dtype.kind != "b")
+        return IndexError(f"shape mismatch: indexing tensors could not be broadcast together with shapes {shapes}")
     return IndexError(msg.replace("axis", "dimension").replace("array", "tensor"))
 
 

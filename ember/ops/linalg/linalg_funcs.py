@@ -232,6 +232,8 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     """
     if isinstance(dim, int):
         dim = (dim,)
+    elif dim is not None and not len(dim):  # dim=(): every dim, as PyTorch
+        dim = None
     if p == "fro" and (dim is None or len(dim) <= 2):
         r = _linalg_vector_norm(input, 2, dim, keepdim, dtype=dtype)
     elif p == "nuc":

@@ -16,6 +16,7 @@ from .reduction_args import _as_1d, _check_nonempty, _no_complex, _out1, _outn, 
 from .selection_grads import (_Amax, _Amin, _MaxAll, _MaxDim, _MinAll, _MinDim, _evenly,
                               _select)
 from ..numpy_arg_names import numpy_names
+from ..._errors import check_broadcast
 
 __all__ = ["max", "min", "amax", "amin", "aminmax", "argmax", "argmin"]
 
@@ -53,6 +54,8 @@ def _elementwise_ext(input, other, is_max, out):
     dt, npdt = D.binary_result(input, other)
     if input._data.dtype.kind == "c" or other._data.dtype.kind == "c":
         raise RuntimeError("maximum not implemented for complex tensors.")
+    if input._data.shape != other._data.shape:
+        check_broadcast(input._data.shape, other._data.shape)
     return _out1(apply_op(Maximum if is_max else Minimum, (input, other), npdt, is_max), out)
 
 

@@ -241,11 +241,18 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
         inv = inv.reshape(a.shape)
     else:
         d = norm_dim(dim, a.ndim)
+        _check_unique_dim(a, a.shape[d])
         if a.shape[d] == 0:
             return _result(a.copy(), np.zeros(0, np.int64), np.zeros(0, np.int64), return_inverse, return_counts)
         u, inv, cnt = np.unique(a, return_inverse=True, return_counts=True, axis=d)
         inv = inv.reshape(-1)
     return _result(u, inv, cnt, return_inverse, return_counts)
+
+
+def _check_unique_dim(a, n):
+    """PyTorch refuses unique along a dim of an empty tensor whose zero-size dim is another one."""
+    if a.size == 0 and n:
+        raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique cannot be applied")
 
 
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
@@ -268,7 +275,8 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
     else:
         d = norm_dim(dim, a.ndim)
         n = a.shape[d]
-        b = np.moveaxis(a, d, 0).reshape(n, -1)
+        _check_unique_dim(a, n)
+        b = np.moveaxis(a, d, 0).reshape(n, a.size // n if n else 0)
         change = np.ones(n, dtype=bool)
         if n:
             change[1:] = np.any(b[1:] != b[:-1], axis=1)

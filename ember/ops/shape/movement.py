@@ -349,7 +349,8 @@ def expand(self, *sizes, size=None):
                            f"of sizes provided ({len(sizes)}) must be greater or equal to the number "
                            f"of dimensions in the tensor ({len(shape)})")
     out = []
-    for i, s in enumerate(sizes):
+    for i in range(len(sizes) - 1, -1, -1):  # from the last dim, as PyTorch checks (and names) them
+        s = sizes[i]
         if i < lead:
             if s == -1 and shape:
                 raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension {i}")
@@ -363,7 +364,7 @@ def expand(self, *sizes, size=None):
                                    f"({cur}) at non-singleton dimension {i}.  Target sizes: {list(sizes)}.  "
                                    f"Tensor sizes: {list(shape)}")
             out.append(s)
-    out = tuple(out)
+    out = tuple(reversed(out))
     if any(s < 0 for s in out):  # a size below -1: PyTorch's element count overflows
         raise RuntimeError("numel: integer multiplication overflow")
     if out == shape:
@@ -438,7 +439,18 @@ def unflatten(input, dim, sizes):
     """
     shape = input._data.shape
     dim = norm_dim(dim, len(shape))
-    sizes = _infer(tuple(sizes), shape[dim])
+    sizes = tuple(sizes)
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    if sizes.count(-1) <= 1:
+        known = 1
+        for s in sizes:
+            known *= s if s != -1 else 1
+        n = shape[dim]
+        if (n % known if known else n) if -1 in sizes else known != n:
+            raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim "
+                               f"{dim} ({n}) in the input tensor")
+    sizes = _infer(sizes, shape[dim])
     return view(input, shape[:dim] + sizes + shape[dim + 1:])
 
 
