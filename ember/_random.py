@@ -1,19 +1,27 @@
 """Random number generation: ``manual_seed``, ``Generator`` and the default generator.
 
-ember draws from NumPy's PCG64 bit generator, so its streams are reproducible under a
-seed but are **not** the same numbers PyTorch's Mersenne Twister produces for that seed.
+A generator is PyTorch's CPU generator: a Mersenne Twister (NumPy's ``MT19937``) seeded as
+PyTorch seeds it, with PyTorch's state layout (``get_state`` gives the 5056 bytes
+``torch.get_rng_state()`` gives, and takes them back). ``rand``, ``randn``, ``randint``,
+``randperm`` and the ``uniform_``/``normal_``/``random_`` fills draw from it as PyTorch's CPU
+kernels do (``ember.ops.random.torch_draws``), so a seed gives PyTorch's numbers (``randn``
+of 16 or more float32 values within an ulp: its log/sin/cos are the C library's); the other
+distributions draw NumPy's algorithms from the same stream.
 
 >>> _ = ember.manual_seed(0); a = ember.rand(3); _ = ember.manual_seed(0)
 >>> bool((a == ember.rand(3)).all())
 True
 """
 import math
+import struct
 import time
 
 from ._backend import np
 
 _DEFAULT_SEED = 67280421310721
-_STATE_BYTES = 48  # PCG64 state (16) + increment (16) + has_uint32 (4) + uinteger (4) + seed (8)
+_STATE_BYTES = 5056  # PyTorch's CPUGeneratorImplState: seed, left, seeded, next, 624 words, the
+                     # cached normals (double and float)
+_N = 624
 _M64 = (1 << 64) - 1
 
 
@@ -26,10 +34,18 @@ def _seed_int(seed):
     return seed & _M64
 
 
-class Generator:
-    """A random stream, as ``torch.Generator`` (NumPy's PCG64 underneath).
+def _twister(seed):
+    """NumPy's MT19937 seeded as PyTorch seeds its Mersenne Twister (the seed's low 32 bits)."""
+    key = np.random.RandomState(seed & 0xFFFFFFFF).get_state()[1]
+    bg = np.random.MT19937()
+    bg.state = {"bit_generator": "MT19937", "state": {"key": key, "pos": _N}}
+    return bg
 
-    Seeding makes runs reproducible; the numbers differ from PyTorch's for the same seed.
+
+class Generator:
+    """A random stream, as ``torch.Generator``: PyTorch's Mersenne Twister, seeded as PyTorch
+    seeds it (the same numbers as PyTorch's CPU generator for ``rand``, ``randn``, ``randint``,
+    ``randperm`` and the ``uniform_``/``normal_`` fills).
 
     >>> g = ember.Generator().manual_seed(0)
     >>> ember.rand(2, generator=g).shape
@@ -38,7 +54,7 @@ class Generator:
     0
     """
 
-    __slots__ = ("_device", "_seed", "_rng")
+    __slots__ = ("_device", "_seed", "_rng", "_bg", "_normal")
     __module__ = "ember"   # printed and pickled as the top-level name (PyTorch: torch._C.Generator)
 
     def __init__(self, device="cpu"):
@@ -55,8 +71,13 @@ class Generator:
         """Seed this generator (negative seeds wrap modulo 2**64); returns ``self``."""
         seed = _seed_int(seed)
         self._seed = seed
-        self._rng = np.random.Generator(np.random.PCG64(seed))
+        self._set(_twister(seed), None)
         return self
+
+    def _set(self, bg, normal):
+        self._bg = bg
+        self._rng = np.random.Generator(bg)
+        self._normal = normal       # PyTorch's cached second double normal (or None)
 
     def seed(self):
         """Seed from the clock and OS entropy; returns the seed chosen."""
@@ -70,16 +91,22 @@ class Generator:
         return self._seed
 
     def get_state(self):
-        """The full stream state as a uint8 tensor (restore it with :meth:`set_state`)."""
+        """The full stream state as a uint8 tensor, in PyTorch's layout (restore it with
+        :meth:`set_state`; PyTorch's ``set_rng_state`` takes it too)."""
         from ._tensor import _wrap
-        st = self._rng.bit_generator.state
-        raw = (st["state"]["state"].to_bytes(16, "little") + st["state"]["inc"].to_bytes(16, "little")
-               + int(st["has_uint32"]).to_bytes(4, "little") + int(st["uinteger"]).to_bytes(4, "little")
-               + self._seed.to_bytes(8, "little"))
-        return _wrap(np.frombuffer(raw, dtype=np.uint8).copy())
+        st = self._bg.state["state"]
+        pos = int(st["pos"])
+        raw = bytearray(_STATE_BYTES)
+        struct.pack_into("<QiiQ", raw, 0, self._seed, _N + 1 - pos, 1, pos if pos < _N else 0)
+        raw[24:24 + 8 * _N] = np.asarray(st["key"], np.uint64).tobytes()
+        normal = self._normal
+        struct.pack_into("<dddi", raw, 24 + 8 * _N, 0.0, 0.0 if normal is None else normal, 0.0,
+                         int(normal is not None))
+        return _wrap(np.frombuffer(bytes(raw), dtype=np.uint8).copy())
 
     def set_state(self, new_state):
-        """Restore a state from :meth:`get_state`; returns ``self``."""
+        """Restore a state from :meth:`get_state` (or PyTorch's ``get_rng_state``); returns
+        ``self``."""
         from ._tensor import Tensor
         if not isinstance(new_state, Tensor) or new_state._data.dtype != np.uint8:
             raise TypeError("RNG state must be a torch.ByteTensor")
@@ -87,12 +114,13 @@ class Generator:
         if len(raw) != _STATE_BYTES:
             raise RuntimeError(f"Expected a CPUGeneratorImplState of size {_STATE_BYTES} but found the "
                                f"input RNG state size to be {len(raw)}")
-        le = lambda a, b: int.from_bytes(raw[a:b], "little")  # noqa: E731
-        self._seed = le(40, 48)
-        bg = np.random.PCG64()
-        bg.state = {"bit_generator": "PCG64", "state": {"state": le(0, 16), "inc": le(16, 32)},
-                    "has_uint32": le(32, 36), "uinteger": le(36, 40)}
-        self._rng = np.random.Generator(bg)
+        seed, left, _, nxt = struct.unpack_from("<QiiQ", raw, 0)
+        key = np.frombuffer(raw, np.uint64, _N, 24).astype(np.uint32)
+        _, normal, _, valid = struct.unpack_from("<dddi", raw, 24 + 8 * _N)
+        bg = np.random.MT19937()
+        bg.state = {"bit_generator": "MT19937", "state": {"key": key, "pos": _N if left <= 1 else int(nxt)}}
+        self._seed = seed
+        self._set(bg, normal if valid else None)
         return self
 
     def __repr__(self):
@@ -147,6 +175,15 @@ def set_rng_state(new_state):
     default_generator.set_state(new_state)
 
 
+def generator_of(generator=None):
+    """``generator`` checked, or the default one."""
+    if generator is None:
+        return default_generator
+    if not isinstance(generator, Generator):
+        raise TypeError(f"expected a torch.Generator, but got {type(generator).__name__}")
+    return generator
+
+
 def rng(generator=None):
     """The NumPy Generator behind ``generator`` (or the default one)."""
     if generator is None:
@@ -168,8 +205,8 @@ def keep_mask(shape, p):
     threshold = round(p * 2.0 ** 32)
     if threshold >= 2 ** 32:
         return np.zeros(shape, bool)
-    bits = rng(None).bit_generator.random_raw((n + 1) // 2).view(np.uint32)[:n]
-    return (bits >= np.uint32(threshold)).reshape(shape)
+    bits = rng(None).bit_generator.random_raw(n)            # (32-bit words of the twister)
+    return (bits >= np.uint64(threshold)).reshape(shape)
 
 
 def dropout_mask(shape, p, dtype):

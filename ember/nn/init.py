@@ -11,6 +11,7 @@ import warnings
 
 from .._backend import np
 from .._random import rng
+from ..ops.random import torch_draws as _td
 from .._tensor import Tensor
 
 __all__ = ["calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_",
@@ -69,6 +70,8 @@ def uniform_(tensor, a=0.0, b=1.0, generator=None):
     if tensor._meta:
         return tensor
     d = tensor._data
+    if d.dtype.kind == "f" or d.dtype.kind == "V":      # PyTorch's draws: tensor.uniform_(a, b)
+        return _fill(tensor, _td.uniform(generator, d.shape, d.dtype, a, b))
     v = _draw(d.shape, d.dtype, lambda g, s, k: g.random(s, dtype=k), generator)
     return _fill(tensor, v * (b - a) + a)
 
@@ -82,6 +85,8 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None):
     if tensor._meta:
         return tensor
     d = tensor._data
+    if d.dtype.kind == "f" or d.dtype.kind == "V":      # PyTorch's draws: tensor.normal_(mean, std)
+        return _fill(tensor, _td.normal(generator, d.shape, d.dtype, mean, std, d.flags.c_contiguous))
     v = _draw(d.shape, d.dtype, lambda g, s, k: g.standard_normal(s, dtype=k), generator)
     return _fill(tensor, v * std + mean)
 

@@ -11,6 +11,7 @@ from ..._tensor import _check_device
 from ..elementwise.arithmetic import _out
 from ..._backend import raises_oom_as_runtime_error as _oom
 from .draws import _C, _check_int_bounds, _float_dt, _not_impl, _std_normal, _uniform01
+from . import torch_draws as _td
 
 __all__ = ["rand", "randn", "randint", "randperm", "rand_like", "randn_like", "randint_like"]
 
@@ -42,7 +43,7 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, 
     dt = _float_dt(out_dtype(dtype, out, "rand"))
     if dt._cat < 2:
         raise _not_impl("check_uniform_bounds", dt.np)
-    r = _wrap(_uniform01(rng(generator), shape, dt.np))
+    r = _wrap(_td.uniform(generator, shape, dt.np) if dt.np.kind != "c" else _uniform01(rng(generator), shape, dt.np))
     return _finish(_out(r, out), requires_grad)
 
 
@@ -59,14 +60,12 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     dt = _float_dt(out_dtype(dtype, out, "randn"))
     if dt._cat < 2:
         raise _not_impl("normal_kernel_cpu", dt.np)
-    r = _wrap(_std_normal(rng(generator), shape, dt.np))
+    r = _wrap(_td.normal(generator, shape, dt.np) if dt.np.kind != "c" else _std_normal(rng(generator), shape, dt.np))
     return _finish(_out(r, out), requires_grad)
 
 
-def _integers(g, lo, hi, shape, npdt):
-    if npdt.kind in "iub" and npdt.kind != "b":
-        return g.integers(lo, hi, shape, dtype=npdt.type)
-    return g.integers(lo, hi, shape, dtype=np.int64).astype(npdt)
+def _integers(generator, lo, hi, shape, npdt):
+    return _td.integers(generator, lo, hi, shape).astype(npdt, copy=False)
 
 
 def _int_arg(v, name):
@@ -109,7 +108,7 @@ def randint(*args, size=None, low=None, high=None, generator=None, out=None, dty
     dtype = out_dtype(dtype, out, "randint")
     dt = D.int64 if dtype is None else D.to_dtype(dtype)
     _check_int_bounds(low, high, dt)
-    r = _wrap(_integers(rng(generator), low, high, shape, dt.np))
+    r = _wrap(_integers(generator, low, high, shape, dt.np))
     return _finish(_out(r, out), requires_grad)
 
 
@@ -132,7 +131,7 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
         if n - 1 > mx:
             raise RuntimeError(f"n must be strictly less than the largest representable value of "
                                f"{_C[dt.name]} ({mx + 1}), got {n}")
-    r = _wrap(rng(generator).permutation(n).astype(dt.np))
+    r = _wrap(_td.permutation(generator, n).astype(dt.np))
     return _finish(_out(r, out), requires_grad)
 
 

@@ -6,6 +6,7 @@ True
 """
 from .._util import np, Tensor
 from ..._random import rng
+from . import torch_draws as _td
 from .draws import (_C, _T, _bernoulli_arr, _check_int_bounds, _check_std, _fill, _g, _not_impl,
                     _std_normal, _uniform01, _work)
 
@@ -30,10 +31,10 @@ def uniform_(self, from_=0.0, to=1.0, *, generator=None, **kw):
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={_g(from_)} "
                            f"> to={_g(to)}")
     d = self._data
-    wk = _work(d.dtype)
-    u = _uniform01(rng(generator), d.shape, wk)
-    return _fill(self, u * wk.type(to - from_) + wk.type(from_) if wk.kind != "c" else
-                 u * (to - from_) + from_, "UniformBackward0")
+    if d.dtype.kind != "c":                 # PyTorch's draws (ember.ops.random.torch_draws)
+        return _fill(self, _td.uniform(generator, d.shape, d.dtype, from_, to), "UniformBackward0")
+    u = _uniform01(rng(generator), d.shape, d.dtype)
+    return _fill(self, u * (to - from_) + from_, "UniformBackward0")
 
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
@@ -45,10 +46,11 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
     _float_only(self, "normal_kernel_cpu")
     _check_std(std)
     d = self._data
-    wk = _work(d.dtype)
-    z = _std_normal(rng(generator), d.shape, wk)
-    return _fill(self, z * std + mean if wk.kind == "c" else z * wk.type(std) + wk.type(mean),
-                 "NormalBackward0")
+    if d.dtype.kind != "c":                 # PyTorch's draws (ember.ops.random.torch_draws)
+        return _fill(self, _td.normal(generator, d.shape, d.dtype, mean, std, d.flags.c_contiguous),
+                     "NormalBackward0")
+    z = _std_normal(rng(generator), d.shape, d.dtype)
+    return _fill(self, z * std + mean, "NormalBackward0")
 
 
 def bernoulli_(self, p=0.5, *, generator=None):
@@ -117,7 +119,7 @@ def random_(self, *args, generator=None, **kw):
         arr = (g.integers(0, 1 << 63, d.shape, dtype=np.uint64) * 2
                + g.integers(0, 2, d.shape, dtype=np.uint64)).astype(d.dtype)
     else:
-        arr = g.integers(lo, hi, d.shape, dtype=np.int64)
+        arr = _td.integers(generator, lo, hi, d.shape)
         arr = arr.astype(d.dtype) if d.dtype.kind != "c" else arr.astype(np.float64).astype(d.dtype)
     return _fill(self, arr, name)
 

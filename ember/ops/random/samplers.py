@@ -14,6 +14,7 @@ from ..._backend import raises_oom_as_runtime_error as _oom
 from ..._errors import broadcast_error
 from .draws import (_bernoulli_arr, _check_std, _float_dt, _g, _not_impl, _sampled, _std_normal, _T,
                     _work)
+from . import torch_draws as _td
 
 __all__ = ["normal", "bernoulli", "multinomial", "poisson"]
 
@@ -30,6 +31,11 @@ def _bshape(a, b):
 
 
 @_oom
+def _z(generator, g, shape, wk):
+    """Standard normals: PyTorch's draws for real dtypes (it fills N(0, 1), then scales)."""
+    return _td.normal(generator, shape, wk) if wk.kind != "c" else _std_normal(g, shape, wk)
+
+
 def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
            pin_memory=False, requires_grad=False):
     """Normal samples: ``normal(mean, std)`` with tensors and/or floats (broadcast), or
@@ -53,8 +59,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
         dt = _float_dt(dtype)
         if dt._cat < 2:
             raise _not_impl("normal_kernel_cpu", dt.np)
-        wk = _work(dt.np)
-        r = (_std_normal(g, shape, wk) * wk.type(std) + wk.type(mean)).astype(dt.np, copy=False)
+        r = _td.normal(generator, shape, dt.np, mean, std)          # (torch: empty(size).normal_(mean, std))
         return _finish(_out(_wrap(r), out), requires_grad)
     if size is not None:
         raise TypeError("normal(): 'size' is only accepted when mean and std are floats")
@@ -66,7 +71,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
         if std._data.size and (std._data < 0).any():
             raise RuntimeError("normal expects all elements of std >= 0.0")
         wk = _work(dt.np)
-        arr = (_std_normal(g, shape, wk) * std._data.astype(wk, copy=False)
+        arr = (_z(generator, g, shape, wk) * std._data.astype(wk, copy=False)
                + mean._data.astype(wk, copy=False)).astype(dt.np, copy=False)
         return _out(_sampled("NormalBackward3", (mean, std), arr), out)
     t = mean if mt else std
@@ -74,7 +79,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
     if dt._cat < 2:
         raise _not_impl("normal_kernel_cpu", dt.np)
     wk = _work(dt.np)
-    z = _std_normal(g, t._data.shape, wk)
+    z = _z(generator, g, t._data.shape, wk)
     if mt:
         _check_std(std)
         arr = z * wk.type(std) + mean._data.astype(wk, copy=False)

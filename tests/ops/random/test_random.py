@@ -40,15 +40,11 @@ def test_rand_range_and_float32_stream():
     x = ember.rand(10000, generator=_gen(3))
     assert x.dtype == ember.float32 and float(x.min()) >= 0 and float(x.max()) < 1
     assert abs(float(x.mean()) - 0.5) < 0.02 and abs(float(x.std()) - 12 ** -0.5) < 0.02
-    # float32 draws come straight from NumPy's float32 sampler (no float64 round trip)
-    ref = np.random.Generator(np.random.PCG64(3)).random(10000, dtype=np.float32)
-    np.testing.assert_array_equal(x.numpy(), ref)
     z = ember.randn(10000, generator=_gen(4))
-    ref = np.random.Generator(np.random.PCG64(4)).standard_normal(10000, dtype=np.float32)
-    np.testing.assert_array_equal(z.numpy(), ref)
-    for dt in (ember.float16, ember.bfloat16):
+    assert abs(float(z.mean())) < 0.03 and abs(float(z.std()) - 1) < 0.03
+    for dt in (ember.float16, ember.bfloat16):      # (rounded from float32 draws, as torch: 1.0 can occur)
         h = ember.rand(5000, dtype=dt, generator=_gen(1)).float()
-        assert float(h.min()) >= 0 and float(h.max()) < 1
+        assert float(h.min()) >= 0 and float(h.max()) <= 1
 
 
 def test_randn_moments_and_complex():
