@@ -278,3 +278,29 @@ def test_dropout_integer_input(name, p):
             except RuntimeError as e:
                 return str(e)
     assert run(ember) == run(torch)
+
+
+@pytest.mark.parametrize("call", [
+    lambda F, lib: F.conv_transpose2d(lib.ones(1, 1, 3, 3), lib.ones(1, 1, 2, 3), stride=(1, 2), padding=2),
+    lambda F, lib: F.conv_transpose1d(lib.ones(1, 1, 3), lib.ones(1, 1, 2), padding=2),
+    lambda F, lib: F.conv_transpose3d(lib.ones(1, 1, 3, 3, 3), lib.ones(1, 1, 2, 2, 2), padding=(2, 0, 0)),
+    lambda F, lib: F.conv_transpose2d(lib.ones(1, 1, 1, 1), lib.ones(1, 1, 1, 1), stride=2, padding=1),
+    lambda F, lib: F.avg_pool3d(lib.ones(1, 1, 2, 5, 5), (4, 2, 4), (3, 3, 1), (2, 1, 0)),
+    lambda F, lib: F.max_pool2d(lib.ones(1, 1, 6, 5), 3, 3, (1, 2), (1, 2)),
+    lambda F, lib: F.max_pool2d(lib.ones(1, 1, 6, 5), 3, 3, (1, 2), (1, 2), return_indices=True),
+    lambda F, lib: F.max_pool1d(lib.ones(1, 1, 4), 3, 2, 2, 2),
+    lambda F, lib: F.max_pool1d(lib.ones(1, 1, 4), 3, 2, 2, 2, return_indices=True),
+    lambda F, lib: F.max_pool3d(lib.ones(1, 1, 5, 6, 6), (4, 3, 1), (3, 2, 2), (1, 2, 0), (1, 2, 2)),
+])
+def test_window_size_errors(call):
+    e = _same_error(lambda: call(TF, torch), lambda: call(EF, ember))
+    with pytest.raises(RuntimeError, match=str(e).split(",")[0].replace("(", r"\(").replace(")", r"\)")):
+        call(EF, ember)
+
+
+def test_conv_transpose_empty_output_from_unit_input():
+    t = TF.conv_transpose2d(torch.ones(2, 1, 1, 1), torch.ones(1, 1, 3, 2), stride=(2, 3), padding=(1, 2),
+                            output_padding=(0, 1), dilation=(1, 2))
+    e = EF.conv_transpose2d(ember.ones(2, 1, 1, 1), ember.ones(1, 1, 3, 2), stride=(2, 3), padding=(1, 2),
+                            output_padding=(0, 1), dilation=(1, 2))
+    assert tuple(e.shape) == tuple(t.shape) == (2, 1, 1, 0)
