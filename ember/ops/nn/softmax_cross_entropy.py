@@ -328,6 +328,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
             from .._util import _TORCH_NAMES
             raise RuntimeError("Expected floating point type for target with class probabilities, "
                                f"got {_TORCH_NAMES.get(str(t.dtype), str(t.dtype))}")
+        if ignore_index >= 0:
+            raise RuntimeError("ignore_index is not supported for floating point target")
         if input.dtype is not target.dtype:  # soft targets promote with the logits, as torch
             from ..._dtype import promote_types
             dt = promote_types(input.dtype, target.dtype)
