@@ -29,8 +29,9 @@ __all__ = ["Module"]
 _EXTRA_STATE_KEY_SUFFIX = "_extra_state"  # the state_dict key of get_extra_state() (PyTorch name)
 
 from .global_hooks import *  # noqa: F401,F403,E402  (torch.nn.modules.module.register_module_*)
-from .global_hooks import (_global_forward_pre_hooks, _global_forward_hooks, _global_forward_hooks_with_kwargs,  # noqa: E402
-                           _global_forward_hooks_always_called, _global_backward_pre_hooks, _global_backward_hooks,
+from .global_hooks import (_global_forward_pre_hooks, _global_forward_hooks,  # noqa: E402
+                           _global_forward_hooks_with_kwargs, _global_forward_hooks_always_called,
+                           _global_backward_pre_hooks, _global_backward_hooks,
                            registered as _registered, typename as _tname, always_called as _always_called)
 
 
