@@ -165,3 +165,19 @@ def test_cross_entropy_probabilities_refuse_ignore_index(ignore_index):
         except RuntimeError as e:
             outs.append(str(e))
     assert outs[0] == outs[1]
+
+
+@pytest.mark.parametrize("fn", ["nll_loss", "cross_entropy"])
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+def test_unbatched_input_with_one_element_target(fn, reduction):
+    x = np.random.default_rng(0).standard_normal(3).astype(np.float32)
+    with torch.no_grad():          # (PyTorch's backward refuses this case; its forward takes it)
+        t = getattr(TF, fn)(torch.tensor(x), torch.tensor([1]), reduction=reduction)
+    e = getattr(EF, fn)(ember.tensor(x), ember.tensor([1]), reduction=reduction)
+    assert tuple(e.shape) == tuple(t.shape)
+    assert e.item() == pytest.approx(t.item(), rel=1e-6)
+    with pytest.raises(ValueError) as te:
+        getattr(TF, fn)(torch.tensor(x), torch.tensor([1, 2]))
+    with pytest.raises(ValueError) as ee:
+        getattr(EF, fn)(ember.tensor(x), ember.tensor([1, 2]))
+    assert str(ee.value) == str(te.value)
