@@ -304,3 +304,15 @@ def test_conv_transpose_empty_output_from_unit_input():
     e = EF.conv_transpose2d(ember.ones(2, 1, 1, 1), ember.ones(1, 1, 3, 2), stride=(2, 3), padding=(1, 2),
                             output_padding=(0, 1), dilation=(1, 2))
     assert tuple(e.shape) == tuple(t.shape) == (2, 1, 1, 0)
+
+
+@pytest.mark.parametrize("args", [lambda lib: (lib.ones(3), None, None, None, None, True),
+                                  lambda lib: (lib.ones(3), lib.zeros(3), lib.ones(3)),
+                                  lambda lib: (lib.ones(3), None, None, lib.ones(3), None, True),
+                                  lambda lib: (lib.ones(3), None, None, None, lib.ones(2), True),
+                                  lambda lib: (lib.tensor(1.0), None, None, None, None, True)])
+def test_batch_norm_without_channel_dim(args):
+    e = _same_error(lambda: TF.batch_norm(*args(torch)), lambda: EF.batch_norm(*args(ember)))
+    with pytest.raises(type(e)) as ee:
+        EF.batch_norm(*args(ember))
+    assert str(ee.value) == str(e)
