@@ -316,3 +316,12 @@ def test_batch_norm_without_channel_dim(args):
     with pytest.raises(type(e)) as ee:
         EF.batch_norm(*args(ember))
     assert str(ee.value) == str(e)
+
+
+@pytest.mark.parametrize("offsets", [lambda lib: lib.tensor([0]), lambda lib: [0]])
+def test_embedding_bag_2d_input_with_offsets_message(offsets):
+    e = _same_error(lambda: TF.embedding_bag(torch.tensor([[1]]), torch.ones(3, 2), offsets(torch)),
+                    lambda: EF.embedding_bag(ember.tensor([[1]]), ember.ones(3, 2), offsets(ember)))
+    with pytest.raises(ValueError) as ee:
+        EF.embedding_bag(ember.tensor([[1]]), ember.ones(3, 2), offsets(ember))
+    assert str(ee.value) == str(e)
