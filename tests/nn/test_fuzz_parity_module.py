@@ -236,3 +236,26 @@ def test_batch_norm_loads_state_without_num_batches_tracked():
         del sd2["num_batches_tracked"]
         with pytest.raises(RuntimeError, match="num_batches_tracked"):
             bn.load_state_dict(sd2)
+
+
+@pytest.mark.parametrize("name", ["ConstantPad1d", "ConstantPad2d", "ZeroPad2d", "ReflectionPad2d", "ReplicationPad2d",
+                                  "CircularPad2d"])
+@pytest.mark.parametrize("args", [(1,), (1, 2.0)])
+def test_padding_layer_arguments(name, args):
+    def run(lib):
+        try:
+            m = getattr(lib.nn, name)(*args)
+        except TypeError:
+            return "TypeError"
+        return repr(m), getattr(m, "value", None), m(lib.ones(1, 2, 3, 3)).sum().item()
+    assert run(ember) == run(torch)
+
+
+@pytest.mark.parametrize("name,shape", [("CircularPad1d", (1, 2, 3, 3)), ("CircularPad2d", (3, 3)),
+                                        ("CircularPad3d", (2, 3, 3)), ("ReflectionPad1d", (1, 2, 3, 3))])
+def test_padding_layer_input_dims(name, shape):
+    with pytest.raises(Exception) as te:
+        getattr(torch.nn, name)(1)(torch.ones(shape))
+    with pytest.raises(type(te.value)) as ee:
+        getattr(ember.nn, name)(1)(ember.ones(shape))
+    assert str(ee.value) == str(te.value)
