@@ -96,7 +96,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
     torch.Size([2, 3])
     """
     if isinstance(normalized_shape, int):
-        normalized_shape = (normalized_shape,)
+        raise TypeError("layer_norm(): argument 'normalized_shape' (position 2) must be tuple of ints, not int")
     normalized_shape = tuple(normalized_shape)
     if input._rg is _QM:
         raise _q_refuse("aten::native_batch_norm")  # (PyTorch's words for a quantized layer_norm)

@@ -325,3 +325,10 @@ def test_embedding_bag_2d_input_with_offsets_message(offsets):
     with pytest.raises(ValueError) as ee:
         EF.embedding_bag(ember.tensor([[1]]), ember.ones(3, 2), offsets(ember))
     assert str(ee.value) == str(e)
+
+
+def test_layer_norm_shape_must_be_a_sequence():
+    e = _same_error(lambda: TF.layer_norm(torch.ones(2, 5), 5), lambda: EF.layer_norm(ember.ones(2, 5), 5))
+    assert isinstance(e, TypeError)
+    _same_error(lambda: torch.layer_norm(torch.ones(2, 5), 5), lambda: ember.layer_norm(ember.ones(2, 5), 5))
+    assert EF.layer_norm(ember.ones(2, 5), [5]).shape == (2, 5)
