@@ -150,6 +150,11 @@ def _conv_transposend(nd, input, weight, bias, stride, padding, output_padding, 
     in_sp = input._data.shape[2:]
     out_sp = tuple((i - 1) * s - 2 * p + d * (kk - 1) + 1 + o
                    for i, s, p, d, kk, o in zip(in_sp, stride, pad, dilation, k, opad))
+    if any(o < 0 or (o == 0 and i > 1) for o, i in zip(out_sp, in_sp)):   # (as observed of PyTorch's kernels)
+        lead = (1,) if nd == 1 else ()
+        raise RuntimeError(f"Given input size per channel: ({' x '.join(map(str, lead + tuple(in_sp)))}). Calculated "
+                           f"output size per channel: ({' x '.join(map(str, lead + tuple(out_sp)))}). Output size is "
+                           "too small")
     # weight (C_in, C_out/g, *k) is exactly the forward-conv weight (O, Cg, *k) of the adjoint conv
     y = _C.conv_dx(input, weight, out_sp, stride, tuple((p, p) for p in pad), dilation, groups)
     if bias is not None:

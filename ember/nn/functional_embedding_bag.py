@@ -10,7 +10,7 @@ tensor([[2., 4.],
         [6., 7.]])
 """
 from .._backend import np
-from .._tensor import _wrap
+from .._tensor import _wrap, Tensor
 from .functional_embedding import embedding
 
 __all__ = ["embedding_bag"]
@@ -28,7 +28,7 @@ def _bags(input, offsets, per_sample_weights, include_last_offset):
         if offsets is not None:
             raise ValueError("if input is 2D, then offsets has to be None, as input is treated is a mini-batch of "
                              "fixed length sequences. However, found offsets of type "
-                             f"{type(offsets).__module__}.{type(offsets).__name__}".replace("ember._tensor", "torch"))
+                             + ("<class 'torch.Tensor'>" if isinstance(offsets, Tensor) else str(type(offsets))))
         B, L = input.shape
         starts = np.arange(B, dtype=np.int64) * L
         flat = input.reshape(-1)

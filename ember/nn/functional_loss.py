@@ -14,6 +14,7 @@ from .._backend import np
 from .._errors import broadcast_error
 from .. import ops as _ops
 from ..ops.elementwise.operands import _not_impl, _tn
+from ..autograd.grad_mode import is_grad_enabled as _grad_on
 from ..ops.nn.softmax_cross_entropy import _legacy_reduction
 from ..ops.nn.bce_kernels import bce, bce_with_logits
 from ..ops.nn.pointwise_loss import pointwise_loss
@@ -335,14 +336,21 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     >>> F.gaussian_nll_loss(ember.tensor([0.]), ember.tensor([0.]), ember.tensor([1.]))
     tensor(0.)
     """
-    if var.dim() == input.dim() - 1 or (var.dim() == input.dim() and var.shape[-1] == 1
-                                        and input.shape[-1] != 1):
-        if var.dim() == input.dim() - 1:
-            var = var.unsqueeze(-1)
-    elif tuple(var.shape) != tuple(input.shape) and var.numel() != 1:
-        raise ValueError("var is of incorrect size")
-    if (var._data < 0).any():
+    if isinstance(var, float):
+        if var < 0:
+            raise ValueError("var has negative entry/entries")
+        from .._creation import full_like
+        var = full_like(input, var)
+    elif (var._data < 0).any():
         raise ValueError("var has negative entry/entries")
+    vs, xs = tuple(var.shape), tuple(input.shape)
+    if vs != xs:
+        if xs[:-1] == vs:             # homoscedastic: one variance per sample
+            var = var.unsqueeze(-1)
+        elif not (len(vs) == len(xs) and sum(v for x, v in zip(xs, vs) if x != v) == 1):
+            raise ValueError("var is of incorrect size")   # (PyTorch's rule: one dim of size 1 may broadcast)
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + " is not valid")
     from ..autograd.grad_mode import no_grad
     var = var.clone()
     with no_grad():
@@ -387,6 +395,9 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
             return soft_margin_loss(input, target, size_average, reduce, reduction)
     if _is_int(input):
         _cast_error(input._data.dtype)
+    if target.requires_grad and _grad_on():
+        raise RuntimeError("The function 'soft_margin_loss' is not differentiable with respect to argument 'target'. "
+                           "This input cannot have requires_grad True.")
     if target._data.dtype != input._data.dtype and not _is_int(target):   # PyTorch: the input's dtype
         target = target.to(input.dtype)
     return pointwise_loss("soft_margin", input, target, _checked(_legacy_reduction(size_average, reduce, reduction)))

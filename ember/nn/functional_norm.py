@@ -41,8 +41,14 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         raise _q_refuse("aten::native_batch_norm")
     x = input._data
     _int_refuse(x, "batch_norm")
-    if x.ndim < 2:
-        raise ValueError(f"expected 2D or 3D input (got {x.ndim}D input)")
+    if x.ndim < 2:   # PyTorch's errors: no channel dim, so every per-channel tensor should be empty
+        for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight),
+                        ("bias", bias)):
+            if t is not None:
+                raise RuntimeError(f"{name} should contain 0 elements not {t.numel()}")
+        if x.ndim == 0:
+            raise IndexError("tuple index out of range")
+        raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
     C = x.shape[1]
     shape = (1, C) + (1,) * (x.ndim - 2)
     dims = (0,) + tuple(range(2, x.ndim))
@@ -90,7 +96,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
     torch.Size([2, 3])
     """
     if isinstance(normalized_shape, int):
-        normalized_shape = (normalized_shape,)
+        raise TypeError("layer_norm(): argument 'normalized_shape' (position 2) must be tuple of ints, not int")
     normalized_shape = tuple(normalized_shape)
     if input._rg is _QM:
         raise _q_refuse("aten::native_batch_norm")  # (PyTorch's words for a quantized layer_norm)

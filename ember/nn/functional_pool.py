@@ -54,6 +54,16 @@ def _max_poolnd(nd, input, kernel_size, stride, padding, dilation, ceil_mode, re
         if pp > (dd * (kk - 1) + 1) // 2:
             raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={pp}, "
                                f"kernel_size={kk} and dilation={dd}")
+    if any(pp > kk // 2 for kk, pp in zip(k, p)):   # (with dilation: PyTorch's kernels also want pad <= k / 2)
+        if nd == 1 and not return_indices:
+            raise RuntimeError(f"max_pool1d() padding should be at most half of kernel size, but got padding={p[0]} "
+                               f"and kernel_size={k[0]}")
+        if nd == 3:
+            raise RuntimeError(f"pad should be smaller than or equal to half of kernel size, but got kT: {k[0]} kW: "
+                               f"{k[2]} kH: {k[1]} padT: {p[0]} padW: {p[2]} padH: {p[1]}")
+        kh, ph = (k[0], p[0]) if nd == 2 else (1, 0)
+        raise RuntimeError(f"pad should be smaller than or equal to half of kernel size, but got padW = {p[-1]}, "
+                           f"padH = {ph}, kW = {k[-1]}, kH = {kh}")
     if input._rg is _QM:  # a quantized tensor: the integer max per window
         from .. import _quantized_dispatch as _qd
         return _qd.max_pool(input, k, s, p, d, ceil_mode, return_indices)
@@ -106,6 +116,10 @@ def _avg_poolnd(nd, input, kernel_size, stride, padding, ceil_mode, count_includ
         if pp > kk // 2:
             raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={pp}, "
                                f"kernel_size={kk} and dilation=1")
+    sp = input.shape[-nd:]
+    if nd == 3 and any(i < kk for i, kk in zip(sp, k)):
+        raise RuntimeError(f"input image (T: {sp[0]} H: {sp[1]} W: {sp[2]}) smaller than kernel size "
+                           f"(kT: {k[0]} kH: {k[1]} kW: {k[2]})")
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
     if input._rg is _QM:  # a quantized tensor: PyTorch's integer kernel (1-D and 2-D)

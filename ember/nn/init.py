@@ -55,6 +55,13 @@ def calculate_gain(nonlinearity, param=None):
     raise ValueError(f"Unsupported nonlinearity {nonlinearity}")
 
 
+def _need_float(tensor, kernel):
+    """PyTorch's NotImplementedError for random fills of integer (and bool) tensors."""
+    if tensor._data.dtype.kind in "biu":
+        from ..ops.elementwise.operands import _not_impl
+        _not_impl(kernel, tensor._data.dtype)
+
+
 def _draw(shape, dtype, fn, generator):
     g = rng(generator)
     kind = np.float32 if dtype == np.float32 else np.float64
@@ -69,6 +76,9 @@ def uniform_(tensor, a=0.0, b=1.0, generator=None):
     """
     if tensor._meta:
         return tensor
+    _need_float(tensor, "check_uniform_bounds")
+    if a > b:
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a:g} > to={b:g}")
     d = tensor._data
     if d.dtype.kind == "f" or d.dtype.kind == "V":      # PyTorch's draws: tensor.uniform_(a, b)
         return _fill(tensor, _td.uniform(generator, d.shape, d.dtype, a, b))
@@ -84,6 +94,9 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None):
     """
     if tensor._meta:
         return tensor
+    _need_float(tensor, "normal_kernel_cpu")
+    if std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     d = tensor._data
     if d.dtype.kind == "f" or d.dtype.kind == "V":      # PyTorch's draws: tensor.normal_(mean, std)
         return _fill(tensor, _td.normal(generator, d.shape, d.dtype, mean, std, d.flags.c_contiguous))
@@ -97,8 +110,13 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
     >>> bool((ember.nn.init.trunc_normal_(ember.empty(1000), std=1.0, a=-0.5, b=0.5).abs() <= 0.5).all())
     True
     """
+    if mean < a - 2 * std or mean > b + 2 * std:
+        import warnings
+        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values may "
+                      "be incorrect.", stacklevel=2)
     if tensor._meta:
         return tensor
+    _need_float(tensor, "normal_kernel_cpu")
     d = tensor._data
     g = rng(generator)
     out = g.standard_normal(d.shape) * std + mean
@@ -246,6 +264,7 @@ def orthogonal_(tensor, gain=1, generator=None):
         raise ValueError("Only tensors with 2 or more dimensions are supported")
     if tensor.numel() == 0:
         return tensor
+    _need_float(tensor, "normal_kernel_cpu")
     rows = tensor.shape[0]
     cols = tensor.numel() // rows
     flat = rng(generator).standard_normal((rows, cols))
@@ -266,6 +285,7 @@ def sparse_(tensor, sparsity, std=0.01, generator=None):
     """
     if tensor.dim() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
+    _need_float(tensor, "normal_kernel_cpu")
     rows, cols = tensor.shape
     g = rng(generator)
     v = g.standard_normal((rows, cols)) * std

@@ -30,3 +30,4 @@ __all__ += ["Muon"]
 from .swap_state import swap_in_optimizer_params_and_state  # noqa: E402
 
 __all__ += ["swap_in_optimizer_params_and_state"]
+from . import swa_utils  # noqa: E402,F401

@@ -140,6 +140,7 @@ class Optimizer:
     # ``maximize``), make the state on first use, count the step, apply weight decay; then
     # ``_update`` changes the parameter's array in place.
     _steps = True           # keep a float32 ``state["step"]`` counter (the first state entry)
+    _complex_as_real = True  # complex parameters update as (real, imag) pairs, as PyTorch's view_as_real
     _weight_decay = "l2"    # "l2": g += wd * p; "decoupled": p *= 1 - lr * wd (also when a group
                             # says ``decoupled_weight_decay=True``); None: ``_update`` does it
 
@@ -163,6 +164,8 @@ class Optimizer:
                     param *= param.dtype.type(1 - group["lr"] * wd)
                 else:
                     g = g + param.dtype.type(wd) * param
+            if param.dtype.kind == "c" and self._complex_as_real and param.flags.c_contiguous:
+                param, g, state = _real_views(param, g, state)
             self._update(param, g, state, group)
             p._bump()
 
@@ -273,6 +276,15 @@ class Optimizer:
                 return _wrap(val._data.astype(p._data.dtype, copy=True))
             return _wrap(val._data.copy())
         return val
+
+
+def _real_views(param, g, state):
+    """A complex parameter, its gradient and complex state as float arrays of (real, imag) pairs
+    (views: updating them updates the complex arrays)."""
+    rd = param.real.dtype
+    views = {k: (_wrap(v._data.view(rd)) if isinstance(v, Tensor) and v._data.dtype.kind == "c" else v)
+             for k, v in state.items()}
+    return param.view(rd), np.ascontiguousarray(g).view(rd), views
 
 
 _GLOBAL_PRE_HOOKS, _GLOBAL_POST_HOOKS = {}, {}

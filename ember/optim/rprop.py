@@ -29,7 +29,8 @@ class Rprop(Optimizer):
 
     def _init_state(self, state, p, group):
         state["prev"] = buffer_like(p)
-        state["step_size"] = buffer_like(p, group["lr"])
+        lr = group["lr"]   # (a complex parameter: lr for the real and the imaginary parts, as PyTorch)
+        state["step_size"] = buffer_like(p, lr * (1 + 1j) if p._data.dtype.kind == "c" else lr)
 
     def _update(self, p, g, state, group):
         dt = p.dtype.type

@@ -84,3 +84,24 @@ def test_distributed_submodule_reachable():
     s = ember.utils.data.distributed.DistributedSampler(range(10), num_replicas=3, rank=1, shuffle=False)
     assert list(s) == list(torch.utils.data.distributed.DistributedSampler(range(10), num_replicas=3, rank=1,
                                                                              shuffle=False))
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib: list(lib.utils.data.ChainDataset([lib.utils.data.TensorDataset(lib.ones(2))])),
+    lambda lib: lib.utils.data.StackDataset(),
+])
+def test_dataset_errors(call):
+    with pytest.raises(Exception) as te:
+        call(torch)
+    with pytest.raises(type(te.value)) as ee:
+        call(ember)
+    assert str(ee.value) == str(te.value)
+
+
+@pytest.mark.parametrize("named", [False, True])
+def test_stack_dataset_getitems(named):
+    def run(lib):
+        a, b = lib.arange(4), lib.utils.data.TensorDataset(lib.arange(4) * 2)
+        s = lib.utils.data.StackDataset(x=a, y=b) if named else lib.utils.data.StackDataset(a, b)
+        return _plain(s.__getitems__([0, 3]) if not named else [dict(r) for r in s.__getitems__([0, 3])], lib)
+    assert run(ember) == run(torch)

@@ -166,3 +166,96 @@ def test_sync_batch_norm_bias_flag():
     t = torch.nn.SyncBatchNorm(3, bias=False)
     e = ember.nn.SyncBatchNorm(3, bias=False)
     assert repr(e) == repr(t) and list(e.state_dict()) == list(t.state_dict())
+
+
+def _lin(lib):
+    m = lib.nn.Linear(2, 3)
+    with lib.no_grad():
+        m.weight.fill_(0.5), m.bias.fill_(0.1)
+    return m
+
+
+def test_always_call_forward_hook_runs_when_forward_raises():
+    logs = []
+    for lib in (torch, ember):
+        m, log = _lin(lib), []
+        m.register_forward_hook(lambda mod, a, o: log.append(("always", o)), always_call=True)
+        m.register_forward_hook(lambda mod, a, o: log.append("plain"))
+        with pytest.raises(RuntimeError):
+            m(lib.ones(1, 5))
+        m(lib.ones(1, 2))
+        logs.append([e if isinstance(e, str) or e[1] is None else (e[0], "out") for e in log])
+    assert logs[0] == logs[1]
+
+
+def test_global_module_hooks():
+    import importlib
+    logs = []
+    for lib in (torch, ember):
+        mod = importlib.import_module(lib.__name__ + ".nn.modules.module")
+        log = []
+        handles = [mod.register_module_forward_pre_hook(lambda m, a: log.append(("pre", type(m).__name__))),
+                   mod.register_module_forward_hook(lambda m, a, k, o: log.append(("fwd", sorted(k))),
+                                                    with_kwargs=True),
+                   mod.register_module_full_backward_hook(lambda m, gi, go: log.append(("bwd", len(gi)))),
+                   mod.register_module_buffer_registration_hook(lambda m, n, b: log.append(("buf", n))),
+                   mod.register_module_parameter_registration_hook(lambda m, n, p: log.append(("par", n))),
+                   mod.register_module_module_registration_hook(lambda m, n, c: log.append(("mod", n)))]
+        try:
+            net = lib.nn.Sequential(lib.nn.Linear(2, 2))
+            net.register_buffer("steps", lib.zeros(1))
+            net(lib.ones(1, 2, requires_grad=True)).sum().backward()
+        finally:
+            for h in handles:
+                h.remove()
+        logs.append(log)
+    assert logs[0] == logs[1]
+
+
+def test_assignment_error_messages():
+    cases = [lambda lib: setattr(lib.nn.BatchNorm1d(3), "running_mean", 3),
+             lambda lib: lib.nn.Module().register_parameter("a", lib.ones(1)),
+             lambda lib: setattr(lib.nn.Linear(2, 2), "weight", 3)]
+    for case in cases:
+        msgs = []
+        for lib in (torch, ember):
+            with pytest.raises(TypeError) as e:
+                case(lib)
+            msgs.append(str(e.value))
+        assert msgs[0] == msgs[1]
+
+
+def test_batch_norm_loads_state_without_num_batches_tracked():
+    for lib in (torch, ember):
+        bn = lib.nn.BatchNorm1d(2)
+        bn.num_batches_tracked.fill_(7)
+        sd = {k: v for k, v in lib.nn.BatchNorm1d(2).state_dict().items() if k != "num_batches_tracked"}
+        assert repr(bn.load_state_dict(sd)) == "<All keys matched successfully>"
+        assert int(bn.num_batches_tracked) == 7
+        sd2 = lib.nn.BatchNorm1d(2).state_dict()        # (PyTorch's metadata: version 2 wants the key)
+        del sd2["num_batches_tracked"]
+        with pytest.raises(RuntimeError, match="num_batches_tracked"):
+            bn.load_state_dict(sd2)
+
+
+@pytest.mark.parametrize("name", ["ConstantPad1d", "ConstantPad2d", "ZeroPad2d", "ReflectionPad2d", "ReplicationPad2d",
+                                  "CircularPad2d"])
+@pytest.mark.parametrize("args", [(1,), (1, 2.0)])
+def test_padding_layer_arguments(name, args):
+    def run(lib):
+        try:
+            m = getattr(lib.nn, name)(*args)
+        except TypeError:
+            return "TypeError"
+        return repr(m), getattr(m, "value", None), m(lib.ones(1, 2, 3, 3)).sum().item()
+    assert run(ember) == run(torch)
+
+
+@pytest.mark.parametrize("name,shape", [("CircularPad1d", (1, 2, 3, 3)), ("CircularPad2d", (3, 3)),
+                                        ("CircularPad3d", (2, 3, 3)), ("ReflectionPad1d", (1, 2, 3, 3))])
+def test_padding_layer_input_dims(name, shape):
+    with pytest.raises(Exception) as te:
+        getattr(torch.nn, name)(1)(torch.ones(shape))
+    with pytest.raises(type(te.value)) as ee:
+        getattr(ember.nn, name)(1)(ember.ones(shape))
+    assert str(ee.value) == str(te.value)

@@ -278,3 +278,57 @@ def test_dropout_integer_input(name, p):
             except RuntimeError as e:
                 return str(e)
     assert run(ember) == run(torch)
+
+
+@pytest.mark.parametrize("call", [
+    lambda F, lib: F.conv_transpose2d(lib.ones(1, 1, 3, 3), lib.ones(1, 1, 2, 3), stride=(1, 2), padding=2),
+    lambda F, lib: F.conv_transpose1d(lib.ones(1, 1, 3), lib.ones(1, 1, 2), padding=2),
+    lambda F, lib: F.conv_transpose3d(lib.ones(1, 1, 3, 3, 3), lib.ones(1, 1, 2, 2, 2), padding=(2, 0, 0)),
+    lambda F, lib: F.conv_transpose2d(lib.ones(1, 1, 1, 1), lib.ones(1, 1, 1, 1), stride=2, padding=1),
+    lambda F, lib: F.avg_pool3d(lib.ones(1, 1, 2, 5, 5), (4, 2, 4), (3, 3, 1), (2, 1, 0)),
+    lambda F, lib: F.max_pool2d(lib.ones(1, 1, 6, 5), 3, 3, (1, 2), (1, 2)),
+    lambda F, lib: F.max_pool2d(lib.ones(1, 1, 6, 5), 3, 3, (1, 2), (1, 2), return_indices=True),
+    lambda F, lib: F.max_pool1d(lib.ones(1, 1, 4), 3, 2, 2, 2),
+    lambda F, lib: F.max_pool1d(lib.ones(1, 1, 4), 3, 2, 2, 2, return_indices=True),
+    lambda F, lib: F.max_pool3d(lib.ones(1, 1, 5, 6, 6), (4, 3, 1), (3, 2, 2), (1, 2, 0), (1, 2, 2)),
+])
+def test_window_size_errors(call):
+    e = _same_error(lambda: call(TF, torch), lambda: call(EF, ember))
+    with pytest.raises(RuntimeError, match=str(e).split(",")[0].replace("(", r"\(").replace(")", r"\)")):
+        call(EF, ember)
+
+
+def test_conv_transpose_empty_output_from_unit_input():
+    t = TF.conv_transpose2d(torch.ones(2, 1, 1, 1), torch.ones(1, 1, 3, 2), stride=(2, 3), padding=(1, 2),
+                            output_padding=(0, 1), dilation=(1, 2))
+    e = EF.conv_transpose2d(ember.ones(2, 1, 1, 1), ember.ones(1, 1, 3, 2), stride=(2, 3), padding=(1, 2),
+                            output_padding=(0, 1), dilation=(1, 2))
+    assert tuple(e.shape) == tuple(t.shape) == (2, 1, 1, 0)
+
+
+@pytest.mark.parametrize("args", [lambda lib: (lib.ones(3), None, None, None, None, True),
+                                  lambda lib: (lib.ones(3), lib.zeros(3), lib.ones(3)),
+                                  lambda lib: (lib.ones(3), None, None, lib.ones(3), None, True),
+                                  lambda lib: (lib.ones(3), None, None, None, lib.ones(2), True),
+                                  lambda lib: (lib.tensor(1.0), None, None, None, None, True)])
+def test_batch_norm_without_channel_dim(args):
+    e = _same_error(lambda: TF.batch_norm(*args(torch)), lambda: EF.batch_norm(*args(ember)))
+    with pytest.raises(type(e)) as ee:
+        EF.batch_norm(*args(ember))
+    assert str(ee.value) == str(e)
+
+
+@pytest.mark.parametrize("offsets", [lambda lib: lib.tensor([0]), lambda lib: [0]])
+def test_embedding_bag_2d_input_with_offsets_message(offsets):
+    e = _same_error(lambda: TF.embedding_bag(torch.tensor([[1]]), torch.ones(3, 2), offsets(torch)),
+                    lambda: EF.embedding_bag(ember.tensor([[1]]), ember.ones(3, 2), offsets(ember)))
+    with pytest.raises(ValueError) as ee:
+        EF.embedding_bag(ember.tensor([[1]]), ember.ones(3, 2), offsets(ember))
+    assert str(ee.value) == str(e)
+
+
+def test_layer_norm_shape_must_be_a_sequence():
+    e = _same_error(lambda: TF.layer_norm(torch.ones(2, 5), 5), lambda: EF.layer_norm(ember.ones(2, 5), 5))
+    assert isinstance(e, TypeError)
+    _same_error(lambda: torch.layer_norm(torch.ones(2, 5), 5), lambda: ember.layer_norm(ember.ones(2, 5), 5))
+    assert EF.layer_norm(ember.ones(2, 5), [5]).shape == (2, 5)

@@ -208,3 +208,21 @@ def test_composite_scheduler_member_errors(kind):
         with pytest.raises(ValueError) as ee:
             build(ember, members)
         assert str(ee.value).split(" has ")[0] == str(te.value).split(" has ")[0]
+
+
+@pytest.mark.parametrize("name,kw", [("SGD", {"momentum": 0.9, "nesterov": True}), ("Adam", {}),
+                                     ("Adam", {"amsgrad": True}), ("AdamW", {"weight_decay": 0.1}), ("Adamax", {}),
+                                     ("Adadelta", {}), ("Rprop", {}), ("RMSprop", {"centered": True, "momentum": 0.5}),
+                                     ("Adagrad", {}), ("NAdam", {}), ("RAdam", {}), ("ASGD", {"t0": 1})])
+def test_complex_parameters_update_as_real_pairs(name, kw):
+    p0 = (np.arange(6, dtype=np.float32) + 1) * (1 + 0.5j)
+    g0 = (np.arange(6, dtype=np.float32) - 2.5) * (0.3 - 1j)
+    out = []
+    for lib in (torch, ember):
+        p = lib.nn.Parameter(lib.tensor(p0.astype(np.complex64)))
+        opt = getattr(lib.optim, name)([p], lr=0.1, **kw)
+        for k in range(4):
+            p.grad = lib.tensor((g0 * (k + 1)).astype(np.complex64))
+            opt.step()
+        out.append(p.detach().numpy())
+    np.testing.assert_allclose(out[1], out[0], rtol=1e-5, atol=1e-6)

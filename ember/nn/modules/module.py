@@ -28,8 +28,11 @@ __all__ = ["Module"]
 
 _EXTRA_STATE_KEY_SUFFIX = "_extra_state"  # the state_dict key of get_extra_state() (PyTorch name)
 
-_global_forward_pre_hooks = OrderedDict()
-_global_forward_hooks = OrderedDict()
+from .global_hooks import *  # noqa: F401,F403,E402  (torch.nn.modules.module.register_module_*)
+from .global_hooks import (_global_forward_pre_hooks, _global_forward_hooks,  # noqa: E402
+                           _global_forward_hooks_with_kwargs, _global_forward_hooks_always_called,
+                           _global_backward_pre_hooks, _global_backward_hooks,
+                           registered as _registered, typename as _tname, always_called as _always_called)
 
 
 def _addindent(s, n):
@@ -90,9 +93,9 @@ class Module(ModuleStateDict):
         if hasattr(self, name) and name not in self._buffers:
             raise KeyError(f"attribute '{name}' already exists")
         if tensor is not None and not isinstance(tensor, Tensor):
-            raise TypeError(f"cannot assign '{type(tensor).__name__}' object to buffer '{name}' "
+            raise TypeError(f"cannot assign '{_tname(tensor)}' object to buffer '{name}' "
                             "(torch Tensor or None required)")
-        self._buffers[name] = tensor
+        self._buffers[name] = _registered("buffer", self, name, tensor)
         if persistent:
             self._non_persistent_buffers_set.discard(name)
         else:
@@ -118,14 +121,14 @@ class Module(ModuleStateDict):
         if param is None:
             self._parameters[name] = None
         elif not isinstance(param, Parameter):
-            raise TypeError(f"cannot assign '{type(param).__module__}.{type(param).__name__}' object to "
-                            f"parameter '{name}' (torch.nn.Parameter or None required)")
+            raise TypeError(f"cannot assign '{_tname(param)}' object to parameter '{name}' (torch.nn.Parameter or "
+                            "None required)")
         elif param.grad_fn is not None:
             raise ValueError(f"Cannot assign non-leaf Tensor to parameter '{name}'. Model parameters "
                              "must be created explicitly. To express '{name}' as a function of another "
                              "Tensor, compute the value in the forward() method.")
         else:
-            self._parameters[name] = param
+            self._parameters[name] = _registered("parameter", self, name, param)
 
     def add_module(self, name, module):
         """Register a child module under ``name``.
@@ -145,7 +148,7 @@ class Module(ModuleStateDict):
             raise KeyError(f'module name can\'t contain ".", got: {name}')
         if name == "":
             raise KeyError('module name can\'t be empty string ""')
-        self._modules[name] = module
+        self._modules[name] = _registered("module", self, name, module)
 
     register_module = add_module
 
@@ -160,8 +163,8 @@ class Module(ModuleStateDict):
             return
         if params is not None and name in params:
             if value is not None:
-                raise TypeError(f"cannot assign '{type(value).__module__}.{type(value).__name__}' as "
-                                f"parameter '{name}' (torch.nn.Parameter or None expected)")
+                raise TypeError(f"cannot assign '{_tname(value)}' as parameter '{name}' (torch.nn.Parameter or None "
+                                "expected)")
             self.register_parameter(name, value)
             return
         modules = d.get("_modules")
@@ -169,19 +172,19 @@ class Module(ModuleStateDict):
             if modules is None:
                 raise AttributeError("cannot assign module before Module.__init__() call")
             _remove_from(self, name, d, params, keep="_modules")
-            modules[name] = value
+            modules[name] = _registered("module", self, name, value)
             return
         if modules is not None and name in modules:
             if value is not None:
-                raise TypeError(f"cannot assign '{type(value).__module__}.{type(value).__name__}' as "
-                                f"child module '{name}' (torch.nn.Module or None expected)")
+                raise TypeError(f"cannot assign '{_tname(value)}' as child module '{name}' (torch.nn.Module or None "
+                                "expected)")
             modules[name] = value
             return
         buffers = d.get("_buffers")
         if isinstance(value, Buffer) or (buffers is not None and name in buffers):
             if value is not None and not isinstance(value, Tensor):
-                raise TypeError(f"cannot assign '{type(value).__module__}.{type(value).__name__}' as "
-                                f"buffer '{name}' (torch.Tensor or None expected)")
+                raise TypeError(f"cannot assign '{_tname(value)}' as buffer '{name}' (torch.nn.Buffer, torch.Tensor "
+                                "or None expected)")
             if isinstance(value, Buffer):
                 persistent = value.persistent
                 value = _plain(value)
@@ -540,9 +543,19 @@ class Module(ModuleStateDict):
                                   "use register_full_backward_hook")
 
     def _call_impl(self, *args, **kwargs):
-        if not (self._forward_hooks or self._forward_pre_hooks or self._backward_hooks
-                or self._backward_pre_hooks or _global_forward_hooks or _global_forward_pre_hooks):
+        if not (self._forward_hooks or self._forward_pre_hooks or self._backward_hooks or self._backward_pre_hooks
+                or _global_forward_hooks or _global_forward_pre_hooks or _global_backward_hooks
+                or _global_backward_pre_hooks):
             return self.forward(*args, **kwargs)
+        if not (self._forward_hooks_always_called or _global_forward_hooks_always_called):
+            return self._hooked_call(args, kwargs)
+        try:
+            return self._hooked_call(args, kwargs)
+        except Exception:
+            _always_called(self, args, kwargs)     # (hooks registered with always_call=True)
+            raise
+
+    def _hooked_call(self, args, kwargs):
         for k, hook in itertools.chain(_global_forward_pre_hooks.items(), self._forward_pre_hooks.items()):
             if self._forward_pre_hooks_with_kwargs.get(k):
                 r = hook(self, args, kwargs)
@@ -553,13 +566,14 @@ class Module(ModuleStateDict):
                 if r is not None:
                     args = r if isinstance(r, tuple) else (r,)
         bw = None
-        if self._backward_hooks or self._backward_pre_hooks:
+        if self._backward_hooks or self._backward_pre_hooks or _global_backward_hooks or _global_backward_pre_hooks:
             from .._backward_hooks import BackwardHook
-            bw = BackwardHook(self, list(self._backward_hooks.values()), list(self._backward_pre_hooks.values()))
+            bw = BackwardHook(self, list(_global_backward_hooks.values()) + list(self._backward_hooks.values()),
+                              list(_global_backward_pre_hooks.values()) + list(self._backward_pre_hooks.values()))
             args = bw.setup_input_hook(args)
         result = self.forward(*args, **kwargs)
         for k, hook in itertools.chain(_global_forward_hooks.items(), self._forward_hooks.items()):
-            if self._forward_hooks_with_kwargs.get(k):
+            if self._forward_hooks_with_kwargs.get(k) or _global_forward_hooks_with_kwargs.get(k):
                 r = hook(self, args, kwargs, result)
             else:
                 r = hook(self, args, result)

@@ -67,8 +67,10 @@ class _NormBase(Module):
     def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,
                               unexpected_keys, error_msgs):
         key = prefix + "num_batches_tracked"
-        if self.track_running_stats and key not in state_dict and local_metadata.get("version", 2) < 2:
-            state_dict[key] = tensor(0, dtype=D.int64)
+        version = local_metadata.get("version")   # (None: a dict without PyTorch's metadata, as before v2)
+        if self.track_running_stats and key not in state_dict and (version is None or version < 2):
+            state_dict[key] = self.num_batches_tracked if self.num_batches_tracked is not None \
+                else tensor(0, dtype=D.int64)
         super()._load_from_state_dict(state_dict, prefix, local_metadata, strict, missing_keys,
                                       unexpected_keys, error_msgs)
 

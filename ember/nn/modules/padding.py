@@ -22,12 +22,13 @@ class _PadNd(Module):
     _n = 1
     _mode = "constant"
 
-    def __init__(self, padding, value=0.0):
+    def __init__(self, padding):
         super().__init__()
         self.padding = _ntuple_pad(padding, self._n)
-        self.value = value
 
     def forward(self, input):
+        if self._mode == "circular" and input.dim() not in (self._n + 1, self._n + 2):   # (PyTorch's check)
+            raise ValueError(f"expected {self._n + 1}D or {self._n + 2}D input (got {input.dim()}D input)")
         if self._mode == "constant":
             return F.pad(input, self.padding, "constant", self.value)
         return F.pad(input, self.padding, self._mode)
@@ -37,6 +38,10 @@ class _PadNd(Module):
 
 
 class _ConstPad(_PadNd):
+    def __init__(self, padding, value):   # (value is required, as in PyTorch)
+        super().__init__(padding)
+        self.value = value
+
     def extra_repr(self):
         return f"padding={self.padding}, value={self.value}"
 

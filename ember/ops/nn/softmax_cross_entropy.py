@@ -119,6 +119,15 @@ def _check_targets(x, t, ignore_index, n_classes):
     return valid
 
 
+def _one_target(x, t):
+    """A (1,) target of an unbatched (C,) input is its 0-d target (PyTorch accepts both)."""
+    if x.ndim == 1 and t.ndim == 1:
+        if t.shape[0] != 1:
+            raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {t.shape[0]}")
+        return t.reshape(())
+    return t
+
+
 def _check_batch(x, t):
     if x.ndim == 1:
         if t.ndim != 0:
@@ -328,12 +337,15 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
             from .._util import _TORCH_NAMES
             raise RuntimeError("Expected floating point type for target with class probabilities, "
                                f"got {_TORCH_NAMES.get(str(t.dtype), str(t.dtype))}")
+        if ignore_index >= 0:
+            raise RuntimeError("ignore_index is not supported for floating point target")
         if input.dtype is not target.dtype:  # soft targets promote with the logits, as torch
             from ..._dtype import promote_types
             dt = promote_types(input.dtype, target.dtype)
             input, target = input.to(dt), target.to(dt)
             wd = None if wd is None else wd.astype(input._data.dtype, copy=False)
         return apply_op(CrossEntropyProbs, (input, target), wd, reduction, float(label_smoothing))
+    t = _one_target(x, t)
     _check_batch(x, t)
     _check_target_dtype(t)
     if reduction not in ("mean", "sum", "none"):
@@ -386,6 +398,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
             return nll_loss(input, target, weight, size_average, ignore_index, reduce, reduction)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     x, t = input._data, target._data
+    t = _one_target(x, t)
     _check_batch(x, t)
     _check_target_dtype(t)
     if weight is not None and weight._data.dtype != x.dtype:
