@@ -5,6 +5,7 @@
 """
 import math
 
+from ...ops.random import torch_draws as _td
 from ..._backend import np
 from ..._tensor import Tensor
 
@@ -23,10 +24,19 @@ class Sampler:
 
 
 def _seed_from(generator):
-    """A fresh seed drawn from an ember Generator (or the default one)."""
-    from ..._random import default_generator
-    g = generator if generator is not None else default_generator
-    return int(g._rng.integers(0, 2 ** 63 - 1))
+    """A fresh seed drawn from an ember Generator (or the default one), as PyTorch draws one:
+    ``empty((), dtype=int64).random_(generator=generator)``."""
+    from ...ops.random.torch_draws import integers
+    return int(integers(generator, 0, 1 << 63, ()))
+
+
+def _own_generator(generator):
+    """The generator a shuffling sampler draws from, as PyTorch's: the given one, else a new one
+    seeded from the default generator."""
+    if generator is not None:
+        return generator
+    from ..._random import Generator
+    return Generator().manual_seed(_seed_from(None))
 
 
 class SequentialSampler(Sampler):
@@ -69,15 +79,15 @@ class RandomSampler(Sampler):
 
     def __iter__(self):
         n = len(self.data_source)
-        rng = np.random.Generator(np.random.PCG64(_seed_from(self.generator)))
+        g = _own_generator(self.generator)      # (PyTorch's draws: the same order for a seed)
         if self.replacement:  # drawn 32 at a time, as PyTorch: num_samples may be huge
             for _ in range(self.num_samples // 32):
-                yield from rng.integers(0, n, 32).tolist()
-            yield from rng.integers(0, n, self.num_samples % 32).tolist()
+                yield from _td.integers(g, 0, n, (32,)).tolist()
+            yield from _td.integers(g, 0, n, (self.num_samples % 32,)).tolist()
         else:
             for _ in range(self.num_samples // n):
-                yield from rng.permutation(n).tolist()
-            yield from rng.permutation(n)[: self.num_samples % n].tolist()
+                yield from _td.permutation(g, n).tolist()
+            yield from _td.permutation(g, n)[: self.num_samples % n].tolist()
 
     def __len__(self):
         return self.num_samples
@@ -95,9 +105,8 @@ class SubsetRandomSampler(Sampler):
         self.generator = generator
 
     def __iter__(self):
-        rng = np.random.Generator(np.random.PCG64(_seed_from(self.generator)))
-        for i in rng.permutation(len(self.indices)).tolist():
-            yield self.indices[i]
+        for i in _td.permutation(self.generator, len(self.indices)).tolist():   # (as PyTorch: the
+            yield self.indices[i]                                                # default generator)
 
     def __len__(self):
         return len(self.indices)
@@ -197,8 +206,8 @@ class DistributedSampler(Sampler):
     def __iter__(self):
         n = len(self.dataset)
         if self.shuffle:
-            rng = np.random.Generator(np.random.PCG64(self.seed + self.epoch))
-            indices = rng.permutation(n).tolist()
+            from ..._random import Generator
+            indices = _td.permutation(Generator().manual_seed(self.seed + self.epoch), n).tolist()
         else:
             indices = list(range(n))
         if not self.drop_last:

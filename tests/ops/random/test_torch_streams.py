@@ -105,3 +105,23 @@ def test_seeded_training_matches_torch():
             out.append(loss.item())
         losses.append(out)
     np.testing.assert_allclose(losses[1], losses[0], rtol=1e-5)
+
+
+def test_seeded_shuffling_is_torchs():
+    """DataLoader(shuffle=True), the random samplers and random_split draw as torch's: a seed
+    gives torch's order, epoch after epoch."""
+    res = []
+    for L in (torch, ember):
+        L.manual_seed(0)
+        dl = L.utils.data.DataLoader(L.utils.data.TensorDataset(L.arange(10)), batch_size=4, shuffle=True)
+        out = [[b[0].tolist() for b in dl] for _ in range(2)]
+        L.manual_seed(1)
+        out.append(list(L.utils.data.SubsetRandomSampler([5, 6, 7, 8])))
+        out.append(list(L.utils.data.RandomSampler(range(5), replacement=True, num_samples=40)))
+        d = L.utils.data.DistributedSampler(range(10), num_replicas=2, rank=0, seed=3)
+        d.set_epoch(1)
+        out.append(list(d))
+        out.append(list(L.utils.data.RandomSampler(range(6), generator=L.Generator().manual_seed(5))))
+        out.append([list(s) for s in L.utils.data.random_split(range(10), [3, 7])])
+        res.append(out)
+    assert res[1] == res[0]
