@@ -29,6 +29,7 @@ from ..._random import generator_of
 __all__ = []
 
 _TWO_PI = 2.0 * math.pi
+_CHUNK = 1 << 16       # normal_fill's values per pass (a multiple of 16)
 
 
 def _words(g, n):
@@ -124,7 +125,8 @@ def _normal_fill(g, n, mean, std, npdt=np.dtype(np.float32)):
     the final 16 values drawn again and turned)."""
     d = _unit(g, n, npdt).astype(npdt)
     full = n - n % 16
-    _box_muller_16(d[:full].reshape(-1, 16), mean, std)
+    for i in range(0, full, _CHUNK):             # (blocks are independent: bounded temporaries)
+        _box_muller_16(d[i:min(full, i + _CHUNK)].reshape(-1, 16), mean, std)
     if full < n:
         tail = _unit(g, 16, npdt).astype(npdt).reshape(1, 16)
         _box_muller_16(tail, mean, std)
