@@ -186,7 +186,7 @@ def result_type(*operands):
     """
     dim_t = zero_t = wrapped = None
     for o in operands:
-        d = getattr(o, "_data", None)
+        d = o if o.__class__ is np.ndarray else getattr(o, "_data", None)   # (an array: as a tensor)
         if d is not None:
             t = NP2DT[d.dtype]
             if d.ndim:
@@ -211,7 +211,7 @@ def binary_result(a, b):
     NumPy ufunc, or None where NumPy's own promotion already gives the right answer.
     """
     ad = a._data
-    bd = getattr(b, "_data", None)
+    bd = b if b.__class__ is np.ndarray else getattr(b, "_data", None)
     if bd is not None:
         key = (ad.dtype, ad.ndim == 0, bd.dtype, bd.ndim == 0)
     else:

@@ -200,3 +200,19 @@ def test_small_attention_matches_torch(q_len, mask):
         outs.append(L.nn.functional.scaled_dot_product_attention(L.tensor(q), L.tensor(k), L.tensor(k), **kw).numpy())
     np.testing.assert_array_equal(np.isnan(outs[1]), np.isnan(outs[0]))
     np.testing.assert_allclose(np.nan_to_num(outs[1]), np.nan_to_num(outs[0]), rtol=1e-5, atol=1e-6)
+
+
+def test_numpy_array_operands_act_as_tensors_of_their_dtype():
+    """tensor (op) ndarray: PyTorch hands the array to NumPy and wraps the result; ember treats
+    the array as a tensor of its dtype (gradients flow to the tensor). Same values and dtypes
+    where the two agree (float arrays, matmul)."""
+    x = np.array([1.0, 2.0, 3.0])
+    for op in (lambda L: L.ones(3) + x, lambda L: L.ones(3) - x, lambda L: L.ones(3) ** x,
+               lambda L: L.ones(3) * x.astype(np.float32), lambda L: L.ones(2, 3) @ np.ones((3, 2)),
+               lambda L: L.ones(2, 3) @ np.ones((3, 2), np.float32)):
+        e, t = op(ember), op(torch)
+        assert str(e.dtype) == str(t.dtype) and isinstance(e, ember.Tensor)
+        np.testing.assert_array_equal(e.numpy(), t.numpy())
+    w = ember.ones(3, requires_grad=True)
+    (w * x).sum().backward()
+    np.testing.assert_array_equal(w.grad.numpy(), x.astype(np.float32))

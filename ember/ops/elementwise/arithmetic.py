@@ -58,8 +58,10 @@ def _binary(cls, a, b):
         if (a._rg or b._rg) and _state.v[0]:  # apply_op's recording branch, entered directly
             return _record(cls, (a, b), (npdt,))
         return apply_op(cls, (a, b), npdt)
-    dt, npdt = binary_result(a, b)
     c = b.__class__
+    if c is _ndarray:                  # an array is a tensor of its dtype, as in PyTorch
+        return _binary(cls, a, _wrap(b))
+    dt, npdt = binary_result(a, b)
     if c is int:
         if not 0 <= b <= 127:  # 0..127 fits every dtype
             lo, hi = _SRANGE[dt]

@@ -254,7 +254,12 @@ def _dunder_matmul(self, other):
     if _ac_on[0]:
         self, other = _ac.lower(self, other)
     if not isinstance(other, Tensor):
-        return NotImplemented
+        if other.__class__ is not np.ndarray:
+            return NotImplemented
+        dt = np.result_type(self._data, other)    # (PyTorch lets NumPy compute it: NumPy's dtype)
+        other = _wrap(other.astype(dt, copy=False))
+        if self._data.dtype != dt:
+            self = self.to(D.to_dtype(dt))
     a, b = self._data, other._data
     cls = _check_matmul(a, b)
     return apply_op(cls, (self, other))
