@@ -134,4 +134,12 @@ def _bernoulli_arr(g, p, shape, npdt):
         wk = p.dtype
     else:  # a float p: float32 draws for float32 tensors, float64 otherwise
         wk = np.dtype(np.float32 if npdt == np.float32 else np.float64)
-    return (g.random(shape, dtype=wk.type) < p).astype(npdt)
+    n = 1
+    for v in shape:
+        n *= v
+    w = g.bit_generator.random_raw(2 * n if wk == np.float64 else n)      # PyTorch's uniform draws
+    if wk == np.float64:                                                   # (its kernel for a tensor p)
+        u = (((w[0::2] << np.uint64(32)) | w[1::2]) & np.uint64((1 << 53) - 1)) * 2.0 ** -53
+    else:
+        u = ((w & np.uint64(0xFFFFFF)) * 2.0 ** -24).astype(np.float32)
+    return (u.reshape(shape) < p).astype(npdt)
