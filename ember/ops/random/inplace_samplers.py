@@ -136,6 +136,8 @@ def exponential_(self, lambd=1.0, *, generator=None):
     if not lambd > 0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={_g(lambd)}")
     d = self._data
+    if d.dtype.kind != "c":                 # PyTorch's draws (ember.ops.random.torch_draws)
+        return _fill(self, _td.exponential(generator, d.shape, d.dtype, lambd), "ExponentialBackward0")
     wk = _work(d.dtype)
     e = rng(generator).standard_exponential(d.shape, dtype=wk.type)
     return _fill(self, e / wk.type(lambd), "ExponentialBackward0")

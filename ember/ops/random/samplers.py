@@ -144,21 +144,22 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
     tot = p.sum(-1, keepdims=True)
     if (tot <= 0).any():
         raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-    g = rng(generator)
     if replacement:
         cdf = np.cumsum(p / tot, axis=-1)
         cdf[:, -1] = 1.0
         offs = np.arange(rows, dtype=np.float64)[:, None]
-        u = g.random((rows, num_samples)) + offs
+        u = _td.uniform(generator, (rows, num_samples), np.dtype(np.float64)) + offs    # (PyTorch's draws)
         idx = np.searchsorted((cdf + offs).ravel(), u.ravel(), side="right").reshape(rows, num_samples)
         idx = np.minimum(idx - np.arange(rows)[:, None] * n_cat, n_cat - 1)
         # a draw at a row's end lands on trailing zero-probability categories: step back
         last = (p > 0)[:, ::-1].argmax(-1)
         idx = np.minimum(idx, (n_cat - 1 - last)[:, None])
-    else:  # exponential race: the k smallest E_i / p_i are a draw without replacement
-        with np.errstate(divide="ignore"):
-            keys = g.standard_exponential((rows, n_cat)) / p
-        idx = np.argsort(keys, axis=-1, kind="stable")[:, :num_samples]
+    else:  # exponential race, as PyTorch: the k largest p_i / E_i (E drawn in input's dtype)
+        e = _td.exponential(generator, (rows, n_cat), d.dtype if d.dtype.kind == "f" else np.float32)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            keys = d.reshape(rows, n_cat) / e
+        idx = (np.argmax(keys, axis=-1)[:, None] if num_samples == 1
+               else np.argsort(-keys, axis=-1, kind="stable")[:, :num_samples])
     return _out(_wrap(idx.reshape(d.shape[:-1] + (num_samples,)).astype(np.int64)), out)
 
 

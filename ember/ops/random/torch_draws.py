@@ -9,6 +9,7 @@ into values as follows, and so do these functions, vectorised over a whole tenso
 * integers in [low, high): one word modulo the range (two words when the range is 2**32 or
   more), plus low;
 * a permutation of n: Fisher-Yates from the front, swapping i with i + word % (n - i);
+* exponential: ``-1 / lambda * log1p(-u)`` of a double uniform;
 * normal: 16 or more values of a contiguous tensor are filled with uniforms first, then every
   block of 16 is turned in place by Box-Muller (u1 = 1 - d[j], u2 = d[j + 8]; a last partial
   block redraws the final 16 values; float32 within an ulp or two: PyTorch's vectorised
@@ -157,3 +158,10 @@ def _normal_doubles(g, n, mean, std):
         if m % 2:
             g._normal = float(z[m])
     return out * std + mean
+
+
+def exponential(generator, shape, npdt, lambd=1.0):
+    """Exp(lambd) values of dtype ``npdt``: ``-1 / lambd * log1p(-u)`` of a double uniform."""
+    g = generator_of(generator)
+    u = _unit(g, math.prod(shape), np.dtype(np.float64))
+    return ((-1.0 / lambd) * np.log1p(-u)).astype(npdt).reshape(shape)

@@ -39,6 +39,9 @@ EXACT = {
     "random_": lambda L: L.empty(10, dtype=L.int64).random_(0, 100),
     "rand_like, randint_like": lambda L: [L.rand_like(L.zeros(3, 4)), L.randint_like(L.zeros(3, 4), 10)],
     "a generator": lambda L: L.rand(4, generator=L.Generator().manual_seed(7)),
+    "exponential_, multinomial": lambda L: [L.empty(30).exponential_(3.0), L.multinomial(L.tensor([0.1, 0.2, 0.3, 0.4]), 1),
+                                            L.multinomial(L.tensor([[0.1, 0.2, 0.3, 0.4], [0.5, 0., 0.25, 0.25]]), 2),
+                                            L.multinomial(L.tensor([[0.1, 0.2, 0.7], [0.5, 0.5, 0.]]), 9, replacement=True)],
     "bernoulli of a tensor": lambda L: [L.bernoulli(L.linspace(0.05, 0.95, 40)),
                                         L.empty(40).bernoulli_(L.linspace(0.05, 0.95, 40, dtype=L.float64))],
     "Linear, Conv2d, LSTM": lambda L: [p for m in (L.nn.Linear(20, 30), L.nn.Conv2d(3, 8, 3), L.nn.LSTM(10, 20))
