@@ -194,19 +194,19 @@ def rng(generator=None):
 
 
 def keep_mask(shape, p):
-    """Bool array, each element True with probability ``1 - p`` (for dropout): 32 raw random
-    bits per element compared with ``round(p * 2**32)``, cheaper than uniform floats and exact
-    to 2**-32.
+    """Bool array, each element True with probability ``1 - p`` (for dropout), drawn as
+    PyTorch's CPU ``bernoulli_(1 - p)`` draws it: a double uniform (53 bits of two words) below
+    ``1 - p`` (PyTorch's MKL stream on Intel processors differs).
 
     >>> ember._random.keep_mask((2, 3), 0.0).all()
     np.True_
     """
     n = math.prod(shape)
-    threshold = round(p * 2.0 ** 32)
-    if threshold >= 2 ** 32:
+    if p >= 1:
         return np.zeros(shape, bool)
-    bits = rng(None).bit_generator.random_raw(n)            # (32-bit words of the twister)
-    return (bits >= np.uint64(threshold)).reshape(shape)
+    w = default_generator._bg.random_raw(2 * n)
+    u = (((w[0::2] << np.uint64(32)) | w[1::2]) & np.uint64((1 << 53) - 1)) * 2.0 ** -53
+    return (u < 1.0 - p).reshape(shape)
 
 
 def dropout_mask(shape, p, dtype):

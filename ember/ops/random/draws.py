@@ -132,8 +132,8 @@ def _bernoulli_arr(g, p, shape, npdt):
         if p.dtype != np.float32 and p.dtype != np.float64:
             p = p.astype(np.float32)
         wk = p.dtype
-    else:  # a float p: float32 draws for float32 tensors, float64 otherwise
-        wk = np.dtype(np.float32 if npdt == np.float32 else np.float64)
+    else:  # a float p: a double uniform, as PyTorch's CPU kernel (its MKL path on Intel differs)
+        wk = np.dtype(np.float64)
     n = 1
     for v in shape:
         n *= v
