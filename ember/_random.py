@@ -205,8 +205,8 @@ def keep_mask(shape, p):
     if p >= 1:
         return np.zeros(shape, bool)
     w = default_generator._bg.random_raw(2 * n)
-    u = (((w[0::2] << np.uint64(32)) | w[1::2]) & np.uint64((1 << 53) - 1)) * 2.0 ** -53
-    return (u < 1.0 - p).reshape(shape)
+    m = ((w[0::2] << np.uint64(32)) | w[1::2]) & np.uint64((1 << 53) - 1)
+    return (m < np.uint64(math.ceil((1.0 - p) * 2.0 ** 53))).reshape(shape)    # (u = m 2**-53 < 1 - p)
 
 
 def dropout_mask(shape, p, dtype):
@@ -217,4 +217,5 @@ def dropout_mask(shape, p, dtype):
     """
     if p >= 1:
         return np.zeros(shape, dtype)
-    return keep_mask(shape, p).astype(dtype) * dtype.type(1.0 / (1.0 - p))
+    t = dtype.type
+    return keep_mask(shape, p).astype(dtype) * (t(1) / t(1.0 - p))    # (1 / (1 - p) as torch: in dtype)
