@@ -146,3 +146,33 @@ def test_seeded_shuffling_is_torchs():
         out.append([list(s) for s in L.utils.data.random_split(range(10), [3, 7])])
         res.append(out)
     assert res[1] == res[0]
+
+
+def test_seeded_cnn_program_prints_torchs_losses():
+    """The examples/mnist recipe in small (conv, dropout, shuffled DataLoader, Adadelta): after
+    manual_seed, every loss is torch's."""
+    if _intel_mkl():
+        pytest.skip("torch's dropout masks come from MKL's stream on Intel processors")
+    losses = []
+    for L in (torch, ember):
+        nn, F = L.nn, L.nn.functional
+        L.manual_seed(1)
+        conv1, conv2 = nn.Conv2d(1, 8, 3), nn.Conv2d(8, 16, 3)
+        drop1, drop2 = nn.Dropout(0.25), nn.Dropout(0.5)
+        fc1, fc2 = nn.Linear(16 * 5 * 5, 32), nn.Linear(32, 10)
+        params = [p for m in (conv1, conv2, fc1, fc2) for p in m.parameters()]
+        ds = L.utils.data.TensorDataset(L.randn(64, 1, 14, 14), L.randint(0, 10, (64,)))
+        dl = L.utils.data.DataLoader(ds, batch_size=16, shuffle=True)
+        opt = L.optim.Adadelta(params, lr=1.0)
+        out = []
+        for _ in range(2):
+            for x, y in dl:
+                opt.zero_grad()
+                h = drop1(F.max_pool2d(F.relu(conv2(F.relu(conv1(x)))), 2))
+                logits = fc2(drop2(F.relu(fc1(L.flatten(h, 1)))))
+                loss = F.nll_loss(F.log_softmax(logits, dim=1), y)
+                loss.backward()
+                opt.step()
+                out.append(loss.item())
+        losses.append(out)
+    np.testing.assert_allclose(losses[1], losses[0], rtol=1e-4)
