@@ -5,7 +5,8 @@ into values as follows, and so do these functions, vectorised over a whole tenso
 
 * uniform [from, to): a float32 takes the low 24 bits of one word times 2**-24, a float64 the
   low 53 bits of two words (the first one high) times 2**-53; then ``x * (to - from) + from``
-  in the value's dtype (half types: computed as float32, then rounded);
+  with the bounds rounded to the value's dtype, computed in double (half types: the uniform of
+  a float32, the arithmetic in float32, then rounded);
 * integers in [low, high): one word modulo the range (two words when the range is 2**32 or
   more), plus low;
 * a permutation of n: Fisher-Yates from the front, swapping i with i + word % (n - i);
