@@ -17,6 +17,8 @@ that is either
 >>> conv_bn_eval(x, w, None, (1, 1), ((0, 0), (0, 0)), (1, 1), 1, rm, rv, None, None, 0.)[0, :, 0, 0]
 tensor([0., 1.])
 """
+import math
+
 from .._util import np, _wrap, _state
 from ..._ufunc_buffers import rows, expand_rows
 from .conv_dispatch import conv_fwd
@@ -105,7 +107,7 @@ def conv_bn_eval(x, w, b, stride, pads, dil, groups, running_mean, running_var, 
         return None
     res3 = None if residual is None else residual.reshape(residual.shape[:2] + (-1,))
     shape = (-1,) + (1,) * (wa.ndim - 1)
-    if fold and wa.size <= xa.shape[0] * O * _prod(out):
+    if fold and wa.size <= xa.shape[0] * O * math.prod(out):
         if b is not None:
             shift = b._data * scale + shift
         post = Epilogue(residual=res3, act=act) if res3 is not None or act is not None else None
@@ -119,10 +121,3 @@ def _out_shape(xa, wa, stride, pads, dil):
     """The output's spatial sizes."""
     return tuple(max(0, (s + l + r - d * (k - 1) - 1) // st + 1)
                  for s, (l, r), k, st, d in zip(xa.shape[2:], pads, wa.shape[2:], stride, dil))
-
-
-def _prod(t):
-    p = 1
-    for v in t:
-        p *= v
-    return p

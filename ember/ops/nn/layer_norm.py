@@ -50,7 +50,7 @@ def fusable(x, k, weight, bias):
     >>> fusable(np.ones((2, 3), np.float32), 1, None, None), fusable(np.ones((2, 3), np.float16), 1, None, None)
     (True, False)
     """
-    return (x.dtype in _FLOATS and x.ndim >= k and _prod(x.shape[x.ndim - k:]) > 0
+    return (x.dtype in _FLOATS and x.ndim >= k and math.prod(x.shape[x.ndim - k:]) > 0
             and all(t is None or t._data.dtype == x.dtype for t in (weight, bias)))
 
 
@@ -247,15 +247,8 @@ def _norm_backward(ctx, g, layout, differentiable):
     return tuple(out)
 
 
-def _prod(t):
-    p = 1
-    for v in t:
-        p *= v
-    return p
-
-
 def _layout(a, k, w, b):
-    D = _prod(a.shape[a.ndim - k:])
+    D = math.prod(a.shape[a.ndim - k:])
     plan = _ElementAffine(None if w is None else w.reshape(D), None if b is None else b.reshape(D), D)
     return np.ascontiguousarray(a).reshape(-1, D), plan
 

@@ -15,6 +15,7 @@ Under ``create_graph`` the same derivatives run in Tensor ops, so they are diffe
 """
 from .._util import np, D, Op, apply_op, _wrap, _state
 from ...autograd.function import _NOGRAD
+from .bce_kernels import _reduce_np
 
 __all__ = []
 
@@ -71,12 +72,6 @@ _KINDS = {
     "huber": ("HuberLossBackward0", _huber, _huber_grad, None),
     "soft_margin": ("SoftMarginLossBackward0", _soft_margin, None, _soft_margin_grads),
 }
-
-
-def _reduce_np(loss, reduction):
-    if reduction == "none":
-        return loss
-    return np.asarray(loss.sum() if reduction == "sum" else loss.mean(), loss.dtype)
 
 
 class _PointwiseLoss(Op):
